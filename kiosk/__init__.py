@@ -1,0 +1,1 @@
+"""EPN Kiosk: the public PC side (session engine, agent, shell)."""

@@ -1,0 +1,36 @@
+"""The session engine: Qt-free, IO-free, time passed in."""
+
+from kiosk.core.engine import IN_SESSION, TRANSITIONS, SessionEngine
+from kiosk.core.errors import CommandRefused, IllegalTransition, KioskError, Refusal
+from kiosk.core.model import (
+    Actor,
+    ActorKind,
+    EndReason,
+    Instant,
+    Session,
+    Snapshot,
+    StaffMessage,
+    State,
+    Visitor,
+    WipeReceipt,
+)
+
+__all__ = [
+    "IN_SESSION",
+    "TRANSITIONS",
+    "Actor",
+    "ActorKind",
+    "CommandRefused",
+    "EndReason",
+    "IllegalTransition",
+    "Instant",
+    "KioskError",
+    "Refusal",
+    "Session",
+    "SessionEngine",
+    "Snapshot",
+    "StaffMessage",
+    "State",
+    "Visitor",
+    "WipeReceipt",
+]

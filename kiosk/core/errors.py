@@ -1,0 +1,50 @@
+"""Errors of the session engine."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.core.model import State
+
+
+class KioskError(Exception):
+    """Base of every error raised by the kiosk packages."""
+
+
+class IllegalTransition(KioskError):
+    """A move the state table does not allow: a bug in the caller, never a visitor's doing."""
+
+    def __init__(self, source: State, target: State) -> None:
+        self.source = source
+        self.target = target
+        super().__init__(f"illegal transition {source} -> {target}")
+
+
+class Refusal(StrEnum):
+    """Why a command was refused; the shell turns each into a sentence in the visitor's language."""
+
+    LOCKED = "locked"
+    NO_SESSION = "no_session"
+    MODE_NOT_ALLOWED = "mode_not_allowed"
+    LANGUAGE_NOT_OFFERED = "language_not_offered"
+    NO_TIME_LEFT = "no_time_left"
+    RULES_CHANGED = "rules_changed"
+    BAD_EXTENSION = "bad_extension"
+    BAD_MESSAGE = "bad_message"
+    BAD_TICKET = "bad_ticket"
+    BAD_MEMBER = "bad_member"
+    MEMBER_BANNED = "member_banned"
+    WRONG_PIN = "wrong_pin"
+    TOO_MANY_TRIES = "too_many_tries"
+    BUSY = "busy"
+
+
+class CommandRefused(KioskError):
+    """A legitimate command that cannot be done now; carries a code the shell can translate."""
+
+    def __init__(self, refusal: Refusal, detail: str) -> None:
+        self.refusal = refusal
+        self.detail = detail
+        super().__init__(f"{refusal}: {detail}")

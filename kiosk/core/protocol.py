@@ -1,0 +1,278 @@
+"""The wire protocol between the kiosk shell and the kiosk agent.
+
+Newline-delimited JSON over a unix socket. Every line is one object with ``v`` (the
+protocol version), ``type`` (a declared message type) and, for requests, an ``id`` that the
+reply carries back as ``re``. The agent pushes a ``view`` whenever what the visitor should
+see changes (and each second while a session's time runs). The shell can only ask for what
+a visitor may do, plus animator actions that carry the animator PIN.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from kiosk.core.model import EndReason, State
+from policies import Language, LoginMode
+
+PROTOCOL_VERSION: Literal[1] = 1
+MAX_LINE_BYTES = 64 * 1024
+"""Longest line either side accepts; longer lines are refused and skipped."""
+
+
+class ProtocolError(Exception):
+    """A line that is not a valid message; ``code`` goes back to the sender."""
+
+    def __init__(self, code: str, message: str, request_id: int | None = None) -> None:
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        super().__init__(f"{code}: {message}")
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    v: Literal[1] = PROTOCOL_VERSION
+
+
+class _Request(_Message):
+    id: int = Field(ge=0, le=2**53)
+
+
+# -- shell -> agent ---------------------------------------------------------------------
+
+
+class Hello(_Request):
+    """First message of a connection; the agent answers and pushes the current view."""
+
+    type: Literal["hello"] = "hello"
+    client: str = Field("shell", max_length=40)
+
+
+class Ping(_Request):
+    """Round-trip check."""
+
+    type: Literal["ping"] = "ping"
+
+
+class Login(_Request):
+    """Start a session: walk-in, ticket code, or member card + PIN."""
+
+    type: Literal["login"] = "login"
+    mode: LoginMode
+    language: Language
+    code: str | None = Field(None, max_length=40)
+    card: str | None = Field(None, max_length=40)
+    pin: str | None = Field(None, max_length=40)
+
+
+class AcceptRules(_Request):
+    """The visitor accepts the house rules of this version, read in this language."""
+
+    type: Literal["accept_rules"] = "accept_rules"
+    rules_version: str = Field(max_length=64)
+    language: Language
+
+
+class DeclineRules(_Request):
+    """The visitor goes back from the house rules."""
+
+    type: Literal["decline_rules"] = "decline_rules"
+
+
+class Activity(_Request):
+    """The visitor used the keyboard or mouse (sent at most every few seconds)."""
+
+    type: Literal["activity"] = "activity"
+
+
+class RequestHelp(_Request):
+    """The visitor asks for an animator."""
+
+    type: Literal["request_help"] = "request_help"
+
+
+class EndSession(_Request):
+    """The visitor ends their session early."""
+
+    type: Literal["end_session"] = "end_session"
+
+
+class DismissReceipt(_Request):
+    """The next visitor closes the 'your data was erased' screen."""
+
+    type: Literal["dismiss_receipt"] = "dismiss_receipt"
+
+
+class ClearMessage(_Request):
+    """The visitor closes a staff message."""
+
+    type: Literal["clear_message"] = "clear_message"
+
+
+class AnimatorAction(_Request):
+    """An animator at the kiosk acts with their PIN (rate-limited by the agent)."""
+
+    type: Literal["animator"] = "animator"
+    pin: str = Field(max_length=40)
+    action: Literal["extend", "end", "lock", "unlock"]
+    minutes: int | None = Field(None, ge=1, le=24 * 60)
+
+
+Request = Annotated[
+    Hello
+    | Ping
+    | Login
+    | AcceptRules
+    | DeclineRules
+    | Activity
+    | RequestHelp
+    | EndSession
+    | DismissReceipt
+    | ClearMessage
+    | AnimatorAction,
+    Field(discriminator="type"),
+]
+REQUEST_TYPES = frozenset(
+    {
+        "hello",
+        "ping",
+        "login",
+        "accept_rules",
+        "decline_rules",
+        "activity",
+        "request_help",
+        "end_session",
+        "dismiss_receipt",
+        "clear_message",
+        "animator",
+    }
+)
+_REQUEST: TypeAdapter[Request] = TypeAdapter(Request)
+
+
+# -- agent -> shell ---------------------------------------------------------------------
+
+
+class ErrorBody(BaseModel):
+    """Why a request failed: a stable ``code`` the shell translates, a detail for logs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    code: str
+    message: str
+    retry_after: int | None = None
+
+
+class Reply(_Message):
+    """The answer to one request (``re`` is None when the request could not be read)."""
+
+    type: Literal["reply"] = "reply"
+    re: int | None
+    ok: bool
+    error: ErrorBody | None = None
+
+
+class RuleView(BaseModel):
+    """One house rule in the visitor's language."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: str
+    pictogram: str
+    short: str
+    long: str
+
+
+class MessageView(BaseModel):
+    """A staff message on screen."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    number: int
+    text: str
+
+
+class ReceiptView(BaseModel):
+    """What the wipe erased."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    erased: dict[str, int]
+    bytes_erased: int
+
+
+class View(_Message):
+    """Everything the shell shows. The shell draws this and decides nothing."""
+
+    type: Literal["view"] = "view"
+    state: State
+    pc_name: str
+    languages: tuple[Language, ...]
+    login_modes: tuple[LoginMode, ...]
+    is_open: bool
+    opens_at: str | None = None  # "HH:MM" (or "YYYY-MM-DD HH:MM" another day) when closed
+    language: Language | None = None
+    rules_version: str | None = None
+    rules: tuple[RuleView, ...] | None = None
+    seconds_left: int | None = None
+    ends_at: str | None = None  # "HH:MM"
+    warning_minutes: int | None = None
+    idle_seconds_left: int | None = None
+    locked: bool = False
+    message: MessageView | None = None
+    help_requested: bool = False
+    receipt: ReceiptView | None = None
+    end_reason: EndReason | None = None
+    animator_pin_set: bool = False
+
+
+Push = Reply | View
+_PUSH: TypeAdapter[Push] = TypeAdapter(Annotated[Push, Field(discriminator="type")])
+
+
+# -- encoding ---------------------------------------------------------------------------
+
+
+def encode(message: BaseModel) -> bytes:
+    """One message as one line."""
+    return message.model_dump_json(exclude_none=False).encode() + b"\n"
+
+
+def _load(line: bytes) -> dict[str, Any]:
+    if len(line) > MAX_LINE_BYTES:
+        raise ProtocolError("too_large", f"a message is at most {MAX_LINE_BYTES} bytes")
+    try:
+        data = json.loads(line)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProtocolError("malformed", f"not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ProtocolError("malformed", "a message is a JSON object")
+    return data
+
+
+def decode_request(line: bytes) -> Request:
+    """Read one request line; raises :class:`ProtocolError` with a code for the reply."""
+    data = _load(line)
+    raw_id = data.get("id")
+    request_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None
+    if data.get("v") != PROTOCOL_VERSION:
+        raise ProtocolError(
+            "bad_version", f"this agent speaks protocol v{PROTOCOL_VERSION}", request_id
+        )
+    kind = data.get("type")
+    if kind not in REQUEST_TYPES:
+        raise ProtocolError("unknown_type", f"unknown message type {kind!r}", request_id)
+    try:
+        return _REQUEST.validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"][1:]) or "message"
+        raise ProtocolError("bad_field", f"{where}: {first['msg']}", request_id) from exc
+
+
+def decode_push(line: bytes) -> Push:
+    """Read one line from the agent (the shell side)."""
+    data = _load(line)
+    try:
+        return _PUSH.validate_python(data)
+    except ValidationError as exc:
+        raise ProtocolError("bad_field", str(exc.errors(include_url=False)[0]["msg"])) from exc

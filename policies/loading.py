@@ -1,0 +1,117 @@
+"""Reading a policy from TOML or YAML text.
+
+A policy file only says what differs from the bundled default: its tables are merged over
+the default policy (a list, such as the house rules, replaces the default list whole).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import ValidationError
+
+from policies.errors import FieldProblem, InvalidPolicy
+from policies.model import Policy
+
+Format = Literal["toml", "yaml"]
+
+
+def _parse(text: str, fmt: Format, source: str) -> dict[str, Any]:
+    try:
+        data: object = tomllib.loads(text) if fmt == "toml" else yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InvalidPolicy(
+            source, (FieldProblem("(file)", f"not valid {fmt.upper()}: {reason}"),)
+        ) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidPolicy(
+            source, (FieldProblem("(file)", "the top level must be a table of fields"),)
+        )
+    return data
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif parts:
+            parts.append(f".{item}")
+        else:
+            parts.append(str(item))
+    return "".join(parts) or "(policy)"
+
+
+def _problems(exc: ValidationError) -> tuple[FieldProblem, ...]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        # Drop pydantic's internal step names (e.g. a model validator's "function-after").
+        loc = tuple(part for part in error["loc"] if not str(part).startswith("function-"))
+        reason = error["msg"].removeprefix("Value error, ")
+        problems.append(FieldProblem(_field_name(loc), reason))
+    return tuple(problems)
+
+
+def default_policy_data() -> dict[str, Any]:
+    """The bundled default policy as plain data (house rules included)."""
+    folder = resources.files("policies") / "default"
+    data = tomllib.loads((folder / "policy.toml").read_text(encoding="utf-8"))
+    rules = tomllib.loads((folder / "house_rules.toml").read_text(encoding="utf-8"))
+    data["house_rules"] = rules
+    return data
+
+
+def policy_from_data(data: dict[str, Any], source: str = "(data)") -> Policy:
+    """Validate plain data into a policy; bad fields are all named in the error."""
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidPolicy(source, _problems(exc)) from exc
+
+
+def parse_policy(text: str, fmt: Format, source: str = "(text)") -> Policy:
+    """Read a policy file's text, merged over the bundled default."""
+    return policy_from_data(_merge(default_policy_data(), _parse(text, fmt, source)), source)
+
+
+def load_policy(path: Path) -> Policy:
+    """Read a ``.toml``, ``.yaml`` or ``.yml`` policy file."""
+    fmt: Format
+    if path.suffix == ".toml":
+        fmt = "toml"
+    elif path.suffix in (".yaml", ".yml"):
+        fmt = "yaml"
+    else:
+        raise InvalidPolicy(str(path), (FieldProblem("(file)", "use a .toml, .yaml or .yml file"),))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidPolicy(str(path), (FieldProblem("(file)", f"cannot be read: {exc}"),)) from exc
+    return parse_policy(text, fmt, str(path))
+
+
+def default_policy() -> Policy:
+    """The bundled default policy."""
+    return policy_from_data(default_policy_data(), "(bundled default)")
+
+
+def pictogram_svg(name: str) -> bytes:
+    """The SVG of a shipped pictogram."""
+    return (resources.files("policies") / "pictograms" / f"{name}.svg").read_bytes()

@@ -1,0 +1,297 @@
+"""The typed policy of an EPN: one declared schema, in one place.
+
+Every field has a type, a default, a range and a one-line description. Models are frozen:
+a policy in force never changes under the feet of a running session; a new one replaces it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+
+class Language(StrEnum):
+    """A language the kiosk can speak. The value is its ISO 639-1 code."""
+
+    FR = "fr"
+    NL = "nl"
+    EN = "en"
+    AR = "ar"
+    TR = "tr"
+    ES = "es"
+
+    @property
+    def native_name(self) -> str:
+        """The language's name written in that language, as its speakers look for it."""
+        return _NATIVE_NAMES[self]
+
+    @property
+    def right_to_left(self) -> bool:
+        """True when the language is written right to left."""
+        return self is Language.AR
+
+
+_NATIVE_NAMES = {
+    Language.FR: "Français",
+    Language.NL: "Nederlands",
+    Language.EN: "English",
+    Language.AR: "العربية",
+    Language.TR: "Türkçe",
+    Language.ES: "Español",
+}
+
+
+class LoginMode(StrEnum):
+    """How a visitor may start a session."""
+
+    WALK_IN = "walk_in"  # anonymous, nothing asked
+    TICKET = "ticket"  # a single-use code handed out by staff
+    MEMBER = "member"  # a member card number and a PIN
+
+
+PICTOGRAMS = frozenset(
+    {"respect", "equipment", "legal", "content", "privacy", "time", "printing", "help"}
+)
+"""Pictograms shipped in ``policies/pictograms/<name>.svg`` that a house rule may use."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+Minutes = Annotated[int, Field(ge=1, le=24 * 60)]
+
+
+class SessionRules(_Model):
+    """How long visitors may stay, and how they are warned."""
+
+    length_minutes: int = Field(
+        60, ge=5, le=24 * 60, description="Longest single session, in minutes."
+    )
+    daily_allowance_minutes: int = Field(
+        120,
+        ge=5,
+        le=24 * 60,
+        description="Most minutes a member may use in one day, all sessions together.",
+    )
+    warnings_minutes: tuple[Minutes, ...] = Field(
+        (10, 5, 1),
+        min_length=1,
+        max_length=6,
+        description="Warn the visitor this many minutes before the end; the last one starts "
+        "the final countdown.",
+    )
+    idle_timeout_minutes: int = Field(
+        10,
+        ge=1,
+        le=240,
+        description="Minutes without input before the visitor is asked if they are still there.",
+    )
+    idle_warning_seconds: int = Field(
+        60,
+        ge=10,
+        le=600,
+        description="Seconds the 'are you still there?' warning lasts before the session ends.",
+    )
+    max_extension_minutes: int = Field(
+        120, ge=1, le=24 * 60, description="Most minutes one extension by staff may add."
+    )
+
+    @model_validator(mode="after")
+    def _warnings_fit(self) -> Self:
+        if len(set(self.warnings_minutes)) != len(self.warnings_minutes):
+            raise ValueError("warnings_minutes: each warning must be given once")
+        if max(self.warnings_minutes) >= self.length_minutes:
+            raise ValueError(
+                "warnings_minutes: every warning must come before the end of a session "
+                f"of length_minutes={self.length_minutes}"
+            )
+        # Stored largest first whatever the order in the file: escalation reads top-down.
+        object.__setattr__(
+            self, "warnings_minutes", tuple(sorted(self.warnings_minutes, reverse=True))
+        )
+        return self
+
+    @property
+    def final_countdown_minutes(self) -> int:
+        """The last warning: from then on the visitor sees a countdown."""
+        return self.warnings_minutes[-1]
+
+
+class TimeRange(_Model):
+    """One opening period of a day, e.g. 10:00-18:00."""
+
+    opens: dt.time = Field(description="Opening time, local time.")
+    closes: dt.time = Field(description="Closing time, local time, later than opens.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.closes <= self.opens:
+            raise ValueError(f"closes ({self.closes}) must be later than opens ({self.opens})")
+        return self
+
+
+def _hours(*ranges: tuple[str, str]) -> tuple[TimeRange, ...]:
+    return tuple(
+        TimeRange(opens=dt.time.fromisoformat(a), closes=dt.time.fromisoformat(b))
+        for a, b in ranges
+    )
+
+
+class Closure(_Model):
+    """A day or period when the EPN is closed although the weekly hours say open."""
+
+    start: dt.date = Field(description="First closed day.")
+    end: dt.date | None = Field(None, description="Last closed day; the start day alone if empty.")
+    reason: str = Field("", max_length=200, description="Shown to staff, e.g. 'public holiday'.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+    def covers(self, day: dt.date) -> bool:
+        """True when ``day`` falls within this closure."""
+        return self.start <= day <= (self.end or self.start)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class OpeningHours(_Model):
+    """When the room is open, per weekday, with exceptional closures."""
+
+    monday: tuple[TimeRange, ...] = Field(_hours(("10:00", "18:00")))
+    tuesday: tuple[TimeRange, ...] = Field(_hours(("10:00", "18:00")))
+    wednesday: tuple[TimeRange, ...] = Field(_hours(("10:00", "18:00")))
+    thursday: tuple[TimeRange, ...] = Field(_hours(("10:00", "18:00")))
+    friday: tuple[TimeRange, ...] = Field(_hours(("10:00", "18:00")))
+    saturday: tuple[TimeRange, ...] = Field(_hours(("09:30", "12:30")))
+    sunday: tuple[TimeRange, ...] = Field(())
+    closures: tuple[Closure, ...] = Field((), description="Exceptional closures.")
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> Self:
+        for name in WEEKDAYS:
+            ranges = sorted(getattr(self, name), key=lambda r: r.opens)
+            for before, after in itertools.pairwise(ranges):
+                if after.opens < before.closes:
+                    raise ValueError(f"{name}: periods {before.opens} and {after.opens} overlap")
+        return self
+
+    def ranges_on(self, day: dt.date) -> tuple[TimeRange, ...]:
+        """The opening periods of ``day`` (none on a closure day), earliest first."""
+        if any(c.covers(day) for c in self.closures):
+            return ()
+        ranges: tuple[TimeRange, ...] = getattr(self, WEEKDAYS[day.weekday()])
+        return tuple(sorted(ranges, key=lambda r: r.opens))
+
+
+class PrintRules(_Model):
+    """What printing costs and how much a visitor may print."""
+
+    pages_per_session: int = Field(20, ge=0, le=10_000, description="Pages one session may print.")
+    pages_per_day: int = Field(
+        50, ge=0, le=10_000, description="Pages one member may print in a day."
+    )
+    price_per_page_cents: int = Field(
+        10, ge=0, le=10_000, description="Price of a black-and-white page, in cents."
+    )
+    colour_price_per_page_cents: int = Field(
+        50, ge=0, le=10_000, description="Price of a colour page, in cents."
+    )
+    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code.")
+
+
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=140)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=1200)]
+
+
+class RuleText(_Model):
+    """A house rule in one language."""
+
+    short: ShortText = Field(description="One plain sentence shown next to the pictogram.")
+    long: LongText = Field(description="The explanation shown on demand.")
+
+
+class HouseRule(_Model):
+    """One rule of the house rules (ROI)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$", description="Stable identifier.")
+    pictogram: str = Field(description="Name of a shipped pictogram (see PICTOGRAMS).")
+    texts: dict[Language, RuleText] = Field(min_length=1, description="The rule per language.")
+
+    @model_validator(mode="after")
+    def _known_pictogram(self) -> Self:
+        if self.pictogram not in PICTOGRAMS:
+            raise ValueError(
+                f"pictogram {self.pictogram!r} is not shipped; choose one of "
+                + ", ".join(sorted(PICTOGRAMS))
+            )
+        return self
+
+
+class HouseRules(_Model):
+    """The house rules (ROI) a visitor accepts before a session starts."""
+
+    rules: tuple[HouseRule, ...] = Field(min_length=1, max_length=30)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Self:
+        ids = [r.id for r in self.rules]
+        if len(set(ids)) != len(ids):
+            raise ValueError("rules: two rules have the same id")
+        return self
+
+    @property
+    def version(self) -> str:
+        """A version derived from the content: any change to any text changes it."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+    def in_language(self, language: Language) -> tuple[tuple[HouseRule, RuleText], ...]:
+        """Each rule with its text in ``language``."""
+        return tuple((rule, rule.texts[language]) for rule in self.rules)
+
+
+class Policy(_Model):
+    """Everything an EPN decides about its public PCs."""
+
+    name: str = Field("EPN", min_length=1, max_length=80, description="Name of the room.")
+    languages: tuple[Language, ...] = Field(
+        tuple(Language), min_length=1, description="Languages offered, first one is the default."
+    )
+    login_modes: tuple[LoginMode, ...] = Field(
+        tuple(LoginMode), min_length=1, description="How visitors may start a session."
+    )
+    session: SessionRules = Field(SessionRules())
+    opening_hours: OpeningHours = Field(OpeningHours())
+    printing: PrintRules = Field(PrintRules())
+    house_rules: HouseRules
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("languages: a language is listed twice")
+        if len(set(self.login_modes)) != len(self.login_modes):
+            raise ValueError("login_modes: a login mode is listed twice")
+        for rule in self.house_rules.rules:
+            missing = [lang.value for lang in self.languages if lang not in rule.texts]
+            if missing:
+                raise ValueError(
+                    f"house_rules: rule {rule.id!r} has no text in " + ", ".join(missing)
+                )
+        return self
+
+    @property
+    def version(self) -> str:
+        """A version derived from the whole policy."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
