@@ -70,7 +70,8 @@ class EndReason(StrEnum):
     STAFF = "staff"
     IDLE = "idle"
     SHELL_LOST = "shell_lost"
-    REBOOT = "reboot"
+    REBOOT = "reboot"  # the PC restarted during the session
+    STOPPED = "stopped"  # the agent was stopped (shutdown, service stop)
 
 
 @dataclass(frozen=True)
