@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Sets up what EPN Kiosk needs on a Debian 12 machine, then runs the demo or the tests.
+#
+#   installer/dev.sh demo   the demo: one kiosk (agent in sandbox mode + shell window)
+#   installer/dev.sh test   everything CI checks: ruff, mypy, the whole test suite
+#
+# Installs what is missing: Debian packages when run as root (otherwise it names them),
+# a virtual environment in .venv with the project and its test tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Qt's offscreen and xcb platforms, fonts with French accents and joined Arabic, a voice
+# for "read aloud", Xvfb for real windows in tests.
+DEBIAN_PACKAGES=(
+  python3 python3-venv
+  libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libdbus-1-3 libx11-6
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
+  libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth
+  fonts-dejavu-core espeak-ng
+)
+
+say() { printf '\033[1m[epn-kiosk]\033[0m %s\n' "$*" >&2; }
+
+install_debian_packages() {
+  command -v dpkg-query >/dev/null || { say "not a Debian system: install the equivalents of: ${DEBIAN_PACKAGES[*]}"; return 0; }
+  local missing=()
+  for package in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    say "missing Debian packages (run as root, or: sudo apt-get install ${missing[*]})"
+  fi
+}
+
+python_for_venv() {
+  local candidate
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null \
+      && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  say "Python 3.11 or newer is needed"; return 1
+}
+
+make_venv() {
+  # Reinstall only when pyproject.toml changed since the last install.
+  local stamp=.venv/.epn-installed want
+  want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if [ ! -x .venv/bin/python ]; then
+    local python; python=$(python_for_venv)
+    say "creating .venv with $python"
+    "$python" -m venv .venv
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "installing Python packages into .venv"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e '.[test]'
+    echo "$want" > "$stamp"
+  fi
+}
+
+run_tests() {
+  export PYTHONDONTWRITEBYTECODE=1
+  say "ruff"
+  .venv/bin/ruff check .
+  say "mypy"
+  .venv/bin/mypy
+  say "pytest"
+  # pytest exits 5 when it collected nothing: set -e makes that a failure too.
+  .venv/bin/pytest "$@"
+}
+
+case "${1:-}" in
+  demo)
+    shift
+    install_debian_packages
+    make_venv
+    exec .venv/bin/python -m kiosk demo "$@"
+    ;;
+  test)
+    shift
+    install_debian_packages
+    make_venv
+    run_tests "$@"
+    ;;
+  *)
+    echo "usage: installer/dev.sh demo|test [args]" >&2
+    exit 2
+    ;;
+esac
