@@ -87,9 +87,7 @@ class Kiosk:
         return self.engine.login(self.clock.now(), Visitor(mode, **visitor), language)
 
     def accept(self, language: Language = Language.FR) -> list[Event]:
-        return self.engine.accept_rules(
-            self.clock.now(), self.policy.house_rules.version, language
-        )
+        return self.engine.accept_rules(self.clock.now(), self.policy.house_rules.version, language)
 
     def start(
         self,
@@ -164,7 +162,7 @@ def kiosk(open_policy: Policy) -> Kiosk:
 
 @pytest.fixture
 def make_kiosk(open_policy: Policy) -> Callable[..., Kiosk]:
-    """A free PC with a given policy (default: always open) at a given time (default: Monday 10:00)."""
+    """A free PC with a policy (default: always open) at a time (default: Monday 10:00)."""
 
     def make(policy: Policy | None = None, at: dt.datetime = MONDAY_10H) -> Kiosk:
         return Kiosk(SessionEngine(policy or open_policy), FakeClock(at))

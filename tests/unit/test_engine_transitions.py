@@ -229,10 +229,7 @@ def test_every_edge_of_the_table_has_a_scenario() -> None:
 @pytest.mark.parametrize(("source", "target"), sorted(SCENARIOS), ids=lambda s: s.value)
 def test_edge(source: State, target: State, kiosk, make_policy) -> None:
     scenario = SCENARIOS[(source, target)]
-    if scenario is idle_to_final:
-        events = scenario(kiosk, make_policy)
-    else:
-        events = scenario(kiosk)
+    events = scenario(kiosk, make_policy) if scenario is idle_to_final else scenario(kiosk)
     assert kiosk.state is target
     assert events[0] == StateChanged(source, target)
     if (source, target) in EXPECTED:
@@ -277,7 +274,7 @@ ILLEGAL = [
 ]
 
 
-@pytest.mark.parametrize(("command", "state"), ILLEGAL, ids=lambda x: str(x))
+@pytest.mark.parametrize(("command", "state"), ILLEGAL, ids=str)
 def test_a_move_not_in_the_table_raises(command: str, state: State, kiosk) -> None:
     kiosk.reach(state)
     before = kiosk.engine.snapshot
@@ -291,7 +288,7 @@ def test_a_move_not_in_the_table_raises(command: str, state: State, kiosk) -> No
 @pytest.mark.parametrize(
     ("command", "state"),
     [(name, state) for name, (_, allowed) in COMMANDS.items() for state in sorted(allowed)],
-    ids=lambda x: str(x),
+    ids=str,
 )
 def test_a_move_in_the_table_is_allowed(command: str, state: State, kiosk) -> None:
     kiosk.reach(state)
