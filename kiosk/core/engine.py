@@ -209,7 +209,8 @@ class SessionEngine:
         events: list[Event] = []
         if self.state is not State.IDLE:
             events += self._move(self._time_state(now))
-        return [*events, Extended(minutes, by, int(remaining))]
+        # Past a deadline the next tick has not seen yet, there is no time left to tell.
+        return [*events, Extended(minutes, by, max(0, int(remaining + 0.999)))]
 
     def end(self, now: Instant, reason: EndReason, by: Actor) -> list[Event]:
         """End the session now (visitor, staff, time up, idle, lost shell, reboot)."""
