@@ -6,6 +6,7 @@ the default policy (a list, such as the house rules, replaces the default list w
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -47,6 +48,13 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+_NAMED = re.compile(
+    r"(?P<field>[a-z_][a-z0-9_]*(?:\[\d+\])*(?:\.[a-z_][a-z0-9_]*(?:\[\d+\])*)*): (?P<reason>.+)",
+    re.DOTALL,
+)
+"""A model validator's message that names the field inside the model: ``"name: reason"``."""
+
+
 def _field_name(loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
     for item in loc:
@@ -62,10 +70,21 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
 def _problems(exc: ValidationError) -> tuple[FieldProblem, ...]:
     problems = []
     for error in exc.errors(include_url=False):
-        # Drop pydantic's internal step names (e.g. a model validator's "function-after").
-        loc = tuple(part for part in error["loc"] if not str(part).startswith("function-"))
+        # Drop pydantic's internal step names (a model validator's "function-after", the
+        # "[key]" of a bad dictionary key): the field is what the person wrote.
+        loc = tuple(
+            part
+            for part in error["loc"]
+            if not str(part).startswith("function-") and part != "[key]"
+        )
+        field = _field_name(loc)
         reason = error["msg"].removeprefix("Value error, ")
-        problems.append(FieldProblem(_field_name(loc), reason))
+        # A model validator sees several fields; its message says which one is wrong.
+        named = _NAMED.fullmatch(reason) if error["type"] == "value_error" else None
+        if named is not None:
+            field = named["field"] if not loc else f"{field}.{named['field']}"
+            reason = named["reason"]
+        problems.append(FieldProblem(field, reason))
     return tuple(problems)
 
 

@@ -133,7 +133,7 @@ class TimeRange(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.closes <= self.opens:
-            raise ValueError(f"closes ({self.closes}) must be later than opens ({self.opens})")
+            raise ValueError(f"closes: {self.closes} must be later than opens ({self.opens})")
         return self
 
 
@@ -154,7 +154,7 @@ class Closure(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end is not None and self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+            raise ValueError(f"end: {self.end} is before start ({self.start})")
         return self
 
     def covers(self, day: dt.date) -> bool:
@@ -232,7 +232,7 @@ class HouseRule(_Model):
     def _known_pictogram(self) -> Self:
         if self.pictogram not in PICTOGRAMS:
             raise ValueError(
-                f"pictogram {self.pictogram!r} is not shipped; choose one of "
+                f"pictogram: {self.pictogram!r} is not shipped; choose one of "
                 + ", ".join(sorted(PICTOGRAMS))
             )
         return self
@@ -282,11 +282,12 @@ class Policy(_Model):
             raise ValueError("languages: a language is listed twice")
         if len(set(self.login_modes)) != len(self.login_modes):
             raise ValueError("login_modes: a login mode is listed twice")
-        for rule in self.house_rules.rules:
+        for index, rule in enumerate(self.house_rules.rules):
             missing = [lang.value for lang in self.languages if lang not in rule.texts]
             if missing:
                 raise ValueError(
-                    f"house_rules: rule {rule.id!r} has no text in " + ", ".join(missing)
+                    f"house_rules.rules[{index}].texts: rule {rule.id!r} has no text in "
+                    + ", ".join(missing)
                 )
         return self
 
