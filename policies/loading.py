@@ -21,9 +21,21 @@ from policies.model import Policy
 Format = Literal["toml", "yaml"]
 
 
+class _YamlLoader(yaml.SafeLoader):
+    """The safe loader, except that ``10:00`` is the text "10:00" (a time of day for the
+    policy), not the base-60 number 600 of YAML 1.1."""
+
+
+_TIME_OF_DAY = re.compile(r"^[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$")
+_YamlLoader.yaml_implicit_resolvers = {
+    first: ([("tag:yaml.org,2002:str", _TIME_OF_DAY)] if first.isdigit() else []) + list(resolvers)
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _parse(text: str, fmt: Format, source: str) -> dict[str, Any]:
     try:
-        data: object = tomllib.loads(text) if fmt == "toml" else yaml.safe_load(text)
+        data: object = tomllib.loads(text) if fmt == "toml" else yaml.load(text, Loader=_YamlLoader)
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InvalidPolicy(

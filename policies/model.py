@@ -13,7 +13,15 @@ import json
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 
 class Language(StrEnum):
@@ -124,11 +132,29 @@ class SessionRules(_Model):
         return self.warnings_minutes[-1]
 
 
+def _not_a_number(value: object) -> object:
+    # Pydantic would read a number as seconds after midnight UTC; YAML 1.1 turns an
+    # unquoted 10:00 into the number 600. Either way the room would open at 00:10.
+    if isinstance(value, int | float):
+        raise ValueError('write a time of day as "HH:MM"')
+    return value
+
+
+def _local(value: dt.time) -> dt.time:
+    # Opening hours are compared with the kiosk's local wall time, which has no offset here.
+    if value.tzinfo is not None:
+        raise ValueError("a local time of day, without a time zone")
+    return value
+
+
+LocalTime = Annotated[dt.time, BeforeValidator(_not_a_number), AfterValidator(_local)]
+
+
 class TimeRange(_Model):
     """One opening period of a day, e.g. 10:00-18:00."""
 
-    opens: dt.time = Field(description="Opening time, local time.")
-    closes: dt.time = Field(description="Closing time, local time, later than opens.")
+    opens: LocalTime = Field(description="Opening time, local time.")
+    closes: LocalTime = Field(description="Closing time, local time, later than opens.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
