@@ -1,0 +1,76 @@
+"""``epn-kiosk shell``: the visitor's face of the kiosk agent.
+
+Builds the object graph in one place (client, speaker, controller, window), starts Qt and
+returns its exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import time
+
+FIRST_SCREEN_ENV = "EPN_KIOSK_FIRST_SCREEN_MARKER"
+"""Set to 1 to print ``first-screen <monotonic>`` like ``--first-screen-marker``."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The shell's command-line options; ``args.run(args)`` starts it."""
+    parser.add_argument("--socket", required=True, metavar="PATH", help="the agent's unix socket")
+    parser.add_argument(
+        "--windowed",
+        action="store_true",
+        help="a 1280×800 window instead of full screen (a demo on a desktop)",
+    )
+    parser.add_argument(
+        "--first-screen-marker",
+        action="store_true",
+        help="print 'first-screen <time.monotonic()>' once the first screen is painted",
+    )
+    parser.set_defaults(run=run)
+
+
+def _print_marker() -> None:
+    print(f"first-screen {time.monotonic()}", flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the shell and run until Qt quits; returns the exit code."""
+    # Qt is imported here so that ``epn-kiosk agent`` never loads it.
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+    from kiosk.shell.controller import ShellController  # noqa: PLC0415
+    from kiosk.shell.ipc_client import AgentClient  # noqa: PLC0415
+    from kiosk.shell.speaker import default_speaker  # noqa: PLC0415
+    from kiosk.shell.window import InputWatcher, MainWindow  # noqa: PLC0415
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("epn-kiosk-shell")
+
+    client = AgentClient(args.socket)
+    speaker = default_speaker()
+    shell = ShellController(client, speaker)
+    client.viewChanged.connect(shell.set_view)
+    client.connectionChanged.connect(shell.set_connected)
+    window = MainWindow(shell, windowed=args.windowed)
+    watcher = InputWatcher(shell)
+    app.installEventFilter(watcher)
+    if args.first_screen_marker or os.environ.get(FIRST_SCREEN_ENV) == "1":
+        window.firstPainted.connect(_print_marker)
+
+    # SIGTERM and Ctrl-C quit cleanly; the agent then decides what happens to the session.
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+
+    window.show()
+    client.start()
+    code = app.exec()
+    client.stop()
+    speaker.stop()
+    app.removeEventFilter(watcher)
+    return int(code)

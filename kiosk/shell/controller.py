@@ -1,0 +1,267 @@
+"""The shell's controller: the latest view, the visitor's local choices, and their requests.
+
+Screens read from it and call it; it sends requests through the client and keeps nothing
+but what is on screen. Every decision (time, login, rules) is the agent's.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from PySide6.QtCore import QObject, Signal
+
+from kiosk.core.model import State
+from kiosk.core.protocol import (
+    AcceptRules,
+    Activity,
+    AnimatorAction,
+    ClearMessage,
+    DeclineRules,
+    DismissReceipt,
+    EndSession,
+    Login,
+    Reply,
+    RequestHelp,
+    View,
+)
+from kiosk.shell.ipc_client import Sender
+from kiosk.shell.speaker import Speaker
+from kiosk.shell.theme import Theme
+from kiosk.shell.viewmodel import (
+    IN_SESSION,
+    LocalState,
+    Page,
+    Screen,
+    WindowMode,
+    after_view,
+    screen_for,
+    shown_language,
+    window_mode,
+)
+from policies import Language, LoginMode
+
+ACTIVITY_EVERY_SECONDS = 5.0
+"""Input is reported to the agent at most this often: enough to reset its idle timer."""
+
+AnimatorVerb = Literal["extend", "end", "lock", "unlock"]
+
+
+class ShellController(QObject):
+    """Holds what the shell shows and turns the visitor's taps into requests.
+
+    ``changed`` is emitted whenever the screen should be drawn again.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        sender: Sender,
+        speaker: Speaker,
+        monotonic: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sender = sender
+        self.speaker = speaker
+        self._monotonic = monotonic
+        self._last_activity = float("-inf")
+        self.view: View | None = None
+        self.connected = False
+        self.local = LocalState()
+
+    # -- what is shown ------------------------------------------------------------------
+
+    @property
+    def language(self) -> Language:
+        """The language the whole UI is drawn in now."""
+        return shown_language(self.view, self.local)
+
+    @property
+    def theme(self) -> Theme:
+        """The visitor's display choices."""
+        return Theme(large=self.local.large_text, contrast=self.local.high_contrast)
+
+    @property
+    def screen(self) -> Screen:
+        """The screen that draws the current view."""
+        return screen_for(self.view, self.connected, self.local)
+
+    @property
+    def window_mode(self) -> WindowMode:
+        """How much of the screen the shell covers now."""
+        return window_mode(self.screen, self.view, self.local)
+
+    # -- from the agent -----------------------------------------------------------------
+
+    def set_view(self, view: View) -> None:
+        """A new view from the agent."""
+        before = self.view.state if self.view is not None else None
+        self.local = after_view(self.view, view, self.local)
+        self.view = view
+        if before is not view.state:
+            if view.state is State.IDLE:
+                # The visitor must be able to answer "are you still there?" at once.
+                self._last_activity = float("-inf")
+            if self.speaker.speaking:
+                self.speaker.stop()
+        self.changed.emit()
+
+    def set_connected(self, connected: bool) -> None:
+        """The agent came or went; without it the screen says "please wait"."""
+        self.connected = connected
+        if not connected:
+            self.local = replace(self.local, busy=False, animator_open=False)
+            if self.speaker.speaking:
+                self.speaker.stop()
+        self.changed.emit()
+
+    # -- local steps ----------------------------------------------------------------------
+
+    def _update(self, **changes: Any) -> None:
+        self.local = replace(self.local, **changes)
+        self.changed.emit()
+
+    def pick_language(self, language: Language) -> None:
+        """The visitor chose a language: the whole UI switches, then the ways to start."""
+        self._update(language=language, page=Page.LOGIN, error=None)
+
+    def set_large_text(self, on: bool) -> None:
+        """Large text on or off, until the PC is free again."""
+        self._update(large_text=on)
+
+    def set_high_contrast(self, on: bool) -> None:
+        """High contrast on or off, until the PC is free again."""
+        self._update(high_contrast=on)
+
+    def go(self, page: Page) -> None:
+        """Another step on a free PC (language, ways to start, ticket, member)."""
+        self._update(page=page, error=None, busy=False)
+
+    def clear_error(self) -> None:
+        """The visitor starts typing again: the refusal goes away."""
+        if self.local.error is not None:
+            self._update(error=None)
+
+    # -- requests -------------------------------------------------------------------------
+
+    def _send(self, kind: type[BaseModel], busy: bool = False, **fields: Any) -> None:
+        if busy:
+            self._update(busy=True, error=None)
+        self._sender.send(kind, on_reply=self._on_reply, **fields)
+
+    def _on_reply(self, reply: Reply) -> None:
+        if reply.ok:
+            if self.local.busy:
+                self._update(busy=False)
+            return
+        self._update(busy=False, error=reply.error)
+
+    def login(
+        self,
+        mode: LoginMode,
+        *,
+        code: str | None = None,
+        card: str | None = None,
+        pin: str | None = None,
+    ) -> None:
+        """Start a session this way; the agent checks the ticket or the card."""
+        self._send(
+            Login, busy=True, mode=mode, language=self.language, code=code, card=card, pin=pin
+        )
+
+    def accept_rules(self) -> None:
+        """Accept the house rules the visitor was shown, in the language they read them."""
+        view = self.view
+        if view is None or view.rules_version is None:
+            return
+        self.speaker.stop()
+        self._send(AcceptRules, busy=True, rules_version=view.rules_version, language=self.language)
+
+    def decline_rules(self) -> None:
+        """Go back from the house rules."""
+        self.speaker.stop()
+        self._send(DeclineRules, busy=True)
+
+    def request_help(self) -> None:
+        """Call a member of staff."""
+        self._send(RequestHelp)
+
+    def ask_end(self) -> None:
+        """Show "do you want to end your session?" first: ending erases everything."""
+        self._update(confirm_end=True)
+
+    def cancel_end(self) -> None:
+        """The visitor keeps working."""
+        self._update(confirm_end=False)
+
+    def confirm_end(self) -> None:
+        """The visitor confirmed: end the session."""
+        self._update(confirm_end=False)
+        self._send(EndSession)
+
+    def close_banner(self) -> None:
+        """Hide the warning banner until the next warning."""
+        if self.view is not None:
+            self._update(banner_closed_for=self.view.warning_minutes)
+
+    def dismiss_receipt(self) -> None:
+        """The next visitor closes the "your data was erased" screen."""
+        self._send(DismissReceipt)
+
+    def clear_message(self) -> None:
+        """The visitor read the staff message."""
+        self._send(ClearMessage)
+
+    def still_here(self) -> None:
+        """The visitor answered "are you still there?"."""
+        self._last_activity = self._monotonic()
+        self._send(Activity)
+
+    def user_input(self) -> None:
+        """Keyboard or mouse input reached the shell: tell the agent, at most every 5 s."""
+        view = self.view
+        if view is None or not self.connected:
+            return
+        if view.state not in IN_SESSION and view.state is not State.IDLE:
+            return
+        now = self._monotonic()
+        if now - self._last_activity < ACTIVITY_EVERY_SECONDS:
+            return
+        self._last_activity = now
+        self._send(Activity)
+
+    # -- read aloud -------------------------------------------------------------------------
+
+    def read_aloud(self, text: str) -> None:
+        """Read ``text`` in the visitor's language; a second press stops."""
+        if self.speaker.speaking:
+            self.speaker.stop()
+        else:
+            self.speaker.speak(text, self.language)
+
+    # -- animator ---------------------------------------------------------------------------
+
+    def open_animator(self) -> None:
+        """A member of staff opens their panel (PIN first)."""
+        self._update(animator_open=True, error=None, busy=False)
+
+    def close_animator(self) -> None:
+        """Back to what the visitor sees."""
+        self._update(animator_open=False, error=None, busy=False)
+
+    def animator(self, pin: str, action: AnimatorVerb, minutes: int | None = None) -> None:
+        """An animator action; the agent checks the PIN. Success closes the panel."""
+
+        def done(reply: Reply) -> None:
+            if reply.ok:
+                self._update(animator_open=False, busy=False, error=None)
+            else:
+                self._update(busy=False, error=reply.error)
+
+        self._update(busy=True, error=None)
+        self._sender.send(AnimatorAction, on_reply=done, pin=pin, action=action, minutes=minutes)

@@ -1,0 +1,1079 @@
+"""Every sentence the shell shows, in the six languages of the kiosk.
+
+Texts are written for visitors who read poorly (CEFR A2): everyday words, the polite form
+(vous / u / siz / usted, and the polite plural in Arabic), staff called "animateur",
+"begeleider", "member of staff", "الموظف", "görevli" and "personal". French puts a no-break
+space before ``:`` and ``?``. Arabic uses its own comma and question mark.
+
+A text is either one string or, when it counts something, one string per plural category
+of the language (CLDR names: zero, one, two, few, many, other). ``{n}`` is the count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+
+from policies import Language
+
+log = logging.getLogger(__name__)
+
+FR, NL, EN, AR, TR, ES = (
+    Language.FR,
+    Language.NL,
+    Language.EN,
+    Language.AR,
+    Language.TR,
+    Language.ES,
+)
+NBSP = "\u00a0"
+
+Plural = Mapping[str, str]
+Entry = Mapping[Language, str | Plural]
+
+
+def _p(one: str, other: str) -> Plural:
+    """Plural forms of a language with one singular (fr, nl, en, es)."""
+    return {"one": one, "other": other}
+
+
+def _ar(*forms: str) -> Plural:
+    """The six plural forms of Arabic (3-10 take the plural, 11-99 the singular)."""
+    zero, one, two, few, many, other = forms
+    return {"zero": zero, "one": one, "two": two, "few": few, "many": many, "other": other}
+
+
+def plural_category(language: Language, n: int) -> str:
+    """The CLDR plural category of ``n`` in ``language`` (integers only)."""
+    n = abs(n)
+    if language is Language.AR:
+        if n == 0:
+            return "zero"
+        if n == 1:
+            return "one"
+        if n == 2:
+            return "two"
+        if 3 <= n % 100 <= 10:
+            return "few"
+        if 11 <= n % 100 <= 99:
+            return "many"
+        return "other"
+    if language is Language.FR:
+        # French counts 0 like 1: "0 minute".
+        return "one" if n in (0, 1) else "other"
+    return "one" if n == 1 else "other"
+
+
+STRINGS: dict[str, Entry] = {
+    # -- not connected ------------------------------------------------------------------
+    "wait_title": {
+        FR: "Veuillez patienter…",
+        NL: "Even geduld…",
+        EN: "Please wait…",
+        AR: "يرجى الانتظار…",
+        TR: "Lütfen bekleyin…",
+        ES: "Espere, por favor…",
+    },
+    "wait_detail": {
+        FR: "Cet ordinateur se prépare. Il sera prêt dans un instant.",
+        NL: "Deze computer wordt klaargemaakt. Hij is zo klaar.",
+        EN: "This computer is getting ready. It will be ready in a moment.",
+        AR: "هذا الحاسوب قيد التحضير. سيكون جاهزًا بعد قليل.",
+        TR: "Bu bilgisayar hazırlanıyor. Birazdan hazır olacak.",
+        ES: "Este ordenador se está preparando. Estará listo en un momento.",
+    },
+    # -- language ---------------------------------------------------------------------
+    "choose_language": {
+        FR: "Choisissez votre langue",
+        NL: "Kies uw taal",
+        EN: "Choose your language",
+        AR: "اختاروا لغتكم",
+        TR: "Dilinizi seçin",
+        ES: "Elija su idioma",
+    },
+    "large_text": {
+        FR: "Grand texte",
+        NL: "Grote letters",
+        EN: "Large text",
+        AR: "نص كبير",
+        TR: "Büyük yazı",
+        ES: "Letra grande",
+    },
+    "high_contrast": {
+        FR: "Contraste élevé",
+        NL: "Hoog contrast",
+        EN: "High contrast",
+        AR: "تباين عالٍ",
+        TR: "Yüksek kontrast",
+        ES: "Alto contraste",
+    },
+    # -- login ------------------------------------------------------------------------
+    "choose_start": {
+        FR: f"Comment voulez-vous commencer{NBSP}?",
+        NL: "Hoe wilt u beginnen?",
+        EN: "How do you want to start?",
+        AR: "كيف تريدون أن تبدؤوا؟",
+        TR: "Nasıl başlamak istersiniz?",
+        ES: "¿Cómo quiere empezar?",
+    },
+    "mode_walk_in": {
+        FR: "Commencer maintenant",
+        NL: "Nu beginnen",
+        EN: "Start now",
+        AR: "ابدؤوا الآن",
+        TR: "Şimdi başlayın",
+        ES: "Empezar ahora",
+    },
+    "mode_ticket": {
+        FR: "J'ai un ticket",
+        NL: "Ik heb een ticket",
+        EN: "I have a ticket",
+        AR: "لديّ تذكرة",
+        TR: "Biletim var",
+        ES: "Tengo un ticket",
+    },
+    "mode_member": {
+        FR: "J'ai une carte de membre",
+        NL: "Ik heb een ledenkaart",
+        EN: "I have a member card",
+        AR: "لديّ بطاقة عضوية",
+        TR: "Üye kartım var",
+        ES: "Tengo una tarjeta de socio",
+    },
+    "back": {
+        FR: "Retour",
+        NL: "Terug",
+        EN: "Back",
+        AR: "رجوع",
+        TR: "Geri",
+        ES: "Volver",
+    },
+    "ticket_title": {
+        FR: "Tapez le code de votre ticket",
+        NL: "Typ de code van uw ticket",
+        EN: "Type the code on your ticket",
+        AR: "اكتبوا الرمز الموجود على تذكرتكم",
+        TR: "Biletinizdeki kodu yazın",
+        ES: "Escriba el código de su ticket",
+    },
+    "ticket_code": {
+        FR: "Code du ticket",
+        NL: "Ticketcode",
+        EN: "Ticket code",
+        AR: "رمز التذكرة",
+        TR: "Bilet kodu",
+        ES: "Código del ticket",
+    },
+    "member_title": {
+        FR: "Tapez votre numéro de carte et votre code PIN",
+        NL: "Typ uw kaartnummer en uw pincode",
+        EN: "Type your card number and your PIN code",
+        AR: "اكتبوا رقم بطاقتكم والرمز السري",
+        TR: "Kart numaranızı ve PIN kodunuzu yazın",
+        ES: "Escriba su número de tarjeta y su código PIN",
+    },
+    "card_number": {
+        FR: "Numéro de carte",
+        NL: "Kaartnummer",
+        EN: "Card number",
+        AR: "رقم البطاقة",
+        TR: "Kart numarası",
+        ES: "Número de tarjeta",
+    },
+    "pin_code": {
+        FR: "Code PIN",
+        NL: "Pincode",
+        EN: "PIN code",
+        AR: "الرمز السري",
+        TR: "PIN kodu",
+        ES: "Código PIN",
+    },
+    "ok": {
+        FR: "OK",
+        NL: "OK",
+        EN: "OK",
+        AR: "موافق",
+        TR: "Tamam",
+        ES: "Aceptar",
+    },
+    "erase": {
+        FR: "Effacer",
+        NL: "Wissen",
+        EN: "Erase",
+        AR: "مسح",
+        TR: "Sil",
+        ES: "Borrar",
+    },
+    # -- house rules --------------------------------------------------------------------
+    "rules_title": {
+        FR: "Les règles de la salle",
+        NL: "De huisregels",
+        EN: "The house rules",
+        AR: "قواعد القاعة",
+        TR: "Salon kuralları",
+        ES: "Las normas de la sala",
+    },
+    "rules_intro": {
+        FR: "Lisez ces règles, s'il vous plaît. Touchez une règle pour en savoir plus.",
+        NL: "Lees deze regels, alstublieft. Raak een regel aan om meer te lezen.",
+        EN: "Please read these rules. Touch a rule to read more.",
+        AR: "يرجى قراءة هذه القواعد. المسوا أي قاعدة لقراءة المزيد.",
+        TR: "Lütfen bu kuralları okuyun. Devamını okumak için bir kurala dokunun.",
+        ES: "Lea estas normas, por favor. Toque una norma para leer más.",
+    },
+    "more": {
+        FR: "En savoir plus",
+        NL: "Meer lezen",
+        EN: "Read more",
+        AR: "المزيد",
+        TR: "Devamı",
+        ES: "Leer más",
+    },
+    "close": {
+        FR: "Fermer",
+        NL: "Sluiten",
+        EN: "Close",
+        AR: "إغلاق",
+        TR: "Kapat",
+        ES: "Cerrar",
+    },
+    "read_aloud": {
+        FR: "Lire à voix haute",
+        NL: "Voorlezen",
+        EN: "Read aloud",
+        AR: "القراءة بصوت عالٍ",
+        TR: "Sesli oku",
+        ES: "Leer en voz alta",
+    },
+    "stop_reading": {
+        FR: "Arrêter la lecture",
+        NL: "Stoppen met voorlezen",
+        EN: "Stop reading",
+        AR: "إيقاف القراءة",
+        TR: "Okumayı durdur",
+        ES: "Parar la lectura",
+    },
+    "accept": {
+        FR: "J'accepte",
+        NL: "Ik ga akkoord",
+        EN: "I accept",
+        AR: "أوافق",
+        TR: "Kabul ediyorum",
+        ES: "Acepto",
+    },
+    # -- closed -----------------------------------------------------------------------
+    "closed_title": {
+        FR: "La salle est fermée",
+        NL: "De ruimte is gesloten",
+        EN: "The room is closed",
+        AR: "القاعة مغلقة",
+        TR: "Salon kapalı",
+        ES: "La sala está cerrada",
+    },
+    "closed_opens_at": {
+        FR: "Elle rouvre à {time}.",
+        NL: "We zijn weer open om {time}.",
+        EN: "It opens again at {time}.",
+        AR: "تفتح من جديد في الساعة {time}.",
+        TR: "Yeniden açılış saati: {time}.",
+        ES: "Vuelve a abrir a las {time}.",
+    },
+    "closed_opens_on": {
+        FR: "Elle rouvre {day} à {time}.",
+        NL: "We zijn weer open op {day} om {time}.",
+        EN: "It opens again on {day} at {time}.",
+        AR: "تفتح من جديد يوم {day} في الساعة {time}.",
+        TR: "Yeniden açılış: {day}, saat {time}.",
+        ES: "Vuelve a abrir el {day} a las {time}.",
+    },
+    "closed_no_time": {
+        FR: "Revenez plus tard, s'il vous plaît.",
+        NL: "Kom later terug, alstublieft.",
+        EN: "Please come back later.",
+        AR: "يرجى العودة لاحقًا.",
+        TR: "Lütfen daha sonra tekrar gelin.",
+        ES: "Vuelva más tarde, por favor.",
+    },
+    # -- time -------------------------------------------------------------------------
+    "minutes_left": {
+        FR: _p("Il reste {n} minute", "Il reste {n} minutes"),
+        NL: _p("Nog {n} minuut", "Nog {n} minuten"),
+        EN: _p("{n} minute left", "{n} minutes left"),
+        AR: _ar(
+            "لم تبقَ أي دقيقة",
+            "بقيت دقيقة واحدة",
+            "بقيت دقيقتان",
+            "بقيت {n} دقائق",
+            "بقيت {n} دقيقة",
+            "بقيت {n} دقيقة",
+        ),
+        TR: _p("{n} dakika kaldı", "{n} dakika kaldı"),
+        ES: _p("Queda {n} minuto", "Quedan {n} minutos"),
+    },
+    "seconds_left": {
+        FR: _p("Il reste {n} seconde", "Il reste {n} secondes"),
+        NL: _p("Nog {n} seconde", "Nog {n} seconden"),
+        EN: _p("{n} second left", "{n} seconds left"),
+        AR: _ar(
+            "لم تبقَ أي ثانية",
+            "بقيت ثانية واحدة",
+            "بقيت ثانيتان",
+            "بقيت {n} ثوانٍ",
+            "بقيت {n} ثانية",
+            "بقيت {n} ثانية",
+        ),
+        TR: _p("{n} saniye kaldı", "{n} saniye kaldı"),
+        ES: _p("Queda {n} segundo", "Quedan {n} segundos"),
+    },
+    "until": {
+        FR: "jusqu'à {time}",
+        NL: "tot {time}",
+        EN: "until {time}",
+        AR: "حتى الساعة {time}",
+        TR: "bitiş saati {time}",
+        ES: "hasta las {time}",
+    },
+    # -- session bar ------------------------------------------------------------------
+    "help": {
+        FR: "Aide",
+        NL: "Hulp",
+        EN: "Help",
+        AR: "مساعدة",
+        TR: "Yardım",
+        ES: "Ayuda",
+    },
+    "help_coming": {
+        FR: "Un animateur arrive",
+        NL: "Er komt een begeleider naar u toe",
+        EN: "A member of staff is coming",
+        AR: "الموظف قادم إليكم",
+        TR: "Bir görevli geliyor",
+        ES: "Un miembro del personal viene a ayudarle",
+    },
+    "end_session": {
+        FR: "Terminer ma session",
+        NL: "Mijn sessie stoppen",
+        EN: "End my session",
+        AR: "إنهاء جلستي",
+        TR: "Oturumumu bitir",
+        ES: "Terminar mi sesión",
+    },
+    "end_confirm_title": {
+        FR: f"Voulez-vous terminer votre session maintenant{NBSP}?",
+        NL: "Wilt u uw sessie nu stoppen?",
+        EN: "Do you want to end your session now?",
+        AR: "هل تريدون إنهاء جلستكم الآن؟",
+        TR: "Oturumunuzu şimdi bitirmek istiyor musunuz?",
+        ES: "¿Quiere terminar su sesión ahora?",
+    },
+    "end_confirm_detail": {
+        FR: "Tout ce que vous avez fait sur cet ordinateur sera effacé"
+        f"{NBSP}: vos fichiers, vos téléchargements et votre historique.",
+        NL: "Alles wat u op deze computer hebt gedaan, wordt gewist: "
+        "uw bestanden, uw downloads en uw browsergeschiedenis.",
+        EN: "Everything you did on this computer will be erased: "
+        "your files, your downloads and your browser history.",
+        AR: "سيُمحى كل ما فعلتموه على هذا الحاسوب: ملفاتكم وتنزيلاتكم وسجل التصفح.",
+        TR: "Bu bilgisayarda yaptığınız her şey silinecek: "
+        "dosyalarınız, indirdikleriniz ve tarayıcı geçmişiniz.",
+        ES: "Todo lo que ha hecho en este ordenador se borrará: "
+        "sus archivos, sus descargas y su historial de navegación.",
+    },
+    "end_confirm_yes": {
+        FR: "Oui, terminer",
+        NL: "Ja, nu stoppen",
+        EN: "Yes, end now",
+        AR: "نعم، إنهاء الآن",
+        TR: "Evet, şimdi bitir",
+        ES: "Sí, terminar ahora",
+    },
+    "end_confirm_no": {
+        FR: "Non, continuer",
+        NL: "Nee, verder werken",
+        EN: "No, continue",
+        AR: "لا، متابعة",
+        TR: "Hayır, devam et",
+        ES: "No, continuar",
+    },
+    "warning_save": {
+        FR: "{time_left}. Enregistrez votre travail maintenant (clé USB ou e-mail).",
+        NL: "{time_left}. Sla uw werk nu op (usb-stick of e-mail).",
+        EN: "{time_left}. Save your work now (USB stick or e-mail).",
+        AR: "{time_left}. احفظوا عملكم الآن (مفتاح USB أو بريد إلكتروني).",
+        TR: "{time_left}. Çalışmanızı şimdi kaydedin (USB bellek veya e-posta).",
+        ES: "{time_left}. Guarde su trabajo ahora (memoria USB o correo electrónico).",
+    },
+    "final_title": {
+        FR: "Votre session se termine bientôt",
+        NL: "Uw sessie stopt bijna",
+        EN: "Your session ends soon",
+        AR: "ستنتهي جلستكم قريبًا",
+        TR: "Oturumunuz birazdan bitiyor",
+        ES: "Su sesión termina pronto",
+    },
+    "final_save": {
+        FR: "Enregistrez votre travail maintenant (clé USB ou e-mail).",
+        NL: "Sla uw werk nu op (usb-stick of e-mail).",
+        EN: "Save your work now (USB stick or e-mail).",
+        AR: "احفظوا عملكم الآن (مفتاح USB أو بريد إلكتروني).",
+        TR: "Çalışmanızı şimdi kaydedin (USB bellek veya e-posta).",
+        ES: "Guarde su trabajo ahora (memoria USB o correo electrónico).",
+    },
+    # -- idle -------------------------------------------------------------------------
+    "idle_title": {
+        FR: f"Êtes-vous toujours là{NBSP}?",
+        NL: "Bent u er nog?",
+        EN: "Are you still there?",
+        AR: "هل ما زلتم هنا؟",
+        TR: "Hâlâ burada mısınız?",
+        ES: "¿Sigue usted ahí?",
+    },
+    "idle_touch": {
+        FR: "Touchez l'écran ou appuyez sur une touche.",
+        NL: "Raak het scherm aan of druk op een toets.",
+        EN: "Touch the screen or press a key.",
+        AR: "المسوا الشاشة أو اضغطوا على أي زر.",
+        TR: "Ekrana dokunun veya bir tuşa basın.",
+        ES: "Toque la pantalla o pulse una tecla.",
+    },
+    "idle_ends_in": {
+        FR: _p(
+            "Sinon, votre session se termine dans {n} seconde.",
+            "Sinon, votre session se termine dans {n} secondes.",
+        ),
+        NL: _p(
+            "Anders stopt uw sessie over {n} seconde.",
+            "Anders stopt uw sessie over {n} seconden.",
+        ),
+        EN: _p(
+            "Otherwise, your session ends in {n} second.",
+            "Otherwise, your session ends in {n} seconds.",
+        ),
+        AR: _ar(
+            "وإلا ستنتهي جلستكم الآن.",
+            "وإلا ستنتهي جلستكم بعد ثانية واحدة.",
+            "وإلا ستنتهي جلستكم بعد ثانيتين.",
+            "وإلا ستنتهي جلستكم بعد {n} ثوانٍ.",
+            "وإلا ستنتهي جلستكم بعد {n} ثانية.",
+            "وإلا ستنتهي جلستكم بعد {n} ثانية.",
+        ),
+        TR: _p(
+            "Yoksa oturumunuz {n} saniye sonra bitecek.",
+            "Yoksa oturumunuz {n} saniye sonra bitecek.",
+        ),
+        ES: _p(
+            "Si no, su sesión terminará en {n} segundo.",
+            "Si no, su sesión terminará en {n} segundos.",
+        ),
+    },
+    "idle_here": {
+        FR: "Je suis là",
+        NL: "Ik ben er nog",
+        EN: "I am here",
+        AR: "أنا هنا",
+        TR: "Buradayım",
+        ES: "Estoy aquí",
+    },
+    # -- locked, message ----------------------------------------------------------------
+    "locked_title": {
+        FR: "Cet ordinateur est bloqué.",
+        NL: "Deze computer is vergrendeld.",
+        EN: "This computer is locked.",
+        AR: "هذا الحاسوب مقفل.",
+        TR: "Bu bilgisayar kilitli.",
+        ES: "Este ordenador está bloqueado.",
+    },
+    "locked_detail": {
+        FR: "Adressez-vous à un animateur, s'il vous plaît.",
+        NL: "Vraag het aan een begeleider, alstublieft.",
+        EN: "Please see a member of staff.",
+        AR: "يرجى التوجه إلى الموظف.",
+        TR: "Lütfen bir görevliye başvurun.",
+        ES: "Hable con un miembro del personal, por favor.",
+    },
+    "message_title": {
+        FR: "Message d'un animateur",
+        NL: "Bericht van een begeleider",
+        EN: "Message from a member of staff",
+        AR: "رسالة من الموظف",
+        TR: "Görevliden mesaj",
+        ES: "Mensaje del personal",
+    },
+    # -- end --------------------------------------------------------------------------
+    "ending_title": {
+        FR: "Votre session est terminée.",
+        NL: "Uw sessie is voorbij.",
+        EN: "Your session is over.",
+        AR: "انتهت جلستكم.",
+        TR: "Oturumunuz bitti.",
+        ES: "Su sesión ha terminado.",
+    },
+    "erasing": {
+        FR: "Effacement de vos données…",
+        NL: "Uw gegevens worden gewist…",
+        EN: "Erasing your data…",
+        AR: "جارٍ مسح بياناتكم…",
+        TR: "Verileriniz siliniyor…",
+        ES: "Borrando sus datos…",
+    },
+    "reason_time_up": {
+        FR: "Le temps est écoulé.",
+        NL: "Uw tijd is om.",
+        EN: "Your time is up.",
+        AR: "انتهى الوقت.",
+        TR: "Süreniz doldu.",
+        ES: "Se ha acabado el tiempo.",
+    },
+    "reason_visitor": {
+        FR: "Vous avez terminé votre session.",
+        NL: "U hebt uw sessie gestopt.",
+        EN: "You ended your session.",
+        AR: "لقد أنهيتم جلستكم.",
+        TR: "Oturumunuzu siz bitirdiniz.",
+        ES: "Usted ha terminado su sesión.",
+    },
+    "reason_staff": {
+        FR: "Un animateur a terminé votre session.",
+        NL: "Een begeleider heeft uw sessie gestopt.",
+        EN: "A member of staff ended your session.",
+        AR: "أنهى الموظف جلستكم.",
+        TR: "Bir görevli oturumunuzu bitirdi.",
+        ES: "Un miembro del personal ha terminado su sesión.",
+    },
+    "reason_idle": {
+        FR: "L'ordinateur n'a pas été utilisé pendant un moment.",
+        NL: "De computer werd een tijdje niet gebruikt.",
+        EN: "The computer was not used for a while.",
+        AR: "لم يُستخدم الحاسوب منذ مدة.",
+        TR: "Bilgisayar bir süredir kullanılmadı.",
+        ES: "El ordenador no se ha usado durante un rato.",
+    },
+    "reason_shell_lost": {
+        FR: "La session a dû s'arrêter à cause d'un problème technique.",
+        NL: "De sessie moest stoppen door een technisch probleem.",
+        EN: "The session had to stop because of a technical problem.",
+        AR: "توقفت الجلسة بسبب مشكلة تقنية.",
+        TR: "Oturum teknik bir sorun nedeniyle durdu.",
+        ES: "La sesión se ha detenido por un problema técnico.",
+    },
+    "reason_reboot": {
+        FR: "L'ordinateur a redémarré.",
+        NL: "De computer is opnieuw opgestart.",
+        EN: "The computer restarted.",
+        AR: "أُعيد تشغيل الحاسوب.",
+        TR: "Bilgisayar yeniden başladı.",
+        ES: "El ordenador se ha reiniciado.",
+    },
+    "reason_stopped": {
+        FR: "L'ordinateur a été arrêté.",
+        NL: "De computer werd gestopt.",
+        EN: "The computer was stopped.",
+        AR: "أُوقف الحاسوب.",
+        TR: "Bilgisayar durduruldu.",
+        ES: "El ordenador se ha detenido.",
+    },
+    "done_title": {
+        FR: "Vos données ont été effacées",
+        NL: "Uw gegevens zijn gewist",
+        EN: "Your data has been erased",
+        AR: "تم مسح بياناتكم",
+        TR: "Verileriniz silindi",
+        ES: "Sus datos se han borrado",
+    },
+    "done_erased": {
+        FR: f"Effacé{NBSP}: {{items}}.",
+        NL: "Gewist: {items}.",
+        EN: "Erased: {items}.",
+        AR: "تم مسح: {items}.",
+        TR: "Silinenler: {items}.",
+        ES: "Borrado: {items}.",
+    },
+    "done_nothing": {
+        FR: "Il n'y avait rien à effacer.",
+        NL: "Er was niets te wissen.",
+        EN: "There was nothing to erase.",
+        AR: "لم يكن هناك شيء لمسحه.",
+        TR: "Silinecek bir şey yoktu.",
+        ES: "No había nada que borrar.",
+    },
+    "done_private": {
+        FR: "La personne suivante ne peut pas voir ce que vous avez fait.",
+        NL: "De volgende persoon kan niet zien wat u hebt gedaan.",
+        EN: "The next person cannot see what you did.",
+        AR: "لا يستطيع الشخص التالي أن يرى ما فعلتموه.",
+        TR: "Sonraki kişi ne yaptığınızı göremez.",
+        ES: "La próxima persona no puede ver lo que usted ha hecho.",
+    },
+    "done_start": {
+        FR: "Touchez pour commencer",
+        NL: "Raak aan om te beginnen",
+        EN: "Touch to start",
+        AR: "المسوا الشاشة للبدء",
+        TR: "Başlamak için dokunun",
+        ES: "Toque para empezar",
+    },
+    # -- what a wipe erased -------------------------------------------------------------
+    "erased_files": {
+        FR: _p("{n} fichier", "{n} fichiers"),
+        NL: _p("{n} bestand", "{n} bestanden"),
+        EN: _p("{n} file", "{n} files"),
+        AR: _ar("{n} ملف", "ملف واحد", "ملفان", "{n} ملفات", "{n} ملفًا", "{n} ملف"),
+        TR: _p("{n} dosya", "{n} dosya"),
+        ES: _p("{n} archivo", "{n} archivos"),
+    },
+    "erased_folders": {
+        FR: _p("{n} dossier", "{n} dossiers"),
+        NL: _p("{n} map", "{n} mappen"),
+        EN: _p("{n} folder", "{n} folders"),
+        AR: _ar("{n} مجلد", "مجلد واحد", "مجلدان", "{n} مجلدات", "{n} مجلدًا", "{n} مجلد"),
+        TR: _p("{n} klasör", "{n} klasör"),
+        ES: _p("{n} carpeta", "{n} carpetas"),
+    },
+    "erased_downloads": {
+        FR: _p("{n} téléchargement", "{n} téléchargements"),
+        NL: _p("{n} download", "{n} downloads"),
+        EN: _p("{n} download", "{n} downloads"),
+        AR: _ar("{n} تنزيل", "تنزيل واحد", "تنزيلان", "{n} تنزيلات", "{n} تنزيلًا", "{n} تنزيل"),
+        TR: _p("{n} indirme", "{n} indirme"),
+        ES: _p("{n} descarga", "{n} descargas"),
+    },
+    "erased_print_jobs": {
+        FR: _p("{n} impression", "{n} impressions"),
+        NL: _p("{n} printopdracht", "{n} printopdrachten"),
+        EN: _p("{n} print job", "{n} print jobs"),
+        AR: _ar(
+            "{n} مهمة طباعة",
+            "مهمة طباعة واحدة",
+            "مهمتا طباعة",
+            "{n} مهام طباعة",
+            "{n} مهمة طباعة",
+            "{n} مهمة طباعة",
+        ),
+        TR: _p("{n} yazdırma işi", "{n} yazdırma işi"),
+        ES: _p("{n} impresión", "{n} impresiones"),
+    },
+    "erased_processes": {
+        FR: _p("{n} programme ouvert", "{n} programmes ouverts"),
+        NL: _p("{n} open programma", "{n} open programma's"),
+        EN: _p("{n} open program", "{n} open programs"),
+        AR: _ar(
+            "{n} برنامج مفتوح",
+            "برنامج مفتوح واحد",
+            "برنامجان مفتوحان",
+            "{n} برامج مفتوحة",
+            "{n} برنامجًا مفتوحًا",
+            "{n} برنامج مفتوح",
+        ),
+        TR: _p("{n} açık program", "{n} açık program"),
+        ES: _p("{n} programa abierto", "{n} programas abiertos"),
+    },
+    "erased_browser": {
+        FR: "l'historique du navigateur",
+        NL: "de browsergeschiedenis",
+        EN: "browser history",
+        AR: "سجل التصفح",
+        TR: "tarayıcı geçmişi",
+        ES: "el historial del navegador",
+    },
+    "erased_other": {
+        FR: _p("{n} autre élément", "{n} autres éléments"),
+        NL: _p("{n} ander onderdeel", "{n} andere onderdelen"),
+        EN: _p("{n} other item", "{n} other items"),
+        AR: _ar(
+            "{n} عنصر آخر",
+            "عنصر آخر",
+            "عنصران آخران",
+            "{n} عناصر أخرى",
+            "{n} عنصرًا آخر",
+            "{n} عنصر آخر",
+        ),
+        TR: _p("{n} başka öğe", "{n} başka öğe"),
+        ES: _p("{n} elemento más", "{n} elementos más"),
+    },
+    # -- animator -----------------------------------------------------------------------
+    "staff": {
+        FR: "Animateur",
+        NL: "Begeleider",
+        EN: "Staff",
+        AR: "الموظف",
+        TR: "Görevli",
+        ES: "Personal",
+    },
+    "staff_pin_title": {
+        FR: f"Animateur{NBSP}: tapez votre code PIN",
+        NL: "Begeleider: typ uw pincode",
+        EN: "Staff: type your PIN code",
+        AR: "الموظف: اكتبوا الرمز السري",
+        TR: "Görevli: PIN kodunuzu yazın",
+        ES: "Personal: escriba su código PIN",
+    },
+    "staff_actions": {
+        FR: "Actions de l'animateur",
+        NL: "Acties van de begeleider",
+        EN: "Staff actions",
+        AR: "إجراءات الموظف",
+        TR: "Görevli işlemleri",
+        ES: "Acciones del personal",
+    },
+    "extend_by": {
+        FR: _p("Ajouter {n} minute", "Ajouter {n} minutes"),
+        NL: _p("{n} minuut erbij", "{n} minuten erbij"),
+        EN: _p("Add {n} minute", "Add {n} minutes"),
+        AR: _ar(
+            "إضافة {n} دقيقة",
+            "إضافة دقيقة واحدة",
+            "إضافة دقيقتين",
+            "إضافة {n} دقائق",
+            "إضافة {n} دقيقة",
+            "إضافة {n} دقيقة",
+        ),
+        TR: _p("{n} dakika ekle", "{n} dakika ekle"),
+        ES: _p("Añadir {n} minuto", "Añadir {n} minutos"),
+    },
+    "staff_end": {
+        FR: "Terminer la session",
+        NL: "De sessie stoppen",
+        EN: "End the session",
+        AR: "إنهاء الجلسة",
+        TR: "Oturumu bitir",
+        ES: "Terminar la sesión",
+    },
+    "staff_lock": {
+        FR: "Bloquer cet ordinateur",
+        NL: "Deze computer vergrendelen",
+        EN: "Lock this computer",
+        AR: "قفل هذا الحاسوب",
+        TR: "Bu bilgisayarı kilitle",
+        ES: "Bloquear este ordenador",
+    },
+    "staff_unlock": {
+        FR: "Débloquer cet ordinateur",
+        NL: "Deze computer ontgrendelen",
+        EN: "Unlock this computer",
+        AR: "فتح قفل هذا الحاسوب",
+        TR: "Bu bilgisayarın kilidini aç",
+        ES: "Desbloquear este ordenador",
+    },
+    "cancel": {
+        FR: "Annuler",
+        NL: "Annuleren",
+        EN: "Cancel",
+        AR: "إلغاء",
+        TR: "İptal",
+        ES: "Cancelar",
+    },
+    "try_again_seconds": {
+        FR: _p("Réessayez dans {n} seconde.", "Réessayez dans {n} secondes."),
+        NL: _p("Probeer opnieuw over {n} seconde.", "Probeer opnieuw over {n} seconden."),
+        EN: _p("Please try again in {n} second.", "Please try again in {n} seconds."),
+        AR: _ar(
+            "يرجى المحاولة مرة أخرى الآن.",
+            "يرجى المحاولة مرة أخرى بعد ثانية واحدة.",
+            "يرجى المحاولة مرة أخرى بعد ثانيتين.",
+            "يرجى المحاولة مرة أخرى بعد {n} ثوانٍ.",
+            "يرجى المحاولة مرة أخرى بعد {n} ثانية.",
+            "يرجى المحاولة مرة أخرى بعد {n} ثانية.",
+        ),
+        TR: _p(
+            "Lütfen {n} saniye sonra tekrar deneyin.",
+            "Lütfen {n} saniye sonra tekrar deneyin.",
+        ),
+        ES: _p(
+            "Vuelva a intentarlo dentro de {n} segundo.",
+            "Vuelva a intentarlo dentro de {n} segundos.",
+        ),
+    },
+    "try_again_minutes": {
+        FR: _p("Réessayez dans {n} minute.", "Réessayez dans {n} minutes."),
+        NL: _p("Probeer opnieuw over {n} minuut.", "Probeer opnieuw over {n} minuten."),
+        EN: _p("Please try again in {n} minute.", "Please try again in {n} minutes."),
+        AR: _ar(
+            "يرجى المحاولة مرة أخرى الآن.",
+            "يرجى المحاولة مرة أخرى بعد دقيقة واحدة.",
+            "يرجى المحاولة مرة أخرى بعد دقيقتين.",
+            "يرجى المحاولة مرة أخرى بعد {n} دقائق.",
+            "يرجى المحاولة مرة أخرى بعد {n} دقيقة.",
+            "يرجى المحاولة مرة أخرى بعد {n} دقيقة.",
+        ),
+        TR: _p(
+            "Lütfen {n} dakika sonra tekrar deneyin.",
+            "Lütfen {n} dakika sonra tekrar deneyin.",
+        ),
+        ES: _p(
+            "Vuelva a intentarlo dentro de {n} minuto.",
+            "Vuelva a intentarlo dentro de {n} minutos.",
+        ),
+    },
+    "list_and": {
+        FR: "et",
+        NL: "en",
+        EN: "and",
+        AR: "و",
+        TR: "ve",
+        ES: "y",
+    },
+}
+
+ERRORS: dict[str, Entry] = {
+    "locked": {
+        FR: "Cet ordinateur est bloqué. Adressez-vous à un animateur, s'il vous plaît.",
+        NL: "Deze computer is vergrendeld. Vraag het aan een begeleider, alstublieft.",
+        EN: "This computer is locked. Please see a member of staff.",
+        AR: "هذا الحاسوب مقفل. يرجى التوجه إلى الموظف.",
+        TR: "Bu bilgisayar kilitli. Lütfen bir görevliye başvurun.",
+        ES: "Este ordenador está bloqueado. Hable con un miembro del personal, por favor.",
+    },
+    "no_session": {
+        FR: "Aucune session n'est ouverte sur cet ordinateur.",
+        NL: "Er loopt geen sessie op deze computer.",
+        EN: "There is no session on this computer.",
+        AR: "لا توجد جلسة مفتوحة على هذا الحاسوب.",
+        TR: "Bu bilgisayarda açık bir oturum yok.",
+        ES: "No hay ninguna sesión abierta en este ordenador.",
+    },
+    "mode_not_allowed": {
+        FR: "Cette façon de commencer n'est pas possible ici.",
+        NL: "Zo beginnen kan hier niet.",
+        EN: "You cannot start this way here.",
+        AR: "لا يمكن البدء بهذه الطريقة هنا.",
+        TR: "Burada bu şekilde başlanamaz.",
+        ES: "Aquí no se puede empezar de esta forma.",
+    },
+    "language_not_offered": {
+        FR: "Cette langue n'est pas disponible ici.",
+        NL: "Deze taal is hier niet beschikbaar.",
+        EN: "This language is not available here.",
+        AR: "هذه اللغة غير متوفرة هنا.",
+        TR: "Bu dil burada kullanılamıyor.",
+        ES: "Este idioma no está disponible aquí.",
+    },
+    "no_time_left": {
+        FR: "Il ne vous reste plus de temps aujourd'hui. Adressez-vous à un animateur.",
+        NL: "U hebt vandaag geen tijd meer. Vraag het aan een begeleider.",
+        EN: "You have no time left today. Please see a member of staff.",
+        AR: "لم يبقَ لكم وقت اليوم. يرجى التوجه إلى الموظف.",
+        TR: "Bugün için süreniz kalmadı. Lütfen bir görevliye başvurun.",
+        ES: "Hoy ya no le queda tiempo. Hable con un miembro del personal.",
+    },
+    "rules_changed": {
+        FR: "Les règles viennent de changer. Lisez-les encore une fois, s'il vous plaît.",
+        NL: "De regels zijn net veranderd. Lees ze nog eens, alstublieft.",
+        EN: "The rules have just changed. Please read them again.",
+        AR: "تغيّرت القواعد للتو. يرجى قراءتها مرة أخرى.",
+        TR: "Kurallar az önce değişti. Lütfen onları yeniden okuyun.",
+        ES: "Las normas acaban de cambiar. Léalas otra vez, por favor.",
+    },
+    "bad_extension": {
+        FR: "Ce temps en plus n'est pas possible.",
+        NL: "Deze extra tijd is niet mogelijk.",
+        EN: "This extra time is not possible.",
+        AR: "هذا الوقت الإضافي غير ممكن.",
+        TR: "Bu ek süre mümkün değil.",
+        ES: "Este tiempo extra no es posible.",
+    },
+    "bad_message": {
+        FR: "Ce message ne peut pas être envoyé.",
+        NL: "Dit bericht kan niet worden verstuurd.",
+        EN: "This message cannot be sent.",
+        AR: "لا يمكن إرسال هذه الرسالة.",
+        TR: "Bu mesaj gönderilemiyor.",
+        ES: "Este mensaje no se puede enviar.",
+    },
+    "bad_ticket": {
+        FR: "Ce code de ticket n'est pas valable. Vérifiez-le et réessayez.",
+        NL: "Deze ticketcode is niet geldig. Controleer hem en probeer opnieuw.",
+        EN: "This ticket code is not valid. Please check it and try again.",
+        AR: "رمز التذكرة هذا غير صالح. تحققوا منه وحاولوا مرة أخرى.",
+        TR: "Bu bilet kodu geçerli değil. Lütfen kontrol edip tekrar deneyin.",
+        ES: "Este código de ticket no es válido. Compruébelo y vuelva a intentarlo.",
+    },
+    "bad_member": {
+        FR: "Le numéro de carte ou le code PIN n'est pas correct. Réessayez.",
+        NL: "Het kaartnummer of de pincode klopt niet. Probeer opnieuw.",
+        EN: "The card number or the PIN code is not right. Please try again.",
+        AR: "رقم البطاقة أو الرمز السري غير صحيح. حاولوا مرة أخرى.",
+        TR: "Kart numarası veya PIN kodu yanlış. Lütfen tekrar deneyin.",
+        ES: "El número de tarjeta o el código PIN no es correcto. Vuelva a intentarlo.",
+    },
+    "member_banned": {
+        FR: "Cette carte ne peut pas être utilisée pour le moment. Adressez-vous à un animateur.",
+        NL: "Deze kaart kan nu niet worden gebruikt. Vraag het aan een begeleider.",
+        EN: "This card cannot be used for now. Please see a member of staff.",
+        AR: "لا يمكن استخدام هذه البطاقة حاليًا. يرجى التوجه إلى الموظف.",
+        TR: "Bu kart şu anda kullanılamıyor. Lütfen bir görevliye başvurun.",
+        ES: "Esta tarjeta no se puede usar por ahora. Hable con un miembro del personal.",
+    },
+    "wrong_pin": {
+        FR: "Ce code PIN n'est pas correct.",
+        NL: "Deze pincode klopt niet.",
+        EN: "This PIN code is not right.",
+        AR: "هذا الرمز السري غير صحيح.",
+        TR: "Bu PIN kodu yanlış.",
+        ES: "Este código PIN no es correcto.",
+    },
+    "too_many_tries": {
+        FR: "Trop d'essais.",
+        NL: "Te veel pogingen.",
+        EN: "Too many tries.",
+        AR: "محاولات كثيرة جدًا.",
+        TR: "Çok fazla deneme yapıldı.",
+        ES: "Demasiados intentos.",
+    },
+    "busy": {
+        FR: "L'ordinateur est occupé. Réessayez dans un instant.",
+        NL: "De computer is bezig. Probeer zo dadelijk opnieuw.",
+        EN: "The computer is busy. Please try again in a moment.",
+        AR: "الحاسوب مشغول. حاولوا مرة أخرى بعد قليل.",
+        TR: "Bilgisayar meşgul. Lütfen birazdan tekrar deneyin.",
+        ES: "El ordenador está ocupado. Vuelva a intentarlo en un momento.",
+    },
+    "not_allowed": {
+        FR: "Ce n'est pas possible pour le moment.",
+        NL: "Dat kan nu niet.",
+        EN: "This is not possible right now.",
+        AR: "هذا غير ممكن الآن.",
+        TR: "Bu şu anda mümkün değil.",
+        ES: "Esto no es posible ahora.",
+    },
+    "bad_field": {
+        FR: "Vérifiez ce que vous avez tapé, s'il vous plaît.",
+        NL: "Controleer wat u hebt getypt, alstublieft.",
+        EN: "Please check what you typed.",
+        AR: "يرجى التحقق مما كتبتموه.",
+        TR: "Lütfen yazdıklarınızı kontrol edin.",
+        ES: "Compruebe lo que ha escrito, por favor.",
+    },
+    "too_large": {
+        FR: "Ce que vous avez tapé est trop long.",
+        NL: "Wat u hebt getypt, is te lang.",
+        EN: "What you typed is too long.",
+        AR: "ما كتبتموه طويل جدًا.",
+        TR: "Yazdığınız çok uzun.",
+        ES: "Lo que ha escrito es demasiado largo.",
+    },
+    "not_connected": {
+        FR: "L'ordinateur n'est pas encore prêt. Patientez un instant.",
+        NL: "De computer is nog niet klaar. Even geduld.",
+        EN: "The computer is not ready yet. Please wait a moment.",
+        AR: "الحاسوب ليس جاهزًا بعد. يرجى الانتظار قليلًا.",
+        TR: "Bilgisayar henüz hazır değil. Lütfen biraz bekleyin.",
+        ES: "El ordenador todavía no está listo. Espere un momento.",
+    },
+    "generic": {
+        FR: "Un problème est survenu. Demandez à un animateur, s'il vous plaît.",
+        NL: "Er ging iets mis. Vraag het aan een begeleider, alstublieft.",
+        EN: "Something went wrong. Please ask a member of staff.",
+        AR: "حدث خطأ ما. يرجى سؤال الموظف.",
+        TR: "Bir sorun oluştu. Lütfen bir görevliye sorun.",
+        ES: "Algo ha salido mal. Pregunte a un miembro del personal, por favor.",
+    },
+}
+# Codes that only a bug or a version mismatch can cause: the visitor can do nothing about
+# them but ask staff, so they say exactly that.
+for _code in ("malformed", "internal", "unknown_type", "bad_version"):
+    ERRORS[_code] = ERRORS["generic"]
+
+WEEKDAYS: Mapping[Language, tuple[str, ...]] = {
+    FR: ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    NL: ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+    EN: ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    AR: ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
+    TR: ("Pazartesi", "Salı", "Çarşamba", "Perşembe", "Cuma", "Cumartesi", "Pazar"),
+    ES: ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+}
+
+ERASED_KINDS = ("files", "folders", "downloads", "browser", "print_jobs", "processes")
+"""Kinds of things a wipe reports that have their own words; others are 'other items'."""
+
+
+def _pick(entry: Entry, language: Language, n: int | None) -> str:
+    text = entry.get(language) or entry[Language.EN]
+    if isinstance(text, str):
+        return text
+    if n is None:
+        raise ValueError("a plural text needs n")
+    return text.get(plural_category(language, n)) or text["other"]
+
+
+def tr(key: str, language: Language, **values: object) -> str:
+    """The text ``key`` in ``language`` with ``values`` filled in (``n`` picks the plural).
+
+    An unknown key is a bug in the shell and raises KeyError.
+    """
+    n = values.get("n")
+    text = _pick(STRINGS[key], language, n if isinstance(n, int) else None)
+    return text.format(**values) if values else text
+
+
+def error_text(code: str, language: Language, retry_after: int | None = None) -> str:
+    """The sentence for an error code, never the code itself; unknown codes get a generic one."""
+    entry = ERRORS.get(code)
+    if entry is None:
+        log.warning("no sentence for error code %r", code)
+        entry = ERRORS["generic"]
+    text = _pick(entry, language, None)
+    if retry_after is not None and retry_after > 0:
+        if retry_after < 120:
+            text += " " + tr("try_again_seconds", language, n=retry_after)
+        else:
+            text += " " + tr("try_again_minutes", language, n=-(-retry_after // 60))
+    return text
+
+
+def time_left(seconds: int, language: Language) -> str:
+    """'12 minutes left' (whole minutes, rounded up) or, under a minute, '45 seconds left'."""
+    seconds = max(0, seconds)
+    if seconds < 60:
+        return tr("seconds_left", language, n=seconds)
+    # Rounded up, so the bar never says "0 minutes" while time remains.
+    return tr("minutes_left", language, n=-(-seconds // 60))
+
+
+def join_list(items: list[str], language: Language) -> str:
+    """'a, b and c' with the language's comma and word for 'and'."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    conj = tr("list_and", language)
+    if language is Language.AR:
+        # Arabic joins every item with "و" attached to the next word, after the Arabic comma.
+        return "، ".join([items[0], *(conj + item for item in items[1:])])
+    return ", ".join(items[:-1]) + f" {conj} " + items[-1]
+
+
+def erased_summary(erased: Mapping[str, int], language: Language) -> str:
+    """What a wipe erased in plain words, e.g. '12 files, 1 download and browser history'."""
+    parts: list[str] = []
+    other = 0
+    for kind, count in erased.items():
+        if count <= 0:
+            continue
+        if kind == "browser":
+            parts.append(tr("erased_browser", language))
+        elif kind in ERASED_KINDS:
+            parts.append(tr(f"erased_{kind}", language, n=count))
+        else:
+            other += count
+    if other:
+        parts.append(tr("erased_other", language, n=other))
+    if not parts:
+        return tr("done_nothing", language)
+    return tr("done_erased", language, items=join_list(parts, language))
+
+
+def opens_again(opens_at: str | None, language: Language) -> str:
+    """When a closed room opens again: 'HH:MM' today or 'YYYY-MM-DD HH:MM' another day."""
+    if not opens_at:
+        return tr("closed_no_time", language)
+    day_text, _, time_text = opens_at.strip().rpartition(" ")
+    if not day_text:
+        return tr("closed_opens_at", language, time=time_text)
+    try:
+        day = dt.date.fromisoformat(day_text)
+    except ValueError:
+        log.warning("cannot read opening day %r", opens_at)
+        return tr("closed_no_time", language)
+    name = WEEKDAYS[language][day.weekday()]
+    return tr("closed_opens_on", language, day=f"{name} {day.day}/{day.month}", time=time_text)

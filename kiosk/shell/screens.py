@@ -1,0 +1,1040 @@
+"""The screens of the shell, one widget per :class:`~kiosk.shell.viewmodel.Screen`.
+
+Each screen draws the view it is given with :meth:`ScreenPage.render` and calls the
+controller when the visitor acts. None of them decides anything.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.model import State
+from kiosk.core.protocol import RuleView, View
+from kiosk.shell import i18n
+from kiosk.shell.controller import ShellController
+from kiosk.shell.icons import pictogram_pixmap
+from kiosk.shell.viewmodel import (
+    IN_SESSION,
+    Page,
+    banner_due,
+    bar_texts,
+    countdown_digits,
+    end_reason_text,
+    error_sentence,
+    receipt_text,
+    rules_speech,
+)
+from kiosk.shell.widgets import (
+    CENTER,
+    ActionButton,
+    Ctx,
+    IconLabel,
+    Keypad,
+    StaffButton,
+    text_label,
+)
+from policies import LoginMode
+
+MODE_ICONS = {
+    LoginMode.WALK_IN: ("walk_in", "mode_walk_in"),
+    LoginMode.TICKET: ("ticket", "mode_ticket"),
+    LoginMode.MEMBER: ("member_card", "mode_member"),
+}
+
+
+def _clear(layout: QGridLayout | QVBoxLayout | QHBoxLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()
+
+
+def _centered(widget: QWidget, max_width: int) -> QHBoxLayout:
+    """A row holding ``widget`` in the middle, no wider than ``max_width``."""
+    widget.setMaximumWidth(max_width)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(widget, 100)
+    row.addStretch(1)
+    return row
+
+
+class ScreenPage(QWidget):
+    """Base of every screen."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__()
+        self.shell = shell
+        self.setObjectName("page")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+
+    def entered(self) -> None:
+        """The screen comes into view (clear what was typed before)."""
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """Draw ``view`` in the visitor's language and theme."""
+
+
+class StatusPage(ScreenPage):
+    """A screen that tells where things are: a pictogram, a title, a few sentences.
+
+    Optionally big digits, one big button and the discreet staff key.
+    """
+
+    def __init__(
+        self,
+        shell: ShellController,
+        icon: str,
+        *,
+        lines: int = 1,
+        digits: bool = False,
+        button: tuple[str, str] | None = None,
+        staff: bool = False,
+    ) -> None:
+        super().__init__(shell)
+        self.icon = IconLabel(icon, 128)
+        self.title = text_label("title", CENTER)
+        self.lines = [text_label("subtitle", CENTER) for _ in range(lines)]
+        self.digits = text_label("huge", CENTER, wrap=False) if digits else None
+        self.button = ActionButton(button[0], role=button[1], icon_size=56) if button else None
+        self.staff = StaffButton() if staff else None
+
+        column = QVBoxLayout()
+        column.setSpacing(22)
+        column.addStretch(2)
+        column.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.title)
+        if self.digits is not None:
+            column.addWidget(self.digits)
+        for line in self.lines:
+            column.addWidget(line)
+        if self.button is not None:
+            column.addSpacing(20)
+            column.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(3)
+        holder = QWidget()
+        holder.setLayout(column)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 30, 24, 20)
+        outer.addLayout(_centered(holder, 1000), 1)
+        if self.staff is not None:
+            outer.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignTrailing)
+            self.staff.clicked.connect(shell.open_animator)
+
+    def draw(self, ctx: Ctx, title: str, *lines: str, button: str = "") -> None:
+        """Fill the screen's texts; empty lines are hidden."""
+        self.icon.update_look(ctx)
+        self.title.setText(title)
+        for label, text in zip(self.lines, lines, strict=False):
+            label.setText(text)
+            label.setVisible(bool(text))
+        if self.button is not None:
+            self.button.update_look(ctx, button)
+            self.button.setMinimumWidth(ctx.theme.px(420))
+        if self.staff is not None:
+            self.staff.update_look(ctx)
+            self.staff.setVisible(self.shell.view is not None and self.shell.view.animator_pin_set)
+
+
+# -- before a session -------------------------------------------------------------------
+
+
+class NotConnectedPage(StatusPage):
+    """The agent is not there: the PC is covered and says "please wait"."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell, "hourglass")
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """Please wait."""
+        self.draw(ctx, ctx.tr("wait_title"), ctx.tr("wait_detail"))
+
+
+class LanguagePage(ScreenPage):
+    """One big button per language, named in that language; large text and contrast."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell)
+        self.icon = IconLabel("language", 72)
+        self.title = text_label("title")
+        self.buttons: dict[str, ActionButton] = {}
+        self._languages: tuple[str, ...] = ()
+        self.grid = QGridLayout()
+        self.grid.setSpacing(18)
+        self.large_text = ActionButton("large_text", icon_size=44)
+        self.large_text.setCheckable(True)
+        self.large_text.clicked.connect(shell.set_large_text)
+        self.contrast = ActionButton("contrast", icon_size=44)
+        self.contrast.setCheckable(True)
+        self.contrast.clicked.connect(shell.set_high_contrast)
+        self.staff = StaffButton()
+        self.staff.clicked.connect(shell.open_animator)
+
+        header = QHBoxLayout()
+        header.setSpacing(20)
+        header.addWidget(self.icon)
+        header.addWidget(self.title, 1)
+        grid_holder = QWidget()
+        grid_holder.setLayout(self.grid)
+        footer = QHBoxLayout()
+        footer.setSpacing(18)
+        footer.addWidget(self.large_text)
+        footer.addWidget(self.contrast)
+        footer.addStretch(1)
+        footer.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignBottom)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 36, 24, 20)
+        layout.setSpacing(24)
+        layout.addLayout(header)
+        layout.addStretch(1)
+        layout.addLayout(_centered(grid_holder, 1000))
+        layout.addStretch(1)
+        layout.addLayout(footer)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """The offered languages, the one shown now marked."""
+        if view is None:
+            return
+        codes = tuple(language.value for language in view.languages)
+        if codes != self._languages:
+            self._languages = codes
+            _clear(self.grid)
+            self.buttons = {}
+            columns = 2 if len(codes) > 3 else 1
+            for index, language in enumerate(view.languages):
+                button = ActionButton(None, role="language", centered=True)
+                button.setCheckable(True)
+                button.clicked.connect(
+                    lambda _=False, lang=language: self.shell.pick_language(lang)
+                )
+                self.buttons[language.value] = button
+                self.grid.addWidget(button, index // columns, index % columns)
+        for language in view.languages:
+            button = self.buttons[language.value]
+            # Each language is named in itself, so a visitor finds theirs without reading ours.
+            button.update_look(ctx, language.native_name)
+            button.setChecked(language is ctx.language and self.shell.local.language is not None)
+            button.setMinimumHeight(ctx.theme.px(96))
+        self.icon.update_look(ctx)
+        self.title.setText(ctx.tr("choose_language"))
+        self.large_text.update_look(ctx, ctx.tr("large_text"))
+        self.large_text.setChecked(ctx.theme.large)
+        self.contrast.update_look(ctx, ctx.tr("high_contrast"))
+        self.contrast.setChecked(ctx.theme.contrast)
+        self.staff.update_look(ctx)
+        self.staff.setVisible(view.animator_pin_set)
+
+
+class LoginPage(ScreenPage):
+    """One big button per way to start: walk in, ticket, member card."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell)
+        self.title = text_label("title")
+        self.column = QVBoxLayout()
+        self.column.setSpacing(20)
+        self.buttons: dict[LoginMode, ActionButton] = {}
+        self._modes: tuple[LoginMode, ...] = ()
+        self.error = text_label("error", CENTER)
+        self.back = ActionButton("back")
+        self.back.clicked.connect(lambda: shell.go(Page.LANGUAGE))
+        holder = QWidget()
+        holder.setLayout(self.column)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 36, 48, 28)
+        layout.setSpacing(24)
+        layout.addWidget(self.title)
+        layout.addStretch(1)
+        layout.addLayout(_centered(holder, 820))
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeading)
+
+    def _pressed(self, mode: LoginMode) -> None:
+        if mode is LoginMode.WALK_IN:
+            self.shell.login(mode)
+        else:
+            self.shell.go(Page.TICKET if mode is LoginMode.TICKET else Page.MEMBER)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """The allowed ways to start, and why the last try was refused."""
+        if view is None:
+            return
+        if view.login_modes != self._modes:
+            self._modes = view.login_modes
+            _clear(self.column)
+            self.buttons = {}
+            for mode in view.login_modes:
+                button = ActionButton(MODE_ICONS[mode][0], icon_size=72)
+                button.clicked.connect(lambda _=False, m=mode: self._pressed(m))
+                self.buttons[mode] = button
+                self.column.addWidget(button)
+        for mode, button in self.buttons.items():
+            button.update_look(ctx, ctx.tr(MODE_ICONS[mode][1]))
+            button.setMinimumHeight(ctx.theme.px(104))
+            button.setEnabled(not self.shell.local.busy)
+        self.title.setText(ctx.tr("choose_start"))
+        self.error.setText(error_sentence(self.shell.local.error, ctx.language))
+        self.back.update_look(ctx, ctx.tr("back"))
+        self.back.setMinimumWidth(ctx.theme.px(220))
+
+
+class _FieldWatcher(QObject):
+    """Remembers which field the keypad types into: the one last touched."""
+
+    def __init__(self, page: CodePage) -> None:
+        super().__init__(page)
+        self._page = page
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Follow focus and taps on the fields."""
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress) and isinstance(
+            watched, QLineEdit
+        ):
+            self._page.target = watched
+        return False
+
+
+class CodePage(ScreenPage):
+    """Typing a ticket code, or a card number and PIN, with a large keypad."""
+
+    def __init__(self, shell: ShellController, mode: LoginMode) -> None:
+        super().__init__(shell)
+        self.mode = mode
+        self.icon = IconLabel(MODE_ICONS[mode][0], 72)
+        self.title = text_label("title")
+        self.fields: list[tuple[str, QLineEdit, QLabel]] = []
+        form = self._build_form(
+            ("ticket_code",) if mode is LoginMode.TICKET else ("card_number", "pin_code")
+        )
+        self.target = self.fields[0][1]
+        self.error_icon = IconLabel("warning", 40)
+        self.error = text_label("error")
+        error_row = QHBoxLayout()
+        error_row.addWidget(self.error_icon, 0, Qt.AlignmentFlag.AlignTop)
+        error_row.addWidget(self.error, 1)
+        self.keypad = Keypad()
+        self.keypad.typed.connect(self._typed)
+        self.keypad.erased.connect(self._erase)
+        self.keypad.entered.connect(self._enter)
+        self.back = ActionButton("back")
+        self.back.clicked.connect(lambda: shell.go(Page.LOGIN))
+
+        header = QHBoxLayout()
+        header.setSpacing(20)
+        header.addWidget(self.icon)
+        header.addWidget(self.title, 1)
+        left = QVBoxLayout()
+        left.setSpacing(16)
+        left.addLayout(form)
+        left.addLayout(error_row)
+        left.addStretch(1)
+        body = QHBoxLayout()
+        body.setSpacing(48)
+        body.addLayout(left, 1)
+        body.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 28)
+        layout.setSpacing(24)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeading)
+
+    def _build_form(self, keys: tuple[str, ...]) -> QVBoxLayout:
+        watcher = _FieldWatcher(self)
+        form = QVBoxLayout()
+        form.setSpacing(10)
+        for key in keys:
+            caption = text_label("big")
+            field = QLineEdit()
+            field.setMaxLength(40)
+            # Codes and numbers read left to right in every language.
+            field.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            field.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            field.setInputMethodHints(Qt.InputMethodHint.ImhPreferNumbers)
+            if key == "pin_code":
+                field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.installEventFilter(watcher)
+            field.textEdited.connect(lambda _t: self.shell.clear_error())
+            field.returnPressed.connect(self._enter)
+            form.addWidget(caption)
+            form.addWidget(field)
+            form.addSpacing(8)
+            self.fields.append((key, field, caption))
+        return form
+
+    def entered(self) -> None:
+        """A fresh start: empty fields, the keypad types into the first one."""
+        for _key, field, _caption in self.fields:
+            field.clear()
+        self.target = self.fields[0][1]
+        self.target.setFocus()
+
+    def _typed(self, digit: str) -> None:
+        self.target.insert(digit)
+        self.shell.clear_error()
+
+    def _erase(self) -> None:
+        self.target.backspace()
+
+    def _enter(self) -> None:
+        values = [field.text().strip() for _key, field, _caption in self.fields]
+        if self.shell.local.busy:
+            return
+        if self.mode is LoginMode.TICKET:
+            if values[0]:
+                self.shell.login(LoginMode.TICKET, code=values[0])
+            return
+        card, pin = values
+        if card and not pin:
+            self.target = self.fields[1][1]
+            self.target.setFocus()
+        elif card and pin:
+            self.shell.login(LoginMode.MEMBER, card=card, pin=pin)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """Titles, field names and the refusal next to the fields."""
+        self.icon.update_look(ctx)
+        ticket = self.mode is LoginMode.TICKET
+        self.title.setText(ctx.tr("ticket_title" if ticket else "member_title"))
+        for key, field, caption in self.fields:
+            caption.setText(ctx.tr(key))
+            field.setAccessibleName(ctx.tr(key))
+            field.setMinimumWidth(ctx.theme.px(360))
+        error = self.shell.local.error
+        self.error.setText(error_sentence(error, ctx.language))
+        self.error_icon.update_look(ctx)
+        self.error_icon.setVisible(error is not None)
+        if error is not None and error.code in ("bad_ticket", "bad_member"):
+            # The wrong code is useless now: the next try starts from an empty field.
+            for _key, field, _caption in self.fields[1:] or self.fields:
+                field.clear()
+        self.keypad.update_look(ctx)
+        self.keypad.setEnabled(not self.shell.local.busy)
+        self.back.update_look(ctx, ctx.tr("back"))
+        self.back.setMinimumWidth(ctx.theme.px(220))
+
+
+class RulesPage(ScreenPage):
+    """The house rules: pictogram and short text; a rule opens its long text."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell)
+        self.title = text_label("title")
+        self.intro = text_label("subtitle")
+        self.rows: list[ActionButton] = []
+        self._drawn: tuple[object, ...] = ()
+        self._open: RuleView | None = None
+
+        self.list_box = QVBoxLayout()
+        self.list_box.setSpacing(12)
+        self.list_box.setContentsMargins(0, 0, 12, 0)
+        inner = QWidget()
+        inner.setObjectName("rulesList")
+        inner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self.list_box)
+        column.addStretch(1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(inner)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        detail = self._build_detail()
+
+        self.body = QStackedWidget()
+        self.body.addWidget(self.scroll_area)
+        self.body.addWidget(detail)
+
+        self.back = ActionButton("back")
+        self.back.clicked.connect(shell.decline_rules)
+        self.read = ActionButton("read_aloud")
+        self.read.clicked.connect(self._read_all)
+        self.accept = ActionButton("accept", role="primary", icon_size=56)
+        self.accept.clicked.connect(shell.accept_rules)
+        self.error = text_label("error")
+        self.footer = QWidget()
+        footer = QHBoxLayout(self.footer)
+        footer.setContentsMargins(0, 0, 0, 0)
+        footer.setSpacing(18)
+        footer.addWidget(self.back)
+        footer.addWidget(self.read)
+        footer.addWidget(self.error, 1)
+        footer.addWidget(self.accept)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 24, 40, 24)
+        layout.setSpacing(14)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.footer)
+
+    def _build_detail(self) -> QWidget:
+        self.detail_picture = QLabel()
+        self.detail_title = text_label("title")
+        self.detail_text = text_label("big")
+        self.detail_text.setStyleSheet("font-weight: normal;")
+        self.detail_close = ActionButton("back")
+        self.detail_close.clicked.connect(self.close_detail)
+        self.detail_read = ActionButton("read_aloud")
+        self.detail_read.clicked.connect(
+            lambda: self.shell.read_aloud(self._open.long if self._open else "")
+        )
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setSpacing(20)
+        detail_head = QHBoxLayout()
+        detail_head.setSpacing(24)
+        detail_head.addWidget(self.detail_picture)
+        detail_head.addWidget(self.detail_title, 1)
+        detail_layout.addLayout(detail_head)
+        detail_layout.addWidget(self.detail_text)
+        detail_layout.addStretch(1)
+        detail_buttons = QHBoxLayout()
+        detail_buttons.setSpacing(18)
+        detail_buttons.addWidget(self.detail_close)
+        detail_buttons.addWidget(self.detail_read)
+        detail_buttons.addStretch(1)
+        detail_layout.addLayout(detail_buttons)
+        return detail
+
+    def entered(self) -> None:
+        """Always start on the list, at the top."""
+        self.close_detail()
+        self.scroll_area.verticalScrollBar().setValue(0)
+
+    def open_rule(self, rule: RuleView) -> None:
+        """Show one rule's long text."""
+        self.shell.speaker.stop()
+        self._open = rule
+        self.shell.changed.emit()
+
+    def close_detail(self) -> None:
+        """Back to the list of rules."""
+        if self._open is not None:
+            self.shell.speaker.stop()
+        self._open = None
+        self.shell.changed.emit()
+
+    def _read_all(self) -> None:
+        view = self.shell.view
+        if view is not None:
+            self.shell.read_aloud(rules_speech(view, self.shell.language))
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """The rules in the session's language, or one rule's long text."""
+        if view is None:
+            return
+        rules = view.rules or ()
+        key = (rules, ctx)
+        if key != self._drawn:
+            self._drawn = key
+            _clear(self.list_box)
+            self.rows = []
+            for rule in rules:
+                row = self._rule_row(rule, ctx)
+                self.rows.append(row)
+                self.list_box.addWidget(row)
+        self.title.setText(ctx.tr("rules_title"))
+        self.intro.setText(ctx.tr("rules_intro"))
+        speaking = self.shell.speaker.speaking
+        read_text = ctx.tr("stop_reading" if speaking else "read_aloud")
+        read_icon = "stop" if speaking else "read_aloud"
+        for button in (self.read, self.detail_read):
+            button.setVisible(self.shell.speaker.available)
+            button.update_look(ctx, read_text, read_icon)
+        self.back.update_look(ctx, ctx.tr("back"))
+        self.accept.update_look(ctx, ctx.tr("accept"))
+        self.accept.setMinimumWidth(ctx.theme.px(280))
+        self.accept.setEnabled(not self.shell.local.busy)
+        self.error.setText(error_sentence(self.shell.local.error, ctx.language))
+        self.detail_close.update_look(ctx, ctx.tr("close"))
+        shown = self._open if self._open in rules else None
+        if shown is not None:
+            rule = shown
+            size = ctx.theme.px(128)
+            self.detail_picture.setPixmap(pictogram_pixmap(rule.pictogram, size, ctx.theme.tone()))
+            self.detail_picture.setFixedSize(size, size)
+            self.detail_title.setText(rule.short)
+            self.detail_text.setText(rule.long)
+            self.body.setCurrentIndex(1)
+        else:
+            self.body.setCurrentIndex(0)
+        self.footer.setVisible(shown is None)
+
+    def _rule_row(self, rule: RuleView, ctx: Ctx) -> ActionButton:
+        row = ActionButton(None, trailing="info")
+        row.setObjectName("ruleRow")
+        row.set_picture(pictogram_pixmap(rule.pictogram, ctx.theme.px(64), ctx.theme.tone()))
+        row.update_look(ctx, rule.short)
+        row.setAccessibleDescription(ctx.tr("more"))
+        row.setToolTip(ctx.tr("more"))
+        row.clicked.connect(lambda _=False, r=rule: self.open_rule(r))
+        return row
+
+
+class ClosedPage(StatusPage):
+    """The room is closed; when it opens again."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell, "closed", staff=True)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """Closed, opens again at…"""
+        opens = view.opens_at if view is not None else None
+        self.draw(ctx, ctx.tr("closed_title"), i18n.opens_again(opens, ctx.language))
+
+
+# -- during a session ---------------------------------------------------------------------
+
+
+class SessionPage(ScreenPage):
+    """The slim bar across the top of the screen, and the warning banner under it."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell)
+        self.bar = QFrame()
+        self.bar.setObjectName("bar")
+        self.clock = IconLabel("clock", 44, dark_surface=True)
+        self.time_left = text_label("big", wrap=False)
+        self.until = text_label(wrap=False)
+        self.help = ActionButton("help", icon_size=40)
+        self.help.clicked.connect(shell.request_help)
+        self.end = ActionButton("end", icon_size=40)
+        self.end.clicked.connect(shell.ask_end)
+        self.staff = StaffButton(dark_surface=True)
+        self.staff.clicked.connect(shell.open_animator)
+        bar = self.bar_layout = QHBoxLayout(self.bar)
+        bar.setSpacing(16)
+        bar.addWidget(self.clock)
+        bar.addWidget(self.time_left)
+        bar.addWidget(self.until)
+        bar.addStretch(1)
+        bar.addWidget(self.help)
+        bar.addWidget(self.end)
+        bar.addWidget(self.staff)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("banner")
+        self.warning = IconLabel("warning", 64)
+        self.banner_text = text_label()
+        self.close_banner = ActionButton("close", icon_size=40)
+        self.close_banner.clicked.connect(shell.close_banner)
+        banner = QHBoxLayout(self.banner)
+        banner.setContentsMargins(24, 8, 16, 8)
+        banner.setSpacing(20)
+        banner.addWidget(self.warning)
+        banner.addWidget(self.banner_text, 1)
+        banner.addWidget(self.close_banner)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.banner, 1)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """Time left, until when, help, end; the banner while a warning is open."""
+        if view is None:
+            return
+        texts = bar_texts(view, ctx.language)
+        margin = max(4, (ctx.theme.bar_height - ctx.theme.px(64)) // 2)
+        self.bar_layout.setContentsMargins(16, margin, 8, margin)
+        self.bar.setFixedHeight(ctx.theme.bar_height)
+        self.clock.update_look(ctx)
+        self.time_left.setText(texts.time_left)
+        self.until.setText(texts.until)
+        self.help.update_look(ctx, texts.help)
+        self.help.setEnabled(not texts.help_requested)
+        self.end.update_look(ctx, ctx.tr("end_session"))
+        self.staff.update_look(ctx)
+        self.staff.setVisible(view.animator_pin_set)
+        for button in (self.help, self.end):
+            button.setMaximumHeight(ctx.theme.px(64))
+        self.warning.update_look(ctx)
+        self.banner_text.setText(texts.banner)
+        self.close_banner.update_look(ctx, ctx.tr("close"))
+        self.banner.setVisible(banner_due(view, self.shell.local))
+
+
+class FinalPage(ScreenPage):
+    """The final countdown: big seconds, "save your work now", help."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell)
+        self.panel = QFrame()
+        self.panel.setObjectName("panel")
+        self.digits = text_label("huge", CENTER, wrap=False)
+        self.seconds = text_label("big", CENTER)
+        self.icon = IconLabel("warning", 88)
+        self.title = text_label("title")
+        self.save = text_label("subtitle")
+        self.help = ActionButton("help", icon_size=48)
+        self.help.clicked.connect(shell.request_help)
+        self.staff = StaffButton()
+        self.staff.clicked.connect(shell.open_animator)
+        count = QVBoxLayout()
+        count.addStretch(1)
+        count.addWidget(self.digits)
+        count.addWidget(self.seconds)
+        count.addStretch(1)
+        words = QVBoxLayout()
+        words.setSpacing(16)
+        words.addStretch(1)
+        words.addWidget(self.title)
+        words.addWidget(self.save)
+        words.addSpacing(8)
+        words.addWidget(self.help, 0, Qt.AlignmentFlag.AlignLeading)
+        words.addStretch(1)
+        row = QHBoxLayout(self.panel)
+        row.setContentsMargins(40, 16, 16, 16)
+        row.setSpacing(36)
+        row.addLayout(count)
+        row.addWidget(self.icon)
+        row.addLayout(words, 1)
+        row.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.panel)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """Seconds left in big digits."""
+        if view is None:
+            return
+        texts = bar_texts(view, ctx.language)
+        self.digits.setText(countdown_digits(view.seconds_left))
+        self.digits.setMinimumWidth(ctx.theme.px(300))
+        self.seconds.setText(texts.time_left)
+        self.icon.update_look(ctx)
+        self.title.setText(ctx.tr("final_title"))
+        self.save.setText(ctx.tr("final_save"))
+        self.help.update_look(ctx, texts.help)
+        self.help.setEnabled(not texts.help_requested)
+        self.staff.update_look(ctx)
+        self.staff.setVisible(view.animator_pin_set)
+
+
+class ConfirmEndPage(ScreenPage):
+    """Asks "do you want to end your session now?", with what will be erased."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell)
+        self.panel = QFrame()
+        self.panel.setObjectName("panel")
+        self.icon = IconLabel("warning", 88)
+        self.title = text_label("title")
+        self.detail = text_label("subtitle")
+        self.no = ActionButton("back", icon_size=48)
+        self.no.clicked.connect(shell.cancel_end)
+        self.yes = ActionButton("end", role="danger", icon_size=48)
+        self.yes.clicked.connect(shell.confirm_end)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(24)
+        buttons.addWidget(self.no)
+        buttons.addWidget(self.yes)
+        buttons.addStretch(1)
+        words = QVBoxLayout()
+        words.setSpacing(16)
+        words.addWidget(self.title)
+        words.addWidget(self.detail)
+        words.addStretch(1)
+        words.addLayout(buttons)
+        row = QHBoxLayout(self.panel)
+        row.setContentsMargins(40, 24, 40, 24)
+        row.setSpacing(32)
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(words, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.panel)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """The question, the reminder, and the two answers."""
+        self.icon.update_look(ctx)
+        self.title.setText(ctx.tr("end_confirm_title"))
+        self.detail.setText(ctx.tr("end_confirm_detail"))
+        self.no.update_look(ctx, ctx.tr("end_confirm_no"))
+        self.yes.update_look(ctx, ctx.tr("end_confirm_yes"))
+        for button in (self.no, self.yes):
+            button.setMinimumWidth(ctx.theme.px(300))
+
+
+class IdlePage(StatusPage):
+    """Asks "are you still there?", with the seconds before the session ends."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell, "idle", lines=2, digits=True, button=("touch", "primary"))
+        assert self.button is not None
+        self.button.clicked.connect(shell.still_here)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """The question and the countdown."""
+        seconds = (view.idle_seconds_left if view is not None else None) or 0
+        assert self.digits is not None
+        self.digits.setText(countdown_digits(seconds))
+        self.draw(
+            ctx,
+            ctx.tr("idle_title"),
+            ctx.tr("idle_touch"),
+            ctx.tr("idle_ends_in", n=seconds),
+            button=ctx.tr("idle_here"),
+        )
+
+
+class LockedPage(StatusPage):
+    """The PC is locked by staff."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell, "lock", staff=True)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """Locked; see a member of staff."""
+        self.draw(ctx, ctx.tr("locked_title"), ctx.tr("locked_detail"))
+
+
+class MessagePage(ScreenPage):
+    """A message from staff, closed with OK."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell)
+        card = QFrame()
+        card.setObjectName("card")
+        self.icon = IconLabel("message", 80)
+        self.title = text_label("title")
+        self.text = text_label("big")
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.ok = ActionButton("accept", role="primary", icon_size=48, centered=True)
+        self.ok.clicked.connect(shell.clear_message)
+        head = QHBoxLayout()
+        head.setSpacing(20)
+        head.addWidget(self.icon)
+        head.addWidget(self.title, 1)
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(36, 28, 36, 28)
+        inner.setSpacing(24)
+        inner.addLayout(head)
+        inner.addWidget(self.text)
+        inner.addWidget(self.ok, 0, Qt.AlignmentFlag.AlignTrailing)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 40, 40, 40)
+        layout.addStretch(1)
+        layout.addLayout(_centered(card, 900))
+        layout.addStretch(2)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """The staff's words as they wrote them."""
+        self.icon.update_look(ctx)
+        self.title.setText(ctx.tr("message_title"))
+        self.text.setText(view.message.text if view is not None and view.message else "")
+        self.ok.update_look(ctx, ctx.tr("ok"))
+        self.ok.setMinimumWidth(ctx.theme.px(220))
+
+
+# -- after a session ----------------------------------------------------------------------
+
+
+class EndingPage(StatusPage):
+    """The session is over and the data is being erased."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell, "hourglass", lines=2)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """Why it ended, said kindly, and that erasing is under way."""
+        reason = view.end_reason if view is not None else None
+        self.draw(
+            ctx,
+            ctx.tr("ending_title"),
+            end_reason_text(reason, ctx.language),
+            ctx.tr("erasing"),
+        )
+
+
+class DonePage(StatusPage):
+    """The data is erased: the receipt in plain words, and "touch to start"."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell, "shield", lines=2, button=("touch", "primary"))
+        assert self.button is not None
+        self.button.clicked.connect(shell.dismiss_receipt)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A touch anywhere starts again, as the screen says."""
+        self.shell.dismiss_receipt()
+        event.accept()
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """What was erased."""
+        if view is None:
+            return
+        self.draw(
+            ctx,
+            ctx.tr("done_title"),
+            receipt_text(view, ctx.language),
+            ctx.tr("done_private"),
+            button=ctx.tr("done_start"),
+        )
+
+
+# -- staff ----------------------------------------------------------------------------------
+
+
+class AnimatorPage(ScreenPage):
+    """The animator's panel: PIN first, then extend, end, lock or unlock."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell)
+        self.icon = IconLabel("key", 64)
+        self.title = text_label("title")
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(40)
+        self.pin.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.pin.returnPressed.connect(self._pin_entered)
+        self.pin.textEdited.connect(lambda _t: self.shell.clear_error())
+        self.keypad = Keypad()
+        self.keypad.typed.connect(self._typed)
+        self.keypad.erased.connect(self.pin.backspace)
+        self.keypad.entered.connect(self._pin_entered)
+        self.error = text_label("error")
+        self.steps = QStackedWidget()
+
+        pin_step = QWidget()
+        pin_row = QHBoxLayout(pin_step)
+        pin_row.setContentsMargins(0, 0, 0, 0)
+        pin_row.setSpacing(48)
+        pin_left = QVBoxLayout()
+        pin_left.addWidget(self.pin)
+        pin_left.addStretch(1)
+        pin_row.addLayout(pin_left, 1)
+        pin_row.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop)
+
+        actions_step = self._build_actions()
+        self.steps.addWidget(pin_step)
+        self.steps.addWidget(actions_step)
+        self.cancel = ActionButton("close")
+        self.cancel.clicked.connect(shell.close_animator)
+
+        head = QHBoxLayout()
+        head.setSpacing(20)
+        head.addWidget(self.icon)
+        head.addWidget(self.title, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 28)
+        layout.setSpacing(22)
+        layout.addLayout(head)
+        layout.addWidget(self.steps, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignLeading)
+
+    def _build_actions(self) -> QWidget:
+        actions_step = QWidget()
+        grid = QGridLayout(actions_step)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(18)
+        self.extend_15 = ActionButton("extend", icon_size=48)
+        self.extend_15.clicked.connect(lambda: self._act("extend", 15))
+        self.extend_30 = ActionButton("extend", icon_size=48)
+        self.extend_30.clicked.connect(lambda: self._act("extend", 30))
+        self.end = ActionButton("end", icon_size=48)
+        self.end.clicked.connect(lambda: self._act("end"))
+        self.lock = ActionButton("lock", icon_size=48)
+        self.lock.clicked.connect(lambda: self._act("lock"))
+        self.unlock = ActionButton("unlock", icon_size=48)
+        self.unlock.clicked.connect(lambda: self._act("unlock"))
+        grid.addWidget(self.extend_15, 0, 0)
+        grid.addWidget(self.extend_30, 0, 1)
+        grid.addWidget(self.end, 1, 0)
+        grid.addWidget(self.lock, 1, 1)
+        grid.addWidget(self.unlock, 1, 1)
+        grid.setRowStretch(2, 1)
+        return actions_step
+
+    def entered(self) -> None:
+        """Always ask the PIN again."""
+        self.pin.clear()
+        self.steps.setCurrentIndex(0)
+        self.pin.setFocus()
+
+    def _typed(self, digit: str) -> None:
+        self.pin.insert(digit)
+        self.shell.clear_error()
+
+    def _pin_entered(self) -> None:
+        if self.pin.text():
+            self.shell.clear_error()
+            self.steps.setCurrentIndex(1)
+            self.shell.changed.emit()
+
+    def _act(self, action: str, minutes: int | None = None) -> None:
+        if action in ("extend", "end", "lock", "unlock"):
+            self.shell.animator(self.pin.text(), action, minutes)  # type: ignore[arg-type]
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """The PIN keypad or the actions that make sense now."""
+        error = self.shell.local.error
+        if error is not None and error.code in ("wrong_pin", "too_many_tries"):
+            # A wrong PIN is asked again; what was typed is no use.
+            self.pin.clear()
+            self.steps.setCurrentIndex(0)
+        pin_step = self.steps.currentIndex() == 0
+        self.icon.update_look(ctx)
+        self.title.setText(ctx.tr("staff_pin_title" if pin_step else "staff_actions"))
+        self.pin.setAccessibleName(ctx.tr("pin_code"))
+        self.keypad.update_look(ctx)
+        in_session = view is not None and view.state in IN_SESSION | {State.IDLE}
+        locked = view is not None and view.locked
+        self.extend_15.update_look(ctx, ctx.tr("extend_by", n=15))
+        self.extend_30.update_look(ctx, ctx.tr("extend_by", n=30))
+        self.end.update_look(ctx, ctx.tr("staff_end"))
+        self.lock.update_look(ctx, ctx.tr("staff_lock"))
+        self.unlock.update_look(ctx, ctx.tr("staff_unlock"))
+        for button in (self.extend_15, self.extend_30, self.end):
+            button.setVisible(in_session)
+        self.lock.setVisible(not locked)
+        self.unlock.setVisible(locked)
+        busy = self.shell.local.busy
+        for button in (self.extend_15, self.extend_30, self.end, self.lock, self.unlock):
+            button.setEnabled(not busy)
+            button.setMinimumHeight(ctx.theme.px(88))
+        self.error.setText(error_sentence(error, ctx.language))
+        self.cancel.update_look(ctx, ctx.tr("cancel"))
+        self.cancel.setMinimumWidth(ctx.theme.px(220))
+
+
+def build_pages(shell: ShellController) -> dict[str, ScreenPage]:
+    """Every screen, by :class:`~kiosk.shell.viewmodel.Screen` value."""
+    return {
+        "not_connected": NotConnectedPage(shell),
+        "language": LanguagePage(shell),
+        "login": LoginPage(shell),
+        "ticket": CodePage(shell, LoginMode.TICKET),
+        "member": CodePage(shell, LoginMode.MEMBER),
+        "rules": RulesPage(shell),
+        "closed": ClosedPage(shell),
+        "session": SessionPage(shell),
+        "final": FinalPage(shell),
+        "confirm_end": ConfirmEndPage(shell),
+        "idle": IdlePage(shell),
+        "locked": LockedPage(shell),
+        "message": MessagePage(shell),
+        "ending": EndingPage(shell),
+        "done": DonePage(shell),
+        "animator": AnimatorPage(shell),
+    }

@@ -1,0 +1,137 @@
+"""Reading texts aloud for visitors who cannot read them, with ``espeak-ng``.
+
+:class:`Speaker` is the small interface the screens use; :class:`EspeakSpeaker` runs
+``espeak-ng`` in a ``QProcess`` so the UI never waits for it. When ``espeak-ng`` is not
+installed the speaker says it is unavailable and the "read aloud" buttons are hidden.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QProcess, Signal
+
+from policies import Language
+
+log = logging.getLogger(__name__)
+
+VOICES: dict[Language, str] = {
+    Language.FR: "fr",
+    Language.NL: "nl",
+    Language.EN: "en",
+    Language.AR: "ar",
+    Language.TR: "tr",
+    Language.ES: "es",
+}
+"""espeak-ng voice per language (``espeak-ng --voices`` lists them)."""
+
+WORDS_PER_MINUTE = 140  # a little slower than espeak's 175: easier for learners
+
+
+def espeak_arguments(language: Language, extra: Sequence[str] = ()) -> list[str]:
+    """The command-line arguments of espeak-ng for ``language``; the text comes on stdin."""
+    return ["-v", VOICES[language], "-s", str(WORDS_PER_MINUTE), *extra, "--stdin"]
+
+
+class Speaker(QObject):
+    """Reads a text aloud; ``speakingChanged`` tells when it starts and stops."""
+
+    speakingChanged = Signal(bool)
+
+    @property
+    def available(self) -> bool:
+        """False when nothing can speak: the read-aloud buttons are hidden."""
+        return False
+
+    @property
+    def speaking(self) -> bool:
+        """True while a text is being read."""
+        return False
+
+    def speak(self, text: str, language: Language) -> None:
+        """Read ``text`` in ``language``, stopping whatever was being read."""
+
+    def stop(self) -> None:
+        """Stop reading."""
+
+
+class EspeakSpeaker(Speaker):
+    """A speaker running ``espeak-ng`` as a child process, never blocking the UI.
+
+    ``extra_arguments`` are passed to espeak-ng (tests write a WAV file with ``-w``).
+    """
+
+    def __init__(
+        self,
+        program: str = "espeak-ng",
+        extra_arguments: Sequence[str] = (),
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._program = shutil.which(program)
+        self._extra = tuple(extra_arguments)
+        self._process: QProcess | None = None
+        self._last_arguments: list[str] = []
+
+    @property
+    def available(self) -> bool:
+        """True when espeak-ng is installed."""
+        return self._program is not None
+
+    @property
+    def speaking(self) -> bool:
+        """True while espeak-ng runs."""
+        return self._process is not None
+
+    @property
+    def last_arguments(self) -> list[str]:
+        """The arguments of the running (or last) espeak-ng, for checking the voice."""
+        return self._last_arguments
+
+    def speak(self, text: str, language: Language) -> None:
+        """Start reading ``text``; returns at once."""
+        if self._program is None:
+            return
+        self.stop()
+        process = QProcess(self)
+        self._last_arguments = espeak_arguments(language, self._extra)
+        process.setProgram(self._program)
+        process.setArguments(self._last_arguments)
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
+        process.setStandardOutputFile(QProcess.nullDevice())
+        process.finished.connect(lambda *_: self._finished(process))
+        process.errorOccurred.connect(lambda error: self._failed(process, error))
+        self._process = process
+        process.start()
+        process.write(text.encode())
+        process.closeWriteChannel()
+        self.speakingChanged.emit(True)
+
+    def stop(self) -> None:
+        """Stop espeak-ng if it runs."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.kill()
+        process.waitForFinished(1000)
+        process.deleteLater()
+        self.speakingChanged.emit(False)
+
+    def _finished(self, process: QProcess) -> None:
+        if process is self._process:
+            self._process = None
+            process.deleteLater()
+            self.speakingChanged.emit(False)
+
+    def _failed(self, process: QProcess, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            log.warning("espeak-ng did not start: %s", process.errorString())
+            self._finished(process)
+
+
+def default_speaker(parent: QObject | None = None) -> Speaker:
+    """espeak-ng when it is installed, else a speaker that is not available."""
+    speaker = EspeakSpeaker(parent=parent)
+    return speaker if speaker.available else Speaker(parent)

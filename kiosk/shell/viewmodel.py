@@ -1,0 +1,232 @@
+"""What each screen shows, computed from the agent's ``View`` and the visitor's local choices.
+
+Plain data and pure functions, no Qt: the shell never decides anything about time, quotas
+or logins; it only picks which screen draws the view and which sentences go on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from kiosk.core.model import EndReason, State
+from kiosk.core.protocol import ErrorBody, View
+from kiosk.shell import i18n
+from policies import Language, LoginMode
+
+IN_SESSION = frozenset({State.ACTIVE, State.WARNED, State.FINAL})
+AFTER_SESSION = frozenset({State.ENDING, State.WIPING, State.DONE})
+
+
+class Screen(StrEnum):
+    """Every screen of the shell."""
+
+    NOT_CONNECTED = "not_connected"
+    LANGUAGE = "language"
+    LOGIN = "login"
+    TICKET = "ticket"
+    MEMBER = "member"
+    RULES = "rules"
+    CLOSED = "closed"
+    SESSION = "session"  # the slim bar, with the warning banner when due
+    FINAL = "final"
+    CONFIRM_END = "confirm_end"
+    IDLE = "idle"
+    LOCKED = "locked"
+    MESSAGE = "message"
+    ENDING = "ending"
+    DONE = "done"
+    ANIMATOR = "animator"
+
+
+class Page(StrEnum):
+    """The steps a visitor walks through on a free PC, before the agent knows them."""
+
+    LANGUAGE = "language"
+    LOGIN = "login"
+    TICKET = "ticket"
+    MEMBER = "member"
+
+
+class WindowMode(StrEnum):
+    """How much of the screen the shell covers."""
+
+    FULL = "full"  # the whole screen: nothing else is usable
+    BAR = "bar"  # a slim bar across the top; the desktop is the visitor's
+    BANNER = "banner"  # the bar with a warning banner under it
+    PANEL = "panel"  # a large panel at the top (final countdown, confirm end)
+
+
+@dataclass(frozen=True)
+class LocalState:
+    """What the visitor chose on this screen; forgotten when the PC is free again."""
+
+    page: Page = Page.LANGUAGE
+    language: Language | None = None
+    large_text: bool = False
+    high_contrast: bool = False
+    animator_open: bool = False
+    confirm_end: bool = False
+    banner_closed_for: int | None = None
+    error: ErrorBody | None = None
+    busy: bool = False
+
+
+def after_view(previous: View | None, view: View, local: LocalState) -> LocalState:
+    """The local state once ``view`` replaces ``previous``."""
+    before = previous.state if previous is not None else None
+    if before in AFTER_SESSION and view.state is State.WAITING:
+        # The visitor is gone: the next one starts from the language screen, default look.
+        return LocalState()
+    if before is State.RULES and view.state is State.WAITING:
+        # Back from the rules: let them choose another way in, in their language.
+        local = replace(local, page=Page.LOGIN)
+    if view.state not in IN_SESSION and local.confirm_end:
+        local = replace(local, confirm_end=False)
+    if view.language is not None and view.language != local.language:
+        local = replace(local, language=view.language)
+    if before is not None and before is not view.state:
+        local = replace(local, error=None, busy=False)
+    return local
+
+
+def shown_language(view: View | None, local: LocalState) -> Language:
+    """The session's language, else the one the visitor picked, else the room's first one."""
+    if view is not None and view.language is not None:
+        return view.language
+    if local.language is not None:
+        return local.language
+    if view is not None and view.languages:
+        return view.languages[0]
+    return Language.FR
+
+
+def screen_for(view: View | None, connected: bool, local: LocalState) -> Screen:
+    """Which screen draws ``view``. Without the agent the PC is covered, never usable."""
+    if view is None or not connected:
+        return Screen.NOT_CONNECTED
+    if local.animator_open:
+        return Screen.ANIMATOR
+    if view.locked:
+        return Screen.LOCKED
+    if view.state is State.IDLE:
+        # Before a staff message: the countdown must be seen or the session ends.
+        return Screen.IDLE
+    if view.message is not None:
+        return Screen.MESSAGE
+    state = view.state
+    if state is State.WAITING:
+        if not view.is_open:
+            return Screen.CLOSED
+        page = local.page
+        if page is Page.TICKET and LoginMode.TICKET not in view.login_modes:
+            page = Page.LOGIN
+        if page is Page.MEMBER and LoginMode.MEMBER not in view.login_modes:
+            page = Page.LOGIN
+        return Screen(page.value)
+    if state is State.RULES:
+        return Screen.RULES
+    if state in IN_SESSION:
+        if local.confirm_end:
+            return Screen.CONFIRM_END
+        return Screen.FINAL if state is State.FINAL else Screen.SESSION
+    if state in (State.ENDING, State.WIPING):
+        return Screen.ENDING
+    return Screen.DONE
+
+
+def banner_due(view: View, local: LocalState) -> bool:
+    """A warning banner is shown until the visitor closes it; the next warning shows again."""
+    return (
+        view.state is State.WARNED
+        and view.warning_minutes is not None
+        and view.warning_minutes != local.banner_closed_for
+    )
+
+
+def window_mode(screen: Screen, view: View | None, local: LocalState) -> WindowMode:
+    """How much of the screen the shell covers for this screen."""
+    if screen is Screen.SESSION and view is not None:
+        return WindowMode.BANNER if banner_due(view, local) else WindowMode.BAR
+    if screen in (Screen.FINAL, Screen.CONFIRM_END):
+        return WindowMode.PANEL
+    return WindowMode.FULL
+
+
+# -- sentences per screen ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BarTexts:
+    """The session bar: time left, end time, help state, warning banner."""
+
+    time_left: str
+    until: str
+    help: str
+    help_requested: bool
+    banner: str
+
+
+def bar_texts(view: View, language: Language) -> BarTexts:
+    """The bar's sentences for a running session."""
+    seconds = view.seconds_left or 0
+    minutes = view.warning_minutes
+    banner_time = (
+        i18n.tr("minutes_left", language, n=minutes)
+        if minutes is not None
+        else i18n.time_left(seconds, language)
+    )
+    return BarTexts(
+        time_left=i18n.time_left(seconds, language),
+        until=i18n.tr("until", language, time=view.ends_at) if view.ends_at else "",
+        help=i18n.tr("help_coming" if view.help_requested else "help", language),
+        help_requested=view.help_requested,
+        banner=i18n.tr("warning_save", language, time_left=banner_time),
+    )
+
+
+def countdown_digits(seconds: int | None) -> str:
+    """Big digits of the final countdown: '58' under a minute, '2:05' above."""
+    seconds = max(0, seconds or 0)
+    if seconds < 60:
+        return str(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+END_REASON_KEYS = {
+    EndReason.TIME_UP: "reason_time_up",
+    EndReason.VISITOR: "reason_visitor",
+    EndReason.STAFF: "reason_staff",
+    EndReason.IDLE: "reason_idle",
+    EndReason.SHELL_LOST: "reason_shell_lost",
+    EndReason.REBOOT: "reason_reboot",
+    EndReason.STOPPED: "reason_stopped",
+}
+
+
+def end_reason_text(reason: EndReason | None, language: Language) -> str:
+    """Why the session ended, said kindly; empty when the agent did not say."""
+    key = END_REASON_KEYS.get(reason) if reason is not None else None
+    return i18n.tr(key, language) if key else ""
+
+
+def receipt_text(view: View, language: Language) -> str:
+    """What the wipe erased, in plain words."""
+    if view.receipt is None:
+        return i18n.tr("done_nothing", language)
+    return i18n.erased_summary(view.receipt.erased, language)
+
+
+def error_sentence(error: ErrorBody | None, language: Language) -> str:
+    """A refusal in the visitor's language, never the raw code."""
+    if error is None:
+        return ""
+    return i18n.error_text(error.code, language, error.retry_after)
+
+
+def rules_speech(view: View, language: Language) -> str:
+    """What 'read aloud' says on the rules screen: the title then each short rule."""
+    lines = [i18n.tr("rules_title", language)]
+    lines += [rule.short for rule in view.rules or ()]
+    # A full stop after each rule makes espeak pause between them.
+    return "\n".join(line if line.endswith((".", "!", "?", "؟")) else line + "." for line in lines)

@@ -1,0 +1,232 @@
+"""Building blocks of the screens: big buttons with a pictogram, icons, the keypad."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
+
+from kiosk.shell import i18n
+from kiosk.shell.icons import icon_pixmap
+from kiosk.shell.theme import Theme
+from policies import Language
+
+LEADING = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What every screen needs to draw itself: the language and the look."""
+
+    language: Language
+    theme: Theme
+
+    @property
+    def rtl(self) -> bool:
+        """True when the UI is laid out right to left."""
+        return self.language.right_to_left
+
+    def tr(self, key: str, **values: object) -> str:
+        """A UI text in the shown language."""
+        return i18n.tr(key, self.language, **values)
+
+
+def text_label(role: str = "", align: Qt.AlignmentFlag = LEADING, wrap: bool = True) -> QLabel:
+    """A label with a style role (title, subtitle, big, huge, error)."""
+    label = QLabel()
+    if role:
+        label.setProperty("role", role)
+    label.setAlignment(align)
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class IconLabel(QLabel):
+    """A pictogram on its own (titles, status screens)."""
+
+    def __init__(self, icon: str, size: int = 96, dark_surface: bool = False) -> None:
+        super().__init__()
+        self._icon = icon
+        self._size = size
+        self._dark = dark_surface
+        self.setAlignment(CENTER)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def update_look(self, ctx: Ctx, icon: str | None = None) -> None:
+        """Draw the icon for the current theme and direction."""
+        if icon is not None:
+            self._icon = icon
+        size = ctx.theme.px(self._size)
+        self.setPixmap(icon_pixmap(self._icon, size, ctx.theme.tone(self._dark), ctx.rtl))
+        self.setFixedSize(size, size)
+
+
+class ActionButton(QPushButton):
+    """A big button: a pictogram then a short text that may wrap.
+
+    ``role`` picks the style: normal, primary, danger, language. The pictogram stays next
+    to the words so that visitors who cannot read still find the action.
+    """
+
+    def __init__(
+        self,
+        icon: str | None,
+        *,
+        role: str = "normal",
+        icon_size: int = 48,
+        centered: bool = False,
+        dark_surface: bool = False,
+        trailing: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.setProperty("role", role)
+        self._icon_name = icon
+        self._icon_size = icon_size
+        self._dark = dark_surface or role in ("primary", "danger")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._trailing_name = trailing
+        self._icon = QLabel()
+        self._text = QLabel()
+        self._trailing = QLabel()
+        self._text.setWordWrap(True)
+        self._text.setTextFormat(Qt.TextFormat.PlainText)
+        self._text.setAlignment(CENTER if centered and icon is None else LEADING)
+        for child in (self._icon, self._text, self._trailing):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = self._layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 6, 14, 6)
+        layout.setSpacing(14)
+        if centered:
+            layout.addStretch(1)
+        layout.addWidget(self._icon)
+        if icon is None:
+            self._icon.hide()
+        layout.addWidget(self._text, 0 if centered else 1)
+        if centered:
+            layout.addStretch(1)
+        if trailing is not None:
+            layout.addWidget(self._trailing)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    @property
+    def label(self) -> str:
+        """The text shown on the button."""
+        return self._text.text()
+
+    def set_picture(self, pixmap: QPixmap) -> None:
+        """Show any picture (a house-rule pictogram) in place of the icon."""
+        self._icon.setPixmap(pixmap)
+        self._icon.setFixedSize(pixmap.size())
+        self._icon.show()
+
+    def update_look(self, ctx: Ctx, text: str, icon: str | None = None) -> None:
+        """Set the text and draw the pictogram for the current theme and direction."""
+        self._text.setText(text)
+        self.setAccessibleName(text)
+        self.setToolTip(text)
+        if icon is not None:
+            self._icon_name = icon
+        if self._icon_name is not None:
+            size = ctx.theme.px(self._icon_size)
+            tone = ctx.theme.tone(self._dark)
+            self._icon.setPixmap(icon_pixmap(self._icon_name, size, tone, ctx.rtl))
+            self._icon.setFixedSize(size, size)
+        if self._trailing_name is not None:
+            size = ctx.theme.px(36)
+            tone = ctx.theme.tone(self._dark)
+            self._trailing.setPixmap(icon_pixmap(self._trailing_name, size, tone, ctx.rtl))
+            self._trailing.setFixedSize(size, size)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        """As big as the pictogram and the text need."""
+        return self._layout.sizeHint().expandedTo(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        """Never smaller than a 64 px touch target."""
+        return self._layout.minimumSize().expandedTo(QSize(64, 64))
+
+    def hasHeightForWidth(self) -> bool:
+        """The text wraps, so the height follows the width."""
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        """Height needed for the wrapped text at ``width``."""
+        return max(self._layout.totalHeightForWidth(width), self.minimumHeight(), 64)
+
+
+class StaffButton(QPushButton):
+    """The discreet key that opens the animator panel."""
+
+    def __init__(self, dark_surface: bool = False) -> None:
+        super().__init__()
+        self.setProperty("role", "staff")
+        self._dark = dark_surface
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def update_look(self, ctx: Ctx) -> None:
+        """Draw the key for the current theme; its name is read by screen readers."""
+        size = ctx.theme.px(36)
+        self.setIcon(icon_pixmap("key", size, ctx.theme.tone(self._dark)))
+        self.setIconSize(QSize(size, size))
+        self.setAccessibleName(ctx.tr("staff"))
+        self.setToolTip(ctx.tr("staff"))
+
+
+class Keypad(QWidget):
+    """A large on-screen keypad: digits, erase, OK. Always laid out like a phone's."""
+
+    typed = Signal(str)
+    erased = Signal()
+    entered = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Digits keep their phone order in Arabic too, as on every keypad visitors know.
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        grid = QGridLayout(self)
+        grid.setSpacing(10)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.digits: dict[str, QPushButton] = {}
+        for index, digit in enumerate("123456789"):
+            self.digits[digit] = self._digit(digit)
+            grid.addWidget(self.digits[digit], index // 3, index % 3)
+        self.erase = ActionButton("backspace", icon_size=40, centered=True)
+        self.erase.clicked.connect(self.erased)
+        self.digits["0"] = self._digit("0")
+        self.ok = ActionButton("accept", role="primary", icon_size=40, centered=True)
+        self.ok.clicked.connect(self.entered)
+        grid.addWidget(self.erase, 3, 0)
+        grid.addWidget(self.digits["0"], 3, 1)
+        grid.addWidget(self.ok, 3, 2)
+
+    def _digit(self, digit: str) -> QPushButton:
+        button = QPushButton(digit)
+        button.setProperty("role", "key")
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the field keeps the focus
+        button.clicked.connect(lambda: self.typed.emit(digit))
+        return button
+
+    def update_look(self, ctx: Ctx) -> None:
+        """Size the keys for the theme and name erase and OK in the visitor's language."""
+        side = ctx.theme.px(84)
+        for button in self.digits.values():
+            button.setFixedSize(side + ctx.theme.px(20), side)
+        for button, key in ((self.erase, "erase"), (self.ok, "ok")):
+            button.update_look(ctx, "")
+            button.setAccessibleName(ctx.tr(key))
+            button.setToolTip(ctx.tr(key))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFixedSize(side + ctx.theme.px(20), side)

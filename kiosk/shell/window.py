@@ -1,0 +1,150 @@
+"""The shell's one window: full screen before and after a session, a slim bar during it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent
+from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.shell.controller import ShellController
+from kiosk.shell.screens import ScreenPage, build_pages
+from kiosk.shell.theme import Theme, stylesheet
+from kiosk.shell.viewmodel import Screen, WindowMode
+from kiosk.shell.widgets import Ctx
+
+WINDOWED_SIZE = (1280, 800)
+"""Size of the window with ``--windowed`` (a demo on a developer's desktop)."""
+
+
+class MainWindow(QWidget):
+    """Draws the controller's current screen and sizes itself for it.
+
+    ``windowed`` gives a normal 1280×800 window; otherwise the window is frameless, stays
+    on top, and covers the whole screen or a bar across its top.
+    """
+
+    firstPainted = Signal()
+
+    def __init__(self, shell: ShellController, windowed: bool = False) -> None:
+        super().__init__()
+        self.shell = shell
+        self.windowed = windowed
+        self.setObjectName("root")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setWindowTitle("EPN")
+        if not windowed:
+            self.setWindowFlags(
+                Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+            )
+        self.stack = QStackedWidget()
+        self.pages: dict[Screen, ScreenPage] = {
+            Screen(name): page for name, page in build_pages(shell).items()
+        }
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        # The window shrinks to a bar during a session, smaller than the full screens.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        layout.addWidget(self.stack)
+        self.screen_shown: Screen | None = None
+        self._theme: Theme | None = None
+        self._mode: tuple[WindowMode, Theme] | None = None
+        self._painted = False
+        self._rendering = False
+        shell.changed.connect(self.redraw)
+        shell.speaker.speakingChanged.connect(lambda _speaking: self.redraw())
+        self.resize(*WINDOWED_SIZE)
+        self.redraw()
+
+    @property
+    def page(self) -> ScreenPage:
+        """The screen on view."""
+        page = self.stack.currentWidget()
+        assert isinstance(page, ScreenPage)
+        return page
+
+    def redraw(self) -> None:
+        """Draw the current view in the visitor's language, theme and direction."""
+        if self._rendering:
+            return  # a page asked for a redraw while drawing: it is already under way
+        self._rendering = True
+        try:
+            self._render()
+        finally:
+            self._rendering = False
+
+    def _render(self) -> None:
+        shell = self.shell
+        ctx = Ctx(shell.language, shell.theme)
+        direction = Qt.LayoutDirection.RightToLeft if ctx.rtl else Qt.LayoutDirection.LeftToRight
+        if QGuiApplication.layoutDirection() != direction:
+            QGuiApplication.setLayoutDirection(direction)
+        if ctx.theme != self._theme:
+            self._theme = ctx.theme
+            self.setStyleSheet(stylesheet(ctx.theme))
+        screen = shell.screen
+        page = self.pages[screen]
+        if screen is not self.screen_shown:
+            self.screen_shown = screen
+            self.stack.setCurrentWidget(page)
+            page.entered()
+        page.show_view(shell.view, ctx)
+        self._apply_mode(shell.window_mode, ctx.theme)
+
+    def _apply_mode(self, mode: WindowMode, theme: Theme) -> None:
+        if (mode, theme) == self._mode:
+            return
+        self._mode = (mode, theme)
+        heights = {
+            WindowMode.BAR: theme.bar_height,
+            WindowMode.BANNER: theme.banner_height,
+            WindowMode.PANEL: theme.panel_height,
+        }
+        if self.windowed:
+            width, full_height = WINDOWED_SIZE
+            self.resize(width, heights.get(mode, full_height))
+            return
+        area = self.screen().geometry()
+        height = heights.get(mode, area.height())
+        self.setGeometry(QRect(area.x(), area.y(), area.width(), height))
+        self.raise_()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Tell once that the first screen is on the display."""
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # After this paint pass has reached the screen, not in the middle of it.
+            QTimer.singleShot(0, self.firstPainted.emit)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """A visitor cannot close the kiosk window; the demo window closes normally."""
+        if self.windowed:
+            event.accept()
+        else:
+            event.ignore()
+
+
+class InputWatcher(QObject):
+    """Sees keyboard, mouse and touch input to the shell's windows and reports activity."""
+
+    INPUT_EVENTS = frozenset(
+        {
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+            QEvent.Type.TouchBegin,
+        }
+    )
+
+    def __init__(self, shell: ShellController, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._shell = shell
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Never consumes the event; the controller throttles what it sends."""
+        if event.type() in self.INPUT_EVENTS:
+            self._shell.user_input()
+        return False
