@@ -10,11 +10,21 @@ from policies.model import LoginMode, Policy
 
 
 def current_range_end(policy: Policy, at: dt.datetime) -> dt.datetime | None:
-    """When the opening period that contains ``at`` closes; None when the room is closed."""
+    """When the room closes, if it is open at ``at``; None when the room is closed.
+
+    Periods that touch (09:00-13:00 then 13:00-17:00) are one opening: the room does not
+    close between them, so a session is not cut there.
+    """
+    end: dt.time | None = None
     for period in policy.opening_hours.ranges_on(at.date()):
-        if period.opens <= at.time() < period.closes:
-            return dt.datetime.combine(at.date(), period.closes, tzinfo=at.tzinfo)
-    return None
+        if end is None:
+            if period.opens <= at.time() < period.closes:
+                end = period.closes
+        elif period.opens == end:
+            end = period.closes
+        else:
+            break
+    return None if end is None else dt.datetime.combine(at.date(), end, tzinfo=at.tzinfo)
 
 
 def is_open(policy: Policy, at: dt.datetime) -> bool:
@@ -26,10 +36,13 @@ def next_opening(policy: Policy, at: dt.datetime, horizon_days: int = 14) -> dt.
     """The next time the room opens after ``at``, within ``horizon_days``."""
     for offset in range(horizon_days + 1):
         day = at.date() + dt.timedelta(days=offset)
+        previous_close: dt.time | None = None
         for period in policy.opening_hours.ranges_on(day):
             start = dt.datetime.combine(day, period.opens, tzinfo=at.tzinfo)
-            if start > at:
+            # A period that starts when the previous one closes is not an opening.
+            if start > at and period.opens != previous_close:
                 return start
+            previous_close = period.closes
     return None
 
 
