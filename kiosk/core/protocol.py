@@ -38,7 +38,8 @@ class _Message(BaseModel):
 
 
 class _Request(_Message):
-    id: int = Field(ge=0, le=2**53)
+    # Strict: true, 1.0 or "7" are not ids, and a reply must carry back exactly what came.
+    id: int = Field(ge=0, le=2**53, strict=True)
 
 
 # -- shell -> agent ---------------------------------------------------------------------
@@ -254,7 +255,9 @@ def decode_request(line: bytes) -> Request:
     data = _load(line)
     raw_id = data.get("id")
     request_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None
-    if data.get("v") != PROTOCOL_VERSION:
+    version = data.get("v")
+    # type() and not ==: in Python true == 1 == 1.0, none of which is version 1 on the wire.
+    if type(version) is not int or version != PROTOCOL_VERSION:
         raise ProtocolError(
             "bad_version", f"this agent speaks protocol v{PROTOCOL_VERSION}", request_id
         )
