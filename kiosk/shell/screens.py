@@ -59,6 +59,9 @@ def _clear(layout: QGridLayout | QVBoxLayout | QHBoxLayout) -> None:
         item = layout.takeAt(0)
         widget = item.widget() if item is not None else None
         if widget is not None:
+            # Off screen now: deleteLater only frees it once the event loop runs again.
+            widget.hide()
+            widget.setParent(None)
             widget.deleteLater()
 
 
@@ -109,7 +112,11 @@ class StatusPage(ScreenPage):
         self.title = text_label("title", CENTER)
         self.lines = [text_label("subtitle", CENTER) for _ in range(lines)]
         self.digits = text_label("huge", CENTER, wrap=False) if digits else None
-        self.button = ActionButton(button[0], role=button[1], icon_size=56) if button else None
+        self.button = (
+            ActionButton(button[0], role=button[1], icon_size=56, centered=True, wrap=False)
+            if button
+            else None
+        )
         self.staff = StaffButton() if staff else None
 
         column = QVBoxLayout()
@@ -419,10 +426,11 @@ class CodePage(ScreenPage):
         self.error.setText(error_sentence(error, ctx.language))
         self.error_icon.update_look(ctx)
         self.error_icon.setVisible(error is not None)
-        if error is not None and error.code in ("bad_ticket", "bad_member"):
-            # The wrong code is useless now: the next try starts from an empty field.
-            for _key, field, _caption in self.fields[1:] or self.fields:
-                field.clear()
+        if error is not None and error.code in ("bad_member", "wrong_pin", "too_many_tries"):
+            # A refused PIN is typed again from scratch; the card number stays to be checked.
+            for key, field, _caption in self.fields:
+                if key == "pin_code":
+                    field.clear()
         self.keypad.update_look(ctx)
         self.keypad.setEnabled(not self.shell.local.busy)
         self.back.update_look(ctx, ctx.tr("back"))
@@ -614,9 +622,9 @@ class SessionPage(ScreenPage):
         self.clock = IconLabel("clock", 44, dark_surface=True)
         self.time_left = text_label("big", wrap=False)
         self.until = text_label(wrap=False)
-        self.help = ActionButton("help", icon_size=40)
+        self.help = ActionButton("help", icon_size=40, wrap=False)
         self.help.clicked.connect(shell.request_help)
-        self.end = ActionButton("end", icon_size=40)
+        self.end = ActionButton("end", icon_size=40, wrap=False)
         self.end.clicked.connect(shell.ask_end)
         self.staff = StaffButton(dark_surface=True)
         self.staff.clicked.connect(shell.open_animator)
@@ -660,13 +668,16 @@ class SessionPage(ScreenPage):
         self.clock.update_look(ctx)
         self.time_left.setText(texts.time_left)
         self.until.setText(texts.until)
+        # With large text on a narrow screen the end time would squeeze the buttons; the
+        # time left matters more.
+        self.until.setVisible(not ctx.theme.large or self.window().width() >= 1600)
         self.help.update_look(ctx, texts.help)
         self.help.setEnabled(not texts.help_requested)
         self.end.update_look(ctx, ctx.tr("end_session"))
         self.staff.update_look(ctx)
         self.staff.setVisible(view.animator_pin_set)
         for button in (self.help, self.end):
-            button.setMaximumHeight(ctx.theme.px(64))
+            button.setFixedHeight(ctx.theme.px(64))
         self.warning.update_look(ctx)
         self.banner_text.setText(texts.banner)
         self.close_banner.update_look(ctx, ctx.tr("close"))

@@ -176,6 +176,8 @@ QLineEdit:focus {{ border: {focus}px solid {c.focus}; }}
 #bar {{ background: {c.bar}; border-bottom: 2px solid {c.accent}; }}
 #bar QLabel {{ color: {c.bar_text}; }}
 #bar QLabel[role="big"] {{ font-size: {px(28)}px; }}
+#bar QPushButton {{ min-height: 0px; padding: 0px {px(10)}px; }}
+#bar QPushButton QLabel {{ color: {c.text}; font-size: {px(21)}px; }}
 #banner {{ background: {c.banner}; }}
 #banner QLabel {{ color: {c.banner_text}; font-size: {px(27)}px; font-weight: bold; }}
 #banner QPushButton QLabel {{ color: {c.text}; font-size: {px(22)}px; }}

@@ -88,6 +88,7 @@ class ActionButton(QPushButton):
         centered: bool = False,
         dark_surface: bool = False,
         trailing: str | None = None,
+        wrap: bool = True,
     ) -> None:
         super().__init__()
         self.setProperty("role", role)
@@ -99,7 +100,7 @@ class ActionButton(QPushButton):
         self._icon = QLabel()
         self._text = QLabel()
         self._trailing = QLabel()
-        self._text.setWordWrap(True)
+        self._text.setWordWrap(wrap)
         self._text.setTextFormat(Qt.TextFormat.PlainText)
         self._text.setAlignment(CENTER if centered and icon is None else LEADING)
         for child in (self._icon, self._text, self._trailing):
@@ -133,8 +134,10 @@ class ActionButton(QPushButton):
     def update_look(self, ctx: Ctx, text: str, icon: str | None = None) -> None:
         """Set the text and draw the pictogram for the current theme and direction."""
         self._text.setText(text)
-        self.setAccessibleName(text)
-        self.setToolTip(text)
+        self._text.setVisible(bool(text))
+        if text:
+            self.setAccessibleName(text)
+            self.setToolTip(text)
         if icon is not None:
             self._icon_name = icon
         if self._icon_name is not None:

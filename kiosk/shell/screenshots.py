@@ -1,0 +1,231 @@
+"""Pictures of every screen, in French and Arabic: ``python -m kiosk.shell.screenshots [OUTDIR]``.
+
+Runs offscreen without an agent: sample views go straight into the main window, which
+only draws views. Each screen is saved as ``<screen>-<language>.png`` (default folder
+``docs/screenshots/``), full screens at 1280×800 and the session bar at its real size.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.model import EndReason, State
+from kiosk.core.protocol import ErrorBody, MessageView, ReceiptView, RuleView, View
+from policies import Language, default_policy
+
+SHOWN_LANGUAGES = (Language.FR, Language.AR)
+
+
+def sample_view(state: State, language: Language | None = None, **changes: Any) -> View:
+    """A view such as the agent would push, with the bundled default house rules."""
+    policy = default_policy()
+    fields: dict[str, Any] = {
+        "state": state,
+        "pc_name": "PC-03",
+        "languages": policy.languages,
+        "login_modes": policy.login_modes,
+        "is_open": True,
+        "language": language,
+        "animator_pin_set": True,
+    }
+    if state is not State.WAITING and language is not None:
+        fields["rules_version"] = policy.house_rules.version
+        fields["rules"] = tuple(
+            RuleView(id=rule.id, pictogram=rule.pictogram, short=text.short, long=text.long)
+            for rule, text in policy.house_rules.in_language(language)
+        )
+    fields.update(changes)
+    return View(**fields)
+
+
+def put(shell: Any, view: View, local: Any) -> None:
+    """Show ``view`` with the visitor's local choices ``local`` (view first: it may reset them)."""
+    shell.set_view(view)
+    shell.local = local
+    shell.changed.emit()
+
+
+def _scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
+    """Each screen: a function that puts the controller and window in that state."""
+    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
+
+    def waiting(page: Page, **local: Any) -> Callable[[Any, Any, Language], None]:
+        def scene(shell: Any, window: Any, lang: Language) -> None:
+            put(shell, sample_view(State.WAITING), LocalState(page=page, language=lang, **local))
+
+        return scene
+
+    def state(st: State, **changes: Any) -> Callable[[Any, Any, Language], None]:
+        def scene(shell: Any, window: Any, lang: Language) -> None:
+            put(shell, sample_view(st, lang, **changes), LocalState(language=lang))
+
+        return scene
+
+    session = {"seconds_left": 2520, "ends_at": "15:42"}
+
+    def ticket(shell: Any, window: Any, lang: Language) -> None:
+        waiting(Page.TICKET)(shell, window, lang)
+        page = window.pages["ticket"]
+        page.fields[0][1].setText("4815")
+        shell.local = replace(
+            shell.local, error=ErrorBody(code="bad_ticket", message="unknown ticket")
+        )
+        shell.changed.emit()
+
+    def member(shell: Any, window: Any, lang: Language) -> None:
+        waiting(Page.MEMBER)(shell, window, lang)
+        page = window.pages["member"]
+        page.fields[0][1].setText("20417")
+        page.fields[1][1].setText("1234")
+        page.target = page.fields[1][1]
+
+    def rules_detail(shell: Any, window: Any, lang: Language) -> None:
+        state(State.RULES)(shell, window, lang)
+        view = shell.view
+        window.pages["rules"].open_rule(view.rules[4])
+
+    def confirm_end(shell: Any, window: Any, lang: Language) -> None:
+        state(State.ACTIVE, **session)(shell, window, lang)
+        shell.ask_end()
+
+    def animator(shell: Any, window: Any, lang: Language) -> None:
+        state(State.ACTIVE, **session)(shell, window, lang)
+        shell.open_animator()
+        page = window.pages["animator"]
+        page.pin.setText("1234")
+        shell.local = replace(
+            shell.local,
+            error=ErrorBody(code="wrong_pin", message="wrong PIN", retry_after=None),
+        )
+        shell.changed.emit()
+
+    def animator_actions(shell: Any, window: Any, lang: Language) -> None:
+        state(State.ACTIVE, **session)(shell, window, lang)
+        shell.open_animator()
+        page = window.pages["animator"]
+        page.pin.setText("1234")
+        page._pin_entered()
+
+    def closed(shell: Any, window: Any, lang: Language) -> None:
+        view = sample_view(State.WAITING, is_open=False, opens_at="2025-06-02 10:00")
+        put(shell, view, LocalState(language=lang))
+
+    def not_connected(shell: Any, window: Any, lang: Language) -> None:
+        put(shell, sample_view(State.WAITING), LocalState(language=lang))
+        shell.set_connected(False)
+
+    receipt = ReceiptView(
+        erased={"files": 12, "folders": 3, "downloads": 1, "browser": 1, "print_jobs": 2},
+        bytes_erased=48_000_000,
+    )
+    return {
+        "not-connected": not_connected,
+        "language": waiting(Page.LANGUAGE),
+        "login": waiting(Page.LOGIN),
+        "ticket": ticket,
+        "member": member,
+        "rules": state(State.RULES),
+        "rules-detail": rules_detail,
+        "closed": closed,
+        "session-bar": state(State.ACTIVE, **session),
+        "session-help": state(State.ACTIVE, help_requested=True, **session),
+        "warning-banner": state(
+            State.WARNED, seconds_left=598, ends_at="15:42", warning_minutes=10
+        ),
+        "final": state(State.FINAL, seconds_left=47, ends_at="15:42", warning_minutes=1),
+        "confirm-end": confirm_end,
+        "idle": state(State.IDLE, idle_seconds_left=42, **session),
+        "locked": state(State.WAITING, locked=True),
+        "message": state(
+            State.ACTIVE,
+            message=MessageView(
+                number=1,
+                text="La salle ferme dans 15 minutes. Pensez à enregistrer vos documents.",
+            ),
+            **session,
+        ),
+        "animator-pin": animator,
+        "animator-actions": animator_actions,
+        "ending": state(State.ENDING, end_reason=EndReason.TIME_UP),
+        "wiping": state(State.WIPING, end_reason=EndReason.VISITOR),
+        "done": state(State.DONE, receipt=receipt),
+    }
+
+
+def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGUAGES) -> list[Path]:
+    """Save every screen in each language; returns the files written."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+    from kiosk.shell.controller import ShellController  # noqa: PLC0415
+    from kiosk.shell.speaker import Speaker  # noqa: PLC0415
+    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
+    from kiosk.shell.window import MainWindow  # noqa: PLC0415
+
+    class _Nobody:
+        """Sends nothing: the pictures need no agent."""
+
+        def send(self, kind: type, /, on_reply: Any = None, **fields: Any) -> int | None:
+            return None
+
+    class _ShownSpeaker(Speaker):
+        """Pretends espeak-ng is there, so the read-aloud button is in the pictures."""
+
+        @property
+        def available(self) -> bool:
+            return True
+
+    app = QApplication.instance() or QApplication([])
+    outdir.mkdir(parents=True, exist_ok=True)
+    shell = ShellController(_Nobody(), _ShownSpeaker())
+    window = MainWindow(shell, windowed=True)
+    window.show()
+    written: list[Path] = []
+
+    def snap(name: str) -> None:
+        for _ in range(3):
+            app.processEvents()
+        path = outdir / f"{name}.png"
+        window.grab().save(str(path))
+        written.append(path)
+
+    for language in languages:
+        for name, scene in _scenes().items():
+            shell.set_connected(True)
+            scene(shell, window, language)
+            snap(f"{name}-{language.value}")
+    for language in languages:
+        shell.set_connected(True)
+        local = LocalState(
+            page=Page.LANGUAGE, language=language, large_text=True, high_contrast=True
+        )
+        put(shell, sample_view(State.WAITING), local)
+        snap(f"language-large-contrast-{language.value}")
+        put(shell, sample_view(State.WAITING), replace(local, page=Page.LOGIN))
+        snap(f"login-large-contrast-{language.value}")
+        put(shell, sample_view(State.RULES, language), local)
+        snap(f"rules-large-contrast-{language.value}")
+        view = sample_view(State.WARNED, language, seconds_left=290, ends_at="15:42")
+        put(shell, view.model_copy(update={"warning_minutes": 5}), local)
+        snap(f"warning-banner-large-contrast-{language.value}")
+    window.close()
+    app.processEvents()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: ``python -m kiosk.shell.screenshots [OUTDIR]``."""
+    args = sys.argv[1:] if argv is None else argv
+    outdir = Path(args[0]) if args else Path("docs/screenshots")
+    for path in take_screenshots(outdir):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
