@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -23,7 +24,9 @@ class TryGuard:
 
     def seconds_locked(self, now: float) -> int:
         """Whole seconds before tries are accepted again (0 when they are)."""
-        return max(0, int(self._locked_until - now + 0.999))
+        if self.allowed(now):
+            return 0  # also before any lockout, when the end is minus infinity
+        return math.ceil(self._locked_until - now)
 
     def failed(self, now: float) -> None:
         """Count a wrong try; lock out after too many."""
