@@ -1,0 +1,14 @@
+"""``python -m kiosk.agent``: the agent alone, same options as ``epn-kiosk agent``.
+
+Starts faster than the full command line, which also loads the shell's Qt modules.
+"""
+
+import argparse
+import sys
+
+from kiosk.agent.service import add_arguments
+
+parser = argparse.ArgumentParser(prog="python -m kiosk.agent", description=__doc__)
+add_arguments(parser)
+arguments = parser.parse_args()
+sys.exit(arguments.run(arguments))

@@ -1,0 +1,107 @@
+"""The agent's configuration: one declared schema, defaults derived from the data folder."""
+
+from __future__ import annotations
+
+import os
+import platform
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_SOCKET_PATH_BYTES = 107
+"""A unix socket path longer than this cannot be bound (``sun_path`` is 108 bytes)."""
+
+
+def packaged_skeleton() -> Path:
+    """The visitor home skeleton shipped with the agent."""
+    return Path(str(resources.files("kiosk.agent") / "skeleton"))
+
+
+class AgentConfig(BaseModel):
+    """How one kiosk agent runs. Paths left out are placed inside ``data_dir``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data_dir: Path = Field(
+        description="Folder of the local store, the wipe journal and (sandbox) the home."
+    )
+    sandbox: bool = Field(
+        False, description="Run without root: the home is a folder, no real users or lockdown."
+    )
+    socket_path: Path = Field(
+        default_factory=lambda data: data["data_dir"] / "kiosk.sock",
+        validate_default=True,
+        description="Unix socket the shell connects to.",
+    )
+    socket_mode: int = Field(
+        0o600,
+        ge=0,
+        le=0o777,
+        description="Permission bits of the socket file; the peer uid is checked in any case.",
+    )
+    policy_path: Path | None = Field(
+        None, description="Policy file (.toml/.yaml); None uses the bundled default policy."
+    )
+    pc_name: str = Field(
+        default_factory=lambda: (platform.node() or "PC")[:40],
+        min_length=1,
+        max_length=40,
+        description="Name of this PC, shown on screen and to staff.",
+    )
+    allowed_uids: tuple[int, ...] = Field(
+        # Sandbox: the shell runs as the same user as the agent.
+        default_factory=lambda data: (os.getuid(),) if data.get("sandbox") else (),
+        description="Uids allowed to connect to the socket.",
+    )
+    animator_pin_hash: str | None = Field(
+        None, description="argon2id hash of the animator PIN; None disables animator actions."
+    )
+    home_dir: Path = Field(
+        default_factory=lambda data: data["data_dir"] / "home",
+        description="The visitor's home (sandbox: a folder).",
+    )
+    skeleton_dir: Path = Field(
+        default_factory=packaged_skeleton, description="What a fresh visitor home contains."
+    )
+    tick_seconds: float = Field(
+        0.25, gt=0, le=5, description="How often the agent looks at the time."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_unset(cls, data: Any) -> Any:
+        # None from the command line means "not given": take the default.
+        if isinstance(data, dict):
+            optional = {"policy_path", "animator_pin_hash"}
+            return {k: v for k, v in data.items() if v is not None or k in optional}
+        return data
+
+    @field_validator("socket_path")
+    @classmethod
+    def _short_socket_path(cls, value: Path) -> Path:
+        if len(os.fsencode(value)) > MAX_SOCKET_PATH_BYTES:
+            raise ValueError(
+                f"a unix socket path is at most {MAX_SOCKET_PATH_BYTES} bytes; choose a shorter one"
+            )
+        return value
+
+    @field_validator("animator_pin_hash")
+    @classmethod
+    def _argon2id(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("$argon2id$"):
+            raise ValueError(
+                "must be an argon2id hash (see `python -m kiosk.agent.admin hash-pin`)"
+            )
+        return value
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file of the local store."""
+        return self.data_dir / "kiosk.db"
+
+    @property
+    def journal_path(self) -> Path:
+        """The wipe journal (CLEAN, ACTIVE, WIPING)."""
+        return self.data_dir / "wipe.journal"

@@ -1,0 +1,53 @@
+"""Secrets typed at the kiosk: ticket codes and PINs. Only their hashes are ever stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+TICKET_DIGITS = 8
+
+_HASHER = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory profile
+
+# Checked when a card is unknown, so an unknown card costs as long as a wrong PIN and a
+# guesser cannot tell which card numbers exist from the time the answer takes.
+_DUMMY_HASH = _HASHER.hash("not-a-pin")
+
+
+def hash_pin(pin: str) -> str:
+    """An argon2id hash of a PIN (for members and the animator)."""
+    return _HASHER.hash(pin)
+
+
+def verify_pin(pin_hash: str | None, pin: str) -> bool:
+    """True when ``pin`` matches ``pin_hash``; a missing or damaged hash never matches.
+
+    Slow on purpose (argon2): call it from a worker thread, not the event loop.
+    """
+    try:
+        return _HASHER.verify(pin_hash or _DUMMY_HASH, pin) and pin_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_ticket_code() -> str:
+    """A random ticket code, grouped for reading aloud: ``1234-5678``."""
+    digits = f"{secrets.randbelow(10**TICKET_DIGITS):0{TICKET_DIGITS}d}"
+    return f"{digits[:4]}-{digits[4:]}"
+
+
+def normalize_ticket_code(typed: str) -> str | None:
+    """The 8 digits of a typed code (dashes and spaces ignored); None when it cannot be one."""
+    digits = "".join(ch for ch in typed if ch not in "- \t")
+    if len(digits) != TICKET_DIGITS or not digits.isascii() or not digits.isdigit():
+        return None
+    return digits
+
+
+def ticket_digest(typed: str) -> str | None:
+    """The sha256 under which a ticket code is stored; None when ``typed`` is not a code."""
+    digits = normalize_ticket_code(typed)
+    return None if digits is None else hashlib.sha256(digits.encode()).hexdigest()

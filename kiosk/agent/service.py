@@ -1,0 +1,761 @@
+"""The kiosk agent: the service that owns every decision about one public PC.
+
+The shell asks, the agent decides. The agent keeps the session engine, looks at the time,
+persists every change (so a crash or a restart resumes with the right time left, and a
+reboot ends and wipes the session), wipes the visitor's home at the end of every session,
+and pushes what the visitor should see to every connected shell.
+
+:class:`Agent` is built once in :func:`run` (the composition root) from a configuration, a
+clock, a store and a wiper; tests build it with fakes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import re
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kiosk.agent import log as agent_log
+from kiosk.agent.clock import Clock, SystemClock, boot_id
+from kiosk.agent.config import AgentConfig
+from kiosk.agent.credentials import verify_pin
+from kiosk.agent.errors import StartRefused, StoreError, TooManyTries, WipeError
+from kiosk.agent.ipc import Connection, IpcServer, error_reply
+from kiosk.agent.log import event
+from kiosk.agent.policy_source import PolicySource
+from kiosk.agent.store import AuditEntry, Change, FinishedSession, MemberUsage, Store
+from kiosk.agent.views import build_view
+from kiosk.agent.wiper import JournalState, SandboxWiper, Wiper
+from kiosk.core import events as ev
+from kiosk.core.engine import IN_SESSION, SessionEngine
+from kiosk.core.errors import CommandRefused, IllegalTransition, Refusal
+from kiosk.core.guard import TryGuard
+from kiosk.core.model import (
+    Actor,
+    ActorKind,
+    EndReason,
+    Instant,
+    Session,
+    StaffMessage,
+    State,
+    Visitor,
+    WipeReceipt,
+)
+from kiosk.core.protocol import (
+    AcceptRules,
+    Activity,
+    AnimatorAction,
+    ClearMessage,
+    DeclineRules,
+    DismissReceipt,
+    EndSession,
+    Hello,
+    Login,
+    Ping,
+    Reply,
+    Request,
+    RequestHelp,
+    View,
+)
+from policies import InvalidPolicy, LoginMode, Policy
+
+log = logging.getLogger(__name__)
+
+SANDBOX_ONLY = "the real wiper and lockdown come with the installer; run with --sandbox"
+
+PIN_TRIES_PER_CARD = 5
+LOGIN_TRIES_PER_PC = 20
+ANIMATOR_PIN_TRIES = 5
+LOCKOUT_SECONDS = 300.0
+MAX_CARD_GUARDS = 1000
+"""Per-card guards kept in memory; beyond this the idle ones are forgotten."""
+
+ALIVE_EVERY_SECONDS = 60.0
+"""While a session runs, note this often that the agent is alive (to date a power cut)."""
+
+POLICY_CHECK_SECONDS = 1.0
+WIPE_RETRY_MAX_SECONDS = 60.0
+
+_VISITOR_STATES = IN_SESSION | {State.RULES}
+_KIOSK_ANIMATOR = Actor(ActorKind.ANIMATOR, "kiosk PIN")
+
+
+def _event_name(event_obj: ev.Event) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(event_obj).__name__).lower()
+
+
+def _event_fields(event_obj: ev.Event) -> dict[str, Any]:
+    """Loggable fields of an engine event: enums as values, actors as their kind, never a
+    message text or anything that names a visitor."""
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(event_obj):
+        value = getattr(event_obj, f.name)
+        if isinstance(value, Enum):
+            fields[f.name] = value.value
+        elif isinstance(value, Actor):
+            fields[f.name] = value.kind.value
+        elif isinstance(value, WipeReceipt):
+            fields.update(dict(value.erased))
+            fields["bytes"] = value.bytes_erased
+            fields["seconds"] = value.seconds
+        elif isinstance(value, StaffMessage):
+            fields["number"] = value.number
+        else:
+            fields[f.name] = value
+    return fields
+
+
+def _ok(request: Request) -> Reply:
+    return Reply(re=request.id, ok=True)
+
+
+class Agent:
+    """One PC's agent. Everything it needs is passed in; nothing is read at import."""
+
+    def __init__(
+        self,
+        config: AgentConfig,
+        *,
+        clock: Clock,
+        store: Store,
+        wiper: Wiper,
+        boot: str,
+        policy_source: PolicySource | None = None,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.store = store
+        self.wiper = wiper
+        self.boot = boot
+        self.policy_source = policy_source or PolicySource(config.policy_path)
+        try:
+            policy = self.policy_source.load()
+        except InvalidPolicy as exc:
+            event(
+                log,
+                "policy_rejected",
+                logging.ERROR,
+                source=exc.source,
+                problems=[str(p) for p in exc.problems],
+                kept="nothing: not starting",
+            )
+            raise StartRefused(f"cannot start: {exc}") from exc
+        self.engine = SessionEngine(policy)
+        self.server = IpcServer(config.socket_path, config.allowed_uids, self, config.socket_mode)
+        self._pc_guard = TryGuard(LOGIN_TRIES_PER_PC, LOCKOUT_SECONDS)
+        self._card_guards: dict[str, TryGuard] = {}
+        self._animator_guard = TryGuard(ANIMATOR_PIN_TRIES, LOCKOUT_SECONDS)
+        self._home_lock = asyncio.Lock()
+        self._wipe_task: asyncio.Task[None] | None = None
+        self._tick_task: asyncio.Task[None] | None = None
+        self._last_view: View | None = None
+        self._view_scheduled = False
+        self._recovering = False
+        self._stopping = False
+        self._next_alive = 0.0
+        self._next_policy_check = 0.0
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force."""
+        return self.engine.policy
+
+    # -- life cycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Resume or recover the last state, then listen for shells and look at the time."""
+        self._restore(self.clock.now())
+        await self.server.start()
+        event(
+            log,
+            "listening",
+            socket=str(self.config.socket_path),
+            state=self.engine.state.value,
+            policy=self.policy_source.describe(),
+        )
+        self._ensure_wipe()
+        self._tick_task = asyncio.create_task(self._tick_loop(), name="agent-tick")
+
+    async def stop(self) -> None:
+        """A clean stop (SIGTERM): end a running session, finish the wipe, save, close."""
+        self._stopping = True
+        event(log, "stopping", state=self.engine.state.value)
+        await self._cancel_tick()
+        now = self.clock.now()
+        if self.engine.state in _VISITOR_STATES:
+            self._change(now, lambda: self.engine.end(now, EndReason.STOPPED, Actor.system()))
+        self._ensure_wipe()
+        if self._wipe_task is not None:
+            await self._wipe_task
+        await self.server.close()
+        event(log, "stopped", state=self.engine.state.value)
+
+    async def abort(self) -> None:
+        """Stop without ending anything, as if the process were killed (tests only)."""
+        self._stopping = True
+        await self._cancel_tick()
+        if self._wipe_task is not None:
+            self._wipe_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._wipe_task
+        await self.server.close()
+
+    async def _cancel_tick(self) -> None:
+        if self._tick_task is not None:
+            self._tick_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._tick_task
+            self._tick_task = None
+
+    def _restore(self, now: Instant) -> None:
+        """Pick up where the last run left off.
+
+        Same boot and a session running: resume it (its deadline is on the BOOTTIME clock,
+        which kept counting). Another boot: end it and wipe. Half-done end or wipe, or a
+        journal not CLEAN with nothing to resume: wipe again before any login.
+        """
+        try:
+            stored = self.store.load_snapshot()
+        except (StoreError, KeyError, ValueError, TypeError) as exc:
+            event(log, "snapshot_unreadable", logging.ERROR, error=str(exc))
+            stored = None
+            self._recovering = True
+        journal = self.wiper.journal_state()
+        engine = self.engine
+        events: list[ev.Event] = []
+        alive_at: dt.datetime | None = None
+        if stored is not None:
+            engine.snapshot = stored.snapshot
+            same_boot = stored.boot_id == self.boot
+            state = engine.state
+            if not same_boot and state in _VISITOR_STATES:
+                alive_at = stored.alive_at
+                events += engine.end(now, EndReason.REBOOT, Actor.system())
+            elif not same_boot and state is State.DONE:
+                events += engine.dismiss_receipt(now)  # its timer was on the last boot's clock
+            elif state in _VISITOR_STATES and journal is JournalState.WIPING:
+                # A wipe began under a live session: the home is half erased, nothing to resume.
+                events += engine.end(now, EndReason.STOPPED, Actor.system())
+            elif state in _VISITOR_STATES:
+                # The shell has to come back (it reconnects on its own); if it does not, the
+                # engine ends the session after its grace period.
+                events += engine.shell_lost(now)
+            event(
+                log,
+                "snapshot_restored",
+                saved_state=state.value,
+                state=engine.state.value,
+                same_boot=same_boot,
+                journal=journal.value,
+            )
+        if engine.state is State.DONE and journal is not JournalState.CLEAN:
+            events += engine.dismiss_receipt(now)
+        if engine.state is State.WAITING and (
+            journal is not JournalState.CLEAN or self._recovering
+        ):
+            events += engine.recover_unsure_wipe(now)
+        if engine.state in (State.ENDING, State.WIPING):
+            self._recovering = True
+        self._record(now, events, alive_at=alive_at)
+
+    # -- time ----------------------------------------------------------------------------
+
+    async def _tick_loop(self) -> None:
+        while True:
+            try:
+                self.tick()
+            except Exception:
+                log.exception("tick_failed", extra={"event": "tick_failed", "fields": {}})
+            await asyncio.sleep(self.config.tick_seconds)
+
+    def tick(self) -> None:
+        """Look at the time once: policy file, engine timers, views."""
+        now = self.clock.now()
+        if now.mono >= self._next_policy_check:
+            self._next_policy_check = now.mono + POLICY_CHECK_SECONDS
+            if self.policy_source.changed():
+                self.reload_policy()
+        self._change(now, lambda: self.engine.tick(now))
+        if self.engine.state in IN_SESSION and now.mono >= self._next_alive:
+            self._next_alive = now.mono + ALIVE_EVERY_SECONDS
+            try:
+                self.store.touch(now.wall)
+            except StoreError as exc:
+                event(log, "store_failed", logging.ERROR, error=str(exc))
+        self.push_views()
+
+    # -- policy --------------------------------------------------------------------------
+
+    def reload_policy(self) -> bool:
+        """Read the policy again; a bad one is logged and the last good stays in force."""
+        try:
+            policy = self.policy_source.load()
+        except InvalidPolicy as exc:
+            event(
+                log,
+                "policy_rejected",
+                logging.WARNING,
+                source=exc.source,
+                problems=[str(p) for p in exc.problems],
+                kept=self.policy.version,
+            )
+            return False
+        self.engine.set_policy(policy)
+        event(log, "policy_loaded", source=self.policy_source.describe(), version=policy.version)
+        self.push_views()
+        return True
+
+    # -- changes -------------------------------------------------------------------------
+
+    def _change(
+        self,
+        now: Instant,
+        action: Callable[[], list[ev.Event]],
+        *,
+        ticket_used: int | None = None,
+        audits: tuple[AuditEntry, ...] = (),
+    ) -> list[ev.Event]:
+        """Run one engine action; if it changed anything, persist and show the result."""
+        before = self.engine.snapshot
+        events = action()
+        if self.engine.snapshot is not before or events or audits:
+            self._record(now, events, ticket_used=ticket_used, audits=audits)
+        return events
+
+    def _record(
+        self,
+        now: Instant,
+        events: Sequence[ev.Event],
+        *,
+        ticket_used: int | None = None,
+        audits: tuple[AuditEntry, ...] = (),
+        alive_at: dt.datetime | None = None,
+    ) -> None:
+        """Persist the snapshot and what goes with it in one transaction, log, show."""
+        finished: FinishedSession | None = None
+        usage: MemberUsage | None = None
+        session = self.engine.session
+        if session is not None and any(isinstance(e, ev.SessionEnded) for e in events):
+            finished, usage = self._finished(session, alive_at)
+        try:
+            self.store.commit(
+                Change(
+                    self.engine.snapshot, self.boot, now.wall, ticket_used, finished, usage, audits
+                )
+            )
+        except StoreError as exc:
+            # The PC keeps working from memory; the next change tries again.
+            event(log, "store_failed", logging.ERROR, error=str(exc))
+        for item in events:
+            fields = _event_fields(item)
+            if isinstance(item, ev.WipeFinished):
+                fields["recovery"] = self._recovering
+            event(log, _event_name(item), **fields)
+        self._ensure_wipe()
+        self._schedule_views()
+
+    @staticmethod
+    def _finished(
+        session: Session, alive_at: dt.datetime | None
+    ) -> tuple[FinishedSession, MemberUsage | None]:
+        """The anonymous record of an ended session and, for a member, the time to count."""
+        assert session.started_wall is not None and session.ended_wall is not None
+        allotted = session.base_seconds + session.extended_seconds
+        if alive_at is not None:
+            # Ended by a reboot: the clocks of that boot are gone; the last sign of life
+            # is the best end time known.
+            ended_at = max(alive_at, session.started_wall)
+            used = (ended_at - session.started_wall).total_seconds()
+        else:
+            ended_at = session.ended_wall
+            used = (session.ended_mono or 0.0) - (session.started_mono or 0.0)
+        seconds = int(min(max(used, 0.0), allotted))
+        finished = FinishedSession(
+            login_mode=session.visitor.mode.value,
+            language=session.language.value,
+            rules_version=session.rules_version,
+            started_at=session.started_wall,
+            ended_at=ended_at,
+            seconds_used=seconds,
+            end_reason=(session.end_reason or EndReason.STOPPED).value,
+            extended_seconds=session.extended_seconds,
+            help_requested=session.help_requested,
+        )
+        usage = None
+        if session.visitor.mode is LoginMode.MEMBER and session.visitor.reference:
+            usage = MemberUsage(session.visitor.reference, session.started_wall.date(), seconds)
+        return finished, usage
+
+    # -- wipe ----------------------------------------------------------------------------
+
+    def _ensure_wipe(self) -> None:
+        if self.engine.state not in (State.ENDING, State.WIPING):
+            return
+        if self._wipe_task is None or self._wipe_task.done():
+            self._wipe_task = asyncio.get_running_loop().create_task(self._wipe(), name="wipe")
+
+    async def _wipe(self) -> None:
+        """Erase the visitor's data; retry until it works (no login meanwhile)."""
+        async with self._home_lock:
+            if self.engine.state is State.ENDING:
+                now = self.clock.now()
+                self._change(now, lambda: self.engine.wipe_started(now))
+            delay = 1.0
+            while True:
+                try:
+                    receipt = await asyncio.to_thread(self.wiper.wipe)
+                    break
+                except (OSError, WipeError):
+                    log.exception(
+                        "wipe_failed",
+                        extra={"event": "wipe_failed", "fields": {"retry_in": delay}},
+                    )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, WIPE_RETRY_MAX_SECONDS)
+            now = self.clock.now()
+            self._change(now, lambda: self.engine.wipe_finished(now, receipt))
+            self._recovering = False
+
+    # -- views ---------------------------------------------------------------------------
+
+    def view(self, now: Instant | None = None) -> View:
+        """What the visitor's screen shows now."""
+        return build_view(
+            self.engine,
+            self.policy,
+            now or self.clock.now(),
+            self.config.pc_name,
+            self.config.animator_pin_hash is not None,
+        )
+
+    def _schedule_views(self) -> None:
+        # After the current step, so a request's reply goes out before the view it caused.
+        if not self._view_scheduled:
+            self._view_scheduled = True
+            asyncio.get_running_loop().call_soon(self.push_views)
+
+    def push_views(self) -> None:
+        """Send the view to every shell if it changed since the last one sent."""
+        self._view_scheduled = False
+        view = self.view()
+        if view == self._last_view:
+            return
+        self._last_view = view
+        for connection in self.server.connections:
+            if connection.is_shell:
+                connection.send(view)
+
+    # -- shells --------------------------------------------------------------------------
+
+    def disconnected(self, connection: Connection) -> None:
+        """A client left; if it was the last shell during a session, start the grace period."""
+        if not connection.is_shell or self._stopping:
+            return
+        if any(c.is_shell and c is not connection for c in self.server.connections):
+            return
+        if self.engine.state in _VISITOR_STATES:
+            now = self.clock.now()
+            self._change(now, lambda: self.engine.shell_lost(now))
+            event(log, "shell_lost", state=self.engine.state.value)
+
+    async def handle(self, connection: Connection, request: Request) -> Sequence[BaseModel]:
+        """Answer one request from a shell."""
+        if self._stopping and not isinstance(request, Ping | Hello):
+            return [error_reply(request.id, Refusal.BUSY.value, "the agent is stopping")]
+        try:
+            return await self._dispatch(connection, request)
+        except TooManyTries as exc:
+            return [error_reply(request.id, exc.refusal.value, exc.detail, exc.retry_after)]
+        except CommandRefused as exc:
+            return [error_reply(request.id, exc.refusal.value, exc.detail)]
+        except IllegalTransition as exc:
+            # A stale button pressed on the visitor's screen: refuse, do not crash.
+            return [error_reply(request.id, "not_allowed", f"not now: {exc}")]
+
+    async def _dispatch(self, connection: Connection, request: Request) -> Sequence[BaseModel]:
+        now = self.clock.now()
+        engine = self.engine
+        match request:
+            case Hello():
+                connection.is_shell = True
+                if engine.snapshot.shell_lost_mono is not None:
+                    self._change(now, lambda: engine.shell_back(now))
+                    event(log, "shell_back", state=engine.state.value)
+                return [_ok(request), self.view(now)]
+            case Ping():
+                return [_ok(request)]
+            case Login():
+                await self._login(request)
+            case AcceptRules():
+                await self._accept_rules(request)
+            case DeclineRules():
+                self._change(now, lambda: engine.decline_rules(now))
+            case Activity():
+                self._change(now, lambda: engine.activity(now))
+            case RequestHelp():
+                self._change(now, lambda: engine.request_help(now))
+            case EndSession():
+                self._change(now, lambda: engine.end(now, EndReason.VISITOR, Actor.visitor()))
+            case DismissReceipt():
+                self._change(now, lambda: engine.dismiss_receipt(now))
+            case ClearMessage():
+                self._change(now, lambda: engine.clear_message(now))
+            case AnimatorAction():
+                await self._animator(request)
+        return [_ok(request)]
+
+    # -- logging in ----------------------------------------------------------------------
+
+    async def _login(self, request: Login) -> None:
+        state = self.engine.state
+        if state in (State.ENDING, State.WIPING) or self._home_lock.locked():
+            raise CommandRefused(Refusal.BUSY, "the last visitor's data is being erased")
+        visitor = await self._identify(request)
+        now = self.clock.now()
+        if self.engine.state is State.DONE:
+            # The next visitor is already past the receipt screen.
+            self._change(now, lambda: self.engine.dismiss_receipt(now))
+        self._change(now, lambda: self.engine.login(now, visitor, request.language))
+        self._pc_guard.succeeded()
+
+    def _check_guards(self, now: Instant, *guards: TryGuard) -> None:
+        wait = max(g.seconds_locked(now.mono) for g in guards)
+        if wait > 0:
+            raise TooManyTries(f"too many wrong tries; try again in {wait} s", wait)
+
+    async def _identify(self, request: Login) -> Visitor:
+        """Check the ticket or the member card + PIN; a walk-in needs nothing."""
+        now = self.clock.now()
+        if request.mode is LoginMode.WALK_IN:
+            return Visitor(LoginMode.WALK_IN)
+        if request.mode is LoginMode.TICKET:
+            self._check_guards(now, self._pc_guard)
+            ticket = self.store.find_ticket(request.code or "")
+            problem = None
+            if ticket is None:
+                problem = "unknown ticket code"
+            elif ticket.used_at is not None:
+                problem = "this ticket was already used"
+            elif ticket.valid_until <= now.wall:
+                problem = "this ticket has expired"
+            if problem is not None or ticket is None:
+                self._pc_guard.failed(now.mono)
+                raise CommandRefused(Refusal.BAD_TICKET, problem or "unknown ticket code")
+            return Visitor(
+                LoginMode.TICKET, reference=str(ticket.id), ticket_minutes=ticket.minutes
+            )
+        card = (request.card or "").strip()
+        if not card or not request.pin:
+            raise CommandRefused(Refusal.BAD_MEMBER, "a card number and a PIN are needed")
+        guard = self._card_guard(card)
+        self._check_guards(now, guard, self._pc_guard)
+        member = self.store.member(card)
+        matches = await asyncio.to_thread(
+            verify_pin, member.pin_hash if member else None, request.pin
+        )
+        now = self.clock.now()
+        if not matches or member is None:
+            guard.failed(now.mono)
+            self._pc_guard.failed(now.mono)
+            raise CommandRefused(Refusal.WRONG_PIN, "wrong card number or PIN")
+        guard.succeeded()
+        if member.banned_until is not None and member.banned_until > now.wall:
+            until = member.banned_until.astimezone(now.wall.tzinfo).strftime("%Y-%m-%d %H:%M")
+            raise CommandRefused(Refusal.MEMBER_BANNED, f"this card is suspended until {until}")
+        used = self.store.member_seconds_used(card, now.wall.date())
+        if member.daily_allowance_minutes is not None:
+            # The engine counts against the policy's daily allowance: shift what is "used"
+            # so that what is left matches this member's own allowance.
+            policy_minutes = self.policy.session.daily_allowance_minutes
+            used += (policy_minutes - member.daily_allowance_minutes) * 60
+        return Visitor(LoginMode.MEMBER, reference=card, used_today_seconds=used)
+
+    def _card_guard(self, card: str) -> TryGuard:
+        guard = self._card_guards.get(card)
+        if guard is None:
+            if len(self._card_guards) >= MAX_CARD_GUARDS:
+                now = self.clock.now().mono
+                self._card_guards = {
+                    c: g for c, g in self._card_guards.items() if g.seconds_locked(now) > 0
+                }
+            guard = self._card_guards[card] = TryGuard(PIN_TRIES_PER_CARD, LOCKOUT_SECONDS)
+        return guard
+
+    async def _accept_rules(self, request: AcceptRules) -> None:
+        session = self.engine.session
+        if self.engine.state is not State.RULES or session is None:
+            raise IllegalTransition(self.engine.state, State.ACTIVE)
+        ticket_id = None
+        if session.visitor.mode is LoginMode.TICKET and session.visitor.reference:
+            ticket_id = int(session.visitor.reference)
+            ticket = self.store.ticket(ticket_id)
+            if ticket is None or ticket.used_at is not None:
+                raise CommandRefused(Refusal.BAD_TICKET, "this ticket was already used")
+        async with self._home_lock:
+            try:
+                await asyncio.to_thread(self.wiper.prepare)
+            except (OSError, WipeError) as exc:
+                log.exception("prepare_failed", extra={"event": "prepare_failed", "fields": {}})
+                raise CommandRefused(Refusal.BUSY, "this PC is not ready; ask an animator") from exc
+            now = self.clock.now()
+            # The ticket is spent in the same transaction that starts the session.
+            self._change(
+                now,
+                lambda: self.engine.accept_rules(now, request.rules_version, request.language),
+                ticket_used=ticket_id,
+            )
+
+    # -- animator ------------------------------------------------------------------------
+
+    async def _animator(self, request: AnimatorAction) -> None:
+        pin_hash = self.config.animator_pin_hash
+        if pin_hash is None:
+            raise CommandRefused(Refusal.WRONG_PIN, "no animator PIN is set on this PC")
+        self._check_guards(self.clock.now(), self._animator_guard)
+        matches = await asyncio.to_thread(verify_pin, pin_hash, request.pin)
+        now = self.clock.now()
+        actor = _KIOSK_ANIMATOR
+        if not matches:
+            self._animator_guard.failed(now.mono)
+            refused = AuditEntry(
+                now.wall, actor.kind.value, actor.name, "pin_refused", f"asked: {request.action}"
+            )
+            self._record(now, [], audits=(refused,))
+            raise CommandRefused(Refusal.WRONG_PIN, "wrong animator PIN")
+        self._animator_guard.succeeded()
+        engine = self.engine
+        detail = f"minutes={request.minutes}" if request.action == "extend" else ""
+        audit = (AuditEntry(now.wall, actor.kind.value, actor.name, request.action, detail),)
+        if request.action == "extend":
+            if request.minutes is None:
+                raise CommandRefused(Refusal.BAD_EXTENSION, "say how many minutes to add")
+            minutes = request.minutes
+            self._change(now, lambda: engine.extend(now, minutes, actor), audits=audit)
+        elif request.action == "end":
+            self._change(now, lambda: engine.end(now, EndReason.STAFF, actor), audits=audit)
+        elif request.action == "lock":
+            self._change(now, lambda: engine.lock(now, actor), audits=audit)
+        else:
+            self._change(now, lambda: engine.unlock(now, actor), audits=audit)
+
+
+# -- composition root --------------------------------------------------------------------
+
+
+async def serve(agent: Agent) -> None:
+    """Run ``agent`` until SIGTERM or SIGINT; SIGHUP reloads the policy."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, agent.reload_policy)
+    await agent.start()
+    await stop.wait()
+    await agent.stop()
+
+
+def build_agent(
+    config: AgentConfig,
+    *,
+    clock: Clock | None = None,
+    store: Store | None = None,
+    wiper: Wiper | None = None,
+    boot: str | None = None,
+) -> Agent:
+    """The agent with its real parts, or the ones given (tests)."""
+    if not config.sandbox:
+        raise StartRefused(SANDBOX_ONLY)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    return Agent(
+        config,
+        clock=clock or SystemClock(),
+        store=store or Store.open(config.database_path),
+        wiper=wiper or SandboxWiper(config.home_dir, config.skeleton_dir, config.journal_path),
+        boot=boot or boot_id(),
+    )
+
+
+def run(config: AgentConfig, *, wiper: Wiper | None = None) -> int:
+    """Build the agent and serve until stopped; 0 on a clean stop."""
+    agent = build_agent(config, wiper=wiper)
+    try:
+        asyncio.run(serve(agent))
+    finally:
+        agent.store.close()
+    return 0
+
+
+def config_from_args(args: argparse.Namespace) -> AgentConfig:
+    """The configuration the command line describes."""
+    try:
+        return AgentConfig(
+            data_dir=args.data_dir,
+            socket_path=args.socket,
+            policy_path=args.policy,
+            sandbox=args.sandbox,
+            pc_name=args.pc_name,
+            animator_pin_hash=args.animator_pin_hash,
+        )
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+            if e["type"] != "default_factory_not_called"  # a consequence, not a cause
+        )
+        raise StartRefused(f"bad configuration: {problems}") from exc
+
+
+def main(args: argparse.Namespace, *, wiper: Wiper | None = None) -> int:
+    """``epn-kiosk agent``: log as JSON lines on stderr, refuse clearly, run."""
+    agent_log.install()
+    try:
+        config = config_from_args(args)
+        return run(config, wiper=wiper)
+    except StartRefused as exc:
+        event(log, "start_refused", logging.ERROR, reason=str(exc))
+        print(f"epn-kiosk agent: {exc}", file=sys.stderr)
+        return 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``agent`` command's options and its entry point."""
+    parser.add_argument(
+        "--sandbox", action="store_true", help="run without root: the visitor's home is a folder"
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        required=True,
+        help="folder of the local store, the wipe journal and the home",
+    )
+    parser.add_argument(
+        "--socket",
+        type=Path,
+        default=None,
+        help="unix socket for the shell (default DATA_DIR/kiosk.sock)",
+    )
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        default=None,
+        help="policy file, .toml or .yaml (default: the bundled policy)",
+    )
+    parser.add_argument("--pc-name", default=None, help="name of this PC (default: host name)")
+    parser.add_argument(
+        "--animator-pin-hash",
+        default=None,
+        help="argon2id hash of the animator PIN (python -m kiosk.agent.admin hash-pin)",
+    )
+    parser.set_defaults(run=main)

@@ -1,0 +1,469 @@
+"""The agent's local store: SQLite in WAL mode, SQLAlchemy 2 typed models, Alembic migrations.
+
+Privacy by default: nothing here holds a name. Sessions are anonymous, tickets are kept as
+a sha256 of their code, members as a card number and an argon2id PIN hash. Methods return
+plain frozen dataclasses, never live ORM rows. Everything one engine change implies is
+written by :meth:`Store.commit` in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from kiosk.agent.credentials import new_ticket_code, ticket_digest
+from kiosk.agent.errors import StoreError
+from kiosk.core.codec import snapshot_from_data, snapshot_to_data
+from kiosk.core.model import Snapshot
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+# -- schema ------------------------------------------------------------------------------
+
+
+class UtcDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """Aware datetimes stored as UTC (SQLite would otherwise drop the offset)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the store only keeps aware times")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the agent's tables."""
+
+
+class SnapshotRow(Base):
+    """The engine's current snapshot: one row, replaced at every change."""
+
+    __tablename__ = "current_snapshot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[str] = mapped_column(sa.Text)
+    boot_id: Mapped[str] = mapped_column(sa.String(64))
+    saved_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    alive_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class FinishedSessionRow(Base):
+    """One finished session, anonymous."""
+
+    __tablename__ = "finished_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login_mode: Mapped[str] = mapped_column(sa.String(16))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    rules_version: Mapped[str | None] = mapped_column(sa.String(64))
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    seconds_used: Mapped[int]
+    end_reason: Mapped[str] = mapped_column(sa.String(16))
+    extended_seconds: Mapped[int]
+    help_requested: Mapped[bool]
+
+
+class TicketRow(Base):
+    """A single-use ticket; the code itself is never stored."""
+
+    __tablename__ = "tickets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    minutes: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    valid_until: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class MemberRow(Base):
+    """A member: a card number and a PIN hash, no name."""
+
+    __tablename__ = "members"
+    card: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    pin_hash: Mapped[str] = mapped_column(sa.String(200))
+    daily_allowance_minutes: Mapped[int | None]
+    banned_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    ban_reason: Mapped[str | None] = mapped_column(sa.String(200))
+
+
+class MemberUsageRow(Base):
+    """Seconds a member used on one day, all sessions together."""
+
+    __tablename__ = "member_usage"
+    card: Mapped[str] = mapped_column(
+        sa.String(40), sa.ForeignKey("members.card", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    seconds_used: Mapped[int]
+
+
+class AuditRow(Base):
+    """One staff action (or refused staff PIN) at this PC."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    actor_kind: Mapped[str] = mapped_column(sa.String(16))
+    actor_name: Mapped[str] = mapped_column(sa.String(80))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    detail: Mapped[str] = mapped_column(sa.String(400))
+
+
+# -- values ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredSnapshot:
+    """The snapshot last saved, with the boot it was saved in."""
+
+    snapshot: Snapshot
+    boot_id: str
+    saved_at: dt.datetime
+    alive_at: dt.datetime  # last time the agent said it was running (for reboot records)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A ticket as the agent sees it (no code)."""
+
+    id: int
+    minutes: int
+    valid_until: dt.datetime
+    used_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member account."""
+
+    card: str
+    pin_hash: str
+    daily_allowance_minutes: int | None
+    banned_until: dt.datetime | None
+    ban_reason: str | None
+
+
+@dataclass(frozen=True)
+class FinishedSession:
+    """A finished session, as recorded for statistics."""
+
+    login_mode: str
+    language: str
+    rules_version: str | None
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    seconds_used: int
+    end_reason: str
+    extended_seconds: int
+    help_requested: bool
+
+
+@dataclass(frozen=True)
+class MemberUsage:
+    """Seconds to add to a member's use of a day."""
+
+    card: str
+    day: dt.date
+    seconds: int
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audited action."""
+
+    at: dt.datetime
+    actor_kind: str
+    actor_name: str
+    action: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """Everything one engine change writes, in one transaction."""
+
+    snapshot: Snapshot
+    boot_id: str
+    at: dt.datetime
+    ticket_used: int | None = None
+    finished: FinishedSession | None = None
+    usage: MemberUsage | None = None
+    audits: tuple[AuditEntry, ...] = field(default=())
+
+
+# -- engine and migrations ---------------------------------------------------------------
+
+
+def make_engine(path: Path) -> sa.Engine:
+    """An SQLAlchemy engine on the SQLite file ``path``, in WAL mode with full sync."""
+    engine = sa.create_engine(f"sqlite+pysqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: a power cut must not lose a deadline or give a used ticket back.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    return engine
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    """An Alembic configuration built in code, on the migrations shipped in the package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: sa.Engine) -> None:
+    """Bring the database to the newest schema."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+
+
+# -- the store ---------------------------------------------------------------------------
+
+
+def _as_snapshot(row: SnapshotRow) -> StoredSnapshot:
+    return StoredSnapshot(
+        snapshot_from_data(json.loads(row.data)), row.boot_id, row.saved_at, row.alive_at
+    )
+
+
+class Store:
+    """Repositories of the agent's local data over one SQLAlchemy engine."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating or upgrading as needed) the store at ``path``."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            engine = make_engine(path)
+            upgrade(engine)
+        except (OSError, SQLAlchemyError) as exc:
+            raise StoreError(f"cannot open the local store {path}: {exc}") from exc
+        return cls(engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    # -- snapshot ------------------------------------------------------------------------
+
+    def load_snapshot(self) -> StoredSnapshot | None:
+        """The snapshot last saved, or None on a fresh store."""
+        with self._session() as s:
+            row = s.get(SnapshotRow, 1)
+            return None if row is None else _as_snapshot(row)
+
+    def commit(self, change: Change) -> None:
+        """Save a snapshot and everything that goes with it, all or nothing."""
+        try:
+            with self._session() as s, s.begin():
+                data = json.dumps(snapshot_to_data(change.snapshot))
+                row = s.get(SnapshotRow, 1)
+                if row is None:
+                    s.add(
+                        SnapshotRow(
+                            id=1,
+                            data=data,
+                            boot_id=change.boot_id,
+                            saved_at=change.at,
+                            alive_at=change.at,
+                        )
+                    )
+                else:
+                    row.data, row.boot_id = data, change.boot_id
+                    row.saved_at = row.alive_at = change.at
+                if change.ticket_used is not None:
+                    ticket = s.get(TicketRow, change.ticket_used)
+                    if ticket is not None and ticket.used_at is None:
+                        ticket.used_at = change.at
+                if change.finished is not None:
+                    s.add(FinishedSessionRow(**change.finished.__dict__))
+                if change.usage is not None:
+                    self._add_usage(s, change.usage)
+                for entry in change.audits:
+                    s.add(AuditRow(**entry.__dict__))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot save the session state: {exc}") from exc
+
+    def touch(self, at: dt.datetime) -> None:
+        """Note that the agent is still running (tells how long a session lasted before a
+        power cut)."""
+        try:
+            with self._session() as s, s.begin():
+                s.execute(sa.update(SnapshotRow).where(SnapshotRow.id == 1).values(alive_at=at))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot save the session state: {exc}") from exc
+
+    @staticmethod
+    def _add_usage(s: Session, usage: MemberUsage) -> None:
+        if s.get(MemberRow, usage.card) is None:
+            return  # the member was deleted during the session
+        row = s.get(MemberUsageRow, (usage.card, usage.day))
+        if row is None:
+            s.add(MemberUsageRow(card=usage.card, day=usage.day, seconds_used=usage.seconds))
+        else:
+            row.seconds_used += usage.seconds
+
+    # -- tickets -------------------------------------------------------------------------
+
+    def create_tickets(
+        self, count: int, minutes: int, valid_until: dt.datetime, now: dt.datetime
+    ) -> list[str]:
+        """Make ``count`` new single-use tickets; returns their codes (shown once, never
+        stored)."""
+        if not 1 <= count <= 1000 or not 1 <= minutes <= 24 * 60:
+            raise ValueError("1 to 1000 tickets of 1 to 1440 minutes")
+        codes: list[str] = []
+        with self._session() as s, s.begin():
+            taken = set(s.scalars(sa.select(TicketRow.code_sha256)))
+            while len(codes) < count:
+                code = new_ticket_code()
+                digest = ticket_digest(code)
+                assert digest is not None
+                if digest in taken:
+                    continue
+                taken.add(digest)
+                codes.append(code)
+                s.add(
+                    TicketRow(
+                        code_sha256=digest,
+                        minutes=minutes,
+                        created_at=now,
+                        valid_until=valid_until,
+                        used_at=None,
+                    )
+                )
+        return codes
+
+    def find_ticket(self, typed_code: str) -> Ticket | None:
+        """The ticket with this code (as typed: dashes and spaces ignored), if any."""
+        digest = ticket_digest(typed_code)
+        if digest is None:
+            return None
+        with self._session() as s:
+            row = s.scalars(sa.select(TicketRow).where(TicketRow.code_sha256 == digest)).first()
+            return None if row is None else self._ticket(row)
+
+    def ticket(self, ticket_id: int) -> Ticket | None:
+        """A ticket by its id."""
+        with self._session() as s:
+            row = s.get(TicketRow, ticket_id)
+            return None if row is None else self._ticket(row)
+
+    @staticmethod
+    def _ticket(row: TicketRow) -> Ticket:
+        return Ticket(row.id, row.minutes, row.valid_until, row.used_at)
+
+    # -- members -------------------------------------------------------------------------
+
+    def add_member(
+        self, card: str, pin_hash: str, daily_allowance_minutes: int | None = None
+    ) -> None:
+        """Create a member account (card number + PIN hash)."""
+        try:
+            with self._session() as s, s.begin():
+                s.add(
+                    MemberRow(
+                        card=card,
+                        pin_hash=pin_hash,
+                        daily_allowance_minutes=daily_allowance_minutes,
+                        banned_until=None,
+                        ban_reason=None,
+                    )
+                )
+        except IntegrityError as exc:
+            raise ValueError(f"card {card} already has an account") from exc
+
+    def ban_member(self, card: str, until: dt.datetime | None, reason: str = "") -> None:
+        """Ban a member until a time (None lifts the ban)."""
+        with self._session() as s, s.begin():
+            row = s.get(MemberRow, card)
+            if row is None:
+                raise KeyError(card)
+            row.banned_until = until
+            row.ban_reason = reason if until is not None else None
+
+    def member(self, card: str) -> Member | None:
+        """A member by card number."""
+        with self._session() as s:
+            row = s.get(MemberRow, card)
+            if row is None:
+                return None
+            return Member(
+                row.card,
+                row.pin_hash,
+                row.daily_allowance_minutes,
+                row.banned_until,
+                row.ban_reason,
+            )
+
+    def member_seconds_used(self, card: str, day: dt.date) -> int:
+        """Seconds a member already used on ``day``."""
+        with self._session() as s:
+            row = s.get(MemberUsageRow, (card, day))
+            return 0 if row is None else row.seconds_used
+
+    # -- reading records -----------------------------------------------------------------
+
+    def finished_sessions(self) -> list[FinishedSession]:
+        """Every finished session, oldest first."""
+        with self._session() as s:
+            rows: Sequence[FinishedSessionRow] = s.scalars(
+                sa.select(FinishedSessionRow).order_by(FinishedSessionRow.id)
+            ).all()
+            return [
+                FinishedSession(
+                    r.login_mode,
+                    r.language,
+                    r.rules_version,
+                    r.started_at,
+                    r.ended_at,
+                    r.seconds_used,
+                    r.end_reason,
+                    r.extended_seconds,
+                    r.help_requested,
+                )
+                for r in rows
+            ]
+
+    def audit_entries(self) -> list[AuditEntry]:
+        """Every audited action, oldest first."""
+        with self._session() as s:
+            rows = s.scalars(sa.select(AuditRow).order_by(AuditRow.id)).all()
+            return [AuditEntry(r.at, r.actor_kind, r.actor_name, r.action, r.detail) for r in rows]
