@@ -20,8 +20,11 @@ import contextlib
 import datetime as dt
 import inspect
 import json
+import os
 import shutil
+import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -71,6 +74,88 @@ def write_policy(policy: Policy, path: Path) -> Path:
     """Write ``policy`` as a YAML policy file the agent can load."""
     path.write_text(yaml.safe_dump(policy.model_dump(mode="json"), allow_unicode=True), "utf-8")
     return path
+
+
+def write_open_all_day_policy(folder: Path, **session: Any) -> Path:
+    """A policy file open every day all day, with these session rules changed."""
+    data = open_all_day_data()
+    if session:
+        data["session"] = session
+    path = folder / "policy.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+class AgentProcess:
+    """One real agent process (``python -m kiosk.agent``, or ``module``) in sandbox mode on
+    ``data_dir``; its JSON log goes to a file the test reads. Stop it by :meth:`kill` or
+    :meth:`terminate`."""
+
+    def __init__(self, data_dir: Path, args: Sequence[str], module: str = "kiosk.agent") -> None:
+        self.data_dir = data_dir
+        self.socket_path = data_dir / "kiosk.sock"
+        self.home_dir = data_dir / "home"
+        self.journal_path = data_dir / "wipe.journal"
+        runs = len(list(data_dir.glob("agent-*.log")))
+        self.log_path = data_dir / f"agent-{runs}.log"
+        command = [sys.executable, "-m", module, "--sandbox", "--data-dir", str(data_dir), *args]
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log
+            )
+
+    @property
+    def pid(self) -> int:
+        """The agent's process id."""
+        return self.process.pid
+
+    def events(self) -> list[dict[str, Any]]:
+        """Every JSON log line written so far (other lines are ignored)."""
+        found = []
+        for line in self.log_path.read_text(encoding="utf-8").splitlines():
+            try:
+                found.append(json.loads(line))
+            except ValueError:
+                continue
+        return found
+
+    def wait_event(self, name: str, timeout: float = 20.0, **fields: Any) -> dict[str, Any]:
+        """The first logged event called ``name`` (with these field values), waiting for it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for entry in self.events():
+                if entry.get("event") == name and all(entry.get(k) == v for k, v in fields.items()):
+                    return entry
+            if self.process.poll() is not None:
+                raise AssertionError(
+                    f"the agent exited ({self.process.returncode}) before {name!r}:\n"
+                    + self.log_path.read_text(encoding="utf-8")
+                )
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no {name!r} in the agent's log:\n" + self.log_path.read_text())
+            time.sleep(0.02)
+
+    def wait_listening(self) -> AgentProcess:
+        """Wait until the agent accepts shells."""
+        self.wait_event("listening")
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL, and reap it."""
+        os.kill(self.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def terminate(self, timeout: float = 20.0) -> int:
+        """SIGTERM; the exit code once it stopped."""
+        os.kill(self.pid, signal.SIGTERM)
+        return self.process.wait(timeout)
+
+    def rss_kib(self) -> int:
+        """Resident memory of the agent, in KiB."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmRSS")
 
 
 class AgentThread:
@@ -354,6 +439,16 @@ class ShellClient:
         reply = self.request("hello", client="test")
         assert reply.ok, reply
         return self.wait_view(lambda v: True)
+
+    def start_session(self, mode: str = "walk_in", language: str = "fr", **fields: Any) -> View:
+        """Log in, accept the house rules shown, and return the first view of the running
+        session; raises AssertionError with the agent's reply when it refuses."""
+        reply = self.request("login", mode=mode, language=language, **fields)
+        assert reply.ok, reply
+        rules = self.wait_view(lambda v: v.state is State.RULES)
+        reply = self.request("accept_rules", rules_version=rules.rules_version, language=language)
+        assert reply.ok, reply
+        return self.wait_view(lambda v: v.state is State.ACTIVE)
 
     def wait_view(self, predicate: Callable[[View], bool], timeout: float | None = None) -> View:
         """The first view (already received or coming) for which ``predicate`` holds."""
