@@ -1,0 +1,159 @@
+"""Nothing a client sends can crash the agent, grow it, or stop it from serving the shell."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from kiosk.agent.testing import AgentProcess, AgentThread, ShellClient
+from kiosk.agent.wiper import SandboxWiper
+from kiosk.core.model import State
+from kiosk.core.protocol import MAX_LINE_BYTES
+
+
+@pytest.fixture
+def agent(spawn_agent: Callable[..., AgentProcess]) -> Iterator[AgentProcess]:
+    """One real agent process for a test."""
+    process = spawn_agent().wait_listening()
+    yield process
+    assert process.terminate() == 0
+
+
+def _error_code(shell: ShellClient, request_id: int | None) -> str:
+    reply = shell.reply(request_id)
+    assert not reply.ok and reply.error is not None
+    return reply.error.code
+
+
+def test_bad_lines_get_an_error_each_and_the_connection_goes_on(agent: AgentProcess) -> None:
+    with ShellClient(agent.socket_path) as shell:
+        shell.send_line(b"{not json")
+        assert _error_code(shell, None) == "malformed"
+        shell.send_line(b"[1, 2, 3]")
+        assert _error_code(shell, None) == "malformed"
+        shell.send_line(b"\xff\xfe\x00garbage")
+        assert _error_code(shell, None) == "malformed"
+        shell.send_line(json.dumps({"v": 1, "type": "open_the_door", "id": 7}).encode())
+        assert _error_code(shell, 7) == "unknown_type"
+        shell.send_line(json.dumps({"v": 2, "type": "ping", "id": 8}).encode())
+        assert _error_code(shell, 8) == "bad_version"
+        request = {"v": 1, "type": "login", "id": 9, "mode": "teleport", "language": "fr"}
+        shell.send_line(json.dumps(request).encode())
+        assert _error_code(shell, 9) == "bad_field"
+        request = {"v": 1, "type": "ping", "id": 10, "extra": "field"}
+        shell.send_line(json.dumps(request).encode())
+        assert _error_code(shell, 10) == "bad_field"
+        assert shell.request("ping").ok
+
+
+def test_a_10_mb_line_is_refused_without_growing_the_agent(agent: AgentProcess) -> None:
+    with ShellClient(agent.socket_path) as shell:
+        assert shell.request("ping").ok
+        before = agent.rss_kib()
+        chunk = b"A" * (1024 * 1024)
+        for _ in range(10):
+            shell.sock.sendall(chunk)
+        shell.sock.sendall(b"\n")
+        assert _error_code(shell, None) == "too_large"
+        assert shell.request("ping").ok, "the next line after the long one is answered"
+        grown = agent.rss_kib() - before
+    assert grown < 3 * 1024, f"the agent grew by {grown} KiB"
+
+
+def test_a_line_just_under_the_limit_is_read(agent: AgentProcess) -> None:
+    padding = MAX_LINE_BYTES - 100
+    line = json.dumps({"v": 1, "type": "hello", "id": 1, "client": "x" * padding}).encode()
+    assert len(line) <= MAX_LINE_BYTES
+    with ShellClient(agent.socket_path) as shell:
+        shell.send_line(line)
+        # Read fully, then refused for its content (the client name is too long), not size.
+        assert _error_code(shell, 1) == "bad_field"
+
+
+def test_clients_that_vanish_or_babble_do_not_stop_the_agent(agent: AgentProcess) -> None:
+    # Hang up in the middle of a message.
+    half = socket.socket(socket.AF_UNIX)
+    half.connect(str(agent.socket_path))
+    half.sendall(b'{"v": 1, "type": "pi')
+    half.close()
+    # Many clients at once: garbage, half lines, silence, a flood of junk lines.
+    noisy = []
+    for n in range(40):
+        client = socket.socket(socket.AF_UNIX)
+        client.connect(str(agent.socket_path))
+        if n % 4 == 0:
+            client.sendall(bytes(range(256)) * 8)
+        elif n % 4 == 1:
+            client.sendall(b'{"v": 1, "type": "login", "mode":')
+        elif n % 4 == 2:
+            client.sendall(b"}}}\n" * 500)
+        noisy.append(client)
+    try:
+        with ShellClient(agent.socket_path, timeout=5) as shell:
+            started = time.monotonic()
+            assert shell.request("ping").ok
+            assert shell.hello().state is State.WAITING
+            assert time.monotonic() - started < 2
+    finally:
+        for client in noisy:
+            client.close()
+    with ShellClient(agent.socket_path, timeout=5) as shell:
+        assert shell.request("ping").ok
+
+
+def test_a_client_that_never_reads_is_dropped(agent: AgentProcess) -> None:
+    greedy = socket.socket(socket.AF_UNIX)
+    greedy.connect(str(agent.socket_path))
+    greedy.settimeout(10)
+    ping = b'{"v": 1, "type": "ping", "id": 1}\n' * 1000
+    dropped = False
+    deadline = time.monotonic() + 20
+    try:
+        while time.monotonic() < deadline:  # replies pile up on the agent's side
+            greedy.sendall(ping)
+    except OSError:
+        dropped = True
+    finally:
+        greedy.close()
+    assert dropped, "the agent kept queueing replies for a client that does not read"
+    agent.wait_event("client_dropped")
+    with ShellClient(agent.socket_path) as shell:
+        assert shell.request("ping").ok
+
+
+def test_every_shell_gets_the_views(agent: AgentProcess) -> None:
+    with ShellClient(agent.socket_path) as one, ShellClient(agent.socket_path) as two:
+        one.hello()
+        two.hello()
+        one.start_session(language="tr")
+        assert two.wait_view(lambda v: v.state is State.ACTIVE).language == "tr"
+        assert two.request("end_session").ok
+        one.wait_view(lambda v: v.state is State.DONE)
+
+
+class _BuggyWiper(SandboxWiper):
+    def prepare(self) -> None:
+        raise RuntimeError("a bug in the wiper")
+
+
+def test_a_bug_in_a_handler_is_an_internal_error_not_a_crash(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    harness = AgentThread()
+    harness.wiper = _BuggyWiper(
+        harness.config.home_dir, harness.config.skeleton_dir, harness.config.journal_path
+    )
+    with harness, ShellClient(harness.socket_path) as shell:
+        shell.hello()
+        assert shell.request("login", mode="walk_in", language="fr").ok
+        rules = shell.wait_view(lambda v: v.state is State.RULES)
+        reply = shell.request("accept_rules", rules_version=rules.rules_version, language="fr")
+        assert not reply.ok and reply.error is not None and reply.error.code == "internal"
+        assert shell.request("ping").ok
+        assert harness.engine_state() is State.RULES, "no session started on a failed prepare"
+    failures = [r for r in caplog.records if getattr(r, "event", None) == "handler_failed"]
+    assert failures and failures[0].exc_info is not None, "the bug is logged with its traceback"
