@@ -231,6 +231,8 @@ class SandboxWiper:
     def _fill(self) -> None:
         self.home_dir.mkdir(parents=True, exist_ok=True)
         shutil.copytree(self.skeleton_dir, self.home_dir, symlinks=True, dirs_exist_ok=True)
+        # copytree gives the home the skeleton's mode; a home is private to its visitor.
+        os.chmod(self.home_dir, 0o700)
 
     def _check(self) -> None:
         """Refuse to call the home clean unless it holds exactly the skeleton."""
