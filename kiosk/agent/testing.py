@@ -374,14 +374,22 @@ class AgentThread:
     def wait_for_state(self, *states: State, timeout: float = 10.0) -> State:
         """Wait (without moving the clock) until the engine is in one of ``states``,
         e.g. until a wipe running in its worker thread has finished."""
+        self.wait_until(lambda: self.agent.engine.state in states, timeout, f"one of {states}")
+        return self.engine_state()
+
+    def wait_until(
+        self, condition: Callable[[], bool], timeout: float = 10.0, what: str = "the condition"
+    ) -> None:
+        """Wait (without moving the clock) until ``condition``, run on the agent's loop, holds."""
         deadline = time.monotonic() + timeout
-        while True:
-            state = self.engine_state()
-            if state in states:
-                return state
+        while not self.call(condition):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"still {state}, expected one of {states}")
-            time.sleep(0.01)
+                raise TimeoutError(f"waited {timeout} s for {what}")
+            time.sleep(0.005)
+
+    def shell_count(self) -> int:
+        """How many shells (connections that said hello) the agent sees now."""
+        return self.call(lambda: sum(1 for c in self.agent.server.connections if c.is_shell))
 
     def open_store(self) -> Store:
         """A second connection to the agent's store, for the test's own thread."""
