@@ -87,18 +87,24 @@ def write_open_all_day_policy(folder: Path, **session: Any) -> Path:
 
 
 class AgentProcess:
-    """One real agent process (``python -m kiosk.agent``, or ``module``) in sandbox mode on
+    """One real agent process in sandbox mode on
     ``data_dir``; its JSON log goes to a file the test reads. Stop it by :meth:`kill` or
     :meth:`terminate`."""
 
-    def __init__(self, data_dir: Path, args: Sequence[str], module: str = "kiosk.agent") -> None:
+    AGENT_ONLY = ("-m", "kiosk.agent")
+    FULL_CLI = ("-m", "kiosk", "agent")  # ``epn-kiosk agent``, as installed
+    STALLING = ("-m", "kiosk.agent.testing")  # with a wiper that stalls mid-wipe
+
+    def __init__(
+        self, data_dir: Path, args: Sequence[str], launcher: Sequence[str] = AGENT_ONLY
+    ) -> None:
         self.data_dir = data_dir
         self.socket_path = data_dir / "kiosk.sock"
         self.home_dir = data_dir / "home"
         self.journal_path = data_dir / "wipe.journal"
         runs = len(list(data_dir.glob("agent-*.log")))
         self.log_path = data_dir / f"agent-{runs}.log"
-        command = [sys.executable, "-m", module, "--sandbox", "--data-dir", str(data_dir), *args]
+        command = [sys.executable, *launcher, "--sandbox", "--data-dir", str(data_dir), *args]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log

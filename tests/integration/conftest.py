@@ -6,7 +6,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -29,12 +29,14 @@ def spawn_agent(agent_dir: Path) -> Iterator[Callable[..., AgentProcess]]:
     policy = write_open_all_day_policy(agent_dir)
 
     def spawn(
-        *args: str, module: str = "kiosk.agent", policy_path: Path | None = policy
+        *args: str,
+        launcher: Sequence[str] = AgentProcess.AGENT_ONLY,
+        policy_path: Path | None = policy,
     ) -> AgentProcess:
         extra = list(args)
         if policy_path is not None:
             extra += ["--policy", str(policy_path)]
-        process = AgentProcess(agent_dir, extra, module)
+        process = AgentProcess(agent_dir, extra, launcher)
         started.append(process)
         return process
 

@@ -33,7 +33,7 @@ SKELETON = {
 def test_sigkill_and_restart_resumes_the_session_with_the_right_time_left(
     spawn_agent: Callable[..., AgentProcess],
 ) -> None:
-    first = spawn_agent().wait_listening()
+    first = spawn_agent(launcher=AgentProcess.FULL_CLI).wait_listening()
     with ShellClient(first.socket_path) as shell:
         shell.hello()
         before = shell.start_session()
@@ -43,7 +43,7 @@ def test_sigkill_and_restart_resumes_the_session_with_the_right_time_left(
     letter.write_text("Madame, Monsieur,")
 
     first.kill()
-    second = spawn_agent().wait_listening()
+    second = spawn_agent(launcher=AgentProcess.FULL_CLI).wait_listening()
     with ShellClient(second.socket_path) as shell:
         after = shell.hello()
         elapsed = time.monotonic() - seen_at
@@ -67,7 +67,7 @@ def test_a_kill_during_the_wipe_is_finished_before_the_next_login(
 ) -> None:
     marker = agent_dir / "stalled"
     first = spawn_agent(
-        "--stall-after", "2", "--stall-marker", str(marker), module="kiosk.agent.testing"
+        "--stall-after", "2", "--stall-marker", str(marker), launcher=AgentProcess.STALLING
     ).wait_listening()
     with ShellClient(first.socket_path) as shell:
         shell.hello()

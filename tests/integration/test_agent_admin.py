@@ -1,0 +1,52 @@
+"""Tickets and member cards made with the admin module work on a running agent, whose log
+never shows a code, a PIN or a card number."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kiosk.agent import admin
+from kiosk.agent.clock import SystemClock, boot_id
+from kiosk.agent.testing import AgentProcess, ShellClient
+from kiosk.core.model import State
+
+
+def test_admin_tickets_and_members_work_and_never_reach_the_log(
+    spawn_agent: Callable[..., AgentProcess], agent_dir: Path
+) -> None:
+    agent = spawn_agent().wait_listening()
+    [code] = admin.create_tickets(agent_dir, 1, minutes=25)
+    admin.add_member(agent_dir, "77001234", "9137")
+    with ShellClient(agent.socket_path) as shell:
+        shell.hello()
+        assert shell.start_session(mode="ticket", code=code).seconds_left == 25 * 60
+        assert shell.request("end_session").ok
+        shell.wait_view(lambda v: v.state is State.DONE)
+        wrong = shell.request("login", mode="member", language="fr", card="77001234", pin="9999")
+        assert wrong.error is not None and wrong.error.code == "wrong_pin"
+        assert shell.start_session(mode="member", card="77001234", pin="9137").state is State.ACTIVE
+    assert agent.terminate() == 0
+
+    log = agent.log_path.read_text()
+    assert agent.wait_event("session_ended")
+    for secret in (code, code.replace("-", ""), "9137", "9999", "77001234"):
+        assert secret not in log, f"{secret!r} is in the agent's log"
+
+
+def test_hash_pin_prints_a_hash_the_agent_accepts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert admin.main(["hash-pin", "2468"]) == 0
+    printed = capsys.readouterr().out.strip()
+    assert printed.startswith("$argon2id$") and "2468" not in printed
+
+
+def test_the_system_clock_counts_since_boot_and_knows_the_boot() -> None:
+    first = SystemClock().now()
+    second = SystemClock().now()
+    assert 0 < first.mono <= second.mono
+    assert first.wall.tzinfo is not None
+    assert uuid.UUID(boot_id()) and re.fullmatch(r"[0-9a-f-]{36}", boot_id())
