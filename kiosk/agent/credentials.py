@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
@@ -12,9 +13,12 @@ TICKET_DIGITS = 8
 
 _HASHER = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory profile
 
-# Checked when a card is unknown, so an unknown card costs as long as a wrong PIN and a
-# guesser cannot tell which card numbers exist from the time the answer takes.
-_DUMMY_HASH = _HASHER.hash("not-a-pin")
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Checked when a card is unknown, so an unknown card costs as long as a wrong PIN and a
+    # guesser cannot tell which card numbers exist from the time the answer takes.
+    return _HASHER.hash("not-a-pin")
 
 
 def hash_pin(pin: str) -> str:
@@ -28,7 +32,7 @@ def verify_pin(pin_hash: str | None, pin: str) -> bool:
     Slow on purpose (argon2): call it from a worker thread, not the event loop.
     """
     try:
-        return _HASHER.verify(pin_hash or _DUMMY_HASH, pin) and pin_hash is not None
+        return _HASHER.verify(pin_hash or _dummy_hash(), pin) and pin_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

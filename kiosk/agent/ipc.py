@@ -150,6 +150,7 @@ class IpcServer:
         self._handler = handler
         self._mode = mode
         self._server: asyncio.Server | None = None
+        self._socket: socket.socket | None = None
         self._connections: set[Connection] = set()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -158,13 +159,23 @@ class IpcServer:
         """The connections open now."""
         return frozenset(self._connections)
 
+    def bind(self) -> None:
+        """Take the socket path (refusing if another agent holds it); clients queue until
+        :meth:`start`."""
+        if self._socket is None:
+            self._socket = _bind(self.path, self._mode)
+
     async def start(self) -> None:
-        """Bind the socket and accept clients."""
-        sock = _bind(self.path, self._mode)
+        """Accept clients (binding first if :meth:`bind` was not called)."""
+        self.bind()
+        sock, self._socket = self._socket, None
         self._server = await asyncio.start_unix_server(self._serve, sock=sock, limit=MAX_LINE_BYTES)
 
     async def close(self) -> None:
         """Stop accepting, close every connection, remove the socket file."""
+        if self._socket is not None:  # bound, never served
+            self._socket.close()
+            self._socket = None
         if self._server is not None:
             self._server.close()
         for connection in list(self._connections):

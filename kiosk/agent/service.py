@@ -87,6 +87,8 @@ ALIVE_EVERY_SECONDS = 60.0
 
 POLICY_CHECK_SECONDS = 1.0
 WIPE_RETRY_MAX_SECONDS = 60.0
+STOP_WIPE_SECONDS = 60.0
+"""On a stop, how long to wait for a wipe that keeps failing before exiting anyway."""
 
 _VISITOR_STATES = IN_SESSION | {State.RULES}
 _KIOSK_ANIMATOR = Actor(ActorKind.ANIMATOR, "kiosk PIN")
@@ -176,6 +178,9 @@ class Agent:
 
     async def start(self) -> None:
         """Resume or recover the last state, then listen for shells and look at the time."""
+        # Take the socket first: a second agent on the same PC must stop here, before it
+        # touches the store. Shells that connect now wait until the state is restored.
+        self.server.bind()
         self._restore(self.clock.now())
         await self.server.start()
         event(
@@ -198,7 +203,12 @@ class Agent:
             self._change(now, lambda: self.engine.end(now, EndReason.STOPPED, Actor.system()))
         self._ensure_wipe()
         if self._wipe_task is not None:
-            await self._wipe_task
+            try:
+                await asyncio.wait_for(asyncio.shield(self._wipe_task), STOP_WIPE_SECONDS)
+            except TimeoutError:
+                # The journal still says WIPING: the next start wipes before any login.
+                event(log, "wipe_unfinished", logging.ERROR, waited=STOP_WIPE_SECONDS)
+                self._wipe_task.cancel()
         await self.server.close()
         event(log, "stopped", state=self.engine.state.value)
 
@@ -228,7 +238,7 @@ class Agent:
         """
         try:
             stored = self.store.load_snapshot()
-        except (StoreError, KeyError, ValueError, TypeError) as exc:
+        except StoreError as exc:
             event(log, "snapshot_unreadable", logging.ERROR, error=str(exc))
             stored = None
             self._recovering = True

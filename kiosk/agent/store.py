@@ -8,6 +8,7 @@ written by :meth:`Store.commit` in one transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -285,9 +286,12 @@ class Store:
 
     def load_snapshot(self) -> StoredSnapshot | None:
         """The snapshot last saved, or None on a fresh store."""
-        with self._session() as s:
-            row = s.get(SnapshotRow, 1)
-            return None if row is None else _as_snapshot(row)
+        try:
+            with self._session() as s:
+                row = s.get(SnapshotRow, 1)
+                return None if row is None else _as_snapshot(row)
+        except (SQLAlchemyError, KeyError, ValueError, TypeError) as exc:
+            raise StoreError(f"the saved session state is unreadable: {exc}") from exc
 
     def commit(self, change: Change) -> None:
         """Save a snapshot and everything that goes with it, all or nothing."""
@@ -313,11 +317,11 @@ class Store:
                     if ticket is not None and ticket.used_at is None:
                         ticket.used_at = change.at
                 if change.finished is not None:
-                    s.add(FinishedSessionRow(**change.finished.__dict__))
+                    s.add(FinishedSessionRow(**dataclasses.asdict(change.finished)))
                 if change.usage is not None:
                     self._add_usage(s, change.usage)
                 for entry in change.audits:
-                    s.add(AuditRow(**entry.__dict__))
+                    s.add(AuditRow(**dataclasses.asdict(entry)))
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot save the session state: {exc}") from exc
 

@@ -38,7 +38,7 @@ def test_admin_tickets_and_members_work_and_never_reach_the_log(
         assert secret not in log, f"{secret!r} is in the agent's log"
 
 
-def test_hash_pin_prints_a_hash_the_agent_accepts(capsys: pytest.CaptureFixture[str]) -> None:
+def test_hash_pin_prints_an_argon2id_hash_not_the_pin(capsys: pytest.CaptureFixture[str]) -> None:
     assert admin.main(["hash-pin", "2468"]) == 0
     printed = capsys.readouterr().out.strip()
     assert printed.startswith("$argon2id$") and "2468" not in printed

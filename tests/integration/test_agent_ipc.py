@@ -157,3 +157,16 @@ def test_a_bug_in_a_handler_is_an_internal_error_not_a_crash(
         assert harness.engine_state() is State.RULES, "no session started on a failed prepare"
     failures = [r for r in caplog.records if getattr(r, "event", None) == "handler_failed"]
     assert failures and failures[0].exc_info is not None, "the bug is logged with its traceback"
+
+
+def test_a_second_agent_on_the_same_pc_refuses_to_start(
+    spawn_agent: Callable[..., AgentProcess], agent: AgentProcess
+) -> None:
+    with ShellClient(agent.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        second = spawn_agent()
+        assert second.process.wait(20) == 2
+        assert "already listening" in second.wait_event("start_refused")["reason"]
+        assert shell.request("ping").ok
+        assert shell.latest_view().state is State.ACTIVE
