@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
+from kiosk.agent.wiper import FakeWiper
 from kiosk.core.model import State
 
 
@@ -117,3 +118,24 @@ def test_a_stop_ends_the_session_and_wipes(kiosk: AgentThread) -> None:
     assert not planted.exists()
     assert kiosk.journal_path.read_text().strip() == "CLEAN"
     assert kiosk.engine_state() is State.DONE
+
+
+def test_a_failing_wipe_keeps_the_pc_closed_until_it_succeeds(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    wiper = FakeWiper(fail_with=OSError(28, "No space left on device"))
+    with AgentThread(wiper=wiper) as kiosk, ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        assert shell.request("end_session").ok
+        kiosk.wait_until(
+            lambda: any(getattr(r, "event", "") == "wipe_failed" for r in caplog.records)
+        )
+        assert kiosk.engine_state() is State.WIPING
+        refused = shell.request("login", mode="walk_in", language="fr")
+        assert refused.error is not None and refused.error.code == "busy"
+        wiper.fail_with = None  # the disk was freed
+        shell.wait_view(lambda v: v.state is State.DONE)
+        assert shell.start_session().state is State.ACTIVE
+    failed = [r for r in caplog.records if getattr(r, "event", "") == "wipe_failed"]
+    assert failed[0].exc_info is not None
