@@ -30,8 +30,8 @@ from pydantic import BaseModel, ValidationError
 from kiosk.agent import log as agent_log
 from kiosk.agent.clock import Clock, SystemClock, boot_id
 from kiosk.agent.config import AgentConfig
-from kiosk.agent.credentials import verify_pin
 from kiosk.agent.errors import StartRefused, StoreError, TooManyTries, WipeError
+from kiosk.agent.gate import Gate
 from kiosk.agent.ipc import Connection, IpcServer, error_reply
 from kiosk.agent.log import event
 from kiosk.agent.policy_source import PolicySource
@@ -41,7 +41,6 @@ from kiosk.agent.wiper import JournalState, SandboxWiper, Wiper
 from kiosk.core import events as ev
 from kiosk.core.engine import IN_SESSION, SessionEngine
 from kiosk.core.errors import CommandRefused, IllegalTransition, Refusal
-from kiosk.core.guard import TryGuard
 from kiosk.core.model import (
     Actor,
     ActorKind,
@@ -50,7 +49,6 @@ from kiosk.core.model import (
     Session,
     StaffMessage,
     State,
-    Visitor,
     WipeReceipt,
 )
 from kiosk.core.protocol import (
@@ -74,13 +72,6 @@ from policies import InvalidPolicy, LoginMode, Policy
 log = logging.getLogger(__name__)
 
 SANDBOX_ONLY = "the real wiper and lockdown come with the installer; run with --sandbox"
-
-PIN_TRIES_PER_CARD = 5
-LOGIN_TRIES_PER_PC = 20
-ANIMATOR_PIN_TRIES = 5
-LOCKOUT_SECONDS = 300.0
-MAX_CARD_GUARDS = 1000
-"""Per-card guards kept in memory; beyond this the idle ones are forgotten."""
 
 ALIVE_EVERY_SECONDS = 60.0
 """While a session runs, note this often that the agent is alive (to date a power cut)."""
@@ -156,9 +147,7 @@ class Agent:
             raise StartRefused(f"cannot start: {exc}") from exc
         self.engine = SessionEngine(policy)
         self.server = IpcServer(config.socket_path, config.allowed_uids, self, config.socket_mode)
-        self._pc_guard = TryGuard(LOGIN_TRIES_PER_PC, LOCKOUT_SECONDS)
-        self._card_guards: dict[str, TryGuard] = {}
-        self._animator_guard = TryGuard(ANIMATOR_PIN_TRIES, LOCKOUT_SECONDS)
+        self.gate = Gate(store, clock, config.animator_pin_hash)
         self._home_lock = asyncio.Lock()
         self._wipe_task: asyncio.Task[None] | None = None
         self._tick_task: asyncio.Task[None] | None = None
@@ -532,87 +521,19 @@ class Agent:
         state = self.engine.state
         if state in (State.ENDING, State.WIPING) or self._home_lock.locked():
             raise CommandRefused(Refusal.BUSY, "the last visitor's data is being erased")
-        visitor = await self._identify(request)
+        visitor = await self.gate.identify(request, self.policy)
         now = self.clock.now()
         if self.engine.state is State.DONE:
             # The next visitor is already past the receipt screen.
             self._change(now, lambda: self.engine.dismiss_receipt(now))
         self._change(now, lambda: self.engine.login(now, visitor, request.language))
-        self._pc_guard.succeeded()
-
-    def _check_guards(self, now: Instant, *guards: TryGuard) -> None:
-        wait = max(g.seconds_locked(now.mono) for g in guards)
-        if wait > 0:
-            raise TooManyTries(f"too many wrong tries; try again in {wait} s", wait)
-
-    async def _identify(self, request: Login) -> Visitor:
-        """Check the ticket or the member card + PIN; a walk-in needs nothing."""
-        now = self.clock.now()
-        if request.mode is LoginMode.WALK_IN:
-            return Visitor(LoginMode.WALK_IN)
-        if request.mode is LoginMode.TICKET:
-            self._check_guards(now, self._pc_guard)
-            ticket = self.store.find_ticket(request.code or "")
-            problem = None
-            if ticket is None:
-                problem = "unknown ticket code"
-            elif ticket.used_at is not None:
-                problem = "this ticket was already used"
-            elif ticket.valid_until <= now.wall:
-                problem = "this ticket has expired"
-            if problem is not None or ticket is None:
-                self._pc_guard.failed(now.mono)
-                raise CommandRefused(Refusal.BAD_TICKET, problem or "unknown ticket code")
-            return Visitor(
-                LoginMode.TICKET, reference=str(ticket.id), ticket_minutes=ticket.minutes
-            )
-        card = (request.card or "").strip()
-        if not card or not request.pin:
-            raise CommandRefused(Refusal.BAD_MEMBER, "a card number and a PIN are needed")
-        guard = self._card_guard(card)
-        self._check_guards(now, guard, self._pc_guard)
-        member = self.store.member(card)
-        matches = await asyncio.to_thread(
-            verify_pin, member.pin_hash if member else None, request.pin
-        )
-        now = self.clock.now()
-        if not matches or member is None:
-            guard.failed(now.mono)
-            self._pc_guard.failed(now.mono)
-            raise CommandRefused(Refusal.WRONG_PIN, "wrong card number or PIN")
-        guard.succeeded()
-        if member.banned_until is not None and member.banned_until > now.wall:
-            until = member.banned_until.astimezone(now.wall.tzinfo).strftime("%Y-%m-%d %H:%M")
-            raise CommandRefused(Refusal.MEMBER_BANNED, f"this card is suspended until {until}")
-        used = self.store.member_seconds_used(card, now.wall.date())
-        if member.daily_allowance_minutes is not None:
-            # The engine counts against the policy's daily allowance: shift what is "used"
-            # so that what is left matches this member's own allowance.
-            policy_minutes = self.policy.session.daily_allowance_minutes
-            used += (policy_minutes - member.daily_allowance_minutes) * 60
-        return Visitor(LoginMode.MEMBER, reference=card, used_today_seconds=used)
-
-    def _card_guard(self, card: str) -> TryGuard:
-        guard = self._card_guards.get(card)
-        if guard is None:
-            if len(self._card_guards) >= MAX_CARD_GUARDS:
-                now = self.clock.now().mono
-                self._card_guards = {
-                    c: g for c, g in self._card_guards.items() if g.seconds_locked(now) > 0
-                }
-            guard = self._card_guards[card] = TryGuard(PIN_TRIES_PER_CARD, LOCKOUT_SECONDS)
-        return guard
+        self.gate.logged_in()
 
     async def _accept_rules(self, request: AcceptRules) -> None:
         session = self.engine.session
         if self.engine.state is not State.RULES or session is None:
             raise IllegalTransition(self.engine.state, State.ACTIVE)
-        ticket_id = None
-        if session.visitor.mode is LoginMode.TICKET and session.visitor.reference:
-            ticket_id = int(session.visitor.reference)
-            ticket = self.store.ticket(ticket_id)
-            if ticket is None or ticket.used_at is not None:
-                raise CommandRefused(Refusal.BAD_TICKET, "this ticket was already used")
+        ticket_id = self.gate.ticket_to_spend(session.visitor)
         async with self._home_lock:
             try:
                 await asyncio.to_thread(self.wiper.prepare)
@@ -630,21 +551,15 @@ class Agent:
     # -- animator ------------------------------------------------------------------------
 
     async def _animator(self, request: AnimatorAction) -> None:
-        pin_hash = self.config.animator_pin_hash
-        if pin_hash is None:
-            raise CommandRefused(Refusal.WRONG_PIN, "no animator PIN is set on this PC")
-        self._check_guards(self.clock.now(), self._animator_guard)
-        matches = await asyncio.to_thread(verify_pin, pin_hash, request.pin)
+        matches = await self.gate.animator_pin_matches(request.pin)
         now = self.clock.now()
         actor = _KIOSK_ANIMATOR
         if not matches:
-            self._animator_guard.failed(now.mono)
             refused = AuditEntry(
                 now.wall, actor.kind.value, actor.name, "pin_refused", f"asked: {request.action}"
             )
             self._record(now, [], audits=(refused,))
             raise CommandRefused(Refusal.WRONG_PIN, "wrong animator PIN")
-        self._animator_guard.succeeded()
         engine = self.engine
         detail = f"minutes={request.minutes}" if request.action == "extend" else ""
         audit = (AuditEntry(now.wall, actor.kind.value, actor.name, request.action, detail),)
