@@ -97,7 +97,7 @@ def test_clients_that_vanish_or_babble_do_not_stop_the_agent(agent: AgentProcess
             started = time.monotonic()
             assert shell.request("ping").ok
             assert shell.hello().state is State.WAITING
-            assert time.monotonic() - started < 2
+            assert time.monotonic() - started < 5
     finally:
         for client in noisy:
             client.close()
