@@ -41,6 +41,7 @@ class UtcDateTime(sa.types.TypeDecorator[dt.datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> Any:
+        """To the database: the same instant in UTC, without an offset."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -48,6 +49,7 @@ class UtcDateTime(sa.types.TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> dt.datetime | None:
+        """From the database: an aware UTC datetime."""
         if value is None:
             return None
         assert isinstance(value, dt.datetime)

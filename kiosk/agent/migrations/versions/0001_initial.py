@@ -1,5 +1,7 @@
 """Initial schema: snapshot, finished sessions, tickets, members, member usage, audit.
 
+Times are stored as UTC without an offset (the store's UtcDateTime type adds it back).
+
 Revision ID: 0001
 Revises:
 Create Date: 2026-11-22
@@ -20,6 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    """Create every table of the agent's local store."""
     op.create_table(
         "current_snapshot",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -81,6 +84,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop them again (children first)."""
     for table in (
         "audit",
         "member_usage",
