@@ -484,6 +484,10 @@ class ShellClient:
             return self.views[-1]
         return self.wait_view(lambda v: True)
 
+    def receive(self, timeout: float | None = None) -> Reply | View:
+        """The next message from the agent, whatever it is."""
+        return self._next(time.monotonic() + (timeout or self.timeout))
+
     def _drain(self) -> None:
         """Read whatever already arrived (waiting at most a moment for more)."""
         try:

@@ -8,11 +8,13 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.agent.testing import AgentProcess, AgentThread, ShellClient
 from kiosk.agent.wiper import SandboxWiper
 from kiosk.core.model import State
-from kiosk.core.protocol import MAX_LINE_BYTES
+from kiosk.core.protocol import MAX_LINE_BYTES, Reply
 
 
 @pytest.fixture
@@ -170,3 +172,33 @@ def test_a_second_agent_on_the_same_pc_refuses_to_start(
         assert "already listening" in second.wait_event("start_refused")["reason"]
         assert shell.request("ping").ok
         assert shell.latest_view().state is State.ACTIVE
+
+
+@pytest.fixture(scope="module")
+def quiet_kiosk() -> Iterator[AgentThread]:
+    """One in-process agent shared by the generated cases below."""
+    with AgentThread() as harness:
+        yield harness
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(
+        st.binary(min_size=1, max_size=300).filter(lambda b: b"\n" not in b and b.strip(b"\r")),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_line_gets_exactly_one_answer(quiet_kiosk: AgentThread, lines: list[bytes]) -> None:
+    with ShellClient(quiet_kiosk.socket_path, timeout=5) as client:
+        for line in lines:
+            client.send_line(line)
+        answered = 0
+        last = client.send("ping")
+        while True:
+            reply = client.receive()
+            if isinstance(reply, Reply) and reply.re == last:
+                break
+            answered += isinstance(reply, Reply)
+    assert answered == len(lines)
+    assert quiet_kiosk.engine_state() is State.WAITING
