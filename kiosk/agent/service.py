@@ -489,6 +489,7 @@ class Agent:
         match request:
             case Hello():
                 connection.is_shell = True
+                event(log, "shell_connected", client=request.client, state=engine.state.value)
                 if engine.snapshot.shell_lost_mono is not None:
                     self._change(now, lambda: engine.shell_back(now))
                     event(log, "shell_back", state=engine.state.value)
