@@ -13,6 +13,10 @@ import signal
 import sys
 import time
 
+# The protocol (and pydantic with it) loads before PySide6: shiboken's import hook breaks
+# pydantic's lazy imports when pydantic comes second.
+import kiosk.core.protocol  # noqa: F401
+
 FIRST_SCREEN_ENV = "EPN_KIOSK_FIRST_SCREEN_MARKER"
 """Set to 1 to print ``first-screen <monotonic>`` like ``--first-screen-marker``."""
 
@@ -40,6 +44,7 @@ def _print_marker() -> None:
 def run(args: argparse.Namespace) -> int:
     """Start the shell and run until Qt quits; returns the exit code."""
     # Qt is imported here so that ``epn-kiosk agent`` never loads it.
+    from PySide6.QtCore import QTimer  # noqa: PLC0415
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
     from kiosk.shell.controller import ShellController  # noqa: PLC0415
@@ -64,8 +69,13 @@ def run(args: argparse.Namespace) -> int:
         window.firstPainted.connect(_print_marker)
 
     # SIGTERM and Ctrl-C quit cleanly; the agent then decides what happens to the session.
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    # exit(), not quit(): quit() asks the windows first, and the kiosk window refuses.
+    signal.signal(signal.SIGTERM, lambda *_: app.exit(0))
+    signal.signal(signal.SIGINT, lambda *_: app.exit(0))
+    # Python runs signal handlers only between bytecodes: wake it up now and then.
+    wake = QTimer()
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
 
     window.show()
     client.start()

@@ -230,6 +230,7 @@ class LanguagePage(ScreenPage):
                 )
                 self.buttons[language.value] = button
                 self.grid.addWidget(button, index // columns, index % columns)
+                button.show()  # at once: a layout would only show it on the next event loop turn
         for language in view.languages:
             button = self.buttons[language.value]
             # Each language is named in itself, so a visitor finds theirs without reading ours.
@@ -290,6 +291,7 @@ class LoginPage(ScreenPage):
                 button.clicked.connect(lambda _=False, m=mode: self._pressed(m))
                 self.buttons[mode] = button
                 self.column.addWidget(button)
+                button.show()
         for mode, button in self.buttons.items():
             button.update_look(ctx, ctx.tr(MODE_ICONS[mode][1]))
             button.setMinimumHeight(ctx.theme.px(104))
@@ -559,6 +561,7 @@ class RulesPage(ScreenPage):
                 row = self._rule_row(rule, ctx)
                 self.rows.append(row)
                 self.list_box.addWidget(row)
+                row.show()
         self.title.setText(ctx.tr("rules_title"))
         self.intro.setText(ctx.tr("rules_intro"))
         speaking = self.shell.speaker.speaking

@@ -1,0 +1,149 @@
+"""Every sentence exists in the six languages, errors are sentences, counts read right."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kiosk.core.errors import Refusal
+from kiosk.shell import i18n
+from kiosk.shell.i18n import ERRORS, STRINGS, Language, error_text, tr
+from kiosk.shell.viewmodel import END_REASON_KEYS
+
+ARABIC_CATEGORIES = {"zero", "one", "two", "few", "many", "other"}
+TRANSPORT_CODES = (
+    "not_allowed",
+    "malformed",
+    "bad_field",
+    "internal",
+    "too_large",
+    "unknown_type",
+    "bad_version",
+)
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_every_text_exists_in_all_six_languages(key: str) -> None:
+    for language in Language:
+        entry = STRINGS[key][language]
+        forms = [entry] if isinstance(entry, str) else list(entry.values())
+        assert all(form.strip() for form in forms), (key, language)
+        if not isinstance(entry, str):
+            expected = ARABIC_CATEGORIES if language is Language.AR else {"one", "other"}
+            assert set(entry) == expected, (key, language)
+        # Placeholders must match English, or a sentence would lose its number or time.
+        english = STRINGS[key][Language.EN]
+        english_forms = [english] if isinstance(english, str) else list(english.values())
+        names = set(re.findall(r"{(\w+)}", " ".join(english_forms)))
+        assert set(re.findall(r"{(\w+)}", " ".join(forms))) <= names | {"n"}, (key, language)
+
+
+@pytest.mark.parametrize("code", [r.value for r in Refusal] + list(TRANSPORT_CODES))
+def test_every_refusal_and_error_code_has_a_sentence(code: str) -> None:
+    assert code in ERRORS
+    for language in Language:
+        sentence = error_text(code, language)
+        assert sentence and sentence != code and "_" not in sentence
+        assert sentence.rstrip().endswith((".", "!"))
+
+
+def test_an_unknown_code_gets_the_generic_sentence_never_the_code() -> None:
+    text = error_text("frobnicated_cache", Language.EN)
+    assert text == "Something went wrong. Please ask a member of staff."
+    assert "frobnicated" not in error_text("frobnicated_cache", Language.AR)
+
+
+def test_staff_is_called_as_visitors_know_them() -> None:
+    assert "animateur" in tr("help_coming", Language.FR)
+    assert "begeleider" in tr("help_coming", Language.NL)
+    assert "member of staff" in tr("help_coming", Language.EN)
+    assert "الموظف" in tr("help_coming", Language.AR)
+    assert "görevli" in tr("help_coming", Language.TR).lower()
+    assert "personal" in tr("help_coming", Language.ES)
+
+
+def test_french_uses_a_no_break_space_and_arabic_its_own_question_mark() -> None:
+    assert tr("idle_title", Language.FR).endswith("\u00a0?")
+    assert tr("idle_title", Language.AR).endswith("؟")
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "expected"),
+    [
+        (Language.EN, 1, "1 minute left"),
+        (Language.EN, 12, "12 minutes left"),
+        (Language.FR, 1, "Il reste 1 minute"),
+        (Language.FR, 12, "Il reste 12 minutes"),
+        (Language.NL, 1, "Nog 1 minuut"),
+        (Language.NL, 12, "Nog 12 minuten"),
+        (Language.ES, 1, "Queda 1 minuto"),
+        (Language.ES, 12, "Quedan 12 minutos"),
+        # Turkish keeps the noun singular after a number.
+        (Language.TR, 1, "1 dakika kaldı"),
+        (Language.TR, 12, "12 dakika kaldı"),
+        # Arabic: one, two (dual), 3-10 plural, 11-99 singular accusative, 100 singular.
+        (Language.AR, 1, "بقيت دقيقة واحدة"),
+        (Language.AR, 2, "بقيت دقيقتان"),
+        (Language.AR, 5, "بقيت 5 دقائق"),
+        (Language.AR, 12, "بقيت 12 دقيقة"),
+        (Language.AR, 100, "بقيت 100 دقيقة"),
+    ],
+)
+def test_minutes_left_plural_forms(language: Language, count: int, expected: str) -> None:
+    assert tr("minutes_left", language, n=count) == expected
+
+
+def test_arabic_plural_categories() -> None:
+    categories = [i18n.plural_category(Language.AR, n) for n in (0, 1, 2, 3, 10, 11, 99, 100, 103)]
+    assert categories == ["zero", "one", "two", "few", "few", "many", "many", "other", "few"]
+
+
+def test_time_left_rounds_up_and_switches_to_seconds_under_a_minute() -> None:
+    assert i18n.time_left(61, Language.EN) == "2 minutes left"
+    assert i18n.time_left(60, Language.EN) == "1 minute left"
+    assert i18n.time_left(45, Language.EN) == "45 seconds left"
+    assert i18n.time_left(1, Language.FR) == "Il reste 1 seconde"
+
+
+def test_receipt_in_plain_words() -> None:
+    erased = {"files": 12, "downloads": 1, "browser": 1, "folders": 0}
+    assert i18n.erased_summary(erased, Language.EN) == (
+        "Erased: 12 files, 1 download and browser history."
+    )
+    assert i18n.erased_summary(erased, Language.FR) == (
+        "Effacé\u00a0: 12 fichiers, 1 téléchargement et l'historique du navigateur."
+    )
+    assert i18n.erased_summary(erased, Language.AR) == (
+        "تم مسح: 12 ملفًا، وتنزيل واحد، وسجل التصفح."
+    )
+
+
+def test_unknown_kinds_of_erased_things_are_other_items() -> None:
+    text = i18n.erased_summary({"files": 2, "tmp_entries": 3, "sockets": 1}, Language.EN)
+    assert text == "Erased: 2 files and 4 other items."
+    assert i18n.erased_summary({}, Language.EN) == "There was nothing to erase."
+
+
+def test_opening_time_today_or_another_day() -> None:
+    assert i18n.opens_again("14:00", Language.FR) == "Elle rouvre à 14:00."
+    assert i18n.opens_again("2025-06-02 10:00", Language.EN) == (
+        "It opens again on Monday 2/6 at 10:00."
+    )
+    assert "الاثنين" in i18n.opens_again("2025-06-02 10:00", Language.AR)
+    assert i18n.opens_again(None, Language.EN) == "Please come back later."
+
+
+def test_retry_after_is_said_in_seconds_or_minutes() -> None:
+    assert error_text("too_many_tries", Language.EN, retry_after=30) == (
+        "Too many tries. Please try again in 30 seconds."
+    )
+    assert error_text("too_many_tries", Language.EN, retry_after=300) == (
+        "Too many tries. Please try again in 5 minutes."
+    )
+
+
+def test_every_end_reason_is_said() -> None:
+    from kiosk.core.model import EndReason
+
+    assert set(END_REASON_KEYS) == set(EndReason)

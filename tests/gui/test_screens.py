@@ -1,0 +1,251 @@
+"""Each state of the PC shows its screen, with the right words, in French and in Arabic."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from conftest import Kiosk, find_button
+from kiosk.core.model import EndReason, State
+from kiosk.core.protocol import MessageView, ReceiptView
+from kiosk.shell.screenshots import sample_view
+from kiosk.shell.viewmodel import LocalState, Page, Screen, WindowMode
+from policies import Language
+
+FR, AR = Language.FR, Language.AR
+SESSION = {"seconds_left": 2520, "ends_at": "15:42"}
+
+
+def test_without_the_agent_the_screen_is_covered_with_please_wait(kiosk: Kiosk) -> None:
+    kiosk.show(sample_view(State.ACTIVE, FR, **SESSION))
+    kiosk.shell.set_connected(False)
+    assert kiosk.shell.screen is Screen.NOT_CONNECTED
+    assert kiosk.window.width() == 1280 and kiosk.window.height() == 800
+    assert "Veuillez patienter…" in kiosk.texts()
+
+
+def test_language_screen_names_each_language_in_itself(kiosk: Kiosk) -> None:
+    kiosk.show(sample_view(State.WAITING))
+    assert kiosk.shell.screen is Screen.LANGUAGE
+    texts = kiosk.texts()
+    for name in ("Français", "Nederlands", "English", "العربية", "Türkçe", "Español"):
+        assert name in texts
+    assert "Grand texte" in texts and "Contraste élevé" in texts
+
+
+def test_picking_arabic_turns_the_whole_ui_right_to_left(kiosk: Kiosk, qtbot) -> None:
+    kiosk.show(sample_view(State.WAITING))
+    qtbot.mouseClick(find_button(kiosk.window, "العربية"), Qt.MouseButton.LeftButton)
+    assert kiosk.shell.screen is Screen.LOGIN
+    assert QGuiApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert kiosk.window.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert "كيف تريدون أن تبدؤوا؟" in kiosk.texts()
+    # The back button sits on the right in Arabic, where the reading starts.
+    back = find_button(kiosk.window, "رجوع")
+    assert back.mapTo(kiosk.window, back.rect().center()).x() > kiosk.window.width() // 2
+    qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find_button(kiosk.window, "Français"), Qt.MouseButton.LeftButton)
+    assert QGuiApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+
+
+def test_large_text_and_high_contrast_apply_at_once_and_end_with_the_visitor(
+    kiosk: Kiosk, qtbot
+) -> None:
+    kiosk.show(sample_view(State.WAITING))
+    english = find_button(kiosk.window, "English")
+    height_before = english.height()
+    qtbot.mouseClick(find_button(kiosk.window, "Grand texte"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find_button(kiosk.window, "Contraste élevé"), Qt.MouseButton.LeftButton)
+    assert kiosk.shell.theme.large and kiosk.shell.theme.contrast
+    assert "#000000" in kiosk.window.styleSheet()
+    qtbot.waitUntil(lambda: english.height() > height_before)
+    # ...through the session, and not for the next visitor.
+    kiosk.show(sample_view(State.ACTIVE, FR, **SESSION))
+    assert kiosk.shell.theme.large
+    kiosk.show(sample_view(State.DONE, FR, receipt=ReceiptView(erased={}, bytes_erased=0)))
+    kiosk.show(sample_view(State.WAITING))
+    assert not kiosk.shell.theme.large and not kiosk.shell.theme.contrast
+    assert kiosk.shell.screen is Screen.LANGUAGE
+
+
+def test_only_the_allowed_ways_to_start_are_offered(kiosk: Kiosk) -> None:
+    kiosk.shell.pick_language(FR)
+    kiosk.show(sample_view(State.WAITING, login_modes=("walk_in", "ticket")))
+    texts = kiosk.texts()
+    assert "Commencer maintenant" in texts and "J'ai un ticket" in texts
+    assert "J'ai une carte de membre" not in texts
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "rule"),
+    [
+        (FR, "Les règles de la salle", "Respectez les autres visiteurs et l'équipe"),
+        (AR, "قواعد القاعة", "احترموا الزوار الآخرين والموظفين"),
+    ],
+)
+def test_rules_screen_shows_each_rule_with_its_pictogram(
+    kiosk: Kiosk, language: Language, title: str, rule: str
+) -> None:
+    view = sample_view(State.RULES, language)
+    kiosk.show(view)
+    page = kiosk.window.pages[Screen.RULES]
+    assert title in kiosk.texts()
+    assert [row.label for row in page.rows] == [r.short for r in view.rules or ()]
+    assert rule in [row.label for row in page.rows]
+    assert all(not row._icon.pixmap().isNull() for row in page.rows)
+
+
+def test_a_rule_opens_its_long_text_and_closes_again(kiosk: Kiosk, qtbot) -> None:
+    view = sample_view(State.RULES, FR)
+    kiosk.show(view)
+    page = kiosk.window.pages[Screen.RULES]
+    qtbot.mouseClick(page.rows[2], Qt.MouseButton.LeftButton)
+    assert view.rules is not None
+    assert view.rules[2].long in kiosk.texts()
+    assert not page.accept.isVisibleTo(kiosk.window)
+    qtbot.mouseClick(find_button(kiosk.window, "Fermer"), Qt.MouseButton.LeftButton)
+    assert view.rules[2].long not in kiosk.texts()
+    assert page.accept.isVisibleTo(kiosk.window)
+
+
+def test_closed_room_says_when_it_opens(kiosk: Kiosk) -> None:
+    kiosk.show(sample_view(State.WAITING, is_open=False, opens_at="14:00"))
+    assert kiosk.shell.screen is Screen.CLOSED
+    assert {"La salle est fermée", "Elle rouvre à 14:00."} <= set(kiosk.texts())
+
+
+@pytest.mark.parametrize(
+    ("language", "time_left", "until"),
+    [(FR, "Il reste 42 minutes", "jusqu'à 15:42"), (AR, "بقيت 42 دقيقة", "حتى الساعة 15:42")],
+)
+def test_session_is_a_slim_bar_with_the_time_left(
+    kiosk: Kiosk, language: Language, time_left: str, until: str
+) -> None:
+    kiosk.show(sample_view(State.ACTIVE, language, **SESSION))
+    assert kiosk.shell.window_mode is WindowMode.BAR
+    assert kiosk.window.height() == kiosk.shell.theme.bar_height
+    assert {time_left, until} <= set(kiosk.texts())
+    for button in (kiosk.window.pages[Screen.SESSION].help, kiosk.window.pages[Screen.SESSION].end):
+        assert button.height() >= 64
+
+
+@pytest.mark.parametrize(
+    ("language", "banner"),
+    [
+        (FR, "Il reste 10 minutes. Enregistrez votre travail maintenant (clé USB ou e-mail)."),
+        (AR, "بقيت 10 دقائق. احفظوا عملكم الآن (مفتاح USB أو بريد إلكتروني)."),
+    ],
+)
+def test_warning_grows_into_a_banner_closable_until_the_next_warning(
+    kiosk: Kiosk, qtbot, language: Language, banner: str
+) -> None:
+    kiosk.show(sample_view(State.WARNED, language, seconds_left=598, warning_minutes=10))
+    assert kiosk.shell.window_mode is WindowMode.BANNER
+    assert banner in kiosk.texts()
+    assert kiosk.window.height() > kiosk.shell.theme.bar_height
+    page = kiosk.window.pages[Screen.SESSION]
+    qtbot.mouseClick(page.close_banner, Qt.MouseButton.LeftButton)
+    assert banner not in kiosk.texts()
+    assert kiosk.window.height() == kiosk.shell.theme.bar_height
+    kiosk.show(sample_view(State.WARNED, language, seconds_left=590, warning_minutes=10))
+    assert kiosk.shell.window_mode is WindowMode.BAR
+    kiosk.show(sample_view(State.WARNED, language, seconds_left=299, warning_minutes=5))
+    assert kiosk.shell.window_mode is WindowMode.BANNER
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [(FR, "Votre session se termine bientôt"), (AR, "ستنتهي جلستكم قريبًا")]
+)
+def test_final_countdown_shows_big_seconds(kiosk: Kiosk, language: Language, title: str) -> None:
+    kiosk.show(sample_view(State.FINAL, language, seconds_left=47, warning_minutes=1))
+    assert kiosk.shell.screen is Screen.FINAL
+    texts = kiosk.texts()
+    assert "47" in texts and title in texts
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "countdown"),
+    [
+        (FR, "Êtes-vous toujours là\u00a0?", "Sinon, votre session se termine dans 42 secondes."),
+        (AR, "هل ما زلتم هنا؟", "وإلا ستنتهي جلستكم بعد 42 ثانية."),
+    ],
+)
+def test_idle_asks_if_the_visitor_is_still_there(
+    kiosk: Kiosk, language: Language, question: str, countdown: str
+) -> None:
+    kiosk.show(sample_view(State.IDLE, language, idle_seconds_left=42, **SESSION))
+    assert kiosk.shell.window_mode is WindowMode.FULL
+    assert {question, countdown, "42"} <= set(kiosk.texts())
+
+
+@pytest.mark.parametrize(
+    ("language", "locked"),
+    [(FR, "Cet ordinateur est bloqué."), (AR, "هذا الحاسوب مقفل.")],
+)
+def test_locked_pc_sends_the_visitor_to_staff(
+    kiosk: Kiosk, language: Language, locked: str
+) -> None:
+    kiosk.show(sample_view(State.ACTIVE, language, locked=True, **SESSION))
+    assert kiosk.shell.screen is Screen.LOCKED
+    assert kiosk.shell.window_mode is WindowMode.FULL
+    assert locked in kiosk.texts()
+
+
+def test_staff_message_is_shown_until_ok(kiosk: Kiosk) -> None:
+    message = MessageView(number=3, text="On ferme dans 15 minutes.")
+    kiosk.show(sample_view(State.ACTIVE, AR, message=message, **SESSION))
+    assert kiosk.shell.screen is Screen.MESSAGE
+    assert {"رسالة من الموظف", "On ferme dans 15 minutes."} <= set(kiosk.texts())
+
+
+@pytest.mark.parametrize(
+    ("language", "reason", "said"),
+    [
+        (FR, EndReason.TIME_UP, "Le temps est écoulé."),
+        (FR, EndReason.STAFF, "Un animateur a terminé votre session."),
+        (AR, EndReason.IDLE, "لم يُستخدم الحاسوب منذ مدة."),
+        (AR, EndReason.VISITOR, "لقد أنهيتم جلستكم."),
+    ],
+)
+def test_end_screen_says_kindly_why_and_that_data_is_being_erased(
+    kiosk: Kiosk, language: Language, reason: EndReason, said: str
+) -> None:
+    kiosk.show(sample_view(State.WIPING, language, end_reason=reason))
+    assert kiosk.shell.screen is Screen.ENDING
+    erasing = "Effacement de vos données…" if language is FR else "جارٍ مسح بياناتكم…"
+    assert {said, erasing} <= set(kiosk.texts())
+
+
+@pytest.mark.parametrize(
+    ("language", "receipt"),
+    [
+        (FR, "Effacé\u00a0: 12 fichiers, 1 téléchargement et l'historique du navigateur."),
+        (AR, "تم مسح: 12 ملفًا، وتنزيل واحد، وسجل التصفح."),
+    ],
+)
+def test_done_screen_gives_the_receipt_in_plain_words(
+    kiosk: Kiosk, language: Language, receipt: str
+) -> None:
+    erased = {"files": 12, "downloads": 1, "browser": 1}
+    kiosk.show(
+        sample_view(State.DONE, language, receipt=ReceiptView(erased=erased, bytes_erased=9))
+    )
+    assert kiosk.shell.screen is Screen.DONE
+    assert receipt in kiosk.texts()
+
+
+def test_staff_key_only_when_an_animator_pin_is_set(kiosk: Kiosk) -> None:
+    page = kiosk.window.pages[Screen.LANGUAGE]
+    kiosk.show(sample_view(State.WAITING, animator_pin_set=False))
+    assert not page.staff.isVisibleTo(kiosk.window)
+    kiosk.show(sample_view(State.WAITING, animator_pin_set=True))
+    assert page.staff.isVisibleTo(kiosk.window)
+
+
+def test_back_from_rules_returns_to_the_ways_to_start(kiosk: Kiosk) -> None:
+    kiosk.shell.local = LocalState(page=Page.LOGIN, language=AR)
+    kiosk.show(sample_view(State.RULES, AR))
+    kiosk.show(sample_view(State.WAITING))
+    assert kiosk.shell.screen is Screen.LOGIN
+    assert kiosk.shell.language is AR
