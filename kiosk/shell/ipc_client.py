@@ -115,9 +115,10 @@ class AgentClient(QObject):
     # -- socket events ------------------------------------------------------------------
 
     def _connect(self) -> None:
-        unconnected = QLocalSocket.LocalSocketState.UnconnectedState
-        if not self._running or self._socket.state() != unconnected:
+        if not self._running or self._connected:
             return
+        if self._socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
+            self._socket.abort()
         self._socket.connectToServer(self._path)
 
     def _schedule_retry(self) -> None:
@@ -139,14 +140,12 @@ class AgentClient(QObject):
         self._schedule_retry()
 
     def _on_error(self, error: QLocalSocket.LocalSocketError) -> None:
-        # A refused or missing socket never emits disconnected: retry from here too.
+        # A missing or refused socket never emits disconnected: retry from here. A live
+        # socket that breaks emits disconnected too, which retries.
         if error != QLocalSocket.LocalSocketError.PeerClosedError:
             log.debug("agent socket: %s", self._socket.errorString())
-        if self._socket.state() == QLocalSocket.LocalSocketState.UnconnectedState:
-            if self._connected:
-                self._on_disconnected()
-            else:
-                self._schedule_retry()
+        if not self._connected:
+            self._schedule_retry()
 
     def _set_connected(self, connected: bool) -> None:
         if connected != self._connected:

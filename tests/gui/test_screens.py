@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Kiosk, find_button
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from conftest import Kiosk, find_button
 from kiosk.core.model import EndReason, State
 from kiosk.core.protocol import MessageView, ReceiptView
 from kiosk.shell.screenshots import sample_view
