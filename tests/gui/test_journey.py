@@ -1,0 +1,102 @@
+"""A whole visitor journey through the real agent over its real socket, in French and Arabic.
+
+Language → walk in → house rules → accept → the bar shows the time → first warning banner
+→ final countdown → time up → erasing → "your data has been erased" → touch to start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import find_button, visible_texts
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from kiosk.agent.testing import AgentThread, open_all_day_policy
+from kiosk.core.model import State
+from kiosk.shell import i18n
+from kiosk.shell.controller import ShellController
+from kiosk.shell.ipc_client import AgentClient
+from kiosk.shell.speaker import Speaker
+from kiosk.shell.viewmodel import Screen, WindowMode
+from kiosk.shell.window import MainWindow
+from policies import Language
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def agent() -> Iterator[AgentThread]:
+    """A real agent: 60-minute sessions, warnings at 10, 5 and 1 minutes; no idle timeout
+    within a session, since nobody touches the keyboard while the fake clock runs."""
+    with AgentThread(policy=open_all_day_policy(idle_timeout_minutes=240)) as running:
+        yield running
+
+
+@pytest.mark.parametrize("language", [Language.FR, Language.AR])
+def test_visitor_journey(qtbot, agent: AgentThread, language: Language) -> None:
+    client = AgentClient(str(agent.socket_path))
+    shell = ShellController(client, Speaker())
+    client.viewChanged.connect(shell.set_view)
+    client.connectionChanged.connect(shell.set_connected)
+    window = MainWindow(shell, windowed=True)
+    qtbot.addWidget(window)
+    window.show()
+    seen: list[Screen] = []
+    shell.changed.connect(lambda: seen.append(shell.screen))
+
+    def say(key: str, **values: object) -> str:
+        return i18n.tr(key, language, **values)
+
+    try:
+        client.start()
+        qtbot.waitUntil(lambda: shell.screen is Screen.LANGUAGE, timeout=5000)
+
+        qtbot.mouseClick(find_button(window, language.native_name), LEFT)
+        rtl = (
+            Qt.LayoutDirection.RightToLeft
+            if language.right_to_left
+            else Qt.LayoutDirection.LeftToRight
+        )
+        assert QGuiApplication.layoutDirection() == rtl
+        qtbot.mouseClick(find_button(window, say("mode_walk_in")), LEFT)
+        qtbot.waitUntil(lambda: shell.screen is Screen.RULES, timeout=5000)
+        assert shell.view is not None and shell.view.language is language
+        assert say("rules_title") in visible_texts(window)
+
+        qtbot.mouseClick(find_button(window, say("accept")), LEFT)
+        qtbot.waitUntil(lambda: shell.screen is Screen.SESSION, timeout=5000)
+        assert shell.window_mode is WindowMode.BAR
+        assert window.height() == shell.theme.bar_height
+        assert say("minutes_left", n=60) in visible_texts(window)
+
+        agent.advance(minutes=50)
+        qtbot.waitUntil(lambda: shell.window_mode is WindowMode.BANNER, timeout=5000)
+        banner = say("warning_save", time_left=say("minutes_left", n=10))
+        assert banner in visible_texts(window)
+        assert say("minutes_left", n=10) in visible_texts(window)
+
+        agent.advance(minutes=9)
+        qtbot.waitUntil(lambda: shell.screen is Screen.FINAL, timeout=5000)
+        assert say("final_title") in visible_texts(window)
+        agent.advance(seconds=15)
+        qtbot.waitUntil(lambda: "45" in visible_texts(window), timeout=5000)
+        assert say("seconds_left", n=45) in visible_texts(window)
+
+        agent.advance(seconds=46)
+        qtbot.waitUntil(lambda: shell.screen is Screen.DONE, timeout=15_000)
+        assert Screen.ENDING in seen  # "your session is over, erasing your data…" was shown
+        view = shell.view
+        assert view is not None and view.receipt is not None
+        texts = visible_texts(window)
+        assert say("done_title") in texts
+        assert i18n.erased_summary(view.receipt.erased, language) in texts
+
+        qtbot.mouseClick(find_button(window, say("done_start")), LEFT)
+        qtbot.waitUntil(lambda: shell.view is not None and shell.view.state is State.WAITING)
+        assert shell.screen is Screen.LANGUAGE
+        assert shell.local.language is None
+    finally:
+        client.stop()
+        QGuiApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
