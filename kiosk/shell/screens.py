@@ -294,7 +294,7 @@ class LoginPage(ScreenPage):
                 button.show()
         for mode, button in self.buttons.items():
             button.update_look(ctx, ctx.tr(MODE_ICONS[mode][1]))
-            button.setMinimumHeight(ctx.theme.px(104))
+            button.setMinimumHeight(ctx.theme.px(84))
             button.setEnabled(not self.shell.local.busy)
         self.title.setText(ctx.tr("choose_start"))
         self.error.setText(error_sentence(self.shell.local.error, ctx.language))
