@@ -6,15 +6,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from kiosk.agent import service
+from kiosk.demo import add_arguments as demo_arguments
+from kiosk.shell import app
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``epn-kiosk`` console script."""
     parser = argparse.ArgumentParser(prog="epn-kiosk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-
-    from kiosk.agent import service
-    from kiosk.demo import add_arguments as demo_arguments
-    from kiosk.shell import app
 
     service.add_arguments(commands.add_parser("agent", help="run the kiosk agent (service)"))
     app.add_arguments(commands.add_parser("shell", help="run the visitor's shell"))

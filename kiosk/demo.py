@@ -38,10 +38,17 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``epn-kiosk demo``."""
-    parser.add_argument("--data-dir", type=Path, default=Path("demo-data"),
-                        help="where the demo keeps its store and visitor home (default: demo-data)")
-    parser.add_argument("--fullscreen", action="store_true",
-                        help="full screen, as on a real public PC (default: a window)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("demo-data"),
+        help="where the demo keeps its store and visitor home (default: demo-data)",
+    )
+    parser.add_argument(
+        "--fullscreen",
+        action="store_true",
+        help="full screen, as on a real public PC (default: a window)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -92,8 +99,11 @@ def run(args: argparse.Namespace) -> int:
     """Run the demo until the shell window is closed or Ctrl+C."""
     has_display = any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
     if not has_display:
-        print("epn-kiosk demo: no display. Run it in a desktop session "
-              "(or under Xvfb with DISPLAY set).", file=sys.stderr)
+        print(
+            "epn-kiosk demo: no display. Run it in a desktop session "
+            "(or under Xvfb with DISPLAY set).",
+            file=sys.stderr,
+        )
         return 2
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -103,21 +113,39 @@ def run(args: argparse.Namespace) -> int:
     codes = _seed(data_dir)
     sock = _socket_path(data_dir)
 
-    print(f"""
+    print(
+        f"""
 EPN Kiosk demo: one public PC in sandbox mode
-  tickets (30 minutes, single use): {', '.join(codes)}
+  tickets (30 minutes, single use): {", ".join(codes)}
   member card: {DEMO_MEMBER_CARD}   PIN: {DEMO_MEMBER_PIN}
   animator PIN: {DEMO_ANIMATOR_PIN}   (the key button in a corner of the screen)
-  visitor home, wiped at each logout: {data_dir / 'home'}
-  agent store: {data_dir / 'kiosk.db'}, agent log: {data_dir / 'agent.log'}
-""", flush=True)
+  visitor home, wiped at each logout: {data_dir / "home"}
+  agent store: {data_dir / "kiosk.db"}, agent log: {data_dir / "agent.log"}
+""",
+        flush=True,
+    )
 
     log = (data_dir / "agent.log").open("ab")
-    agent = subprocess.Popen([
-        sys.executable, "-m", "kiosk", "agent", "--sandbox", "--data-dir", str(data_dir),
-        "--socket", str(sock), "--policy", str(policy), "--pc-name", "PC-01",
-        "--animator-pin-hash", hash_pin(DEMO_ANIMATOR_PIN),
-    ], stderr=log)
+    agent = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "agent",
+            "--sandbox",
+            "--data-dir",
+            str(data_dir),
+            "--socket",
+            str(sock),
+            "--policy",
+            str(policy),
+            "--pc-name",
+            "PC-01",
+            "--animator-pin-hash",
+            hash_pin(DEMO_ANIMATOR_PIN),
+        ],
+        stderr=log,
+    )
     shell: subprocess.Popen[bytes] | None = None
     try:
         if not _wait_for_socket(sock, agent):

@@ -101,7 +101,8 @@ def shell_start(path: Path, env: dict[str, str]) -> tuple[float, subprocess.Pope
     start = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "shell", "--socket", str(path), "--first-screen-marker"],
-        stdout=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE,
+        env=env,
     )
     assert proc.stdout is not None
     for raw in proc.stdout:
@@ -128,9 +129,21 @@ def main() -> int:
     sock = workdir / "kiosk.sock"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     agent = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "agent", "--sandbox", "--data-dir", str(workdir / "data"),
-         "--socket", str(sock), "--policy", str(policy)],
-        stderr=subprocess.DEVNULL, env=env,
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "agent",
+            "--sandbox",
+            "--data-dir",
+            str(workdir / "data"),
+            "--socket",
+            str(sock),
+            "--policy",
+            str(policy),
+        ],
+        stderr=subprocess.DEVNULL,
+        env=env,
     )
     shells: list[subprocess.Popen[bytes]] = []
     try:
