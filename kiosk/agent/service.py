@@ -607,7 +607,7 @@ def build_agent(
     return Agent(
         config,
         clock=clock or SystemClock(),
-        store=store or Store.open(config.database_path),
+        store=store or Store.open(config.database_path, migrate_in_child=True),
         wiper=wiper or SandboxWiper(config.home_dir, config.skeleton_dir, config.journal_path),
         boot=boot or boot_id(),
     )

@@ -11,14 +11,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -27,6 +27,13 @@ from kiosk.agent.credentials import new_ticket_code, ticket_digest
 from kiosk.agent.errors import StoreError
 from kiosk.core.codec import snapshot_from_data, snapshot_to_data
 from kiosk.core.model import Snapshot
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+HEAD_REVISION = "0001"
+"""The newest migration. A store already there is opened without loading Alembic (about
+12 MB the always-running agent does not need); a test checks it is Alembic's head."""
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -237,6 +244,8 @@ def make_engine(path: Path) -> sa.Engine:
 
 def alembic_config(connection: sa.Connection | None = None) -> Config:
     """An Alembic configuration built in code, on the migrations shipped in the package."""
+    from alembic.config import Config  # noqa: PLC0415 (see HEAD_REVISION)
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -246,8 +255,30 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
 
 def upgrade(engine: sa.Engine) -> None:
     """Bring the database to the newest schema."""
+    from alembic import command  # noqa: PLC0415 (see HEAD_REVISION)
+
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
+
+
+def schema_revision(engine: sa.Engine) -> str | None:
+    """The migration the database is at (None for an empty database)."""
+    with engine.connect() as connection:
+        if not sa.inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def upgrade_in_child(path: Path) -> None:
+    """Upgrade the store at ``path`` in a short-lived process of its own."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk.agent.migrate", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise StoreError(f"cannot upgrade the local store {path}: {done.stderr.strip()[-500:]}")
 
 
 # -- the store ---------------------------------------------------------------------------
@@ -267,12 +298,20 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        """Open (creating or upgrading as needed) the store at ``path``."""
+    def open(cls, path: Path, *, migrate_in_child: bool = False) -> Store:
+        """Open (creating or upgrading as needed) the store at ``path``.
+
+        ``migrate_in_child`` runs a needed upgrade in another process, so that a
+        long-running process never loads Alembic.
+        """
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             engine = make_engine(path)
-            upgrade(engine)
+            if schema_revision(engine) != HEAD_REVISION:
+                if migrate_in_child:
+                    upgrade_in_child(path)
+                else:
+                    upgrade(engine)
         except (OSError, SQLAlchemyError) as exc:
             raise StoreError(f"cannot open the local store {path}: {exc}") from exc
         return cls(engine)

@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from kiosk.agent.credentials import hash_pin
 from kiosk.agent.errors import StoreError
 from kiosk.agent.store import (
+    HEAD_REVISION,
     AuditEntry,
     Base,
     Change,
@@ -40,6 +41,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def test_the_migration_chain_is_linear() -> None:
     scripts = ScriptDirectory.from_config(alembic_config())
     assert len(scripts.get_heads()) == 1, "two heads: migrations were branched"
+    # A store at HEAD_REVISION is opened without running Alembic: it must be the real head.
+    assert scripts.get_current_head() == HEAD_REVISION
     assert len(scripts.get_bases()) == 1
     for revision in scripts.walk_revisions():
         down = revision.down_revision
