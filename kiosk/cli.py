@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
-from kiosk.agent import service
-from kiosk.demo import add_arguments as demo_arguments
-from kiosk.shell import app
+COMMANDS = {
+    "agent": ("kiosk.agent.service", "run the kiosk agent (service)"),
+    "shell": ("kiosk.shell.app", "run the visitor's shell"),
+    "demo": ("kiosk.demo", "run one kiosk on this machine (sandbox)"),
+}
+"""Each command's module provides ``add_arguments(parser)``. Only the chosen command's
+module is imported: the shell never loads the agent's database layer, the agent never
+loads Qt, and both start faster."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``epn-kiosk`` console script."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="epn-kiosk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-
-    service.add_arguments(commands.add_parser("agent", help="run the kiosk agent (service)"))
-    app.add_arguments(commands.add_parser("shell", help="run the visitor's shell"))
-    demo_arguments(commands.add_parser("demo", help="run one kiosk on this machine (sandbox)"))
-    args = parser.parse_args(argv)
+    for name, (module, summary) in COMMANDS.items():
+        command = commands.add_parser(name, help=summary)
+        if arguments and arguments[0] == name:
+            importlib.import_module(module).add_arguments(command)
+    args = parser.parse_args(arguments)
     result: int = args.run(args)
     return result
 
