@@ -6,13 +6,13 @@ the default policy (a list, such as the house rules, replaces the default list w
 
 from __future__ import annotations
 
+import importlib
 import re
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import ValidationError
 
 from policies.errors import FieldProblem, InvalidPolicy
@@ -21,22 +21,18 @@ from policies.model import Policy
 Format = Literal["toml", "yaml"]
 
 
-class _YamlLoader(yaml.SafeLoader):
-    """The safe loader, except that ``10:00`` is the text "10:00" (a time of day for the
-    policy), not the base-60 number 600 of YAML 1.1."""
-
-
-_TIME_OF_DAY = re.compile(r"^[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$")
-_YamlLoader.yaml_implicit_resolvers = {
-    first: ([("tag:yaml.org,2002:str", _TIME_OF_DAY)] if first.isdigit() else []) + list(resolvers)
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+def _load_text(text: str, fmt: Format) -> object:
+    if fmt == "toml":
+        return tomllib.loads(text)
+    # PyYAML is loaded only for a YAML file: the always-running agent rarely needs it.
+    yaml_format = importlib.import_module("policies.yaml_format")
+    return yaml_format.load(text)
 
 
 def _parse(text: str, fmt: Format, source: str) -> dict[str, Any]:
     try:
-        data: object = tomllib.loads(text) if fmt == "toml" else yaml.load(text, Loader=_YamlLoader)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        data = _load_text(text, fmt)
+    except ValueError as exc:  # TOMLDecodeError, and YAML errors as raised by yaml_format
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InvalidPolicy(
             source, (FieldProblem("(file)", f"not valid {fmt.upper()}: {reason}"),)
