@@ -96,6 +96,42 @@ def round_trips(path: Path, count: int) -> list[float]:
         return times
 
 
+def one_session(path: Path) -> None:
+    """A visitor's whole session over the socket: walk in, accept the rules, end, wiped."""
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.connect(str(path))
+        stream = sock.makefile("rwb")
+        views: list[dict[str, object]] = []
+
+        def ask(request_id: int, kind: str, **fields: object) -> None:
+            body = {"v": 1, "type": kind, "id": request_id, **fields}
+            stream.write(json.dumps(body).encode() + b"\n")
+            stream.flush()
+            while True:
+                message = json.loads(stream.readline())
+                if message.get("type") == "view":
+                    views.append(message)
+                elif message.get("re") == request_id:
+                    if not message["ok"]:
+                        raise RuntimeError(f"agent refused {kind}: {message['error']}")
+                    return
+
+        def view_until(state: str) -> dict[str, object]:
+            while not views or views[-1]["state"] != state:
+                message = json.loads(stream.readline())
+                if message.get("type") == "view":
+                    views.append(message)
+            return views[-1]
+
+        ask(1, "hello", client="bench")
+        ask(2, "login", mode="walk_in", language="fr")
+        rules = view_until("rules")
+        ask(3, "accept_rules", rules_version=rules["rules_version"], language="fr")
+        view_until("active")
+        ask(4, "end_session")
+        view_until("done")
+
+
 def shell_start(path: Path, env: dict[str, str]) -> tuple[float, subprocess.Popen[bytes]]:
     """Start a shell; seconds from launch to its first screen painted. The shell keeps running."""
     start = time.monotonic()
@@ -159,6 +195,9 @@ def main() -> int:
         shell_rss = rss_mb(shells[-1].pid)
         agent_rss = rss_mb(agent.pid)
         times = round_trips(sock, args.pings)
+        one_session(sock)
+        time.sleep(2.0)
+        agent_rss_after = rss_mb(agent.pid)
     except (RuntimeError, OSError, ValueError) as exc:
         print(f"bench_kiosk: could not measure: {exc}", file=sys.stderr)
         return 1
@@ -172,6 +211,7 @@ def main() -> int:
     print(f"shell_start_max: {max(starts):.3f} s")
     print(f"shell_rss_idle: {shell_rss:.1f} MB")
     print(f"agent_rss_idle: {agent_rss:.1f} MB")
+    print(f"agent_rss_idle_after_a_session: {agent_rss_after:.1f} MB")
     print(f"ipc_round_trip_p50: {statistics.median(times) * 1000:.3f} ms")
     print(f"ipc_round_trip_p99: {percentile(times, 0.99) * 1000:.3f} ms")
     print(f"shell_start_to_first_screen_median: {statistics.median(starts):.3f} s")
