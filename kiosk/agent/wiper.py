@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.agent.errors import WipeError
-from kiosk.core.model import WipeReceipt
+from kiosk.core.model import ErasedKind, WipeReceipt
 
 BROWSER_PROFILES = (
     ".mozilla",
@@ -158,7 +158,7 @@ class SandboxWiper:
     def wipe(self) -> WipeReceipt:
         """Count and erase everything in the home that is not the pristine skeleton, then
         rebuild it. ``files`` counts every erased file, ``downloads`` those of them that were
-        in Downloads, ``browser_profiles`` the browser profile folders found."""
+        in Downloads, ``browser`` the browser profile folders found."""
         started = time.monotonic()
         self.journal.write(JournalState.WIPING)
         tally = _Tally()
@@ -174,10 +174,10 @@ class SandboxWiper:
         self.journal.write(JournalState.CLEAN)
         return WipeReceipt(
             erased=(
-                ("files", tally.files),
-                ("folders", tally.folders),
-                ("downloads", tally.downloads),
-                ("browser_profiles", tally.browser_profiles),
+                (ErasedKind.FILES.value, tally.files),
+                (ErasedKind.FOLDERS.value, tally.folders),
+                (ErasedKind.DOWNLOADS.value, tally.downloads),
+                (ErasedKind.BROWSER.value, tally.browser_profiles),
             ),
             bytes_erased=tally.bytes,
             seconds=round(time.monotonic() - started, 3),
@@ -249,7 +249,9 @@ class FakeWiper:
 
     state: JournalState = JournalState.CLEAN
     receipt: WipeReceipt = field(
-        default_factory=lambda: WipeReceipt((("files", 0), ("folders", 0)), 0, 0.0)
+        default_factory=lambda: WipeReceipt(
+            ((ErasedKind.FILES.value, 0), (ErasedKind.FOLDERS.value, 0)), 0, 0.0
+        )
     )
     fail_with: Exception | None = None
     prepared: int = 0

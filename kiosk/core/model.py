@@ -118,12 +118,22 @@ class StaffMessage:
     sent_wall: dt.datetime
 
 
+class ErasedKind(StrEnum):
+    """Kinds of things a wipe counts; the shell has words for each in every language."""
+
+    FILES = "files"
+    FOLDERS = "folders"
+    DOWNLOADS = "downloads"  # files that were in Downloads (also counted in FILES)
+    BROWSER = "browser"  # browser profiles: history, cookies, saved passwords
+    PRINT_JOBS = "print_jobs"
+    PROCESSES = "processes"
+
+
 @dataclass(frozen=True)
 class WipeReceipt:
     """What the wipe erased, told to the visitor in plain words.
 
-    ``erased`` maps a kind of thing (files, folders, downloads, print_jobs, processes…) to
-    how many were erased.
+    ``erased`` pairs an :class:`ErasedKind` value with how many were erased.
     """
 
     erased: tuple[tuple[str, int], ...]

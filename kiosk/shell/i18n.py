@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 
+from kiosk.core.model import ErasedKind
 from policies import Language
 
 log = logging.getLogger(__name__)
@@ -983,7 +984,7 @@ WEEKDAYS: Mapping[Language, tuple[str, ...]] = {
     ES: ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
 }
 
-ERASED_KINDS = ("files", "folders", "downloads", "browser", "print_jobs", "processes")
+ERASED_KINDS = tuple(kind.value for kind in ErasedKind)
 """Kinds of things a wipe reports that have their own words; others are 'other items'."""
 
 
@@ -1050,7 +1051,7 @@ def erased_summary(erased: Mapping[str, int], language: Language) -> str:
     for kind, count in erased.items():
         if count <= 0:
             continue
-        if kind == "browser":
+        if kind == ErasedKind.BROWSER:
             parts.append(tr("erased_browser", language))
         elif kind in ERASED_KINDS:
             parts.append(tr(f"erased_{kind}", language, n=count))

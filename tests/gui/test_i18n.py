@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from kiosk.agent.config import packaged_skeleton
+from kiosk.agent.wiper import SandboxWiper
 from kiosk.core.errors import Refusal
 from kiosk.shell import i18n
-from kiosk.shell.i18n import ERRORS, STRINGS, Language, error_text, tr
+from kiosk.shell.i18n import ERRORS, STRINGS, Language, erased_summary, error_text, tr
 from kiosk.shell.viewmodel import END_REASON_KEYS
 
 ARABIC_CATEGORIES = {"zero", "one", "two", "few", "many", "other"}
@@ -147,3 +150,17 @@ def test_every_end_reason_is_said() -> None:
     from kiosk.core.model import EndReason
 
     assert set(END_REASON_KEYS) == set(EndReason)
+
+
+def test_every_kind_the_real_wiper_reports_is_told_in_words(tmp_path: Path) -> None:
+    # A receipt must never say "other items" for something the wiper itself names.
+    home = tmp_path / "home"
+    wiper = SandboxWiper(home, packaged_skeleton(), tmp_path / "journal")
+    wiper.prepare()
+    (home / ".mozilla" / "firefox" / "x.default").mkdir(parents=True)
+    (home / "Downloads" / "form.pdf").write_bytes(b"%PDF")
+    receipt = wiper.wipe()
+    for language in Language:
+        text = erased_summary(dict(receipt.erased), language)
+        assert tr("erased_browser", language) in text
+        assert tr("erased_other", language, n=1) not in text

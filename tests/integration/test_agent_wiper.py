@@ -80,7 +80,7 @@ def test_everything_the_visitor_left_is_erased_and_counted(
     # planted + the link + the changed settings file + the file in the read-only folder
     assert erased["files"] == len(planted) + 3
     assert erased["downloads"] == 2
-    assert erased["browser_profiles"] == 2  # .mozilla and .config/chromium
+    assert erased["browser"] == 2  # .mozilla and .config/chromium
     # taxes, 2025, .mozilla, firefox, abc.default, chromium, Default, locked
     assert erased["folders"] == 8
     # Bytes of regular files only: a link's target is not the visitor's.
@@ -93,7 +93,7 @@ def test_everything_the_visitor_left_is_erased_and_counted(
 def test_an_untouched_home_erases_nothing(wiper: SandboxWiper) -> None:
     wiper.prepare()
     receipt = wiper.wipe()
-    assert dict(receipt.erased) == {"files": 0, "folders": 0, "downloads": 0, "browser_profiles": 0}
+    assert dict(receipt.erased) == {"files": 0, "folders": 0, "downloads": 0, "browser": 0}
     assert receipt.bytes_erased == 0
 
 
