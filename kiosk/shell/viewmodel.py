@@ -170,12 +170,9 @@ class BarTexts:
 def bar_texts(view: View, language: Language) -> BarTexts:
     """The bar's sentences for a running session."""
     seconds = view.seconds_left or 0
-    minutes = view.warning_minutes
-    banner_time = (
-        i18n.tr("minutes_left", language, n=minutes)
-        if minutes is not None
-        else i18n.time_left(seconds, language)
-    )
+    # The real time left, not the warning's threshold: a session started 3 minutes before
+    # closing is warned "3 minutes", not "5".
+    banner_time = i18n.time_left(seconds, language)
     return BarTexts(
         time_left=i18n.time_left(seconds, language),
         until=i18n.tr("until", language, time=view.ends_at) if view.ends_at else "",

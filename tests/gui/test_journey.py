@@ -21,7 +21,9 @@ from kiosk.shell.ipc_client import AgentClient
 from kiosk.shell.speaker import Speaker
 from kiosk.shell.viewmodel import Screen, WindowMode
 from kiosk.shell.window import MainWindow
-from policies import Language
+from policies import Language, policy_from_data
+from policies.loading import default_policy_data
+from policies.model import WEEKDAYS
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -100,3 +102,34 @@ def test_visitor_journey(qtbot, agent: AgentThread, language: Language) -> None:
     finally:
         client.stop()
         QGuiApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def test_a_visitor_arriving_just_before_closing_is_warned_with_the_real_time_left(
+    qtbot,
+) -> None:
+    # The fake clock starts on a Monday at 10:00; the room closes at 10:03. The 5-minute
+    # warning is already due at the start, and it must say 3 minutes, not 5.
+    days = {day: [{"opens": "09:00", "closes": "10:03"}] for day in WEEKDAYS}
+    policy = policy_from_data({**default_policy_data(), "opening_hours": days})
+    with AgentThread(policy=policy) as agent:
+        client = AgentClient(str(agent.socket_path))
+        shell = ShellController(client, Speaker())
+        client.viewChanged.connect(shell.set_view)
+        client.connectionChanged.connect(shell.set_connected)
+        window = MainWindow(shell, windowed=True)
+        qtbot.addWidget(window)
+        window.show()
+        try:
+            client.start()
+            qtbot.waitUntil(lambda: shell.screen is Screen.LANGUAGE, timeout=5000)
+            qtbot.mouseClick(find_button(window, Language.FR.native_name), LEFT)
+            qtbot.mouseClick(find_button(window, i18n.tr("mode_walk_in", Language.FR)), LEFT)
+            qtbot.waitUntil(lambda: shell.screen is Screen.RULES, timeout=5000)
+            qtbot.mouseClick(find_button(window, i18n.tr("accept", Language.FR)), LEFT)
+            agent.advance(seconds=1)
+            qtbot.waitUntil(lambda: shell.window_mode is WindowMode.BANNER, timeout=5000)
+            three = i18n.tr("minutes_left", Language.FR, n=3)
+            assert i18n.tr("warning_save", Language.FR, time_left=three) in visible_texts(window)
+            assert i18n.tr("minutes_left", Language.FR, n=5) not in visible_texts(window)
+        finally:
+            client.stop()
