@@ -114,6 +114,18 @@ def _ok(request: Request) -> Reply:
     return Reply(re=request.id, ok=True)
 
 
+def _policy_rejected(exc: InvalidPolicy, level: int, kept: str) -> None:
+    """Log a refused policy file: every bad field with its reason, and what stays in force."""
+    event(
+        log,
+        "policy_rejected",
+        level,
+        source=exc.source,
+        problems=[str(p) for p in exc.problems],
+        kept=kept,
+    )
+
+
 class Agent:
     """One PC's agent. Everything it needs is passed in; nothing is read at import."""
 
@@ -136,14 +148,7 @@ class Agent:
         try:
             policy = self.policy_source.load()
         except InvalidPolicy as exc:
-            event(
-                log,
-                "policy_rejected",
-                logging.ERROR,
-                source=exc.source,
-                problems=[str(p) for p in exc.problems],
-                kept="nothing: not starting",
-            )
+            _policy_rejected(exc, logging.ERROR, kept="nothing: not starting")
             raise StartRefused(f"cannot start: {exc}") from exc
         self.engine = SessionEngine(policy)
         self.server = IpcServer(config.socket_path, config.allowed_uids, self, config.socket_mode)
@@ -302,14 +307,7 @@ class Agent:
         try:
             policy = self.policy_source.load()
         except InvalidPolicy as exc:
-            event(
-                log,
-                "policy_rejected",
-                logging.WARNING,
-                source=exc.source,
-                problems=[str(p) for p in exc.problems],
-                kept=self.policy.version,
-            )
+            _policy_rejected(exc, logging.WARNING, kept=self.policy.version)
             return False
         self.engine.set_policy(policy)
         event(log, "policy_loaded", source=self.policy_source.describe(), version=policy.version)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import Kiosk, find_button
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -21,6 +20,7 @@ from kiosk.core.protocol import (
     RequestHelp,
 )
 from kiosk.shell.screenshots import sample_view
+from kiosk.shell.testing import Kiosk, find_button
 from kiosk.shell.viewmodel import Screen, WindowMode
 from kiosk.shell.window import InputWatcher
 from policies import Language, LoginMode

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Kiosk, find_button
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from kiosk.core.model import EndReason, State
 from kiosk.core.protocol import MessageView, ReceiptView
 from kiosk.shell.screenshots import sample_view
+from kiosk.shell.testing import Kiosk, find_button
 from kiosk.shell.viewmodel import LocalState, Page, Screen, WindowMode
 from policies import Language
 

@@ -6,12 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FakeSpeaker, find_button, make_kiosk
 from PySide6.QtCore import Qt
 
 from kiosk.core.model import State
 from kiosk.shell.screenshots import sample_view
 from kiosk.shell.speaker import EspeakSpeaker, default_speaker, espeak_arguments
+from kiosk.shell.testing import FakeSpeaker, find_button, make_kiosk
 from kiosk.shell.viewmodel import Screen
 from policies import Language
 

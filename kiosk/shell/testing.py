@@ -1,0 +1,134 @@
+"""Test doubles and helpers for the shell: a window drawing views, with a fake agent and
+speaker, and finders for what the visitor sees. Used by the GUI tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from kiosk.core.protocol import ErrorBody, Reply, View
+from kiosk.shell.controller import ShellController
+from kiosk.shell.speaker import Speaker
+from kiosk.shell.widgets import ActionButton
+from kiosk.shell.window import MainWindow
+from policies import Language
+
+
+class FakeSender:
+    """Stands for the agent: records each request (built and validated) and can answer it."""
+
+    def __init__(self) -> None:
+        self.sent: list[Any] = []
+        self._callbacks: dict[int, Callable[[Reply], None] | None] = {}
+
+    def send(
+        self, kind: type[Any], /, on_reply: Callable[[Reply], None] | None = None, **fields: Any
+    ) -> int:
+        request_id = len(self.sent) + 1
+        self.sent.append(kind(id=request_id, **fields))
+        self._callbacks[request_id] = on_reply
+        return request_id
+
+    def of_type(self, kind: type[Any]) -> list[Any]:
+        """The requests of one type, in order."""
+        return [message for message in self.sent if isinstance(message, kind)]
+
+    def answer_last(self, code: str | None = None, retry_after: int | None = None) -> None:
+        """Reply to the last request: ok, or refused with ``code``."""
+        request = self.sent[-1]
+        request_id = request.id
+        callback = self._callbacks.get(request_id)
+        error = None if code is None else ErrorBody(code=code, message="x", retry_after=retry_after)
+        if callback is not None:
+            callback(Reply(re=request_id, ok=code is None, error=error))
+
+
+class FakeSpeaker(Speaker):
+    """Records what would be read aloud."""
+
+    def __init__(self, available: bool = True) -> None:
+        super().__init__()
+        self._available = available
+        self._speaking = False
+        self.said: list[tuple[str, Language]] = []
+
+    @property
+    def available(self) -> bool:
+        return self._available
+
+    @property
+    def speaking(self) -> bool:
+        return self._speaking
+
+    def speak(self, text: str, language: Language) -> None:
+        self.said.append((text, language))
+        self._speaking = True
+        self.speakingChanged.emit(True)
+
+    def stop(self) -> None:
+        if self._speaking:
+            self._speaking = False
+            self.speakingChanged.emit(False)
+
+
+@dataclass
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Kiosk:
+    """A shell window wired to fakes."""
+
+    shell: ShellController
+    window: MainWindow
+    agent: FakeSender
+    speaker: FakeSpeaker
+    clock: FakeClock = field(default_factory=FakeClock)
+
+    def show(self, view: View) -> None:
+        """The agent pushes ``view``."""
+        self.shell.set_view(view)
+
+    def texts(self) -> list[str]:
+        """Every text a visitor can see now (labels and buttons)."""
+        return visible_texts(self.window)
+
+
+def visible_texts(root: QWidget) -> list[str]:
+    """Texts of the labels and buttons visible in ``root``."""
+    found = [
+        label.text()
+        for label in root.findChildren(QLabel)
+        if label.isVisibleTo(root) and label.text()
+    ]
+    return found
+
+
+def find_button(root: QWidget, text: str) -> ActionButton:
+    """The visible button showing ``text``."""
+    for button in root.findChildren(ActionButton):
+        if button.isVisibleTo(root) and button.label == text:
+            return button
+    raise AssertionError(f"no visible button {text!r} in {visible_texts(root)}")
+
+
+def make_kiosk(qtbot: Any, speaker: FakeSpeaker | None = None) -> Kiosk:
+    """A connected shell window with a fake agent."""
+    agent = FakeSender()
+    speaker = speaker or FakeSpeaker()
+    clock = FakeClock()
+    shell = ShellController(agent, speaker, monotonic=clock)
+    window = MainWindow(shell, windowed=True)
+    qtbot.addWidget(window)
+    window.show()
+    shell.set_connected(True)
+    return Kiosk(shell, window, agent, speaker, clock)
