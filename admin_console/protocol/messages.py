@@ -1,0 +1,285 @@
+"""The versioned wire messages between a kiosk agent and the console server.
+
+Transport: one WebSocket per kiosk (``/ws/kiosk``, the kiosk's token in the
+``Authorization: Bearer`` header), one JSON object per text frame, each with ``v`` and
+``type``.
+
+Kiosk → console: ``hello`` once, then ``event`` (persistent, each with a unique ``id``; the
+console stores each id once and acknowledges it; the kiosk forgets only what was
+acknowledged), ``status`` (the live tile, not stored), ``command_result``.
+Console → kiosk: ``welcome``, ``ack``, ``command`` (each with a ``command_id`` the kiosk
+answers with a ``command_result``), ``error``.
+
+Enrollment (HTTPS, before the WebSocket): ``EnrollRequest`` → ``EnrollResponse``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+PROTOCOL_VERSION: Literal[1] = 1
+MAX_FRAME_BYTES = 256 * 1024
+"""Largest frame either side accepts (a policy update with its house rules fits)."""
+
+KioskName = Annotated[str, Field(min_length=1, max_length=40)]
+EventId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class ConsoleProtocolError(Exception):
+    """A frame that is not a valid message; ``code`` goes back to the sender."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(f"{code}: {message}")
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    v: Literal[1] = PROTOCOL_VERSION
+
+
+class LoginKind(StrEnum):
+    """How a session started, as the console counts it."""
+
+    WALK_IN = "walk_in"
+    TICKET = "ticket"
+    MEMBER = "member"
+    WORKSHOP = "workshop"
+
+
+# -- events (kiosk -> console, stored once each) ----------------------------------------
+
+
+class _EventBody(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SessionStartedBody(_EventBody):
+    """A visitor accepted the house rules; the time runs."""
+
+    kind: Literal["session_started"] = "session_started"
+    session_id: EventId
+    login: LoginKind
+    language: str = Field(max_length=8)
+    rules_version: str = Field(max_length=64)
+    seconds: int = Field(ge=0)
+    ticket_ref: str | None = Field(None, max_length=64)
+    member_card: str | None = Field(None, max_length=40)
+
+
+class SessionEndedBody(_EventBody):
+    """A session ended (time up, visitor, staff, idle, lost shell, reboot, stop)."""
+
+    kind: Literal["session_ended"] = "session_ended"
+    session_id: EventId
+    reason: str = Field(max_length=32)
+    seconds_used: int = Field(ge=0)
+    extended_seconds: int = Field(ge=0)
+    help_requested: bool = False
+
+
+class HelpRequestedBody(_EventBody):
+    """The visitor pressed the help button."""
+
+    kind: Literal["help_requested"] = "help_requested"
+    session_id: EventId | None = None
+
+
+class WipeFinishedBody(_EventBody):
+    """The visitor's data was erased."""
+
+    kind: Literal["wipe_finished"] = "wipe_finished"
+    seconds: float = Field(ge=0)
+    items: int = Field(ge=0)
+
+
+class PrintJobBody(_EventBody):
+    """A print job was counted, released, cancelled or refused."""
+
+    kind: Literal["print_job"] = "print_job"
+    session_id: EventId | None = None
+    outcome: Literal["counted", "released", "cancelled", "refused", "uncountable"]
+    pages: int = Field(ge=0)
+    sheets: int = Field(ge=0)
+    cost_cents: int = Field(ge=0)
+    colour: bool = False
+
+
+EventBody = Annotated[
+    SessionStartedBody | SessionEndedBody | HelpRequestedBody | WipeFinishedBody | PrintJobBody,
+    Field(discriminator="kind"),
+]
+
+
+class Event(_Message):
+    """One stored fact from a kiosk. ``id`` is unique forever; a resend is harmless."""
+
+    type: Literal["event"] = "event"
+    id: EventId
+    at: dt.datetime = Field(description="When it happened on the kiosk (aware).")
+    body: EventBody
+
+
+# -- live status (kiosk -> console, not stored) ----------------------------------------
+
+
+class Status(_Message):
+    """What the room view shows for this PC now; sent on every change and each minute."""
+
+    type: Literal["status"] = "status"
+    state: str = Field(max_length=16)
+    seconds_left: int | None = Field(None, ge=0)
+    login: LoginKind | None = None
+    pages_printed: int = Field(0, ge=0)
+    help_requested: bool = False
+    locked: bool = False
+
+
+class Hello(_Message):
+    """First frame of a kiosk's connection."""
+
+    type: Literal["hello"] = "hello"
+    agent_version: str = Field(max_length=40)
+    policy_version: str | None = Field(None, max_length=64)
+
+
+class CommandResult(_Message):
+    """The kiosk's answer to one command."""
+
+    type: Literal["command_result"] = "command_result"
+    command_id: EventId
+    ok: bool
+    code: str | None = Field(None, max_length=40)
+    message: str = Field("", max_length=500)
+
+
+# -- console -> kiosk -------------------------------------------------------------------
+
+
+class Welcome(_Message):
+    """The console accepted the kiosk's connection."""
+
+    type: Literal["welcome"] = "welcome"
+    kiosk_name: KioskName
+    server_time: dt.datetime
+
+
+class Ack(_Message):
+    """These event ids are stored: the kiosk may forget them."""
+
+    type: Literal["ack"] = "ack"
+    ids: tuple[EventId, ...] = Field(max_length=1000)
+
+
+class CommandAction(StrEnum):
+    """What staff can ask a kiosk to do."""
+
+    EXTEND = "extend"
+    END = "end"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    MESSAGE = "message"
+    POLICY_UPDATE = "policy_update"
+
+
+class Command(_Message):
+    """A staff action pushed to a kiosk; answered by a ``command_result``."""
+
+    type: Literal["command"] = "command"
+    command_id: EventId
+    action: CommandAction
+    by: str = Field(max_length=80, description="The staff member who asked (shown in audit).")
+    minutes: int | None = Field(None, ge=1, le=24 * 60)
+    reason: str | None = Field(None, max_length=200)
+    text: str | None = Field(None, max_length=500)
+    policy: dict[str, Any] | None = Field(None, description="A full policy, as plain data.")
+
+
+class ErrorFrame(_Message):
+    """A frame the other side could not use."""
+
+    type: Literal["error"] = "error"
+    code: str = Field(max_length=40)
+    message: str = Field(max_length=500)
+
+
+# -- enrollment (HTTPS) -----------------------------------------------------------------
+
+
+class EnrollRequest(BaseModel):
+    """A kiosk asks to join the console with a one-time pairing code."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    code: str = Field(min_length=6, max_length=20)
+    name: KioskName
+    location: str = Field("", max_length=80)
+
+
+class EnrollResponse(BaseModel):
+    """The kiosk's own token (shown once) and its id at the console."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kiosk_id: int
+    token: str
+    websocket_path: str = "/ws/kiosk"
+
+
+# -- encoding ---------------------------------------------------------------------------
+
+KioskFrame = Annotated[Hello | Event | Status | CommandResult, Field(discriminator="type")]
+ConsoleFrame = Annotated[Welcome | Ack | Command | ErrorFrame, Field(discriminator="type")]
+_KIOSK: TypeAdapter[KioskFrame] = TypeAdapter(KioskFrame)
+_CONSOLE: TypeAdapter[ConsoleFrame] = TypeAdapter(ConsoleFrame)
+
+
+def encode(message: BaseModel) -> str:
+    """One message as one text frame."""
+    return message.model_dump_json()
+
+
+def _load(frame: str | bytes) -> dict[str, Any]:
+    if len(frame) > MAX_FRAME_BYTES:
+        raise ConsoleProtocolError("too_large", f"a frame is at most {MAX_FRAME_BYTES} bytes")
+    try:
+        data = json.loads(frame)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ConsoleProtocolError("malformed", f"not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConsoleProtocolError("malformed", "a frame is a JSON object")
+    version = data.get("v")
+    if type(version) is not int or version != PROTOCOL_VERSION:
+        raise ConsoleProtocolError("bad_version", f"this side speaks v{PROTOCOL_VERSION}")
+    return data
+
+
+def _validate(adapter: TypeAdapter[Any], data: dict[str, Any], known: frozenset[str]) -> Any:
+    if data.get("type") not in known:
+        raise ConsoleProtocolError("unknown_type", f"unknown frame type {data.get('type')!r}")
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"][1:]) or "frame"
+        raise ConsoleProtocolError("bad_field", f"{where}: {first['msg']}") from exc
+
+
+_KIOSK_TYPES = frozenset({"hello", "event", "status", "command_result"})
+_CONSOLE_TYPES = frozenset({"welcome", "ack", "command", "error"})
+
+
+def decode_kiosk_frame(frame: str | bytes) -> KioskFrame:
+    """Read a frame a kiosk sent (the console side)."""
+    result: KioskFrame = _validate(_KIOSK, _load(frame), _KIOSK_TYPES)
+    return result
+
+
+def decode_console_frame(frame: str | bytes) -> ConsoleFrame:
+    """Read a frame the console sent (the kiosk side)."""
+    result: ConsoleFrame = _validate(_CONSOLE, _load(frame), _CONSOLE_TYPES)
+    return result
