@@ -10,13 +10,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Qt's offscreen and xcb platforms, fonts with French accents and joined Arabic, a voice
-# for "read aloud", Xvfb for real windows in tests.
+# for "read aloud", Xvfb for real windows in tests, PostgreSQL for the console's tests
+# (the test suite starts its own private cluster).
 DEBIAN_PACKAGES=(
   python3 python3-venv
   libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libdbus-1-3 libx11-6
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
   libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth
   fonts-dejavu-core espeak-ng
+  postgresql
 )
 
 say() { printf '\033[1m[epn-kiosk]\033[0m %s\n' "$*" >&2; }
