@@ -16,7 +16,7 @@ DEBIAN_PACKAGES=(
   python3 python3-venv
   libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libdbus-1-3 libx11-6
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
-  libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth
+  libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth libxss1 xdotool
   fonts-dejavu-core espeak-ng
   postgresql
 )

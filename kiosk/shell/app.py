@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
     from kiosk.shell.controller import ShellController  # noqa: PLC0415
+    from kiosk.shell.idle import SessionInputWatcher, X11IdleSource  # noqa: PLC0415
     from kiosk.shell.ipc_client import AgentClient  # noqa: PLC0415
     from kiosk.shell.speaker import default_speaker  # noqa: PLC0415
     from kiosk.shell.window import InputWatcher, MainWindow  # noqa: PLC0415
@@ -65,6 +66,11 @@ def run(args: argparse.Namespace) -> int:
     window = MainWindow(shell, windowed=args.windowed)
     watcher = InputWatcher(shell)
     app.installEventFilter(watcher)
+    # Input to the browser and other programs counts too (X11); see kiosk.shell.idle.
+    x11_idle = X11IdleSource.open() if app.platformName() == "xcb" else None
+    if x11_idle is not None:
+        session_input = SessionInputWatcher(x11_idle, shell.user_input, app)
+        session_input.start()
     if args.first_screen_marker or os.environ.get(FIRST_SCREEN_ENV) == "1":
         window.firstPainted.connect(_print_marker)
 
@@ -83,4 +89,6 @@ def run(args: argparse.Namespace) -> int:
     client.stop()
     speaker.stop()
     app.removeEventFilter(watcher)
+    if x11_idle is not None:
+        x11_idle.close()
     return int(code)
