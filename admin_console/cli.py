@@ -1,18 +1,114 @@
-"""``epn-console``: the admin console. The server and GUI come with the console issue."""
+"""``epn-console``: the admin console server and its first-setup commands.
+
+    epn-console serve [--data-dir D] [--database-url URL] [--host H] [--port P] [--no-tls]
+    epn-console create-admin USERNAME [--password-stdin]
+    epn-console pairing-code
+
+Logs go to stderr as JSON lines. The server's modules are imported only by the command
+that needs them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path(os.environ.get("EPN_CONSOLE_DATA", "/var/lib/epn-console"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="epn-console", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="data folder")
+        p.add_argument(
+            "--database-url",
+            help="SQLAlchemy URL (e.g. postgresql+psycopg://...); default SQLite in --data-dir",
+        )
+
+    serve = sub.add_parser("serve", help="run the console server")
+    common(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8443, help="port (0: any free port)")
+    serve.add_argument("--no-tls", action="store_true", help="plain HTTP (tests only)")
+
+    admin = sub.add_parser("create-admin", help="create an admin account")
+    common(admin)
+    admin.add_argument("username")
+    admin.add_argument("--password-stdin", action="store_true", help="read the password on stdin")
+
+    code = sub.add_parser("pairing-code", help="print a one-time code to enroll one PC")
+    common(code)
+    return parser
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``epn-console`` console script."""
-    parser = argparse.ArgumentParser(prog="epn-console", description=__doc__)
-    parser.parse_args(argv)
-    print("epn-console: the admin console is not built yet; see the README.", file=sys.stderr)
-    return 2
+    args = _parser().parse_args(argv)
+    from admin_console.server import log  # noqa: PLC0415 (only what the command needs)
+    from admin_console.server.errors import ConsoleError  # noqa: PLC0415
+
+    log.install(level=logging.INFO)
+    try:
+        if args.command == "serve":
+            from admin_console.server.serve import ServeOptions, serve  # noqa: PLC0415
+
+            options = ServeOptions(
+                args.data_dir, args.database_url, args.host, args.port, not args.no_tls
+            )
+            return serve(options)
+        return _setup_command(args)
+    except (ConsoleError, ValueError, OSError) as exc:
+        print(f"epn-console: {exc}", file=sys.stderr)
+        return 1
+
+
+def _setup_command(args: argparse.Namespace) -> int:
+    from admin_console.server.app import Settings, build_console  # noqa: PLC0415
+    from admin_console.server.auth import (  # noqa: PLC0415
+        PAIRING_CODE_LIFETIME,
+        Role,
+        digest,
+        new_pairing_code,
+        normalise_pairing_code,
+    )
+    from admin_console.server.tls import ensure_tls, fingerprint  # noqa: PLC0415
+
+    console = build_console(Settings(args.data_dir, args.database_url))
+    try:
+        if args.command == "create-admin":
+            password = _read_password(args.password_stdin)
+            console.auth.create_staff(args.username, password, Role.ADMIN, by="epn-console")
+            print(f"admin account {args.username!r} created")
+            return 0
+        code = new_pairing_code()
+        now = console.auth.now()
+        expires_at = now + PAIRING_CODE_LIFETIME
+        console.repos.kiosks.add_pairing_code(
+            digest(normalise_pairing_code(code)), "epn-console", now, expires_at
+        )
+        console.auth.audit("epn-console", "pairing_code_created")
+        pin = fingerprint(ensure_tls(args.data_dir).server_cert)
+        print(code)
+        print(f"valid until {expires_at.astimezone():%H:%M}; certificate fingerprint {pin}")
+        return 0
+    finally:
+        console.close()
 
 
 if __name__ == "__main__":

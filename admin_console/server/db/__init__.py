@@ -1,0 +1,1 @@
+"""The console's database: typed models, repositories returning plain values, migrations."""

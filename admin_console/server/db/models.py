@@ -1,0 +1,134 @@
+"""SQLAlchemy 2 typed models of the console's tables.
+
+Secrets are never stored: passwords as argon2id hashes, staff and kiosk tokens and pairing
+codes as SHA-256 digests. Times are stored as UTC without an offset; :class:`UtcDateTime`
+gives them back aware, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UtcDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """Aware datetimes stored as UTC (SQLite would otherwise drop the offset)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> Any:
+        """To the database: the same instant in UTC, without an offset."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the console only keeps aware times")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> dt.datetime | None:
+        """From the database: an aware UTC datetime."""
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the console's tables."""
+
+
+class StaffRow(Base):
+    """A staff account."""
+
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class AccessTokenRow(Base):
+    """A staff login: only the SHA-256 of the bearer token is kept."""
+
+    __tablename__ = "access_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class KioskRow(Base):
+    """An enrolled public PC."""
+
+    __tablename__ = "kiosks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40))
+    location: Mapped[str] = mapped_column(sa.String(80), default="")
+    token_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class PairingCodeRow(Base):
+    """A one-time pairing code (only its SHA-256)."""
+
+    __tablename__ = "pairing_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    made_by: Mapped[str] = mapped_column(sa.String(80))
+    kiosk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kiosks.id"))
+
+
+class EventRow(Base):
+    """One fact a kiosk reported; ``event_id`` is unique so a resend is stored once."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kiosk_id: Mapped[int] = mapped_column(sa.ForeignKey("kiosks.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32), index=True)
+    body: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class CommandRow(Base):
+    """A staff action sent (or not: offline) to a kiosk, and the kiosk's answer."""
+
+    __tablename__ = "commands"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    command_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kiosk_id: Mapped[int] = mapped_column(sa.ForeignKey("kiosks.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(16))
+    parameters: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    by: Mapped[str] = mapped_column(sa.String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    ok: Mapped[bool | None]
+    code: Mapped[str | None] = mapped_column(sa.String(40))
+    message: Mapped[str | None] = mapped_column(sa.String(500))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuditRow(Base):
+    """One staff action: who, what, which PC, when."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    who: Mapped[str] = mapped_column(sa.String(80))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    kiosk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kiosks.id"))
+    detail: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -1,0 +1,41 @@
+"""Errors of the console server, classified: the API maps each class to one HTTP status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+class ConsoleError(Exception):
+    """Base of every error the console server raises on purpose."""
+
+
+class StorageError(ConsoleError):
+    """The database could not be reached, read or written (the environment failed)."""
+
+
+class NotAuthenticated(ConsoleError):
+    """No valid credentials: wrong password, unknown, expired or revoked token (401)."""
+
+
+class Forbidden(ConsoleError):
+    """Authenticated, but not allowed to do this (403)."""
+
+
+class AccountLocked(ConsoleError):
+    """Too many failed logins: the account refuses every login until ``until`` (423)."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        self.until = until
+        super().__init__(f"too many failed logins: the account is locked until {until:%H:%M} UTC")
+
+
+class PairingRefused(ConsoleError):
+    """A pairing code that is unknown, expired or already used (403)."""
+
+
+class NotFound(ConsoleError):
+    """The thing asked for does not exist (404)."""
+
+
+class Conflict(ConsoleError):
+    """The request clashes with what exists (409), e.g. a second kiosk with the same name."""

@@ -1,0 +1,351 @@
+"""The live hub: one WebSocket per kiosk, the room's live state, staff listeners.
+
+Kiosk frames are read with :func:`decode_kiosk_frame`. An ``event`` is stored once (insert
+or ignore on its id) and then acknowledged; a ``status`` is kept in memory and pushed to
+staff; a ``command_result`` is stored and wakes the API call waiting for it. A malformed
+frame gets an ``error`` frame back and the connection stays open.
+
+Database calls run in worker threads (``asyncio.to_thread``): the event loop never waits
+on the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from admin_console.protocol import (
+    Ack,
+    Command,
+    CommandResult,
+    ConsoleProtocolError,
+    ErrorFrame,
+    Event,
+    Hello,
+    Status,
+    Welcome,
+    decode_kiosk_frame,
+    encode,
+)
+from admin_console.server.auth import AuthService, digest
+from admin_console.server.clock import Clock
+from admin_console.server.db.repositories import Kiosk, NewEvent, Repositories
+from admin_console.server.errors import ConsoleError, NotAuthenticated, StorageError
+from admin_console.server.log import event as log_event
+from admin_console.server.schemas import KioskTile, LiveStatus
+
+logger = logging.getLogger("admin_console.hub")
+
+POLICY_VIOLATION = 1008
+"""WebSocket close code for a refused kiosk or staff token (RFC 6455)."""
+REPLACED = 4000
+"""Close code of an older connection when the same kiosk connects again."""
+
+
+class KioskOffline(ConsoleError):
+    """The PC has no live connection: the command was not sent."""
+
+
+def bearer(value: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header."""
+    if not value:
+        return None
+    scheme, _, token = value.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+@dataclass
+class _Link:
+    kiosk: Kiosk
+    websocket: WebSocket
+    connected_at: dt.datetime
+    send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def send(self, text: str) -> None:
+        async with self.send_lock:
+            await self.websocket.send_text(text)
+
+
+@dataclass(frozen=True)
+class _Live:
+    status: Status
+    at: dt.datetime
+
+
+class Hub:
+    """Live kiosk connections, their statuses, waiting commands and staff listeners."""
+
+    def __init__(self, repos: Repositories, auth: AuthService, clock: Clock) -> None:
+        self._repos = repos
+        self._auth = auth
+        self._clock = clock
+        self._links: dict[int, _Link] = {}
+        self._live: dict[int, _Live] = {}
+        self._last_seen: dict[int, dt.datetime] = {}
+        self._waiting: dict[str, tuple[int, asyncio.Future[CommandResult]]] = {}
+        self._listeners: set[asyncio.Queue[dict[str, Any]]] = set()
+
+    # -- the room ------------------------------------------------------------------------
+
+    def is_online(self, kiosk_id: int) -> bool:
+        """True if the PC has a live connection."""
+        return kiosk_id in self._links
+
+    def tile(self, kiosk: Kiosk) -> KioskTile:
+        """The room view's entry for one PC."""
+        live = self._live.get(kiosk.id)
+        online = kiosk.id in self._links and kiosk.revoked_at is None
+        status = None
+        if live is not None and online:
+            s = live.status
+            status = LiveStatus(
+                state=s.state,
+                seconds_left=s.seconds_left,
+                login=s.login,
+                pages_printed=s.pages_printed,
+                help_requested=s.help_requested,
+                locked=s.locked,
+                at=live.at,
+            )
+        seen = [t for t in (kiosk.last_seen_at, self._last_seen.get(kiosk.id)) if t is not None]
+        return KioskTile(
+            id=kiosk.id,
+            name=kiosk.name,
+            location=kiosk.location,
+            online=online,
+            revoked=kiosk.revoked_at is not None,
+            last_seen_at=max(seen) if seen else None,
+            help_requested=status is not None and status.help_requested,
+            status=status,
+        )
+
+    def _publish(self, kiosk: Kiosk) -> None:
+        message = {"type": "kiosk", "kiosk": self.tile(kiosk).model_dump(mode="json")}
+        for queue in self._listeners:
+            queue.put_nowait(message)
+
+    # -- commands ------------------------------------------------------------------------
+
+    async def send_command(self, kiosk_id: int, command: Command) -> asyncio.Future[CommandResult]:
+        """Push a command to a connected PC; the future gets its ``command_result``.
+
+        :class:`KioskOffline` if the PC is not connected.
+        """
+        link = self._links.get(kiosk_id)
+        if link is None:
+            raise KioskOffline(f"PC {kiosk_id} is not connected")
+        future: asyncio.Future[CommandResult] = asyncio.get_running_loop().create_future()
+        self._waiting[command.command_id] = (kiosk_id, future)
+        try:
+            await link.send(encode(command))
+        except (WebSocketDisconnect, RuntimeError, OSError) as exc:
+            self._waiting.pop(command.command_id, None)
+            raise KioskOffline(f"PC {kiosk_id} went away: {exc}") from exc
+        return future
+
+    async def disconnect(self, kiosk: Kiosk, reason: str) -> None:
+        """Close a PC's connection with a policy-violation code (after a revoke)."""
+        link = self._links.pop(kiosk.id, None)
+        self._live.pop(kiosk.id, None)
+        if link is not None:
+            self._fail_waiting(kiosk.id)
+            with contextlib.suppress(Exception):
+                await link.websocket.close(POLICY_VIOLATION, reason)
+        self._publish(kiosk)
+
+    async def close_all(self) -> None:
+        """Close every kiosk connection (server shutting down)."""
+        for link in list(self._links.values()):
+            with contextlib.suppress(Exception):
+                await link.websocket.close(1001, "console stopping")
+        self._links.clear()
+
+    def _fail_waiting(self, kiosk_id: int) -> None:
+        for command_id, (owner, future) in list(self._waiting.items()):
+            if owner == kiosk_id:
+                del self._waiting[command_id]
+                if not future.done():
+                    future.set_exception(KioskOffline(f"PC {kiosk_id} went away"))
+                    future.exception()  # nobody may be waiting any more: mark it retrieved
+
+    # -- kiosk connections ---------------------------------------------------------------
+
+    async def serve_kiosk(self, websocket: WebSocket) -> None:
+        """Run one kiosk's connection until it closes."""
+        token = bearer(websocket.headers.get("authorization"))
+        kiosk = None
+        if token is not None:
+            kiosk = await asyncio.to_thread(self._repos.kiosks.by_token, digest(token))
+        await websocket.accept()
+        if kiosk is None:
+            log_event(logger, "kiosk_refused", logging.WARNING, reason="unknown token")
+            await websocket.close(POLICY_VIOLATION, "unknown kiosk token: enroll this PC")
+            return
+        if kiosk.revoked_at is not None:
+            log_event(logger, "kiosk_refused", logging.WARNING, kiosk=kiosk.name, reason="revoked")
+            await websocket.close(POLICY_VIOLATION, "this PC was revoked: enroll it again")
+            return
+        link = _Link(kiosk, websocket, self._clock.now())
+        old = self._links.get(kiosk.id)
+        self._links[kiosk.id] = link
+        if old is not None:
+            self._fail_waiting(kiosk.id)
+            with contextlib.suppress(Exception):
+                await old.websocket.close(REPLACED, "replaced by a newer connection")
+        await self._seen(kiosk)
+        log_event(logger, "kiosk_connected", kiosk=kiosk.name, kiosk_id=kiosk.id)
+        self._publish(kiosk)
+        try:
+            await self._read_frames(link)
+        finally:
+            if self._links.get(kiosk.id) is link:
+                del self._links[kiosk.id]
+                self._live.pop(kiosk.id, None)
+                self._fail_waiting(kiosk.id)
+                with contextlib.suppress(StorageError):
+                    await self._seen(kiosk)
+                self._publish(kiosk)
+            log_event(logger, "kiosk_disconnected", kiosk=kiosk.name, kiosk_id=kiosk.id)
+
+    async def _seen(self, kiosk: Kiosk) -> None:
+        now = self._clock.now()
+        self._last_seen[kiosk.id] = now
+        await asyncio.to_thread(self._repos.kiosks.seen, kiosk.id, now)
+
+    async def _read_frames(self, link: _Link) -> None:
+        greeted = False
+        while True:
+            try:
+                message = await link.websocket.receive()
+            except (WebSocketDisconnect, RuntimeError):
+                return
+            if message["type"] == "websocket.disconnect":
+                return
+            data = message.get("text")
+            if data is None:
+                data = message.get("bytes") or b""
+            try:
+                frame = decode_kiosk_frame(data)
+                if isinstance(frame, Hello):
+                    greeted = True
+                    await self._hello(link, frame)
+                elif not greeted:
+                    raise ConsoleProtocolError("hello_first", "send a hello frame first")
+                elif isinstance(frame, Event):
+                    await self._events(link, [frame])
+                elif isinstance(frame, Status):
+                    self._status(link, frame)
+                else:
+                    await self._result(link, frame)
+            except ConsoleProtocolError as exc:
+                log_event(
+                    logger, "bad_frame", logging.WARNING, kiosk=link.kiosk.name, code=exc.code
+                )
+                await self._send_error(link, exc.code, exc.message)
+            except StorageError as exc:
+                # The kiosk keeps the event in its outbox and sends it again later.
+                log_event(logger, "storage_failed", logging.ERROR, error=str(exc))
+                await self._send_error(link, "unavailable", "the console cannot store now")
+            except (WebSocketDisconnect, RuntimeError):
+                return
+            except Exception:
+                logger.exception("bug while handling a kiosk frame")
+                await self._send_error(link, "internal", "the console failed on this frame")
+
+    async def _send_error(self, link: _Link, code: str, message: str) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            await link.send(encode(ErrorFrame(code=code[:40], message=message[:500])))
+
+    async def _hello(self, link: _Link, hello: Hello) -> None:
+        log_event(
+            logger,
+            "kiosk_hello",
+            kiosk=link.kiosk.name,
+            agent_version=hello.agent_version,
+            policy_version=hello.policy_version,
+        )
+        await link.send(encode(Welcome(kiosk_name=link.kiosk.name, server_time=self._clock.now())))
+
+    async def _events(self, link: _Link, events: list[Event]) -> None:
+        new = [NewEvent(e.id, e.at, e.body.kind, e.body.model_dump(mode="json")) for e in events]
+        now = self._clock.now()
+        await asyncio.to_thread(self._repos.events.add_once, link.kiosk.id, new, now)
+        self._last_seen[link.kiosk.id] = now
+        await link.send(encode(Ack(ids=tuple(e.id for e in events))))
+
+    def _status(self, link: _Link, status: Status) -> None:
+        now = self._clock.now()
+        self._live[link.kiosk.id] = _Live(status, now)
+        self._last_seen[link.kiosk.id] = now
+        self._publish(link.kiosk)
+
+    async def _result(self, link: _Link, result: CommandResult) -> None:
+        stored = await asyncio.to_thread(
+            self._repos.commands.answer,
+            result.command_id,
+            link.kiosk.id,
+            ok=result.ok,
+            code=result.code,
+            message=result.message,
+            now=self._clock.now(),
+        )
+        if stored is None:
+            raise ConsoleProtocolError("unknown_command", f"no command {result.command_id}")
+        waiting = self._waiting.pop(result.command_id, None)
+        if waiting is not None and not waiting[1].done():
+            waiting[1].set_result(result)
+
+    # -- staff listeners -----------------------------------------------------------------
+
+    async def serve_staff(self, websocket: WebSocket) -> None:
+        """Push the room, then every change, to one staff client until it closes."""
+        token = websocket.query_params.get("token") or bearer(
+            websocket.headers.get("authorization")
+        )
+        await websocket.accept()
+        try:
+            principal = await asyncio.to_thread(self._auth.authenticate, token)
+        except NotAuthenticated as exc:
+            await websocket.close(POLICY_VIOLATION, str(exc)[:120])
+            return
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._listeners.add(queue)
+        reader: asyncio.Task[None] | None = None
+        log_event(logger, "staff_listening", who=principal.staff.username)
+        try:
+            kiosks = await asyncio.to_thread(self._repos.kiosks.all)
+            room = [self.tile(k).model_dump(mode="json") for k in kiosks]
+            await websocket.send_json({"type": "room", "kiosks": room})
+            reader = asyncio.create_task(self._drain(websocket))
+            while not reader.done():
+                getter = asyncio.create_task(queue.get())
+                done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
+                if getter in done:
+                    await websocket.send_json(getter.result())
+                else:
+                    getter.cancel()
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            self._listeners.discard(queue)
+            if reader is not None:
+                reader.cancel()
+                with contextlib.suppress(BaseException):
+                    await reader
+            if websocket.client_state is WebSocketState.CONNECTED:
+                with contextlib.suppress(Exception):
+                    await websocket.close()
+
+    @staticmethod
+    async def _drain(websocket: WebSocket) -> None:
+        # Staff clients send nothing yet; reading is how a closed connection is noticed.
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return

@@ -1,0 +1,73 @@
+"""Running the console: uvicorn on the app, with the console's own TLS certificate."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from admin_console.protocol import MAX_FRAME_BYTES
+from admin_console.server.app import Console, Settings, build_console, create_app
+from admin_console.server.log import event as log_event
+from admin_console.server.tls import TlsFiles, ensure_tls, fingerprint
+
+logger = logging.getLogger("admin_console.serve")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """``epn-console serve`` options."""
+
+    data_dir: Path
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8443
+    tls: bool = True
+
+
+def uvicorn_config(console: Console, host: str, port: int, tls: TlsFiles | None) -> uvicorn.Config:
+    """The uvicorn configuration of a console (logs go through our JSON handler)."""
+    return uvicorn.Config(
+        create_app(console),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        ws_max_size=MAX_FRAME_BYTES + 1024,
+        ws_ping_interval=20.0,
+        ws_ping_timeout=20.0,
+        ssl_certfile=str(tls.server_cert) if tls else None,
+        ssl_keyfile=str(tls.server_key) if tls else None,
+        timeout_graceful_shutdown=5,
+    )
+
+
+def serve(options: ServeOptions) -> int:
+    """Start the console and run until SIGINT or SIGTERM."""
+    tls = ensure_tls(options.data_dir) if options.tls else None
+    pin = fingerprint(tls.server_cert) if tls else None
+    settings = Settings(options.data_dir, options.database_url, fingerprint=pin)
+    console = build_console(settings)
+    try:
+        server = uvicorn.Server(uvicorn_config(console, options.host, options.port, tls))
+        sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((options.host, options.port))
+        port = sock.getsockname()[1]
+        log_event(
+            logger,
+            "console_listening",
+            host=options.host,
+            port=port,
+            tls=tls is not None,
+            fingerprint=pin,
+            database=console.engine.url.render_as_string(hide_password=True),
+        )
+        server.run(sockets=[sock])
+    finally:
+        console.close()
+    log_event(logger, "console_stopped")
+    return 0

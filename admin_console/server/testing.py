@@ -1,0 +1,318 @@
+"""Test harness: a real console server on 127.0.0.1, and a private PostgreSQL cluster.
+
+For tests at every level (the kiosk link's tests included)::
+
+    with ConsoleServer(tmp_path) as server:
+        admin = server.add_staff("ada", Role.ADMIN)
+        code = server.client(admin).post("/api/pairing-codes").json()["code"]
+
+Nothing here is used by the console in production.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+import uvicorn
+from argon2 import PasswordHasher
+
+from admin_console.server.app import Console, Settings, build_console
+from admin_console.server.auth import Role
+from admin_console.server.clock import Clock, FakeClock
+from admin_console.server.serve import uvicorn_config
+from admin_console.server.tls import TlsFiles, ensure_tls, fingerprint
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+"""argon2id with small costs: tests log in hundreds of times."""
+TEST_PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    """A staff account made by the harness, and a token of it."""
+
+    username: str
+    role: Role
+    token: str
+
+
+class ConsoleServer:
+    """A console server (uvicorn in a thread of this process) on a free 127.0.0.1 port.
+
+    ``clock`` defaults to a :class:`FakeClock` the test can move; ``database_url`` None
+    means SQLite in ``data_dir``.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        database_url: str | None = None,
+        clock: Clock | None = None,
+        command_wait: float = 3.0,
+        tls: bool = False,
+    ) -> None:
+        self.data_dir = data_dir
+        self.clock = clock if clock is not None else FakeClock()
+        self.tls: TlsFiles | None = ensure_tls(data_dir) if tls else None
+        pin = fingerprint(self.tls.server_cert) if self.tls else None
+        self.console: Console = build_console(
+            Settings(data_dir, database_url, command_wait=command_wait, fingerprint=pin),
+            self.clock,
+            FAST_HASHER,
+        )
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self.port: int = self._sock.getsockname()[1]
+        self._server = uvicorn.Server(
+            uvicorn_config(self.console, "127.0.0.1", self.port, self.tls)
+        )
+        self._thread = threading.Thread(target=self._run, name="console-server", daemon=True)
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        """The server's base URL."""
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        """The server's base WebSocket URL."""
+        return f"{'wss' if self.tls else 'ws'}://127.0.0.1:{self.port}"
+
+    def _run(self) -> None:
+        try:
+            self._server.run(sockets=[self._sock])
+        except BaseException as exc:  # reported by start()
+            self._error = exc
+
+    def start(self) -> ConsoleServer:
+        """Start serving; returns when the server accepts connections."""
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the console server did not start: {self._error!r}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the database."""
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(15)
+        self._sock.close()
+        self.console.close()
+
+    def __enter__(self) -> ConsoleServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- helpers for tests ---------------------------------------------------------------
+
+    def add_staff(
+        self, username: str, role: Role, password: str = TEST_PASSWORD, login: bool = True
+    ) -> StaffLogin:
+        """Create an account directly (as ``epn-console create-admin`` does) and log in."""
+        self.console.auth.create_staff(username, password, role)
+        token = self.console.auth.login(username, password).token if login else ""
+        return StaffLogin(username, role, token)
+
+    def client(self, staff: StaffLogin | str | None = None, **kwargs: Any) -> httpx.Client:
+        """An HTTP client on the server, with a staff token if given."""
+        token = staff.token if isinstance(staff, StaffLogin) else staff
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        verify: Any = str(self.tls.ca_cert) if self.tls else True
+        return httpx.Client(base_url=self.url, headers=headers, timeout=10, verify=verify, **kwargs)
+
+    def enroll(self, admin: StaffLogin, name: str, location: str = "") -> tuple[int, str]:
+        """Make a pairing code and enroll a PC with it; returns (kiosk id, token)."""
+        with self.client(admin) as http:
+            code = http.post("/api/pairing-codes").json()["code"]
+            done = http.post("/api/enroll", json={"code": code, "name": name, "location": location})
+            done.raise_for_status()
+            data = done.json()
+            return int(data["kiosk_id"]), str(data["token"])
+
+
+# -- PostgreSQL --------------------------------------------------------------------------
+
+
+class PostgresUnavailable(Exception):
+    """PostgreSQL cannot be started here; ``str()`` says why (a skip reason)."""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class PostgresCluster:
+    """A private PostgreSQL cluster in a temporary folder, run as the ``postgres`` user.
+
+    Needs root (``initdb`` refuses root, so it runs through ``runuser -u postgres``). Each
+    test database is made with :meth:`create_database` and dropped with
+    :meth:`drop_database`; :meth:`stop` stops the server by ``pg_ctl`` and removes the folder.
+    """
+
+    def __init__(self) -> None:
+        if os.geteuid() != 0:
+            raise PostgresUnavailable("needs root to run PostgreSQL as the postgres user")
+        if not (PG_BIN / "initdb").exists() or shutil.which("runuser") is None:
+            raise PostgresUnavailable(f"PostgreSQL 15 is not installed in {PG_BIN}")
+        self.folder = Path(tempfile.mkdtemp(prefix="epn-pg-"))
+        self.port = _free_port()
+        self._count = 0
+        shutil.chown(self.folder, "postgres", "postgres")
+        self.data = self.folder / "data"
+        self._started = False
+
+    def _as_postgres(self, *args: str) -> None:
+        done = subprocess.run(
+            ["runuser", "-u", "postgres", "--", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        if done.returncode != 0:
+            raise PostgresUnavailable(f"{Path(args[0]).name} failed: {done.stderr[-800:]}")
+
+    def start(self) -> PostgresCluster:
+        """initdb and start; returns when the server accepts connections."""
+        try:
+            self._as_postgres(
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            )
+            options = (
+                f"-k {self.folder} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off"
+            )
+            self._as_postgres(
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.folder / "log"),
+                "-w",
+                "-o",
+                options,
+                "start",
+            )
+            self._started = True
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stop the server (pg_ctl, fast mode) and remove its folder."""
+        if self._started:
+            subprocess.run(
+                [
+                    "runuser",
+                    "-u",
+                    "postgres",
+                    "--",
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "stop",
+                ],
+                capture_output=True,
+                check=False,
+                timeout=60,
+            )
+            self._started = False
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def url(self, database: str = "postgres") -> str:
+        """The SQLAlchemy URL of a database of this cluster."""
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self) -> str:
+        """A new empty database; returns its URL."""
+        self._count += 1
+        name = f"console_{os.getpid()}_{self._count}"
+        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        finally:
+            engine.dispose()
+        return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by :meth:`create_database` (closing its connections)."""
+        name = sa.make_url(url).database
+        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            engine.dispose()
+
+
+@dataclass
+class _Shared:
+    cluster: PostgresCluster | None = None
+    users: int = 0
+    error: str | None = None
+
+
+_shared = _Shared()
+
+
+def shared_postgres() -> Iterator[PostgresCluster]:
+    """One cluster for the whole test session, however many modules ask for it.
+
+    A generator for a session-scoped fixture: the cluster stops when the last user is done.
+    Raises :class:`PostgresUnavailable` (a skip reason) when it cannot start.
+    """
+    if _shared.error is not None:
+        raise PostgresUnavailable(_shared.error)
+    if _shared.cluster is None:
+        try:
+            _shared.cluster = PostgresCluster().start()
+        except PostgresUnavailable as exc:
+            _shared.error = str(exc)
+            raise
+    _shared.users += 1
+    try:
+        yield _shared.cluster
+    finally:
+        _shared.users -= 1
+        if _shared.users == 0 and _shared.cluster is not None:
+            _shared.cluster.stop()
+            _shared.cluster = None

@@ -1,0 +1,74 @@
+"""Fixtures of the console's integration tests: each database (SQLite, and a private
+PostgreSQL cluster started for the session) and a real console server on 127.0.0.1.
+
+Test modules import what they use: ``from conftest_pg import ...`` (pytest puts this folder
+on ``sys.path``). The PostgreSQL cluster is shared by every module and stopped after the last.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from admin_console.server.testing import (
+    ConsoleServer,
+    PostgresCluster,
+    PostgresUnavailable,
+    shared_postgres,
+)
+
+DATABASES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """A private PostgreSQL cluster for the test session (skipped, with the reason, when it
+    cannot run here)."""
+    cluster = shared_postgres()
+    try:
+        started = next(cluster)
+    except PostgresUnavailable as exc:
+        pytest.skip(f"no PostgreSQL: {exc}")
+    yield started
+    cluster.close()
+
+
+def _database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    if request.param == "sqlite":
+        yield None
+        return
+    cluster: PostgresCluster = request.getfixturevalue("postgres")
+    url = cluster.create_database()
+    yield url
+    cluster.drop_database(url)
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None (SQLite in the server's data folder) or the URL of a fresh PostgreSQL database."""
+    yield from _database(request)
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def module_database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """As ``database_url``, one per test module (for read-mostly tests like the role matrix)."""
+    yield from _database(request)
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    """An empty data folder for a console."""
+    folder = Path(tempfile.mkdtemp(prefix="epn-console-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def server(data_dir: Path, database_url: str | None) -> Iterator[ConsoleServer]:
+    """A fresh console server on each database, with a fake clock; stopped after the test."""
+    with ConsoleServer(data_dir, database_url=database_url) as running:
+        yield running
