@@ -31,7 +31,7 @@ from kiosk.core.model import Snapshot
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest migration. A store already there is opened without loading Alembic (about
 12 MB the always-running agent does not need); a test checks it is Alembic's head."""
 
@@ -76,6 +76,22 @@ class SnapshotRow(Base):
     boot_id: Mapped[str] = mapped_column(sa.String(64))
     saved_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     alive_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # The id the console knows the running session by (random, never a visitor's).
+    session_id: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class OutboxRow(Base):
+    """One event for the console, kept until the console acknowledged its id."""
+
+    __tablename__ = "outbox"
+    # AUTOINCREMENT: a sequence number is never reused, even after the newest row was
+    # acknowledged and deleted, so "send everything after the last one sent" stays right.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 (SQLAlchemy's own form)
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    frame: Mapped[str] = mapped_column(sa.Text)
+    sent_count: Mapped[int] = mapped_column(default=0)
 
 
 class FinishedSessionRow(Base):
@@ -151,6 +167,26 @@ class StoredSnapshot:
     boot_id: str
     saved_at: dt.datetime
     alive_at: dt.datetime  # last time the agent said it was running (for reboot records)
+    session_id: str | None = None  # the running session's id at the console
+
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    """An event for the console, as written with the change that caused it."""
+
+    event_id: str
+    created_at: dt.datetime
+    frame: str  # the whole ``event`` frame, JSON
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    """An event waiting in the outbox for the console's acknowledgement."""
+
+    seq: int
+    event_id: str
+    frame: str
+    sent_count: int
 
 
 @dataclass(frozen=True)
@@ -220,6 +256,8 @@ class Change:
     finished: FinishedSession | None = None
     usage: MemberUsage | None = None
     audits: tuple[AuditEntry, ...] = field(default=())
+    outbox: tuple[OutboxEvent, ...] = field(default=())
+    session_id: str | None = None  # the running session's id at the console, kept as is
 
 
 # -- engine and migrations ---------------------------------------------------------------
@@ -286,7 +324,11 @@ def upgrade_in_child(path: Path) -> None:
 
 def _as_snapshot(row: SnapshotRow) -> StoredSnapshot:
     return StoredSnapshot(
-        snapshot_from_data(json.loads(row.data)), row.boot_id, row.saved_at, row.alive_at
+        snapshot_from_data(json.loads(row.data)),
+        row.boot_id,
+        row.saved_at,
+        row.alive_at,
+        row.session_id,
     )
 
 
@@ -348,11 +390,13 @@ class Store:
                             boot_id=change.boot_id,
                             saved_at=change.at,
                             alive_at=change.at,
+                            session_id=change.session_id,
                         )
                     )
                 else:
                     row.data, row.boot_id = data, change.boot_id
                     row.saved_at = row.alive_at = change.at
+                    row.session_id = change.session_id
                 if change.ticket_used is not None:
                     ticket = s.get(TicketRow, change.ticket_used)
                     if ticket is not None and ticket.used_at is None:
@@ -363,6 +407,8 @@ class Store:
                     self._add_usage(s, change.usage)
                 for entry in change.audits:
                     s.add(AuditRow(**dataclasses.asdict(entry)))
+                for item in change.outbox:
+                    s.add(OutboxRow(**dataclasses.asdict(item), sent_count=0))
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot save the session state: {exc}") from exc
 
@@ -384,6 +430,52 @@ class Store:
             s.add(MemberUsageRow(card=usage.card, day=usage.day, seconds_used=usage.seconds))
         else:
             row.seconds_used += usage.seconds
+
+    # -- outbox --------------------------------------------------------------------------
+
+    def outbox_after(self, seq: int, limit: int) -> list[PendingEvent]:
+        """Up to ``limit`` unacknowledged events written after ``seq``, oldest first."""
+        try:
+            with self._session() as s:
+                rows = s.scalars(
+                    sa.select(OutboxRow)
+                    .where(OutboxRow.seq > seq)
+                    .order_by(OutboxRow.seq)
+                    .limit(limit)
+                ).all()
+                return [PendingEvent(r.seq, r.event_id, r.frame, r.sent_count) for r in rows]
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read the outbox: {exc}") from exc
+
+    def outbox_sent(self, seqs: Sequence[int]) -> None:
+        """Count one more sending of these events (tells a stuck event in the logs)."""
+        if not seqs:
+            return
+        try:
+            with self._session() as s, s.begin():
+                s.execute(
+                    sa.update(OutboxRow)
+                    .where(OutboxRow.seq.in_(seqs))
+                    .values(sent_count=OutboxRow.sent_count + 1)
+                )
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot update the outbox: {exc}") from exc
+
+    def outbox_acknowledged(self, event_ids: Sequence[str]) -> int:
+        """Forget the events the console stored; returns how many were still here."""
+        if not event_ids:
+            return 0
+        try:
+            with self._session() as s, s.begin():
+                done = s.execute(sa.delete(OutboxRow).where(OutboxRow.event_id.in_(event_ids)))
+                return int(getattr(done, "rowcount", 0) or 0)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot update the outbox: {exc}") from exc
+
+    def outbox_size(self) -> int:
+        """How many events wait for the console's acknowledgement."""
+        with self._session() as s:
+            return int(s.scalar(sa.select(sa.func.count()).select_from(OutboxRow)) or 0)
 
     # -- tickets -------------------------------------------------------------------------
 

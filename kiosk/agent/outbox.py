@@ -1,0 +1,115 @@
+"""What the console hears of a kiosk's changes: engine events as stored ``event`` frames.
+
+The agent writes the frames this module builds into the store's outbox **in the same
+transaction as the change that caused them** (:class:`kiosk.agent.store.Change`), so a crash
+can never keep a change and lose its event, or the reverse. The link sends them and the
+store forgets each one only once the console acknowledged its id; the console stores each
+id once, so a resend after a lost acknowledgement is harmless (exactly-once).
+
+Pure: no IO, no clock. The session id is random and assigned when a session starts; the
+agent keeps it next to its snapshot so an agent restarted mid-session ends the same session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from admin_console.protocol.messages import (
+    Event,
+    EventBody,
+    HelpRequestedBody,
+    LoginKind,
+    SessionEndedBody,
+    SessionStartedBody,
+    WipeFinishedBody,
+    encode,
+)
+from kiosk.agent.store import FinishedSession, OutboxEvent
+from kiosk.core import events as ev
+from kiosk.core.model import Session
+from policies import LoginMode
+
+_LOGIN_KINDS = {
+    LoginMode.WALK_IN: LoginKind.WALK_IN,
+    LoginMode.TICKET: LoginKind.TICKET,
+    LoginMode.MEMBER: LoginKind.MEMBER,
+}
+
+
+def new_event_id() -> str:
+    """A random url-safe id (22 characters, 128 bits): unique without asking anyone."""
+    return secrets.token_urlsafe(16)
+
+
+@dataclass(frozen=True)
+class Translated:
+    """The outbox rows of one change, and the session id to keep after it."""
+
+    outbox: tuple[OutboxEvent, ...]
+    session_id: str | None
+
+
+def console_events(
+    events: Sequence[ev.Event],
+    *,
+    at: dt.datetime,
+    session: Session | None,
+    finished: FinishedSession | None,
+    session_id: str | None,
+    new_id: Callable[[], str] = new_event_id,
+) -> Translated:
+    """The events the console cares about among ``events`` (others are local matters).
+
+    ``session`` is the engine's session after the change, ``finished`` the record of a
+    session the change ended, ``session_id`` the id kept since the session started.
+    """
+    rows: list[OutboxEvent] = []
+
+    def add(body: EventBody) -> None:
+        frame = Event(id=new_id(), at=at, body=body)
+        rows.append(OutboxEvent(frame.id, at, encode(frame)))
+
+    for item in events:
+        if isinstance(item, ev.SessionStarted):
+            session_id = new_id()
+            card = None
+            if item.mode is LoginMode.MEMBER and session is not None:
+                card = session.visitor.reference
+            add(
+                SessionStartedBody(
+                    session_id=session_id,
+                    login=_LOGIN_KINDS[item.mode],
+                    language=item.language.value,
+                    rules_version=item.rules_version,
+                    seconds=item.seconds,
+                    member_card=card,
+                )
+            )
+        elif isinstance(item, ev.HelpRequested):
+            add(HelpRequestedBody(session_id=session_id))
+        elif isinstance(item, ev.SessionEnded):
+            if finished is None:
+                continue  # nothing was recorded locally either
+            add(
+                SessionEndedBody(
+                    # A session started before this agent had a link has no id yet.
+                    session_id=session_id or new_id(),
+                    reason=item.reason.value,
+                    seconds_used=finished.seconds_used,
+                    extended_seconds=finished.extended_seconds,
+                    help_requested=finished.help_requested,
+                )
+            )
+            session_id = None
+        elif isinstance(item, ev.WipeFinished):
+            receipt = item.receipt
+            add(
+                WipeFinishedBody(
+                    seconds=max(0.0, receipt.seconds),
+                    items=sum(count for _, count in receipt.erased),
+                )
+            )
+    return Translated(tuple(rows), session_id)
