@@ -68,6 +68,18 @@ class AgentConfig(BaseModel):
     tick_seconds: float = Field(
         0.25, gt=0, le=5, description="How often the agent looks at the time."
     )
+    config_dir: Path = Field(
+        default_factory=lambda data: data["data_dir"],
+        description="Folder of the console link settings (console URL, pinned certificate).",
+    )
+    secrets_dir: Path = Field(
+        default_factory=lambda data: data["data_dir"] / "secrets",
+        description="Folder (mode 0700, the agent's own) of the keyring file with the token.",
+    )
+    allow_insecure_link: bool = Field(
+        False,
+        description="Accept a ws:// console (no TLS): tests and sandbox demos only.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -77,6 +89,12 @@ class AgentConfig(BaseModel):
             optional = {"policy_path", "animator_pin_hash"}
             return {k: v for k, v in data.items() if v is not None or k in optional}
         return data
+
+    @model_validator(mode="after")
+    def _insecure_only_in_sandbox(self) -> AgentConfig:
+        if self.allow_insecure_link and not self.sandbox:
+            raise ValueError("allow_insecure_link: a ws:// console is for sandbox mode only")
+        return self
 
     @field_validator("socket_path")
     @classmethod
@@ -100,6 +118,16 @@ class AgentConfig(BaseModel):
     def database_path(self) -> Path:
         """The SQLite file of the local store."""
         return self.data_dir / "kiosk.db"
+
+    @property
+    def console_path(self) -> Path:
+        """The console link settings written at enrollment; absent: not enrolled."""
+        return self.config_dir / "console.json"
+
+    @property
+    def console_policy_path(self) -> Path:
+        """The last good policy the console pushed (used again after a restart)."""
+        return self.data_dir / "console-policy.yaml"
 
     @property
     def journal_path(self) -> Path:

@@ -17,16 +17,18 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
+import os
 import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from admin_console.protocol import messages as wire
 from kiosk.agent import log as agent_log
 from kiosk.agent.clock import Clock, SystemClock, boot_id
 from kiosk.agent.config import AgentConfig
@@ -35,7 +37,15 @@ from kiosk.agent.gate import Gate
 from kiosk.agent.ipc import Connection, IpcServer, error_reply
 from kiosk.agent.log import event
 from kiosk.agent.policy_source import PolicySource
-from kiosk.agent.store import AuditEntry, Change, FinishedSession, MemberUsage, Store
+from kiosk.agent.secrets import KeyringTokens, TokenStore
+from kiosk.agent.store import (
+    AuditEntry,
+    Change,
+    FinishedSession,
+    MemberUsage,
+    OutboxEvent,
+    Store,
+)
 from kiosk.agent.views import build_view
 from kiosk.agent.wiper import JournalState, SandboxWiper, Wiper
 from kiosk.core import events as ev
@@ -67,7 +77,11 @@ from kiosk.core.protocol import (
     RequestHelp,
     View,
 )
-from policies import InvalidPolicy, LoginMode, Policy
+from policies import InvalidPolicy, LoginMode, Policy, policy_from_data
+
+if TYPE_CHECKING:
+    from kiosk.agent.link import ConsoleLink, LinkOptions
+    from kiosk.agent.outbox import Translated
 
 log = logging.getLogger(__name__)
 
@@ -138,13 +152,22 @@ class Agent:
         wiper: Wiper,
         boot: str,
         policy_source: PolicySource | None = None,
+        tokens: TokenStore | None = None,
+        link_options: LinkOptions | None = None,
     ) -> None:
         self.config = config
         self.clock = clock
         self.store = store
         self.wiper = wiper
         self.boot = boot
-        self.policy_source = policy_source or PolicySource(config.policy_path)
+        self.policy_source = policy_source or _initial_policy_source(config)
+        self.tokens = tokens
+        self.link_options = link_options
+        self.link: ConsoleLink | None = None
+        self._link_task: asyncio.Task[None] | None = None
+        self._console_events: Callable[..., Translated] | None = None
+        self._session_id: str | None = None
+        self._unsaved_outbox: tuple[OutboxEvent, ...] = ()
         try:
             policy = self.policy_source.load()
         except InvalidPolicy as exc:
@@ -172,6 +195,8 @@ class Agent:
 
     async def start(self) -> None:
         """Resume or recover the last state, then listen for shells and look at the time."""
+        # An enrolled kiosk with unsafe secrets stops here, before anything else.
+        self._prepare_link()
         # Take the socket first: a second agent on the same PC must stop here, before it
         # touches the store. Shells that connect now wait until the state is restored.
         self.server.bind()
@@ -183,9 +208,12 @@ class Agent:
             socket=str(self.config.socket_path),
             state=self.engine.state.value,
             policy=self.policy_source.describe(),
+            console=None if self.link is None else self.link.settings.url,
         )
         self._ensure_wipe()
         self._tick_task = asyncio.create_task(self._tick_loop(), name="agent-tick")
+        if self.link is not None:
+            self._link_task = asyncio.create_task(self.link.run(), name="console-link")
 
     async def stop(self) -> None:
         """A clean stop (SIGTERM): end a running session, finish the wipe, save, close."""
@@ -203,6 +231,7 @@ class Agent:
                 # The journal still says WIPING: the next start wipes before any login.
                 event(log, "wipe_unfinished", logging.ERROR, waited=STOP_WIPE_SECONDS)
                 self._wipe_task.cancel()
+        await self._cancel_link()
         await self.server.close()
         event(log, "stopped", state=self.engine.state.value)
 
@@ -214,7 +243,16 @@ class Agent:
             self._wipe_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._wipe_task
+        await self._cancel_link()
         await self.server.close()
+
+    async def _cancel_link(self) -> None:
+        # Whatever was not acknowledged stays in the outbox for the next run.
+        if self._link_task is not None:
+            self._link_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._link_task
+            self._link_task = None
 
     async def _cancel_tick(self) -> None:
         if self._tick_task is not None:
@@ -242,6 +280,7 @@ class Agent:
         alive_at: dt.datetime | None = None
         if stored is not None:
             engine.snapshot = stored.snapshot
+            self._session_id = stored.session_id
             same_boot = stored.boot_id == self.boot
             state = engine.state
             if not same_boot and state in _VISITOR_STATES:
@@ -346,15 +385,43 @@ class Agent:
         session = self.engine.session
         if session is not None and any(isinstance(e, ev.SessionEnded) for e in events):
             finished, usage = self._finished(session, alive_at)
+        # Events for the console go in the same transaction as the change that caused them.
+        outbox = self._unsaved_outbox
+        if self._console_events is not None:
+            translated = self._console_events(
+                events,
+                at=now.wall,
+                session=session,
+                finished=finished,
+                session_id=self._session_id,
+            )
+            outbox += translated.outbox
+            self._session_id = translated.session_id
         try:
             self.store.commit(
                 Change(
-                    self.engine.snapshot, self.boot, now.wall, ticket_used, finished, usage, audits
+                    self.engine.snapshot,
+                    self.boot,
+                    now.wall,
+                    ticket_used,
+                    finished,
+                    usage,
+                    audits,
+                    outbox,
+                    self._session_id,
                 )
             )
+            self._unsaved_outbox = ()
         except StoreError as exc:
-            # The PC keeps working from memory; the next change tries again.
+            # The PC keeps working from memory; the next change tries again, with these
+            # events for the console.
+            self._unsaved_outbox = outbox
             event(log, "store_failed", logging.ERROR, error=str(exc))
+        if self.link is not None:
+            if outbox and not self._unsaved_outbox:
+                self.link.wake()
+            if events:
+                self.link.status_changed()
         for item in events:
             fields = _event_fields(item)
             if isinstance(item, ev.WipeFinished):
@@ -573,6 +640,174 @@ class Agent:
             self._change(now, lambda: engine.lock(now, actor), audits=audit)
         else:
             self._change(now, lambda: engine.unlock(now, actor), audits=audit)
+
+    # -- console link --------------------------------------------------------------------
+
+    def _prepare_link(self) -> None:
+        """When enrolled: write the outbox from now on, and build the link if the token is
+        there. Not enrolled: the agent runs exactly as without a console."""
+        from kiosk.agent import link, outbox  # noqa: PLC0415 (only an enrolled kiosk needs them)
+
+        try:
+            settings = link.load_console_settings(self.config.console_path)
+        except link.LinkSettingsError as exc:
+            raise StartRefused(f"cannot start: {exc}") from exc
+        if settings is None:
+            return
+        self._console_events = outbox.console_events
+        tokens = self.tokens or KeyringTokens(self.config.secrets_dir)
+        token = tokens.get()
+        if token is None:
+            # Events still go to the outbox: enrolling again sends them.
+            event(log, "link_no_token", logging.ERROR, secrets=str(self.config.secrets_dir))
+            return
+        try:
+            self.link = link.ConsoleLink(
+                settings,
+                token,
+                self.store,
+                self,
+                allow_insecure=self.config.allow_insecure_link,
+                options=self.link_options,
+            )
+        except link.LinkSettingsError as exc:
+            raise StartRefused(f"cannot start: {exc}") from exc
+
+    def console_hello(self) -> wire.Hello:
+        """The first frame of each connection to the console."""
+        return wire.Hello(agent_version=_agent_version(), policy_version=self.policy.version)
+
+    def console_status(self) -> wire.Status:
+        """What the console's room view shows for this PC now."""
+        now = self.clock.now()
+        snapshot = self.engine.snapshot
+        session = snapshot.session
+        running = session is not None and snapshot.state in _VISITOR_STATES
+        return wire.Status(
+            state=snapshot.state.value,
+            seconds_left=self.engine.seconds_left(now),
+            login=wire.LoginKind(session.visitor.mode.value) if running and session else None,
+            help_requested=bool(session and running and session.help_requested),
+            locked=snapshot.locked_by is not None,
+        )
+
+    async def console_command(self, command: wire.Command) -> wire.CommandResult:
+        """Run a staff command from the console through the engine, audited; its result."""
+        now = self.clock.now()
+        actor = Actor(ActorKind.CONSOLE, command.by or "console")
+        action = command.action
+        detail = _command_detail(command)
+        audit = (AuditEntry(now.wall, actor.kind.value, actor.name, action.value, detail),)
+
+        def refused(code: str, message: str) -> wire.CommandResult:
+            entry = AuditEntry(
+                now.wall, actor.kind.value, actor.name, f"{action.value}_refused", message[:400]
+            )
+            self._record(now, [], audits=(entry,))
+            event(log, "console_command_refused", action=action.value, code=code)
+            return wire.CommandResult(
+                command_id=command.command_id, ok=False, code=code, message=message[:500]
+            )
+
+        if self._stopping:
+            return refused(Refusal.BUSY.value, "the agent is stopping")
+        engine = self.engine
+        try:
+            if action is wire.CommandAction.EXTEND:
+                minutes = command.minutes
+                if minutes is None:
+                    return refused("bad_field", "minutes: say how many minutes to add")
+                self._change(now, lambda: engine.extend(now, minutes, actor), audits=audit)
+            elif action is wire.CommandAction.END:
+                self._change(now, lambda: engine.end(now, EndReason.STAFF, actor), audits=audit)
+            elif action is wire.CommandAction.LOCK:
+                self._change(now, lambda: engine.lock(now, actor), audits=audit)
+            elif action is wire.CommandAction.UNLOCK:
+                self._change(now, lambda: engine.unlock(now, actor), audits=audit)
+            elif action is wire.CommandAction.MESSAGE:
+                text = command.text
+                if text is None:
+                    return refused("bad_field", "text: a message needs a text")
+                self._change(now, lambda: engine.send_message(now, text, actor), audits=audit)
+            else:
+                problem = self._console_policy(command)
+                if problem is not None:
+                    return refused("bad_policy", problem)
+                self._record(now, [], audits=audit)
+        except CommandRefused as exc:
+            return refused(exc.refusal.value, exc.detail)
+        except IllegalTransition as exc:
+            return refused("not_allowed", f"not now: {exc}")
+        event(log, "console_command", action=action.value, state=engine.state.value)
+        return wire.CommandResult(command_id=command.command_id, ok=True)
+
+    def _console_policy(self, command: wire.Command) -> str | None:
+        """Apply a policy the console pushed; on a bad one keep the last good policy and
+        return what is wrong (each bad field named)."""
+        if command.policy is None:
+            return "policy: a policy update needs a policy"
+        try:
+            policy = policy_from_data(command.policy, "(console)")
+        except InvalidPolicy as exc:
+            _policy_rejected(exc, logging.WARNING, kept=self.policy.version)
+            return "; ".join(str(p) for p in exc.problems)
+        path = self.config.console_policy_path
+        try:
+            _write_policy_cache(policy, path)
+        except OSError as exc:
+            # In force now all the same; after a restart the last saved one applies.
+            event(log, "policy_cache_failed", logging.ERROR, error=str(exc))
+        else:
+            self.policy_source = PolicySource(path)
+        self.engine.set_policy(policy)
+        event(log, "policy_loaded", source="console", version=policy.version)
+        self._schedule_views()
+        return None
+
+
+def _command_detail(command: wire.Command) -> str:
+    if command.action is wire.CommandAction.EXTEND:
+        return f"minutes={command.minutes}"
+    if command.action is wire.CommandAction.END and command.reason:
+        return f"reason={command.reason}"[:400]
+    if command.action is wire.CommandAction.POLICY_UPDATE and command.policy is not None:
+        return f"version={command.policy.get('version', '?')}"[:400]
+    return ""
+
+
+def _agent_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version("epn-kiosk")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _write_policy_cache(policy: Policy, path: Path) -> None:
+    """Keep a policy from the console for the next start (atomically)."""
+    import yaml  # noqa: PLC0415 (only when the console sends a policy)
+
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("w", encoding="utf-8") as file:
+        yaml.safe_dump(policy.model_dump(mode="json"), file, allow_unicode=True)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+
+
+def _initial_policy_source(config: AgentConfig) -> PolicySource:
+    """The last good policy the console pushed, if any and still valid; else the file."""
+    cached = config.console_policy_path
+    if cached.exists():
+        source = PolicySource(cached)
+        try:
+            source.load()
+        except InvalidPolicy as exc:
+            _policy_rejected(exc, logging.WARNING, kept=str(config.policy_path or "bundled"))
+        else:
+            return source
+    return PolicySource(config.policy_path)
 
 
 # -- composition root --------------------------------------------------------------------
