@@ -104,12 +104,23 @@ class Journal:
 
 
 @dataclass
-class _Tally:
+class HomeTally:
+    """What a visitor's home holds beyond the pristine skeleton: what a wipe erases."""
+
     files: int = 0
     folders: int = 0
     bytes: int = 0
     downloads: int = 0
     browser_profiles: int = 0
+
+    def erased(self) -> tuple[tuple[str, int], ...]:
+        """The receipt's counts of files, folders, downloads and browser profiles."""
+        return (
+            (ErasedKind.FILES.value, self.files),
+            (ErasedKind.FOLDERS.value, self.folders),
+            (ErasedKind.DOWNLOADS.value, self.downloads),
+            (ErasedKind.BROWSER.value, self.browser_profiles),
+        )
 
 
 def _skeleton_entries(skeleton: Path) -> dict[str, Path]:
@@ -120,6 +131,45 @@ def _skeleton_entries(skeleton: Path) -> dict[str, Path]:
             path = Path(root, name)
             entries[str(path.relative_to(skeleton))] = path
     return entries
+
+
+def count_home(home: Path, skeleton_dir: Path) -> HomeTally:
+    """Count what ``home`` holds that is not the pristine skeleton. ``files`` counts every
+    file (a symbolic link counts as a file, never followed), ``downloads`` those of them in
+    Downloads, ``folders`` the folders the skeleton has not, ``browser_profiles`` the
+    browser profile folders found. Skeleton files left as they were are not counted."""
+    tally = HomeTally()
+    if not home.is_dir():
+        return tally
+    skeleton = _skeleton_entries(skeleton_dir)
+    skeleton_dirs = {relative for relative, path in skeleton.items() if path.is_dir()}
+    tally.browser_profiles = sum(1 for p in BROWSER_PROFILES if (home / p).is_dir())
+    stack: list[tuple[str, bool]] = [("", False)]
+    while stack:
+        folder, in_downloads = stack.pop()
+        with os.scandir(home / folder if folder else home) as entries:
+            for entry in entries:
+                relative = f"{folder}/{entry.name}" if folder else entry.name
+                downloaded = in_downloads or relative == "Downloads"
+                if entry.is_dir(follow_symlinks=False):
+                    if relative not in skeleton_dirs:
+                        tally.folders += 1
+                    stack.append((relative, downloaded))
+                    continue
+                original = skeleton.get(relative)
+                if (
+                    original is not None
+                    and entry.is_file(follow_symlinks=False)
+                    and filecmp.cmp(entry.path, original, shallow=False)
+                ):
+                    continue  # a skeleton file the visitor left as it was
+                tally.files += 1
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode):
+                    tally.bytes += info.st_size
+                if downloaded:
+                    tally.downloads += 1
+    return tally
 
 
 def _make_writable(function: Callable[..., Any], path: str, _exc: Any) -> None:
@@ -161,59 +211,19 @@ class SandboxWiper:
         in Downloads, ``browser`` the browser profile folders found."""
         started = time.monotonic()
         self.journal.write(JournalState.WIPING)
-        tally = _Tally()
+        tally = count_home(self.home_dir, self.skeleton_dir)
         if self.home_dir.exists():
-            skeleton = _skeleton_entries(self.skeleton_dir)
-            tally.browser_profiles = sum(
-                1 for p in BROWSER_PROFILES if (self.home_dir / p).is_dir()
-            )
-            self._count(tally, skeleton)
             self._erase_all()
         self._fill()
         self._check()
         self.journal.write(JournalState.CLEAN)
         return WipeReceipt(
-            erased=(
-                (ErasedKind.FILES.value, tally.files),
-                (ErasedKind.FOLDERS.value, tally.folders),
-                (ErasedKind.DOWNLOADS.value, tally.downloads),
-                (ErasedKind.BROWSER.value, tally.browser_profiles),
-            ),
+            erased=tally.erased(),
             bytes_erased=tally.bytes,
             seconds=round(time.monotonic() - started, 3),
         )
 
     # -- internals -----------------------------------------------------------------------
-
-    def _count(self, tally: _Tally, skeleton: dict[str, Path]) -> None:
-        downloads = self.home_dir / "Downloads"
-        for root, dirs, files in os.walk(self.home_dir):
-            here = Path(root)
-            for name in dirs:
-                path = here / name
-                relative = str(path.relative_to(self.home_dir))
-                if path.is_symlink():
-                    files.append(name)  # a link is erased as a file, never followed
-                elif not (relative in skeleton and skeleton[relative].is_dir()):
-                    tally.folders += 1
-            for name in files:
-                path = here / name
-                relative = str(path.relative_to(self.home_dir))
-                if self._pristine(path, skeleton.get(relative)):
-                    continue
-                tally.files += 1
-                info = path.lstat()
-                if stat.S_ISREG(info.st_mode):
-                    tally.bytes += info.st_size
-                if path.is_relative_to(downloads):
-                    tally.downloads += 1
-
-    @staticmethod
-    def _pristine(path: Path, original: Path | None) -> bool:
-        """True for a skeleton file the visitor left as it was (not counted as erased)."""
-        if original is None or path.is_symlink() or not path.is_file():
-            return False
-        return filecmp.cmp(path, original, shallow=False)
 
     def _erase_all(self) -> None:
         self.home_dir.mkdir(parents=True, exist_ok=True)

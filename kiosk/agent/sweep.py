@@ -1,0 +1,124 @@
+"""``epn-kiosk sweep``: finish any wipe left undone, before the login screen.
+
+Run at boot (before the display manager) and by the agent at start. When the wipe journal
+says anything but CLEAN — a session was running at a power cut, or the agent was killed in
+the middle of a wipe — the whole wipe runs again; every step of it is idempotent.
+
+Exit status: 0 the PC is clean (it was, or the sweep made it so), 1 the wipe failed (no
+session may start), 2 the sweep could not run (not root, bad arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk.agent import log as agent_log
+from kiosk.agent.config import packaged_skeleton
+from kiosk.agent.errors import WipeError
+from kiosk.agent.log import event
+from kiosk.agent.system.users import DEFAULT_VISITOR, home_of
+from kiosk.agent.system_wiper import HomeLimits, SystemWiper
+from kiosk.agent.wiper import JournalState, Wiper
+from kiosk.core.model import WipeReceipt
+
+log = logging.getLogger(__name__)
+
+JOURNAL_NAME = "wipe.journal"
+"""The journal's name in the agent's data folder (the agent writes the same file)."""
+
+
+def sweep(wiper: Wiper, *, force: bool = False) -> WipeReceipt | None:
+    """Wipe when the journal is not CLEAN (or when ``force``); the receipt, or None when
+    there was nothing to do."""
+    state = wiper.journal_state()
+    if state is JournalState.CLEAN and not force:
+        return None
+    event(log, "sweep_wiping", journal=state.value, forced=force)
+    return wiper.wipe()
+
+
+def wiper_from_args(args: argparse.Namespace) -> SystemWiper:
+    """The system wiper the command line describes."""
+    home = args.home if args.home is not None else home_of(args.visitor)
+    return SystemWiper(
+        args.visitor,
+        home,
+        args.skeleton,
+        args.data_dir / JOURNAL_NAME,
+        limits=HomeLimits(size=args.home_size, nr_inodes=args.home_inodes),
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    """Sweep; print one JSON line saying what was done."""
+    agent_log.install()
+    if os.geteuid() != 0:
+        print(
+            "epn-kiosk sweep: needs root (kills the visitor's processes, unmounts)", file=sys.stderr
+        )
+        return 2
+    try:
+        receipt = sweep(wiper_from_args(args), force=args.force)
+    except (OSError, WipeError) as exc:
+        event(log, "sweep_failed", logging.ERROR, reason=str(exc))
+        print(f"epn-kiosk sweep: the wipe failed, no session may start: {exc}", file=sys.stderr)
+        return 1
+    if receipt is None:
+        print(json.dumps({"journal": JournalState.CLEAN.value, "wiped": False}))
+    else:
+        print(
+            json.dumps(
+                {
+                    "journal": JournalState.CLEAN.value,
+                    "wiped": True,
+                    "erased": dict(receipt.erased),
+                    "bytes_erased": receipt.bytes_erased,
+                    "seconds": receipt.seconds,
+                }
+            )
+        )
+    return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``sweep`` command's options and its entry point."""
+    parser.add_argument(
+        "--data-dir", type=Path, required=True, help="the agent's data folder (wipe journal)"
+    )
+    parser.add_argument(
+        "--visitor", default=DEFAULT_VISITOR, help=f"visitor account (default {DEFAULT_VISITOR})"
+    )
+    parser.add_argument(
+        "--home", type=Path, default=None, help="the visitor's home (default: from passwd)"
+    )
+    parser.add_argument(
+        "--skeleton",
+        type=Path,
+        default=packaged_skeleton(),
+        help="what a fresh home holds (default: the packaged skeleton)",
+    )
+    parser.add_argument("--home-size", default=HomeLimits.size, help="tmpfs size= of the home")
+    parser.add_argument(
+        "--home-inodes", type=int, default=HomeLimits.nr_inodes, help="tmpfs nr_inodes="
+    )
+    parser.add_argument("--force", action="store_true", help="wipe even when the journal is CLEAN")
+    parser.set_defaults(run=main)
+
+
+def cli(argv: Sequence[str] | None = None) -> int:
+    """``python -m kiosk.agent.sweep``, until the CLI's command table lists it."""
+    parser = argparse.ArgumentParser(prog="epn-kiosk sweep", description=__doc__)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(cli())
