@@ -59,6 +59,7 @@ from admin_console.server.schemas import (
     CommandResponse,
     EventModel,
     EventPage,
+    KioskSelf,
     KioskTile,
     LoginRequest,
     LoginResponse,
@@ -140,8 +141,13 @@ def _field_errors(exc: RequestValidationError) -> JSONResponse:
     for error in exc.errors():
         loc = [str(p) for p in error.get("loc", ())]
         where, path = (loc[0], loc[1:]) if loc else ("body", [])
-        name = ".".join(path) or where
-        errors.append({"field": name, "in": where, "message": error.get("msg", "invalid")})
+        message = str(error.get("msg", "invalid"))
+        if error.get("type") == "json_invalid":
+            name = where  # the location is a character position, not a field
+            message = f"{message} at character {'.'.join(path)}"
+        else:
+            name = ".".join(path) or where
+        errors.append({"field": name, "in": where, "message": message})
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "invalid request"
     return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
 
@@ -279,6 +285,20 @@ def _enrollment_routes(app: FastAPI) -> None:
         console.auth.audit(made_by, "kiosk_enrolled", kiosk_id=kiosk.id, detail=kiosk.name)
         log_event(logger, "kiosk_enrolled", kiosk=kiosk.name, kiosk_id=kiosk.id)
         return EnrollResponse(kiosk_id=kiosk.id, token=token)
+
+    @app.get("/api/kiosk/self", responses=_403)
+    def kiosk_self(
+        console: ConsoleDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> KioskSelf:
+        """For a PC, with its own token: is it still enrolled, and as what."""
+        token = credentials.credentials if credentials is not None else None
+        kiosk = console.repos.kiosks.by_token(digest(token)) if token else None
+        if kiosk is None:
+            raise NotAuthenticated("unknown kiosk token: enroll this PC")
+        if kiosk.revoked_at is not None:
+            raise Forbidden("this PC was revoked: enroll it again")
+        return KioskSelf(id=kiosk.id, name=kiosk.name, location=kiosk.location)
 
 
 def _room_routes(app: FastAPI) -> None:

@@ -1,0 +1,323 @@
+"""The console's HTTP API on a real server, on SQLite and on PostgreSQL: who may do what
+(every role against every endpoint), logins, lockout, token expiry, and bad input that gets
+a clear 4xx naming the field, never a 500."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest_pg import data_dir, database_url, module_database_url, postgres, server
+
+from admin_console.server.auth import Role
+from admin_console.server.clock import FakeClock
+from admin_console.server.testing import TEST_PASSWORD, ConsoleServer, StaffLogin
+
+__all__ = ["data_dir", "database_url", "module_database_url", "postgres", "server"]
+
+
+@dataclass
+class Room:
+    """A running console with one account per role and one enrolled PC."""
+
+    server: ConsoleServer
+    staff: dict[Role, StaffLogin]
+    kiosk_id: int
+
+    def client(self, role: Role | None) -> httpx.Client:
+        return self.server.client(self.staff[role] if role else None)
+
+
+@pytest.fixture(scope="module")
+def room(module_database_url: str | None) -> Iterator[Room]:
+    folder = Path(tempfile.mkdtemp(prefix="epn-console-"))
+    with ConsoleServer(folder, database_url=module_database_url) as running:
+        staff = {role: running.add_staff(f"{role.value}-1", role) for role in Role}
+        kiosk_id, _token = running.enroll(staff[Role.ADMIN], "PC-01", "by the window")
+        yield Room(running, staff, kiosk_id)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- the role matrix ---------------------------------------------------------------------
+
+# (method, path, JSON body, lowest role allowed). {kiosk} is the enrolled PC's id.
+ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Role]] = [
+    ("GET", "/api/me", None, Role.ANIMATOR),
+    ("GET", "/api/kiosks", None, Role.ANIMATOR),
+    (
+        "POST",
+        "/api/kiosks/{kiosk}/commands",
+        {"action": "message", "text": "Bonjour"},
+        Role.ANIMATOR,
+    ),
+    ("POST", "/api/kiosks/{kiosk}/commands", {"action": "extend", "minutes": 10}, Role.ANIMATOR),
+    ("GET", "/api/audit", None, Role.MANAGER),
+    ("GET", "/api/events", None, Role.MANAGER),
+    ("POST", "/api/pairing-codes", None, Role.ADMIN),
+    ("POST", "/api/kiosks/999/revoke", None, Role.ADMIN),  # allowed, then 404: no such PC
+]
+
+
+@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r.value if r else "anonymous")
+@pytest.mark.parametrize(
+    "endpoint",
+    ENDPOINTS,
+    ids=[f"{m} {p} {b['action'] if b else ''}".strip() for m, p, b, _ in ENDPOINTS],
+)
+def test_each_role_may_do_exactly_what_its_rank_allows(
+    room: Room,
+    role: Role | None,
+    endpoint: tuple[str, str, dict[str, Any] | None, Role],
+) -> None:
+    method, path, body, needed = endpoint
+    with room.client(role) as http:
+        response = http.request(method, path.format(kiosk=room.kiosk_id), json=body)
+    if role is None:
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert "log in" in response.json()["detail"]
+    elif not role.allows(needed):
+        assert response.status_code == 403
+        assert needed.value in response.json()["detail"]
+    else:
+        assert response.status_code in (200, 201, 404), response.text
+        if path.startswith("/api/kiosks/999"):
+            assert response.json()["detail"] == "no PC with id 999"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_logout_forgets_the_token_for_every_role(room: Room, role: Role) -> None:
+    fresh = room.server.console.auth.login(f"{role.value}-1", TEST_PASSWORD).token
+    with room.server.client(fresh) as http:
+        assert http.get("/api/me").status_code == 200
+        assert http.post("/api/logout").status_code == 204
+        assert http.get("/api/me").status_code == 401
+        assert http.post("/api/logout").status_code == 401
+
+
+def test_a_made_up_token_is_refused(room: Room) -> None:
+    with room.server.client("not-a-real-token") as http:
+        response = http.get("/api/kiosks")
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+def test_the_room_lists_each_pc_with_its_place_and_whether_it_is_online(room: Room) -> None:
+    with room.client(Role.ANIMATOR) as http:
+        tiles = http.get("/api/kiosks").json()
+    assert [(t["name"], t["location"], t["online"]) for t in tiles] == [
+        ("PC-01", "by the window", False)
+    ]
+
+
+def test_a_command_to_a_pc_that_is_not_connected_says_offline(room: Room) -> None:
+    with room.client(Role.ANIMATOR) as http:
+        answer = http.post(
+            f"/api/kiosks/{room.kiosk_id}/commands", json={"action": "lock", "reason": "repair"}
+        )
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "offline"
+
+
+def test_a_command_to_an_unknown_pc_is_404(room: Room) -> None:
+    with room.client(Role.ANIMATOR) as http:
+        answer = http.post("/api/kiosks/4242/commands", json={"action": "unlock"})
+    assert answer.status_code == 404
+    assert "4242" in answer.json()["detail"]
+
+
+def test_staff_actions_are_in_the_audit_log_with_who_and_which_pc(room: Room) -> None:
+    with room.client(Role.ANIMATOR) as http:
+        http.post(f"/api/kiosks/{room.kiosk_id}/commands", json={"action": "end", "reason": "ROI"})
+    with room.client(Role.MANAGER) as http:
+        page = http.get("/api/audit", params={"action": "command_end"}).json()
+    entry = page["items"][0]
+    assert (entry["who"], entry["kiosk_id"]) == ("animator-1", room.kiosk_id)
+    assert "reason=ROI" in entry["detail"]
+    with room.client(Role.MANAGER) as http:
+        enrolled = http.get("/api/audit", params={"action": "kiosk_enrolled"}).json()["items"]
+    assert enrolled[0]["who"] == "admin-1"
+    assert enrolled[0]["detail"] == "PC-01"
+
+
+def test_the_openapi_description_lists_every_endpoint(room: Room) -> None:
+    with room.client(None) as http:
+        paths = http.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/login",
+        "/api/logout",
+        "/api/me",
+        "/api/pairing-codes",
+        "/api/enroll",
+        "/api/kiosks",
+        "/api/kiosks/{kiosk_id}/revoke",
+        "/api/kiosks/{kiosk_id}/commands",
+        "/api/audit",
+        "/api/events",
+    ):
+        assert path in paths
+
+
+# -- bad input ---------------------------------------------------------------------------
+
+BAD_INPUT: list[tuple[str, str, dict[str, Any], str]] = [
+    # (method, path, request keywords, a field the answer must name)
+    ("POST", "/api/login", {"json": {"username": "x"}}, "password"),
+    ("POST", "/api/login", {"json": {"username": "", "password": "x"}}, "username"),
+    ("POST", "/api/login", {"json": {"username": "x", "password": "y", "admin": True}}, "admin"),
+    (
+        "POST",
+        "/api/login",
+        {"content": b"{not json", "headers": {"content-type": "application/json"}},
+        "body",
+    ),
+    ("POST", "/api/enroll", {"json": {"code": "ABC", "name": "PC"}}, "code"),
+    ("POST", "/api/enroll", {"json": {"code": "ABCD-EFGH", "name": "x" * 41}}, "name"),
+    ("POST", "/api/enroll", {"json": {"code": "ABCD-EFGH"}}, "name"),
+    ("POST", "/api/kiosks/{kiosk}/commands", {"json": {"action": "reboot"}}, "action"),
+    (
+        "POST",
+        "/api/kiosks/{kiosk}/commands",
+        {"json": {"action": "extend", "minutes": 0}},
+        "minutes",
+    ),
+    (
+        "POST",
+        "/api/kiosks/{kiosk}/commands",
+        {"json": {"action": "extend", "minutes": "ten"}},
+        "minutes",
+    ),
+    ("POST", "/api/kiosks/{kiosk}/commands", {"json": {"action": "end"}}, "reason"),
+    (
+        "POST",
+        "/api/kiosks/{kiosk}/commands",
+        {"json": {"action": "message", "text": "x" * 501}},
+        "text",
+    ),
+    ("POST", "/api/kiosks/{kiosk}/commands", {"json": [1, 2]}, "body"),
+    ("POST", "/api/kiosks/abc/commands", {"json": {"action": "unlock"}}, "kiosk_id"),
+    ("POST", "/api/kiosks/abc/revoke", {}, "kiosk_id"),
+    ("GET", "/api/events", {"params": {"limit": 0}}, "limit"),
+    ("GET", "/api/events", {"params": {"since": "yesterday"}}, "since"),
+    ("GET", "/api/events", {"params": {"offset": -1}}, "offset"),
+    ("GET", "/api/audit", {"params": {"limit": 10_000}}, "limit"),
+    ("GET", "/api/kiosks", {"params": {"include_revoked": "perhaps"}}, "include_revoked"),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "request_kw", "field"),
+    BAD_INPUT,
+    ids=[f"{p}-{f}-{i}" for i, (_, p, _, f) in enumerate(BAD_INPUT)],
+)
+def test_bad_input_gets_a_4xx_naming_the_field(
+    room: Room, method: str, path: str, request_kw: dict[str, Any], field: str
+) -> None:
+    with room.client(Role.ADMIN) as http:
+        response = http.request(method, path.format(kiosk=room.kiosk_id), **request_kw)
+    assert response.status_code == 422, response.text
+    assert field in response.json()["detail"]
+
+
+def test_a_bad_login_body_is_refused_before_any_password_check(room: Room) -> None:
+    with room.client(None) as http:
+        response = http.post("/api/login", json={"username": "admin-1", "password": ["a"]})
+    assert response.status_code == 422
+    assert "password" in response.json()["detail"]
+
+
+# -- logins, lockout, expiry (fresh server, fake clock) -----------------------------------
+
+
+def _login(server: ConsoleServer, username: str, password: str) -> httpx.Response:
+    with server.client() as http:
+        return http.post("/api/login", json={"username": username, "password": password})
+
+
+def test_login_gives_a_token_that_says_who_it_is(server: ConsoleServer) -> None:
+    server.add_staff("ana", Role.ANIMATOR, login=False)
+    response = _login(server, "ana", TEST_PASSWORD)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["role"] == "animator"
+    with server.client(body["token"]) as http:
+        me = http.get("/api/me").json()
+    assert (me["username"], me["role"]) == ("ana", "animator")
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(server: ConsoleServer) -> None:
+    server.add_staff("ana", Role.ANIMATOR, login=False)
+    wrong = _login(server, "ana", "not the password")
+    unknown = _login(server, "nobody", "not the password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json() == {"detail": "wrong username or password"}
+
+
+def test_five_failed_logins_lock_the_account_for_fifteen_minutes(server: ConsoleServer) -> None:
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    server.add_staff("ana", Role.ANIMATOR, login=False)
+    for _ in range(4):
+        assert _login(server, "ana", "guess").status_code == 401
+    fifth = _login(server, "ana", "guess")
+    assert fifth.status_code == 423
+    assert "locked until" in fifth.json()["detail"]
+    # Even the right password is refused while locked.
+    assert _login(server, "ana", TEST_PASSWORD).status_code == 423
+    clock.advance(minutes=14, seconds=59)
+    assert _login(server, "ana", TEST_PASSWORD).status_code == 423
+    clock.advance(seconds=2)
+    assert _login(server, "ana", TEST_PASSWORD).status_code == 200
+    admin = server.add_staff("ada", Role.ADMIN)
+    with server.client(admin) as http:
+        locked = http.get("/api/audit", params={"action": "account_locked"}).json()["items"]
+    assert [entry["who"] for entry in locked] == ["ana"]
+
+
+def test_a_good_login_starts_the_count_of_failures_again(server: ConsoleServer) -> None:
+    server.add_staff("ana", Role.ANIMATOR, login=False)
+    for _ in range(4):
+        _login(server, "ana", "guess")
+    assert _login(server, "ana", TEST_PASSWORD).status_code == 200
+    for _ in range(4):
+        assert _login(server, "ana", "guess").status_code == 401
+    assert _login(server, "ana", TEST_PASSWORD).status_code == 200
+
+
+def test_a_token_expires_after_twelve_hours(server: ConsoleServer) -> None:
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    staff = server.add_staff("ana", Role.ANIMATOR)
+    with server.client(staff) as http:
+        clock.advance(hours=11, minutes=59)
+        assert http.get("/api/kiosks").status_code == 200
+        clock.advance(minutes=2)
+        expired = http.get("/api/kiosks")
+    assert expired.status_code == 401
+    assert "log in again" in expired.json()["detail"]
+
+
+def test_a_disabled_account_cannot_log_in_and_its_tokens_stop_working(
+    server: ConsoleServer,
+) -> None:
+    staff = server.add_staff("ana", Role.ANIMATOR)
+    account = server.console.repos.staff.credentials("ana")
+    assert account is not None
+    server.console.repos.staff.set_disabled(account.staff.id, True)
+    assert _login(server, "ana", TEST_PASSWORD).status_code == 403
+    with server.client(staff) as http:
+        assert http.get("/api/me").status_code == 401
+
+
+def test_passwords_are_stored_as_argon2id_hashes(server: ConsoleServer) -> None:
+    server.add_staff("ana", Role.ANIMATOR, login=False)
+    account = server.console.repos.staff.credentials("ana")
+    assert account is not None
+    assert account.password_hash.startswith("$argon2id$")
+    assert TEST_PASSWORD not in account.password_hash
