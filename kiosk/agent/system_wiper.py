@@ -14,8 +14,6 @@ again by the sweep (:mod:`kiosk.agent.sweep`) and finishes.
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +27,6 @@ from kiosk.agent.system.mounts import (
     Mounts,
     SystemMounts,
     TmpfsOptions,
-    fill_from_skeleton,
     mounts_at,
     mounts_under,
     unmount_all,
@@ -134,7 +131,7 @@ class SystemWiper:
         self.journal.write(JournalState.ACTIVE)
         account = self.parts.accounts.lookup(self.visitor)
         self._unmount_home()
-        self._empty_mount_point()
+        self.parts.mounts.empty_mount_point(self.home_dir)
         options = TmpfsOptions(
             uid=account.uid,
             gid=account.gid,
@@ -142,7 +139,7 @@ class SystemWiper:
             nr_inodes=self.limits.nr_inodes,
         )
         self.parts.mounts.mount_tmpfs(self.home_dir, options)
-        fill_from_skeleton(self.skeleton_dir, self.home_dir, account.uid, account.gid)
+        self.parts.mounts.fill_home(self.skeleton_dir, self.home_dir, account.uid, account.gid)
         event(log, "home_prepared", home=str(self.home_dir), size=self.limits.size)
 
     def wipe(self) -> WipeReceipt:
@@ -171,7 +168,7 @@ class SystemWiper:
         connections = self.parts.network.remove_for(account.name)
         self._step(WipeStep.NETWORK_REMOVED, connections=connections)
         self._unmount_home()
-        self._empty_mount_point()
+        self.parts.mounts.empty_mount_point(self.home_dir)
         self._step(WipeStep.HOME_UNMOUNTED)
         self._check(account)
         self._step(WipeStep.CHECKED)
@@ -211,18 +208,6 @@ class SystemWiper:
             self.parts.mounts,
             mounts_under(table, self.home_dir) + mounts_at(table, self.home_dir),
         )
-
-    def _empty_mount_point(self) -> None:
-        """The folder under the tmpfs must stay empty and the visitor's own only through the
-        tmpfs: were a home ever written there unmounted, it would be on disk."""
-        self.home_dir.mkdir(parents=True, exist_ok=True)
-        for child in os.scandir(self.home_dir):
-            if child.is_dir(follow_symlinks=False):
-                shutil.rmtree(child.path)
-            else:
-                os.unlink(child.path)
-        os.chown(self.home_dir, 0, 0)
-        os.chmod(self.home_dir, 0o755)
 
     def _check(self, account: VisitorAccount) -> None:
         """Refuse to call the PC clean while anything of the visitor is left."""

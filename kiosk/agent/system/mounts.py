@@ -175,6 +175,15 @@ class Mounts(Protocol):
         """Unmount the newest mount at ``target``; lazily if it is busy."""
         ...
 
+    def fill_home(self, skeleton: Path, home: Path, uid: int, gid: int) -> None:
+        """Copy the skeleton into a freshly mounted home, owned by the visitor."""
+        ...
+
+    def empty_mount_point(self, home: Path) -> None:
+        """Make the folder the home is mounted on empty (nothing of a visitor on disk
+        under it) and not the visitor's."""
+        ...
+
 
 class SystemMounts:
     """The real mount table and mount(8)/umount(8)."""
@@ -200,6 +209,25 @@ class SystemMounts:
             if not mounts_at(self.table(), Path(target)):
                 return  # someone else unmounted it meanwhile
             commands.run(umount_command(target, lazy=True))
+
+    def fill_home(self, skeleton: Path, home: Path, uid: int, gid: int) -> None:
+        """Copy the skeleton, everything owned by the visitor."""
+        fill_from_skeleton(skeleton, home, uid, gid)
+
+    def empty_mount_point(self, home: Path) -> None:
+        """Erase anything under the mount point (links not followed); root's, 0755."""
+        _empty_folder(home)
+        os.chown(home, 0, 0)
+        os.chmod(home, 0o755)
+
+
+def _empty_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for child in os.scandir(folder):
+        if child.is_dir(follow_symlinks=False):
+            shutil.rmtree(child.path)
+        else:
+            os.unlink(child.path)
 
 
 def unmount_all(mounts: Mounts, chosen: list[MountEntry]) -> int:
@@ -283,8 +311,12 @@ class FakeMounts:
             self.lazy.append(target)
         self.entries.remove(newest)
         if newest.source == HOME_SOURCE and Path(target).is_dir():
-            for child in Path(target).iterdir():
-                if child.is_dir() and not child.is_symlink():
-                    shutil.rmtree(child)
-                else:
-                    child.unlink()
+            _empty_folder(Path(target))
+
+    def fill_home(self, skeleton: Path, home: Path, uid: int, gid: int) -> None:
+        """Copy the skeleton (owners unchanged: tests run without root)."""
+        shutil.copytree(skeleton, home, symlinks=True, dirs_exist_ok=True)
+
+    def empty_mount_point(self, home: Path) -> None:
+        """Erase anything under the mount point."""
+        _empty_folder(home)
