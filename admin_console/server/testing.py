@@ -11,9 +11,11 @@ Nothing here is used by the console in production.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -27,7 +29,20 @@ import httpx
 import sqlalchemy as sa
 import uvicorn
 from argon2 import PasswordHasher
+from pydantic import BaseModel
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
+from admin_console.protocol import (
+    MAX_FRAME_BYTES,
+    Command,
+    CommandResult,
+    Hello,
+    Welcome,
+    decode_console_frame,
+    encode,
+)
+from admin_console.protocol.messages import ConsoleFrame
 from admin_console.server.app import Console, Settings, build_console
 from admin_console.server.auth import Role
 from admin_console.server.clock import Clock, FakeClock
@@ -150,6 +165,82 @@ class ConsoleServer:
             done.raise_for_status()
             data = done.json()
             return int(data["kiosk_id"]), str(data["token"])
+
+
+class KioskSocket:
+    """A kiosk's WebSocket to the console, driven by a test (the ``websockets`` sync client).
+
+    Sends ``hello`` and reads the ``welcome`` unless ``hello=False``.
+    """
+
+    def __init__(self, server: ConsoleServer, token: str | None, *, hello: bool = True) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        ssl_context = None
+        if server.tls is not None:
+            ssl_context = ssl.create_default_context(cafile=str(server.tls.ca_cert))
+        self.connection = connect(
+            f"{server.ws_url}/ws/kiosk",
+            additional_headers=headers,
+            open_timeout=5,
+            ssl=ssl_context,
+            max_size=MAX_FRAME_BYTES * 2,
+        )
+        self.welcome: Welcome | None = None
+        if hello:
+            self.send(Hello(agent_version="test"))
+            frame = self.recv()
+            assert isinstance(frame, Welcome), frame
+            self.welcome = frame
+
+    def send(self, frame: BaseModel | str | bytes) -> None:
+        """Send a message (encoded) or raw text or bytes."""
+        self.connection.send(encode(frame) if isinstance(frame, BaseModel) else frame)
+
+    def recv(self, timeout: float = 5.0) -> ConsoleFrame:
+        """The next frame from the console."""
+        return decode_console_frame(self.connection.recv(timeout))
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+    def __enter__(self) -> KioskSocket:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def answering(
+        self, ok: bool = True, code: str | None = None, message: str = ""
+    ) -> Iterator[list[Command]]:
+        """Answer every command with this result, in a thread, while the block runs; yields
+        the commands received (other frames are dropped)."""
+        received: list[Command] = []
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.is_set():
+                try:
+                    frame = self.recv(timeout=0.05)
+                except TimeoutError:
+                    continue
+                except ConnectionClosed:
+                    return
+                if isinstance(frame, Command):
+                    received.append(frame)
+                    result = CommandResult(
+                        command_id=frame.command_id, ok=ok, code=code, message=message
+                    )
+                    self.send(result)
+
+        thread = threading.Thread(target=loop, name="kiosk-answers", daemon=True)
+        thread.start()
+        try:
+            yield received
+        finally:
+            stop.set()
+            thread.join(5)
 
 
 # -- PostgreSQL --------------------------------------------------------------------------
@@ -280,6 +371,31 @@ class PostgresCluster:
         try:
             with engine.connect() as connection:
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            engine.dispose()
+
+    def create_schema(self) -> str:
+        """A new empty schema in the ``postgres`` database, as the URL of a database whose
+        search path is that schema: as good as a fresh database for the console, and made
+        in a millisecond instead of a quarter of a second."""
+        self._count += 1
+        name = f"console_{os.getpid()}_{self._count}"
+        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+        finally:
+            engine.dispose()
+        return f"{self.url()}?options=-csearch_path%3D{name}"
+
+    def drop_schema(self, url: str) -> None:
+        """Drop a schema made by :meth:`create_schema`, with everything in it."""
+        options = sa.make_url(url).query.get("options", "")
+        name = str(options).rpartition("=")[2]
+        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
         finally:
             engine.dispose()
 

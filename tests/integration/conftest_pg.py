@@ -42,14 +42,15 @@ def _database(request: pytest.FixtureRequest) -> Iterator[str | None]:
         yield None
         return
     cluster: PostgresCluster = request.getfixturevalue("postgres")
-    url = cluster.create_database()
+    url = cluster.create_schema()
     yield url
-    cluster.drop_database(url)
+    cluster.drop_schema(url)
 
 
 @pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None (SQLite in the server's data folder) or the URL of a fresh PostgreSQL database."""
+    """None (SQLite in the server's data folder) or the URL of a fresh PostgreSQL database
+    (a schema of its own in the session's cluster)."""
     yield from _database(request)
 
 
