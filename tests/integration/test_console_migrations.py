@@ -1,0 +1,98 @@
+"""The console's migrations: one linear chain, and an empty database (SQLite, and a real
+PostgreSQL started by the test suite) upgrades to head and matches the models. The
+console's Alembic table never collides with the kiosk agent's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from conftest_pg import postgres
+
+from admin_console.server.db.engine import (
+    VERSION_TABLE,
+    alembic_config,
+    make_engine,
+    schema_revision,
+    sqlite_url,
+    upgrade,
+)
+from admin_console.server.db.models import Base
+from admin_console.server.errors import StorageError
+from admin_console.server.testing import PostgresCluster
+
+__all__ = ["postgres"]
+
+
+def test_the_migration_chain_is_linear() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert len(scripts.get_heads()) == 1, "two heads: migrations were branched"
+    assert len(scripts.get_bases()) == 1
+    for revision in scripts.walk_revisions():
+        down = revision.down_revision
+        assert down is None or isinstance(down, str), f"{revision.revision} is a merge"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
+    """An engine on an empty database: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        engine = make_engine(sqlite_url(tmp_path))
+        yield engine
+        engine.dispose()
+        return
+    cluster: PostgresCluster = request.getfixturevalue("postgres")
+    url = cluster.create_database()
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+    cluster.drop_database(url)
+
+
+def test_an_empty_database_upgrades_to_head_and_matches_the_models(
+    empty_engine: sa.Engine,
+) -> None:
+    assert schema_revision(empty_engine) is None
+    upgrade(empty_engine)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert schema_revision(empty_engine) == head
+    with empty_engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"version_table": VERSION_TABLE, "compare_type": True}
+        )
+        assert context.get_current_revision() == head
+        assert compare_metadata(context, Base.metadata) == []
+    upgrade(empty_engine)  # a second start finds it at head and changes nothing
+    assert schema_revision(empty_engine) == head
+
+
+def test_the_console_and_a_kiosk_store_can_share_a_database(tmp_path: Path) -> None:
+    from kiosk.agent.store import upgrade as upgrade_kiosk
+
+    engine = make_engine(sqlite_url(tmp_path))
+    try:
+        upgrade_kiosk(engine)
+        upgrade(engine)
+        tables = set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert {"alembic_version", VERSION_TABLE} <= tables
+
+
+def test_a_database_that_cannot_be_reached_is_reported_not_crashed() -> None:
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    try:
+        with pytest.raises(StorageError, match="cannot upgrade"):
+            upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_malformed_database_url_is_reported() -> None:
+    with pytest.raises(StorageError, match="not a database URL"):
+        make_engine("no url at all")
