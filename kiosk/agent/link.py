@@ -258,6 +258,10 @@ def client_ssl_context() -> ssl.SSLContext:
     return context
 
 
+# Waits use asyncio.timeout, never asyncio.wait_for: on Python 3.11 wait_for can swallow a
+# cancellation that arrives as its wait ends, and the link would then never stop.
+
+
 class _Flight:
     """Events sent on this connection and not yet acknowledged."""
 
@@ -374,7 +378,8 @@ class ConsoleLink:
 
     async def _serve(self, websocket: ClientConnection) -> None:
         await websocket.send(encode(self.handler.console_hello()))
-        first = await asyncio.wait_for(websocket.recv(), self.options.open_timeout)
+        async with asyncio.timeout(self.options.open_timeout):
+            first = await websocket.recv()
         try:
             frame = decode_console_frame(first)
         except ConsoleProtocolError as exc:
@@ -402,9 +407,8 @@ class ConsoleLink:
         finally:
             for task in tasks:
                 task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+            # Not ``await task``: a cancelled wait must not be swallowed here.
+            await asyncio.wait(tasks, timeout=5)
 
     # -- the three jobs of a connection --------------------------------------------------
 
@@ -472,7 +476,8 @@ class ConsoleLink:
             if left <= 0:
                 raise LinkError(f"{len(flight.ids)} events sent and not acknowledged")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._outbox_ready.wait(), left)
+                async with asyncio.timeout(left):
+                    await self._outbox_ready.wait()
 
     async def _status(self, websocket: ClientConnection) -> None:
         options = self.options
@@ -480,7 +485,8 @@ class ConsoleLink:
         last = -options.status_min_interval
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._status_due.wait(), options.status_every)
+                async with asyncio.timeout(options.status_every):
+                    await self._status_due.wait()
             pause = last + options.status_min_interval - loop.time()
             if pause > 0:
                 await asyncio.sleep(pause)  # several changes in a row: one status

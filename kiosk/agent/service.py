@@ -866,6 +866,8 @@ def config_from_args(args: argparse.Namespace) -> AgentConfig:
             sandbox=args.sandbox,
             pc_name=args.pc_name,
             animator_pin_hash=args.animator_pin_hash,
+            config_dir=getattr(args, "config_dir", None),
+            allow_insecure_link=getattr(args, "allow_insecure_link", False),
         )
     except ValidationError as exc:
         problems = "; ".join(
@@ -916,5 +918,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--animator-pin-hash",
         default=None,
         help="argon2id hash of the animator PIN (python -m kiosk.agent.admin hash-pin)",
+    )
+    parser.add_argument(
+        "--config-dir",
+        type=Path,
+        default=None,
+        help="folder of console.json, written by `epn-kiosk enroll` (default DATA_DIR)",
+    )
+    parser.add_argument(
+        "--allow-insecure-link",
+        action="store_true",
+        help="accept a ws:// console without TLS (sandbox demos and tests only)",
     )
     parser.set_defaults(run=main)

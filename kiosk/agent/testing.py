@@ -186,8 +186,12 @@ class AgentThread:
         socket_mode: int = 0o600,
         allowed_uids: Sequence[int] | None = None,
         start_timeout: float = 15.0,
+        config_options: dict[str, Any] | None = None,
+        agent_options: dict[str, Any] | None = None,
     ) -> None:
         self._own_dir = data_dir is None
+        self.agent_options = dict(agent_options or {})
+        self.config_options = dict(config_options or {})
         self.data_dir = Path(tempfile.mkdtemp(prefix="epn")) if data_dir is None else data_dir
         self.clock = clock or FakeClock(wall=DEFAULT_WALL)
         self.policy = policy or open_all_day_policy()
@@ -196,6 +200,7 @@ class AgentThread:
         options: dict[str, Any] = {}
         if allowed_uids is not None:
             options["allowed_uids"] = tuple(allowed_uids)
+        options.update(self.config_options)
         self.config = AgentConfig(
             data_dir=self.data_dir,
             sandbox=True,
@@ -275,6 +280,8 @@ class AgentThread:
             "pc_name": self.config.pc_name,
             "clock": self.clock,
             "boot": self.boot,
+            "agent_options": self.agent_options,
+            "config_options": self.config_options,
         }
         options.update(changes)
         new = AgentThread(data_dir=self.data_dir, **options)
@@ -326,7 +333,12 @@ class AgentThread:
         store = Store.open(self.config.database_path)
         try:
             self._agent = Agent(
-                self.config, clock=self.clock, store=store, wiper=self.wiper, boot=self.boot
+                self.config,
+                clock=self.clock,
+                store=store,
+                wiper=self.wiper,
+                boot=self.boot,
+                **self.agent_options,
             )
             await self._agent.start()
             self._ready.set()

@@ -1,0 +1,516 @@
+"""The console link of a real agent against a small fake console: a real WebSocket server
+(``websockets.serve`` on 127.0.0.1) that stores each event id once, counts duplicates,
+acknowledges, pushes commands and can be killed and restarted."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from admin_console.protocol.messages import (
+    Command,
+    CommandResult,
+    Event,
+    Hello,
+    Status,
+    Welcome,
+    decode_kiosk_frame,
+    encode,
+)
+from kiosk.agent.errors import StartRefused
+from kiosk.agent.link import ConsoleSettings, LinkOptions, save_console_settings
+from kiosk.agent.secrets import KeyringTokens
+from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
+from kiosk.core.model import ActorKind, State
+from policies import default_policy
+
+TOKEN = "kiosk-token-for-tests-0123456789"
+FAST = LinkOptions(backoff_initial=0.05, backoff_cap=0.4, status_min_interval=0.05, open_timeout=5)
+
+
+class FakeConsole:
+    """A console that stores events by id, acknowledges them, and pushes commands.
+
+    Runs its own event loop in a thread. ``ack_every`` events are acknowledged together
+    (or after 50 ms without a new one), so a kill can lose stored-but-unacknowledged
+    events: the kiosk resends them and they count as duplicates, never stored twice.
+    """
+
+    def __init__(self, *, ack_every: int = 1, ssl_context: ssl.SSLContext | None = None) -> None:
+        self.ack_every = ack_every
+        self.acking = True
+        self.ssl_context = ssl_context
+        self.port = 0
+        self.stored: dict[str, Event] = {}
+        self.duplicates = 0
+        self.hellos: list[Hello] = []
+        self.statuses: list[Status] = []
+        self.headers: list[Headers] = []
+        self.connections = 0
+        self._results: dict[str, asyncio.Future[CommandResult]] = {}
+        self._server: Server | None = None
+        self._current: ServerConnection | None = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._lock = threading.Lock()
+
+    # -- life cycle ----------------------------------------------------------------------
+
+    def _run(self, coroutine: Any, timeout: float = 10.0) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def start(self) -> FakeConsole:
+        """Listen (on the same port as before after a :meth:`kill`)."""
+        if not self._thread.is_alive():
+            self._thread.start()
+        self._run(self._listen())
+        return self
+
+    async def _listen(self) -> None:
+        self._server = await serve(
+            self._handle,
+            "127.0.0.1",
+            self.port,
+            ssl=self.ssl_context,
+            process_request=self._check_token,
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    def kill(self) -> None:
+        """Stop at once, as a crashed console would: connections cut, nothing said."""
+        self._run(self._kill())
+
+    async def _kill(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.close(close_connections=False)
+        for connection in list(server.connections):
+            connection.transport.abort()
+        await server.wait_closed()
+        self._current = None
+
+    def stop(self) -> None:
+        """Kill and end the thread."""
+        self.kill()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    @property
+    def url(self) -> str:
+        """The kiosk WebSocket URL."""
+        scheme = "wss" if self.ssl_context else "ws"
+        return f"{scheme}://127.0.0.1:{self.port}/ws/kiosk"
+
+    # -- serving -------------------------------------------------------------------------
+
+    def _check_token(self, connection: ServerConnection, request: Request) -> Response | None:
+        self.headers.append(request.headers)
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return connection.respond(401, "unknown kiosk token\n")
+        return None
+
+    async def _handle(self, websocket: ServerConnection) -> None:
+        hello = decode_kiosk_frame(await websocket.recv())
+        assert isinstance(hello, Hello)
+        self.hellos.append(hello)
+        await websocket.send(
+            encode(Welcome(kiosk_name="PC-TEST", server_time=dt.datetime.now(dt.UTC)))
+        )
+        self._current = websocket
+        self.connections += 1
+        unacked: list[str] = []
+        try:
+            while True:
+                try:
+                    raw = await asyncio.wait_for(websocket.recv(), 0.05 if unacked else None)
+                except TimeoutError:
+                    await self._ack(websocket, unacked)
+                    continue
+                frame = decode_kiosk_frame(raw)
+                if isinstance(frame, Event):
+                    with self._lock:
+                        if frame.id in self.stored:
+                            self.duplicates += 1
+                        else:
+                            self.stored[frame.id] = frame
+                    unacked.append(frame.id)
+                    if len(unacked) >= self.ack_every:
+                        await self._ack(websocket, unacked)
+                elif isinstance(frame, Status):
+                    self.statuses.append(frame)
+                elif isinstance(frame, CommandResult):
+                    future = self._results.pop(frame.command_id, None)
+                    if future is not None:
+                        future.set_result(frame)
+        except ConnectionClosed:
+            pass
+
+    async def _ack(self, websocket: ServerConnection, unacked: list[str]) -> None:
+        if self.acking and unacked:
+            await websocket.send(json.dumps({"v": 1, "type": "ack", "ids": unacked}))
+            unacked.clear()
+
+    # -- driving -------------------------------------------------------------------------
+
+    def wait_connected(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Wait until the kiosk was welcomed ``count`` times in all."""
+        wait_until(lambda: self.connections >= count, timeout, f"{count} connections")
+
+    def send_raw(self, text: str) -> None:
+        """Send any text frame to the connected kiosk."""
+
+        async def send() -> None:
+            assert self._current is not None, "no kiosk connected"
+            await self._current.send(text)
+
+        self._run(send())
+
+    def command(self, action: str, timeout: float = 10.0, **fields: Any) -> CommandResult:
+        """Push a command and wait for its result."""
+        command = Command(
+            command_id=f"cmd-{time.monotonic_ns()}", action=action, by="ada", **fields
+        )
+
+        async def send() -> CommandResult:
+            assert self._current is not None, "no kiosk connected"
+            future: asyncio.Future[CommandResult] = self._loop.create_future()
+            self._results[command.command_id] = future
+            await self._current.send(encode(command))
+            return await asyncio.wait_for(future, timeout)
+
+        result: CommandResult = self._run(send(), timeout + 1)
+        return result
+
+    def kinds(self) -> list[str]:
+        """The kinds of the stored events, in the order stored."""
+        with self._lock:
+            return [e.body.kind for e in self.stored.values()]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll ``condition`` until it holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout} s for {what}")
+        time.sleep(0.01)
+
+
+def enroll_folder(folder: Path, url: str, fingerprint: str | None = None) -> None:
+    """Make ``folder`` look like an agent data folder after ``epn-kiosk enroll``."""
+    KeyringTokens(folder / "secrets", create=True).set(TOKEN)
+    save_console_settings(
+        ConsoleSettings(url=url, fingerprint_sha256=fingerprint, kiosk_id=1, name="PC-TEST"),
+        folder / "console.json",
+    )
+
+
+@pytest.fixture
+def console() -> Iterator[FakeConsole]:
+    """A running fake console on a free port."""
+    fake = FakeConsole().start()
+    yield fake
+    fake.stop()
+
+
+def enrolled_agent(
+    tmp_dir: Path, console: FakeConsole, options: LinkOptions = FAST, **kwargs: Any
+) -> AgentThread:
+    """An agent (not started) enrolled with ``console`` over ws://."""
+    enroll_folder(tmp_dir, console.url)
+    return AgentThread(
+        data_dir=tmp_dir,
+        animator_pin=None,
+        config_options={"allow_insecure_link": True},
+        agent_options={"link_options": options},
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A short data folder (unix socket paths must stay under 108 bytes)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="epnl"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def outbox_size(agent: AgentThread) -> int:
+    """Events the agent still keeps for the console."""
+    return agent.call(agent.agent.store.outbox_size)
+
+
+# -- events ------------------------------------------------------------------------------
+
+
+def test_a_session_reaches_the_console_and_is_forgotten_only_after_the_ack(
+    short_dir: Path, console: FakeConsole
+) -> None:
+    console.acking = False
+    with enrolled_agent(short_dir, console) as agent, ShellClient(agent.socket_path) as shell:
+        console.wait_connected()
+        assert console.hellos[0].policy_version == agent.policy.version
+        shell.hello()
+        shell.start_session(language="nl")
+        shell.request("request_help")
+        shell.request("end_session")
+        agent.wait_for_state(State.DONE)
+        wait_until(lambda: len(console.stored) == 4, 10, "4 events at the console")
+        assert console.kinds() == [
+            "session_started",
+            "help_requested",
+            "session_ended",
+            "wipe_finished",
+        ]
+        # Stored at the console, but not acknowledged: the kiosk keeps them all.
+        assert outbox_size(agent) == 4
+
+        started, help_asked, ended, _ = console.stored.values()
+        assert started.body.kind == "session_started"
+        assert started.body.login == "walk_in" and started.body.language == "nl"
+        assert started.body.rules_version == agent.policy.house_rules.version
+        assert started.body.seconds == agent.policy.session.length_minutes * 60
+        assert help_asked.body.kind == "help_requested"
+        assert ended.body.kind == "session_ended"
+        assert help_asked.body.session_id == ended.body.session_id == started.body.session_id
+        assert ended.body.reason == "visitor" and ended.body.help_requested
+
+        # The console comes back acknowledging: the resent events are stored once each.
+        console.kill()
+        console.acking = True
+        console.start()
+        console.wait_connected(2)
+        wait_until(lambda: outbox_size(agent) == 0, 10, "an empty outbox")
+        assert len(console.stored) == 4
+        assert console.duplicates == 4
+
+
+def test_5000_events_while_the_console_is_killed_and_restarted_three_times(
+    short_dir: Path,
+) -> None:
+    console = FakeConsole(ack_every=40).start()
+    try:
+        with enrolled_agent(short_dir, console) as agent, ShellClient(agent.socket_path) as s:
+            console.wait_connected()
+            s.hello()
+            s.start_session()  # event 1: session_started
+
+            def run_one() -> None:
+                now = agent.clock.now()
+                agent.agent._change(now, lambda: agent.agent.engine.request_help(now))
+
+            def help_requests(count: int) -> None:
+                # In steps of 50, so the link sends while the kiosk writes.
+                for _ in range(count // 50):
+                    agent.call(lambda: [run_one() for _ in range(50)])
+
+            written = 1
+            for round_ in range(4):
+                seen = len(console.stored)
+                help_requests(1200)
+                written += 1200
+                if round_ < 3:
+                    # Killed while events flow; the kiosk keeps writing while it is down.
+                    wait_until(lambda: len(console.stored) > seen + 100, 10, "events flowing")
+                    console.kill()
+                    help_requests(50)
+                    written += 50
+                    console.start()
+                    console.wait_connected(round_ + 2)
+            agent.call(lambda: [run_one() for _ in range(49)])
+            written += 49
+            assert written == 5000
+            wait_until(lambda: len(console.stored) == 5000, 40, "5,000 events stored")
+            wait_until(lambda: outbox_size(agent) == 0, 20, "an empty outbox")
+            time.sleep(0.2)  # any late resend would show now
+            assert len(console.stored) == 5000  # none lost, none stored twice
+            kinds = console.kinds()
+            assert kinds.count("session_started") == 1
+            assert kinds.count("help_requested") == 4999
+            assert console.connections >= 4
+    finally:
+        console.stop()
+
+
+def test_events_written_offline_reach_the_console_when_it_is_back(short_dir: Path) -> None:
+    console = FakeConsole().start()
+    console.kill()  # enrolled, but the console is down when the agent starts
+    try:
+        with enrolled_agent(short_dir, console) as agent, ShellClient(agent.socket_path) as s:
+            s.hello()
+            view = s.start_session()
+            assert view.state is State.ACTIVE  # the kiosk works without its console
+            assert outbox_size(agent) == 1
+            console.start()
+            wait_until(lambda: outbox_size(agent) == 0, 10, "the outbox sent")
+            assert console.kinds() == ["session_started"]
+    finally:
+        console.stop()
+
+
+def test_a_not_enrolled_agent_writes_no_outbox_and_has_no_link(short_dir: Path) -> None:
+    with AgentThread(data_dir=short_dir) as agent, ShellClient(agent.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        assert agent.call(lambda: agent.agent.link) is None
+        assert outbox_size(agent) == 0
+
+
+def test_an_unsafe_secrets_folder_makes_an_enrolled_agent_refuse_to_start(
+    short_dir: Path, console: FakeConsole
+) -> None:
+    agent = enrolled_agent(short_dir, console)
+    (short_dir / "secrets").chmod(0o750)
+    with pytest.raises(StartRefused, match="0750"):
+        agent.start()
+
+
+# -- status and commands -----------------------------------------------------------------
+
+
+def test_status_follows_the_screen(short_dir: Path, console: FakeConsole) -> None:
+    with enrolled_agent(short_dir, console) as agent, ShellClient(agent.socket_path) as shell:
+        console.wait_connected()
+        wait_until(lambda: len(console.statuses) >= 1, 5, "a first status")
+        assert console.statuses[0].state == "waiting"
+        shell.hello()
+        shell.start_session()
+        wait_until(lambda: console.statuses[-1].state == "active", 5, "an active status")
+        status = console.statuses[-1]
+        assert status.login == "walk_in" and status.seconds_left is not None
+        shell.request("request_help")
+        wait_until(lambda: console.statuses[-1].help_requested, 5, "help shown")
+
+
+def test_staff_commands_reach_the_engine_and_their_results_come_back(
+    short_dir: Path, console: FakeConsole
+) -> None:
+    with enrolled_agent(short_dir, console) as agent, ShellClient(agent.socket_path) as shell:
+        console.wait_connected()
+        shell.hello()
+
+        refused = console.command("extend", minutes=10)
+        assert not refused.ok and refused.code == "no_session"
+
+        view = shell.start_session()
+        before = view.seconds_left
+        assert before is not None
+        result = console.command("extend", minutes=10)
+        assert result.ok, result
+        extended = shell.wait_view(lambda v: (v.seconds_left or 0) > before + 500)
+        assert extended.seconds_left is not None
+
+        assert console.command("message", text="Pause dans 5 minutes").ok
+        shown = shell.wait_view(lambda v: v.message is not None)
+        assert shown.message is not None and shown.message.text == "Pause dans 5 minutes"
+
+        assert console.command("lock").ok
+        assert shell.wait_view(lambda v: v.locked).locked
+        assert console.command("unlock").ok
+        shell.wait_view(lambda v: not v.locked)
+
+        assert console.command("end", reason="house rules").ok
+        agent.wait_for_state(State.DONE)
+        wait_until(lambda: "session_ended" in console.kinds(), 5, "the end at the console")
+        ended = [e for e in console.stored.values() if e.body.kind == "session_ended"][0]
+        assert ended.body.reason == "staff"
+        assert ended.body.extended_seconds == 600
+
+        audit = agent.call(agent.agent.store.audit_entries)
+        by_console = [(a.actor_kind, a.actor_name, a.action) for a in audit]
+        assert ("console", "ada", "extend") in by_console
+        assert ("console", "ada", "end") in by_console
+        assert ("console", "ada", "extend_refused") in by_console
+        assert all(a.actor_kind == ActorKind.CONSOLE.value for a in audit)
+
+
+def test_a_bad_policy_update_keeps_the_last_good_policy_and_names_the_field(
+    short_dir: Path, console: FakeConsole
+) -> None:
+    with enrolled_agent(short_dir, console) as agent:
+        console.wait_connected()
+        good = agent.policy
+        data = good.model_dump(mode="json")
+        data["session"]["length_minutes"] = -5
+        result = console.command("policy_update", policy=data)
+        assert not result.ok
+        assert result.code == "bad_policy"
+        assert "session.length_minutes" in result.message
+        assert agent.call(lambda: agent.agent.policy) == good
+
+        newer = open_all_day_policy(length_minutes=45)
+        assert newer.version != good.version
+        result = console.command("policy_update", policy=newer.model_dump(mode="json"))
+        assert result.ok, result
+        assert agent.call(lambda: agent.agent.policy.version) == newer.version
+        assert agent.call(lambda: agent.agent.policy.session.length_minutes) == 45
+
+    # Kept, and in force again after a restart (the console may be unreachable then).
+    insecure = {"allow_insecure_link": True}
+    with AgentThread(data_dir=short_dir, policy=default_policy(), config_options=insecure) as again:
+        assert again.call(lambda: again.agent.policy.version) == newer.version
+
+
+def test_malformed_frames_are_skipped_and_the_link_keeps_working(
+    short_dir: Path, console: FakeConsole
+) -> None:
+    with enrolled_agent(short_dir, console) as agent:
+        console.wait_connected()
+        console.send_raw("not json at all")
+        console.send_raw(json.dumps({"v": 1, "type": "launch_missiles"}))
+        console.send_raw(json.dumps({"v": 9, "type": "ack", "ids": []}))
+        console.send_raw(json.dumps({"v": 1, "type": "command", "command_id": "x"}))
+        console.send_raw(json.dumps({"v": 1, "type": "ack", "ids": ["unknown-id-123"]}))
+        assert console.command("lock").ok
+        assert agent.view().locked
+        assert console.connections == 1  # the same connection all along
+
+
+def test_a_refused_token_is_retried_with_backoff_without_stopping_the_kiosk(
+    short_dir: Path, console: FakeConsole
+) -> None:
+    agent = enrolled_agent(short_dir, console)
+    KeyringTokens(short_dir / "secrets").set("a-revoked-token-0000000000")
+    with agent, ShellClient(agent.socket_path) as shell:
+        wait_until(lambda: len(console.headers) >= 3, 10, "three tries")
+        assert console.connections == 0
+        assert "401" in (agent.call(lambda: agent.agent.link.last_error) or "")
+        shell.hello()
+        assert shell.start_session().state is State.ACTIVE
+
+
+def test_the_link_reconnects_within_a_bounded_time(short_dir: Path) -> None:
+    console = FakeConsole().start()
+    try:
+        with enrolled_agent(short_dir, console) as agent:
+            console.wait_connected()
+            for round_ in range(3):
+                console.kill()
+                time.sleep(0.3)  # a few failed tries: the backoff grows, up to its cap
+                console.start()
+                started = time.monotonic()
+                console.wait_connected(round_ + 2, timeout=5)
+                # Cap 0.4 s with full jitter: back in well under a second.
+                assert time.monotonic() - started < 1.5
+            assert agent.call(lambda: agent.agent.link.connected)
+    finally:
+        with contextlib.suppress(Exception):
+            console.stop()
