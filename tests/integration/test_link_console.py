@@ -329,7 +329,7 @@ def test_5000_events_while_the_console_is_killed_and_restarted_three_times(
                 written += 1200
                 if round_ < 3:
                     # Killed while events flow; the kiosk keeps writing while it is down.
-                    wait_until(lambda: len(console.stored) > seen + 100, 10, "events flowing")
+                    wait_until(lambda s=seen: len(console.stored) > s + 100, 10, "events flowing")
                     console.kill()
                     help_requests(50)
                     written += 50
@@ -430,7 +430,7 @@ def test_staff_commands_reach_the_engine_and_their_results_come_back(
         assert console.command("end", reason="house rules").ok
         agent.wait_for_state(State.DONE)
         wait_until(lambda: "session_ended" in console.kinds(), 5, "the end at the console")
-        ended = [e for e in console.stored.values() if e.body.kind == "session_ended"][0]
+        ended = next(e for e in console.stored.values() if e.body.kind == "session_ended")
         assert ended.body.reason == "staff"
         assert ended.body.extended_seconds == 600
 
