@@ -145,7 +145,8 @@ class SystemWiper:
     def wipe(self) -> WipeReceipt:
         """Erase everything of the visitor (see the module's description) and count it:
         files, folders, downloads, browser profiles (what was in the home when its
-        processes were stopped), print jobs purged, processes stopped."""
+        processes were stopped), print jobs purged, processes stopped. ``bytes_erased`` is
+        the space the home used (whole pages, skeleton included)."""
         started = time.monotonic()
         self.journal.write(JournalState.WIPING)
         self._step(WipeStep.STARTED)
@@ -153,9 +154,10 @@ class SystemWiper:
         uid = account.uid
         processes = self.parts.processes.stop_all(uid, account.gid)
         self._step(WipeStep.PROCESSES_STOPPED, processes=processes)
-        tally = (
-            count_home(self.home_dir, self.skeleton_dir) if self._home_mounted() else HomeTally()
-        )
+        tally = HomeTally()
+        if self._home_mounted():
+            tally = count_home(self.home_dir, self.skeleton_dir, sizes=False)
+            tally.bytes = self.parts.mounts.used_bytes(self.home_dir)
         self._step(WipeStep.COUNTED, files=tally.files, bytes=tally.bytes)
         print_jobs = self.parts.print_jobs.purge_visitor_jobs(account.name)
         self._step(WipeStep.PRINT_JOBS_PURGED, print_jobs=print_jobs)

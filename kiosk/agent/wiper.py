@@ -133,11 +133,13 @@ def _skeleton_entries(skeleton: Path) -> dict[str, Path]:
     return entries
 
 
-def count_home(home: Path, skeleton_dir: Path) -> HomeTally:
+def count_home(home: Path, skeleton_dir: Path, *, sizes: bool = True) -> HomeTally:
     """Count what ``home`` holds that is not the pristine skeleton. ``files`` counts every
     file (a symbolic link counts as a file, never followed), ``downloads`` those of them in
     Downloads, ``folders`` the folders the skeleton has not, ``browser_profiles`` the
-    browser profile folders found. Skeleton files left as they were are not counted."""
+    browser profile folders found. Skeleton files left as they were are not counted.
+    ``sizes=False`` leaves ``bytes`` at 0 and reads no file's size (the caller knows the
+    space used otherwise): only folder entries are read, which is much faster."""
     tally = HomeTally()
     if not home.is_dir():
         return tally
@@ -164,9 +166,10 @@ def count_home(home: Path, skeleton_dir: Path) -> HomeTally:
                 ):
                     continue  # a skeleton file the visitor left as it was
                 tally.files += 1
-                info = entry.stat(follow_symlinks=False)
-                if stat.S_ISREG(info.st_mode):
-                    tally.bytes += info.st_size
+                if sizes:
+                    info = entry.stat(follow_symlinks=False)
+                    if stat.S_ISREG(info.st_mode):
+                        tally.bytes += info.st_size
                 if downloaded:
                     tally.downloads += 1
     return tally

@@ -184,6 +184,10 @@ class Mounts(Protocol):
         under it) and not the visitor's."""
         ...
 
+    def used_bytes(self, home: Path) -> int:
+        """Bytes the mounted home holds (its files' data, in whole pages)."""
+        ...
+
 
 class SystemMounts:
     """The real mount table and mount(8)/umount(8)."""
@@ -219,6 +223,11 @@ class SystemMounts:
         _empty_folder(home)
         os.chown(home, 0, 0)
         os.chmod(home, 0o755)
+
+    def used_bytes(self, home: Path) -> int:
+        """The tmpfs's used blocks: one system call instead of a stat per file."""
+        info = os.statvfs(home)
+        return (info.f_blocks - info.f_bfree) * info.f_frsize
 
 
 def _empty_folder(folder: Path) -> None:
@@ -320,3 +329,7 @@ class FakeMounts:
     def empty_mount_point(self, home: Path) -> None:
         """Erase anything under the mount point."""
         _empty_folder(home)
+
+    def used_bytes(self, home: Path) -> int:
+        """The size of the home's regular files."""
+        return sum(p.lstat().st_size for p in home.rglob("*") if p.is_file() and not p.is_symlink())
