@@ -102,7 +102,7 @@ def enroll(
             answer = http.post("/api/enroll", json=request.model_dump())
     except httpx.HTTPError as exc:
         raise EnrollFailed(f"cannot enroll at {base}: {exc}") from exc
-    if answer.status_code != 200:
+    if not answer.is_success:
         raise EnrollFailed(f"the console refused (HTTP {answer.status_code}): {_detail(answer)}")
     try:
         response = EnrollResponse.model_validate(answer.json())

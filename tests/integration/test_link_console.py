@@ -514,3 +514,128 @@ def test_the_link_reconnects_within_a_bounded_time(short_dir: Path) -> None:
     finally:
         with contextlib.suppress(Exception):
             console.stop()
+
+
+# -- TLS ---------------------------------------------------------------------------------
+
+
+def make_certificate(folder: Path, name: str) -> tuple[Path, Path, str]:
+    """A self-signed certificate for 127.0.0.1: (cert file, key file, SHA-256 hex)."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / f"{name}.pem", folder / f"{name}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    digest = cert.fingerprint(hashes.SHA256()).hex()
+    return cert_path, key_path, digest
+
+
+def tls_console(cert: Path, key: Path) -> FakeConsole:
+    """A fake console serving wss:// with this certificate."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return FakeConsole(ssl_context=context).start()
+
+
+def test_the_pinned_certificate_is_accepted_and_another_one_refused(
+    short_dir: Path, tmp_path: Path
+) -> None:
+    good_cert, good_key, good_pin = make_certificate(tmp_path, "console")
+    other_cert, other_key, _ = make_certificate(tmp_path, "impostor")
+
+    console = tls_console(good_cert, good_key)
+    try:
+        enroll_folder(short_dir, console.url, fingerprint=good_pin)
+        with AgentThread(data_dir=short_dir, agent_options={"link_options": FAST}) as agent:
+            console.wait_connected()
+            assert console.command("lock").ok
+            assert agent.view().locked
+    finally:
+        console.stop()
+
+    impostor = tls_console(other_cert, other_key)
+    try:
+        # The same address, another certificate (even a valid one would be refused).
+        save_console_settings(
+            ConsoleSettings(url=impostor.url, fingerprint_sha256=good_pin, name="PC-TEST"),
+            short_dir / "console.json",
+        )
+        with AgentThread(data_dir=short_dir, agent_options={"link_options": FAST}) as agent:
+            wait_until(
+                lambda: (
+                    "not the one pinned" in (agent.call(lambda: agent.agent.link.last_error) or "")
+                ),
+                10,
+                "a refused certificate",
+            )
+            time.sleep(0.3)  # a few more tries
+        assert impostor.connections == 0
+        assert impostor.headers == []  # no request, so the token never left the kiosk
+    finally:
+        impostor.stop()
+
+
+def test_ws_without_tls_needs_the_explicit_flag(short_dir: Path, console: FakeConsole) -> None:
+    enroll_folder(short_dir, console.url)
+    with pytest.raises(StartRefused, match="wss:// only"):
+        AgentThread(data_dir=short_dir).start()
+
+
+# -- the real console server -------------------------------------------------------------
+
+
+def test_enroll_and_link_with_the_real_console_server(short_dir: Path, tmp_path: Path) -> None:
+    testing = pytest.importorskip("admin_console.server.testing")
+    from admin_console.server.auth import Role
+    from kiosk.agent.config import AgentConfig
+    from kiosk.agent.enroll import enroll
+
+    with testing.ConsoleServer(tmp_path / "console", tls=True) as server:
+        admin = server.add_staff("ada", Role.ADMIN)
+        with server.client(admin) as http:
+            code = http.post("/api/pairing-codes").json()["code"]
+        said: list[str] = []
+        config = AgentConfig(data_dir=short_dir, sandbox=True)
+        settings = enroll(
+            server.url, code, name="PC-07", location="salle 1", config=config, say=said.append
+        )
+        assert settings.url == f"{server.ws_url}/ws/kiosk"
+        assert settings.fingerprint_sha256 is not None
+        assert settings.fingerprint_sha256 in said[0].replace(":", "").lower()
+        assert (short_dir / "secrets").stat().st_mode & 0o777 == 0o700
+        assert (short_dir / "secrets" / "keyring.cfg").stat().st_mode & 0o777 == 0o600
+
+        with AgentThread(data_dir=short_dir, agent_options={"link_options": FAST}) as agent:
+            agent.wait_until(lambda: agent.agent.link is not None and agent.agent.link.connected)
+            with ShellClient(agent.socket_path) as shell:
+                shell.hello()
+                shell.start_session()
+            agent.wait_until(lambda: agent.agent.store.outbox_size() == 0, 10, "acks")
