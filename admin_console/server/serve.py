@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,7 @@ def serve(options: ServeOptions) -> int:
         sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((options.host, options.port))
+        sock.listen(2048)  # connections made as soon as the log says so wait, not fail
         port = sock.getsockname()[1]
         log_event(
             logger,
@@ -66,6 +68,10 @@ def serve(options: ServeOptions) -> int:
             fingerprint=pin,
             database=console.engine.url.render_as_string(hide_password=True),
         )
+        # uvicorn stops gracefully on SIGTERM/SIGINT, then raises the signal again for the
+        # handler it found: a no-op one lets the console log its stop and exit 0.
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: None)
         server.run(sockets=[sock])
     finally:
         console.close()

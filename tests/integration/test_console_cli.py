@@ -1,0 +1,131 @@
+"""``epn-console`` as an administrator runs it: create the first admin, start the server
+(HTTPS with its own certificate, JSON logs on stderr), print a pairing code that enrolls a
+PC, stop cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import signal
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from admin_console.server.tls import TlsFiles
+
+CLI = [sys.executable, "-m", "admin_console.cli"]
+PASSWORD = "a long enough password"
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+class Served:
+    """``epn-console serve`` in a child process, its stderr read as JSON lines."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.process = subprocess.Popen(
+            [*CLI, "serve", "--data-dir", str(data_dir), "--port", "0"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[dict[str, Any]] = []
+        self.raw: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.raw.append(line)
+            self.lines.append(json.loads(line))
+
+    def wait_event(self, name: str, timeout: float = 20.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if line.get("event") == name:
+                    return line
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.02)
+        raise AssertionError(f"no {name} in the server's log: {''.join(self.raw)[-2000:]}")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(20)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait(5)
+            self._reader.join(5)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    done = run(
+        "create-admin", "ada", "--password-stdin", "--data-dir", str(tmp_path), stdin=PASSWORD
+    )
+    assert done.returncode == 0, done.stderr
+    server = Served(tmp_path)
+    yield server
+    server.stop()
+
+
+def test_a_first_setup_from_the_command_line(served: Served, tmp_path: Path) -> None:
+    listening = served.wait_event("console_listening")
+    assert listening["tls"] is True
+    assert listening["host"] == "127.0.0.1"
+    base = f"https://127.0.0.1:{listening['port']}"
+    verify = ssl.create_default_context(cafile=str(TlsFiles(tmp_path / "tls").ca_cert))
+    with httpx.Client(base_url=base, verify=verify, timeout=10) as http:
+        login = http.post("/api/login", json={"username": "ada", "password": PASSWORD})
+        assert login.status_code == 200
+        assert login.json()["role"] == "admin"
+        printed = run("pairing-code", "--data-dir", str(tmp_path))
+        assert printed.returncode == 0, printed.stderr
+        code, detail = printed.stdout.splitlines()
+        assert listening["fingerprint"] in detail
+        enrolled = http.post("/api/enroll", json={"code": code, "name": "PC-01"})
+        assert enrolled.status_code == 201
+    assert served.stop() == 0
+    assert served.wait_event("console_stopped")
+
+
+def test_create_admin_refuses_a_short_password_and_a_taken_name(tmp_path: Path) -> None:
+    short = run("create-admin", "ada", "--password-stdin", "--data-dir", str(tmp_path), stdin="abc")
+    assert short.returncode == 1
+    assert "at least 8 characters" in short.stderr
+    ok = run("create-admin", "ada", "--password-stdin", "--data-dir", str(tmp_path), stdin=PASSWORD)
+    assert ok.returncode == 0
+    again = run(
+        "create-admin", "ada", "--password-stdin", "--data-dir", str(tmp_path), stdin=PASSWORD
+    )
+    assert again.returncode == 1
+    assert "taken" in again.stderr
+
+
+def test_an_unreachable_database_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    done = run(
+        "pairing-code",
+        "--data-dir",
+        str(tmp_path),
+        "--database-url",
+        "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2",
+    )
+    assert done.returncode == 1
+    assert "cannot upgrade the console database" in done.stderr
+    assert "Traceback" not in done.stderr
