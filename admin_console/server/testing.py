@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -410,7 +410,7 @@ class _Shared:
 _shared = _Shared()
 
 
-def shared_postgres() -> Iterator[PostgresCluster]:
+def shared_postgres() -> Generator[PostgresCluster, None, None]:
     """One cluster for the whole test session, however many modules ask for it.
 
     A generator for a session-scoped fixture: the cluster stops when the last user is done.
