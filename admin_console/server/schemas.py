@@ -58,6 +58,14 @@ class PairingCodeResponse(BaseModel):
     )
 
 
+class KioskSelf(BaseModel):
+    """A PC as the console knows it (asked by the PC itself)."""
+
+    id: int
+    name: str
+    location: str
+
+
 class LiveStatus(BaseModel):
     """What the PC last said about itself (not stored)."""
 
