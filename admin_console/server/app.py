@@ -109,7 +109,7 @@ def build_console(
     settings: Settings, clock: Clock | None = None, hasher: PasswordHasher | None = None
 ) -> Console:
     """The composition root: engine, migrations to head, repositories, auth, hub."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(settings.url)
     try:
         upgrade(engine)
