@@ -12,6 +12,7 @@ COMMANDS = {
     "shell": ("kiosk.shell.app", "run the visitor's shell"),
     "demo": ("kiosk.demo", "run one kiosk on this machine (sandbox)"),
     "enroll": ("kiosk.agent.enroll", "join this PC to a console with a pairing code"),
+    "sweep": ("kiosk.agent.sweep", "finish any wipe left undone (run at boot, as root)"),
 }
 """Each command's module provides ``add_arguments(parser)``. Only the chosen command's
 module is imported: the shell never loads the agent's database layer, the agent never
