@@ -60,7 +60,22 @@ class AgentConfig(BaseModel):
     )
     home_dir: Path = Field(
         default_factory=lambda data: data["data_dir"] / "home",
-        description="The visitor's home (sandbox: a folder).",
+        description="The visitor's home (sandbox: a folder; otherwise the visitor's passwd "
+        "home unless given).",
+    )
+    visitor: str = Field(
+        "epn-visitor",
+        min_length=1,
+        max_length=32,
+        description="The dedicated visitor account (not in sandbox mode).",
+    )
+    home_size: str = Field(
+        "1g",
+        pattern=r"^[0-9]+[kmg%]?$",
+        description="Most RAM the visitor's tmpfs home may use (not reserved).",
+    )
+    home_inodes: int = Field(
+        200_000, ge=1000, le=10_000_000, description="Most files the visitor's home may hold."
     )
     skeleton_dir: Path = Field(
         default_factory=packaged_skeleton, description="What a fresh visitor home contains."

@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import logging
 import os
+import pwd
 import re
 import signal
 import sys
@@ -85,7 +86,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SANDBOX_ONLY = "the real wiper and lockdown come with the installer; run with --sandbox"
+PRODUCTION_SOCKET = Path("/run/epn-kiosk/kiosk.sock")
+"""Where a production agent listens unless told otherwise (reachable by the visitor)."""
+
+NEEDS_ROOT = "a production agent runs as root (it mounts the visitor's home); or use --sandbox"
 
 ALIVE_EVERY_SECONDS = 60.0
 """While a session runs, note this often that the agent is alive (to date a power cut)."""
@@ -835,14 +839,58 @@ def build_agent(
 ) -> Agent:
     """The agent with its real parts, or the ones given (tests)."""
     if not config.sandbox:
-        raise StartRefused(SANDBOX_ONLY)
+        config = _production_config(config)
+        if wiper is None:
+            wiper = _system_wiper(config)
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    if not config.sandbox:
+        # The store holds card numbers and audit rows: never readable by the visitor.
+        config.data_dir.chmod(0o700)
     return Agent(
         config,
         clock=clock or SystemClock(),
         store=store or Store.open(config.database_path, migrate_in_child=True),
         wiper=wiper or SandboxWiper(config.home_dir, config.skeleton_dir, config.journal_path),
         boot=boot or boot_id(),
+    )
+
+
+def _production_config(config: AgentConfig) -> AgentConfig:
+    """Fill what a production agent takes from the visitor's account: who may connect
+    (the visitor's uid) and, unless given, the home (the account's passwd home)."""
+    from kiosk.agent.system.users import PasswdAccounts  # noqa: PLC0415 (production only)
+
+    if os.geteuid() != 0:
+        raise StartRefused(NEEDS_ROOT)
+    try:
+        account = PasswdAccounts().lookup(config.visitor)
+    except WipeError as exc:
+        raise StartRefused(f"cannot start: {exc}") from exc
+    changes: dict[str, Any] = {}
+    if not config.allowed_uids:
+        changes["allowed_uids"] = (account.uid,)
+    if "home_dir" not in config.model_fields_set:
+        changes["home_dir"] = Path(pwd.getpwnam(account.name).pw_dir)
+    if "socket_path" not in config.model_fields_set:
+        # Outside the data folder, which is the agent's only (0700).
+        changes["socket_path"] = PRODUCTION_SOCKET
+    if "socket_mode" not in config.model_fields_set:
+        # The visitor's shell must reach the socket; who may talk is decided by the
+        # peer-uid check, not by the file mode.
+        changes["socket_mode"] = 0o666
+    return config.model_copy(update=changes)
+
+
+def _system_wiper(config: AgentConfig) -> Wiper:
+    """The production wiper: a tmpfs home per session, everything of the visitor erased."""
+    from kiosk.agent.system_wiper import HomeLimits, SystemWiper  # noqa: PLC0415
+
+    return SystemWiper(
+        config.visitor,
+        config.home_dir,
+        config.skeleton_dir,
+        config.journal_path,
+        limits=HomeLimits(size=config.home_size, nr_inodes=config.home_inodes),
     )
 
 
@@ -868,6 +916,10 @@ def config_from_args(args: argparse.Namespace) -> AgentConfig:
             animator_pin_hash=args.animator_pin_hash,
             config_dir=getattr(args, "config_dir", None),
             allow_insecure_link=getattr(args, "allow_insecure_link", False),
+            visitor=args.visitor,
+            home_dir=args.home,
+            home_size=args.home_size,
+            home_inodes=args.home_inodes,
         )
     except ValidationError as exc:
         problems = "; ".join(
@@ -929,5 +981,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--allow-insecure-link",
         action="store_true",
         help="accept a ws:// console without TLS (sandbox demos and tests only)",
+    )
+    production = parser.add_argument_group("production (as root, without --sandbox)")
+    production.add_argument("--visitor", default=None, help="the visitor account (epn-visitor)")
+    production.add_argument(
+        "--home", type=Path, default=None, help="the visitor's home (default: from passwd)"
+    )
+    production.add_argument("--home-size", default=None, help="tmpfs size of the home (1g)")
+    production.add_argument(
+        "--home-inodes", type=int, default=None, help="most files in the home (200000)"
     )
     parser.set_defaults(run=main)

@@ -96,15 +96,24 @@ class AgentProcess:
     STALLING = ("-m", "kiosk.agent.testing")  # with a wiper that stalls mid-wipe
 
     def __init__(
-        self, data_dir: Path, args: Sequence[str], launcher: Sequence[str] = AGENT_ONLY
+        self,
+        data_dir: Path,
+        args: Sequence[str],
+        launcher: Sequence[str] = AGENT_ONLY,
+        *,
+        sandbox: bool = True,
+        socket_path: Path | None = None,
     ) -> None:
         self.data_dir = data_dir
-        self.socket_path = data_dir / "kiosk.sock"
+        self.socket_path = socket_path or data_dir / "kiosk.sock"
         self.home_dir = data_dir / "home"
         self.journal_path = data_dir / "wipe.journal"
         runs = len(list(data_dir.glob("agent-*.log")))
         self.log_path = data_dir / f"agent-{runs}.log"
-        command = [sys.executable, *launcher, "--sandbox", "--data-dir", str(data_dir), *args]
+        mode = ["--sandbox"] if sandbox else []
+        if socket_path is not None:
+            mode += ["--socket", str(socket_path)]
+        command = [sys.executable, *launcher, *mode, "--data-dir", str(data_dir), *args]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log

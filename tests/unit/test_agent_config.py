@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from kiosk.agent.config import AgentConfig, packaged_skeleton
 from kiosk.agent.credentials import hash_pin, normalize_ticket_code, ticket_digest, verify_pin
 from kiosk.agent.errors import StartRefused
-from kiosk.agent.service import SANDBOX_ONLY, build_agent
+from kiosk.agent.service import build_agent
 
 
 def test_paths_default_inside_the_data_folder() -> None:
@@ -41,11 +41,16 @@ def test_the_animator_pin_must_be_an_argon2id_hash() -> None:
         AgentConfig(data_dir=Path("/srv/kiosk"), sandbox=True, animator_pin_hash="2468")
 
 
-def test_without_sandbox_the_agent_says_what_to_do(tmp_path: Path) -> None:
-    config = AgentConfig(data_dir=tmp_path, sandbox=False)
-    with pytest.raises(StartRefused, match="--sandbox") as refused:
+def test_a_production_agent_without_its_visitor_account_says_what_is_missing(
+    tmp_path: Path,
+) -> None:
+    config = AgentConfig(data_dir=tmp_path, sandbox=False, visitor="epn-nobody-here")
+    with pytest.raises(StartRefused) as refused:
         build_agent(config)
-    assert str(refused.value) == SANDBOX_ONLY
+    # As root: the account is named; otherwise: root or --sandbox is asked for.
+    expected = "epn-nobody-here" if os.geteuid() == 0 else "--sandbox"
+    assert expected in str(refused.value)
+    assert not (tmp_path / "kiosk.db").exists(), "nothing is written before refusing"
 
 
 @pytest.mark.parametrize(
