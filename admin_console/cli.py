@@ -3,6 +3,7 @@
     epn-console serve [--data-dir D] [--database-url URL] [--host H] [--port P] [--no-tls]
     epn-console create-admin USERNAME [--password-stdin]
     epn-console pairing-code
+    epn-console gui --url https://HOST:PORT --fingerprint FP [--language fr|nl|en]
 
 Logs go to stderr as JSON lines. The server's modules are imported only by the command
 that needs them.
@@ -45,6 +46,15 @@ def _parser() -> argparse.ArgumentParser:
 
     code = sub.add_parser("pairing-code", help="print a one-time code to enroll one PC")
     common(code)
+
+    gui = sub.add_parser("gui", help="open the staff console (room view and actions)")
+    gui.add_argument("--url", required=True, help="the console server, https://HOST:PORT")
+    trust = gui.add_mutually_exclusive_group()
+    trust.add_argument("--fingerprint", help="SHA-256 of the console's certificate (pinned)")
+    trust.add_argument(
+        "--insecure-http", action="store_true", help="allow a plain http:// URL (tests only)"
+    )
+    gui.add_argument("--language", choices=["fr", "nl", "en"], default="fr")
     return parser
 
 
@@ -60,6 +70,8 @@ def _read_password(from_stdin: bool) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``epn-console`` console script."""
     args = _parser().parse_args(argv)
+    if args.command == "gui":
+        return _gui(args)
     from admin_console.server import log  # noqa: PLC0415 (only what the command needs)
     from admin_console.server.errors import ConsoleError  # noqa: PLC0415
 
@@ -76,6 +88,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConsoleError, ValueError, OSError) as exc:
         print(f"epn-console: {exc}", file=sys.stderr)
         return 1
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from admin_console.gui.app import run  # noqa: PLC0415 (Qt only for this command)
+    from admin_console.gui.client import Endpoint, EndpointError  # noqa: PLC0415
+    from policies import Language  # noqa: PLC0415
+
+    try:
+        endpoint = Endpoint.parse(args.url, args.fingerprint, args.insecure_http)
+    except EndpointError as exc:
+        print(f"epn-console: {exc}", file=sys.stderr)
+        return 2
+    return run(endpoint, Language(args.language))
 
 
 def _setup_command(args: argparse.Namespace) -> int:

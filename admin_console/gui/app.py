@@ -1,0 +1,24 @@
+"""``epn-console gui``: start the console GUI on a console server."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from admin_console.gui import i18n
+from admin_console.gui.client import Endpoint
+from admin_console.gui.controller import ConsoleController
+from admin_console.gui.window import ConsoleWindow
+from policies import Language
+
+
+def run(endpoint: Endpoint, language: Language = i18n.FR) -> int:
+    """Build the window and run Qt's event loop until it closes."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    controller = ConsoleController(endpoint, language)
+    window = ConsoleWindow(controller)
+    window.show()
+    code = app.exec()
+    controller.feed.stop()
+    return int(code)

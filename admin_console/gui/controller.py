@@ -1,0 +1,191 @@
+"""The console GUI's controller: what the widgets call; it calls the client and keeps the
+room, the selection and the results. No widget talks to the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from admin_console.gui import i18n
+from admin_console.gui.client import ConsoleClient, Endpoint, Failure, Reply, RoomFeed
+from admin_console.gui.viewmodel import CommandResult, Outcome, Pc, locked_minutes, outcome_of
+from policies import Language
+
+Now = Callable[[], dt.datetime]
+
+
+def login_error(reply: Reply, language: Language, now: dt.datetime) -> str:
+    """The sentence for a failed login."""
+    if reply.failure is Failure.TLS_MISMATCH:
+        return i18n.text("net.tls_mismatch", language)
+    if reply.failure is not None:
+        return i18n.text("net.unreachable", language)
+    if reply.status == 401:
+        return i18n.text("login.wrong", language)
+    if reply.status == 423:
+        return i18n.counted("login.locked", language, locked_minutes(reply.detail, now))
+    if reply.status == 403:
+        return i18n.text("login.forbidden", language)
+    return i18n.text("net.error", language, detail=reply.detail or str(reply.status))
+
+
+class ConsoleController(QObject):
+    """The staff session: login, the live room, the selection, actions and their results."""
+
+    logged_in = Signal(str)
+    """The username."""
+    logged_out = Signal(str)
+    """Back to the login screen, with a sentence saying why (empty: staff asked)."""
+    login_failed = Signal(str)
+    room_changed = Signal()
+    selection_changed = Signal()
+    live_changed = Signal(bool)
+    results_changed = Signal()
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        language: Language = i18n.FR,
+        now: Now | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.endpoint = endpoint
+        self.language = language
+        self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        self.client = ConsoleClient(endpoint, self)
+        self.feed = RoomFeed(endpoint, self)
+        self.feed.room.connect(self.set_room)
+        self.feed.pc.connect(self.update_pc)
+        self.feed.live.connect(self.live_changed)
+        self.feed.refused.connect(lambda _why: self._expired())
+        self.feed.tls_mismatch.connect(
+            lambda: self.logged_out.emit(i18n.text("net.tls_mismatch", self.language))
+        )
+        self.username: str | None = None
+        self.pcs: dict[int, Pc] = {}
+        self.selected: set[int] = set()
+        self.results: list[CommandResult] = []
+        self.busy = False
+
+    # -- login -----------------------------------------------------------------------------
+
+    def login(self, username: str, password: str) -> None:
+        """Log in; ``logged_in`` or ``login_failed`` follows."""
+        if not username.strip() or not password:
+            self.login_failed.emit(i18n.text("login.missing", self.language))
+            return
+        self.busy = True
+
+        def done(reply: Reply) -> None:
+            self.busy = False
+            if not reply.ok:
+                self.login_failed.emit(login_error(reply, self.language, self._now()))
+                return
+            self.username = str(reply.body.get("username", username))
+            assert self.client.token is not None
+            self.feed.start(self.client.token)
+            self.logged_in.emit(self.username)
+
+        self.client.login(username.strip(), password, done)
+
+    def logout(self) -> None:
+        """Close the room and forget the token."""
+        self.feed.stop()
+        self.client.logout()
+        self._forget()
+        self.logged_out.emit("")
+
+    def _expired(self) -> None:
+        self.client.token = None
+        self._forget()
+        self.logged_out.emit(i18n.text("room.expired", self.language))
+
+    def _forget(self) -> None:
+        self.username = None
+        self.pcs.clear()
+        self.selected.clear()
+        self.results.clear()
+        self.room_changed.emit()
+
+    # -- the room --------------------------------------------------------------------------
+
+    def set_room(self, entries: list[dict[str, Any]]) -> None:
+        """The whole room (at each connection of the staff socket)."""
+        self.pcs = {pc.id: pc for pc in map(Pc.from_json, entries)}
+        self.selected &= set(self.pcs)
+        self.room_changed.emit()
+
+    def update_pc(self, entry: dict[str, Any]) -> None:
+        """One PC changed."""
+        pc = Pc.from_json(entry)
+        self.pcs[pc.id] = pc
+        self.room_changed.emit()
+
+    def toggle(self, pc_id: int) -> None:
+        """Add a PC to the selection, or take it out."""
+        self.selected ^= {pc_id}
+        self.selection_changed.emit()
+
+    def select(self, pc_ids: Iterable[int]) -> None:
+        """Select exactly these PCs."""
+        self.selected = set(pc_ids) & set(self.pcs)
+        self.selection_changed.emit()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def extend(self, minutes: int) -> None:
+        """Give the selected PCs ``minutes`` more."""
+        self._command({"action": "extend", "minutes": minutes})
+
+    def end(self, reason: str) -> None:
+        """End the sessions of the selected PCs, saying why."""
+        self._command({"action": "end", "reason": reason.strip()})
+
+    def lock(self) -> None:
+        """Lock the selected PCs."""
+        self._command({"action": "lock"})
+
+    def unlock(self) -> None:
+        """Unlock the selected PCs."""
+        self._command({"action": "unlock"})
+
+    def message(self, text: str) -> None:
+        """Show ``text`` on the selected PCs."""
+        self._command({"action": "message", "text": text.strip()})
+
+    def _command(self, body: dict[str, Any]) -> None:
+        targets = [self.pcs[i] for i in sorted(self.selected) if i in self.pcs]
+        self.results = []
+        for pc in targets:
+            index = len(self.results)
+            self.results.append(
+                CommandResult(pc.id, pc.name, body["action"], body.get("minutes"), Outcome.SENDING)
+            )
+            self.client.command(pc.id, body, partial(self._answered, index))
+        self.results_changed.emit()
+
+    def _answered(self, index: int, reply: Reply) -> None:
+        if index >= len(self.results):
+            return  # a newer action replaced the list
+        before = self.results[index]
+        if reply.ok and isinstance(reply.body, dict):
+            outcome, reason = outcome_of(reply.body)
+        elif reply.status == 401:
+            self._expired()
+            return
+        elif reply.failure is Failure.TLS_MISMATCH:
+            outcome, reason = Outcome.FAILED, i18n.text("net.tls_mismatch", self.language)
+        elif reply.failure is not None:
+            outcome, reason = Outcome.FAILED, i18n.text("net.unreachable", self.language)
+        else:
+            outcome, reason = Outcome.FAILED, reply.detail or f"HTTP {reply.status}"
+        self.results[index] = CommandResult(
+            before.pc_id, before.pc_name, before.action, before.minutes, outcome, reason
+        )
+        self.results_changed.emit()

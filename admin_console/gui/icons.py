@@ -1,0 +1,47 @@
+"""The console's icons: small SVGs kept in this module (one drawing per name)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" '
+_STROKE = 'stroke="{c}" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">'
+
+SVGS: dict[str, str] = {
+    "clock": '<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>',
+    "help": '<circle cx="12" cy="12" r="9"/><path d="M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3'
+    'c-.6.3-1 .9-1 1.6V14"/><circle cx="12" cy="17.5" r=".6" fill="{c}"/>',
+    "lock": '<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>',
+    "unlock": '<rect x="5" y="11" width="14" height="10" rx="2"/>'
+    '<path d="M8 11V7a4 4 0 0 1 7.5-2"/>',
+    "offline": '<path d="M2 8.5a15 15 0 0 1 20 0M5 12a10 10 0 0 1 14 0M8.5 15.5a5 5 0 0 1 7 0"/>'
+    '<path d="M3 3l18 18"/>',
+    "wipe": '<path d="M4 20h16M7 16l9-9 3 3-9 9H7z"/>',
+    "extend": '<circle cx="12" cy="12" r="9"/><path d="M12 8v8M8 12h8"/>',
+    "end": '<circle cx="12" cy="12" r="9"/><rect x="9" y="9" width="6" height="6" fill="{c}"/>',
+    "message": '<path d="M4 5h16v11H9l-5 4z"/>',
+    "logout": '<path d="M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10"/>',
+}
+
+
+@cache
+def pixmap(name: str, size: int = 24, colour: str = "#1f3a5f") -> QPixmap:
+    """The icon ``name`` drawn in ``colour`` at ``size`` pixels."""
+    body = SVGS[name].replace("{c}", colour)
+    svg = _HEAD + _STROKE.replace("{c}", colour) + body + "</svg>"
+    renderer = QSvgRenderer(QByteArray(svg.encode()))
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    renderer.render(painter)
+    painter.end()
+    return QPixmap.fromImage(image)
+
+
+def icon(name: str, colour: str = "#1f3a5f") -> QIcon:
+    """The icon ``name`` for a button."""
+    return QIcon(pixmap(name, 32, colour))

@@ -1,0 +1,312 @@
+"""What the room view shows, computed from the console's JSON: plain data, no Qt.
+
+The console server decides nothing here and neither does the GUI: these functions only
+turn a PC's last known status into words and colours, and a command's answer into a line
+of the results list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from admin_console.gui import i18n
+from policies import Language
+
+
+class TileKind(StrEnum):
+    """The state a tile shows; each has one colour."""
+
+    FREE = "free"
+    IN_SESSION = "in_session"
+    HELP = "help"
+    LOCKED = "locked"
+    OFFLINE = "offline"
+    ENDING = "ending"
+    CONNECTING = "connecting"
+
+
+@dataclass(frozen=True)
+class Colours:
+    """A tile's look: background, text, border."""
+
+    background: str
+    text: str
+    border: str
+
+
+COLOURS: Mapping[TileKind, Colours] = {
+    TileKind.FREE: Colours("#e8f5e9", "#1b5e20", "#2e7d32"),
+    TileKind.IN_SESSION: Colours("#e3f2fd", "#0d2a4a", "#1f3a5f"),
+    TileKind.HELP: Colours("#ff8f00", "#000000", "#c62828"),
+    TileKind.LOCKED: Colours("#37474f", "#ffffff", "#263238"),
+    TileKind.OFFLINE: Colours("#eeeeee", "#616161", "#9e9e9e"),
+    TileKind.ENDING: Colours("#f3e5f5", "#4a148c", "#7b1fa2"),
+    TileKind.CONNECTING: Colours("#fafafa", "#424242", "#bdbdbd"),
+}
+SELECTED_BORDER = "#0057d9"
+
+_IN_SESSION = frozenset({"active", "warned", "final", "idle"})
+_AFTER_SESSION = frozenset({"ending", "wiping", "done"})
+
+
+@dataclass(frozen=True)
+class PcStatus:
+    """What a PC last said about itself."""
+
+    state: str
+    seconds_left: int | None
+    login: str | None
+    pages_printed: int
+    help_requested: bool
+    locked: bool
+
+
+@dataclass(frozen=True)
+class Pc:
+    """One PC of the room, as the console sends it (``KioskTile``)."""
+
+    id: int
+    name: str
+    location: str
+    online: bool
+    revoked: bool
+    last_seen_at: dt.datetime | None
+    status: PcStatus | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Pc:
+        """Read one entry of ``GET /api/kiosks`` or of the staff socket."""
+        raw = data.get("status")
+        status = None
+        if isinstance(raw, Mapping):
+            status = PcStatus(
+                state=str(raw.get("state", "")),
+                seconds_left=_int_or_none(raw.get("seconds_left")),
+                login=str(raw["login"]) if raw.get("login") else None,
+                pages_printed=int(raw.get("pages_printed") or 0),
+                help_requested=bool(raw.get("help_requested")),
+                locked=bool(raw.get("locked")),
+            )
+        seen = data.get("last_seen_at")
+        return cls(
+            id=int(data["id"]),
+            name=str(data["name"]),
+            location=str(data.get("location") or ""),
+            online=bool(data.get("online")),
+            revoked=bool(data.get("revoked")),
+            last_seen_at=dt.datetime.fromisoformat(seen) if isinstance(seen, str) else None,
+            status=status,
+        )
+
+
+def _int_or_none(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) else None
+
+
+@dataclass(frozen=True)
+class TileView:
+    """Everything a tile draws."""
+
+    pc_id: int
+    name: str
+    location: str
+    kind: TileKind
+    headline: str
+    detail: str
+    colours: Colours
+    selected: bool
+    icon: str | None
+
+
+def tile_kind(pc: Pc) -> TileKind:
+    """Which state the tile shows. Help outranks a lock, which outranks the session."""
+    status = pc.status
+    if not pc.online:
+        return TileKind.OFFLINE
+    if status is None:
+        return TileKind.CONNECTING
+    if status.help_requested:
+        return TileKind.HELP
+    if status.locked:
+        return TileKind.LOCKED
+    if status.state in _AFTER_SESSION:
+        return TileKind.ENDING
+    if status.state == "waiting":
+        return TileKind.FREE
+    return TileKind.IN_SESSION
+
+
+_ICONS: Mapping[TileKind, str | None] = {
+    TileKind.FREE: None,
+    TileKind.IN_SESSION: "clock",
+    TileKind.HELP: "help",
+    TileKind.LOCKED: "lock",
+    TileKind.OFFLINE: "offline",
+    TileKind.ENDING: "wipe",
+    TileKind.CONNECTING: None,
+}
+
+
+def time_left(seconds: int, language: Language) -> str:
+    """``12 min restantes``; ``1 h 05 restantes``; under a minute said in words."""
+    if seconds < 60:
+        return i18n.text("left.under_minute", language)
+    minutes = seconds // 60
+    if minutes >= 60:
+        return i18n.text("left.hours", language, h=minutes // 60, m=minutes % 60)
+    return i18n.counted("left.minutes", language, minutes)
+
+
+def _session_detail(status: PcStatus, language: Language) -> str:
+    parts = []
+    if status.seconds_left is not None:
+        parts.append(time_left(status.seconds_left, language))
+    if status.login:
+        key = f"kind.{status.login}"
+        parts.append(i18n.text(key, language) if key in i18n.TEXTS else status.login)
+    return " · ".join(parts)
+
+
+def tile_view(
+    pc: Pc, language: Language, *, selected: bool = False, tz: dt.tzinfo | None = None
+) -> TileView:
+    """The tile of ``pc``: state in words, details, colours."""
+    kind = tile_kind(pc)
+    status = pc.status
+    detail = ""
+    if kind is TileKind.OFFLINE:
+        headline = i18n.text("state.offline", language)
+        if pc.last_seen_at is None:
+            detail = i18n.text("seen.never", language)
+        else:
+            seen = pc.last_seen_at.astimezone(tz)
+            detail = i18n.text("seen.at", language, time=f"{seen:%H:%M}")
+    elif kind is TileKind.CONNECTING or status is None:
+        headline = i18n.text("state.connecting", language)
+    elif kind is TileKind.FREE:
+        headline = i18n.text("state.free", language)
+    elif kind is TileKind.ENDING:
+        key = "state.wiping" if status.state in {"wiping", "done"} else "state.ending"
+        headline = i18n.text(key, language)
+    else:
+        if kind is TileKind.HELP:
+            headline = i18n.text("state.help", language)
+        elif kind is TileKind.LOCKED:
+            headline = i18n.text("state.locked", language)
+        elif status.state == "rules":
+            headline = i18n.text("state.rules", language)
+        elif status.state == "idle":
+            headline = i18n.text("state.idle", language)
+        else:
+            headline = i18n.text("state.session", language)
+        if status.state in _IN_SESSION:
+            detail = _session_detail(status, language)
+    return TileView(
+        pc_id=pc.id,
+        name=pc.name,
+        location=pc.location,
+        kind=kind,
+        headline=headline,
+        detail=detail,
+        colours=COLOURS[kind],
+        selected=selected,
+        icon=_ICONS[kind],
+    )
+
+
+def room_order(pcs: Mapping[int, Pc]) -> list[Pc]:
+    """PCs in the order staff find them: by location, then by name (PC-2 before PC-10)."""
+
+    def natural(name: str) -> tuple[object, ...]:
+        return tuple(int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", name))
+
+    return sorted(
+        (pc for pc in pcs.values() if not pc.revoked),
+        key=lambda pc: (pc.location.lower(), natural(pc.name)),
+    )
+
+
+# -- commands and their results ------------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    """What became of one command on one PC."""
+
+    SENDING = "sending"
+    DONE = "done"
+    REFUSED = "refused"  # the PC answered no
+    PENDING = "pending"  # sent; the PC did not answer in time
+    OFFLINE = "offline"  # nothing was sent
+    FAILED = "failed"  # the console or the network failed
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """One line of the results list."""
+
+    pc_id: int
+    pc_name: str
+    action: str
+    minutes: int | None
+    outcome: Outcome
+    reason: str = ""
+
+
+def outcome_of(answer: Mapping[str, Any]) -> tuple[Outcome, str]:
+    """Read a ``CommandResponse``: the outcome and, when refused, the PC's reason."""
+    status = answer.get("status")
+    if status == "done":
+        return Outcome.DONE, ""
+    if status == "offline":
+        return Outcome.OFFLINE, ""
+    if status == "pending":
+        return Outcome.PENDING, ""
+    return Outcome.REFUSED, str(answer.get("message") or answer.get("code") or "")
+
+
+def result_line(result: CommandResult, language: Language) -> str:
+    """``PC-03 — +15 min : fait``."""
+    verb_values = {"minutes": result.minutes or 0}
+    verb = i18n.text(f"verb.{result.action}", language, **verb_values)
+    outcome = result.outcome
+    if outcome is Outcome.REFUSED:
+        reason = result.reason or i18n.text("refusal.unknown", language)
+        said = i18n.text("result.refused", language, reason=reason)
+    elif outcome is Outcome.FAILED:
+        said = i18n.text("result.failed", language, reason=result.reason)
+    else:
+        said = i18n.text(f"result.{outcome.value}", language)
+    return f"{result.pc_name} — {verb}{i18n.NBSP if language is i18n.FR else ''}: {said}"
+
+
+OUTCOME_COLOURS: Mapping[Outcome, str] = {
+    Outcome.SENDING: "#616161",
+    Outcome.DONE: "#1b5e20",
+    Outcome.REFUSED: "#b71c1c",
+    Outcome.PENDING: "#e65100",
+    Outcome.OFFLINE: "#616161",
+    Outcome.FAILED: "#b71c1c",
+}
+
+
+# -- login -----------------------------------------------------------------------------------
+
+_UNTIL = re.compile(r"until (\d{1,2}):(\d{2}) UTC")
+
+
+def locked_minutes(detail: str, now: dt.datetime) -> int:
+    """Minutes until a locked account opens again, read from the console's 423 message
+    (``... locked until HH:MM UTC``); 15 (the lock's length) if it cannot be read."""
+    found = _UNTIL.search(detail)
+    if found is None:
+        return 15
+    now = now.astimezone(dt.UTC)
+    until = now.replace(hour=int(found[1]), minute=int(found[2]), second=0, microsecond=0)
+    if until < now - dt.timedelta(hours=1):
+        until += dt.timedelta(days=1)  # the lock ends after midnight UTC
+    return max(1, -(-int((until - now).total_seconds()) // 60))

@@ -1,0 +1,418 @@
+"""The console's widgets. They draw what the view-model computed and call the controller;
+they decide nothing."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from admin_console.gui import i18n, icons
+from admin_console.gui.controller import ConsoleController
+from admin_console.gui.viewmodel import (
+    OUTCOME_COLOURS,
+    SELECTED_BORDER,
+    TileView,
+    result_line,
+    room_order,
+    tile_view,
+)
+
+TILE_WIDTH = 210
+TILE_HEIGHT = 118
+
+
+def _big(widget: QWidget, points: int, bold: bool = False) -> None:
+    font = QFont(widget.font())
+    font.setPointSize(points)
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+class LoginScreen(QWidget):
+    """Username, password, a button, and a line saying what went wrong."""
+
+    def __init__(self, controller: ConsoleController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        lang = controller.language
+        box = QFrame(self)
+        box.setObjectName("loginBox")
+        box.setFixedWidth(420)
+        title = QLabel(i18n.text("login.title", lang))
+        _big(title, 18, bold=True)
+        self.username = QLineEdit()
+        self.username.setPlaceholderText(i18n.text("login.username", lang))
+        self.username.setAccessibleName(i18n.text("login.username", lang))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(i18n.text("login.password", lang))
+        self.password.setAccessibleName(i18n.text("login.password", lang))
+        self.submit = QPushButton(i18n.text("login.submit", lang))
+        self.submit.setDefault(True)
+        self.error = QLabel("")
+        self.error.setObjectName("loginError")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName("error")
+        where = QLabel(i18n.text("login.console", lang, url=controller.endpoint.url))
+        where.setObjectName("muted")
+        inner = QVBoxLayout(box)
+        inner.setSpacing(12)
+        for widget in (title, self.username, self.password, self.submit, self.error, where):
+            inner.addWidget(widget)
+        for edit in (self.username, self.password):
+            _big(edit, 13)
+            edit.setMinimumHeight(40)
+        self.submit.setMinimumHeight(44)
+        _big(self.submit, 13, bold=True)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        self.submit.clicked.connect(self._submit)
+        self.password.returnPressed.connect(self._submit)
+        self.username.returnPressed.connect(self.password.setFocus)
+        controller.login_failed.connect(self.show_error)
+        controller.logged_in.connect(lambda _name: self._reset())
+
+    def _submit(self) -> None:
+        self.error.setText("")
+        self.submit.setEnabled(False)
+        self.submit.setText(i18n.text("login.busy", self.controller.language))
+        self.controller.login(self.username.text(), self.password.text())
+
+    def show_error(self, message: str) -> None:
+        """Say what went wrong; the password is cleared for the next try."""
+        self.error.setText(message)
+        self.password.clear()
+        self.password.setFocus()
+        self._ready()
+
+    def _ready(self) -> None:
+        self.submit.setEnabled(True)
+        self.submit.setText(i18n.text("login.submit", self.controller.language))
+
+    def _reset(self) -> None:
+        self.password.clear()
+        self.error.setText("")
+        self._ready()
+
+
+class Tile(QFrame):
+    """One PC: name, location, state in words and colour. A click selects it."""
+
+    clicked = Signal(int)
+
+    def __init__(self, view: TileView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedSize(TILE_WIDTH, TILE_HEIGHT)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.name = QLabel()
+        _big(self.name, 14, bold=True)
+        self.location = QLabel()
+        self.icon = QLabel()
+        self.icon.setFixedSize(28, 28)
+        self.headline = QLabel()
+        _big(self.headline, 12, bold=True)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(self.name, 1)
+        top.addWidget(self.icon)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.location)
+        layout.addStretch(1)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.detail)
+        self.view = view
+        self.show_view(view)
+
+    def show_view(self, view: TileView) -> None:
+        """Draw ``view``."""
+        self.view = view
+        c = view.colours
+        border = f"4px solid {SELECTED_BORDER}" if view.selected else f"2px solid {c.border}"
+        self.setStyleSheet(
+            f"Tile {{ background: {c.background}; border: {border}; border-radius: 10px; }}"
+            f"Tile QLabel {{ color: {c.text}; background: transparent; border: none; }}"
+        )
+        self.name.setText(("✔ " if view.selected else "") + view.name)
+        self.location.setText(view.location)
+        self.headline.setText(view.headline)
+        self.detail.setText(view.detail)
+        if view.icon:
+            self.icon.setPixmap(icons.pixmap(view.icon, 28, c.text))
+        else:
+            self.icon.clear()
+        self.setAccessibleName(f"{view.name}: {view.headline} {view.detail}".strip())
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A click toggles the selection."""
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(self.view.pc_id)
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Space toggles the selection too."""
+        if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return):
+            self.clicked.emit(self.view.pc_id)
+            return
+        super().keyPressEvent(event)
+
+
+class AskPanel(QFrame):
+    """The question an action needs before it goes: minutes, a reason, a message text."""
+
+    def __init__(self, controller: ConsoleController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        lang = controller.language
+        self.setObjectName("askPanel")
+        self.question = QLabel()
+        _big(self.question, 12, bold=True)
+        self.pages = QStackedWidget()
+        self.minutes = QSpinBox()
+        self.minutes.setRange(1, 240)
+        self.minutes.setValue(45)
+        self.minutes.setSuffix(" min")
+        self.text = QLineEdit()
+        self.text.setMaxLength(500)
+        self.reasons = QWidget()
+        reason_row = QHBoxLayout(self.reasons)
+        reason_row.setContentsMargins(0, 0, 0, 0)
+        self.reason_buttons: list[QPushButton] = []
+        for key in ("reason.rules", "reason.closing", "reason.asked"):
+            reason = i18n.text(key, lang)
+            button = QPushButton(reason)
+            button.clicked.connect(partial(self.text.setText, reason))
+            reason_row.addWidget(button)
+            self.reason_buttons.append(button)
+        reasons_page = QWidget()
+        reasons_layout = QVBoxLayout(reasons_page)
+        reasons_layout.setContentsMargins(0, 0, 0, 0)
+        self.pages.addWidget(self.minutes)
+        self.pages.addWidget(reasons_page)
+        self.reasons_layout = reasons_layout
+        self.problem = QLabel()
+        self.problem.setObjectName("loginError")
+        self.confirm = QPushButton(i18n.text("action.confirm", lang))
+        self.cancel = QPushButton(i18n.text("action.cancel", lang))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.problem, 1)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.confirm)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addWidget(self.pages)
+        layout.addLayout(buttons)
+        self.action = ""
+        self.confirm.clicked.connect(self._confirm)
+        self.cancel.clicked.connect(self.hide)
+        self.text.returnPressed.connect(self._confirm)
+        self.hide()
+
+    def ask(self, action: str) -> None:
+        """Open the question for ``extend``, ``end`` or ``message``."""
+        lang = self.controller.language
+        self.action = action
+        self.problem.setText("")
+        self.text.clear()
+        if action == "extend":
+            self.question.setText(i18n.text("ask.minutes", lang))
+            self.pages.setCurrentIndex(0)
+        else:
+            key = "ask.reason" if action == "end" else "ask.message"
+            self.question.setText(i18n.text(key, lang))
+            self.reasons_layout.addWidget(self.reasons)
+            self.reasons_layout.addWidget(self.text)
+            self.reasons.setVisible(action == "end")
+            self.pages.setCurrentIndex(1)
+        self.show()
+        (self.minutes if action == "extend" else self.text).setFocus()
+
+    def _confirm(self) -> None:
+        if self.action == "extend":
+            self.controller.extend(self.minutes.value())
+        elif not self.text.text().strip():
+            self.problem.setText(i18n.text("ask.empty", self.controller.language))
+            return
+        elif self.action == "end":
+            self.controller.end(self.text.text())
+        else:
+            self.controller.message(self.text.text())
+        self.hide()
+
+
+class RoomScreen(QWidget):
+    """The room: tiles, the selection's actions, the results of the last action."""
+
+    def __init__(self, controller: ConsoleController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        lang = controller.language
+        title = QLabel(i18n.text("room.title", lang))
+        _big(title, 18, bold=True)
+        self.live = QLabel()
+        self.user = QLabel()
+        self.logout = QPushButton(icons.icon("logout"), i18n.text("room.logout", lang))
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addSpacing(16)
+        header.addWidget(self.live)
+        header.addStretch(1)
+        header.addWidget(self.user)
+        header.addWidget(self.logout)
+
+        self._header = header
+        scroll = self._build_grid()
+        actions = self._build_actions()
+        self.results_title = QLabel(i18n.text("results.title", lang))
+        _big(self.results_title, 11, bold=True)
+        self.results = QListWidget()
+        self.results.setMaximumHeight(130)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.empty)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.ask)
+        layout.addWidget(self.results_title)
+        layout.addWidget(self.results)
+        self._connect()
+        self._live(False)
+        self.redraw()
+
+    def _build_grid(self) -> QScrollArea:
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setSpacing(12)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeading)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid_host)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.empty = QLabel(i18n.text("room.empty", self.controller.language))
+        self.tiles: dict[int, Tile] = {}
+        return scroll
+
+    def _build_actions(self) -> QHBoxLayout:
+        lang = self.controller.language
+
+        self.selection = QLabel()
+        _big(self.selection, 12, bold=True)
+        self.select_all = QPushButton(i18n.text("select.all", lang))
+        self.select_none = QPushButton(i18n.text("select.none", lang))
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        actions.addWidget(self.selection, 1)
+        actions.addWidget(self.select_all)
+        actions.addWidget(self.select_none)
+        actions.addSpacing(16)
+        for key, icon_name in (
+            ("extend15", "extend"),
+            ("extend30", "extend"),
+            ("extend_custom", "extend"),
+            ("end", "end"),
+            ("lock", "lock"),
+            ("unlock", "unlock"),
+            ("message", "message"),
+        ):
+            button = QPushButton(icons.icon(icon_name), i18n.text(f"action.{key}", lang))
+            button.setMinimumHeight(40)
+            actions.addWidget(button)
+            self.buttons[key] = button
+        self.ask = AskPanel(self.controller)
+        return actions
+
+    def _connect(self) -> None:
+        c = self.controller
+        self.buttons["extend15"].clicked.connect(lambda: c.extend(15))
+        self.buttons["extend30"].clicked.connect(lambda: c.extend(30))
+        self.buttons["extend_custom"].clicked.connect(lambda: self.ask.ask("extend"))
+        self.buttons["end"].clicked.connect(lambda: self.ask.ask("end"))
+        self.buttons["lock"].clicked.connect(c.lock)
+        self.buttons["unlock"].clicked.connect(c.unlock)
+        self.buttons["message"].clicked.connect(lambda: self.ask.ask("message"))
+        self.select_all.clicked.connect(lambda: c.select(c.pcs))
+        self.select_none.clicked.connect(lambda: c.select(()))
+        self.logout.clicked.connect(c.logout)
+        c.room_changed.connect(self.redraw)
+        c.selection_changed.connect(self.redraw)
+        c.results_changed.connect(self.redraw_results)
+        c.live_changed.connect(self._live)
+        c.logged_in.connect(self._user)
+
+    def _user(self, name: str) -> None:
+        self.user.setText(i18n.text("room.user", self.controller.language, user=name))
+
+    def _live(self, live: bool) -> None:
+        lang = self.controller.language
+        if live:
+            self.live.setText("● " + i18n.text("room.live", lang))
+            self.live.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        else:
+            self.live.setText("● " + i18n.text("room.reconnecting", lang))
+            self.live.setStyleSheet("color: #b71c1c; font-weight: bold;")
+
+    def redraw(self) -> None:
+        """Draw the tiles and the selection from the controller."""
+        c = self.controller
+        pcs = room_order(c.pcs)
+        columns = max(1, (max(self.width(), 900) - 40) // (TILE_WIDTH + 12))
+        seen = set()
+        for index, pc in enumerate(pcs):
+            view = tile_view(pc, c.language, selected=pc.id in c.selected)
+            tile = self.tiles.get(pc.id)
+            if tile is None:
+                tile = Tile(view)
+                tile.clicked.connect(c.toggle)
+                self.tiles[pc.id] = tile
+            elif tile.view != view:
+                tile.show_view(view)
+            self.grid.addWidget(tile, index // columns, index % columns)
+            seen.add(pc.id)
+        for pc_id in set(self.tiles) - seen:
+            self.tiles.pop(pc_id).deleteLater()
+        self.empty.setVisible(not pcs)
+        count = len(c.selected)
+        lang = c.language
+        self.selection.setText(
+            i18n.counted("select.count", lang, count) if count else i18n.text("select.hint", lang)
+        )
+        for button in self.buttons.values():
+            button.setEnabled(count > 0)
+        if not count:
+            self.ask.hide()
+
+    def redraw_results(self) -> None:
+        """One line per PC of the last action."""
+        self.results.clear()
+        for result in self.controller.results:
+            item = QListWidgetItem(result_line(result, self.controller.language))
+            item.setForeground(QColor(OUTCOME_COLOURS[result.outcome]))
+            self.results.addItem(item)

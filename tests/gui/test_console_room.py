@@ -1,0 +1,195 @@
+"""The console GUI against a real console server: login, the live room, actions on a PC.
+
+The server runs in a thread (``ConsoleServer``, plain HTTP or its own TLS); the PC is a
+test WebSocket client (``KioskSocket``) that sends statuses and answers commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from admin_console.gui.client import Endpoint, EndpointError, normalise_fingerprint
+from admin_console.gui.controller import ConsoleController
+from admin_console.gui.viewmodel import Outcome, TileKind
+from admin_console.gui.window import ConsoleWindow
+from admin_console.protocol import CommandAction, LoginKind, Status
+from admin_console.server.auth import Role
+from admin_console.server.testing import TEST_PASSWORD, ConsoleServer, KioskSocket
+
+WAIT_MS = 5000
+
+
+@dataclass
+class Room:
+    server: ConsoleServer
+    kiosk: KioskSocket
+    kiosk_id: int
+    controller: ConsoleController
+    window: ConsoleWindow
+
+
+def _gui(
+    qtbot: Any, endpoint: Endpoint, now: Any = None
+) -> tuple[ConsoleController, ConsoleWindow]:
+    controller = ConsoleController(endpoint, now=now)
+    window = ConsoleWindow(controller)
+    qtbot.addWidget(window)
+    window.show()
+    return controller, window
+
+
+def _log_in(qtbot: Any, window: ConsoleWindow, username: str, password: str) -> None:
+    window.login.username.setText(username)
+    window.login.password.setText(password)
+    qtbot.mouseClick(window.login.submit, Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture
+def room(qtbot: Any, tmp_path: Path) -> Iterator[Room]:
+    with ConsoleServer(tmp_path) as server:
+        admin = server.add_staff("admin", Role.ADMIN)
+        server.add_staff("nadia", Role.ANIMATOR, login=False)
+        kiosk_id, token = server.enroll(admin, "PC-03", "Salle 1")
+        kiosk = KioskSocket(server, token)
+        kiosk.send(Status(state="active", seconds_left=1800, login=LoginKind.WALK_IN))
+        # The GUI reads the server's fake clock, as it would read the same wall clock.
+        endpoint = Endpoint.parse(server.url, None, insecure_http=True)
+        controller, window = _gui(qtbot, endpoint, now=server.clock.now)
+        try:
+            yield Room(server, kiosk, kiosk_id, controller, window)
+        finally:
+            controller.feed.stop()
+            kiosk.close()
+
+
+def _tile(room: Room) -> Any:
+    return room.window.room.tiles.get(room.kiosk_id)
+
+
+def test_an_animator_sees_the_room_live_and_acts_on_a_pc(qtbot: Any, room: Room) -> None:
+    window, controller = room.window, room.controller
+    _log_in(qtbot, window, "nadia", TEST_PASSWORD)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.room, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _tile(room) is not None, timeout=WAIT_MS)
+    tile = _tile(room)
+    assert tile.view.kind is TileKind.IN_SESSION
+    assert tile.headline.text() == "En session"
+    assert "30 min restantes" in tile.detail.text()
+    qtbot.waitUntil(lambda: controller.feed.connected, timeout=WAIT_MS)
+
+    # The visitor presses the help button: the tile says so within a second.
+    room.kiosk.send(
+        Status(state="active", seconds_left=1740, login=LoginKind.WALK_IN, help_requested=True)
+    )
+    qtbot.waitUntil(lambda: tile.view.kind is TileKind.HELP, timeout=1000)
+    assert tile.headline.text() == "Demande de l'aide\u00a0!"
+
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    assert controller.selected == {room.kiosk_id}
+    assert window.room.selection.text() == "1 PC sélectionné"
+    results = window.room.results
+
+    with room.kiosk.answering() as received:
+        qtbot.mouseClick(window.room.buttons["extend15"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "fait" in results.item(0).text(), timeout=WAIT_MS)
+        assert received[-1].action is CommandAction.EXTEND
+        assert received[-1].minutes == 15
+        assert results.item(0).text() == "PC-03 — +15 min\u00a0: fait"
+
+        qtbot.mouseClick(window.room.buttons["end"], Qt.MouseButton.LeftButton)
+        ask = window.room.ask
+        assert ask.isVisible()
+        qtbot.mouseClick(ask.confirm, Qt.MouseButton.LeftButton)  # no reason yet: refused
+        assert ask.problem.text() and ask.isVisible()
+        qtbot.mouseClick(ask.reason_buttons[0], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(ask.confirm, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(received) == 2, timeout=WAIT_MS)
+        assert received[-1].action is CommandAction.END
+        assert received[-1].reason == "Non-respect du règlement"
+        qtbot.waitUntil(lambda: "terminer\u00a0: fait" in results.item(0).text(), timeout=WAIT_MS)
+
+        qtbot.mouseClick(window.room.buttons["message"], Qt.MouseButton.LeftButton)
+        ask.text.setText("Votre ticket est prêt à l'accueil.")
+        qtbot.mouseClick(ask.confirm, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(received) == 3, timeout=WAIT_MS)
+        assert received[-1].action is CommandAction.MESSAGE
+        assert received[-1].text == "Votre ticket est prêt à l'accueil."
+        qtbot.waitUntil(lambda: controller.results[0].outcome is Outcome.DONE, timeout=WAIT_MS)
+
+    # A refusal from the PC is shown with its reason.
+    with room.kiosk.answering(ok=False, code="no_session", message="no session to extend"):
+        qtbot.mouseClick(window.room.buttons["extend30"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "refusé" in results.item(0).text(), timeout=WAIT_MS)
+        assert results.item(0).text().endswith("no session to extend")
+
+    # The PC goes away: the tile says offline, and an action says nothing was sent.
+    room.kiosk.close()
+    qtbot.waitUntil(lambda: tile.view.kind is TileKind.OFFLINE, timeout=WAIT_MS)
+    qtbot.mouseClick(window.room.buttons["lock"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "hors ligne" in results.item(0).text(), timeout=WAIT_MS)
+
+
+def test_a_wrong_password_is_said_plainly(qtbot: Any, room: Room) -> None:
+    window = room.window
+    _log_in(qtbot, window, "nadia", "wrong")
+    qtbot.waitUntil(lambda: bool(window.login.error.text()), timeout=WAIT_MS)
+    assert window.login.error.text().startswith("Identifiant ou mot de passe incorrect")
+    assert window.stack.currentWidget() is window.login
+    assert window.login.password.text() == ""
+    assert window.login.submit.isEnabled()
+
+
+def test_a_locked_account_says_when_to_try_again(qtbot: Any, room: Room) -> None:
+    window = room.window
+    for _ in range(5):
+        window.login.error.setText("")
+        _log_in(qtbot, window, "nadia", "wrong")
+        qtbot.waitUntil(lambda: bool(window.login.error.text()), timeout=WAIT_MS)
+    window.login.error.setText("")
+    _log_in(qtbot, window, "nadia", TEST_PASSWORD)
+    qtbot.waitUntil(lambda: bool(window.login.error.text()), timeout=WAIT_MS)
+    assert "Réessayez dans 15 minutes." in window.login.error.text()
+
+
+def test_an_unreachable_console_is_said_plainly(qtbot: Any) -> None:
+    _controller, window = _gui(qtbot, Endpoint.parse("http://127.0.0.1:9", None, True))
+    _log_in(qtbot, window, "nadia", "secret")
+    qtbot.waitUntil(lambda: bool(window.login.error.text()), timeout=WAIT_MS)
+    assert window.login.error.text().startswith("La console ne répond pas")
+
+
+def test_the_pinned_certificate_is_accepted_and_another_refused(qtbot: Any, tmp_path: Path) -> None:
+    with ConsoleServer(tmp_path, tls=True) as server:
+        server.add_staff("nadia", Role.ANIMATOR, login=False)
+        pin = server.console.settings.fingerprint
+        assert pin is not None
+        wrong = ":".join(["00"] * 32)
+
+        controller, window = _gui(qtbot, Endpoint.parse(server.url, wrong))
+        _log_in(qtbot, window, "nadia", TEST_PASSWORD)
+        qtbot.waitUntil(lambda: bool(window.login.error.text()), timeout=WAIT_MS)
+        assert "certificat de la console ne correspond pas" in window.login.error.text()
+        assert controller.client.token is None
+
+        controller, window = _gui(qtbot, Endpoint.parse(server.url, pin.upper()))
+        _log_in(qtbot, window, "nadia", TEST_PASSWORD)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.room, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: controller.feed.connected, timeout=WAIT_MS)
+        controller.feed.stop()
+
+
+def test_endpoint_rules() -> None:
+    with pytest.raises(EndpointError, match="https"):
+        Endpoint.parse("http://console:8443", None)
+    with pytest.raises(EndpointError, match="fingerprint"):
+        Endpoint.parse("https://console:8443", None)
+    with pytest.raises(EndpointError, match="64 hex"):
+        Endpoint.parse("https://console:8443", "ab:cd")
+    assert normalise_fingerprint("AB" * 32) == ":".join(["ab"] * 32)
+    assert Endpoint.parse("https://console:8443/x", "ab" * 32).ws_url == "wss://console:8443"
