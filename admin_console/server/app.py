@@ -17,10 +17,12 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from fastapi import Body, Depends, FastAPI, Query, Request, WebSocket
+from fastapi import Path as Path_
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -39,33 +41,51 @@ from admin_console.server.auth import (
 )
 from admin_console.server.clock import Clock, SystemClock
 from admin_console.server.db.engine import make_engine, sqlite_url, upgrade
-from admin_console.server.db.repositories import Repositories
+from admin_console.server.db.repositories import HelpCall, Kiosk, Member, Repositories, Ticket
+from admin_console.server.desk import Desk, normalise_ticket_code, ticket_digest
 from admin_console.server.errors import (
     AccountLocked,
     Conflict,
     ConsoleError,
     Forbidden,
+    Gone,
+    InvalidInput,
     NotAuthenticated,
     NotFound,
     PairingRefused,
     StorageError,
+    TooManyTries,
 )
 from admin_console.server.hub import Hub, KioskOffline
 from admin_console.server.log import event as log_event
 from admin_console.server.schemas import (
     AuditEntryModel,
     AuditPage,
+    BanRequest,
     CommandRequest,
     CommandResponse,
     EventModel,
     EventPage,
+    HelpCallModel,
+    IssuedTicketModel,
     KioskSelf,
     KioskTile,
     LoginRequest,
     LoginResponse,
     Me,
+    MemberCheckRequest,
+    MemberCheckResponse,
+    MemberCreate,
+    MemberModel,
+    MemberPatch,
     PairingCodeResponse,
     Problem,
+    RedeemRequest,
+    RedeemResponse,
+    TicketModel,
+    TicketsCreated,
+    TicketsRequest,
+    TicketStateFilter,
 )
 
 logger = logging.getLogger("admin_console.api")
@@ -82,6 +102,8 @@ class Settings:
     database_url: str | None = None
     command_wait: float = COMMAND_WAIT
     fingerprint: str | None = None
+    timezone: str = "Europe/Brussels"
+    """The EPN's time zone: where a member's day starts and a ban's last day ends."""
 
     @property
     def url(self) -> str:
@@ -99,6 +121,7 @@ class Console:
     auth: AuthService
     hub: Hub
     clock: Clock
+    desk: Desk
 
     def close(self) -> None:
         """Release the database connections."""
@@ -119,7 +142,8 @@ def build_console(
     clock = clock or SystemClock()
     repos = Repositories.on(engine)
     auth = AuthService(repos, clock, hasher)
-    return Console(settings, engine, repos, auth, Hub(repos, auth, clock), clock)
+    desk = Desk(repos, auth, clock, ZoneInfo(settings.timezone))
+    return Console(settings, engine, repos, auth, Hub(repos, auth, clock), clock, desk)
 
 
 _STATUS: list[tuple[type[ConsoleError], int]] = [
@@ -128,6 +152,9 @@ _STATUS: list[tuple[type[ConsoleError], int]] = [
     (PairingRefused, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (Gone, 410),
+    (InvalidInput, 422),
+    (TooManyTries, 429),
     (AccountLocked, 423),
     (StorageError, 503),
 ]
@@ -177,6 +204,21 @@ def _need(role: Role) -> Callable[[Console, Principal], Principal]:
     return check
 
 
+def _kiosk_caller(
+    console: ConsoleDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Kiosk:
+    token = credentials.credentials if credentials is not None else None
+    kiosk = console.repos.kiosks.by_token(digest(token)) if token else None
+    if kiosk is None:
+        raise NotAuthenticated("unknown kiosk token: enroll this PC")
+    if kiosk.revoked_at is not None:
+        raise Forbidden("this PC was revoked: enroll it again")
+    return kiosk
+
+
+KioskCaller = Annotated[Kiosk, Depends(_kiosk_caller)]
+"""The enrolled, not revoked PC whose own token is the request's bearer token."""
 Staff = Annotated[Principal, Depends(_principal)]
 Animator = Annotated[Principal, Depends(_need(Role.ANIMATOR))]
 Manager = Annotated[Principal, Depends(_need(Role.MANAGER))]
@@ -204,6 +246,9 @@ def create_app(console: Console) -> FastAPI:
     _enrollment_routes(app)
     _room_routes(app)
     _record_routes(app)
+    _ticket_routes(app)
+    _member_routes(app)
+    _help_routes(app)
     _socket_routes(app)
     return app
 
@@ -217,6 +262,13 @@ async def _console_error(_request: Request, exc: Exception) -> JSONResponse:
                     {"detail": "the console database is unavailable; try again"}, 503
                 )
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if isinstance(exc, InvalidInput):
+                error = {"field": exc.field, "in": "body", "message": exc.message}
+                return JSONResponse({"detail": str(exc), "errors": [error]}, status)
+            if isinstance(exc, TooManyTries):
+                now = _request.app.state.console.clock.now()
+                wait = max(1, int((exc.until - now).total_seconds()))
+                headers = {"Retry-After": str(wait)}
             return JSONResponse({"detail": str(exc)}, status, headers=headers)
     logger.exception("unclassified console error", exc_info=exc)
     return JSONResponse({"detail": "internal error"}, 500)
@@ -287,17 +339,8 @@ def _enrollment_routes(app: FastAPI) -> None:
         return EnrollResponse(kiosk_id=kiosk.id, token=token)
 
     @app.get("/api/kiosk/self", responses=_403)
-    def kiosk_self(
-        console: ConsoleDep,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> KioskSelf:
+    def kiosk_self(kiosk: KioskCaller) -> KioskSelf:
         """For a PC, with its own token: is it still enrolled, and as what."""
-        token = credentials.credentials if credentials is not None else None
-        kiosk = console.repos.kiosks.by_token(digest(token)) if token else None
-        if kiosk is None:
-            raise NotAuthenticated("unknown kiosk token: enroll this PC")
-        if kiosk.revoked_at is not None:
-            raise Forbidden("this PC was revoked: enroll it again")
         return KioskSelf(id=kiosk.id, name=kiosk.name, location=kiosk.location)
 
 
@@ -487,3 +530,232 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=dt.UTC)
+
+
+# -- tickets, members, help queue --------------------------------------------------------
+
+_409 = {**_403, 404: {"model": Problem}, 409: {"model": Problem}}
+
+
+def _ticket_model(ticket: Ticket, now: dt.datetime) -> TicketModel:
+    return TicketModel(
+        ref=ticket.ref,
+        minutes=ticket.minutes,
+        free_pages=ticket.free_pages,
+        valid_until=ticket.valid_until,
+        created_at=ticket.created_at,
+        made_by=ticket.made_by,
+        state="used" if ticket.used_at else "expired" if ticket.valid_until <= now else "unused",
+        used_at=ticket.used_at,
+        used_kiosk_id=ticket.used_kiosk_id,
+    )
+
+
+def _ticket_routes(app: FastAPI) -> None:
+    @app.post("/api/tickets", status_code=201, responses=_403)
+    def create_tickets(console: ConsoleDep, body: TicketsRequest, who: Animator) -> TicketsCreated:
+        """Make single-use tickets; their codes are in this answer and nowhere else."""
+        valid_until = _aware(body.valid_until)
+        assert valid_until is not None
+        if valid_until <= console.clock.now():
+            raise InvalidInput("valid_until", "must be in the future")
+        issued = console.desk.issue_tickets(
+            body.count, body.minutes, valid_until, body.free_pages, who.staff.username
+        )
+        console.auth.audit(
+            who.staff.username,
+            "tickets_created",
+            detail=f"{body.count} x {body.minutes} min, {body.free_pages} pages, "
+            f"until {valid_until.isoformat()}",
+        )
+        return TicketsCreated(
+            tickets=[
+                IssuedTicketModel(
+                    ref=i.ticket.ref,
+                    code=i.code,
+                    minutes=i.ticket.minutes,
+                    free_pages=i.ticket.free_pages,
+                    valid_until=i.ticket.valid_until,
+                )
+                for i in issued
+            ]
+        )
+
+    @app.get("/api/tickets", responses=_403)
+    def tickets(
+        console: ConsoleDep,
+        _who: Animator,
+        state: Annotated[
+            TicketStateFilter | None, Query(description="Only used, unused or expired ones.")
+        ] = None,
+    ) -> list[TicketModel]:
+        """Every ticket, newest first, with whether it was used or expired (never its code)."""
+        now = console.clock.now()
+        found = [_ticket_model(t, now) for t in console.repos.tickets.all()]
+        return [t for t in found if state is None or t.state == state]
+
+    @app.post(
+        "/api/kiosk/tickets/redeem",
+        responses={
+            **_403,
+            404: {"model": Problem},
+            409: {"model": Problem},
+            410: {"model": Problem},
+        },
+    )
+    def redeem(console: ConsoleDep, body: RedeemRequest, kiosk: KioskCaller) -> RedeemResponse:
+        """For a PC: use a ticket code, once across every PC (404 unknown, 409 already used,
+        410 expired)."""
+        digits = normalise_ticket_code(body.code)
+        if digits is None:
+            raise InvalidInput("code", "a ticket code has 8 digits, e.g. 1234-5678")
+        ticket = console.repos.tickets.redeem(ticket_digest(digits), kiosk.id, console.clock.now())
+        log_event(logger, "ticket_redeemed", kiosk=kiosk.name, ref=ticket.ref)
+        return RedeemResponse(
+            ref=ticket.ref,
+            minutes=ticket.minutes,
+            free_pages=ticket.free_pages,
+            valid_until=ticket.valid_until,
+        )
+
+
+def _member_model(member: Member) -> MemberModel:
+    return MemberModel(
+        card=member.card,
+        nickname=member.nickname,
+        daily_allowance_minutes=member.daily_allowance_minutes,
+        banned_until=member.banned_until,
+        ban_reason=member.ban_reason,
+        pin_locked_until=member.pin_locked_until,
+        created_at=member.created_at,
+    )
+
+
+CardPath = Annotated[str, Path_(pattern=r"^[A-Za-z0-9-]+$", min_length=3, max_length=40)]
+
+
+def _member_routes(app: FastAPI) -> None:
+    @app.post("/api/members", status_code=201, responses={**_403, 409: {"model": Problem}})
+    def create_member(console: ConsoleDep, body: MemberCreate, who: Manager) -> MemberModel:
+        """A new member: card number and PIN (kept as an argon2id hash)."""
+        member = console.repos.members.add(
+            body.card,
+            console.auth.hash_password(body.pin),
+            body.daily_allowance_minutes,
+            body.nickname,
+            console.clock.now(),
+        )
+        console.auth.audit(who.staff.username, "member_created", detail=f"card {member.card}")
+        return _member_model(member)
+
+    @app.get("/api/members", responses=_403)
+    def members(console: ConsoleDep, _who: Manager) -> list[MemberModel]:
+        """Every member, by card number."""
+        return [_member_model(m) for m in console.repos.members.all()]
+
+    @app.patch("/api/members/{card}", responses={**_403, 404: {"model": Problem}})
+    def change_member(
+        console: ConsoleDep, card: CardPath, body: MemberPatch, who: Manager
+    ) -> MemberModel:
+        """Change the allowance or nickname, or reset the PIN (only the fields sent)."""
+        values: dict[str, Any] = {}
+        for name in body.model_fields_set:
+            if name == "pin":
+                if body.pin is None:
+                    raise InvalidInput("pin", "a PIN cannot be removed, only reset")
+                values["pin_hash"] = console.auth.hash_password(body.pin)
+            else:
+                values[name] = getattr(body, name)
+        member = console.repos.members.update(card, **values)
+        changed = ", ".join(sorted("pin reset" if n == "pin" else n for n in body.model_fields_set))
+        console.auth.audit(
+            who.staff.username, "member_changed", detail=f"card {card}: {changed or 'nothing'}"
+        )
+        return _member_model(member)
+
+    @app.post("/api/members/{card}/ban", responses={**_403, 404: {"model": Problem}})
+    def ban(console: ConsoleDep, card: CardPath, body: BanRequest, who: Manager) -> MemberModel:
+        """Refuse this card at every PC until a date (inclusive), saying why."""
+        if body.until < console.desk.today():
+            raise InvalidInput("until", "must be today or later")
+        member = console.repos.members.update(card, banned_until=body.until, ban_reason=body.reason)
+        console.auth.audit(
+            who.staff.username,
+            "member_banned",
+            detail=f"card {card} until {body.until.isoformat()}: {body.reason}",
+        )
+        return _member_model(member)
+
+    @app.post("/api/members/{card}/unban", responses={**_403, 404: {"model": Problem}})
+    def unban(console: ConsoleDep, card: CardPath, who: Manager) -> MemberModel:
+        """Lift a ban."""
+        member = console.repos.members.update(card, banned_until=None, ban_reason=None)
+        console.auth.audit(who.staff.username, "member_unbanned", detail=f"card {card}")
+        return _member_model(member)
+
+    @app.post(
+        "/api/kiosk/members/check",
+        responses={401: {"model": Problem}, 403: {"model": Problem}, 429: {"model": Problem}},
+    )
+    def check_member(
+        console: ConsoleDep, body: MemberCheckRequest, kiosk: KioskCaller
+    ) -> MemberCheckResponse:
+        """For a PC: is this card's PIN right, and how long may the member use a PC today
+        (across every PC). 403 for a wrong PIN or a ban; 429 after five wrong PINs."""
+        try:
+            found = console.desk.check_member(body.card, body.pin)
+        except (Forbidden, TooManyTries) as exc:
+            log_event(logger, "member_refused", kiosk=kiosk.name, reason=str(exc))
+            raise
+        allowance = found.member.daily_allowance_minutes
+        return MemberCheckResponse(
+            card=found.member.card,
+            nickname=found.member.nickname,
+            daily_allowance_seconds=None if allowance is None else allowance * 60,
+            remaining_seconds=found.remaining_seconds,
+        )
+
+
+def _help_model(call: HelpCall, now: dt.datetime) -> HelpCallModel:
+    waited_until = call.taken_at or call.done_at or now
+    return HelpCallModel(
+        id=call.id,
+        kiosk_id=call.kiosk_id,
+        kiosk_name=call.kiosk_name,
+        requested_at=call.requested_at,
+        waiting_seconds=max(0, int((waited_until - call.requested_at).total_seconds())),
+        taken_at=call.taken_at,
+        taken_by=call.taken_by,
+        done_at=call.done_at,
+        done_by=call.done_by,
+        accompanied_seconds=call.accompanied_seconds,
+    )
+
+
+def _help_routes(app: FastAPI) -> None:
+    @app.get("/api/help", responses=_403)
+    def help_queue(console: ConsoleDep, _who: Animator) -> list[HelpCallModel]:
+        """PCs waiting for help (or being helped), oldest call first, with the waiting time."""
+        now = console.clock.now()
+        return [_help_model(c, now) for c in console.repos.help.open_calls()]
+
+    @app.post("/api/help/{kiosk_id}/take", responses=_409)
+    def take(console: ConsoleDep, kiosk_id: int, who: Animator) -> HelpCallModel:
+        """I go to this PC: the call is taken by me, now."""
+        now = console.clock.now()
+        call = console.repos.help.take(kiosk_id, who.staff.username, now)
+        console.auth.audit(who.staff.username, "help_taken", kiosk_id=kiosk_id)
+        return _help_model(call, now)
+
+    @app.post("/api/help/{kiosk_id}/done", responses=_409)
+    def done(console: ConsoleDep, kiosk_id: int, who: Animator) -> HelpCallModel:
+        """The visitor was helped: the accompanied time (done - taken) is recorded."""
+        now = console.clock.now()
+        call = console.repos.help.done(kiosk_id, who.staff.username, now)
+        console.auth.audit(
+            who.staff.username,
+            "help_done",
+            kiosk_id=kiosk_id,
+            detail=f"accompanied {call.accompanied_seconds} s",
+        )
+        return _help_model(call, now)

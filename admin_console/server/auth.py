@@ -183,6 +183,15 @@ class AuthService:
         """Write a line of the audit log, now."""
         self._repos.audit.add(who, action, self.now(), kiosk_id, detail)
 
+    def verify_secret(self, secret_hash: str | None, secret: str) -> bool:
+        """True when ``secret`` matches the argon2id ``secret_hash``. With no hash it does
+        the same work against a dummy hash and is False, so an unknown name or card answers
+        as slowly as a wrong secret."""
+        if secret_hash is None:
+            self._verify(self._dummy_hash(), secret)
+            return False
+        return self._verify(secret_hash, secret)
+
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return self._hasher.verify(password_hash, password)

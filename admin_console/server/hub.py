@@ -28,6 +28,9 @@ from admin_console.protocol import (
     ErrorFrame,
     Event,
     Hello,
+    HelpRequestedBody,
+    SessionEndedBody,
+    SessionStartedBody,
     Status,
     Welcome,
     decode_kiosk_frame,
@@ -240,7 +243,7 @@ class Hub:
                 elif isinstance(frame, Event):
                     await self._events(link, [frame])
                 elif isinstance(frame, Status):
-                    self._status(link, frame)
+                    await self._status(link, frame)
                 else:
                     await self._result(link, frame)
             except ConsoleProtocolError as exc:
@@ -276,11 +279,30 @@ class Hub:
         new = [NewEvent(e.id, e.at, e.body.kind, e.body.model_dump(mode="json")) for e in events]
         now = self._clock.now()
         await asyncio.to_thread(self._repos.events.add_once, link.kiosk.id, new, now)
+        await asyncio.to_thread(self._desk_facts, link.kiosk.id, events)
         self._last_seen[link.kiosk.id] = now
         await link.send(encode(Ack(ids=tuple(e.id for e in events))))
 
-    def _status(self, link: _Link, status: Status) -> None:
+    def _desk_facts(self, kiosk_id: int, events: list[Event]) -> None:
+        # What the events mean for tickets and the help queue; each step is idempotent, so
+        # an event sent again changes nothing.
+        for e in events:
+            body = e.body
+            if isinstance(body, SessionStartedBody) and body.ticket_ref:
+                self._repos.tickets.mark_used(body.ticket_ref, kiosk_id, e.at)
+            elif isinstance(body, HelpRequestedBody):
+                self._repos.help.open(kiosk_id, e.at, e.id)
+            elif isinstance(body, SessionEndedBody):
+                self._repos.help.cancel_waiting(kiosk_id, e.at)
+
+    async def _status(self, link: _Link, status: Status) -> None:
         now = self._clock.now()
+        before = self._live.get(link.kiosk.id)
+        asked_before = before is not None and before.status.help_requested
+        if status.help_requested and not asked_before:
+            await asyncio.to_thread(self._repos.help.open, link.kiosk.id, now)
+        elif asked_before and not status.help_requested:
+            await asyncio.to_thread(self._repos.help.cancel_waiting, link.kiosk.id, now)
         self._live[link.kiosk.id] = _Live(status, now)
         self._last_seen[link.kiosk.id] = now
         self._publish(link.kiosk)

@@ -185,3 +185,141 @@ class EventPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+# -- tickets -----------------------------------------------------------------------------
+
+TicketStateFilter = Literal["unused", "used", "expired"]
+TicketState = Literal["unused", "used", "expired"]
+
+
+class TicketsRequest(_In):
+    """Make ``count`` single-use tickets of ``minutes`` each, valid until a time."""
+
+    count: int = Field(ge=1, le=200)
+    minutes: int = Field(ge=1, le=24 * 60)
+    valid_until: dt.datetime = Field(description="Last moment of use; without an offset: UTC.")
+    free_pages: int = Field(0, ge=0, le=1000)
+
+
+class IssuedTicketModel(BaseModel):
+    """A new ticket with its code, shown only in this answer."""
+
+    ref: str
+    code: str = Field(description="8 digits as 1234-5678; not kept by the console.")
+    minutes: int
+    free_pages: int
+    valid_until: dt.datetime
+
+
+class TicketsCreated(BaseModel):
+    """The tickets made; their codes appear nowhere else."""
+
+    tickets: list[IssuedTicketModel]
+
+
+class TicketModel(BaseModel):
+    """A ticket as staff see it later: never the code."""
+
+    ref: str
+    minutes: int
+    free_pages: int
+    valid_until: dt.datetime
+    created_at: dt.datetime
+    made_by: str
+    state: TicketState
+    used_at: dt.datetime | None
+    used_kiosk_id: int | None
+
+
+class RedeemRequest(_In):
+    """A code typed by a visitor at a PC."""
+
+    code: str = Field(min_length=8, max_length=12, pattern=r"^[0-9][0-9 -]*[0-9]$")
+
+
+class RedeemResponse(BaseModel):
+    """The ticket is now used by this PC: what it gives."""
+
+    ref: str
+    minutes: int
+    free_pages: int
+    valid_until: dt.datetime
+
+
+# -- members -----------------------------------------------------------------------------
+
+CardNumber = Annotated[str, Field(min_length=3, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
+Pin = Annotated[str, Field(min_length=4, max_length=12, pattern=r"^[0-9]+$")]
+Nickname = Annotated[str, Field(min_length=1, max_length=40)]
+AllowanceMinutes = Annotated[int, Field(ge=1, le=24 * 60)]
+
+
+class MemberCreate(_In):
+    """A new member: a card number and a PIN; no name, address or birth date."""
+
+    card: CardNumber
+    pin: Pin
+    daily_allowance_minutes: AllowanceMinutes | None = None
+    nickname: Nickname | None = None
+
+
+class MemberPatch(_In):
+    """Change a member: only the fields given are changed (null clears allowance/nickname)."""
+
+    daily_allowance_minutes: AllowanceMinutes | None = None
+    nickname: Nickname | None = None
+    pin: Pin | None = None
+
+
+class BanRequest(_In):
+    """Refuse a card until a date (inclusive, local day), saying why."""
+
+    until: dt.date
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class MemberModel(BaseModel):
+    """A member as staff see it (never the PIN or its hash)."""
+
+    card: str
+    nickname: str | None
+    daily_allowance_minutes: int | None
+    banned_until: dt.date | None
+    ban_reason: str | None
+    pin_locked_until: dt.datetime | None
+    created_at: dt.datetime
+
+
+class MemberCheckRequest(_In):
+    """A card and PIN typed at a PC."""
+
+    card: CardNumber
+    pin: Pin
+
+
+class MemberCheckResponse(BaseModel):
+    """The PIN is right and the card is not banned: the time the member has left today."""
+
+    card: str
+    nickname: str | None
+    daily_allowance_seconds: int | None = Field(description="None: no daily limit.")
+    remaining_seconds: int | None = Field(description="None: no daily limit.")
+
+
+# -- help queue --------------------------------------------------------------------------
+
+
+class HelpCallModel(BaseModel):
+    """A PC in the help queue, or a call just closed."""
+
+    id: int
+    kiosk_id: int
+    kiosk_name: str
+    requested_at: dt.datetime
+    waiting_seconds: int = Field(description="From the call until taken (or until now).")
+    taken_at: dt.datetime | None
+    taken_by: str | None
+    done_at: dt.datetime | None
+    done_by: str | None
+    accompanied_seconds: int | None = Field(description="done - taken, once done.")

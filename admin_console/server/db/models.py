@@ -132,3 +132,53 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(sa.String(40))
     kiosk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kiosks.id"))
     detail: Mapped[str] = mapped_column(sa.String(500), default="")
+
+
+class TicketRow(Base):
+    """A single-use ticket. The code is kept only as the SHA-256 of its 8 digits; ``ref`` is
+    a public reference (on the sheet and in the kiosk's ``session_started`` event)."""
+
+    __tablename__ = "console_tickets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    code_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    minutes: Mapped[int]
+    free_pages: Mapped[int] = mapped_column(default=0)
+    valid_until: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    made_by: Mapped[str] = mapped_column(sa.String(80))
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    used_kiosk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kiosks.id"))
+
+
+class MemberRow(Base):
+    """A member: a card number and an argon2id PIN hash. No name, address or birth date."""
+
+    __tablename__ = "console_members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    pin_hash: Mapped[str] = mapped_column(sa.String(200))
+    daily_allowance_minutes: Mapped[int | None]
+    nickname: Mapped[str | None] = mapped_column(sa.String(40))
+    banned_until: Mapped[dt.date | None] = mapped_column(sa.Date)
+    ban_reason: Mapped[str | None] = mapped_column(sa.String(200))
+    failed_pins: Mapped[int] = mapped_column(default=0)
+    pin_locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class HelpCallRow(Base):
+    """A visitor's call for help: when asked, who took it and when, when it was done.
+
+    ``done_by`` is None when the call went away without help (the visitor's session ended)."""
+
+    __tablename__ = "help_calls"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[int] = mapped_column(sa.ForeignKey("kiosks.id"), index=True)
+    event_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    taken_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    taken_by: Mapped[str | None] = mapped_column(sa.String(80))
+    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
+    done_by: Mapped[str | None] = mapped_column(sa.String(80))
+    accompanied_seconds: Mapped[int | None]

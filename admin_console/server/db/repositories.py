@@ -22,11 +22,20 @@ from admin_console.server.db.models import (
     AuditRow,
     CommandRow,
     EventRow,
+    HelpCallRow,
     KioskRow,
+    MemberRow,
     PairingCodeRow,
     StaffRow,
+    TicketRow,
 )
-from admin_console.server.errors import Conflict, NotFound, PairingRefused, StorageError
+from admin_console.server.errors import (
+    Conflict,
+    Gone,
+    NotFound,
+    PairingRefused,
+    StorageError,
+)
 
 T = TypeVar("T")
 
@@ -607,6 +616,411 @@ class AuditRepository(_Repository):
             return Page(items, total or 0, limit, offset)
 
 
+# -- tickets, members, help --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A ticket as staff see it: never its code."""
+
+    id: int
+    ref: str
+    minutes: int
+    free_pages: int
+    valid_until: dt.datetime
+    created_at: dt.datetime
+    made_by: str
+    used_at: dt.datetime | None
+    used_kiosk_id: int | None
+
+    def state(self, now: dt.datetime) -> str:
+        """``used``, ``expired`` or ``unused`` at ``now``."""
+        if self.used_at is not None:
+            return "used"
+        return "expired" if self.valid_until <= now else "unused"
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """A ticket to store: its public reference and the digest of its code."""
+
+    ref: str
+    code_sha256: str
+    minutes: int
+    free_pages: int
+    valid_until: dt.datetime
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member, without the PIN hash."""
+
+    id: int
+    card: str
+    daily_allowance_minutes: int | None
+    nickname: str | None
+    banned_until: dt.date | None
+    ban_reason: str | None
+    pin_locked_until: dt.datetime | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class MemberCredentials:
+    """A member with the PIN hash (for the PIN check only)."""
+
+    member: Member
+    pin_hash: str
+
+
+@dataclass(frozen=True)
+class HelpCall:
+    """A call for help and what became of it."""
+
+    id: int
+    kiosk_id: int
+    kiosk_name: str
+    requested_at: dt.datetime
+    taken_at: dt.datetime | None
+    taken_by: str | None
+    done_at: dt.datetime | None
+    done_by: str | None
+    accompanied_seconds: int | None
+
+
+def _ticket(row: TicketRow) -> Ticket:
+    return Ticket(
+        row.id,
+        row.ref,
+        row.minutes,
+        row.free_pages,
+        row.valid_until,
+        row.created_at,
+        row.made_by,
+        row.used_at,
+        row.used_kiosk_id,
+    )
+
+
+def _member(row: MemberRow) -> Member:
+    return Member(
+        row.id,
+        row.card,
+        row.daily_allowance_minutes,
+        row.nickname,
+        row.banned_until,
+        row.ban_reason,
+        row.pin_locked_until,
+        row.created_at,
+    )
+
+
+def _help(row: HelpCallRow, kiosk_name: str) -> HelpCall:
+    return HelpCall(
+        row.id,
+        row.kiosk_id,
+        kiosk_name,
+        row.requested_at,
+        row.taken_at,
+        row.taken_by,
+        row.done_at,
+        row.done_by,
+        row.accompanied_seconds,
+    )
+
+
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class TicketRepository(_Repository):
+    """Single-use tickets (their codes only as digests)."""
+
+    def add_batch(
+        self, tickets: Sequence[NewTicket], made_by: str, now: dt.datetime
+    ) -> list[Ticket]:
+        """Store a batch in one transaction; :class:`Conflict` if a code or reference is
+        already taken (the caller draws new ones)."""
+        try:
+            with self._write() as s:
+                rows = [
+                    TicketRow(
+                        ref=t.ref,
+                        code_sha256=t.code_sha256,
+                        minutes=t.minutes,
+                        free_pages=t.free_pages,
+                        valid_until=t.valid_until,
+                        created_at=now,
+                        made_by=made_by,
+                        used_at=None,
+                        used_kiosk_id=None,
+                    )
+                    for t in tickets
+                ]
+                s.add_all(rows)
+                s.flush()
+                return [_ticket(r) for r in rows]
+        except IntegrityError as exc:
+            raise Conflict("a ticket code was drawn twice; try again") from exc
+
+    def redeem(self, code_sha256: str, kiosk_id: int, now: dt.datetime) -> Ticket:
+        """Use a ticket, once across every PC.
+
+        The guarded update is the first statement, so two PCs racing on one code are
+        serialised by the database and exactly one changes the row. :class:`NotFound` for an
+        unknown code, :class:`Conflict` when already used, :class:`Gone` when expired.
+        """
+        with self._write() as s:
+            used = s.execute(
+                sa.update(TicketRow)
+                .where(TicketRow.code_sha256 == code_sha256)
+                .where(TicketRow.used_at.is_(None))
+                .where(TicketRow.valid_until > now)
+                .values(used_at=now, used_kiosk_id=kiosk_id)
+            )
+            row = s.scalars(
+                sa.select(TicketRow).where(TicketRow.code_sha256 == code_sha256)
+            ).first()
+            if row is None:
+                raise NotFound("unknown ticket code")
+            if _rowcount(used) == 1:
+                return _ticket(row)
+            if row.used_at is not None:
+                raise Conflict("this ticket was already used")
+            raise Gone(f"this ticket expired on {row.valid_until:%Y-%m-%d %H:%M} UTC")
+
+    def mark_used(self, ref: str, kiosk_id: int, at: dt.datetime) -> bool:
+        """A PC reports a session on this ticket (checked offline): mark it used if it was
+        not. True if this changed it."""
+        with self._write() as s:
+            done = s.execute(
+                sa.update(TicketRow)
+                .where(TicketRow.ref == ref)
+                .where(TicketRow.used_at.is_(None))
+                .values(used_at=at, used_kiosk_id=kiosk_id)
+            )
+            return _rowcount(done) == 1
+
+    def all(self) -> list[Ticket]:
+        """Every ticket, newest first."""
+        with self._read() as s:
+            rows = s.scalars(sa.select(TicketRow).order_by(TicketRow.id.desc()))
+            return [_ticket(r) for r in rows]
+
+
+class MemberRepository(_Repository):
+    """Members: card numbers and PIN hashes, allowances, bans, wrong-PIN counts."""
+
+    def add(
+        self,
+        card: str,
+        pin_hash: str,
+        daily_allowance_minutes: int | None,
+        nickname: str | None,
+        now: dt.datetime,
+    ) -> Member:
+        """Create a member; :class:`Conflict` if the card number is taken."""
+        try:
+            with self._write() as s:
+                row = MemberRow(
+                    card=card,
+                    pin_hash=pin_hash,
+                    daily_allowance_minutes=daily_allowance_minutes,
+                    nickname=nickname,
+                    banned_until=None,
+                    ban_reason=None,
+                    failed_pins=0,
+                    pin_locked_until=None,
+                    created_at=now,
+                )
+                s.add(row)
+                s.flush()
+                return _member(row)
+        except IntegrityError as exc:
+            raise Conflict(f"the card {card!r} is already a member's") from exc
+
+    def all(self) -> list[Member]:
+        """Every member, by card number."""
+        with self._read() as s:
+            return [_member(r) for r in s.scalars(sa.select(MemberRow).order_by(MemberRow.card))]
+
+    def get(self, card: str) -> Member | None:
+        """A member by card number."""
+        with self._read() as s:
+            row = s.scalars(sa.select(MemberRow).where(MemberRow.card == card)).first()
+            return None if row is None else _member(row)
+
+    def credentials(self, card: str) -> MemberCredentials | None:
+        """A member with the PIN hash."""
+        with self._read() as s:
+            row = s.scalars(sa.select(MemberRow).where(MemberRow.card == card)).first()
+            return None if row is None else MemberCredentials(_member(row), row.pin_hash)
+
+    def update(self, card: str, **values: Any) -> Member:
+        """Change some of: daily_allowance_minutes, nickname, pin_hash, banned_until,
+        ban_reason. A new PIN also clears the wrong-PIN count and lock."""
+        allowed = {"daily_allowance_minutes", "nickname", "pin_hash", "banned_until", "ban_reason"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"not a member field: {', '.join(sorted(unknown))}")
+        with self._write() as s:
+            row = s.scalars(
+                sa.select(MemberRow).where(MemberRow.card == card).with_for_update()
+            ).first()
+            if row is None:
+                raise NotFound(f"no member with card {card}")
+            for name, value in values.items():
+                setattr(row, name, value)
+            if "pin_hash" in values:
+                row.failed_pins, row.pin_locked_until = 0, None
+            s.flush()
+            return _member(row)
+
+    def record_pin_failure(
+        self, card: str, now: dt.datetime, limit: int, lock_for: dt.timedelta
+    ) -> dt.datetime | None:
+        """Count a wrong PIN; at ``limit`` in a row, refuse the card for ``lock_for``.
+        Returns the lock's end if this failure locked it."""
+        with self._write() as s:
+            row = s.scalars(
+                sa.select(MemberRow).where(MemberRow.card == card).with_for_update()
+            ).first()
+            if row is None:
+                return None
+            row.failed_pins += 1
+            if row.failed_pins >= limit:
+                row.failed_pins = 0
+                row.pin_locked_until = now + lock_for
+                return row.pin_locked_until
+            return None
+
+    def record_pin_success(self, card: str) -> None:
+        """A right PIN clears the count."""
+        with self._write() as s:
+            s.execute(
+                sa.update(MemberRow)
+                .where(MemberRow.card == card)
+                .values(failed_pins=0, pin_locked_until=None)
+            )
+
+    def seconds_used(self, card: str, since: dt.datetime, now: dt.datetime) -> int:
+        """Seconds of the member's sessions that started since ``since``, on every PC: the
+        ``seconds_used`` of ended sessions, the time so far of running ones."""
+        with self._read() as s:
+            started = s.execute(
+                sa.select(EventRow.body, EventRow.at)
+                .where(EventRow.kind == "session_started")
+                .where(EventRow.at >= since)
+            ).all()
+            mine = {
+                str(body.get("session_id")): at
+                for body, at in started
+                if body.get("member_card") == card
+            }
+            if not mine:
+                return 0
+            ended = s.scalars(
+                sa.select(EventRow.body)
+                .where(EventRow.kind == "session_ended")
+                .where(EventRow.at >= since)
+            ).all()
+        used: dict[str, int] = {}
+        for body in ended:
+            session_id = str(body.get("session_id"))
+            if session_id in mine:
+                used[session_id] = int(body.get("seconds_used", 0))
+        total = 0
+        for session_id, at in mine.items():
+            if session_id in used:
+                total += used[session_id]
+            else:
+                total += max(0, int((now - at).total_seconds()))
+        return total
+
+
+class HelpRepository(_Repository):
+    """The help queue: calls opened by kiosks, taken and closed by animators."""
+
+    def open(self, kiosk_id: int, at: dt.datetime, event_id: str | None = None) -> bool:
+        """Put the PC in the queue unless it is already there (or this event was seen).
+        True if a call was opened."""
+        try:
+            with self._write() as s:
+                waiting = s.scalars(
+                    sa.select(HelpCallRow.id)
+                    .where(HelpCallRow.kiosk_id == kiosk_id)
+                    .where(HelpCallRow.done_at.is_(None))
+                ).first()
+                if waiting is not None:
+                    return False
+                s.add(HelpCallRow(kiosk_id=kiosk_id, event_id=event_id, requested_at=at))
+                return True
+        except IntegrityError:
+            return False  # the same help_requested event, sent again
+
+    def open_calls(self) -> list[HelpCall]:
+        """Calls not done yet, oldest first."""
+        with self._read() as s:
+            rows = s.execute(
+                sa.select(HelpCallRow, KioskRow.name)
+                .join(KioskRow, KioskRow.id == HelpCallRow.kiosk_id)
+                .where(HelpCallRow.done_at.is_(None))
+                .order_by(HelpCallRow.requested_at, HelpCallRow.id)
+            ).all()
+            return [_help(row, name) for row, name in rows]
+
+    def _open_call(self, s: Session, kiosk_id: int) -> tuple[HelpCallRow, str]:
+        found = s.execute(
+            sa.select(HelpCallRow, KioskRow.name)
+            .join(KioskRow, KioskRow.id == HelpCallRow.kiosk_id)
+            .where(HelpCallRow.kiosk_id == kiosk_id)
+            .where(HelpCallRow.done_at.is_(None))
+            .order_by(HelpCallRow.id)
+        ).first()
+        if found is None:
+            raise NotFound(f"PC {kiosk_id} is not waiting for help")
+        return found[0], found[1]
+
+    def take(self, kiosk_id: int, who: str, now: dt.datetime) -> HelpCall:
+        """An animator goes to the PC; :class:`Conflict` if someone already did."""
+        with self._write() as s:
+            row, name = self._open_call(s, kiosk_id)
+            taken = s.execute(
+                sa.update(HelpCallRow)
+                .where(HelpCallRow.id == row.id)
+                .where(HelpCallRow.taken_at.is_(None))
+                .values(taken_at=now, taken_by=who)
+            )
+            if _rowcount(taken) != 1:
+                s.refresh(row)
+                raise Conflict(f"{row.taken_by} already took the call of PC {kiosk_id}")
+            s.refresh(row)
+            return _help(row, name)
+
+    def done(self, kiosk_id: int, who: str, now: dt.datetime) -> HelpCall:
+        """The visitor was helped: close the call with the accompanied time (done - taken)."""
+        with self._write() as s:
+            row, name = self._open_call(s, kiosk_id)
+            if row.taken_at is None:
+                raise Conflict(f"the call of PC {kiosk_id} was not taken: take it first")
+            row.done_at, row.done_by = now, who
+            row.accompanied_seconds = max(0, int((now - row.taken_at).total_seconds()))
+            s.flush()
+            return _help(row, name)
+
+    def cancel_waiting(self, kiosk_id: int, now: dt.datetime) -> int:
+        """The PC no longer asks for help and nobody took the call: close it unhelped."""
+        with self._write() as s:
+            done = s.execute(
+                sa.update(HelpCallRow)
+                .where(HelpCallRow.kiosk_id == kiosk_id)
+                .where(HelpCallRow.done_at.is_(None))
+                .where(HelpCallRow.taken_at.is_(None))
+                .values(done_at=now)
+            )
+            return _rowcount(done)
+
+
 @dataclass(frozen=True)
 class Repositories:
     """Every repository over one engine (built once, in the composition root)."""
@@ -617,6 +1031,9 @@ class Repositories:
     events: EventRepository
     commands: CommandRepository
     audit: AuditRepository
+    tickets: TicketRepository
+    members: MemberRepository
+    help: HelpRepository
 
     @classmethod
     def on(cls, engine: sa.Engine) -> Repositories:
@@ -629,4 +1046,7 @@ class Repositories:
             EventRepository(sessions),
             CommandRepository(sessions),
             AuditRepository(sessions),
+            TicketRepository(sessions),
+            MemberRepository(sessions),
+            HelpRepository(sessions),
         )
