@@ -35,7 +35,7 @@ from admin_console.gui.viewmodel import (
 )
 
 TILE_WIDTH = 210
-TILE_HEIGHT = 118
+TILE_HEIGHT = 150
 
 
 def _big(widget: QWidget, points: int, bold: bool = False) -> None:
@@ -70,6 +70,8 @@ class LoginScreen(QWidget):
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
         self.error.setAccessibleName("error")
+        self.error.setMinimumHeight(80)  # three lines: a wrapped label does not grow its box
+        self.error.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeading)
         where = QLabel(i18n.text("login.console", lang, url=controller.endpoint.url))
         where.setObjectName("muted")
         inner = QVBoxLayout(box)
@@ -320,7 +322,7 @@ class RoomScreen(QWidget):
         self.tiles: dict[int, Tile] = {}
         return scroll
 
-    def _build_actions(self) -> QHBoxLayout:
+    def _build_actions(self) -> QVBoxLayout:
         lang = self.controller.language
 
         self.selection = QLabel()
@@ -328,11 +330,16 @@ class RoomScreen(QWidget):
         self.select_all = QPushButton(i18n.text("select.all", lang))
         self.select_none = QPushButton(i18n.text("select.none", lang))
         self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
-        actions.addWidget(self.selection, 1)
-        actions.addWidget(self.select_all)
-        actions.addWidget(self.select_none)
-        actions.addSpacing(16)
+        selection = QHBoxLayout()
+        selection.addWidget(self.selection)
+        selection.addSpacing(16)
+        selection.addWidget(self.select_all)
+        selection.addWidget(self.select_none)
+        selection.addStretch(1)
+        buttons = QHBoxLayout()
+        actions = QVBoxLayout()
+        actions.addLayout(selection)
+        actions.addLayout(buttons)
         for key, icon_name in (
             ("extend15", "extend"),
             ("extend30", "extend"),
@@ -344,8 +351,9 @@ class RoomScreen(QWidget):
         ):
             button = QPushButton(icons.icon(icon_name), i18n.text(f"action.{key}", lang))
             button.setMinimumHeight(40)
-            actions.addWidget(button)
+            buttons.addWidget(button)
             self.buttons[key] = button
+        buttons.addStretch(1)
         self.ask = AskPanel(self.controller)
         return actions
 
