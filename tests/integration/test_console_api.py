@@ -47,6 +47,7 @@ def room(module_database_url: str | None) -> Iterator[Room]:
 # -- the role matrix ---------------------------------------------------------------------
 
 # (method, path, JSON body, lowest role allowed). {kiosk} is the enrolled PC's id.
+FAR = "2030-01-01T00:00:00Z"
 ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Role]] = [
     ("GET", "/api/me", None, Role.ANIMATOR),
     ("GET", "/api/kiosks", None, Role.ANIMATOR),
@@ -61,6 +62,21 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Role]] = [
     ("GET", "/api/events", None, Role.MANAGER),
     ("POST", "/api/pairing-codes", None, Role.ADMIN),
     ("POST", "/api/kiosks/999/revoke", None, Role.ADMIN),  # allowed, then 404: no such PC
+    ("POST", "/api/tickets", {"count": 1, "minutes": 30, "valid_until": FAR}, Role.ANIMATOR),
+    ("GET", "/api/tickets", None, Role.ANIMATOR),
+    ("POST", "/api/members", {"card": "EPN-1", "pin": "2468"}, Role.MANAGER),  # then 409
+    ("GET", "/api/members", None, Role.MANAGER),
+    ("PATCH", "/api/members/NOPE-1", {"nickname": "Zaza"}, Role.MANAGER),  # 404
+    ("POST", "/api/members/NOPE-1/ban", {"until": "2099-01-01", "reason": "ROI"}, Role.MANAGER),
+    ("POST", "/api/members/NOPE-1/unban", None, Role.MANAGER),
+    ("GET", "/api/help", None, Role.ANIMATOR),
+    ("POST", "/api/help/{kiosk}/take", None, Role.ANIMATOR),  # 404: not waiting
+    ("POST", "/api/help/{kiosk}/done", None, Role.ANIMATOR),
+]
+# For PCs only: their own token, never a staff one.
+KIOSK_ENDPOINTS = [
+    ("/api/kiosk/tickets/redeem", {"code": "1234-5678"}),
+    ("/api/kiosk/members/check", {"card": "EPN-1", "pin": "2468"}),
 ]
 
 
@@ -68,7 +84,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Role]] = [
 @pytest.mark.parametrize(
     "endpoint",
     ENDPOINTS,
-    ids=[f"{m} {p} {b['action'] if b else ''}".strip() for m, p, b, _ in ENDPOINTS],
+    ids=[f"{m} {p} {b.get('action', '') if b else ''}".strip() for m, p, b, _ in ENDPOINTS],
 )
 def test_each_role_may_do_exactly_what_its_rank_allows(
     room: Room,
@@ -86,9 +102,20 @@ def test_each_role_may_do_exactly_what_its_rank_allows(
         assert response.status_code == 403
         assert needed.value in response.json()["detail"]
     else:
-        assert response.status_code in (200, 201, 404), response.text
+        assert response.status_code in (200, 201, 404, 409), response.text
         if path.startswith("/api/kiosks/999"):
             assert response.json()["detail"] == "no PC with id 999"
+
+
+@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r.value if r else "anonymous")
+@pytest.mark.parametrize(("path", "body"), KIOSK_ENDPOINTS, ids=[p for p, _ in KIOSK_ENDPOINTS])
+def test_kiosk_endpoints_take_a_pcs_token_and_no_staff_token(
+    room: Room, role: Role | None, path: str, body: dict[str, Any]
+) -> None:
+    with room.client(role) as http:
+        response = http.post(path, json=body)
+    assert response.status_code == 401
+    assert "kiosk token" in response.json()["detail"]
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -160,6 +187,16 @@ def test_the_openapi_description_lists_every_endpoint(room: Room) -> None:
         "/api/kiosks/{kiosk_id}/commands",
         "/api/audit",
         "/api/events",
+        "/api/tickets",
+        "/api/kiosk/tickets/redeem",
+        "/api/members",
+        "/api/members/{card}",
+        "/api/members/{card}/ban",
+        "/api/members/{card}/unban",
+        "/api/kiosk/members/check",
+        "/api/help",
+        "/api/help/{kiosk_id}/take",
+        "/api/help/{kiosk_id}/done",
     ):
         assert path in paths
 
@@ -208,6 +245,21 @@ BAD_INPUT: list[tuple[str, str, dict[str, Any], str]] = [
     ("GET", "/api/events", {"params": {"offset": -1}}, "offset"),
     ("GET", "/api/audit", {"params": {"limit": 10_000}}, "limit"),
     ("GET", "/api/kiosks", {"params": {"include_revoked": "perhaps"}}, "include_revoked"),
+    ("POST", "/api/tickets", {"json": {"count": 0, "minutes": 30, "valid_until": FAR}}, "count"),
+    ("POST", "/api/tickets", {"json": {"count": 1, "minutes": "x", "valid_until": FAR}}, "minutes"),
+    ("POST", "/api/tickets", {"json": {"count": 1, "minutes": 30, "valid_until": "soon"}}, "valid"),
+    (
+        "POST",
+        "/api/tickets",
+        {"json": {"count": 1, "minutes": 30, "valid_until": FAR, "free_pages": -1}},
+        "free_pages",
+    ),
+    ("GET", "/api/tickets", {"params": {"state": "lost"}}, "state"),
+    ("POST", "/api/members", {"json": {"card": "EPN-2", "pin": "2468", "name": "X"}}, "name"),
+    ("PATCH", "/api/members/EPN-1", {"json": {"daily_allowance_minutes": 0}}, "daily_allowance"),
+    ("POST", "/api/members/EPN-1/ban", {"json": {"until": "someday", "reason": "x"}}, "until"),
+    ("POST", "/api/members/EPN-1/ban", {"json": {"until": "2099-01-01"}}, "reason"),
+    ("POST", "/api/help/abc/take", {}, "kiosk_id"),
 ]
 
 

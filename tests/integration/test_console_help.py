@@ -1,0 +1,81 @@
+"""The help queue on a real console, on SQLite and PostgreSQL: PCs that asked for help,
+oldest first with their waiting time, taken by an animator, and the accompanied time kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest_pg import data_dir, database_url, postgres, server
+
+from admin_console.protocol import Event, HelpRequestedBody, Status
+from admin_console.server.auth import Role
+from admin_console.server.clock import FakeClock
+from admin_console.server.testing import ConsoleServer, KioskSocket
+
+__all__ = ["data_dir", "database_url", "postgres", "server"]
+
+
+def test_the_queue_is_oldest_first_and_done_records_the_accompanied_time(
+    server: ConsoleServer,
+) -> None:
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    admin = server.add_staff("ada", Role.ADMIN)
+    ana = server.add_staff("ana", Role.ANIMATOR)
+    one, token_one = server.enroll(admin, "PC-01")
+    two, token_two = server.enroll(admin, "PC-02")
+    now = clock.now()
+    with KioskSocket(server, token_one) as first, KioskSocket(server, token_two) as second:
+        first.send(
+            Event(id="help-0001", at=now - dt.timedelta(minutes=2), body=HelpRequestedBody())
+        )
+        first.recv()
+        second.send(
+            Event(id="help-0002", at=now - dt.timedelta(minutes=5), body=HelpRequestedBody())
+        )
+        second.recv()
+        second.send(
+            Event(id="help-0002", at=now - dt.timedelta(minutes=5), body=HelpRequestedBody())
+        )
+        second.recv()  # sent again: still one call
+    with server.client(ana) as http:
+        queue = http.get("/api/help").json()
+        assert [(c["kiosk_name"], c["waiting_seconds"]) for c in queue] == [
+            ("PC-02", 300),
+            ("PC-01", 120),
+        ]
+        assert http.post(f"/api/help/{two}/done").status_code == 409  # take it first
+        taken = http.post(f"/api/help/{two}/take").json()
+        assert (taken["taken_by"], taken["waiting_seconds"]) == ("ana", 300)
+        assert http.post(f"/api/help/{two}/take").status_code == 409
+        clock.advance(minutes=7)
+        done = http.post(f"/api/help/{two}/done").json()
+        assert (done["done_by"], done["accompanied_seconds"]) == ("ana", 420)
+        assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [one]
+        assert http.get("/api/help").json()[0]["waiting_seconds"] == 120 + 420
+        assert http.post(f"/api/help/{two}/done").status_code == 404
+    with server.client(admin) as http:
+        audit = http.get("/api/audit", params={"kiosk_id": two}).json()["items"]
+    assert [(e["action"], e["who"]) for e in audit[:2]] == [
+        ("help_done", "ana"),
+        ("help_taken", "ana"),
+    ]
+    assert audit[0]["detail"] == "accompanied 420 s"
+
+
+def test_a_status_asking_for_help_queues_the_pc_and_a_withdrawn_call_leaves(
+    server: ConsoleServer,
+) -> None:
+    admin = server.add_staff("ada", Role.ADMIN)
+    kiosk_id, token = server.enroll(admin, "PC-01")
+    with KioskSocket(server, token) as kiosk, server.client(admin) as http:
+        kiosk.send(Status(state="active", help_requested=True))
+        for _ in range(100):
+            if http.get("/api/help").json():
+                break
+        assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [kiosk_id]
+        kiosk.send(Status(state="active", help_requested=False))
+        for _ in range(100):
+            if not http.get("/api/help").json():
+                break
+        assert http.get("/api/help").json() == []
