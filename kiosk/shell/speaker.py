@@ -101,8 +101,10 @@ class EspeakSpeaker(Speaker):
         process.setArguments(self._last_arguments)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
         process.setStandardOutputFile(QProcess.nullDevice())
-        process.finished.connect(lambda *_: self._finished(process))
-        process.errorOccurred.connect(lambda error: self._failed(process, error))
+        # Bound methods, not lambdas holding ``self``: no reference cycle, so a dropped
+        # speaker is freed at once on the GUI thread, never later by the cycle collector.
+        process.finished.connect(self._on_finished)
+        process.errorOccurred.connect(self._on_error)
         self._process = process
         process.start()
         process.write(text.encode())
@@ -119,16 +121,22 @@ class EspeakSpeaker(Speaker):
         process.deleteLater()
         self.speakingChanged.emit(False)
 
+    def _on_finished(self, *_: object) -> None:
+        process = self.sender()
+        if isinstance(process, QProcess):
+            self._finished(process)
+
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        process = self.sender()
+        if isinstance(process, QProcess) and error == QProcess.ProcessError.FailedToStart:
+            log.warning("espeak-ng did not start: %s", process.errorString())
+            self._finished(process)
+
     def _finished(self, process: QProcess) -> None:
         if process is self._process:
             self._process = None
             process.deleteLater()
             self.speakingChanged.emit(False)
-
-    def _failed(self, process: QProcess, error: QProcess.ProcessError) -> None:
-        if error == QProcess.ProcessError.FailedToStart:
-            log.warning("espeak-ng did not start: %s", process.errorString())
-            self._finished(process)
 
 
 def default_speaker(parent: QObject | None = None) -> Speaker:
