@@ -340,7 +340,6 @@ def test_5000_events_while_the_console_is_killed_and_restarted_three_times(
             assert written == 5000
             wait_until(lambda: len(console.stored) == 5000, 40, "5,000 events stored")
             wait_until(lambda: outbox_size(agent) == 0, 20, "an empty outbox")
-            time.sleep(0.2)  # any late resend would show now
             assert len(console.stored) == 5000  # none lost, none stored twice
             kinds = console.kinds()
             assert kinds.count("session_started") == 1
@@ -504,7 +503,12 @@ def test_the_link_reconnects_within_a_bounded_time(short_dir: Path) -> None:
             console.wait_connected()
             for round_ in range(3):
                 console.kill()
-                time.sleep(0.3)  # a few failed tries: the backoff grows, up to its cap
+                # A few failed tries: the backoff grows, up to its cap.
+                wait_until(
+                    lambda: agent.call(lambda: agent.agent.link.backoff.attempt) >= 3,
+                    10,
+                    "three failed tries",
+                )
                 console.start()
                 started = time.monotonic()
                 console.wait_connected(round_ + 2, timeout=5)
@@ -596,7 +600,12 @@ def test_the_pinned_certificate_is_accepted_and_another_one_refused(
                 10,
                 "a refused certificate",
             )
-            time.sleep(0.3)  # a few more tries
+            tries = agent.call(lambda: agent.agent.link.backoff.attempt)
+            wait_until(
+                lambda: agent.call(lambda: agent.agent.link.backoff.attempt) >= tries + 2,
+                10,
+                "two more refused tries",
+            )
         assert impostor.connections == 0
         assert impostor.headers == []  # no request, so the token never left the kiosk
     finally:

@@ -183,6 +183,28 @@ def visitor(tmp_path: Path) -> Iterator[Visitor]:
         _userdel(name)
 
 
+def run_sweep(visitor: Visitor) -> subprocess.CompletedProcess[str]:
+    """``epn-kiosk sweep`` for this visitor, in a fresh process, as at boot."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kiosk.agent.sweep",
+            "--data-dir",
+            str(visitor.journal_path.parent),
+            "--visitor",
+            visitor.account.name,
+            "--home",
+            str(visitor.home),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def _files_with(marker: str, roots: tuple[Path, ...]) -> list[str]:
     """Every file whose name or content holds ``marker`` (links not followed)."""
     needle = marker.encode()
@@ -308,44 +330,10 @@ def test_a_wipe_killed_midway_is_finished_by_the_sweep(
         assert mounts_at(SystemMounts().table(), visitor.home)
         assert _files_with(visitor.marker, (Path("/tmp"),))
 
-    swept = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kiosk.agent.sweep",
-            "--data-dir",
-            str(visitor.journal_path.parent),
-            "--visitor",
-            visitor.account.name,
-            "--home",
-            str(visitor.home),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    swept = run_sweep(visitor)
     assert swept.returncode == 0, swept.stderr
     assert json.loads(swept.stdout)["wiped"] is True
     _nothing_left(visitor, tmp_path)
 
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kiosk.agent.sweep",
-            "--data-dir",
-            str(visitor.journal_path.parent),
-            "--visitor",
-            visitor.account.name,
-            "--home",
-            str(visitor.home),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    again = run_sweep(visitor)
     assert again.returncode == 0 and json.loads(again.stdout)["wiped"] is False
