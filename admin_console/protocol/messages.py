@@ -70,7 +70,14 @@ class SessionStartedBody(_EventBody):
     rules_version: str = Field(max_length=64)
     seconds: int = Field(ge=0)
     ticket_ref: str | None = Field(None, max_length=64)
+    ticket_digest: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of a ticket code checked offline: the console marks it used.",
+    )
     member_card: str | None = Field(None, max_length=40)
+    offline: bool = Field(False, description="Started while the console could not be reached.")
+    workshop_id: str | None = Field(None, max_length=64, description="The workshop it belongs to.")
 
 
 class SessionEndedBody(_EventBody):
@@ -168,6 +175,11 @@ class Welcome(_Message):
     type: Literal["welcome"] = "welcome"
     kiosk_name: KioskName
     server_time: dt.datetime
+    ticket_key: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_-]{43}=?$",
+        description="The console's ticket key (32 bytes, base64url) to check codes offline.",
+    )
 
 
 class Ack(_Message):
@@ -186,6 +198,9 @@ class CommandAction(StrEnum):
     UNLOCK = "unlock"
     MESSAGE = "message"
     POLICY_UPDATE = "policy_update"
+    WORKSHOP = "workshop"
+    """Start a session without a login for ``minutes``; ``text`` is the workshop's title and
+    ``workshop_id`` names it. ``lock`` with ``reason="out_of_order"`` marks a PC out of order."""
 
 
 class Command(_Message):
@@ -199,6 +214,7 @@ class Command(_Message):
     reason: str | None = Field(None, max_length=200)
     text: str | None = Field(None, max_length=500)
     policy: dict[str, Any] | None = Field(None, description="A full policy, as plain data.")
+    workshop_id: str | None = Field(None, max_length=64)
 
 
 class ErrorFrame(_Message):
