@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 
 # Qt's offscreen and xcb platforms, fonts with French accents and joined Arabic, a voice
 # for "read aloud", Xvfb for real windows in tests, PostgreSQL for the console's tests
-# (the test suite starts its own private cluster).
+# (the test suite starts its own private cluster), CUPS for the printing tests (a private
+# cupsd too), the headers pycups compiles against, qpdf and poppler's pdfinfo for test
+# documents and the print benchmark's reference.
 DEBIAN_PACKAGES=(
   python3 python3-venv
   libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libdbus-1-3 libx11-6
@@ -19,6 +21,7 @@ DEBIAN_PACKAGES=(
   libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth libxss1 xdotool
   fonts-dejavu-core espeak-ng
   postgresql
+  gcc python3-dev libcups2-dev cups cups-client cups-bsd qpdf poppler-utils
 )
 
 say() { printf '\033[1m[epn-kiosk]\033[0m %s\n' "$*" >&2; }
