@@ -1,0 +1,1 @@
+"""Metered printing: CUPS jobs held, counted, priced, confirmed by the visitor, released."""
