@@ -78,3 +78,174 @@ def write_postscript(path: Path, pages: int, *, declared: int | None = None) -> 
     lines += ["%%Trailer", "%%EOF", ""]
     path.write_text("\n".join(lines), encoding="ascii")
     return path
+
+
+CUPSD = Path("/usr/sbin/cupsd")
+_SERVER_BIN_LINKS = ("filter", "daemon", "notifier", "cgi-bin", "monitor", "driver")
+CAPTURE_BACKEND = """#!/bin/sh
+# A printer for tests: keeps what it is sent, one file per job.
+if [ $# -eq 0 ]; then exit 0; fi
+out="${DEVICE_URI#capture:}"
+if [ $# -ge 6 ]; then cat "$6" > "$out/job-$1"; else cat > "$out/job-$1"; fi
+exit 0
+"""
+
+
+class PrivateCups:
+    """A cupsd of its own for tests and benchmarks: its files in a short temp folder, a unix
+    socket, the kiosk's hardened policy, and a ``kiosk`` queue that holds every job, gated
+    in front of a capture printer that keeps what it prints in ``printed``.
+
+    Use as a context manager; the cupsd is stopped by its pid and the folder removed."""
+
+    def __init__(self, *, gate: bool = True, policy: bool = True) -> None:
+        import tempfile  # noqa: PLC0415
+
+        self.root = Path(tempfile.mkdtemp(prefix="epn-cups-", dir="/tmp"))
+        self.socket = self.root / "cups.sock"
+        self.approvals = self.root / "approved"
+        self.printed = self.root / "printed"
+        self._gate = gate
+        self._policy = policy
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """The cupsd's pid while it runs."""
+        return self._process.pid if self._process else None
+
+    def env(self) -> dict[str, str]:
+        """Environment for ``lp``, ``lpstat`` & co. to talk to this cupsd."""
+        import os  # noqa: PLC0415
+
+        return {**os.environ, "CUPS_SERVER": str(self.socket)}
+
+    def __enter__(self) -> PrivateCups:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Write the configuration, start cupsd, wait for it, add the queue."""
+        from kiosk.agent.printing import cupsconf  # noqa: PLC0415
+
+        if not CUPSD.exists():
+            raise FileNotFoundError("cupsd is not installed (Debian package cups)")
+        root = self.root
+        root.chmod(0o755)
+        for sub in ("spool", "cache", "state", "log", "bin/backend"):
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        (root / "spool/tmp").mkdir(exist_ok=True)
+        (root / "spool/tmp").chmod(0o1777)
+        self.approvals.mkdir(mode=0o700)
+        self.printed.mkdir()
+        for name in _SERVER_BIN_LINKS:
+            source = Path("/usr/lib/cups") / name
+            if source.exists():
+                (root / "bin" / name).symlink_to(source)
+        backends = root / "bin/backend"
+        capture = backends / "capture"
+        capture.write_text(CAPTURE_BACKEND, encoding="ascii")
+        capture.chmod(0o700)
+        gate = backends / cupsconf.GATE_SCHEME
+        gate.write_text(
+            (Path(__file__).with_name("gate_backend.py")).read_text(encoding="utf-8"),
+            encoding="utf-8",
+        )
+        gate.chmod(0o700)
+        conf = cupsconf.cupsd_conf(cupsconf.CupsdSettings(listen=str(self.socket)))
+        if not self._policy:
+            conf = conf.replace(f"DefaultPolicy {cupsconf.POLICY_NAME}", "DefaultPolicy default")
+            conf += _STOCK_POLICY
+        (root / "cupsd.conf").write_text(conf, encoding="utf-8")
+        env = {cupsconf.APPROVALS_ENV: str(self.approvals), "EPN_GATE_BACKENDS": str(backends)}
+        files = cupsconf.cups_files_conf(root, env=env)
+        (root / "cups-files.conf").write_text(files, encoding="utf-8")
+        self._process = subprocess.Popen(
+            [str(CUPSD), "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self._wait_ready()
+        uri = f"capture:{self.printed}"
+        device = cupsconf.gate_uri(uri) if self._gate else uri
+        self.run(
+            "lpadmin",
+            "-p",
+            cupsconf.QUEUE_NAME,
+            "-E",
+            "-v",
+            device,
+            "-o",
+            "job-hold-until-default=indefinite",
+            "-o",
+            "printer-error-policy=retry-current-job",
+        )
+        self.run("cupsenable", cupsconf.QUEUE_NAME)
+        self.run("cupsaccept", cupsconf.QUEUE_NAME)
+
+    def _wait_ready(self) -> None:
+        import time  # noqa: PLC0415
+
+        assert self._process is not None
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                error = self._process.stderr.read().decode() if self._process.stderr else ""
+                raise RuntimeError(f"cupsd stopped at start: {error}{self.error_log()}")
+            done = subprocess.run(
+                ["lpstat", "-r"], env=self.env(), capture_output=True, text=True, check=False
+            )
+            if "is running" in done.stdout and "not" not in done.stdout:
+                return
+            time.sleep(0.02)
+        raise TimeoutError(f"cupsd did not start: {self.error_log()}")
+
+    def run(self, *command: str, user: int | None = None) -> subprocess.CompletedProcess[str]:
+        """A CUPS command line against this cupsd (as ``user``'s uid when given)."""
+        done = subprocess.run(
+            list(command),
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+            user=user,
+        )
+        if done.returncode != 0 and user is None:
+            raise RuntimeError(f"{' '.join(command)}: {done.stderr.strip()}")
+        return done
+
+    def error_log(self) -> str:
+        """What cupsd logged as errors."""
+        log = self.root / "log/error_log"
+        return log.read_text(errors="replace") if log.exists() else ""
+
+    def stop(self) -> None:
+        """Stop cupsd by its pid, remove every file."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stderr:
+                process.stderr.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+_STOCK_POLICY = """<Policy default>
+  JobPrivateAccess default
+  JobPrivateValues default
+  <Limit All>
+    Order deny,allow
+  </Limit>
+</Policy>
+"""

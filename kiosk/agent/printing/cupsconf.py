@@ -1,0 +1,134 @@
+"""The CUPS configuration of a kiosk: a queue that holds every job, a policy under which a
+visitor cannot release, move or resume a job, and no document or document name kept.
+
+Rendered here (pure text), installed by the installer, and started as a private cupsd by
+the tests. See the project's ``docs/architecture.md`` (printing) for why each line is there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+POLICY_NAME = "epn-kiosk"
+QUEUE_NAME = "kiosk"
+GATE_SCHEME = "epn-gate"
+APPROVALS_ENV = "EPN_GATE_APPROVALS"
+DEFAULT_APPROVALS = Path("/run/epn-kiosk/print-approved")
+MAX_HOLD_SECONDS = 900
+"""A job nobody confirms is cancelled by CUPS itself after 15 minutes, even without the agent."""
+
+# Operations only the system (root: the agent) may do. A visitor releasing (Release-Job,
+# or Set-Job-Attributes job-hold-until), restarting, moving or fetching a job, or touching
+# the printer, would print without paying or read someone else's document.
+_SYSTEM_ONLY_JOB_OPS = (
+    "Hold-Job Release-Job Restart-Job Purge-Jobs Set-Job-Attributes Reprocess-Job "
+    "Cancel-Current-Job Suspend-Current-Job Resume-Job Promote-Job Schedule-Job-After "
+    "Cancel-Jobs CUPS-Move-Job CUPS-Get-Document CUPS-Authenticate-Job "
+    "Create-Job-Subscription Renew-Subscription Cancel-Subscription Get-Notifications"
+)
+_SYSTEM_ONLY_ADMIN_OPS = (
+    "CUPS-Add-Modify-Printer CUPS-Delete-Printer CUPS-Add-Modify-Class CUPS-Delete-Class "
+    "CUPS-Set-Default CUPS-Get-Devices Pause-Printer Resume-Printer Set-Printer-Attributes "
+    "Enable-Printer Disable-Printer Pause-Printer-After-Current-Job Hold-New-Jobs "
+    "Release-Held-New-Jobs Deactivate-Printer Activate-Printer Restart-Printer "
+    "Shutdown-Printer Startup-Printer CUPS-Accept-Jobs CUPS-Reject-Jobs"
+)
+
+
+def policy_block(name: str = POLICY_NAME) -> str:
+    """The hardened ``<Policy>`` block for ``cupsd.conf``."""
+    return f"""<Policy {name}>
+  # Job names, owners and documents are private: a visitor sees only their own jobs.
+  JobPrivateAccess default
+  JobPrivateValues none
+  SubscriptionPrivateAccess default
+  SubscriptionPrivateValues default
+  <Limit Create-Job Print-Job Print-URI Validate-Job Get-Jobs Get-Job-Attributes>
+    Order deny,allow
+  </Limit>
+  <Limit Send-Document Send-URI Cancel-Job Cancel-My-Jobs Close-Job>
+    Require user @OWNER @SYSTEM
+    Order deny,allow
+  </Limit>
+  <Limit {_SYSTEM_ONLY_JOB_OPS}>
+    AuthType Default
+    Require user @SYSTEM
+    Order deny,allow
+  </Limit>
+  <Limit {_SYSTEM_ONLY_ADMIN_OPS}>
+    AuthType Default
+    Require user @SYSTEM
+    Order deny,allow
+  </Limit>
+  <Limit All>
+    Order deny,allow
+  </Limit>
+</Policy>
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class CupsdSettings:
+    """Where a cupsd listens and keeps its files."""
+
+    listen: str
+    """A unix socket path (tests, and the kiosk's own socket) or ``localhost:631``."""
+
+
+def cupsd_conf(settings: CupsdSettings) -> str:
+    """``cupsd.conf``: local only, no sharing, no web interface, the hardened policy as the
+    default, no kept documents or history, held jobs cancelled after 15 minutes."""
+    return f"""# EPN Kiosk: printing is held, counted and confirmed by the visitor before release.
+LogLevel warn
+MaxLogSize 1m
+Listen {settings.listen}
+Browsing No
+BrowseLocalProtocols none
+WebInterface No
+DefaultAuthType Basic
+DefaultPolicy {POLICY_NAME}
+# Nothing of a visitor's document stays after the job: no spool copy, no job history.
+PreserveJobFiles No
+PreserveJobHistory No
+MaxHoldTime {MAX_HOLD_SECONDS}
+# The page log counts pages without document names or user names.
+PageLogFormat "%p %j %T %P %C"
+<Location />
+  Order allow,deny
+  Allow localhost
+</Location>
+<Location /admin>
+  Order allow,deny
+  Allow localhost
+</Location>
+{policy_block()}"""
+
+
+def cups_files_conf(
+    root: Path, *, env: dict[str, str] | None = None, group: str = "root"
+) -> str:
+    """``cups-files.conf`` for a cupsd whose every file lives under ``root`` (the tests'
+    private cupsd), passing ``env`` to backends; the installer keeps Debian's own file."""
+    setenv = "".join(f"SetEnv {name} {value}\n" for name, value in (env or {}).items())
+    return f"""ServerRoot {root}
+RequestRoot {root}/spool
+TempDir {root}/spool/tmp
+CacheDir {root}/cache
+StateDir {root}/state
+ServerBin {root / "bin"}
+DataDir /usr/share/cups
+AccessLog {root}/log/access_log
+ErrorLog {root}/log/error_log
+PageLog {root}/log/page_log
+FileDevice Yes
+Printcap {root}/printcap
+SystemGroup {group}
+{setenv}"""
+
+
+def gate_uri(device_uri: str) -> str:
+    """The queue's device URI: the gate in front of the real printer's URI."""
+    if device_uri.startswith(f"{GATE_SCHEME}:"):
+        raise ValueError("the device is already gated")
+    return f"{GATE_SCHEME}:{device_uri}"
