@@ -53,6 +53,7 @@ class Limit(StrEnum):
     DAILY_ALLOWANCE = "daily_allowance"
     TICKET = "ticket"
     CLOSING_TIME = "closing_time"
+    WORKSHOP = "workshop"  # the minutes an animator gave a workshop
 
 
 @dataclass(frozen=True)

@@ -287,6 +287,23 @@ class HouseRules(_Model):
         return tuple((rule, rule.texts[language]) for rule in self.rules)
 
 
+class MemberOffline(StrEnum):
+    """What a kiosk does with a member login while the console cannot be reached."""
+
+    REFUSE = "refuse"  # "the member service cannot be reached, ask an animator"
+    LAST_KNOWN = "last_known"  # a card + PIN this PC checked online before, with its time
+
+
+class MemberRules(_Model):
+    """How members log in when the console (which keeps the accounts) is unreachable."""
+
+    offline: MemberOffline = Field(
+        MemberOffline.LAST_KNOWN,
+        description="Console unreachable: 'refuse' member logins, or let in a member whose "
+        "card and PIN this PC checked online before ('last_known'), with the time it knew.",
+    )
+
+
 class Policy(_Model):
     """Everything an EPN decides about its public PCs."""
 
@@ -300,6 +317,7 @@ class Policy(_Model):
     session: SessionRules = Field(SessionRules())
     opening_hours: OpeningHours = Field(OpeningHours())
     printing: PrintRules = Field(PrintRules())
+    members: MemberRules = Field(MemberRules())
     house_rules: HouseRules
 
     @model_validator(mode="after")

@@ -8,12 +8,15 @@ from kiosk.core.model import (
     EndReason,
     ErasedKind,
     Instant,
+    LockReason,
     Session,
+    SessionKind,
     Snapshot,
     StaffMessage,
     State,
     Visitor,
     WipeReceipt,
+    Workshop,
 )
 
 __all__ = [
@@ -27,12 +30,15 @@ __all__ = [
     "IllegalTransition",
     "Instant",
     "KioskError",
+    "LockReason",
     "Refusal",
     "Session",
     "SessionEngine",
+    "SessionKind",
     "Snapshot",
     "StaffMessage",
     "State",
     "Visitor",
     "WipeReceipt",
+    "Workshop",
 ]

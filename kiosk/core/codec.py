@@ -9,12 +9,14 @@ from kiosk.core.model import (
     Actor,
     ActorKind,
     EndReason,
+    LockReason,
     Session,
     Snapshot,
     StaffMessage,
     State,
     Visitor,
     WipeReceipt,
+    Workshop,
 )
 from policies import Language, Limit, LoginMode
 
@@ -35,6 +37,16 @@ def _parse_actor(data: Any) -> Actor | None:
     return None if data is None else Actor(ActorKind(data["kind"]), data["name"])
 
 
+def _workshop(workshop: Workshop | None) -> dict[str, str | None] | None:
+    if workshop is None:
+        return None
+    return {"title": workshop.title, "workshop_id": workshop.workshop_id}
+
+
+def _parse_workshop(data: Any) -> Workshop | None:
+    return None if data is None else Workshop(str(data["title"]), data["workshop_id"])
+
+
 def snapshot_to_data(snapshot: Snapshot) -> dict[str, Any]:
     """A JSON-ready dict of a snapshot."""
     session = snapshot.session
@@ -43,6 +55,7 @@ def snapshot_to_data(snapshot: Snapshot) -> dict[str, Any]:
     return {
         "state": snapshot.state.value,
         "locked_by": _actor(snapshot.locked_by),
+        "lock_reason": None if snapshot.lock_reason is None else snapshot.lock_reason.value,
         "done_until_mono": snapshot.done_until_mono,
         "message": None
         if message is None
@@ -67,6 +80,10 @@ def snapshot_to_data(snapshot: Snapshot) -> dict[str, Any]:
                 "reference": session.visitor.reference,
                 "used_today_seconds": session.visitor.used_today_seconds,
                 "ticket_minutes": session.visitor.ticket_minutes,
+                "ticket_ref": session.visitor.ticket_ref,
+                "ticket_digest": session.visitor.ticket_digest,
+                "offline": session.visitor.offline,
+                "workshop": _workshop(session.visitor.workshop),
             },
             "language": session.language.value,
             "logged_in_wall": _time(session.logged_in_wall),
@@ -103,6 +120,11 @@ def snapshot_from_data(data: dict[str, Any]) -> Snapshot:
                 v["reference"],
                 int(v["used_today_seconds"]),
                 v["ticket_minutes"],
+                # .get: snapshots saved before these fields existed still resume.
+                v.get("ticket_ref"),
+                v.get("ticket_digest"),
+                bool(v.get("offline", False)),
+                _parse_workshop(v.get("workshop")),
             ),
             language=Language(s["language"]),
             logged_in_wall=dt.datetime.fromisoformat(s["logged_in_wall"]),
@@ -126,6 +148,7 @@ def snapshot_from_data(data: dict[str, Any]) -> Snapshot:
         state=State(data["state"]),
         session=session,
         locked_by=_parse_actor(data["locked_by"]),
+        lock_reason=None if data.get("lock_reason") is None else LockReason(data["lock_reason"]),
         message=None
         if m is None
         else StaffMessage(

@@ -35,20 +35,22 @@ from kiosk.core.model import (
     Actor,
     EndReason,
     Instant,
+    LockReason,
     Session,
     Snapshot,
     StaffMessage,
     State,
     Visitor,
     WipeReceipt,
+    Workshop,
 )
-from policies import Language, LoginMode, Policy, session_allowance
+from policies import Language, Limit, LoginMode, Policy, session_allowance
 
 IN_SESSION = frozenset({State.ACTIVE, State.WARNED, State.FINAL, State.IDLE})
 """States in which a visitor's time is running."""
 
 TRANSITIONS: dict[State, frozenset[State]] = {
-    State.WAITING: frozenset({State.RULES, State.ENDING}),
+    State.WAITING: frozenset({State.RULES, State.ACTIVE, State.ENDING}),
     State.RULES: frozenset({State.ACTIVE, State.WAITING}),
     State.ACTIVE: frozenset({State.WARNED, State.FINAL, State.IDLE, State.ENDING}),
     State.WARNED: frozenset({State.ACTIVE, State.FINAL, State.IDLE, State.ENDING}),
@@ -58,7 +60,8 @@ TRANSITIONS: dict[State, frozenset[State]] = {
     State.WIPING: frozenset({State.DONE}),
     State.DONE: frozenset({State.WAITING}),
 }
-"""Every allowed move. WAITING → ENDING is the boot sweep of a PC whose last wipe is unsure."""
+"""Every allowed move. WAITING → ENDING is the boot sweep of a PC whose last wipe is unsure;
+WAITING → ACTIVE is a workshop an animator starts (no login, no rules screen)."""
 
 SHELL_GRACE_SECONDS = 30
 """A session whose shell is gone this long ends: a killed shell never means free time."""
@@ -187,6 +190,36 @@ class SessionEngine:
 
     # -- staff and system ----------------------------------------------------------------
 
+    def start_workshop(self, now: Instant, workshop: Workshop, minutes: int) -> list[Event]:
+        """Staff start a workshop on a free PC: the session runs at once for ``minutes``,
+        without a login and without the rules screen (the animator presents the house rules
+        to the group). Not capped at closing time: staff decide, as for extensions."""
+        self._require_unlocked()
+        if self.state is not State.WAITING:
+            raise CommandRefused(Refusal.BUSY, f"this PC is not free ({self.state})")
+        if not 1 <= minutes <= 24 * 60:
+            raise CommandRefused(Refusal.BAD_EXTENSION, "a workshop lasts 1 to 1440 minutes")
+        seconds = minutes * 60
+        language = self.policy.languages[0]
+        rules_version = self.policy.house_rules.version
+        session = Session(
+            visitor=Visitor(LoginMode.WALK_IN, workshop=workshop),
+            language=language,
+            logged_in_wall=now.wall,
+            last_activity_mono=now.mono,
+            rules_version=rules_version,
+            started_mono=now.mono,
+            started_wall=now.wall,
+            base_seconds=seconds,
+            limited_by=Limit.WORKSHOP,
+            deadline_mono=now.mono + seconds,
+        )
+        events = self._move(State.ACTIVE, session=session)
+        return [
+            *events,
+            SessionStarted(LoginMode.WALK_IN, language, rules_version, seconds, Limit.WORKSHOP),
+        ]
+
     def extend(self, now: Instant, minutes: int, by: Actor) -> list[Event]:
         """Staff give more time. Escalation restarts from the new time left."""
         session = self._require_in_session()
@@ -244,18 +277,20 @@ class SessionEngine:
         )
         return [*events, WipeFinished(receipt)]
 
-    def lock(self, now: Instant, by: Actor) -> list[Event]:
-        """Staff cover the screen; time keeps running; only staff can unlock."""
-        if self.snapshot.locked_by is not None:
+    def lock(self, now: Instant, by: Actor, reason: LockReason | None = None) -> list[Event]:
+        """Staff cover the screen; time keeps running; only staff can unlock. Locking a
+        locked PC again only changes the reason the screen gives."""
+        snapshot = self.snapshot
+        if snapshot.locked_by is not None and snapshot.lock_reason == reason:
             return []
-        self.snapshot = replace(self.snapshot, locked_by=by)
-        return [Locked(by)]
+        self.snapshot = replace(snapshot, locked_by=by, lock_reason=reason)
+        return [Locked(by, reason)]
 
     def unlock(self, now: Instant, by: Actor) -> list[Event]:
         """Staff uncover the screen."""
         if self.snapshot.locked_by is None:
             return []
-        self.snapshot = replace(self.snapshot, locked_by=None)
+        self.snapshot = replace(self.snapshot, locked_by=None, lock_reason=None)
         return [Unlocked(by)]
 
     def send_message(self, now: Instant, text: str, by: Actor) -> list[Event]:
@@ -330,6 +365,9 @@ class SessionEngine:
             return []
         if (
             state is not State.FINAL
+            # A workshop's participants listen to the animator for long stretches; the
+            # animator in the room ends the sessions.
+            and session.visitor.workshop is None
             and now.mono - session.last_activity_mono >= self._idle_timeout()
         ):
             seconds = self.policy.session.idle_warning_seconds

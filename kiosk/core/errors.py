@@ -39,6 +39,9 @@ class Refusal(StrEnum):
     WRONG_PIN = "wrong_pin"
     TOO_MANY_TRIES = "too_many_tries"
     BUSY = "busy"
+    MEMBERS_UNREACHABLE = "members_unreachable"
+    """The console, which keeps the member accounts, cannot be reached (and the policy
+    refuses members then)."""
 
 
 class CommandRefused(KioskError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.core.model import Actor, EndReason, StaffMessage, State, WipeReceipt
+from kiosk.core.model import Actor, EndReason, LockReason, StaffMessage, State, WipeReceipt
 from policies import Language, Limit, LoginMode
 
 
@@ -115,9 +115,10 @@ class HelpRequested(Event):
 
 @dataclass(frozen=True)
 class Locked(Event):
-    """Staff locked the PC."""
+    """Staff locked the PC (``reason``: out of order, or None for a plain lock)."""
 
     by: Actor
+    reason: LockReason | None = None
 
 
 @dataclass(frozen=True)

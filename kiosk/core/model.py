@@ -74,14 +74,57 @@ class EndReason(StrEnum):
     STOPPED = "stopped"  # the agent was stopped (shutdown, service stop)
 
 
+class SessionKind(StrEnum):
+    """How a session started, as it is counted: one of the visitor login modes, or a
+    workshop an animator started (not a login mode: no visitor logs in, and a policy cannot
+    allow or forbid it)."""
+
+    WALK_IN = "walk_in"
+    TICKET = "ticket"
+    MEMBER = "member"
+    WORKSHOP = "workshop"
+
+
+class LockReason(StrEnum):
+    """Why staff locked a PC, when the screen says more than "locked"."""
+
+    OUT_OF_ORDER = "out_of_order"
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """A workshop an animator runs on several PCs at once (the title is shown in the bar)."""
+
+    title: str
+    workshop_id: str | None = None
+
+
 @dataclass(frozen=True)
 class Visitor:
-    """How a visitor logged in. Never a name: a ticket id or a card number at most."""
+    """How a visitor logged in. Never a name: a ticket reference or a card number at most.
+
+    ``reference`` is a local ticket's id or a member's card; ``ticket_ref`` the console's
+    reference of a ticket it redeemed; ``ticket_digest`` the SHA-256 of a code checked
+    offline (the console marks it used later); ``offline`` says the console could not be
+    asked. A workshop's participants are anonymous (``mode`` walk-in: nothing asked) and
+    counted as a workshop (:attr:`kind`).
+    """
 
     mode: LoginMode
     reference: str | None = None
     used_today_seconds: int = 0
     ticket_minutes: int | None = None
+    ticket_ref: str | None = None
+    ticket_digest: str | None = None
+    offline: bool = False
+    workshop: Workshop | None = None
+
+    @property
+    def kind(self) -> SessionKind:
+        """How the session is counted."""
+        if self.workshop is not None:
+            return SessionKind.WORKSHOP
+        return SessionKind(self.mode.value)
 
 
 @dataclass(frozen=True)
@@ -148,6 +191,7 @@ class Snapshot:
     state: State = State.WAITING
     session: Session | None = None
     locked_by: Actor | None = None
+    lock_reason: LockReason | None = None
     message: StaffMessage | None = None
     receipt: WipeReceipt | None = None
     done_until_mono: float | None = None

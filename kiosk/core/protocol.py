@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from kiosk.core.model import EndReason, State
+from kiosk.core.model import EndReason, LockReason, State
 from policies import Language, LoginMode
 
 PROTOCOL_VERSION: Literal[1] = 1
@@ -219,6 +219,8 @@ class View(_Message):
     warning_minutes: int | None = None
     idle_seconds_left: int | None = None
     locked: bool = False
+    lock_reason: LockReason | None = None  # out of order: the locked screen says so
+    workshop_title: str | None = None  # a workshop's title, shown in the session bar
     message: MessageView | None = None
     help_requested: bool = False
     receipt: ReceiptView | None = None

@@ -11,10 +11,12 @@ from kiosk.core import (
     Actor,
     ActorKind,
     EndReason,
+    LockReason,
     SessionEngine,
     Snapshot,
     State,
     WipeReceipt,
+    Workshop,
 )
 from kiosk.core.codec import snapshot_from_data, snapshot_to_data
 from kiosk.core.engine import SHELL_GRACE_SECONDS
@@ -61,6 +63,23 @@ def snapshots(kiosk) -> list[Snapshot]:
     step(engine.wipe_finished(clock.now(), WipeReceipt((), 0, 0.0)))
     step(kiosk.after(minutes=1))
     step(engine.recover_unsure_wipe(clock.now()))
+    step(engine.wipe_started(clock.now()))
+    step(engine.wipe_finished(clock.now(), WipeReceipt((), 0, 0.0)))
+    step(engine.dismiss_receipt(clock.now()))
+    # The console could not be reached: a ticket checked offline, then out of order.
+    step(
+        kiosk.login(
+            LoginMode.TICKET, Language.FR, ticket_minutes=45, ticket_digest="ab" * 32, offline=True
+        )
+    )
+    step(kiosk.accept(Language.FR))
+    step(engine.lock(clock.now(), ANIMATOR, LockReason.OUT_OF_ORDER))
+    step(engine.unlock(clock.now(), ANIMATOR))
+    step(kiosk.end(EndReason.STAFF, ANIMATOR))
+    step(engine.wipe_started(clock.now()))
+    step(engine.wipe_finished(clock.now(), RECEIPT))
+    step(engine.dismiss_receipt(clock.now()))
+    step(engine.start_workshop(clock.now(), Workshop("Chercher un emploi", "ws-12"), 90))
     return seen
 
 
@@ -77,6 +96,9 @@ def test_the_run_covers_every_state(snapshots: list[Snapshot]) -> None:
     assert any(s.locked_by and s.message for s in snapshots)
     assert any(s.receipt and s.done_until_mono for s in snapshots)
     assert any(s.state is State.ENDING and s.session is None for s in snapshots)
+    assert any(s.lock_reason is LockReason.OUT_OF_ORDER for s in snapshots)
+    assert any(s.session and s.session.visitor.offline for s in snapshots)
+    assert any(s.session and s.session.visitor.workshop for s in snapshots)
 
 
 def test_every_snapshot_survives_json(snapshots: list[Snapshot]) -> None:
@@ -127,6 +149,10 @@ def test_the_data_is_plain_json(snapshots: list[Snapshot]) -> None:
         "reference": "card-0042",
         "used_today_seconds": 1500,
         "ticket_minutes": None,
+        "ticket_ref": None,
+        "ticket_digest": None,
+        "offline": False,
+        "workshop": None,
     }
     assert data["session"]["language"] == "ar"
     assert json.loads(json.dumps(data)) == data
@@ -149,3 +175,14 @@ def test_damaged_data_is_refused(snapshots: list[Snapshot], damage) -> None:
     damage(data)
     with pytest.raises((KeyError, ValueError)):
         snapshot_from_data(data)
+
+
+def test_a_snapshot_saved_before_the_console_fields_existed_still_resumes(snapshots) -> None:
+    # An agent upgraded in the middle of a session must not lose it.
+    data = snapshot_to_data(snapshots[7])
+    data.pop("lock_reason")
+    for name in ("ticket_ref", "ticket_digest", "offline", "workshop"):
+        data["session"]["visitor"].pop(name)
+    restored = snapshot_from_data(data)
+    assert restored.session is not None
+    assert restored.session.visitor == snapshots[7].session.visitor

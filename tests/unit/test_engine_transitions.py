@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -11,10 +12,14 @@ from kiosk.core import (
     TRANSITIONS,
     Actor,
     ActorKind,
+    CommandRefused,
     EndReason,
     IllegalTransition,
+    Refusal,
+    SessionKind,
     State,
     WipeReceipt,
+    Workshop,
 )
 from kiosk.core.engine import DONE_SCREEN_SECONDS
 from kiosk.core.events import (
@@ -44,6 +49,14 @@ EDGES = {(source, target) for source, targets in TRANSITIONS.items() for target 
 
 def waiting_to_rules(k) -> list[Event]:
     return k.login()
+
+
+WORKSHOP = Workshop("Word pour débutants", "ws-7")
+
+
+def waiting_to_active(k) -> list[Event]:
+    # An animator starts a workshop: no login, no rules screen.
+    return k.engine.start_workshop(k.clock.now(), WORKSHOP, 90)
 
 
 def waiting_to_ending(k) -> list[Event]:
@@ -169,6 +182,7 @@ def done_to_waiting(k) -> list[Event]:
 SCENARIOS: dict[tuple[State, State], Callable[..., list[Event]]] = {
     (S.WAITING, S.RULES): waiting_to_rules,
     (S.WAITING, S.ENDING): waiting_to_ending,
+    (S.WAITING, S.ACTIVE): waiting_to_active,
     (S.RULES, S.ACTIVE): rules_to_active,
     (S.RULES, S.WAITING): rules_to_waiting,
     (S.ACTIVE, S.WARNED): active_to_warned,
@@ -192,6 +206,10 @@ SCENARIOS: dict[tuple[State, State], Callable[..., list[Event]]] = {
 }
 
 EXPECTED: dict[tuple[State, State], list[Event]] = {
+    (S.WAITING, S.ACTIVE): [
+        StateChanged(S.WAITING, S.ACTIVE),
+        SessionStarted(LoginMode.WALK_IN, Language.FR, "", 5400, Limit.WORKSHOP),
+    ],
     (S.WAITING, S.ENDING): [StateChanged(S.WAITING, S.ENDING)],
     (S.RULES, S.WAITING): [StateChanged(S.RULES, S.WAITING), RulesAbandoned(declined=True)],
     (S.ACTIVE, S.WARNED): [StateChanged(S.ACTIVE, S.WARNED), Warned(10, 600)],
@@ -232,8 +250,49 @@ def test_edge(source: State, target: State, kiosk, make_policy) -> None:
     events = scenario(kiosk, make_policy) if scenario is idle_to_final else scenario(kiosk)
     assert kiosk.state is target
     assert events[0] == StateChanged(source, target)
-    if (source, target) in EXPECTED:
-        assert events == EXPECTED[(source, target)]
+    expected = EXPECTED.get((source, target))
+    if (source, target) == (S.WAITING, S.ACTIVE):
+        # The rules the animator presents to the group are the ones in force.
+        started = expected[1]
+        expected = [expected[0], replace(started, rules_version=kiosk.policy.house_rules.version)]
+    if expected is not None:
+        assert events == expected
+
+
+def test_a_workshop_session_runs_its_minutes_counted_as_a_workshop(kiosk) -> None:
+    waiting_to_active(kiosk)
+    session = kiosk.engine.session
+    assert session.visitor.kind is SessionKind.WORKSHOP
+    assert session.visitor.workshop == WORKSHOP
+    assert kiosk.engine.seconds_left(kiosk.clock.now()) == 90 * 60
+
+
+def test_a_workshop_participant_listening_to_the_animator_is_not_asked_if_still_there(
+    kiosk,
+) -> None:
+    waiting_to_active(kiosk)
+    kiosk.after(minutes=45)  # no input at all: the animator is talking
+    assert kiosk.state is S.ACTIVE
+    kiosk.after(minutes=45)
+    assert kiosk.state is S.ENDING  # the workshop's time is up
+
+
+@pytest.mark.parametrize("state", sorted(set(State) - {S.WAITING}))
+def test_a_workshop_on_a_pc_that_is_not_free_is_refused_busy(state: State, kiosk) -> None:
+    kiosk.reach(state)
+    before = kiosk.engine.snapshot
+    with pytest.raises(CommandRefused) as refused:
+        kiosk.engine.start_workshop(kiosk.clock.now(), WORKSHOP, 60)
+    assert refused.value.refusal is Refusal.BUSY
+    assert kiosk.engine.snapshot == before
+
+
+def test_a_workshop_on_a_locked_pc_is_refused(kiosk) -> None:
+    kiosk.engine.lock(kiosk.clock.now(), ANIMATOR)
+    with pytest.raises(CommandRefused) as refused:
+        kiosk.engine.start_workshop(kiosk.clock.now(), WORKSHOP, 60)
+    assert refused.value.refusal is Refusal.LOCKED
+    assert kiosk.state is S.WAITING
 
 
 def test_login_and_accept_events(kiosk) -> None:
