@@ -1,0 +1,218 @@
+"""The kiosk's CUPS queue, through pycups over cupsd's unix socket.
+
+pycups connections must not be shared between threads (pycups issue #43): each thread that
+calls this class gets its own connection. Job names and document names are never read
+into the agent's records; documents fetched to be counted are deleted at once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.agent.printing.cupsconf import DEFAULT_APPROVALS, QUEUE_NAME
+from kiosk.core.printing import JobOptionError, JobOptions, PageSet, Sides, parse_page_ranges
+
+HELD = 4
+NOT_DONE_STATES = frozenset({3, 4, 5, 6})
+"""pending, held, processing, stopped."""
+_LIST_ATTRIBUTES = [
+    "job-id",
+    "job-state",
+    "job-originating-user-name",
+    "job-printer-uri",
+    "time-at-creation",
+]
+
+
+class PrintSystemError(Exception):
+    """CUPS could not be reached or refused the agent (the environment failed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedJob:
+    """A job on the kiosk's queue, as the print meter needs it (no title, no file name)."""
+
+    job_id: int
+    user: str
+    state: int
+    created: int
+    """When CUPS received it (epoch seconds)."""
+
+    @property
+    def held(self) -> bool:
+        """Waiting on hold (for the visitor's confirmation)."""
+        return self.state == HELD
+
+
+@dataclass(frozen=True, slots=True)
+class JobDetails:
+    """How a job asks to be printed."""
+
+    options: JobOptions
+    colour: bool
+    document_format: str
+
+
+def options_from_attributes(attributes: Mapping[str, Any]) -> JobOptions:
+    """The paper-relevant options of a job, from its IPP attributes as pycups gives them."""
+
+    def ranges(name: str) -> tuple[tuple[int, int], ...]:
+        value = attributes.get(name)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return parse_page_ranges(value)
+        if isinstance(value, tuple):
+            value = [value]
+        try:
+            return tuple((int(first), int(last)) for first, last in value)
+        except (TypeError, ValueError):
+            raise JobOptionError(name, f"{value!r} is not a list of ranges") from None
+
+    try:
+        sides = Sides(str(attributes.get("sides", Sides.ONE_SIDED.value)))
+    except ValueError:
+        raise JobOptionError("sides", f"{attributes.get('sides')!r} is unknown") from None
+    try:
+        page_set = PageSet(str(attributes.get("page-set", PageSet.ALL.value)))
+    except ValueError:
+        raise JobOptionError("page-set", f"{attributes.get('page-set')!r} is unknown") from None
+    return JobOptions(
+        copies=int(attributes.get("copies", 1)),
+        page_ranges=ranges("page-ranges"),
+        input_page_ranges=ranges("input-page-ranges"),
+        number_up=int(attributes.get("number-up", 1)),
+        sides=sides,
+        page_set=page_set,
+    )
+
+
+class CupsQueue:
+    """The kiosk's queue: list, inspect, fetch, approve and release, cancel and purge."""
+
+    def __init__(
+        self,
+        server: Path | str,
+        queue: str = QUEUE_NAME,
+        approvals: Path = DEFAULT_APPROVALS,
+    ) -> None:
+        self.server = str(server)
+        self.queue = queue
+        self.approvals = approvals
+        self._local = threading.local()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def jobs(self, *, which: str = "not-completed") -> list[QueuedJob]:
+        """Jobs of the kiosk's queue (``which``: not-completed, completed or all)."""
+        with self._cups() as connection:
+            found = connection.getJobs(
+                which_jobs=which, my_jobs=False, requested_attributes=_LIST_ATTRIBUTES
+            )
+        suffix = f"/printers/{self.queue}"
+        return sorted(
+            (
+                QueuedJob(
+                    job_id=int(job_id),
+                    user=str(attrs.get("job-originating-user-name", "")),
+                    state=int(attrs.get("job-state", 0)),
+                    created=int(attrs.get("time-at-creation") or 0),
+                )
+                for job_id, attrs in found.items()
+                if str(attrs.get("job-printer-uri", "")).endswith(suffix)
+            ),
+            key=lambda job: job.job_id,
+        )
+
+    def details(self, job_id: int) -> JobDetails:
+        """How the job asks to be printed; raises :class:`JobOptionError` for options the
+        kiosk will not guess about."""
+        with self._cups() as connection:
+            attributes = connection.getJobAttributes(job_id)
+        return JobDetails(
+            options=options_from_attributes(attributes),
+            colour=str(attributes.get("print-color-mode", "monochrome")) == "color",
+            document_format=str(attributes.get("document-format", "application/octet-stream")),
+        )
+
+    @contextmanager
+    def document(self, job_id: int) -> Iterator[tuple[Path, str]]:
+        """The job's (first) document in a private temporary file, deleted on exit."""
+        with self._cups() as connection:
+            fetched = connection.getDocument(self._printer_uri(), job_id, 1)
+        path = Path(fetched["file"])
+        try:
+            yield path, str(fetched.get("document-format", "application/octet-stream"))
+        finally:
+            path.unlink(missing_ok=True)
+
+    # -- acting --------------------------------------------------------------------------
+
+    def approve_and_release(self, job_id: int, pages: int) -> None:
+        """Let the gate print this job (once), then take it off hold."""
+        self.approvals.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self.approvals / f"job-{job_id}"
+        temporary = path.with_name(f".{path.name}.new")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(f"{pages}\n")
+        temporary.replace(path)
+        with self._cups() as connection:
+            connection.setJobHoldUntil(job_id, "no-hold")
+
+    def cancel(self, job_id: int) -> None:
+        """Cancel the job and purge its document and history."""
+        self._forget_approval(job_id)
+        with self._cups() as connection:
+            connection.cancelJob(job_id, purge_job=True)
+
+    def purge_visitor_jobs(self, user: str) -> int:
+        """Cancel and purge every job of ``user`` on this cupsd, held or done (documents and
+        history with document names); how many. Harmless to call again."""
+        purged = 0
+        with self._cups() as connection:
+            found = connection.getJobs(
+                which_jobs="all", my_jobs=False, requested_attributes=_LIST_ATTRIBUTES
+            )
+            for job_id, attrs in found.items():
+                if attrs.get("job-originating-user-name") != user:
+                    continue
+                self._forget_approval(int(job_id))
+                connection.cancelJob(int(job_id), purge_job=True)
+                purged += 1
+        return purged
+
+    def clear_approvals(self) -> None:
+        """Forget every approval not used yet (at start, and when a session ends)."""
+        if self.approvals.is_dir():
+            for path in self.approvals.iterdir():
+                path.unlink(missing_ok=True)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _forget_approval(self, job_id: int) -> None:
+        with suppress(OSError):
+            (self.approvals / f"job-{job_id}").unlink(missing_ok=True)
+
+    def _printer_uri(self) -> str:
+        return f"ipp://localhost/printers/{self.queue}"
+
+    @contextmanager
+    def _cups(self) -> Iterator[Any]:
+        import cups  # noqa: PLC0415
+
+        connection = getattr(self._local, "connection", None)
+        try:
+            if connection is None:
+                connection = cups.Connection(host=self.server)
+                self._local.connection = connection
+            yield connection
+        except (cups.IPPError, cups.HTTPError, RuntimeError) as exc:
+            self._local.connection = None
+            raise PrintSystemError(f"CUPS: {exc}") from exc

@@ -1,0 +1,135 @@
+"""The kiosk's CUPS queue against a real private cupsd: what the print meter sees and does."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.agent.printing.cups_queue import CupsQueue, options_from_attributes
+from kiosk.agent.printing.documents import count_pages
+from kiosk.agent.printing.testing import PrivateCups, write_pdf
+from kiosk.core.printing import JobOptionError, PageSet, Sides, count_job
+
+pytestmark = pytest.mark.skipif(
+    not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed (Debian package cups)"
+)
+
+
+@pytest.fixture
+def cups():
+    with PrivateCups() as private:
+        yield private
+
+
+def _submit(cups: PrivateCups, doc: Path, *options: str, title: str = "doc") -> int:
+    done = cups.run("lp", "-d", "kiosk", "-t", title, *options, str(doc))
+    return int(re.search(r"kiosk-(\d+)", done.stdout).group(1))
+
+
+def _wait_for(condition, what: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def test_a_submitted_job_waits_on_hold_and_is_counted_from_its_document(cups, tmp_path):
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    job = _submit(
+        cups,
+        write_pdf(tmp_path / "a.pdf", 9),
+        "-n",
+        "2",
+        "-o",
+        "number-up=2",
+        "-o",
+        "sides=two-sided-long-edge",
+        "-o",
+        "print-color-mode=color",
+    )
+    [seen] = queue.jobs()
+    assert (seen.job_id, seen.held, seen.user) == (job, True, "root")
+    details = queue.details(job)
+    assert details.colour
+    assert details.options.copies == 2 and details.options.number_up == 2
+    with queue.document(job) as (path, kind):
+        assert count_pages(path, kind) == 9
+        fetched = path
+    assert not fetched.exists(), "the visitor's document must not stay on disk"
+    count = count_job(9, details.options)
+    assert (count.pages, count.sheets) == (10, 6)
+
+
+def test_an_approved_job_prints_once_and_the_page_log_has_no_names(cups, tmp_path):
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    marker = "cv-" + secrets.token_hex(4)
+    job = _submit(cups, write_pdf(tmp_path / f"{marker}.pdf", 3), title=marker)
+    queue.approve_and_release(job, 3)
+    _wait_for((cups.printed / f"job-{job}").exists, "the job to print")
+    _wait_for(lambda: queue.jobs() == [], "the job to complete")
+    assert list(cups.approvals.iterdir()) == [], "an approval is good for one job, once"
+    page_log = (cups.root / "log/page_log").read_text()
+    assert "total 3" in page_log
+    assert marker not in page_log and "root" not in page_log
+    assert queue.jobs(which="completed") == [], "no job history is kept"
+
+
+def test_cancel_purges_the_job_and_its_document(cups, tmp_path):
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    marker = "letter-" + secrets.token_hex(4)
+    job = _submit(cups, write_pdf(tmp_path / "b.pdf", 2), title=marker)
+    queue.cancel(job)
+    assert queue.jobs(which="all") == []
+    spooled = [p.name for p in (cups.root / "spool").iterdir() if p.is_file()]
+    assert not [name for name in spooled if name.startswith(("d", "c"))], spooled
+    assert list(cups.printed.iterdir()) == []
+
+
+def test_purging_a_visitors_jobs_leaves_nothing_of_them(cups, tmp_path):
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    marker = "bank-" + secrets.token_hex(4)
+    jobs = [_submit(cups, write_pdf(tmp_path / f"{n}.pdf", 1), title=marker) for n in range(3)]
+    queue.approve_and_release(jobs[0], 1)
+    _wait_for(lambda: len(queue.jobs()) == 2, "one job to print")
+    assert queue.purge_visitor_jobs("root") == 2
+    assert queue.purge_visitor_jobs("root") == 0, "a second purge finds nothing"
+    assert queue.jobs(which="all") == []
+    for path in cups.root.rglob("*"):
+        if path.is_file() and path.stat().st_size < 5_000_000:
+            assert marker.encode() not in path.read_bytes(), f"{marker} left in {path}"
+
+
+def test_options_cups_gives_become_job_options():
+    options = options_from_attributes(
+        {
+            "copies": 3,
+            "page-ranges": [(1, 3), (5, 5)],
+            "input-page-ranges": "2-8",
+            "number-up": 4,
+            "sides": "two-sided-short-edge",
+            "page-set": "odd",
+        }
+    )
+    assert options.page_ranges == ((1, 3), (5, 5))
+    assert options.input_page_ranges == ((2, 8),)
+    assert (options.copies, options.number_up) == (3, 4)
+    assert options.sides is Sides.TWO_SIDED_SHORT_EDGE and options.page_set is PageSet.ODD
+    assert options_from_attributes({"page-ranges": (2, 2)}).page_ranges == ((2, 2),)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "option"),
+    [
+        ({"sides": "three-sided"}, "sides"),
+        ({"page-set": "prime"}, "page-set"),
+        ({"number-up": 5}, "number-up"),
+    ],
+)
+def test_options_the_kiosk_cannot_count_are_named(attributes, option):
+    with pytest.raises(JobOptionError) as caught:
+        options_from_attributes(attributes)
+    assert caught.value.option == option
