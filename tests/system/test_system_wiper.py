@@ -3,7 +3,8 @@
 A visitor user is created for each test (and deleted after it); its home is a real tmpfs;
 its processes run as that user and plant a random marker everywhere a visitor can leave
 something: the home, Downloads, a browser profile, /tmp, /var/tmp, /dev/shm, a SysV
-shared-memory segment, and a process that ignores SIGTERM.
+shared-memory segment, a process that ignores SIGTERM, and a print job titled with the
+marker, held on a private cupsd.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.agent.config import packaged_skeleton
+from kiosk.agent.printing.cups_queue import CupsQueue
+from kiosk.agent.printing.testing import PrivateCups
 from kiosk.agent.system.ipc_objects import SystemIpcObjects
 from kiosk.agent.system.mounts import SystemMounts, mounts_at
+from kiosk.agent.system.print_jobs import PrintJobPurger
 from kiosk.agent.system.processes import ProcProcesses, processes_of
 from kiosk.agent.system.users import VisitorAccount
 from kiosk.agent.system_wiper import SystemParts, SystemWiper, WipeStep
@@ -93,10 +97,10 @@ class Visitor:
     marker: str
     started: list[subprocess.Popen[str]] = dataclasses.field(default_factory=list)
 
-    def wiper(self) -> SystemWiper:
+    def wiper(self, print_jobs: PrintJobPurger | None = None) -> SystemWiper:
         """The real wiper for this visitor (a short TERM grace keeps the test fast)."""
         parts = dataclasses.replace(
-            SystemParts.real(), processes=ProcProcesses(term_grace=TERM_GRACE)
+            SystemParts.real(print_jobs), processes=ProcProcesses(term_grace=TERM_GRACE)
         )
         return SystemWiper(
             self.account.name,
@@ -135,6 +139,19 @@ class Visitor:
             assert time.monotonic() < deadline, "the visitor's processes did not start"
             time.sleep(0.02)
         return made
+
+    def print_payslip(self, cups: PrivateCups) -> None:
+        """As the visitor: print the payslip with the marker as its title (held)."""
+        done = cups.run(
+            "lp",
+            "-d",
+            "kiosk",
+            "-t",
+            f"payslip {self.marker}",
+            str(self.home / "Downloads" / f"payslip-{self.marker}.pdf"),
+            user=self.account.uid,
+        )
+        assert done.returncode == 0, done.stderr
 
 
 def _userdel(name: str) -> None:
@@ -239,7 +256,13 @@ def _nothing_left(visitor: Visitor, tmp_path: Path) -> None:
 
 
 def test_a_wipe_leaves_nothing_of_the_visitor(visitor: Visitor, tmp_path: Path) -> None:
-    wiper = visitor.wiper()
+    with PrivateCups() as cups:
+        _wipe_leaves_nothing(visitor, tmp_path, cups)
+
+
+def _wipe_leaves_nothing(visitor: Visitor, tmp_path: Path, cups: PrivateCups) -> None:
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    wiper = visitor.wiper(print_jobs=queue)
     wiper.prepare()
     assert wiper.journal_state() is JournalState.ACTIVE
     [home_mount] = mounts_at(SystemMounts().table(), visitor.home)
@@ -249,18 +272,24 @@ def test_a_wipe_leaves_nothing_of_the_visitor(visitor: Visitor, tmp_path: Path) 
     assert (visitor.home / "Downloads").stat().st_uid == visitor.account.uid
 
     made = visitor.run_session()
+    visitor.print_payslip(cups)
     assert str(made["shmid"]) in Path("/proc/sysvipc/shm").read_text()
-    assert len(_files_with(visitor.marker, SEARCHED)) >= 6  # the search does find them
+    [job] = queue.jobs()
+    assert job.held and job.user == visitor.account.name
+    # The search does find them, the spooled print job included.
+    assert any(path.startswith(str(cups.root)) for path in _files_with(visitor.marker, SEARCHED))
+    assert len(_files_with(visitor.marker, SEARCHED)) >= 7
 
     receipt = wiper.wipe()
 
     _nothing_left(visitor, tmp_path)
+    assert queue.jobs(which="all") == [], "no job and no job history in CUPS"
     erased = dict(receipt.erased)
     assert erased[ErasedKind.PROCESSES.value] == 3  # the session, its daemon, the sleeper
     assert erased[ErasedKind.FILES.value] == 4  # letter, payslip, cookies, history
     assert erased[ErasedKind.DOWNLOADS.value] == 1
     assert erased[ErasedKind.BROWSER.value] == 1
-    assert erased[ErasedKind.PRINT_JOBS.value] == 0  # no print system hooked in yet
+    assert erased[ErasedKind.PRINT_JOBS.value] == 1
     assert receipt.bytes_erased > 100 * len(visitor.marker)
     assert not any(visitor.home.iterdir()), "nothing under the home's mount point"
 
