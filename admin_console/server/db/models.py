@@ -76,6 +76,11 @@ class KioskRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    out_of_order_reason: Mapped[str | None] = mapped_column(sa.String(200))
+    """Set by staff: the PC stays locked, with this reason, until put back in order."""
+    out_of_order_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    policy_version: Mapped[str | None] = mapped_column(sa.String(64))
+    """The policy the PC last said it runs (hello, or an accepted policy update)."""
 
 
 class PairingCodeRow(Base):
@@ -135,7 +140,7 @@ class AuditRow(Base):
 
 
 class TicketRow(Base):
-    """A single-use ticket. The code is kept only as the SHA-256 of its 8 digits; ``ref`` is
+    """A single-use ticket. The code is kept only as the SHA-256 of its 12 digits; ``ref`` is
     a public reference (on the sheet and in the kiosk's ``session_started`` event)."""
 
     __tablename__ = "console_tickets"
@@ -182,3 +187,57 @@ class HelpCallRow(Base):
     done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
     done_by: Mapped[str | None] = mapped_column(sa.String(80))
     accompanied_seconds: Mapped[int | None]
+
+
+class SessionRow(Base):
+    """One visitor session, folded from the PC's events as they arrive (in any order).
+
+    Anonymous: no card number, no ticket reference. ``started_at`` is None until the
+    ``session_started`` event arrives (a PC back from offline may send the end first)."""
+
+    __tablename__ = "console_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kiosk_id: Mapped[int] = mapped_column(sa.ForeignKey("kiosks.id"), index=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    login: Mapped[str | None] = mapped_column(sa.String(16))
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    rules_version: Mapped[str | None] = mapped_column(sa.String(64))
+    granted_seconds: Mapped[int | None]
+    seconds_used: Mapped[int | None]
+    extended_seconds: Mapped[int] = mapped_column(default=0)
+    end_reason: Mapped[str | None] = mapped_column(sa.String(32))
+    offline: Mapped[bool] = mapped_column(default=False)
+    workshop_id: Mapped[str | None] = mapped_column(sa.String(64))
+    pages: Mapped[int] = mapped_column(default=0)
+    sheets: Mapped[int] = mapped_column(default=0)
+    cost_cents: Mapped[int] = mapped_column(default=0)
+    helped: Mapped[bool] = mapped_column(default=False)
+    help_calls: Mapped[int] = mapped_column(default=0)
+    accompanied_seconds: Mapped[int] = mapped_column(default=0)
+
+
+class PolicyVersionRow(Base):
+    """One version of the kiosks' policy as set at the console (the newest is in force)."""
+
+    __tablename__ = "console_policies"
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    policy_version: Mapped[str] = mapped_column(sa.String(64))
+    changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    changed_by: Mapped[str] = mapped_column(sa.String(80))
+
+
+class WorkshopRow(Base):
+    """A workshop: several PCs started at once for a group, and what each PC answered."""
+
+    __tablename__ = "workshops"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(80))
+    minutes: Mapped[int]
+    participants: Mapped[int]
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    started_by: Mapped[str] = mapped_column(sa.String(80))
+    kiosk_ids: Mapped[list[int]] = mapped_column(sa.JSON)
+    results: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)

@@ -26,8 +26,11 @@ from admin_console.server.db.models import (
     KioskRow,
     MemberRow,
     PairingCodeRow,
+    PolicyVersionRow,
+    SessionRow,
     StaffRow,
     TicketRow,
+    WorkshopRow,
 )
 from admin_console.server.errors import (
     Conflict,
@@ -80,6 +83,14 @@ class Kiosk:
     created_at: dt.datetime
     revoked_at: dt.datetime | None
     last_seen_at: dt.datetime | None
+    out_of_order_reason: str | None = None
+    out_of_order_at: dt.datetime | None = None
+    policy_version: str | None = None
+
+    @property
+    def out_of_order(self) -> bool:
+        """Staff marked this PC out of order."""
+        return self.out_of_order_reason is not None
 
 
 @dataclass(frozen=True)
@@ -152,7 +163,17 @@ def _staff(row: StaffRow) -> Staff:
 
 
 def _kiosk(row: KioskRow) -> Kiosk:
-    return Kiosk(row.id, row.name, row.location, row.created_at, row.revoked_at, row.last_seen_at)
+    return Kiosk(
+        row.id,
+        row.name,
+        row.location,
+        row.created_at,
+        row.revoked_at,
+        row.last_seen_at,
+        row.out_of_order_reason,
+        row.out_of_order_at,
+        row.policy_version,
+    )
 
 
 def _command(row: CommandRow) -> CommandRecord:
@@ -423,37 +444,61 @@ class KioskRepository(_Repository):
         with self._write() as s:
             s.execute(sa.update(KioskRow).where(KioskRow.id == kiosk_id).values(last_seen_at=now))
 
+    def set_out_of_order(self, kiosk_id: int, reason: str | None, now: dt.datetime) -> Kiosk:
+        """Mark the PC out of order with a reason, or (``None``) back in order."""
+        with self._write() as s:
+            row = s.get(KioskRow, kiosk_id)
+            if row is None:
+                raise NotFound(f"no PC with id {kiosk_id}")
+            row.out_of_order_reason = reason
+            row.out_of_order_at = None if reason is None else now
+            return _kiosk(row)
+
+    def set_policy_version(self, kiosk_id: int, policy_version: str | None) -> Kiosk | None:
+        """The policy the PC now runs (None: it did not say)."""
+        with self._write() as s:
+            row = s.get(KioskRow, kiosk_id)
+            if row is None:
+                return None
+            row.policy_version = policy_version
+            return _kiosk(row)
+
 
 class EventRepository(_Repository):
     """Events from kiosks, each id stored once."""
 
-    def add_once(self, kiosk_id: int, events: Sequence[NewEvent], now: dt.datetime) -> None:
-        """Store these events; ids already stored are skipped (a resend is harmless)."""
-        if not events:
-            return
-        rows = [
-            {
-                "event_id": e.event_id,
-                "kiosk_id": kiosk_id,
-                "at": e.at,
-                "kind": e.kind,
-                "body": e.body,
-                "received_at": now,
-            }
-            for e in events
-        ]
+    def add_once(
+        self, kiosk_id: int, events: Sequence[NewEvent], now: dt.datetime
+    ) -> list[NewEvent]:
+        """Store these events; ids already stored are skipped (a resend is harmless).
+
+        What the new ones mean for the sessions table and offline tickets is written in the
+        same transaction, so each event counts exactly once. Returns the events that were new.
+        """
+        new: list[NewEvent] = []
         with self._write() as s:
             dialect = s.get_bind().dialect.name
-            if dialect == "postgresql":
-                pg = postgresql.insert(EventRow).on_conflict_do_nothing(index_elements=["event_id"])
-                s.execute(pg, rows)
-            elif dialect == "sqlite":
-                lite = sqlite.insert(EventRow).on_conflict_do_nothing(index_elements=["event_id"])
-                s.execute(lite, rows)
-            else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-                for row in rows:
-                    with s.begin_nested(), contextlib.suppress(IntegrityError):
-                        s.execute(sa.insert(EventRow), row)
+            for e in events:
+                row = {
+                    "event_id": e.event_id,
+                    "kiosk_id": kiosk_id,
+                    "at": e.at,
+                    "kind": e.kind,
+                    "body": e.body,
+                    "received_at": now,
+                }
+                if dialect == "postgresql":
+                    insert: Any = postgresql.insert(EventRow)
+                elif dialect == "sqlite":
+                    insert = sqlite.insert(EventRow)
+                else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+                    raise StorageError(f"unsupported database {dialect}")
+                done = s.execute(insert.on_conflict_do_nothing(index_elements=["event_id"]), row)
+                if _rowcount(done) == 1:
+                    new.append(e)
+            for e in new:
+                _fold_event(s, kiosk_id, e, now)
+        return new
 
     def page(
         self,
@@ -763,6 +808,16 @@ class TicketRepository(_Repository):
         except IntegrityError as exc:
             raise Conflict("a ticket code was drawn twice; try again") from exc
 
+    def taken(self, code_digests: set[str]) -> set[str]:
+        """Which of these code digests are already stored."""
+        if not code_digests:
+            return set()
+        with self._read() as s:
+            found = s.scalars(
+                sa.select(TicketRow.code_sha256).where(TicketRow.code_sha256.in_(code_digests))
+            )
+            return set(found)
+
     def redeem(self, code_sha256: str, kiosk_id: int, now: dt.datetime) -> Ticket:
         """Use a ticket, once across every PC.
 
@@ -954,6 +1009,8 @@ class HelpRepository(_Repository):
                 if waiting is not None:
                     return False
                 s.add(HelpCallRow(kiosk_id=kiosk_id, event_id=event_id, requested_at=at))
+                s.flush()
+                _recount_help_at(s, kiosk_id, at)
                 return True
         except IntegrityError:
             return False  # the same help_requested event, sent again
@@ -995,6 +1052,7 @@ class HelpRepository(_Repository):
                 s.refresh(row)
                 raise Conflict(f"{row.taken_by} already took the call of PC {kiosk_id}")
             s.refresh(row)
+            _recount_help_at(s, kiosk_id, row.requested_at)
             return _help(row, name)
 
     def done(self, kiosk_id: int, who: str, now: dt.datetime) -> HelpCall:
@@ -1006,6 +1064,7 @@ class HelpRepository(_Repository):
             row.done_at, row.done_by = now, who
             row.accompanied_seconds = max(0, int((now - row.taken_at).total_seconds()))
             s.flush()
+            _recount_help_at(s, kiosk_id, row.requested_at)
             return _help(row, name)
 
     def cancel_waiting(self, kiosk_id: int, now: dt.datetime) -> int:
@@ -1019,6 +1078,350 @@ class HelpRepository(_Repository):
                 .values(done_at=now)
             )
             return _rowcount(done)
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> list[HelpCall]:
+        """Calls made from ``start`` (inclusive) to ``end`` (exclusive), oldest first."""
+        with self._read() as s:
+            rows = s.execute(
+                sa.select(HelpCallRow, KioskRow.name)
+                .join(KioskRow, KioskRow.id == HelpCallRow.kiosk_id)
+                .where(HelpCallRow.requested_at >= start)
+                .where(HelpCallRow.requested_at < end)
+                .order_by(HelpCallRow.requested_at, HelpCallRow.id)
+            ).all()
+            return [_help(row, name) for row, name in rows]
+
+
+# -- sessions, folded from events ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """One visitor session as the usage review sees it (anonymous)."""
+
+    session_id: str
+    kiosk_id: int
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    login: str | None
+    language: str | None
+    granted_seconds: int | None
+    seconds_used: int | None
+    extended_seconds: int
+    offline: bool
+    workshop_id: str | None
+    pages: int
+    sheets: int
+    cost_cents: int
+    helped: bool
+    help_calls: int
+    accompanied_seconds: int
+
+
+def _session_facts(row: SessionRow) -> SessionFacts:
+    assert row.started_at is not None
+    return SessionFacts(
+        row.session_id,
+        row.kiosk_id,
+        row.started_at,
+        row.ended_at,
+        row.login,
+        row.language,
+        row.granted_seconds,
+        row.seconds_used,
+        row.extended_seconds,
+        row.offline,
+        row.workshop_id,
+        row.pages,
+        row.sheets,
+        row.cost_cents,
+        row.helped,
+        row.help_calls,
+        row.accompanied_seconds,
+    )
+
+
+def _session_row(s: Session, kiosk_id: int, session_id: str) -> SessionRow | None:
+    row = s.scalars(sa.select(SessionRow).where(SessionRow.session_id == session_id)).first()
+    if row is None:
+        row = SessionRow(
+            session_id=session_id,
+            kiosk_id=kiosk_id,
+            extended_seconds=0,
+            offline=False,
+            pages=0,
+            sheets=0,
+            cost_cents=0,
+            helped=False,
+            help_calls=0,
+            accompanied_seconds=0,
+        )
+        s.add(row)
+        s.flush()
+    # A PC only ever reports its own sessions; another PC's id is not its to change.
+    return row if row.kiosk_id == kiosk_id else None
+
+
+def _session_at(s: Session, kiosk_id: int, at: dt.datetime) -> SessionRow | None:
+    return s.scalars(
+        sa.select(SessionRow)
+        .where(SessionRow.kiosk_id == kiosk_id)
+        .where(SessionRow.started_at <= at)
+        .where(sa.or_(SessionRow.ended_at.is_(None), SessionRow.ended_at >= at))
+        .order_by(SessionRow.started_at.desc())
+    ).first()
+
+
+def _count_help(s: Session, row: SessionRow) -> None:
+    if row.started_at is None:
+        return
+    query = (
+        sa.select(HelpCallRow)
+        .where(HelpCallRow.kiosk_id == row.kiosk_id)
+        .where(HelpCallRow.requested_at >= row.started_at)
+    )
+    if row.ended_at is not None:
+        query = query.where(HelpCallRow.requested_at <= row.ended_at)
+    calls = list(s.scalars(query))
+    row.help_calls = len(calls)
+    row.helped = any(c.taken_at is not None for c in calls)
+    row.accompanied_seconds = sum(c.accompanied_seconds or 0 for c in calls)
+
+
+def _recount_help_at(s: Session, kiosk_id: int, at: dt.datetime) -> None:
+    row = _session_at(s, kiosk_id, at)
+    if row is not None:
+        _count_help(s, row)
+
+
+def _use_offline_ticket(
+    s: Session, kiosk_id: int, code_sha256: str, at: dt.datetime, now: dt.datetime
+) -> None:
+    used = s.execute(
+        sa.update(TicketRow)
+        .where(TicketRow.code_sha256 == code_sha256)
+        .where(TicketRow.used_at.is_(None))
+        .values(used_at=at, used_kiosk_id=kiosk_id)
+    )
+    if _rowcount(used) == 1:
+        return
+    ticket = s.scalars(sa.select(TicketRow).where(TicketRow.code_sha256 == code_sha256)).first()
+    if ticket is None or ticket.used_at is None:
+        return  # not a ticket of this console: nothing to mark
+    kiosk = s.get(KioskRow, kiosk_id)
+    first = s.get(KioskRow, ticket.used_kiosk_id) if ticket.used_kiosk_id else None
+    name = kiosk.name if kiosk else str(kiosk_id)
+    detail = (
+        f"ticket {ticket.ref}: first used at {ticket.used_at:%Y-%m-%d %H:%M} UTC on "
+        f"{first.name if first else '?'}, again at {at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC "
+        f"on {name} (kept the first use)"
+    )
+    who = f"kiosk {name}"
+    s.add(AuditRow(at=now, who=who, action="ticket_used_twice", kiosk_id=kiosk_id, detail=detail))
+
+
+def _fold_event(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> None:
+    body = e.body
+    if e.kind == "session_started":
+        row = _session_row(s, kiosk_id, str(body.get("session_id")))
+        if row is None:
+            return
+        row.started_at = e.at
+        row.login = body.get("login")
+        row.language = body.get("language")
+        row.rules_version = body.get("rules_version")
+        row.granted_seconds = body.get("seconds")
+        row.offline = bool(body.get("offline"))
+        row.workshop_id = body.get("workshop_id")
+        digest = body.get("ticket_digest")
+        if digest:
+            _use_offline_ticket(s, kiosk_id, str(digest), e.at, now)
+        _count_help(s, row)
+    elif e.kind == "session_ended":
+        row = _session_row(s, kiosk_id, str(body.get("session_id")))
+        if row is None:
+            return
+        row.ended_at = e.at
+        row.seconds_used = body.get("seconds_used")
+        row.extended_seconds = int(body.get("extended_seconds") or 0)
+        row.end_reason = body.get("reason")
+        _count_help(s, row)
+    elif e.kind == "print_job" and body.get("outcome") == "released":
+        session_id = body.get("session_id")
+        found = (
+            _session_row(s, kiosk_id, str(session_id))
+            if session_id
+            else _session_at(s, kiosk_id, e.at)
+        )
+        if found is None:
+            return
+        found.pages += int(body.get("pages") or 0)
+        found.sheets += int(body.get("sheets") or 0)
+        found.cost_cents += int(body.get("cost_cents") or 0)
+
+
+class SessionRepository(_Repository):
+    """Visitor sessions folded from events (written by :meth:`EventRepository.add_once`)."""
+
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> list[SessionFacts]:
+        """Sessions whose start is known, that started before ``end`` and had not ended
+        before ``start`` (running ones included), by start time."""
+        with self._read() as s:
+            rows = s.scalars(
+                sa.select(SessionRow)
+                .where(SessionRow.started_at.is_not(None))
+                .where(SessionRow.started_at < end)
+                .where(sa.or_(SessionRow.ended_at.is_(None), SessionRow.ended_at >= start))
+                .order_by(SessionRow.started_at, SessionRow.id)
+            )
+            return [_session_facts(r) for r in rows]
+
+    def get(self, session_id: str) -> SessionFacts | None:
+        """A session by the PC's id for it (None until its start is known)."""
+        with self._read() as s:
+            row = s.scalars(
+                sa.select(SessionRow).where(SessionRow.session_id == session_id)
+            ).first()
+            return None if row is None or row.started_at is None else _session_facts(row)
+
+
+# -- policy versions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyRecord:
+    """One version of the kiosks' policy set at the console."""
+
+    version: int
+    data: dict[str, Any]
+    policy_version: str
+    changed_at: dt.datetime
+    changed_by: str
+
+
+def _policy(row: PolicyVersionRow) -> PolicyRecord:
+    return PolicyRecord(
+        row.version, dict(row.data), row.policy_version, row.changed_at, row.changed_by
+    )
+
+
+class PolicyRepository(_Repository):
+    """The kiosks' policy, one row per version (the newest is in force)."""
+
+    def current(self) -> PolicyRecord | None:
+        """The newest version, if the policy was ever changed at the console."""
+        with self._read() as s:
+            row = s.scalars(
+                sa.select(PolicyVersionRow).order_by(PolicyVersionRow.version.desc()).limit(1)
+            ).first()
+            return None if row is None else _policy(row)
+
+    def add(
+        self, data: dict[str, Any], policy_version: str, by: str, now: dt.datetime
+    ) -> PolicyRecord:
+        """Keep a new version (numbered after the newest); :class:`Conflict` if another
+        change took that number first."""
+        try:
+            with self._write() as s:
+                newest = s.scalar(sa.select(sa.func.max(PolicyVersionRow.version))) or 0
+                row = PolicyVersionRow(
+                    version=newest + 1,
+                    data=data,
+                    policy_version=policy_version,
+                    changed_at=now,
+                    changed_by=by,
+                )
+                s.add(row)
+                s.flush()
+                return _policy(row)
+        except IntegrityError as exc:
+            raise Conflict("the policy was changed at the same moment; try again") from exc
+
+    def history(self) -> list[PolicyRecord]:
+        """Every version, newest first."""
+        with self._read() as s:
+            rows = s.scalars(sa.select(PolicyVersionRow).order_by(PolicyVersionRow.version.desc()))
+            return [_policy(r) for r in rows]
+
+
+# -- workshops ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """A workshop and what each of its PCs answered."""
+
+    id: int
+    title: str
+    minutes: int
+    participants: int
+    started_at: dt.datetime
+    started_by: str
+    kiosk_ids: tuple[int, ...]
+    results: tuple[dict[str, Any], ...]
+
+
+def _workshop(row: WorkshopRow) -> Workshop:
+    return Workshop(
+        row.id,
+        row.title,
+        row.minutes,
+        row.participants,
+        row.started_at,
+        row.started_by,
+        tuple(int(k) for k in row.kiosk_ids),
+        tuple(dict(r) for r in row.results),
+    )
+
+
+class WorkshopRepository(_Repository):
+    """Workshops run from the console."""
+
+    def add(
+        self,
+        title: str,
+        minutes: int,
+        participants: int,
+        kiosk_ids: Sequence[int],
+        *,
+        by: str,
+        now: dt.datetime,
+    ) -> Workshop:
+        """Keep a new workshop (its results come later)."""
+        with self._write() as s:
+            row = WorkshopRow(
+                title=title,
+                minutes=minutes,
+                participants=participants,
+                started_at=now,
+                started_by=by,
+                kiosk_ids=list(kiosk_ids),
+                results=[],
+            )
+            s.add(row)
+            s.flush()
+            return _workshop(row)
+
+    def set_results(self, workshop_id: int, results: Sequence[dict[str, Any]]) -> Workshop:
+        """What each PC answered to the workshop command."""
+        with self._write() as s:
+            row = s.get(WorkshopRow, workshop_id)
+            if row is None:
+                raise NotFound(f"no workshop {workshop_id}")
+            row.results = list(results)
+            s.flush()
+            return _workshop(row)
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> list[Workshop]:
+        """Workshops started from ``start`` (inclusive) to ``end`` (exclusive), oldest first."""
+        with self._read() as s:
+            rows = s.scalars(
+                sa.select(WorkshopRow)
+                .where(WorkshopRow.started_at >= start)
+                .where(WorkshopRow.started_at < end)
+                .order_by(WorkshopRow.started_at, WorkshopRow.id)
+            )
+            return [_workshop(r) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -1034,6 +1437,9 @@ class Repositories:
     tickets: TicketRepository
     members: MemberRepository
     help: HelpRepository
+    sessions: SessionRepository
+    policies: PolicyRepository
+    workshops: WorkshopRepository
 
     @classmethod
     def on(cls, engine: sa.Engine) -> Repositories:
@@ -1049,4 +1455,7 @@ class Repositories:
             TicketRepository(sessions),
             MemberRepository(sessions),
             HelpRepository(sessions),
+            SessionRepository(sessions),
+            PolicyRepository(sessions),
+            WorkshopRepository(sessions),
         )
