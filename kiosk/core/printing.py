@@ -129,6 +129,65 @@ def parse_page_ranges(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(ranges)
 
 
-def price_cents(count: PrintCount, price_per_page_cents: int) -> int:
-    """What the job costs at a price per printed page."""
-    return count.pages * price_per_page_cents
+@dataclass(frozen=True, slots=True)
+class Allowance:
+    """What a session may still print, and how much of it is free."""
+
+    pages_left: int
+    """Pages this session may still print (the session's and, for a member, the day's
+    quota, plus what an animator granted)."""
+    free_pages_left: int
+    """Pages that cost nothing (a ticket's free pages, an animator's grant)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """What the visitor is asked to confirm before anything comes out."""
+
+    count: PrintCount
+    colour: bool
+    cost_cents: int
+    free_pages_used: int
+    pages_left_after: int
+    over_quota: bool
+    """True when the job needs more pages than are left: it is refused, not priced."""
+
+
+def allowance(
+    *,
+    session_quota: int,
+    day_quota: int | None,
+    printed_session: int,
+    printed_today: int,
+    granted: int,
+    free_pages: int,
+    free_used: int,
+) -> Allowance:
+    """What is left: the smaller of the session's and the day's quota (``day_quota`` None
+    when the visitor is not known across sessions), plus grants; grants and free pages
+    are free of charge."""
+    left = session_quota - printed_session
+    if day_quota is not None:
+        left = min(left, day_quota - printed_today)
+    return Allowance(
+        pages_left=max(0, left) + max(0, granted),
+        free_pages_left=max(0, free_pages + granted - free_used),
+    )
+
+
+def quote(
+    count: PrintCount, colour: bool, left: Allowance, price_cents: int, colour_price_cents: int
+) -> Quote:
+    """The price and what is left after this job, or over quota."""
+    if count.pages > left.pages_left:
+        return Quote(count, colour, 0, 0, left.pages_left, over_quota=True)
+    free = min(count.pages, left.free_pages_left)
+    unit = colour_price_cents if colour else price_cents
+    return Quote(
+        count,
+        colour,
+        cost_cents=(count.pages - free) * unit,
+        free_pages_used=free,
+        pages_left_after=left.pages_left - count.pages,
+        over_quota=False,
+    )

@@ -11,9 +11,10 @@ from kiosk.core.printing import (
     JobOptions,
     PageSet,
     Sides,
+    allowance,
     count_job,
     parse_page_ranges,
-    price_cents,
+    quote,
 )
 
 DUPLEX = Sides.TWO_SIDED_LONG_EDGE
@@ -111,6 +112,49 @@ def test_options_the_kiosk_will_not_guess_about(options: dict, option: str):
     assert caught.value.option == option
 
 
-def test_price_is_per_printed_page():
-    count = count_job(10, JobOptions(number_up=2, sides=DUPLEX, copies=2))
-    assert price_cents(count, 10) == 100
+def _left(**changes: int):
+    values = {
+        "session_quota": 20,
+        "day_quota": None,
+        "printed_session": 0,
+        "printed_today": 0,
+        "granted": 0,
+        "free_pages": 0,
+        "free_used": 0,
+    }
+    return allowance(**{**values, **changes})
+
+
+def test_price_is_per_printed_page_in_black_and_white_or_colour():
+    count = count_job(10, JobOptions(number_up=2, sides=DUPLEX, copies=2))  # 10 pages
+    assert quote(count, False, _left(), 10, 50).cost_cents == 100
+    assert quote(count, True, _left(), 10, 50).cost_cents == 500
+
+
+def test_what_is_left_after_a_job_is_shown_before_it_prints():
+    job = quote(count_job(6, JobOptions()), False, _left(printed_session=4), 10, 50)
+    assert (job.over_quota, job.pages_left_after, job.cost_cents) == (False, 10, 60)
+
+
+def test_a_job_over_the_quota_is_refused_not_cut():
+    job = quote(count_job(21, JobOptions()), False, _left(), 10, 50)
+    assert job.over_quota and job.pages_left_after == 20 and job.cost_cents == 0
+
+
+def test_a_members_day_quota_counts_pages_printed_on_other_pcs():
+    left = _left(day_quota=50, printed_today=45)
+    assert left.pages_left == 5
+    assert quote(count_job(6, JobOptions()), False, left, 10, 50).over_quota
+
+
+def test_free_pages_of_a_ticket_are_used_first():
+    left = _left(free_pages=5)
+    job = quote(count_job(8, JobOptions()), False, left, 10, 50)
+    assert (job.free_pages_used, job.cost_cents) == (5, 30)
+
+
+def test_an_animators_grant_raises_the_quota_and_costs_nothing():
+    left = _left(printed_session=20, granted=10)
+    assert left.pages_left == 10
+    job = quote(count_job(10, JobOptions()), False, left, 10, 50)
+    assert (job.over_quota, job.cost_cents, job.pages_left_after) == (False, 0, 0)
