@@ -16,7 +16,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -24,11 +24,15 @@ from argon2 import PasswordHasher
 from fastapi import Body, Depends, FastAPI, Query, Request, WebSocket
 from fastapi import Path as Path_
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from admin_console.protocol import Command, CommandAction, EnrollRequest, EnrollResponse
+from admin_console.protocol.tickets import code_digest
+from admin_console.protocol.tickets import normalise as normalise_ticket_code
+from admin_console.server import policy as policy_store
+from admin_console.server import usage as usage_review
 from admin_console.server.auth import (
     PAIRING_CODE_LIFETIME,
     AuthService,
@@ -42,7 +46,7 @@ from admin_console.server.auth import (
 from admin_console.server.clock import Clock, SystemClock
 from admin_console.server.db.engine import make_engine, sqlite_url, upgrade
 from admin_console.server.db.repositories import HelpCall, Kiosk, Member, Repositories, Ticket
-from admin_console.server.desk import Desk, normalise_ticket_code, ticket_digest
+from admin_console.server.desk import Desk
 from admin_console.server.errors import (
     AccountLocked,
     Conflict,
@@ -56,7 +60,7 @@ from admin_console.server.errors import (
     StorageError,
     TooManyTries,
 )
-from admin_console.server.hub import Hub, KioskOffline
+from admin_console.server.hub import OUT_OF_ORDER, Hub, KioskOffline, ignore_result
 from admin_console.server.log import event as log_event
 from admin_console.server.schemas import (
     AuditEntryModel,
@@ -78,7 +82,11 @@ from admin_console.server.schemas import (
     MemberCreate,
     MemberModel,
     MemberPatch,
+    OutOfOrderRequest,
     PairingCodeResponse,
+    PolicyChange,
+    PolicyHistoryItem,
+    PolicyState,
     Problem,
     RedeemRequest,
     RedeemResponse,
@@ -86,7 +94,11 @@ from admin_console.server.schemas import (
     TicketsCreated,
     TicketsRequest,
     TicketStateFilter,
+    UsageReport,
+    WorkshopModel,
+    WorkshopRequest,
 )
+from admin_console.server.tls import ensure_ticket_key, ticket_key_text
 
 logger = logging.getLogger("admin_console.api")
 
@@ -139,11 +151,17 @@ def build_console(
     except StorageError:
         engine.dispose()
         raise
+    try:
+        ticket_key = ensure_ticket_key(settings.data_dir)
+    except ConsoleError:
+        engine.dispose()
+        raise
     clock = clock or SystemClock()
     repos = Repositories.on(engine)
     auth = AuthService(repos, clock, hasher)
-    desk = Desk(repos, auth, clock, ZoneInfo(settings.timezone))
-    return Console(settings, engine, repos, auth, Hub(repos, auth, clock), clock, desk)
+    desk = Desk(repos, auth, clock, ZoneInfo(settings.timezone), ticket_key)
+    hub = Hub(repos, auth, clock, ticket_key_text(ticket_key))
+    return Console(settings, engine, repos, auth, hub, clock, desk)
 
 
 _STATUS: list[tuple[type[ConsoleError], int]] = [
@@ -249,6 +267,9 @@ def create_app(console: Console) -> FastAPI:
     _ticket_routes(app)
     _member_routes(app)
     _help_routes(app)
+    _policy_routes(app)
+    _workshop_routes(app)
+    _usage_routes(app)
     _socket_routes(app)
     return app
 
@@ -262,6 +283,9 @@ async def _console_error(_request: Request, exc: Exception) -> JSONResponse:
                     {"detail": "the console database is unavailable; try again"}, 503
                 )
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if isinstance(exc, policy_store.InvalidFields):
+                errors = [{"field": f, "in": "body", "message": m} for f, m in exc.problems]
+                return JSONResponse({"detail": str(exc), "errors": errors}, status)
             if isinstance(exc, InvalidInput):
                 error = {"field": exc.field, "in": "body", "message": exc.message}
                 return JSONResponse({"detail": str(exc), "errors": [error]}, status)
@@ -379,47 +403,105 @@ def _room_routes(app: FastAPI) -> None:
         """Send a staff action to a PC and wait a few seconds for its answer."""
         return await _send_command(console, kiosk_id, body, who)
 
+    @app.post(
+        "/api/kiosks/{kiosk_id}/out-of-order",
+        responses={**_403, 404: {"model": Problem}, 409: {"model": Problem}},
+    )
+    async def out_of_order(
+        console: ConsoleDep, kiosk_id: int, body: OutOfOrderRequest, who: Animator
+    ) -> KioskTile:
+        """Mark a PC out of order: it is locked now if online, and again each time it
+        connects, until put back in order."""
+        await _live_kiosk(console, kiosk_id)
+        kiosk = await run_in_threadpool(
+            console.repos.kiosks.set_out_of_order, kiosk_id, body.reason, console.clock.now()
+        )
+        await run_in_threadpool(
+            console.auth.audit,
+            who.staff.username,
+            "kiosk_out_of_order",
+            kiosk_id=kiosk.id,
+            detail=body.reason,
+        )
+        console.hub.kiosk_changed(kiosk)
+        await _dispatch(
+            console, kiosk, CommandAction.LOCK, {"reason": OUT_OF_ORDER}, who, wait=False
+        )
+        return console.hub.tile(kiosk)
+
+    @app.post(
+        "/api/kiosks/{kiosk_id}/back-in-order",
+        responses={**_403, 404: {"model": Problem}, 409: {"model": Problem}},
+    )
+    async def back_in_order(console: ConsoleDep, kiosk_id: int, who: Animator) -> KioskTile:
+        """The PC works again: the flag is lifted and the PC unlocked if online."""
+        before = await _live_kiosk(console, kiosk_id)
+        kiosk = await run_in_threadpool(
+            console.repos.kiosks.set_out_of_order, kiosk_id, None, console.clock.now()
+        )
+        await run_in_threadpool(
+            console.auth.audit, who.staff.username, "kiosk_back_in_order", kiosk_id=kiosk.id
+        )
+        console.hub.kiosk_changed(kiosk)
+        if before.out_of_order:
+            await _dispatch(console, kiosk, CommandAction.UNLOCK, {}, who, wait=False)
+        return console.hub.tile(kiosk)
+
 
 async def _send_command(
     console: Console, kiosk_id: int, body: CommandRequest, who: Principal
 ) -> CommandResponse:
-    auth, repos, hub = console.auth, console.repos, console.hub
-    kiosk = await run_in_threadpool(repos.kiosks.get, kiosk_id)
-    if kiosk is None:
-        raise NotFound(f"no PC with id {kiosk_id}")
-    if kiosk.revoked_at is not None:
-        raise Conflict(f"PC {kiosk.name} is revoked")
+    kiosk = await _live_kiosk(console, kiosk_id)
     parameters = body.model_dump(exclude={"action"}, exclude_none=True)
-    frame = Command(
-        command_id=secrets.token_urlsafe(12),
-        action=CommandAction(body.action),
-        by=who.staff.username,
-        **parameters,
-    )
     await run_in_threadpool(
-        repos.commands.add,
-        frame.command_id,
-        kiosk.id,
-        body.action,
-        parameters,
-        by=who.staff.username,
-        now=auth.now(),
-    )
-    await run_in_threadpool(
-        auth.audit,
+        console.auth.audit,
         who.staff.username,
         f"command_{body.action}",
         kiosk_id=kiosk.id,
         detail=", ".join(f"{k}={v}" for k, v in parameters.items()),
     )
+    return await _dispatch(console, kiosk, CommandAction(body.action), parameters, who)
+
+
+async def _live_kiosk(console: Console, kiosk_id: int) -> Kiosk:
+    kiosk = await run_in_threadpool(console.repos.kiosks.get, kiosk_id)
+    if kiosk is None:
+        raise NotFound(f"no PC with id {kiosk_id}")
+    if kiosk.revoked_at is not None:
+        raise Conflict(f"PC {kiosk.name} is revoked")
+    return kiosk
+
+
+async def _dispatch(
+    console: Console,
+    kiosk: Kiosk,
+    action: CommandAction,
+    parameters: dict[str, Any],
+    who: Principal,
+    *,
+    wait: bool = True,
+    payload: dict[str, Any] | None = None,
+) -> CommandResponse:
+    """Record a command, push it to the PC and (``wait``) wait a few seconds for its answer.
+
+    ``payload`` goes in the frame but not in the record (a whole policy)."""
+    frame = Command(
+        command_id=secrets.token_urlsafe(12),
+        action=action,
+        by=who.staff.username,
+        **parameters,
+        **(payload or {}),
+    )
     answer = CommandResponse(
-        command_id=frame.command_id, kiosk_id=kiosk.id, action=body.action, status="offline"
+        command_id=frame.command_id, kiosk_id=kiosk.id, action=action.value, status="offline"
     )
     try:
-        future = await hub.send_command(kiosk.id, frame)
+        future = await console.hub.push(kiosk.id, frame, parameters)
     except KioskOffline:
         return answer
-    await run_in_threadpool(repos.commands.sent, frame.command_id, auth.now())
+    if not wait:
+        future.add_done_callback(ignore_result)
+        return answer.model_copy(update={"status": "pending"})
     try:
         result = await asyncio.wait_for(
             asyncio.shield(future), timeout=console.settings.command_wait
@@ -608,8 +690,8 @@ def _ticket_routes(app: FastAPI) -> None:
         410 expired)."""
         digits = normalise_ticket_code(body.code)
         if digits is None:
-            raise InvalidInput("code", "a ticket code has 8 digits, e.g. 1234-5678")
-        ticket = console.repos.tickets.redeem(ticket_digest(digits), kiosk.id, console.clock.now())
+            raise InvalidInput("code", "a ticket code has 12 digits, e.g. 123-45-678-9012")
+        ticket = console.repos.tickets.redeem(code_digest(digits), kiosk.id, console.clock.now())
         log_event(logger, "ticket_redeemed", kiosk=kiosk.name, ref=ticket.ref)
         return RedeemResponse(
             ref=ticket.ref,
@@ -759,3 +841,224 @@ def _help_routes(app: FastAPI) -> None:
             detail=f"accompanied {call.accompanied_seconds} s",
         )
         return _help_model(call, now)
+
+
+# -- policy, workshops, usage ------------------------------------------------------------
+
+
+def _policy_state(found: policy_store.PolicyInForce) -> PolicyState:
+    record = found.record
+    return PolicyState(
+        version=found.version,
+        policy=policy_store.as_data(found.policy),
+        policy_version=found.policy.version,
+        changed_at=record.changed_at if record else None,
+        changed_by=record.changed_by if record else None,
+    )
+
+
+def _policy_routes(app: FastAPI) -> None:
+    @app.get("/api/policy", responses=_403)
+    def policy(console: ConsoleDep, _who: Animator) -> PolicyState:
+        """The kiosks' policy in force (version 0: the bundled default, never changed)."""
+        return _policy_state(policy_store.in_force(console.repos.policies.current()))
+
+    @app.put("/api/policy", responses=_403)
+    async def change_policy(console: ConsoleDep, body: PolicyChange, who: Manager) -> PolicyState:
+        """A new policy (all of it, or what differs from the bundled default): checked, kept
+        as a new version and pushed to every PC online; a bad field changes nothing."""
+        new = policy_store.validate(body.policy)
+        data = policy_store.as_data(new)
+        repos = console.repos
+        record = await run_in_threadpool(
+            repos.policies.add, data, new.version, who.staff.username, console.clock.now()
+        )
+        await run_in_threadpool(
+            console.auth.audit,
+            who.staff.username,
+            "policy_changed",
+            detail=f"version {record.version} ({record.policy_version})",
+        )
+        log_event(logger, "policy_changed", version=record.version, policy=new.version)
+        parameters = {"version": record.version, "policy_version": record.policy_version}
+        for kiosk_id in console.hub.online_ids():
+            kiosk = await run_in_threadpool(repos.kiosks.get, kiosk_id)
+            if kiosk is None or kiosk.revoked_at is not None:
+                continue
+            if kiosk.policy_version == record.policy_version:
+                continue
+            await _dispatch(
+                console,
+                kiosk,
+                CommandAction.POLICY_UPDATE,
+                parameters,
+                who,
+                wait=False,
+                payload={"policy": data},
+            )
+        return _policy_state(policy_store.PolicyInForce(record.version, new, record))
+
+    @app.get("/api/policy/history", responses=_403)
+    def policy_history(console: ConsoleDep, _who: Manager) -> list[PolicyHistoryItem]:
+        """Every version of the policy set at the console, newest first."""
+        return [
+            PolicyHistoryItem(
+                version=r.version,
+                policy_version=r.policy_version,
+                changed_at=r.changed_at,
+                changed_by=r.changed_by,
+            )
+            for r in console.repos.policies.history()
+        ]
+
+
+@dataclass(frozen=True)
+class _Days:
+    start: dt.date
+    end: dt.date
+
+
+def _days(
+    start: Annotated[dt.date, Query(description="First local day (YYYY-MM-DD).")],
+    end: Annotated[dt.date, Query(description="Last local day, included.")],
+) -> _Days:
+    if start > end:
+        raise InvalidInput("start", f"must be on or before end ({end.isoformat()})")
+    if (end - start).days + 1 > usage_review.MAX_DAYS:
+        raise InvalidInput("end", f"a period is at most {usage_review.MAX_DAYS} days")
+    return _Days(start, end)
+
+
+def _optional_days(
+    console: ConsoleDep,
+    start: Annotated[dt.date | None, Query(description="First local day; 30 days ago.")] = None,
+    end: Annotated[dt.date | None, Query(description="Last local day, included; today.")] = None,
+) -> _Days:
+    last = end or console.desk.today()
+    return _days(start or min(last, console.desk.today()) - dt.timedelta(days=30), last)
+
+
+Days = Annotated[_Days, Depends(_days)]
+
+
+_WORKSHOP_STATUS = {
+    "offline": "the PC is not connected: nothing was sent",
+    "pending": "sent; the PC has not answered yet",
+}
+
+
+def _workshop_routes(app: FastAPI) -> None:
+    @app.post("/api/workshops", status_code=201, responses={**_403, 422: {"model": Problem}})
+    async def start_workshop(
+        console: ConsoleDep, body: WorkshopRequest, who: Animator
+    ) -> WorkshopModel:
+        """Start a session without login on each PC for the workshop's minutes; each PC's
+        answer is in ``results`` (``offline``: not connected)."""
+        repos = console.repos
+        kiosks: list[Kiosk] = []
+        for kiosk_id in dict.fromkeys(body.kiosk_ids):
+            kiosk = await run_in_threadpool(repos.kiosks.get, kiosk_id)
+            if kiosk is None or kiosk.revoked_at is not None:
+                raise InvalidInput("kiosk_ids", f"no enrolled PC with id {kiosk_id}")
+            kiosks.append(kiosk)
+        workshop = await run_in_threadpool(
+            lambda: repos.workshops.add(
+                body.title,
+                body.minutes,
+                body.participants,
+                [k.id for k in kiosks],
+                by=who.staff.username,
+                now=console.clock.now(),
+            )
+        )
+        await run_in_threadpool(
+            console.auth.audit,
+            who.staff.username,
+            "workshop_started",
+            detail=f"{body.title}: {body.minutes} min, {body.participants} participants, "
+            f"on {', '.join(k.name for k in kiosks)}",
+        )
+        parameters = {
+            "minutes": body.minutes,
+            "text": body.title,
+            "workshop_id": str(workshop.id),
+        }
+        answers = await asyncio.gather(
+            *(_dispatch(console, k, CommandAction.WORKSHOP, parameters, who) for k in kiosks)
+        )
+        results = [
+            {
+                "kiosk_id": a.kiosk_id,
+                "ok": bool(a.ok),
+                "code": a.code if a.status in ("done", "failed") else a.status,
+                "message": a.message or _WORKSHOP_STATUS.get(a.status),
+            }
+            for a in answers
+        ]
+        stored = await run_in_threadpool(repos.workshops.set_results, workshop.id, results)
+        return usage_review.workshop_model(stored)
+
+    @app.get("/api/workshops", responses=_403)
+    def workshops(
+        console: ConsoleDep,
+        _who: Animator,
+        days: Annotated[_Days, Depends(_optional_days)],
+    ) -> list[WorkshopModel]:
+        """Workshops started in a period of local days (the last 30 by default), oldest
+        first."""
+        low, high = usage_review.bounds(days.start, days.end, console.desk.timezone)
+        return [usage_review.workshop_model(w) for w in console.repos.workshops.between(low, high)]
+
+
+def _usage_inputs(console: Console, days: _Days) -> dict[str, Any]:
+    period = usage_review.Period(days.start, days.end, console.desk.timezone)
+    low, high = period.bounds()
+    repos = console.repos
+    return {
+        "period": period,
+        "sessions": repos.sessions.overlapping(low, high),
+        "calls": repos.help.between(low, high),
+        "kiosks": repos.kiosks.all(include_revoked=True),
+        "workshops": repos.workshops.between(low, high),
+        "policy": policy_store.in_force(repos.policies.current()).policy,
+        "now": console.clock.now(),
+    }
+
+
+def _usage_routes(app: FastAPI) -> None:
+    @app.get("/api/usage", responses=_403)
+    def usage(console: ConsoleDep, _who: Manager, days: Days) -> UsageReport:
+        """Anonymous usage of a period of local days (``end`` included, at most 366)."""
+        inputs = _usage_inputs(console, days)
+        return usage_review.report(inputs.pop("period"), **inputs)
+
+    @app.get(
+        "/api/usage.csv",
+        responses={**_403, 200: {"content": {"text/csv": {}}}},
+        response_class=Response,
+    )
+    def usage_csv(
+        console: ConsoleDep,
+        _who: Manager,
+        days: Days,
+        table: Annotated[
+            Literal["day", "hour", "kiosk", "sessions"],
+            Query(description="Which table: per day, per hour, per PC, or one row a session."),
+        ] = "day",
+    ) -> Response:
+        """The usage review as CSV (money in euros), for a spreadsheet or the funder's
+        report; no card numbers and no tickets."""
+        inputs = _usage_inputs(console, days)
+        period = inputs.pop("period")
+        if table == "sessions":
+            text = usage_review.csv_sessions(
+                period, inputs["sessions"], inputs["kiosks"], inputs["now"]
+            )
+        else:
+            text = usage_review.csv_table(usage_review.report(period, **inputs), table)
+        name = f"usage-{table}-{days.start.isoformat()}-{days.end.isoformat()}.csv"
+        return Response(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )

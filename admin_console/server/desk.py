@@ -1,46 +1,28 @@
 """The front desk: tickets, members and the help queue, on the repositories.
 
-Ticket codes are 8 digits shown once as ``1234-5678`` and kept only as the SHA-256 of the
-digits, as the kiosk keeps its own. Member PINs are argon2id hashes; five wrong PINs in a row
-refuse the card for five minutes on every PC. A member's day is the EPN's local day.
+Ticket codes are 12 digits signed with the console's ticket key
+(:mod:`admin_console.protocol.tickets`), shown once as ``123-45-678-9012`` and kept only as
+the SHA-256 of the digits. Member PINs are argon2id hashes; five wrong PINs in a row refuse
+the card for five minutes on every PC. A member's day is the EPN's local day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from admin_console.protocol.tickets import code_digest, grouped, make_code
 from admin_console.server.auth import AuthService
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Member, NewTicket, Repositories, Ticket
 from admin_console.server.errors import Conflict, Forbidden, TooManyTries
 
-TICKET_DIGITS = 8
 MAX_WRONG_PINS = 5
 PIN_LOCK = dt.timedelta(minutes=5)
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def new_ticket_code() -> str:
-    """A random ticket code, grouped for reading aloud: ``1234-5678``."""
-    digits = f"{secrets.randbelow(10**TICKET_DIGITS):0{TICKET_DIGITS}d}"
-    return f"{digits[:4]}-{digits[4:]}"
-
-
-def normalise_ticket_code(typed: str) -> str | None:
-    """The 8 digits of a typed code (dashes and spaces ignored); None if it cannot be one."""
-    digits = "".join(ch for ch in typed if ch not in "- \t")
-    if len(digits) != TICKET_DIGITS or not digits.isascii() or not digits.isdigit():
-        return None
-    return digits
-
-
-def ticket_digest(digits: str) -> str:
-    """What the database keeps of a normalised code."""
-    return hashlib.sha256(digits.encode()).hexdigest()
+_RANDOM = secrets.SystemRandom()
 
 
 def new_ticket_ref() -> str:
@@ -68,12 +50,18 @@ class Desk:
     """Tickets and members, on the repositories, the auth service's hasher and a clock."""
 
     def __init__(
-        self, repos: Repositories, auth: AuthService, clock: Clock, timezone: ZoneInfo
+        self,
+        repos: Repositories,
+        auth: AuthService,
+        clock: Clock,
+        timezone: ZoneInfo,
+        ticket_key: bytes,
     ) -> None:
         self._repos = repos
         self._auth = auth
         self._clock = clock
         self.timezone = timezone
+        self._ticket_key = ticket_key
 
     def today(self) -> dt.date:
         """The EPN's local date now."""
@@ -89,20 +77,33 @@ class Desk:
     def issue_tickets(
         self, count: int, minutes: int, valid_until: dt.datetime, free_pages: int, by: str
     ) -> list[IssuedTicket]:
-        """Draw ``count`` codes and store their digests; returns the codes (shown once)."""
+        """Sign ``count`` codes and store their digests; returns the codes (shown once).
+
+        A code carries its minutes and expiry week, so only its serial (0-999) varies:
+        serials whose code is already stored are left out, the rest drawn at random.
+        :class:`Conflict` when fewer than ``count`` are free for these minutes and week."""
+        last_day = valid_until.astimezone(self.timezone).date()
+        codes = {
+            serial: make_code(self._ticket_key, serial, minutes, last_day) for serial in range(1000)
+        }
         for _attempt in range(5):
-            codes: dict[str, str] = {}
-            while len(codes) < count:
-                code = new_ticket_code()
-                codes[ticket_digest(code.replace("-", ""))] = code
+            taken = self._repos.tickets.taken({code_digest(c) for c in codes.values()})
+            free = [serial for serial, code in codes.items() if code_digest(code) not in taken]
+            if len(free) < count:
+                raise Conflict(
+                    f"only {len(free)} more tickets of {minutes} min can expire in the week of "
+                    f"{last_day.isoformat()}: choose another end date"
+                )
+            chosen = [codes[serial] for serial in _RANDOM.sample(free, count)]
             batch = [
-                NewTicket(new_ticket_ref(), sha, minutes, free_pages, valid_until) for sha in codes
+                NewTicket(new_ticket_ref(), code_digest(code), minutes, free_pages, valid_until)
+                for code in chosen
             ]
             try:
                 stored = self._repos.tickets.add_batch(batch, by, self._clock.now())
             except Conflict:
-                continue  # a code already given out was drawn again: draw the batch anew
-            return [IssuedTicket(t, code) for t, code in zip(stored, codes.values(), strict=True)]
+                continue  # made at the same moment by someone else: draw again
+            return [IssuedTicket(t, grouped(code)) for t, code in zip(stored, chosen, strict=True)]
         raise Conflict("could not draw unused ticket codes; try again")
 
     # -- members -------------------------------------------------------------------------

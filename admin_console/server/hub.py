@@ -5,6 +5,9 @@ or ignore on its id) and then acknowledged; a ``status`` is kept in memory and p
 staff; a ``command_result`` is stored and wakes the API call waiting for it. A malformed
 frame gets an ``error`` frame back and the connection stays open.
 
+Right after its ``welcome`` (which carries the ticket key), a PC whose policy differs from
+the console's gets a ``policy_update``, and a PC marked out of order gets its ``lock`` again.
+
 Database calls run in worker threads (``asyncio.to_thread``): the event loop never waits
 on the database.
 """
@@ -15,6 +18,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +27,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from admin_console.protocol import (
     Ack,
     Command,
+    CommandAction,
     CommandResult,
     ConsoleProtocolError,
     ErrorFrame,
@@ -49,6 +54,8 @@ POLICY_VIOLATION = 1008
 """WebSocket close code for a refused kiosk or staff token (RFC 6455)."""
 REPLACED = 4000
 """Close code of an older connection when the same kiosk connects again."""
+OUT_OF_ORDER = "out_of_order"
+"""The ``reason`` of the ``lock`` that keeps a PC marked out of order locked."""
 
 
 class KioskOffline(ConsoleError):
@@ -84,10 +91,17 @@ class _Live:
 class Hub:
     """Live kiosk connections, their statuses, waiting commands and staff listeners."""
 
-    def __init__(self, repos: Repositories, auth: AuthService, clock: Clock) -> None:
+    def __init__(
+        self,
+        repos: Repositories,
+        auth: AuthService,
+        clock: Clock,
+        ticket_key: str | None = None,
+    ) -> None:
         self._repos = repos
         self._auth = auth
         self._clock = clock
+        self._ticket_key = ticket_key
         self._links: dict[int, _Link] = {}
         self._live: dict[int, _Live] = {}
         self._last_seen: dict[int, dt.datetime] = {}
@@ -126,7 +140,21 @@ class Hub:
             last_seen_at=max(seen) if seen else None,
             help_requested=status is not None and status.help_requested,
             status=status,
+            policy_version=kiosk.policy_version,
+            out_of_order=kiosk.out_of_order,
+            out_of_order_reason=kiosk.out_of_order_reason,
         )
+
+    def kiosk_changed(self, kiosk: Kiosk) -> None:
+        """A PC's row changed (out of order, policy version): refresh it and tell staff."""
+        link = self._links.get(kiosk.id)
+        if link is not None:
+            link.kiosk = kiosk
+        self._publish(kiosk)
+
+    def online_ids(self) -> list[int]:
+        """The ids of the PCs connected now."""
+        return list(self._links)
 
     def _publish(self, kiosk: Kiosk) -> None:
         message = {"type": "kiosk", "kiosk": self.tile(kiosk).model_dump(mode="json")}
@@ -150,6 +178,24 @@ class Hub:
         except (WebSocketDisconnect, RuntimeError, OSError) as exc:
             self._waiting.pop(command.command_id, None)
             raise KioskOffline(f"PC {kiosk_id} went away: {exc}") from exc
+        return future
+
+    async def push(
+        self, kiosk_id: int, command: Command, parameters: dict[str, Any]
+    ) -> asyncio.Future[CommandResult]:
+        """Record a command, send it to a connected PC and note it sent; the future gets the
+        PC's answer. :class:`KioskOffline` (recorded, not sent) if the PC is not connected."""
+        await asyncio.to_thread(
+            self._repos.commands.add,
+            command.command_id,
+            kiosk_id,
+            command.action.value,
+            parameters,
+            by=command.by,
+            now=self._clock.now(),
+        )
+        future = await self.send_command(kiosk_id, command)
+        await asyncio.to_thread(self._repos.commands.sent, command.command_id, self._clock.now())
         return future
 
     async def disconnect(self, kiosk: Kiosk, reason: str) -> None:
@@ -213,7 +259,7 @@ class Hub:
                 self._fail_waiting(kiosk.id)
                 with contextlib.suppress(StorageError):
                     await self._seen(kiosk)
-                self._publish(kiosk)
+                self._publish(link.kiosk)
             log_event(logger, "kiosk_disconnected", kiosk=kiosk.name, kiosk_id=kiosk.id)
 
     async def _seen(self, kiosk: Kiosk) -> None:
@@ -273,11 +319,59 @@ class Hub:
             agent_version=hello.agent_version,
             policy_version=hello.policy_version,
         )
-        await link.send(encode(Welcome(kiosk_name=link.kiosk.name, server_time=self._clock.now())))
+        welcome = Welcome(
+            kiosk_name=link.kiosk.name,
+            server_time=self._clock.now(),
+            ticket_key=self._ticket_key,
+        )
+        await link.send(encode(welcome))
+        kiosk = link.kiosk
+        if hello.policy_version != kiosk.policy_version:
+            changed = await asyncio.to_thread(
+                self._repos.kiosks.set_policy_version, kiosk.id, hello.policy_version
+            )
+            if changed is not None:
+                self.kiosk_changed(changed)
+        current = await asyncio.to_thread(self._repos.policies.current)
+        if current is not None and hello.policy_version != current.policy_version:
+            await self._send_quietly(
+                link,
+                Command(
+                    command_id=secrets.token_urlsafe(12),
+                    action=CommandAction.POLICY_UPDATE,
+                    by="console",
+                    policy=current.data,
+                ),
+                {"version": current.version, "policy_version": current.policy_version},
+            )
+        if link.kiosk.out_of_order:
+            await self._send_quietly(
+                link,
+                Command(
+                    command_id=secrets.token_urlsafe(12),
+                    action=CommandAction.LOCK,
+                    by="console",
+                    reason=OUT_OF_ORDER,
+                ),
+                {"reason": OUT_OF_ORDER},
+            )
+
+    async def _send_quietly(
+        self, link: _Link, command: Command, parameters: dict[str, Any]
+    ) -> None:
+        # Nobody waits for this answer: _result stores it (and its effect) when it comes.
+        try:
+            future = await self.push(link.kiosk.id, command, parameters)
+        except KioskOffline:
+            return
+        future.add_done_callback(ignore_result)
+        log_event(logger, "command_pushed", kiosk=link.kiosk.name, action=command.action.value)
 
     async def _events(self, link: _Link, events: list[Event]) -> None:
         new = [NewEvent(e.id, e.at, e.body.kind, e.body.model_dump(mode="json")) for e in events]
         now = self._clock.now()
+        # Stored with what each new event means for the sessions and offline tickets, in one
+        # transaction: a resent event changes nothing.
         await asyncio.to_thread(self._repos.events.add_once, link.kiosk.id, new, now)
         await asyncio.to_thread(self._desk_facts, link.kiosk.id, events)
         self._last_seen[link.kiosk.id] = now
@@ -319,6 +413,13 @@ class Hub:
         )
         if stored is None:
             raise ConsoleProtocolError("unknown_command", f"no command {result.command_id}")
+        version = stored.parameters.get("policy_version")
+        if stored.action == CommandAction.POLICY_UPDATE.value and result.ok and version:
+            changed = await asyncio.to_thread(
+                self._repos.kiosks.set_policy_version, link.kiosk.id, str(version)
+            )
+            if changed is not None:
+                self.kiosk_changed(changed)
         waiting = self._waiting.pop(result.command_id, None)
         if waiting is not None and not waiting[1].done():
             waiting[1].set_result(result)
@@ -371,3 +472,9 @@ class Hub:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
+
+
+def ignore_result(future: asyncio.Future[CommandResult]) -> None:
+    """For a command nobody waits on: its failure (the PC went away) is not an error."""
+    if not future.cancelled():
+        future.exception()  # a PC gone away is not an error nobody heard of

@@ -89,6 +89,17 @@ class KioskTile(BaseModel):
     last_seen_at: dt.datetime | None
     help_requested: bool
     status: LiveStatus | None
+    policy_version: str | None = Field(
+        None, description="The policy the PC runs (its hello, or an accepted policy update)."
+    )
+    out_of_order: bool = Field(False, description="Marked out of order by staff: kept locked.")
+    out_of_order_reason: str | None = None
+
+
+class OutOfOrderRequest(_In):
+    """Why a PC is out of order (shown to staff)."""
+
+    reason: str = Field(min_length=1, max_length=200)
 
 
 class ExtendCommand(_In):
@@ -197,7 +208,7 @@ class TicketsRequest(_In):
     """Make ``count`` single-use tickets of ``minutes`` each, valid until a time."""
 
     count: int = Field(ge=1, le=200)
-    minutes: int = Field(ge=1, le=24 * 60)
+    minutes: int = Field(ge=5, le=480, multiple_of=5, description="5 to 480, in steps of 5.")
     valid_until: dt.datetime = Field(description="Last moment of use; without an offset: UTC.")
     free_pages: int = Field(0, ge=0, le=1000)
 
@@ -206,7 +217,10 @@ class IssuedTicketModel(BaseModel):
     """A new ticket with its code, shown only in this answer."""
 
     ref: str
-    code: str = Field(description="8 digits as 1234-5678; not kept by the console.")
+    code: str = Field(
+        description="12 digits as 123-45-678-9012, signed so a PC can check it offline; "
+        "not kept by the console."
+    )
     minutes: int
     free_pages: int
     valid_until: dt.datetime
@@ -235,7 +249,7 @@ class TicketModel(BaseModel):
 class RedeemRequest(_In):
     """A code typed by a visitor at a PC."""
 
-    code: str = Field(min_length=8, max_length=12, pattern=r"^[0-9][0-9 -]*[0-9]$")
+    code: str = Field(min_length=12, max_length=20, pattern=r"^[0-9][0-9 -]*[0-9]$")
 
 
 class RedeemResponse(BaseModel):
@@ -323,3 +337,131 @@ class HelpCallModel(BaseModel):
     done_at: dt.datetime | None
     done_by: str | None
     accompanied_seconds: int | None = Field(description="done - taken, once done.")
+
+
+# -- policy ------------------------------------------------------------------------------
+
+
+class PolicyState(BaseModel):
+    """The kiosks' policy in force, as set at the console."""
+
+    version: int = Field(description="1, 2, 3... each change; 0: the bundled default, unchanged.")
+    policy: dict[str, Any] = Field(description="The full policy, as plain data.")
+    policy_version: str = Field(description="The policy's content hash, as PCs report it.")
+    changed_at: dt.datetime | None
+    changed_by: str | None
+
+
+class PolicyChange(_In):
+    """A new policy: all of it or only what differs, merged over the bundled default."""
+
+    policy: dict[str, Any]
+
+
+class PolicyHistoryItem(BaseModel):
+    """One version of the policy."""
+
+    version: int
+    policy_version: str
+    changed_at: dt.datetime
+    changed_by: str
+
+
+# -- workshops ---------------------------------------------------------------------------
+
+
+class WorkshopRequest(_In):
+    """Start a session for a group on several PCs at once."""
+
+    kiosk_ids: list[int] = Field(min_length=1, max_length=100)
+    minutes: int = Field(ge=5, le=480)
+    title: str = Field(min_length=1, max_length=80)
+    participants: int = Field(ge=0, le=500)
+
+
+class WorkshopResult(BaseModel):
+    """What one PC answered (``code`` ``offline``: not connected, nothing sent)."""
+
+    kiosk_id: int
+    ok: bool
+    code: str | None = None
+    message: str | None = None
+
+
+class WorkshopModel(BaseModel):
+    """A workshop and each PC's answer."""
+
+    id: int
+    title: str
+    minutes: int
+    participants: int
+    started_at: dt.datetime
+    started_by: str
+    kiosk_ids: list[int]
+    results: list[WorkshopResult]
+
+
+# -- usage -------------------------------------------------------------------------------
+
+
+class UsageRow(BaseModel):
+    """Figures of a period, a day, an hour of the day or a PC (anonymous)."""
+
+    sessions: int = Field(0, description="Sessions that started in it.")
+    visitor_seconds: int = Field(0, description="Time visitors spent on the PCs within it.")
+    occupancy: float | None = Field(
+        None,
+        description="visitor_seconds / (PCs x seconds open per the policy's opening hours); "
+        "None when closed all along.",
+    )
+    pages: int = 0
+    sheets: int = 0
+    cost_cents: int = 0
+    accompanied_seconds: int = Field(0, description="Time animators spent helping visitors.")
+    help_calls: int = 0
+
+
+class UsageByKind(BaseModel):
+    """Sessions by how they started."""
+
+    walk_in: int = 0
+    ticket: int = 0
+    member: int = 0
+    workshop: int = 0
+
+
+class UsageDay(UsageRow):
+    """One local day."""
+
+    day: dt.date
+    walk_in: int = 0
+    ticket: int = 0
+    member: int = 0
+    workshop: int = 0
+
+
+class UsageHour(UsageRow):
+    """One hour of the day (0-23), over every day of the period."""
+
+    hour: int
+
+
+class UsageKiosk(UsageRow):
+    """One PC over the period (its occupancy counts that PC alone)."""
+
+    kiosk_id: int
+    kiosk_name: str
+
+
+class UsageReport(BaseModel):
+    """The usage of a period of local days (``end`` included)."""
+
+    start: dt.date
+    end: dt.date
+    pcs: int = Field(description="Enrolled PCs (not revoked) that occupancy is counted on.")
+    totals: UsageRow
+    by_kind: UsageByKind
+    per_day: list[UsageDay]
+    per_hour: list[UsageHour]
+    per_kiosk: list[UsageKiosk]
+    workshops: list[WorkshopModel]

@@ -170,10 +170,18 @@ class ConsoleServer:
 class KioskSocket:
     """A kiosk's WebSocket to the console, driven by a test (the ``websockets`` sync client).
 
-    Sends ``hello`` and reads the ``welcome`` unless ``hello=False``.
+    Sends ``hello`` (saying it runs ``policy_version``) and reads the ``welcome`` unless
+    ``hello=False``.
     """
 
-    def __init__(self, server: ConsoleServer, token: str | None, *, hello: bool = True) -> None:
+    def __init__(
+        self,
+        server: ConsoleServer,
+        token: str | None,
+        *,
+        hello: bool = True,
+        policy_version: str | None = None,
+    ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         ssl_context = None
         if server.tls is not None:
@@ -187,7 +195,7 @@ class KioskSocket:
         )
         self.welcome: Welcome | None = None
         if hello:
-            self.send(Hello(agent_version="test"))
+            self.send(Hello(agent_version="test", policy_version=policy_version))
             frame = self.recv()
             assert isinstance(frame, Welcome), frame
             self.welcome = frame

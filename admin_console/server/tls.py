@@ -1,4 +1,5 @@
-"""The console's own TLS material: a private certificate authority and a server certificate.
+"""The console's own key material: a private certificate authority, a server certificate
+and the key that signs ticket codes.
 
 Made at first start in ``DATA_DIR/tls`` (private keys 0600) and reused afterwards. Kiosks
 pin the server certificate's SHA-256 fingerprint (:func:`fingerprint`) at enrollment, so no
@@ -7,10 +8,12 @@ public authority is involved and a man in the middle is refused.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import ipaddress
 import os
+import secrets
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -176,3 +179,44 @@ def fingerprint(cert_path: Path) -> str:
     except (OSError, ValueError) as exc:
         raise TlsError(f"cannot read the certificate {cert_path}: {exc}") from exc
     return fingerprint_of_der(cert.public_bytes(serialization.Encoding.DER))
+
+
+TICKET_KEY_FILE = "ticket.key"
+TICKET_KEY_BYTES = 32
+
+
+def ticket_key_text(key: bytes) -> str:
+    """The ticket key as sent to kiosks: base64url with its padding (44 characters)."""
+    return base64.urlsafe_b64encode(key).decode("ascii")
+
+
+def ensure_ticket_key(data_dir: Path) -> bytes:
+    """The console's key for signing ticket codes: 32 random bytes made at first start in
+    ``DATA_DIR/tls/ticket.key`` (0600, like the CA key) and reused afterwards.
+
+    Losing it makes every ticket code already printed fail a kiosk's offline check, so it
+    is kept with the TLS material and backed up with it."""
+    folder = data_dir / "tls"
+    path = folder / TICKET_KEY_FILE
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            text = path.read_text(encoding="ascii").strip()
+        else:
+            key = secrets.token_bytes(TICKET_KEY_BYTES)
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(ticket_key_text(key) + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+            return key
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TlsError(f"cannot make or read the ticket key {path}: {exc}") from exc
+    try:
+        key = base64.urlsafe_b64decode(text.encode("ascii"))
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise TlsError(f"the ticket key {path} is damaged: {exc}") from exc
+    if len(key) != TICKET_KEY_BYTES:
+        raise TlsError(f"the ticket key {path} is damaged: not {TICKET_KEY_BYTES} bytes")
+    return key

@@ -75,7 +75,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Role]] = [
 ]
 # For PCs only: their own token, never a staff one.
 KIOSK_ENDPOINTS = [
-    ("/api/kiosk/tickets/redeem", {"code": "1234-5678"}),
+    ("/api/kiosk/tickets/redeem", {"code": "123-45-678-9012"}),
     ("/api/kiosk/members/check", {"card": "EPN-1", "pin": "2468"}),
 ]
 

@@ -1,0 +1,329 @@
+"""The usage review: anonymous figures of a period, from the sessions table.
+
+Definitions (local days and hours of the EPN's time zone):
+
+- a session is counted, with its pages and cost, in the day and hour it **started**;
+- its visitor time is **split** over the days and hours it overlaps (a session from 16:40 to
+  17:20 gives 20 minutes to 16h and 20 to 17h); a running session counts up to now, one whose
+  end never arrived up to the time it was given;
+- help calls and accompanied time count where the call was made;
+- occupancy = visitor time / (enrolled PCs not revoked x seconds open in that period per the
+  console's current opening hours); one PC for a PC's own row; None when closed all along.
+
+Pure functions on plain values: the API reads the repositories and calls :func:`report`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from admin_console.server.db.repositories import HelpCall, Kiosk, SessionFacts, Workshop
+from admin_console.server.schemas import (
+    UsageByKind,
+    UsageDay,
+    UsageHour,
+    UsageKiosk,
+    UsageReport,
+    UsageRow,
+    WorkshopModel,
+    WorkshopResult,
+)
+from policies import Policy
+
+MAX_DAYS = 366
+KINDS = ("walk_in", "ticket", "member", "workshop")
+
+
+def bounds(start: dt.date, end: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The instants of local midnight starting ``start`` and ending ``end``."""
+    return _midnight(start, tz), _midnight(end + dt.timedelta(days=1), tz)
+
+
+def _midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+
+
+def session_end(session: SessionFacts, now: dt.datetime) -> dt.datetime:
+    """Where a session's visitor time stops: its end; for one still running (or whose end
+    never arrived) now, at most the time it was given."""
+    if session.ended_at is not None:
+        return max(session.ended_at, session.started_at)
+    given = (session.granted_seconds or 0) + session.extended_seconds
+    return max(session.started_at, min(now, session.started_at + dt.timedelta(seconds=given)))
+
+
+def split_by_hour(
+    begin: dt.datetime, end: dt.datetime, tz: ZoneInfo
+) -> Iterator[tuple[dt.date, int, float]]:
+    """(local day, local hour, seconds) of each local hour that [begin, end) overlaps."""
+    cursor = begin.astimezone(dt.UTC)
+    stop = end.astimezone(dt.UTC)
+    while cursor < stop:
+        local = cursor.astimezone(tz)
+        into = dt.timedelta(
+            minutes=local.minute, seconds=local.second, microseconds=local.microsecond
+        )
+        piece_end = min(cursor + dt.timedelta(hours=1) - into, stop)
+        yield local.date(), local.hour, (piece_end - cursor).total_seconds()
+        cursor = piece_end
+
+
+def _seconds(t: dt.time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def open_seconds_by_hour(policy: Policy, day: dt.date) -> list[int]:
+    """Seconds the room is open in each local hour of ``day`` (24 numbers)."""
+    hours = [0] * 24
+    for period in policy.opening_hours.ranges_on(day):
+        opens, closes = _seconds(period.opens), _seconds(period.closes)
+        for hour in range(opens // 3600, min(24, (closes - 1) // 3600 + 1)):
+            low, high = max(opens, hour * 3600), min(closes, (hour + 1) * 3600)
+            hours[hour] += max(0, high - low)
+    return hours
+
+
+@dataclass
+class _Acc:
+    sessions: int = 0
+    visitor_seconds: float = 0.0
+    open_seconds: int = 0
+    pages: int = 0
+    sheets: int = 0
+    cost_cents: int = 0
+    accompanied_seconds: int = 0
+    help_calls: int = 0
+    kinds: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+
+    def add_session(self, session: SessionFacts) -> None:
+        self.sessions += 1
+        self.pages += session.pages
+        self.sheets += session.sheets
+        self.cost_cents += session.cost_cents
+        if session.login in self.kinds:
+            self.kinds[session.login] += 1
+
+    def add_call(self, call: HelpCall) -> None:
+        self.help_calls += 1
+        self.accompanied_seconds += call.accompanied_seconds or 0
+
+    def row(self, pcs: int) -> dict[str, object]:
+        capacity = pcs * self.open_seconds
+        return {
+            "sessions": self.sessions,
+            "visitor_seconds": round(self.visitor_seconds),
+            "occupancy": round(self.visitor_seconds / capacity, 6) if capacity else None,
+            "pages": self.pages,
+            "sheets": self.sheets,
+            "cost_cents": self.cost_cents,
+            "accompanied_seconds": self.accompanied_seconds,
+            "help_calls": self.help_calls,
+        }
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period of local days (``end`` included) in a time zone."""
+
+    start: dt.date
+    end: dt.date
+    tz: ZoneInfo
+
+    def days(self) -> list[dt.date]:
+        """Every day of the period."""
+        count = (self.end - self.start).days + 1
+        return [self.start + dt.timedelta(days=n) for n in range(count)]
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """Its first and (exclusive) last instant."""
+        return bounds(self.start, self.end, self.tz)
+
+
+def workshop_model(workshop: Workshop) -> WorkshopModel:
+    """A stored workshop as the API shows it."""
+    return WorkshopModel(
+        id=workshop.id,
+        title=workshop.title,
+        minutes=workshop.minutes,
+        participants=workshop.participants,
+        started_at=workshop.started_at,
+        started_by=workshop.started_by,
+        kiosk_ids=list(workshop.kiosk_ids),
+        results=[WorkshopResult.model_validate(r) for r in workshop.results],
+    )
+
+
+def report(
+    period: Period,
+    *,
+    sessions: Sequence[SessionFacts],
+    calls: Sequence[HelpCall],
+    kiosks: Sequence[Kiosk],
+    workshops: Sequence[Workshop],
+    policy: Policy,
+    now: dt.datetime,
+) -> UsageReport:
+    """The usage report of ``period``; ``kiosks`` includes revoked PCs (for their names)."""
+    tz = period.tz
+    low, high = period.bounds()
+    pcs = sum(1 for k in kiosks if k.revoked_at is None)
+    days = period.days()
+    total = _Acc()
+    per_day = {day: _Acc() for day in days}
+    per_hour = [_Acc() for _ in range(24)]
+    per_kiosk = {k.id: _Acc() for k in kiosks if k.revoked_at is None}
+    for day in days:
+        hours = open_seconds_by_hour(policy, day)
+        per_day[day].open_seconds = sum(hours)
+        for hour, seconds in enumerate(hours):
+            per_hour[hour].open_seconds += seconds
+    total.open_seconds = sum(a.open_seconds for a in per_day.values())
+
+    for session in sessions:
+        mine = per_kiosk.setdefault(session.kiosk_id, _Acc())
+        if low <= session.started_at < high:
+            local = session.started_at.astimezone(tz)
+            for acc in (total, per_day[local.date()], per_hour[local.hour], mine):
+                acc.add_session(session)
+        begin, end = max(session.started_at, low), min(session_end(session, now), high)
+        for day, hour, piece in split_by_hour(begin, end, tz):
+            for acc in (total, per_day[day], per_hour[hour], mine):
+                acc.visitor_seconds += piece
+    for call in calls:
+        local = call.requested_at.astimezone(tz)
+        mine = per_kiosk.setdefault(call.kiosk_id, _Acc())
+        for acc in (total, per_day[local.date()], per_hour[local.hour], mine):
+            acc.add_call(call)
+    for acc in per_kiosk.values():
+        acc.open_seconds = total.open_seconds
+
+    names = {k.id: k.name for k in kiosks}
+    return UsageReport(
+        start=period.start,
+        end=period.end,
+        pcs=pcs,
+        totals=UsageRow.model_validate(total.row(pcs)),
+        by_kind=UsageByKind(**total.kinds),
+        per_day=[
+            UsageDay.model_validate({**acc.row(pcs), **acc.kinds, "day": day})
+            for day, acc in per_day.items()
+        ],
+        per_hour=[
+            UsageHour.model_validate({**acc.row(pcs), "hour": hour})
+            for hour, acc in enumerate(per_hour)
+        ],
+        per_kiosk=[
+            UsageKiosk.model_validate(
+                {**acc.row(1), "kiosk_id": kiosk_id, "kiosk_name": names.get(kiosk_id, "?")}
+            )
+            for kiosk_id, acc in sorted(
+                per_kiosk.items(), key=lambda item: (names.get(item[0], ""), item[0])
+            )
+        ],
+        workshops=[workshop_model(w) for w in workshops],
+    )
+
+
+# -- CSV -----------------------------------------------------------------------------------
+
+_FIGURES = (
+    "sessions",
+    "visitor_seconds",
+    "occupancy",
+    "pages",
+    "sheets",
+    "cost_eur",
+    "accompanied_seconds",
+    "help_calls",
+)
+
+
+def euros(cents: int) -> str:
+    """Cents as euros with two decimals: ``1234`` -> ``12.34``."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _text(value: str) -> str:
+    # A cell starting with = + - @ would be run as a formula by a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _figures(row: UsageRow) -> list[object]:
+    occupancy = "" if row.occupancy is None else f"{row.occupancy:.4f}"
+    return [
+        row.sessions,
+        row.visitor_seconds,
+        occupancy,
+        row.pages,
+        row.sheets,
+        euros(row.cost_cents),
+        row.accompanied_seconds,
+        row.help_calls,
+    ]
+
+
+def _write(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def csv_table(usage: UsageReport, table: str) -> str:
+    """The ``day``, ``hour`` or ``kiosk`` table of a report as CSV, with a header row."""
+    if table == "day":
+        return _write(
+            ("day", *KINDS, *_FIGURES),
+            (
+                [d.day.isoformat(), d.walk_in, d.ticket, d.member, d.workshop, *_figures(d)]
+                for d in usage.per_day
+            ),
+        )
+    if table == "hour":
+        return _write(("hour", *_FIGURES), ([h.hour, *_figures(h)] for h in usage.per_hour))
+    if table == "kiosk":
+        return _write(
+            ("kiosk", *_FIGURES),
+            ([_text(k.kiosk_name), *_figures(k)] for k in usage.per_kiosk),
+        )
+    raise ValueError(f"no table {table!r}")
+
+
+def csv_sessions(
+    period: Period, sessions: Sequence[SessionFacts], kiosks: Sequence[Kiosk], now: dt.datetime
+) -> str:
+    """One row per session that started in the period: no card number, no ticket."""
+    low, high = period.bounds()
+    names = {k.id: k.name for k in kiosks}
+
+    def local(at: dt.datetime) -> str:
+        return at.astimezone(period.tz).strftime("%Y-%m-%d %H:%M:%S")
+
+    rows = []
+    for s in sessions:
+        if not low <= s.started_at < high:
+            continue
+        used = (session_end(s, now) - s.started_at).total_seconds()
+        rows.append(
+            [
+                _text(names.get(s.kiosk_id, "?")),
+                local(s.started_at),
+                "" if s.ended_at is None else local(s.ended_at),
+                s.login or "",
+                s.language or "",
+                round(used / 60),
+                s.pages,
+                euros(s.cost_cents),
+                "yes" if s.helped else "no",
+            ]
+        )
+    return _write(
+        ("kiosk", "started", "ended", "kind", "language", "minutes", "pages", "cost_eur", "helped"),
+        rows,
+    )
