@@ -1,0 +1,151 @@
+"""The print meter's worker: one thread with its own CUPS connection.
+
+It polls the kiosk's queue (CUPS's own notifications are pulled too, and no faster), counts
+each newly held job once, says when a job left the queue, and runs what the agent asks —
+release, cancel, purge — in order, on the same thread, so pycups is never shared.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.agent.log import event
+from kiosk.agent.printing.cups_queue import CupsQueue, PrintSystemError
+from kiosk.agent.printing.documents import Uncountable, count_pages
+from kiosk.core.printing import JobOptionError, PrintCount, count_job
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.5
+RETRY_SECONDS = 2.0
+OPTIONS_PROBLEM = "options"
+
+
+@dataclass(frozen=True, slots=True)
+class CountedJob:
+    """A job newly held on the queue, counted (or not, with the reason)."""
+
+    job_id: int
+    user: str
+    created: int
+    count: PrintCount | None
+    colour: bool
+    problem: str | None = None
+    """Why it could not be counted: a :class:`~kiosk.agent.printing.documents.Problem`
+    value, or ``"options"`` for job options the kiosk will not guess about."""
+    detail: str = ""
+
+
+class PrintWorker:
+    """Counts held jobs and acts on the queue, on one thread of its own."""
+
+    def __init__(
+        self,
+        cups: CupsQueue,
+        on_job: Callable[[CountedJob], None],
+        on_gone: Callable[[int], None],
+        *,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        self.cups = cups
+        self._on_job = on_job
+        self._on_gone = on_gone
+        self._poll = poll_seconds
+        self._orders: queue.Queue[tuple[Callable[[], Any], Future[Any]] | None] = queue.Queue()
+        self._seen: set[int] = set()
+        self._thread: threading.Thread | None = None
+        self._down = False
+        self.polls = 0
+        """How many times the queue was read (for tests and the benchmark)."""
+
+    def start(self) -> None:
+        """Start the thread."""
+        self._thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Finish what was asked, then stop the thread."""
+        if self._thread is not None:
+            self._orders.put(None)
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def release(self, job_id: int, pages: int) -> Future[None]:
+        """Approve the job for the gate and take it off hold."""
+        return self._order(lambda: self.cups.approve_and_release(job_id, pages))
+
+    def cancel(self, job_id: int) -> Future[None]:
+        """Cancel and purge the job."""
+        return self._order(lambda: self.cups.cancel(job_id))
+
+    def purge(self, user: str) -> Future[int]:
+        """Cancel and purge every job of ``user``; how many."""
+        return self._order(lambda: self.cups.purge_visitor_jobs(user))
+
+    # -- the thread ----------------------------------------------------------------------
+
+    def _order(self, work: Callable[[], Any]) -> Future[Any]:
+        done: Future[Any] = Future()
+        self._orders.put((work, done))
+        return done
+
+    def _run(self) -> None:
+        while True:
+            try:
+                order = self._orders.get(timeout=RETRY_SECONDS if self._down else self._poll)
+            except queue.Empty:
+                self._poll_once()
+                continue
+            if order is None:
+                return
+            work, done = order
+            try:
+                done.set_result(work())
+            except Exception as exc:  # handed to the caller, who decides
+                done.set_exception(exc)
+
+    def _poll_once(self) -> None:
+        try:
+            jobs = self.cups.jobs()
+        except PrintSystemError as exc:
+            if not self._down:
+                event(log, "print_system_down", logging.WARNING, error=str(exc))
+            self._down = True
+            return
+        if self._down:
+            event(log, "print_system_up")
+            self._down = False
+        self.polls += 1
+        present = {job.job_id for job in jobs}
+        for job_id in sorted(self._seen - present):
+            self._seen.discard(job_id)
+            self._on_gone(job_id)
+        for job in jobs:
+            if job.held and job.job_id not in self._seen:
+                counted = self._count(job.job_id, job.user, job.created)
+                if counted is not None:
+                    self._seen.add(job.job_id)
+                    self._on_job(counted)
+
+    def _count(self, job_id: int, user: str, created: int) -> CountedJob | None:
+        try:
+            details = self.cups.details(job_id)
+            with self.cups.document(job_id) as (path, document_format):
+                pages = count_pages(path, document_format or details.document_format)
+            return CountedJob(
+                job_id, user, created, count_job(pages, details.options), details.colour
+            )
+        except JobOptionError as exc:
+            return CountedJob(job_id, user, created, None, False, OPTIONS_PROBLEM, str(exc))
+        except Uncountable as exc:
+            return CountedJob(job_id, user, created, None, False, exc.problem.value, exc.detail)
+        except PrintSystemError as exc:
+            # Gone meanwhile, or CUPS hiccuped: the next poll tries again if it is still there.
+            event(log, "print_job_unreadable", logging.WARNING, job=job_id, error=str(exc))
+            return None

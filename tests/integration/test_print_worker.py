@@ -1,0 +1,115 @@
+"""The print meter's worker against a real private cupsd: every held job is counted once,
+what cannot be counted is said, and release, cancel and purge happen on its own thread."""
+
+from __future__ import annotations
+
+import queue
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.agent.printing.cups_queue import CupsQueue
+from kiosk.agent.printing.testing import PrivateCups, truncated, write_pdf, write_postscript
+from kiosk.agent.printing.worker import CountedJob, PrintWorker
+
+pytestmark = pytest.mark.skipif(
+    not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed (Debian package cups)"
+)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.jobs: queue.Queue[CountedJob] = queue.Queue()
+        self.gone: queue.Queue[int] = queue.Queue()
+
+    def next_job(self) -> CountedJob:
+        return self.jobs.get(timeout=10)
+
+
+@pytest.fixture
+def setup():
+    with PrivateCups() as cups:
+        recorder = Recorder()
+        worker = PrintWorker(
+            CupsQueue(cups.socket, approvals=cups.approvals),
+            recorder.jobs.put,
+            recorder.gone.put,
+            poll_seconds=0.05,
+        )
+        worker.start()
+        try:
+            yield cups, worker, recorder
+        finally:
+            worker.stop()
+
+
+def _submit(cups: PrivateCups, doc: Path, *options: str) -> int:
+    done = cups.run("lp", "-d", "kiosk", *options, str(doc))
+    return int(re.search(r"kiosk-(\d+)", done.stdout).group(1))
+
+
+def test_each_held_job_is_counted_once_with_its_options(setup, tmp_path):
+    cups, worker, recorder = setup
+    first = _submit(cups, write_pdf(tmp_path / "a.pdf", 57), "-o", "number-up=4")
+    second = _submit(cups, write_postscript(tmp_path / "b.ps", 3), "-n", "2")
+    counted = {job.job_id: job for job in (recorder.next_job(), recorder.next_job())}
+    assert counted[first].count is not None and counted[first].count.pages == 15
+    assert counted[second].count is not None and counted[second].count.pages == 6
+    polls = worker.polls
+    deadline = time.monotonic() + 5
+    while worker.polls < polls + 5:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert recorder.jobs.empty(), "a job still held is not counted again"
+
+
+def test_what_cannot_be_counted_is_reported_not_printed(setup, tmp_path):
+    cups, _worker, recorder = setup
+    cut = truncated(write_pdf(tmp_path / "full.pdf", 5), tmp_path / "cut.pdf")
+    locked = write_pdf(tmp_path / "locked.pdf", 2, user_password="u", owner_password="o")
+    _submit(cups, cut)
+    _submit(cups, locked)
+    problems = {recorder.next_job().problem, recorder.next_job().problem}
+    assert problems == {"damaged", "encrypted"}
+    assert list(cups.printed.iterdir()) == []
+
+
+def test_release_prints_and_the_job_leaves_the_queue(setup, tmp_path):
+    cups, worker, recorder = setup
+    job = _submit(cups, write_pdf(tmp_path / "a.pdf", 2))
+    assert recorder.next_job().job_id == job
+    worker.release(job, 2).result(timeout=10)
+    assert recorder.gone.get(timeout=10) == job
+    assert (cups.printed / f"job-{job}").exists()
+
+
+def test_cancel_and_purge_run_on_the_worker_thread(setup, tmp_path):
+    cups, worker, recorder = setup
+    jobs = [_submit(cups, write_pdf(tmp_path / f"{n}.pdf", 1)) for n in range(3)]
+    assert {recorder.next_job().job_id for _ in jobs} == set(jobs)
+    worker.cancel(jobs[0]).result(timeout=10)
+    assert recorder.gone.get(timeout=10) == jobs[0]
+    assert worker.purge("root").result(timeout=10) == 2
+    assert {recorder.gone.get(timeout=10), recorder.gone.get(timeout=10)} == set(jobs[1:])
+    assert list(cups.printed.iterdir()) == []
+
+
+def test_a_cupsd_that_goes_away_is_survived(tmp_path):
+    recorder = Recorder()
+    cups = PrivateCups()
+    worker = PrintWorker(
+        CupsQueue(cups.root / "nothing-here.sock"),
+        recorder.jobs.put,
+        recorder.gone.put,
+        poll_seconds=0.05,
+    )
+    worker.start()
+    try:
+        done = worker.purge("root")
+        with pytest.raises(Exception, match="CUPS"):
+            done.result(timeout=10)
+    finally:
+        worker.stop()
+        cups.stop()
