@@ -1,19 +1,25 @@
 """Tickets on a real console, on SQLite and PostgreSQL: made by staff with their codes shown
-once, used once across every PC (two PCs racing on one code: exactly one wins), refused when
-expired or unknown, marked used by a kiosk's event, and never stored in clear."""
+once, signed with the key every PC gets (so a PC can check a code offline), used once across
+every PC (two PCs racing on one code: exactly one wins), refused when expired or unknown,
+marked used by a kiosk's event (a second use while offline is audited), and never stored in
+clear."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
+import stat
 import threading
 import uuid
+from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
 from conftest_pg import data_dir, database_url, postgres, server
 
-from admin_console.protocol import Event, LoginKind, SessionStartedBody
+from admin_console.protocol import Ack, Event, LoginKind, SessionStartedBody
+from admin_console.protocol.tickets import code_digest, normalise, read_code
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
 from admin_console.server.testing import ConsoleServer, KioskSocket
@@ -148,3 +154,106 @@ def test_codes_are_never_stored_in_clear(server: ConsoleServer, database_url: st
         audit = http.get("/api/audit", params={"action": "tickets_created"}).json()["items"]
     assert "20 x 30 min" in audit[0]["detail"]
     assert all(code not in audit[0]["detail"] for code in codes)
+
+
+def test_codes_are_signed_with_the_key_each_pc_gets_so_a_pc_can_check_them_offline(
+    data_dir: Path, database_url: str | None
+) -> None:
+    with ConsoleServer(data_dir, database_url=database_url) as server:
+        admin = server.add_staff("ada", Role.ADMIN)
+        _kiosk, token = server.enroll(admin, "PC-01")
+        # Valid until Thursday 12 March 2026, 22:30 UTC: Thursday 23:30 in Brussels.
+        ticket = _make(server, minutes=45, valid_until="2026-03-12T22:30:00Z")[0]
+        with KioskSocket(server, token) as kiosk:
+            assert kiosk.welcome is not None
+            key_text = kiosk.welcome.ticket_key
+        assert key_text is not None
+        assert len(key_text) == 44
+        key = base64.urlsafe_b64decode(key_text)
+        offline = read_code(key, str(ticket["code"]), dt.date(2026, 3, 2))
+        assert offline is not None
+        assert offline.minutes == 45
+        assert offline.last_day == dt.date(2026, 3, 15)  # the Sunday ending that week
+        assert read_code(bytes(32), str(ticket["code"]), dt.date(2026, 3, 2)) is None
+    key_file = data_dir / "tls" / "ticket.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert key_text.encode() not in b"".join(p.read_bytes() for p in data_dir.glob("console.db*"))
+    # The key survives a restart: codes already printed keep working offline.
+    with (
+        ConsoleServer(data_dir, database_url=database_url) as again,
+        KioskSocket(again, token) as kiosk,
+    ):
+        assert kiosk.welcome is not None
+        assert kiosk.welcome.ticket_key == key_text
+
+
+def test_minutes_must_fit_a_code(server: ConsoleServer) -> None:
+    staff = server.add_staff("ana", Role.ANIMATOR)
+    with server.client(staff) as http:
+        for minutes in (0, 7, 485):
+            made = http.post(
+                "/api/tickets", json={"count": 1, "minutes": minutes, "valid_until": FAR}
+            )
+            assert made.status_code == 422
+            assert "minutes" in made.json()["detail"]
+        made = http.post("/api/tickets", json={"count": 200, "minutes": 480, "valid_until": FAR})
+    assert made.status_code == 201
+    codes = [t["code"] for t in made.json()["tickets"]]
+    assert len(set(codes)) == 200
+
+
+def _started(ticket_code: str, session: str, *, offline: bool = True) -> SessionStartedBody:
+    digits = normalise(ticket_code)
+    assert digits is not None
+    return SessionStartedBody(
+        session_id=session,
+        login=LoginKind.TICKET,
+        language="nl",
+        rules_version="1",
+        seconds=1800,
+        ticket_digest=code_digest(digits),
+        offline=offline,
+    )
+
+
+def _send(kiosk: KioskSocket, event: Event) -> None:
+    kiosk.send(event)
+    frame = kiosk.recv()
+    assert isinstance(frame, Ack), frame
+
+
+def test_a_ticket_checked_offline_is_marked_used_and_a_second_use_elsewhere_is_audited(
+    server: ConsoleServer,
+) -> None:
+    admin = server.add_staff("ada", Role.ADMIN)
+    one, token_one = server.enroll(admin, "PC-01")
+    _two, token_two = server.enroll(admin, "PC-02")
+    ticket = _make(server)[0]
+    code = str(ticket["code"])
+    first_use = server.clock.now() - dt.timedelta(hours=2)
+    with KioskSocket(server, token_one) as kiosk:
+        _send(kiosk, Event(id="offline-0001", at=first_use, body=_started(code, "session-a1")))
+    assert _redeem(server, token_one, code).status_code == 409
+    with server.client(admin) as http:
+        (listed,) = http.get("/api/tickets").json()
+    assert (listed["state"], listed["used_kiosk_id"]) == ("used", one)
+    assert dt.datetime.fromisoformat(listed["used_at"]) == first_use
+
+    # PC-02 was offline too and let the same code in: the console keeps the first use and
+    # tells a manager, once however often the event is sent.
+    again = Event(
+        id="offline-0002",
+        at=first_use + dt.timedelta(minutes=20),
+        body=_started(code, "session-b1"),
+    )
+    with KioskSocket(server, token_two) as kiosk:
+        _send(kiosk, again)
+        _send(kiosk, again)
+    with server.client(admin) as http:
+        (listed,) = http.get("/api/tickets").json()
+        audit = http.get("/api/audit", params={"action": "ticket_used_twice"}).json()["items"]
+    assert listed["used_kiosk_id"] == one
+    assert len(audit) == 1
+    assert audit[0]["who"] == "kiosk PC-02"
+    assert str(ticket["ref"]) in audit[0]["detail"]
+    assert "PC-01" in audit[0]["detail"]

@@ -493,8 +493,10 @@ class EventRepository(_Repository):
                     insert = sqlite.insert(EventRow)
                 else:  # pragma: no cover - only SQLite and PostgreSQL are supported
                     raise StorageError(f"unsupported database {dialect}")
-                done = s.execute(insert.on_conflict_do_nothing(index_elements=["event_id"]), row)
-                if _rowcount(done) == 1:
+                # RETURNING says whether the row went in (an ORM bulk insert has no rowcount).
+                statement = insert.on_conflict_do_nothing(index_elements=["event_id"])
+                stored = s.connection().execute(statement.returning(EventRow.id), row)
+                if stored.first() is not None:
                     new.append(e)
             for e in new:
                 _fold_event(s, kiosk_id, e, now)
