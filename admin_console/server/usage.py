@@ -117,7 +117,7 @@ class _Acc:
         return {
             "sessions": self.sessions,
             "visitor_seconds": round(self.visitor_seconds),
-            "occupancy": round(self.visitor_seconds / capacity, 6) if capacity else None,
+            "occupancy": self.visitor_seconds / capacity if capacity else None,
             "pages": self.pages,
             "sheets": self.sheets,
             "cost_cents": self.cost_cents,
