@@ -12,10 +12,12 @@ from kiosk.agent.printing.testing import (
     A4,
     A4_LANDSCAPE,
     LETTER,
+    nested_tree,
     truncated,
     with_object_streams,
     write_pdf,
     write_postscript,
+    write_raw_pdf,
 )
 from kiosk.core.printing import JobOptions, Sides, count_job
 
@@ -128,3 +130,27 @@ def test_57_pages_two_per_side_both_sides_three_copies(tmp_path: Path):
     )
     # 57 pages, 2 per side: 29 sides, 15 sheets; three times.
     assert (count.pages, count.sheets) == (87, 45)
+
+
+def test_a_deep_page_tree_is_walked_to_its_leaves(tmp_path: Path):
+    doc = write_raw_pdf(tmp_path / "tree.pdf", nested_tree([10, 20, 27]))
+    assert count_pages(doc, PDF) == 57
+
+
+def test_page_tree_nodes_hidden_behind_name_escapes_are_still_walked(tmp_path: Path):
+    # "/Type /Page /K#69ds [...]" is a node with kids to every PDF reader: a printer
+    # prints all 30 pages, so they are counted.
+    doc = write_raw_pdf(tmp_path / "hidden.pdf", nested_tree([10, 20], disguise=True))
+    assert count_pages(doc, PDF) == 30
+
+
+def test_a_page_listed_twice_or_a_looping_tree_is_refused(tmp_path: Path):
+    objects = nested_tree([2])
+    twice = [*objects]
+    twice[2] = twice[2].replace(b"[4 0 R 5 0 R]", b"[4 0 R 5 0 R 4 0 R]")
+    looped = [*objects]
+    looped[2] = looped[2].replace(b"[4 0 R 5 0 R]", b"[4 0 R 5 0 R 2 0 R]")
+    for name, pdf in (("twice", twice), ("loop", looped)):
+        with pytest.raises(Uncountable) as caught:
+            count_pages(write_raw_pdf(tmp_path / f"{name}.pdf", pdf), PDF)
+        assert caught.value.problem is Problem.DAMAGED

@@ -105,9 +105,7 @@ PageLogFormat "%p %j %T %P %C"
 {policy_block()}"""
 
 
-def cups_files_conf(
-    root: Path, *, env: dict[str, str] | None = None, group: str = "root"
-) -> str:
+def cups_files_conf(root: Path, *, env: dict[str, str] | None = None, group: str = "root") -> str:
     """``cups-files.conf`` for a cupsd whose every file lives under ``root`` (the tests'
     private cupsd), passing ``env`` to backends; the installer keeps Debian's own file."""
     setenv = "".join(f"SetEnv {name} {value}\n" for name, value in (env or {}).items())

@@ -8,6 +8,7 @@ it is never printed silently.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from enum import StrEnum
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject
+    from pypdf.generic import DictionaryObject, IndirectObject
 
 PDF_TYPES = frozenset({"application/pdf"})
 POSTSCRIPT_TYPES = frozenset({"application/postscript"})
@@ -77,22 +78,19 @@ def _pdf_pages(path: Path) -> int:
     from pypdf import PdfReader  # noqa: PLC0415
     from pypdf.errors import FileNotDecryptedError, PdfReadError  # noqa: PLC0415
 
-    with path.open("rb") as handle:
-        handle.seek(0, 2)
-        size = handle.tell()
-        handle.seek(max(0, size - _TAIL_BYTES))
-        if b"%%EOF" not in handle.read():
-            # A truncated file: pypdf could guess at it, a printer might print part of it.
-            raise Uncountable(Problem.DAMAGED, "the file is cut short (no end-of-file mark)")
+    data = path.read_bytes()
+    if b"%%EOF" not in data[-_TAIL_BYTES:]:
+        # A truncated file: pypdf could guess at it, a printer might print part of it.
+        raise Uncountable(Problem.DAMAGED, "the file is cut short (no end-of-file mark)")
     quiet = logging.getLogger("pypdf")
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # pypdf warns about every repairable oddity
     try:
-        reader = PdfReader(path, strict=False)
+        reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise Uncountable(Problem.ENCRYPTED, "the document needs a password to open")
         # Walk the page tree (len() alone would trust the root's /Count).
-        return sum(1 for _ in _walk(reader))
+        return _count_tree(reader, data)
     except Uncountable:
         raise
     except FileNotDecryptedError as exc:
@@ -105,36 +103,121 @@ def _pdf_pages(path: Path) -> int:
         quiet.setLevel(level)
 
 
-def _walk(reader: PdfReader) -> list[DictionaryObject]:
-    from pypdf.generic import DictionaryObject  # noqa: PLC0415
+_LEAF_TYPE = re.compile(rb"/Type\s*/Page(?=[\s/<>\[\]()%])")
+_RAW_LIMIT = 65536
 
-    def node_of(value: object) -> DictionaryObject:
-        target = value.get_object() if hasattr(value, "get_object") else value
+
+def _count_tree(reader: PdfReader, data: bytes) -> int:
+    """The number of page objects in the page tree, walked to its leaves."""
+    return _PageTree(reader, data).count()
+
+
+class _PageTree:
+    """Walks a PDF's page tree to its leaves, without trusting any ``/Count``.
+
+    A leaf written plainly (no ``/Kids``, no ``#`` name escapes, ``/Type /Page``) is
+    recognised from its bytes, and an object in an object stream is parsed alone (pypdf
+    would parse its whole stream); anything else is parsed by pypdf. That is what makes
+    counting a long document as fast as ``pdfinfo``, which only reads the root's
+    ``/Count``."""
+
+    def __init__(self, reader: PdfReader, data: bytes) -> None:
+        self.reader = reader
+        self.data = data
+        self.offsets: dict[int, dict[int, int]] = {} if reader.is_encrypted else reader.xref
+        self.in_streams: dict[int, tuple[int, int]] = (
+            {} if reader.is_encrypted else reader.xref_objStm
+        )
+        self.unpacked: dict[int, tuple[bytes, dict[int, tuple[int, int]]]] = {}
+
+    def count(self) -> int:
+        from pypdf.generic import IndirectObject  # noqa: PLC0415
+
+        catalog = self.node(self.reader.trailer.raw_get("/Root"))
+        pages = 0
+        listed: set[tuple[int, int]] = set()
+        stack = [self.node(catalog.raw_get("/Pages") if "/Pages" in catalog else None)]
+        while stack:
+            node = stack.pop()
+            kind = self.resolve(node.raw_get("/Type")) if "/Type" in node else None
+            kids = node.raw_get("/Kids") if "/Kids" in node else None
+            # A node with /Kids is walked whatever its /Type says, as qpdf (CUPS's pdftopdf)
+            # walks it: a "/Type /Page" node with kids must not hide its pages.
+            if kids is not None:
+                kid_list = self.resolve(kids) if kids is not None else None
+                if not isinstance(kid_list, list):
+                    raise Uncountable(Problem.DAMAGED, "a page tree node's /Kids is not a list")
+                for kid in kid_list:
+                    if isinstance(kid, IndirectObject):
+                        key = (kid.idnum, kid.generation)
+                        if key in listed:
+                            raise Uncountable(Problem.DAMAGED, "the page tree lists a node twice")
+                        listed.add(key)
+                        if self.plain_leaf(kid):
+                            pages += 1
+                            continue
+                    stack.append(self.node(kid))
+            elif kind in ("/Page", None):
+                pages += 1
+            else:
+                raise Uncountable(Problem.DAMAGED, f"unexpected object {kind} in the page tree")
+        return pages
+
+    def resolve(self, value: object) -> object:
+        """The object a reference points to (one in an object stream parsed alone)."""
+        from pypdf.generic import IndirectObject, read_object  # noqa: PLC0415
+
+        if isinstance(value, IndirectObject) and value.idnum in self.in_streams:
+            return read_object(io.BytesIO(self.streamed(value.idnum)), self.reader)
+        return value.get_object() if hasattr(value, "get_object") else value
+
+    def node(self, value: object) -> DictionaryObject:
+        """A page tree node, parsed."""
+        from pypdf.generic import DictionaryObject  # noqa: PLC0415
+
+        target = self.resolve(value)
         if not isinstance(target, DictionaryObject):
             raise Uncountable(Problem.DAMAGED, "the page tree holds something that is not a page")
         return target
 
-    catalog = node_of(reader.trailer["/Root"])
-    pages: list[DictionaryObject] = []
-    seen: set[int] = set()
-    stack = [node_of(catalog.get("/Pages"))]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            raise Uncountable(Problem.DAMAGED, "the page tree loops")
-        seen.add(id(node))
-        kind = node.get("/Type")
-        kids = node.get("/Kids")
-        if kind == "/Pages" or (kind is None and kids is not None):
-            listed = kids.get_object() if kids is not None else None
-            if not isinstance(listed, list):
-                raise Uncountable(Problem.DAMAGED, "a page tree node lists no pages")
-            stack.extend(node_of(kid) for kid in reversed(listed))
-        elif kind == "/Page" or kind is None:
-            pages.append(node)
+    def plain_leaf(self, kid: IndirectObject) -> bool:
+        """True when the kid's own bytes show a page and nothing under it."""
+        if kid.idnum in self.in_streams:
+            raw = self.streamed(kid.idnum)
         else:
-            raise Uncountable(Problem.DAMAGED, f"unexpected object {kind} in the page tree")
-    return pages
+            offset = self.offsets.get(kid.generation, {}).get(kid.idnum)
+            if offset is None:
+                return False
+            end = self.data.find(b"endobj", offset, offset + _RAW_LIMIT)
+            raw = self.data[offset:end] if end > 0 else b""
+            if not raw.startswith(f"{kid.idnum} {kid.generation} obj".encode()):
+                return False
+        return (
+            0 < len(raw) < _RAW_LIMIT
+            and b"/Kids" not in raw
+            and b"#" not in raw
+            and _LEAF_TYPE.search(raw) is not None
+        )
+
+    def streamed(self, idnum: int) -> bytes:
+        """An object's bytes inside its object stream (each stream decoded once)."""
+        from pypdf.generic import DictionaryObject, StreamObject  # noqa: PLC0415
+
+        number = self.in_streams[idnum][0]
+        if number not in self.unpacked:
+            stream = self.reader.get_object(number)
+            if not isinstance(stream, StreamObject) or not isinstance(stream, DictionaryObject):
+                raise Uncountable(Problem.DAMAGED, "an object stream is not a stream")
+            body = stream.get_data()
+            first = int(stream.get("/First", 0))
+            numbers = [int(n) for n in body[:first].split()]
+            starts = [(numbers[i], first + numbers[i + 1]) for i in range(0, len(numbers) - 1, 2)]
+            ends = [start for _, start in starts[1:]] + [len(body)]
+            spans = {num: (start, end) for (num, start), end in zip(starts, ends, strict=True)}
+            self.unpacked[number] = (body, spans)
+        body, spans = self.unpacked[number]
+        start, end = spans.get(idnum, (0, 0))
+        return body[start:end]
 
 
 def _postscript_pages(path: Path) -> int:

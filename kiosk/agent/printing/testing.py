@@ -249,3 +249,55 @@ _STOCK_POLICY = """<Policy default>
   </Limit>
 </Policy>
 """
+
+
+def write_raw_pdf(path: Path, objects: Sequence[bytes]) -> Path:
+    """A PDF made of these objects (object 1 is the catalog), numbered from 1, with a
+    correct cross-reference table: for page trees pypdf would not write."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
+def nested_tree(leaves_per_node: Sequence[int], *, disguise: bool = False) -> list[bytes]:
+    """Objects of a PDF whose root has one intermediate node per entry, each with that many
+    pages; ``disguise`` makes each intermediate node claim to be a page and writes its
+    ``/Kids`` with a ``#`` escape (``/K#69ds``), as a visitor hiding pages would."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    nodes: list[int] = []
+    total = 0
+    for leaves in leaves_per_node:
+        node = len(objects) + 1
+        nodes.append(node)
+        objects.append(b"")
+        kids = []
+        for _ in range(leaves):
+            kids.append(len(objects) + 1)
+            objects.append(f"<< /Type /Page /Parent {node} 0 R /MediaBox [0 0 595 842] >>".encode())
+        names = (
+            (b"/Type /Page /K#69ds", b"/Count") if disguise else (b"/Type /Pages /Kids", b"/Count")
+        )
+        refs = " ".join(f"{kid} 0 R" for kid in kids).encode()
+        objects[node - 1] = (
+            b"<< "
+            + names[0]
+            + b" ["
+            + refs
+            + b"] "
+            + names[1]
+            + f" {leaves} /Parent 2 0 R >>".encode()
+        )
+        total += leaves
+    root_kids = " ".join(f"{node} 0 R" for node in nodes)
+    objects[1] = f"<< /Type /Pages /Kids [{root_kids}] /Count {total} >>".encode()
+    return objects
