@@ -481,10 +481,12 @@ async def _dispatch(
     *,
     wait: bool = True,
     payload: dict[str, Any] | None = None,
+    note: dict[str, Any] | None = None,
 ) -> CommandResponse:
     """Record a command, push it to the PC and (``wait``) wait a few seconds for its answer.
 
-    ``payload`` goes in the frame but not in the record (a whole policy)."""
+    ``payload`` goes in the frame but not in the record (a whole policy); ``note`` goes in
+    the record only (which policy version it was)."""
     frame = Command(
         command_id=secrets.token_urlsafe(12),
         action=action,
@@ -496,7 +498,7 @@ async def _dispatch(
         command_id=frame.command_id, kiosk_id=kiosk.id, action=action.value, status="offline"
     )
     try:
-        future = await console.hub.push(kiosk.id, frame, parameters)
+        future = await console.hub.push(kiosk.id, frame, {**parameters, **(note or {})})
     except KioskOffline:
         return answer
     if not wait:
@@ -880,7 +882,7 @@ def _policy_routes(app: FastAPI) -> None:
             detail=f"version {record.version} ({record.policy_version})",
         )
         log_event(logger, "policy_changed", version=record.version, policy=new.version)
-        parameters = {"version": record.version, "policy_version": record.policy_version}
+        note = {"version": record.version, "policy_version": record.policy_version}
         for kiosk_id in console.hub.online_ids():
             kiosk = await run_in_threadpool(repos.kiosks.get, kiosk_id)
             if kiosk is None or kiosk.revoked_at is not None:
@@ -891,10 +893,11 @@ def _policy_routes(app: FastAPI) -> None:
                 console,
                 kiosk,
                 CommandAction.POLICY_UPDATE,
-                parameters,
+                {},
                 who,
                 wait=False,
                 payload={"policy": data},
+                note=note,
             )
         return _policy_state(policy_store.PolicyInForce(record.version, new, record))
 
