@@ -179,6 +179,9 @@ class LinkHandler(Protocol):
     def console_status(self) -> Status:
         """The live tile of this PC now."""
 
+    def console_welcome(self, welcome: Welcome) -> None:
+        """The console accepted a connection (its ticket key comes with it)."""
+
     async def console_command(self, command: Command) -> CommandResult:
         """Run a staff command; its answer."""
 
@@ -388,6 +391,7 @@ class ConsoleLink:
             raise LinkError(f"the console refused: {frame.code}: {frame.message}")
         if not isinstance(frame, Welcome):
             raise LinkError(f"the console began with {frame.type!r}, not 'welcome'")
+        self.handler.console_welcome(frame)
         self._connected = True
         self.connections += 1
         self.backoff.reset()

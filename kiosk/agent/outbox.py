@@ -75,17 +75,26 @@ def console_events(
     for item in events:
         if isinstance(item, ev.SessionStarted):
             session_id = new_id()
+            visitor = None if session is None else session.visitor
             card = None
-            if item.mode is LoginMode.MEMBER and session is not None:
-                card = session.visitor.reference
+            if item.mode is LoginMode.MEMBER and visitor is not None:
+                card = visitor.reference
             add(
                 SessionStartedBody(
                     session_id=session_id,
-                    login=_LOGIN_KINDS[item.mode],
+                    login=_LOGIN_KINDS[item.mode]
+                    if visitor is None
+                    else LoginKind(visitor.kind.value),
                     language=item.language.value,
                     rules_version=item.rules_version,
                     seconds=item.seconds,
                     member_card=card,
+                    ticket_ref=None if visitor is None else visitor.ticket_ref,
+                    ticket_digest=None if visitor is None else visitor.ticket_digest,
+                    offline=visitor is not None and visitor.offline,
+                    workshop_id=visitor.workshop.workshop_id
+                    if visitor is not None and visitor.workshop is not None
+                    else None,
                 )
             )
         elif isinstance(item, ev.HelpRequested):

@@ -1,4 +1,6 @@
-"""The kiosk's own console token, kept with ``keyring`` on a pinned file backend.
+"""The kiosk's own console token and the console's ticket key, kept with ``keyring`` on a
+pinned file backend. The ticket key lets this PC check ticket codes while the console is
+unreachable; whoever holds it can make codes, so it gets the token's protection.
 
 Security comes from file permissions, nothing else: the backend is keyrings.alt's
 ``PlaintextKeyring`` (the token is written as base64, not encrypted), its file lives in a
@@ -14,6 +16,8 @@ others, and when the pinned backend is not installed.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import os
 import stat
@@ -26,6 +30,7 @@ SERVICE = "epn-kiosk"
 """The keyring service name of the console token."""
 
 USERNAME = "console-token"
+TICKET_KEY_USERNAME = "ticket-key"
 KEYRING_FILE = "keyring.cfg"
 
 
@@ -45,12 +50,34 @@ class TokenStore(Protocol):
     def delete(self) -> None:
         """Forget the token."""
 
+    def get_ticket_key(self) -> bytes | None:
+        """The console's ticket key last received, if any."""
+
+    def set_ticket_key(self, key: bytes) -> None:
+        """Keep the console's ticket key (replacing any other)."""
+
+
+def encode_key(key: bytes) -> str:
+    """A key as keyring keeps it (base64url)."""
+    return base64.urlsafe_b64encode(key).decode("ascii")
+
+
+def decode_key(text: str | None) -> bytes | None:
+    """A key kept by :func:`encode_key`; None when missing or damaged."""
+    if not text:
+        return None
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
 
 class MemoryTokens:
     """A token store in memory (unit tests)."""
 
-    def __init__(self, token: str | None = None) -> None:
+    def __init__(self, token: str | None = None, ticket_key: bytes | None = None) -> None:
         self.token = token
+        self.ticket_key = ticket_key
 
     def get(self) -> str | None:
         """The token, if any."""
@@ -63,6 +90,14 @@ class MemoryTokens:
     def delete(self) -> None:
         """Forget the token."""
         self.token = None
+
+    def get_ticket_key(self) -> bytes | None:
+        """The ticket key, if any."""
+        return self.ticket_key
+
+    def set_ticket_key(self, key: bytes) -> None:
+        """Keep the ticket key."""
+        self.ticket_key = key
 
 
 def _pinned_backend() -> Any:
@@ -129,10 +164,27 @@ class KeyringTokens:
 
     def set(self, token: str) -> None:
         """Store ``token``; the file is created 0600 before anything is written to it."""
+        self._write(USERNAME, token)
+
+    def get_ticket_key(self) -> bytes | None:
+        """The console's ticket key last received (None: never, or unreadable)."""
+        check_private(self.folder, folder=True)
+        if not self.file_path.exists():
+            return None
+        check_private(self.file_path, folder=False)
+        return decode_key(self._backend.get_password(SERVICE, TICKET_KEY_USERNAME))
+
+    def set_ticket_key(self, key: bytes) -> None:
+        """Keep the console's ticket key next to the token, with the same protection."""
+        self._write(TICKET_KEY_USERNAME, encode_key(key))
+
+    def _write(self, username: str, secret: str) -> None:
         check_private(self.folder, folder=True)
         if not self.file_path.exists():
             os.close(os.open(self.file_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        self._backend.set_password(SERVICE, USERNAME, token)
+        else:
+            check_private(self.file_path, folder=False)
+        self._backend.set_password(SERVICE, username, secret)
         os.chmod(self.file_path, 0o600)
 
     def delete(self) -> None:

@@ -34,11 +34,11 @@ from kiosk.agent import log as agent_log
 from kiosk.agent.clock import Clock, SystemClock, boot_id
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.errors import StartRefused, StoreError, TooManyTries, WipeError
-from kiosk.agent.gate import Gate
+from kiosk.agent.gate import ConsoleAccess, Gate
 from kiosk.agent.ipc import Connection, IpcServer, error_reply
 from kiosk.agent.log import event
 from kiosk.agent.policy_source import PolicySource
-from kiosk.agent.secrets import KeyringTokens, TokenStore
+from kiosk.agent.secrets import KeyringTokens, TokenStore, decode_key
 from kiosk.agent.store import (
     AuditEntry,
     Change,
@@ -57,10 +57,12 @@ from kiosk.core.model import (
     ActorKind,
     EndReason,
     Instant,
+    LockReason,
     Session,
     StaffMessage,
     State,
     WipeReceipt,
+    Workshop,
 )
 from kiosk.core.protocol import (
     AcceptRules,
@@ -81,6 +83,7 @@ from kiosk.core.protocol import (
 from policies import InvalidPolicy, LoginMode, Policy, policy_from_data
 
 if TYPE_CHECKING:
+    from kiosk.agent.console_api import ConsoleApi
     from kiosk.agent.link import ConsoleLink, LinkOptions
     from kiosk.agent.outbox import Translated
 
@@ -168,6 +171,8 @@ class Agent:
         self.tokens = tokens
         self.link_options = link_options
         self.link: ConsoleLink | None = None
+        self.console_api: ConsoleApi | None = None
+        self._ticket_key: bytes | None = None
         self._link_task: asyncio.Task[None] | None = None
         self._console_events: Callable[..., Translated] | None = None
         self._session_id: str | None = None
@@ -257,6 +262,8 @@ class Agent:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._link_task
             self._link_task = None
+        if self.console_api is not None:
+            await self.console_api.close()
 
     async def _cancel_tick(self) -> None:
         if self._tick_task is not None:
@@ -365,13 +372,16 @@ class Agent:
         action: Callable[[], list[ev.Event]],
         *,
         ticket_used: int | None = None,
+        offline_ticket: str | None = None,
         audits: tuple[AuditEntry, ...] = (),
     ) -> list[ev.Event]:
         """Run one engine action; if it changed anything, persist and show the result."""
         before = self.engine.snapshot
         events = action()
         if self.engine.snapshot is not before or events or audits:
-            self._record(now, events, ticket_used=ticket_used, audits=audits)
+            self._record(
+                now, events, ticket_used=ticket_used, offline_ticket=offline_ticket, audits=audits
+            )
         return events
 
     def _record(
@@ -380,6 +390,7 @@ class Agent:
         events: Sequence[ev.Event],
         *,
         ticket_used: int | None = None,
+        offline_ticket: str | None = None,
         audits: tuple[AuditEntry, ...] = (),
         alive_at: dt.datetime | None = None,
     ) -> None:
@@ -413,6 +424,7 @@ class Agent:
                     audits,
                     outbox,
                     self._session_id,
+                    offline_ticket,
                 )
             )
             self._unsaved_outbox = ()
@@ -451,7 +463,7 @@ class Agent:
             used = (session.ended_mono or 0.0) - (session.started_mono or 0.0)
         seconds = int(min(max(used, 0.0), allotted))
         finished = FinishedSession(
-            login_mode=session.visitor.mode.value,
+            login_mode=session.visitor.kind.value,
             language=session.language.value,
             rules_version=session.rules_version,
             started_at=session.started_wall,
@@ -604,6 +616,7 @@ class Agent:
         if self.engine.state is not State.RULES or session is None:
             raise IllegalTransition(self.engine.state, State.ACTIVE)
         ticket_id = self.gate.ticket_to_spend(session.visitor)
+        offline_ticket = self.gate.offline_ticket_to_spend(session.visitor)
         async with self._home_lock:
             try:
                 await asyncio.to_thread(self.wiper.prepare)
@@ -616,7 +629,9 @@ class Agent:
                 now,
                 lambda: self.engine.accept_rules(now, request.rules_version, request.language),
                 ticket_used=ticket_id,
+                offline_ticket=offline_ticket,
             )
+            self.gate.session_started(session.visitor)
 
     # -- animator ------------------------------------------------------------------------
 
@@ -659,11 +674,18 @@ class Agent:
         if settings is None:
             return
         self._console_events = outbox.console_events
-        tokens = self.tokens or KeyringTokens(self.config.secrets_dir)
+        tokens = self.tokens = self.tokens or KeyringTokens(self.config.secrets_dir)
         token = tokens.get()
         if token is None:
-            # Events still go to the outbox: enrolling again sends them.
+            # Events still go to the outbox: enrolling again sends them. Logins follow the
+            # offline rules (without a ticket key, no ticket code is accepted).
             event(log, "link_no_token", logging.ERROR, secrets=str(self.config.secrets_dir))
+            self.gate = Gate(
+                self.store,
+                self.clock,
+                self.config.animator_pin_hash,
+                ConsoleAccess(None, lambda: False, lambda: None),
+            )
             return
         try:
             self.link = link.ConsoleLink(
@@ -676,10 +698,37 @@ class Agent:
             )
         except link.LinkSettingsError as exc:
             raise StartRefused(f"cannot start: {exc}") from exc
+        from kiosk.agent.console_api import ConsoleApi  # noqa: PLC0415 (enrolled only)
+
+        self.console_api = ConsoleApi(settings, token)
+        self._ticket_key = tokens.get_ticket_key()
+        self.gate = Gate(
+            self.store,
+            self.clock,
+            self.config.animator_pin_hash,
+            ConsoleAccess(self.console_api, self._link_up, lambda: self._ticket_key),
+        )
+
+    def _link_up(self) -> bool:
+        return self.link is not None and self.link.connected
 
     def console_hello(self) -> wire.Hello:
         """The first frame of each connection to the console."""
         return wire.Hello(agent_version=_agent_version(), policy_version=self.policy.version)
+
+    def console_welcome(self, welcome: wire.Welcome) -> None:
+        """Keep the console's ticket key (with the token) when it is new."""
+        key = decode_key(welcome.ticket_key)
+        if key is None or key == self._ticket_key:
+            return
+        self._ticket_key = key
+        if self.tokens is not None:
+            try:
+                self.tokens.set_ticket_key(key)
+            except Exception as exc:  # keyring's own errors, or unsafe secrets
+                # Still in force until the agent stops; the next welcome tries again.
+                event(log, "ticket_key_not_kept", logging.ERROR, error=str(exc))
+        event(log, "ticket_key_received")
 
     def console_status(self) -> wire.Status:
         """What the console's room view shows for this PC now."""
@@ -690,7 +739,7 @@ class Agent:
         return wire.Status(
             state=snapshot.state.value,
             seconds_left=self.engine.seconds_left(now),
-            login=wire.LoginKind(session.visitor.mode.value) if running and session else None,
+            login=wire.LoginKind(session.visitor.kind.value) if running and session else None,
             help_requested=bool(session and running and session.help_requested),
             locked=snapshot.locked_by is not None,
         )
@@ -725,7 +774,12 @@ class Agent:
             elif action is wire.CommandAction.END:
                 self._change(now, lambda: engine.end(now, EndReason.STAFF, actor), audits=audit)
             elif action is wire.CommandAction.LOCK:
-                self._change(now, lambda: engine.lock(now, actor), audits=audit)
+                reason = LockReason.OUT_OF_ORDER if command.reason == "out_of_order" else None
+                self._change(now, lambda: engine.lock(now, actor, reason), audits=audit)
+            elif action is wire.CommandAction.WORKSHOP:
+                not_started = await self._workshop(command, actor)
+                if not_started is not None:
+                    return refused(*not_started)
             elif action is wire.CommandAction.UNLOCK:
                 self._change(now, lambda: engine.unlock(now, actor), audits=audit)
             elif action is wire.CommandAction.MESSAGE:
@@ -744,6 +798,37 @@ class Agent:
             return refused("not_allowed", f"not now: {exc}")
         event(log, "console_command", action=action.value, state=engine.state.value)
         return wire.CommandResult(command_id=command.command_id, ok=True)
+
+    async def _workshop(self, command: wire.Command, actor: Actor) -> tuple[str, str] | None:
+        """Start a workshop session on this PC if it is free; (code, why) if not."""
+        minutes = command.minutes
+        if minutes is None:
+            return "bad_field", "minutes: say how long the workshop lasts"
+        title = (command.text or "").strip()[:80]
+        if not title:
+            return "bad_field", "text: a workshop needs a title"
+        engine = self.engine
+        if engine.snapshot.locked_by is not None:
+            return Refusal.LOCKED.value, "this PC is locked"
+        if engine.state not in (State.WAITING, State.DONE) or self._home_lock.locked():
+            return Refusal.BUSY.value, f"this PC is not free ({engine.state.value})"
+        async with self._home_lock:
+            try:
+                await asyncio.to_thread(self.wiper.prepare)
+            except (OSError, WipeError):
+                log.exception("prepare_failed", extra={"event": "prepare_failed", "fields": {}})
+                return Refusal.BUSY.value, "this PC is not ready"
+            now = self.clock.now()
+            if engine.state is State.DONE:
+                self._change(now, lambda: engine.dismiss_receipt(now))
+            workshop = Workshop(title, command.workshop_id)
+            detail = (
+                f"minutes={minutes} workshop_id={command.workshop_id or '-'}; "
+                "house rules presented to the group by the animator"
+            )
+            audit = (AuditEntry(now.wall, actor.kind.value, actor.name, "workshop", detail[:400]),)
+            self._change(now, lambda: engine.start_workshop(now, workshop, minutes), audits=audit)
+        return None
 
     def _console_policy(self, command: wire.Command) -> str | None:
         """Apply a policy the console pushed; on a bad one keep the last good policy and
@@ -772,7 +857,7 @@ class Agent:
 def _command_detail(command: wire.Command) -> str:
     if command.action is wire.CommandAction.EXTEND:
         return f"minutes={command.minutes}"
-    if command.action is wire.CommandAction.END and command.reason:
+    if command.action in (wire.CommandAction.END, wire.CommandAction.LOCK) and command.reason:
         return f"reason={command.reason}"[:400]
     if command.action is wire.CommandAction.POLICY_UPDATE and command.policy is not None:
         return f"version={command.policy.get('version', '?')}"[:400]

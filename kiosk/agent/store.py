@@ -31,7 +31,7 @@ from kiosk.core.model import Snapshot
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 """The newest migration. A store already there is opened without loading Alembic (about
 12 MB the always-running agent does not need); a test checks it is Alembic's head."""
 
@@ -144,6 +144,31 @@ class MemberUsageRow(Base):
     seconds_used: Mapped[int]
 
 
+class OfflineTicketRow(Base):
+    """A ticket code this PC accepted while the console was unreachable (its SHA-256 only):
+    the same code is refused here afterwards, whatever the console says later."""
+
+    __tablename__ = "offline_tickets"
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    used_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class KnownMemberRow(Base):
+    """What this PC learnt of a member at their last online check, to let them in while
+    the console is unreachable: the PIN's argon2id hash (made here), the ban, and the time
+    left on that local day; ``used_seconds`` is what this PC used since, that day."""
+
+    __tablename__ = "known_members"
+    card: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    pin_hash: Mapped[str] = mapped_column(sa.String(200))
+    daily_allowance_seconds: Mapped[int | None]
+    remaining_seconds: Mapped[int | None]
+    day: Mapped[dt.date]
+    used_seconds: Mapped[int]
+    banned_until: Mapped[dt.date | None]
+    checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class AuditRow(Base):
     """One staff action (or refused staff PIN) at this PC."""
 
@@ -211,6 +236,28 @@ class Member:
 
 
 @dataclass(frozen=True)
+class KnownMember:
+    """A member as this PC last saw them online (see :class:`KnownMemberRow`)."""
+
+    card: str
+    pin_hash: str
+    daily_allowance_seconds: int | None
+    remaining_seconds: int | None
+    day: dt.date
+    used_seconds: int = 0
+    banned_until: dt.date | None = None
+
+    def seconds_left(self, today: dt.date) -> int | None:
+        """Time left ``today`` as far as this PC knows (None: no daily limit): what the
+        console said minus what this PC used since, or the whole allowance on a new day."""
+        if today != self.day:
+            return self.daily_allowance_seconds
+        if self.remaining_seconds is None:
+            return None
+        return max(0, self.remaining_seconds - self.used_seconds)
+
+
+@dataclass(frozen=True)
 class FinishedSession:
     """A finished session, as recorded for statistics."""
 
@@ -258,6 +305,7 @@ class Change:
     audits: tuple[AuditEntry, ...] = field(default=())
     outbox: tuple[OutboxEvent, ...] = field(default=())
     session_id: str | None = None  # the running session's id at the console, kept as is
+    offline_ticket: str | None = None  # digest of a code accepted offline, now used here
 
 
 # -- engine and migrations ---------------------------------------------------------------
@@ -401,6 +449,8 @@ class Store:
                     ticket = s.get(TicketRow, change.ticket_used)
                     if ticket is not None and ticket.used_at is None:
                         ticket.used_at = change.at
+                if change.offline_ticket is not None:
+                    s.merge(OfflineTicketRow(digest=change.offline_ticket, used_at=change.at))
                 if change.finished is not None:
                     s.add(FinishedSessionRow(**dataclasses.asdict(change.finished)))
                 if change.usage is not None:
@@ -423,8 +473,11 @@ class Store:
 
     @staticmethod
     def _add_usage(s: Session, usage: MemberUsage) -> None:
+        known = s.get(KnownMemberRow, usage.card)
+        if known is not None and known.day == usage.day:
+            known.used_seconds += usage.seconds
         if s.get(MemberRow, usage.card) is None:
-            return  # the member was deleted during the session
+            return  # not a local member (a console's), or deleted during the session
         row = s.get(MemberUsageRow, (usage.card, usage.day))
         if row is None:
             s.add(MemberUsageRow(card=usage.card, day=usage.day, seconds_used=usage.seconds))
@@ -575,6 +628,46 @@ class Store:
         with self._session() as s:
             row = s.get(MemberUsageRow, (card, day))
             return 0 if row is None else row.seconds_used
+
+    # -- what this PC keeps for when the console is unreachable ------------------------
+
+    def offline_ticket_used(self, digest: str) -> bool:
+        """True when this PC already accepted this code offline."""
+        with self._session() as s:
+            return s.get(OfflineTicketRow, digest) is not None
+
+    def remember_member(self, member: KnownMember, at: dt.datetime) -> None:
+        """Keep what an online check said of a member (replacing what was known)."""
+        try:
+            with self._session() as s, s.begin():
+                s.merge(
+                    KnownMemberRow(**dataclasses.asdict(member), checked_at=at),
+                )
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot keep the member's check: {exc}") from exc
+
+    def known_member(self, card: str) -> KnownMember | None:
+        """What this PC last learnt online of this card, if anything."""
+        with self._session() as s:
+            row = s.get(KnownMemberRow, card)
+            if row is None:
+                return None
+            return KnownMember(
+                row.card,
+                row.pin_hash,
+                row.daily_allowance_seconds,
+                row.remaining_seconds,
+                row.day,
+                row.used_seconds,
+                row.banned_until,
+            )
+
+    def ban_known_member(self, card: str, until: dt.date) -> None:
+        """The console said this card is banned: refuse it offline too."""
+        with self._session() as s, s.begin():
+            row = s.get(KnownMemberRow, card)
+            if row is not None:
+                row.banned_until = until
 
     # -- reading records -----------------------------------------------------------------
 

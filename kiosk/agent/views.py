@@ -42,6 +42,7 @@ def build_view(
         is_open=open_now,
         opens_at=None if open_now else _opens_at(policy, now.wall),
         locked=snapshot.locked_by is not None,
+        lock_reason=snapshot.lock_reason if snapshot.locked_by is not None else None,
         message=None
         if snapshot.message is None
         else MessageView(number=snapshot.message.number, text=snapshot.message.text),
@@ -58,6 +59,8 @@ def build_view(
         "language": session.language,
         "help_requested": session.help_requested,
     }
+    if session.visitor.workshop is not None and state in IN_SESSION:
+        changes["workshop_title"] = session.visitor.workshop.title
     if state is State.RULES:
         changes["rules_version"] = policy.house_rules.version
         changes["rules"] = tuple(

@@ -1,0 +1,545 @@
+"""Real kiosk agents against the real console server (in this process, over pinned TLS):
+tickets and members checked online, the offline rules when the console cannot be reached,
+workshops and out-of-order PCs started from the console.
+
+The kiosks reach the console through a TCP relay the test can cut and restore on the same
+port: to a kiosk, a cut relay is a console that stopped answering (connection refused).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import secrets
+import shutil
+import socket
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from admin_console.protocol.tickets import code_digest, grouped, make_code, normalise
+from admin_console.server.auth import Role
+from admin_console.server.testing import ConsoleServer, StaffLogin
+from admin_console.server.tls import ensure_ticket_key, fingerprint
+from kiosk.agent.link import ConsoleSettings, LinkOptions, save_console_settings
+from kiosk.agent.secrets import KeyringTokens
+from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
+from kiosk.core.model import LockReason, State
+from kiosk.core.protocol import Reply
+from policies import Policy, policy_from_data
+
+FAST = LinkOptions(backoff_initial=0.05, backoff_cap=0.3, status_min_interval=0.05, open_timeout=5)
+PIN = "4321"
+
+
+class Relay:
+    """A TCP relay on 127.0.0.1 to ``target_port``; :meth:`cut` drops every connection and
+    stops listening, :meth:`restore` listens again on the same port."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = 0
+        self._listener: socket.socket | None = None
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def restore(self) -> Relay:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        self.port = listener.getsockname()[1]
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        return self
+
+    def cut(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
+            listener.close()
+        with self._lock:
+            for sock in self._open:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._open.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            with self._lock:
+                self._open.update((client, server))
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ConsoleServer]:
+    """The console, with TLS (the kiosks pin its certificate)."""
+    folder = tmp_path / "console"
+    folder.mkdir()
+    with ConsoleServer(folder, tls=True) as console:
+        yield console
+
+
+@pytest.fixture
+def admin(server: ConsoleServer) -> StaffLogin:
+    return server.add_staff("ada", Role.ADMIN)
+
+
+@pytest.fixture
+def relay(server: ConsoleServer) -> Iterator[Relay]:
+    link = Relay(server.port).restore()
+    yield link
+    link.cut()
+
+
+class Room:
+    """Enrolled PCs of one test, each an agent in its own short data folder."""
+
+    def __init__(self, server: ConsoleServer, admin: StaffLogin, relay: Relay) -> None:
+        self.server, self.admin, self.relay = server, admin, relay
+        self.pcs: list[AgentThread] = []
+        self.ids: dict[str, int] = {}
+        self._folders: list[Path] = []
+
+    def pc(self, name: str, policy: Policy | None = None) -> AgentThread:
+        """A PC enrolled at the console, started, its link up."""
+        kiosk_id, token = self.server.enroll(self.admin, name)
+        folder = Path(tempfile.mkdtemp(prefix="epn"))
+        self._folders.append(folder)
+        KeyringTokens(folder / "secrets", create=True).set(token)
+        assert self.server.tls is not None
+        settings = ConsoleSettings(
+            url=f"wss://127.0.0.1:{self.relay.port}/ws/kiosk",
+            fingerprint_sha256=fingerprint(self.server.tls.server_cert),
+            kiosk_id=kiosk_id,
+            name=name,
+        )
+        save_console_settings(settings, folder / "console.json")
+        agent = AgentThread(
+            data_dir=folder,
+            pc_name=name,
+            policy=policy,
+            agent_options={"link_options": FAST},
+        ).start()
+        self.pcs.append(agent)
+        self.ids[name] = kiosk_id
+        wait_linked(agent)
+        return agent
+
+    def close(self) -> None:
+        for agent in self.pcs:
+            agent.stop()
+        for folder in self._folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def room(server: ConsoleServer, admin: StaffLogin, relay: Relay) -> Iterator[Room]:
+    made = Room(server, admin, relay)
+    yield made
+    made.close()
+
+
+def wait_linked(agent: AgentThread, up: bool = True) -> None:
+    """Wait until the PC's link to the console is up (or down)."""
+
+    def linked() -> bool:
+        link = agent.agent.link
+        return link is not None and link.connected == up
+
+    agent.wait_until(linked, 15, f"link {'up' if up else 'down'}")
+
+
+def wait_delivered(agent: AgentThread) -> None:
+    """Wait until the console acknowledged every event of this PC."""
+    agent.wait_until(lambda: agent.agent.store.outbox_size() == 0, 15, "an empty outbox")
+
+
+def login(agent: AgentThread, **fields: Any) -> tuple[ShellClient, Reply]:
+    shell = ShellClient(agent.socket_path)
+    shell.hello()
+    return shell, shell.request("login", language="fr", **fields)
+
+
+def start(agent: AgentThread, **fields: Any) -> tuple[ShellClient, int]:
+    """Log in and accept the rules; the shell and the seconds the session got."""
+    shell = ShellClient(agent.socket_path)
+    shell.hello()
+    view = shell.start_session(language="fr", **fields)
+    assert view.seconds_left is not None
+    return shell, view.seconds_left
+
+
+def end(agent: AgentThread, shell: ShellClient) -> None:
+    """The visitor ends the session; wait until the PC is free again."""
+    assert shell.request("end_session").ok
+    agent.wait_for_state(State.DONE, State.WAITING)
+    shell.close()
+
+
+def refused(reply: Reply) -> str:
+    assert not reply.ok, "the agent accepted"
+    assert reply.error is not None
+    return reply.error.code
+
+
+def make_tickets(
+    server: ConsoleServer, staff: StaffLogin, minutes: int, count: int = 1
+) -> list[str]:
+    valid_until = server.clock.now() + dt.timedelta(days=5)
+    body = {"count": count, "minutes": minutes, "valid_until": valid_until.isoformat()}
+    with server.client(staff) as http:
+        answer = http.post("/api/tickets", json=body)
+    assert answer.status_code == 201, answer.text
+    return [t["code"] for t in answer.json()["tickets"]]
+
+
+def add_member(server: ConsoleServer, staff: StaffLogin, card: str, minutes: int) -> None:
+    with server.client(staff) as http:
+        answer = http.post(
+            "/api/members", json={"card": card, "pin": PIN, "daily_allowance_minutes": minutes}
+        )
+    assert answer.status_code == 201, answer.text
+
+
+def console_events(server: ConsoleServer, staff: StaffLogin, kind: str) -> list[dict[str, Any]]:
+    with server.client(staff) as http:
+        answer = http.get("/api/events", params={"kind": kind, "limit": 200})
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["items"])
+
+
+def console_tickets(server: ConsoleServer, staff: StaffLogin) -> list[dict[str, Any]]:
+    with server.client(staff) as http:
+        return list(http.get("/api/tickets").json())
+
+
+def local_today(agent: AgentThread) -> dt.date:
+    return agent.clock.now().wall.date()
+
+
+def refuse_members_offline() -> Policy:
+    data = open_all_day_policy().model_dump(mode="json")
+    data["members"] = {"offline": "refuse"}
+    return policy_from_data(data, "(test policy)")
+
+
+def until(condition: Callable[[], bool], agent: AgentThread, what: str) -> None:
+    agent.wait_until(condition, 15, what)
+
+
+# -- online ----------------------------------------------------------------------------
+
+
+def test_an_online_ticket_gives_the_console_minutes_and_is_used_once_across_pcs(
+    room: Room, server: ConsoleServer, admin: StaffLogin
+) -> None:
+    [code] = make_tickets(server, admin, minutes=45)
+    first, second = room.pc("PC-01"), room.pc("PC-02")
+
+    shell, seconds = start(first, mode="ticket", code=code)
+    assert seconds == 45 * 60  # the console's minutes, not the policy's 60
+    [ticket] = console_tickets(server, admin)
+    assert ticket["state"] == "used" and ticket["used_kiosk_id"] == room.ids["PC-01"]
+
+    other, reply = login(second, mode="ticket", code=code)
+    assert refused(reply) == "bad_ticket"
+    other.close()
+
+    wait_delivered(first)
+    [started] = console_events(server, admin, "session_started")
+    assert started["body"]["login"] == "ticket"
+    assert started["body"]["ticket_ref"] == ticket["ref"]
+    assert started["body"]["offline"] is False
+    shell.close()
+
+
+def test_going_back_from_the_rules_does_not_lose_an_online_ticket(
+    room: Room, server: ConsoleServer, admin: StaffLogin
+) -> None:
+    # The console marks a ticket used when the PC asks; a visitor who goes back from the
+    # house rules (wrong language) and types the code again on the same PC gets in.
+    [code] = make_tickets(server, admin, minutes=30)
+    pc = room.pc("PC-01")
+    shell, reply = login(pc, mode="ticket", code=code)
+    assert reply.ok
+    assert shell.request("decline_rules").ok
+    shell.close()
+    _, seconds = start(pc, mode="ticket", code=code)
+    assert seconds == 30 * 60
+
+
+def test_a_members_time_left_comes_from_the_console_across_pcs(
+    room: Room, server: ConsoleServer, admin: StaffLogin
+) -> None:
+    add_member(server, admin, "C-1001", minutes=60)
+    first, second = room.pc("PC-01"), room.pc("PC-02")
+
+    shell, seconds = start(first, mode="member", card="C-1001", pin=PIN)
+    assert seconds == 60 * 60
+    first.advance(minutes=40)
+    end(first, shell)
+    wait_delivered(first)
+
+    # On another PC the same day: what is left of the member's hour, not a new hour.
+    shell, seconds = start(second, mode="member", card="C-1001", pin=PIN)
+    assert seconds == 20 * 60
+    shell.close()
+
+
+def test_a_wrong_pin_or_a_banned_card_is_refused_by_the_console(
+    room: Room, server: ConsoleServer, admin: StaffLogin
+) -> None:
+    add_member(server, admin, "C-1002", minutes=60)
+    pc = room.pc("PC-01")
+    shell, reply = login(pc, mode="member", card="C-1002", pin="9999")
+    assert refused(reply) == "wrong_pin"
+    banned_until = (server.clock.now() + dt.timedelta(days=3)).date()
+    with server.client(admin) as http:
+        answer = http.post(
+            "/api/members/C-1002/ban", json={"until": banned_until.isoformat(), "reason": "test"}
+        )
+    assert answer.status_code == 200, answer.text
+    assert refused(
+        shell.request("login", language="fr", mode="member", card="C-1002", pin=PIN)
+    ) == ("member_banned")
+    shell.close()
+
+
+# -- offline tickets ---------------------------------------------------------------------
+
+
+def test_with_the_console_unreachable_a_signed_ticket_works_once_per_pc_and_is_reported(
+    room: Room, server: ConsoleServer, admin: StaffLogin, relay: Relay
+) -> None:
+    first, second = room.pc("PC-01"), room.pc("PC-02")
+    key = ensure_ticket_key(server.data_dir)  # what the console signs its codes with
+    today = local_today(first)
+    code = grouped(make_code(key, 123, 30, today + dt.timedelta(days=3)))
+    expired = grouped(make_code(key, 124, 30, today - dt.timedelta(days=14)))
+    forged = grouped(make_code(secrets.token_bytes(32), 125, 30, today + dt.timedelta(days=3)))
+
+    relay.cut()
+    wait_linked(first, up=False)
+    wait_linked(second, up=False)
+
+    shell, seconds = start(first, mode="ticket", code=code)
+    assert seconds == 30 * 60
+    end(first, shell)
+    shell, reply = login(first, mode="ticket", code=code)
+    assert refused(reply) == "bad_ticket"  # used on this PC already
+    assert refused(shell.request("login", language="fr", mode="ticket", code=expired)) == (
+        "bad_ticket"
+    )
+    assert refused(shell.request("login", language="fr", mode="ticket", code=forged)) == (
+        "bad_ticket"
+    )
+    shell.close()
+    # Another PC cannot know: it lets the code in once too (the console counts both).
+    shell, seconds = start(second, mode="ticket", code=code)
+    assert seconds == 30 * 60
+    shell.close()
+
+    relay.restore()
+    wait_linked(first)
+    wait_delivered(first)
+    digest = code_digest(normalise(code) or "")
+    started = [
+        e
+        for e in console_events(server, admin, "session_started")
+        if e["kiosk_id"] == room.ids["PC-01"]
+    ]
+    assert [(e["body"]["ticket_digest"], e["body"]["offline"]) for e in started] == [(digest, True)]
+
+
+def test_a_ticket_used_offline_is_refused_online_afterwards(
+    room: Room, server: ConsoleServer, admin: StaffLogin, relay: Relay
+) -> None:
+    [code] = make_tickets(server, admin, minutes=45)
+    pc, other = room.pc("PC-01"), room.pc("PC-02")
+    relay.cut()
+    wait_linked(pc, up=False)
+    shell, seconds = start(pc, mode="ticket", code=code)
+    assert seconds == 45 * 60
+    end(pc, shell)
+    relay.restore()
+    wait_linked(pc)
+    wait_delivered(pc)
+    wait_linked(other)
+    [ticket] = console_tickets(server, admin)
+    assert ticket["state"] == "used"
+    shell, reply = login(other, mode="ticket", code=code)
+    assert refused(reply) == "bad_ticket"
+    shell.close()
+
+
+# -- offline members ---------------------------------------------------------------------
+
+
+def test_offline_a_member_this_pc_checked_before_gets_in_with_the_time_it_knew(
+    room: Room, server: ConsoleServer, admin: StaffLogin, relay: Relay
+) -> None:
+    add_member(server, admin, "C-2001", minutes=60)
+    pc, stranger = room.pc("PC-01"), room.pc("PC-02")
+    shell, _ = start(pc, mode="member", card="C-2001", pin=PIN)
+    pc.advance(minutes=10)
+    end(pc, shell)
+
+    relay.cut()
+    wait_linked(pc, up=False)
+    wait_linked(stranger, up=False)
+    shell, seconds = start(pc, mode="member", card="C-2001", pin=PIN)
+    assert seconds == 50 * 60  # the hour the console knew, minus what this PC used
+    end(pc, shell)
+
+    # This PC never saw the card online: the same answer as a wrong PIN.
+    shell, reply = login(stranger, mode="member", card="C-2001", pin=PIN)
+    assert refused(reply) == "wrong_pin"
+    shell.close()
+
+    # Wrong PINs offline are limited as online: five, then every try waits.
+    shell = ShellClient(pc.socket_path)
+    shell.hello()
+    for _ in range(5):
+        reply = shell.request("login", language="fr", mode="member", card="C-2001", pin="0000")
+        assert refused(reply) == "wrong_pin"
+    reply = shell.request("login", language="fr", mode="member", card="C-2001", pin=PIN)
+    assert refused(reply) == "too_many_tries"
+    assert reply.error is not None and reply.error.retry_after
+    shell.close()
+
+    relay.restore()
+    wait_linked(pc)
+    wait_delivered(pc)
+    started = console_events(server, admin, "session_started")
+    assert sorted(e["body"]["offline"] for e in started) == [False, True]
+
+
+def test_offline_a_member_on_a_new_day_gets_the_whole_daily_allowance(
+    room: Room, server: ConsoleServer, admin: StaffLogin, relay: Relay
+) -> None:
+    add_member(server, admin, "C-2002", minutes=50)
+    pc = room.pc("PC-01")
+    shell, _ = start(pc, mode="member", card="C-2002", pin=PIN)
+    pc.advance(minutes=45)
+    end(pc, shell)
+    relay.cut()
+    wait_linked(pc, up=False)
+    shell, seconds = start(pc, mode="member", card="C-2002", pin=PIN)
+    assert seconds == 5 * 60  # what was left of that day
+    end(pc, shell)
+    pc.advance(minutes=24 * 60)
+    _, seconds = start(pc, mode="member", card="C-2002", pin=PIN)
+    assert seconds == 50 * 60
+
+
+def test_offline_members_are_refused_with_words_when_the_policy_says_so(
+    room: Room, server: ConsoleServer, admin: StaffLogin, relay: Relay
+) -> None:
+    add_member(server, admin, "C-2003", minutes=60)
+    pc = room.pc("PC-01", policy=refuse_members_offline())
+    shell, _ = start(pc, mode="member", card="C-2003", pin=PIN)
+    end(pc, shell)
+    relay.cut()
+    wait_linked(pc, up=False)
+    shell, reply = login(pc, mode="member", card="C-2003", pin=PIN)
+    assert refused(reply) == "members_unreachable"
+    # Walk-ins still work: the PC itself keeps working.
+    _, seconds = start(pc, mode="walk_in")
+    assert seconds == 60 * 60
+    shell.close()
+
+
+# -- workshops and out of order ----------------------------------------------------------
+
+
+def test_a_workshop_from_the_console_starts_at_once_on_free_pcs_and_busy_ones_say_so(
+    room: Room, server: ConsoleServer, admin: StaffLogin
+) -> None:
+    free, busy = room.pc("PC-01"), room.pc("PC-02")
+    shell = ShellClient(free.socket_path)
+    shell.hello()
+    visitor, _ = start(busy, mode="walk_in")
+    body = {
+        "kiosk_ids": [room.ids["PC-01"], room.ids["PC-02"]],
+        "minutes": 90,
+        "title": "Atelier CV",
+        "participants": 6,
+    }
+    with server.client(admin) as http:
+        answer = http.post("/api/workshops", json=body)
+    assert answer.status_code == 201, answer.text
+    results = {r["kiosk_id"]: r for r in answer.json()["results"]}
+    assert results[room.ids["PC-01"]]["ok"] is True
+    assert results[room.ids["PC-02"]]["ok"] is False
+    assert results[room.ids["PC-02"]]["code"] == "busy"
+
+    # No login and no rules screen: the session runs, the bar shows the workshop.
+    view = shell.wait_view(lambda v: v.state is State.ACTIVE)
+    assert view.workshop_title == "Atelier CV"
+    assert view.seconds_left == 90 * 60
+    assert not [v for v in shell.views if v.state is State.RULES]
+    audit = free.call(free.agent.store.audit_entries)
+    assert any(
+        e.action == "workshop" and "presented to the group by the animator" in e.detail
+        for e in audit
+    )
+    wait_delivered(free)
+    started = [
+        e
+        for e in console_events(server, admin, "session_started")
+        if e["kiosk_id"] == room.ids["PC-01"]
+    ]
+    assert [e["body"]["login"] for e in started] == ["workshop"]
+    assert started[0]["body"]["workshop_id"] == str(answer.json()["id"])
+    shell.close()
+    visitor.close()
+
+
+def test_an_out_of_order_pc_shows_it_and_lets_nobody_in_until_back_in_order(
+    room: Room, server: ConsoleServer, admin: StaffLogin
+) -> None:
+    pc = room.pc("PC-01")
+    shell = ShellClient(pc.socket_path)
+    shell.hello()
+    kiosk_id = room.ids["PC-01"]
+    with server.client(admin) as http:
+        answer = http.post(f"/api/kiosks/{kiosk_id}/out-of-order", json={"reason": "écran noir"})
+        assert answer.status_code == 200, answer.text
+        view = shell.wait_view(lambda v: v.locked)
+        assert view.lock_reason is LockReason.OUT_OF_ORDER
+        reply = shell.request("login", language="fr", mode="walk_in")
+        assert refused(reply) == "locked"
+        answer = http.post(f"/api/kiosks/{kiosk_id}/back-in-order")
+        assert answer.status_code == 200, answer.text
+    view = shell.wait_view(lambda v: not v.locked)
+    assert view.lock_reason is None
+    assert shell.request("login", language="fr", mode="walk_in").ok
+    shell.close()
