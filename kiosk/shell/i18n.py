@@ -493,6 +493,22 @@ STRINGS: dict[str, Entry] = {
         TR: "Lütfen bir görevliye başvurun.",
         ES: "Hable con un miembro del personal, por favor.",
     },
+    "out_of_order_title": {
+        FR: "Cet ordinateur est en panne.",
+        NL: "Deze computer is defect.",
+        EN: "This computer is out of order.",
+        AR: "هذا الحاسوب معطّل.",
+        TR: "Bu bilgisayar arızalı.",
+        ES: "Este ordenador está averiado.",
+    },
+    "out_of_order_detail": {
+        FR: "Utilisez un autre ordinateur, s'il vous plaît. Un animateur peut vous aider.",
+        NL: "Gebruik een andere computer, alstublieft. Een begeleider kan u helpen.",
+        EN: "Please use another computer. A member of staff can help you.",
+        AR: "يرجى استخدام حاسوب آخر. يمكن للموظف أن يساعدكم.",
+        TR: "Lütfen başka bir bilgisayar kullanın. Bir görevli size yardım edebilir.",
+        ES: "Use otro ordenador, por favor. Un miembro del personal puede ayudarle.",
+    },
     "message_title": {
         FR: "Message d'un animateur",
         NL: "Bericht van een begeleider",
@@ -920,6 +936,16 @@ ERRORS: dict[str, Entry] = {
         AR: "محاولات كثيرة جدًا.",
         TR: "Çok fazla deneme yapıldı.",
         ES: "Demasiados intentos.",
+    },
+    "members_unreachable": {
+        FR: "Le service des membres ne répond pas pour le moment. Adressez-vous à un "
+        "animateur, s'il vous plaît.",
+        NL: "De ledendienst is nu niet bereikbaar. Vraag het aan een begeleider, alstublieft.",
+        EN: "The member service cannot be reached right now. Please ask a member of staff.",
+        AR: "لا يمكن الوصول إلى خدمة الأعضاء الآن. يرجى سؤال الموظف.",
+        TR: "Üye hizmetine şu anda ulaşılamıyor. Lütfen bir görevliye sorun.",
+        ES: "El servicio de socios no responde ahora. Pregunte a un miembro del personal, "
+        "por favor.",
     },
     "busy": {
         FR: "L'ordinateur est occupé. Réessayez dans un instant.",

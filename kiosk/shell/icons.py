@@ -38,6 +38,7 @@ ICON_NAMES = frozenset(
         "lock",
         "member_card",
         "message",
+        "out_of_order",
         "read_aloud",
         "shield",
         "stop",

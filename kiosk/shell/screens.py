@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.model import State
+from kiosk.core.model import LockReason, State
 from kiosk.core.protocol import RuleView, View
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
@@ -625,6 +625,8 @@ class SessionPage(ScreenPage):
         self.clock = IconLabel("clock", 44, dark_surface=True)
         self.time_left = text_label("big", wrap=False)
         self.until = text_label(wrap=False)
+        self.workshop = text_label("big", wrap=False)
+        self.workshop.setObjectName("workshop")
         self.help = ActionButton("help", icon_size=40, wrap=False)
         self.help.clicked.connect(shell.request_help)
         self.end = ActionButton("end", icon_size=40, wrap=False)
@@ -636,6 +638,8 @@ class SessionPage(ScreenPage):
         bar.addWidget(self.clock)
         bar.addWidget(self.time_left)
         bar.addWidget(self.until)
+        bar.addStretch(1)
+        bar.addWidget(self.workshop)
         bar.addStretch(1)
         bar.addWidget(self.help)
         bar.addWidget(self.end)
@@ -674,6 +678,8 @@ class SessionPage(ScreenPage):
         # With large text on a narrow screen the end time would squeeze the buttons; the
         # time left matters more.
         self.until.setVisible(not ctx.theme.large or self.window().width() >= 1600)
+        self.workshop.setText(texts.workshop)
+        self.workshop.setVisible(bool(texts.workshop))
         self.help.update_look(ctx, texts.help)
         self.help.setEnabled(not texts.help_requested)
         self.end.update_look(ctx, ctx.tr("end_session"))
@@ -812,14 +818,19 @@ class IdlePage(StatusPage):
 
 
 class LockedPage(StatusPage):
-    """The PC is locked by staff."""
+    """The PC is locked by staff, or out of order (then it says so, with its own picture)."""
 
     def __init__(self, shell: ShellController) -> None:
         super().__init__(shell, "lock", staff=True)
 
     def show_view(self, view: View | None, ctx: Ctx) -> None:
-        """Locked; see a member of staff."""
-        self.draw(ctx, ctx.tr("locked_title"), ctx.tr("locked_detail"))
+        """Locked, see a member of staff; or out of order, use another PC."""
+        broken = view is not None and view.lock_reason is LockReason.OUT_OF_ORDER
+        self.icon.update_look(ctx, "out_of_order" if broken else "lock")
+        if broken:
+            self.draw(ctx, ctx.tr("out_of_order_title"), ctx.tr("out_of_order_detail"))
+        else:
+            self.draw(ctx, ctx.tr("locked_title"), ctx.tr("locked_detail"))
 
 
 class MessagePage(ScreenPage):

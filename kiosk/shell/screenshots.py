@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.model import EndReason, State
+from kiosk.core.model import EndReason, LockReason, State
 from kiosk.core.protocol import ErrorBody, MessageView, ReceiptView, RuleView, View
 from policies import Language, default_policy
 
@@ -141,6 +141,8 @@ def _scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
         "confirm-end": confirm_end,
         "idle": state(State.IDLE, idle_seconds_left=42, **session),
         "locked": state(State.WAITING, locked=True),
+        "out-of-order": state(State.WAITING, locked=True, lock_reason=LockReason.OUT_OF_ORDER),
+        "workshop-bar": state(State.ACTIVE, workshop_title="Atelier CV", **session),
         "message": state(
             State.ACTIVE,
             message=MessageView(

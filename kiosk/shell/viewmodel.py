@@ -165,6 +165,7 @@ class BarTexts:
     help: str
     help_requested: bool
     banner: str
+    workshop: str = ""  # the workshop's title, as staff wrote it
 
 
 def bar_texts(view: View, language: Language) -> BarTexts:
@@ -179,6 +180,7 @@ def bar_texts(view: View, language: Language) -> BarTexts:
         help=i18n.tr("help_coming" if view.help_requested else "help", language),
         help_requested=view.help_requested,
         banner=i18n.tr("warning_save", language, time_left=banner_time),
+        workshop=view.workshop_title or "",
     )
 
 

@@ -6,8 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from kiosk.core.model import EndReason, State
+from kiosk.core.model import EndReason, LockReason, State
 from kiosk.core.protocol import MessageView, ReceiptView
+from kiosk.shell.icons import icon_pixmap
 from kiosk.shell.screenshots import sample_view
 from kiosk.shell.testing import Kiosk, find_button
 from kiosk.shell.viewmodel import LocalState, Page, Screen, WindowMode
@@ -190,6 +191,48 @@ def test_locked_pc_sends_the_visitor_to_staff(
     assert kiosk.shell.screen is Screen.LOCKED
     assert kiosk.shell.window_mode is WindowMode.FULL
     assert locked in kiosk.texts()
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "detail"),
+    [
+        (
+            FR,
+            "Cet ordinateur est en panne.",
+            "Utilisez un autre ordinateur, s'il vous plaît. Un animateur peut vous aider.",
+        ),
+        (AR, "هذا الحاسوب معطّل.", "يرجى استخدام حاسوب آخر. يمكن للموظف أن يساعدكم."),
+    ],
+)
+def test_an_out_of_order_pc_says_so_until_staff_unlock_it(
+    kiosk: Kiosk, language: Language, title: str, detail: str
+) -> None:
+    kiosk.show(
+        sample_view(State.WAITING, language, locked=True, lock_reason=LockReason.OUT_OF_ORDER)
+    )
+    assert kiosk.shell.screen is Screen.LOCKED
+    assert kiosk.shell.window_mode is WindowMode.FULL
+    texts = kiosk.texts()
+    assert {title, detail} <= set(texts)
+    assert "Cet ordinateur est bloqué." not in texts
+    page = kiosk.window.pages[Screen.LOCKED]
+    assert (
+        page.icon.pixmap().toImage()
+        == icon_pixmap("out_of_order", page.icon.width(), rtl=language.right_to_left).toImage()
+    )
+    # A plain lock afterwards shows the padlock and the usual words again.
+    kiosk.show(sample_view(State.WAITING, language, locked=True))
+    assert title not in kiosk.texts()
+    kiosk.show(sample_view(State.WAITING, language))
+    assert kiosk.shell.screen is not Screen.LOCKED
+
+
+def test_a_workshop_session_shows_its_title_in_the_bar(kiosk: Kiosk) -> None:
+    kiosk.show(sample_view(State.ACTIVE, FR, workshop_title="Atelier CV", **SESSION))
+    assert kiosk.shell.window_mode is WindowMode.BAR
+    assert {"Atelier CV", "Il reste 42 minutes"} <= set(kiosk.texts())
+    kiosk.show(sample_view(State.ACTIVE, FR, **SESSION))
+    assert "Atelier CV" not in kiosk.texts()
 
 
 def test_staff_message_is_shown_until_ok(kiosk: Kiosk) -> None:
