@@ -1,0 +1,113 @@
+"""Printing figures: counting speed against poppler's pdfinfo, and the print worker's CPU
+while 100 jobs wait on hold.
+
+Run from the repository root:  .venv/bin/python tests/bench/bench_print.py [--runs 30]
+
+Counting: the same 200-page PDF (plain, and rewritten with object streams by qpdf) is
+counted by the kiosk (pypdf, walking the page tree in-process) and by ``pdfinfo`` (a
+process per document, as a tool would be called), alternately, ``--runs`` times each;
+medians and their ratio are printed. Polling: a private cupsd with 100 held jobs, the real
+worker polling every 0.5 s after counting them all; the process's CPU over 10 s.
+Prints one ``figure: value unit`` line per figure, the headline last; exits non-zero when
+it could not measure. Targets: counting at least as fast as pdfinfo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kiosk.agent.printing.cups_queue import CupsQueue
+from kiosk.agent.printing.documents import count_pages
+from kiosk.agent.printing.testing import PrivateCups, with_object_streams, write_pdf
+from kiosk.agent.printing.worker import CountedJob, PrintWorker
+
+PAGES = 200
+HELD_JOBS = 100
+CPU_WINDOW = 10.0
+
+
+def pdfinfo_pages(path: Path) -> int:
+    """Pages as poppler's pdfinfo says."""
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    for line in out.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    raise RuntimeError("pdfinfo gave no page count")
+
+
+def counting(doc: Path, runs: int) -> tuple[float, float]:
+    """Median seconds to count ``doc`` with the kiosk and with pdfinfo, alternately."""
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        if count_pages(doc, "application/pdf") != PAGES:
+            raise RuntimeError("the kiosk miscounted")
+        ours.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        if pdfinfo_pages(doc) != PAGES:
+            raise RuntimeError("pdfinfo miscounted")
+        theirs.append(time.perf_counter() - started)
+    return statistics.median(ours), statistics.median(theirs)
+
+
+def polling_cpu(folder: Path) -> tuple[float, float]:
+    """Seconds to count 100 held jobs, then the worker's CPU share while they wait."""
+    doc = write_pdf(folder / "letter.pdf", 2)
+    with PrivateCups() as cups:
+        for _ in range(HELD_JOBS):
+            cups.run("lp", "-d", "kiosk", str(doc))
+        counted: queue.Queue[CountedJob] = queue.Queue()
+        worker = PrintWorker(CupsQueue(cups.socket, approvals=cups.approvals), counted.put, print)
+        started = time.perf_counter()
+        worker.start()
+        try:
+            for _ in range(HELD_JOBS):
+                counted.get(timeout=60)
+            count_seconds = time.perf_counter() - started
+            cpu_before, wall_before = time.process_time(), time.perf_counter()
+            time.sleep(CPU_WINDOW)
+            share = (time.process_time() - cpu_before) / (time.perf_counter() - wall_before)
+        finally:
+            worker.stop()
+    return count_seconds, share
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    for tool in ("pdfinfo", "qpdf", "/usr/sbin/cupsd"):
+        if shutil.which(tool) is None and not Path(tool).exists():
+            print(f"cannot measure: {tool} is not installed", file=sys.stderr)
+            return 1
+    with tempfile.TemporaryDirectory(prefix="epn-bench-print-") as name:
+        folder = Path(name)
+        plain = write_pdf(folder / "plain.pdf", PAGES)
+        packed = with_object_streams(plain, folder / "packed.pdf")
+        ours_plain, theirs_plain = counting(plain, args.runs)
+        ours_packed, theirs_packed = counting(packed, args.runs)
+        count_seconds, share = polling_cpu(folder)
+    print(f"count_200_pages_kiosk: {ours_plain * 1000:.2f} ms")
+    print(f"count_200_pages_pdfinfo: {theirs_plain * 1000:.2f} ms")
+    print(f"count_200_pages_object_streams_kiosk: {ours_packed * 1000:.2f} ms")
+    print(f"count_200_pages_object_streams_pdfinfo: {theirs_packed * 1000:.2f} ms")
+    print(f"pages_per_second_kiosk: {PAGES / ours_plain:.0f} pages/s")
+    print(f"pages_per_second_pdfinfo: {PAGES / theirs_plain:.0f} pages/s")
+    print(f"count_100_held_jobs: {count_seconds:.2f} s")
+    print(f"worker_cpu_polling_100_held: {share * 100:.2f} %")
+    slower = max(ours_plain / theirs_plain, ours_packed / theirs_packed)
+    print(f"counting_time_vs_pdfinfo: {slower:.3f} x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
