@@ -615,6 +615,10 @@ class ClosedPage(StatusPage):
 # -- during a session ---------------------------------------------------------------------
 
 
+WORKSHOP_TITLE_WIDTH = 220
+"""Widest the workshop's title may be in the session bar (at normal text size)."""
+
+
 class SessionPage(ScreenPage):
     """The slim bar across the top of the screen, and the warning banner under it."""
 
@@ -625,7 +629,7 @@ class SessionPage(ScreenPage):
         self.clock = IconLabel("clock", 44, dark_surface=True)
         self.time_left = text_label("big", wrap=False)
         self.until = text_label(wrap=False)
-        self.workshop = text_label("big", wrap=False)
+        self.workshop = text_label(wrap=False)
         self.workshop.setObjectName("workshop")
         self.help = ActionButton("help", icon_size=40, wrap=False)
         self.help.clicked.connect(shell.request_help)
@@ -678,7 +682,14 @@ class SessionPage(ScreenPage):
         # With large text on a narrow screen the end time would squeeze the buttons; the
         # time left matters more.
         self.until.setVisible(not ctx.theme.large or self.window().width() >= 1600)
-        self.workshop.setText(texts.workshop)
+        # The title is staff's free text: cut it short rather than squeeze the buttons.
+        title_width = ctx.theme.px(WORKSHOP_TITLE_WIDTH)
+        self.workshop.setText(
+            self.workshop.fontMetrics().elidedText(
+                texts.workshop, Qt.TextElideMode.ElideRight, title_width
+            )
+        )
+        self.workshop.setToolTip(texts.workshop)
         self.workshop.setVisible(bool(texts.workshop))
         self.help.update_look(ctx, texts.help)
         self.help.setEnabled(not texts.help_requested)

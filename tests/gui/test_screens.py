@@ -231,8 +231,14 @@ def test_a_workshop_session_shows_its_title_in_the_bar(kiosk: Kiosk) -> None:
     kiosk.show(sample_view(State.ACTIVE, FR, workshop_title="Atelier CV", **SESSION))
     assert kiosk.shell.window_mode is WindowMode.BAR
     assert {"Atelier CV", "Il reste 42 minutes"} <= set(kiosk.texts())
+    page = kiosk.window.pages[Screen.SESSION]
+    widths = (page.help.width(), page.end.width())
+    # A long title is cut short; the visitor's buttons keep their size.
+    kiosk.show(sample_view(State.ACTIVE, FR, workshop_title="Atelier " * 30, **SESSION))
+    assert (page.help.width(), page.end.width()) == widths
+    assert page.workshop.text().endswith("…")
     kiosk.show(sample_view(State.ACTIVE, FR, **SESSION))
-    assert "Atelier CV" not in kiosk.texts()
+    assert not page.workshop.isVisible()
 
 
 def test_staff_message_is_shown_until_ok(kiosk: Kiosk) -> None:
