@@ -72,6 +72,20 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Role]] = [
     ("GET", "/api/help", None, Role.ANIMATOR),
     ("POST", "/api/help/{kiosk}/take", None, Role.ANIMATOR),  # 404: not waiting
     ("POST", "/api/help/{kiosk}/done", None, Role.ANIMATOR),
+    ("GET", "/api/policy", None, Role.ANIMATOR),
+    ("PUT", "/api/policy", {"policy": {"name": "EPN Nord"}}, Role.MANAGER),
+    ("GET", "/api/policy/history", None, Role.MANAGER),
+    (
+        "POST",
+        "/api/workshops",
+        {"kiosk_ids": ["{kiosk}"], "minutes": 60, "title": "Mail", "participants": 4},
+        Role.ANIMATOR,
+    ),
+    ("GET", "/api/workshops", None, Role.ANIMATOR),
+    ("GET", "/api/usage?start=2026-03-01&end=2026-03-31", None, Role.MANAGER),
+    ("GET", "/api/usage.csv?start=2026-03-01&end=2026-03-31&table=sessions", None, Role.MANAGER),
+    ("POST", "/api/kiosks/{kiosk}/out-of-order", {"reason": "no mouse"}, Role.ANIMATOR),
+    ("POST", "/api/kiosks/{kiosk}/back-in-order", None, Role.ANIMATOR),
 ]
 # For PCs only: their own token, never a staff one.
 KIOSK_ENDPOINTS = [
@@ -92,6 +106,8 @@ def test_each_role_may_do_exactly_what_its_rank_allows(
     endpoint: tuple[str, str, dict[str, Any] | None, Role],
 ) -> None:
     method, path, body, needed = endpoint
+    if body is not None and body.get("kiosk_ids") == ["{kiosk}"]:
+        body = {**body, "kiosk_ids": [room.kiosk_id]}
     with room.client(role) as http:
         response = http.request(method, path.format(kiosk=room.kiosk_id), json=body)
     if role is None:
@@ -197,11 +213,20 @@ def test_the_openapi_description_lists_every_endpoint(room: Room) -> None:
         "/api/help",
         "/api/help/{kiosk_id}/take",
         "/api/help/{kiosk_id}/done",
+        "/api/policy",
+        "/api/policy/history",
+        "/api/workshops",
+        "/api/usage",
+        "/api/usage.csv",
+        "/api/kiosks/{kiosk_id}/out-of-order",
+        "/api/kiosks/{kiosk_id}/back-in-order",
     ):
         assert path in paths
 
 
 # -- bad input ---------------------------------------------------------------------------
+
+WORKSHOP = {"kiosk_ids": [1], "minutes": 60, "title": "Mail", "participants": 4}
 
 BAD_INPUT: list[tuple[str, str, dict[str, Any], str]] = [
     # (method, path, request keywords, a field the answer must name)
@@ -260,6 +285,37 @@ BAD_INPUT: list[tuple[str, str, dict[str, Any], str]] = [
     ("POST", "/api/members/EPN-1/ban", {"json": {"until": "someday", "reason": "x"}}, "until"),
     ("POST", "/api/members/EPN-1/ban", {"json": {"until": "2099-01-01"}}, "reason"),
     ("POST", "/api/help/abc/take", {}, "kiosk_id"),
+    ("POST", "/api/tickets", {"json": {"count": 1, "minutes": 7, "valid_until": FAR}}, "minutes"),
+    ("POST", "/api/tickets", {"json": {"count": 1, "minutes": 485, "valid_until": FAR}}, "minutes"),
+    ("GET", "/api/usage", {"params": {"start": "2026-03-02"}}, "end"),
+    ("GET", "/api/usage", {"params": {"start": "yesterday", "end": "2026-03-02"}}, "start"),
+    ("GET", "/api/usage", {"params": {"start": "2026-03-03", "end": "2026-03-02"}}, "start"),
+    ("GET", "/api/usage", {"params": {"start": "2025-01-01", "end": "2026-01-02"}}, "end"),
+    (
+        "GET",
+        "/api/usage.csv",
+        {"params": {"start": "2026-03-01", "end": "2026-03-02", "table": "people"}},
+        "table",
+    ),
+    ("GET", "/api/usage.csv", {"params": {"start": "2026-03-01", "end": "2027-03-02"}}, "end"),
+    ("GET", "/api/workshops", {"params": {"start": "2026-03-03", "end": "2026-03-02"}}, "start"),
+    ("PUT", "/api/policy", {"json": {"policy": {"session": {"length_minutes": 1}}}}, "policy.s"),
+    ("PUT", "/api/policy", {"json": {"policy": {"languages": ["xx"]}}}, "policy.languages"),
+    ("PUT", "/api/policy", {"json": {"policy": "strict"}}, "policy"),
+    ("PUT", "/api/policy", {"json": {"policy": {}, "force": True}}, "force"),
+    ("POST", "/api/workshops", {"json": {**WORKSHOP, "kiosk_ids": []}}, "kiosk_ids"),
+    ("POST", "/api/workshops", {"json": {**WORKSHOP, "kiosk_ids": [4242]}}, "kiosk_ids"),
+    ("POST", "/api/workshops", {"json": {**WORKSHOP, "kiosk_ids": list(range(101))}}, "kiosk_ids"),
+    ("POST", "/api/workshops", {"json": {**WORKSHOP, "minutes": 4}}, "minutes"),
+    ("POST", "/api/workshops", {"json": {**WORKSHOP, "minutes": 481}}, "minutes"),
+    ("POST", "/api/workshops", {"json": {**WORKSHOP, "title": ""}}, "title"),
+    ("POST", "/api/workshops", {"json": {**WORKSHOP, "title": "x" * 81}}, "title"),
+    ("POST", "/api/workshops", {"json": {**WORKSHOP, "participants": 501}}, "participants"),
+    ("POST", "/api/workshops", {"json": {**WORKSHOP, "participants": -1}}, "participants"),
+    ("POST", "/api/kiosks/{kiosk}/out-of-order", {"json": {"reason": ""}}, "reason"),
+    ("POST", "/api/kiosks/{kiosk}/out-of-order", {"json": {"reason": "x" * 201}}, "reason"),
+    ("POST", "/api/kiosks/{kiosk}/out-of-order", {"json": {}}, "reason"),
+    ("POST", "/api/kiosks/abc/back-in-order", {}, "kiosk_id"),
 ]
 
 
