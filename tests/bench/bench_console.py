@@ -1,0 +1,664 @@
+"""Console figures with N kiosks connected: command latency, event ingest, server CPU and memory.
+
+Run from the repository root:
+
+    .venv/bin/python tests/bench/bench_console.py --kiosks 100
+    .venv/bin/python tests/bench/bench_console.py --kiosks 1000 --postgres
+    .venv/bin/python tests/bench/bench_console.py --kiosks 1000 --database-url postgresql+psycopg://...
+
+Starts the real console server as its own process (``epn-console serve`` on 127.0.0.1, a
+temporary data folder, SQLite unless told otherwise; ``--postgres`` starts a private
+PostgreSQL cluster), makes an admin with ``epn-console create-admin``, enrolls N PCs over
+HTTP (pairing code, then enroll), and connects N simulated kiosks as real WebSocket clients
+(the ``websockets`` library, all in this one asyncio process) that speak
+``admin_console.protocol``: ``hello``, a ``status`` every few seconds, ``event`` frames, and
+a ``command_result`` for each ``command`` at once.
+
+Measures, with every kiosk connected and sending its status:
+
+- command latency as the API caller sees it: ``POST /api/kiosks/{id}/commands`` until the
+  answer says ``done`` (open loop, spread over the kiosks);
+- event ingest: every kiosk sends its events as fast as the acknowledgements allow (the
+  real link sends up to 500 before waiting); events stored and acknowledged per second;
+- the server's CPU time (``/proc/PID/stat`` utime + stime) and its peak resident memory.
+
+Prints one ``figure: value unit`` line per figure, the headline (``command_p99``) last;
+exits non-zero when it could not measure (a kiosk not connected, a command not done, an
+event not acknowledged). Everything it starts is stopped by its pid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import random
+import resource
+import secrets
+import shutil
+import signal
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from admin_console.protocol import (
+    MAX_FRAME_BYTES,
+    Ack,
+    Command,
+    CommandResult,
+    ErrorFrame,
+    Event,
+    Hello,
+    LoginKind,
+    PrintJobBody,
+    SessionEndedBody,
+    SessionStartedBody,
+    Status,
+    Welcome,
+    WipeFinishedBody,
+    decode_console_frame,
+    encode,
+)
+
+PASSWORD = "bench password, not a secret"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class CannotMeasure(Exception):
+    """The run went wrong: no figure would mean anything."""
+
+
+# -- processes ---------------------------------------------------------------------------
+
+
+def raise_open_files_limit() -> int:
+    """Soft RLIMIT_NOFILE up to the hard limit (each kiosk is a socket on both sides)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text.rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def memory_mb(pid: int, key: str) -> float:
+    """A memory figure of ``/proc/PID/status`` (``VmRSS``, ``VmHWM``), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    raise CannotMeasure(f"no {key} for pid {pid}")
+
+
+def open_files_limit(pid: int) -> int:
+    """The soft RLIMIT_NOFILE of a running process."""
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+        if line.startswith("Max open files"):
+            return int(line.split()[3])
+    raise CannotMeasure(f"no open files limit for pid {pid}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process this bench started, by its pid: TERM, then KILL."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def stop_postgres(cluster: Any) -> None:
+    """Stop the private cluster's postmaster by its pid (fast shutdown), then remove it."""
+    pid_file = Path(cluster.data) / "postmaster.pid"
+    with contextlib.suppress(OSError, ValueError):
+        pid = int(pid_file.read_text().split()[0])
+        os.kill(pid, signal.SIGINT)
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    cluster.stop()  # finds it stopped; removes the folder
+
+
+class ConsoleProcess:
+    """``epn-console serve`` in a child process on a free 127.0.0.1 port."""
+
+    def __init__(self, data_dir: Path, database_url: str | None, tls: bool) -> None:
+        self.data_dir = data_dir
+        self.log_path = data_dir / "console.log"
+        common = ["--data-dir", str(data_dir)]
+        if database_url:
+            common += ["--database-url", database_url]
+        cli = [sys.executable, "-m", "admin_console.cli"]
+        made = subprocess.run(
+            [*cli, "create-admin", "bench", "--password-stdin", *common],
+            input=PASSWORD + "\n",
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        if made.returncode != 0:
+            raise CannotMeasure(f"create-admin failed: {made.stderr[-500:]}")
+        serve = [*cli, "serve", *common, "--host", "127.0.0.1", "--port", "0"]
+        if not tls:
+            serve.append("--no-tls")
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                serve,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,  # the raised open files limit is inherited
+            )
+        self.port = self._wait_listening()
+        self.scheme = "https" if tls else "http"
+        self.ssl: ssl.SSLContext | None = None
+        if tls:
+            self.ssl = ssl.create_default_context(cafile=str(data_dir / "tls" / "ca.pem"))
+
+    @property
+    def pid(self) -> int:
+        """The server's process id."""
+        return self.process.pid
+
+    @property
+    def url(self) -> str:
+        """The server's base URL."""
+        return f"{self.scheme}://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        """The kiosks' WebSocket URL."""
+        return f"{'wss' if self.ssl else 'ws'}://127.0.0.1:{self.port}/ws/kiosk"
+
+    def _wait_listening(self, timeout: float = 60.0) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise CannotMeasure(f"the console exited: {self.tail()}")
+            for line in self.log_path.read_text(errors="replace").splitlines():
+                with contextlib.suppress(ValueError):
+                    entry = json.loads(line)
+                    if entry.get("event") == "console_listening":
+                        return int(entry["port"])
+            time.sleep(0.05)
+        raise CannotMeasure("the console did not start listening")
+
+    def tail(self) -> str:
+        """The end of the server's log."""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-8:])
+
+    def errors(self) -> list[str]:
+        """Log lines at error level (a bug or a storage failure)."""
+        found = []
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            with contextlib.suppress(ValueError):
+                if json.loads(line).get("level") in ("error", "critical"):
+                    found.append(line)
+        return found
+
+
+# -- the simulated kiosks ----------------------------------------------------------------
+
+
+@dataclass
+class SimKiosk:
+    """One enrolled PC and its live connection."""
+
+    kiosk_id: int
+    token: str
+    websocket: ClientConnection | None = None
+    welcomed: asyncio.Event = field(default_factory=asyncio.Event)
+    unacked: set[str] = field(default_factory=set)
+    acked_some: asyncio.Event = field(default_factory=asyncio.Event)
+    commands: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Totals:
+    """Counters shared by every simulated kiosk."""
+
+    acked: int = 0
+    statuses: int = 0
+    lost: int = 0
+
+
+def event_frames(count: int, now: dt.datetime) -> list[tuple[str, str]]:
+    """``count`` events of a day at a PC: sessions started and ended, prints, wipes."""
+    frames = []
+    session = secrets.token_urlsafe(12)
+    for index in range(count):
+        step = index % 4
+        if step == 0:
+            session = secrets.token_urlsafe(12)
+            body: Any = SessionStartedBody(
+                session_id=session,
+                login=LoginKind.WALK_IN,
+                language="fr",
+                rules_version="1",
+                seconds=3600,
+            )
+        elif step == 1:
+            body = PrintJobBody(
+                session_id=session, outcome="released", pages=3, sheets=3, cost_cents=30
+            )
+        elif step == 2:
+            body = SessionEndedBody(
+                session_id=session, reason="visitor", seconds_used=1500, extended_seconds=0
+            )
+        else:
+            body = WipeFinishedBody(seconds=0.4, items=12)
+        event_id = secrets.token_urlsafe(12)
+        frames.append((event_id, encode(Event(id=event_id, at=now, body=body))))
+    return frames
+
+
+class Room:
+    """N kiosks on one event loop."""
+
+    def __init__(self, console: ConsoleProcess, kiosks: list[SimKiosk], status_every: float):
+        self.console = console
+        self.kiosks = kiosks
+        self.status_every = status_every
+        self.totals = Totals()
+        self.tasks: list[asyncio.Task[None]] = []
+        self.closes: list[str] = []
+        self.status = encode(Status(state="active", seconds_left=1800, login=LoginKind.WALK_IN))
+
+    async def connect_all(self, parallel: int = 64, timeout: float = 120.0) -> float:
+        """Connect every kiosk (``parallel`` handshakes at a time); seconds it took."""
+        gate = asyncio.Semaphore(parallel)
+        start = time.perf_counter()
+
+        async def one(kiosk: SimKiosk) -> None:
+            async with gate:
+                kiosk.websocket = await connect(
+                    self.console.ws_url,
+                    additional_headers={"Authorization": f"Bearer {kiosk.token}"},
+                    ssl=self.console.ssl,
+                    open_timeout=60,
+                    max_size=MAX_FRAME_BYTES,
+                    ping_interval=20,
+                    ping_timeout=20,
+                    close_timeout=2,
+                    proxy=None,
+                )
+                await kiosk.websocket.send(encode(Hello(agent_version="bench")))
+                self.tasks.append(asyncio.create_task(self._read(kiosk)))
+                await asyncio.wait_for(kiosk.welcomed.wait(), 60)
+                self.tasks.append(asyncio.create_task(self._statuses(kiosk)))
+
+        try:
+            async with asyncio.timeout(timeout):
+                await asyncio.gather(*(one(k) for k in self.kiosks))
+        except (OSError, TimeoutError, ConnectionClosed) as exc:
+            welcomed = sum(k.welcomed.is_set() for k in self.kiosks)
+            raise CannotMeasure(
+                f"{welcomed} of {len(self.kiosks)} kiosks connected: {type(exc).__name__} {exc}"
+            ) from exc
+        return time.perf_counter() - start
+
+    async def _read(self, kiosk: SimKiosk) -> None:
+        websocket = kiosk.websocket
+        assert websocket is not None
+        try:
+            async for raw in websocket:
+                frame = decode_console_frame(raw)
+                if isinstance(frame, Command):
+                    result = CommandResult(command_id=frame.command_id, ok=True)
+                    await websocket.send(encode(result))
+                    kiosk.commands += 1
+                elif isinstance(frame, Ack):
+                    before = len(kiosk.unacked)
+                    kiosk.unacked.difference_update(frame.ids)
+                    self.totals.acked += before - len(kiosk.unacked)
+                    kiosk.acked_some.set()
+                elif isinstance(frame, Welcome):
+                    kiosk.welcomed.set()
+                elif isinstance(frame, ErrorFrame):
+                    kiosk.errors.append(f"{frame.code}: {frame.message}")
+        except ConnectionClosed as exc:
+            self.closes.append(f"received {exc.rcvd}, sent {exc.sent}")
+        self.totals.lost += 1
+
+    async def _statuses(self, kiosk: SimKiosk) -> None:
+        websocket = kiosk.websocket
+        assert websocket is not None
+        # Each kiosk at its own phase, as a real room would be.
+        await asyncio.sleep(random.uniform(0, self.status_every))
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                await websocket.send(self.status)
+                self.totals.statuses += 1
+                await asyncio.sleep(self.status_every)
+
+    async def send_events(self, per_kiosk: int, window: int, timeout: float) -> tuple[int, float]:
+        """Every kiosk sends ``per_kiosk`` events, at most ``window`` of them not yet
+        acknowledged, and waits for the last ack; (events acknowledged, seconds)."""
+        now = dt.datetime.now(dt.UTC)
+        batches = {k.kiosk_id: event_frames(per_kiosk, now) for k in self.kiosks}
+        acked_before = self.totals.acked
+        start = time.perf_counter()
+
+        async def one(kiosk: SimKiosk) -> None:
+            assert kiosk.websocket is not None
+            frames = batches[kiosk.kiosk_id]
+            sent = 0
+            while True:
+                kiosk.acked_some.clear()  # before looking: no acknowledgement is missed
+                while sent < len(frames) and len(kiosk.unacked) < window:
+                    event_id, frame = frames[sent]
+                    kiosk.unacked.add(event_id)
+                    await kiosk.websocket.send(frame)
+                    sent += 1
+                if sent == len(frames) and not kiosk.unacked:
+                    return
+                await kiosk.acked_some.wait()
+
+        async def progress() -> None:
+            while True:
+                await asyncio.sleep(5)
+                acked = self.totals.acked - acked_before
+                took = time.perf_counter() - start
+                print(f"  ingest: {acked} acknowledged after {took:.0f} s", file=sys.stderr)
+
+        reporter = asyncio.create_task(progress())
+        try:
+            async with asyncio.timeout(timeout):
+                await asyncio.gather(*(one(k) for k in self.kiosks))
+        except TimeoutError as exc:
+            missing = len(self.kiosks) * per_kiosk - (self.totals.acked - acked_before)
+            raise CannotMeasure(
+                f"{missing} events not acknowledged in {timeout} s "
+                f"({self.totals.lost} connections lost: {self.closes[:1]})"
+            ) from exc
+        finally:
+            reporter.cancel()
+        return self.totals.acked - acked_before, time.perf_counter() - start
+
+    async def close(self) -> None:
+        """Close every connection and stop the tasks."""
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await asyncio.gather(
+            *(k.websocket.close() for k in self.kiosks if k.websocket is not None),
+            return_exceptions=True,
+        )
+
+
+# -- the API side ------------------------------------------------------------------------
+
+
+async def log_in(http: httpx.AsyncClient) -> str:
+    """The admin's token."""
+    answer = await http.post("/api/login", json={"username": "bench", "password": PASSWORD})
+    if answer.status_code != 200:
+        raise CannotMeasure(f"login refused: {answer.status_code} {answer.text[:200]}")
+    return str(answer.json()["token"])
+
+
+async def enroll_all(http: httpx.AsyncClient, count: int, parallel: int = 4) -> list[SimKiosk]:
+    """Enroll ``count`` PCs, each with its own pairing code, ``parallel`` at a time."""
+    gate = asyncio.Semaphore(parallel)
+
+    async def one(index: int) -> SimKiosk:
+        async with gate:
+            code = await http.post("/api/pairing-codes")
+            if code.status_code != 201:
+                raise CannotMeasure(f"pairing code refused: {code.status_code} {code.text[:200]}")
+            body = {"code": code.json()["code"], "name": f"PC-{index:04d}", "location": "bench"}
+            done = await http.post("/api/enroll", json=body)
+            if done.status_code != 201:
+                raise CannotMeasure(f"enroll refused: {done.status_code} {done.text[:200]}")
+            data = done.json()
+            return SimKiosk(int(data["kiosk_id"]), str(data["token"]))
+
+    return list(await asyncio.gather(*(one(i + 1) for i in range(count))))
+
+
+async def command_latencies(
+    http: httpx.AsyncClient, kiosks: list[SimKiosk], count: int, rate: float
+) -> list[float]:
+    """``count`` extend commands at ``rate`` per second (open loop: a slow answer does not
+    delay the next command), each to another kiosk; seconds until each answer said done."""
+    order = list(kiosks)
+    random.shuffle(order)
+    latencies: list[float] = []
+    failures: list[str] = []
+    start = time.perf_counter()
+
+    async def one(index: int) -> None:
+        kiosk = order[index % len(order)]
+        await asyncio.sleep(max(0.0, start + index / rate - time.perf_counter()))
+        sent = time.perf_counter()
+        answer = await http.post(
+            f"/api/kiosks/{kiosk.kiosk_id}/commands", json={"action": "extend", "minutes": 5}
+        )
+        took = time.perf_counter() - sent
+        status = answer.json().get("status") if answer.status_code == 200 else None
+        if status != "done":
+            failures.append(f"{answer.status_code} {answer.text[:120]}")
+        else:
+            latencies.append(took)
+
+    await asyncio.gather(*(one(i) for i in range(count)))
+    if failures:
+        raise CannotMeasure(f"{len(failures)} of {count} commands not done: {failures[0]}")
+    return latencies
+
+
+async def stored_events(http: httpx.AsyncClient) -> int:
+    """How many events the console holds."""
+    answer = await http.get("/api/events", params={"limit": 1})
+    if answer.status_code != 200:
+        raise CannotMeasure(f"events refused: {answer.status_code}")
+    return int(answer.json()["total"])
+
+
+class LoopLag:
+    """How late this process's event loop wakes up: the kiosks' side must not be the
+    bottleneck, or the figures measure the bench instead of the console."""
+
+    def __init__(self) -> None:
+        self.lags: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start sampling every 50 ms."""
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.05)
+            self.lags.append(time.perf_counter() - before - 0.05)
+
+    async def stop(self) -> None:
+        """Stop sampling."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+# -- the run -----------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """What one run measured."""
+
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, name: str, value: str) -> None:
+        """One ``name: value unit`` line."""
+        self.lines.append((name, value))
+
+
+async def measure(args: argparse.Namespace, console: ConsoleProcess) -> Figures:
+    """Enroll, connect, command, ingest; the figures."""
+    figures = Figures()
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    verify: Any = console.ssl if console.ssl is not None else True
+    async with httpx.AsyncClient(
+        base_url=console.url, timeout=60, limits=limits, verify=verify
+    ) as http:
+        http.headers["Authorization"] = f"Bearer {await log_in(http)}"
+        started = time.perf_counter()
+        kiosks = await enroll_all(http, args.kiosks)
+        figures.add("enroll_rate", f"{args.kiosks / (time.perf_counter() - started):.0f} PC/s")
+
+        room = Room(console, kiosks, args.status_every)
+        lag = LoopLag()
+        cpu_start = cpu_seconds(console.pid)
+        wall_start = time.perf_counter()
+        try:
+            lag.start()
+            connect_seconds = await room.connect_all()
+            figures.add("connect_all", f"{connect_seconds:.1f} s")
+            room_answer = await http.get("/api/kiosks")
+            online = sum(1 for tile in room_answer.json() if tile["online"])
+            if online != args.kiosks:
+                raise CannotMeasure(f"the console shows {online} of {args.kiosks} PCs online")
+            await asyncio.sleep(args.status_every)  # every kiosk has sent a status
+
+            cpu_before = cpu_seconds(console.pid)
+            statuses_before, wall_before = room.totals.statuses, time.perf_counter()
+            latencies = await command_latencies(http, kiosks, args.commands, args.command_rate)
+            command_seconds = time.perf_counter() - wall_before
+            command_cpu = cpu_seconds(console.pid) - cpu_before
+            statuses = room.totals.statuses - statuses_before
+
+            cpu_before = cpu_seconds(console.pid)
+            stored_before = await stored_events(http)
+            count, ingest_seconds = await room.send_events(
+                args.events, args.window, args.ingest_timeout
+            )
+            ingest_cpu = cpu_seconds(console.pid) - cpu_before
+            stored = await stored_events(http) - stored_before
+            if count != args.kiosks * args.events or stored != count:
+                raise CannotMeasure(f"{count} events acknowledged, {stored} stored")
+            if room.totals.lost:
+                raise CannotMeasure(f"{room.totals.lost} kiosk connections were lost")
+            errors = [e for k in kiosks for e in k.errors]
+            if errors:
+                raise CannotMeasure(f"{len(errors)} error frames, e.g. {errors[0]}")
+            run_cpu = cpu_seconds(console.pid) - cpu_start
+            run_seconds = time.perf_counter() - wall_start
+            peak_rss = memory_mb(console.pid, "VmHWM")
+            rss_now = memory_mb(console.pid, "VmRSS")
+        finally:
+            await lag.stop()
+            await room.close()
+
+    figures.add("statuses_per_second_during_commands", f"{statuses / command_seconds:.0f} /s")
+    figures.add("command_p50", f"{statistics.median(latencies) * 1000:.1f} ms")
+    figures.add("command_max", f"{max(latencies) * 1000:.1f} ms")
+    figures.add("server_cpu_during_commands", f"{100 * command_cpu / command_seconds:.0f} %")
+    figures.add("events_stored", f"{count} ({args.events} per kiosk, window {args.window})")
+    figures.add("event_ingest_rate", f"{count / ingest_seconds:.0f} events/s")
+    figures.add("server_cpu_during_ingest", f"{100 * ingest_cpu / ingest_seconds:.0f} %")
+    figures.add("server_cpu_seconds", f"{run_cpu:.1f} s over {run_seconds:.0f} s")
+    figures.add("server_rss_peak", f"{peak_rss:.0f} MB")
+    figures.add("server_rss_end", f"{rss_now:.0f} MB")
+    figures.add("bench_loop_lag_p99", f"{percentile(lag.lags, 0.99) * 1000:.1f} ms")
+    figures.add("bench_loop_lag_max", f"{max(lag.lags) * 1000:.1f} ms")
+    figures.add("command_p99", f"{percentile(latencies, 0.99) * 1000:.1f} ms")
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--kiosks", type=int, default=100, help="PCs to enroll and connect")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--database-url", help="the console's database (default SQLite)")
+    where.add_argument("--postgres", action="store_true", help="a private PostgreSQL cluster")
+    parser.add_argument("--tls", action="store_true", help="HTTPS and WSS (the console's own CA)")
+    parser.add_argument("--commands", type=int, default=300, help="commands to time")
+    parser.add_argument("--command-rate", type=float, default=20.0, help="commands per second")
+    parser.add_argument("--events", type=int, default=20, help="events per kiosk")
+    parser.add_argument(
+        "--window",
+        type=int,
+        default=1,
+        help="events a kiosk sends before waiting for an ack (the real link: up to 500)",
+    )
+    parser.add_argument("--status-every", type=float, default=3.0, help="seconds between statuses")
+    parser.add_argument("--ingest-timeout", type=float, default=120.0, help="seconds")
+    parser.add_argument("--keep-log", type=Path, help="copy the console's log here")
+    args = parser.parse_args()
+
+    limit = raise_open_files_limit()
+    if limit < 2 * args.kiosks + 200:
+        print(f"bench_console: open files limit {limit} is too low", file=sys.stderr)
+        return 1
+    workdir = Path(tempfile.mkdtemp(prefix="epn-bench-console-"))
+    cluster: Any = None
+    database_url: str | None = None
+    console: ConsoleProcess | None = None
+    try:
+        database_url = args.database_url
+        if args.postgres:
+            from admin_console.server.testing import PostgresCluster, PostgresUnavailable
+
+            try:
+                cluster = PostgresCluster().start()
+            except PostgresUnavailable as exc:
+                raise CannotMeasure(f"no PostgreSQL: {exc}") from exc
+            database_url = cluster.create_database()
+        console = ConsoleProcess(workdir / "console", database_url, args.tls)
+        if open_files_limit(console.pid) < args.kiosks + 100:
+            raise CannotMeasure(f"the console may open only {open_files_limit(console.pid)} files")
+        figures = asyncio.run(measure(args, console))
+        errors = console.errors()
+        if errors:
+            raise CannotMeasure(f"the console logged {len(errors)} errors: {errors[0][:300]}")
+    except (CannotMeasure, OSError, httpx.HTTPError) as exc:
+        print(f"bench_console: could not measure: {exc}", file=sys.stderr)
+        if console is not None:
+            print(console.tail(), file=sys.stderr)
+        return 1
+    finally:
+        if console is not None:
+            stop(console.process)
+            if args.keep_log is not None:
+                shutil.copyfile(console.log_path, args.keep_log)
+        if cluster is not None:
+            stop_postgres(cluster)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    database = "postgresql" if database_url else "sqlite"
+    print(f"kiosks: {args.kiosks} on {database}{' with TLS' if args.tls else ''}")
+    for name, value in figures.lines:
+        print(f"{name}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
