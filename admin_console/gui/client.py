@@ -106,6 +106,8 @@ class Reply:
     status: int
     body: Any
     failure: Failure | None = None
+    raw: bytes = b""
+    """The body as received (a CSV export is not JSON)."""
 
     @property
     def ok(self) -> bool:
@@ -118,6 +120,23 @@ class Reply:
         if isinstance(self.body, dict):
             return str(self.body.get("detail", ""))
         return ""
+
+    @property
+    def code(self) -> str | None:
+        """The console's stable error ``code``, if the answer has one."""
+        if isinstance(self.body, dict) and isinstance(self.body.get("code"), str):
+            return str(self.body["code"])
+        return None
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """For a 422: each bad field (dotted path) with the console's reason."""
+        found: dict[str, str] = {}
+        errors = self.body.get("errors") if isinstance(self.body, dict) else None
+        for error in errors if isinstance(errors, list) else ():
+            if isinstance(error, dict) and error.get("field"):
+                found[str(error["field"])] = str(error.get("message", ""))
+        return found
 
 
 def _ssl_configuration() -> QSslConfiguration:
@@ -180,7 +199,7 @@ class ConsoleClient(QObject):
             body = json.loads(raw) if raw else None
         except ValueError:
             body = {"detail": raw[:200].decode(errors="replace")}
-        done(Reply(status, body))
+        done(Reply(status, body, raw=raw))
 
     # -- the API ---------------------------------------------------------------------------
 
@@ -193,6 +212,10 @@ class ConsoleClient(QObject):
             done(reply)
 
         self.request("POST", "/api/login", {"username": username, "password": password}, keep)
+
+    def get(self, path: str, done: Callable[[Reply], None]) -> None:
+        """``GET path``."""
+        self.request("GET", path, None, done)
 
     def command(self, pc_id: int, body: dict[str, Any], done: Callable[[Reply], None]) -> None:
         """``POST /api/kiosks/{id}/commands``."""

@@ -5,7 +5,7 @@ room, the selection and the results. No widget talks to the network.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -13,10 +13,17 @@ from PySide6.QtCore import QObject, Signal
 
 from admin_console.gui import i18n
 from admin_console.gui.client import ConsoleClient, Endpoint, Failure, Reply, RoomFeed
+from admin_console.gui.helpqueue import HelpQueue
+from admin_console.gui.members import MemberDesk
+from admin_console.gui.policy import PolicyDesk
+from admin_console.gui.section import Now, Section
+from admin_console.gui.tickets import TicketDesk
+from admin_console.gui.usage import UsageReview
 from admin_console.gui.viewmodel import CommandResult, Outcome, Pc, locked_minutes, outcome_of
 from policies import Language
 
-Now = Callable[[], dt.datetime]
+ROLES = ("animator", "manager", "admin")
+"""Staff roles, each allowed what the one before may do, and more."""
 
 
 def login_error(reply: Reply, language: Language, now: dt.datetime) -> str:
@@ -68,6 +75,23 @@ class ConsoleController(QObject):
             lambda: self.logged_out.emit(i18n.text("net.tls_mismatch", self.language))
         )
         self.username: str | None = None
+        self.role: str | None = None
+        self.tickets = TicketDesk(self.client, language, self._now, self)
+        self.members = MemberDesk(self.client, language, self._now, self)
+        self.help = HelpQueue(self.client, language, self._now, self)
+        self.usage = UsageReview(self.client, language, self._now, self)
+        self.policy = PolicyDesk(self.client, language, self._now, self)
+        sections: tuple[Section, ...] = (
+            self.tickets,
+            self.members,
+            self.help,
+            self.usage,
+            self.policy,
+        )
+        for section in sections:
+            section.expired.connect(self._expired)
+        self.feed.pc.connect(lambda _entry: self.help.refresh())
+        self.feed.room.connect(lambda _entries: self.help.refresh())
         self.pcs: dict[int, Pc] = {}
         self.selected: set[int] = set()
         self.results: list[CommandResult] = []
@@ -88,6 +112,7 @@ class ConsoleController(QObject):
                 self.login_failed.emit(login_error(reply, self.language, self._now()))
                 return
             self.username = str(reply.body.get("username", username))
+            self.role = str(reply.body.get("role", "animator"))
             assert self.client.token is not None
             self.feed.start(self.client.token)
             self.logged_in.emit(self.username)
@@ -98,6 +123,7 @@ class ConsoleController(QObject):
         """Close the room and forget the token."""
         self.feed.stop()
         self.client.logout()
+        self.tickets.forget()
         self._forget()
         self.logged_out.emit("")
 
@@ -106,8 +132,16 @@ class ConsoleController(QObject):
         self._forget()
         self.logged_out.emit(i18n.text("room.expired", self.language))
 
+    def at_least(self, role: str) -> bool:
+        """True when the logged-in staff member has ``role`` or a higher one."""
+        if self.role not in ROLES or role not in ROLES:
+            return False
+        return ROLES.index(self.role) >= ROLES.index(role)
+
     def _forget(self) -> None:
         self.username = None
+        self.role = None
+        self.help.clear()
         self.pcs.clear()
         self.selected.clear()
         self.results.clear()
@@ -159,33 +193,94 @@ class ConsoleController(QObject):
         """Show ``text`` on the selected PCs."""
         self._command({"action": "message", "text": text.strip()})
 
-    def _command(self, body: dict[str, Any]) -> None:
-        targets = [self.pcs[i] for i in sorted(self.selected) if i in self.pcs]
-        self.results = []
-        for pc in targets:
-            index = len(self.results)
-            self.results.append(
-                CommandResult(pc.id, pc.name, body["action"], body.get("minutes"), Outcome.SENDING)
-            )
-            self.client.command(pc.id, body, partial(self._answered, index))
+    def out_of_order(self, reason: str) -> None:
+        """Take the selected PCs out of order (nobody can start a session), saying why."""
+        self._each_pc("out_of_order", None, "out-of-order", {"reason": reason.strip()})
+
+    def back_in_order(self) -> None:
+        """Put the selected PCs back in order."""
+        self._each_pc("back_in_order", None, "back-in-order", {})
+
+    def workshop(self, title: str, minutes: int, participants: int) -> None:
+        """Start a workshop of ``minutes`` on the selected PCs; one result line per PC."""
+        targets = self._targets()
+        self.results = [
+            CommandResult(pc.id, pc.name, "workshop", minutes, Outcome.SENDING) for pc in targets
+        ]
         self.results_changed.emit()
+        body = {
+            "kiosk_ids": [pc.id for pc in targets],
+            "minutes": minutes,
+            "title": title.strip(),
+            "participants": participants,
+        }
+        self.client.request("POST", "/api/workshops", body, self._workshop_answered)
+
+    def _workshop_answered(self, reply: Reply) -> None:
+        if reply.status == 401:
+            self._expired()
+            return
+        answers: dict[int, dict[str, Any]] = {}
+        if reply.ok:
+            body = reply.body
+            items = body.get("results", []) if isinstance(body, dict) else body
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, dict) and isinstance(item.get("kiosk_id"), int):
+                    answers[item["kiosk_id"]] = item
+        for index, before in enumerate(self.results):
+            if before.action != "workshop":
+                return  # a newer action replaced the list
+            answer = answers.get(before.pc_id)
+            if answer is not None:
+                outcome, reason, code = outcome_of(answer)
+            else:
+                outcome, reason, code = self._failure(reply)
+            self.results[index] = CommandResult(
+                before.pc_id, before.pc_name, before.action, before.minutes, outcome, reason, code
+            )
+        self.results_changed.emit()
+
+    def _targets(self) -> list[Pc]:
+        return [self.pcs[i] for i in sorted(self.selected) if i in self.pcs]
+
+    def _command(self, body: dict[str, Any]) -> None:
+        self._each_pc(body["action"], body.get("minutes"), "commands", body)
+
+    def _each_pc(self, action: str, minutes: int | None, path: str, body: dict[str, Any]) -> None:
+        self.results = []
+        for pc in self._targets():
+            index = len(self.results)
+            self.results.append(CommandResult(pc.id, pc.name, action, minutes, Outcome.SENDING))
+            self.client.request(
+                "POST", f"/api/kiosks/{pc.id}/{path}", body, partial(self._answered, index)
+            )
+        self.results_changed.emit()
+
+    def _failure(self, reply: Reply) -> tuple[Outcome, str, str | None]:
+        if reply.failure is Failure.TLS_MISMATCH:
+            return Outcome.FAILED, i18n.text("net.tls_mismatch", self.language), None
+        if reply.failure is not None:
+            return Outcome.FAILED, i18n.text("net.unreachable", self.language), None
+        code = reply.code or {403: "forbidden", 404: "not_found"}.get(reply.status)
+        return Outcome.FAILED, reply.detail or f"HTTP {reply.status}", code
 
     def _answered(self, index: int, reply: Reply) -> None:
         if index >= len(self.results):
             return  # a newer action replaced the list
         before = self.results[index]
-        if reply.ok and isinstance(reply.body, dict):
-            outcome, reason = outcome_of(reply.body)
-        elif reply.status == 401:
+        if reply.status == 401:
             self._expired()
             return
-        elif reply.failure is Failure.TLS_MISMATCH:
-            outcome, reason = Outcome.FAILED, i18n.text("net.tls_mismatch", self.language)
-        elif reply.failure is not None:
-            outcome, reason = Outcome.FAILED, i18n.text("net.unreachable", self.language)
+        if reply.ok and isinstance(reply.body, dict) and "command_id" in reply.body:
+            outcome, reason, code = outcome_of(reply.body)
+        elif reply.ok:
+            outcome, reason, code = Outcome.DONE, "", None
+            body = reply.body
+            if isinstance(body, dict) and {"id", "name"} <= set(body):
+                self.update_pc(body)  # out of order: the answer is the PC's new tile
         else:
-            outcome, reason = Outcome.FAILED, reply.detail or f"HTTP {reply.status}"
+            outcome, reason, code = self._failure(reply)
         self.results[index] = CommandResult(
-            before.pc_id, before.pc_name, before.action, before.minutes, outcome, reason
+            before.pc_id, before.pc_name, before.action, before.minutes, outcome, reason, code
         )
         self.results_changed.emit()

@@ -25,6 +25,19 @@ SVGS: dict[str, str] = {
     "end": '<circle cx="12" cy="12" r="9"/><rect x="9" y="9" width="6" height="6" fill="{c}"/>',
     "message": '<path d="M4 5h16v11H9l-5 4z"/>',
     "logout": '<path d="M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10"/>',
+    "broken": '<rect x="3" y="4" width="18" height="12" rx="1"/><path d="M9 20h6M12 16v4"/>'
+    '<path d="M9 7l6 6M15 7l-6 6"/>',
+    "ticket": '<path d="M3 7h18v3a2 2 0 0 0 0 4v3H3v-3a2 2 0 0 0 0-4z"/><path d="M14 7v10"/>',
+    "members": '<circle cx="9" cy="8" r="3"/><path d="M3 20a6 6 0 0 1 12 0"/>'
+    '<path d="M16 5a3 3 0 0 1 0 6M18 20a6 6 0 0 0-3-5"/>',
+    "chart": '<path d="M4 20V4M4 20h16"/><rect x="7" y="12" width="3" height="6"/>'
+    '<rect x="12" y="8" width="3" height="10"/><rect x="17" y="14" width="2" height="4"/>',
+    "policy": '<path d="M6 3h9l4 4v14H6z"/><path d="M9 11h7M9 15h7M9 7h4"/>',
+    "workshop": '<rect x="3" y="4" width="8" height="6" rx="1"/><rect x="13" y="4" width="8" '
+    'height="6" rx="1"/><rect x="8" y="14" width="8" height="6" rx="1"/>',
+    "print": '<path d="M7 9V3h10v6M7 17H4v-7h16v7h-3"/><rect x="7" y="14" width="10" height="7"/>',
+    "go": '<path d="M5 12h14M13 6l6 6-6 6"/>',
+    "done": '<path d="M4 12l5 5L20 6"/>',
 }
 
 

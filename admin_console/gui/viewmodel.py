@@ -28,6 +28,7 @@ class TileKind(StrEnum):
     OFFLINE = "offline"
     ENDING = "ending"
     CONNECTING = "connecting"
+    OUT_OF_ORDER = "out_of_order"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ COLOURS: Mapping[TileKind, Colours] = {
     TileKind.OFFLINE: Colours("#eeeeee", "#616161", "#9e9e9e"),
     TileKind.ENDING: Colours("#f3e5f5", "#4a148c", "#7b1fa2"),
     TileKind.CONNECTING: Colours("#fafafa", "#424242", "#bdbdbd"),
+    TileKind.OUT_OF_ORDER: Colours("#fbe9e7", "#5d1a0b", "#8d6e63"),
 }
 SELECTED_BORDER = "#0057d9"
 
@@ -77,6 +79,9 @@ class Pc:
     revoked: bool
     last_seen_at: dt.datetime | None
     status: PcStatus | None
+    out_of_order: bool = False
+    out_of_order_reason: str = ""
+    policy_version: str | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Pc:
@@ -101,6 +106,9 @@ class Pc:
             revoked=bool(data.get("revoked")),
             last_seen_at=dt.datetime.fromisoformat(seen) if isinstance(seen, str) else None,
             status=status,
+            out_of_order=bool(data.get("out_of_order")),
+            out_of_order_reason=str(data.get("out_of_order_reason") or ""),
+            policy_version=str(data["policy_version"]) if data.get("policy_version") else None,
         )
 
 
@@ -124,8 +132,11 @@ class TileView:
 
 
 def tile_kind(pc: Pc) -> TileKind:
-    """Which state the tile shows. Help outranks a lock, which outranks the session."""
+    """Which state the tile shows. Help outranks a lock, which outranks the session; a PC
+    staff put out of order says so whatever it reports."""
     status = pc.status
+    if pc.out_of_order:
+        return TileKind.OUT_OF_ORDER
     if not pc.online:
         return TileKind.OFFLINE
     if status is None:
@@ -149,6 +160,7 @@ _ICONS: Mapping[TileKind, str | None] = {
     TileKind.OFFLINE: "offline",
     TileKind.ENDING: "wipe",
     TileKind.CONNECTING: None,
+    TileKind.OUT_OF_ORDER: "broken",
 }
 
 
@@ -179,7 +191,10 @@ def tile_view(
     kind = tile_kind(pc)
     status = pc.status
     detail = ""
-    if kind is TileKind.OFFLINE:
+    if kind is TileKind.OUT_OF_ORDER:
+        headline = i18n.text("state.out_of_order", language)
+        detail = pc.out_of_order_reason
+    elif kind is TileKind.OFFLINE:
         headline = i18n.text("state.offline", language)
         if pc.last_seen_at is None:
             detail = i18n.text("seen.never", language)
@@ -255,30 +270,45 @@ class CommandResult:
     minutes: int | None
     outcome: Outcome
     reason: str = ""
+    code: str | None = None
+    """The PC's or the console's stable refusal code: said in staff's language."""
 
 
-def outcome_of(answer: Mapping[str, Any]) -> tuple[Outcome, str]:
-    """Read a ``CommandResponse``: the outcome and, when refused, the PC's reason."""
+def outcome_of(answer: Mapping[str, Any]) -> tuple[Outcome, str, str | None]:
+    """Read a ``CommandResponse``: the outcome and, when refused, the PC's message and code."""
     status = answer.get("status")
-    if status == "done":
-        return Outcome.DONE, ""
+    if status is None and answer.get("code") in ("offline", "pending"):
+        status = answer["code"]  # a workshop's result says it in its code
+    if status == "done" or answer.get("ok") is True:
+        return Outcome.DONE, "", None
     if status == "offline":
-        return Outcome.OFFLINE, ""
+        return Outcome.OFFLINE, "", "offline"
     if status == "pending":
-        return Outcome.PENDING, ""
-    return Outcome.REFUSED, str(answer.get("message") or answer.get("code") or "")
+        return Outcome.PENDING, "", None
+    code = answer.get("code")
+    return Outcome.REFUSED, str(answer.get("message") or ""), str(code) if code else None
+
+
+def reason_text(code: str | None, message: str, language: Language) -> str:
+    """A refusal in staff's language: the sentence for a known ``code``, else the PC's or the
+    console's own ``message`` (English), else "no reason given"."""
+    key = f"refusal.{code}"
+    if code and key in i18n.TEXTS:
+        return i18n.text(key, language)
+    return message or code or i18n.text("refusal.unknown", language)
 
 
 def result_line(result: CommandResult, language: Language) -> str:
     """``PC-03 — +15 min : fait``."""
-    verb_values = {"minutes": result.minutes or 0}
+    verb_values: dict[str, object] = {"minutes": result.minutes or 0}
     verb = i18n.text(f"verb.{result.action}", language, **verb_values)
     outcome = result.outcome
     if outcome is Outcome.REFUSED:
-        reason = result.reason or i18n.text("refusal.unknown", language)
+        reason = reason_text(result.code, result.reason, language)
         said = i18n.text("result.refused", language, reason=reason)
     elif outcome is Outcome.FAILED:
-        said = i18n.text("result.failed", language, reason=result.reason)
+        reason = reason_text(result.code, result.reason, language)
+        said = i18n.text("result.failed", language, reason=reason)
     else:
         said = i18n.text(f"result.{outcome.value}", language)
     return f"{result.pc_name} — {verb}{i18n.NBSP if language is i18n.FR else ''}: {said}"

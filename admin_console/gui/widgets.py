@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from admin_console.gui import i18n, icons
 from admin_console.gui.controller import ConsoleController
+from admin_console.gui.help_view import HelpPanel
 from admin_console.gui.viewmodel import (
     OUTCOME_COLOURS,
     SELECTED_BORDER,
@@ -34,8 +35,9 @@ from admin_console.gui.viewmodel import (
     tile_view,
 )
 
-TILE_WIDTH = 210
+TILE_WIDTH = 200
 TILE_HEIGHT = 150
+_ROOM_ACTIONS = frozenset({"workshop", "out_of_order", "back_in_order"})
 
 
 def _big(widget: QWidget, points: int, bold: bool = False) -> None:
@@ -219,6 +221,7 @@ class AskPanel(QFrame):
         self.pages.addWidget(self.minutes)
         self.pages.addWidget(reasons_page)
         self.reasons_layout = reasons_layout
+        self.pages.addWidget(self._build_workshop())
         self.problem = QLabel()
         self.problem.setObjectName("loginError")
         self.confirm = QPushButton(i18n.text("action.confirm", lang))
@@ -237,8 +240,32 @@ class AskPanel(QFrame):
         self.text.returnPressed.connect(self._confirm)
         self.hide()
 
+    def _build_workshop(self) -> QWidget:
+        lang = self.controller.language
+        workshop_page = QWidget()
+        self.workshop_title = QLineEdit()
+        self.workshop_title.setMaxLength(80)
+        self.workshop_title.setPlaceholderText(i18n.text("workshop.title_hint", lang))
+        self.workshop_minutes = QSpinBox()
+        self.workshop_minutes.setRange(5, 8 * 60)
+        self.workshop_minutes.setSingleStep(15)
+        self.workshop_minutes.setValue(90)
+        self.workshop_minutes.setSuffix(" min")
+        self.participants = QSpinBox()
+        self.participants.setRange(1, 200)
+        workshop_row = QHBoxLayout(workshop_page)
+        workshop_row.setContentsMargins(0, 0, 0, 0)
+        workshop_row.addWidget(QLabel(i18n.text("workshop.title", lang)))
+        workshop_row.addWidget(self.workshop_title, 1)
+        workshop_row.addWidget(QLabel(i18n.text("workshop.minutes", lang)))
+        workshop_row.addWidget(self.workshop_minutes)
+        workshop_row.addWidget(QLabel(i18n.text("workshop.participants", lang)))
+        workshop_row.addWidget(self.participants)
+        return workshop_page
+
     def ask(self, action: str) -> None:
-        """Open the question for ``extend``, ``end`` or ``message``."""
+        """Open the question for ``extend``, ``end``, ``message``, ``workshop`` or
+        ``out_of_order``."""
         lang = self.controller.language
         self.action = action
         self.problem.setText("")
@@ -246,24 +273,41 @@ class AskPanel(QFrame):
         if action == "extend":
             self.question.setText(i18n.text("ask.minutes", lang))
             self.pages.setCurrentIndex(0)
+        elif action == "workshop":
+            count = len(self.controller.selected)
+            self.question.setText(i18n.counted("ask.workshop", lang, count))
+            self.participants.setValue(max(1, count))
+            self.pages.setCurrentIndex(2)
         else:
-            key = "ask.reason" if action == "end" else "ask.message"
+            key = {"end": "ask.reason", "out_of_order": "ask.out_of_order"}.get(
+                action, "ask.message"
+            )
             self.question.setText(i18n.text(key, lang))
             self.reasons_layout.addWidget(self.reasons)
             self.reasons_layout.addWidget(self.text)
             self.reasons.setVisible(action == "end")
             self.pages.setCurrentIndex(1)
         self.show()
-        (self.minutes if action == "extend" else self.text).setFocus()
+        focus = {"extend": self.minutes, "workshop": self.workshop_title}
+        focus.get(action, self.text).setFocus()
 
     def _confirm(self) -> None:
         if self.action == "extend":
             self.controller.extend(self.minutes.value())
+        elif self.action == "workshop":
+            if not self.workshop_title.text().strip():
+                self.problem.setText(i18n.text("ask.empty", self.controller.language))
+                return
+            self.controller.workshop(
+                self.workshop_title.text(), self.workshop_minutes.value(), self.participants.value()
+            )
         elif not self.text.text().strip():
             self.problem.setText(i18n.text("ask.empty", self.controller.language))
             return
         elif self.action == "end":
             self.controller.end(self.text.text())
+        elif self.action == "out_of_order":
+            self.controller.out_of_order(self.text.text())
         else:
             self.controller.message(self.text.text())
         self.hide()
@@ -295,12 +339,18 @@ class RoomScreen(QWidget):
         self.results_title = QLabel(i18n.text("results.title", lang))
         _big(self.results_title, 11, bold=True)
         self.results = QListWidget()
-        self.results.setMaximumHeight(130)
+        self.results.setMaximumHeight(110)
 
+        self.help = HelpPanel(controller.help, lambda: controller.username)
+        middle = QHBoxLayout()
+        room_column = QVBoxLayout()
+        room_column.addWidget(self.empty)
+        room_column.addWidget(scroll, 1)
+        middle.addLayout(room_column, 1)
+        middle.addWidget(self.help)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(self.empty)
-        layout.addWidget(scroll, 1)
+        layout.addLayout(middle, 1)
         layout.addLayout(actions)
         layout.addWidget(self.ask)
         layout.addWidget(self.results_title)
@@ -318,6 +368,7 @@ class RoomScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid_host)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.grid_scroll = scroll
         self.empty = QLabel(i18n.text("room.empty", self.controller.language))
         self.tiles: dict[int, Tile] = {}
         return scroll
@@ -348,10 +399,14 @@ class RoomScreen(QWidget):
             ("lock", "lock"),
             ("unlock", "unlock"),
             ("message", "message"),
+            ("workshop", "workshop"),
+            ("out_of_order", "broken"),
+            ("back_in_order", "done"),
         ):
             button = QPushButton(icons.icon(icon_name), i18n.text(f"action.{key}", lang))
             button.setMinimumHeight(40)
-            buttons.addWidget(button)
+            # Session actions on the lower row; what concerns the PC itself on the upper one.
+            (selection if key in _ROOM_ACTIONS else buttons).addWidget(button)
             self.buttons[key] = button
         buttons.addStretch(1)
         self.ask = AskPanel(self.controller)
@@ -366,6 +421,9 @@ class RoomScreen(QWidget):
         self.buttons["lock"].clicked.connect(c.lock)
         self.buttons["unlock"].clicked.connect(c.unlock)
         self.buttons["message"].clicked.connect(lambda: self.ask.ask("message"))
+        self.buttons["workshop"].clicked.connect(lambda: self.ask.ask("workshop"))
+        self.buttons["out_of_order"].clicked.connect(lambda: self.ask.ask("out_of_order"))
+        self.buttons["back_in_order"].clicked.connect(c.back_in_order)
         self.select_all.clicked.connect(lambda: c.select(c.pcs))
         self.select_none.clicked.connect(lambda: c.select(()))
         self.logout.clicked.connect(c.logout)
@@ -387,11 +445,20 @@ class RoomScreen(QWidget):
             self.live.setText("● " + i18n.text("room.reconnecting", lang))
             self.live.setStyleSheet("color: #b71c1c; font-weight: bold;")
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """As many tiles in a row as fit."""
+        super().resizeEvent(event)
+        self.redraw()
+
     def redraw(self) -> None:
         """Draw the tiles and the selection from the controller."""
         c = self.controller
         pcs = room_order(c.pcs)
-        columns = max(1, (max(self.width(), 900) - 40) // (TILE_WIDTH + 12))
+        room_width = self.grid_scroll.viewport().width() if self.grid_scroll.isVisible() else 0
+        if room_width < TILE_WIDTH:
+            room_width = max(self.width(), 900) - self.help.width() - 20
+        spacing = self.grid.spacing()
+        columns = max(1, (room_width - 20 + spacing) // (TILE_WIDTH + spacing))
         seen = set()
         for index, pc in enumerate(pcs):
             view = tile_view(pc, c.language, selected=pc.id in c.selected)
@@ -402,10 +469,22 @@ class RoomScreen(QWidget):
                 self.tiles[pc.id] = tile
             elif tile.view != view:
                 tile.show_view(view)
-            self.grid.addWidget(tile, index // columns, index % columns)
+            row, column = divmod(index, columns)
+            here = self.grid.itemAtPosition(row, column)
+            if here is None or here.widget() is not tile:
+                # Adding a widget twice leaves its old cell behind: move it, do not copy it.
+                self.grid.removeWidget(tile)
+                self.grid.addWidget(tile, row, column)
             seen.add(pc.id)
         for pc_id in set(self.tiles) - seen:
             self.tiles.pop(pc_id).deleteLater()
+        # Said outright: the scroll area does not always hear that the grid grew, and a
+        # squeezed grid draws tiles on top of each other instead of scrolling.
+        rows = -(-len(pcs) // columns)
+        margins = self.grid.contentsMargins()
+        self.grid_host.setMinimumHeight(
+            rows * (TILE_HEIGHT + self.grid.spacing()) + margins.top() + margins.bottom()
+        )
         self.empty.setVisible(not pcs)
         count = len(c.selected)
         lang = c.language

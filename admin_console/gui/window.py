@@ -1,11 +1,18 @@
-"""The console's main window: the login screen, then the room."""
+"""The console's main window: the login screen, then the tabs (room, tickets, members,
+usage, policy) that the staff member's role allows."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from admin_console.gui import i18n
+from admin_console.gui import i18n, icons
 from admin_console.gui.controller import ConsoleController
+from admin_console.gui.dialogs import Dialogs
+from admin_console.gui.members_view import MembersScreen
+from admin_console.gui.policy_view import PolicyScreen
+from admin_console.gui.tickets_view import TicketsScreen
+from admin_console.gui.usage_view import UsageScreen
 from admin_console.gui.widgets import LoginScreen, RoomScreen
 
 STYLE = """
@@ -14,34 +21,116 @@ QWidget { font-size: 11pt; }
 #loginError { color: #b71c1c; font-weight: bold; }
 #muted { color: #616161; }
 #askPanel { background: #fff8e1; border: 1px solid #ffb300; border-radius: 8px; }
+#helpPanel { background: #fafafa; border: 1px solid #c5cbd3; border-radius: 8px; }
+#helpWaiting { background: #ff8f00; border: 2px solid #c62828; border-radius: 8px; }
+#helpTaken { background: #fff3e0; border: 1px solid #ffb74d; border-radius: 8px; }
+#batchBox { background: #fffde7; border: 1px solid #fbc02d; border-radius: 8px; }
+#ruleBox { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; }
+#totals { background: #e3f2fd; border-radius: 6px; padding: 6px; }
 """
+
+MANAGER_TABS = ("members", "usage")
 
 
 class ConsoleWindow(QWidget):
-    """Login, then the live room; back to login on logout or an expired token.
+    """Login, then the tabs; back to login on logout or an expired token.
 
     A plain top-level widget, not a ``QMainWindow``: there is no menu or status bar, and a
     main window's layout asks the platform for size hints the offscreen plugin refuses.
     """
 
-    def __init__(self, controller: ConsoleController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: ConsoleController,
+        dialogs: Dialogs | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.setWindowTitle(i18n.text("app.title", controller.language))
+        self.dialogs = dialogs or Dialogs()
+        lang = controller.language
+        self.setWindowTitle(i18n.text("app.title", lang))
         self.setStyleSheet(STYLE)
         self.login = LoginScreen(controller)
         self.room = RoomScreen(controller)
+        self.tickets = TicketsScreen(controller.tickets, self.dialogs)
+        self.members = MembersScreen(controller.members)
+        self.usage = UsageScreen(controller.usage, self.dialogs)
+        self.policy = PolicyScreen(controller.policy, lambda: controller.pcs)
+        self.tabs = QTabWidget()
+        self.tab_index: dict[str, int] = {}
+        for key, icon, screen in (
+            ("room", "clock", self.room),
+            ("tickets", "ticket", self.tickets),
+            ("members", "members", self.members),
+            ("usage", "chart", self.usage),
+            ("policy", "policy", self.policy),
+        ):
+            self.tab_index[key] = self.tabs.addTab(
+                screen, icons.icon(icon), i18n.text(f"tab.{key}", lang)
+            )
         self.stack = QStackedWidget()
         self.stack.addWidget(self.login)
-        self.stack.addWidget(self.room)
+        self.stack.addWidget(self.tabs)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.resize(1200, 780)
-        controller.logged_in.connect(lambda _name: self.stack.setCurrentWidget(self.room))
+        controller.logged_in.connect(self._logged_in)
         controller.logged_out.connect(self._logged_out)
+        controller.room_changed.connect(self.policy.show_pcs)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.room.logout.clicked.disconnect()
+        self.room.logout.clicked.connect(self._logout)
+
+    def _logout(self) -> None:
+        if self.may_close():
+            self.controller.logout()
+
+    def _logged_in(self, _name: str) -> None:
+        c = self.controller
+        manager = c.at_least("manager")
+        for key in MANAGER_TABS:
+            self.tabs.setTabVisible(self.tab_index[key], manager)
+        self.policy.set_editable(manager)
+        self.tabs.setCurrentIndex(self.tab_index["room"])
+        self.stack.setCurrentWidget(self.tabs)
+        c.help.start()
+
+    def _tab_shown(self, index: int) -> None:
+        # Each tab loads what it shows when staff open it: nothing is fetched for nothing.
+        c = self.controller
+        if not c.username:
+            return
+        if index == self.tab_index["tickets"]:
+            c.tickets.load(self.tickets.filter.currentData())
+        elif index == self.tab_index["members"] and c.at_least("manager"):
+            c.members.load()
+        elif index == self.tab_index["usage"] and c.at_least("manager"):
+            self.usage.load()
+        elif index == self.tab_index["policy"]:
+            c.policy.load()
 
     def _logged_out(self, why: str) -> None:
         self.stack.setCurrentWidget(self.login)
         self.login.show_error(why)
+
+    def may_close(self) -> bool:
+        """False when staff chose to keep the window for unprinted ticket codes."""
+        lang = self.controller.language
+        if not self.controller.tickets.unprinted:
+            return True
+        return self.dialogs.confirm(
+            self,
+            i18n.text("tickets.unprinted_title", lang),
+            i18n.counted("tickets.unprinted_close", lang, len(self.controller.tickets.issued)),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Codes that were never printed are lost for good: ask first."""
+        if self.may_close():
+            event.accept()
+        else:
+            self.tabs.setCurrentIndex(self.tab_index["tickets"])
+            event.ignore()

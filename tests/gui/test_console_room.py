@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from console_support import advance
 from PySide6.QtCore import Qt
 
 from admin_console.gui.client import Endpoint, EndpointError, normalise_fingerprint
@@ -75,7 +76,7 @@ def _tile(room: Room) -> Any:
 def test_an_animator_sees_the_room_live_and_acts_on_a_pc(qtbot: Any, room: Room) -> None:
     window, controller = room.window, room.controller
     _log_in(qtbot, window, "nadia", TEST_PASSWORD)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.room, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tabs, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: _tile(room) is not None, timeout=WAIT_MS)
     tile = _tile(room)
     assert tile.view.kind is TileKind.IN_SESSION
@@ -87,7 +88,7 @@ def test_an_animator_sees_the_room_live_and_acts_on_a_pc(qtbot: Any, room: Room)
     room.kiosk.send(
         Status(state="active", seconds_left=1740, login=LoginKind.WALK_IN, help_requested=True)
     )
-    qtbot.waitUntil(lambda: tile.view.kind is TileKind.HELP, timeout=1000)
+    qtbot.waitUntil(lambda: _tile(room).view.kind is TileKind.HELP, timeout=1000)
     assert tile.headline.text() == "Demande de l'aide\u00a0!"
 
     qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
@@ -110,7 +111,7 @@ def test_an_animator_sees_the_room_live_and_acts_on_a_pc(qtbot: Any, room: Room)
         qtbot.mouseClick(ask.reason_buttons[0], Qt.MouseButton.LeftButton)
         qtbot.mouseClick(ask.confirm, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(received) == 2, timeout=WAIT_MS)
-        assert received[-1].action is CommandAction.END
+        assert received[1].action is CommandAction.END
         assert received[-1].reason == "Non-respect du règlement"
         qtbot.waitUntil(lambda: "terminer\u00a0: fait" in results.item(0).text(), timeout=WAIT_MS)
 
@@ -118,7 +119,7 @@ def test_an_animator_sees_the_room_live_and_acts_on_a_pc(qtbot: Any, room: Room)
         ask.text.setText("Votre ticket est prêt à l'accueil.")
         qtbot.mouseClick(ask.confirm, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(received) == 3, timeout=WAIT_MS)
-        assert received[-1].action is CommandAction.MESSAGE
+        assert received[2].action is CommandAction.MESSAGE
         assert received[-1].text == "Votre ticket est prêt à l'accueil."
         qtbot.waitUntil(lambda: controller.results[0].outcome is Outcome.DONE, timeout=WAIT_MS)
 
@@ -126,11 +127,11 @@ def test_an_animator_sees_the_room_live_and_acts_on_a_pc(qtbot: Any, room: Room)
     with room.kiosk.answering(ok=False, code="no_session", message="no session to extend"):
         qtbot.mouseClick(window.room.buttons["extend30"], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "refusé" in results.item(0).text(), timeout=WAIT_MS)
-        assert results.item(0).text().endswith("no session to extend")
+        assert results.item(0).text().endswith("pas de session en cours")
 
     # The PC goes away: the tile says offline, and an action says nothing was sent.
     room.kiosk.close()
-    qtbot.waitUntil(lambda: tile.view.kind is TileKind.OFFLINE, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _tile(room).view.kind is TileKind.OFFLINE, timeout=WAIT_MS)
     qtbot.mouseClick(window.room.buttons["lock"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "hors ligne" in results.item(0).text(), timeout=WAIT_MS)
 
@@ -179,7 +180,7 @@ def test_the_pinned_certificate_is_accepted_and_another_refused(qtbot: Any, tmp_
 
         controller, window = _gui(qtbot, Endpoint.parse(server.url, pin.upper()))
         _log_in(qtbot, window, "nadia", TEST_PASSWORD)
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.room, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tabs, timeout=WAIT_MS)
         qtbot.waitUntil(lambda: controller.feed.connected, timeout=WAIT_MS)
         controller.feed.stop()
 
@@ -193,3 +194,100 @@ def test_endpoint_rules() -> None:
         Endpoint.parse("https://console:8443", "ab:cd")
     assert normalise_fingerprint("AB" * 32) == ":".join(["ab"] * 32)
     assert Endpoint.parse("https://console:8443/x", "ab" * 32).ws_url == "wss://console:8443"
+
+
+def _in_room(qtbot: Any, room: Room) -> Any:
+    _log_in(qtbot, room.window, "nadia", TEST_PASSWORD)
+    qtbot.waitUntil(lambda: room.window.stack.currentWidget() is room.window.tabs, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _tile(room) is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: room.controller.feed.connected, timeout=WAIT_MS)
+    return _tile(room)
+
+
+def test_a_refusal_is_said_in_staff_words_not_the_pcs_english(qtbot: Any, room: Room) -> None:
+    tile = _in_room(qtbot, room)
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    results = room.window.room.results
+    with room.kiosk.answering(ok=False, code="busy", message="the agent is stopping"):
+        qtbot.mouseClick(room.window.room.buttons["lock"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "refusé" in results.item(0).text(), timeout=WAIT_MS)
+    assert results.item(0).text() == (
+        "PC-03 — verrouiller\u00a0: refusé\u00a0: le PC est occupé (il redémarre ou s'arrête)"
+    )
+    # A code the GUI does not know yet: the PC's own sentence is shown rather than nothing.
+    with room.kiosk.answering(ok=False, code="printer_jam", message="the printer is jammed"):
+        qtbot.mouseClick(room.window.room.buttons["unlock"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "déverrouiller" in results.item(0).text(), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "refusé" in results.item(0).text(), timeout=WAIT_MS)
+    assert results.item(0).text().endswith("refusé\u00a0: the printer is jammed")
+
+
+def test_the_help_queue_shows_who_waits_and_who_goes(qtbot: Any, room: Room) -> None:
+    _in_room(qtbot, room)
+    panel = room.window.room.help
+    room.controller.help.timer.setInterval(200)  # the waiting time grows in the test's time
+    assert panel.empty.isVisible()
+    room.kiosk.send(
+        Status(state="active", seconds_left=1700, login=LoginKind.WALK_IN, help_requested=True)
+    )
+    qtbot.waitUntil(lambda: len(panel.rows) == 1, timeout=WAIT_MS)
+    assert panel.rows[0].line.text() == "PC-03 — attend depuis peu"
+    assert panel.title.text() == "Demandes d'aide (1)"
+    assert not panel.empty.isVisible()
+    advance(room.server, minutes=4)
+    qtbot.waitUntil(lambda: "attend depuis 4 min" in panel.rows[0].line.text(), timeout=WAIT_MS)
+
+    qtbot.mouseClick(panel.rows[0].button, Qt.MouseButton.LeftButton)  # "J'y vais"
+    qtbot.waitUntil(lambda: "vous y allez" in panel.rows[0].line.text(), timeout=WAIT_MS)
+    assert panel.rows[0].button.text() == "Terminé"
+    advance(room.server, minutes=6)
+    # Taken: the waiting time stops at the moment someone went.
+    qtbot.waitUntil(lambda: panel.rows[0].line.text().startswith("PC-03"), timeout=WAIT_MS)
+    assert "attend depuis 4 min" in panel.rows[0].line.text()
+    qtbot.mouseClick(panel.rows[0].button, Qt.MouseButton.LeftButton)  # "Terminé"
+    qtbot.waitUntil(lambda: not panel.rows, timeout=WAIT_MS)
+    assert panel.empty.isVisible()
+    assert panel.title.text() == "Demandes d'aide"
+
+
+def test_a_workshop_starts_on_the_selected_pcs(qtbot: Any, room: Room) -> None:
+    tile = _in_room(qtbot, room)
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    screen = room.window.room
+    qtbot.mouseClick(screen.buttons["workshop"], Qt.MouseButton.LeftButton)
+    ask = screen.ask
+    assert ask.question.text() == "Atelier sur 1 PC\u00a0:"
+    qtbot.mouseClick(ask.confirm, Qt.MouseButton.LeftButton)  # no title: refused here
+    assert ask.problem.text() and ask.isVisible()
+    ask.workshop_title.setText("Rédiger son CV")
+    ask.workshop_minutes.setValue(90)
+    ask.participants.setValue(6)
+    with room.kiosk.answering() as received:
+        qtbot.mouseClick(ask.confirm, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "fait" in screen.results.item(0).text(), timeout=WAIT_MS)
+    assert screen.results.item(0).text() == "PC-03 — atelier\u00a0: fait"
+    assert received[-1].action is CommandAction.WORKSHOP
+    assert received[-1].minutes == 90
+    assert not ask.isVisible()
+
+
+def test_a_pc_put_out_of_order_and_back(qtbot: Any, room: Room) -> None:
+    tile = _in_room(qtbot, room)
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    screen = room.window.room
+    with room.kiosk.answering() as received:
+        qtbot.mouseClick(screen.buttons["out_of_order"], Qt.MouseButton.LeftButton)
+        screen.ask.text.setText("Écran cassé")
+        qtbot.mouseClick(screen.ask.confirm, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: tile.view.kind is TileKind.OUT_OF_ORDER, timeout=WAIT_MS)
+        assert tile.headline.text() == "Hors service"
+        assert tile.detail.text() == "Écran cassé"
+        qtbot.waitUntil(lambda: bool(received), timeout=WAIT_MS)
+        assert received[-1].action is CommandAction.LOCK  # nobody can start a session on it
+        qtbot.waitUntil(lambda: "fait" in screen.results.item(0).text(), timeout=WAIT_MS)
+        assert screen.results.item(0).text() == "PC-03 — hors service\u00a0: fait"
+
+        qtbot.mouseClick(screen.buttons["back_in_order"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: tile.view.kind is not TileKind.OUT_OF_ORDER, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: len(received) == 2, timeout=WAIT_MS)
+        assert [r.action for r in received] == [CommandAction.LOCK, CommandAction.UNLOCK]

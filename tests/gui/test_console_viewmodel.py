@@ -128,14 +128,19 @@ def test_room_is_ordered_by_location_then_natural_name() -> None:
         (
             {"status": "failed", "code": "no_session", "message": "no session to extend"},
             Outcome.REFUSED,
-            "refusé\u00a0: no session to extend",
+            "refusé\u00a0: pas de session en cours",
+        ),
+        (
+            {"status": "failed", "code": "some_new_code", "message": "the PC said why"},
+            Outcome.REFUSED,
+            "refusé\u00a0: the PC said why",
         ),
     ],
 )
 def test_command_answers_in_words(answer: dict[str, Any], outcome: Outcome, words: str) -> None:
-    got, reason = outcome_of(answer)
+    got, reason, code = outcome_of(answer)
     assert got is outcome
-    line = result_line(CommandResult(3, "PC-03", "extend", 15, got, reason), FR)
+    line = result_line(CommandResult(3, "PC-03", "extend", 15, got, reason, code), FR)
     assert words in line.replace("+15 min", "+15\u00a0min")
 
 

@@ -1,0 +1,92 @@
+"""The help queue panel beside the room: who waits, for how long, and who is going."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from admin_console.gui import i18n, icons
+from admin_console.gui.helpqueue import HelpCall, HelpQueue, call_line
+from admin_console.gui.look import Notice, big
+
+
+class CallRow(QFrame):
+    """One PC waiting: its line, and the button that fits (I'm going / Done)."""
+
+    def __init__(self, queue: HelpQueue, call: HelpCall, me: str | None) -> None:
+        super().__init__()
+        lang = queue.language
+        self.kiosk_id = call.kiosk_id
+        self.setObjectName("helpWaiting" if call.taken_by is None else "helpTaken")
+        self.line = QLabel(call_line(call, queue.now(), lang, me))
+        self.line.setWordWrap(True)
+        big(self.line, 11, bold=call.taken_by is None)
+        if call.taken_by is None:
+            self.button = QPushButton(icons.icon("go"), i18n.text("help.take", lang))
+            self.button.clicked.connect(partial(queue.take, call.kiosk_id))
+        else:
+            self.button = QPushButton(icons.icon("done"), i18n.text("help.done", lang))
+            self.button.clicked.connect(partial(queue.done, call.kiosk_id))
+        self.button.setMinimumHeight(34)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.line)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.button)
+        layout.addLayout(row)
+
+
+class HelpPanel(QFrame):
+    """The queue, oldest call first; redrawn at each refresh so waiting times grow."""
+
+    def __init__(
+        self, queue: HelpQueue, me: Callable[[], str | None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.queue = queue
+        self.me = me
+        self.setObjectName("helpPanel")
+        self.setFixedWidth(290)
+        lang = queue.language
+        heading = QHBoxLayout()
+        icon = QLabel()
+        icon.setPixmap(icons.pixmap("help", 24, "#c62828"))
+        self.title = QLabel(i18n.text("help.title", lang))
+        big(self.title, 13, bold=True)
+        heading.addWidget(icon)
+        heading.addWidget(self.title, 1)
+        self.empty = QLabel(i18n.text("help.empty", lang))
+        self.empty.setObjectName("muted")
+        self.empty.setWordWrap(True)
+        self.rows_host = QVBoxLayout()
+        self.rows_host.setSpacing(6)
+        self.notice = Notice()
+        layout = QVBoxLayout(self)
+        layout.addLayout(heading)
+        layout.addWidget(self.empty)
+        layout.addLayout(self.rows_host)
+        layout.addWidget(self.notice)
+        layout.addStretch(1)
+        self.rows: list[CallRow] = []
+        queue.changed.connect(self.redraw)
+        queue.failed.connect(self.notice.bad)
+        self.redraw()
+
+    def redraw(self) -> None:
+        """One row per call."""
+        for row in self.rows:
+            row.setParent(None)
+            row.deleteLater()
+        me = self.me()
+        self.rows = [CallRow(self.queue, call, me) for call in self.queue.calls]
+        for row in self.rows:
+            self.rows_host.addWidget(row)
+        count = len(self.queue.calls)
+        lang = self.queue.language
+        self.title.setText(i18n.text("help.title", lang) + (f" ({count})" if count else ""))
+        self.empty.setVisible(not count)
+        if count:
+            self.notice.setText("")

@@ -1,0 +1,137 @@
+"""The help queue: PCs whose visitor asked for help, oldest first, with how long they wait.
+
+Refreshed when the staff socket says a PC changed and every few seconds (the waiting time
+grows by itself); an animator says "I'm going" (the call is taken) and then "Done".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+
+from admin_console.gui import i18n
+from admin_console.gui.client import Reply
+from admin_console.gui.section import Section
+from policies import Language
+
+REFRESH_MS = 5000
+
+
+def _time(value: object) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class HelpCall:
+    """One PC in the queue (``HelpCallModel``)."""
+
+    kiosk_id: int
+    kiosk_name: str
+    requested_at: dt.datetime
+    waiting_seconds: int
+    taken_at: dt.datetime | None
+    taken_by: str | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> HelpCall:
+        """Read one entry of ``GET /api/help``."""
+        requested = _time(data["requested_at"])
+        assert requested is not None
+        return cls(
+            kiosk_id=int(data["kiosk_id"]),
+            kiosk_name=str(data["kiosk_name"]),
+            requested_at=requested,
+            waiting_seconds=int(data.get("waiting_seconds") or 0),
+            taken_at=_time(data.get("taken_at")),
+            taken_by=str(data["taken_by"]) if data.get("taken_by") else None,
+        )
+
+    def waited(self, now: dt.datetime) -> int:
+        """Seconds the visitor waited: until now, or until someone took the call."""
+        if self.taken_at is not None:
+            return self.waiting_seconds
+        return max(self.waiting_seconds, int((now - self.requested_at).total_seconds()))
+
+
+def waiting_words(seconds: int, language: Language) -> str:
+    """``attend depuis 4 min``; under a minute in words."""
+    if seconds < 60:
+        return i18n.text("help.waiting_now", language)
+    return i18n.counted("help.waiting", language, seconds // 60)
+
+
+def call_line(call: HelpCall, now: dt.datetime, language: Language, me: str | None) -> str:
+    """``PC-03 — attend depuis 4 min`` or ``… — nadia y va``."""
+    waited = waiting_words(call.waited(now), language)
+    if call.taken_by is None:
+        return f"{call.kiosk_name} — {waited}"
+    who = (
+        i18n.text("help.taken_by_me", language)
+        if call.taken_by == me
+        else i18n.text("help.taken_by", language, who=call.taken_by)
+    )
+    return f"{call.kiosk_name} — {waited} · {who}"
+
+
+class HelpQueue(Section):
+    """The open help calls, kept fresh while someone is logged in."""
+
+    changed = Signal()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.calls: list[HelpCall] = []
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self._loading = False
+        self._again = False
+
+    def start(self) -> None:
+        """Load now and every few seconds."""
+        self.timer.start()
+        self.refresh()
+
+    def clear(self) -> None:
+        """Stop refreshing and forget the calls (logged out)."""
+        self.timer.stop()
+        self.calls = []
+        self.changed.emit()
+
+    def refresh(self) -> None:
+        """Ask the console for the queue (once at a time; a change meanwhile asks again)."""
+        if not self.client.token:
+            return
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        self.call("GET", "/api/help", None, self._loaded, self._not_loaded)
+
+    def _not_loaded(self, _reply: Reply) -> bool:
+        self._loading = False
+        return False
+
+    def _loaded(self, reply: Reply) -> None:
+        self._loading = False
+        entries = reply.body if isinstance(reply.body, list) else []
+        self.calls = [HelpCall.from_json(e) for e in entries]
+        self.changed.emit()
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def take(self, kiosk_id: int) -> None:
+        """I'm going to this PC."""
+        self.call("POST", f"/api/help/{kiosk_id}/take", None, lambda _r: self.refresh())
+
+    def done(self, kiosk_id: int) -> None:
+        """The visitor at this PC was helped."""
+        self.call("POST", f"/api/help/{kiosk_id}/done", None, lambda _r: self.refresh())

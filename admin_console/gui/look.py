@@ -1,0 +1,82 @@
+"""Small building blocks shared by the console's tabs: big titles, read-only tables, a line
+that says what just happened (green) or went wrong (red)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+
+def big(widget: QWidget, points: int, bold: bool = False) -> None:
+    """Set the widget's font size (and weight)."""
+    font = QFont(widget.font())
+    font.setPointSize(points)
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+def title(text: str, points: int = 15) -> QLabel:
+    """A section title."""
+    label = QLabel(text)
+    big(label, points, bold=True)
+    return label
+
+
+def table() -> QTableWidget:
+    """A read-only table, one row selected at a time."""
+    view = QTableWidget()
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().setVisible(False)
+    view.setAlternatingRowColors(True)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def fill(view: QTableWidget, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Replace the table's contents."""
+    view.clear()
+    view.setColumnCount(len(header))
+    view.setHorizontalHeaderLabels(list(header))
+    view.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem(value)
+            if c and value[:1].isdigit():
+                item.setTextAlignment(
+                    Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter
+                )
+            view.setItem(r, c, item)
+    view.resizeColumnsToContents()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+
+
+class Notice(QLabel):
+    """One line: what was done (green) or what went wrong (red)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAccessibleName("notice")
+
+    def good(self, text: str) -> None:
+        """Say what was done."""
+        self.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        self.setText(text)
+
+    def bad(self, text: str) -> None:
+        """Say what went wrong."""
+        self.setStyleSheet("color: #b71c1c; font-weight: bold;")
+        self.setText(text)

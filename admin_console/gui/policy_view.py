@@ -1,0 +1,371 @@
+"""The policy tab: the form made from the policy model's fields, house-rule texts per
+language, and which PCs already run the policy in force. Animators read; managers edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from admin_console.gui import i18n
+from admin_console.gui.look import Notice, title
+from admin_console.gui.policy import (
+    SECTIONS,
+    FieldKind,
+    FieldSpec,
+    PolicyDesk,
+    field_label,
+    get_path,
+    parse_numbers,
+    rule_texts,
+)
+from admin_console.gui.viewmodel import Pc, room_order
+from policies import Language
+
+
+class FieldEditor(QWidget):
+    """One field: its input, its range, and the console's complaint under it."""
+
+    def __init__(self, spec: FieldSpec, language: Language) -> None:
+        super().__init__()
+        self.spec = spec
+        self.input: QSpinBox | QLineEdit
+        if spec.kind is FieldKind.NUMBER:
+            box = QSpinBox()
+            box.setRange(spec.minimum or 0, spec.maximum if spec.maximum is not None else 100_000)
+            box.setMinimumWidth(110)
+            self.input = box
+        else:
+            self.input = QLineEdit()
+            self.input.setMinimumWidth(160)
+        self.input.setToolTip(spec.description)
+        self.input.setAccessibleName(spec.path)
+        hint = ""
+        if spec.minimum is not None and spec.maximum is not None:
+            hint = i18n.text("policy.range", language, low=spec.minimum, high=spec.maximum)
+        self.hint = QLabel(hint)
+        self.hint.setObjectName("muted")
+        self.error = QLabel()
+        self.error.setObjectName("loginError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.input)
+        row.addWidget(self.hint)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+
+    def set_value(self, value: Any) -> None:
+        """Show the policy's value."""
+        if isinstance(self.input, QSpinBox):
+            self.input.setValue(int(value or 0))
+        elif isinstance(value, list | tuple):
+            self.input.setText(", ".join(str(v) for v in value))
+        else:
+            self.input.setText("" if value is None else str(value))
+
+    def value(self) -> Any:
+        """What staff typed, as the policy holds it (None: a list that cannot be read)."""
+        if isinstance(self.input, QSpinBox):
+            return self.input.value()
+        if self.spec.kind is FieldKind.NUMBERS:
+            return parse_numbers(self.input.text())
+        return self.input.text().strip()
+
+    def complain(self, sentence: str) -> None:
+        """Show the console's reason next to the field (empty: clear it)."""
+        self.error.setText(sentence)
+        self.error.setVisible(bool(sentence))
+
+
+class RuleEditor(QFrame):
+    """One house rule in the chosen language: the short sentence and the explanation."""
+
+    def __init__(self, rule_id: str) -> None:
+        super().__init__()
+        self.setObjectName("ruleBox")
+        self.rule_id = rule_id
+        self.short = QLineEdit()
+        self.short.setMaxLength(140)
+        self.long = QPlainTextEdit()
+        self.long.setFixedHeight(64)
+        self.error = QLabel()
+        self.error.setObjectName("loginError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        name = QLabel(rule_id)
+        name.setObjectName("muted")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(name)
+        layout.addWidget(self.short)
+        layout.addWidget(self.long)
+        layout.addWidget(self.error)
+
+
+class PolicyScreen(QWidget):
+    """The policy in force; editable by managers."""
+
+    def __init__(
+        self,
+        desk: PolicyDesk,
+        pcs: Callable[[], dict[int, Pc]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.pcs = pcs
+        lang = desk.language
+        self.editable = False
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        self.save = QPushButton(i18n.text("policy.save", lang))
+        self.save.setMinimumHeight(38)
+        self.reload = QPushButton(i18n.text("common.refresh", lang))
+        self.read_only = QLabel(i18n.text("policy.read_only", lang))
+        self.read_only.setObjectName("muted")
+        self.notice = Notice()
+        top = QHBoxLayout()
+        top.addWidget(title(i18n.text("policy.title", lang)))
+        top.addSpacing(12)
+        top.addWidget(self.about, 1)
+        top.addWidget(self.read_only)
+        top.addWidget(self.reload)
+        top.addWidget(self.save)
+
+        columns = QHBoxLayout()
+        columns.addLayout(self._build_form(), 1)
+        columns.addWidget(self._build_rules(), 1)
+        host = QWidget()
+        host.setLayout(columns)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(host)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.notice)
+        layout.addWidget(scroll, 1)
+
+        self.save.clicked.connect(self._save)
+        self.reload.clicked.connect(desk.load)
+        self.language.currentIndexChanged.connect(lambda _i: self._switch_language())
+        desk.loaded.connect(self.show_policy)
+        desk.saved.connect(lambda: self.notice.good(i18n.text("policy.saved", lang)))
+        desk.failed.connect(self.notice.bad)
+        desk.field_errors.connect(self.show_errors)
+        self.set_editable(False)
+        self.show_policy()
+
+    def _build_form(self) -> QVBoxLayout:
+        lang = self.desk.language
+        self.fields: dict[str, FieldEditor] = {}
+        form_column = QVBoxLayout()
+        for section_key, specs in SECTIONS:
+            group = QGroupBox(i18n.text(section_key, lang))
+            form = QFormLayout(group)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+            for spec in specs:
+                editor = FieldEditor(spec, lang)
+                self.fields[spec.path] = editor
+                label = QLabel(field_label(spec, lang))
+                label.setWordWrap(True)
+                label.setMinimumWidth(220)
+                label.setToolTip(spec.description)
+                form.addRow(label, editor)
+            form_column.addWidget(group)
+        self.pcs_box = QGroupBox(i18n.text("policy.pcs", lang))
+        self.pcs_text = QLabel()
+        self.pcs_text.setWordWrap(True)
+        QVBoxLayout(self.pcs_box).addWidget(self.pcs_text)
+        form_column.addWidget(self.pcs_box)
+        form_column.addStretch(1)
+
+        return form_column
+
+    def _build_rules(self) -> QGroupBox:
+        lang = self.desk.language
+        self.language = QComboBox()
+        for language in Language:
+            self.language.addItem(language.native_name, language.value)
+        rules_group = QGroupBox(i18n.text("policy.rules", lang))
+        rules_layout = QVBoxLayout(rules_group)
+        picker = QHBoxLayout()
+        picker.addWidget(QLabel(i18n.text("policy.rules_language", lang)))
+        picker.addWidget(self.language)
+        picker.addStretch(1)
+        rules_layout.addLayout(picker)
+        self.rules_host = QVBoxLayout()
+        rules_layout.addLayout(self.rules_host)
+        rules_layout.addStretch(1)
+        self.rules: list[RuleEditor] = []
+        self.typed: dict[str, list[tuple[str, str]]] = {}
+        """Rule texts staff typed, per language code, kept when switching language."""
+        self._shown_language: str | None = None
+
+        return rules_group
+
+    def set_editable(self, editable: bool) -> None:
+        """Managers edit; animators only read."""
+        self.editable = editable
+        for editor in self.fields.values():
+            editor.input.setEnabled(editable)
+        for rule in self.rules:
+            rule.short.setReadOnly(not editable)
+            rule.long.setReadOnly(not editable)
+        self.save.setVisible(editable)
+        self.read_only.setVisible(not editable)
+
+    def show_policy(self) -> None:
+        """The policy in force, and which PCs run it; what staff typed is dropped."""
+        lang = self.desk.language
+        state = self.desk.state
+        for editor in self.fields.values():
+            editor.complain("")
+        self.typed = {}
+        self._shown_language = None
+        if state is None:
+            self.about.setText(i18n.text("policy.not_loaded", lang))
+            self._show_rules([])
+            self.show_pcs()
+            return
+        when = f"{state.changed_at.astimezone():%d/%m/%Y %H:%M}" if state.changed_at else "—"
+        self.about.setText(
+            i18n.text(
+                "policy.about",
+                lang,
+                version=state.policy_version,
+                when=when,
+                who=state.changed_by or "—",
+            )
+        )
+        for path, editor in self.fields.items():
+            editor.set_value(get_path(state.policy, path))
+        self._switch_language()
+        self.show_pcs()
+
+    def show_pcs(self) -> None:
+        """PCs on the policy in force, and the others (with what they run)."""
+        lang = self.desk.language
+        state = self.desk.state
+        pcs = room_order(self.pcs())
+        if state is None or not pcs:
+            self.pcs_text.setText(i18n.text("policy.pcs_unknown", lang))
+            return
+        current = [pc.name for pc in pcs if pc.policy_version == state.policy_version]
+        behind = [
+            f"{pc.name} ({pc.policy_version or '?'})"
+            for pc in pcs
+            if pc.policy_version != state.policy_version
+        ]
+        lines = [i18n.text("policy.pcs_current", lang, pcs=", ".join(current) or "—")]
+        if behind:
+            lines.append(i18n.text("policy.pcs_behind", lang, pcs=", ".join(behind)))
+        self.pcs_text.setText("\n".join(lines))
+
+    def _keep_typed(self) -> None:
+        if self._shown_language is not None and self.rules:
+            self.typed[self._shown_language] = [
+                (rule.short.text(), rule.long.toPlainText()) for rule in self.rules
+            ]
+
+    def _switch_language(self) -> None:
+        self._keep_typed()
+        code = str(self.language.currentData())
+        state = self.desk.state
+        texts = rule_texts(state.policy, code) if state else []
+        typed = self.typed.get(code)
+        self._show_rules(
+            [
+                (rule_id, *(typed[i] if typed else (short, long)))
+                for i, (rule_id, short, long) in enumerate(texts)
+            ]
+        )
+        self._shown_language = code
+        direction = (
+            Qt.LayoutDirection.RightToLeft
+            if Language(code).right_to_left
+            else Qt.LayoutDirection.LeftToRight
+        )
+        for rule in self.rules:
+            rule.short.setLayoutDirection(direction)
+            rule.long.setLayoutDirection(direction)
+
+    def _show_rules(self, rules: list[tuple[str, str, str]]) -> None:
+        for old in self.rules:
+            old.setParent(None)
+            old.deleteLater()
+        self.rules = []
+        for rule_id, short, long in rules:
+            editor = RuleEditor(rule_id)
+            editor.short.setText(short)
+            editor.long.setPlainText(long)
+            editor.short.setReadOnly(not self.editable)
+            editor.long.setReadOnly(not self.editable)
+            self.rules_host.addWidget(editor)
+            self.rules.append(editor)
+
+    def _save(self) -> None:
+        lang = self.desk.language
+        self.notice.setText("")
+        values: dict[str, Any] = {}
+        problems = False
+        for path, editor in self.fields.items():
+            editor.complain("")
+            value = editor.value()
+            if value is None:
+                editor.complain(i18n.text("policy.bad_numbers", lang))
+                problems = True
+            values[path] = value
+        if problems:
+            return
+        self._keep_typed()
+        self.desk.save(self.desk.edited(values, self.typed))
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """The console's complaints, each next to its field; the typed values stay."""
+        lang = self.desk.language
+        placed = []
+        for name, sentence in errors.items():
+            editor = self.fields.get(name)
+            if editor is not None:
+                editor.complain(sentence)
+                placed.append(name)
+            elif ".rules." in name:
+                self._rule_error(name, sentence)
+        unplaced = [f"{n}: {s}" if n else s for n, s in errors.items() if n not in placed]
+        self.notice.bad(
+            i18n.text("policy.refused", lang) + (" " + "; ".join(unplaced) if unplaced else "")
+        )
+
+    def _rule_error(self, name: str, sentence: str) -> None:
+        # house_rules.rules.3.texts.fr.short: shown on rule 3 when that language is shown.
+        parts = name.split(".")
+        try:
+            index = int(parts[parts.index("rules") + 1])
+        except (ValueError, IndexError):
+            return
+        if 0 <= index < len(self.rules):
+            self.rules[index].error.setText(sentence)
+            self.rules[index].error.show()

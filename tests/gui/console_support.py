@@ -1,0 +1,95 @@
+"""Shared pieces of the console GUI tests: a real console server with staff and a PC, the
+window logged in, and dialogs that answer at once."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget, QWidget
+
+from admin_console.gui.client import Endpoint
+from admin_console.gui.controller import ConsoleController
+from admin_console.gui.dialogs import Dialogs
+from admin_console.gui.window import ConsoleWindow
+from admin_console.server.auth import Role
+from admin_console.server.clock import FakeClock
+from admin_console.server.testing import TEST_PASSWORD, ConsoleServer, StaffLogin
+
+WAIT_MS = 5000
+
+
+@dataclass
+class AnsweringDialogs(Dialogs):
+    """Dialogs that answer what the test says, and remember what was asked."""
+
+    save_path: str | None = None
+    confirm_answer: bool = False
+    questions: list[str] = field(default_factory=list)
+
+    def save_file(self, parent: QWidget, title: str, suggested: str, pattern: str) -> str | None:
+        """The path the test chose."""
+        self.questions.append(title)
+        return self.save_path
+
+    def confirm(self, parent: QWidget, title: str, question: str) -> bool:
+        """The test's answer."""
+        self.questions.append(question)
+        return self.confirm_answer
+
+
+@dataclass
+class Console:
+    """A console server, its admin, and the GUI on it."""
+
+    server: ConsoleServer
+    admin: StaffLogin
+    controller: ConsoleController
+    window: ConsoleWindow
+    dialogs: AnsweringDialogs
+
+
+def log_in(qtbot: Any, window: ConsoleWindow, username: str, password: str = TEST_PASSWORD) -> None:
+    """Type the credentials and press the button; wait for the tabs."""
+    window.login.username.setText(username)
+    window.login.password.setText(password)
+    qtbot.mouseClick(window.login.submit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tabs, timeout=WAIT_MS)
+
+
+@contextlib.contextmanager
+def console(qtbot: Any, tmp_path: Path) -> Iterator[Console]:
+    """A real console server on 127.0.0.1 (fake clock) with an admin, a manager ``marie``
+    and an animator ``nadia``, and a console window on it (not logged in)."""
+    with ConsoleServer(tmp_path) as server:
+        admin = server.add_staff("admin", Role.ADMIN)
+        server.add_staff("marie", Role.MANAGER, login=False)
+        server.add_staff("nadia", Role.ANIMATOR, login=False)
+        endpoint = Endpoint.parse(server.url, None, insecure_http=True)
+        controller = ConsoleController(endpoint, now=server.clock.now)
+        dialogs = AnsweringDialogs()
+        window = ConsoleWindow(controller, dialogs)
+        qtbot.addWidget(window)
+        window.show()
+        try:
+            yield Console(server, admin, controller, window, dialogs)
+        finally:
+            controller.feed.stop()
+            controller.help.timer.stop()
+
+
+def cell(table: QTableWidget, row: int, column: int) -> str:
+    """The text of one cell ('' when empty)."""
+    item = table.item(row, column)
+    return item.text() if item is not None else ""
+
+
+def advance(server: ConsoleServer, **delta: float) -> None:
+    """Move the server's fake clock (which the GUI reads too)."""
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(**delta)
