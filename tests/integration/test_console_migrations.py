@@ -96,3 +96,22 @@ def test_a_database_that_cannot_be_reached_is_reported_not_crashed() -> None:
 def test_a_malformed_database_url_is_reported() -> None:
     with pytest.raises(StorageError, match="not a database URL"):
         make_engine("no url at all")
+
+
+def test_a_console_with_pcs_upgrades_to_head_keeping_them(empty_engine: sa.Engine) -> None:
+    from alembic import command
+
+    with empty_engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "c0002")
+        connection.exec_driver_sql(
+            "INSERT INTO kiosks (name, location, token_sha256, created_at) "
+            "VALUES ('PC-01', 'window', 'abc', '2026-03-02 09:00:00')"
+        )
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        row = connection.execute(
+            sa.text("SELECT name, out_of_order_reason, policy_version FROM kiosks")
+        ).one()
+        tables = set(sa.inspect(connection).get_table_names())
+    assert tuple(row) == ("PC-01", None, None)
+    assert {"console_sessions", "console_policies", "workshops"} <= tables
