@@ -51,6 +51,10 @@ class LoginKind(StrEnum):
     TICKET = "ticket"
     MEMBER = "member"
     WORKSHOP = "workshop"
+    GRANT_PAGES = "grant_pages"
+    """Give the session ``pages`` more pages, free of charge (a job over quota may print)."""
+    PRINT_RELEASE = "print_release"
+    """Print job ``job_id``, which the kiosk could not count, as ``pages`` pages, free."""
 
 
 # -- events (kiosk -> console, stored once each) ----------------------------------------
@@ -144,6 +148,10 @@ class Status(_Message):
     seconds_left: int | None = Field(None, ge=0)
     login: LoginKind | None = None
     pages_printed: int = Field(0, ge=0)
+    print_waiting: Literal["over_quota", "uncountable"] | None = Field(
+        None, description="A print job waits for an animator (grant pages, or release it)."
+    )
+    print_job_id: int | None = Field(None, ge=1, description="That job, for print_release.")
     help_requested: bool = False
     locked: bool = False
 
@@ -199,6 +207,10 @@ class CommandAction(StrEnum):
     MESSAGE = "message"
     POLICY_UPDATE = "policy_update"
     WORKSHOP = "workshop"
+    GRANT_PAGES = "grant_pages"
+    """Give the session ``pages`` more pages, free of charge (a job over quota may print)."""
+    PRINT_RELEASE = "print_release"
+    """Print job ``job_id``, which the kiosk could not count, as ``pages`` pages, free."""
     """Start a session without a login for ``minutes``; ``text`` is the workshop's title and
     ``workshop_id`` names it. ``lock`` with ``reason="out_of_order"`` marks a PC out of order."""
 
@@ -215,6 +227,8 @@ class Command(_Message):
     text: str | None = Field(None, max_length=500)
     policy: dict[str, Any] | None = Field(None, description="A full policy, as plain data.")
     workshop_id: str | None = Field(None, max_length=64)
+    pages: int | None = Field(None, ge=1, le=1000)
+    job_id: int | None = Field(None, ge=1)
 
 
 class ErrorFrame(_Message):
