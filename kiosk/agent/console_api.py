@@ -113,12 +113,18 @@ class ConsoleApi:
     """Asks the console about tickets and members; one per agent, on the agent's loop."""
 
     def __init__(
-        self, settings: ConsoleSettings, token: str, *, timeout: float = ASK_SECONDS
+        self,
+        settings: ConsoleSettings,
+        token: str,
+        *,
+        timeout: float = ASK_SECONDS,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = settings
         self.base = http_base(settings)
         self.timeout = timeout
         self._token = token
+        self._transport = transport  # tests answer in memory
         self._client: httpx.AsyncClient | None = None
 
     async def close(self) -> None:
@@ -192,7 +198,7 @@ class ConsoleApi:
     async def _http(self) -> httpx.AsyncClient:
         if self._client is None:
             verify: ssl.SSLContext | bool = False
-            if self.settings.secure:
+            if self.settings.secure and self._transport is None:
                 verify = await self._pinned_context()
             self._client = httpx.AsyncClient(
                 base_url=self.base,
@@ -200,6 +206,7 @@ class ConsoleApi:
                 timeout=self.timeout,
                 headers={"Authorization": f"Bearer {self._token}"},
                 trust_env=False,
+                transport=self._transport,
             )
         return self._client
 

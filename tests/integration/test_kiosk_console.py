@@ -13,9 +13,10 @@ import datetime as dt
 import secrets
 import shutil
 import socket
+import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -251,10 +252,6 @@ def refuse_members_offline() -> Policy:
     return policy_from_data(data, "(test policy)")
 
 
-def until(condition: Callable[[], bool], agent: AgentThread, what: str) -> None:
-    agent.wait_until(condition, 15, what)
-
-
 # -- online ----------------------------------------------------------------------------
 
 
@@ -377,6 +374,24 @@ def test_with_the_console_unreachable_a_signed_ticket_works_once_per_pc_and_is_r
         if e["kiosk_id"] == room.ids["PC-01"]
     ]
     assert [(e["body"]["ticket_digest"], e["body"]["offline"]) for e in started] == [(digest, True)]
+
+
+def test_a_pc_restarted_while_the_console_is_away_still_checks_ticket_codes(
+    room: Room, server: ConsoleServer, relay: Relay
+) -> None:
+    pc = room.pc("PC-01")
+    key = ensure_ticket_key(server.data_dir)
+    # The key came with the welcome and is kept with the token, readable by the agent only.
+    secrets_dir = pc.config.secrets_dir
+    assert KeyringTokens(secrets_dir).get_ticket_key() == key
+    assert stat.S_IMODE((secrets_dir / "keyring.cfg").stat().st_mode) == 0o600
+    relay.cut()
+    pc.stop()
+    again = pc.successor().start()
+    room.pcs.append(again)
+    code = grouped(make_code(key, 321, 20, local_today(again) + dt.timedelta(days=2)))
+    _, seconds = start(again, mode="ticket", code=code)
+    assert seconds == 20 * 60
 
 
 def test_a_ticket_used_offline_is_refused_online_afterwards(
