@@ -11,6 +11,7 @@ from policies import (
     InvalidPolicy,
     Language,
     LoginMode,
+    MemberOffline,
     Policy,
     default_policy,
     load_policy,
@@ -336,6 +337,13 @@ BAD = [
         "opening_hours.closures[0].end",
         "before start",
     ),
+    (
+        "unknown offline rule for members",
+        "toml",
+        '[members]\noffline = "allow"',
+        "members.offline",
+        "'refuse' or 'last_known'",
+    ),
     ("invalid toml", "toml", "[session\nlength_minutes = 30", "(file)", "not valid TOML"),
     ("invalid yaml", "yaml", "session: [length_minutes: 30", "(file)", "not valid YAML"),
     ("top level list", "yaml", "- session", "(file)", "table"),
@@ -376,3 +384,9 @@ def test_a_bad_policy_in_data_is_named_too() -> None:
         policy_from_data(data, source="console")
     assert raised.value.source == "console"
     assert raised.value.problems[0].field == "session.max_extension_minutes"
+
+
+def test_members_are_let_in_offline_with_what_the_pc_last_knew_unless_the_site_refuses() -> None:
+    assert default_policy().members.offline is MemberOffline.LAST_KNOWN
+    strict = parse_policy('[members]\noffline = "refuse"', "toml", source="site.policy")
+    assert strict.members.offline is MemberOffline.REFUSE
