@@ -16,6 +16,7 @@ import socket
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from admin_console.protocol.tickets import code_digest, grouped, make_code, norm
 from admin_console.server.auth import Role
 from admin_console.server.testing import ConsoleServer, StaffLogin
 from admin_console.server.tls import ensure_ticket_key, fingerprint
+from kiosk.agent.console_api import ASK_SECONDS
 from kiosk.agent.link import ConsoleSettings, LinkOptions, save_console_settings
 from kiosk.agent.secrets import KeyringTokens
 from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
@@ -47,6 +49,8 @@ class Relay:
         self._listener: socket.socket | None = None
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self.stalled = False
+        """New connections are accepted and then get nothing, as from a hung console."""
 
     def restore(self) -> Relay:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -77,6 +81,10 @@ class Relay:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self.stalled:
+                with self._lock:
+                    self._open.add(client)
+                continue
             try:
                 server = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
             except OSError:
@@ -374,6 +382,27 @@ def test_with_the_console_unreachable_a_signed_ticket_works_once_per_pc_and_is_r
         if e["kiosk_id"] == room.ids["PC-01"]
     ]
     assert [(e["body"]["ticket_digest"], e["body"]["offline"]) for e in started] == [(digest, True)]
+
+
+def test_a_console_that_does_not_answer_in_time_leaves_the_visitor_to_the_offline_rules(
+    room: Room, server: ConsoleServer, relay: Relay
+) -> None:
+    pc = room.pc("PC-01")
+    key = ensure_ticket_key(server.data_dir)
+    code = grouped(make_code(key, 77, 25, local_today(pc) + dt.timedelta(days=1)))
+    relay.stalled = True  # the link stays up; a new connection never gets an answer
+    shell = ShellClient(pc.socket_path)
+    shell.hello()
+    asked = time.monotonic()
+    reply = shell.request("login", language="fr", mode="ticket", code=code)
+    waited = time.monotonic() - asked
+    assert reply.ok, reply
+    assert waited < ASK_SECONDS + 2  # a visitor never waits long
+    assert pc.call(lambda: pc.agent.link is not None and pc.agent.link.connected)
+    rules = shell.wait_view(lambda v: v.state is State.RULES)
+    assert shell.request("accept_rules", rules_version=rules.rules_version, language="fr").ok
+    assert shell.wait_view(lambda v: v.state is State.ACTIVE).seconds_left == 25 * 60
+    shell.close()
 
 
 def test_a_pc_restarted_while_the_console_is_away_still_checks_ticket_codes(
