@@ -265,7 +265,10 @@ class Gate:
             except MemberBanned as exc:
                 guard.succeeded()  # the PIN was right
                 if exc.until is not None:
-                    self._store.ban_known_member(card, exc.until)
+                    try:
+                        self._store.ban_known_member(card, exc.until)
+                    except StoreError as store_error:
+                        event(log, "store_failed", logging.ERROR, error=str(store_error))
                 raise
             except TooManyTries:
                 raise

@@ -664,10 +664,13 @@ class Store:
 
     def ban_known_member(self, card: str, until: dt.date) -> None:
         """The console said this card is banned: refuse it offline too."""
-        with self._session() as s, s.begin():
-            row = s.get(KnownMemberRow, card)
-            if row is not None:
-                row.banned_until = until
+        try:
+            with self._session() as s, s.begin():
+                row = s.get(KnownMemberRow, card)
+                if row is not None:
+                    row.banned_until = until
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot keep the member's ban: {exc}") from exc
 
     # -- reading records -----------------------------------------------------------------
 

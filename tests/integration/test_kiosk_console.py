@@ -486,6 +486,28 @@ def test_offline_a_member_this_pc_checked_before_gets_in_with_the_time_it_knew(
     assert sorted(e["body"]["offline"] for e in started) == [False, True]
 
 
+def test_a_card_banned_online_stays_refused_when_the_console_is_away(
+    room: Room, server: ConsoleServer, admin: StaffLogin, relay: Relay
+) -> None:
+    add_member(server, admin, "C-2004", minutes=60)
+    pc = room.pc("PC-01")
+    shell, _ = start(pc, mode="member", card="C-2004", pin=PIN)
+    end(pc, shell)
+    banned_until = (server.clock.now() + dt.timedelta(days=3)).date()
+    with server.client(admin) as http:
+        answer = http.post(
+            "/api/members/C-2004/ban", json={"until": banned_until.isoformat(), "reason": "test"}
+        )
+    assert answer.status_code == 200, answer.text
+    shell, reply = login(pc, mode="member", card="C-2004", pin=PIN)
+    assert refused(reply) == "member_banned"
+    relay.cut()
+    wait_linked(pc, up=False)
+    reply = shell.request("login", language="fr", mode="member", card="C-2004", pin=PIN)
+    assert refused(reply) == "member_banned"
+    shell.close()
+
+
 def test_offline_a_member_on_a_new_day_gets_the_whole_daily_allowance(
     room: Room, server: ConsoleServer, admin: StaffLogin, relay: Relay
 ) -> None:
