@@ -10,6 +10,8 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import re
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Self
 
@@ -304,6 +306,220 @@ class MemberRules(_Model):
     )
 
 
+class App(StrEnum):
+    """An application the visitor's launcher may offer, from a fixed catalogue."""
+
+    FIREFOX = "firefox"
+    CHROMIUM = "chromium"
+    WRITER = "libreoffice-writer"
+    CALC = "libreoffice-calc"
+    IMPRESS = "libreoffice-impress"
+    PDF_VIEWER = "pdf-viewer"
+    IMAGE_VIEWER = "image-viewer"
+
+
+@dataclass(frozen=True)
+class AppCandidate:
+    """One program that can fill a catalogue entry, as a Debian package installs it."""
+
+    name: str  # what the launcher shows
+    desktop_file: str  # its entry in /usr/share/applications
+    command: str  # the program on PATH; with the entry, it shows the program is installed
+    exec_line: str  # how the launcher starts it
+    icon: str  # icon name in the desktop's icon theme
+
+
+@dataclass(frozen=True)
+class AppInfo:
+    """A catalogue entry: the programs that can fill it, the preferred one first."""
+
+    candidates: tuple[AppCandidate, ...]
+
+
+APP_CATALOGUE: dict[App, AppInfo] = {
+    App.FIREFOX: AppInfo(
+        (
+            AppCandidate(
+                "Firefox", "firefox-esr.desktop", "firefox-esr", "firefox-esr", "firefox-esr"
+            ),
+            AppCandidate("Firefox", "firefox.desktop", "firefox", "firefox", "firefox"),
+        )
+    ),
+    App.CHROMIUM: AppInfo(
+        (AppCandidate("Chromium", "chromium.desktop", "chromium", "chromium", "chromium"),)
+    ),
+    App.WRITER: AppInfo(
+        (
+            AppCandidate(
+                "LibreOffice Writer",
+                "libreoffice-writer.desktop",
+                "libreoffice",
+                "libreoffice --writer",
+                "libreoffice-writer",
+            ),
+        )
+    ),
+    App.CALC: AppInfo(
+        (
+            AppCandidate(
+                "LibreOffice Calc",
+                "libreoffice-calc.desktop",
+                "libreoffice",
+                "libreoffice --calc",
+                "libreoffice-calc",
+            ),
+        )
+    ),
+    App.IMPRESS: AppInfo(
+        (
+            AppCandidate(
+                "LibreOffice Impress",
+                "libreoffice-impress.desktop",
+                "libreoffice",
+                "libreoffice --impress",
+                "libreoffice-impress",
+            ),
+        )
+    ),
+    App.PDF_VIEWER: AppInfo(
+        (
+            AppCandidate(
+                "Evince", "org.gnome.Evince.desktop", "evince", "evince", "org.gnome.Evince"
+            ),
+            AppCandidate("Okular", "org.kde.okular.desktop", "okular", "okular", "okular"),
+            AppCandidate("Atril", "atril.desktop", "atril", "atril", "atril"),
+        )
+    ),
+    App.IMAGE_VIEWER: AppInfo(
+        (
+            AppCandidate("Eye of GNOME", "org.gnome.eog.desktop", "eog", "eog", "org.gnome.eog"),
+            AppCandidate(
+                "Ristretto",
+                "org.xfce.ristretto.desktop",
+                "ristretto",
+                "ristretto",
+                "org.xfce.ristretto",
+            ),
+            AppCandidate(
+                "Gwenview", "org.kde.gwenview.desktop", "gwenview", "gwenview", "gwenview"
+            ),
+        )
+    ),
+}
+"""What each launcher application can be, and how to tell it is installed."""
+
+
+class LauncherRules(_Model):
+    """What the visitor's launcher offers."""
+
+    apps: tuple[App, ...] = Field(
+        (App.FIREFOX, App.WRITER, App.CALC, App.IMPRESS, App.PDF_VIEWER, App.IMAGE_VIEWER),
+        max_length=len(App),
+        description="Applications the launcher offers, in this order, when installed.",
+    )
+
+    @model_validator(mode="after")
+    def _each_once(self) -> Self:
+        seen: set[App] = set()
+        for app in self.apps:
+            if app in seen:
+                raise ValueError(f"apps: {app.value} is listed twice")
+            seen.add(app)
+        return self
+
+
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
+def _host_pattern(value: str) -> str:
+    # Messages start with the value, never with "word: ", which the loader would read as
+    # the name of a field inside the model.
+    text = value.strip().lower()
+    shown = repr(value)
+    if not text:
+        raise ValueError("an empty entry: write a host name such as example.com")
+    if any(c in text for c in "/:?#@ \t\\"):
+        raise ValueError(
+            f"{shown} is not a host name: write it as example.com, without http://, "
+            "a port or a path"
+        )
+    wildcard = text.startswith("*.")
+    host = text.removeprefix("*.").removesuffix(".")
+    if "*" in host:
+        raise ValueError(f"{shown}: a * may only start the name, as in *.example.com")
+    if _IPV4.fullmatch(host):
+        if any(int(part) > 255 for part in host.split(".")):
+            raise ValueError(f"{shown} is not an IP address")
+        if wildcard:
+            raise ValueError(f"{shown}: an IP address has no subdomains, write it alone")
+        return host
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"{shown} is not a valid host name") from None
+    labels = ascii_host.split(".")
+    if len(labels) < 2:
+        raise ValueError(f"{shown}: write the whole domain name, such as example.com")
+    if (
+        len(ascii_host) > 253
+        or not all(_HOST_LABEL.fullmatch(label) for label in labels)
+        or labels[-1].isdigit()
+    ):
+        raise ValueError(f"{shown} is not a valid host name")
+    return ascii_host
+
+
+HostPattern = Annotated[str, AfterValidator(_host_pattern)]
+"""A site: ``example.com`` (or ``*.example.com``) means it and every subdomain; an IPv4
+address means that address. Stored lower-case, international names in their ASCII form."""
+
+MAX_HOSTS = 1000
+"""Most entries in a block or allow list: both browsers ignore entries past 1000."""
+
+
+class WebRules(_Model):
+    """What the browsers let visitors reach and keep."""
+
+    block: tuple[HostPattern, ...] = Field(
+        (),
+        max_length=MAX_HOSTS,
+        description="Sites blocked, each with its subdomains: example.com, *.example.com or an "
+        "IPv4 address.",
+    )
+    allow: tuple[HostPattern, ...] = Field(
+        (),
+        max_length=MAX_HOSTS,
+        description="Sites always reachable, each with its subdomains, even when the block list "
+        "(or only_allowed) covers them.",
+    )
+    only_allowed: bool = Field(
+        False, description="Block every site that is not in the allow list (a workshop, a test)."
+    )
+    safe_search: bool = Field(
+        True,
+        description="Force safe search on Google and restricted mode on YouTube (fully in "
+        "Chromium; Firefox gets a safe-search default engine).",
+    )
+    downloads: bool = Field(
+        True,
+        description="Let visitors download files into their session's Downloads folder "
+        "(wiped at the end); Chromium blocks all downloads when off.",
+    )
+
+    @model_validator(mode="after")
+    def _each_once(self) -> Self:
+        for name in ("block", "allow"):
+            seen: set[str] = set()
+            for host in getattr(self, name):
+                if host in seen:
+                    raise ValueError(f"{name}: {host} is listed twice")
+                seen.add(host)
+        if self.only_allowed and not self.allow:
+            raise ValueError("allow: only_allowed blocks every site, list at least one here")
+        return self
+
+
 class Policy(_Model):
     """Everything an EPN decides about its public PCs."""
 
@@ -318,6 +534,8 @@ class Policy(_Model):
     opening_hours: OpeningHours = Field(OpeningHours())
     printing: PrintRules = Field(PrintRules())
     members: MemberRules = Field(MemberRules())
+    launcher: LauncherRules = Field(LauncherRules())
+    web: WebRules = Field(WebRules())
     house_rules: HouseRules
 
     @model_validator(mode="after")
