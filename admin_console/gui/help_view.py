@@ -78,7 +78,9 @@ class HelpPanel(QFrame):
     def redraw(self) -> None:
         """One row per call."""
         for row in self.rows:
-            row.setParent(None)
+            # Not setParent(None): a parentless widget is a window, and asks the platform.
+            self.rows_host.removeWidget(row)
+            row.hide()
             row.deleteLater()
         me = self.me()
         self.rows = [CallRow(self.queue, call, me) for call in self.queue.calls]

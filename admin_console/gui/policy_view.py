@@ -314,7 +314,9 @@ class PolicyScreen(QWidget):
 
     def _show_rules(self, rules: list[tuple[str, str, str]]) -> None:
         for old in self.rules:
-            old.setParent(None)
+            # Not setParent(None): a parentless widget is a window, and asks the platform.
+            self.rules_host.removeWidget(old)
+            old.hide()
             old.deleteLater()
         self.rules = []
         for rule_id, short, long in rules:

@@ -1,0 +1,113 @@
+"""The policy tab against a real console: read by animators, edited by managers; a refused
+field is shown next to itself with what was typed kept; house rules per language; which
+PCs run the policy in force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from console_support import WAIT_MS, console, log_in
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QSpinBox
+
+from admin_console.gui.policy import SECTIONS, FieldKind, parse_numbers
+from admin_console.gui.policy_view import FieldEditor
+from admin_console.server.testing import KioskSocket
+from policies.model import PrintRules, SessionRules
+
+
+def _spin(editor: FieldEditor) -> QSpinBox:
+    assert isinstance(editor.input, QSpinBox)
+    return editor.input
+
+
+def _line(editor: FieldEditor) -> QLineEdit:
+    assert isinstance(editor.input, QLineEdit)
+    return editor.input
+
+
+def test_the_form_is_made_from_the_policy_model() -> None:
+    paths = {spec.path: spec for _, specs in SECTIONS for spec in specs}
+    assert {f"session.{n}" for n in SessionRules.model_fields} <= set(paths)
+    assert {f"printing.{n}" for n in PrintRules.model_fields} <= set(paths)
+    length = paths["session.length_minutes"]
+    assert (length.kind, length.minimum, length.maximum) == (FieldKind.NUMBER, 5, 24 * 60)
+    assert paths["session.warnings_minutes"].kind is FieldKind.NUMBERS
+    assert paths["printing.currency"].kind is FieldKind.TEXT
+    assert parse_numbers("10, 5; 1") == [10, 5, 1]
+    assert parse_numbers("10 min") is None
+
+
+def test_an_animator_reads_the_policy_and_sees_which_pcs_run_it(qtbot: Any, tmp_path: Path) -> None:
+    with console(qtbot, tmp_path) as c:
+        _one, token_one = c.server.enroll(c.admin, "PC-01")
+        _two, token_two = c.server.enroll(c.admin, "PC-02")
+        with c.server.client(c.admin) as http:
+            current = http.get("/api/policy").json()["policy_version"]
+        with (
+            KioskSocket(c.server, token_one, policy_version=current),
+            KioskSocket(c.server, token_two, policy_version="0ld0ld0ld0ld"),
+        ):
+            log_in(qtbot, c.window, "nadia")
+            screen = c.window.policy
+            c.window.tabs.setCurrentWidget(screen)
+            qtbot.waitUntil(lambda: c.controller.policy.state is not None, timeout=WAIT_MS)
+            assert current in screen.about.text()
+            assert not screen.save.isVisible() and screen.read_only.isVisible()
+            assert all(not e.input.isEnabled() for e in screen.fields.values())
+            assert _spin(screen.fields["session.length_minutes"]).value() == 60
+            assert screen.rules and all(r.short.isReadOnly() for r in screen.rules)
+            assert screen.rules[0].short.text()  # the French text of the first rule
+            qtbot.waitUntil(lambda: "PC-02" in screen.pcs_text.text(), timeout=WAIT_MS)
+            assert screen.pcs_text.text() == (
+                "À jour\u00a0: PC-01\nPas encore\u00a0: PC-02 (0ld0ld0ld0ld)"
+            )
+
+
+def test_a_manager_changes_the_policy_and_a_refused_field_is_named(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    with console(qtbot, tmp_path) as c:
+        log_in(qtbot, c.window, "marie")
+        screen = c.window.policy
+        c.window.tabs.setCurrentWidget(screen)
+        qtbot.waitUntil(lambda: c.controller.policy.state is not None, timeout=WAIT_MS)
+        assert screen.save.isVisible()
+        length = screen.fields["session.length_minutes"]
+        warnings = screen.fields["session.warnings_minutes"]
+        currency = screen.fields["printing.currency"]
+        _spin(length).setValue(8)
+        _line(currency).setText("euro")
+        qtbot.mouseClick(screen.save, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(warnings.error.isVisible, timeout=WAIT_MS)
+        assert "length_minutes=8" in warnings.error.text()
+        assert currency.error.isVisible() and "A-Z" in currency.error.text()
+        assert screen.notice.text().startswith("La console refuse ces valeurs")
+        # What was typed is still there, to be corrected.
+        assert _spin(length).value() == 8
+        assert _line(currency).text() == "euro"
+
+        # Rules per language: an edit in Dutch survives a look at English.
+        screen.language.setCurrentIndex(screen.language.findData("nl"))
+        screen.rules[0].short.setText("Respecteer iedereen in de zaal")
+        screen.language.setCurrentIndex(screen.language.findData("en"))
+        assert screen.rules[0].short.text() != "Respecteer iedereen in de zaal"
+        screen.language.setCurrentIndex(screen.language.findData("nl"))
+        assert screen.rules[0].short.text() == "Respecteer iedereen in de zaal"
+
+        _spin(length).setValue(45)
+        _line(warnings).setText("10, 2")
+        _line(currency).setText("EUR")
+        qtbot.mouseClick(screen.save, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Règlement enregistré" in screen.notice.text(), timeout=WAIT_MS)
+        assert not warnings.error.isVisible() and not currency.error.isVisible()
+        with c.server.client(c.admin) as http:
+            state = http.get("/api/policy").json()
+        assert state["version"] == 1 and state["changed_by"] == "marie"
+        assert state["policy"]["session"]["length_minutes"] == 45
+        assert state["policy"]["session"]["warnings_minutes"] == [10, 2]
+        rule = state["policy"]["house_rules"]["rules"][0]["texts"]
+        assert rule["nl"]["short"] == "Respecteer iedereen in de zaal"
+        assert rule["fr"]["short"]  # the other languages are untouched
+        assert state["policy_version"] in screen.about.text()
