@@ -1,8 +1,9 @@
-"""``epn-kiosk demo``: one public PC on this machine, in sandbox mode.
+"""``epn-kiosk demo``: a whole room on this machine (see :mod:`kiosk.demo_room`), or with
+``--single`` one public PC without a console, in sandbox mode.
 
-Starts a kiosk agent (sandbox: no root, no real users; the visitor home is a folder that is
-wiped at each logout) and the visitor's shell in a window, seeded with a few tickets, a
-member card and an animator PIN, all printed to the terminal.
+``--single`` starts a kiosk agent (sandbox: no root, no real users; the visitor home is a
+folder that is wiped at each logout) and the visitor's shell in a window, seeded with a few
+tickets, a member card and an animator PIN, all printed to the terminal.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from kiosk.agent.config import MAX_SOCKET_PATH_BYTES
 from kiosk.agent.credentials import hash_pin
 from kiosk.agent.store import Store
+from kiosk.demo_room import DEFAULT_PORT, run_room
 
 DEMO_MEMBER_CARD = "1001"
 DEMO_MEMBER_PIN = "2468"
@@ -49,6 +51,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="full screen, as on a real public PC (default: a window)",
     )
+    parser.add_argument(
+        "--single",
+        action="store_true",
+        help="one PC without a console (agent and shell only), as before the console",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"the demo console's port on 127.0.0.1 (default {DEFAULT_PORT}; 0: any free one)",
+    )
+    parser.add_argument(
+        "--no-gui", action="store_true", help="without the console window (PCs only)"
+    )
+    parser.add_argument(
+        "--life", type=float, default=None, help=argparse.SUPPRESS
+    )  # seconds, then stop by itself (tests)
     parser.set_defaults(run=run)
 
 
@@ -96,7 +115,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the demo until the shell window is closed or Ctrl+C."""
+    """Run the demo until its windows are closed, Ctrl+C or SIGTERM."""
     has_display = any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
     if not has_display:
         print(
@@ -105,6 +124,19 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not args.single:
+        return run_room(
+            args.data_dir,
+            port=args.port,
+            gui=not args.no_gui,
+            fullscreen=args.fullscreen,
+            life=args.life,
+        )
+    return run_single(args)
+
+
+def run_single(args: argparse.Namespace) -> int:
+    """One PC: the agent and its shell, until the window is closed or Ctrl+C."""
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     policy = data_dir / "demo-policy.toml"
