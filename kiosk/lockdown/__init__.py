@@ -1,0 +1,34 @@
+"""The lockdown of a kiosk: browser policies, the graphical session's system files, the
+launcher's entries, and writing them under a target root for the installer.
+
+Generation is pure (``browser``, ``session``); only ``write_lockdown`` and
+``installed_desktop_files`` touch the file system.
+"""
+
+from kiosk.lockdown.apps import installed_desktop_files, launcher_apps
+from kiosk.lockdown.browser import (
+    blocked_hosts,
+    chromium_policies,
+    chromium_url_filter,
+    firefox_match_pattern,
+    firefox_policies,
+)
+from kiosk.lockdown.files import LockdownAction, LockdownError, LockdownFile, write_lockdown
+from kiosk.lockdown.session import LAUNCHER_DIR, lockdown_actions, lockdown_files
+
+__all__ = [
+    "LAUNCHER_DIR",
+    "LockdownAction",
+    "LockdownError",
+    "LockdownFile",
+    "blocked_hosts",
+    "chromium_policies",
+    "chromium_url_filter",
+    "firefox_match_pattern",
+    "firefox_policies",
+    "installed_desktop_files",
+    "launcher_apps",
+    "lockdown_actions",
+    "lockdown_files",
+    "write_lockdown",
+]
