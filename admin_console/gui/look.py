@@ -70,6 +70,12 @@ class Notice(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setAccessibleName("notice")
+        self.hide()
+
+    def setText(self, text: str) -> None:
+        """Show ``text``; an empty notice takes no room."""
+        super().setText(text)
+        self.setVisible(bool(text))
 
     def good(self, text: str) -> None:
         """Say what was done."""

@@ -214,8 +214,8 @@ class PolicyDesk(Section):
     def _saved(self, reply: Reply) -> None:
         if isinstance(reply.body, dict):
             self.state = PolicyState.from_json(reply.body)
-        self.saved.emit()
         self.loaded.emit()
+        self.saved.emit()
 
     def _refused(self, reply: Reply) -> bool:
         if reply.status != 422:

@@ -243,6 +243,7 @@ class PolicyScreen(QWidget):
         state = self.desk.state
         for editor in self.fields.values():
             editor.complain("")
+        self.notice.setText("")
         self.typed = {}
         self._shown_language = None
         if state is None:

@@ -1,14 +1,20 @@
 """Pictures of the console GUI: ``python -m admin_console.gui.screenshots [OUTDIR]``.
 
-Runs offscreen without a server: a sample room goes straight into the controller. Saves
-``console-login.png``, ``console-login-error.png`` and ``console-room.png`` (PCs in every
-state, one asking for help, two selected, the results of an extension) into
-``docs/screenshots/`` by default.
+Runs offscreen without a server: sample answers of the console go straight into the
+controllers. Saves into ``docs/screenshots/`` by default: ``console-login.png``,
+``console-login-error.png``, ``console-room.png`` (PCs in every state, the help queue, two
+selected, the results of an extension, a refusal said in French), ``console-room-end.png``,
+``console-room-workshop.png``, ``console-tickets.png``, ``console-ticket-sheet.png`` (the
+first page of the printed PDF), ``console-members.png``, ``console-usage.png``,
+``console-policy.png`` (with a refused field), ``console-policy-animator.png`` (read only,
+Arabic house rules, right to left) and ``console-room-rtl.png`` (the whole room mirrored).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +22,7 @@ from typing import Any
 from admin_console.gui.viewmodel import CommandResult, Outcome
 
 SIZE = (1200, 780)
+NOW = dt.datetime(2026, 11, 20, 14, 35, tzinfo=dt.UTC)
 
 
 def _pc(pc_id: int, name: str, online: bool = True, **status: Any) -> dict[str, Any]:
@@ -52,7 +59,96 @@ SAMPLE_ROOM = [
     _pc(8, "PC-08", state="rules", login="walk_in"),
     _pc(9, "PC-09", state="active", seconds_left=5400, login="workshop"),
     _pc(10, "PC-10", state="idle", seconds_left=900, login="walk_in"),
+    {**_pc(11, "PC-11", online=False), "out_of_order": True, "out_of_order_reason": "Écran cassé"},
 ]
+for _entry in SAMPLE_ROOM:
+    _entry["policy_version"] = "3f9a1c2b7d10" if _entry["id"] != 4 else "0b7e55a1c3d2"
+
+HELP_QUEUE = [
+    {
+        "id": 1,
+        "kiosk_id": 3,
+        "kiosk_name": "PC-03",
+        "requested_at": "2026-11-20T14:28:00+00:00",
+        "waiting_seconds": 0,
+        "taken_at": None,
+        "taken_by": None,
+    },
+    {
+        "id": 2,
+        "kiosk_id": 8,
+        "kiosk_name": "PC-08",
+        "requested_at": "2026-11-20T14:20:00+00:00",
+        "waiting_seconds": 180,
+        "taken_at": "2026-11-20T14:23:00+00:00",
+        "taken_by": "youssef",
+    },
+]
+
+
+def sample_usage() -> dict[str, Any]:
+    """A month of a small EPN, shaped as ``GET /api/usage`` answers."""
+
+    def row(sessions: int, seconds: int, pages: int, **more: Any) -> dict[str, Any]:
+        return {
+            "sessions": sessions,
+            "visitor_seconds": seconds,
+            "occupancy": more.pop("occupancy", None),
+            "pages": pages,
+            "sheets": (pages + 1) // 2 if pages else 0,
+            "cost_cents": pages * 10,
+            "accompanied_seconds": sessions * 120,
+            "help_calls": sessions // 4,
+            **more,
+        }
+
+    days = []
+    for day in range(1, 21):
+        date = dt.date(2026, 11, day)
+        if date.weekday() == 6:
+            continue
+        n = 4 + (day * 7) % 11 if date.weekday() < 5 else 3
+        days.append(
+            row(
+                n,
+                n * 2900,
+                n * 3,
+                day=date.isoformat(),
+                walk_in=n - 3,
+                ticket=1,
+                member=2,
+                workshop=0,
+                occupancy=round(n / 40, 2),
+            )
+        )
+    hours = [row(h % 7 + 2, (h % 7 + 2) * 2700, h, hour=h) for h in range(9, 18)]
+    kiosks = [
+        row(18 + i * 3, (18 + i * 3) * 3000, 20 + i * 9, kiosk_id=i, kiosk_name=f"PC-{i:02d}")
+        for i in range(1, 11)
+    ]
+    return {
+        "start": "2026-11-01",
+        "end": "2026-11-30",
+        "totals": row(142, 142 * 2900, 426, occupancy=0.31),
+        "by_kind": {"walk_in": 96, "ticket": 18, "member": 22, "workshop": 6},
+        "per_day": days,
+        "per_hour": hours,
+        "per_kiosk": kiosks,
+        "workshops": [],
+    }
+
+
+def sample_policy() -> dict[str, Any]:
+    """The bundled default policy, as ``GET /api/policy`` answers."""
+    from policies.loading import default_policy  # noqa: PLC0415
+
+    return {
+        "version": 3,
+        "policy": default_policy().model_dump(mode="json"),
+        "policy_version": "3f9a1c2b7d10",
+        "changed_at": "2026-11-18T09:12:00+00:00",
+        "changed_by": "marie",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,13 +164,16 @@ def main(argv: list[str] | None = None) -> int:
     from admin_console.gui.window import ConsoleWindow  # noqa: PLC0415
 
     app = QApplication.instance() or QApplication([])
-    controller = ConsoleController(Endpoint.parse("https://console.epn.local:8443", "ab" * 32))
+    controller = ConsoleController(
+        Endpoint.parse("https://console.epn.local:8443", "ab" * 32), now=lambda: NOW
+    )
     window = ConsoleWindow(controller)
     window.resize(*SIZE)
     window.show()
 
     def save(name: str) -> None:
-        app.processEvents()
+        for _ in range(3):  # layouts settle over a few passes (deleted rows, new rows)
+            app.processEvents()
         window.grab().save(str(out / f"console-{name}.png"))
 
     window.login.username.setText("nadia")
@@ -87,18 +186,179 @@ def main(argv: list[str] | None = None) -> int:
     controller.logged_in.emit("nadia")
     controller.live_changed.emit(True)
     controller.set_room(SAMPLE_ROOM)
+    from admin_console.gui.client import Reply  # noqa: PLC0415
+
+    controller.help._loaded(Reply(200, HELP_QUEUE))
     controller.select([2, 4])
     controller.results = [
         CommandResult(2, "PC-02", "extend", 15, Outcome.DONE),
-        CommandResult(4, "PC-04", "extend", 15, Outcome.REFUSED, "the session is ending"),
+        CommandResult(4, "PC-04", "extend", 15, Outcome.REFUSED, "not now: ending", "not_allowed"),
     ]
     controller.results_changed.emit()
     window.room.redraw()
     save("room")
     window.room.ask.ask("end")
     save("room-end")
+    _more_screens(app, window, controller, out, save)
     window.close()
     return 0
+
+
+def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) -> None:
+
+    from admin_console.gui.client import Reply  # noqa: PLC0415
+    from admin_console.gui.sheet import write_sheet  # noqa: PLC0415
+
+    controller.role = "manager"
+    window._logged_in("nadia")
+    controller.help.timer.stop()
+    controller.help._loaded(Reply(200, HELP_QUEUE))
+    controller.select([2, 9, 10])
+    window.room.ask.ask("workshop")
+    window.room.ask.workshop_title.setText("Rédiger son CV")
+    controller.results = [
+        CommandResult(2, "PC-02", "workshop", 90, Outcome.DONE),
+        CommandResult(9, "PC-09", "workshop", 90, Outcome.REFUSED, "busy", "busy"),
+        CommandResult(10, "PC-10", "workshop", 90, Outcome.OFFLINE, "", "offline"),
+    ]
+    controller.results_changed.emit()
+    save("room-workshop")
+    window.room.ask.hide()
+
+    tickets = controller.tickets
+    codes = ["482-91-305-7716", "120-77-946-0381", "905-13-662-4190", "337-02-518-9964"]
+    tickets._created(
+        Reply(
+            201,
+            {
+                "tickets": [
+                    {
+                        "ref": f"T-K7P{i}QX2M",
+                        "code": code,
+                        "minutes": 60,
+                        "free_pages": 5,
+                        "valid_until": "2026-11-30T22:59:59+00:00",
+                    }
+                    for i, code in enumerate(codes)
+                ]
+            },
+        )
+    )
+    tickets._listed(
+        Reply(
+            200,
+            [
+                {
+                    "ref": f"T-K7P{i}QX2M",
+                    "minutes": 60,
+                    "free_pages": 5,
+                    "valid_until": "2026-11-30T22:59:59+00:00",
+                    "created_at": "2026-11-20T14:30:00+00:00",
+                    "made_by": "nadia",
+                    "state": "used" if i == 0 else "unused",
+                    "used_at": "2026-11-20T14:33:00+00:00" if i == 0 else None,
+                    "used_kiosk_id": 2 if i == 0 else None,
+                }
+                for i in range(len(codes))
+            ],
+        )
+    )
+    window.tabs.blockSignals(True)
+    window.tabs.setCurrentWidget(window.tickets)
+    save("tickets")
+    sheet = out / "console-ticket-sheet.pdf"
+    write_sheet(sheet, tickets.issued)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "70",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            "-png",
+            str(sheet),
+            str(out / "console-ticket-sheet"),
+        ],
+        check=False,
+    )
+    sheet.unlink()
+    tickets.mark_printed()
+
+    _manager_tabs(app, window, controller, save)
+
+
+def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
+    from PySide6.QtCore import Qt  # noqa: PLC0415
+
+    from admin_console.gui.client import Reply  # noqa: PLC0415
+
+    members = controller.members
+    members._listed(
+        Reply(
+            200,
+            [
+                {
+                    "card": "EPN-0012",
+                    "nickname": "Louis",
+                    "daily_allowance_minutes": None,
+                    "banned_until": None,
+                    "ban_reason": None,
+                },
+                {
+                    "card": "EPN-0031",
+                    "nickname": None,
+                    "daily_allowance_minutes": 180,
+                    "banned_until": None,
+                    "ban_reason": None,
+                },
+                {
+                    "card": "EPN-0047",
+                    "nickname": "Noémie",
+                    "daily_allowance_minutes": 90,
+                    "banned_until": "2026-12-04",
+                    "ban_reason": "Téléchargements illégaux",
+                },
+            ],
+        )
+    )
+    window.tabs.setCurrentWidget(window.members)
+    window.members.table.selectRow(2)
+    members.saved.emit("Carte EPN-0047 exclue.")
+    save("members")
+
+    controller.usage._loaded(Reply(200, sample_usage()))
+    window.tabs.setCurrentWidget(window.usage)
+    save("usage")
+
+    controller.policy._loaded(Reply(200, sample_policy()))
+    window.tabs.setCurrentWidget(window.policy)
+    window.policy.fields["session.length_minutes"].input.setValue(8)
+    controller.policy.field_errors.emit(
+        {
+            "session.warnings_minutes": "every warning must come before the end of a session of "
+            "length_minutes=8"
+        }
+    )
+    save("policy")
+
+    controller.role = "animator"
+    window._logged_in("youssef")
+    controller.help.timer.stop()
+    controller.policy._loaded(Reply(200, sample_policy()))
+    window.tabs.setCurrentWidget(window.policy)
+    window.policy.language.setCurrentIndex(window.policy.language.findData("ar"))
+    save("policy-animator")
+
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    window.tabs.setCurrentWidget(window.room)
+    app.processEvents()
+    window.room.redraw()
+    save("room-rtl")
+    app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    window.tabs.blockSignals(False)
 
 
 if __name__ == "__main__":
