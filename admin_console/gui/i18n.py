@@ -284,6 +284,11 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "te veel pogingen: probeer over enkele minuten opnieuw",
         EN: "too many tries: try again in a few minutes",
     },
+    "refusal.members_unreachable": {
+        FR: "la console des membres est injoignable depuis ce PC",
+        NL: "de ledenconsole is niet bereikbaar vanaf deze pc",
+        EN: "the PC cannot reach the console that keeps the members",
+    },
     "refusal.busy": {
         FR: "le PC est occupé (il redémarre ou s'arrête)",
         NL: "de pc is bezig (hij herstart of stopt)",

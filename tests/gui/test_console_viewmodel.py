@@ -150,3 +150,86 @@ def test_locked_account_says_how_many_minutes_remain() -> None:
     assert locked_minutes(detail, now) == 15
     assert locked_minutes("no time given", now) == 15
     assert i18n.counted("login.locked", FR, 1).endswith("dans 1 minute.")
+
+
+# -- refusals, tickets, help calls ----------------------------------------------------------
+
+
+def test_every_refusal_a_pc_can_send_has_a_sentence_for_staff() -> None:
+    from admin_console.gui.viewmodel import reason_text
+    from kiosk.core.errors import Refusal
+
+    codes = [r.value for r in Refusal] + ["offline", "not_allowed", "bad_policy", "internal_error"]
+    for code in codes:
+        for language in (FR, NL, EN):
+            said = reason_text(code, "english message", language)
+            assert said != "english message", (code, language)
+    assert reason_text("busy", "", NL) == "de pc is bezig (hij herstart of stopt)"
+    assert reason_text(None, "", FR) == "sans raison donnée"
+
+
+def test_a_failed_call_is_said_in_words() -> None:
+    from admin_console.gui.client import Failure, Reply
+    from admin_console.gui.section import api_error
+
+    assert api_error(Reply(0, None, Failure.UNREACHABLE), FR).startswith("La console ne répond")
+    forbidden = Reply(403, {"detail": "managers only"})
+    assert api_error(forbidden, EN) == (
+        "The console answered with an error: your account may not do this"
+    )
+    coded = Reply(409, {"detail": "x", "code": "offline"})
+    assert api_error(coded, FR).endswith("le PC est hors ligne\u00a0: rien n'a été envoyé")
+    field = Reply(422, {"detail": "pin: too short", "errors": [{"field": "pin", "message": "m"}]})
+    assert api_error(field, EN).endswith("pin: too short")
+    assert field.fields == {"pin": "m"}
+
+
+def test_ticket_dates_and_codes() -> None:
+    from admin_console.gui.tickets import end_of_month, group_code, last_moment
+
+    assert end_of_month(dt.date(2028, 2, 10)) == dt.date(2028, 2, 29)
+    assert end_of_month(dt.date(2026, 12, 31)) == dt.date(2026, 12, 31)
+    moment = last_moment(dt.date(2026, 3, 31), dt.UTC)
+    assert moment == dt.datetime(2026, 3, 31, 23, 59, 59, tzinfo=dt.UTC)
+    # The console's grouping is kept, whatever the length; bare digits are grouped by four.
+    assert group_code("123-45-678-9012") == "123-45-678-9012"
+    assert group_code("12345678") == "1234-5678"
+
+
+def test_a_help_call_says_how_long_the_visitor_waits() -> None:
+    from admin_console.gui.helpqueue import HelpCall, call_line
+
+    asked = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    waiting = HelpCall(3, "PC-03", asked, 0, None, None)
+    assert call_line(waiting, asked + dt.timedelta(seconds=20), FR, "nadia") == (
+        "PC-03 — attend depuis peu"
+    )
+    assert call_line(waiting, asked + dt.timedelta(minutes=7), NL, "nadia") == (
+        "PC-03 — wacht al 7 min"
+    )
+    taken = HelpCall(3, "PC-03", asked, 180, asked + dt.timedelta(minutes=3), "youssef")
+    later = asked + dt.timedelta(minutes=30)
+    assert call_line(taken, later, FR, "nadia") == "PC-03 — attend depuis 3 min · youssef y va"
+    assert call_line(taken, later, EN, "youssef").endswith("you are going")
+
+
+def test_an_out_of_order_pc_says_so_whatever_it_reports() -> None:
+    data = {**entry(state="active", seconds_left=600), "out_of_order": True}
+    data["out_of_order_reason"] = "Écran cassé"
+    view = tile_view(Pc.from_json(data), FR)
+    assert (view.kind, view.headline, view.detail) == (
+        TileKind.OUT_OF_ORDER,
+        "Hors service",
+        "Écran cassé",
+    )
+
+
+def test_a_workshop_result_reads_its_code() -> None:
+    assert outcome_of({"kiosk_id": 1, "ok": True})[0] is Outcome.DONE
+    assert outcome_of({"kiosk_id": 1, "ok": False, "code": "offline"})[0] is Outcome.OFFLINE
+    assert outcome_of({"kiosk_id": 1, "ok": False, "code": "pending"})[0] is Outcome.PENDING
+    assert outcome_of({"kiosk_id": 1, "ok": False, "code": "busy", "message": "m"}) == (
+        Outcome.REFUSED,
+        "m",
+        "busy",
+    )
