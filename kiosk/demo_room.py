@@ -146,11 +146,15 @@ class DemoRoom:
     port: int = DEFAULT_PORT
     gui: bool = True
     fullscreen: bool = False
+    shell_for: tuple[str, ...] = PC_NAMES
+    """The PCs that get a shell window (a test may drive its own shell for the others)."""
     say: Callable[[str], None] = print
     children: list[Child] = field(default_factory=list)
     url: str = ""
     tickets: list[str] = field(default_factory=list)
     kiosk_ids: dict[str, int] = field(default_factory=dict)
+    sockets: dict[str, Path] = field(default_factory=dict)
+    """Each PC's agent socket, where its shell connects."""
 
     @property
     def console_dir(self) -> Path:
@@ -172,11 +176,12 @@ class DemoRoom:
             self._enroll_all(admin)
         policy = self.data_dir / "demo-policy.toml"
         policy.write_text(OPEN_ALL_DAY + "\n", encoding="utf-8")
-        sockets = {name: self._start_agent(name, policy) for name in PC_NAMES}
-        for name, path in sockets.items():
+        self.sockets = {name: self._start_agent(name, policy) for name in PC_NAMES}
+        for name, path in self.sockets.items():
             agent = next(c for c in self.children if c.name == f"agent {name}")
             _wait(f"the agent of {name}", partial(_accepts, path), agent)
-            self._start_shell(name, path)
+            if name in self.shell_for:
+                self._start_shell(name, path)
         with self._http(DEMO_ANIMATOR) as animator:
             self._make_tickets(animator)
         if self.gui:
