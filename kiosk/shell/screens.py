@@ -302,6 +302,12 @@ class LoginPage(ScreenPage):
         self.back.setMinimumWidth(ctx.theme.px(220))
 
 
+PIN_CLEARED_ON = frozenset(
+    {"bad_member", "wrong_pin", "too_many_tries", "member_banned", "members_unreachable"}
+)
+"""Refusals after which the PIN field is emptied."""
+
+
 class _FieldWatcher(QObject):
     """Remembers which field the keypad types into: the one last touched."""
 
@@ -428,8 +434,9 @@ class CodePage(ScreenPage):
         self.error.setText(error_sentence(error, ctx.language))
         self.error_icon.update_look(ctx)
         self.error_icon.setVisible(error is not None)
-        if error is not None and error.code in ("bad_member", "wrong_pin", "too_many_tries"):
+        if error is not None and error.code in PIN_CLEARED_ON:
             # A refused PIN is typed again from scratch; the card number stays to be checked.
+            # A PIN is not left in the field while the visitor goes to find an animator.
             for key, field, _caption in self.fields:
                 if key == "pin_code":
                     field.clear()

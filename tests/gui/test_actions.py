@@ -88,6 +88,26 @@ def test_member_card_and_masked_pin_are_sent_together(kiosk: Kiosk, qtbot) -> No
     assert card.text() == "2041" and pin.text() == ""
 
 
+def test_with_the_member_service_unreachable_the_visitor_is_sent_to_staff_pin_erased(
+    kiosk: Kiosk, qtbot
+) -> None:
+    kiosk.show(sample_view(State.WAITING))
+    qtbot.mouseClick(find_button(kiosk.window, "Français"), LEFT)
+    qtbot.mouseClick(find_button(kiosk.window, "J'ai une carte de membre"), LEFT)
+    page = kiosk.window.pages[Screen.MEMBER]
+    card, pin = page.fields[0][1], page.fields[1][1]
+    qtbot.keyClicks(card, "2041")
+    qtbot.mouseClick(page.keypad.ok, LEFT)
+    qtbot.keyClicks(pin, "1234")
+    qtbot.mouseClick(page.keypad.ok, LEFT)
+    kiosk.agent.answer_last("members_unreachable")
+    assert (
+        "Le service des membres ne répond pas pour le moment. Adressez-vous à un animateur, "
+        "s'il vous plaît." in kiosk.texts()
+    )
+    assert pin.text() == ""
+
+
 def test_accept_sends_the_rules_version_and_language_shown(kiosk: Kiosk, qtbot) -> None:
     view = sample_view(State.RULES, AR)
     kiosk.show(view)
