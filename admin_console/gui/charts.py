@@ -97,13 +97,10 @@ class BarChart(QWidget):
             if index % every == 0:
                 painter.setPen(AXIS_COLOUR)
                 centre = area.left() + index * slot + slot / 2
+                # Kept inside the widget: the first and last labels are not cut in half.
+                left = min(max(0.0, centre - widest / 2), self.width() - widest)
                 painter.drawText(
-                    QRectF(
-                        centre - widest / 2 * every,
-                        area.bottom() + 2,
-                        widest * every,
-                        metrics.height(),
-                    ),
+                    QRectF(left, area.bottom() + 2, widest, metrics.height()),
                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
                     labels[index],
                 )

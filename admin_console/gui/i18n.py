@@ -617,6 +617,11 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "Uren aanwezigheid per dag",
         EN: "Visitor hours per day",
     },
+    "usage.chart.hours_per_month": {
+        FR: "Heures de présence par mois",
+        NL: "Uren aanwezigheid per maand",
+        EN: "Visitor hours per month",
+    },
     "usage.chart.sessions_per_hour": {
         FR: "Sessions par heure de la journée",
         NL: "Sessies per uur van de dag",
@@ -633,6 +638,9 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
     "usage.col.day": {FR: "Jour", NL: "Dag", EN: "Day"},
     "usage.col.hour": {FR: "Heure", NL: "Uur", EN: "Hour"},
     "usage.col.pc": {FR: "PC", NL: "Pc", EN: "PC"},
+    "usage.col.when": {FR: "Début", NL: "Begin", EN: "Started"},
+    "usage.col.pcs": {FR: "PC démarrés", NL: "Gestarte pc's", EN: "PCs started"},
+    "usage.tab.workshops": {FR: "Ateliers", NL: "Workshops", EN: "Workshops"},
     "usage.col.sessions": {FR: "Sessions", NL: "Sessies", EN: "Sessions"},
     "usage.col.hours": {FR: "Présence", NL: "Aanwezig", EN: "Visitor time"},
     "usage.col.occupancy": {FR: "Occupation", NL: "Bezetting", EN: "Occupancy"},

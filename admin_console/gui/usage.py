@@ -205,6 +205,35 @@ def totals_lines(report: UsageReport, language: Language) -> list[str]:
     ]
 
 
+def workshop_table(report: UsageReport, language: Language) -> tuple[list[str], list[list[str]]]:
+    """The period's workshops: when, title, length, participants, PCs that started it."""
+    header = [
+        i18n.text(key, language)
+        for key in (
+            "usage.col.when",
+            "workshop.title",
+            "workshop.minutes",
+            "workshop.participants",
+            "usage.col.pcs",
+        )
+    ]
+    rows = []
+    for workshop in report.workshops:
+        started = dt.datetime.fromisoformat(str(workshop["started_at"])).astimezone()
+        results = workshop.get("results") or []
+        ok = sum(1 for r in results if isinstance(r, Mapping) and r.get("ok"))
+        rows.append(
+            [
+                f"{started:%d/%m/%Y %H:%M}",
+                str(workshop.get("title", "")),
+                f"{workshop.get('minutes', 0)} min",
+                str(workshop.get("participants", 0)),
+                f"{ok}/{len(workshop.get('kiosk_ids') or results)}",
+            ]
+        )
+    return header, rows
+
+
 @dataclass(frozen=True)
 class Bars:
     """A bar chart's data: labels and values, with the unit said under it."""
@@ -214,14 +243,33 @@ class Bars:
     values: Sequence[float]
 
 
-def charts(report: UsageReport, language: Language) -> list[Bars]:
-    """Visitor hours per day, sessions per hour of the day, pages per PC."""
-    return [
-        Bars(
+MONTHLY_AFTER_DAYS = 62
+"""Longer periods chart visitor hours per month: a year of daily bars is unreadable."""
+
+
+def _hours_chart(report: UsageReport, language: Language) -> Bars:
+    if len(report.per_day) <= MONTHLY_AFTER_DAYS:
+        return Bars(
             i18n.text("usage.chart.hours_per_day", language),
             [k.label for k in report.per_day],
             [round(k.row.visitor_hours, 1) for k in report.per_day],
-        ),
+        )
+    months: dict[str, float] = {}
+    for keyed in report.per_day:
+        month = f"{keyed.key[5:7]}/{keyed.key[:4]}"
+        months[month] = months.get(month, 0.0) + keyed.row.visitor_hours
+    return Bars(
+        i18n.text("usage.chart.hours_per_month", language),
+        list(months),
+        [round(hours, 1) for hours in months.values()],
+    )
+
+
+def charts(report: UsageReport, language: Language) -> list[Bars]:
+    """Visitor hours per day (per month over a long period), sessions per hour of the day,
+    pages per PC."""
+    return [
+        _hours_chart(report, language),
         Bars(
             i18n.text("usage.chart.sessions_per_hour", language),
             [k.label for k in report.per_hour],

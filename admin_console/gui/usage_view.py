@@ -31,6 +31,7 @@ from admin_console.gui.usage import (
     charts,
     preset_range,
     totals_lines,
+    workshop_table,
 )
 from admin_console.gui.usage import table as usage_table
 from policies import Language
@@ -105,7 +106,7 @@ class UsageScreen(QWidget):
         lang = self.review.language
         self.tables: dict[str, QTableWidget] = {}
         self.tabs = QTabWidget()
-        for key in ("day", "hour", "kiosk"):
+        for key in ("day", "hour", "kiosk", "workshops"):
             view = table()
             self.tables[key] = view
             self.tabs.addTab(view, i18n.text(f"usage.tab.{key}", lang))
@@ -162,7 +163,10 @@ class UsageScreen(QWidget):
         firsts = {"day": "usage.col.day", "hour": "usage.col.hour", "kiosk": "usage.col.pc"}
         sources = {"day": report.per_day, "hour": report.per_hour, "kiosk": report.per_kiosk}
         for key, view in self.tables.items():
-            header, rows = usage_table(sources[key], firsts[key], lang)
+            if key == "workshops":
+                header, rows = workshop_table(report, lang)
+            else:
+                header, rows = usage_table(sources[key], firsts[key], lang)
             fill(view, header, rows)
 
     def save_csv(self) -> None:

@@ -151,7 +151,10 @@ def test_a_manager_reviews_a_month_and_exports_it(qtbot: Any, tmp_path: Path) ->
             _deliver(pc_one, walk_in[1])
             later = MONDAY + dt.timedelta(hours=4)
             _deliver(pc_two, *_session("walkin-0002", later, 45, LoginKind.WALK_IN))
-        assert one > 0
+        with c.server.client(c.admin) as http:  # on a PC that has gone away
+            workshop = {"kiosk_ids": [one], "minutes": 90, "title": "Rédiger son CV"}
+            started = http.post("/api/workshops", json={**workshop, "participants": 6})
+            assert started.status_code == 201, started.text
 
         log_in(qtbot, c.window, "marie")
         screen = c.window.usage
@@ -171,6 +174,15 @@ def test_a_manager_reviews_a_month_and_exports_it(qtbot: Any, tmp_path: Path) ->
         days = {cell(per_day, r, 0): cell(per_day, r, 1) for r in range(per_day.rowCount())}
         assert days["02/03"] == "2"  # both sessions on Monday 2 March
         assert days.get("03/03", "0") == "0"
+
+        workshops = screen.tables["workshops"]
+        assert workshops.rowCount() == 1
+        assert [cell(workshops, 0, n) for n in range(1, 5)] == [
+            "Rédiger son CV",
+            "90 min",
+            "6",
+            "0/1",  # the PC did not start it
+        ]
 
         csv_path = tmp_path / "march.csv"
         c.dialogs.save_path = str(csv_path)
@@ -196,3 +208,16 @@ def test_a_manager_reviews_a_month_and_exports_it(qtbot: Any, tmp_path: Path) ->
 def cell_header(view: Any, column: int) -> str:
     item = view.horizontalHeaderItem(column)
     return str(item.text()) if item is not None else ""
+
+
+def test_a_year_is_charted_per_month() -> None:
+    days = [
+        _row(day=(dt.date(2025, 1, 1) + dt.timedelta(days=n)).isoformat(), visitor_seconds=3600)
+        for n in range(365)
+    ]
+    report = UsageReport.from_json({"start": "2025-01-01", "end": "2025-12-31", "per_day": days})
+    hours = charts(report, FR)[0]
+    assert hours.title == "Heures de présence par mois"
+    assert list(hours.labels)[:2] == ["01/2025", "02/2025"] and len(hours.labels) == 12
+    assert list(hours.values)[:2] == [31.0, 28.0]
+    assert len(table(report.per_day, "usage.col.day", FR)[1]) == 365  # the table keeps days
