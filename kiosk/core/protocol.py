@@ -122,6 +122,14 @@ class AnimatorAction(_Request):
     minutes: int | None = Field(None, ge=1, le=24 * 60)
 
 
+class PrintAnswer(_Request):
+    """The visitor's answer about a held print job: print it, or cancel it."""
+
+    type: Literal["print_answer"] = "print_answer"
+    job_id: int = Field(ge=1, strict=True)
+    print_it: bool = Field(strict=True)
+
+
 Request = Annotated[
     Hello
     | Ping
@@ -133,7 +141,8 @@ Request = Annotated[
     | EndSession
     | DismissReceipt
     | ClearMessage
-    | AnimatorAction,
+    | AnimatorAction
+    | PrintAnswer,
     Field(discriminator="type"),
 ]
 REQUEST_TYPES = frozenset(
@@ -149,6 +158,7 @@ REQUEST_TYPES = frozenset(
         "dismiss_receipt",
         "clear_message",
         "animator",
+        "print_answer",
     }
 )
 _REQUEST: TypeAdapter[Request] = TypeAdapter(Request)
@@ -193,6 +203,27 @@ class MessageView(BaseModel):
     text: str
 
 
+class PrintView(BaseModel):
+    """A held print job the visitor is asked about (or told about)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    job_id: int
+    waiting: Literal["confirm", "over_quota", "uncountable"]
+    """confirm: print or cancel; over_quota and uncountable: only an animator can help."""
+    pages: int = 0
+    sheets: int = 0
+    colour: bool = False
+    cost_cents: int = 0
+    free_pages_used: int = 0
+    currency: str = "EUR"
+    pages_left: int = 0
+    """Pages the session may still print before this job."""
+    problem: str | None = None
+    """Why an uncountable job could not be counted (encrypted, damaged, unknown_format…)."""
+    seconds_left: int = 0
+    """Until the job is cancelled unanswered."""
+
+
 class ReceiptView(BaseModel):
     """What the wipe erased."""
 
@@ -223,6 +254,8 @@ class View(_Message):
     workshop_title: str | None = None  # a workshop's title, shown in the session bar
     message: MessageView | None = None
     help_requested: bool = False
+    print_job: PrintView | None = None
+    pages_printed: int = 0
     receipt: ReceiptView | None = None
     end_reason: EndReason | None = None
     animator_pin_set: bool = False
