@@ -8,6 +8,8 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from policies import PICTOGRAMS, pictogram_svg
+
 _HEAD = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" '
 _STROKE = 'stroke="{c}" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">'
 
@@ -52,6 +54,20 @@ def pixmap(name: str, size: int = 24, colour: str = "#1f3a5f") -> QPixmap:
     painter = QPainter(image)
     renderer.render(painter)
     painter.end()
+    return QPixmap.fromImage(image)
+
+
+@cache
+def pictogram(name: str, size: int = 40) -> QPixmap:
+    """A house rule's pictogram as the PCs show it (``policies/pictograms``); empty if the
+    name is not shipped."""
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    if name in PICTOGRAMS:
+        renderer = QSvgRenderer(QByteArray(pictogram_svg(name)))
+        painter = QPainter(image)
+        renderer.render(painter)
+        painter.end()
     return QPixmap.fromImage(image)
 
 

@@ -133,6 +133,11 @@ def rule_texts(policy: Mapping[str, Any], language: str) -> list[tuple[str, str,
     return out
 
 
+def rule_pictograms(policy: Mapping[str, Any]) -> list[str]:
+    """Each house rule's pictogram name, in the rules' order."""
+    return [str(rule.get("pictogram", "")) for rule in get_path(policy, "house_rules.rules") or []]
+
+
 def field_for_error(name: str, specs: Sequence[FieldSpec]) -> str:
     """The form field a console error names: ``policy.session.length_minutes`` →
     ``session.length_minutes``; a rule's text keeps its full path."""

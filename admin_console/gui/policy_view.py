@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from admin_console.gui import i18n
+from admin_console.gui import i18n, icons
 from admin_console.gui.look import Notice, title
 from admin_console.gui.policy import (
     SECTIONS,
@@ -33,6 +33,7 @@ from admin_console.gui.policy import (
     field_label,
     get_path,
     parse_numbers,
+    rule_pictograms,
     rule_texts,
 )
 from admin_console.gui.viewmodel import Pc, room_order
@@ -102,7 +103,7 @@ class FieldEditor(QWidget):
 class RuleEditor(QFrame):
     """One house rule in the chosen language: the short sentence and the explanation."""
 
-    def __init__(self, rule_id: str) -> None:
+    def __init__(self, rule_id: str, pictogram: str) -> None:
         super().__init__()
         self.setObjectName("ruleBox")
         self.rule_id = rule_id
@@ -116,9 +117,15 @@ class RuleEditor(QFrame):
         self.error.hide()
         name = QLabel(rule_id)
         name.setObjectName("muted")
+        picture = QLabel()
+        picture.setPixmap(icons.pictogram(pictogram, 32))
+        picture.setToolTip(pictogram)
+        heading = QHBoxLayout()
+        heading.addWidget(picture)
+        heading.addWidget(name, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        layout.addWidget(name)
+        layout.addLayout(heading)
         layout.addWidget(self.short)
         layout.addWidget(self.long)
         layout.addWidget(self.error)
@@ -320,8 +327,11 @@ class PolicyScreen(QWidget):
             old.hide()
             old.deleteLater()
         self.rules = []
-        for rule_id, short, long in rules:
-            editor = RuleEditor(rule_id)
+        state = self.desk.state
+        pictograms = rule_pictograms(state.policy) if state else []
+        for index, (rule_id, short, long) in enumerate(rules):
+            picture = pictograms[index] if index < len(pictograms) else ""
+            editor = RuleEditor(rule_id, picture)
             editor.short.setText(short)
             editor.long.setPlainText(long)
             editor.short.setReadOnly(not self.editable)

@@ -106,11 +106,16 @@ def local_date(moment: dt.datetime) -> str:
     return f"{moment.astimezone():%d/%m/%Y}"
 
 
-def ticket_cells(row: TicketRow, language: Language) -> list[str]:
-    """One line of the tickets table: ref, minutes, pages, valid until, state, made by."""
+def ticket_cells(
+    row: TicketRow, language: Language, pc_names: Mapping[int, str] | None = None
+) -> list[str]:
+    """One line of the tickets table: ref, minutes, pages, valid until, state (when and on
+    which PC it was used), made by."""
     state = i18n.text(f"tickets.state.{row.state}", language)
     if row.used_at is not None:
-        state += f" ({local_date(row.used_at)} {row.used_at.astimezone():%H:%M})"
+        where = (pc_names or {}).get(row.used_kiosk_id or -1)
+        when = f"{local_date(row.used_at)} {row.used_at.astimezone():%H:%M}"
+        state += f" ({when}{', ' + where if where else ''})"
     return [
         row.ref,
         f"{row.minutes} min",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QDate
@@ -46,9 +47,16 @@ TABLE_HEADERS = (
 class TicketsScreen(QWidget):
     """Left: the new batch and its sheet. Right: every ticket, filtered by state."""
 
-    def __init__(self, desk: TicketDesk, dialogs: Dialogs, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: TicketDesk,
+        dialogs: Dialogs,
+        pc_names: Callable[[], Mapping[int, str]] = dict,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.desk = desk
+        self.pc_names = pc_names
         self.dialogs = dialogs
         layout = QHBoxLayout(self)
         left_host = QWidget()
@@ -196,4 +204,5 @@ class TicketsScreen(QWidget):
         """Every ticket the filter lets through."""
         lang = self.desk.language
         header = [i18n.text(key, lang) for key in TABLE_HEADERS]
-        fill(self.table, header, [ticket_cells(row, lang) for row in self.desk.rows])
+        names = self.pc_names()
+        fill(self.table, header, [ticket_cells(row, lang, names) for row in self.desk.rows])

@@ -53,7 +53,11 @@ class ConsoleWindow(QWidget):
         self.setStyleSheet(STYLE)
         self.login = LoginScreen(controller)
         self.room = RoomScreen(controller)
-        self.tickets = TicketsScreen(controller.tickets, self.dialogs)
+        self.tickets = TicketsScreen(
+            controller.tickets,
+            self.dialogs,
+            lambda: {pc.id: pc.name for pc in controller.pcs.values()},
+        )
         self.members = MembersScreen(controller.members)
         self.usage = UsageScreen(controller.usage, self.dialogs)
         self.policy = PolicyScreen(controller.policy, lambda: controller.pcs)
