@@ -25,6 +25,8 @@ from kiosk.core.protocol import (
     Login,
     MessageView,
     Ping,
+    PrintAnswer,
+    PrintView,
     ProtocolError,
     ReceiptView,
     Reply,
@@ -54,7 +56,41 @@ REQUESTS = [
     AnimatorAction(id=14, pin="0000", action="extend", minutes=15),
     AnimatorAction(id=15, pin="0000", action="lock"),
     AnimatorAction(id=2**53, pin="0000", action="end"),
+    PrintAnswer(id=16, job_id=7, print_it=True),
+    PrintAnswer(id=17, job_id=8, print_it=False),
 ]
+
+
+def test_a_print_answer_must_say_yes_or_no_about_a_real_job() -> None:
+    for bad in (
+        {"job_id": 0, "print_it": True},
+        {"job_id": 3, "print_it": "yes"},
+        {"job_id": "3", "print_it": True},
+    ):
+        with pytest.raises(ProtocolError) as caught:
+            decode_request(line(v=1, type="print_answer", id=1, **bad))
+        assert caught.value.code == "bad_field"
+
+
+def test_a_view_with_a_print_job_round_trips() -> None:
+    view = View(
+        state=State.ACTIVE,
+        pc_name="PC-01",
+        languages=(Language.FR,),
+        login_modes=(LoginMode.WALK_IN,),
+        is_open=True,
+        pages_printed=4,
+        print_job=PrintView(
+            job_id=3,
+            waiting="confirm",
+            pages=10,
+            sheets=5,
+            cost_cents=100,
+            pages_left=16,
+            seconds_left=118,
+        ),
+    )
+    assert decode_push(encode(view)) == view
 
 
 def line(**fields: object) -> bytes:
