@@ -47,7 +47,7 @@ def _target(root: Path, path: PurePosixPath) -> Path:
 def _same(target: Path, data: bytes, mode: int) -> bool:
     try:
         info = target.lstat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
     if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != mode:
         return False
@@ -77,10 +77,10 @@ def write_lockdown(
     for file in files:
         target = _target(root, file.path)
         data = file.content.encode("utf-8")
-        if _same(target, data, file.mode):
-            continue
         try:
-            target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+            if _same(target, data, file.mode):
+                continue
+            _make_folders(root, target.parent)
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
             try:
                 with os.fdopen(handle, "wb") as out:
@@ -97,6 +97,18 @@ def write_lockdown(
             raise LockdownError(f"{file.path}: cannot be written under {root}: {exc}") from exc
         changed.append(file.path)
     return changed
+
+
+def _make_folders(root: Path, folder: Path) -> None:
+    # One by one with an explicit chmod: mkdir's mode goes through the umask, and a root
+    # umask of 077 would hide the browsers' policies from the visitor who runs them.
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir()
+        new.chmod(0o755)
 
 
 def _prune(root: Path, folder: PurePosixPath, keep: set[PurePosixPath]) -> list[PurePosixPath]:
