@@ -8,13 +8,18 @@ version; version 0 is the bundled default, never changed.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from admin_console.protocol import MAX_FRAME_BYTES
 from admin_console.server.db.repositories import PolicyRecord
 from admin_console.server.errors import InvalidInput
 from policies import InvalidPolicy, Policy, default_policy, policy_from_data
 from policies.loading import default_policy_data
+
+MAX_POLICY_BYTES = MAX_FRAME_BYTES - 4096
+"""A policy travels in one command frame, with room for the frame's other fields."""
 
 
 class InvalidFields(InvalidInput):
@@ -51,9 +56,21 @@ def validate(change: dict[str, Any]) -> Policy:
     """The policy a change gives, merged over the bundled default; :class:`InvalidFields`
     naming each bad field (as ``policy.<dotted field>``)."""
     try:
-        return policy_from_data(merge(default_policy_data(), change), "(console)")
+        policy = policy_from_data(merge(default_policy_data(), change), "(console)")
     except InvalidPolicy as exc:
         raise InvalidFields([(f"policy.{p.field}", p.reason) for p in exc.problems]) from exc
+    size = len(json.dumps(as_data(policy), ensure_ascii=False).encode())
+    if size > MAX_POLICY_BYTES:
+        raise InvalidFields(
+            [
+                (
+                    "policy",
+                    f"{size} bytes is too large to send to the PCs (at most {MAX_POLICY_BYTES}): "
+                    "shorten the house rules, closures or web lists",
+                )
+            ]
+        )
+    return policy
 
 
 def as_data(policy: Policy) -> dict[str, Any]:

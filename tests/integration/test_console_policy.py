@@ -5,6 +5,7 @@ which policy each PC runs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from typing import Any
@@ -172,3 +173,16 @@ def test_a_pc_that_refuses_the_policy_keeps_showing_its_own(server: ConsoleServe
             assert record is not None
             (tile,) = http.get("/api/kiosks").json()
     assert tile["policy_version"] == "0123456789ab"
+
+
+def test_a_policy_too_large_to_send_to_the_pcs_is_refused(server: ConsoleServer) -> None:
+    manager = server.add_staff("mia", Role.MANAGER)
+    closures = [
+        {"start": (dt.date(2030, 1, 1) + dt.timedelta(days=n)).isoformat(), "reason": "x" * 200}
+        for n in range(2000)
+    ]
+    refused = _put(server, manager, {"opening_hours": {"closures": closures}})
+    assert refused.status_code == 422
+    assert "too large" in refused.json()["detail"]
+    with server.client(manager) as http:
+        assert http.get("/api/policy").json()["version"] == 0
