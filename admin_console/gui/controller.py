@@ -41,6 +41,10 @@ def login_error(reply: Reply, language: Language, now: dt.datetime) -> str:
     return i18n.text("net.error", language, detail=reply.detail or str(reply.status))
 
 
+def _asks_help(pc: Pc) -> bool:
+    return pc.status is not None and pc.status.help_requested
+
+
 class ConsoleController(QObject):
     """The staff session: login, the live room, the selection, actions and their results."""
 
@@ -90,7 +94,6 @@ class ConsoleController(QObject):
         )
         for section in sections:
             section.expired.connect(self._expired)
-        self.feed.pc.connect(lambda _entry: self.help.refresh())
         self.feed.room.connect(lambda _entries: self.help.refresh())
         self.pcs: dict[int, Pc] = {}
         self.selected: set[int] = set()
@@ -158,8 +161,13 @@ class ConsoleController(QObject):
     def update_pc(self, entry: dict[str, Any]) -> None:
         """One PC changed."""
         pc = Pc.from_json(entry)
+        before = self.pcs.get(pc.id)
         self.pcs[pc.id] = pc
         self.room_changed.emit()
+        # A PC reports its status up to twice a second: the queue is asked again only when
+        # a call appears or goes, not at each countdown.
+        if before is None or _asks_help(before) != _asks_help(pc):
+            self.help.refresh()
 
     def toggle(self, pc_id: int) -> None:
         """Add a PC to the selection, or take it out."""

@@ -403,7 +403,9 @@ class RoomScreen(QWidget):
             ("out_of_order", "broken"),
             ("back_in_order", "done"),
         ):
-            button = QPushButton(icons.icon(icon_name), i18n.text(f"action.{key}", lang))
+            # A left-to-right mark first: in a right-to-left layout "+15 min" stays "+15 min".
+            label = "\u200e" + i18n.text(f"action.{key}", lang)
+            button = QPushButton(icons.icon(icon_name), label)
             button.setMinimumHeight(40)
             # Session actions on the lower row; what concerns the PC itself on the upper one.
             (selection if key in _ROOM_ACTIONS else buttons).addWidget(button)
