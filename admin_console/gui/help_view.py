@@ -19,6 +19,7 @@ class CallRow(QFrame):
         super().__init__()
         lang = queue.language
         self.kiosk_id = call.kiosk_id
+        self.taken_by = call.taken_by
         self.setObjectName("helpWaiting" if call.taken_by is None else "helpTaken")
         self.line = QLabel(call_line(call, queue.now(), lang, me))
         self.line.setWordWrap(True)
@@ -76,14 +77,22 @@ class HelpPanel(QFrame):
         self.redraw()
 
     def redraw(self) -> None:
-        """One row per call."""
+        """One row per call; rows whose call did not change only get their new waiting time,
+        so a button is never pulled from under a finger by the refresh."""
+        me = self.me()
+        calls = self.queue.calls
+        if [(r.kiosk_id, r.taken_by) for r in self.rows] == [
+            (c.kiosk_id, c.taken_by) for c in calls
+        ]:
+            for row, call in zip(self.rows, calls, strict=True):
+                row.line.setText(call_line(call, self.queue.now(), self.queue.language, me))
+            return
         for row in self.rows:
             # Not setParent(None): a parentless widget is a window, and asks the platform.
             self.rows_host.removeWidget(row)
             row.hide()
             row.deleteLater()
-        me = self.me()
-        self.rows = [CallRow(self.queue, call, me) for call in self.queue.calls]
+        self.rows = [CallRow(self.queue, call, me) for call in calls]
         for row in self.rows:
             self.rows_host.addWidget(row)
         count = len(self.queue.calls)
