@@ -1,4 +1,5 @@
-"""Pictures of the console GUI: ``python -m admin_console.gui.screenshots [OUTDIR]``.
+"""Pictures of the console GUI: ``python -m admin_console.gui.screenshots [OUTDIR [LANG]]``
+(LANG ``fr`` by default; ``nl`` or ``en`` add ``-nl``/``-en`` to each name).
 
 Runs offscreen without a server: sample answers of the console go straight into the
 controllers. Saves into ``docs/screenshots/`` by default: ``console-login.png``,
@@ -155,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     """Render each screen into OUTDIR (default ``docs/screenshots``)."""
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0]) if args else Path("docs/screenshots")
+    language = args[1] if len(args) > 1 else "fr"
+    suffix = "" if language == "fr" else f"-{language}"
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415 (after the platform is set)
@@ -162,10 +165,13 @@ def main(argv: list[str] | None = None) -> int:
     from admin_console.gui.client import Endpoint  # noqa: PLC0415
     from admin_console.gui.controller import ConsoleController  # noqa: PLC0415
     from admin_console.gui.window import ConsoleWindow  # noqa: PLC0415
+    from policies import Language  # noqa: PLC0415
 
     app = QApplication.instance() or QApplication([])
     controller = ConsoleController(
-        Endpoint.parse("https://console.epn.local:8443", "ab" * 32), now=lambda: NOW
+        Endpoint.parse("https://console.epn.local:8443", "ab" * 32),
+        Language(language),
+        now=lambda: NOW,
     )
     window = ConsoleWindow(controller)
     window.resize(*SIZE)
@@ -174,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     def save(name: str) -> None:
         for _ in range(3):  # layouts settle over a few passes (deleted rows, new rows)
             app.processEvents()
-        window.grab().save(str(out / f"console-{name}.png"))
+        window.grab().save(str(out / f"console-{name}{suffix}.png"))
 
     window.login.username.setText("nadia")
     save("login")
@@ -293,6 +299,7 @@ def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) 
 def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     from PySide6.QtCore import Qt  # noqa: PLC0415
 
+    from admin_console.gui import i18n  # noqa: PLC0415
     from admin_console.gui.client import Reply  # noqa: PLC0415
 
     members = controller.members
@@ -326,7 +333,7 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     )
     window.tabs.setCurrentWidget(window.members)
     window.members.table.selectRow(2)
-    members.saved.emit("Carte EPN-0047 exclue.")
+    members.saved.emit(i18n.text("members.banned", controller.language, card="EPN-0047"))
     save("members")
 
     controller.usage._loaded(Reply(200, sample_usage()))
