@@ -169,9 +169,19 @@ COLUMNS: Sequence[tuple[str, Callable[[UsageRow], str]]] = (
 def table(
     rows: Sequence[Keyed], first: str, language: Language
 ) -> tuple[list[str], list[list[str]]]:
-    """Header and cells of a table whose first column is ``first`` (a text key)."""
+    """Header and cells of a table whose first column is ``first`` (a text key); rows that
+    carry the kind split (days) end with one column per kind of session."""
     header = [i18n.text(first, language)] + [i18n.text(key, language) for key, _ in COLUMNS]
-    return header, [[k.label] + [cell(k.row) for _, cell in COLUMNS] for k in rows]
+    split = any(k.kinds for k in rows)
+    if split:
+        header += [i18n.text(f"kind.{kind}", language) for kind in KINDS]
+    cells = []
+    for k in rows:
+        line = [k.label] + [cell(k.row) for _, cell in COLUMNS]
+        if split:
+            line += [str(k.kinds.get(kind, 0)) for kind in KINDS]
+        cells.append(line)
+    return header, cells
 
 
 def totals_lines(report: UsageReport, language: Language) -> list[str]:

@@ -105,6 +105,9 @@ def test_the_report_reads_as_a_manager_needs_it() -> None:
     assert rows[0][:2] == ["PC-01", "2"]
     assert rows[0][header.index("Montant")] == "0,00\u00a0€"
     assert rows[0][header.index("Occupation")] == "—"  # unknown, not zero
+    header, rows = table(report.per_day, "usage.col.day", FR)
+    assert header[-4:] == ["accès libre", "ticket", "membre", "atelier"]
+    assert rows[0][-4:] == ["1", "0", "1", "0"]
 
 
 def test_an_empty_period_draws_no_bars() -> None:
