@@ -126,6 +126,8 @@ class Hub:
                 seconds_left=s.seconds_left,
                 login=s.login,
                 pages_printed=s.pages_printed,
+                print_waiting=s.print_waiting,
+                print_job_id=s.print_job_id,
                 help_requested=s.help_requested,
                 locked=s.locked,
                 at=live.at,

@@ -73,6 +73,10 @@ class LiveStatus(BaseModel):
     seconds_left: int | None
     login: LoginKind | None
     pages_printed: int
+    print_waiting: Literal["over_quota", "uncountable"] | None = Field(
+        None, description="A print job waits for an animator: grant pages, or release it."
+    )
+    print_job_id: int | None = None
     help_requested: bool
     locked: bool
     at: dt.datetime = Field(description="When the console received it.")
@@ -136,8 +140,29 @@ class MessageCommand(_In):
     text: str = Field(min_length=1, max_length=500)
 
 
+class GrantPagesCommand(_In):
+    """Give the running session more pages, free of charge (a job over quota may print)."""
+
+    action: Literal["grant_pages"]
+    pages: int = Field(ge=1, le=1000)
+
+
+class PrintReleaseCommand(_In):
+    """Print a job the PC could not count, as this many pages, free of charge."""
+
+    action: Literal["print_release"]
+    job_id: int = Field(ge=1)
+    pages: int = Field(ge=1, le=1000)
+
+
 CommandRequest = Annotated[
-    ExtendCommand | EndCommand | LockCommand | UnlockCommand | MessageCommand,
+    ExtendCommand
+    | EndCommand
+    | LockCommand
+    | UnlockCommand
+    | MessageCommand
+    | GrantPagesCommand
+    | PrintReleaseCommand,
     Field(discriminator="action"),
 ]
 

@@ -95,6 +95,19 @@ class AgentConfig(BaseModel):
         False,
         description="Accept a ws:// console (no TLS): tests and sandbox demos only.",
     )
+    cups_socket: Path | None = Field(
+        None,
+        description="The kiosk's cupsd unix socket: printing is held and metered when set.",
+    )
+    print_approvals: Path = Field(
+        Path("/run/epn-kiosk/print-approved"),
+        description="Folder (0700) where the agent approves jobs for the gated backend.",
+    )
+    print_user: str | None = Field(
+        None,
+        description="Account whose print jobs are the visitor's (default: the visitor "
+        "account; in sandbox mode, the agent's own user).",
+    )
 
     @model_validator(mode="before")
     @classmethod

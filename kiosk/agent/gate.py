@@ -219,7 +219,10 @@ class Gate:
                 raise
             else:
                 visitor = Visitor(
-                    LoginMode.TICKET, ticket_minutes=redeemed.minutes, ticket_ref=redeemed.ref
+                    LoginMode.TICKET,
+                    ticket_minutes=redeemed.minutes,
+                    ticket_ref=redeemed.ref,
+                    free_pages=redeemed.free_pages,
                 )
                 if len(self._redeemed) >= MAX_REDEEMED:
                     self._redeemed.clear()

@@ -16,12 +16,14 @@ import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from admin_console.protocol.messages import (
     Event,
     EventBody,
     HelpRequestedBody,
     LoginKind,
+    PrintJobBody,
     SessionEndedBody,
     SessionStartedBody,
     WipeFinishedBody,
@@ -31,6 +33,9 @@ from kiosk.agent.store import FinishedSession, OutboxEvent
 from kiosk.core import events as ev
 from kiosk.core.model import Session
 from policies import LoginMode
+
+if TYPE_CHECKING:
+    from kiosk.agent.printing.meter import PrintJobFact
 
 _LOGIN_KINDS = {
     LoginMode.WALK_IN: LoginKind.WALK_IN,
@@ -122,3 +127,20 @@ def console_events(
                 )
             )
     return Translated(tuple(rows), session_id)
+
+
+def print_job_event(
+    fact: PrintJobFact, *, at: dt.datetime, new_id: Callable[[], str] = new_event_id
+) -> OutboxEvent:
+    """A print outcome (counted, released, cancelled, refused, uncountable) for the console."""
+    session_id = fact.session_id if fact.session_id and len(fact.session_id) >= 8 else None
+    body = PrintJobBody(
+        session_id=session_id,
+        outcome=fact.outcome.value,
+        pages=fact.pages,
+        sheets=fact.sheets,
+        cost_cents=fact.cost_cents,
+        colour=fact.colour,
+    )
+    frame = Event(id=new_id(), at=at, body=body)
+    return OutboxEvent(frame.id, at, encode(frame))

@@ -22,6 +22,7 @@ import pwd
 import re
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
@@ -75,6 +76,8 @@ from kiosk.core.protocol import (
     Hello,
     Login,
     Ping,
+    PrintAnswer,
+    PrintView,
     Reply,
     Request,
     RequestHelp,
@@ -86,6 +89,8 @@ if TYPE_CHECKING:
     from kiosk.agent.console_api import ConsoleApi
     from kiosk.agent.link import ConsoleLink, LinkOptions
     from kiosk.agent.outbox import Translated
+    from kiosk.agent.printing.meter import PrintJobFact, PrintMeter
+    from kiosk.agent.printing.worker import CountedJob, PrintWorker
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +182,8 @@ class Agent:
         self._console_events: Callable[..., Translated] | None = None
         self._session_id: str | None = None
         self._unsaved_outbox: tuple[OutboxEvent, ...] = ()
+        self.meter: PrintMeter | None = None
+        self._print_worker: PrintWorker | None = None
         try:
             policy = self.policy_source.load()
         except InvalidPolicy as exc:
@@ -220,6 +227,7 @@ class Agent:
             console=None if self.link is None else self.link.settings.url,
         )
         self._ensure_wipe()
+        self._start_printing()
         self._tick_task = asyncio.create_task(self._tick_loop(), name="agent-tick")
         if self.link is not None:
             self._link_task = asyncio.create_task(self.link.run(), name="console-link")
@@ -240,6 +248,7 @@ class Agent:
                 # The journal still says WIPING: the next start wipes before any login.
                 event(log, "wipe_unfinished", logging.ERROR, waited=STOP_WIPE_SECONDS)
                 self._wipe_task.cancel()
+        await self._stop_printing()
         await self._cancel_link()
         await self.server.close()
         event(log, "stopped", state=self.engine.state.value)
@@ -252,6 +261,7 @@ class Agent:
             self._wipe_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._wipe_task
+        await self._stop_printing()
         await self._cancel_link()
         await self.server.close()
 
@@ -342,6 +352,8 @@ class Agent:
             if self.policy_source.changed():
                 self.reload_policy()
         self._change(now, lambda: self.engine.tick(now))
+        if self.meter is not None:
+            self.meter.tick(now.mono)
         if self.engine.state in IN_SESSION and now.mono >= self._next_alive:
             self._next_alive = now.mono + ALIVE_EVERY_SECONDS
             try:
@@ -360,6 +372,8 @@ class Agent:
             _policy_rejected(exc, logging.WARNING, kept=self.policy.version)
             return False
         self.engine.set_policy(policy)
+        if self.meter is not None:
+            self.meter.set_policy(policy)
         event(log, "policy_loaded", source=self.policy_source.describe(), version=policy.version)
         self.push_views()
         return True
@@ -443,6 +457,10 @@ class Agent:
             if isinstance(item, ev.WipeFinished):
                 fields["recovery"] = self._recovering
             event(log, _event_name(item), **fields)
+            if isinstance(item, ev.SessionStarted):
+                self._print_session_started()
+            elif isinstance(item, ev.SessionEnded) and self.meter is not None:
+                self.meter.session_ended()
         self._ensure_wipe()
         self._schedule_views()
 
@@ -512,12 +530,18 @@ class Agent:
 
     def view(self, now: Instant | None = None) -> View:
         """What the visitor's screen shows now."""
-        return build_view(
+        now = now or self.clock.now()
+        view = build_view(
             self.engine,
             self.policy,
-            now or self.clock.now(),
+            now,
             self.config.pc_name,
             self.config.animator_pin_hash is not None,
+        )
+        if self.meter is None or self.engine.state not in IN_SESSION:
+            return view
+        return view.model_copy(
+            update={"print_job": self._print_view(now), "pages_printed": self.meter.printed}
         )
 
     def _schedule_views(self) -> None:
@@ -595,6 +619,11 @@ class Agent:
                 self._change(now, lambda: engine.clear_message(now))
             case AnimatorAction():
                 await self._animator(request)
+            case PrintAnswer():
+                if self.meter is None or not self.meter.answer(
+                    request.job_id, print_it=request.print_it
+                ):
+                    return [error_reply(request.id, "not_allowed", "that job is not waiting")]
         return [_ok(request)]
 
     # -- logging in ----------------------------------------------------------------------
@@ -659,6 +688,97 @@ class Agent:
             self._change(now, lambda: engine.lock(now, actor), audits=audit)
         else:
             self._change(now, lambda: engine.unlock(now, actor), audits=audit)
+
+    # -- printing ------------------------------------------------------------------------
+
+    def _start_printing(self) -> None:
+        """With a cupsd to meter: the worker thread and the meter (nothing otherwise)."""
+        if self.config.cups_socket is None:
+            return
+        from kiosk.agent.printing.cups_queue import CupsQueue  # noqa: PLC0415
+        from kiosk.agent.printing.meter import PrintMeter  # noqa: PLC0415
+        from kiosk.agent.printing.worker import PrintWorker  # noqa: PLC0415
+
+        loop = asyncio.get_running_loop()
+        cups = CupsQueue(self.config.cups_socket, approvals=self.config.print_approvals)
+        cups.clear_approvals()
+        worker = PrintWorker(
+            cups,
+            lambda job: loop.call_soon_threadsafe(self._print_counted, job),
+            lambda job_id: loop.call_soon_threadsafe(self._print_gone, job_id),
+        )
+        user = self.config.print_user or (
+            pwd.getpwuid(os.geteuid()).pw_name if self.config.sandbox else self.config.visitor
+        )
+        self.meter = PrintMeter(worker, user, self._print_fact, self._print_changed)
+        if self.engine.state in IN_SESSION:
+            self._print_session_started()  # resumed after a restart: its quota starts again
+        worker.start()
+        self._print_worker = worker
+        event(log, "printing_metered", cups=str(self.config.cups_socket), user=user)
+
+    async def _stop_printing(self) -> None:
+        worker, self._print_worker = self._print_worker, None
+        if worker is not None:
+            await asyncio.to_thread(worker.stop)
+
+    def _print_session_started(self) -> None:
+        session = self.engine.session
+        if self.meter is None or session is None or session.started_wall is None:
+            return
+        self.meter.session_started(
+            self.policy,
+            self._session_id or "local",
+            # Jobs CUPS received before this are the last visitor's. (The agent's clock is
+            # the system's in production; a test's clock may not be, CUPS's always is.)
+            min(time.time(), session.started_wall.timestamp()),
+            free_pages=session.visitor.free_pages,
+            member=session.visitor.mode is LoginMode.MEMBER,
+        )
+
+    def _print_counted(self, job: CountedJob) -> None:
+        if self.meter is not None:
+            self.meter.job_counted(job, self.clock.now().mono)
+
+    def _print_gone(self, job_id: int) -> None:
+        if self.meter is not None:
+            self.meter.job_gone(job_id)
+
+    def _print_changed(self) -> None:
+        self._schedule_views()
+        if self.link is not None:
+            self.link.status_changed()
+
+    def _print_fact(self, fact: PrintJobFact) -> None:
+        """A print outcome for the console: into the outbox, in its own transaction."""
+        if self._console_events is None:
+            return
+        from kiosk.agent.outbox import print_job_event  # noqa: PLC0415
+
+        now = self.clock.now()
+        self._unsaved_outbox += (print_job_event(fact, at=now.wall),)
+        self._record(now, [])
+
+    def _print_view(self, now: Instant) -> PrintView | None:
+        meter = self.meter
+        pending = meter.pending() if meter is not None else None
+        left = meter.allowance() if meter is not None else None
+        if pending is None:
+            return None
+        offer = pending.quote
+        return PrintView(
+            job_id=pending.job_id,
+            waiting=pending.waiting.value,
+            pages=offer.count.pages if offer else 0,
+            sheets=offer.count.sheets if offer else 0,
+            colour=offer.colour if offer else False,
+            cost_cents=offer.cost_cents if offer else 0,
+            free_pages_used=offer.free_pages_used if offer else 0,
+            currency=pending.currency,
+            pages_left=left.pages_left if left else 0,
+            problem=pending.problem,
+            seconds_left=max(0, int(pending.deadline - now.mono + 0.999)),
+        )
 
     # -- console link --------------------------------------------------------------------
 
@@ -736,10 +856,15 @@ class Agent:
         snapshot = self.engine.snapshot
         session = snapshot.session
         running = session is not None and snapshot.state in _VISITOR_STATES
+        pending = self.meter.pending() if self.meter is not None and running else None
+        waiting = pending.waiting.value if pending is not None else None
         return wire.Status(
             state=snapshot.state.value,
             seconds_left=self.engine.seconds_left(now),
             login=wire.LoginKind(session.visitor.kind.value) if running and session else None,
+            pages_printed=self.meter.printed if self.meter is not None and running else 0,
+            print_waiting=waiting if waiting in ("over_quota", "uncountable") else None,
+            print_job_id=pending.job_id if pending is not None and waiting != "confirm" else None,
             help_requested=bool(session and running and session.help_requested),
             locked=snapshot.locked_by is not None,
         )
@@ -787,6 +912,11 @@ class Agent:
                 if text is None:
                     return refused("bad_field", "text: a message needs a text")
                 self._change(now, lambda: engine.send_message(now, text, actor), audits=audit)
+            elif action in (wire.CommandAction.GRANT_PAGES, wire.CommandAction.PRINT_RELEASE):
+                print_refused = self._print_command(command)
+                if print_refused is not None:
+                    return refused(*print_refused)
+                self._record(now, [], audits=audit)
             else:
                 problem = self._console_policy(command)
                 if problem is not None:
@@ -798,6 +928,24 @@ class Agent:
             return refused("not_allowed", f"not now: {exc}")
         event(log, "console_command", action=action.value, state=engine.state.value)
         return wire.CommandResult(command_id=command.command_id, ok=True)
+
+    def _print_command(self, command: wire.Command) -> tuple[str, str] | None:
+        """Grant pages to the session, or release a job the kiosk could not count."""
+        meter = self.meter
+        if meter is None:
+            return "no_printing", "this PC does not meter printing"
+        if self.engine.state not in IN_SESSION:
+            return Refusal.NO_SESSION.value, "no session on this PC"
+        if command.pages is None:
+            return "bad_field", "pages: say how many pages"
+        if command.action is wire.CommandAction.GRANT_PAGES:
+            meter.grant(command.pages)
+            return None
+        if command.job_id is None:
+            return "bad_field", "job_id: say which print job"
+        if not meter.staff_release(command.job_id, command.pages):
+            return "not_allowed", f"print job {command.job_id} is not waiting"
+        return None
 
     async def _workshop(self, command: wire.Command, actor: Actor) -> tuple[str, str] | None:
         """Start a workshop session on this PC if it is free; (code, why) if not."""
@@ -1005,6 +1153,9 @@ def config_from_args(args: argparse.Namespace) -> AgentConfig:
             home_dir=args.home,
             home_size=args.home_size,
             home_inodes=args.home_inodes,
+            cups_socket=getattr(args, "cups_socket", None),
+            print_approvals=getattr(args, "print_approvals", None),
+            print_user=getattr(args, "print_user", None),
         )
     except ValidationError as exc:
         problems = "; ".join(
@@ -1066,6 +1217,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--allow-insecure-link",
         action="store_true",
         help="accept a ws:// console without TLS (sandbox demos and tests only)",
+    )
+    printing = parser.add_argument_group("printing (metered through CUPS)")
+    printing.add_argument(
+        "--cups-socket", type=Path, default=None, help="the kiosk's cupsd socket (no printing)"
+    )
+    printing.add_argument(
+        "--print-approvals",
+        type=Path,
+        default=None,
+        help="folder of the gated backend's approvals (/run/epn-kiosk/print-approved)",
+    )
+    printing.add_argument(
+        "--print-user", default=None, help="account whose jobs are metered (the visitor)"
     )
     production = parser.add_argument_group("production (as root, without --sandbox)")
     production.add_argument("--visitor", default=None, help="the visitor account (epn-visitor)")

@@ -118,6 +118,8 @@ class Visitor:
     ticket_digest: str | None = None
     offline: bool = False
     workshop: Workshop | None = None
+    free_pages: int = 0
+    """Pages this visitor may print free of charge (a console ticket's free pages)."""
 
     @property
     def kind(self) -> SessionKind:

@@ -48,8 +48,8 @@ class PrintWorker:
     def __init__(
         self,
         cups: CupsQueue,
-        on_job: Callable[[CountedJob], None],
-        on_gone: Callable[[int], None],
+        on_job: Callable[[CountedJob], object],
+        on_gone: Callable[[int], object],
         *,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:

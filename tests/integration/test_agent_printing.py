@@ -1,0 +1,170 @@
+"""Printing through a real agent and a real private cupsd: every job held, counted, shown
+to the visitor, printed only on "print", cancelled on "cancel" or silence, refused over
+quota until an animator grants pages, purged at the end of the session."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from admin_console.protocol import messages as wire
+from kiosk.agent.printing.cups_queue import CupsQueue
+from kiosk.agent.printing.testing import PrivateCups, write_pdf
+from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
+from kiosk.core.model import State
+from kiosk.core.protocol import View
+
+pytestmark = pytest.mark.skipif(
+    not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed (Debian package cups)"
+)
+
+
+@pytest.fixture
+def cups() -> Iterator[PrivateCups]:
+    with PrivateCups() as private:
+        yield private
+
+
+@pytest.fixture
+def kiosk(cups: PrivateCups) -> Iterator[AgentThread]:
+    options = {
+        "cups_socket": cups.socket,
+        "print_approvals": cups.approvals,
+        "print_user": "root",  # the tests submit as root, as the visitor would as themself
+    }
+    with AgentThread(policy=open_all_day_policy(), config_options=options) as harness:
+        harness.wait_until(lambda: harness.agent.meter is not None, 10, "printing to start")
+        yield harness
+
+
+def submit(cups: PrivateCups, tmp_path: Path, pages: int, *options: str, **pdf: str) -> int:
+    doc = write_pdf(tmp_path / f"{secrets.token_hex(3)}.pdf", pages, **pdf)
+    done = cups.run("lp", "-d", "kiosk", *options, str(doc))
+    found = re.search(r"kiosk-(\d+)", done.stdout)
+    assert found, done.stdout
+    return int(found.group(1))
+
+
+def asked(shell: ShellClient, job: int, waiting: str = "confirm") -> View:
+    return shell.wait_view(
+        lambda v: (
+            v.print_job is not None and v.print_job.job_id == job and v.print_job.waiting == waiting
+        )
+    )
+
+
+def printed(cups: PrivateCups, job: int) -> bool:
+    return (cups.printed / f"job-{job}").exists()
+
+
+def test_the_visitor_sees_pages_sheets_and_price_then_prints(
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+) -> None:
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        job = submit(cups, tmp_path, 9, "-o", "number-up=2", "-o", "sides=two-sided-long-edge")
+        shown = asked(shell, job).print_job
+        assert shown is not None
+        assert (shown.pages, shown.sheets) == (5, 3)
+        assert shown.cost_cents == 5 * kiosk.policy.printing.price_per_page_cents
+        assert shown.pages_left == kiosk.policy.printing.pages_per_session
+        assert not printed(cups, job), "nothing comes out before the visitor says print"
+        assert shell.request("print_answer", job_id=job, print_it=True).ok
+        after = shell.wait_view(lambda v: v.print_job is None and v.pages_printed == 5)
+        assert after.state is State.ACTIVE
+        kiosk.wait_until(lambda: printed(cups, job), 10, "the job to print")
+        page_log = cups.root / "log/page_log"
+        kiosk.wait_until(
+            lambda: page_log.exists() and "total 5" in page_log.read_text(),
+            10,
+            "CUPS to log the 5 pages the kiosk counted",
+        )
+
+
+def test_cancel_and_two_minutes_of_silence_print_nothing(
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+) -> None:
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        first = submit(cups, tmp_path, 2)
+        asked(shell, first)
+        assert shell.request("print_answer", job_id=first, print_it=False).ok
+        shell.wait_view(lambda v: v.print_job is None)
+        second = submit(cups, tmp_path, 2)
+        waiting = asked(shell, second).print_job
+        assert waiting is not None and 110 <= waiting.seconds_left <= 120
+        kiosk.advance(seconds=121)
+        shell.wait_view(lambda v: v.print_job is None)
+        kiosk.wait_until(lambda: queue.jobs() == [], 10, "both jobs cancelled")
+        assert not printed(cups, first) and not printed(cups, second)
+        assert shell.latest_view().pages_printed == 0
+
+
+def test_over_quota_waits_for_an_animator_who_grants_pages(
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+) -> None:
+    quota = kiosk.policy.printing.pages_per_session
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        job = submit(cups, tmp_path, quota + 3)
+        refused = asked(shell, job, "over_quota").print_job
+        assert refused is not None and refused.pages == quota + 3 and refused.pages_left == quota
+        answer = shell.request("print_answer", job_id=job, print_it=True)
+        assert not answer.ok, "over quota, the visitor alone cannot print it"
+        status = kiosk.call(kiosk.agent.console_status)
+        assert (status.print_waiting, status.print_job_id) == ("over_quota", job)
+        grant = wire.Command(
+            command_id="grant-1234", action=wire.CommandAction.GRANT_PAGES, by="ada", pages=3
+        )
+        assert kiosk.call(lambda: kiosk.agent.console_command(grant)).ok
+        offer = asked(shell, job).print_job
+        assert offer is not None and offer.cost_cents < (quota + 3) * 10
+        assert shell.request("print_answer", job_id=job, print_it=True).ok
+        kiosk.wait_until(lambda: printed(cups, job), 10, "the job to print")
+
+
+def test_a_document_the_kiosk_cannot_count_prints_only_when_staff_release_it(
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+) -> None:
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        job = submit(cups, tmp_path, 2, user_password="u", owner_password="o")
+        told = asked(shell, job, "uncountable").print_job
+        assert told is not None and told.problem == "encrypted"
+        assert not shell.request("print_answer", job_id=job, print_it=True).ok
+        release = wire.Command(
+            command_id="release-1",
+            action=wire.CommandAction.PRINT_RELEASE,
+            by="ada",
+            job_id=job,
+            pages=2,
+        )
+        assert kiosk.call(lambda: kiosk.agent.console_command(release)).ok
+        kiosk.wait_until(lambda: printed(cups, job), 10, "the job to print")
+        assert shell.wait_view(lambda v: v.print_job is None).pages_printed == 2
+
+
+def test_the_end_of_the_session_purges_every_job_and_a_job_without_session_is_cancelled(
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+) -> None:
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    stray = submit(cups, tmp_path, 1)
+    kiosk.wait_until(lambda: queue.jobs() == [], 10, "a job with no session cancelled")
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        waiting = submit(cups, tmp_path, 1)
+        asked(shell, waiting)
+        assert shell.request("end_session").ok
+        shell.wait_view(lambda v: v.state in (State.DONE, State.WAITING))
+    kiosk.wait_until(lambda: queue.jobs(which="all") == [], 10, "every job purged")
+    assert not printed(cups, stray) and not printed(cups, waiting)
