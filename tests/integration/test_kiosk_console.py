@@ -137,8 +137,8 @@ class Room:
         self.ids: dict[str, int] = {}
         self._folders: list[Path] = []
 
-    def pc(self, name: str, policy: Policy | None = None) -> AgentThread:
-        """A PC enrolled at the console, started, its link up."""
+    def pc(self, name: str, policy: Policy | None = None, **config: Any) -> AgentThread:
+        """A PC enrolled at the console, started, its link up (``config``: agent options)."""
         kiosk_id, token = self.server.enroll(self.admin, name)
         folder = Path(tempfile.mkdtemp(prefix="epn"))
         self._folders.append(folder)
@@ -156,6 +156,7 @@ class Room:
             pc_name=name,
             policy=policy,
             agent_options={"link_options": FAST},
+            config_options=config,
         ).start()
         self.pcs.append(agent)
         self.ids[name] = kiosk_id
@@ -609,3 +610,50 @@ def test_an_out_of_order_pc_shows_it_and_lets_nobody_in_until_back_in_order(
     assert view.lock_reason is None
     assert shell.request("login", language="fr", mode="walk_in").ok
     shell.close()
+
+
+@pytest.mark.skipif(not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed")
+def test_a_print_job_over_quota_shows_at_the_console_and_an_animator_grants_pages(
+    room: Room, server: ConsoleServer, admin: StaffLogin, tmp_path: Path
+) -> None:
+    from kiosk.agent.printing.testing import PrivateCups, write_pdf
+
+    with PrivateCups() as cups:
+        pc = room.pc(
+            "PC-01", cups_socket=cups.socket, print_approvals=cups.approvals, print_user="root"
+        )
+        kiosk_id = room.ids["PC-01"]
+        shell, _ = start(pc)
+        quota = pc.policy.printing.pages_per_session
+        doc = write_pdf(tmp_path / "cv.pdf", quota + 2)
+        job = int(cups.run("lp", "-d", "kiosk", str(doc)).stdout.split("kiosk-")[1].split()[0])
+        shell.wait_view(lambda v: v.print_job is not None and v.print_job.waiting == "over_quota")
+
+        def tile() -> dict[str, Any]:
+            with server.client(admin) as http:
+                tiles = http.get("/api/kiosks").json()
+            return next(t for t in tiles if t["id"] == kiosk_id)
+
+        pc.wait_until(
+            lambda: (tile().get("status") or {}).get("print_waiting") == "over_quota",
+            10,
+            "the room view to show the job waiting for an animator",
+        )
+        assert tile()["status"]["print_job_id"] == job
+        with server.client(admin) as http:
+            answer = http.post(
+                f"/api/kiosks/{kiosk_id}/commands", json={"action": "grant_pages", "pages": 2}
+            )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["status"] == "done"
+        shell.wait_view(lambda v: v.print_job is not None and v.print_job.waiting == "confirm")
+        assert shell.request("print_answer", job_id=job, print_it=True).ok
+        pc.wait_until((cups.printed / f"job-{job}").exists, 10, "the job to print")
+        end(pc, shell)
+        wait_delivered(pc)
+        outcomes = [e["body"]["outcome"] for e in console_events(server, admin, "print_job")]
+        assert sorted(outcomes) == ["refused", "released"]
+        day = server.clock.now().astimezone().date().isoformat()
+        with server.client(admin) as http:
+            usage = http.get(f"/api/usage?start={day}&end={day}").json()
+        assert usage["totals"]["pages"] == quota + 2
