@@ -344,6 +344,26 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "al opgenomen door een collega",
         EN: "already taken by a colleague",
     },
+    # -- a field the console refused, in pydantic's usual words -----------------------
+    "check.at_least": {FR: "au moins {n}", NL: "minstens {n}", EN: "at least {n}"},
+    "check.at_most": {FR: "au plus {n}", NL: "hoogstens {n}", EN: "at most {n}"},
+    "check.min_length": {
+        FR: "au moins {n} caractères",
+        NL: "minstens {n} tekens",
+        EN: "at least {n} characters",
+    },
+    "check.max_length": {
+        FR: "au plus {n} caractères",
+        NL: "hoogstens {n} tekens",
+        EN: "at most {n} characters",
+    },
+    "check.pattern": {FR: "forme incorrecte", NL: "verkeerde vorm", EN: "wrong form"},
+    "check.required": {FR: "obligatoire", NL: "verplicht", EN: "required"},
+    "check.integer": {
+        FR: "un nombre entier",
+        NL: "een geheel getal",
+        EN: "a whole number",
+    },
     "verb.workshop": {FR: "atelier", NL: "workshop", EN: "workshop"},
     "verb.out_of_order": {FR: "hors service", NL: "buiten dienst", EN: "out of order"},
     "verb.back_in_order": {FR: "remis en service", NL: "weer in dienst", EN: "back in order"},

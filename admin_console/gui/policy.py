@@ -22,7 +22,7 @@ from PySide6.QtCore import Signal
 
 from admin_console.gui import i18n
 from admin_console.gui.client import Reply
-from admin_console.gui.section import Section, api_error
+from admin_console.gui.section import Section, api_error, check_text
 from policies import Language
 from policies.model import Minutes, PrintRules, SessionRules
 
@@ -227,7 +227,7 @@ class PolicyDesk(Section):
             return False
         found: dict[str, str] = {}
         for name, message in reply.fields.items():
-            found[field_for_error(name, ALL_SPECS)] = message
+            found[field_for_error(name, ALL_SPECS)] = check_text(message, self.language)
         if not found:
             found[""] = api_error(reply, self.language)
         self.field_errors.emit(found)

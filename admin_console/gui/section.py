@@ -5,6 +5,7 @@ base for the small controllers of each tab (tickets, members, help, usage, polic
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -19,6 +20,27 @@ Now = Callable[[], dt.datetime]
 _STATUS_CODES = {403: "forbidden", 404: "not_found", 409: "conflict"}
 
 
+_CHECKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"greater than or equal to (-?\d+)"), "check.at_least"),
+    (re.compile(r"less than or equal to (-?\d+)"), "check.at_most"),
+    (re.compile(r"at least (\d+) characters?"), "check.min_length"),
+    (re.compile(r"at most (\d+) characters?"), "check.max_length"),
+    (re.compile(r"should match pattern"), "check.pattern"),
+    (re.compile(r"[Ff]ield required"), "check.required"),
+    (re.compile(r"should be a valid integer"), "check.integer"),
+)
+
+
+def check_text(message: str, language: Language) -> str:
+    """A field check the console reports in English (pydantic's words), in staff's words
+    when it is one of the usual ones; otherwise as it came."""
+    for pattern, key in _CHECKS:
+        found = pattern.search(message)
+        if found:
+            return i18n.text(key, language, n=found.group(1) if found.groups() else "")
+    return message
+
+
 def api_error(reply: Reply, language: Language) -> str:
     """The sentence for a call that did not succeed: the network, then a stable ``code`` in
     staff's words, then the console's own ``detail``."""
@@ -27,9 +49,10 @@ def api_error(reply: Reply, language: Language) -> str:
     if reply.failure is not None:
         return i18n.text("net.unreachable", language)
     code = reply.code or _STATUS_CODES.get(reply.status)
-    if reply.code is None and reply.status == 422:
-        code = None  # a bad field: the console's detail names it
     detail = reason_text(code, reply.detail, language) if code else reply.detail
+    if reply.code is None and reply.status == 422 and reply.fields:
+        # A bad field: named, with the reason in staff's words when it is a usual one.
+        detail = "; ".join(f"{f}: {check_text(m, language)}" for f, m in reply.fields.items())
     return i18n.text("net.error", language, detail=detail or f"HTTP {reply.status}")
 
 

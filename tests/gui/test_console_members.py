@@ -52,6 +52,7 @@ def test_a_manager_looks_after_members(qtbot: Any, tmp_path: Path) -> None:
         screen.new_pin.setText("12")  # too short: the console names the field
         qtbot.mouseClick(screen.add, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "pin" in screen.notice.text(), timeout=WAIT_MS)
+        assert screen.notice.text().endswith("pin: au moins 4 caractères")
         assert screen.new_card.text() == "EPN-0012"  # what was typed stays
 
         screen.new_pin.setText("4821")

@@ -180,7 +180,12 @@ def test_a_failed_call_is_said_in_words() -> None:
     coded = Reply(409, {"detail": "x", "code": "offline"})
     assert api_error(coded, FR).endswith("le PC est hors ligne\u00a0: rien n'a été envoyé")
     field = Reply(422, {"detail": "pin: too short", "errors": [{"field": "pin", "message": "m"}]})
-    assert api_error(field, EN).endswith("pin: too short")
+    assert api_error(field, EN).endswith("pin: m")
+    short = Reply(
+        422,
+        {"errors": [{"field": "pin", "message": "String should have at least 4 characters"}]},
+    )
+    assert api_error(short, FR).endswith("pin: au moins 4 caractères")
     assert field.fields == {"pin": "m"}
 
 
