@@ -512,6 +512,11 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "Een lid = een kaartnummer en een pincode. Geen naam, geen adres.",
         EN: "A member = a card number and a PIN. No name, no address.",
     },
+    "members.search": {
+        FR: "Chercher une carte ou un surnom",
+        NL: "Zoek een kaart of bijnaam",
+        EN: "Find a card or nickname",
+    },
     "members.col.card": {FR: "Carte", NL: "Kaart", EN: "Card"},
     "members.col.nickname": {FR: "Surnom", NL: "Bijnaam", EN: "Nickname"},
     "members.col.allowance": {FR: "Temps par jour", NL: "Tijd per dag", EN: "Time per day"},

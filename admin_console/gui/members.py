@@ -69,6 +69,8 @@ class MemberDesk(Section):
     listed = Signal()
     saved = Signal(str)
     """A change went through: a sentence saying which."""
+    created = Signal(str)
+    """A new member's card: the form can be emptied."""
     refused_field = Signal(str, str)
     """A 422: the field named by the console and the sentence."""
 
@@ -113,9 +115,13 @@ class MemberDesk(Section):
             body["daily_allowance_minutes"] = allowance_minutes
         if nickname and nickname.strip():
             body["nickname"] = nickname.strip()
-        self.call(
-            "POST", "/api/members", body, self._done("members.created", card), self._bad_field
-        )
+        done = self._done("members.created", card)
+
+        def ok(reply: Reply) -> None:
+            self.created.emit(card)
+            done(reply)
+
+        self.call("POST", "/api/members", body, ok, self._bad_field)
 
     def change(self, card: str, allowance_minutes: int | None, nickname: str | None) -> None:
         """Set the allowance (None: no limit) and the nickname (empty: none)."""

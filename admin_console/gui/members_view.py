@@ -53,6 +53,10 @@ class MembersScreen(QWidget):
         privacy.setObjectName("muted")
         privacy.setWordWrap(True)
         left.addWidget(privacy)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(i18n.text("members.search", lang))
+        self.search.setClearButtonEnabled(True)
+        left.addWidget(self.search)
         left.addWidget(self.table, 1)
 
         create = self._build_create()
@@ -71,7 +75,9 @@ class MembersScreen(QWidget):
         layout.addLayout(left, 1)
         layout.addWidget(right_host)
 
+        self.shown: list[MemberRow] = []
         self.refresh.clicked.connect(desk.load)
+        self.search.textChanged.connect(lambda _text: self.show_list())
         self.add.clicked.connect(self._add)
         self.save.clicked.connect(self._save)
         self.reset_pin.clicked.connect(self._reset_pin)
@@ -80,6 +86,7 @@ class MembersScreen(QWidget):
         self.table.itemSelectionChanged.connect(self._chosen)
         desk.listed.connect(self.show_list)
         desk.saved.connect(self._saved)
+        desk.created.connect(lambda _card: self._empty_form())
         desk.failed.connect(self.notice.bad)
         desk.refused_field.connect(lambda _field, sentence: self.notice.bad(sentence))
         self._chosen()
@@ -137,7 +144,7 @@ class MembersScreen(QWidget):
     def member(self) -> MemberRow | None:
         """The member chosen in the table."""
         row = self.table.currentRow()
-        rows = self.desk.rows
+        rows = self.shown
         if not self.table.selectedItems() or not 0 <= row < len(rows):
             return None
         return rows[row]
@@ -147,13 +154,19 @@ class MembersScreen(QWidget):
         lang = self.desk.language
         kept = self.member()
         today = self.desk.today()
+        typed = self.search.text().strip().lower()
+        self.shown = [
+            m
+            for m in self.desk.rows
+            if not typed or typed in m.card.lower() or typed in (m.nickname or "").lower()
+        ]
         fill(
             self.table,
             [i18n.text(k, lang) for k in HEADERS],
-            [member_cells(m, today, lang) for m in self.desk.rows],
+            [member_cells(m, today, lang) for m in self.shown],
         )
         if kept is not None:
-            for index, row in enumerate(self.desk.rows):
+            for index, row in enumerate(self.shown):
                 if row.card == kept.card:
                     self.table.selectRow(index)
         self._chosen()
@@ -180,6 +193,11 @@ class MembersScreen(QWidget):
         self.notice.good(sentence)
         for secret in (self.new_pin, self.pin):
             secret.clear()  # a PIN is typed, given to the member, and not kept on screen
+
+    def _empty_form(self) -> None:
+        for edit in (self.new_card, self.new_pin, self.new_nickname):
+            edit.clear()
+        self.new_allowance.setValue(0)
 
     def _add(self) -> None:
         self.notice.setText("")

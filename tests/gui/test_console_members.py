@@ -63,11 +63,24 @@ def test_a_manager_looks_after_members(qtbot: Any, tmp_path: Path) -> None:
         assert screen.notice.text() == "Carte EPN-0012 ajoutée."
         assert _row(screen, "EPN-0012") == ["EPN-0012", "Louis", "90 min", ""]
         assert screen.new_pin.text() == ""  # a PIN does not stay on screen
+        assert screen.new_card.text() == ""  # the form is ready for the next member
 
         # The same card again: refused, said in words.
+        screen.new_card.setText("EPN-0012")
         screen.new_pin.setText("4821")
         qtbot.mouseClick(screen.add, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "existe déjà" in screen.notice.text(), timeout=WAIT_MS)
+
+        # Finding one card among many: the search keeps the matching rows only.
+        screen.new_card.setText("EPN-0031")
+        screen.new_pin.setText("5555")
+        qtbot.mouseClick(screen.add, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: screen.table.rowCount() == 2, timeout=WAIT_MS)
+        screen.search.setText("louis")
+        assert screen.table.rowCount() == 1 and cell(screen.table, 0, 0) == "EPN-0012"
+        screen.search.setText("0031")
+        assert screen.table.rowCount() == 1 and cell(screen.table, 0, 0) == "EPN-0031"
+        screen.search.setText("0012")
 
         screen.table.selectRow(0)
         assert screen.chosen.isEnabled()
