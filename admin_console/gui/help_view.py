@@ -26,10 +26,10 @@ class CallRow(QFrame):
         big(self.line, 11, bold=call.taken_by is None)
         if call.taken_by is None:
             self.button = QPushButton(icons.icon("go"), i18n.text("help.take", lang))
-            self.button.clicked.connect(partial(queue.take, call.kiosk_id))
+            self.action = partial(queue.take, call.kiosk_id)
         else:
             self.button = QPushButton(icons.icon("done"), i18n.text("help.done", lang))
-            self.button.clicked.connect(partial(queue.done, call.kiosk_id))
+            self.action = partial(queue.done, call.kiosk_id)
         self.button.setMinimumHeight(34)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -76,6 +76,10 @@ class HelpPanel(QFrame):
         queue.failed.connect(self.notice.bad)
         self.redraw()
 
+    def _act(self, row: CallRow) -> None:
+        self.notice.setText("")  # the last problem is about the last click, not this one
+        row.action()
+
     def redraw(self) -> None:
         """One row per call; rows whose call did not change only get their new waiting time,
         so a button is never pulled from under a finger by the refresh."""
@@ -94,10 +98,10 @@ class HelpPanel(QFrame):
             row.deleteLater()
         self.rows = [CallRow(self.queue, call, me) for call in calls]
         for row in self.rows:
+            row.button.clicked.connect(partial(self._act, row))
+        for row in self.rows:
             self.rows_host.addWidget(row)
         count = len(self.queue.calls)
         lang = self.queue.language
         self.title.setText(i18n.text("help.title", lang) + (f" ({count})" if count else ""))
         self.empty.setVisible(not count)
-        if count:
-            self.notice.setText("")

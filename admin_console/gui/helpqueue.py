@@ -130,7 +130,18 @@ class HelpQueue(Section):
 
     def take(self, kiosk_id: int) -> None:
         """I'm going to this PC."""
-        self.call("POST", f"/api/help/{kiosk_id}/take", None, lambda _r: self.refresh())
+
+        def taken_already(reply: Reply) -> bool:
+            if reply.status != 409:
+                return False
+            # Two animators pressed at once: the other one goes; the queue says who.
+            self.failed.emit(i18n.text("refusal.already_taken", self.language))
+            self.refresh()
+            return True
+
+        self.call(
+            "POST", f"/api/help/{kiosk_id}/take", None, lambda _r: self.refresh(), taken_already
+        )
 
     def done(self, kiosk_id: int) -> None:
         """The visitor at this PC was helped."""

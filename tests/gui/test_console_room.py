@@ -292,3 +292,20 @@ def test_a_pc_put_out_of_order_and_back(qtbot: Any, room: Room) -> None:
         qtbot.waitUntil(lambda: tile.view.kind is not TileKind.OUT_OF_ORDER, timeout=WAIT_MS)
         qtbot.waitUntil(lambda: len(received) == 2, timeout=WAIT_MS)
         assert [r.action for r in received] == [CommandAction.LOCK, CommandAction.UNLOCK]
+
+
+def test_two_animators_going_to_the_same_pc(qtbot: Any, room: Room) -> None:
+    _in_room(qtbot, room)
+    panel = room.window.room.help
+    room.controller.help.timer.stop()
+    room.kiosk.send(
+        Status(state="active", seconds_left=1700, login=LoginKind.WALK_IN, help_requested=True)
+    )
+    qtbot.waitUntil(lambda: len(panel.rows) == 1, timeout=WAIT_MS)
+    colleague = room.server.add_staff("youssef", Role.ANIMATOR)
+    with room.server.client(colleague) as http:  # a colleague is quicker
+        assert http.post(f"/api/help/{room.kiosk_id}/take").status_code == 200
+    qtbot.mouseClick(panel.rows[0].button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(panel.notice.text()), timeout=WAIT_MS)
+    assert panel.notice.text() == "déjà pris en charge par un collègue"
+    qtbot.waitUntil(lambda: "youssef y va" in panel.rows[0].line.text(), timeout=WAIT_MS)
