@@ -797,6 +797,7 @@ def _member_routes(app: FastAPI) -> None:
             nickname=found.member.nickname,
             daily_allowance_seconds=None if allowance is None else allowance * 60,
             remaining_seconds=found.remaining_seconds,
+            pages_printed_today=found.pages_printed_today,
         )
 
 

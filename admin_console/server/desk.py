@@ -44,6 +44,7 @@ class MemberAllowance:
 
     member: Member
     remaining_seconds: int | None
+    pages_printed_today: int = 0
 
 
 class Desk:
@@ -131,7 +132,8 @@ class Desk:
         if member.banned_until is not None and member.banned_until >= self.today():
             reason = f": {member.ban_reason}" if member.ban_reason else ""
             raise Forbidden(f"this card is banned until {member.banned_until.isoformat()}{reason}")
+        pages = self._repos.members.pages_printed(card, self.day_start(now))
         if member.daily_allowance_minutes is None:
-            return MemberAllowance(member, None)
+            return MemberAllowance(member, None, pages)
         used = self._repos.members.seconds_used(card, self.day_start(now), now)
-        return MemberAllowance(member, max(0, member.daily_allowance_minutes * 60 - used))
+        return MemberAllowance(member, max(0, member.daily_allowance_minutes * 60 - used), pages)

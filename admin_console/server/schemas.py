@@ -344,6 +344,7 @@ class MemberCheckResponse(BaseModel):
     nickname: str | None
     daily_allowance_seconds: int | None = Field(description="None: no daily limit.")
     remaining_seconds: int | None = Field(description="None: no daily limit.")
+    pages_printed_today: int = Field(0, description="Pages printed today, on every PC.")
 
 
 # -- help queue --------------------------------------------------------------------------

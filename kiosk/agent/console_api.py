@@ -62,6 +62,7 @@ class CheckedMember:
     card: str
     daily_allowance_seconds: int | None
     remaining_seconds: int | None
+    pages_printed_today: int = 0
 
 
 class TicketRefused(CommandRefused):
@@ -161,6 +162,7 @@ class ConsoleApi:
                 str(data["card"]),
                 None if allowance is None else int(allowance),
                 None if remaining is None else int(remaining),
+                int(data.get("pages_printed_today", 0)),
             )
         if response.status_code == 403:
             detail = _detail(response)

@@ -283,7 +283,13 @@ class Gate:
                 await self._remember(
                     card, pin, checked.daily_allowance_seconds, checked.remaining_seconds
                 )
-                return _member_visitor(card, checked.remaining_seconds, policy, offline=False)
+                return _member_visitor(
+                    card,
+                    checked.remaining_seconds,
+                    policy,
+                    offline=False,
+                    pages_printed_today=checked.pages_printed_today,
+                )
         return await self._offline_member(card, pin, guard, policy)
 
     async def _remember(
@@ -332,10 +338,23 @@ class Gate:
         return guard
 
 
-def _member_visitor(card: str, remaining: int | None, policy: Policy, *, offline: bool) -> Visitor:
+def _member_visitor(
+    card: str,
+    remaining: int | None,
+    policy: Policy,
+    *,
+    offline: bool,
+    pages_printed_today: int = 0,
+) -> Visitor:
     """A member with ``remaining`` seconds today (None: only the policy's limits).
 
     The engine counts against the policy's daily allowance: "used" is shifted so that what
     is left is the console's figure, across every PC."""
     used = 0 if remaining is None else policy.session.daily_allowance_minutes * 60 - remaining
-    return Visitor(LoginMode.MEMBER, reference=card, used_today_seconds=used, offline=offline)
+    return Visitor(
+        LoginMode.MEMBER,
+        reference=card,
+        used_today_seconds=used,
+        offline=offline,
+        pages_printed_today=pages_printed_today,
+    )

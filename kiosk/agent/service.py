@@ -734,6 +734,7 @@ class Agent:
             min(time.time(), session.started_wall.timestamp()),
             free_pages=session.visitor.free_pages,
             member=session.visitor.mode is LoginMode.MEMBER,
+            printed_today=session.visitor.pages_printed_today,
         )
 
     def _print_counted(self, job: CountedJob) -> None:

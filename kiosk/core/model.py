@@ -120,6 +120,8 @@ class Visitor:
     workshop: Workshop | None = None
     free_pages: int = 0
     """Pages this visitor may print free of charge (a console ticket's free pages)."""
+    pages_printed_today: int = 0
+    """A member's pages printed earlier today on any PC (from the console)."""
 
     @property
     def kind(self) -> SessionKind:

@@ -657,3 +657,40 @@ def test_a_print_job_over_quota_shows_at_the_console_and_an_animator_grants_page
         with server.client(admin) as http:
             usage = http.get(f"/api/usage?start={day}&end={day}").json()
         assert usage["totals"]["pages"] == quota + 2
+
+
+@pytest.mark.skipif(not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed")
+def test_a_members_pages_of_the_day_count_across_pcs(
+    room: Room, server: ConsoleServer, admin: StaffLogin, tmp_path: Path
+) -> None:
+    from kiosk.agent.printing.testing import PrivateCups, write_pdf
+
+    data = open_all_day_policy().model_dump(mode="json")
+    data["printing"].update({"pages_per_day": 5, "pages_per_session": 20})
+    policy = policy_from_data(data, "(test)")
+    add_member(server, admin, "C-3001", 120)
+    with PrivateCups() as first_cups, PrivateCups() as second_cups:
+        pcs = [
+            room.pc(
+                name, policy, cups_socket=c.socket, print_approvals=c.approvals, print_user="root"
+            )
+            for name, c in (("PC-01", first_cups), ("PC-02", second_cups))
+        ]
+
+        def print_pages(pc: AgentThread, cups: PrivateCups, pages: int) -> str:
+            shell, _ = start(pc, mode="member", card="C-3001", pin=PIN)
+            doc = write_pdf(tmp_path / f"{pc.config.pc_name}.pdf", pages)
+            cups.run("lp", "-d", "kiosk", str(doc))
+            view = shell.wait_view(lambda v: v.print_job is not None)
+            assert view.print_job is not None
+            waiting = view.print_job.waiting
+            if waiting == "confirm":
+                assert shell.request("print_answer", job_id=view.print_job.job_id, print_it=True).ok
+                shell.wait_view(lambda v: v.pages_printed == pages)
+            end(pc, shell)
+            wait_delivered(pc)
+            return waiting
+
+        assert print_pages(pcs[0], first_cups, 4) == "confirm"
+        # 4 of the day's 5 pages are gone, on the other PC: 3 more are refused here.
+        assert print_pages(pcs[1], second_cups, 3) == "over_quota"

@@ -153,6 +153,8 @@ def test_the_data_is_plain_json(snapshots: list[Snapshot]) -> None:
         "ticket_digest": None,
         "offline": False,
         "workshop": None,
+        "free_pages": 0,
+        "pages_printed_today": 0,
     }
     assert data["session"]["language"] == "ar"
     assert json.loads(json.dumps(data)) == data

@@ -994,6 +994,29 @@ class MemberRepository(_Repository):
                 total += max(0, int((now - at).total_seconds()))
         return total
 
+    def pages_printed(self, card: str, since: dt.datetime) -> int:
+        """Pages the member printed since ``since``, on every PC (released print jobs of
+        the member's sessions)."""
+        with self._read() as s:
+            started = s.scalars(
+                sa.select(EventRow.body)
+                .where(EventRow.kind == "session_started")
+                .where(EventRow.at >= since)
+            ).all()
+            mine = {str(b.get("session_id")) for b in started if b.get("member_card") == card}
+            if not mine:
+                return 0
+            jobs = s.scalars(
+                sa.select(EventRow.body)
+                .where(EventRow.kind == "print_job")
+                .where(EventRow.at >= since)
+            ).all()
+        return sum(
+            int(body.get("pages", 0))
+            for body in jobs
+            if body.get("outcome") == "released" and str(body.get("session_id")) in mine
+        )
+
 
 class HelpRepository(_Repository):
     """The help queue: calls opened by kiosks, taken and closed by animators."""
