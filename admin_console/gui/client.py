@@ -240,6 +240,8 @@ class RoomFeed(QObject):
     refused = Signal(str)
     """The console refused the token (expired): log in again. Reconnecting stops."""
     tls_mismatch = Signal()
+    stopped = Signal()
+    """:meth:`stop` was called: whatever polls alongside the room stops too."""
 
     def __init__(self, endpoint: Endpoint, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -263,6 +265,7 @@ class RoomFeed(QObject):
         self._token = None
         self._timer.stop()
         self._drop()
+        self.stopped.emit()
 
     @property
     def connected(self) -> bool:

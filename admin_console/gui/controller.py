@@ -95,6 +95,7 @@ class ConsoleController(QObject):
         for section in sections:
             section.expired.connect(self._expired)
         self.feed.room.connect(lambda _entries: self.help.refresh())
+        self.feed.stopped.connect(self.help.timer.stop)
         self.pcs: dict[int, Pc] = {}
         self.selected: set[int] = set()
         self.results: list[CommandResult] = []

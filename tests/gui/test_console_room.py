@@ -309,3 +309,7 @@ def test_two_animators_going_to_the_same_pc(qtbot: Any, room: Room) -> None:
     qtbot.waitUntil(lambda: bool(panel.notice.text()), timeout=WAIT_MS)
     assert panel.notice.text() == "déjà pris en charge par un collègue"
     qtbot.waitUntil(lambda: "youssef y va" in panel.rows[0].line.text(), timeout=WAIT_MS)
+    # Closing the room (the window closes, or staff log out) stops asking the console.
+    room.controller.help.timer.start()
+    room.controller.feed.stop()
+    assert not room.controller.help.timer.isActive()
