@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import FrameType
 
 from kiosk.agent.config import MAX_SOCKET_PATH_BYTES
 from kiosk.agent.credentials import hash_pin
@@ -135,8 +136,13 @@ def run(args: argparse.Namespace) -> int:
     return run_single(args)
 
 
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def run_single(args: argparse.Namespace) -> int:
-    """One PC: the agent and its shell, until the window is closed or Ctrl+C."""
+    """One PC: the agent and its shell, until the window is closed, Ctrl+C or SIGTERM."""
+    signal.signal(signal.SIGTERM, _interrupt)  # stop the agent and shell, not orphan them
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     policy = data_dir / "demo-policy.toml"
