@@ -1,15 +1,19 @@
-"""Printing figures: counting speed against poppler's pdfinfo, and the print worker's CPU
-while 100 jobs wait on hold.
+"""Printing figures: from a submitted job to the confirmation in the shell, counting speed
+against poppler's pdfinfo, and the print worker's CPU while 100 jobs wait on hold.
 
 Run from the repository root:  .venv/bin/python tests/bench/bench_print.py [--runs 30]
 
+Confirmation: a real agent process (sandbox, metering a private cupsd) and a client on
+the shell's socket in a session; each round submits a 3-page PDF with ``lp`` and times
+until the view asking the visitor about that job arrives, then cancels it; p50 and p95.
 Counting: the same 200-page PDF (plain, and rewritten with object streams by qpdf) is
 counted by the kiosk (pypdf, walking the page tree in-process) and by ``pdfinfo`` (a
 process per document, as a tool would be called), alternately, ``--runs`` times each;
 medians and their ratio are printed. Polling: a private cupsd with 100 held jobs, the real
-worker polling every 0.5 s after counting them all; the process's CPU over 10 s.
+worker polling every 0.25 s after counting them all; the process's CPU over 10 s.
 Prints one ``figure: value unit`` line per figure, the headline last; exits non-zero when
-it could not measure. Targets: counting at least as fast as pdfinfo.
+it could not measure. Targets: confirmation p95 under 1 s; counting at least as fast as
+pdfinfo.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from kiosk.agent.printing.cups_queue import CupsQueue
 from kiosk.agent.printing.documents import count_pages
 from kiosk.agent.printing.testing import PrivateCups, with_object_streams, write_pdf
 from kiosk.agent.printing.worker import CountedJob, PrintWorker
+from kiosk.agent.testing import AgentProcess, ShellClient, write_open_all_day_policy
 
 PAGES = 200
 HELD_JOBS = 100
@@ -81,9 +86,60 @@ def polling_cpu(folder: Path) -> tuple[float, float]:
     return count_seconds, share
 
 
+def confirmation_latency(folder: Path, rounds: int) -> list[float]:
+    """Seconds from ``lp`` to the view asking about the job, per round."""
+    doc = write_pdf(folder / "form.pdf", 3)
+    data = folder / "agent"
+    data.mkdir()
+    policy = write_open_all_day_policy(data)
+    seconds: list[float] = []
+    with PrivateCups() as cups:
+        agent = AgentProcess(
+            data,
+            [
+                "--policy",
+                str(policy),
+                "--cups-socket",
+                str(cups.socket),
+                "--print-approvals",
+                str(cups.approvals),
+                "--print-user",
+                "root",
+            ],
+        )
+        try:
+            agent.wait_listening()
+            agent.wait_event("printing_metered")
+            with ShellClient(agent.socket_path) as shell:
+                shell.hello()
+                shell.start_session()
+                for _ in range(rounds):
+                    started = time.perf_counter()
+                    done = cups.run("lp", "-d", "kiosk", str(doc))
+                    job = int(done.stdout.split("kiosk-")[1].split()[0])
+                    shell.wait_view(
+                        lambda v, job=job: v.print_job is not None and v.print_job.job_id == job,
+                        timeout=10,
+                    )
+                    seconds.append(time.perf_counter() - started)
+                    if not shell.request("print_answer", job_id=job, print_it=False).ok:
+                        raise RuntimeError("the job could not be cancelled")
+                    shell.wait_view(lambda v: v.print_job is None, timeout=10)
+        finally:
+            agent.terminate()
+    return seconds
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of the values fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=40, help="jobs submitted for latency")
     args = parser.parse_args()
     for tool in ("pdfinfo", "qpdf", "/usr/sbin/cupsd"):
         if shutil.which(tool) is None and not Path(tool).exists():
@@ -96,6 +152,7 @@ def main() -> int:
         ours_plain, theirs_plain = counting(plain, args.runs)
         ours_packed, theirs_packed = counting(packed, args.runs)
         count_seconds, share = polling_cpu(folder)
+        latencies = confirmation_latency(folder, args.rounds)
     print(f"count_200_pages_kiosk: {ours_plain * 1000:.2f} ms")
     print(f"count_200_pages_pdfinfo: {theirs_plain * 1000:.2f} ms")
     print(f"count_200_pages_object_streams_kiosk: {ours_packed * 1000:.2f} ms")
@@ -106,6 +163,8 @@ def main() -> int:
     print(f"worker_cpu_polling_100_held: {share * 100:.2f} %")
     slower = max(ours_plain / theirs_plain, ours_packed / theirs_packed)
     print(f"counting_time_vs_pdfinfo: {slower:.3f} x")
+    print(f"confirmation_p50: {percentile(latencies, 0.5) * 1000:.0f} ms")
+    print(f"confirmation_p95: {percentile(latencies, 0.95) * 1000:.0f} ms")
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from kiosk.core.printing import JobOptionError, PrintCount, count_job
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.25
 RETRY_SECONDS = 2.0
 OPTIONS_PROBLEM = "options"
 
@@ -96,11 +97,16 @@ class PrintWorker:
         return done
 
     def _run(self) -> None:
+        next_poll = time.monotonic()
         while True:
+            wait = next_poll - time.monotonic()
             try:
-                order = self._orders.get(timeout=RETRY_SECONDS if self._down else self._poll)
+                # Orders do not delay the polls: a job is seen within one interval.
+                order = self._orders.get(timeout=wait) if wait > 0 else self._orders.get_nowait()
             except queue.Empty:
                 self._poll_once()
+                interval = RETRY_SECONDS if self._down else self._poll
+                next_poll = time.monotonic() + interval
                 continue
             if order is None:
                 return
