@@ -202,6 +202,28 @@ class ConsoleController(QObject):
         """Show ``text`` on the selected PCs."""
         self._command({"action": "message", "text": text.strip()})
 
+    def grant_pages(self, pages: int) -> None:
+        """Give the sessions of the selected PCs ``pages`` more pages, free of charge."""
+        self._command({"action": "grant_pages", "pages": pages})
+
+    def release_print(self, pages: int) -> None:
+        """Print the job a selected PC could not count, as ``pages`` pages, free of charge
+        (PCs with no such job waiting are left alone)."""
+        self.results = []
+        for pc in self._targets():
+            job = pc.status.print_job_id if pc.status is not None else None
+            if job is None:
+                continue
+            index = len(self.results)
+            self.results.append(
+                CommandResult(pc.id, pc.name, "print_release", None, Outcome.SENDING)
+            )
+            body = {"action": "print_release", "job_id": job, "pages": pages}
+            self.client.request(
+                "POST", f"/api/kiosks/{pc.id}/commands", body, partial(self._answered, index)
+            )
+        self.results_changed.emit()
+
     def out_of_order(self, reason: str) -> None:
         """Take the selected PCs out of order (nobody can start a session), saying why."""
         self._each_pc("out_of_order", None, "out-of-order", {"reason": reason.strip()})

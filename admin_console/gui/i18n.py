@@ -368,6 +368,36 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
     "verb.out_of_order": {FR: "hors service", NL: "buiten dienst", EN: "out of order"},
     "verb.back_in_order": {FR: "remis en service", NL: "weer in dienst", EN: "back in order"},
     "action.workshop": {FR: "Atelier", NL: "Workshop", EN: "Workshop"},
+    "action.grant_pages": {FR: "+ pages", NL: "+ pagina's", EN: "+ pages"},
+    "action.release_print": {
+        FR: "Imprimer le document",
+        NL: "Document afdrukken",
+        EN: "Print the document",
+    },
+    "verb.grant_pages": {FR: "pages offertes", NL: "pagina's gegeven", EN: "pages given"},
+    "verb.print_release": {FR: "impression", NL: "afdruk", EN: "printing"},
+    "ask.grant_pages": {
+        FR: "Combien de pages offrir (gratuites) à cette session{nbsp}?",
+        NL: "Hoeveel pagina's (gratis) geven aan deze sessie?",
+        EN: "How many pages (free) to give this session?",
+    },
+    "ask.release_print": {
+        FR: "Le PC n'a pas pu compter ce document. Combien de pages compte-t-il{nbsp}? "
+        "(imprimé gratuitement)",
+        NL: "De pc kon dit document niet tellen. Hoeveel pagina's telt het? (gratis afgedrukt)",
+        EN: "The PC could not count this document. How many pages is it? (printed free)",
+    },
+    "state.print": {FR: "Impression en attente", NL: "Afdruk wacht", EN: "Print waiting"},
+    "print.over_quota": {
+        FR: "Plus de pages que permis{nbsp}: offrir des pages{nbsp}?",
+        NL: "Meer pagina's dan toegestaan: pagina's geven?",
+        EN: "More pages than allowed: give pages?",
+    },
+    "print.uncountable": {
+        FR: "Document impossible à compter",
+        NL: "Document niet te tellen",
+        EN: "Document cannot be counted",
+    },
     "action.out_of_order": {FR: "Hors service", NL: "Buiten dienst", EN: "Out of order"},
     "action.back_in_order": {
         FR: "Remettre en service",

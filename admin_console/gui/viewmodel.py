@@ -29,6 +29,8 @@ class TileKind(StrEnum):
     ENDING = "ending"
     CONNECTING = "connecting"
     OUT_OF_ORDER = "out_of_order"
+    PRINT = "print"
+    """A print job waits for an animator (over quota, or a document the PC cannot count)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ COLOURS: Mapping[TileKind, Colours] = {
     TileKind.ENDING: Colours("#f3e5f5", "#4a148c", "#7b1fa2"),
     TileKind.CONNECTING: Colours("#fafafa", "#424242", "#bdbdbd"),
     TileKind.OUT_OF_ORDER: Colours("#fbe9e7", "#5d1a0b", "#8d6e63"),
+    TileKind.PRINT: Colours("#fff3e0", "#3e2000", "#ef6c00"),
 }
 SELECTED_BORDER = "#0057d9"
 
@@ -66,6 +69,9 @@ class PcStatus:
     pages_printed: int
     help_requested: bool
     locked: bool
+    print_waiting: str | None = None
+    """``over_quota`` or ``uncountable``: a print job waits for an animator."""
+    print_job_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,8 @@ class Pc:
                 pages_printed=int(raw.get("pages_printed") or 0),
                 help_requested=bool(raw.get("help_requested")),
                 locked=bool(raw.get("locked")),
+                print_waiting=str(raw["print_waiting"]) if raw.get("print_waiting") else None,
+                print_job_id=_int_or_none(raw.get("print_job_id")),
             )
         seen = data.get("last_seen_at")
         return cls(
@@ -143,6 +151,8 @@ def tile_kind(pc: Pc) -> TileKind:
         return TileKind.CONNECTING
     if status.help_requested:
         return TileKind.HELP
+    if status.print_waiting and status.state in _IN_SESSION:
+        return TileKind.PRINT
     if status.locked:
         return TileKind.LOCKED
     if status.state in _AFTER_SESSION:
@@ -161,6 +171,7 @@ _ICONS: Mapping[TileKind, str | None] = {
     TileKind.ENDING: "wipe",
     TileKind.CONNECTING: None,
     TileKind.OUT_OF_ORDER: "broken",
+    TileKind.PRINT: "print",
 }
 
 
@@ -211,6 +222,8 @@ def tile_view(
     else:
         if kind is TileKind.HELP:
             headline = i18n.text("state.help", language)
+        elif kind is TileKind.PRINT:
+            headline = i18n.text("state.print", language)
         elif kind is TileKind.LOCKED:
             headline = i18n.text("state.locked", language)
         elif status.state == "rules":
@@ -221,6 +234,8 @@ def tile_view(
             headline = i18n.text("state.session", language)
         if status.state in _IN_SESSION:
             detail = _session_detail(status, language)
+        if kind is TileKind.PRINT and status.print_waiting:
+            detail = i18n.text(f"print.{status.print_waiting}", language)
     return TileView(
         pc_id=pc.id,
         name=pc.name,

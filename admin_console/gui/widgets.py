@@ -222,6 +222,10 @@ class AskPanel(QFrame):
         self.pages.addWidget(reasons_page)
         self.reasons_layout = reasons_layout
         self.pages.addWidget(self._build_workshop())
+        self.print_pages = QSpinBox()
+        self.print_pages.setRange(1, 200)
+        self.print_pages.setValue(5)
+        self.pages.addWidget(self.print_pages)
         self.problem = QLabel()
         self.problem.setObjectName("loginError")
         self.confirm = QPushButton(i18n.text("action.confirm", lang))
@@ -278,6 +282,9 @@ class AskPanel(QFrame):
             self.question.setText(i18n.counted("ask.workshop", lang, count))
             self.participants.setValue(max(1, count))
             self.pages.setCurrentIndex(2)
+        elif action in ("grant_pages", "release_print"):
+            self.question.setText(i18n.text(f"ask.{action}", lang))
+            self.pages.setCurrentIndex(3)
         else:
             key = {"end": "ask.reason", "out_of_order": "ask.out_of_order"}.get(
                 action, "ask.message"
@@ -288,12 +295,21 @@ class AskPanel(QFrame):
             self.reasons.setVisible(action == "end")
             self.pages.setCurrentIndex(1)
         self.show()
-        focus = {"extend": self.minutes, "workshop": self.workshop_title}
+        focus = {
+            "extend": self.minutes,
+            "workshop": self.workshop_title,
+            "grant_pages": self.print_pages,
+            "release_print": self.print_pages,
+        }
         focus.get(action, self.text).setFocus()
 
     def _confirm(self) -> None:
         if self.action == "extend":
             self.controller.extend(self.minutes.value())
+        elif self.action == "grant_pages":
+            self.controller.grant_pages(self.print_pages.value())
+        elif self.action == "release_print":
+            self.controller.release_print(self.print_pages.value())
         elif self.action == "workshop":
             if not self.workshop_title.text().strip():
                 self.problem.setText(i18n.text("ask.empty", self.controller.language))
@@ -399,6 +415,8 @@ class RoomScreen(QWidget):
             ("lock", "lock"),
             ("unlock", "unlock"),
             ("message", "message"),
+            ("grant_pages", "print"),
+            ("release_print", "print"),
             ("workshop", "workshop"),
             ("out_of_order", "broken"),
             ("back_in_order", "done"),
@@ -424,6 +442,8 @@ class RoomScreen(QWidget):
         self.buttons["unlock"].clicked.connect(c.unlock)
         self.buttons["message"].clicked.connect(lambda: self.ask.ask("message"))
         self.buttons["workshop"].clicked.connect(lambda: self.ask.ask("workshop"))
+        self.buttons["grant_pages"].clicked.connect(lambda: self.ask.ask("grant_pages"))
+        self.buttons["release_print"].clicked.connect(lambda: self.ask.ask("release_print"))
         self.buttons["out_of_order"].clicked.connect(lambda: self.ask.ask("out_of_order"))
         self.buttons["back_in_order"].clicked.connect(c.back_in_order)
         self.select_all.clicked.connect(lambda: c.select(c.pcs))

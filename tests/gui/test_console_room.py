@@ -313,3 +313,52 @@ def test_two_animators_going_to_the_same_pc(qtbot: Any, room: Room) -> None:
     room.controller.help.timer.start()
     room.controller.feed.stop()
     assert not room.controller.help.timer.isActive()
+
+
+def test_a_print_job_waiting_for_an_animator_shows_and_pages_can_be_given(
+    qtbot: Any, room: Room
+) -> None:
+    tile = _in_room(qtbot, room)
+    room.kiosk.send(
+        Status(
+            state="active",
+            seconds_left=1500,
+            login=LoginKind.WALK_IN,
+            print_waiting="over_quota",
+            print_job_id=12,
+        )
+    )
+    qtbot.waitUntil(lambda: tile.view.kind is TileKind.PRINT, timeout=WAIT_MS)
+    assert tile.headline.text() == "Impression en attente"
+    assert "Plus de pages que permis" in tile.detail.text()
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    screen = room.window.room
+    with room.kiosk.answering() as received:
+        qtbot.mouseClick(screen.buttons["grant_pages"], Qt.MouseButton.LeftButton)
+        screen.ask.print_pages.setValue(8)
+        qtbot.mouseClick(screen.ask.confirm, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(received), timeout=WAIT_MS)
+        assert (received[-1].action, received[-1].pages) == (CommandAction.GRANT_PAGES, 8)
+        qtbot.waitUntil(lambda: "fait" in screen.results.item(0).text(), timeout=WAIT_MS)
+        assert screen.results.item(0).text() == "PC-03 — pages offertes\u00a0: fait"
+
+        room.kiosk.send(
+            Status(
+                state="active",
+                seconds_left=1400,
+                login=LoginKind.WALK_IN,
+                print_waiting="uncountable",
+                print_job_id=13,
+            )
+        )
+        qtbot.waitUntil(lambda: "compter" in tile.detail.text(), timeout=WAIT_MS)
+        qtbot.mouseClick(screen.buttons["release_print"], Qt.MouseButton.LeftButton)
+        screen.ask.print_pages.setValue(2)
+        qtbot.mouseClick(screen.ask.confirm, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(received) == 2, timeout=WAIT_MS)
+        released = received[-1]
+        assert (released.action, released.job_id, released.pages) == (
+            CommandAction.PRINT_RELEASE,
+            13,
+            2,
+        )
