@@ -387,11 +387,11 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "De pc kon dit document niet tellen. Hoeveel pagina's telt het? (gratis afgedrukt)",
         EN: "The PC could not count this document. How many pages is it? (printed free)",
     },
-    "state.print": {FR: "Impression en attente", NL: "Afdruk wacht", EN: "Print waiting"},
+    "state.print": {FR: "Impression{nbsp}?", NL: "Afdrukken?", EN: "Printing?"},
     "print.over_quota": {
-        FR: "Plus de pages que permis{nbsp}: offrir des pages{nbsp}?",
-        NL: "Meer pagina's dan toegestaan: pagina's geven?",
-        EN: "More pages than allowed: give pages?",
+        FR: "Quota de pages dépassé",
+        NL: "Paginaquotum overschreden",
+        EN: "Page quota exceeded",
     },
     "print.uncountable": {
         FR: "Document impossible à compter",

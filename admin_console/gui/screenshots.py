@@ -60,6 +60,15 @@ SAMPLE_ROOM = [
     _pc(8, "PC-08", state="rules", login="walk_in"),
     _pc(9, "PC-09", state="active", seconds_left=5400, login="workshop"),
     _pc(10, "PC-10", state="idle", seconds_left=900, login="walk_in"),
+    _pc(
+        12,
+        "PC-12",
+        state="active",
+        seconds_left=1900,
+        login="member",
+        print_waiting="over_quota",
+        print_job_id=41,
+    ),
     {**_pc(11, "PC-11", online=False), "out_of_order": True, "out_of_order_reason": "Écran cassé"},
 ]
 for _entry in SAMPLE_ROOM:

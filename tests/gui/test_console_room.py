@@ -329,8 +329,8 @@ def test_a_print_job_waiting_for_an_animator_shows_and_pages_can_be_given(
         )
     )
     qtbot.waitUntil(lambda: tile.view.kind is TileKind.PRINT, timeout=WAIT_MS)
-    assert tile.headline.text() == "Impression en attente"
-    assert "Plus de pages que permis" in tile.detail.text()
+    assert tile.headline.text() == "Impression\u00a0?"
+    assert tile.detail.text() == "Quota de pages dépassé"
     qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
     screen = room.window.room
     with room.kiosk.answering() as received:
