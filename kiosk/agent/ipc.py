@@ -66,6 +66,7 @@ class Connection:
         self.pid = pid
         self.uid = uid
         self.is_shell = False  # set by the service after a hello
+        self.display_session: str | None = None  # the shell's graphical session (hello)
         self._writer = writer
 
     @property

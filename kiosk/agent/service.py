@@ -182,6 +182,8 @@ class Agent:
         self._console_events: Callable[..., Translated] | None = None
         self._session_id: str | None = None
         self._unsaved_outbox: tuple[OutboxEvent, ...] = ()
+        self._display_session: str | None = None
+        """The graphical session of the running visitor session's shell (from its hello)."""
         self.meter: PrintMeter | None = None
         self._print_worker: PrintWorker | None = None
         try:
@@ -459,8 +461,10 @@ class Agent:
             event(log, _event_name(item), **fields)
             if isinstance(item, ev.SessionStarted):
                 self._print_session_started()
-            elif isinstance(item, ev.SessionEnded) and self.meter is not None:
-                self.meter.session_ended()
+            elif isinstance(item, ev.SessionEnded):
+                self._display_session = None
+                if self.meter is not None:
+                    self.meter.session_ended()
         self._ensure_wipe()
         self._schedule_views()
 
@@ -594,8 +598,14 @@ class Agent:
         match request:
             case Hello():
                 connection.is_shell = True
+                connection.display_session = request.display_session
                 event(log, "shell_connected", client=request.client, state=engine.state.value)
-                if engine.snapshot.shell_lost_mono is not None:
+                if self._desktop_changed(request.display_session):
+                    # The visitor's desktop ended (X died or restarted): whoever sits down
+                    # at the new one must not get the last visitor's session and files.
+                    event(log, "display_session_changed", state=engine.state.value)
+                    self._end_for_lost_desktop(now)
+                elif engine.snapshot.shell_lost_mono is not None:
                     self._change(now, lambda: engine.shell_back(now))
                     event(log, "shell_back", state=engine.state.value)
                 return [_ok(request), self.view(now)]
@@ -603,6 +613,7 @@ class Agent:
                 return [_ok(request)]
             case Login():
                 await self._login(request)
+                self._display_session = connection.display_session
             case AcceptRules():
                 await self._accept_rules(request)
             case DeclineRules():
@@ -625,6 +636,26 @@ class Agent:
                 ):
                     return [error_reply(request.id, "not_allowed", "that job is not waiting")]
         return [_ok(request)]
+
+    def _desktop_changed(self, display_session: str | None) -> bool:
+        """True when a shell says hello from another graphical session than the one the
+        running session started in (unknown on either side: no change can be told)."""
+        if self.engine.state not in _VISITOR_STATES:
+            return False
+        if self._display_session is None:
+            self._display_session = display_session  # after an agent restart: adopt it
+            return False
+        return display_session is not None and display_session != self._display_session
+
+    def _end_for_lost_desktop(self, now: Instant) -> None:
+        engine = self.engine
+        if engine.state is State.RULES:
+            self._change(now, lambda: engine.decline_rules(now))
+            self._display_session = None
+        else:
+            self._change(now, lambda: engine.end(now, EndReason.SHELL_LOST, Actor.system()))
+        # This shell is here and belongs to the next visitor's desktop.
+        self._change(now, lambda: engine.shell_back(now))
 
     # -- logging in ----------------------------------------------------------------------
 

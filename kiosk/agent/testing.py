@@ -469,9 +469,9 @@ class ShellClient:
             if isinstance(message, Reply) and message.re == request_id:
                 return message
 
-    def hello(self) -> View:
-        """Say hello and return the first view."""
-        reply = self.request("hello", client="test")
+    def hello(self, **fields: Any) -> View:
+        """Say hello (``fields``: e.g. ``display_session``) and return the first view."""
+        reply = self.request("hello", client="test", **fields)
         assert reply.ok, reply
         return self.wait_view(lambda v: True)
 

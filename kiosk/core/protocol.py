@@ -50,6 +50,13 @@ class Hello(_Request):
 
     type: Literal["hello"] = "hello"
     client: str = Field("shell", max_length=40)
+    display_session: str | None = Field(
+        None,
+        max_length=200,
+        description="Which graphical session the shell runs in (logind session, or the X "
+        "or Wayland socket's identity): a session that changes means the visitor's "
+        "desktop ended.",
+    )
 
 
 class Ping(_Request):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -18,6 +19,7 @@ from PySide6.QtNetwork import QLocalSocket
 
 from kiosk.core import protocol
 from kiosk.core.protocol import ErrorBody, Hello, ProtocolError, Reply, View
+from kiosk.shell.display import display_session
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +134,7 @@ class AgentClient(QObject):
         self._buffer.clear()
         self._skipping = False
         self._set_connected(True)
-        self.send(Hello)
+        self.send(Hello, display_session=display_session(os.environ))
 
     def _on_disconnected(self) -> None:
         self._set_connected(False)
