@@ -22,9 +22,11 @@ ICON_NAMES = frozenset(
         "accept",
         "back",
         "backspace",
+        "black_white",
         "clock",
         "close",
         "closed",
+        "colour",
         "contrast",
         "end",
         "extend",
@@ -39,7 +41,10 @@ ICON_NAMES = frozenset(
         "member_card",
         "message",
         "out_of_order",
+        "price",
+        "printer",
         "read_aloud",
+        "sheet",
         "shield",
         "stop",
         "ticket",
@@ -73,6 +78,11 @@ _SWAPS: dict[Tone, dict[str, str]] = {
     },
 }
 _COLOUR = re.compile(rb"#[0-9a-fA-F]{6}")
+
+
+def tone_colour(colour: str, tone: Tone) -> str:
+    """One palette colour as ``tone`` draws it (for text painted over an icon)."""
+    return _SWAPS[tone].get(colour.lower(), colour)
 
 
 def recolour(svg: bytes, tone: Tone) -> bytes:

@@ -9,6 +9,7 @@ from kiosk.shell.icons import Tone
 NAVY = "#1f3a5f"
 ORANGE = "#e07a1f"
 RED = "#c62828"
+GREEN = "#2e7d32"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class _Colours:
     primary_text: str
     danger: str
     danger_text: str
+    go: str
+    go_text: str
     error: str
     bar: str
     bar_text: str
@@ -86,6 +89,8 @@ _NORMAL = _Colours(
     primary_text="#ffffff",
     danger=RED,
     danger_text="#ffffff",
+    go=GREEN,
+    go_text="#ffffff",
     error="#b3261e",
     bar=NAVY,
     bar_text="#ffffff",
@@ -107,6 +112,8 @@ _CONTRAST = _Colours(
     primary_text="#ffff00",
     danger="#000000",
     danger_text="#ff6e6e",
+    go="#000000",
+    go_text="#00e676",
     error="#ff8a80",
     bar="#000000",
     bar_text="#ffffff",
@@ -124,6 +131,7 @@ def stylesheet(theme: Theme) -> str:
     focus = 7 if theme.contrast else 5
     primary_border = "#ffff00" if theme.contrast else c.primary
     danger_border = "#ff6e6e" if theme.contrast else c.danger
+    go_border = "#00e676" if theme.contrast else c.go
     return f"""
 QWidget {{
     color: {c.text};
@@ -135,6 +143,7 @@ QLabel {{ background: transparent; }}
 QLabel[role="title"] {{ font-size: {px(38)}px; font-weight: bold; color: {c.title}; }}
 QLabel[role="subtitle"] {{ font-size: {px(25)}px; color: {c.muted}; }}
 QLabel[role="big"] {{ font-size: {px(30)}px; font-weight: bold; }}
+QLabel[role="fact"] {{ font-size: {px(27)}px; color: {c.text}; }}
 QLabel[role="huge"] {{ font-size: {px(120)}px; font-weight: bold; color: {c.title}; }}
 QLabel[role="error"] {{ font-size: {px(24)}px; font-weight: bold; color: {c.error}; }}
 QPushButton {{
@@ -157,6 +166,9 @@ QPushButton[role="primary"] QLabel {{ color: {c.primary_text}; }}
 QPushButton[role="primary"]:focus {{ border: {focus}px solid {c.focus}; }}
 QPushButton[role="danger"] {{ background: {c.danger}; border-color: {danger_border}; }}
 QPushButton[role="danger"] QLabel {{ color: {c.danger_text}; }}
+QPushButton[role="go"] {{ background: {c.go}; border-color: {go_border}; }}
+QPushButton[role="go"] QLabel {{ color: {c.go_text}; }}
+QPushButton[role="go"]:focus {{ border: {focus}px solid {c.focus}; }}
 QPushButton[role="key"] {{ font-size: {px(34)}px; font-weight: bold; }}
 QPushButton[role="staff"] {{
     background: transparent; border: 2px solid transparent;

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.shell import i18n
-from kiosk.shell.icons import icon_pixmap
+from kiosk.shell.icons import icon_pixmap, tone_colour
 from kiosk.shell.theme import Theme
 from policies import Language
 
@@ -72,11 +72,60 @@ class IconLabel(QLabel):
         self.setFixedSize(size, size)
 
 
+class SheetPicture(QLabel):
+    """A big sheet of paper with a short text written on it: the pages of a print job.
+
+    The count is the first thing a visitor who cannot read sees; its digits are the
+    shell's Western digits in every language. The sheet is big already and keeps its size
+    with large text, leaving the room to the words.
+    """
+
+    def __init__(self, size: int = 160) -> None:
+        super().__init__()
+        self._size = size
+        self._count = ""
+        self.setAlignment(CENTER)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    @property
+    def count(self) -> str:
+        """The text written on the sheet."""
+        return self._count
+
+    def update_look(self, ctx: Ctx, count: str) -> None:
+        """Draw the sheet for the theme with ``count`` in its middle."""
+        self._count = count
+        size = self._size
+        tone = ctx.theme.tone()
+        pixmap = icon_pixmap("sheet", size, tone).copy()
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        # The empty middle of sheet.svg (64 units): x 14-51, y 23-51.
+        box_left, box_top = size * 14 // 64, size * 23 // 64
+        box_width, box_height = size * 37 // 64, size * 28 // 64
+        font = QFont("DejaVu Sans")
+        font.setBold(True)
+        pixel_size = box_height
+        font.setPixelSize(pixel_size)
+        # Shrink long counts (1000 pages and more) until they fit on the sheet.
+        while pixel_size > 8 and QFontMetrics(font).horizontalAdvance(count) > box_width:
+            pixel_size -= 2
+            font.setPixelSize(pixel_size)
+        painter.setFont(font)
+        painter.setPen(QColor(tone_colour("#1f3a5f", tone)))
+        painter.drawText(box_left, box_top, box_width, box_height, CENTER, count)
+        painter.end()
+        self.setPixmap(pixmap)
+        self.setFixedSize(size, size)
+        self.setAccessibleName(count)
+
+
 class ActionButton(QPushButton):
     """A big button: a pictogram then a short text that may wrap.
 
-    ``role`` picks the style: normal, primary, danger, language. The pictogram stays next
-    to the words so that visitors who cannot read still find the action.
+    ``role`` picks the style: normal, primary, go (green), danger, language. The pictogram
+    stays next to the words so that visitors who cannot read still find the action.
     """
 
     def __init__(
@@ -94,7 +143,7 @@ class ActionButton(QPushButton):
         self.setProperty("role", role)
         self._icon_name = icon
         self._icon_size = icon_size
-        self._dark = dark_surface or role in ("primary", "danger")
+        self._dark = dark_surface or role in ("primary", "danger", "go")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._trailing_name = trailing
         self._icon = QLabel()
