@@ -24,6 +24,7 @@ from kiosk.core.protocol import (
     DismissReceipt,
     EndSession,
     Login,
+    PrintAnswer,
     Reply,
     RequestHelp,
     View,
@@ -101,9 +102,13 @@ class ShellController(QObject):
     def set_view(self, view: View) -> None:
         """A new view from the agent."""
         before = self.view.state if self.view is not None else None
+        job_before = self.view.print_job if self.view is not None else None
         self.local = after_view(self.view, view, self.local)
         self.view = view
-        if before is not view.state:
+        job_changed = (job_before.job_id if job_before else None) != (
+            view.print_job.job_id if view.print_job else None
+        )
+        if before is not view.state or job_changed:
             if view.state is State.IDLE:
                 # The visitor must be able to answer "are you still there?" at once.
                 self._last_activity = float("-inf")
@@ -190,6 +195,23 @@ class ShellController(QObject):
     def request_help(self) -> None:
         """Call a member of staff."""
         self._send(RequestHelp)
+
+    def answer_print(self, print_it: bool) -> None:
+        """Print the held job, or cancel it. Its buttons wait until the agent has done it."""
+        view = self.view
+        job = view.print_job if view is not None else None
+        if job is None or self.local.print_answered == job.job_id:
+            return
+        self.speaker.stop()
+
+        def done(reply: Reply) -> None:
+            if not reply.ok:
+                # Refused (the job went away, the agent was busy): the visitor may answer
+                # again, and reads why.
+                self._update(print_answered=None, error=reply.error)
+
+        self._update(print_answered=job.job_id, error=None)
+        self._sender.send(PrintAnswer, on_reply=done, job_id=job.job_id, print_it=print_it)
 
     def ask_end(self) -> None:
         """Show "do you want to end your session?" first: ending erases everything."""

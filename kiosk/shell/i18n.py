@@ -822,6 +822,328 @@ STRINGS: dict[str, Entry] = {
             "Vuelva a intentarlo dentro de {n} minutos.",
         ),
     },
+    # -- printing -----------------------------------------------------------------------
+    "print_confirm_title": {
+        FR: f"Imprimer ce document{NBSP}?",
+        NL: "Dit document afdrukken?",
+        EN: "Print this document?",
+        AR: "هل تريدون طباعة هذا المستند؟",
+        TR: "Bu belge yazdırılsın mı?",
+        ES: "¿Imprimir este documento?",
+    },
+    # The subject of "{pages} on {sheets}".
+    "print_pages": {
+        FR: _p("{n} page", "{n} pages"),
+        NL: _p("{n} pagina", "{n} pagina's"),
+        EN: _p("{n} page", "{n} pages"),
+        AR: _ar("{n} صفحة", "صفحة واحدة", "صفحتان", "{n} صفحات", "{n} صفحة", "{n} صفحة"),
+        TR: _p("{n} sayfa", "{n} sayfa"),
+        ES: _p("{n} página", "{n} páginas"),
+    },
+    # After the preposition of "{pages} on {sheets}" (Arabic: the genitive dual).
+    "print_sheets": {
+        FR: _p("{n} feuille", "{n} feuilles"),
+        NL: _p("{n} vel", "{n} vellen"),
+        EN: _p("{n} sheet", "{n} sheets"),
+        AR: _ar("{n} ورقة", "ورقة واحدة", "ورقتين", "{n} أوراق", "{n} ورقة", "{n} ورقة"),
+        TR: _p("{n} kağıt", "{n} kağıt"),
+        ES: _p("{n} hoja", "{n} hojas"),
+    },
+    "print_pages_on_sheets": {
+        FR: "{pages} sur {sheets}",
+        NL: "{pages} op {sheets}",
+        EN: "{pages} on {sheets}",
+        AR: "{pages} على {sheets}",
+        # Turkish would need the dative on the number of sheets: said in brackets instead.
+        TR: "{pages} ({sheets})",
+        ES: "{pages} en {sheets}",
+    },
+    "print_colour": {
+        FR: "En couleur",
+        NL: "In kleur",
+        EN: "In colour",
+        AR: "بالألوان",
+        TR: "Renkli",
+        ES: "En color",
+    },
+    "print_black_white": {
+        FR: "En noir et blanc",
+        NL: "In zwart-wit",
+        EN: "In black and white",
+        AR: "بالأبيض والأسود",
+        TR: "Siyah beyaz",
+        ES: "En blanco y negro",
+    },
+    "print_price": {
+        FR: f"Prix{NBSP}: {{price}}",
+        NL: "Prijs: {price}",
+        EN: "Price: {price}",
+        AR: "السعر: {price}",
+        TR: "Fiyat: {price}",
+        ES: "Precio: {price}",
+    },
+    "print_free": {
+        FR: "Gratuit",
+        NL: "Gratis",
+        EN: "Free",
+        AR: "مجانًا",
+        TR: "Ücretsiz",
+        ES: "Gratis",
+    },
+    "print_free_pages_used": {
+        FR: _p("{n} page gratuite utilisée", "{n} pages gratuites utilisées"),
+        NL: _p("{n} gratis pagina gebruikt", "{n} gratis pagina's gebruikt"),
+        EN: _p("{n} free page used", "{n} free pages used"),
+        AR: _ar(
+            "لم تُستخدم أي صفحة مجانية",
+            "استُخدمت صفحة مجانية واحدة",
+            "استُخدمت صفحتان مجانيتان",
+            "استُخدمت {n} صفحات مجانية",
+            "استُخدمت {n} صفحة مجانية",
+            "استُخدمت {n} صفحة مجانية",
+        ),
+        TR: _p("{n} ücretsiz sayfa kullanıldı", "{n} ücretsiz sayfa kullanıldı"),
+        ES: _p("{n} página gratis usada", "{n} páginas gratis usadas"),
+    },
+    "print_left_after": {
+        FR: _p(
+            "Ensuite, vous pourrez encore imprimer {n} page.",
+            "Ensuite, vous pourrez encore imprimer {n} pages.",
+        ),
+        NL: _p(
+            "Daarna kunt u nog {n} pagina afdrukken.",
+            "Daarna kunt u nog {n} pagina's afdrukken.",
+        ),
+        EN: _p(
+            "After this, you can still print {n} page.",
+            "After this, you can still print {n} pages.",
+        ),
+        AR: _ar(
+            "بعد ذلك، لن تستطيعوا طباعة أي صفحة.",
+            "بعد ذلك، يمكنكم طباعة صفحة واحدة أخرى.",
+            "بعد ذلك، يمكنكم طباعة صفحتين أخريين.",
+            "بعد ذلك، يمكنكم طباعة {n} صفحات أخرى.",
+            "بعد ذلك، يمكنكم طباعة {n} صفحة أخرى.",
+            "بعد ذلك، يمكنكم طباعة {n} صفحة أخرى.",
+        ),
+        TR: _p(
+            "Bundan sonra {n} sayfa daha yazdırabilirsiniz.",
+            "Bundan sonra {n} sayfa daha yazdırabilirsiniz.",
+        ),
+        ES: _p(
+            "Después, todavía podrá imprimir {n} página.",
+            "Después, todavía podrá imprimir {n} páginas.",
+        ),
+    },
+    "print_none_left_after": {
+        FR: "Ensuite, vous ne pourrez plus imprimer.",
+        NL: "Daarna kunt u niet meer afdrukken.",
+        EN: "After this, you cannot print any more.",
+        AR: "بعد ذلك، لن تستطيعوا الطباعة.",
+        TR: "Bundan sonra artık yazdıramazsınız.",
+        ES: "Después, ya no podrá imprimir más.",
+    },
+    "print_too_long_title": {
+        FR: "Ce document a trop de pages",
+        NL: "Dit document heeft te veel pagina's",
+        EN: "This document has too many pages",
+        AR: "هذا المستند فيه صفحات كثيرة جدًا",
+        TR: "Bu belgede çok fazla sayfa var",
+        ES: "Este documento tiene demasiadas páginas",
+    },
+    "print_needs": {
+        FR: _p("Ce document demande {n} page.", "Ce document demande {n} pages."),
+        NL: _p("Dit document heeft {n} pagina nodig.", "Dit document heeft {n} pagina's nodig."),
+        EN: _p("This document needs {n} page.", "This document needs {n} pages."),
+        AR: _ar(
+            "هذا المستند لا يحتاج إلى أي صفحة.",
+            "يحتاج هذا المستند إلى صفحة واحدة.",
+            "يحتاج هذا المستند إلى صفحتين.",
+            "يحتاج هذا المستند إلى {n} صفحات.",
+            "يحتاج هذا المستند إلى {n} صفحة.",
+            "يحتاج هذا المستند إلى {n} صفحة.",
+        ),
+        TR: _p("Bu belge için {n} sayfa gerekiyor.", "Bu belge için {n} sayfa gerekiyor."),
+        ES: _p("Este documento necesita {n} página.", "Este documento necesita {n} páginas."),
+    },
+    "print_left_now": {
+        FR: _p("Il ne vous reste que {n} page.", "Il ne vous reste que {n} pages."),
+        NL: _p("U hebt nog maar {n} pagina over.", "U hebt nog maar {n} pagina's over."),
+        EN: _p("You have only {n} page left.", "You have only {n} pages left."),
+        AR: _ar(
+            "لم تبقَ لكم أي صفحة.",
+            "لم تبقَ لكم إلا صفحة واحدة.",
+            "لم تبقَ لكم إلا صفحتان.",
+            "لم تبقَ لكم إلا {n} صفحات.",
+            "لم تبقَ لكم إلا {n} صفحة.",
+            "لم تبقَ لكم إلا {n} صفحة.",
+        ),
+        TR: _p("Yalnızca {n} sayfa hakkınız kaldı.", "Yalnızca {n} sayfa hakkınız kaldı."),
+        ES: _p("Solo le queda {n} página.", "Solo le quedan {n} páginas."),
+    },
+    "print_none_left_now": {
+        FR: "Vous ne pouvez plus imprimer de pages.",
+        NL: "U kunt geen pagina's meer afdrukken.",
+        EN: "You cannot print any more pages.",
+        AR: "لا يمكنكم طباعة أي صفحة بعد الآن.",
+        TR: "Artık sayfa yazdıramazsınız.",
+        ES: "Ya no puede imprimir más páginas.",
+    },
+    "print_staff_can_help": {
+        FR: "Un animateur peut vous aider.",
+        NL: "Een begeleider kan u helpen.",
+        EN: "A member of staff can help you.",
+        AR: "يمكن للموظف أن يساعدكم.",
+        TR: "Bir görevli size yardım edebilir.",
+        ES: "Un miembro del personal puede ayudarle.",
+    },
+    "print_ask_staff": {
+        FR: "Appeler un animateur",
+        NL: "Een begeleider roepen",
+        EN: "Ask a member of staff",
+        AR: "نادوا الموظف",
+        TR: "Görevli çağır",
+        ES: "Llamar al personal",
+    },
+    "print_uncountable_title": {
+        FR: "Cet ordinateur ne peut pas compter les pages de ce document",
+        NL: "Deze computer kan de pagina's van dit document niet tellen",
+        EN: "This computer cannot count the pages of this document",
+        AR: "لا يستطيع هذا الحاسوب عدّ صفحات هذا المستند",
+        TR: "Bu bilgisayar bu belgenin sayfalarını sayamıyor",
+        ES: "Este ordenador no puede contar las páginas de este documento",
+    },
+    "print_problem_encrypted": {
+        FR: "Il est protégé par un mot de passe.",
+        NL: "Het is beveiligd met een wachtwoord.",
+        EN: "It is protected by a password.",
+        AR: "إنه محمي بكلمة سر.",
+        TR: "Bir parolayla korunuyor.",
+        ES: "Está protegido con una contraseña.",
+    },
+    "print_problem_damaged": {
+        FR: "Il est abîmé ou incomplet.",
+        NL: "Het is beschadigd of onvolledig.",
+        EN: "It is damaged or incomplete.",
+        AR: "إنه تالف أو غير مكتمل.",
+        TR: "Bozuk veya eksik.",
+        ES: "Está dañado o incompleto.",
+    },
+    "print_problem_unknown_format": {
+        FR: "C'est un type de fichier que cet ordinateur ne peut pas imprimer.",
+        NL: "Deze computer kan dit soort bestand niet afdrukken.",
+        EN: "It is a kind of file this computer cannot print.",
+        AR: "إنه نوع من الملفات لا يستطيع هذا الحاسوب طباعته.",
+        TR: "Bu bilgisayarın yazdıramadığı bir dosya türü.",
+        ES: "Es un tipo de archivo que este ordenador no puede imprimir.",
+    },
+    "print_problem_options": {
+        FR: "Il demande des réglages d'impression que cet ordinateur ne peut pas vérifier.",
+        NL: "Het vraagt printinstellingen die deze computer niet kan controleren.",
+        EN: "It asks for print settings this computer cannot check.",
+        AR: "يطلب إعدادات طباعة لا يستطيع هذا الحاسوب التحقق منها.",
+        TR: "Bu bilgisayarın kontrol edemediği yazdırma ayarları istiyor.",
+        ES: "Pide ajustes de impresión que este ordenador no puede comprobar.",
+    },
+    "print_problem_other": {
+        FR: "Cet ordinateur ne peut pas le lire.",
+        NL: "Deze computer kan het niet lezen.",
+        EN: "This computer cannot read it.",
+        AR: "لا يستطيع هذا الحاسوب قراءته.",
+        TR: "Bu bilgisayar onu okuyamıyor.",
+        ES: "Este ordenador no puede leerlo.",
+    },
+    "print_not_by_itself": {
+        FR: "Il ne sera pas imprimé tout seul.",
+        NL: "Het wordt niet vanzelf afgedrukt.",
+        EN: "It will not print by itself.",
+        AR: "لن تتم طباعته وحده.",
+        TR: "Kendiliğinden yazdırılmayacak.",
+        ES: "No se imprimirá solo.",
+    },
+    "print_cancel_in_seconds": {
+        FR: _p(
+            "Sans réponse, il est annulé dans {n} seconde.",
+            "Sans réponse, il est annulé dans {n} secondes.",
+        ),
+        NL: _p(
+            "Zonder antwoord wordt het over {n} seconde geannuleerd.",
+            "Zonder antwoord wordt het over {n} seconden geannuleerd.",
+        ),
+        EN: _p(
+            "With no answer, it is cancelled in {n} second.",
+            "With no answer, it is cancelled in {n} seconds.",
+        ),
+        AR: _ar(
+            "بدون ردّ، سيُلغى الآن.",
+            "بدون ردّ، سيُلغى بعد ثانية واحدة.",
+            "بدون ردّ، سيُلغى بعد ثانيتين.",
+            "بدون ردّ، سيُلغى بعد {n} ثوانٍ.",
+            "بدون ردّ، سيُلغى بعد {n} ثانية.",
+            "بدون ردّ، سيُلغى بعد {n} ثانية.",
+        ),
+        TR: _p(
+            "Yanıt vermezseniz {n} saniye sonra iptal edilecek.",
+            "Yanıt vermezseniz {n} saniye sonra iptal edilecek.",
+        ),
+        ES: _p(
+            "Si no responde, se cancelará dentro de {n} segundo.",
+            "Si no responde, se cancelará dentro de {n} segundos.",
+        ),
+    },
+    "print_cancel_in_minutes": {
+        FR: _p(
+            "Sans réponse, il est annulé dans {n} minute.",
+            "Sans réponse, il est annulé dans {n} minutes.",
+        ),
+        NL: _p(
+            "Zonder antwoord wordt het over {n} minuut geannuleerd.",
+            "Zonder antwoord wordt het over {n} minuten geannuleerd.",
+        ),
+        EN: _p(
+            "With no answer, it is cancelled in {n} minute.",
+            "With no answer, it is cancelled in {n} minutes.",
+        ),
+        AR: _ar(
+            "بدون ردّ، سيُلغى الآن.",
+            "بدون ردّ، سيُلغى بعد دقيقة واحدة.",
+            "بدون ردّ، سيُلغى بعد دقيقتين.",
+            "بدون ردّ، سيُلغى بعد {n} دقائق.",
+            "بدون ردّ، سيُلغى بعد {n} دقيقة.",
+            "بدون ردّ، سيُلغى بعد {n} دقيقة.",
+        ),
+        TR: _p(
+            "Yanıt vermezseniz {n} dakika sonra iptal edilecek.",
+            "Yanıt vermezseniz {n} dakika sonra iptal edilecek.",
+        ),
+        ES: _p(
+            "Si no responde, se cancelará dentro de {n} minuto.",
+            "Si no responde, se cancelará dentro de {n} minutos.",
+        ),
+    },
+    "print": {
+        FR: "Imprimer",
+        NL: "Afdrukken",
+        EN: "Print",
+        AR: "طباعة",
+        TR: "Yazdır",
+        ES: "Imprimir",
+    },
+    "pages_printed": {
+        FR: _p("{n} page imprimée", "{n} pages imprimées"),
+        NL: _p("{n} pagina afgedrukt", "{n} pagina's afgedrukt"),
+        EN: _p("{n} page printed", "{n} pages printed"),
+        AR: _ar(
+            "لم تُطبع أي صفحة",
+            "طُبعت صفحة واحدة",
+            "طُبعت صفحتان",
+            "طُبعت {n} صفحات",
+            "طُبعت {n} صفحة",
+            "طُبعت {n} صفحة",
+        ),
+        TR: _p("{n} sayfa yazdırıldı", "{n} sayfa yazdırıldı"),
+        ES: _p("{n} página impresa", "{n} páginas impresas"),
+    },
     "list_and": {
         FR: "et",
         NL: "en",
@@ -1104,3 +1426,42 @@ def opens_again(opens_at: str | None, language: Language) -> str:
         return tr("closed_no_time", language)
     name = WEEKDAYS[language][day.weekday()]
     return tr("closed_opens_on", language, day=f"{name} {day.day}/{day.month}", time=time_text)
+
+
+CURRENCY_SYMBOLS: Mapping[str, str] = {"EUR": "€"}
+"""Currencies shown by their sign; any other is shown by its ISO code."""
+
+
+def money(cents: int, currency: str, language: Language) -> str:
+    """A price as visitors read it on price tags: '1,20 €' (or '€1.20' in English)."""
+    sign = "-" if cents < 0 else ""
+    units, rest = divmod(abs(cents), 100)
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    if language is Language.EN:
+        amount = f"{units}.{rest:02d}"
+        joiner = "" if symbol != currency else NBSP
+        return f"{sign}{symbol}{joiner}{amount}"
+    # Arabic keeps the shell's Western digits and, like every price tag in Brussels, the
+    # decimal comma (as in the Maghreb, where most Arabic-reading visitors learnt to count).
+    return f"{sign}{units},{rest:02d}{NBSP}{symbol}"
+
+
+def pages_on_sheets(pages: int, sheets: int, language: Language) -> str:
+    """'3 pages on 2 sheets', each count in its own plural form."""
+    return tr(
+        "print_pages_on_sheets",
+        language,
+        pages=tr("print_pages", language, n=pages),
+        sheets=tr("print_sheets", language, n=sheets),
+    )
+
+
+def print_cancel_in(seconds: int, language: Language) -> str:
+    """When an unanswered print job is cancelled: whole minutes (rounded up), then seconds.
+
+    Minutes first so that the line does not tick under the visitor's eyes while they read.
+    """
+    seconds = max(0, seconds)
+    if seconds < 60:
+        return tr("print_cancel_in_seconds", language, n=seconds)
+    return tr("print_cancel_in_minutes", language, n=-(-seconds // 60))

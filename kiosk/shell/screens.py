@@ -28,11 +28,14 @@ from kiosk.shell.icons import pictogram_pixmap
 from kiosk.shell.viewmodel import (
     IN_SESSION,
     Page,
+    PrintTexts,
     banner_due,
     bar_texts,
     countdown_digits,
     end_reason_text,
     error_sentence,
+    print_speech,
+    print_texts,
     receipt_text,
     rules_speech,
 )
@@ -42,6 +45,7 @@ from kiosk.shell.widgets import (
     Ctx,
     IconLabel,
     Keypad,
+    SheetPicture,
     StaffButton,
     text_label,
 )
@@ -636,6 +640,8 @@ class SessionPage(ScreenPage):
         self.clock = IconLabel("clock", 44, dark_surface=True)
         self.time_left = text_label("big", wrap=False)
         self.until = text_label(wrap=False)
+        self.printed_icon = IconLabel("printer", 40, dark_surface=True)
+        self.printed = text_label("big", wrap=False)
         self.workshop = text_label(wrap=False)
         self.workshop.setObjectName("workshop")
         self.help = ActionButton("help", icon_size=40, wrap=False)
@@ -649,6 +655,8 @@ class SessionPage(ScreenPage):
         bar.addWidget(self.clock)
         bar.addWidget(self.time_left)
         bar.addWidget(self.until)
+        bar.addWidget(self.printed_icon)
+        bar.addWidget(self.printed)
         bar.addStretch(1)
         bar.addWidget(self.workshop)
         bar.addStretch(1)
@@ -688,7 +696,8 @@ class SessionPage(ScreenPage):
         self.until.setText(texts.until)
         # With large text on a narrow screen the end time would squeeze the buttons; the
         # time left matters more.
-        self.until.setVisible(not ctx.theme.large or self.window().width() >= 1600)
+        roomy = not ctx.theme.large or self.window().width() >= 1600
+        self.until.setVisible(roomy)
         # The title is staff's free text: cut it short rather than squeeze the buttons.
         title_width = ctx.theme.px(WORKSHOP_TITLE_WIDTH)
         self.workshop.setText(
@@ -698,6 +707,16 @@ class SessionPage(ScreenPage):
         )
         self.workshop.setToolTip(texts.workshop)
         self.workshop.setVisible(bool(texts.workshop))
+        # A printer and a number: what this session printed, readable without words. Like
+        # the end time, it gives way to the visitor's buttons when large text is tight.
+        printed = view.pages_printed
+        self.printed_icon.update_look(ctx)
+        self.printed.setText(str(printed))
+        said = ctx.tr("pages_printed", n=printed)
+        for widget in (self.printed_icon, self.printed):
+            widget.setAccessibleName(said)
+            widget.setToolTip(said)
+            widget.setVisible(printed > 0 and roomy)
         self.help.update_look(ctx, texts.help)
         self.help.setEnabled(not texts.help_requested)
         self.end.update_look(ctx, ctx.tr("end_session"))
@@ -811,6 +830,158 @@ class ConfirmEndPage(ScreenPage):
         self.yes.update_look(ctx, ctx.tr("end_confirm_yes"))
         for button in (self.no, self.yes):
             button.setMinimumWidth(ctx.theme.px(300))
+
+
+PRINT_FACTS = 5
+"""Most facts the print screen tells about a job (confirm: 4, and the session's end)."""
+
+
+class PrintPage(ScreenPage):
+    """A held print job: the sheet with its pages, the facts with their pictograms, and
+    Print / Cancel; or, when only staff can help, why, with "ask staff" / Cancel."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell)
+        self._texts: PrintTexts | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        card = QFrame()
+        card.setObjectName("card")
+        self.sheet = SheetPicture(170)
+        self.title = text_label("title")
+        self.facts: list[tuple[QWidget, IconLabel, QLabel]] = []
+        facts = self._build_facts()
+        self.countdown_icon = IconLabel("hourglass", 32)
+        self.countdown = text_label("subtitle")
+        self.error = text_label("error")
+        self.read = ActionButton("read_aloud", icon_size=40)
+        self.read.clicked.connect(self._read)
+        # One word each in every language: never cut, the read-aloud button wraps instead.
+        self.cancel = ActionButton("close", icon_size=52, wrap=False)
+        self.cancel.clicked.connect(lambda: shell.answer_print(False))
+        self.print_button = ActionButton("printer", role="go", icon_size=52, wrap=False)
+        self.print_button.clicked.connect(lambda: shell.answer_print(True))
+        self.ask_staff = ActionButton("help", role="primary", icon_size=52)
+        self.ask_staff.clicked.connect(shell.request_help)
+        self.staff = StaffButton()
+        self.staff.clicked.connect(shell.open_animator)
+
+        words = QVBoxLayout()
+        words.setSpacing(18)
+        words.addWidget(self.title)
+        words.addLayout(facts)
+        head = QHBoxLayout()
+        head.setSpacing(32)
+        head.addWidget(self.sheet, 0, Qt.AlignmentFlag.AlignTop)
+        head.addLayout(words, 1)
+        countdown = QHBoxLayout()
+        countdown.setSpacing(12)
+        countdown.addWidget(self.countdown_icon)
+        countdown.addWidget(self.countdown, 1)
+        inner = self.card_layout = QVBoxLayout(card)
+        inner.setSpacing(18)
+        inner.addLayout(head)
+        inner.addLayout(countdown)
+        inner.addWidget(self.error)
+        inner.addLayout(self._buttons_row())
+        column = QVBoxLayout()
+        column.addStretch(1)
+        column.addLayout(_centered(card, 1120))
+        column.addStretch(1)
+        # The staff key beside the card, not under it: large text needs the whole height.
+        # ... and as much room on the other side, so that the card stays in the middle.
+        self._balance = QWidget()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addWidget(self._balance)
+        layout.addLayout(column, 1)
+        layout.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignBottom)
+
+    def _buttons_row(self) -> QHBoxLayout:
+        buttons = QHBoxLayout()
+        buttons.setSpacing(20)
+        buttons.addWidget(self.read)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel)
+        # The way forward last: on the right, or on the left in Arabic.
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.ask_staff)
+        return buttons
+
+    def _build_facts(self) -> QVBoxLayout:
+        facts = QVBoxLayout()
+        facts.setSpacing(10)
+        for _ in range(PRINT_FACTS):
+            holder = QWidget()
+            icon = IconLabel("sheet", 44)
+            text = text_label("fact")
+            row = QHBoxLayout(holder)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(16)
+            row.addWidget(icon, 0, Qt.AlignmentFlag.AlignVCenter)
+            row.addWidget(text, 1)
+            facts.addWidget(holder)
+            self.facts.append((holder, icon, text))
+        return facts
+
+    def _read(self) -> None:
+        if self._texts is not None:
+            self.shell.read_aloud(print_speech(self._texts))
+
+    def entered(self) -> None:
+        """No button is picked for the visitor: Enter must not print, nor look as if."""
+        # The page itself holds the focus, so the next screen still finds it in the window.
+        self.setFocus()
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """The job's pages, colour, price, what is left, and until when it waits."""
+        if view is None or view.print_job is None:
+            return
+        job = view.print_job
+        texts = self._texts = print_texts(
+            job, view.help_requested, ctx.language, ending_soon=view.state is State.FINAL
+        )
+        self.sheet.update_look(ctx, texts.count)
+        self.title.setText(texts.title)
+        for index, (holder, icon, text) in enumerate(self.facts):
+            line = texts.lines[index] if index < len(texts.lines) else None
+            holder.setVisible(line is not None)
+            if line is not None:
+                icon.update_look(ctx, line.icon)
+                text.setText(line.text)
+        self.countdown.setText(texts.countdown)
+        self.countdown_icon.update_look(ctx)
+        for widget in (self.countdown, self.countdown_icon):
+            widget.setVisible(bool(texts.countdown))
+        local = self.shell.local
+        self.error.setText(error_sentence(local.error, ctx.language))
+        self.error.setVisible(local.error is not None)
+        answered = local.print_answered == job.job_id
+        speaking = self.shell.speaker.speaking
+        read_text = ctx.tr("stop_reading" if speaking else "read_aloud")
+        self.read.setVisible(self.shell.speaker.available)
+        # With large text the row keeps Cancel and the way forward whole: the loudspeaker
+        # alone says "read aloud" (its words stay for screen readers and as a tooltip).
+        self.read.update_look(
+            ctx, "" if ctx.theme.large else read_text, "stop" if speaking else "read_aloud"
+        )
+        self.read.setAccessibleName(read_text)
+        self.read.setToolTip(read_text)
+        self.cancel.update_look(ctx, ctx.tr("cancel"))
+        self.print_button.update_look(ctx, ctx.tr("print"))
+        self.ask_staff.update_look(ctx, ctx.tr("print_ask_staff"))
+        self.print_button.setVisible(texts.can_print)
+        # Once staff are called, the facts say they are coming; only Cancel is left.
+        self.ask_staff.setVisible(not texts.can_print and not texts.help_requested)
+        for button in (self.cancel, self.print_button, self.ask_staff):
+            button.setEnabled(not answered)
+            # An explicit minimum hides the button's own: keep the larger, or words are cut.
+            button.setMinimumWidth(max(ctx.theme.px(200), button.minimumSizeHint().width()))
+            button.setMinimumHeight(ctx.theme.px(80))
+        margin = 20 if ctx.theme.large else 28
+        self.card_layout.setContentsMargins(36, margin, 36, margin)
+        self.staff.update_look(ctx)
+        self.staff.setVisible(view.animator_pin_set)
+        self._balance.setFixedWidth(self.staff.sizeHint().width())
 
 
 class IdlePage(StatusPage):
@@ -1077,6 +1248,7 @@ def build_pages(shell: ShellController) -> dict[str, ScreenPage]:
         "idle": IdlePage(shell),
         "locked": LockedPage(shell),
         "message": MessagePage(shell),
+        "print": PrintPage(shell),
         "ending": EndingPage(shell),
         "done": DonePage(shell),
         "animator": AnimatorPage(shell),

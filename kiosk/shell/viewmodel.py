@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from kiosk.core.model import EndReason, State
-from kiosk.core.protocol import ErrorBody, View
+from kiosk.core.protocol import ErrorBody, PrintView, View
 from kiosk.shell import i18n
 from policies import Language, LoginMode
 
@@ -34,6 +34,7 @@ class Screen(StrEnum):
     IDLE = "idle"
     LOCKED = "locked"
     MESSAGE = "message"
+    PRINT = "print"  # a held print job: confirm it, or hear why it waits for staff
     ENDING = "ending"
     DONE = "done"
     ANIMATOR = "animator"
@@ -70,6 +71,8 @@ class LocalState:
     banner_closed_for: int | None = None
     error: ErrorBody | None = None
     busy: bool = False
+    print_answered: int | None = None
+    """The held print job the visitor already answered: its buttons wait for the agent."""
 
 
 def after_view(previous: View | None, view: View, local: LocalState) -> LocalState:
@@ -87,6 +90,15 @@ def after_view(previous: View | None, view: View, local: LocalState) -> LocalSta
         local = replace(local, language=view.language)
     if before is not None and before is not view.state:
         local = replace(local, error=None, busy=False)
+    job_before = previous.print_job if previous is not None else None
+    if (job_before.job_id if job_before else None) != (
+        view.print_job.job_id if view.print_job else None
+    ):
+        # Another print job, or none: a refusal about the last one means nothing now (the
+        # animator's panel, drawn over the job, keeps its own).
+        local = replace(local, print_answered=None)
+        if not local.animator_open:
+            local = replace(local, error=None)
     return local
 
 
@@ -112,6 +124,15 @@ def screen_for(view: View | None, connected: bool, local: LocalState) -> Screen:
     if view.state is State.IDLE:
         # Before a staff message: the countdown must be seen or the session ends.
         return Screen.IDLE
+    if view.print_job is not None and view.state in IN_SESSION:
+        # Under the lock and "are you still there?" (nothing can be printed until they are
+        # answered), over everything else. Over a staff message: the job answers what the
+        # visitor just did and is cancelled if left unanswered, the message can wait. Over
+        # the final countdown too: printing is often how a visitor saves their work in the
+        # last minute, a job hidden under the countdown would be lost at the wipe, and the
+        # print screen says that the session ends soon. The "end your session?" question
+        # comes back once the job is answered.
+        return Screen.PRINT
     if view.message is not None:
         return Screen.MESSAGE
     state = view.state
@@ -229,3 +250,123 @@ def rules_speech(view: View, language: Language) -> str:
     lines += [rule.short for rule in view.rules or ()]
     # A full stop after each rule makes espeak pause between them.
     return "\n".join(line if line.endswith((".", "!", "?", "؟")) else line + "." for line in lines)
+
+
+# -- print confirmation ------------------------------------------------------------------
+
+PROBLEM_KEYS = {
+    "encrypted": "print_problem_encrypted",
+    "damaged": "print_problem_damaged",
+    "unknown_format": "print_problem_unknown_format",
+    "options": "print_problem_options",
+}
+"""Why a job could not be counted, in words; any other reason gets a generic sentence."""
+
+
+@dataclass(frozen=True)
+class PrintLine:
+    """One fact about a held print job: a pictogram and a sentence."""
+
+    icon: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PrintTexts:
+    """What the print screen says about a held job, in the visitor's language."""
+
+    title: str
+    count: str  # drawn on the sheet: the pages, or "?" when they cannot be counted
+    lines: tuple[PrintLine, ...]
+    countdown: str  # empty when the agent gave no deadline
+    can_print: bool  # confirm: Print and Cancel; otherwise: ask staff and Cancel
+    help_requested: bool
+
+
+def price_text(job: PrintView, language: Language) -> str:
+    """'Price: 1,20 €' or 'Free', with the free pages used in brackets."""
+    if job.cost_cents > 0:
+        text = i18n.tr(
+            "print_price", language, price=i18n.money(job.cost_cents, job.currency, language)
+        )
+    else:
+        text = i18n.tr("print_free", language)
+    if job.free_pages_used > 0:
+        text += f" ({i18n.tr('print_free_pages_used', language, n=job.free_pages_used)})"
+    return text
+
+
+def print_texts(
+    job: PrintView, help_requested: bool, language: Language, ending_soon: bool = False
+) -> PrintTexts:
+    """The title, the facts and the countdown for a held print job.
+
+    ``ending_soon``: the session is in its final countdown, which this screen covers.
+    """
+
+    def tr(key: str, **values: object) -> str:
+        return i18n.tr(key, language, **values)
+
+    staff = PrintLine("help", tr("help_coming" if help_requested else "print_staff_can_help"))
+    lines: tuple[PrintLine, ...]
+    if job.waiting == "confirm":
+        left = job.pages_left - job.pages
+        title = tr("print_confirm_title")
+        count = str(job.pages)
+        lines = (
+            PrintLine("sheet", i18n.pages_on_sheets(job.pages, job.sheets, language)),
+            PrintLine(
+                "colour" if job.colour else "black_white",
+                tr("print_colour" if job.colour else "print_black_white"),
+            ),
+            PrintLine("price", price_text(job, language)),
+            PrintLine(
+                "printer",
+                tr("print_left_after", n=left) if left > 0 else tr("print_none_left_after"),
+            ),
+        )
+    elif job.waiting == "over_quota":
+        title = tr("print_too_long_title")
+        count = str(job.pages)
+        left_now = (
+            tr("print_left_now", n=job.pages_left)
+            if job.pages_left > 0
+            else tr("print_none_left_now")
+        )
+        lines = (
+            PrintLine("sheet", tr("print_needs", n=job.pages)),
+            PrintLine("printer", left_now),
+            staff,
+        )
+    else:
+        title = tr("print_uncountable_title")
+        count = "?"
+        problem = PROBLEM_KEYS.get(job.problem or "", "print_problem_other")
+        lines = (
+            PrintLine("warning", tr(problem)),
+            PrintLine("printer", tr("print_not_by_itself")),
+            staff,
+        )
+    if ending_soon:
+        lines = (*lines, PrintLine("clock", tr("final_title")))
+    return PrintTexts(
+        title=title,
+        count=count,
+        lines=lines,
+        countdown=i18n.print_cancel_in(job.seconds_left, language) if job.seconds_left > 0 else "",
+        can_print=job.waiting == "confirm",
+        help_requested=help_requested,
+    )
+
+
+def _sentence(line: str) -> str:
+    # A full stop after each line makes espeak pause between them.
+    return line if line.endswith((".", "!", "?", "؟")) else line + "."
+
+
+def print_speech(texts: PrintTexts) -> str:
+    """What 'read aloud' says on the print screen: the question, each fact, the deadline."""
+    lines = [texts.title, *(line.text for line in texts.lines)]
+    if texts.countdown:
+        lines.append(texts.countdown)
+    return "\n".join(_sentence(line) for line in lines)

@@ -164,3 +164,89 @@ def test_every_kind_the_real_wiper_reports_is_told_in_words(tmp_path: Path) -> N
         text = erased_summary(dict(receipt.erased), language)
         assert tr("erased_browser", language) in text
         assert tr("erased_other", language, n=1) not in text
+
+
+PRINT_KEYS = (
+    "print_confirm_title",
+    "print_pages",
+    "print_sheets",
+    "print_pages_on_sheets",
+    "print_colour",
+    "print_black_white",
+    "print_price",
+    "print_free",
+    "print_free_pages_used",
+    "print_left_after",
+    "print_none_left_after",
+    "print_too_long_title",
+    "print_needs",
+    "print_left_now",
+    "print_none_left_now",
+    "print_staff_can_help",
+    "print_ask_staff",
+    "print_uncountable_title",
+    "print_problem_encrypted",
+    "print_problem_damaged",
+    "print_problem_unknown_format",
+    "print_problem_options",
+    "print_problem_other",
+    "print_not_by_itself",
+    "print_cancel_in_seconds",
+    "print_cancel_in_minutes",
+    "print",
+    "pages_printed",
+)
+
+
+@pytest.mark.parametrize("key", PRINT_KEYS)
+def test_every_print_sentence_is_in_the_six_languages(key: str) -> None:
+    assert set(STRINGS[key]) == set(Language)
+    for language in Language:
+        for n in (0, 1, 2, 5, 11, 100):
+            # Every plural form filled in: no count, price or sheet left as a placeholder.
+            text = tr(key, language, n=n, pages="P", sheets="S", price="X")
+            assert text.strip() and "{" not in text, (key, language, n)
+
+
+def test_every_problem_the_agent_names_has_its_own_sentence() -> None:
+    from kiosk.shell.viewmodel import PROBLEM_KEYS
+
+    assert set(PROBLEM_KEYS) == {"encrypted", "damaged", "unknown_format", "options"}
+    sentences = {tr(key, Language.FR) for key in PROBLEM_KEYS.values()}
+    assert len(sentences) == 4 and tr("print_problem_other", Language.FR) not in sentences
+
+
+@pytest.mark.parametrize(
+    ("language", "pages", "expected"),
+    [
+        (Language.FR, 1, "Ce document demande 1 page."),
+        (Language.FR, 40, "Ce document demande 40 pages."),
+        (Language.NL, 1, "Dit document heeft 1 pagina nodig."),
+        (Language.NL, 40, "Dit document heeft 40 pagina's nodig."),
+        (Language.EN, 1, "This document needs 1 page."),
+        (Language.EN, 40, "This document needs 40 pages."),
+        (Language.AR, 1, "يحتاج هذا المستند إلى صفحة واحدة."),
+        (Language.AR, 2, "يحتاج هذا المستند إلى صفحتين."),
+        (Language.AR, 5, "يحتاج هذا المستند إلى 5 صفحات."),
+        (Language.AR, 40, "يحتاج هذا المستند إلى 40 صفحة."),
+    ],
+)
+def test_pages_a_document_needs_plural_forms(language: Language, pages: int, expected: str) -> None:
+    assert tr("print_needs", language, n=pages) == expected
+
+
+@pytest.mark.parametrize(
+    ("cents", "currency", "language", "expected"),
+    [
+        (120, "EUR", Language.FR, "1,20\u00a0€"),
+        (5, "EUR", Language.NL, "0,05\u00a0€"),
+        (1250, "EUR", Language.EN, "€12.50"),
+        (120, "CHF", Language.EN, "CHF\u00a01.20"),
+        (120, "CHF", Language.FR, "1,20\u00a0CHF"),
+        (120, "EUR", Language.AR, "1,20\u00a0€"),
+    ],
+)
+def test_prices_are_written_as_visitors_read_them(
+    cents: int, currency: str, language: Language, expected: str
+) -> None:
+    assert i18n.money(cents, currency, language) == expected
