@@ -15,10 +15,45 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.model import EndReason, LockReason, State
-from kiosk.core.protocol import ErrorBody, MessageView, ReceiptView, RuleView, View
+from kiosk.core.protocol import (
+    ErrorBody,
+    MessageView,
+    PrintView,
+    ReceiptView,
+    RuleView,
+    View,
+)
 from policies import Language, default_policy
 
 SHOWN_LANGUAGES = (Language.FR, Language.AR)
+
+PRINT_CONFIRM = PrintView(
+    job_id=7,
+    waiting="confirm",
+    pages=6,
+    sheets=3,
+    colour=True,
+    cost_cents=120,
+    free_pages_used=2,
+    pages_left=30,
+    seconds_left=45,
+)
+"""A colour CV and letter, two of its pages free, as the agent would hold it."""
+PRINT_FREE = PrintView(
+    job_id=8,
+    waiting="confirm",
+    pages=1,
+    sheets=1,
+    free_pages_used=1,
+    pages_left=10,
+    seconds_left=110,
+)
+PRINT_OVER_QUOTA = PrintView(
+    job_id=9, waiting="over_quota", pages=40, sheets=20, pages_left=12, seconds_left=90
+)
+PRINT_UNCOUNTABLE = PrintView(
+    job_id=10, waiting="uncountable", problem="encrypted", pages_left=30, seconds_left=120
+)
 
 
 def sample_view(state: State, language: Language | None = None, **changes: Any) -> View:
@@ -156,6 +191,17 @@ def _scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
         "ending": state(State.ENDING, end_reason=EndReason.TIME_UP),
         "wiping": state(State.WIPING, end_reason=EndReason.VISITOR),
         "done": state(State.DONE, receipt=receipt),
+        "print-confirm": state(State.ACTIVE, print_job=PRINT_CONFIRM, pages_printed=4, **session),
+        "print-free": state(State.ACTIVE, print_job=PRINT_FREE, **session),
+        "print-final": state(
+            State.FINAL, print_job=PRINT_CONFIRM, seconds_left=47, ends_at="15:42"
+        ),
+        "print-over-quota": state(State.ACTIVE, print_job=PRINT_OVER_QUOTA, **session),
+        "print-over-quota-help": state(
+            State.ACTIVE, print_job=PRINT_OVER_QUOTA, help_requested=True, **session
+        ),
+        "print-uncountable": state(State.ACTIVE, print_job=PRINT_UNCOUNTABLE, **session),
+        "print-session-bar": state(State.ACTIVE, pages_printed=6, **session),
     }
 
 
@@ -215,6 +261,10 @@ def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGU
         view = sample_view(State.WARNED, language, seconds_left=290, ends_at="15:42")
         put(shell, view.model_copy(update={"warning_minutes": 5}), local)
         snap(f"warning-banner-large-contrast-{language.value}")
+        put(shell, sample_view(State.ACTIVE, language, print_job=PRINT_CONFIRM), local)
+        snap(f"print-confirm-large-contrast-{language.value}")
+        put(shell, sample_view(State.ACTIVE, language, print_job=PRINT_UNCOUNTABLE), local)
+        snap(f"print-uncountable-large-contrast-{language.value}")
     window.close()
     app.processEvents()
     return written
