@@ -542,6 +542,8 @@ class Agent:
             self.config.pc_name,
             self.config.animator_pin_hash is not None,
         )
+        if self._recovering and self.engine.state in (State.ENDING, State.WIPING):
+            return view.model_copy(update={"preparing": True})
         if self.meter is None or self.engine.state not in IN_SESSION:
             return view
         return view.model_copy(

@@ -263,6 +263,8 @@ class View(_Message):
     help_requested: bool = False
     print_job: PrintView | None = None
     pages_printed: int = 0
+    preparing: bool = False
+    """The PC finishes erasing what a crash or power cut left, before anyone logs in."""
     receipt: ReceiptView | None = None
     end_reason: EndReason | None = None
     animator_pin_set: bool = False

@@ -5,6 +5,7 @@ ends it and wipes at once, so the next person never gets the last visitor's sess
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,41 @@ def test_a_shell_that_cannot_tell_its_desktop_falls_back_to_the_grace_period(
     wait_no_shell(kiosk)
     with ShellClient(kiosk.socket_path) as unknown:
         assert unknown.hello().state is State.ACTIVE
+
+
+def test_after_a_crash_the_screen_says_the_pc_is_being_prepared_until_it_is(
+    tmp_path: Path,
+) -> None:
+    from kiosk.agent.testing import StallingWiper
+
+    first = AgentThread(policy=open_all_day_policy()).start()
+    try:
+        with ShellClient(first.socket_path) as shell:
+            shell.hello()
+            shell.start_session()
+        for name in ("a.txt", "b.txt", "c.txt"):
+            (first.home_dir / name).write_text("left by a visitor")
+        first.journal_path.write_text("WIPING\n")  # as a power cut mid-wipe leaves it
+    finally:
+        first.crash()
+    wiper = StallingWiper(
+        first.config.home_dir,
+        first.config.skeleton_dir,
+        first.config.journal_path,
+        stall_after=1,
+        marker=tmp_path / "stalled",
+    )
+    second = first.successor(wiper=wiper).start()
+    try:
+        with ShellClient(second.socket_path) as shell:
+            view = shell.hello()
+            assert view.preparing and view.state in (State.ENDING, State.WIPING)
+            refused = shell.request("login", mode="walk_in", language="fr")
+            assert not refused.ok and refused.error is not None
+            assert refused.error.code == "busy"
+            wiper.release.set()
+            ready = shell.wait_view(lambda v: not v.preparing)
+            assert ready.state in (State.DONE, State.WAITING)
+    finally:
+        wiper.release.set()
+        second.stop()
