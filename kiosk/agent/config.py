@@ -99,6 +99,11 @@ class AgentConfig(BaseModel):
         None,
         description="The kiosk's cupsd unix socket: printing is held and metered when set.",
     )
+    apps_root: Path = Field(
+        Path("/"),
+        description="Root of the file system where the launcher's applications are looked "
+        "for (tests point it elsewhere).",
+    )
     print_approvals: Path = Field(
         Path("/run/epn-kiosk/print-approved"),
         description="Folder (0700) where the agent approves jobs for the gated backend.",

@@ -69,6 +69,7 @@ from kiosk.core.protocol import (
     AcceptRules,
     Activity,
     AnimatorAction,
+    AppView,
     ClearMessage,
     DeclineRules,
     DismissReceipt,
@@ -182,6 +183,8 @@ class Agent:
         self._console_events: Callable[..., Translated] | None = None
         self._session_id: str | None = None
         self._unsaved_outbox: tuple[OutboxEvent, ...] = ()
+        self._launcher: tuple[str, tuple[AppView, ...]] | None = None
+        """The launcher's applications, for one policy version."""
         self._display_session: str | None = None
         """The graphical session of the running visitor session's shell (from its hello)."""
         self.meter: PrintMeter | None = None
@@ -544,11 +547,26 @@ class Agent:
         )
         if self._recovering and self.engine.state in (State.ENDING, State.WIPING):
             return view.model_copy(update={"preparing": True})
-        if self.meter is None or self.engine.state not in IN_SESSION:
+        if self.engine.state not in IN_SESSION:
             return view
-        return view.model_copy(
-            update={"print_job": self._print_view(now), "pages_printed": self.meter.printed}
-        )
+        changes: dict[str, object] = {"apps": self._apps()}
+        if self.meter is not None:
+            changes.update(print_job=self._print_view(now), pages_printed=self.meter.printed)
+        return view.model_copy(update=changes)
+
+    def _apps(self) -> tuple[AppView, ...]:
+        """The policy's applications that are installed (looked up once per policy)."""
+        version = self.policy.version
+        if self._launcher is None or self._launcher[0] != version:
+            from kiosk.lockdown.apps import installed_desktop_files, launcher_apps  # noqa: PLC0415
+
+            installed = installed_desktop_files(self.config.apps_root)
+            apps = tuple(
+                AppView(id=app.value, name=c.name, icon=c.icon, exec=c.exec_line)
+                for app, c in launcher_apps(self.policy, installed)
+            )
+            self._launcher = (version, apps)
+        return self._launcher[1]
 
     def _schedule_views(self) -> None:
         # After the current step, so a request's reply goes out before the view it caused.

@@ -231,6 +231,18 @@ class PrintView(BaseModel):
     """Until the job is cancelled unanswered."""
 
 
+class AppView(BaseModel):
+    """An application the visitor may start from the shell's launcher."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: str
+    name: str
+    icon: str
+    """Icon name in the desktop's icon theme."""
+    exec: str
+    """How to start it (a command line, no shell syntax)."""
+
+
 class ReceiptView(BaseModel):
     """What the wipe erased."""
 
@@ -265,6 +277,8 @@ class View(_Message):
     pages_printed: int = 0
     preparing: bool = False
     """The PC finishes erasing what a crash or power cut left, before anyone logs in."""
+    apps: tuple[AppView, ...] = ()
+    """The launcher, while a session runs: the policy's applications that are installed."""
     receipt: ReceiptView | None = None
     end_reason: EndReason | None = None
     animator_pin_set: bool = False
