@@ -1168,13 +1168,19 @@ def _production_config(config: AgentConfig) -> AgentConfig:
 
 def _system_wiper(config: AgentConfig) -> Wiper:
     """The production wiper: a tmpfs home per session, everything of the visitor erased."""
-    from kiosk.agent.system_wiper import HomeLimits, SystemWiper  # noqa: PLC0415
+    from kiosk.agent.system_wiper import HomeLimits, SystemParts, SystemWiper  # noqa: PLC0415
 
+    print_jobs = None
+    if config.cups_socket is not None:
+        from kiosk.agent.printing.cups_queue import CupsQueue, TolerantPurger  # noqa: PLC0415
+
+        print_jobs = TolerantPurger(CupsQueue(config.cups_socket, approvals=config.print_approvals))
     return SystemWiper(
         config.visitor,
         config.home_dir,
         config.skeleton_dir,
         config.journal_path,
+        parts=SystemParts.real(print_jobs),
         limits=HomeLimits(size=config.home_size, nr_inodes=config.home_inodes),
     )
 

@@ -23,7 +23,7 @@ from kiosk.agent.config import packaged_skeleton
 from kiosk.agent.errors import WipeError
 from kiosk.agent.log import event
 from kiosk.agent.system.users import DEFAULT_VISITOR, home_of
-from kiosk.agent.system_wiper import HomeLimits, SystemWiper
+from kiosk.agent.system_wiper import HomeLimits, SystemParts, SystemWiper
 from kiosk.agent.wiper import JournalState, Wiper
 from kiosk.core.model import WipeReceipt
 
@@ -46,11 +46,17 @@ def sweep(wiper: Wiper, *, force: bool = False) -> WipeReceipt | None:
 def wiper_from_args(args: argparse.Namespace) -> SystemWiper:
     """The system wiper the command line describes."""
     home = args.home if args.home is not None else home_of(args.visitor)
+    print_jobs = None
+    if args.cups_socket is not None:
+        from kiosk.agent.printing.cups_queue import CupsQueue, TolerantPurger  # noqa: PLC0415
+
+        print_jobs = TolerantPurger(CupsQueue(args.cups_socket))
     return SystemWiper(
         args.visitor,
         home,
         args.skeleton,
         args.data_dir / JOURNAL_NAME,
+        parts=SystemParts.real(print_jobs),
         limits=HomeLimits(size=args.home_size, nr_inodes=args.home_inodes),
     )
 
@@ -106,6 +112,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--home-size", default=HomeLimits.size, help="tmpfs size= of the home")
     parser.add_argument(
         "--home-inodes", type=int, default=HomeLimits.nr_inodes, help="tmpfs nr_inodes="
+    )
+    parser.add_argument(
+        "--cups-socket", type=Path, default=None, help="the kiosk's cupsd socket: purge print jobs"
     )
     parser.add_argument("--force", action="store_true", help="wipe even when the journal is CLEAN")
     parser.set_defaults(run=main)

@@ -133,3 +133,19 @@ def test_options_the_kiosk_cannot_count_are_named(attributes, option):
     with pytest.raises(JobOptionError) as caught:
         options_from_attributes(attributes)
     assert caught.value.option == option
+
+
+def test_a_wipe_is_not_held_up_by_a_cupsd_that_is_not_there(tmp_path, caplog):
+    from kiosk.agent.printing.cups_queue import TolerantPurger  # noqa: PLC0415
+
+    purger = TolerantPurger(CupsQueue(tmp_path / "no-cups.sock"))
+    with caplog.at_level("ERROR"):
+        assert purger.purge_visitor_jobs("epn-visitor") == 0
+    assert any(r.getMessage() == "print_purge_failed" for r in caplog.records)
+
+
+def test_the_wipes_purger_purges_when_cupsd_is_there(cups, tmp_path):
+    from kiosk.agent.printing.cups_queue import TolerantPurger  # noqa: PLC0415
+
+    _submit(cups, write_pdf(tmp_path / "a.pdf", 1))
+    assert TolerantPurger(CupsQueue(cups.socket)).purge_visitor_jobs("root") == 1

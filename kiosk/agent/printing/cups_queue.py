@@ -7,6 +7,7 @@ into the agent's records; documents fetched to be counted are deleted at once.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterator, Mapping
@@ -216,3 +217,24 @@ class CupsQueue:
         except (cups.IPPError, cups.HTTPError, RuntimeError) as exc:
             self._local.connection = None
             raise PrintSystemError(f"CUPS: {exc}") from exc
+
+
+class TolerantPurger:
+    """The wipe's print step: purge the visitor's jobs, and when CUPS cannot be reached say
+    so in the log instead of holding the PC. (Jobs stay in the root-only spool; the print
+    meter cancels any job it finds outside a session as soon as CUPS answers, and CUPS
+    cancels held jobs after ``MaxHoldTime`` on its own.)"""
+
+    def __init__(self, queue: CupsQueue) -> None:
+        self.queue = queue
+
+    def purge_visitor_jobs(self, user: str) -> int:
+        """Cancel and purge every job of ``user``; 0 when CUPS is not there."""
+        try:
+            return self.queue.purge_visitor_jobs(user)
+        except PrintSystemError as exc:
+            logging.getLogger(__name__).error(
+                "print_purge_failed",
+                extra={"event": "print_purge_failed", "fields": {"error": str(exc)}},
+            )
+            return 0
