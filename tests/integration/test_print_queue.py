@@ -136,7 +136,7 @@ def test_options_the_kiosk_cannot_count_are_named(attributes, option):
 
 
 def test_a_wipe_is_not_held_up_by_a_cupsd_that_is_not_there(tmp_path, caplog):
-    from kiosk.agent.printing.cups_queue import TolerantPurger  # noqa: PLC0415
+    from kiosk.agent.printing.cups_queue import TolerantPurger
 
     purger = TolerantPurger(CupsQueue(tmp_path / "no-cups.sock"))
     with caplog.at_level("ERROR"):
@@ -145,7 +145,7 @@ def test_a_wipe_is_not_held_up_by_a_cupsd_that_is_not_there(tmp_path, caplog):
 
 
 def test_the_wipes_purger_purges_when_cupsd_is_there(cups, tmp_path):
-    from kiosk.agent.printing.cups_queue import TolerantPurger  # noqa: PLC0415
+    from kiosk.agent.printing.cups_queue import TolerantPurger
 
     _submit(cups, write_pdf(tmp_path / "a.pdf", 1))
     assert TolerantPurger(CupsQueue(cups.socket)).purge_visitor_jobs("root") == 1
