@@ -58,6 +58,12 @@ OUT_OF_ORDER = "out_of_order"
 """The ``reason`` of the ``lock`` that keeps a PC marked out of order locked."""
 
 
+MAX_EVENT_BATCH = 500
+"""Most events of one PC stored in one transaction and acknowledged in one frame."""
+MAX_QUEUED_FRAMES = 1000
+"""Frames of one PC read ahead of the store; past this the socket waits (back-pressure)."""
+
+
 class KioskOffline(ConsoleError):
     """The PC has no live connection: the command was not sent."""
 
@@ -270,17 +276,44 @@ class Hub:
         await asyncio.to_thread(self._repos.kiosks.seen, kiosk.id, now)
 
     async def _read_frames(self, link: _Link) -> None:
-        greeted = False
-        while True:
-            try:
+        # A reader task takes frames off the socket into a bounded queue, so the events a
+        # kiosk sent while the last ones were being stored are stored together: after a
+        # console restart every PC sends its whole outbox at once, and one transaction and
+        # one acknowledgement per event cannot keep up with a room of PCs.
+        frames: asyncio.Queue[str | bytes | None] = asyncio.Queue(MAX_QUEUED_FRAMES)
+        reader = asyncio.create_task(self._receive(link, frames))
+        try:
+            await self._handle_frames(link, frames)
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+
+    async def _receive(self, link: _Link, frames: asyncio.Queue[str | bytes | None]) -> None:
+        try:
+            while True:
                 message = await link.websocket.receive()
-            except (WebSocketDisconnect, RuntimeError):
-                return
-            if message["type"] == "websocket.disconnect":
-                return
-            data = message.get("text")
+                if message["type"] == "websocket.disconnect":
+                    break
+                data = message.get("text")
+                if data is None:
+                    data = message.get("bytes") or b""
+                await frames.put(data)
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        await frames.put(None)
+
+    async def _handle_frames(self, link: _Link, frames: asyncio.Queue[str | bytes | None]) -> None:
+        greeted = False
+        held: str | bytes | None = None
+        holding = False
+        while True:
+            if holding:
+                data, holding = held, False
+            else:
+                data = await frames.get()
             if data is None:
-                data = message.get("bytes") or b""
+                return
             try:
                 frame = decode_kiosk_frame(data)
                 if isinstance(frame, Hello):
@@ -289,7 +322,20 @@ class Hub:
                 elif not greeted:
                     raise ConsoleProtocolError("hello_first", "send a hello frame first")
                 elif isinstance(frame, Event):
-                    await self._events(link, [frame])
+                    batch = [frame]
+                    # Events already waiting join this one, in order; the first frame that
+                    # is not a good event is handled next, as it came.
+                    while len(batch) < MAX_EVENT_BATCH and not frames.empty():
+                        waiting = frames.get_nowait()
+                        try:
+                            following = None if waiting is None else decode_kiosk_frame(waiting)
+                        except ConsoleProtocolError:
+                            following = None
+                        if not isinstance(following, Event):
+                            held, holding = waiting, True
+                            break
+                        batch.append(following)
+                    await self._events(link, batch)
                 elif isinstance(frame, Status):
                     await self._status(link, frame)
                 else:
@@ -370,14 +416,15 @@ class Hub:
         log_event(logger, "command_pushed", kiosk=link.kiosk.name, action=command.action.value)
 
     async def _events(self, link: _Link, events: list[Event]) -> None:
-        new = [NewEvent(e.id, e.at, e.body.kind, e.body.model_dump(mode="json")) for e in events]
+        unique = list({e.id: e for e in events}.values())
+        new = [NewEvent(e.id, e.at, e.body.kind, e.body.model_dump(mode="json")) for e in unique]
         now = self._clock.now()
         # Stored with what each new event means for the sessions and offline tickets, in one
         # transaction: a resent event changes nothing.
         await asyncio.to_thread(self._repos.events.add_once, link.kiosk.id, new, now)
-        await asyncio.to_thread(self._desk_facts, link.kiosk.id, events)
+        await asyncio.to_thread(self._desk_facts, link.kiosk.id, unique)
         self._last_seen[link.kiosk.id] = now
-        await link.send(encode(Ack(ids=tuple(e.id for e in events))))
+        await link.send(encode(Ack(ids=tuple(e.id for e in unique))))
 
     def _desk_facts(self, kiosk_id: int, events: list[Event]) -> None:
         # What the events mean for tickets and the help queue; each step is idempotent, so
