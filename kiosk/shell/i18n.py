@@ -534,6 +534,22 @@ STRINGS: dict[str, Entry] = {
         TR: "Verileriniz siliniyor…",
         ES: "Borrando sus datos…",
     },
+    "preparing_title": {
+        FR: "Cet ordinateur se prépare.",
+        NL: "Deze computer wordt klaargemaakt.",
+        EN: "This computer is getting ready.",
+        AR: "هذا الحاسوب قيد التحضير.",
+        TR: "Bu bilgisayar hazırlanıyor.",
+        ES: "Este ordenador se está preparando.",
+    },
+    "preparing_detail": {
+        FR: "Il sera disponible dans un instant. Merci de patienter.",
+        NL: "Hij is zo weer beschikbaar. Even geduld, alstublieft.",
+        EN: "It will be available in a moment. Please wait.",
+        AR: "سيكون متاحًا بعد قليل. يرجى الانتظار.",
+        TR: "Birazdan kullanılabilir olacak. Lütfen bekleyin.",
+        ES: "Estará disponible en un momento. Espere, por favor.",
+    },
     "reason_time_up": {
         FR: "Le temps est écoulé.",
         NL: "Uw tijd is om.",

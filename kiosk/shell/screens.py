@@ -1064,13 +1064,19 @@ class MessagePage(ScreenPage):
 
 
 class EndingPage(StatusPage):
-    """The session is over and the data is being erased."""
+    """The session is over and the data is being erased; or, after a crash or a power cut,
+    the PC finishes erasing what was left and says it is getting ready."""
 
     def __init__(self, shell: ShellController) -> None:
         super().__init__(shell, "hourglass", lines=2)
 
     def show_view(self, view: View | None, ctx: Ctx) -> None:
         """Why it ended, said kindly, and that erasing is under way."""
+        if view is not None and view.preparing:
+            # Nobody's session ended in front of this screen: whoever stands there is
+            # waiting for the PC, and only needs to know it will be theirs soon.
+            self.draw(ctx, ctx.tr("preparing_title"), ctx.tr("preparing_detail"), "")
+            return
         reason = view.end_reason if view is not None else None
         self.draw(
             ctx,

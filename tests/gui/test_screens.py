@@ -298,3 +298,41 @@ def test_back_from_rules_returns_to_the_ways_to_start(kiosk: Kiosk) -> None:
     kiosk.show(sample_view(State.WAITING))
     assert kiosk.shell.screen is Screen.LOGIN
     assert kiosk.shell.language is AR
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "detail", "not_said"),
+    [
+        (
+            FR,
+            "Cet ordinateur se prépare.",
+            "Il sera disponible dans un instant. Merci de patienter.",
+            ("Votre session est terminée.", "Effacement de vos données…"),
+        ),
+        (
+            AR,
+            "هذا الحاسوب قيد التحضير.",
+            "سيكون متاحًا بعد قليل. يرجى الانتظار.",
+            ("انتهت جلستكم.", "جارٍ مسح بياناتكم…"),
+        ),
+    ],
+)
+def test_after_a_crash_the_pc_says_it_is_getting_ready_not_that_a_session_ended(
+    kiosk: Kiosk, language: Language, title: str, detail: str, not_said: tuple[str, ...]
+) -> None:
+    # Drawn right after an ordinary end on the same screen: none of its words stay.
+    kiosk.show(sample_view(State.WIPING, language, end_reason=EndReason.VISITOR))
+    kiosk.show(sample_view(State.WIPING, language, preparing=True))
+    assert kiosk.shell.screen is Screen.ENDING
+    assert kiosk.shell.window_mode is WindowMode.FULL
+    texts = kiosk.texts()
+    assert {title, detail} <= set(texts)
+    assert not set(not_said) & set(texts)
+    page = kiosk.window.pages[Screen.ENDING]
+    assert (
+        page.icon.pixmap().toImage()
+        == icon_pixmap("hourglass", page.icon.width(), rtl=language.right_to_left).toImage()
+    )
+    # Once ready, the PC offers itself to the next visitor.
+    kiosk.show(sample_view(State.WAITING))
+    assert kiosk.shell.screen is Screen.LANGUAGE
