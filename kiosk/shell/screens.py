@@ -573,6 +573,8 @@ class RulesPage(ScreenPage):
                 self.rows.append(row)
                 self.list_box.addWidget(row)
                 row.show()
+            # Other rules, or the same in another language: read from the top again.
+            self.scroll_area.verticalScrollBar().setValue(0)
         self.title.setText(ctx.tr("rules_title"))
         self.intro.setText(ctx.tr("rules_intro"))
         speaking = self.shell.speaker.speaking
