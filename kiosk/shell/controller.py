@@ -19,6 +19,7 @@ from kiosk.core.protocol import (
     AcceptRules,
     Activity,
     AnimatorAction,
+    AppView,
     ClearMessage,
     DeclineRules,
     DismissReceipt,
@@ -30,6 +31,7 @@ from kiosk.core.protocol import (
     View,
 )
 from kiosk.shell.ipc_client import Sender
+from kiosk.shell.launcher import AppStarter, DetachedStarter
 from kiosk.shell.speaker import Speaker
 from kiosk.shell.theme import Theme
 from kiosk.shell.viewmodel import (
@@ -65,10 +67,12 @@ class ShellController(QObject):
         speaker: Speaker,
         monotonic: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
+        starter: AppStarter | None = None,
     ) -> None:
         super().__init__(parent)
         self._sender = sender
         self.speaker = speaker
+        self._starter: AppStarter = starter if starter is not None else DetachedStarter()
         self._monotonic = monotonic
         self._last_activity = float("-inf")
         self.view: View | None = None
@@ -225,6 +229,23 @@ class ShellController(QObject):
         """The visitor confirmed: end the session."""
         self._update(confirm_end=False)
         self._send(EndSession)
+
+    def open_launcher(self) -> None:
+        """Show the visitor's programs."""
+        self._update(launcher_open=True, launch_failed=False)
+
+    def close_launcher(self) -> None:
+        """Back to the bar and the programs already open."""
+        self.speaker.stop()
+        self._update(launcher_open=False, launch_failed=False)
+
+    def start_app(self, app: AppView) -> None:
+        """Start a program; the launcher closes, or stays and says it could not start."""
+        self.speaker.stop()
+        if self._starter.start(app.exec):
+            self._update(launcher_open=False, launch_failed=False)
+        else:
+            self._update(launch_failed=True)
 
     def close_banner(self) -> None:
         """Hide the warning banner until the next warning."""

@@ -327,6 +327,22 @@ STRINGS: dict[str, Entry] = {
         TR: _p("{n} saniye kaldı", "{n} saniye kaldı"),
         ES: _p("Queda {n} segundo", "Quedan {n} segundos"),
     },
+    "minutes_short": {
+        FR: _p("{n} min", "{n} min"),
+        NL: _p("{n} min", "{n} min"),
+        EN: _p("{n} min", "{n} min"),
+        AR: _ar("{n} دقيقة", "دقيقة واحدة", "دقيقتان", "{n} دقائق", "{n} دقيقة", "{n} دقيقة"),
+        TR: _p("{n} dk", "{n} dk"),
+        ES: _p("{n} min", "{n} min"),
+    },
+    "seconds_short": {
+        FR: _p("{n} s", "{n} s"),
+        NL: _p("{n} s", "{n} s"),
+        EN: _p("{n} s", "{n} s"),
+        AR: _ar("{n} ثانية", "ثانية واحدة", "ثانيتان", "{n} ثوانٍ", "{n} ثانية", "{n} ثانية"),
+        TR: _p("{n} sn", "{n} sn"),
+        ES: _p("{n} s", "{n} s"),
+    },
     "until": {
         FR: "jusqu'à {time}",
         NL: "tot {time}",
@@ -1160,6 +1176,79 @@ STRINGS: dict[str, Entry] = {
         TR: _p("{n} sayfa yazdırıldı", "{n} sayfa yazdırıldı"),
         ES: _p("{n} página impresa", "{n} páginas impresas"),
     },
+    # -- launcher ---------------------------------------------------------------------
+    "programs": {
+        FR: "Programmes",
+        NL: "Programma's",
+        EN: "Programs",
+        AR: "البرامج",
+        TR: "Programlar",
+        ES: "Programas",
+    },
+    "launcher_title": {
+        FR: "Choisissez un programme",
+        NL: "Kies een programma",
+        EN: "Choose a program",
+        AR: "اختاروا برنامجًا",
+        TR: "Bir program seçin",
+        ES: "Elija un programa",
+    },
+    "launch_failed": {
+        FR: "Ce programme n'a pas pu démarrer. Demandez à un animateur.",
+        NL: "Dit programma kon niet starten. Vraag het aan een begeleider.",
+        EN: "This program could not start. Ask a member of staff.",
+        AR: "تعذّر تشغيل هذا البرنامج. اسألوا الموظف.",
+        TR: "Bu program açılamadı. Bir görevliye sorun.",
+        ES: "Este programa no se pudo abrir. Pregunte a un miembro del personal.",
+    },
+    "app_internet": {
+        FR: "Internet",
+        NL: "Internet",
+        EN: "Internet",
+        AR: "الإنترنت",
+        TR: "İnternet",
+        ES: "Internet",
+    },
+    "app_letters": {
+        FR: "Lettres et CV",
+        NL: "Brieven en cv's",
+        EN: "Letters and CVs",
+        AR: "رسائل وسيرة ذاتية",
+        TR: "Mektup ve CV",
+        ES: "Cartas y CV",
+    },
+    "app_tables": {
+        FR: "Tableaux et calculs",
+        NL: "Tabellen en berekeningen",
+        EN: "Tables and sums",
+        AR: "جداول وحسابات",
+        TR: "Tablolar ve hesaplar",
+        ES: "Tablas y cálculos",
+    },
+    "app_slides": {
+        FR: "Présentations",
+        NL: "Presentaties",
+        EN: "Presentations",
+        AR: "عروض تقديمية",
+        TR: "Sunumlar",
+        ES: "Presentaciones",
+    },
+    "app_pdf": {
+        FR: "Documents PDF",
+        NL: "Pdf-documenten",
+        EN: "PDF documents",
+        AR: "مستندات PDF",
+        TR: "PDF belgeleri",
+        ES: "Documentos PDF",
+    },
+    "app_photos": {
+        FR: "Photos et images",
+        NL: "Foto's en afbeeldingen",
+        EN: "Photos and pictures",
+        AR: "صور",
+        TR: "Fotoğraflar ve resimler",
+        ES: "Fotos e imágenes",
+    },
     "list_and": {
         FR: "et",
         NL: "en",
@@ -1386,13 +1475,16 @@ def error_text(code: str, language: Language, retry_after: int | None = None) ->
     return text
 
 
-def time_left(seconds: int, language: Language) -> str:
-    """'12 minutes left' (whole minutes, rounded up) or, under a minute, '45 seconds left'."""
+def time_left(seconds: int, language: Language, short: bool = False) -> str:
+    """'12 minutes left' (whole minutes, rounded up) or, under a minute, '45 seconds left'.
+
+    ``short``: only the count, '12 min' or '45 s', for a bar with no room for a sentence.
+    """
     seconds = max(0, seconds)
     if seconds < 60:
-        return tr("seconds_left", language, n=seconds)
+        return tr("seconds_short" if short else "seconds_left", language, n=seconds)
     # Rounded up, so the bar never says "0 minutes" while time remains.
-    return tr("minutes_left", language, n=-(-seconds // 60))
+    return tr("minutes_short" if short else "minutes_left", language, n=-(-seconds // 60))
 
 
 def join_list(items: list[str], language: Language) -> str:

@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QImage, QPainter, QPixmap, QTransform
+from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap, QTransform
 from PySide6.QtSvg import QSvgRenderer
 
 from policies import pictogram_svg
@@ -23,11 +23,13 @@ ICON_NAMES = frozenset(
         "back",
         "backspace",
         "black_white",
+        "browser",
         "clock",
         "close",
         "closed",
         "colour",
         "contrast",
+        "document",
         "end",
         "extend",
         "help",
@@ -41,12 +43,17 @@ ICON_NAMES = frozenset(
         "member_card",
         "message",
         "out_of_order",
+        "pdf",
+        "picture",
         "price",
         "printer",
+        "programs",
         "read_aloud",
         "sheet",
         "shield",
+        "slides",
         "stop",
+        "table",
         "ticket",
         "touch",
         "unlock",
@@ -121,6 +128,16 @@ def render_svg(svg: bytes, size: int, mirrored: bool = False) -> QPixmap:
 def icon_pixmap(name: str, size: int, tone: Tone = Tone.NORMAL, rtl: bool = False) -> QPixmap:
     """One of the shell's icons, mirrored in right-to-left when it points somewhere."""
     return render_svg(recolour(icon_svg(name), tone), size, rtl and name in MIRRORED_IN_RTL)
+
+
+def app_pixmap(theme_name: str, fallback: str, size: int, tone: Tone = Tone.NORMAL) -> QPixmap:
+    """A program's icon from the desktop's icon theme, else our pictogram ``fallback``."""
+    themed = QIcon.fromTheme(theme_name) if theme_name else QIcon()
+    if not themed.isNull():
+        pixmap = themed.pixmap(size, size)
+        if not pixmap.isNull():
+            return pixmap
+    return icon_pixmap(fallback, size, tone)
 
 
 @lru_cache(maxsize=128)

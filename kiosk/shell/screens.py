@@ -21,27 +21,33 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.model import LockReason, State
-from kiosk.core.protocol import RuleView, View
+from kiosk.core.protocol import AppView, RuleView, View
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
-from kiosk.shell.icons import pictogram_pixmap
+from kiosk.shell.icons import app_pixmap, pictogram_pixmap
 from kiosk.shell.viewmodel import (
     IN_SESSION,
+    BarTexts,
     Page,
     PrintTexts,
+    app_fallback_icon,
+    app_kind,
     banner_due,
     bar_texts,
     countdown_digits,
     end_reason_text,
     error_sentence,
+    launcher_speech,
     print_speech,
     print_texts,
     receipt_text,
     rules_speech,
+    two_lines,
 )
 from kiosk.shell.widgets import (
     CENTER,
     ActionButton,
+    AppTile,
     Ctx,
     IconLabel,
     Keypad,
@@ -630,6 +636,10 @@ class ClosedPage(StatusPage):
 
 WORKSHOP_TITLE_WIDTH = 220
 """Widest the workshop's title may be in the session bar (at normal text size)."""
+WORKSHOP_TITLE_MIN = 90
+"""Narrowest a cut workshop title is still worth showing (at normal text size)."""
+BAR_FITS = 5
+"""How many ways the bar has to fit (see ``SessionPage._fit``)."""
 
 
 class SessionPage(ScreenPage):
@@ -646,6 +656,8 @@ class SessionPage(ScreenPage):
         self.printed = text_label("big", wrap=False)
         self.workshop = text_label(wrap=False)
         self.workshop.setObjectName("workshop")
+        self.programs = ActionButton("programs", icon_size=40, wrap=False)
+        self.programs.clicked.connect(shell.open_launcher)
         self.help = ActionButton("help", icon_size=40, wrap=False)
         self.help.clicked.connect(shell.request_help)
         self.end = ActionButton("end", icon_size=40, wrap=False)
@@ -662,6 +674,7 @@ class SessionPage(ScreenPage):
         bar.addStretch(1)
         bar.addWidget(self.workshop)
         bar.addStretch(1)
+        bar.addWidget(self.programs)
         bar.addWidget(self.help)
         bar.addWidget(self.end)
         bar.addWidget(self.staff)
@@ -686,31 +699,17 @@ class SessionPage(ScreenPage):
         layout.addWidget(self.banner, 1)
 
     def show_view(self, view: View | None, ctx: Ctx) -> None:
-        """Time left, until when, help, end; the banner while a warning is open."""
+        """Time left, until when, programs, help, end; the banner while a warning is open."""
         if view is None:
             return
         texts = bar_texts(view, ctx.language)
         margin = max(4, (ctx.theme.bar_height - ctx.theme.px(64)) // 2)
-        self.bar_layout.setContentsMargins(16, margin, 8, margin)
         self.bar.setFixedHeight(ctx.theme.bar_height)
         self.clock.update_look(ctx)
-        self.time_left.setText(texts.time_left)
+        self.time_left.setAccessibleName(texts.time_left)
+        self.time_left.setToolTip(texts.time_left)
         self.until.setText(texts.until)
-        # With large text on a narrow screen the end time would squeeze the buttons; the
-        # time left matters more.
-        roomy = not ctx.theme.large or self.window().width() >= 1600
-        self.until.setVisible(roomy)
-        # The title is staff's free text: cut it short rather than squeeze the buttons.
-        title_width = ctx.theme.px(WORKSHOP_TITLE_WIDTH)
-        self.workshop.setText(
-            self.workshop.fontMetrics().elidedText(
-                texts.workshop, Qt.TextElideMode.ElideRight, title_width
-            )
-        )
-        self.workshop.setToolTip(texts.workshop)
-        self.workshop.setVisible(bool(texts.workshop))
-        # A printer and a number: what this session printed, readable without words. Like
-        # the end time, it gives way to the visitor's buttons when large text is tight.
+        # A printer and a number: what this session printed, readable without words.
         printed = view.pages_printed
         self.printed_icon.update_look(ctx)
         self.printed.setText(str(printed))
@@ -718,18 +717,82 @@ class SessionPage(ScreenPage):
         for widget in (self.printed_icon, self.printed):
             widget.setAccessibleName(said)
             widget.setToolTip(said)
-            widget.setVisible(printed > 0 and roomy)
-        self.help.update_look(ctx, texts.help)
+        self.programs.setVisible(bool(view.apps))
         self.help.setEnabled(not texts.help_requested)
-        self.end.update_look(ctx, ctx.tr("end_session"))
         self.staff.update_look(ctx)
         self.staff.setVisible(view.animator_pin_set)
-        for button in (self.help, self.end):
+        words = {
+            self.programs: ctx.tr("programs"),
+            self.help: texts.help,
+            self.end: ctx.tr("end_session"),
+        }
+        for button in words:
             button.setFixedHeight(ctx.theme.px(64))
+        self._fit(texts, words, printed, ctx, margin)
         self.warning.update_look(ctx)
         self.banner_text.setText(texts.banner)
         self.close_banner.update_look(ctx, ctx.tr("close"))
         self.banner.setVisible(banner_due(view, self.shell.local))
+
+    def _fit(
+        self,
+        texts: BarTexts,
+        words: dict[ActionButton, str],
+        printed: int,
+        ctx: Ctx,
+        margin: int,
+    ) -> None:
+        """Fit the bar in the screen's width, giving up the least useful things first.
+
+        The visitor's buttons keep their words whole: with large text on a narrow screen
+        the end time and the pages printed go first, then the time left shrinks to its
+        count ("42 min", the clock beside it), then the buttons' words go on two lines, then
+        the gaps and the buttons' pictograms get smaller. The workshop's title only takes
+        the room left over, cut short or left out.
+        """
+        available = self.window().width()
+        self.workshop.hide()
+        for fit in range(BAR_FITS):
+            tight = fit == 4
+            self.bar_layout.setSpacing(6 if tight else 16)
+            self.bar_layout.setContentsMargins(
+                8 if tight else 16, margin, 4 if tight else 8, margin
+            )
+            self.until.setVisible(fit == 0)
+            for widget in (self.printed_icon, self.printed):
+                widget.setVisible(fit == 0 and printed > 0)
+            self.time_left.setText(texts.time_left if fit < 2 else texts.time_short)
+            for button, text in words.items():
+                button.set_tight(tight)
+                button.update_look(ctx, two_lines(text) if fit >= 3 else text)
+                # The words once, not broken, for screen readers.
+                button.setAccessibleName(text)
+                button.setToolTip(text)
+            needed = self._needed_width()
+            if needed <= available:
+                break
+        # The title is staff's free text: it gets what is left, never the buttons' room.
+        room = min(
+            available - needed - self.bar_layout.spacing(), ctx.theme.px(WORKSHOP_TITLE_WIDTH)
+        )
+        shown = bool(texts.workshop) and room >= ctx.theme.px(WORKSHOP_TITLE_MIN)
+        if shown:
+            self.workshop.setText(
+                self.workshop.fontMetrics().elidedText(
+                    texts.workshop, Qt.TextElideMode.ElideRight, room
+                )
+            )
+        self.workshop.setToolTip(texts.workshop)
+        self.workshop.setVisible(shown)
+
+    def _needed_width(self) -> int:
+        """The bar's width when every shown item has the room it asks for."""
+        for button in (self.programs, self.help, self.end):
+            inner = button.layout()
+            if inner is not None:
+                inner.invalidate()
+        self.bar_layout.invalidate()
+        return self.bar_layout.sizeHint().width()
 
 
 class FinalPage(ScreenPage):
@@ -1062,6 +1125,137 @@ class MessagePage(ScreenPage):
         self.ok.setMinimumWidth(ctx.theme.px(220))
 
 
+LAUNCHER_MAX_WIDTH = 1120
+"""Widest the launcher's tiles spread (normal text), so that a wide screen keeps them compact."""
+
+
+WIDEST = (1 << 24) - 1
+"""Qt's QWIDGETSIZE_MAX: no maximum width (PySide6 does not export it)."""
+
+
+def launcher_columns(count: int, large: bool = False) -> int:
+    """How many tiles a row of the launcher holds: rows of 3, or 2 for 4, 4 past 6; with
+    large text, 2 (the words beside the icons need the width)."""
+    if large:
+        return min(count, 2) or 1
+    if count <= 3:
+        return max(count, 1)
+    if count == 4:
+        return 2
+    return 3 if count <= 6 else 4
+
+
+class LauncherPage(ScreenPage):
+    """The visitor's programs, one big tile each (its icon, its name, what it is for).
+
+    Tapping a tile starts the program and closes the launcher; Close goes back to the bar.
+    """
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell)
+        self.icon = IconLabel("programs", 64)
+        self.title = text_label("title")
+        self.clock = IconLabel("clock", 40)
+        self.time_left = text_label("big", wrap=False)
+        self.tiles: list[AppTile] = []
+        self._apps: tuple[AppView, ...] = ()
+        self._large = False
+        self.grid = QGridLayout()
+        self.grid.setSpacing(20)
+        self.error_icon = IconLabel("warning", 44)
+        self.error = text_label("error")
+        self.close_button = ActionButton("close", icon_size=48)
+        self.close_button.clicked.connect(shell.close_launcher)
+        self.read = ActionButton("read_aloud", icon_size=40)
+        self.read.clicked.connect(self._read)
+        self.staff = StaffButton()
+        self.staff.clicked.connect(shell.open_animator)
+
+        header = QHBoxLayout()
+        header.setSpacing(20)
+        header.addWidget(self.icon)
+        header.addWidget(self.title, 1)
+        self.grid_holder = QWidget()
+        self.grid_holder.setLayout(self.grid)
+        self.error_row = QWidget()
+        error_row = QHBoxLayout(self.error_row)
+        error_row.setContentsMargins(0, 0, 0, 0)
+        error_row.setSpacing(14)
+        error_row.addWidget(self.error_icon)
+        error_row.addWidget(self.error, 1)
+        footer = QHBoxLayout()
+        footer.setSpacing(18)
+        footer.addWidget(self.close_button)
+        footer.addWidget(self.read)
+        footer.addStretch(1)
+        footer.addWidget(self.clock)
+        footer.addWidget(self.time_left)
+        footer.addSpacing(12)
+        footer.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignBottom)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 24, 24, 16)
+        layout.setSpacing(18)
+        layout.addLayout(header)
+        layout.addLayout(_centered(self.grid_holder, LAUNCHER_MAX_WIDTH), 1)
+        layout.addWidget(self.error_row)
+        layout.addLayout(footer)
+
+    def _read(self) -> None:
+        text = launcher_speech(self._apps, self.shell.language)
+        if self.shell.local.launch_failed:
+            text += "\n" + i18n.tr("launch_failed", self.shell.language)
+        self.shell.read_aloud(text)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """The programs, in the policy's order; why the last one did not start."""
+        if view is None:
+            return
+        large = ctx.theme.large
+        if (view.apps, large) != (self._apps, self._large):
+            self._apps, self._large = view.apps, large
+            _clear(self.grid)
+            self.tiles = []
+            columns = launcher_columns(len(view.apps), large)
+            for index, app in enumerate(view.apps):
+                tile = AppTile()
+                tile.set_beside(large)
+                tile.clicked.connect(lambda _=False, a=app: self.shell.start_app(a))
+                self.tiles.append(tile)
+                self.grid.addWidget(tile, index // columns, index % columns)
+                tile.show()
+        # 96 px with any text size: big enough to find a program by its picture alone, and
+        # large text needs the room for the words.
+        size = 96
+        tone = ctx.theme.tone()
+        # Large text: two columns of wide tiles across the whole screen.
+        self.grid_holder.setMaximumWidth(WIDEST if large else LAUNCHER_MAX_WIDTH)
+        for app, tile in zip(view.apps, self.tiles, strict=True):
+            picture = app_pixmap(app.icon, app_fallback_icon(app), size, tone)
+            tile.update_look(app.name, app_kind(app, ctx.language), picture)
+            tile.setMinimumHeight(120 if large else 150)
+        self.icon.update_look(ctx)
+        self.title.setText(ctx.tr("launcher_title"))
+        texts = bar_texts(view, ctx.language)
+        self.clock.update_look(ctx)
+        # Large text keeps the buttons whole: the time left shrinks to its count.
+        self.time_left.setText(texts.time_short if large else texts.time_left)
+        self.time_left.setAccessibleName(texts.time_left)
+        failed = self.shell.local.launch_failed
+        self.error.setText(ctx.tr("launch_failed") if failed else "")
+        self.error_icon.update_look(ctx)
+        self.error_row.setVisible(failed)
+        self.close_button.update_look(ctx, ctx.tr("close"))
+        close = self.close_button
+        close.setMinimumWidth(max(ctx.theme.px(220), close.minimumSizeHint().width()))
+        speaking = self.shell.speaker.speaking
+        read_text = ctx.tr("stop_reading" if speaking else "read_aloud")
+        self.read.setVisible(self.shell.speaker.available)
+        self.read.update_look(ctx, read_text, "stop" if speaking else "read_aloud")
+        self.staff.update_look(ctx)
+        self.staff.setVisible(view.animator_pin_set)
+
+
 # -- after a session ----------------------------------------------------------------------
 
 
@@ -1257,6 +1451,7 @@ def build_pages(shell: ShellController) -> dict[str, ScreenPage]:
         "locked": LockedPage(shell),
         "message": MessagePage(shell),
         "print": PrintPage(shell),
+        "launcher": LauncherPage(shell),
         "ending": EndingPage(shell),
         "done": DonePage(shell),
         "animator": AnimatorPage(shell),

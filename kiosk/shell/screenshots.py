@@ -16,6 +16,7 @@ from typing import Any
 
 from kiosk.core.model import EndReason, LockReason, State
 from kiosk.core.protocol import (
+    AppView,
     ErrorBody,
     MessageView,
     PrintView,
@@ -54,6 +55,31 @@ PRINT_OVER_QUOTA = PrintView(
 PRINT_UNCOUNTABLE = PrintView(
     job_id=10, waiting="uncountable", problem="encrypted", pages_left=30, seconds_left=120
 )
+
+SAMPLE_APPS = (
+    AppView(id="firefox", name="Firefox", icon="firefox-esr", exec="firefox-esr"),
+    AppView(
+        id="libreoffice-writer",
+        name="LibreOffice Writer",
+        icon="libreoffice-writer",
+        exec="libreoffice --writer",
+    ),
+    AppView(
+        id="libreoffice-calc",
+        name="LibreOffice Calc",
+        icon="libreoffice-calc",
+        exec="libreoffice --calc",
+    ),
+    AppView(
+        id="libreoffice-impress",
+        name="LibreOffice Impress",
+        icon="libreoffice-impress",
+        exec="libreoffice --impress",
+    ),
+    AppView(id="pdf-viewer", name="Evince", icon="org.gnome.Evince", exec="evince"),
+    AppView(id="image-viewer", name="Eye of GNOME", icon="org.gnome.eog", exec="eog"),
+)
+"""The default policy's programs on a Debian PC, as the agent lists them."""
 
 
 def sample_view(state: State, language: Language | None = None, **changes: Any) -> View:
@@ -205,6 +231,37 @@ def _scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
     }
 
 
+def _launcher_scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
+    """The launcher as a session starts and when a program could not start, the bar with
+    its Programs button, and a PC getting ready after a crash."""
+    from kiosk.shell.viewmodel import LocalState  # noqa: PLC0415
+
+    session = {"seconds_left": 2520, "ends_at": "15:42"}
+
+    def launcher(shell: Any, window: Any, lang: Language) -> None:
+        put(shell, sample_view(State.RULES, lang), LocalState(language=lang))
+        # The session starts: the launcher opens by itself.
+        shell.set_view(sample_view(State.ACTIVE, lang, apps=SAMPLE_APPS, **session))
+
+    def launcher_failed(shell: Any, window: Any, lang: Language) -> None:
+        launcher(shell, window, lang)
+        shell.local = replace(shell.local, launch_failed=True)
+        shell.changed.emit()
+
+    def state(st: State, **changes: Any) -> Callable[[Any, Any, Language], None]:
+        def scene(shell: Any, window: Any, lang: Language) -> None:
+            put(shell, sample_view(st, lang, **changes), LocalState(language=lang))
+
+        return scene
+
+    return {
+        "launcher": launcher,
+        "launcher-failed": launcher_failed,
+        "programs-bar": state(State.ACTIVE, apps=SAMPLE_APPS, **session),
+        "preparing": state(State.WIPING, preparing=True),
+    }
+
+
 def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGUAGES) -> list[Path]:
     """Save every screen in each language; returns the files written."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -265,6 +322,32 @@ def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGU
         snap(f"print-confirm-large-contrast-{language.value}")
         put(shell, sample_view(State.ACTIVE, language, print_job=PRINT_UNCOUNTABLE), local)
         snap(f"print-uncountable-large-contrast-{language.value}")
+    # Last: the focus a screen leaves behind shows in the next pictures, and the earlier
+    # pictures stay as they were.
+    for language in languages:
+        for name, scene in _launcher_scenes().items():
+            shell.set_connected(True)
+            scene(shell, window, language)
+            snap(f"{name}-{language.value}")
+        local = LocalState(
+            page=Page.LANGUAGE, language=language, large_text=True, high_contrast=True
+        )
+        running = sample_view(State.ACTIVE, language, apps=SAMPLE_APPS, seconds_left=2520)
+        put(shell, running, replace(local, launcher_open=True))
+        snap(f"launcher-large-contrast-{language.value}")
+        # Everything the bar can hold, large text on a 1280 px screen.
+        full = sample_view(
+            State.ACTIVE,
+            language,
+            apps=SAMPLE_APPS,
+            help_requested=True,
+            workshop_title="Atelier CV",
+            pages_printed=6,
+            seconds_left=2520,
+            ends_at="15:42",
+        )
+        put(shell, full, replace(local, high_contrast=False))
+        snap(f"full-bar-large-{language.value}")
     window.close()
     app.processEvents()
     return written

@@ -74,6 +74,20 @@ class FakeSpeaker(Speaker):
             self.speakingChanged.emit(False)
 
 
+class FakeStarter:
+    """Stands for the programs: records each command line started; ``fails`` refuses all."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.fails = False
+
+    def start(self, exec_line: str) -> bool:
+        if self.fails:
+            return False
+        self.started.append(exec_line)
+        return True
+
+
 @dataclass
 class FakeClock:
     """A monotonic clock the test moves by hand."""
@@ -93,6 +107,7 @@ class Kiosk:
     agent: FakeSender
     speaker: FakeSpeaker
     clock: FakeClock = field(default_factory=FakeClock)
+    starter: FakeStarter = field(default_factory=FakeStarter)
 
     def show(self, view: View) -> None:
         """The agent pushes ``view``."""
@@ -126,9 +141,10 @@ def make_kiosk(qtbot: Any, speaker: FakeSpeaker | None = None) -> Kiosk:
     agent = FakeSender()
     speaker = speaker or FakeSpeaker()
     clock = FakeClock()
-    shell = ShellController(agent, speaker, monotonic=clock)
+    starter = FakeStarter()
+    shell = ShellController(agent, speaker, monotonic=clock, starter=starter)
     window = MainWindow(shell, windowed=True)
     qtbot.addWidget(window)
     window.show()
     shell.set_connected(True)
-    return Kiosk(shell, window, agent, speaker, clock)
+    return Kiosk(shell, window, agent, speaker, clock, starter)

@@ -170,6 +170,8 @@ QPushButton[role="go"] {{ background: {c.go}; border-color: {go_border}; }}
 QPushButton[role="go"] QLabel {{ color: {c.go_text}; }}
 QPushButton[role="go"]:focus {{ border: {focus}px solid {c.focus}; }}
 QPushButton[role="key"] {{ font-size: {px(34)}px; font-weight: bold; }}
+QPushButton[role="tile"] QLabel {{ font-size: {px(26)}px; }}
+QPushButton[role="tile"] QLabel[role="kind"] {{ font-size: {px(21)}px; font-weight: normal; }}
 QPushButton[role="staff"] {{
     background: transparent; border: 2px solid transparent;
     min-height: {px(48)}px; min-width: {px(48)}px; padding: 2px;

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from kiosk.core.model import EndReason, State
-from kiosk.core.protocol import ErrorBody, PrintView, View
+from kiosk.core.protocol import AppView, ErrorBody, PrintView, View
 from kiosk.shell import i18n
 from policies import Language, LoginMode
 
@@ -35,6 +35,7 @@ class Screen(StrEnum):
     LOCKED = "locked"
     MESSAGE = "message"
     PRINT = "print"  # a held print job: confirm it, or hear why it waits for staff
+    LAUNCHER = "launcher"  # the visitor's programs, one big tile each
     ENDING = "ending"
     DONE = "done"
     ANIMATOR = "animator"
@@ -73,6 +74,9 @@ class LocalState:
     busy: bool = False
     print_answered: int | None = None
     """The held print job the visitor already answered: its buttons wait for the agent."""
+    launcher_open: bool = False
+    launch_failed: bool = False
+    """The program last tapped in the launcher could not start."""
 
 
 def after_view(previous: View | None, view: View, local: LocalState) -> LocalState:
@@ -86,6 +90,13 @@ def after_view(previous: View | None, view: View, local: LocalState) -> LocalSta
         local = replace(local, page=Page.LOGIN)
     if view.state not in IN_SESSION and local.confirm_end:
         local = replace(local, confirm_end=False)
+    running = IN_SESSION | {State.IDLE}
+    if view.state in IN_SESSION and before not in running and view.apps:
+        # The session starts: without a desktop the visitor would face an empty screen, so
+        # their programs are offered at once.
+        local = replace(local, launcher_open=True, launch_failed=False)
+    elif local.launcher_open and (view.state not in running or not view.apps):
+        local = replace(local, launcher_open=False, launch_failed=False)
     if view.language is not None and view.language != local.language:
         local = replace(local, language=view.language)
     if before is not None and before is not view.state:
@@ -150,7 +161,15 @@ def screen_for(view: View | None, connected: bool, local: LocalState) -> Screen:
     if state in IN_SESSION:
         if local.confirm_end:
             return Screen.CONFIRM_END
-        return Screen.FINAL if state is State.FINAL else Screen.SESSION
+        if state is State.FINAL:
+            # Over the launcher: in the last minute saving matters, not starting a program.
+            return Screen.FINAL
+        if local.launcher_open and view.apps:
+            # Under the lock, "are you still there?", a print job and a staff message (all
+            # above): each asks for an answer now and the launcher waits behind them. Over
+            # the bar: the visitor opened it, or their session just started.
+            return Screen.LAUNCHER
+        return Screen.SESSION
     if state in (State.ENDING, State.WIPING):
         return Screen.ENDING
     return Screen.DONE
@@ -182,6 +201,7 @@ class BarTexts:
     """The session bar: time left, end time, help state, warning banner."""
 
     time_left: str
+    time_short: str  # '42 min': the time left when the bar has no room for the sentence
     until: str
     help: str
     help_requested: bool
@@ -197,6 +217,7 @@ def bar_texts(view: View, language: Language) -> BarTexts:
     banner_time = i18n.time_left(seconds, language)
     return BarTexts(
         time_left=i18n.time_left(seconds, language),
+        time_short=i18n.time_left(seconds, language, short=True),
         until=i18n.tr("until", language, time=view.ends_at) if view.ends_at else "",
         help=i18n.tr("help_coming" if view.help_requested else "help", language),
         help_requested=view.help_requested,
@@ -369,4 +390,49 @@ def print_speech(texts: PrintTexts) -> str:
     lines = [texts.title, *(line.text for line in texts.lines)]
     if texts.countdown:
         lines.append(texts.countdown)
+    return "\n".join(_sentence(line) for line in lines)
+
+
+def two_lines(text: str) -> str:
+    """``text`` broken at the space nearest its middle (a button's words on two lines)."""
+    middle = len(text) / 2
+    spaces = [index for index, char in enumerate(text) if char == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda index: abs(index - middle))
+    return text[:cut] + "\n" + text[cut + 1 :]
+
+
+# -- launcher ------------------------------------------------------------------------------
+
+APP_KINDS: dict[str, tuple[str, str]] = {
+    "firefox": ("browser", "app_internet"),
+    "chromium": ("browser", "app_internet"),
+    "libreoffice-writer": ("document", "app_letters"),
+    "libreoffice-calc": ("table", "app_tables"),
+    "libreoffice-impress": ("slides", "app_slides"),
+    "pdf-viewer": ("pdf", "app_pdf"),
+    "image-viewer": ("picture", "app_photos"),
+}
+"""Per launcher application: our pictogram when the icon theme has none, and what it is
+for in the visitor's words (a program's own name says little to most visitors)."""
+
+
+def app_fallback_icon(app: AppView) -> str:
+    """The shell's pictogram for ``app``, used when the desktop's icon theme has none."""
+    return APP_KINDS.get(app.id, ("programs", ""))[0]
+
+
+def app_kind(app: AppView, language: Language) -> str:
+    """What ``app`` is for ('Internet', 'Letters and CVs'…); empty when we do not know it."""
+    key = APP_KINDS.get(app.id, ("", ""))[1]
+    return i18n.tr(key, language) if key else ""
+
+
+def launcher_speech(apps: tuple[AppView, ...], language: Language) -> str:
+    """What 'read aloud' says on the launcher: the question, then each program."""
+    lines = [i18n.tr("launcher_title", language)]
+    for app in apps:
+        kind = app_kind(app, language)
+        lines.append(f"{kind}: {app.name}" if kind else app.name)
     return "\n".join(_sentence(line) for line in lines)

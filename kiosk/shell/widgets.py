@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -143,6 +145,7 @@ class ActionButton(QPushButton):
         self.setProperty("role", role)
         self._icon_name = icon
         self._icon_size = icon_size
+        self._tight = False
         self._dark = dark_surface or role in ("primary", "danger", "go")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._trailing_name = trailing
@@ -174,6 +177,13 @@ class ActionButton(QPushButton):
         """The text shown on the button."""
         return self._text.text()
 
+    def set_tight(self, tight: bool) -> None:
+        """Smaller gaps and pictogram, for a crowded bar; the words keep their size."""
+        self._tight = tight
+        gap = 8 if tight else 14
+        self._layout.setContentsMargins(gap, 6, gap, 6)
+        self._layout.setSpacing(gap)
+
     def set_picture(self, pixmap: QPixmap) -> None:
         """Show any picture (a house-rule pictogram) in place of the icon."""
         self._icon.setPixmap(pixmap)
@@ -190,7 +200,7 @@ class ActionButton(QPushButton):
         if icon is not None:
             self._icon_name = icon
         if self._icon_name is not None:
-            size = ctx.theme.px(self._icon_size)
+            size = ctx.theme.px(self._icon_size * (0.75 if self._tight else 1))
             tone = ctx.theme.tone(self._dark)
             self._icon.setPixmap(icon_pixmap(self._icon_name, size, tone, ctx.rtl))
             self._icon.setFixedSize(size, size)
@@ -216,6 +226,90 @@ class ActionButton(QPushButton):
     def heightForWidth(self, width: int) -> int:
         """Height needed for the wrapped text at ``width``."""
         return max(self._layout.totalHeightForWidth(width), self.minimumHeight(), 64)
+
+
+class AppTile(QPushButton):
+    """A launcher tile: the program's icon, big, with its name and what it is for.
+
+    The words go under the icon; with large text, beside it (:meth:`set_beside`), so that
+    two columns of wide tiles hold names that three columns of tall ones would cut.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setProperty("role", "tile")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._picture = QLabel()
+        self._name = QLabel()
+        self._kind = QLabel()
+        self._kind.setProperty("role", "kind")
+        for child in (self._picture, self._name, self._kind):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            child.setAlignment(CENTER)
+        for label in (self._name, self._kind):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        words = QVBoxLayout()
+        words.setSpacing(4)
+        words.addWidget(self._name)
+        words.addWidget(self._kind)
+        layout = self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(10)
+        layout.addStretch(1)
+        layout.addWidget(self._picture, 0, CENTER)
+        layout.addLayout(words)
+        layout.addStretch(1)
+        self._beside = False
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_beside(self, beside: bool) -> None:
+        """The words beside the icon (True) or under it."""
+        if beside == self._beside:
+            return
+        self._beside = beside
+        layout = self._layout
+        layout.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
+        layout.setContentsMargins(20 if beside else 12, 12, 20 if beside else 12, 12)
+        layout.setSpacing(20 if beside else 10)
+        # Beside: the icon at the start and the words filling the rest, read from the start.
+        layout.setStretch(0, 0 if beside else 1)
+        layout.setStretch(2, 1 if beside else 0)
+        layout.setStretch(3, 0 if beside else 1)
+        for label in (self._name, self._kind):
+            label.setAlignment(LEADING if beside else CENTER)
+
+    @property
+    def label(self) -> str:
+        """The program's name, as shown."""
+        return self._name.text()
+
+    @property
+    def kind(self) -> str:
+        """What the program is for, as shown (empty when not known)."""
+        return self._kind.text()
+
+    def update_look(self, name: str, kind: str, picture: QPixmap) -> None:
+        """Show the program's name, what it is for and its icon."""
+        self._name.setText(name)
+        self._kind.setText(kind)
+        self._kind.setVisible(bool(kind))
+        self._picture.setPixmap(picture)
+        self._picture.setFixedSize(picture.size())
+        said = f"{name}, {kind}" if kind else name
+        self.setAccessibleName(said)
+        self.setToolTip(said)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        """As big as the icon and the words need."""
+        return self._layout.sizeHint().expandedTo(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        """Never smaller than the icon and the words."""
+        return self._layout.minimumSize().expandedTo(QSize(64, 64))
 
 
 class StaffButton(QPushButton):

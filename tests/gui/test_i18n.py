@@ -250,3 +250,70 @@ def test_prices_are_written_as_visitors_read_them(
     cents: int, currency: str, language: Language, expected: str
 ) -> None:
     assert i18n.money(cents, currency, language) == expected
+
+
+LAUNCHER_KEYS = (
+    "programs",
+    "launcher_title",
+    "launch_failed",
+    "app_internet",
+    "app_letters",
+    "app_tables",
+    "app_slides",
+    "app_pdf",
+    "app_photos",
+    "preparing_title",
+    "preparing_detail",
+    "minutes_short",
+    "seconds_short",
+)
+
+
+@pytest.mark.parametrize("key", LAUNCHER_KEYS)
+def test_every_launcher_and_preparing_sentence_is_in_the_six_languages(key: str) -> None:
+    assert set(STRINGS[key]) == set(Language)
+    for language in Language:
+        for n in (0, 1, 2, 5, 11, 100):
+            text = tr(key, language, n=n)
+            assert text.strip() and "{" not in text, (key, language, n)
+
+
+def test_a_program_that_cannot_start_sends_the_visitor_to_staff_as_they_know_them() -> None:
+    for language in Language:
+        assert tr("launch_failed", language).endswith(".")
+    assert "animateur" in tr("launch_failed", Language.FR)
+    assert "begeleider" in tr("launch_failed", Language.NL)
+    assert "الموظف" in tr("launch_failed", Language.AR)
+
+
+def test_every_catalogue_program_has_a_pictogram_and_says_what_it_is_for() -> None:
+    from kiosk.core.protocol import AppView
+    from kiosk.shell.icons import ICON_NAMES
+    from kiosk.shell.viewmodel import APP_KINDS, app_fallback_icon, app_kind
+    from policies.model import App
+
+    assert set(APP_KINDS) == {app.value for app in App}
+    for app in App:
+        view = AppView(id=app.value, name="x", icon="", exec="x")
+        assert app_fallback_icon(view) in ICON_NAMES
+        assert all(app_kind(view, language) for language in Language)
+    unknown = AppView(id="gimp", name="GIMP", icon="gimp", exec="gimp")
+    assert app_fallback_icon(unknown) == "programs" and app_kind(unknown, Language.FR) == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "seconds", "expected"),
+    [
+        (Language.FR, 2520, "42 min"),
+        (Language.FR, 45, "45 s"),
+        (Language.TR, 2520, "42 dk"),
+        (Language.AR, 60, "دقيقة واحدة"),
+        (Language.AR, 120, "دقيقتان"),
+        (Language.AR, 300, "5 دقائق"),
+        (Language.AR, 2520, "42 دقيقة"),
+    ],
+)
+def test_the_short_time_left_of_a_crowded_bar(
+    language: Language, seconds: int, expected: str
+) -> None:
+    assert i18n.time_left(seconds, language, short=True) == expected

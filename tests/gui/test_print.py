@@ -372,11 +372,19 @@ def test_the_session_bar_counts_the_pages_printed(
     assert page.printed.accessibleName() == said
 
 
-def test_with_large_text_the_count_never_squeezes_the_visitors_buttons(kiosk: Kiosk) -> None:
+def test_with_large_text_the_count_never_squeezes_the_visitors_buttons(
+    kiosk: Kiosk, qtbot: QtBot
+) -> None:
     page = kiosk.window.pages[Screen.SESSION]
     assert isinstance(page, SessionPage)
     kiosk.shell.set_large_text(True)
+
+    def buttons_whole() -> bool:
+        return all(b.width() >= b.sizeHint().width() for b in (page.help, page.end))
+
     kiosk.show(held(FR, None))
+    qtbot.waitUntil(buttons_whole)
     widths = (page.help.width(), page.end.width())
     kiosk.show(held(FR, None, pages_printed=128))
+    qtbot.waitUntil(buttons_whole)
     assert (page.help.width(), page.end.width()) == widths
