@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what EPN Kiosk needs on a Debian 12 machine, then runs the demo or the tests.
 #
-#   installer/dev.sh demo   the demo: one kiosk (agent in sandbox mode + shell window)
+#   installer/dev.sh demo   the demo room: console, staff window, three kiosks (sandbox)
 #   installer/dev.sh test   everything CI checks: ruff, mypy, the whole test suite
 #
 # Installs what is missing: Debian packages when run as root (otherwise it names them),
