@@ -368,6 +368,14 @@ STRINGS: dict[str, Entry] = {
         TR: "Bir görevli geliyor",
         ES: "Un miembro del personal viene a ayudarle",
     },
+    "help_coming_short": {
+        FR: "Un animateur arrive",
+        NL: "Begeleider komt eraan",
+        EN: "Staff are coming",
+        AR: "الموظف قادم",
+        TR: "Görevli geliyor",
+        ES: "El personal viene",
+    },
     "end_session": {
         FR: "Terminer ma session",
         NL: "Mijn sessie stoppen",

@@ -638,7 +638,7 @@ WORKSHOP_TITLE_WIDTH = 220
 """Widest the workshop's title may be in the session bar (at normal text size)."""
 WORKSHOP_TITLE_MIN = 90
 """Narrowest a cut workshop title is still worth showing (at normal text size)."""
-BAR_FITS = 5
+BAR_FITS = 6
 """How many ways the bar has to fit (see ``SessionPage._fit``)."""
 
 
@@ -747,13 +747,14 @@ class SessionPage(ScreenPage):
         The visitor's buttons keep their words whole: with large text on a narrow screen
         the end time and the pages printed go first, then the time left shrinks to its
         count ("42 min", the clock beside it), then the buttons' words go on two lines, then
-        the gaps and the buttons' pictograms get smaller. The workshop's title only takes
-        the room left over, cut short or left out.
+        the gaps and the buttons' pictograms get smaller, and last "a member of staff is
+        coming" is said in fewer words (Dutch and Spanish need it). The workshop's title
+        only takes the room left over, cut short or left out.
         """
         available = self.window().width()
         self.workshop.hide()
         for fit in range(BAR_FITS):
-            tight = fit == 4
+            tight = fit >= 4
             self.bar_layout.setSpacing(6 if tight else 16)
             self.bar_layout.setContentsMargins(
                 8 if tight else 16, margin, 4 if tight else 8, margin
@@ -763,8 +764,9 @@ class SessionPage(ScreenPage):
                 widget.setVisible(fit == 0 and printed > 0)
             self.time_left.setText(texts.time_left if fit < 2 else texts.time_short)
             for button, text in words.items():
+                shown_text = texts.help_short if button is self.help and fit >= 5 else text
                 button.set_tight(tight)
-                button.update_look(ctx, two_lines(text) if fit >= 3 else text)
+                button.update_look(ctx, two_lines(shown_text) if fit >= 3 else shown_text)
                 # The words once, not broken, for screen readers.
                 button.setAccessibleName(text)
                 button.setToolTip(text)

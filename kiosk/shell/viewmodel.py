@@ -204,6 +204,7 @@ class BarTexts:
     time_short: str  # '42 min': the time left when the bar has no room for the sentence
     until: str
     help: str
+    help_short: str  # the same in fewer words, for a crowded bar
     help_requested: bool
     banner: str
     workshop: str = ""  # the workshop's title, as staff wrote it
@@ -220,6 +221,7 @@ def bar_texts(view: View, language: Language) -> BarTexts:
         time_short=i18n.time_left(seconds, language, short=True),
         until=i18n.tr("until", language, time=view.ends_at) if view.ends_at else "",
         help=i18n.tr("help_coming" if view.help_requested else "help", language),
+        help_short=i18n.tr("help_coming_short" if view.help_requested else "help", language),
         help_requested=view.help_requested,
         banner=i18n.tr("warning_save", language, time_left=banner_time),
         workshop=view.workshop_title or "",

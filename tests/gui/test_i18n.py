@@ -57,6 +57,15 @@ def test_an_unknown_code_gets_the_generic_sentence_never_the_code() -> None:
     assert "frobnicated" not in error_text("frobnicated_cache", Language.AR)
 
 
+def test_staff_is_called_as_visitors_know_them_even_in_few_words() -> None:
+    assert "animateur" in tr("help_coming_short", Language.FR)
+    assert "Begeleider" in tr("help_coming_short", Language.NL)
+    assert "Staff" in tr("help_coming_short", Language.EN)
+    assert "الموظف" in tr("help_coming_short", Language.AR)
+    assert "Görevli" in tr("help_coming_short", Language.TR)
+    assert "personal" in tr("help_coming_short", Language.ES)
+
+
 def test_staff_is_called_as_visitors_know_them() -> None:
     assert "animateur" in tr("help_coming", Language.FR)
     assert "begeleider" in tr("help_coming", Language.NL)
@@ -266,6 +275,7 @@ LAUNCHER_KEYS = (
     "preparing_detail",
     "minutes_short",
     "seconds_short",
+    "help_coming_short",
 )
 
 
