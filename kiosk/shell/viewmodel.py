@@ -164,10 +164,11 @@ def screen_for(view: View | None, connected: bool, local: LocalState) -> Screen:
         if state is State.FINAL:
             # Over the launcher: in the last minute saving matters, not starting a program.
             return Screen.FINAL
-        if local.launcher_open and view.apps:
+        if local.launcher_open and view.apps and not banner_due(view, local):
             # Under the lock, "are you still there?", a print job and a staff message (all
-            # above): each asks for an answer now and the launcher waits behind them. Over
-            # the bar: the visitor opened it, or their session just started.
+            # above) and a new time warning: each asks for an answer now and the launcher
+            # waits behind them, back once they are answered. Over the bar: the visitor
+            # opened it, or their session just started.
             return Screen.LAUNCHER
         return Screen.SESSION
     if state in (State.ENDING, State.WIPING):

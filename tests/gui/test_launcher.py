@@ -186,6 +186,18 @@ def test_the_launcher_waits_behind_the_lock_a_message_and_the_final_minute(
     assert kiosk.shell.screen is Screen.FINAL
 
 
+def test_a_time_warning_comes_before_the_launcher_which_comes_back_after(
+    kiosk: Kiosk, qtbot: QtBot
+) -> None:
+    start_session(kiosk, FR)
+    kiosk.show(running(FR, State.WARNED, seconds_left=598, warning_minutes=10))
+    assert kiosk.shell.window_mode is WindowMode.BANNER
+    banner = "Il reste 10 minutes. Enregistrez votre travail maintenant (clé USB ou e-mail)."
+    assert banner in kiosk.texts()
+    qtbot.mouseClick(session_bar(kiosk).close_banner, LEFT)
+    assert kiosk.shell.screen is Screen.LAUNCHER
+
+
 def test_the_launcher_is_gone_when_the_session_ends(kiosk: Kiosk) -> None:
     start_session(kiosk, FR)
     kiosk.show(sample_view(State.ENDING, FR))
