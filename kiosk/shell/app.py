@@ -34,6 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print 'first-screen <time.monotonic()>' once the first screen is painted",
     )
+    parser.add_argument(
+        "--screen-marker",
+        action="store_true",
+        help="print 'screen <name> <time.monotonic()>' each time another screen is shown",
+    )
     parser.set_defaults(run=run)
 
 
@@ -73,6 +78,15 @@ def run(args: argparse.Namespace) -> int:
         session_input.start()
     if args.first_screen_marker or os.environ.get(FIRST_SCREEN_ENV) == "1":
         window.firstPainted.connect(_print_marker)
+    if getattr(args, "screen_marker", False):
+        shown: list[object] = [None]
+
+        def _screen_changed() -> None:
+            if shell.screen is not shown[0]:
+                shown[0] = shell.screen
+                print(f"screen {shell.screen.value} {time.monotonic()}", flush=True)
+
+        shell.changed.connect(_screen_changed)
 
     # SIGTERM and Ctrl-C quit cleanly; the agent then decides what happens to the session.
     # exit(), not quit(): quit() asks the windows first, and the kiosk window refuses.

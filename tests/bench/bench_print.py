@@ -3,9 +3,10 @@ against poppler's pdfinfo, and the print worker's CPU while 100 jobs wait on hol
 
 Run from the repository root:  .venv/bin/python tests/bench/bench_print.py [--runs 30]
 
-Confirmation: a real agent process (sandbox, metering a private cupsd) and a client on
-the shell's socket in a session; each round submits a 3-page PDF with ``lp`` and times
-until the view asking the visitor about that job arrives, then cancels it; p50 and p95.
+Confirmation: a real agent process (sandbox, metering a private cupsd) and a real shell
+process (Qt offscreen) in a session; each round submits a 3-page PDF with ``lp`` and times
+until the shell shows the print screen (it prints each screen it shows with the time),
+then cancels the job; p50 and p95.
 Counting: the same 200-page PDF (plain, and rewritten with object streams by qpdf) is
 counted by the kiosk (pypdf, walking the page tree in-process) and by ``pdfinfo`` (a
 process per document, as a tool would be called), alternately, ``--runs`` times each;
@@ -19,12 +20,14 @@ pdfinfo.
 from __future__ import annotations
 
 import argparse
+import os
 import queue
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -86,8 +89,49 @@ def polling_cpu(folder: Path) -> tuple[float, float]:
     return count_seconds, share
 
 
+class ShellScreens:
+    """A real shell process (Qt offscreen) that prints each screen it shows, with the time."""
+
+    def __init__(self, socket_path: Path) -> None:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        command = [sys.executable, "-m", "kiosk", "shell", "--socket", str(socket_path)]
+        self.process = subprocess.Popen(
+            [*command, "--screen-marker"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        self.shown: queue.Queue[tuple[str, float]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            parts = line.split()
+            if len(parts) == 3 and parts[0] == "screen":
+                self.shown.put((parts[1], float(parts[2])))
+
+    def wait_for(self, name: str, timeout: float = 20.0) -> float:
+        """When the shell showed screen ``name`` (monotonic seconds)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown, at = self.shown.get(timeout=max(0.01, deadline - time.monotonic()))
+            if shown == name:
+                return at
+
+    def stop(self) -> None:
+        """Stop the shell by its pid."""
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 def confirmation_latency(folder: Path, rounds: int) -> list[float]:
-    """Seconds from ``lp`` to the view asking about the job, per round."""
+    """Seconds from ``lp`` to the real shell showing the print screen, per round."""
     doc = write_pdf(folder / "form.pdf", 3)
     data = folder / "agent"
     data.mkdir()
@@ -107,25 +151,28 @@ def confirmation_latency(folder: Path, rounds: int) -> list[float]:
                 "root",
             ],
         )
+        shell: ShellScreens | None = None
         try:
             agent.wait_listening()
             agent.wait_event("printing_metered")
-            with ShellClient(agent.socket_path) as shell:
-                shell.hello()
-                shell.start_session()
+            shell = ShellScreens(agent.socket_path)
+            # The visitor's taps come through a second client of the same agent; the real
+            # shell draws every view the agent pushes.
+            with ShellClient(agent.socket_path) as visitor:
+                visitor.hello()
+                visitor.start_session()
+                shell.wait_for("session")
                 for _ in range(rounds):
-                    started = time.perf_counter()
+                    started = time.monotonic()
                     done = cups.run("lp", "-d", "kiosk", str(doc))
                     job = int(done.stdout.split("kiosk-")[1].split()[0])
-                    shell.wait_view(
-                        lambda v, job=job: v.print_job is not None and v.print_job.job_id == job,
-                        timeout=10,
-                    )
-                    seconds.append(time.perf_counter() - started)
-                    if not shell.request("print_answer", job_id=job, print_it=False).ok:
+                    seconds.append(shell.wait_for("print") - started)
+                    if not visitor.request("print_answer", job_id=job, print_it=False).ok:
                         raise RuntimeError("the job could not be cancelled")
-                    shell.wait_view(lambda v: v.print_job is None, timeout=10)
+                    shell.wait_for("session")
         finally:
+            if shell is not None:
+                shell.stop()
             agent.terminate()
     return seconds
 
