@@ -22,14 +22,20 @@ import datetime as dt
 import logging
 import re
 import ssl
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from kiosk.agent.console_answers import (
+    CheckedMember,
+    ConsoleUnreachable,
+    MemberBanned,
+    RedeemedTicket,
+    TicketRefused,
+)
 from kiosk.agent.enroll import pinned_context
-from kiosk.agent.errors import AgentError, TooManyTries
+from kiosk.agent.errors import TooManyTries
 from kiosk.agent.link import ConsoleSettings, fingerprint
 from kiosk.agent.log import event
 from kiosk.core.errors import CommandRefused, Refusal
@@ -40,50 +46,6 @@ ASK_SECONDS = 3.0
 """Longest a visitor waits for the console before the offline rules apply."""
 
 _BANNED_UNTIL = re.compile(r"banned until (\d{4}-\d{2}-\d{2})")
-
-
-class ConsoleUnreachable(AgentError):
-    """The console did not answer usefully in time; the offline rules apply."""
-
-
-@dataclass(frozen=True)
-class RedeemedTicket:
-    """A ticket the console just marked used by this PC."""
-
-    ref: str
-    minutes: int
-    free_pages: int
-
-
-@dataclass(frozen=True)
-class CheckedMember:
-    """A member whose card and PIN the console accepted, with the time left today."""
-
-    card: str
-    daily_allowance_seconds: int | None
-    remaining_seconds: int | None
-    pages_printed_today: int = 0
-
-
-class TicketRefused(CommandRefused):
-    """The console refused a ticket code; ``status`` says why (404, 409, 410, 422)."""
-
-    def __init__(self, detail: str, status: int) -> None:
-        self.status = status
-        super().__init__(Refusal.BAD_TICKET, detail)
-
-    @property
-    def already_used(self) -> bool:
-        """The code is known but was used already (by this PC or another)."""
-        return self.status == 409
-
-
-class MemberBanned(CommandRefused):
-    """The PIN was right but the card is banned (until ``until``, a local date, if known)."""
-
-    def __init__(self, detail: str, until: dt.date | None) -> None:
-        self.until = until
-        super().__init__(Refusal.MEMBER_BANNED, detail)
 
 
 def http_base(settings: ConsoleSettings) -> str:

@@ -5,25 +5,33 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 TICKET_DIGITS = 8
 
-_HASHER = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory profile
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    # Loaded at the first PIN, not at start: a PC where nobody types a PIN never holds the
+    # argon2 library (2.5 MB) in memory.
+    from argon2 import PasswordHasher  # noqa: PLC0415
+
+    return PasswordHasher()  # argon2id with the library's RFC 9106 low-memory profile
 
 
 @functools.cache
 def _dummy_hash() -> str:
     # Checked when a card is unknown, so an unknown card costs as long as a wrong PIN and a
     # guesser cannot tell which card numbers exist from the time the answer takes.
-    return _HASHER.hash("not-a-pin")
+    return _hasher().hash("not-a-pin")
 
 
 def hash_pin(pin: str) -> str:
     """An argon2id hash of a PIN (for members and the animator)."""
-    return _HASHER.hash(pin)
+    return _hasher().hash(pin)
 
 
 def verify_pin(pin_hash: str | None, pin: str) -> bool:
@@ -31,8 +39,10 @@ def verify_pin(pin_hash: str | None, pin: str) -> bool:
 
     Slow on purpose (argon2): call it from a worker thread, not the event loop.
     """
+    from argon2.exceptions import InvalidHashError, VerificationError  # noqa: PLC0415
+
     try:
-        return _HASHER.verify(pin_hash or _dummy_hash(), pin) and pin_hash is not None
+        return _hasher().verify(pin_hash or _dummy_hash(), pin) and pin_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -15,11 +15,11 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from admin_console.protocol.tickets import code_digest, normalise, read_code
 from kiosk.agent.clock import Clock
-from kiosk.agent.console_api import (
-    ConsoleApi,
+from kiosk.agent.console_answers import (
     ConsoleUnreachable,
     MemberBanned,
     TicketRefused,
@@ -33,6 +33,9 @@ from kiosk.core.guard import TryGuard
 from kiosk.core.model import Visitor
 from kiosk.core.protocol import Login
 from policies import LoginMode, MemberOffline, Policy
+
+if TYPE_CHECKING:
+    from kiosk.agent.console_api import ConsoleApi
 
 log = logging.getLogger(__name__)
 
