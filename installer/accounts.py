@@ -1,0 +1,170 @@
+"""Users and groups under a root: the machine's own (``useradd``/``userdel``, NSS), or the
+files of a target folder (``--root DIR``), which the installer edits itself."""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from installer.plan import Account, AccountKind, InstallerError
+
+Runner = Callable[[Sequence[str], str | None], int]
+"""Runs a command line (with an optional stdin text); returns its exit status."""
+
+ACCOUNT_FILES = ("etc/passwd", "etc/group", "etc/shadow", "etc/gshadow")
+_NEW_FILE_MODES = {
+    "etc/passwd": 0o644,
+    "etc/group": 0o644,
+    "etc/shadow": 0o640,
+    "etc/gshadow": 0o640,
+}
+SYSTEM_IDS = range(999, 99, -1)
+"""Where a new system account's id is taken, from the top as ``useradd --system`` does."""
+REGULAR_IDS = range(1000, 60000)
+
+
+class Accounts(Protocol):
+    """Looks users and groups up, makes and removes accounts."""
+
+    def uid(self, user: str) -> int | None:
+        """The user's id, or None when there is no such user."""
+        ...
+
+    def gid(self, group: str) -> int | None:
+        """The group's id, or None when there is no such group."""
+        ...
+
+    def create(self, account: Account) -> list[str]:
+        """Make the account and its group; the files it created (to remove at uninstall)."""
+        ...
+
+    def remove(self, name: str) -> None:
+        """Remove the account and its group."""
+        ...
+
+
+class SystemAccounts:
+    """The accounts of the running machine (``/``)."""
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+
+    def uid(self, user: str) -> int | None:
+        """The user's id from NSS."""
+        try:
+            return pwd.getpwnam(user).pw_uid
+        except KeyError:
+            return None
+
+    def gid(self, group: str) -> int | None:
+        """The group's id from NSS."""
+        try:
+            return grp.getgrnam(group).gr_gid
+        except KeyError:
+            return None
+
+    def create(self, account: Account) -> list[str]:
+        """``useradd``: the distribution's tool, which locks the files and picks the id."""
+        argv = ["useradd", "--user-group", "--no-create-home"]
+        if account.kind is AccountKind.SYSTEM:
+            argv.append("--system")
+        argv += [
+            "--home-dir",
+            str(account.home),
+            "--shell",
+            str(account.shell),
+            "--comment",
+            account.comment,
+            account.name,
+        ]
+        if self.runner(argv, None) != 0:
+            raise InstallerError(f"useradd could not create {account.name!r}")
+        return []
+
+    def remove(self, name: str) -> None:
+        """``userdel`` (the user's own group goes with it)."""
+        if self.uid(name) is not None and self.runner(["userdel", name], None) != 0:
+            raise InstallerError(f"userdel could not remove {name!r}")
+
+
+class FileAccounts:
+    """The account files of a target folder, edited directly (nothing runs there)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _lines(self, name: str) -> list[str]:
+        try:
+            return (self.root / name).read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+
+    def _ids(self, name: str, column: int) -> dict[str, int]:
+        ids = {}
+        for line in self._lines(name):
+            fields = line.split(":")
+            if len(fields) > column and fields[column].isdigit():
+                ids[fields[0]] = int(fields[column])
+        return ids
+
+    def uid(self, user: str) -> int | None:
+        """The user's id from the target's ``etc/passwd``."""
+        return self._ids("etc/passwd", 2).get(user)
+
+    def gid(self, group: str) -> int | None:
+        """The group's id from the target's ``etc/group``."""
+        return self._ids("etc/group", 2).get(group)
+
+    def create(self, account: Account) -> list[str]:
+        """Add a line to each of passwd, group, shadow and gshadow (the password locked)."""
+        used_uids = set(self._ids("etc/passwd", 2).values())
+        used_gids = set(self._ids("etc/group", 2).values())
+        ids = SYSTEM_IDS if account.kind is AccountKind.SYSTEM else REGULAR_IDS
+        number = next((i for i in ids if i not in used_uids and i not in used_gids), None)
+        if number is None:
+            raise InstallerError(f"no free id for {account.name!r}")
+        lines = {
+            "etc/passwd": f"{account.name}:x:{number}:{number}:{account.comment}:"
+            f"{account.home}:{account.shell}",
+            "etc/group": f"{account.name}:x:{number}:",
+            "etc/shadow": f"{account.name}:!:::::::",
+            "etc/gshadow": f"{account.name}:!::",
+        }
+        created = []
+        for name, line in lines.items():
+            if not (self.root / name).exists():
+                created.append(name)
+            self._write(name, [*self._lines(name), line])
+        return created
+
+    def remove(self, name: str) -> None:
+        """Take the account's and its group's lines out of the four files."""
+        for file in ACCOUNT_FILES:
+            lines = self._lines(file)
+            kept = [line for line in lines if line.split(":", 1)[0] != name]
+            if kept != lines:
+                self._write(file, kept)
+
+    def _write(self, name: str, lines: list[str]) -> None:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            info = path.stat()
+            mode, uid, gid = info.st_mode & 0o7777, info.st_uid, info.st_gid
+        except FileNotFoundError:
+            mode, uid, gid = _NEW_FILE_MODES[name], 0, 0
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write("".join(f"{line}\n" for line in lines))
+            os.chmod(temporary, mode)
+            os.chown(temporary, uid, gid)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

@@ -1,0 +1,329 @@
+"""The kiosk role: what turns a Debian/Ubuntu PC into a public kiosk (pure: options in, plan
+out; everything read from disk is read by the caller and passed in)."""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from installer.plan import (
+    Account,
+    AccountKind,
+    Action,
+    Command,
+    InstallerError,
+    MakeDir,
+    ManagedBlock,
+    Note,
+    Plan,
+    Role,
+    Symlink,
+    When,
+    WriteFile,
+)
+from installer.units import AGENT_UNIT, SWEEP_UNIT, UNIT_DIR, agent_unit, sweep_unit, wants_link
+from kiosk.agent.printing import cupsconf
+from kiosk.lockdown import lockdown_actions, lockdown_files
+from kiosk.lockdown.session import DCONF_KEYFILE, DCONF_LOCKS, DCONF_PROFILE, SYSCTL_CONF
+from policies import Policy
+
+CUPSD_CONF = PurePosixPath("/etc/cups/cupsd.conf")
+GATE_BACKEND = PurePosixPath("/usr/lib/cups/backend") / cupsconf.GATE_SCHEME
+CUPS_SOCKET = PurePosixPath("/run/cups/cups.sock")
+AGENT_SOCKET = PurePosixPath("/run/epn-kiosk/kiosk.sock")
+APPROVALS = PurePosixPath(str(cupsconf.DEFAULT_APPROVALS))
+CONFIG_DIR = PurePosixPath("/etc/epn-kiosk")
+SKELETON_DIR = CONFIG_DIR / "skeleton"
+DEFAULT_BIN = PurePosixPath("/opt/epn-kiosk/venv/bin")
+DEFAULT_DATA = PurePosixPath("/var/lib/epn-kiosk")
+DEFAULT_HOME = PurePosixPath("/home/epn-visitor")
+
+
+@dataclass(frozen=True)
+class KioskOptions:
+    """``python -m installer kiosk`` options, with what the caller read for the plan."""
+
+    policy: Policy
+    gate_backend: bytes = field(repr=False)
+    skeleton: tuple[tuple[PurePosixPath, bytes], ...] = field(default=(), repr=False)
+    """The home skeleton's files, by path relative to the skeleton folder."""
+    version: str = "0"
+    bin_dir: PurePosixPath = DEFAULT_BIN
+    data_dir: PurePosixPath = DEFAULT_DATA
+    visitor: str = "epn-visitor"
+    visitor_home: PurePosixPath = DEFAULT_HOME
+    policy_file: tuple[str, bytes] | None = field(default=None, repr=False)
+    """A site policy (file name, content), installed in /etc/epn-kiosk and given to the agent."""
+    pc_name: str | None = None
+    installed_apps: Set[str] = frozenset()
+    printer_uri: str | None = None
+    console_url: str | None = None
+    pairing_code: str | None = None
+    fingerprint: str | None = None
+
+
+def block_text() -> str:
+    """The lines the kiosk adds at the end of ``cupsd.conf`` (a later line wins)."""
+    return (
+        "# No sharing of the kiosk's printer on the network, no web pages to change it.\n"
+        "Browsing No\n"
+        "BrowseLocalProtocols none\n"
+        "WebInterface No\n"
+        f"DefaultPolicy {cupsconf.POLICY_NAME}\n"
+        "# Nothing of a visitor's document stays after the job: no spool copy, no job history.\n"
+        "PreserveJobFiles No\n"
+        "PreserveJobHistory No\n"
+        "# A job nobody confirms is cancelled by CUPS itself, even without the agent.\n"
+        f"MaxHoldTime {cupsconf.MAX_HOLD_SECONDS}\n"
+        "# The page log counts pages without document names or user names.\n"
+        'PageLogFormat "%p %j %T %P %C"\n'
+        f"{cupsconf.policy_block()}"
+    )
+
+
+def queue_command(printer_uri: str) -> tuple[str, ...]:
+    """``lpadmin``: the visitors' queue, holding every job, gated, under the kiosk policy."""
+    return (
+        "lpadmin",
+        "-p",
+        cupsconf.QUEUE_NAME,
+        "-E",
+        "-v",
+        cupsconf.gate_uri(printer_uri),
+        "-o",
+        "job-hold-until-default=indefinite",
+        "-o",
+        f"printer-op-policy={cupsconf.POLICY_NAME}",
+    )
+
+
+def agent_argv(options: KioskOptions, policy_path: PurePosixPath | None) -> list[str]:
+    """The agent's command line in its unit."""
+    argv = [
+        str(options.bin_dir / "epn-kiosk"),
+        "agent",
+        "--data-dir",
+        str(options.data_dir),
+        "--visitor",
+        options.visitor,
+        "--socket",
+        str(AGENT_SOCKET),
+        "--cups-socket",
+        str(CUPS_SOCKET),
+        "--print-approvals",
+        str(APPROVALS),
+    ]
+    if policy_path is not None:
+        argv += ["--policy", str(policy_path)]
+    if options.pc_name:
+        argv += ["--pc-name", options.pc_name]
+    return argv
+
+
+def sweep_argv(options: KioskOptions) -> list[str]:
+    """The boot sweep's command line in its unit."""
+    return [
+        str(options.bin_dir / "epn-kiosk"),
+        "sweep",
+        "--data-dir",
+        str(options.data_dir),
+        "--visitor",
+        options.visitor,
+        "--skeleton",
+        str(SKELETON_DIR),
+        "--cups-socket",
+        str(CUPS_SOCKET),
+    ]
+
+
+def kiosk_plan(options: KioskOptions) -> Plan:
+    """Everything a kiosk PC gets, in order."""
+    if (options.console_url is None) != (options.pairing_code is None):
+        raise InstallerError("--console-url and --pairing-code go together")
+    actions: list[Action] = [
+        MakeDir(
+            options.data_dir,
+            0o700,
+            "the agent's store, wipe journal and console settings: root's only",
+        ),
+        MakeDir(
+            options.data_dir / "secrets",
+            0o700,
+            "the keyring file with the console token (the agent refuses any other mode)",
+        ),
+        MakeDir(CONFIG_DIR, 0o755, "the kiosk's settings"),
+        Account(
+            options.visitor,
+            AccountKind.REGULAR,
+            options.visitor_home,
+            PurePosixPath("/bin/bash"),
+            "EPN visitor",
+            "the one account every visitor's session runs as (regular, so that logind "
+            "removes its IPC objects)",
+        ),
+        MakeDir(
+            options.visitor_home,
+            0o700,
+            "the mount point of the visitor's fresh tmpfs home",
+            options.visitor,
+            options.visitor,
+        ),
+        *_skeleton(options),
+    ]
+    policy_path = None
+    if options.policy_file is not None:
+        name, content = options.policy_file
+        policy_path = CONFIG_DIR / f"policy{PurePosixPath(name).suffix}"
+        actions.append(WriteFile(policy_path, content, 0o644, "the EPN's own policy"))
+    actions += _units(options, policy_path)
+    actions += _lockdown(options)
+    actions += _printing(options)
+    actions += _enrollment(options)
+    actions.append(
+        Note("restart the PC: the sweep, the agent and the visitor's session start at boot")
+    )
+    return Plan(Role.KIOSK, options.version, tuple(actions))
+
+
+def _skeleton(options: KioskOptions) -> list[Action]:
+    actions: list[Action] = [MakeDir(SKELETON_DIR, 0o755, "what each fresh visitor home holds")]
+    folders = sorted({p.parent for p, _ in options.skeleton if p.parent != PurePosixPath(".")})
+    for folder in folders:
+        for part in reversed(folder.parents[:-1]):
+            actions.append(MakeDir(SKELETON_DIR / part, 0o755, "skeleton folder"))
+        actions.append(MakeDir(SKELETON_DIR / folder, 0o755, "skeleton folder"))
+    seen: set[PurePosixPath] = set()
+    unique: list[Action] = []
+    for action in actions:
+        assert isinstance(action, MakeDir)
+        if action.path not in seen:
+            seen.add(action.path)
+            unique.append(action)
+    unique += [
+        WriteFile(SKELETON_DIR / path, content, 0o644, "skeleton file")
+        for path, content in sorted(options.skeleton)
+    ]
+    return unique
+
+
+def _units(options: KioskOptions, policy_path: PurePosixPath | None) -> list[Action]:
+    agent = UNIT_DIR / AGENT_UNIT
+    sweep = UNIT_DIR / SWEEP_UNIT
+    return [
+        WriteFile(
+            agent,
+            agent_unit(agent_argv(options, policy_path)).encode(),
+            0o644,
+            "the agent: as root, always restarted, watchdog",
+        ),
+        WriteFile(
+            sweep,
+            sweep_unit(sweep_argv(options)).encode(),
+            0o644,
+            "the boot sweep, before the login screen",
+        ),
+        Symlink(wants_link(AGENT_UNIT), agent, "start the agent at boot"),
+        Symlink(wants_link(SWEEP_UNIT), sweep, "run the sweep at boot"),
+        Command(
+            ("systemctl", "daemon-reload"),
+            "systemd reads the new units",
+            When.ON_CHANGE,
+            after=(agent, sweep),
+            undo=("systemctl", "stop", AGENT_UNIT, SWEEP_UNIT),
+            on_uninstall=("systemctl", "daemon-reload"),
+        ),
+    ]
+
+
+def _lockdown(options: KioskOptions) -> list[Action]:
+    shell = f"{options.bin_dir / 'epn-kiosk'} shell --socket {AGENT_SOCKET}"
+    files = lockdown_files(
+        options.policy,
+        options.visitor,
+        options.visitor_home,
+        installed=options.installed_apps,
+        shell_command=shell,
+    )
+    actions: list[Action] = [
+        WriteFile(f.path, f.content.encode("utf-8"), f.mode, "lockdown") for f in files
+    ]
+    dconf = (DCONF_PROFILE, DCONF_KEYFILE, DCONF_LOCKS)
+    for action in lockdown_actions():
+        argv = action.command
+        if argv[0] == "dconf":
+            actions.append(
+                Command(argv, action.why, When.ON_CHANGE, after=dconf, on_uninstall=argv)
+            )
+        elif argv[0] == "sysctl":
+            actions.append(
+                Command(argv, action.why, When.ON_CHANGE, after=(SYSCTL_CONF,), on_uninstall=argv)
+            )
+        elif argv[:2] == ("systemctl", "mask"):
+            actions.append(Command(argv, action.why, undo=("systemctl", "unmask", *argv[2:])))
+        elif argv[0] == "mount":
+            actions.append(
+                Command(argv, action.why, undo=("mount", "-o", "remount,hidepid=off", argv[-1]))
+            )
+        else:
+            actions.append(Command(argv, action.why))
+    return actions
+
+
+def _printing(options: KioskOptions) -> list[Action]:
+    actions: list[Action] = [
+        WriteFile(
+            GATE_BACKEND,
+            options.gate_backend,
+            0o700,
+            "the gated backend: prints only what the agent approved (0700: CUPS runs it as root)",
+        ),
+        ManagedBlock(CUPSD_CONF, block_text(), "the hardened printing policy"),
+        Command(
+            ("systemctl", "restart", "cups.service"),
+            "CUPS reads its new configuration",
+            When.ON_CHANGE,
+            after=(CUPSD_CONF,),
+            on_uninstall=("systemctl", "restart", "cups.service"),
+        ),
+    ]
+    if options.printer_uri is None:
+        actions.append(
+            Note(
+                "no printer queue: give --printer-uri (see `lpinfo -v` for the printer's "
+                "address, e.g. ipp://192.168.1.20/ipp/print) to make the visitors' queue"
+            )
+        )
+        return actions
+    actions += [
+        Command(
+            queue_command(options.printer_uri),
+            "the visitors' queue: every job held until the agent approves it",
+            undo=("lpadmin", "-x", cupsconf.QUEUE_NAME),
+        ),
+        Command(("lpadmin", "-d", cupsconf.QUEUE_NAME), "the visitors' programs print there"),
+    ]
+    return actions
+
+
+def _enrollment(options: KioskOptions) -> list[Action]:
+    if options.console_url is None or options.pairing_code is None:
+        return [
+            Note(
+                "not enrolled with a console: on the console run `epn-console pairing-code`, "
+                "then here again with --console-url, --pairing-code and --fingerprint"
+            )
+        ]
+    argv = [
+        str(options.bin_dir / "epn-kiosk"),
+        "enroll",
+        options.console_url,
+        options.pairing_code,
+        "--data-dir",
+        str(options.data_dir),
+    ]
+    if options.pc_name:
+        argv += ["--name", options.pc_name]
+    if options.fingerprint:
+        argv += ["--expect-fingerprint", options.fingerprint]
+    return [Command(tuple(argv), "join the console with the one-time pairing code")]

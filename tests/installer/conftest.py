@@ -1,0 +1,5 @@
+"""Fixtures of the installer's tests (defined in ``installer_helpers``)."""
+
+from installer_helpers import run, target
+
+__all__ = ["run", "target"]

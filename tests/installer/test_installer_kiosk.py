@@ -1,0 +1,298 @@
+"""The kiosk installer, rendered into a target root: every file, its mode and owner; the
+units systemd would read; the browsers' policies; idempotence; dry run; uninstall."""
+
+from __future__ import annotations
+
+import argparse
+import configparser
+import json
+import os
+import shlex
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from installer_helpers import BIN_DIR, OLD_DCONF_PROFILE, Run, picture, times, uid_of
+
+PRINTER = "ipp://192.168.1.20/ipp/print"
+ARGS = ("--bin-dir", str(BIN_DIR), "--printer-uri", PRINTER, "--pc-name", "PC-07")
+
+pytestmark = pytest.mark.root
+
+
+def install(run: Run, root: Path, *extra: str) -> str:
+    status, out = run("kiosk", "--root", str(root), *ARGS, *extra)
+    assert status == 0, out
+    return out
+
+
+def mode_owner(path: Path) -> tuple[int, int, int]:
+    info = path.lstat()
+    return stat.S_IMODE(info.st_mode), info.st_uid, info.st_gid
+
+
+def unit(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=True, interpolation=None, delimiters=("=",))
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(path.read_text())
+    return parser
+
+
+def test_private_folders_modes_and_owners(run: Run, target: Path) -> None:
+    install(run, target)
+    visitor = uid_of(target, "epn-visitor")
+    assert visitor >= 1000, "a regular account: logind removes its IPC objects"
+    expected = {
+        "var/lib/epn-kiosk": (0o700, 0, 0),
+        "var/lib/epn-kiosk/secrets": (0o700, 0, 0),
+        "home/epn-visitor": (0o700, visitor, visitor),
+        "usr/lib/cups/backend/epn-gate": (0o700, 0, 0),
+        "etc/systemd/system/epn-kiosk-agent.service": (0o644, 0, 0),
+        "etc/systemd/system/epn-kiosk-sweep.service": (0o644, 0, 0),
+        "etc/lightdm/lightdm.conf.d/50-epn-kiosk.conf": (0o644, 0, 0),
+        "var/lib/epn-kiosk-installer/kiosk.json": (0o600, 0, 0),
+    }
+    for path, want in expected.items():
+        assert mode_owner(target / path) == want, path
+    passwd = (target / "etc/passwd").read_text()
+    assert "epn-visitor:x:" in passwd and ":/home/epn-visitor:/bin/bash\n" in passwd
+    assert "epn-visitor:!:" in (target / "etc/shadow").read_text(), "no password: autologin only"
+    assert mode_owner(target / "etc/shadow")[0] == 0o640, "shadow keeps its mode"
+
+
+def test_no_installed_file_is_writable_by_others_or_setuid(run: Run, target: Path) -> None:
+    install(run, target)
+    manifest = json.loads((target / "var/lib/epn-kiosk-installer/kiosk.json").read_text())
+    assert len(manifest["files"]) >= 18
+    for path in [*manifest["files"], *manifest["dirs"]]:
+        mode = mode_owner(target / path.lstrip("/"))[0]
+        assert not mode & 0o002, f"{path} is writable by anyone"
+        assert not mode & 0o6000, f"{path} is setuid or setgid"
+
+
+def test_the_gated_backend_is_the_agents(run: Run, target: Path) -> None:
+    install(run, target)
+    source = Path(__file__).resolve().parents[2] / "kiosk/agent/printing/gate_backend.py"
+    installed = target / "usr/lib/cups/backend/epn-gate"
+    assert installed.read_bytes() == source.read_bytes()
+    assert installed.read_text().startswith("#!/usr/bin/python3\n"), "runs on system Python"
+
+
+def test_agent_unit_restarts_and_is_watched(run: Run, target: Path) -> None:
+    install(run, target)
+    agent = unit(target / "etc/systemd/system/epn-kiosk-agent.service")
+    service = agent["Service"]
+    assert service["Type"] == "notify"
+    assert int(service["WatchdogSec"]) > 0
+    assert service["Restart"] == "always"
+    assert "User" not in service, "the agent runs as root (mounts the visitor's home)"
+    assert "display-manager.service" in agent["Unit"]["Before"]
+    assert "epn-kiosk-sweep.service" in agent["Unit"]["After"]
+    assert agent["Install"]["WantedBy"] == "multi-user.target"
+    link = target / "etc/systemd/system/multi-user.target.wants/epn-kiosk-agent.service"
+    assert os.readlink(link) == "/etc/systemd/system/epn-kiosk-agent.service"
+
+
+def test_sweep_runs_once_before_the_login_screen(run: Run, target: Path) -> None:
+    install(run, target)
+    sweep = unit(target / "etc/systemd/system/epn-kiosk-sweep.service")
+    assert sweep["Service"]["Type"] == "oneshot"
+    assert "display-manager.service" in sweep["Unit"]["Before"].split()
+    assert "epn-kiosk-agent.service" in sweep["Unit"]["Before"].split()
+    assert (
+        target / "etc/systemd/system/multi-user.target.wants/epn-kiosk-sweep.service"
+    ).is_symlink()
+
+
+def _command_args(command: str, words: list[str]) -> argparse.Namespace:
+    """Parse words the way ``epn-kiosk COMMAND`` does: a unit's options must exist."""
+    from kiosk.cli import COMMANDS
+
+    module = __import__(COMMANDS[command][0], fromlist=["add_arguments"])
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    module.add_arguments(parser)
+    return parser.parse_args(words)
+
+
+def test_every_command_line_is_one_the_programs_accept(run: Run, target: Path) -> None:
+    install(run, target)
+    units = target / "etc/systemd/system"
+    agent = shlex.split(unit(units / "epn-kiosk-agent.service")["Service"]["ExecStart"])
+    assert agent[:2] == [str(BIN_DIR / "epn-kiosk"), "agent"]
+    args = _command_args("agent", agent[2:])
+    assert (args.data_dir, args.visitor, args.pc_name) == (
+        Path("/var/lib/epn-kiosk"),
+        "epn-visitor",
+        "PC-07",
+    )
+    assert args.cups_socket == Path("/run/cups/cups.sock")
+    sweep = shlex.split(unit(units / "epn-kiosk-sweep.service")["Service"]["ExecStart"])
+    args = _command_args("sweep", sweep[2:])
+    assert args.data_dir == Path("/var/lib/epn-kiosk") and args.visitor == "epn-visitor"
+    session = unit(target / "usr/share/xsessions/epn-kiosk.desktop")["Desktop Entry"]
+    shell = shlex.split(session["Exec"])
+    assert shell[:2] == [str(BIN_DIR / "epn-kiosk"), "shell"]
+    assert _command_args("shell", shell[2:]).socket == "/run/epn-kiosk/kiosk.sock"
+    assert session["TryExec"] == str(BIN_DIR / "epn-kiosk"), "an absolute path: LightDM's PATH"
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")
+def test_systemd_analyze_verifies_the_units(run: Run, target: Path) -> None:
+    install(run, target)
+    units = sorted((target / "etc/systemd/system").glob("*.service"))
+    done = subprocess.run(
+        ["systemd-analyze", "verify", *map(str, units)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    for problem in (
+        "Unknown key",
+        "Failed to parse",
+        "not executable",
+        "Invalid",
+        "nknown section",
+    ):
+        assert problem not in done.stderr, done.stderr
+
+
+def test_lightdm_logs_the_visitor_into_the_kiosk_session(run: Run, target: Path) -> None:
+    install(run, target)
+    seat = unit(target / "etc/lightdm/lightdm.conf.d/50-epn-kiosk.conf")["Seat:*"]
+    assert seat["autologin-user"] == "epn-visitor"
+    assert seat["autologin-session"] == "epn-kiosk"
+    assert seat["autologin-user-timeout"] == "0"
+    assert seat["allow-guest"] == "false"
+
+
+def test_browser_policies_are_json_that_close_the_browser_down(run: Run, target: Path) -> None:
+    install(run, target)
+    for path in (
+        "etc/firefox/policies/policies.json",
+        "usr/lib/firefox-esr/distribution/policies.json",
+    ):
+        policies = json.loads((target / path).read_text())["policies"]
+        assert policies["DisableDeveloperTools"] is True
+        assert policies["DownloadDirectory"] == "/home/epn-visitor/Downloads"
+    chromium = json.loads((target / "etc/chromium/policies/managed/epn-kiosk.json").read_text())
+    assert chromium["IncognitoModeAvailability"] == 1
+    assert chromium["DeveloperToolsAvailability"] == 2
+
+
+def test_home_skeleton_is_the_agents(run: Run, target: Path) -> None:
+    install(run, target)
+    skeleton = target / "etc/epn-kiosk/skeleton"
+    for folder in ("Desktop", "Documents", "Downloads"):
+        assert (skeleton / folder).is_dir()
+    packaged = Path(__file__).resolve().parents[2] / "kiosk/agent/skeleton/.config/user-dirs.dirs"
+    assert (skeleton / ".config/user-dirs.dirs").read_bytes() == packaged.read_bytes()
+
+
+def test_cupsd_conf_keeps_its_own_lines_and_adds_the_policy_at_the_end(
+    run: Run, target: Path
+) -> None:
+    before = (target / "etc/cups/cupsd.conf").read_text()
+    install(run, target)
+    after = (target / "etc/cups/cupsd.conf").read_text()
+    assert after.startswith(before), "the stock configuration is untouched"
+    block = after[len(before) :]
+    for line in (
+        "DefaultPolicy epn-kiosk",
+        "PreserveJobFiles No",
+        "PreserveJobHistory No",
+        "MaxHoldTime 900",
+        'PageLogFormat "%p %j %T %P %C"',
+        "<Policy epn-kiosk>",
+    ):
+        assert f"\n{line}\n" in block
+    assert mode_owner(target / "etc/cups/cupsd.conf")[0] == 0o640, "its mode is kept"
+
+
+def test_second_run_changes_nothing(run: Run, target: Path) -> None:
+    install(run, target)
+    first, stamps = picture(target), times(target)
+    out = install(run, target)
+    assert "\n0 change(s) made\n" in out
+    assert picture(target) == first
+    assert times(target) == stamps, "not even a time stamp"
+
+
+def test_dry_run_writes_nothing_and_lists_the_changes(run: Run, target: Path) -> None:
+    before = picture(target)
+    out = install(run, target, "--dry-run")
+    assert picture(target) == before
+    assert "dry run: nothing written" in out
+    assert "write /usr/lib/cups/backend/epn-gate (0700 root:root)" in out
+    assert "create account epn-visitor" in out
+    assert out.count("make folder /var/lib ") <= 1, "each folder listed once"
+
+
+def test_commands_are_listed_not_run_under_a_root(run: Run, target: Path) -> None:
+    out = install(run, target)
+    assert (
+        "not run under --root (run it on the machine itself): lpadmin -p kiosk -E "
+        f"-v epn-gate:{PRINTER} -o job-hold-until-default=indefinite" in out
+    )
+    assert "systemctl daemon-reload" in out
+
+
+def test_no_printer_no_queue_but_a_note(run: Run, target: Path) -> None:
+    status, out = run("kiosk", "--root", str(target), "--bin-dir", str(BIN_DIR))
+    assert status == 0
+    assert "lpadmin" not in out
+    assert "no printer queue: give --printer-uri" in out
+
+
+def test_uninstall_leaves_the_root_as_it_was(run: Run, target: Path) -> None:
+    before = picture(target)
+    install(run, target)
+    assert (target / "etc/dconf/profile/user").read_text() != OLD_DCONF_PROFILE
+    status, out = run("uninstall", "kiosk", "--root", str(target))
+    assert status == 0, out
+    assert (target / "etc/dconf/profile/user").read_text() == OLD_DCONF_PROFILE
+    assert picture(target) == before
+
+
+def test_uninstall_twice_and_dry_run_uninstall(run: Run, target: Path) -> None:
+    install(run, target)
+    installed = picture(target)
+    status, out = run("uninstall", "kiosk", "--root", str(target), "--dry-run")
+    assert status == 0 and picture(target) == installed
+    assert "remove /etc/systemd/system/epn-kiosk-agent.service" in out
+    assert run("uninstall", "kiosk", "--root", str(target))[0] == 0
+    status, out = run("uninstall", "kiosk", "--root", str(target))
+    assert status == 0 and "nothing to remove" in out
+
+
+def test_an_account_that_was_there_is_kept(run: Run, target: Path) -> None:
+    passwd = target / "etc/passwd"
+    passwd.write_text(passwd.read_text() + "epn-visitor:x:1500:1500::/home/epn-visitor:/bin/bash\n")
+    (target / "etc/group").write_text((target / "etc/group").read_text() + "epn-visitor:x:1500:\n")
+    before = picture(target)
+    out = install(run, target)
+    assert "create account" not in out
+    assert mode_owner(target / "home/epn-visitor")[1] == 1500
+    assert run("uninstall", "kiosk", "--root", str(target))[0] == 0
+    assert picture(target) == before, "the account and its files stay"
+
+
+def test_a_policy_file_reaches_the_agent_and_the_browsers(
+    run: Run, target: Path, tmp_path: Path
+) -> None:
+    policy = tmp_path / "site.toml"
+    policy.write_text('[web]\nblock = ["example.com"]\n')
+    install(run, target, "--policy", str(policy))
+    assert (target / "etc/epn-kiosk/policy.toml").read_bytes() == policy.read_bytes()
+    agent = unit(target / "etc/systemd/system/epn-kiosk-agent.service")["Service"]["ExecStart"]
+    assert "--policy /etc/epn-kiosk/policy.toml" in agent
+    chromium = json.loads((target / "etc/chromium/policies/managed/epn-kiosk.json").read_text())
+    assert "example.com" in chromium["URLBlocklist"]
+    # The same policy without its block list: the earlier file is replaced, nothing is left.
+    policy.write_text("[web]\nblock = []\n")
+    install(run, target, "--policy", str(policy))
+    chromium = json.loads((target / "etc/chromium/policies/managed/epn-kiosk.json").read_text())
+    assert "example.com" not in chromium.get("URLBlocklist", [])
