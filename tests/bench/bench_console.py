@@ -467,6 +467,52 @@ async def command_latencies(
     return latencies
 
 
+async def staff_latencies(
+    console: ConsoleProcess, token: str, kiosks: list[SimKiosk], samples: int
+) -> list[float]:
+    """Seconds from a PC sending a changed status to the staff room stream (what the
+    console window listens to) carrying it, for ``samples`` PCs in turn."""
+    url = console.ws_url.replace("/ws/kiosk", "/ws/staff") + f"?token={token}"
+    seen: dict[int, asyncio.Event] = {}
+    expected: dict[int, int] = {}
+    async with connect(url, ssl=console.ssl, open_timeout=60, max_size=None, proxy=None) as staff:
+        first = json.loads(await staff.recv())
+        if first.get("type") != "room":
+            raise CannotMeasure(f"the staff stream began with {first.get('type')!r}")
+
+        async def read() -> None:
+            async for raw in staff:
+                message = json.loads(raw)
+                tile = message.get("kiosk") if message.get("type") == "kiosk" else None
+                status = (tile or {}).get("status") or {}
+                kiosk_id = (tile or {}).get("id")
+                if kiosk_id in expected and status.get("seconds_left") == expected[kiosk_id]:
+                    seen[kiosk_id].set()
+
+        reader = asyncio.create_task(read())
+        latencies: list[float] = []
+        try:
+            step = max(1, len(kiosks) // samples)
+            for index in range(samples):
+                kiosk = kiosks[(index * step) % len(kiosks)]
+                assert kiosk.websocket is not None
+                marker = 7_000_000 + index
+                expected[kiosk.kiosk_id] = marker
+                seen[kiosk.kiosk_id] = asyncio.Event()
+                changed = Status(state="active", seconds_left=marker, login=LoginKind.WALK_IN)
+                started = time.perf_counter()
+                await kiosk.websocket.send(encode(changed))
+                await asyncio.wait_for(seen[kiosk.kiosk_id].wait(), 10)
+                latencies.append(time.perf_counter() - started)
+                del expected[kiosk.kiosk_id]
+                await asyncio.sleep(0.02)
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+                await reader
+    return latencies
+
+
 async def stored_events(http: httpx.AsyncClient) -> int:
     """How many events the console holds."""
     answer = await http.get("/api/events", params={"limit": 1})
@@ -529,7 +575,8 @@ async def measure(args: argparse.Namespace, console: ConsoleProcess) -> Figures:
     async with httpx.AsyncClient(
         base_url=console.url, timeout=60, limits=limits, verify=verify
     ) as http:
-        http.headers["Authorization"] = f"Bearer {await log_in(http)}"
+        token = await log_in(http)
+        http.headers["Authorization"] = f"Bearer {token}"
         started = time.perf_counter()
         kiosks = await enroll_all(http, args.kiosks)
         figures.add("enroll_rate", f"{args.kiosks / (time.perf_counter() - started):.0f} PC/s")
@@ -556,6 +603,7 @@ async def measure(args: argparse.Namespace, console: ConsoleProcess) -> Figures:
             command_seconds = time.perf_counter() - wall_before
             command_cpu = cpu_seconds(console.pid) - cpu_before
             statuses = room.totals.statuses - statuses_before
+            to_staff = await staff_latencies(console, token, kiosks, args.staff_samples)
 
             cpu_before = cpu_seconds(console.pid)
             stored_before = await stored_events(http)
@@ -583,6 +631,8 @@ async def measure(args: argparse.Namespace, console: ConsoleProcess) -> Figures:
     figures.add("command_p50", f"{statistics.median(latencies) * 1000:.1f} ms")
     figures.add("command_max", f"{max(latencies) * 1000:.1f} ms")
     figures.add("server_cpu_during_commands", f"{100 * command_cpu / command_seconds:.0f} %")
+    figures.add("pc_status_to_staff_view_p50", f"{statistics.median(to_staff) * 1000:.1f} ms")
+    figures.add("pc_status_to_staff_view_p99", f"{percentile(to_staff, 0.99) * 1000:.1f} ms")
     figures.add("events_stored", f"{count} ({args.events} per kiosk, window {args.window})")
     figures.add("event_ingest_rate", f"{count / ingest_seconds:.0f} events/s")
     figures.add("server_cpu_during_ingest", f"{100 * ingest_cpu / ingest_seconds:.0f} %")
@@ -606,6 +656,9 @@ def main() -> int:
     where.add_argument("--postgres", action="store_true", help="a private PostgreSQL cluster")
     parser.add_argument("--tls", action="store_true", help="HTTPS and WSS (the console's own CA)")
     parser.add_argument("--commands", type=int, default=300, help="commands to time")
+    parser.add_argument(
+        "--staff-samples", type=int, default=100, help="PC status changes timed to the staff view"
+    )
     parser.add_argument("--command-rate", type=float, default=20.0, help="commands per second")
     parser.add_argument("--events", type=int, default=20, help="events per kiosk")
     parser.add_argument(
