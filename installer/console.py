@@ -27,7 +27,7 @@ CONFIG_DIR = PurePosixPath("/etc/epn-console")
 ENV_FILE = CONFIG_DIR / "console.env"
 DESKTOP_ENTRY = PurePosixPath("/usr/share/applications/epn-console.desktop")
 ADMIN_SECRET = "admin password"
-DEFAULT_BIN = PurePosixPath("/opt/epn-kiosk/venv/bin")
+DEFAULT_BIN = PurePosixPath("/opt/epn-console/venv/bin")
 DEFAULT_DATA = PurePosixPath("/var/lib/epn-console")
 
 

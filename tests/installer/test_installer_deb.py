@@ -1,0 +1,107 @@
+"""The Debian packages: built with dpkg-deb into a temporary folder, their control fields,
+contents and maintainer scripts checked (never installed on this machine)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from installer.deb import build
+from installer.plan import Role
+
+pytestmark = pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb missing")
+
+
+@pytest.fixture(scope="module")
+def debs(tmp_path_factory: pytest.TempPathFactory) -> dict[Role, Path]:
+    out = tmp_path_factory.mktemp("debs")
+    return {role: build(role, "1.2.3", out) for role in Role}
+
+
+def dpkg_deb(*args: str) -> str:
+    return subprocess.run(["dpkg-deb", *args], capture_output=True, text=True, check=True).stdout
+
+
+def field(package: Path, name: str) -> str:
+    return dpkg_deb("--field", str(package), name).strip()
+
+
+def test_names_versions_and_what_each_needs(debs: dict[Role, Path]) -> None:
+    kiosk, console = debs[Role.KIOSK], debs[Role.CONSOLE]
+    assert kiosk.name == "epn-kiosk_1.2.3_all.deb"
+    assert field(kiosk, "Package") == "epn-kiosk" and field(kiosk, "Version") == "1.2.3"
+    assert field(kiosk, "Architecture") == "all"
+    kiosk_needs = field(kiosk, "Depends")
+    for package in ("lightdm", "cups", "python3-venv", "libcups2-dev"):
+        assert package in kiosk_needs
+    console_needs = field(console, "Depends")
+    assert "lightdm" not in console_needs and "cups," not in console_needs, (
+        "the staff machine gets no kiosk session"
+    )
+    assert "python3-venv" in console_needs
+
+
+def test_contents_are_the_project_source_and_the_guides(debs: dict[Role, Path]) -> None:
+    listing = dpkg_deb("--contents", str(debs[Role.KIOSK]))
+    names = {line.split()[-1] for line in listing.splitlines()}
+    src = "./usr/share/epn-kiosk/src/"
+    for path in (
+        "pyproject.toml",
+        "installer/__main__.py",
+        "installer/kiosk.py",
+        "kiosk/agent/printing/gate_backend.py",
+        "kiosk/agent/skeleton/.config/user-dirs.dirs",
+        "policies/default/policy.toml",
+        "admin_console/cli.py",
+    ):
+        assert src + path in names, path
+    assert "./etc/default/epn-kiosk" in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    for line in listing.splitlines():
+        assert " root/root " in line, line
+    guides = [n for n in names if n.startswith("./usr/share/doc/epn-kiosk/install-")]
+    assert len(guides) in (0, 2)
+
+
+def test_maintainer_scripts_call_the_installer(debs: dict[Role, Path], tmp_path: Path) -> None:
+    for role, package in debs.items():
+        control = tmp_path / role.value
+        subprocess.run(["dpkg-deb", "--control", str(package), str(control)], check=True)
+        for script in ("postinst", "prerm", "postrm"):
+            path = control / script
+            assert path.stat().st_mode & 0o111, f"{script} is executable"
+            subprocess.run(["sh", "-n", str(path)], check=True)  # parses
+        name = f"epn-{role.value}"
+        venv = f"/opt/{name}/venv"
+        postinst = (control / "postinst").read_text()
+        assert f"VENV={venv}" in postinst
+        assert f'"$VENV/bin/python" -m installer {role.value} --bin-dir "$VENV/bin"' in postinst
+        assert f"/usr/share/{name}/src" in postinst
+        assert f". /etc/default/{name}" in postinst
+        prerm = (control / "prerm").read_text()
+        assert f'if [ "$1" = "remove" ] && [ -x {venv}/bin/python ]' in prerm
+        assert f"-m installer uninstall {role.value}" in prerm
+        assert f"rm -rf /opt/{name}\n" in (control / "postrm").read_text()
+        assert (control / "conffiles").read_text() == f"/etc/default/{name}\n"
+
+
+def test_an_upgrade_does_not_uninstall(debs: dict[Role, Path], tmp_path: Path) -> None:
+    control = tmp_path / "control"
+    subprocess.run(["dpkg-deb", "--control", str(debs[Role.KIOSK]), str(control)], check=True)
+    for script, argument in (("prerm", "upgrade"), ("postrm", "upgrade"), ("postrm", "remove")):
+        done = subprocess.run(
+            ["sh", "-x", str(control / script), argument],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0
+        ran = [line for line in done.stderr.splitlines() if line.startswith("+ ")]
+        assert ran == [
+            "+ set -e",
+            f"+ [ {argument} = {'remove' if script == 'prerm' else 'purge'} ]",
+            "+ exit 0",
+        ]
