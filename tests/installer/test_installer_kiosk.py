@@ -296,3 +296,27 @@ def test_a_policy_file_reaches_the_agent_and_the_browsers(
     install(run, target, "--policy", str(policy))
     chromium = json.loads((target / "etc/chromium/policies/managed/epn-kiosk.json").read_text())
     assert "example.com" not in chromium.get("URLBlocklist", [])
+
+
+def test_launcher_follows_the_programs_installed(run: Run, target: Path) -> None:
+    """A program removed from the PC leaves the launcher at the next run; uninstall still
+    leaves the PC as it was."""
+    entry = target / "usr/share/applications/firefox-esr.desktop"
+    program = target / "usr/bin/firefox-esr"
+    program.parent.mkdir(parents=True)
+    entry.parent.mkdir(parents=True)
+    entry.write_text("[Desktop Entry]\nName=Firefox\n")
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    before = picture(target)
+    install(run, target)
+    launcher = target / "etc/epn-kiosk/launcher/firefox.desktop"
+    assert "Exec=firefox-esr" in launcher.read_text()
+    program.unlink()
+    out = install(run, target)
+    assert "remove /etc/epn-kiosk/launcher/firefox.desktop (no longer installed)" in out
+    assert not launcher.exists()
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    assert run("uninstall", "kiosk", "--root", str(target))[0] == 0
+    assert picture(target) == before
