@@ -113,12 +113,12 @@ class FileAccounts:
         return ids
 
     def uid(self, user: str) -> int | None:
-        """The user's id from the target's ``etc/passwd``."""
-        return self._ids("etc/passwd", 2).get(user)
+        """The user's id from the target's ``etc/passwd`` (root is 0 in any case)."""
+        return self._ids("etc/passwd", 2).get(user, 0 if user == "root" else None)
 
     def gid(self, group: str) -> int | None:
-        """The group's id from the target's ``etc/group``."""
-        return self._ids("etc/group", 2).get(group)
+        """The group's id from the target's ``etc/group`` (root is 0 in any case)."""
+        return self._ids("etc/group", 2).get(group, 0 if group == "root" else None)
 
     def create(self, account: Account) -> list[str]:
         """Add a line to each of passwd, group, shadow and gshadow (the password locked)."""

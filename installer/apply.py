@@ -161,6 +161,8 @@ class Installer:
         changed: set[PurePosixPath] = set()
         if not self.dry_run:
             self._make_parents(path.parent, manifest, report)
+            # Saved at once: a run stopped by an error can still be uninstalled.
+            self._save(path, manifest)
         for action in plan.actions:
             before = len(report.changes)
             self._install_one(action, plan, manifest, report, changed)
@@ -405,7 +407,10 @@ class Installer:
                 manifest.links.remove(key)
 
     def _save(self, path: Path, manifest: Manifest) -> None:
-        _atomic_write(path, manifest.to_json().encode("utf-8"), 0o600, (0, 0))
+        data = manifest.to_json().encode("utf-8")
+        if path.exists() and path.read_bytes() == data:
+            return  # a run that changes nothing leaves even the manifest's time alone
+        _atomic_write(path, data, 0o600, (0, 0))
 
     # -- uninstall ----------------------------------------------------------------------
 

@@ -320,3 +320,15 @@ def test_launcher_follows_the_programs_installed(run: Run, target: Path) -> None
     program.chmod(0o755)
     assert run("uninstall", "kiosk", "--root", str(target))[0] == 0
     assert picture(target) == before
+
+
+def test_an_empty_folder_round_trip(run: Run, tmp_path: Path) -> None:
+    """No account files at all (an image being built): the installer makes them, and
+    uninstall leaves the folder empty again."""
+    root = tmp_path / "empty"
+    root.mkdir()
+    install(run, root)
+    assert (root / "etc/passwd").read_text().startswith("epn-visitor:x:1000:1000:")
+    assert "\n0 change(s) made\n" in install(run, root)
+    assert run("uninstall", "kiosk", "--root", str(root))[0] == 0
+    assert list(root.iterdir()) == []
