@@ -71,7 +71,7 @@ FLAVOURS = {
         Role.CONSOLE,
         "epn-console",
         _COMMON_DEPENDS,
-        ("postgresql",),
+        ("sqlite3", "postgresql-client"),
         "staff console of an EPN: the room live, tickets, members, usage, policy\n"
         " The console server (as its own system user, SQLite or PostgreSQL) that the\n"
         " public PCs report to, and the staff window in the desktop's menu.",
