@@ -48,11 +48,20 @@ class Accounts(Protocol):
         ...
 
 
-class SystemAccounts:
-    """The accounts of the running machine (``/``)."""
+class Lookup(Protocol):
+    """Finds users' and groups' ids."""
 
-    def __init__(self, runner: Runner) -> None:
-        self.runner = runner
+    def uid(self, user: str) -> int | None:
+        """The user's id, or None."""
+        ...
+
+    def gid(self, group: str) -> int | None:
+        """The group's id, or None."""
+        ...
+
+
+class NssLookup:
+    """The machine's users and groups (NSS: files, LDAP...)."""
 
     def uid(self, user: str) -> int | None:
         """The user's id from NSS."""
@@ -67,6 +76,22 @@ class SystemAccounts:
             return grp.getgrnam(group).gr_gid
         except KeyError:
             return None
+
+
+class SystemAccounts:
+    """The accounts of the running machine (``/``), made with ``useradd``."""
+
+    def __init__(self, runner: Runner, lookup: Lookup | None = None) -> None:
+        self.runner = runner
+        self.lookup = lookup or NssLookup()
+
+    def uid(self, user: str) -> int | None:
+        """The user's id."""
+        return self.lookup.uid(user)
+
+    def gid(self, group: str) -> int | None:
+        """The group's id."""
+        return self.lookup.gid(group)
 
     def create(self, account: Account) -> list[str]:
         """``useradd``: the distribution's tool, which locks the files and picks the id."""
@@ -87,9 +112,12 @@ class SystemAccounts:
         return []
 
     def remove(self, name: str) -> None:
-        """``userdel`` (the user's own group goes with it)."""
+        """``userdel``, then ``groupdel`` for its own group if ``userdel`` left it (it does
+        when USERGROUPS_ENAB is off in login.defs)."""
         if self.uid(name) is not None and self.runner(["userdel", name], None) != 0:
             raise InstallerError(f"userdel could not remove {name!r}")
+        if self.gid(name) is not None and self.runner(["groupdel", name], None) != 0:
+            raise InstallerError(f"groupdel could not remove the group {name!r}")
 
 
 class FileAccounts:

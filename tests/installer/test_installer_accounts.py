@@ -1,0 +1,73 @@
+"""Accounts on a real machine are made with the distribution's ``useradd``: the command
+lines the installer runs there, checked against the real tool on a copy of the files
+(``--prefix``), so nothing on this machine changes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from installer.accounts import FileAccounts, SystemAccounts
+from installer.plan import Account, AccountKind
+
+pytestmark = [
+    pytest.mark.root,
+    pytest.mark.skipif(shutil.which("useradd") is None, reason="useradd missing"),
+]
+
+
+def accounts_root(tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (root / "etc/group").write_text("root:x:0:\n")
+    (root / "etc/shadow").write_text("root:*:19700:0:99999:7:::\n")
+    (root / "etc/gshadow").write_text("root:*::\n")
+    return root
+
+
+def with_prefix(root: Path) -> tuple[list[list[str]], object]:
+    """A runner that runs the command with ``--prefix root`` (the copy, not this machine)."""
+    calls: list[list[str]] = []
+
+    def runner(argv: Sequence[str], stdin: str | None) -> int:
+        calls.append(list(argv))
+        command = [argv[0], "--prefix", str(root), *argv[1:]]
+        return subprocess.run(command, capture_output=True, check=False).returncode
+
+    return calls, runner
+
+
+CASES = {
+    "system": (AccountKind.SYSTEM, "epn-console", "/var/lib/epn-console", "/usr/sbin/nologin"),
+    "regular": (AccountKind.REGULAR, "epn-visitor", "/home/epn-visitor", "/bin/bash"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_useradd_makes_the_account_and_userdel_removes_it(tmp_path: Path, case: str) -> None:
+    kind, name, home, shell = CASES[case]
+    system = kind is AccountKind.SYSTEM
+    root = accounts_root(tmp_path)
+    calls, runner = with_prefix(root)
+    accounts = SystemAccounts(runner, FileAccounts(root))  # type: ignore[arg-type]
+    account = Account(name, kind, PurePosixPath(home), PurePosixPath(shell), "EPN", "test")
+    accounts.create(account)
+    assert calls[0][0] == "useradd" and ("--system" in calls[0]) == system
+    line = next(
+        row for row in (root / "etc/passwd").read_text().splitlines() if row.startswith(name)
+    )
+    uid = int(line.split(":")[2])
+    assert (uid < 1000) == system
+    assert line.endswith(f":EPN:{home}:{shell}")
+    assert f"\n{name}:x:{uid}:" in (root / "etc/group").read_text(), "its own group"
+    assert f"\n{name}:!:" in (root / "etc/shadow").read_text(), "no password"
+    assert not (root / home.lstrip("/")).exists(), "no home made by useradd"
+    accounts.remove(name)
+    assert [c[0] for c in calls] == ["useradd", "userdel", "groupdel"]
+    assert name not in (root / "etc/passwd").read_text()
+    assert name not in (root / "etc/group").read_text()
