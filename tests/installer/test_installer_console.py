@@ -163,3 +163,20 @@ def test_console_setup_migrates_makes_tls_and_the_first_admin(
     monkeypatch.setattr("sys.stdin", io.StringIO("another-password\n"))
     assert main(["--data-dir", str(data), "--admin", "alice"]) == 0
     assert "already exists: left as it is" in capsys.readouterr().out
+
+
+def test_uninstall_never_deletes_the_database(run: Run, target: Path) -> None:
+    install(run, target)
+    database = target / "var/lib/epn-console/console.db"
+    database.write_bytes(b"SQLite format 3\x00 the EPN's year of figures")
+    status, out = run("uninstall", "console", "--root", str(target))
+    assert status == 0, out
+    assert "kept: /var/lib/epn-console (not empty: it holds data" in out
+    assert database.read_bytes().startswith(b"SQLite format 3")
+    assert not (target / "etc/systemd/system/epn-console.service").exists()
+
+
+def test_the_plan_depends_only_on_the_options() -> None:
+    options = ConsoleOptions(version="1.0", admin="alice", database_url=DB_URL, fingerprint="AA")
+    assert console_plan(options) == console_plan(options)
+    assert "s3cret" not in repr(console_plan(options)), "secrets stay out of the plan's repr"
