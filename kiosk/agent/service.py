@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from admin_console.protocol import messages as wire
 from kiosk.agent import log as agent_log
+from kiosk.agent import systemd
 from kiosk.agent.clock import Clock, SystemClock, boot_id
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.errors import StartRefused, StoreError, TooManyTries, WipeError
@@ -1112,6 +1113,7 @@ async def serve(agent: Agent) -> None:
     loop.add_signal_handler(signal.SIGINT, stop.set)
     loop.add_signal_handler(signal.SIGHUP, agent.reload_policy)
     await agent.start()
+    systemd.ready(loop)  # READY=1, then watchdog pings from this loop (under systemd only)
     _give_back_start_up_memory()
     await stop.wait()
     await agent.stop()

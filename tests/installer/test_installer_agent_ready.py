@@ -1,7 +1,5 @@
-"""The agent's unit is Type=notify with a watchdog: the agent must say READY once it serves.
-``kiosk/agent/service.py`` does not call ``kiosk.agent.systemd.ready`` yet (another team's
-file): until it does, this test is an expected failure, and systemd would wait for READY and
-then restart the agent. When the call is added, this test passes and its xfail marker must go."""
+"""The agent's unit is Type=notify with a watchdog: the agent must say READY once it serves,
+or systemd would wait for READY and then kill and restart it, over and over."""
 
 from __future__ import annotations
 
@@ -27,10 +25,6 @@ class QuietAgent:
         return None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.serve does not call kiosk.agent.systemd.ready yet (one line to add)",
-)
 def test_serving_agent_tells_systemd_it_is_ready(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
