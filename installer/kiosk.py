@@ -113,6 +113,8 @@ def agent_argv(options: KioskOptions, policy_path: PurePosixPath | None) -> list
         str(CUPS_SOCKET),
         "--print-approvals",
         str(APPROVALS),
+        "--skeleton",
+        str(SKELETON_DIR),
     ]
     if policy_path is not None:
         argv += ["--policy", str(policy_path)]

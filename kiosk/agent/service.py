@@ -1227,6 +1227,7 @@ def config_from_args(args: argparse.Namespace) -> AgentConfig:
             home_dir=args.home,
             home_size=args.home_size,
             home_inodes=args.home_inodes,
+            skeleton_dir=getattr(args, "skeleton", None),
             cups_socket=getattr(args, "cups_socket", None),
             print_approvals=getattr(args, "print_approvals", None),
             print_user=getattr(args, "print_user", None),
@@ -1311,6 +1312,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--home", type=Path, default=None, help="the visitor's home (default: from passwd)"
     )
     production.add_argument("--home-size", default=None, help="tmpfs size of the home (1g)")
+    production.add_argument(
+        "--skeleton", type=Path, default=None, help="what a fresh home holds (the packaged one)"
+    )
     production.add_argument(
         "--home-inodes", type=int, default=None, help="most files in the home (200000)"
     )
