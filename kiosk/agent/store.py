@@ -1,9 +1,12 @@
-"""The agent's local store: SQLite in WAL mode, SQLAlchemy 2 typed models, Alembic migrations.
+"""The agent's local store: SQLite in WAL mode, SQLAlchemy 2 Core tables, Alembic migrations.
 
 Privacy by default: nothing here holds a name. Sessions are anonymous, tickets are kept as
 a sha256 of their code, members as a card number and an argon2id PIN hash. Methods return
-plain frozen dataclasses, never live ORM rows. Everything one engine change implies is
-written by :meth:`Store.commit` in one transaction.
+plain frozen dataclasses. Everything one engine change implies is written by
+:meth:`Store.commit` in one transaction.
+
+Core, not the ORM: the agent runs all day on every PC, and SQLAlchemy's ORM costs it about
+6 MB more for nine small tables that it reads and writes by key.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from kiosk.agent.credentials import new_ticket_code, ticket_digest
 from kiosk.agent.errors import StoreError
@@ -63,122 +66,125 @@ class UtcDateTime(sa.types.TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC)
 
 
-class Base(DeclarativeBase):
-    """Declarative base of the agent's tables."""
+metadata = sa.MetaData()
+"""The agent's tables (what Alembic's migrations build)."""
 
-
-class SnapshotRow(Base):
-    """The engine's current snapshot: one row, replaced at every change."""
-
-    __tablename__ = "current_snapshot"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    data: Mapped[str] = mapped_column(sa.Text)
-    boot_id: Mapped[str] = mapped_column(sa.String(64))
-    saved_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    alive_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+snapshots = sa.Table(
+    # The engine's current snapshot: one row, replaced at every change.
+    "current_snapshot",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("boot_id", sa.String(64), nullable=False),
+    sa.Column("saved_at", UtcDateTime, nullable=False),
+    sa.Column("alive_at", UtcDateTime, nullable=False),
     # The id the console knows the running session by (random, never a visitor's).
-    session_id: Mapped[str | None] = mapped_column(sa.String(64))
+    sa.Column("session_id", sa.String(64)),
+)
 
-
-class OutboxRow(Base):
-    """One event for the console, kept until the console acknowledged its id."""
-
-    __tablename__ = "outbox"
+outbox = sa.Table(
+    # One event for the console, kept until the console acknowledged its id.
+    "outbox",
+    metadata,
     # AUTOINCREMENT: a sequence number is never reused, even after the newest row was
     # acknowledged and deleted, so "send everything after the last one sent" stays right.
-    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 (SQLAlchemy's own form)
-    seq: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    frame: Mapped[str] = mapped_column(sa.Text)
-    sent_count: Mapped[int] = mapped_column(default=0)
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("frame", sa.Text, nullable=False),
+    sa.Column("sent_count", sa.Integer, nullable=False, default=0),
+    sqlite_autoincrement=True,
+)
 
+finished_sessions = sa.Table(
+    # One finished session, anonymous.
+    "finished_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("login_mode", sa.String(16), nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("rules_version", sa.String(64)),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("ended_at", UtcDateTime, nullable=False),
+    sa.Column("seconds_used", sa.Integer, nullable=False),
+    sa.Column("end_reason", sa.String(16), nullable=False),
+    sa.Column("extended_seconds", sa.Integer, nullable=False),
+    sa.Column("help_requested", sa.Boolean, nullable=False),
+)
 
-class FinishedSessionRow(Base):
-    """One finished session, anonymous."""
+tickets = sa.Table(
+    # A single-use ticket; the code itself is never stored.
+    "tickets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("minutes", sa.Integer, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("valid_until", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime),
+)
 
-    __tablename__ = "finished_sessions"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    login_mode: Mapped[str] = mapped_column(sa.String(16))
-    language: Mapped[str] = mapped_column(sa.String(8))
-    rules_version: Mapped[str | None] = mapped_column(sa.String(64))
-    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    ended_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    seconds_used: Mapped[int]
-    end_reason: Mapped[str] = mapped_column(sa.String(16))
-    extended_seconds: Mapped[int]
-    help_requested: Mapped[bool]
+members = sa.Table(
+    # A member: a card number and a PIN hash, no name.
+    "members",
+    metadata,
+    sa.Column("card", sa.String(40), primary_key=True),
+    sa.Column("pin_hash", sa.String(200), nullable=False),
+    sa.Column("daily_allowance_minutes", sa.Integer),
+    sa.Column("banned_until", UtcDateTime),
+    sa.Column("ban_reason", sa.String(200)),
+)
 
+member_usage = sa.Table(
+    # Seconds a member used on one day, all sessions together.
+    "member_usage",
+    metadata,
+    sa.Column(
+        "card",
+        sa.String(40),
+        sa.ForeignKey("members.card", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("seconds_used", sa.Integer, nullable=False),
+)
 
-class TicketRow(Base):
-    """A single-use ticket; the code itself is never stored."""
+offline_tickets = sa.Table(
+    # A ticket code this PC accepted while the console was unreachable (its SHA-256
+    # only): the same code is refused here afterwards, whatever the console says later.
+    "offline_tickets",
+    metadata,
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("used_at", UtcDateTime, nullable=False),
+)
 
-    __tablename__ = "tickets"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    minutes: Mapped[int]
-    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    valid_until: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+known_members = sa.Table(
+    # What this PC learnt of a member at their last online check, to let them in while
+    # the console is unreachable: the PIN's argon2id hash (made here), the ban, and the
+    # time left on that local day; ``used_seconds`` is what this PC used since, that day.
+    "known_members",
+    metadata,
+    sa.Column("card", sa.String(40), primary_key=True),
+    sa.Column("pin_hash", sa.String(200), nullable=False),
+    sa.Column("daily_allowance_seconds", sa.Integer),
+    sa.Column("remaining_seconds", sa.Integer),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("used_seconds", sa.Integer, nullable=False),
+    sa.Column("banned_until", sa.Date),
+    sa.Column("checked_at", UtcDateTime, nullable=False),
+)
 
-
-class MemberRow(Base):
-    """A member: a card number and a PIN hash, no name."""
-
-    __tablename__ = "members"
-    card: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    pin_hash: Mapped[str] = mapped_column(sa.String(200))
-    daily_allowance_minutes: Mapped[int | None]
-    banned_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
-    ban_reason: Mapped[str | None] = mapped_column(sa.String(200))
-
-
-class MemberUsageRow(Base):
-    """Seconds a member used on one day, all sessions together."""
-
-    __tablename__ = "member_usage"
-    card: Mapped[str] = mapped_column(
-        sa.String(40), sa.ForeignKey("members.card", ondelete="CASCADE"), primary_key=True
-    )
-    day: Mapped[dt.date] = mapped_column(primary_key=True)
-    seconds_used: Mapped[int]
-
-
-class OfflineTicketRow(Base):
-    """A ticket code this PC accepted while the console was unreachable (its SHA-256 only):
-    the same code is refused here afterwards, whatever the console says later."""
-
-    __tablename__ = "offline_tickets"
-    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    used_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-
-
-class KnownMemberRow(Base):
-    """What this PC learnt of a member at their last online check, to let them in while
-    the console is unreachable: the PIN's argon2id hash (made here), the ban, and the time
-    left on that local day; ``used_seconds`` is what this PC used since, that day."""
-
-    __tablename__ = "known_members"
-    card: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    pin_hash: Mapped[str] = mapped_column(sa.String(200))
-    daily_allowance_seconds: Mapped[int | None]
-    remaining_seconds: Mapped[int | None]
-    day: Mapped[dt.date]
-    used_seconds: Mapped[int]
-    banned_until: Mapped[dt.date | None]
-    checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-
-
-class AuditRow(Base):
-    """One staff action (or refused staff PIN) at this PC."""
-
-    __tablename__ = "audit"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    actor_kind: Mapped[str] = mapped_column(sa.String(16))
-    actor_name: Mapped[str] = mapped_column(sa.String(80))
-    action: Mapped[str] = mapped_column(sa.String(40))
-    detail: Mapped[str] = mapped_column(sa.String(400))
+audit = sa.Table(
+    # One staff action (or refused staff PIN) at this PC.
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("actor_kind", sa.String(16), nullable=False),
+    sa.Column("actor_name", sa.String(80), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("detail", sa.String(400), nullable=False),
+)
 
 
 # -- values ------------------------------------------------------------------------------
@@ -237,7 +243,7 @@ class Member:
 
 @dataclass(frozen=True)
 class KnownMember:
-    """A member as this PC last saw them online (see :class:`KnownMemberRow`)."""
+    """A member as this PC last saw them online (see the ``known_members`` table)."""
 
     card: str
     pin_hash: str
@@ -370,7 +376,7 @@ def upgrade_in_child(path: Path) -> None:
 # -- the store ---------------------------------------------------------------------------
 
 
-def _as_snapshot(row: SnapshotRow) -> StoredSnapshot:
+def _as_snapshot(row: sa.Row[Any]) -> StoredSnapshot:
     return StoredSnapshot(
         snapshot_from_data(json.loads(row.data)),
         row.boot_id,
@@ -380,12 +386,15 @@ def _as_snapshot(row: SnapshotRow) -> StoredSnapshot:
     )
 
 
+def _by_key(table: sa.Table, **key: Any) -> sa.Select[Any]:
+    return sa.select(table).where(*(table.c[name] == value for name, value in key.items()))
+
+
 class Store:
     """Repositories of the agent's local data over one SQLAlchemy engine."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
     def open(cls, path: Path, *, migrate_in_child: bool = False) -> Store:
@@ -410,16 +419,13 @@ class Store:
         """Release the database connections."""
         self._engine.dispose()
 
-    def _session(self) -> Session:
-        return self._sessions()
-
     # -- snapshot ------------------------------------------------------------------------
 
     def load_snapshot(self) -> StoredSnapshot | None:
         """The snapshot last saved, or None on a fresh store."""
         try:
-            with self._session() as s:
-                row = s.get(SnapshotRow, 1)
+            with self._engine.connect() as c:
+                row = c.execute(_by_key(snapshots, id=1)).first()
                 return None if row is None else _as_snapshot(row)
         except (SQLAlchemyError, KeyError, ValueError, TypeError) as exc:
             raise StoreError(f"the saved session state is unreadable: {exc}") from exc
@@ -427,38 +433,40 @@ class Store:
     def commit(self, change: Change) -> None:
         """Save a snapshot and everything that goes with it, all or nothing."""
         try:
-            with self._session() as s, s.begin():
-                data = json.dumps(snapshot_to_data(change.snapshot))
-                row = s.get(SnapshotRow, 1)
-                if row is None:
-                    s.add(
-                        SnapshotRow(
-                            id=1,
-                            data=data,
-                            boot_id=change.boot_id,
-                            saved_at=change.at,
-                            alive_at=change.at,
-                            session_id=change.session_id,
+            with self._engine.begin() as c:
+                values = {
+                    "data": json.dumps(snapshot_to_data(change.snapshot)),
+                    "boot_id": change.boot_id,
+                    "saved_at": change.at,
+                    "alive_at": change.at,
+                    "session_id": change.session_id,
+                }
+                saved = c.execute(sa.update(snapshots).where(snapshots.c.id == 1).values(values))
+                if not saved.rowcount:
+                    c.execute(sa.insert(snapshots).values(id=1, **values))
+                if change.ticket_used is not None:
+                    c.execute(
+                        sa.update(tickets)
+                        .where(tickets.c.id == change.ticket_used, tickets.c.used_at.is_(None))
+                        .values(used_at=change.at)
+                    )
+                if change.offline_ticket is not None:
+                    c.execute(
+                        sqlite_insert(offline_tickets)
+                        .values(digest=change.offline_ticket, used_at=change.at)
+                        .on_conflict_do_update(
+                            index_elements=["digest"], set_={"used_at": change.at}
                         )
                     )
-                else:
-                    row.data, row.boot_id = data, change.boot_id
-                    row.saved_at = row.alive_at = change.at
-                    row.session_id = change.session_id
-                if change.ticket_used is not None:
-                    ticket = s.get(TicketRow, change.ticket_used)
-                    if ticket is not None and ticket.used_at is None:
-                        ticket.used_at = change.at
-                if change.offline_ticket is not None:
-                    s.merge(OfflineTicketRow(digest=change.offline_ticket, used_at=change.at))
                 if change.finished is not None:
-                    s.add(FinishedSessionRow(**dataclasses.asdict(change.finished)))
+                    c.execute(sa.insert(finished_sessions), dataclasses.asdict(change.finished))
                 if change.usage is not None:
-                    self._add_usage(s, change.usage)
-                for entry in change.audits:
-                    s.add(AuditRow(**dataclasses.asdict(entry)))
-                for item in change.outbox:
-                    s.add(OutboxRow(**dataclasses.asdict(item), sent_count=0))
+                    self._add_usage(c, change.usage)
+                if change.audits:
+                    c.execute(sa.insert(audit), [dataclasses.asdict(a) for a in change.audits])
+                if change.outbox:
+                    rows = [{**dataclasses.asdict(e), "sent_count": 0} for e in change.outbox]
+                    c.execute(sa.insert(outbox), rows)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot save the session state: {exc}") from exc
 
@@ -466,35 +474,37 @@ class Store:
         """Note that the agent is still running (tells how long a session lasted before a
         power cut)."""
         try:
-            with self._session() as s, s.begin():
-                s.execute(sa.update(SnapshotRow).where(SnapshotRow.id == 1).values(alive_at=at))
+            with self._engine.begin() as c:
+                c.execute(sa.update(snapshots).where(snapshots.c.id == 1).values(alive_at=at))
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot save the session state: {exc}") from exc
 
     @staticmethod
-    def _add_usage(s: Session, usage: MemberUsage) -> None:
-        known = s.get(KnownMemberRow, usage.card)
-        if known is not None and known.day == usage.day:
-            known.used_seconds += usage.seconds
-        if s.get(MemberRow, usage.card) is None:
+    def _add_usage(c: sa.Connection, usage: MemberUsage) -> None:
+        c.execute(
+            sa.update(known_members)
+            .where(known_members.c.card == usage.card, known_members.c.day == usage.day)
+            .values(used_seconds=known_members.c.used_seconds + usage.seconds)
+        )
+        if c.execute(_by_key(members, card=usage.card)).first() is None:
             return  # not a local member (a console's), or deleted during the session
-        row = s.get(MemberUsageRow, (usage.card, usage.day))
-        if row is None:
-            s.add(MemberUsageRow(card=usage.card, day=usage.day, seconds_used=usage.seconds))
-        else:
-            row.seconds_used += usage.seconds
+        c.execute(
+            sqlite_insert(member_usage)
+            .values(card=usage.card, day=usage.day, seconds_used=usage.seconds)
+            .on_conflict_do_update(
+                index_elements=["card", "day"],
+                set_={"seconds_used": member_usage.c.seconds_used + usage.seconds},
+            )
+        )
 
     # -- outbox --------------------------------------------------------------------------
 
     def outbox_after(self, seq: int, limit: int) -> list[PendingEvent]:
         """Up to ``limit`` unacknowledged events written after ``seq``, oldest first."""
         try:
-            with self._session() as s:
-                rows = s.scalars(
-                    sa.select(OutboxRow)
-                    .where(OutboxRow.seq > seq)
-                    .order_by(OutboxRow.seq)
-                    .limit(limit)
+            with self._engine.connect() as c:
+                rows = c.execute(
+                    sa.select(outbox).where(outbox.c.seq > seq).order_by(outbox.c.seq).limit(limit)
                 ).all()
                 return [PendingEvent(r.seq, r.event_id, r.frame, r.sent_count) for r in rows]
         except SQLAlchemyError as exc:
@@ -505,11 +515,11 @@ class Store:
         if not seqs:
             return
         try:
-            with self._session() as s, s.begin():
-                s.execute(
-                    sa.update(OutboxRow)
-                    .where(OutboxRow.seq.in_(seqs))
-                    .values(sent_count=OutboxRow.sent_count + 1)
+            with self._engine.begin() as c:
+                c.execute(
+                    sa.update(outbox)
+                    .where(outbox.c.seq.in_(seqs))
+                    .values(sent_count=outbox.c.sent_count + 1)
                 )
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot update the outbox: {exc}") from exc
@@ -519,16 +529,16 @@ class Store:
         if not event_ids:
             return 0
         try:
-            with self._session() as s, s.begin():
-                done = s.execute(sa.delete(OutboxRow).where(OutboxRow.event_id.in_(event_ids)))
-                return int(getattr(done, "rowcount", 0) or 0)
+            with self._engine.begin() as c:
+                done = c.execute(sa.delete(outbox).where(outbox.c.event_id.in_(event_ids)))
+                return int(done.rowcount or 0)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot update the outbox: {exc}") from exc
 
     def outbox_size(self) -> int:
         """How many events wait for the console's acknowledgement."""
-        with self._session() as s:
-            return int(s.scalar(sa.select(sa.func.count()).select_from(OutboxRow)) or 0)
+        with self._engine.connect() as c:
+            return int(c.scalar(sa.select(sa.func.count()).select_from(outbox)) or 0)
 
     # -- tickets -------------------------------------------------------------------------
 
@@ -540,8 +550,9 @@ class Store:
         if not 1 <= count <= 1000 or not 1 <= minutes <= 24 * 60:
             raise ValueError("1 to 1000 tickets of 1 to 1440 minutes")
         codes: list[str] = []
-        with self._session() as s, s.begin():
-            taken = set(s.scalars(sa.select(TicketRow.code_sha256)))
+        rows: list[dict[str, Any]] = []
+        with self._engine.begin() as c:
+            taken = set(c.scalars(sa.select(tickets.c.code_sha256)))
             while len(codes) < count:
                 code = new_ticket_code()
                 digest = ticket_digest(code)
@@ -550,15 +561,16 @@ class Store:
                     continue
                 taken.add(digest)
                 codes.append(code)
-                s.add(
-                    TicketRow(
-                        code_sha256=digest,
-                        minutes=minutes,
-                        created_at=now,
-                        valid_until=valid_until,
-                        used_at=None,
-                    )
+                rows.append(
+                    {
+                        "code_sha256": digest,
+                        "minutes": minutes,
+                        "created_at": now,
+                        "valid_until": valid_until,
+                        "used_at": None,
+                    }
                 )
+            c.execute(sa.insert(tickets), rows)
         return codes
 
     def find_ticket(self, typed_code: str) -> Ticket | None:
@@ -566,18 +578,18 @@ class Store:
         digest = ticket_digest(typed_code)
         if digest is None:
             return None
-        with self._session() as s:
-            row = s.scalars(sa.select(TicketRow).where(TicketRow.code_sha256 == digest)).first()
+        with self._engine.connect() as c:
+            row = c.execute(_by_key(tickets, code_sha256=digest)).first()
             return None if row is None else self._ticket(row)
 
     def ticket(self, ticket_id: int) -> Ticket | None:
         """A ticket by its id."""
-        with self._session() as s:
-            row = s.get(TicketRow, ticket_id)
+        with self._engine.connect() as c:
+            row = c.execute(_by_key(tickets, id=ticket_id)).first()
             return None if row is None else self._ticket(row)
 
     @staticmethod
-    def _ticket(row: TicketRow) -> Ticket:
+    def _ticket(row: sa.Row[Any]) -> Ticket:
         return Ticket(row.id, row.minutes, row.valid_until, row.used_at)
 
     # -- members -------------------------------------------------------------------------
@@ -587,9 +599,9 @@ class Store:
     ) -> None:
         """Create a member account (card number + PIN hash)."""
         try:
-            with self._session() as s, s.begin():
-                s.add(
-                    MemberRow(
+            with self._engine.begin() as c:
+                c.execute(
+                    sa.insert(members).values(
                         card=card,
                         pin_hash=pin_hash,
                         daily_allowance_minutes=daily_allowance_minutes,
@@ -602,17 +614,19 @@ class Store:
 
     def ban_member(self, card: str, until: dt.datetime | None, reason: str = "") -> None:
         """Ban a member until a time (None lifts the ban)."""
-        with self._session() as s, s.begin():
-            row = s.get(MemberRow, card)
-            if row is None:
+        with self._engine.begin() as c:
+            done = c.execute(
+                sa.update(members)
+                .where(members.c.card == card)
+                .values(banned_until=until, ban_reason=reason if until is not None else None)
+            )
+            if not done.rowcount:
                 raise KeyError(card)
-            row.banned_until = until
-            row.ban_reason = reason if until is not None else None
 
     def member(self, card: str) -> Member | None:
         """A member by card number."""
-        with self._session() as s:
-            row = s.get(MemberRow, card)
+        with self._engine.connect() as c:
+            row = c.execute(_by_key(members, card=card)).first()
             if row is None:
                 return None
             return Member(
@@ -625,31 +639,37 @@ class Store:
 
     def member_seconds_used(self, card: str, day: dt.date) -> int:
         """Seconds a member already used on ``day``."""
-        with self._session() as s:
-            row = s.get(MemberUsageRow, (card, day))
-            return 0 if row is None else row.seconds_used
+        with self._engine.connect() as c:
+            row = c.execute(_by_key(member_usage, card=card, day=day)).first()
+            return 0 if row is None else int(row.seconds_used)
 
     # -- what this PC keeps for when the console is unreachable ------------------------
 
     def offline_ticket_used(self, digest: str) -> bool:
         """True when this PC already accepted this code offline."""
-        with self._session() as s:
-            return s.get(OfflineTicketRow, digest) is not None
+        with self._engine.connect() as c:
+            return c.execute(_by_key(offline_tickets, digest=digest)).first() is not None
 
     def remember_member(self, member: KnownMember, at: dt.datetime) -> None:
         """Keep what an online check said of a member (replacing what was known)."""
+        values = {**dataclasses.asdict(member), "checked_at": at}
         try:
-            with self._session() as s, s.begin():
-                s.merge(
-                    KnownMemberRow(**dataclasses.asdict(member), checked_at=at),
+            with self._engine.begin() as c:
+                c.execute(
+                    sqlite_insert(known_members)
+                    .values(values)
+                    .on_conflict_do_update(
+                        index_elements=["card"],
+                        set_={k: v for k, v in values.items() if k != "card"},
+                    )
                 )
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot keep the member's check: {exc}") from exc
 
     def known_member(self, card: str) -> KnownMember | None:
         """What this PC last learnt online of this card, if anything."""
-        with self._session() as s:
-            row = s.get(KnownMemberRow, card)
+        with self._engine.connect() as c:
+            row = c.execute(_by_key(known_members, card=card)).first()
             if row is None:
                 return None
             return KnownMember(
@@ -665,10 +685,12 @@ class Store:
     def ban_known_member(self, card: str, until: dt.date) -> None:
         """The console said this card is banned: refuse it offline too."""
         try:
-            with self._session() as s, s.begin():
-                row = s.get(KnownMemberRow, card)
-                if row is not None:
-                    row.banned_until = until
+            with self._engine.begin() as c:
+                c.execute(
+                    sa.update(known_members)
+                    .where(known_members.c.card == card)
+                    .values(banned_until=until)
+                )
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot keep the member's ban: {exc}") from exc
 
@@ -676,10 +698,8 @@ class Store:
 
     def finished_sessions(self) -> list[FinishedSession]:
         """Every finished session, oldest first."""
-        with self._session() as s:
-            rows: Sequence[FinishedSessionRow] = s.scalars(
-                sa.select(FinishedSessionRow).order_by(FinishedSessionRow.id)
-            ).all()
+        with self._engine.connect() as c:
+            rows = c.execute(sa.select(finished_sessions).order_by(finished_sessions.c.id))
             return [
                 FinishedSession(
                     r.login_mode,
@@ -697,6 +717,6 @@ class Store:
 
     def audit_entries(self) -> list[AuditEntry]:
         """Every audited action, oldest first."""
-        with self._session() as s:
-            rows = s.scalars(sa.select(AuditRow).order_by(AuditRow.id)).all()
+        with self._engine.connect() as c:
+            rows = c.execute(sa.select(audit).order_by(audit.c.id))
             return [AuditEntry(r.at, r.actor_kind, r.actor_name, r.action, r.detail) for r in rows]

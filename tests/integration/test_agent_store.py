@@ -17,12 +17,12 @@ from kiosk.agent.errors import StoreError
 from kiosk.agent.store import (
     HEAD_REVISION,
     AuditEntry,
-    Base,
     Change,
     FinishedSession,
     Store,
     alembic_config,
     make_engine,
+    metadata,
     upgrade,
 )
 from kiosk.core.model import Snapshot, State
@@ -57,7 +57,7 @@ def test_an_empty_database_upgrades_to_head_and_matches_the_models(tmp_path: Pat
         with engine.connect() as connection:
             context = MigrationContext.configure(connection)
             assert context.get_current_revision() == head
-            assert compare_metadata(context, Base.metadata) == []
+            assert compare_metadata(context, metadata) == []
             mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
         assert mode == "wal"
         upgrade(engine)  # a second start finds nothing to do
