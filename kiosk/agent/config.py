@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kiosk.agent.printing.gate_backend import DEFAULT_APPROVALS
+
 MAX_SOCKET_PATH_BYTES = 107
 """A unix socket path longer than this cannot be bound (``sun_path`` is 108 bytes)."""
 
@@ -105,7 +107,7 @@ class AgentConfig(BaseModel):
         "for (tests point it elsewhere).",
     )
     print_approvals: Path = Field(
-        Path("/run/epn-kiosk/print-approved"),
+        Path(DEFAULT_APPROVALS),
         description="Folder (0700) where the agent approves jobs for the gated backend.",
     )
     print_user: str | None = Field(

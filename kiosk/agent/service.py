@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
+import math
 import os
 import pwd
 import re
@@ -830,7 +831,7 @@ class Agent:
             currency=pending.currency,
             pages_left=left.pages_left if left else 0,
             problem=pending.problem,
-            seconds_left=max(0, int(pending.deadline - now.mono + 0.999)),
+            seconds_left=max(0, math.ceil(pending.deadline - now.mono)),
         )
 
     # -- console link --------------------------------------------------------------------
@@ -1114,20 +1115,8 @@ async def serve(agent: Agent) -> None:
     loop.add_signal_handler(signal.SIGHUP, agent.reload_policy)
     await agent.start()
     systemd.ready(loop)  # READY=1, then watchdog pings from this loop (under systemd only)
-    _give_back_start_up_memory()
     await stop.wait()
     await agent.stop()
-
-
-def _give_back_start_up_memory() -> None:
-    """Return to the system the heap that imports and start-up used and freed (the agent
-    runs for weeks; glibc keeps freed memory otherwise). Nothing happens off glibc."""
-    import ctypes  # noqa: PLC0415
-    import gc  # noqa: PLC0415
-
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def build_agent(

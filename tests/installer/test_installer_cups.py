@@ -61,7 +61,7 @@ class InstalledCups:
         conf = re.sub(r"(?m)^Listen .*$", f"Listen {self.socket}", conf, count=1)
         conf = re.sub(r"(?m)^Listen (?!/tmp/epn-icups-).*\n", "", conf)
         (root / "cupsd.conf").write_text(conf)
-        env = {cupsconf.APPROVALS_ENV: str(self.approvals), "EPN_GATE_BACKENDS": str(backends)}
+        env = {cupsconf.APPROVALS_ENV: str(self.approvals), cupsconf.BACKENDS_ENV: str(backends)}
         (root / "cups-files.conf").write_text(cupsconf.cups_files_conf(root, env=env))
         check = subprocess.run(
             [str(CUPSD), "-t", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.agent.log import event
 from kiosk.agent.printing.cupsconf import DEFAULT_APPROVALS, QUEUE_NAME
 from kiosk.core.printing import JobOptionError, JobOptions, PageSet, Sides, parse_page_ranges
 
@@ -233,8 +234,5 @@ class TolerantPurger:
         try:
             return self.queue.purge_visitor_jobs(user)
         except PrintSystemError as exc:
-            logging.getLogger(__name__).error(
-                "print_purge_failed",
-                extra={"event": "print_purge_failed", "fields": {"error": str(exc)}},
-            )
+            event(logging.getLogger(__name__), "print_purge_failed", logging.ERROR, error=str(exc))
             return 0

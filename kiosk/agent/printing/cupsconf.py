@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.agent.printing import gate_backend
+
 POLICY_NAME = "epn-kiosk"
 QUEUE_NAME = "kiosk"
-GATE_SCHEME = "epn-gate"
-APPROVALS_ENV = "EPN_GATE_APPROVALS"
-DEFAULT_APPROVALS = Path("/run/epn-kiosk/print-approved")
+GATE_SCHEME = gate_backend.SCHEME
+APPROVALS_ENV = gate_backend.APPROVALS_ENV
+BACKENDS_ENV = gate_backend.BACKEND_DIR_ENV
+DEFAULT_APPROVALS = Path(gate_backend.DEFAULT_APPROVALS)
 MAX_HOLD_SECONDS = 900
 """A job nobody confirms is cancelled by CUPS itself after 15 minutes, even without the agent."""
 

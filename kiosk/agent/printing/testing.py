@@ -164,7 +164,7 @@ class PrivateCups:
             conf = conf.replace(f"DefaultPolicy {cupsconf.POLICY_NAME}", "DefaultPolicy default")
             conf += _STOCK_POLICY
         (root / "cupsd.conf").write_text(conf, encoding="utf-8")
-        env = {cupsconf.APPROVALS_ENV: str(self.approvals), "EPN_GATE_BACKENDS": str(backends)}
+        env = {cupsconf.APPROVALS_ENV: str(self.approvals), cupsconf.BACKENDS_ENV: str(backends)}
         files = cupsconf.cups_files_conf(root, env=env)
         (root / "cups-files.conf").write_text(files, encoding="utf-8")
         self._process = subprocess.Popen(
