@@ -144,8 +144,16 @@ def kiosk_plan_from_args(args: argparse.Namespace) -> Plan:
             console_url=args.console_url,
             pairing_code=args.pairing_code,
             fingerprint=args.fingerprint,
+            fstab=_read_text(args.root / "etc/fstab"),
         )
     )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
 
 
 def console_plan_from_args(args: argparse.Namespace) -> Plan:

@@ -25,10 +25,19 @@ from installer.plan import (
 from installer.units import AGENT_UNIT, SWEEP_UNIT, UNIT_DIR, agent_unit, sweep_unit, wants_link
 from kiosk.agent.printing import cupsconf
 from kiosk.lockdown import lockdown_actions, lockdown_files
-from kiosk.lockdown.session import DCONF_KEYFILE, DCONF_LOCKS, DCONF_PROFILE, SYSCTL_CONF
+from kiosk.lockdown.session import (
+    DCONF_KEYFILE,
+    DCONF_LOCKS,
+    DCONF_PROFILE,
+    PROC_DROPINS,
+    PROC_GROUP,
+    SYSCTL_CONF,
+    proc_fstab_line,
+)
 from policies import Policy
 
 CUPSD_CONF = PurePosixPath("/etc/cups/cupsd.conf")
+FSTAB = PurePosixPath("/etc/fstab")
 GATE_BACKEND = PurePosixPath("/usr/lib/cups/backend") / cupsconf.GATE_SCHEME
 CUPS_SOCKET = PurePosixPath("/run/cups/cups.sock")
 AGENT_SOCKET = PurePosixPath("/run/epn-kiosk/kiosk.sock")
@@ -61,6 +70,8 @@ class KioskOptions:
     console_url: str | None = None
     pairing_code: str | None = None
     fingerprint: str | None = None
+    fstab: str = ""
+    """The target's ``/etc/fstab`` as it is (to see whether it already mounts ``/proc``)."""
 
 
 def block_text() -> str:
@@ -115,6 +126,9 @@ def agent_argv(options: KioskOptions, policy_path: PurePosixPath | None) -> list
         str(APPROVALS),
         "--skeleton",
         str(SKELETON_DIR),
+        # The browsers' policies follow each policy the console pushes.
+        "--lockdown-root",
+        "/",
     ]
     if policy_path is not None:
         argv += ["--policy", str(policy_path)]
@@ -231,11 +245,56 @@ def _units(options: KioskOptions, policy_path: PurePosixPath | None) -> list[Act
             ("systemctl", "daemon-reload"),
             "systemd reads the new units",
             When.ON_CHANGE,
-            after=(agent, sweep),
+            after=(agent, sweep, *PROC_DROPINS),
             undo=("systemctl", "stop", AGENT_UNIT, SWEEP_UNIT),
             on_uninstall=("systemctl", "daemon-reload"),
         ),
     ]
+
+
+def _proc(options: KioskOptions) -> list[Action]:
+    """``/proc`` hides other users' processes from the visitor, from the next boot on; logind
+    and polkit, put in a group by drop-ins, still see them all."""
+    account = Account(
+        PROC_GROUP,
+        AccountKind.SYSTEM,
+        PurePosixPath("/nonexistent"),
+        PurePosixPath("/usr/sbin/nologin"),
+        "EPN Kiosk: sees every process",
+        "the group that logind and polkit join to see every process under hidepid "
+        "(the drop-ins that name it need it to exist)",
+    )
+    block = ManagedBlock(
+        FSTAB,
+        proc_fstab_line(),
+        "a visitor sees only their own processes and command lines (from the next boot)",
+    )
+    if _mounts_proc(options.fstab, block):
+        return [
+            account,
+            Note(
+                "/etc/fstab already has a line for /proc: add "
+                f"hidepid=invisible,gid={PROC_GROUP} to its options, so that a visitor "
+                "cannot see other users' processes and their command lines",
+            ),
+        ]
+    return [account, block]
+
+
+def _mounts_proc(fstab: str, block: ManagedBlock) -> bool:
+    """Whether ``fstab`` mounts ``/proc`` outside the installer's own block."""
+    inside = False
+    for raw in fstab.splitlines():
+        line = raw.strip()
+        if line == block.begin.strip():
+            inside = True
+        elif line == block.end.strip():
+            inside = False
+        elif not inside and line and not line.startswith("#"):
+            fields = line.split()
+            if len(fields) > 1 and fields[1] == "/proc":
+                return True
+    return False
 
 
 def _lockdown(options: KioskOptions) -> list[Action]:
@@ -248,7 +307,8 @@ def _lockdown(options: KioskOptions) -> list[Action]:
         shell_command=shell,
     )
     actions: list[Action] = [
-        WriteFile(f.path, f.content.encode("utf-8"), f.mode, "lockdown") for f in files
+        *_proc(options),
+        *(WriteFile(f.path, f.content.encode("utf-8"), f.mode, "lockdown") for f in files),
     ]
     dconf = (DCONF_PROFILE, DCONF_KEYFILE, DCONF_LOCKS)
     for action in lockdown_actions():
@@ -263,10 +323,6 @@ def _lockdown(options: KioskOptions) -> list[Action]:
             )
         elif argv[:2] == ("systemctl", "mask"):
             actions.append(Command(argv, action.why, undo=("systemctl", "unmask", *argv[2:])))
-        elif argv[0] == "mount":
-            actions.append(
-                Command(argv, action.why, undo=("mount", "-o", "remount,hidepid=off", argv[-1]))
-            )
         else:
             actions.append(Command(argv, action.why))
     return actions

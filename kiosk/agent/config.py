@@ -106,6 +106,11 @@ class AgentConfig(BaseModel):
         description="Root of the file system where the launcher's applications are looked "
         "for (tests point it elsewhere).",
     )
+    lockdown_root: Path | None = Field(
+        None,
+        description="When set (/ on a kiosk), the browsers' policy files under it are "
+        "rewritten from the policy in force, at start and whenever the policy changes.",
+    )
     print_approvals: Path = Field(
         Path(DEFAULT_APPROVALS),
         description="Folder (0700) where the agent approves jobs for the gated backend.",

@@ -26,7 +26,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -224,6 +224,7 @@ class Agent:
         # touches the store. Shells that connect now wait until the state is restored.
         self.server.bind()
         self._restore(self.clock.now())
+        self._write_browser_policies(self.policy)
         await self.server.start()
         event(
             log,
@@ -378,12 +379,35 @@ class Agent:
         except InvalidPolicy as exc:
             _policy_rejected(exc, logging.WARNING, kept=self.policy.version)
             return False
+        self._apply_policy(policy, self.policy_source.describe())
+        self.push_views()
+        return True
+
+    def _apply_policy(self, policy: Policy, source: str) -> None:
+        """Put ``policy`` in force: sessions, printing prices and quotas, browser policies."""
         self.engine.set_policy(policy)
         if self.meter is not None:
             self.meter.set_policy(policy)
-        event(log, "policy_loaded", source=self.policy_source.describe(), version=policy.version)
-        self.push_views()
-        return True
+        self._write_browser_policies(policy)
+        event(log, "policy_loaded", source=source, version=policy.version)
+
+    def _write_browser_policies(self, policy: Policy) -> None:
+        """Under ``lockdown_root``, the browsers' policy files follow the policy in force; the
+        next browser started reads them. A failure is logged; the agent goes on."""
+        root = self.config.lockdown_root
+        if root is None:
+            return
+        from kiosk.lockdown import LockdownError, write_lockdown  # noqa: PLC0415
+        from kiosk.lockdown.session import browser_files  # noqa: PLC0415
+
+        try:
+            home = PurePosixPath(self.config.home_dir.as_posix())
+            written = write_lockdown(root, browser_files(policy, home))
+        except LockdownError as exc:
+            event(log, "browser_policies_failed", logging.ERROR, error=str(exc))
+            return
+        if written:
+            event(log, "browser_policies_written", version=policy.version, files=len(written))
 
     # -- changes -------------------------------------------------------------------------
 
@@ -1052,8 +1076,7 @@ class Agent:
             event(log, "policy_cache_failed", logging.ERROR, error=str(exc))
         else:
             self.policy_source = PolicySource(path)
-        self.engine.set_policy(policy)
-        event(log, "policy_loaded", source="console", version=policy.version)
+        self._apply_policy(policy, "console")
         self._schedule_views()
         return None
 
@@ -1217,6 +1240,7 @@ def config_from_args(args: argparse.Namespace) -> AgentConfig:
             home_size=args.home_size,
             home_inodes=args.home_inodes,
             skeleton_dir=getattr(args, "skeleton", None),
+            lockdown_root=getattr(args, "lockdown_root", None),
             cups_socket=getattr(args, "cups_socket", None),
             print_approvals=getattr(args, "print_approvals", None),
             print_user=getattr(args, "print_user", None),
@@ -1306,5 +1330,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     production.add_argument(
         "--home-inodes", type=int, default=None, help="most files in the home (200000)"
+    )
+    production.add_argument(
+        "--lockdown-root",
+        type=Path,
+        default=None,
+        help="rewrite the browsers' policies under this root (/) when the policy changes",
     )
     parser.set_defaults(run=main)

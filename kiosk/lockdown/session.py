@@ -31,6 +31,14 @@ FIREFOX_POLICIES = (
     PurePosixPath("/usr/lib/firefox-esr/distribution/policies.json"),
 )
 CHROMIUM_POLICIES = PurePosixPath("/etc/chromium/policies/managed/epn-kiosk.json")
+PROC_DROPINS = (
+    PurePosixPath("/etc/systemd/system/systemd-logind.service.d/50-epn-kiosk-proc.conf"),
+    PurePosixPath("/etc/systemd/system/polkit.service.d/50-epn-kiosk-proc.conf"),
+)
+"""logind and polkit must still see every process once ``/proc`` hides them (they track
+sessions and check callers by pid, without CAP_SYS_PTRACE)."""
+PROC_GROUP = "epn-proc"
+"""The group whose members see every process under ``hidepid=invisible``."""
 LAUNCHER_DIR = PurePosixPath("/etc/epn-kiosk/launcher")
 """The launcher's entries: the folder belongs to the kiosk, entries not generated go."""
 
@@ -151,6 +159,22 @@ def dconf_locks() -> str:
     return "".join(f"/{path}/{key}\n" for path, keys in DCONF.items() for key in keys)
 
 
+def proc_fstab_line() -> str:
+    """The ``/etc/fstab`` line for ``/proc``: a visitor sees only their own processes and
+    command lines. At boot ``systemd-remount-fs`` applies an API file system's fstab options
+    (the fstab generator leaves ``/proc`` to it); ``mount`` turns the group name into its id."""
+    return f"proc /proc proc defaults,hidepid=invisible,gid={PROC_GROUP} 0 0\n"
+
+
+def proc_dropin() -> str:
+    """A systemd drop-in that puts a service in :data:`PROC_GROUP`."""
+    return (
+        f"{_HEADER}# /proc is mounted with hidepid=invisible: this service must still see\n"
+        "# every process (sessions, callers) to work.\n"
+        f"[Service]\nSupplementaryGroups={PROC_GROUP}\n"
+    )
+
+
 def lightdm_conf(visitor: str) -> str:
     """``/etc/lightdm/lightdm.conf.d/50-epn-kiosk.conf``: log the visitor into the kiosk
     session at once, and again after each wipe ended the last one."""
@@ -220,9 +244,6 @@ def lockdown_files(
     launcher lists only programs that are there.
     """
     _check_user(visitor)
-    if not home.is_absolute():
-        raise LockdownError(f"{home}: the visitor's home must be an absolute path")
-    firefox = to_json(firefox_policies(policy, home))
     files = [
         LockdownFile(XORG_CONF, xorg_conf()),
         LockdownFile(LOGIND_CONF, logind_conf()),
@@ -232,11 +253,23 @@ def lockdown_files(
         LockdownFile(DCONF_LOCKS, dconf_locks()),
         LockdownFile(LIGHTDM_CONF, lightdm_conf(visitor)),
         LockdownFile(XSESSION, xsession_desktop(shell_command)),
-        *(LockdownFile(path, firefox) for path in FIREFOX_POLICIES),
-        LockdownFile(CHROMIUM_POLICIES, to_json(chromium_policies(policy, home))),
+        *(LockdownFile(path, proc_dropin()) for path in PROC_DROPINS),
+        *browser_files(policy, home),
         *launcher_entries(policy, installed),
     ]
     return tuple(files)
+
+
+def browser_files(policy: Policy, home: PurePosixPath) -> tuple[LockdownFile, ...]:
+    """The browsers' policy files: the installer writes them, and the agent again whenever
+    the policy changes (a block list edited at the console reaches the next browser)."""
+    if not home.is_absolute():
+        raise LockdownError(f"{home}: the visitor's home must be an absolute path")
+    firefox = to_json(firefox_policies(policy, home))
+    return (
+        *(LockdownFile(path, firefox) for path in FIREFOX_POLICIES),
+        LockdownFile(CHROMIUM_POLICIES, to_json(chromium_policies(policy, home))),
+    )
 
 
 def lockdown_actions() -> tuple[LockdownAction, ...]:
@@ -253,10 +286,5 @@ def lockdown_actions() -> tuple[LockdownAction, ...]:
         LockdownAction(
             ("sysctl", "--system"),
             "apply the kernel settings now, not only from the next boot",
-        ),
-        LockdownAction(
-            ("mount", "-o", "remount,hidepid=invisible", "/proc"),
-            "a visitor must not see other users' processes and their command lines; "
-            "also add hidepid=invisible to /proc's line in /etc/fstab so it survives a reboot",
         ),
     )

@@ -28,14 +28,18 @@ PASSWD = (
 GROUP = "root:x:0:\ndaemon:x:1:\nlp:x:7:\nshadow:x:42:\nnogroup:x:65534:\nalice:x:1000:\n"
 SHADOW = "root:*:19700:0:99999:7:::\nalice:$y$j9T$abc:19700:0:99999:7:::\n"
 GSHADOW = "root:*::\nalice:!::\n"
+FSTAB = (
+    "# <file system> <mount point> <type> <options> <dump> <pass>\n"
+    "UUID=4f1c-9a2e / ext4 errors=remount-ro 0 1\n"
+)
 STOCK_CUPSD = Path("/etc/cups/cupsd.conf")
 OLD_DCONF_PROFILE = "user-db:user\nsystem-db:site\n"
 
 
 @pytest.fixture
 def target(tmp_path: Path) -> Path:
-    """A root with account files, CUPS's stock configuration and an earlier dconf profile
-    (a file the installer must put back at uninstall)."""
+    """A root with account files, an fstab, CUPS's stock configuration and an earlier dconf
+    profile (a file the installer must put back at uninstall)."""
     root = tmp_path / "root"
     (root / "etc/cups").mkdir(parents=True)
     for name, text, mode in (
@@ -46,6 +50,7 @@ def target(tmp_path: Path) -> Path:
     ):
         (root / "etc" / name).write_text(text)
         (root / "etc" / name).chmod(mode)
+    (root / "etc/fstab").write_text(FSTAB)
     cupsd = root / "etc/cups/cupsd.conf"
     if STOCK_CUPSD.exists():
         shutil.copyfile(STOCK_CUPSD, cupsd)

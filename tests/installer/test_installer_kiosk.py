@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from installer_helpers import BIN_DIR, OLD_DCONF_PROFILE, Run, picture, times, uid_of
+from installer_helpers import BIN_DIR, FSTAB, OLD_DCONF_PROFILE, Run, picture, times, uid_of
 
 PRINTER = "ipp://192.168.1.20/ipp/print"
 ARGS = ("--bin-dir", str(BIN_DIR), "--printer-uri", PRINTER, "--pc-name", "PC-07")
@@ -128,6 +128,7 @@ def test_every_command_line_is_one_the_programs_accept(run: Run, target: Path) -
         "PC-07",
     )
     assert args.cups_socket == Path("/run/cups/cups.sock")
+    assert args.lockdown_root == Path("/"), "a pushed block list reaches the browsers"
     sweep = shlex.split(unit(units / "epn-kiosk-sweep.service")["Service"]["ExecStart"])
     args = _command_args("sweep", sweep[2:])
     assert args.data_dir == Path("/var/lib/epn-kiosk") and args.visitor == "epn-visitor"
@@ -274,7 +275,7 @@ def test_an_account_that_was_there_is_kept(run: Run, target: Path) -> None:
     (target / "etc/group").write_text((target / "etc/group").read_text() + "epn-visitor:x:1500:\n")
     before = picture(target)
     out = install(run, target)
-    assert "create account" not in out
+    assert "create account epn-visitor" not in out
     assert mode_owner(target / "home/epn-visitor")[1] == 1500
     assert run("uninstall", "kiosk", "--root", str(target))[0] == 0
     assert picture(target) == before, "the account and its files stay"
@@ -332,3 +333,30 @@ def test_an_empty_folder_round_trip(run: Run, tmp_path: Path) -> None:
     assert "\n0 change(s) made\n" in install(run, root)
     assert run("uninstall", "kiosk", "--root", str(root))[0] == 0
     assert list(root.iterdir()) == []
+
+
+def test_proc_hides_other_visitors_processes_from_the_next_boot(run: Run, target: Path) -> None:
+    install(run, target)
+    fstab = (target / "etc/fstab").read_text()
+    assert fstab.startswith(FSTAB), "the PC's own lines stay as they were"
+    (proc,) = [line.split() for line in fstab.splitlines() if line.split()[1:2] == ["/proc"]]
+    assert proc[2] == "proc" and "hidepid=invisible" in proc[3].split(",")
+    assert "gid=epn-proc" in proc[3].split(",")
+    groups = (target / "etc/group").read_text().splitlines()
+    group = [g for g in groups if g.startswith("epn-proc:")]
+    assert len(group) == 1 and int(group[0].split(":")[2]) < 1000, "a system group"
+    assert group[0].split(":")[3] == "", "nobody is in it, the visitor least of all"
+    for service in ("systemd-logind", "polkit"):
+        dropin = target / f"etc/systemd/system/{service}.service.d/50-epn-kiosk-proc.conf"
+        assert unit(dropin)["Service"]["SupplementaryGroups"] == "epn-proc", service
+    assert run("uninstall", "kiosk", "--root", str(target))[0] == 0
+    assert (target / "etc/fstab").read_text() == FSTAB
+    assert "epn-proc" not in (target / "etc/group").read_text()
+
+
+def test_an_fstab_that_already_mounts_proc_is_left_to_the_admin(run: Run, target: Path) -> None:
+    own = FSTAB + "proc /proc proc defaults 0 0\n"
+    (target / "etc/fstab").write_text(own)
+    out = install(run, target)
+    assert (target / "etc/fstab").read_text() == own, "never a second line for /proc"
+    assert "already has a line for /proc" in out and "hidepid=invisible,gid=epn-proc" in out

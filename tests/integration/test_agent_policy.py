@@ -3,15 +3,20 @@ good policy stays."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
+import stat
+import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
+from admin_console.protocol import messages as wire
 from kiosk.agent.testing import (
     AgentProcess,
     AgentThread,
@@ -80,3 +85,33 @@ def test_a_changed_policy_file_is_picked_up_for_the_next_session(
         kiosk.policy_path.write_text(yaml.safe_dump(data))
         kiosk.advance(seconds=2)
         assert shell.start_session().seconds_left == 45 * 60
+
+
+def _push(kiosk: AgentThread, data: dict[str, Any]) -> wire.CommandResult:
+    command = wire.Command(
+        command_id=str(uuid.uuid4()), action=wire.CommandAction.POLICY_UPDATE, by="ada", policy=data
+    )
+    return kiosk.call(lambda: kiosk.agent.console_command(command))
+
+
+def test_a_block_list_pushed_by_the_console_reaches_the_browsers(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    firefox = root / "etc/firefox/policies/policies.json"
+    chromium = root / "etc/chromium/policies/managed/epn-kiosk.json"
+    options = {"lockdown_root": root}
+    with AgentThread(policy=open_all_day_policy(), config_options=options) as kiosk:
+        assert firefox.exists() and chromium.exists(), "written at start"
+        assert "jeux.example.org" not in firefox.read_text()
+
+        data = open_all_day_policy().model_dump(mode="json")
+        data["web"]["block"] = ["jeux.example.org"]
+        assert _push(kiosk, data).ok
+        website = json.loads(firefox.read_text())["policies"]["WebsiteFilter"]
+        assert "*://*.jeux.example.org/*" in website["Block"]
+        assert "jeux.example.org" in json.loads(chromium.read_text())["URLBlocklist"]
+        assert stat.S_IMODE(firefox.stat().st_mode) == 0o644, "every browser user reads it"
+
+        data["web"]["block"] = ["jeux.example.org", "https://x/"]
+        refused = _push(kiosk, data)
+        assert not refused.ok and "web.block[1]" in refused.message
+        assert "*://*.jeux.example.org/*" in firefox.read_text(), "the last good list stays"

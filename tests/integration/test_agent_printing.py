@@ -168,3 +168,21 @@ def test_the_end_of_the_session_purges_every_job_and_a_job_without_session_is_ca
         shell.wait_view(lambda v: v.state in (State.DONE, State.WAITING))
     kiosk.wait_until(lambda: queue.jobs(which="all") == [], 10, "every job purged")
     assert not printed(cups, stray) and not printed(cups, waiting)
+
+
+def test_a_price_the_console_pushes_applies_to_the_next_job(
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+) -> None:
+    data = kiosk.policy.model_dump(mode="json")
+    data["printing"]["price_per_page_cents"] += 7
+    price = data["printing"]["price_per_page_cents"]
+    command = wire.Command(
+        command_id="policy-1", action=wire.CommandAction.POLICY_UPDATE, by="ada", policy=data
+    )
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        assert kiosk.call(lambda: kiosk.agent.console_command(command)).ok, "mid-session"
+        job = submit(cups, tmp_path, 3)
+        shown = asked(shell, job).print_job
+        assert shown is not None and shown.cost_cents == 3 * price

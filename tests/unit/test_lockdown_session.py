@@ -18,6 +18,8 @@ from kiosk.lockdown.session import (
     FIREFOX_POLICIES,
     LIGHTDM_CONF,
     LOGIND_CONF,
+    PROC_DROPINS,
+    PROC_GROUP,
     SYSCTL_CONF,
     XORG_CONF,
     XSESSION,
@@ -27,6 +29,7 @@ from kiosk.lockdown.session import (
     launcher_entries,
     lightdm_conf,
     logind_conf,
+    proc_fstab_line,
     sysctl_conf,
     xorg_conf,
     xsession_desktop,
@@ -306,10 +309,17 @@ def test_the_home_must_be_an_absolute_path() -> None:
         lockdown_files(DEFAULT, "epn-visitor", PurePosixPath("home/epn-visitor"))
 
 
-def test_ctrl_alt_del_is_masked_and_proc_hides_other_users_processes() -> None:
+def test_ctrl_alt_del_is_masked_and_the_settings_apply_at_once() -> None:
     commands = [action.command for action in lockdown_actions()]
     assert ("systemctl", "mask", "ctrl-alt-del.target") in commands
     assert ("dconf", "update") in commands, "GNOME reads only the compiled database"
-    (mount,) = [c for c in commands if c[0] == "mount"]
-    assert "hidepid=invisible" in mount[2]
+    assert ("sysctl", "--system") in commands
     assert all(action.why for action in lockdown_actions())
+
+
+def test_logind_and_polkit_still_see_every_process_when_proc_hides_them() -> None:
+    files = {f.path: f.content for f in lockdown_files(DEFAULT, "epn-visitor", HOME)}
+    for path in PROC_DROPINS:
+        assert f"[Service]\nSupplementaryGroups={PROC_GROUP}\n" in files[path], path
+    options = proc_fstab_line().split()[3].split(",")
+    assert "hidepid=invisible" in options and f"gid={PROC_GROUP}" in options
