@@ -6,7 +6,9 @@ from __future__ import annotations
 import configparser
 import io
 import shlex
+import shutil
 import sqlite3
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
@@ -180,3 +182,18 @@ def test_the_plan_depends_only_on_the_options() -> None:
     options = ConsoleOptions(version="1.0", admin="alice", database_url=DB_URL, fingerprint="AA")
     assert console_plan(options) == console_plan(options)
     assert "s3cret" not in repr(console_plan(options)), "secrets stay out of the plan's repr"
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")
+def test_systemd_analyze_verifies_the_console_unit(run: Run, target: Path) -> None:
+    install(run, target, "--database-url", DB_URL)
+    done = subprocess.run(
+        ["systemd-analyze", "verify", str(target / "etc/systemd/system/epn-console.service")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    for problem in ("Unknown key", "Failed to parse", "not executable", "Invalid"):
+        assert problem not in done.stderr, done.stderr
