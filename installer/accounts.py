@@ -28,6 +28,12 @@ SYSTEM_IDS = range(999, 99, -1)
 REGULAR_IDS = range(1000, 60000)
 
 
+def gecos(comment: str) -> str:
+    """The comment as the passwd file's GECOS field can hold it: ``:`` separates the file's
+    fields (``useradd`` refuses it: "invalid comment") and a line ends at a newline."""
+    return " ".join(comment.replace(":", " -").split())
+
+
 class Accounts(Protocol):
     """Looks users and groups up, makes and removes accounts."""
 
@@ -104,7 +110,7 @@ class SystemAccounts:
             "--shell",
             str(account.shell),
             "--comment",
-            account.comment,
+            gecos(account.comment),
             account.name,
         ]
         if self.runner(argv, None) != 0:
@@ -157,7 +163,7 @@ class FileAccounts:
         if number is None:
             raise InstallerError(f"no free id for {account.name!r}")
         lines = {
-            "etc/passwd": f"{account.name}:x:{number}:{number}:{account.comment}:"
+            "etc/passwd": f"{account.name}:x:{number}:{number}:{gecos(account.comment)}:"
             f"{account.home}:{account.shell}",
             "etc/group": f"{account.name}:x:{number}:",
             "etc/shadow": f"{account.name}:!:::::::",

@@ -71,3 +71,25 @@ def test_useradd_makes_the_account_and_userdel_removes_it(tmp_path: Path, case: 
     assert [c[0] for c in calls] == ["useradd", "userdel", "groupdel"]
     assert name not in (root / "etc/passwd").read_text()
     assert name not in (root / "etc/group").read_text()
+
+
+def test_a_comment_with_a_colon_still_makes_the_account(tmp_path: Path) -> None:
+    """useradd refuses a comment with ``:`` ("invalid comment": seen on Debian 12 with the
+    epn-proc group's "EPN Kiosk: sees every process"); the file writer would break the line."""
+    root = accounts_root(tmp_path)
+    _, runner = with_prefix(root)
+    account = Account(
+        "epn-proc",
+        AccountKind.SYSTEM,
+        PurePosixPath("/nonexistent"),
+        PurePosixPath("/usr/sbin/nologin"),
+        "EPN Kiosk: sees\nevery process",
+        "test",
+    )
+    SystemAccounts(runner, FileAccounts(root)).create(account)  # type: ignore[arg-type]
+    files_root = accounts_root(tmp_path / "files")
+    FileAccounts(files_root).create(account)
+    for passwd in (root / "etc/passwd", files_root / "etc/passwd"):
+        line = next(r for r in passwd.read_text().splitlines() if r.startswith("epn-proc:"))
+        assert line.split(":")[4] == "EPN Kiosk - sees every process"
+        assert line.endswith(":/nonexistent:/usr/sbin/nologin")
