@@ -260,7 +260,7 @@ def _proc(options: KioskOptions) -> list[Action]:
         AccountKind.SYSTEM,
         PurePosixPath("/nonexistent"),
         PurePosixPath("/usr/sbin/nologin"),
-        "EPN Kiosk: sees every process",
+        "EPN Kiosk, sees every process",
         "the group that logind and polkit join to see every process under hidepid "
         "(the drop-ins that name it need it to exist)",
     )
