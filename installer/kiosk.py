@@ -129,6 +129,9 @@ def agent_argv(options: KioskOptions, policy_path: PurePosixPath | None) -> list
         # The browsers' policies follow each policy the console pushes.
         "--lockdown-root",
         "/",
+        # LightDM logs the visitor in by itself only when it starts.
+        "--display-manager",
+        "lightdm.service",
     ]
     if policy_path is not None:
         argv += ["--policy", str(policy_path)]

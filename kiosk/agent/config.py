@@ -106,6 +106,13 @@ class AgentConfig(BaseModel):
         description="Root of the file system where the launcher's applications are looked "
         "for (tests point it elsewhere).",
     )
+    display_manager: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9@._-]+\.service$",
+        description="The display manager's systemd unit (lightdm.service): restarted when a "
+        "wipe or a dead shell left the screen without a visitor session, because LightDM "
+        "logs the visitor in by itself only when it starts.",
+    )
     lockdown_root: Path | None = Field(
         None,
         description="When set (/ on a kiosk), the browsers' policy files under it are "

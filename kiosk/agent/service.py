@@ -106,6 +106,12 @@ ALIVE_EVERY_SECONDS = 60.0
 """While a session runs, note this often that the agent is alive (to date a power cut)."""
 
 POLICY_CHECK_SECONDS = 1.0
+DISPLAY_CHECK_AFTER_WIPE = 3.0
+"""Seconds after a wipe before the display manager is restarted if no shell is back."""
+DISPLAY_CHECK_AFTER_LOSS = 5.0
+"""Seconds after the last shell left, outside a session, before the same check."""
+DISPLAY_CHECK_AT_START = 120.0
+"""Seconds after the agent starts: a PC whose shell never connected gets a new login."""
 WIPE_RETRY_MAX_SECONDS = 60.0
 STOP_WIPE_SECONDS = 60.0
 """On a stop, how long to wait for a wipe that keeps failing before exiting anyway."""
@@ -208,6 +214,8 @@ class Agent:
         self._stopping = False
         self._next_alive = 0.0
         self._next_policy_check = 0.0
+        self._display_check: tuple[float, str] | None = None
+        """When (agent clock) to see whether a shell is there, and why."""
 
     @property
     def policy(self) -> Policy:
@@ -236,6 +244,7 @@ class Agent:
         )
         self._ensure_wipe()
         self._start_printing()
+        self._check_display_later(DISPLAY_CHECK_AT_START, "no_shell_since_start")
         self._tick_task = asyncio.create_task(self._tick_loop(), name="agent-tick")
         if self.link is not None:
             self._link_task = asyncio.create_task(self.link.run(), name="console-link")
@@ -360,6 +369,7 @@ class Agent:
             if self.policy_source.changed():
                 self.reload_policy()
         self._change(now, lambda: self.engine.tick(now))
+        self._display_due(now)
         if self.meter is not None:
             self.meter.tick(now.mono)
         if self.engine.state in IN_SESSION and now.mono >= self._next_alive:
@@ -558,6 +568,8 @@ class Agent:
             now = self.clock.now()
             self._change(now, lambda: self.engine.wipe_finished(now, receipt))
             self._recovering = False
+            # The wipe stopped the visitor's X session with the shell in it.
+            self._check_display_later(DISPLAY_CHECK_AFTER_WIPE, "wiped")
 
     # -- views ---------------------------------------------------------------------------
 
@@ -623,6 +635,51 @@ class Agent:
             now = self.clock.now()
             self._change(now, lambda: self.engine.shell_lost(now))
             event(log, "shell_lost", state=self.engine.state.value)
+        elif self.engine.state not in (State.ENDING, State.WIPING):
+            # No session to end: the shell (and so the desktop) died on a waiting screen.
+            self._check_display_later(DISPLAY_CHECK_AFTER_LOSS, "shell_lost")
+
+    # -- display manager -----------------------------------------------------------------
+
+    def _check_display_later(self, delay: float, reason: str) -> None:
+        """In ``delay`` seconds, restart the display manager unless a shell is connected.
+
+        LightDM logs the visitor in by itself only when it starts: once the wipe has stopped
+        the visitor's X session, or the shell died, only a restart brings the next login.
+        """
+        if self.config.display_manager is not None:
+            self._display_check = (self.clock.now().mono + delay, reason)
+
+    def _display_due(self, now: Instant) -> None:
+        if self._display_check is None or now.mono < self._display_check[0]:
+            return
+        reason = self._display_check[1]
+        self._display_check = None
+        if self.engine.state in (State.ENDING, State.WIPING):
+            return  # the wipe's own check follows it
+        if any(c.is_shell for c in self.server.connections):
+            return
+        asyncio.get_running_loop().create_task(
+            self._restart_display_manager(reason), name="display-manager"
+        )
+
+    async def _restart_display_manager(self, reason: str) -> None:
+        unit = self.config.display_manager
+        assert unit is not None
+        argv = ("systemctl", "restart", "--no-block", unit)
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *argv, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+            )
+            _, error = await process.communicate()
+        except OSError as exc:
+            event(log, "display_manager_failed", logging.ERROR, unit=unit, error=str(exc))
+            return
+        if process.returncode != 0:
+            detail = error.decode(errors="replace").strip()[:300]
+            event(log, "display_manager_failed", logging.ERROR, unit=unit, error=detail)
+            return
+        event(log, "display_manager_restarted", unit=unit, reason=reason)
 
     async def handle(self, connection: Connection, request: Request) -> Sequence[BaseModel]:
         """Answer one request from a shell."""
@@ -1241,6 +1298,7 @@ def config_from_args(args: argparse.Namespace) -> AgentConfig:
             home_inodes=args.home_inodes,
             skeleton_dir=getattr(args, "skeleton", None),
             lockdown_root=getattr(args, "lockdown_root", None),
+            display_manager=getattr(args, "display_manager", None),
             cups_socket=getattr(args, "cups_socket", None),
             print_approvals=getattr(args, "print_approvals", None),
             print_user=getattr(args, "print_user", None),
@@ -1330,6 +1388,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     production.add_argument(
         "--home-inodes", type=int, default=None, help="most files in the home (200000)"
+    )
+    production.add_argument(
+        "--display-manager",
+        default=None,
+        help="systemd unit restarted after each wipe so it logs the visitor in again "
+        "(lightdm.service)",
     )
     production.add_argument(
         "--lockdown-root",

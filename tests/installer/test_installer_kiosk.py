@@ -129,6 +129,7 @@ def test_every_command_line_is_one_the_programs_accept(run: Run, target: Path) -
     )
     assert args.cups_socket == Path("/run/cups/cups.sock")
     assert args.lockdown_root == Path("/"), "a pushed block list reaches the browsers"
+    assert args.display_manager == "lightdm.service", "the next visitor gets a new login"
     sweep = shlex.split(unit(units / "epn-kiosk-sweep.service")["Service"]["ExecStart"])
     args = _command_args("sweep", sweep[2:])
     assert args.data_dir == Path("/var/lib/epn-kiosk") and args.visitor == "epn-visitor"
