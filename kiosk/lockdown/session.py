@@ -188,6 +188,9 @@ def lightdm_conf(visitor: str) -> str:
         "allow-guest=false\n"
         "greeter-hide-users=true\n"
         "allow-user-switching=false\n"
+        "# The X authority file goes under /run: between sessions the visitor's home is an\n"
+        "# empty mount point nobody may write to, and the login would fail on it.\n"
+        "user-authority-in-system-dir=true\n"
     )
 
 

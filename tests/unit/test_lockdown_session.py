@@ -212,6 +212,8 @@ def test_the_visitor_is_logged_into_the_kiosk_session_without_a_greeter() -> Non
     assert seat["autologin-session"] == XSESSION.stem == "epn-kiosk"
     assert seat["allow-guest"] == "false"
     assert seat["allow-user-switching"] == "false"
+    # Between sessions the home is an unwritable mount point: .Xauthority cannot go there.
+    assert seat["user-authority-in-system-dir"] == "true"
 
 
 @pytest.mark.parametrize("name", ["", "Root", "epn visitor", "a\nautologin-user=root", "x" * 40])
