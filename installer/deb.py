@@ -42,6 +42,27 @@ _COMMON_DEPENDS = (
     "util-linux",
     "ca-certificates",
 )
+# What the Qt wheels from PyPI (PySide6) load and do not bring: the xcb platform plugin's
+# libraries (Qt 6.5+ needs libxcb-cursor0) and OpenGL. Without them the kiosk shell (and the
+# staff window) exits at once: "could not load the Qt platform plugin xcb".
+_QT_XCB_DEPENDS = (
+    "libegl1",
+    "libgl1",
+    "libopengl0",
+    "libfontconfig1",
+    "libdbus-1-3",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-image0",
+    "libxcb-keysyms1",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xinerama0",
+    "libxcb-xkb1",
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +80,16 @@ FLAVOURS = {
     Role.KIOSK: Flavour(
         Role.KIOSK,
         "epn-kiosk",
-        (*_COMMON_DEPENDS, "cups", "cups-client", "cups-bsd", "lightdm", "dconf-cli", "procps"),
+        (
+            *_COMMON_DEPENDS,
+            *_QT_XCB_DEPENDS,
+            "cups",
+            "cups-client",
+            "cups-bsd",
+            "lightdm",
+            "dconf-cli",
+            "procps",
+        ),
         ("firefox-esr | chromium", "fonts-dejavu-core", "espeak-ng"),
         "public computer of an EPN: timed sessions, house rules, metered printing, wipe\n"
         " Turns this PC into a public kiosk: the agent and its boot sweep as systemd\n"
@@ -70,7 +100,7 @@ FLAVOURS = {
     Role.CONSOLE: Flavour(
         Role.CONSOLE,
         "epn-console",
-        _COMMON_DEPENDS,
+        (*_COMMON_DEPENDS, *_QT_XCB_DEPENDS),
         ("sqlite3", "postgresql-client"),
         "staff console of an EPN: the room live, tickets, members, usage, policy\n"
         " The console server (as its own system user, SQLite or PostgreSQL) that the\n"

@@ -42,6 +42,9 @@ def test_names_versions_and_what_each_needs(debs: dict[Role, Path]) -> None:
         "the staff machine gets no kiosk session"
     )
     assert "python3-venv" in console_needs
+    for needs in (kiosk_needs, console_needs):
+        # PySide6's xcb plugin: without it the shell died at once on a Debian 12 machine.
+        assert "libxcb-cursor0" in needs and "libxkbcommon-x11-0" in needs
 
 
 def test_contents_are_the_project_source_and_the_guides(debs: dict[Role, Path]) -> None:
