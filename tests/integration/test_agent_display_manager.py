@@ -46,6 +46,12 @@ def no_shell(kiosk: AgentThread) -> bool:
     return not any(c.is_shell for c in kiosk.agent.server.connections)
 
 
+def shell_dies_on_the_waiting_screen(kiosk: AgentThread) -> None:
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+    kiosk.wait_until(lambda: no_shell(kiosk), 10, "the agent to see the shell go")
+
+
 def restarts(calls: Path) -> list[str]:
     return calls.read_text().splitlines() if calls.exists() else []
 
@@ -85,9 +91,7 @@ def test_a_shell_still_there_after_the_wipe_keeps_its_desktop(
 def test_a_shell_that_dies_on_the_waiting_screen_gets_a_new_login(
     kiosk: AgentThread, systemctl: Path
 ) -> None:
-    with ShellClient(kiosk.socket_path) as shell:
-        shell.hello()
-    kiosk.wait_until(lambda: no_shell(kiosk), 10, "the agent to see the shell go")
+    shell_dies_on_the_waiting_screen(kiosk)
     kiosk.advance(seconds=DISPLAY_CHECK_AFTER_LOSS - 1)
     assert restarts(systemctl) == [], "not before the delay"
     kiosk.advance(seconds=2)
@@ -98,9 +102,7 @@ def test_a_shell_that_dies_on_the_waiting_screen_gets_a_new_login(
 def test_a_shell_that_comes_back_in_time_cancels_the_restart(
     kiosk: AgentThread, systemctl: Path
 ) -> None:
-    with ShellClient(kiosk.socket_path) as shell:
-        shell.hello()
-    kiosk.wait_until(lambda: no_shell(kiosk), 10, "the agent to see the shell go")
+    shell_dies_on_the_waiting_screen(kiosk)
     with ShellClient(kiosk.socket_path) as again:
         again.hello()
         kiosk.advance(seconds=DISPLAY_CHECK_AFTER_LOSS + 1)
