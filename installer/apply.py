@@ -82,6 +82,8 @@ class Manifest:
     dir_modes: dict[str, list[int]] = field(default_factory=dict)
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: list[str] = field(default_factory=list)
+    link_backups: dict[str, str] = field(default_factory=dict)
+    """Where a link the installer replaced pointed before (put back at uninstall)."""
     blocks: dict[str, dict[str, Any]] = field(default_factory=dict)
     accounts: list[str] = field(default_factory=list)
     account_files: list[str] = field(default_factory=list)
@@ -307,6 +309,8 @@ class Installer:
         if self.dry_run:
             return True
         if target.is_symlink():
+            if str(action.path) not in manifest.links:
+                manifest.link_backups[str(action.path)] = os.readlink(target)
             target.unlink()
         target.symlink_to(str(action.target))
         if str(action.path) not in manifest.links:
@@ -425,9 +429,14 @@ class Installer:
         for argv in reversed(manifest.undo):
             self._uninstall_command(argv, report)
         for key in reversed(manifest.links):
-            report.changes.append(f"remove link {key}")
+            earlier = manifest.link_backups.get(key)
+            report.changes.append(
+                f"put back link {key} -> {earlier}" if earlier else f"remove link {key}"
+            )
             if not self.dry_run:
                 self.target(key).unlink(missing_ok=True)
+                if earlier:
+                    self.target(key).symlink_to(earlier)
         for key, entry in reversed(list(manifest.files.items())):
             report.changes.append(
                 f"{'put back the earlier' if entry['backup'] else 'remove'} {key}"

@@ -38,6 +38,9 @@ from policies import Policy
 
 CUPSD_CONF = PurePosixPath("/etc/cups/cupsd.conf")
 FSTAB = PurePosixPath("/etc/fstab")
+DEFAULT_DM = PurePosixPath("/etc/X11/default-display-manager")
+DM_LINK = UNIT_DIR / "display-manager.service"
+LIGHTDM_UNIT = PurePosixPath("/lib/systemd/system/lightdm.service")
 GATE_BACKEND = PurePosixPath("/usr/lib/cups/backend") / cupsconf.GATE_SCHEME
 CUPS_SOCKET = PurePosixPath("/run/cups/cups.sock")
 AGENT_SOCKET = PurePosixPath("/run/epn-kiosk/kiosk.sock")
@@ -197,6 +200,7 @@ def kiosk_plan(options: KioskOptions) -> Plan:
         actions.append(WriteFile(policy_path, content, 0o644, "the EPN's own policy"))
     actions += _units(options, policy_path)
     actions += _lockdown(options)
+    actions += _display_manager()
     actions += _printing(options)
     actions += _enrollment(options)
     actions.append(
@@ -252,6 +256,20 @@ def _units(options: KioskOptions, policy_path: PurePosixPath | None) -> list[Act
             undo=("systemctl", "stop", AGENT_UNIT, SWEEP_UNIT),
             on_uninstall=("systemctl", "daemon-reload"),
         ),
+    ]
+
+
+def _display_manager() -> list[Action]:
+    """LightDM is the display manager, also where another one (Ubuntu's GDM) was: only its
+    autologin runs the kiosk session. Uninstall puts the earlier one back."""
+    return [
+        WriteFile(
+            DEFAULT_DM,
+            b"/usr/sbin/lightdm\n",
+            0o644,
+            "LightDM is the display manager (its autologin starts the kiosk session)",
+        ),
+        Symlink(DM_LINK, LIGHTDM_UNIT, "systemd starts LightDM as the display manager"),
     ]
 
 
