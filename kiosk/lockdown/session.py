@@ -180,7 +180,11 @@ def lightdm_conf(visitor: str) -> str:
     session at once, and again after each wipe ended the last one."""
     _check_user(visitor)
     return (
-        f"{_HEADER}[Seat:*]\n"
+        f"{_HEADER}[LightDM]\n"
+        "# The X authority file goes under /run: between sessions the visitor's home is an\n"
+        "# empty mount point nobody may write to, and the login would fail on it.\n"
+        "user-authority-in-system-dir=true\n"
+        "\n[Seat:*]\n"
         f"autologin-user={visitor}\n"
         "autologin-user-timeout=0\n"
         f"autologin-session={SESSION_NAME}\n"
@@ -188,9 +192,6 @@ def lightdm_conf(visitor: str) -> str:
         "allow-guest=false\n"
         "greeter-hide-users=true\n"
         "allow-user-switching=false\n"
-        "# The X authority file goes under /run: between sessions the visitor's home is an\n"
-        "# empty mount point nobody may write to, and the login would fail on it.\n"
-        "user-authority-in-system-dir=true\n"
     )
 
 

@@ -206,14 +206,17 @@ def test_the_system_database_is_read_under_the_users_own() -> None:
 
 
 def test_the_visitor_is_logged_into_the_kiosk_session_without_a_greeter() -> None:
-    seat = ini(lightdm_conf("epn-visitor"))["Seat:*"]
+    conf = ini(lightdm_conf("epn-visitor"))
+    seat = conf["Seat:*"]
     assert seat["autologin-user"] == "epn-visitor"
     assert seat["autologin-user-timeout"] == "0"
     assert seat["autologin-session"] == XSESSION.stem == "epn-kiosk"
     assert seat["allow-guest"] == "false"
     assert seat["allow-user-switching"] == "false"
-    # Between sessions the home is an unwritable mount point: .Xauthority cannot go there.
-    assert seat["user-authority-in-system-dir"] == "true"
+    # Between sessions the home is an unwritable mount point: .Xauthority cannot go there
+    # (a daemon setting: LightDM reads it only in its own section).
+    assert conf["LightDM"]["user-authority-in-system-dir"] == "true"
+    assert "user-authority-in-system-dir" not in seat
 
 
 @pytest.mark.parametrize("name", ["", "Root", "epn visitor", "a\nautologin-user=root", "x" * 40])
