@@ -3,10 +3,13 @@ files of a target folder (``--root DIR``), which the installer edits itself."""
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
+import signal
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -119,11 +122,61 @@ class SystemAccounts:
 
     def remove(self, name: str) -> None:
         """``userdel``, then ``groupdel`` for its own group if ``userdel`` left it (it does
-        when USERGROUPS_ENAB is off in login.defs)."""
-        if self.uid(name) is not None and self.runner(["userdel", name], None) != 0:
-            raise InstallerError(f"userdel could not remove {name!r}")
+        when USERGROUPS_ENAB is off in login.defs). A user still running programs (the
+        visitor, logged in by the display manager) is logged out first: ``userdel`` refuses
+        an account in use."""
+        uid = self.uid(name)
+        if uid is not None:
+            self._stop_processes(name, uid)
+            if self.runner(["userdel", name], None) != 0:
+                raise InstallerError(f"userdel could not remove {name!r}")
         if self.gid(name) is not None and self.runner(["groupdel", name], None) != 0:
             raise InstallerError(f"groupdel could not remove the group {name!r}")
+
+    def _stop_processes(self, name: str, uid: int) -> None:
+        """End the user's logind sessions, then kill what is left; wait until none runs."""
+        if not processes_of(uid):
+            return
+        logged_out = self.runner(["loginctl", "terminate-user", name], None) == 0
+        if logged_out and _wait_gone(uid, STOP_SECONDS):
+            return  # without logind (or a session of its own) the programs are killed
+        for pid in processes_of(uid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if not _wait_gone(uid, STOP_SECONDS):
+            raise InstallerError(f"programs of {name!r} keep running: the account stays")
+
+
+STOP_SECONDS = 10.0
+"""How long a user's programs get to end before they are killed, then before giving up."""
+
+
+def processes_of(uid: int, proc: Path = Path("/proc")) -> list[int]:
+    """The live processes (not zombies) whose real, effective, saved or file-system uid is
+    ``uid``."""
+    found = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("State", "").split()[:1] == ["Z"]:
+            continue
+        if str(uid) in fields.get("Uid", "").split():
+            found.append(int(entry.name))
+    return found
+
+
+def _wait_gone(uid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while processes_of(uid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 class FileAccounts:

@@ -4,6 +4,8 @@ lines the installer runs there, checked against the real tool on a copy of the f
 
 from __future__ import annotations
 
+import pwd
+import secrets
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -11,7 +13,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from installer.accounts import FileAccounts, SystemAccounts
+from installer.accounts import FileAccounts, SystemAccounts, processes_of
+from installer.apply import run_command
 from installer.plan import Account, AccountKind
 
 pytestmark = [
@@ -93,3 +96,25 @@ def test_a_comment_with_a_colon_still_makes_the_account(tmp_path: Path) -> None:
         line = next(r for r in passwd.read_text().splitlines() if r.startswith("epn-proc:"))
         assert line.split(":")[4] == "EPN Kiosk - sees every process"
         assert line.endswith(":/nonexistent:/usr/sbin/nologin")
+
+
+def test_an_account_in_use_is_logged_out_then_removed(tmp_path: Path) -> None:
+    """The kiosk's visitor is logged in by the display manager when the package is removed:
+    ``userdel`` alone refused ("currently used by process"), seen on a real Debian 12."""
+    name = "epnu" + secrets.token_hex(3)
+    subprocess.run(["useradd", "--user-group", "--no-create-home", name], check=True)
+    visitor = pwd.getpwnam(name)
+    running = subprocess.Popen(
+        ["sleep", "300"], user=visitor.pw_uid, group=visitor.pw_gid, extra_groups=[], cwd="/"
+    )
+    try:
+        assert running.pid in processes_of(visitor.pw_uid)
+        SystemAccounts(run_command).remove(name)
+        assert running.wait(5) != 0, "its program was stopped"
+        with pytest.raises(KeyError):
+            pwd.getpwnam(name)
+        assert processes_of(visitor.pw_uid) == []
+    finally:
+        running.kill()
+        running.wait()
+        subprocess.run(["userdel", name], capture_output=True, check=False)
