@@ -195,6 +195,12 @@ def lightdm_conf(visitor: str) -> str:
     )
 
 
+SHELL_LOG = ("/usr/bin/systemd-cat", "--identifier=epn-kiosk-shell")
+"""What the session runs the shell under: its output goes to the journal
+(``journalctl -t epn-kiosk-shell``), because the X session's own log file would be in the
+visitor's home, which is an unwritable mount point between sessions."""
+
+
 def xsession_desktop(shell_command: str = SHELL_COMMAND) -> str:
     """``/usr/share/xsessions/epn-kiosk.desktop``: the session whose only program is the shell
     (no desktop, no panel; when the shell exits, the session ends)."""
@@ -204,7 +210,7 @@ def xsession_desktop(shell_command: str = SHELL_COMMAND) -> str:
         "Type=Application\n"
         "Name=EPN Kiosk\n"
         "Comment=Timed visitor session of a public computer\n"
-        f"Exec={shell_command}\n"
+        f"Exec={' '.join(SHELL_LOG)} {shell_command}\n"
         f"TryExec={program}\n"
     )
 

@@ -134,7 +134,8 @@ def test_every_command_line_is_one_the_programs_accept(run: Run, target: Path) -
     args = _command_args("sweep", sweep[2:])
     assert args.data_dir == Path("/var/lib/epn-kiosk") and args.visitor == "epn-visitor"
     session = unit(target / "usr/share/xsessions/epn-kiosk.desktop")["Desktop Entry"]
-    shell = shlex.split(session["Exec"])
+    logger, identifier, *shell = shlex.split(session["Exec"])
+    assert (logger, identifier) == ("/usr/bin/systemd-cat", "--identifier=epn-kiosk-shell")
     assert shell[:2] == [str(BIN_DIR / "epn-kiosk"), "shell"]
     assert _command_args("shell", shell[2:]).socket == "/run/epn-kiosk/kiosk.sock"
     assert session["TryExec"] == str(BIN_DIR / "epn-kiosk"), "an absolute path: LightDM's PATH"

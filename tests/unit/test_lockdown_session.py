@@ -229,7 +229,12 @@ def test_a_bad_visitor_name_cannot_slip_into_the_autologin(name: str) -> None:
 
 def test_the_kiosk_session_runs_the_shell_and_nothing_else() -> None:
     entry = ini(xsession_desktop())["Desktop Entry"]
-    assert entry["Exec"] == "epn-kiosk shell"
+    assert shlex.split(entry["Exec"]) == [
+        "/usr/bin/systemd-cat",
+        "--identifier=epn-kiosk-shell",
+        "epn-kiosk",
+        "shell",
+    ], "the shell's errors reach the journal: the home is no place for a log"
     assert entry["TryExec"] == "epn-kiosk"
     assert entry["Type"] == "Application"
     assert ini(xsession_desktop("/opt/epn/bin/epn-kiosk shell"))["Desktop Entry"]["TryExec"] == (
