@@ -90,7 +90,10 @@ FLAVOURS = {
             "dconf-cli",
             "procps",
         ),
-        ("firefox-esr | chromium", "fonts-dejavu-core", "espeak-ng"),
+        # Versioned: on Ubuntu, "chromium" is provided (unversioned) by chromium-browser, a
+        # transitional package whose preinst installs snapd and waits 30 minutes for the
+        # snap store; a versioned relation takes only Debian's real chromium.
+        ("firefox-esr | chromium (>= 100)", "fonts-dejavu-core", "espeak-ng"),
         "public computer of an EPN: timed sessions, house rules, metered printing, wipe\n"
         " Turns this PC into a public kiosk: the agent and its boot sweep as systemd\n"
         " services, the visitor's automatic session with the EPN Kiosk shell, the\n"
