@@ -1,22 +1,26 @@
-"""The kiosk package on a real Debian 12 with systemd, in a QEMU virtual machine.
+"""The kiosk package on a real Debian 12 (or Ubuntu 24.04) with systemd, in a QEMU machine.
 
 What it proves: ``apt install ./epn-kiosk_*_all.deb`` on a fresh Debian 12 sets the PC up
 (the postinst's virtual environment and ``python -m installer kiosk``), and after a reboot:
 the agent and the boot sweep run under systemd (the sweep done before LightDM starts), the
 watchdog restarts a stopped or killed agent, LightDM logs ``epn-visitor`` into the kiosk
 session with the shell connected to the agent, CUPS holds the ``kiosk`` queue's jobs behind
-the gated backend, the lockdown is in place; ``apt remove epn-kiosk`` takes it away again.
+the gated backend, the lockdown is in place, a visitor session that ends is wiped and
+LightDM logs the next visitor in again; ``apt remove epn-kiosk`` takes it away again.
 
-Run as root on a Debian 12 host (downloads Debian packages and PyPI wheels; minutes)::
+Run as root on a Debian 12 host (downloads Debian packages and PyPI wheels; minutes); keep
+``--work`` out of /tmp and /var/tmp, which the wipe tests search::
 
-    .venv/bin/python tests/vm/kiosk_vm.py --work /var/tmp/epn-vm
+    .venv/bin/python tests/vm/kiosk_vm.py --work /srv/epn-vm
+    .venv/bin/python tests/vm/kiosk_vm.py --distro ubuntu-24.04 --work /srv/epn-vm-noble
 
 The base image (debootstrap: a Debian 12 with X, Firefox and CUPS, plus the package's Debian
 dependencies unless ``--bare``, and the host's local CA certificates and pip.conf when it has
 any) is kept in ``--work`` for the next runs; each run boots a fresh copy-on-write overlay of
 it. The package's postinst installs the Python parts from PyPI inside the machine. Without a
 usable KVM (a nested machine), QEMU emulates: about half an hour. The package is built from
-the repository's ``HEAD`` (``--worktree`` for the files as they are). It prints one
+the repository's ``HEAD`` (``--worktree`` for the files as they are; ``EPN_KIOSK_PROJECT``
+names the repository when this file is a copy outside it). It prints one
 ``check: ok|FAILED`` line per check, saves a screenshot of the booted kiosk, and exits 1 when
 a check failed. The whole guest log is kept in ``--work``/driver.log, the boot console in
 console.log.
@@ -40,16 +44,65 @@ import time
 import traceback
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-PROJECT = Path(__file__).resolve().parents[2]
-SUITE = "bookworm"
-MIRROR = "http://deb.debian.org/debian"
-# A Debian 12 desktop PC as an EPN has one (X server, Firefox, CUPS); what the kiosk
-# package needs on top of it (LightDM, compilers, dconf...) comes from its Depends.
+PROJECT = Path(os.environ.get("EPN_KIOSK_PROJECT") or Path(__file__).resolve().parents[2])
+
+
+@dataclass(frozen=True)
+class Distro:
+    """What differs between the distributions the check runs on."""
+
+    suite: str
+    mirror: str
+    security: str  # the security updates' archive line, without "deb "
+    components: str
+    kernel: str  # the kernel's package
+    browsers: tuple[str, ...]  # in the base image (the kiosk package only recommends them)
+    absent: tuple[str, ...]  # the package's alternatives the archive does not have
+    keyring: str | None = None  # debootstrap's --keyring on a Debian host
+
+
+DISTROS = {
+    "debian-12": Distro(
+        suite="bookworm",
+        mirror="http://deb.debian.org/debian",
+        security="http://deb.debian.org/debian-security bookworm-security main",
+        components="main",
+        kernel="linux-image-amd64",
+        browsers=("firefox-esr",),
+        absent=(),
+    ),
+    # Firefox and Chromium are snaps there (no firefox-esr, chromium): no browser.
+    "ubuntu-24.04": Distro(
+        suite="noble",
+        mirror="http://archive.ubuntu.com/ubuntu",
+        security="http://archive.ubuntu.com/ubuntu noble-security main universe",
+        components="main universe",
+        kernel="linux-image-extra-virtual",  # with the bochs DRM driver (-vga std)
+        browsers=(),
+        absent=("firefox-esr", "chromium"),
+        keyring="/usr/share/keyrings/ubuntu-archive-keyring.gpg",
+    ),
+}
+
+
+def guest_distro() -> Distro:
+    """The distribution this machine runs (by /etc/os-release's codename)."""
+    release = Path("/etc/os-release").read_text()
+    codename = re.search(r"^VERSION_CODENAME=\"?(\w+)", release, re.MULTILINE)
+    for distro in DISTROS.values():
+        if codename and distro.suite == codename[1]:
+            return distro
+    return DISTROS["debian-12"]
+
+
+# A desktop PC as an EPN has one (X server, a browser, CUPS; the kernel and the browser per
+# distribution); what the kiosk package needs on top of it (LightDM, compilers, dconf...)
+# comes from its Depends.
 BASE_PACKAGES = (
-    "linux-image-amd64",
     "systemd-sysv",
     "udev",
     "dbus",
@@ -62,14 +115,19 @@ BASE_PACKAGES = (
     "xserver-xorg-input-libinput",
     "x11-xserver-utils",
     "xauth",
-    "firefox-esr",
     "cups",
     "fonts-dejavu-core",
     "procps",
     "less",
 )
 PRINTER_URI = "socket://127.0.0.1:9100"
-INSTALLER_ARGS = f"--printer-uri {PRINTER_URI} --pc-name VM-01"
+# Open all day every day: a walk-in session starts whatever the day and hour of the run.
+POLICY_PATH = "/root/epn-vm-policy.yaml"
+POLICY = "opening_hours:\n" + "".join(
+    f"  {day}: [{{opens: '00:00', closes: '23:59:59'}}]\n"
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+)
+INSTALLER_ARGS = f"--printer-uri {PRINTER_URI} --pc-name VM-01 --policy {POLICY_PATH}"
 AGENT_UNIT = "epn-kiosk-agent.service"
 SWEEP_UNIT = "epn-kiosk-sweep.service"
 VISITOR = "epn-visitor"
@@ -197,7 +255,8 @@ class Guest:
 
     def install(self) -> bool:
         self.sh("uname -a; cat /etc/debian_version; ps -p 1 -o comm=")
-        code, _ = self.sh("getent hosts deb.debian.org pypi.org files.pythonhosted.org")
+        mirror = guest_distro().mirror.split("/")[2]
+        code, _ = self.sh(f"getent hosts {mirror} pypi.org files.pythonhosted.org")
         self.result("network", code == 0, "guest resolves the mirrors and PyPI")
         debs = sorted(Path(GUEST_DIR).glob("epn-kiosk_*_all.deb"))
         if not debs:
@@ -216,6 +275,7 @@ class Guest:
             return False
         # The EPN's options, as the install guide says, then the package once more (what an
         # update does: the postinst runs the installer with /etc/default/epn-kiosk).
+        Path(POLICY_PATH).write_text(POLICY)
         self.sh(
             "sed -i 's|^INSTALLER_ARGS=.*|INSTALLER_ARGS=\"" + INSTALLER_ARGS + "\"|' "
             "/etc/default/epn-kiosk && grep ^INSTALLER_ARGS /etc/default/epn-kiosk"
@@ -298,6 +358,7 @@ class Guest:
             ("3-autologin", lambda: self.check_session(shell_pid)),
             ("5-cups", self.check_cups),
             ("6-lockdown", self.check_lockdown),
+            ("4-relogin-after-session", self.check_relogin),
             ("2-watchdog", self.check_watchdog),
             ("7-remove", self.check_remove),
         ):
@@ -381,6 +442,77 @@ class Guest:
             "3-shell-connected",
             peers not in ("", "0"),
             f"unix connections of the shell to /run/epn-kiosk/kiosk.sock: {peers}",
+        )
+
+    def visitor_sessions(self) -> list[str]:
+        """The visitor's logind sessions still active."""
+        listed = self.value(
+            f"loginctl list-sessions --no-legend | awk '$3 == \"{VISITOR}\" {{print $1}}'"
+        )
+        return [
+            session
+            for session in listed.split()
+            if self.value(f"loginctl show-session -p State --value {session}") == "active"
+        ]
+
+    def check_relogin(self) -> None:
+        """As the visitor, a walk-in session started and ended on the agent's socket: the
+        wipe stops the visitor's X session, the agent restarts LightDM, LightDM logs the
+        visitor in again and a new shell connects."""
+        old_pid = self.wait_for_shell(30)
+        old_sessions = self.visitor_sessions()
+        since = self.value("date '+%Y-%m-%d %H:%M:%S'")
+        script = (
+            "import time; from pathlib import Path; "
+            "from kiosk.agent.testing import ShellClient; "
+            "c = ShellClient(Path('/run/epn-kiosk/kiosk.sock'), timeout=60); "
+            "print('hello', c.hello().state.value, flush=True); "
+            "print('active', c.start_session().state.value, flush=True); "
+            "print('ending_at', time.monotonic(), flush=True); "
+            "print('end_session', c.request('end_session').ok, flush=True)"
+        )
+        before = time.monotonic()
+        code, output = self.sh(
+            f'cd / && runuser -u {VISITOR} -- /opt/epn-kiosk/venv/bin/python -c "{script}"',
+            timeout=180,
+        )
+        ending = re.search(r"^ending_at ([0-9.]+)$", output, re.MULTILINE)
+        ended_at = float(ending[1]) if ending else before
+        new_pid, connected_at = "", 0.0
+        while time.monotonic() - ended_at < 240:
+            pid = self.wait_for_shell(1)
+            if pid and pid != old_pid and self.connections(pid) > 0:
+                new_pid, connected_at = pid, time.monotonic()
+                break
+            time.sleep(1)
+        seconds = connected_at - ended_at if new_pid else time.monotonic() - ended_at
+        new_sessions = self.visitor_sessions()
+        self.sh(
+            f"journalctl -u {AGENT_UNIT} --since '{since}' --no-pager -o short-monotonic "
+            "| grep -E 'session|wipe|display_manager|shell_' | cut -c1-300 | head -40; "
+            f"journalctl -u lightdm.service --since '{since}' --no-pager | tail -15; "
+            f"loginctl list-sessions --no-legend; ps -o pid,user,etimes,args -u {VISITOR}"
+        )
+        restarted = self.value(
+            f"journalctl -u {AGENT_UNIT} --since '{since}' --no-pager -o cat "
+            "| grep -c display_manager_restarted"
+        )
+        fresh = [s for s in new_sessions if s not in old_sessions]
+        if new_pid:
+            self.mark("FIGURE", "relogin_end_session_to_new_shell_connected_s", f"{seconds:.1f}")
+            time.sleep(10)  # let it paint
+            self.mark("SCREENSHOT", "relogin")
+            time.sleep(6)
+        self.result(
+            "4-relogin-after-session",
+            "active active" in output
+            and ending is not None
+            and bool(new_pid)
+            and bool(fresh)
+            and restarted not in ("", "0"),
+            f"client exit {code} ({' '.join(output.split()[-6:])}); shell {old_pid or '-'} -> "
+            f"{new_pid or '-'} connected {seconds:.1f} s after end_session; sessions "
+            f"{old_sessions} -> {new_sessions}; display_manager_restarted x{restarted or 0}",
         )
 
     def connections(self, pid: str) -> int:
@@ -662,20 +794,23 @@ def trust_like_host(rootfs: Path) -> None:
         shutil.copyfile("/etc/pip.conf", rootfs / "etc/pip.conf")
 
 
-def kiosk_depends() -> list[str]:
-    """The Debian packages the kiosk package depends on and recommends (first choices)."""
+def kiosk_depends(distro: Distro) -> list[str]:
+    """The Debian packages the kiosk package depends on and recommends (first choices the
+    archive has)."""
     sys.path.insert(0, str(PROJECT))
     from installer.deb import FLAVOURS
     from installer.plan import Role
 
     flavour = FLAVOURS[Role.KIOSK]
-    return [
-        dep.split("|")[0].split("(")[0].strip() for dep in (*flavour.depends, *flavour.recommends)
-    ]
+    chosen = []
+    for dep in (*flavour.depends, *flavour.recommends):
+        names = [choice.split("(")[0].strip() for choice in dep.split("|")]
+        chosen += [name for name in names if name not in distro.absent][:1]
+    return chosen
 
 
-def base_image(work: Path, size: str, with_depends: bool) -> Path:
-    """The Debian 12 disk image every run starts from (made once)."""
+def base_image(work: Path, size: str, with_depends: bool, distro: Distro) -> Path:
+    """The disk image every run starts from (made once)."""
     image = work / ("base.img" if with_depends else "base-bare.img")
     if image.exists():
         return image
@@ -683,16 +818,22 @@ def base_image(work: Path, size: str, with_depends: bool) -> Path:
     if not (rootfs / "etc/debian_version").exists():
         log("debootstrap (once; a few minutes)")
         shutil.rmtree(rootfs, ignore_errors=True)
-        run(["debootstrap", f"--include={','.join(BASE_PACKAGES)}", SUITE, str(rootfs), MIRROR])
+        packages = (distro.kernel, *BASE_PACKAGES, *distro.browsers)
+        keyring = [f"--keyring={distro.keyring}"] if distro.keyring else []
+        components = f"--components={distro.components.replace(' ', ',')}"
+        include = f"--include={','.join(packages)}"
+        run(
+            ["debootstrap", include, components, *keyring, distro.suite, str(rootfs), distro.mirror]
+        )
     (rootfs / "etc/apt/sources.list").write_text(
-        f"deb {MIRROR} {SUITE} main\n"
-        f"deb {MIRROR} {SUITE}-updates main\n"
-        f"deb {MIRROR}-security {SUITE}-security main\n"
+        f"deb {distro.mirror} {distro.suite} {distro.components}\n"
+        f"deb {distro.mirror} {distro.suite}-updates {distro.components}\n"
+        f"deb {distro.security}\n"
     )
     if with_depends:
         # Without KVM, unpacking them in the machine takes long; apt then only checks them.
         log("the kiosk package's Debian dependencies in the base image")
-        chroot_install(rootfs, kiosk_depends())
+        chroot_install(rootfs, [distro.kernel, *kiosk_depends(distro)])
     trust_like_host(rootfs)
     (rootfs / "etc/hostname").write_text("epn-vm\n")
     (rootfs / "etc/hosts").write_text("127.0.0.1 localhost\n127.0.1.1 epn-vm\n")
@@ -904,6 +1045,10 @@ def drive(machine: Machine, screenshot: Path, timeout: float) -> tuple[list[str]
                 results.append(rest)
             elif kind == "FIGURE":
                 figures.append(rest)
+            elif kind == "SCREENSHOT" and rest.strip():
+                named = screenshot.with_name(f"vm-kiosk-{rest.strip()}.png")
+                width, height, _ = machine.screendump(named)
+                log(f"screenshot {width}x{height} saved to {named}")
             elif kind == "SCREENSHOT":
                 width, height, rgb = machine.screendump(screenshot)
                 log(f"screenshot {width}x{height} saved to {screenshot}")
@@ -955,7 +1100,7 @@ def host_main(args: argparse.Namespace) -> int:
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
     ensure_tools()
-    base = base_image(work, args.disk_size, with_depends=not args.bare)
+    base = base_image(work, args.disk_size, not args.bare, DISTROS[args.distro])
     deb = build_deb(work, args.worktree)
     payload = payload_image(work, deb)
     overlay = work / "run.qcow2"
@@ -978,6 +1123,7 @@ def host_main(args: argparse.Namespace) -> int:
         "1-units-active",
         "2-watchdog-stop",
         "3-autologin",
+        "4-relogin-after-session",
         "5-cups",
         "6-sysrq",
         "7-removed",
@@ -996,11 +1142,15 @@ def host_main(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/var/tmp/epn-vm"))
+    parser.add_argument("--distro", choices=sorted(DISTROS), default="debian-12")
     parser.add_argument(
         "--worktree", action="store_true", help="package the working tree as it is, not HEAD"
     )
     parser.add_argument(
-        "--screenshot", type=Path, default=PROJECT / "docs/screenshots/vm-kiosk-boot.png"
+        "--screenshot",
+        type=Path,
+        default=PROJECT / "docs/screenshots/vm-kiosk-boot.png",
+        help="the booted kiosk (vm-kiosk-relogin.png beside it: after a session's end)",
     )
     parser.add_argument("--memory", type=int, default=3072, help="MiB")
     parser.add_argument("--disk-size", default="12G")
