@@ -659,13 +659,14 @@ class Agent:
             return  # the wipe's own check follows it
         if any(c.is_shell for c in self.server.connections):
             return
-        asyncio.get_running_loop().create_task(
-            self._restart_display_manager(reason), name="display-manager"
-        )
-
-    async def _restart_display_manager(self, reason: str) -> None:
         unit = self.config.display_manager
-        assert unit is not None
+        if unit is not None:
+            asyncio.get_running_loop().create_task(
+                self._restart_display_manager(unit, reason), name="display-manager"
+            )
+
+    @staticmethod
+    async def _restart_display_manager(unit: str, reason: str) -> None:
         argv = ("systemctl", "restart", "--no-block", unit)
         try:
             process = await asyncio.create_subprocess_exec(

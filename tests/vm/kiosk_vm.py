@@ -634,37 +634,42 @@ class Guest:
             time.sleep(0.5)
         return "", time.monotonic() - started
 
-    def check_watchdog(self) -> None:
-        self.sh(f"systemctl show -p WatchdogUSec,Restart,RestartUSec,NRestarts {AGENT_UNIT}")
+    def _kill_and_wait(
+        self, signal_name: str, pid: str, timeout: float, *, check: str, figure: str, lines: int
+    ) -> str:
+        """Send ``signal_name`` to the agent's ``pid``; the pid systemd started instead, or
+        "" when none came within ``timeout``."""
         since = self.value("date '+%Y-%m-%d %H:%M:%S'")
-        old = self.value(f"systemctl show -p MainPID --value {AGENT_UNIT}")
-        self.sh(f"kill -STOP {old}")
-        new, waited = self._restarted(old, 180)
+        self.sh(f"kill -{signal_name} {pid}")
+        new, waited = self._restarted(pid, timeout)
         self.sh(
             f"journalctl -u {AGENT_UNIT} --since '{since}' --no-pager -o short-monotonic "
-            "| grep -v -E 'INFO' | head -20"
+            f"| grep -v -E 'INFO' | head -{lines}"
         )
-        self.mark("FIGURE", "watchdog_stop_to_active_again_s", f"{waited:.1f}")
+        self.mark("FIGURE", figure, f"{waited:.1f}")
         self.result(
-            "2-watchdog-stop",
+            check,
             bool(new),
-            f"kill -STOP {old}: new main pid {new or '-'} active after {waited:.1f} s",
+            f"kill -{signal_name} {pid}: new main pid {new or '-'} active after {waited:.1f} s",
+        )
+        return new
+
+    def check_watchdog(self) -> None:
+        self.sh(f"systemctl show -p WatchdogUSec,Restart,RestartUSec,NRestarts {AGENT_UNIT}")
+        old = self.value(f"systemctl show -p MainPID --value {AGENT_UNIT}")
+        new = self._kill_and_wait(
+            "STOP",
+            old,
+            180,
+            check="2-watchdog-stop",
+            figure="watchdog_stop_to_active_again_s",
+            lines=20,
         )
         if not new:
             self.sh(f"kill -CONT {old}")
             return
-        since = self.value("date '+%Y-%m-%d %H:%M:%S'")
-        self.sh(f"kill -9 {new}")
-        newer, waited = self._restarted(new, 60)
-        self.sh(
-            f"journalctl -u {AGENT_UNIT} --since '{since}' --no-pager -o short-monotonic "
-            "| grep -v -E 'INFO' | head -12"
-        )
-        self.mark("FIGURE", "kill9_to_active_again_s", f"{waited:.1f}")
-        self.result(
-            "2-watchdog-kill9",
-            bool(newer),
-            f"kill -9 {new}: new main pid {newer or '-'} active after {waited:.1f} s",
+        self._kill_and_wait(
+            "9", new, 60, check="2-watchdog-kill9", figure="kill9_to_active_again_s", lines=12
         )
         time.sleep(8)
         shell = self.wait_for_shell(60)
