@@ -29,8 +29,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from admin_console.protocol import Command, CommandAction, EnrollRequest, EnrollResponse
-from admin_console.protocol.tickets import code_digest
-from admin_console.protocol.tickets import normalise as normalise_ticket_code
 from admin_console.server import policy as policy_store
 from admin_console.server import usage as usage_review
 from admin_console.server.auth import (
@@ -45,7 +43,14 @@ from admin_console.server.auth import (
 )
 from admin_console.server.clock import Clock, SystemClock
 from admin_console.server.db.engine import make_engine, sqlite_url, upgrade
-from admin_console.server.db.repositories import HelpCall, Kiosk, Member, Repositories, Ticket
+from admin_console.server.db.repositories import (
+    TICKET_FORGED,
+    HelpCall,
+    Kiosk,
+    Member,
+    Repositories,
+    Ticket,
+)
 from admin_console.server.desk import Desk
 from admin_console.server.errors import (
     AccountLocked,
@@ -685,15 +690,18 @@ def _ticket_routes(app: FastAPI) -> None:
             404: {"model": Problem},
             409: {"model": Problem},
             410: {"model": Problem},
+            429: {"model": Problem},
         },
     )
     def redeem(console: ConsoleDep, body: RedeemRequest, kiosk: KioskCaller) -> RedeemResponse:
         """For a PC: use a ticket code, once across every PC (404 unknown, 409 already used,
-        410 expired)."""
-        digits = normalise_ticket_code(body.code)
-        if digits is None:
-            raise InvalidInput("code", "a ticket code has 12 digits, e.g. 123-45-678-9012")
-        ticket = console.repos.tickets.redeem(code_digest(digits), kiosk.id, console.clock.now())
+        410 expired, 422 not a code or a digit mistyped, 429 too many unknown codes from
+        this PC: Retry-After says when to try again)."""
+        try:
+            ticket = console.desk.redeem_ticket(body.code, kiosk.id, kiosk.name)
+        except (NotFound, TooManyTries) as exc:
+            log_event(logger, "ticket_refused", kiosk=kiosk.name, reason=str(exc))
+            raise
         log_event(logger, "ticket_redeemed", kiosk=kiosk.name, ref=ticket.ref)
         return RedeemResponse(
             ref=ticket.ref,
@@ -814,6 +822,7 @@ def _help_model(call: HelpCall, now: dt.datetime) -> HelpCallModel:
         done_at=call.done_at,
         done_by=call.done_by,
         accompanied_seconds=call.accompanied_seconds,
+        reason="ticket_forged" if call.reason == TICKET_FORGED else None,
     )
 
 

@@ -1,8 +1,11 @@
 """The front desk: tickets, members and the help queue, on the repositories.
 
-Ticket codes are 12 digits signed with the console's ticket key
-(:mod:`admin_console.protocol.tickets`), shown once as ``123-45-678-9012`` and kept only as
-the SHA-256 of the digits. Member PINs are argon2id hashes; five wrong PINs in a row refuse
+Ticket codes are 16 digits signed with the console's ticket key
+(:mod:`admin_console.protocol.tickets`), shown once as ``1234 5678 9012 3456`` and kept only
+as the SHA-256 of the digits. A PC redeems a code (never a reference); unknown codes from one
+PC are slowed down as at the PC itself (:mod:`admin_console.protocol.tries`).
+
+Member PINs are argon2id hashes; five wrong PINs in a row refuse
 the card for five minutes on every PC. A member's day is the EPN's local day.
 """
 
@@ -10,14 +13,29 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from admin_console.protocol.tickets import code_digest, grouped, make_code
+from admin_console.protocol.tickets import (
+    code_digest,
+    grouped,
+    make_code,
+    normalise,
+    read_code,
+    typo_ok,
+)
+from admin_console.protocol.tries import WrongTries
 from admin_console.server.auth import AuthService
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Member, NewTicket, Repositories, Ticket
-from admin_console.server.errors import Conflict, Forbidden, TooManyTries
+from admin_console.server.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyTries,
+)
 
 MAX_WRONG_PINS = 5
 PIN_LOCK = dt.timedelta(minutes=5)
@@ -63,6 +81,12 @@ class Desk:
         self._clock = clock
         self.timezone = timezone
         self._ticket_key = ticket_key
+        # Unknown codes per PC, in memory: a guesser holding a PC's token cannot restart
+        # the console. One lock per PC, held through the check, so parallel requests from
+        # one PC are checked one after the other and get no more tries than one at a time.
+        self._wrong_codes: dict[int, WrongTries] = {}
+        self._redeem_locks: dict[int, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
 
     def today(self) -> dt.date:
         """The EPN's local date now."""
@@ -106,6 +130,46 @@ class Desk:
                 continue  # made at the same moment by someone else: draw again
             return [IssuedTicket(t, grouped(code)) for t, code in zip(stored, chosen, strict=True)]
         raise Conflict("could not draw unused ticket codes; try again")
+
+    def redeem_ticket(self, typed: str, kiosk_id: int, kiosk_name: str) -> Ticket:
+        """Use the ticket whose code was typed at a PC (once across every PC).
+
+        :class:`InvalidInput` when it is not 16 digits or a digit was mistyped (the Damm
+        digit: not a guess, not counted); :class:`TooManyTries` while this PC waits after
+        unknown codes (3 free, then 30 s doubling to 15 min, one forgotten per 15 min), the
+        code not even looked up; then what the repository says (404 unknown, counted; 409
+        used; 410 expired)."""
+        digits = normalise(typed)
+        if digits is None:
+            raise InvalidInput("code", "a ticket code has 16 digits, e.g. 1234 5678 9012 3456")
+        if not typo_ok(digits):
+            raise InvalidInput("code", "check the code, a digit is wrong")
+        with self._redeem_lock(kiosk_id):
+            tries = self._wrong_codes.setdefault(kiosk_id, WrongTries())
+            now = self._clock.now()
+            # The wall clock: the console's only clock (a test's fake one moves it).
+            wait = tries.seconds_locked(now.timestamp())
+            if wait > 0:
+                raise TooManyTries(now + dt.timedelta(seconds=wait), "ticket codes from this PC")
+            try:
+                return self._repos.tickets.redeem(code_digest(digits), kiosk_id, now)
+            except NotFound:
+                tries.failed(now.timestamp())
+                if read_code(self._ticket_key, digits, self.today()) is not None:
+                    # Signed with the key yet never issued: the key left a PC, or one guess
+                    # in ten million came right.
+                    self._auth.audit(
+                        f"kiosk {kiosk_name}",
+                        "ticket_forged",
+                        kiosk_id=kiosk_id,
+                        detail="a ticket code signed with the ticket key but never issued "
+                        "was typed online (refused)",
+                    )
+                raise
+
+    def _redeem_lock(self, kiosk_id: int) -> threading.Lock:
+        with self._locks_lock:
+            return self._redeem_locks.setdefault(kiosk_id, threading.Lock())
 
     # -- members -------------------------------------------------------------------------
 

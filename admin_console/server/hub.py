@@ -35,7 +35,6 @@ from admin_console.protocol import (
     Hello,
     HelpRequestedBody,
     SessionEndedBody,
-    SessionStartedBody,
     Status,
     Welcome,
     decode_kiosk_frame,
@@ -427,13 +426,13 @@ class Hub:
         await link.send(encode(Ack(ids=tuple(e.id for e in unique))))
 
     def _desk_facts(self, kiosk_id: int, events: list[Event]) -> None:
-        # What the events mean for tickets and the help queue; each step is idempotent, so
-        # an event sent again changes nothing.
+        # What the events mean for the help queue; each step is idempotent, so an event
+        # sent again changes nothing. Tickets are not here: a session's ticket_ref is only
+        # what the PC redeemed online (already used then); a reference, public, never
+        # spends a ticket (the digest of an offline code does, in add_once).
         for e in events:
             body = e.body
-            if isinstance(body, SessionStartedBody) and body.ticket_ref:
-                self._repos.tickets.mark_used(body.ticket_ref, kiosk_id, e.at)
-            elif isinstance(body, HelpRequestedBody):
+            if isinstance(body, HelpRequestedBody):
                 self._repos.help.open(kiosk_id, e.at, e.id)
             elif isinstance(body, SessionEndedBody):
                 self._repos.help.cancel_waiting(kiosk_id, e.at)

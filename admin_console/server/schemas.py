@@ -243,8 +243,8 @@ class IssuedTicketModel(BaseModel):
 
     ref: str
     code: str = Field(
-        description="12 digits as 123-45-678-9012, signed so a PC can check it offline; "
-        "not kept by the console."
+        description="16 digits as 1234 5678 9012 3456, signed so a PC can check it offline, "
+        "the last one a Damm check digit against typing mistakes; not kept by the console."
     )
     minutes: int
     free_pages: int
@@ -274,7 +274,12 @@ class TicketModel(BaseModel):
 class RedeemRequest(_In):
     """A code typed by a visitor at a PC."""
 
-    code: str = Field(min_length=12, max_length=20, pattern=r"^[0-9][0-9 -]*[0-9]$")
+    code: str = Field(
+        min_length=16,
+        max_length=32,
+        pattern=r"^[0-9][0-9 -]*[0-9]$",
+        description="The 16 digits, with or without spaces or dashes between them.",
+    )
 
 
 class RedeemResponse(BaseModel):
@@ -363,6 +368,11 @@ class HelpCallModel(BaseModel):
     done_at: dt.datetime | None
     done_by: str | None
     accompanied_seconds: int | None = Field(description="done - taken, once done.")
+    reason: Literal["ticket_forged"] | None = Field(
+        None,
+        description="None: the visitor asked. ticket_forged: the PC let in, while the console "
+        "was away, a ticket code the console never issued; someone should go and look.",
+    )
 
 
 # -- policy ------------------------------------------------------------------------------

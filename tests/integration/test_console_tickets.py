@@ -18,15 +18,25 @@ import httpx
 import sqlalchemy as sa
 from conftest_pg import data_dir, database_url, postgres, server
 
-from admin_console.protocol import Ack, Event, LoginKind, SessionStartedBody
-from admin_console.protocol.tickets import code_digest, normalise, read_code
+from admin_console.protocol import (
+    Ack,
+    Event,
+    HelpRequestedBody,
+    LoginKind,
+    SessionEndedBody,
+    SessionStartedBody,
+)
+from admin_console.protocol.tickets import code_digest, make_code, normalise, read_code
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
 from admin_console.server.testing import ConsoleServer, KioskSocket
+from admin_console.server.tls import ensure_ticket_key
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]
 
 FAR = "2030-01-01T00:00:00Z"
+UNKNOWN = "0000 0000 0000 0000"
+"""A code that passes the typo check (Damm digit 0) and that no console issues."""
 
 
 def _make(server: ConsoleServer, count: int = 1, **fields: object) -> list[dict[str, object]]:
@@ -51,7 +61,7 @@ def test_a_ticket_works_once_across_two_pcs_even_when_both_try_at_once(
     _one, token_one = server.enroll(admin, "PC-01")
     _two, token_two = server.enroll(admin, "PC-02")
     tickets = _make(server, 3, free_pages=5)
-    assert all(re.fullmatch(r"\d{3}-\d{2}-\d{3}-\d{4}", str(t["code"])) for t in tickets)
+    assert all(re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", str(t["code"])) for t in tickets)
     assert len({t["code"] for t in tickets}) == 3
     code = str(tickets[0]["code"])
 
@@ -70,8 +80,8 @@ def test_a_ticket_works_once_across_two_pcs_even_when_both_try_at_once(
     assert sorted(a.status_code for a in answers) == [200, 409]
     won = next(a for a in answers if a.status_code == 200).json()
     assert (won["minutes"], won["free_pages"], won["ref"]) == (30, 5, tickets[0]["ref"])
-    assert _redeem(server, token_one, code.replace("-", " ")).status_code == 409
-    assert _redeem(server, token_two, "000-00-000-0000").status_code == 404
+    assert _redeem(server, token_one, code.replace(" ", "-")).status_code == 409
+    assert _redeem(server, token_two, "0000 0000 0000 0000").status_code == 404
 
     with server.client(admin) as http:
         listed = http.get("/api/tickets").json()
@@ -105,19 +115,23 @@ def test_an_expired_ticket_is_refused_and_listed_as_expired(server: ConsoleServe
 def test_unknown_and_malformed_codes_and_strangers_are_refused(server: ConsoleServer) -> None:
     admin = server.add_staff("ada", Role.ADMIN)
     _kiosk, token = server.enroll(admin, "PC-01")
-    assert _redeem(server, token, "111-22-333-4444").status_code == 404
-    bad = _redeem(server, token, "12a-45-678-9012")
+    assert _redeem(server, token, UNKNOWN).status_code == 404
+    bad = _redeem(server, token, "12a4 5678 9012 3456")
     assert bad.status_code == 422
     assert "code" in bad.json()["detail"]
-    assert _redeem(server, token, "123-45-678-90123").status_code == 422
-    assert _redeem(server, token, "1234-5678").status_code == 422  # the old 8-digit kind
+    assert _redeem(server, token, "1234 5678 9012 34567").status_code == 422
+    assert _redeem(server, token, "1234-5678").status_code == 422  # the kiosk's own kind
+    assert _redeem(server, token, "123-45-678-9012").status_code == 422  # the old 12 digits
     # A staff token is not a PC's token; no token at all neither.
-    assert _redeem(server, admin.token, "111-22-333-4444").status_code == 401
+    assert _redeem(server, admin.token, UNKNOWN).status_code == 401
     with server.client() as http:
         assert http.post("/api/kiosk/tickets/redeem", json={"code": "1"}).status_code == 401
 
 
-def test_a_session_on_a_ticket_reported_by_a_pc_marks_it_used(server: ConsoleServer) -> None:
+def test_a_pc_cannot_burn_or_use_a_ticket_by_its_public_reference(server: ConsoleServer) -> None:
+    # The reference is printed on the sheet and listed to staff: a PC (or a stolen PC
+    # token) that reports a session "on" an unused ticket's reference must neither spend it
+    # nor get its minutes; only the code redeems.
     admin = server.add_staff("ada", Role.ADMIN)
     _kiosk, token = server.enroll(admin, "PC-01")
     ticket = _make(server)[0]
@@ -130,11 +144,15 @@ def test_a_session_on_a_ticket_reported_by_a_pc_marks_it_used(server: ConsoleSer
         ticket_ref=str(ticket["ref"]),
     )
     with KioskSocket(server, token) as kiosk:
-        kiosk.send(Event(id="event-0001", at=server.clock.now(), body=body))
-        kiosk.recv()  # the ack: stored
-    assert _redeem(server, token, str(ticket["code"])).status_code == 409
+        _send(kiosk, Event(id="event-0001", at=server.clock.now(), body=body))
     with server.client(admin) as http:
-        assert http.get("/api/tickets").json()[0]["state"] == "used"
+        assert http.get("/api/tickets").json()[0]["state"] == "unused"
+    with server.client(token) as http:
+        by_ref = http.post("/api/kiosk/tickets/redeem", json={"code": str(ticket["ref"])})
+    assert by_ref.status_code == 422
+    redeemed = _redeem(server, token, str(ticket["code"]))
+    assert redeemed.status_code == 200
+    assert redeemed.json()["minutes"] == 30
 
 
 def test_codes_are_never_stored_in_clear(server: ConsoleServer, database_url: str | None) -> None:
@@ -257,3 +275,132 @@ def test_a_ticket_checked_offline_is_marked_used_and_a_second_use_elsewhere_is_a
     assert audit[0]["who"] == "kiosk PC-02"
     assert str(ticket["ref"]) in audit[0]["detail"]
     assert "PC-01" in audit[0]["detail"]
+
+
+def _audit(server: ConsoleServer, action: str) -> list[dict[str, object]]:
+    with server.client(server.add_staff(f"mia-{uuid.uuid4().hex[:6]}", Role.MANAGER)) as http:
+        items: list[dict[str, object]] = http.get("/api/audit", params={"action": action}).json()[
+            "items"
+        ]
+    return items
+
+
+def test_each_redemption_is_in_the_audit_log_with_its_pc(server: ConsoleServer) -> None:
+    admin = server.add_staff("ada", Role.ADMIN)
+    one, token_one = server.enroll(admin, "PC-01")
+    two, token_two = server.enroll(admin, "PC-02")
+    online, offline = _make(server, 2)
+    assert _redeem(server, token_one, str(online["code"])).status_code == 200
+    with KioskSocket(server, token_two) as kiosk:
+        _send(
+            kiosk,
+            Event(
+                id="offline-0001",
+                at=server.clock.now() - dt.timedelta(minutes=40),
+                body=_started(str(offline["code"]), "session-o1"),
+            ),
+        )
+    [redeemed] = _audit(server, "ticket_redeemed")
+    assert (redeemed["who"], redeemed["kiosk_id"]) == ("kiosk PC-01", one)
+    assert str(online["ref"]) in str(redeemed["detail"])
+    [used] = _audit(server, "ticket_used_offline")
+    assert (used["who"], used["kiosk_id"]) == ("kiosk PC-02", two)
+    assert str(offline["ref"]) in str(used["detail"])
+    for entry in (redeemed, used):
+        assert all(str(t["code"]) not in str(entry["detail"]) for t in (online, offline))
+
+
+def test_a_code_the_console_never_issued_accepted_offline_is_flagged_to_staff(
+    server: ConsoleServer,
+) -> None:
+    # Someone forged a code (a lucky guess, or the ticket key taken from a PC) and a PC let
+    # it in while the console was away: when the PC reports it, an animator sees it in the
+    # help queue and a manager in the audit log, once however often the event comes.
+    admin = server.add_staff("ada", Role.ADMIN)
+    pc, token = server.enroll(admin, "PC-03")
+    issued = _make(server)[0]
+    key = ensure_ticket_key(server.data_dir)
+    forged = make_code(key, 999, 495, server.clock.now().date())
+    started_at = server.clock.now() - dt.timedelta(minutes=10)
+    event = Event(id="forged-0001", at=started_at, body=_started(forged, "session-f1"))
+    ended = Event(
+        id="forged-0002",
+        at=server.clock.now(),
+        body=SessionEndedBody(
+            session_id="session-f1", reason="visitor", seconds_used=600, extended_seconds=0
+        ),
+    )
+    with KioskSocket(server, token) as kiosk:
+        _send(kiosk, event)
+        _send(kiosk, event)
+        _send(kiosk, ended)  # the visitor left: the flag stays until staff look
+    animator = server.add_staff("ana", Role.ANIMATOR)
+    with server.client(animator) as http:
+        queue = http.get("/api/help").json()
+        assert http.get("/api/tickets").json()[0]["state"] == "unused"  # nothing else changed
+    assert [(c["kiosk_id"], c["reason"]) for c in queue] == [(pc, "ticket_forged")]
+    [flagged] = _audit(server, "ticket_forged")
+    assert (flagged["who"], flagged["kiosk_id"]) == ("kiosk PC-03", pc)
+    assert "never issued" in str(flagged["detail"])
+    assert forged not in str(flagged["detail"])
+    # An animator goes and says it is dealt with; it does not count as visitor help.
+    with server.client(animator) as http:
+        assert http.post(f"/api/help/{pc}/take").status_code == 200
+        assert http.post(f"/api/help/{pc}/done").status_code == 200
+        assert http.get("/api/help").json() == []
+    assert str(issued["ref"])  # the real ticket was never touched
+
+
+def test_a_pc_that_asks_for_help_while_flagged_is_still_in_the_queue(
+    server: ConsoleServer,
+) -> None:
+    admin = server.add_staff("ada", Role.ADMIN)
+    pc, token = server.enroll(admin, "PC-04")
+    with KioskSocket(server, token) as kiosk:
+        _send(
+            kiosk,
+            Event(id="forged-0101", at=server.clock.now(), body=_started(UNKNOWN, "session-f9")),
+        )
+        _send(kiosk, Event(id="help-0101", at=server.clock.now(), body=HelpRequestedBody()))
+    with server.client(server.add_staff("ana", Role.ANIMATOR)) as http:
+        queue = http.get("/api/help").json()
+    assert sorted((c["kiosk_id"], c["reason"] or "") for c in queue) == [
+        (pc, ""),
+        (pc, "ticket_forged"),
+    ]
+
+
+def test_wrong_codes_from_one_pc_are_throttled_like_at_the_pc(server: ConsoleServer) -> None:
+    # A PC's token taken to a laptop guesses codes online: 3 wrong codes are free, then the
+    # PC waits 30 s, doubling; the code itself is not even checked while it waits. Typing
+    # mistakes (the Damm digit) are not guesses and cost nothing; other PCs are not slowed.
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    admin = server.add_staff("ada", Role.ADMIN)
+    _thief, stolen = server.enroll(admin, "PC-01")
+    _other, token = server.enroll(admin, "PC-02")
+    good = str(_make(server)[0]["code"])
+    typo = good[:-1] + str((int(good[-1]) + 1) % 10)
+    for _ in range(5):
+        mistyped = _redeem(server, stolen, typo)
+        assert mistyped.status_code == 422
+        assert "digit is wrong" in mistyped.json()["detail"]
+    assert [_redeem(server, stolen, UNKNOWN).status_code for _ in range(4)] == [404] * 4
+    for _ in range(3):
+        shut = _redeem(server, stolen, good)  # even the right code waits
+        assert shut.status_code == 429
+        assert shut.headers["Retry-After"] == "30"
+    assert _redeem(server, token, UNKNOWN).status_code == 404  # another PC is not slowed
+    clock.advance(seconds=30)
+    assert _redeem(server, stolen, UNKNOWN).status_code == 404
+    assert _redeem(server, stolen, good).headers["Retry-After"] == "60"
+    clock.advance(seconds=60)
+    assert _redeem(server, stolen, good).status_code == 200
+    # A right code forgets nothing: the next wrong one waits longer again.
+    assert _redeem(server, stolen, UNKNOWN).status_code == 404  # the 6th wrong one
+    assert _redeem(server, stolen, UNKNOWN).headers["Retry-After"] == "120"
+    # One wrong try is forgotten per quarter of an hour: 45 minutes later, 3 are left, and
+    # the next wrong one (the 4th again) waits 30 s, not 240.
+    clock.advance(minutes=45)
+    assert _redeem(server, stolen, UNKNOWN).status_code == 404
+    assert _redeem(server, stolen, UNKNOWN).headers["Retry-After"] == "30"

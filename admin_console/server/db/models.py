@@ -175,7 +175,10 @@ class MemberRow(Base):
 class HelpCallRow(Base):
     """A visitor's call for help: when asked, who took it and when, when it was done.
 
-    ``done_by`` is None when the call went away without help (the visitor's session ended)."""
+    ``done_by`` is None when the call went away without help (the visitor's session ended).
+    ``reason`` is None for a visitor's call; ``ticket_forged`` when the console itself
+    calls staff to a PC that let in, offline, a ticket code the console never issued (such
+    a call is not visitor help: the usage review does not count it)."""
 
     __tablename__ = "help_calls"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -187,6 +190,7 @@ class HelpCallRow(Base):
     done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
     done_by: Mapped[str | None] = mapped_column(sa.String(80))
     accompanied_seconds: Mapped[int | None]
+    reason: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class SessionRow(Base):

@@ -733,6 +733,12 @@ class HelpCall:
     done_at: dt.datetime | None
     done_by: str | None
     accompanied_seconds: int | None
+    reason: str | None = None
+    """None: the visitor asked; ``ticket_forged``: the console calls staff to this PC."""
+
+
+TICKET_FORGED = "ticket_forged"
+"""The help call (and audit action) for a PC that let in a code the console never issued."""
 
 
 def _ticket(row: TicketRow) -> Ticket:
@@ -773,6 +779,7 @@ def _help(row: HelpCallRow, kiosk_name: str) -> HelpCall:
         row.done_at,
         row.done_by,
         row.accompanied_seconds,
+        row.reason,
     )
 
 
@@ -824,8 +831,10 @@ class TicketRepository(_Repository):
         """Use a ticket, once across every PC.
 
         The guarded update is the first statement, so two PCs racing on one code are
-        serialised by the database and exactly one changes the row. :class:`NotFound` for an
-        unknown code, :class:`Conflict` when already used, :class:`Gone` when expired.
+        serialised by the database and exactly one changes the row; the audit line
+        (``ticket_redeemed``, who: ``kiosk <name>``) is written in the same transaction.
+        :class:`NotFound` for an unknown code, :class:`Conflict` when already used,
+        :class:`Gone` when expired.
         """
         with self._write() as s:
             used = s.execute(
@@ -841,22 +850,21 @@ class TicketRepository(_Repository):
             if row is None:
                 raise NotFound("unknown ticket code")
             if _rowcount(used) == 1:
+                kiosk = s.get(KioskRow, kiosk_id)
+                name = kiosk.name if kiosk else str(kiosk_id)
+                s.add(
+                    AuditRow(
+                        at=now,
+                        who=f"kiosk {name}",
+                        action="ticket_redeemed",
+                        kiosk_id=kiosk_id,
+                        detail=f"ticket {row.ref}: {row.minutes} min, redeemed online",
+                    )
+                )
                 return _ticket(row)
             if row.used_at is not None:
                 raise Conflict("this ticket was already used")
             raise Gone(f"this ticket expired on {row.valid_until:%Y-%m-%d %H:%M} UTC")
-
-    def mark_used(self, ref: str, kiosk_id: int, at: dt.datetime) -> bool:
-        """A PC reports a session on this ticket (checked offline): mark it used if it was
-        not. True if this changed it."""
-        with self._write() as s:
-            done = s.execute(
-                sa.update(TicketRow)
-                .where(TicketRow.ref == ref)
-                .where(TicketRow.used_at.is_(None))
-                .values(used_at=at, used_kiosk_id=kiosk_id)
-            )
-            return _rowcount(done) == 1
 
     def all(self) -> list[Ticket]:
         """Every ticket, newest first."""
@@ -1030,6 +1038,7 @@ class HelpRepository(_Repository):
                     sa.select(HelpCallRow.id)
                     .where(HelpCallRow.kiosk_id == kiosk_id)
                     .where(HelpCallRow.done_at.is_(None))
+                    .where(HelpCallRow.reason.is_(None))
                 ).first()
                 if waiting is not None:
                     return False
@@ -1100,16 +1109,20 @@ class HelpRepository(_Repository):
                 .where(HelpCallRow.kiosk_id == kiosk_id)
                 .where(HelpCallRow.done_at.is_(None))
                 .where(HelpCallRow.taken_at.is_(None))
+                # The console's own calls stay until staff have looked.
+                .where(HelpCallRow.reason.is_(None))
                 .values(done_at=now)
             )
             return _rowcount(done)
 
     def between(self, start: dt.datetime, end: dt.datetime) -> list[HelpCall]:
-        """Calls made from ``start`` (inclusive) to ``end`` (exclusive), oldest first."""
+        """Visitors' calls made from ``start`` (inclusive) to ``end`` (exclusive), oldest
+        first (not the console's own calls: they are not visitor help)."""
         with self._read() as s:
             rows = s.execute(
                 sa.select(HelpCallRow, KioskRow.name)
                 .join(KioskRow, KioskRow.id == HelpCallRow.kiosk_id)
+                .where(HelpCallRow.reason.is_(None))
                 .where(HelpCallRow.requested_at >= start)
                 .where(HelpCallRow.requested_at < end)
                 .order_by(HelpCallRow.requested_at, HelpCallRow.id)
@@ -1203,6 +1216,7 @@ def _count_help(s: Session, row: SessionRow) -> None:
     query = (
         sa.select(HelpCallRow)
         .where(HelpCallRow.kiosk_id == row.kiosk_id)
+        .where(HelpCallRow.reason.is_(None))
         .where(HelpCallRow.requested_at >= row.started_at)
     )
     if row.ended_at is not None:
@@ -1219,29 +1233,52 @@ def _recount_help_at(s: Session, kiosk_id: int, at: dt.datetime) -> None:
         _count_help(s, row)
 
 
-def _use_offline_ticket(
-    s: Session, kiosk_id: int, code_sha256: str, at: dt.datetime, now: dt.datetime
-) -> None:
+def _use_offline_ticket(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> None:
+    """A PC let a code in while the console was away (``ticket_digest``): mark the ticket
+    used, audit a second use elsewhere, and call staff to a PC that let in a code this
+    console never issued. Each line is written once: this runs for new events only."""
+    code_sha256 = str(e.body.get("ticket_digest"))
+    at = e.at
+    kiosk = s.get(KioskRow, kiosk_id)
+    name = kiosk.name if kiosk else str(kiosk_id)
+    who = f"kiosk {name}"
     used = s.execute(
         sa.update(TicketRow)
         .where(TicketRow.code_sha256 == code_sha256)
         .where(TicketRow.used_at.is_(None))
         .values(used_at=at, used_kiosk_id=kiosk_id)
     )
-    if _rowcount(used) == 1:
-        return
     ticket = s.scalars(sa.select(TicketRow).where(TicketRow.code_sha256 == code_sha256)).first()
-    if ticket is None or ticket.used_at is None:
-        return  # not a ticket of this console: nothing to mark
-    kiosk = s.get(KioskRow, kiosk_id)
+    when = f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    if ticket is None:
+        # Forged: a guess that matched the key's check digits, or the key itself taken from
+        # a PC. The session is over or running; someone should go and look.
+        detail = (
+            f"a ticket code this console never issued was accepted offline at {when} "
+            f"on {name} ({e.body.get('seconds')} s)"
+        )
+        s.add(AuditRow(at=now, who=who, action=TICKET_FORGED, kiosk_id=kiosk_id, detail=detail))
+        s.add(
+            HelpCallRow(
+                kiosk_id=kiosk_id, event_id=e.event_id, requested_at=now, reason=TICKET_FORGED
+            )
+        )
+        return
+    if _rowcount(used) == 1:
+        detail = f"ticket {ticket.ref}: {ticket.minutes} min, used offline at {when}"
+        s.add(
+            AuditRow(
+                at=now, who=who, action="ticket_used_offline", kiosk_id=kiosk_id, detail=detail
+            )
+        )
+        return
+    if ticket.used_at is None:
+        return  # cannot happen: the update above would have marked it
     first = s.get(KioskRow, ticket.used_kiosk_id) if ticket.used_kiosk_id else None
-    name = kiosk.name if kiosk else str(kiosk_id)
     detail = (
         f"ticket {ticket.ref}: first used at {ticket.used_at:%Y-%m-%d %H:%M} UTC on "
-        f"{first.name if first else '?'}, again at {at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC "
-        f"on {name} (kept the first use)"
+        f"{first.name if first else '?'}, again at {when} on {name} (kept the first use)"
     )
-    who = f"kiosk {name}"
     s.add(AuditRow(at=now, who=who, action="ticket_used_twice", kiosk_id=kiosk_id, detail=detail))
 
 
@@ -1258,9 +1295,10 @@ def _fold_event(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> Non
         row.granted_seconds = body.get("seconds")
         row.offline = bool(body.get("offline"))
         row.workshop_id = body.get("workshop_id")
-        digest = body.get("ticket_digest")
-        if digest:
-            _use_offline_ticket(s, kiosk_id, str(digest), e.at, now)
+        # Only a code's digest spends a ticket; a reference (public, printed on the sheet)
+        # reported by a PC marks nothing.
+        if body.get("ticket_digest"):
+            _use_offline_ticket(s, kiosk_id, e, now)
         _count_help(s, row)
     elif e.kind == "session_ended":
         row = _session_row(s, kiosk_id, str(body.get("session_id")))
