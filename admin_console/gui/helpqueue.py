@@ -1,5 +1,8 @@
 """The help queue: PCs whose visitor asked for help, oldest first, with how long they wait.
 
+The console also calls staff to a PC itself (``reason``): ``ticket_forged`` when the PC let
+in, while the console was away, a ticket code the console never issued.
+
 Refreshed when the staff socket says a PC changed and every few seconds (the waiting time
 grows by itself); an animator says "I'm going" (the call is taken) and then "Done".
 """
@@ -38,6 +41,8 @@ class HelpCall:
     waiting_seconds: int
     taken_at: dt.datetime | None
     taken_by: str | None
+    reason: str | None = None
+    """None: the visitor asked; ``ticket_forged``: the console calls staff to this PC."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> HelpCall:
@@ -51,6 +56,7 @@ class HelpCall:
             waiting_seconds=int(data.get("waiting_seconds") or 0),
             taken_at=_time(data.get("taken_at")),
             taken_by=str(data["taken_by"]) if data.get("taken_by") else None,
+            reason=str(data["reason"]) if data.get("reason") else None,
         )
 
     def waited(self, now: dt.datetime) -> int:
@@ -68,8 +74,13 @@ def waiting_words(seconds: int, language: Language) -> str:
 
 
 def call_line(call: HelpCall, now: dt.datetime, language: Language, me: str | None) -> str:
-    """``PC-03 — attend depuis 4 min`` or ``… — nadia y va``."""
+    """``PC-03 — attend depuis 4 min`` or ``… — nadia y va``; a call of the console's own
+    says why first: ``PC-03 — ticket jamais créé accepté hors ligne — …``."""
     waited = waiting_words(call.waited(now), language)
+    if call.reason is not None:
+        key = f"help.reason.{call.reason}"
+        why = i18n.text(key, language) if key in i18n.TEXTS else call.reason
+        waited = f"{why} — {waited}"
     if call.taken_by is None:
         return f"{call.kiosk_name} — {waited}"
     who = (

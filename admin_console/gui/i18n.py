@@ -455,6 +455,11 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
     "help.taken_by": {FR: "{who} y va", NL: "{who} gaat erheen", EN: "{who} is going"},
     "help.taken_by_me": {FR: "vous y allez", NL: "u gaat erheen", EN: "you are going"},
     "help.take": {FR: "J'y vais", NL: "Ik ga", EN: "I'm going"},
+    "help.reason.ticket_forged": {
+        FR: "code de ticket jamais créé, accepté hors ligne",
+        NL: "nooit gemaakte ticketcode, offline aanvaard",
+        EN: "ticket code never issued, accepted offline",
+    },
     "help.done": {FR: "Terminé", NL: "Klaar", EN: "Done"},
     # -- tickets -----------------------------------------------------------------------
     "tickets.new": {FR: "Nouveaux tickets", NL: "Nieuwe tickets", EN: "New tickets"},

@@ -93,6 +93,16 @@ HELP_QUEUE = [
         "taken_at": "2026-11-20T14:23:00+00:00",
         "taken_by": "youssef",
     },
+    {
+        "id": 3,
+        "kiosk_id": 10,
+        "kiosk_name": "PC-10",
+        "requested_at": "2026-11-20T14:31:00+00:00",
+        "waiting_seconds": 0,
+        "taken_at": None,
+        "taken_by": None,
+        "reason": "ticket_forged",
+    },
 ]
 
 
@@ -241,7 +251,12 @@ def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) 
     window.room.ask.hide()
 
     tickets = controller.tickets
-    codes = ["482-91-305-7716", "120-77-946-0381", "905-13-662-4190", "337-02-518-9964"]
+    codes = [
+        "4821 2152 0303 3944",
+        "1201 2152 8413 8917",
+        "9051 2152 2955 5187",
+        "3371 2152 8705 7187",
+    ]
     tickets._created(
         Reply(
             201,

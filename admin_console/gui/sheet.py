@@ -14,6 +14,7 @@ from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -49,6 +50,18 @@ def _font(points: float, bold: bool = False, mono: bool = False) -> QFont:
     font.setPointSizeF(points)
     font.setBold(bold)
     return font
+
+
+def _code_font(painter: QPainter, code: str, width: float) -> QFont:
+    """The biggest monospaced bold font, up to 20 pt, in which ``code`` fits ``width``: a
+    16-digit code must stay whole on one line beside the pictogram."""
+    points = 20.0
+    while points > 10.0:
+        font = _font(points, bold=True, mono=True)
+        if QFontMetricsF(font, painter.device()).horizontalAdvance(code) <= width:
+            return font
+        points -= 0.5
+    return _font(points, bold=True, mono=True)
 
 
 def _pictogram(painter: QPainter, box: QRectF) -> None:
@@ -102,9 +115,10 @@ def _card(painter: QPainter, box: QRectF, ticket: IssuedTicket, mm: float) -> No
         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
         "Ticket · Ticket · Ticket",
     )
-    painter.setFont(_font(20, bold=True, mono=True))
+    code_box = QRectF(inner.left(), inner.top() + 5 * mm, inner.width() - icon - 2 * mm, 11 * mm)
+    painter.setFont(_code_font(painter, ticket.code, code_box.width()))
     painter.drawText(
-        QRectF(inner.left(), inner.top() + 5 * mm, inner.width() - icon, 11 * mm),
+        code_box,
         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
         ticket.code,
     )

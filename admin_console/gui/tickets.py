@@ -35,8 +35,8 @@ def last_moment(day: dt.date, tz: dt.tzinfo | None = None) -> dt.datetime:
 
 
 def group_code(code: str) -> str:
-    """A code as printed: the console's grouping (``123-45-678-9012``) is kept; bare digits
-    are grouped by four so they can be read aloud."""
+    """A code as printed: the console's grouping (``1234 5678 9012 3456``) is kept; bare
+    digits are grouped by four so they can be read aloud."""
     if any(not ch.isdigit() for ch in code):
         return code
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

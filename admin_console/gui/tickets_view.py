@@ -61,7 +61,7 @@ class TicketsScreen(QWidget):
         layout = QHBoxLayout(self)
         left_host = QWidget()
         left_host.setLayout(self._build_batch())
-        left_host.setFixedWidth(400)
+        left_host.setFixedWidth(430)  # a batch line: a 16-digit code, its minutes and date
         layout.addWidget(left_host)
         layout.addSpacing(12)
         layout.addLayout(self._build_list(), 1)
@@ -169,7 +169,7 @@ class TicketsScreen(QWidget):
         self.codes.clear()
         for ticket in issued:
             self.codes.addItem(
-                f"{ticket.code}   ·   {ticket.minutes} min   ·   {local_date(ticket.valid_until)}"
+                f"{ticket.code}  ·  {ticket.minutes} min  ·  {local_date(ticket.valid_until)}"
             )
         if issued:
             self.batch_title.setText(i18n.counted("tickets.batch", lang, len(issued)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,9 @@ from console_support import WAIT_MS, advance, cell, console, log_in
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
+from admin_console.gui.helpqueue import HelpCall, call_line
 from admin_console.gui.sheet import PER_PAGE, page_count
+from policies import Language
 
 
 def _pdf_text(path: Path) -> tuple[int, str]:
@@ -143,3 +147,25 @@ def test_tickets_are_listed_by_state(qtbot: Any, tmp_path: Path) -> None:
         qtbot.waitUntil(lambda: tab.table.rowCount() == 3, timeout=WAIT_MS)
         assert {cell(tab.table, r, 4) for r in range(3)} == {"expiré"}
         assert kiosk_id > 0
+
+
+def test_a_pc_that_let_in_a_forged_code_says_so_in_the_help_queue() -> None:
+    asked = dt.datetime(2026, 11, 20, 14, 31, tzinfo=dt.UTC)
+    call = HelpCall.from_json(
+        {
+            "kiosk_id": 10,
+            "kiosk_name": "PC-10",
+            "requested_at": asked.isoformat(),
+            "waiting_seconds": 0,
+            "taken_at": None,
+            "taken_by": None,
+            "reason": "ticket_forged",
+        }
+    )
+    later = asked + dt.timedelta(minutes=4)
+    assert call_line(call, later, Language.FR, "nadia") == (
+        "PC-10 — code de ticket jamais créé, accepté hors ligne — attend depuis 4 min"
+    )
+    assert "never issued" in call_line(call, later, Language.EN, "nadia")
+    visitor = replace(call, reason=None)
+    assert call_line(visitor, later, Language.FR, None) == "PC-10 — attend depuis 4 min"
