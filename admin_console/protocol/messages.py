@@ -11,6 +11,11 @@ Console → kiosk: ``welcome``, ``ack``, ``command`` (each with a ``command_id``
 answers with a ``command_result``), ``error``.
 
 Enrollment (HTTPS, before the WebSocket): ``EnrollRequest`` → ``EnrollResponse``.
+
+Values a kiosk sends are bounded (:data:`MAX_SESSION_SECONDS`, :data:`MAX_JOB_PAGES`,
+:data:`MAX_JOB_CENTS`, times between :data:`EARLIEST` and :data:`LATEST`, integers that are
+integers, not strings or floats): a frame outside them is a ``bad_field`` error, so nothing
+the console stores can overflow a column, a date or a sum.
 """
 
 from __future__ import annotations
@@ -20,7 +25,15 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
 
 PROTOCOL_VERSION: Literal[1] = 1
 MAX_FRAME_BYTES = 256 * 1024
@@ -28,6 +41,41 @@ MAX_FRAME_BYTES = 256 * 1024
 
 KioskName = Annotated[str, Field(min_length=1, max_length=40)]
 EventId = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+MAX_SESSION_SECONDS = 31 * 24 * 3600
+"""Longest time a kiosk may report for a session (given, used, extended): a month."""
+MAX_JOB_PAGES = 1_000_000
+"""Most pages (or sheets) one print job may report."""
+MAX_JOB_CENTS = 100_000_000
+"""Most one print job may cost, in cents (a million euros)."""
+MAX_COUNT = 1_000_000_000
+"""Most of anything else a kiosk counts (items wiped)."""
+MAX_JOB_ID = 2**31 - 1
+"""Largest print job id (CUPS's ids are 32-bit)."""
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+"""No kiosk event happened before this instant (a PC whose clock says so is wrong)."""
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+"""Nor on or after this one (excluded)."""
+EARLIEST_TEXT = "2000-01-01T00:00:00Z"
+LATEST_TEXT = "2099-12-31T23:59:59Z"
+"""The first and last instants a kiosk may report, as it writes them."""
+
+
+def _in_calendar(value: dt.datetime) -> dt.datetime:
+    # Compared, not converted: year 1 at +05:00 is before year 1 in UTC, and converting it
+    # would overflow.
+    if not EARLIEST <= value < LATEST:
+        raise ValueError(f"must be from {EARLIEST_TEXT} to {LATEST_TEXT}")
+    return value
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_in_calendar)]
+"""An aware time between :data:`EARLIEST` and :data:`LATEST`."""
+Seconds = Annotated[int, Field(strict=True, ge=0, le=MAX_SESSION_SECONDS)]
+Pages = Annotated[int, Field(strict=True, ge=0, le=MAX_JOB_PAGES)]
+Cents = Annotated[int, Field(strict=True, ge=0, le=MAX_JOB_CENTS)]
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
+JobId = Annotated[int, Field(strict=True, ge=1, le=MAX_JOB_ID)]
 
 
 class ConsoleProtocolError(Exception):
@@ -72,7 +120,7 @@ class SessionStartedBody(_EventBody):
     login: LoginKind
     language: str = Field(max_length=8)
     rules_version: str = Field(max_length=64)
-    seconds: int = Field(ge=0)
+    seconds: Seconds
     ticket_ref: str | None = Field(None, max_length=64)
     ticket_digest: str | None = Field(
         None,
@@ -90,8 +138,8 @@ class SessionEndedBody(_EventBody):
     kind: Literal["session_ended"] = "session_ended"
     session_id: EventId
     reason: str = Field(max_length=32)
-    seconds_used: int = Field(ge=0)
-    extended_seconds: int = Field(ge=0)
+    seconds_used: Seconds
+    extended_seconds: Seconds
     help_requested: bool = False
 
 
@@ -106,8 +154,8 @@ class WipeFinishedBody(_EventBody):
     """The visitor's data was erased."""
 
     kind: Literal["wipe_finished"] = "wipe_finished"
-    seconds: float = Field(ge=0)
-    items: int = Field(ge=0)
+    seconds: float = Field(ge=0, le=MAX_SESSION_SECONDS, allow_inf_nan=False)
+    items: Count
 
 
 class PrintJobBody(_EventBody):
@@ -116,9 +164,9 @@ class PrintJobBody(_EventBody):
     kind: Literal["print_job"] = "print_job"
     session_id: EventId | None = None
     outcome: Literal["counted", "released", "cancelled", "refused", "uncountable"]
-    pages: int = Field(ge=0)
-    sheets: int = Field(ge=0)
-    cost_cents: int = Field(ge=0)
+    pages: Pages
+    sheets: Pages
+    cost_cents: Cents
     colour: bool = False
 
 
@@ -133,7 +181,7 @@ class Event(_Message):
 
     type: Literal["event"] = "event"
     id: EventId
-    at: dt.datetime = Field(description="When it happened on the kiosk (aware).")
+    at: Instant = Field(description="When it happened on the kiosk (aware).")
     body: EventBody
 
 
@@ -145,13 +193,13 @@ class Status(_Message):
 
     type: Literal["status"] = "status"
     state: str = Field(max_length=16)
-    seconds_left: int | None = Field(None, ge=0)
+    seconds_left: Seconds | None = None
     login: LoginKind | None = None
-    pages_printed: int = Field(0, ge=0)
+    pages_printed: Pages = 0
     print_waiting: Literal["over_quota", "uncountable"] | None = Field(
         None, description="A print job waits for an animator (grant pages, or release it)."
     )
-    print_job_id: int | None = Field(None, ge=1, description="That job, for print_release.")
+    print_job_id: JobId | None = Field(None, description="That job, for print_release.")
     help_requested: bool = False
     locked: bool = False
 
@@ -228,7 +276,7 @@ class Command(_Message):
     policy: dict[str, Any] | None = Field(None, description="A full policy, as plain data.")
     workshop_id: str | None = Field(None, max_length=64)
     pages: int | None = Field(None, ge=1, le=1000)
-    job_id: int | None = Field(None, ge=1)
+    job_id: int | None = Field(None, ge=1, le=MAX_JOB_ID)
 
 
 class ErrorFrame(_Message):
@@ -280,6 +328,8 @@ def _load(frame: str | bytes) -> dict[str, Any]:
         data = json.loads(frame)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ConsoleProtocolError("malformed", f"not JSON: {exc}") from exc
+    except RecursionError as exc:  # '[[[[...' nested deeper than the parser goes
+        raise ConsoleProtocolError("malformed", "not JSON: nested too deep") from exc
     if not isinstance(data, dict):
         raise ConsoleProtocolError("malformed", "a frame is a JSON object")
     version = data.get("v")
@@ -289,8 +339,9 @@ def _load(frame: str | bytes) -> dict[str, Any]:
 
 
 def _validate(adapter: TypeAdapter[Any], data: dict[str, Any], known: frozenset[str]) -> Any:
-    if data.get("type") not in known:
-        raise ConsoleProtocolError("unknown_type", f"unknown frame type {data.get('type')!r}")
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in known:
+        raise ConsoleProtocolError("unknown_type", f"unknown frame type {str(kind)[:40]!r}")
     try:
         return adapter.validate_python(data)
     except ValidationError as exc:

@@ -3,7 +3,9 @@
 :func:`build_console` makes the object graph once (engine, migrations, repositories, auth,
 hub) and :func:`create_app` wires it into routes; nothing is made at import. Errors are
 classified: each :class:`ConsoleError` class maps to one status with a message that says
-what to do; bad input is a 422 naming the field; a database failure is a 503.
+what to do; bad input is a 422 naming the field; a database failure is a 503. Every error
+is a :class:`Problem` (JSON), declared in the OpenAPI document; a bug is a 500 Problem
+saying only "internal error", never a traceback.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from fastapi import Body, Depends, FastAPI, Query, Request, WebSocket
 from fastapi import Path as Path_
-from fastapi.exceptions import RequestValidationError
+from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
@@ -66,16 +68,20 @@ from admin_console.server.errors import (
     TooManyTries,
 )
 from admin_console.server.hub import OUT_OF_ORDER, Hub, KioskOffline, ignore_result
+from admin_console.server.inputs import BodyLimit, declare_errors
 from admin_console.server.log import event as log_event
 from admin_console.server.schemas import (
+    MAX_ID,
     AuditEntryModel,
     AuditPage,
     BanRequest,
     CommandRequest,
     CommandResponse,
+    Day,
     EventModel,
     EventPage,
     HelpCallModel,
+    Instant,
     IssuedTicketModel,
     KioskSelf,
     KioskTile,
@@ -208,6 +214,8 @@ def _console(request: Request) -> Console:
 
 
 ConsoleDep = Annotated[Console, Depends(_console)]
+KioskId = Annotated[int, Path_(ge=1, le=MAX_ID, description="The PC's id.")]
+KioskFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this PC.")]
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/login.")
 
 
@@ -265,6 +273,9 @@ def create_app(console: Console) -> FastAPI:
     app.state.console = console
     app.add_exception_handler(ConsoleError, _console_error)
     app.add_exception_handler(RequestValidationError, _bad_input)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _internal_error)
+    app.add_middleware(BodyLimit)
     _staff_routes(app)
     _enrollment_routes(app)
     _room_routes(app)
@@ -276,6 +287,15 @@ def create_app(console: Console) -> FastAPI:
     _workshop_routes(app)
     _usage_routes(app)
     _socket_routes(app)
+    make_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        # Built once; every operation's error answers are declared as Problems.
+        if app.openapi_schema is None:
+            app.openapi_schema = declare_errors(make_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 
@@ -306,6 +326,22 @@ async def _console_error(_request: Request, exc: Exception) -> JSONResponse:
 async def _bad_input(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     return _field_errors(exc)
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    # FastAPI's own refusals (a body it cannot parse, a route that does not exist) as
+    # Problems too.
+    assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code in (204, 304):
+        return Response(status_code=exc.status_code, headers=headers)
+    return JSONResponse({"detail": str(exc.detail)}, exc.status_code, headers=headers)
+
+
+async def _internal_error(_request: Request, exc: Exception) -> JSONResponse:
+    # A bug: logged with its traceback, answered without it.
+    logger.error("bug while answering a request", exc_info=exc)
+    return JSONResponse({"detail": "internal error"}, 500)
 
 
 def _staff_routes(app: FastAPI) -> None:
@@ -384,7 +420,7 @@ def _room_routes(app: FastAPI) -> None:
         return [console.hub.tile(k) for k in console.repos.kiosks.all(include_revoked)]
 
     @app.post("/api/kiosks/{kiosk_id}/revoke", responses={**_403, 404: {"model": Problem}})
-    async def revoke(console: ConsoleDep, kiosk_id: int, who: Admin) -> KioskTile:
+    async def revoke(console: ConsoleDep, kiosk_id: KioskId, who: Admin) -> KioskTile:
         """Refuse this PC from now on; its connection is closed."""
         auth = console.auth
         kiosk = await run_in_threadpool(console.repos.kiosks.revoke, kiosk_id, auth.now())
@@ -401,7 +437,7 @@ def _room_routes(app: FastAPI) -> None:
     )
     async def command(
         console: ConsoleDep,
-        kiosk_id: int,
+        kiosk_id: KioskId,
         body: Annotated[CommandRequest, Body()],
         who: Animator,
     ) -> CommandResponse:
@@ -413,7 +449,7 @@ def _room_routes(app: FastAPI) -> None:
         responses={**_403, 404: {"model": Problem}, 409: {"model": Problem}},
     )
     async def out_of_order(
-        console: ConsoleDep, kiosk_id: int, body: OutOfOrderRequest, who: Animator
+        console: ConsoleDep, kiosk_id: KioskId, body: OutOfOrderRequest, who: Animator
     ) -> KioskTile:
         """Mark a PC out of order: it is locked now if online, and again each time it
         connects, until put back in order."""
@@ -438,7 +474,7 @@ def _room_routes(app: FastAPI) -> None:
         "/api/kiosks/{kiosk_id}/back-in-order",
         responses={**_403, 404: {"model": Problem}, 409: {"model": Problem}},
     )
-    async def back_in_order(console: ConsoleDep, kiosk_id: int, who: Animator) -> KioskTile:
+    async def back_in_order(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> KioskTile:
         """The PC works again: the flag is lifted and the PC unlocked if online."""
         before = await _live_kiosk(console, kiosk_id)
         kiosk = await run_in_threadpool(
@@ -535,9 +571,9 @@ class _EventFilter:
 
 def _event_filter(
     kind: Annotated[str | None, Query(max_length=32)] = None,
-    kiosk_id: int | None = None,
-    since: Annotated[dt.datetime | None, Query(description="From (inclusive).")] = None,
-    until: Annotated[dt.datetime | None, Query(description="To (exclusive).")] = None,
+    kiosk_id: KioskFilter = None,
+    since: Annotated[Instant | None, Query(description="From (inclusive).")] = None,
+    until: Annotated[Instant | None, Query(description="To (exclusive).")] = None,
 ) -> _EventFilter:
     return _EventFilter(kind, kiosk_id, _aware(since), _aware(until))
 
@@ -550,7 +586,7 @@ class _Paging:
 
 def _paging(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> _Paging:
     return _Paging(limit, offset)
 
@@ -566,7 +602,7 @@ def _record_routes(app: FastAPI) -> None:
         paging: Paging,
         who: Annotated[str | None, Query(max_length=80)] = None,
         action: Annotated[str | None, Query(max_length=40)] = None,
-        kiosk_id: int | None = None,
+        kiosk_id: KioskFilter = None,
     ) -> AuditPage:
         """The audit log, newest first."""
         page = console.repos.audit.page(
@@ -834,7 +870,7 @@ def _help_routes(app: FastAPI) -> None:
         return [_help_model(c, now) for c in console.repos.help.open_calls()]
 
     @app.post("/api/help/{kiosk_id}/take", responses=_409)
-    def take(console: ConsoleDep, kiosk_id: int, who: Animator) -> HelpCallModel:
+    def take(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> HelpCallModel:
         """I go to this PC: the call is taken by me, now."""
         now = console.clock.now()
         call = console.repos.help.take(kiosk_id, who.staff.username, now)
@@ -842,7 +878,7 @@ def _help_routes(app: FastAPI) -> None:
         return _help_model(call, now)
 
     @app.post("/api/help/{kiosk_id}/done", responses=_409)
-    def done(console: ConsoleDep, kiosk_id: int, who: Animator) -> HelpCallModel:
+    def done(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> HelpCallModel:
         """The visitor was helped: the accompanied time (done - taken) is recorded."""
         now = console.clock.now()
         call = console.repos.help.done(kiosk_id, who.staff.username, now)
@@ -932,8 +968,8 @@ class _Days:
 
 
 def _days(
-    start: Annotated[dt.date, Query(description="First local day (YYYY-MM-DD).")],
-    end: Annotated[dt.date, Query(description="Last local day, included.")],
+    start: Annotated[Day, Query(description="First local day (YYYY-MM-DD), 2000-2099.")],
+    end: Annotated[Day, Query(description="Last local day, included.")],
 ) -> _Days:
     if start > end:
         raise InvalidInput("start", f"must be on or before end ({end.isoformat()})")
@@ -944,8 +980,8 @@ def _days(
 
 def _optional_days(
     console: ConsoleDep,
-    start: Annotated[dt.date | None, Query(description="First local day; 30 days ago.")] = None,
-    end: Annotated[dt.date | None, Query(description="Last local day, included; today.")] = None,
+    start: Annotated[Day | None, Query(description="First local day; 30 days ago.")] = None,
+    end: Annotated[Day | None, Query(description="Last local day, included; today.")] = None,
 ) -> _Days:
     last = end or console.desk.today()
     return _days(start or min(last, console.desk.today()) - dt.timedelta(days=30), last)

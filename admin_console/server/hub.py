@@ -17,14 +17,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from admin_console.protocol import (
+    MAX_FRAME_BYTES,
     Ack,
     Command,
     CommandAction,
@@ -488,17 +491,19 @@ class Hub:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._listeners.add(queue)
         reader: asyncio.Task[None] | None = None
+        sending = asyncio.Lock()  # the pushes and the reader's error frames, one at a time
         log_event(logger, "staff_listening", who=principal.staff.username)
         try:
             kiosks = await asyncio.to_thread(self._repos.kiosks.all)
             room = [self.tile(k).model_dump(mode="json") for k in kiosks]
             await websocket.send_json({"type": "room", "kiosks": room})
-            reader = asyncio.create_task(self._drain(websocket))
+            reader = asyncio.create_task(self._drain(websocket, sending))
             while not reader.done():
                 getter = asyncio.create_task(queue.get())
                 done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
                 if getter in done:
-                    await websocket.send_json(getter.result())
+                    async with sending:
+                        await websocket.send_json(getter.result())
                 else:
                     getter.cancel()
         except (WebSocketDisconnect, RuntimeError):
@@ -514,12 +519,34 @@ class Hub:
                     await websocket.close()
 
     @staticmethod
-    async def _drain(websocket: WebSocket) -> None:
+    async def _drain(websocket: WebSocket, sending: asyncio.Lock) -> None:
         # Staff clients send nothing yet; reading is how a closed connection is noticed.
+        # Whatever a client sends gets an error frame; the connection stays.
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
+            async with sending:
+                await websocket.send_json(staff_frame_error(message))
+
+
+def staff_frame_error(message: Mapping[str, Any]) -> dict[str, Any]:
+    """The error frame answering one frame a staff client sent (none is expected yet):
+    ``malformed`` if it is not a JSON object, ``unknown_type`` otherwise."""
+    data = message.get("text")
+    if data is None:
+        data = message.get("bytes") or b""
+    code, text = "unknown_type", "staff clients send no frames"
+    if len(data) > MAX_FRAME_BYTES:
+        code, text = "too_large", f"a frame is at most {MAX_FRAME_BYTES} bytes"
+    else:
+        try:
+            parsed = json.loads(data)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            parsed = None
+        if not isinstance(parsed, dict):
+            code, text = "malformed", "a frame is a JSON object"
+    return {"type": "error", "code": code, "message": text}
 
 
 def ignore_result(future: asyncio.Future[CommandResult]) -> None:

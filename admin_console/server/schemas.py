@@ -1,14 +1,51 @@
-"""Typed request and response bodies of the console's HTTP API (its OpenAPI description)."""
+"""Typed request and response bodies of the console's HTTP API (its OpenAPI description).
+
+Every value that comes in is bounded: integers are JSON integers (not strings, floats or
+booleans) within the range a column holds, ids fit the database's 32-bit keys, and times
+and days lie between 2000 and 2099, so no request can overflow a column, a date or a sum
+further down (a 422 naming the field instead)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from admin_console.protocol import LoginKind
 from admin_console.server.auth import Role
+
+MAX_ID = 2**31 - 1
+"""Largest row id (the database's keys are 32-bit)."""
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
+"""The calendar the console works in: days and times outside it are refused."""
+_FIRST = dt.datetime.combine(FIRST_DAY, dt.time(), tzinfo=dt.UTC)
+_END = dt.datetime.combine(LAST_DAY + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+def in_calendar_day(value: dt.date) -> dt.date:
+    """``value`` if it lies in 2000-2099, else ValueError (a 422 naming the field)."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"must be from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return value
+
+
+def in_calendar(value: dt.datetime) -> dt.datetime:
+    """``value`` (without an offset: UTC) if it lies in 2000-2099, else ValueError."""
+    # Compared, not converted: year 1 at +05:00 would overflow on the way to UTC.
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    if not _FIRST <= aware < _END:
+        raise ValueError(f"must be from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(in_calendar_day)]
+"""A day in 2000-2099."""
+Instant = Annotated[dt.datetime, AfterValidator(in_calendar)]
+"""A time in 2000-2099 (without an offset: UTC)."""
+RowId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+"""An id of a row (a PC, a print job)."""
 
 
 class _In(BaseModel):
@@ -110,7 +147,7 @@ class ExtendCommand(_In):
     """Give the running session more time."""
 
     action: Literal["extend"]
-    minutes: int = Field(ge=1, le=24 * 60)
+    minutes: int = Field(strict=True, ge=1, le=24 * 60)
 
 
 class EndCommand(_In):
@@ -144,15 +181,15 @@ class GrantPagesCommand(_In):
     """Give the running session more pages, free of charge (a job over quota may print)."""
 
     action: Literal["grant_pages"]
-    pages: int = Field(ge=1, le=1000)
+    pages: int = Field(strict=True, ge=1, le=1000)
 
 
 class PrintReleaseCommand(_In):
     """Print a job the PC could not count, as this many pages, free of charge."""
 
     action: Literal["print_release"]
-    job_id: int = Field(ge=1)
-    pages: int = Field(ge=1, le=1000)
+    job_id: RowId
+    pages: int = Field(strict=True, ge=1, le=1000)
 
 
 CommandRequest = Annotated[
@@ -232,10 +269,12 @@ TicketState = Literal["unused", "used", "expired"]
 class TicketsRequest(_In):
     """Make ``count`` single-use tickets of ``minutes`` each, valid until a time."""
 
-    count: int = Field(ge=1, le=200)
-    minutes: int = Field(ge=5, le=480, multiple_of=5, description="5 to 480, in steps of 5.")
-    valid_until: dt.datetime = Field(description="Last moment of use; without an offset: UTC.")
-    free_pages: int = Field(0, ge=0, le=1000)
+    count: int = Field(strict=True, ge=1, le=200)
+    minutes: int = Field(
+        strict=True, ge=5, le=480, multiple_of=5, description="5 to 480, in steps of 5."
+    )
+    valid_until: Instant = Field(description="Last moment of use; without an offset: UTC.")
+    free_pages: int = Field(0, strict=True, ge=0, le=1000)
 
 
 class IssuedTicketModel(BaseModel):
@@ -296,7 +335,7 @@ class RedeemResponse(BaseModel):
 CardNumber = Annotated[str, Field(min_length=3, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 Pin = Annotated[str, Field(min_length=4, max_length=12, pattern=r"^[0-9]+$")]
 Nickname = Annotated[str, Field(min_length=1, max_length=40)]
-AllowanceMinutes = Annotated[int, Field(ge=1, le=24 * 60)]
+AllowanceMinutes = Annotated[int, Field(strict=True, ge=1, le=24 * 60)]
 
 
 class MemberCreate(_In):
@@ -319,7 +358,7 @@ class MemberPatch(_In):
 class BanRequest(_In):
     """Refuse a card until a date (inclusive, local day), saying why."""
 
-    until: dt.date
+    until: Day
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -409,10 +448,10 @@ class PolicyHistoryItem(BaseModel):
 class WorkshopRequest(_In):
     """Start a session for a group on several PCs at once."""
 
-    kiosk_ids: list[int] = Field(min_length=1, max_length=100)
-    minutes: int = Field(ge=5, le=480)
+    kiosk_ids: list[RowId] = Field(min_length=1, max_length=100)
+    minutes: int = Field(strict=True, ge=5, le=480)
     title: str = Field(min_length=1, max_length=80)
-    participants: int = Field(ge=0, le=500)
+    participants: int = Field(strict=True, ge=0, le=500)
 
 
 class WorkshopResult(BaseModel):

@@ -11,6 +11,10 @@ Definitions (local days and hours of the EPN's time zone):
   console's current opening hours); one PC for a PC's own row; None when closed all along.
 
 Pure functions on plain values: the API reads the repositories and calls :func:`report`.
+Whatever the stored rows say (written before the protocol bounded them, or by hand: a
+session of 10^15 seconds, one from year 1 to year 9999, an end before the start), a
+session's visitor time is at most :data:`MAX_SESSION_SECONDS` from its start and never
+before it, so the review of any period the API accepts (2000-2099) never fails.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from admin_console.protocol.messages import MAX_SESSION_SECONDS
 from admin_console.server.db.repositories import HelpCall, Kiosk, SessionFacts, Workshop
 from admin_console.server.schemas import (
     UsageByKind,
@@ -48,13 +53,23 @@ def _midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=tz).astimezone(dt.UTC)
 
 
+def _after(start: dt.datetime, seconds: float) -> dt.datetime:
+    try:
+        return start + dt.timedelta(seconds=max(0.0, min(seconds, MAX_SESSION_SECONDS)))
+    except OverflowError:  # a start in the last month of year 9999
+        return start
+
+
 def session_end(session: SessionFacts, now: dt.datetime) -> dt.datetime:
     """Where a session's visitor time stops: its end; for one still running (or whose end
-    never arrived) now, at most the time it was given."""
+    never arrived) now, at most the time it was given; never more than
+    :data:`MAX_SESSION_SECONDS` after its start, never before it."""
+    start = session.started_at
+    longest = _after(start, MAX_SESSION_SECONDS)
     if session.ended_at is not None:
-        return max(session.ended_at, session.started_at)
-    given = (session.granted_seconds or 0) + session.extended_seconds
-    return max(session.started_at, min(now, session.started_at + dt.timedelta(seconds=given)))
+        return max(start, min(session.ended_at, longest))
+    given = (session.granted_seconds or 0) + (session.extended_seconds or 0)
+    return max(start, min(now, _after(start, given)))
 
 
 def split_by_hour(
@@ -303,7 +318,10 @@ def csv_sessions(
     names = {k.id: k.name for k in kiosks}
 
     def local(at: dt.datetime) -> str:
-        return at.astimezone(period.tz).strftime("%Y-%m-%d %H:%M:%S")
+        try:
+            return at.astimezone(period.tz).strftime("%Y-%m-%d %H:%M:%S")
+        except OverflowError:  # a stored end in year 9999, past the local calendar
+            return at.strftime("%Y-%m-%d %H:%M:%S UTC")
 
     rows = []
     for s in sessions:
@@ -315,8 +333,8 @@ def csv_sessions(
                 _text(names.get(s.kiosk_id, "?")),
                 local(s.started_at),
                 "" if s.ended_at is None else local(s.ended_at),
-                s.login or "",
-                s.language or "",
+                _text(s.login or ""),
+                _text(s.language or ""),
                 round(used / 60),
                 s.pages,
                 euros(s.cost_cents),

@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from admin_console.protocol.messages import (
+    MAX_COUNT,
+    MAX_JOB_CENTS,
+    MAX_JOB_PAGES,
+    MAX_SESSION_SECONDS,
     Event,
     EventBody,
     HelpRequestedBody,
@@ -42,6 +46,16 @@ _LOGIN_KINDS = {
     LoginMode.TICKET: LoginKind.TICKET,
     LoginMode.MEMBER: LoginKind.MEMBER,
 }
+
+
+def _within(value: int, most: int) -> int:
+    # The console refuses a value past the protocol's bounds; a job of more than a million
+    # pages (refused anyway) is reported as the most, not left unsendable in the outbox.
+    return min(max(0, int(value)), most)
+
+
+def _seconds(value: int) -> int:
+    return _within(value, MAX_SESSION_SECONDS)
 
 
 def new_event_id() -> str:
@@ -92,7 +106,7 @@ def console_events(
                     else LoginKind(visitor.kind.value),
                     language=item.language.value,
                     rules_version=item.rules_version,
-                    seconds=item.seconds,
+                    seconds=_seconds(item.seconds),
                     member_card=card,
                     ticket_ref=None if visitor is None else visitor.ticket_ref,
                     ticket_digest=None if visitor is None else visitor.ticket_digest,
@@ -112,8 +126,8 @@ def console_events(
                     # A session started before this agent had a link has no id yet.
                     session_id=session_id or new_id(),
                     reason=item.reason.value,
-                    seconds_used=finished.seconds_used,
-                    extended_seconds=finished.extended_seconds,
+                    seconds_used=_seconds(finished.seconds_used),
+                    extended_seconds=_seconds(finished.extended_seconds),
                     help_requested=finished.help_requested,
                 )
             )
@@ -122,8 +136,8 @@ def console_events(
             receipt = item.receipt
             add(
                 WipeFinishedBody(
-                    seconds=max(0.0, receipt.seconds),
-                    items=sum(count for _, count in receipt.erased),
+                    seconds=min(max(0.0, receipt.seconds), MAX_SESSION_SECONDS),
+                    items=min(sum(count for _, count in receipt.erased), MAX_COUNT),
                 )
             )
     return Translated(tuple(rows), session_id)
@@ -137,9 +151,9 @@ def print_job_event(
     body = PrintJobBody(
         session_id=session_id,
         outcome=fact.outcome.value,
-        pages=fact.pages,
-        sheets=fact.sheets,
-        cost_cents=fact.cost_cents,
+        pages=_within(fact.pages, MAX_JOB_PAGES),
+        sheets=_within(fact.sheets, MAX_JOB_PAGES),
+        cost_cents=_within(fact.cost_cents, MAX_JOB_CENTS),
         colour=fact.colour,
     )
     frame = Event(id=new_id(), at=at, body=body)
