@@ -1,12 +1,22 @@
 """The checks on what is typed at the kiosk: ticket codes, member cards and PINs, the
-animator PIN. Each is behind a :class:`TryGuard`, so guessing is slow and noticed.
+animator PIN. Each is behind a guard kept in the store (:mod:`kiosk.core.guard`), so
+guessing is slow at this PC whatever the guesser does between tries: log in as a walk-in,
+go back from the rules, restart the agent, reboot the PC or set its clock back.
+
+Guards: one for the whole PC (wrong ticket codes and wrong member logins together: 3 free,
+then 30 s doubling up to 15 min, one forgotten per 15 min), one per card number and one for
+the animator PIN (5 free each, then the same delays). A try is counted before its slow
+check (argon2 here, or the console's answer) and given back only when it was right, so 60
+parallel connections get no more checks than one connection trying again and again. No
+login, right or wrong, forgives earlier wrong tries.
 
 A kiosk without a console checks tickets and members in its local store. An enrolled
 kiosk asks the console (:mod:`kiosk.agent.console_api`); when the console cannot be
 reached (no link, no answer in time, a 5xx) it applies the offline rules: a ticket code
 whose check digits match the console's ticket key, once on this PC, until its expiry week
 ends; a member whose card and PIN this PC checked online before, with the time it knew
-(or refused, as the policy says).
+(or refused, as the policy says). An unknown card and a wrong PIN get the same answer
+after the same argon2 work, on every path.
 """
 
 from __future__ import annotations
@@ -25,11 +35,11 @@ from kiosk.agent.console_answers import (
     TicketRefused,
 )
 from kiosk.agent.credentials import hash_pin, verify_pin
-from kiosk.agent.errors import StoreError, TooManyTries
+from kiosk.agent.errors import StoreError
 from kiosk.agent.log import event
-from kiosk.agent.store import KnownMember, Store
+from kiosk.agent.store import KnownMember, Reservation, Store
 from kiosk.core.errors import CommandRefused, Refusal
-from kiosk.core.guard import TryGuard
+from kiosk.core.guard import GuardRule
 from kiosk.core.model import Visitor
 from kiosk.core.protocol import Login
 from policies import LoginMode, MemberOffline, Policy
@@ -39,14 +49,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PIN_TRIES_PER_CARD = 5
-LOGIN_TRIES_PER_PC = 20
-ANIMATOR_PIN_TRIES = 5
-LOCKOUT_SECONDS = 300.0
-MAX_CARD_GUARDS = 1000
-"""Per-card guards kept in memory; beyond this the ones not locked are forgotten."""
+PC_RULE = GuardRule(free_tries=3)
+"""Wrong ticket codes and member logins at this PC, together."""
+CARD_RULE = GuardRule(free_tries=5)
+"""Wrong PINs for one card number at this PC (an unknown card counts the same)."""
+ANIMATOR_RULE = GuardRule(free_tries=5)
+"""Wrong animator PINs at this PC."""
+PC_GUARD = "pc"
+ANIMATOR_GUARD = "animator"
+CARD_GUARD = "card:"
 MAX_REDEEMED = 100
 """Console tickets redeemed here whose session has not started, kept in memory."""
+
+PinVerifier = Callable[[str | None, str], bool]
+"""Checks a PIN against an argon2id hash (None: a dummy hash, the same work, never right).
+Slow on purpose: the gate runs it in a worker thread."""
 
 
 @dataclass(frozen=True)
@@ -59,17 +76,14 @@ class ConsoleAccess:
     ticket_key: Callable[[], bytes | None]
 
 
-def _refuse_if_locked(now: float, *guards: TryGuard) -> None:
-    wait = max(g.seconds_locked(now) for g in guards)
-    if wait > 0:
-        raise TooManyTries(f"too many wrong tries; try again in {wait} s", wait)
+WRONG_MEMBER = "wrong card number or PIN"
 
 
 class Gate:
     """Says who a visitor is (or refuses, with a reason the shell can translate).
 
-    Wrong member PINs count per card and for the whole PC, wrong ticket codes for the whole
-    PC; the animator PIN has its own guard. PINs are checked with argon2 in a worker thread.
+    Every try of a secret is counted on its guards before it is checked and given back
+    when right (see the module). PINs are checked by ``verify`` (argon2) in a worker thread.
     """
 
     def __init__(
@@ -78,17 +92,16 @@ class Gate:
         clock: Clock,
         animator_pin_hash: str | None,
         console: ConsoleAccess | None = None,
+        verify: PinVerifier = verify_pin,
     ) -> None:
         self._store = store
         self._clock = clock
         self._animator_pin_hash = animator_pin_hash
         self._console = console
+        self._verify = verify
         # Console tickets redeemed at this PC whose session did not start (the visitor went
         # back from the rules): the same code typed again here is honoured.
         self._redeemed: dict[str, Visitor] = {}
-        self._pc_guard = TryGuard(LOGIN_TRIES_PER_PC, LOCKOUT_SECONDS)
-        self._card_guards: dict[str, TryGuard] = {}
-        self._animator_guard = TryGuard(ANIMATOR_PIN_TRIES, LOCKOUT_SECONDS)
 
     async def identify(self, request: Login, policy: Policy) -> Visitor:
         """The visitor a login request describes, once its ticket or card + PIN checks out."""
@@ -102,10 +115,6 @@ class Gate:
         if self._console is not None:
             return await self._console_member(card, pin, policy)
         return await self._member(card, pin, policy)
-
-    def logged_in(self) -> None:
-        """A visitor got in: earlier wrong tries at this PC are forgiven."""
-        self._pc_guard.succeeded()
 
     def session_started(self, visitor: Visitor) -> None:
         """The session of ``visitor`` started: a ticket it used is spent for good."""
@@ -138,19 +147,52 @@ class Gate:
         """Check the animator PIN; raises when none is set or after too many wrong tries."""
         if self._animator_pin_hash is None:
             raise CommandRefused(Refusal.WRONG_PIN, "no animator PIN is set on this PC")
-        _refuse_if_locked(self._clock.now().mono, self._animator_guard)
-        matches = await asyncio.to_thread(verify_pin, self._animator_pin_hash, pin)
+        reservation = self._reserve({ANIMATOR_GUARD: ANIMATOR_RULE})
+        matches = await self._check_pin(self._animator_pin_hash, pin)
         if matches:
-            self._animator_guard.succeeded()
-        else:
-            self._animator_guard.failed(self._clock.now().mono)
+            self._take_back(reservation)
         return matches
 
-    # -- internals -----------------------------------------------------------------------
+    # -- the guards ----------------------------------------------------------------------
+
+    def _reserve(self, rules: dict[str, GuardRule]) -> Reservation:
+        """Count the try as wrong on every guard, before anything is checked (raises
+        :class:`TooManyTries` while one of them makes tries wait)."""
+        now = self._clock.now().wall
+        try:
+            return self._store.reserve_try(rules, now)
+        except StoreError as exc:
+            # Fail closed: a try that cannot be counted is not checked.
+            event(log, "store_failed", logging.ERROR, error=str(exc))
+            raise CommandRefused(Refusal.BUSY, "this PC cannot check codes now") from exc
+
+    def _take_back(self, reservation: Reservation) -> None:
+        """The secret was right: its try does not count."""
+        try:
+            self._store.take_back(reservation)
+        except StoreError as exc:
+            # The try stays counted: slower for the next visitor, never faster for a guesser.
+            event(log, "store_failed", logging.ERROR, error=str(exc))
+
+    def _member_guards(self, card: str) -> dict[str, GuardRule]:
+        now = self._clock.now().wall
+        try:
+            self._store.forget_old_tries(CARD_GUARD, CARD_RULE, now)
+        except StoreError as exc:
+            event(log, "store_failed", logging.ERROR, error=str(exc))
+        return {CARD_GUARD + card: CARD_RULE, PC_GUARD: PC_RULE}
+
+    async def _check_pin(self, pin_hash: str | None, pin: str) -> bool:
+        """argon2 in a worker thread; None checks against a dummy hash (same work, never
+        right), so an unknown card costs as long as a wrong PIN."""
+        matches = await asyncio.to_thread(self._verify, pin_hash, pin)
+        return matches and pin_hash is not None
+
+    # -- without a console ---------------------------------------------------------------
 
     def _ticket(self, code: str) -> Visitor:
         now = self._clock.now()
-        _refuse_if_locked(now.mono, self._pc_guard)
+        reservation = self._reserve({PC_GUARD: PC_RULE})
         ticket = self._store.find_ticket(code)
         if ticket is None:
             problem = "unknown ticket code"
@@ -159,26 +201,23 @@ class Gate:
         elif ticket.valid_until <= now.wall:
             problem = "this ticket has expired"
         else:
+            self._take_back(reservation)
             return Visitor(
                 LoginMode.TICKET, reference=str(ticket.id), ticket_minutes=ticket.minutes
             )
-        self._pc_guard.failed(now.mono)
         raise CommandRefused(Refusal.BAD_TICKET, problem)
 
     async def _member(self, card: str, pin: str, policy: Policy) -> Visitor:
         if not card or not pin:
             raise CommandRefused(Refusal.BAD_MEMBER, "a card number and a PIN are needed")
-        guard = self._card_guard(card)
-        _refuse_if_locked(self._clock.now().mono, guard, self._pc_guard)
+        reservation = self._reserve(self._member_guards(card))
         member = self._store.member(card)
-        matches = await asyncio.to_thread(verify_pin, member.pin_hash if member else None, pin)
-        now = self._clock.now()
-        if not matches or member is None:
+        if not await self._check_pin(member.pin_hash if member else None, pin):
             # An unknown card gets the same answer as a wrong PIN: card numbers stay secret.
-            guard.failed(now.mono)
-            self._pc_guard.failed(now.mono)
-            raise CommandRefused(Refusal.WRONG_PIN, "wrong card number or PIN")
-        guard.succeeded()
+            raise CommandRefused(Refusal.WRONG_PIN, WRONG_MEMBER)
+        assert member is not None  # a dummy hash never matches
+        self._take_back(reservation)
+        now = self._clock.now()
         if member.banned_until is not None and member.banned_until > now.wall:
             until = member.banned_until.astimezone(now.wall.tzinfo).strftime("%Y-%m-%d %H:%M")
             raise CommandRefused(Refusal.MEMBER_BANNED, f"this card is suspended until {until}")
@@ -197,16 +236,12 @@ class Gate:
             return None
         return console.api
 
-    def _wrong(self, now: float, *guards: TryGuard) -> None:
-        for guard in guards:
-            guard.failed(now)
-
     async def _console_ticket(self, code: str) -> Visitor:
-        _refuse_if_locked(self._clock.now().mono, self._pc_guard)
         digits = normalise(code)
         if digits is None:
-            self._wrong(self._clock.now().mono, self._pc_guard)
+            # Not the shape of a code: nothing secret is checked, nothing is counted.
             raise CommandRefused(Refusal.BAD_TICKET, "this is not a ticket code")
+        reservation = self._reserve({PC_GUARD: PC_RULE})
         digest = code_digest(digits)
         api = self._online()
         if api is not None:
@@ -217,10 +252,11 @@ class Gate:
             except TicketRefused as exc:
                 kept = self._redeemed.get(digest)
                 if exc.already_used and kept is not None:
+                    self._take_back(reservation)
                     return kept
-                self._wrong(self._clock.now().mono, self._pc_guard)
                 raise
             else:
+                self._take_back(reservation)
                 visitor = Visitor(
                     LoginMode.TICKET,
                     ticket_minutes=redeemed.minutes,
@@ -231,22 +267,26 @@ class Gate:
                     self._redeemed.clear()
                 self._redeemed[digest] = visitor
                 return visitor
-        return self._offline_ticket(digits)
+        return self._offline_ticket(digits, reservation)
 
-    def _offline_ticket(self, digits: str) -> Visitor:
+    def _offline_ticket(self, digits: str, reservation: Reservation) -> Visitor:
         now = self._clock.now()
         today = now.wall.date()
         key = self._console.ticket_key() if self._console is not None else None
-        ticket = None if key is None else read_code(key, digits, today)
         if key is None:
-            problem = "the console cannot be reached and no ticket key is known yet"
-        elif ticket is None:
+            self._take_back(reservation)  # nothing was checked
+            raise CommandRefused(
+                Refusal.BAD_TICKET, "the console cannot be reached and no ticket key is known yet"
+            )
+        ticket = read_code(key, digits, today)
+        if ticket is None:
             problem = "unknown ticket code"
         elif ticket.expired(today):
             problem = "this ticket has expired"
         elif self._store.offline_ticket_used(ticket.digest):
             problem = "this ticket was already used on this PC"
         else:
+            self._take_back(reservation)
             event(log, "ticket_offline", minutes=ticket.minutes)
             return Visitor(
                 LoginMode.TICKET,
@@ -254,35 +294,28 @@ class Gate:
                 ticket_digest=ticket.digest,
                 offline=True,
             )
-        self._wrong(now.mono, self._pc_guard)
         raise CommandRefused(Refusal.BAD_TICKET, problem)
 
     async def _console_member(self, card: str, pin: str, policy: Policy) -> Visitor:
         if not card or not pin:
             raise CommandRefused(Refusal.BAD_MEMBER, "a card number and a PIN are needed")
-        guard = self._card_guard(card)
-        _refuse_if_locked(self._clock.now().mono, guard, self._pc_guard)
+        reservation = self._reserve(self._member_guards(card))
         api = self._online()
         if api is not None:
             try:
                 checked = await api.check_member(card, pin)
             except ConsoleUnreachable:
-                pass  # the offline rules below
+                pass  # the offline rules below, on the same reservation
             except MemberBanned as exc:
-                guard.succeeded()  # the PIN was right
+                self._take_back(reservation)  # the PIN was right
                 if exc.until is not None:
                     try:
                         self._store.ban_known_member(card, exc.until)
                     except StoreError as store_error:
                         event(log, "store_failed", logging.ERROR, error=str(store_error))
                 raise
-            except TooManyTries:
-                raise
-            except CommandRefused:
-                self._wrong(self._clock.now().mono, guard, self._pc_guard)
-                raise
             else:
-                guard.succeeded()
+                self._take_back(reservation)
                 await self._remember(
                     card, pin, checked.daily_allowance_seconds, checked.remaining_seconds
                 )
@@ -293,7 +326,9 @@ class Gate:
                     offline=False,
                     pages_printed_today=checked.pages_printed_today,
                 )
-        return await self._offline_member(card, pin, guard, policy)
+            # A wrong PIN, an unknown card or the console's own limit (TooManyTries) is
+            # passed on as it came, and the try stays counted here.
+        return await self._offline_member(card, pin, reservation, policy)
 
     async def _remember(
         self, card: str, pin: str, allowance: int | None, remaining: int | None
@@ -309,36 +344,24 @@ class Gate:
             event(log, "store_failed", logging.ERROR, error=str(exc))
 
     async def _offline_member(
-        self, card: str, pin: str, guard: TryGuard, policy: Policy
+        self, card: str, pin: str, reservation: Reservation, policy: Policy
     ) -> Visitor:
         if policy.members.offline is MemberOffline.REFUSE:
+            self._take_back(reservation)  # nothing was checked
             raise CommandRefused(
                 Refusal.MEMBERS_UNREACHABLE, "the member service cannot be reached"
             )
         known = self._store.known_member(card)
-        matches = await asyncio.to_thread(verify_pin, known.pin_hash if known else None, pin)
-        now = self._clock.now()
-        if not matches or known is None:
+        if not await self._check_pin(known.pin_hash if known else None, pin):
             # Never checked online here, or a wrong PIN: the same answer.
-            self._wrong(now.mono, guard, self._pc_guard)
-            raise CommandRefused(Refusal.WRONG_PIN, "wrong card number or PIN")
-        guard.succeeded()
-        today = now.wall.date()
+            raise CommandRefused(Refusal.WRONG_PIN, WRONG_MEMBER)
+        assert known is not None  # a dummy hash never matches
+        self._take_back(reservation)
+        today = self._clock.now().wall.date()
         if known.banned_until is not None and known.banned_until >= today:
             raise CommandRefused(Refusal.MEMBER_BANNED, "this card is suspended")
         event(log, "member_offline")
         return _member_visitor(card, known.seconds_left(today), policy, offline=True)
-
-    def _card_guard(self, card: str) -> TryGuard:
-        guard = self._card_guards.get(card)
-        if guard is None:
-            if len(self._card_guards) >= MAX_CARD_GUARDS:
-                now = self._clock.now().mono
-                self._card_guards = {
-                    c: g for c, g in self._card_guards.items() if g.seconds_locked(now) > 0
-                }
-            guard = self._card_guards[card] = TryGuard(PIN_TRIES_PER_CARD, LOCKOUT_SECONDS)
-        return guard
 
 
 def _member_visitor(

@@ -266,6 +266,11 @@ class IpcServer:
         except ProtocolError as exc:
             connection.send(error_reply(exc.request_id, exc.code, exc.message))
             return
+        except Exception:
+            # A line the decoder did not foresee: a bug to log, never a lost connection.
+            log.exception("decode_failed", extra={"event": "decode_failed", "fields": {}})
+            connection.send(error_reply(None, "malformed", "this line could not be read"))
+            return
         try:
             messages = await self._handler.handle(connection, request)
         except asyncio.CancelledError:

@@ -36,8 +36,9 @@ from kiosk.agent import log as agent_log
 from kiosk.agent import systemd
 from kiosk.agent.clock import Clock, SystemClock, boot_id
 from kiosk.agent.config import AgentConfig
+from kiosk.agent.credentials import verify_pin
 from kiosk.agent.errors import StartRefused, StoreError, TooManyTries, WipeError
-from kiosk.agent.gate import ConsoleAccess, Gate
+from kiosk.agent.gate import ConsoleAccess, Gate, PinVerifier
 from kiosk.agent.ipc import Connection, IpcServer, error_reply
 from kiosk.agent.log import event
 from kiosk.agent.policy_source import PolicySource
@@ -175,8 +176,10 @@ class Agent:
         policy_source: PolicySource | None = None,
         tokens: TokenStore | None = None,
         link_options: LinkOptions | None = None,
+        pin_verifier: PinVerifier = verify_pin,
     ) -> None:
         self.config = config
+        self._pin_verifier = pin_verifier  # argon2; tests count its calls
         self.clock = clock
         self.store = store
         self.wiper = wiper
@@ -204,7 +207,7 @@ class Agent:
             raise StartRefused(f"cannot start: {exc}") from exc
         self.engine = SessionEngine(policy)
         self.server = IpcServer(config.socket_path, config.allowed_uids, self, config.socket_mode)
-        self.gate = Gate(store, clock, config.animator_pin_hash)
+        self.gate = Gate(store, clock, config.animator_pin_hash, verify=pin_verifier)
         self._home_lock = asyncio.Lock()
         self._wipe_task: asyncio.Task[None] | None = None
         self._tick_task: asyncio.Task[None] | None = None
@@ -772,8 +775,8 @@ class Agent:
         if self.engine.state is State.DONE:
             # The next visitor is already past the receipt screen.
             self._change(now, lambda: self.engine.dismiss_receipt(now))
+        # No login forgives earlier wrong tries at this PC (kiosk.agent.gate).
         self._change(now, lambda: self.engine.login(now, visitor, request.language))
-        self.gate.logged_in()
 
     async def _accept_rules(self, request: AcceptRules) -> None:
         session = self.engine.session
@@ -943,6 +946,7 @@ class Agent:
                 self.clock,
                 self.config.animator_pin_hash,
                 ConsoleAccess(None, lambda: False, lambda: None),
+                verify=self._pin_verifier,
             )
             return
         try:
@@ -965,6 +969,7 @@ class Agent:
             self.clock,
             self.config.animator_pin_hash,
             ConsoleAccess(self.console_api, self._link_up, lambda: self._ticket_key),
+            verify=self._pin_verifier,
         )
 
     def _link_up(self) -> bool:

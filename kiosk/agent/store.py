@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,14 +27,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from kiosk.agent.credentials import new_ticket_code, ticket_digest
-from kiosk.agent.errors import StoreError
+from kiosk.agent.errors import StoreError, TooManyTries
 from kiosk.core.codec import snapshot_from_data, snapshot_to_data
+from kiosk.core.guard import GuardRule, WrongTries, clock_set_back, taken_back
 from kiosk.core.model import Snapshot
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 """The newest migration. A store already there is opened without loading Alembic (about
 12 MB the always-running agent does not need); a test checks it is Alembic's head."""
 
@@ -172,6 +173,16 @@ known_members = sa.Table(
     sa.Column("used_seconds", sa.Integer, nullable=False),
     sa.Column("banned_until", sa.Date),
     sa.Column("checked_at", UtcDateTime, nullable=False),
+)
+
+wrong_tries = sa.Table(
+    # Wrong secrets typed at this PC, per guard ("pc", "animator", "card:<number>"): how
+    # many still count and when the newest was typed (wall clock: a reboot forgets nothing).
+    "wrong_tries",
+    metadata,
+    sa.Column("guard", sa.String(60), primary_key=True),
+    sa.Column("wrong", sa.Integer, nullable=False),
+    sa.Column("last_at", UtcDateTime, nullable=False),
 )
 
 audit = sa.Table(
@@ -312,6 +323,14 @@ class Change:
     outbox: tuple[OutboxEvent, ...] = field(default=())
     session_id: str | None = None  # the running session's id at the console, kept as is
     offline_ticket: str | None = None  # digest of a code accepted offline, now used here
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Tries counted as wrong before their check: each guard's count ``before`` and as
+    ``reserved``, so that a right answer can give them back (:meth:`Store.take_back`)."""
+
+    guards: tuple[tuple[str, WrongTries, WrongTries], ...]
 
 
 # -- engine and migrations ---------------------------------------------------------------
@@ -693,6 +712,87 @@ class Store:
                 )
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot keep the member's ban: {exc}") from exc
+
+    # -- wrong tries (kiosk.core.guard) -------------------------------------------------
+
+    def reserve_try(self, rules: Mapping[str, GuardRule], now: dt.datetime) -> Reservation:
+        """Count a wrong try on each guard named in ``rules``, before the secret is checked
+        (a right answer gives it back with :meth:`take_back`). When any of them makes
+        tries wait, nothing is counted: :class:`TooManyTries` says how long."""
+        try:
+            with self._engine.begin() as c:
+                rows = c.execute(sa.select(wrong_tries).where(wrong_tries.c.guard.in_(rules)))
+                found = {}
+                for row in rows:
+                    stored = WrongTries(row.wrong, row.last_at)
+                    found[row.guard] = clock_set_back(stored, now)
+                    if found[row.guard] != stored:
+                        self._put_tries(c, row.guard, found[row.guard])
+                wait = max(rule.wait(found.get(g, WrongTries()), now) for g, rule in rules.items())
+                if wait == 0:
+                    guards = []
+                    for guard, rule in rules.items():
+                        before = found.get(guard, WrongTries())
+                        reserved = rule.counted(before, now)
+                        self._put_tries(c, guard, reserved)
+                        guards.append((guard, before, reserved))
+                    return Reservation(tuple(guards))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot count the try: {exc}") from exc
+        raise TooManyTries(f"too many wrong tries; try again in {wait} s", wait)
+
+    def take_back(self, reservation: Reservation) -> None:
+        """The secret was right: the tries reserved for it no longer count."""
+        try:
+            with self._engine.begin() as c:
+                for guard, before, reserved in reservation.guards:
+                    row = c.execute(_by_key(wrong_tries, guard=guard)).first()
+                    current = WrongTries() if row is None else WrongTries(row.wrong, row.last_at)
+                    self._put_tries(c, guard, taken_back(current, before, reserved))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot give the try back: {exc}") from exc
+
+    def forget_old_tries(self, prefix: str, rule: GuardRule, now: dt.datetime) -> int:
+        """Delete the guards named ``prefix...`` whose wrong tries are all forgotten (the
+        card numbers typed at this PC are not kept longer than they count); returns how
+        many."""
+        cutoff = now - dt.timedelta(seconds=rule.forget_after)
+        try:
+            with self._engine.begin() as c:
+                rows = c.execute(
+                    sa.select(wrong_tries).where(
+                        wrong_tries.c.guard.startswith(prefix, autoescape=True),
+                        wrong_tries.c.last_at <= cutoff,
+                    )
+                )
+                done = [
+                    r.guard
+                    for r in rows
+                    if rule.remembered(WrongTries(r.wrong, r.last_at), now) == 0
+                ]
+                if done:
+                    c.execute(sa.delete(wrong_tries).where(wrong_tries.c.guard.in_(done)))
+                return len(done)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot forget old tries: {exc}") from exc
+
+    def wrong_tries(self, guard: str) -> WrongTries:
+        """The wrong tries a guard remembers, as stored."""
+        with self._engine.connect() as c:
+            row = c.execute(_by_key(wrong_tries, guard=guard)).first()
+            return WrongTries() if row is None else WrongTries(row.wrong, row.last_at)
+
+    @staticmethod
+    def _put_tries(c: sa.Connection, guard: str, tries: WrongTries) -> None:
+        if tries.count <= 0 or tries.last is None:
+            c.execute(sa.delete(wrong_tries).where(wrong_tries.c.guard == guard))
+            return
+        values = {"wrong": tries.count, "last_at": tries.last}
+        c.execute(
+            sqlite_insert(wrong_tries)
+            .values(guard=guard, **values)
+            .on_conflict_do_update(index_elements=["guard"], set_=values)
+        )
 
     # -- reading records -----------------------------------------------------------------
 

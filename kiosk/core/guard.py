@@ -1,40 +1,105 @@
-"""Rate limit for secrets typed at the kiosk (animator PIN, member PIN)."""
+"""Rate limits for secrets typed at the kiosk: ticket codes, member PINs, the animator PIN.
+
+Pure: the agent keeps each :class:`WrongTries` in its store (so a restart or a reboot
+forgets nothing) and passes the wall-clock time in. A rule gives some tries free, then
+makes the next try wait, twice as long after each further wrong one, up to a cap; one
+wrong try is forgotten per ``forget_after`` seconds without a new one.
+
+A try is counted *before* the slow check (argon2, or a question to the console): the
+caller reserves it with :meth:`GuardRule.counted`, and only a right answer takes the
+reservation back (:func:`taken_back`). So many parallel tries get no more checks than one
+try after the other.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+_MAX_DOUBLINGS = 60
+"""Beyond this the delay is at its cap anyway; keeps ``2 ** n`` a small number."""
 
 
-@dataclass
-class TryGuard:
-    """After ``max_failures`` wrong tries, refuse every try for ``lockout_seconds``.
+@dataclass(frozen=True, slots=True)
+class WrongTries:
+    """Wrong tries still remembered, and the wall time of the newest one (None: none yet)."""
 
-    Time is passed in (monotonic seconds); a success clears the count.
-    """
+    count: int = 0
+    last: dt.datetime | None = None
 
-    max_failures: int = 5
-    lockout_seconds: float = 300.0
-    _failures: int = 0
-    _locked_until: float = field(default=float("-inf"))
 
-    def allowed(self, now: float) -> bool:
-        """May a try be checked now?"""
-        return now >= self._locked_until
+@dataclass(frozen=True, slots=True)
+class GuardRule:
+    """``free_tries`` wrong tries without waiting; then the next try waits ``first_delay``
+    seconds after the last wrong one, doubling at each further wrong try up to
+    ``max_delay``; one wrong try is forgotten per ``forget_after`` seconds without a new
+    one."""
 
-    def seconds_locked(self, now: float) -> int:
-        """Whole seconds before tries are accepted again (0 when they are)."""
-        if self.allowed(now):
-            return 0  # also before any lockout, when the end is minus infinity
-        return math.ceil(self._locked_until - now)
+    free_tries: int
+    first_delay: float = 30.0
+    max_delay: float = 15 * 60.0
+    forget_after: float = 15 * 60.0
 
-    def failed(self, now: float) -> None:
-        """Count a wrong try; lock out after too many."""
-        self._failures += 1
-        if self._failures >= self.max_failures:
-            self._failures = 0
-            self._locked_until = now + self.lockout_seconds
+    def delay(self, count: int) -> float:
+        """Seconds the next try waits after the last of ``count`` wrong tries."""
+        if count < self.free_tries:
+            return 0.0
+        doublings = min(count - self.free_tries, _MAX_DOUBLINGS)
+        return min(self.max_delay, math.ldexp(self.first_delay, doublings))
 
-    def succeeded(self) -> None:
-        """A right try forgets earlier wrong ones."""
-        self._failures = 0
+    def remembered(self, tries: WrongTries, now: dt.datetime) -> int:
+        """How many of ``tries`` still count at ``now``."""
+        if tries.last is None or tries.count <= 0:
+            return 0
+        elapsed = max(0.0, (now - tries.last).total_seconds())  # a clock set back: now
+        return max(0, tries.count - math.floor(elapsed / self.forget_after))
+
+    def wait(self, tries: WrongTries, now: dt.datetime) -> int:
+        """Whole seconds before a try may be checked (0: now)."""
+        if tries.last is None:
+            return 0
+        # A clock set back (last try "in the future") counts as a try made now: the wait
+        # starts again rather than shrinking or vanishing.
+        last = min(tries.last, now)
+        left = (last - now).total_seconds() + self.delay(self.remembered(tries, now))
+        return max(0, math.ceil(left))
+
+    def counted(self, tries: WrongTries, now: dt.datetime) -> WrongTries:
+        """``tries`` with one more wrong try at ``now`` (the reservation of a try)."""
+        return WrongTries(self.remembered(tries, now) + 1, now)
+
+
+def clock_set_back(tries: WrongTries, now: dt.datetime) -> WrongTries:
+    """``tries`` with a newest try "in the future" (the clock was set back) moved to
+    ``now``: kept so, the wait runs from the clock's new time instead of until it catches
+    up with the old one."""
+    if tries.last is None or tries.last <= now:
+        return tries
+    return WrongTries(tries.count, now)
+
+
+def taken_back(current: WrongTries, before: WrongTries, reserved: WrongTries) -> WrongTries:
+    """A right answer gives its reservation back: the count as it was ``before`` when
+    nothing was counted since (``current`` is still what was ``reserved``), else one less
+    with the newest try's time kept (another try was counted meanwhile)."""
+    if current == reserved:
+        return before
+    if current.count <= 1:
+        return WrongTries(0, current.last)
+    return WrongTries(current.count - 1, current.last)
+
+
+def most_tries(rule: GuardRule, seconds: float) -> int:
+    """The most tries a guesser can have checked within ``seconds`` of a first try, all
+    wrong, each made as soon as the rule allows (waiting longer never gains: a try
+    forgotten needs ``forget_after`` seconds, the longest delay is no longer)."""
+    start = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    now, tries, made = start, WrongTries(), 0
+    end = start + dt.timedelta(seconds=seconds)
+    while True:
+        now += dt.timedelta(seconds=rule.wait(tries, now))
+        if now > end:
+            return made
+        tries = rule.counted(tries, now)
+        made += 1

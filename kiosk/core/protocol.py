@@ -300,19 +300,38 @@ def _load(line: bytes) -> dict[str, Any]:
     if len(line) > MAX_LINE_BYTES:
         raise ProtocolError("too_large", f"a message is at most {MAX_LINE_BYTES} bytes")
     try:
-        data = json.loads(line)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ProtocolError("malformed", f"not JSON: {exc}") from exc
+        # UTF-8 only: json.loads would also take UTF-16 and UTF-32 bytes.
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError("malformed", f"not UTF-8: {exc.reason} at byte {exc.start}") from exc
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ProtocolError("malformed", f"not JSON: {_short(str(exc))}") from exc
+    except RecursionError as exc:
+        # Nesting deeper than the interpreter's stack (a line of 60,000 "[" fits in a line).
+        raise ProtocolError("malformed", "not JSON: nested too deeply") from exc
     if not isinstance(data, dict):
         raise ProtocolError("malformed", "a message is a JSON object")
     return data
 
 
+def _short(text: str, limit: int = 200) -> str:
+    """An error text cut to ``limit`` characters (it may quote what was sent)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _request_id(data: dict[str, Any]) -> int | None:
+    """The request's id when it is an integer (else None), so that a reply to a bad
+    request still reaches the shell's matching call."""
+    raw = data.get("id")
+    return raw if type(raw) is int else None
+
+
 def decode_request(line: bytes) -> Request:
     """Read one request line; raises :class:`ProtocolError` with a code for the reply."""
     data = _load(line)
-    raw_id = data.get("id")
-    request_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None
+    request_id = _request_id(data)
     version = data.get("v")
     # type() and not ==: in Python true == 1 == 1.0, none of which is version 1 on the wire.
     if type(version) is not int or version != PROTOCOL_VERSION:
@@ -320,14 +339,19 @@ def decode_request(line: bytes) -> Request:
             "bad_version", f"this agent speaks protocol v{PROTOCOL_VERSION}", request_id
         )
     kind = data.get("type")
+    if not isinstance(kind, str):
+        # Not looked up (a list or an object is not hashable) nor shown (it may be nested
+        # deep enough to exhaust the stack when printed).
+        raise ProtocolError("unknown_type", "the message type is not a string", request_id)
     if kind not in REQUEST_TYPES:
-        raise ProtocolError("unknown_type", f"unknown message type {kind!r}", request_id)
+        shown = _short(repr(kind), 60)
+        raise ProtocolError("unknown_type", f"unknown message type {shown}", request_id)
     try:
         return _REQUEST.validate_python(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"][1:]) or "message"
-        raise ProtocolError("bad_field", f"{where}: {first['msg']}", request_id) from exc
+        where = _short(".".join(str(p) for p in first["loc"][1:]) or "message", 80)
+        raise ProtocolError("bad_field", f"{where}: {_short(first['msg'])}", request_id) from exc
 
 
 def decode_push(line: bytes) -> Push:

@@ -52,6 +52,69 @@ def test_bad_lines_get_an_error_each_and_the_connection_goes_on(agent: AgentProc
         assert shell.request("ping").ok
 
 
+def _hostile_lines() -> list[tuple[bytes, str]]:
+    """Lines a fuzzer or a curious visitor sends, with the error each must get."""
+    login = {"v": 1, "type": "login", "id": 3, "mode": "member", "language": "fr"}
+    animator = {"v": 1, "type": "animator", "id": 4, "action": "extend"}
+    deep_list = b"[" * 30_000 + b"]" * 30_000
+    deep_object = b'{"a": ' * 8_000 + b"1" + b"}" * 8_000
+    return [
+        (b"[" * 100_000, "too_large"),
+        (b"[" * 60_000, "malformed"),  # under the size limit: nesting, not size
+        (b'{"v": 1, "type": "ping", "id": 1, "x": ' + deep_list + b"}", "malformed"),
+        (b'{"v": 1, "id": 2, "type": ' + deep_object + b"}", "malformed"),
+        (json.dumps({"v": 1, "type": [], "id": 2}).encode(), "unknown_type"),
+        (json.dumps({"v": 1, "type": {"login": 1}, "id": 2}).encode(), "unknown_type"),
+        (json.dumps({**login, "card": "1", "pin": 5}).encode(), "bad_field"),
+        (json.dumps({**login, "card": ["1"], "pin": None}).encode(), "bad_field"),
+        (json.dumps({**animator, "pin": "1", "minutes": 1e308}).encode(), "bad_field"),
+        (json.dumps({**animator, "pin": "1", "minutes": 10**200}).encode(), "bad_field"),
+        (
+            json.dumps({**animator, "pin": "1"})[:-1].encode()
+            + b', "minutes": '
+            + b"9" * 5000
+            + b"}",
+            "malformed",
+        ),
+        (json.dumps({"v": 1, "type": "ping", "id": 10**300}).encode(), "bad_field"),
+        (json.dumps({"v": 10**300, "type": "ping", "id": 5}).encode(), "bad_version"),
+        (json.dumps({**animator, "pin": "1"})[:-1].encode() + b', "minutes": NaN}', "bad_field"),
+        (b'{"v": 1, "type": "ping", "id": 7, "x": "\xff\xfe"}', "malformed"),
+        (b'{"v": 1, "type": "ping", "id": 7, "x": "\xc3\x28"}', "malformed"),
+        (b'{"v": 1, "type": "ping", "id": 8, "x": "\xed\xa0\x80"}', "malformed"),  # a surrogate
+        ('{"v": 1, "type": "ping", "id": 9}'.encode("utf-16-le"), "malformed"),
+        (b'{"v": 1, "type": "p\xffing", "id": 9}', "malformed"),
+        (b"\xff\xfe\xfd" * 1000, "malformed"),
+        (json.dumps({**login, "card": "\ud800", "pin": "1234"}).encode(), "bad_field"),
+    ]
+
+
+def _next_reply(shell: ShellClient) -> Reply:
+    while True:
+        message = shell.receive()
+        if isinstance(message, Reply):
+            return message
+
+
+def test_hostile_lines_get_an_error_and_the_agent_and_connection_go_on(
+    agent: AgentProcess,
+) -> None:
+    """Deep nesting, wrong types, huge numbers, bytes that are not UTF-8: each gets its
+    error reply on the same connection, and the agent logs no bug."""
+    with ShellClient(agent.socket_path) as shell:
+        shell.hello()
+        for line, expected in _hostile_lines():
+            shell.send_line(line)
+            reply = _next_reply(shell)
+            assert not reply.ok and reply.error is not None, line[:80]
+            assert reply.error.code == expected, (line[:80], reply.error)
+            assert shell.request("ping").ok, line[:80]
+    assert agent.process.poll() is None, "the agent is still running"
+    bugs = [e for e in agent.events() if e.get("level") in ("error", "critical")]
+    assert bugs == []
+    assert "Traceback" not in agent.log_path.read_text(encoding="utf-8")
+
+
 def test_a_10_mb_line_is_refused_without_growing_the_agent(agent: AgentProcess) -> None:
     with ShellClient(agent.socket_path) as shell:
         assert shell.request("ping").ok

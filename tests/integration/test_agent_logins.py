@@ -94,15 +94,16 @@ def test_an_expired_ticket_is_refused(kiosk: AgentThread, shell: ShellClient) ->
     assert reply.error is not None and "expired" in reply.error.message
 
 
-def test_ticket_guessing_locks_the_pc_for_a_while(kiosk: AgentThread, shell: ShellClient) -> None:
+def test_ticket_guessing_makes_the_pc_wait(kiosk: AgentThread, shell: ShellClient) -> None:
+    """Three wrong codes are free, then tries wait (see test_agent_guessing.py)."""
     [code] = _tickets(kiosk)
-    for guess in range(20):
+    for guess in range(3):
         reply = shell.request("login", mode="ticket", language="fr", code=f"{guess:08d}")
         assert _code(reply) == "bad_ticket"
     reply = shell.request("login", mode="ticket", language="fr", code=code)
     assert _code(reply) == "too_many_tries"
-    assert reply.error is not None and reply.error.retry_after == 300
-    kiosk.advance(minutes=5)
+    assert reply.error is not None and reply.error.retry_after == 30
+    kiosk.advance(seconds=30)
     assert shell.request("login", mode="ticket", language="fr", code=code).ok
 
 
@@ -135,13 +136,13 @@ def test_a_banned_member_is_told_so_only_with_the_right_pin(
 
 def test_pin_guessing_is_rate_limited(kiosk: AgentThread, shell: ShellClient) -> None:
     _add_member(kiosk, "1003", "8080")
-    for guess in ("0000", "1111", "2222", "3333", "4444"):
+    for guess in ("0000", "1111", "2222"):
         reply = shell.request("login", mode="member", language="fr", card="1003", pin=guess)
         assert _code(reply) == "wrong_pin"
     blocked = shell.request("login", mode="member", language="fr", card="1003", pin="8080")
-    assert _code(blocked) == "too_many_tries", "even the right PIN waits out the lockout"
-    assert blocked.error is not None and blocked.error.retry_after == 300
-    kiosk.advance(seconds=301)
+    assert _code(blocked) == "too_many_tries", "even the right PIN waits"
+    assert blocked.error is not None and blocked.error.retry_after == 30
+    kiosk.advance(seconds=30)
     assert shell.request("login", mode="member", language="fr", card="1003", pin="8080").ok
 
 
@@ -183,11 +184,11 @@ def test_the_animator_pin_is_rate_limited_and_audited(
         assert _code(reply) == "wrong_pin"
     blocked = shell.request("animator", pin=ANIMATOR_PIN, action="extend", minutes=30)
     assert _code(blocked) == "too_many_tries"
-    assert blocked.error is not None and blocked.error.retry_after == 300
-    kiosk.advance(minutes=5)
+    assert blocked.error is not None and blocked.error.retry_after == 30
+    kiosk.advance(seconds=30)
     assert shell.request("animator", pin=ANIMATOR_PIN, action="extend", minutes=30).ok
     view = shell.wait_view(lambda v: v.seconds_left is not None and v.seconds_left > 60 * 60)
-    assert view.seconds_left == (60 + 30 - 5) * 60
+    assert view.seconds_left == (60 + 30) * 60 - 30
 
     store = kiosk.open_store()
     try:
