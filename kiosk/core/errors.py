@@ -34,6 +34,8 @@ class Refusal(StrEnum):
     BAD_EXTENSION = "bad_extension"
     BAD_MESSAGE = "bad_message"
     BAD_TICKET = "bad_ticket"
+    TICKET_TYPO = "ticket_typo"
+    """A 16-digit code whose Damm check digit is wrong: a digit was mistyped (not a guess)."""
     BAD_MEMBER = "bad_member"
     MEMBER_BANNED = "member_banned"
     WRONG_PIN = "wrong_pin"

@@ -24,6 +24,7 @@ from kiosk.core.protocol import (
     DeclineRules,
     DismissReceipt,
     EndSession,
+    ErrorBody,
     Login,
     PrintAnswer,
     Reply,
@@ -150,6 +151,10 @@ class ShellController(QObject):
     def go(self, page: Page) -> None:
         """Another step on a free PC (language, ways to start, ticket, member)."""
         self._update(page=page, error=None, busy=False)
+
+    def refuse_here(self, code: str, message: str) -> None:
+        """Show a refusal found in the shell itself (a mistyped ticket code), nothing sent."""
+        self._update(error=ErrorBody(code=code, message=message), busy=False)
 
     def clear_error(self) -> None:
         """The visitor starts typing again: the refusal goes away."""

@@ -1332,6 +1332,14 @@ ERRORS: dict[str, Entry] = {
         TR: "Bu mesaj gönderilemiyor.",
         ES: "Este mensaje no se puede enviar.",
     },
+    "ticket_typo": {
+        FR: "Vérifiez le code, un chiffre est faux.",
+        NL: "Controleer de code, er klopt een cijfer niet.",
+        EN: "Check the code, a digit is wrong.",
+        AR: "تحققوا من الرمز، أحد الأرقام خاطئ.",
+        TR: "Kodu kontrol edin, bir rakam yanlış.",
+        ES: "Compruebe el código, hay una cifra equivocada.",
+    },
     "bad_ticket": {
         FR: "Ce code de ticket n'est pas valable. Vérifiez-le et réessayez.",
         NL: "Deze ticketcode is niet geldig. Controleer hem en probeer opnieuw.",

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from admin_console.protocol.tickets import CODE_DIGITS
+from kiosk.core.errors import Refusal
 from kiosk.core.model import LockReason, State
 from kiosk.core.protocol import AppView, RuleView, View
 from kiosk.shell import i18n
@@ -42,6 +44,8 @@ from kiosk.shell.viewmodel import (
     print_texts,
     receipt_text,
     rules_speech,
+    ticket_typing,
+    ticket_typo,
     two_lines,
 )
 from kiosk.shell.widgets import (
@@ -334,6 +338,18 @@ class _FieldWatcher(QObject):
         return False
 
 
+def _group_ticket_digits(field: QLineEdit) -> None:
+    """Show a ticket field's digits in groups of four, the cursor after the same digit."""
+    text = field.text()
+    tidy = ticket_typing(text)
+    if tidy == text:
+        return
+    before = len(ticket_typing(text[: field.cursorPosition()]).replace(" ", ""))
+    field.setText(tidy)  # called again with the tidy text: returns at once
+    # After the n-th digit: n digits and the (n - 1) // 4 spaces between their groups.
+    field.setCursorPosition(min(before + max(0, before - 1) // 4, len(tidy)))
+
+
 class CodePage(ScreenPage):
     """Typing a ticket code, or a card number and PIN, with a large keypad."""
 
@@ -387,6 +403,10 @@ class CodePage(ScreenPage):
             caption = text_label("big")
             field = QLineEdit()
             field.setMaxLength(40)
+            if key == "ticket_code":
+                # 16 digits in four groups, as printed; typed digits are grouped as they come.
+                field.setMaxLength(CODE_DIGITS + 3)
+                field.textChanged.connect(lambda _t, f=field: _group_ticket_digits(f))
             # Codes and numbers read left to right in every language.
             field.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
             field.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -421,7 +441,10 @@ class CodePage(ScreenPage):
         if self.shell.local.busy:
             return
         if self.mode is LoginMode.TICKET:
-            if values[0]:
+            if ticket_typo(values[0]):
+                # Caught here at once: a typing mistake is not a try at the PC's guard.
+                self.shell.refuse_here(Refusal.TICKET_TYPO.value, "the check digit is wrong")
+            elif values[0]:
                 self.shell.login(LoginMode.TICKET, code=values[0])
             return
         card, pin = values

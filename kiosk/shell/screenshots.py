@@ -132,9 +132,10 @@ def _scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
     def ticket(shell: Any, window: Any, lang: Language) -> None:
         waiting(Page.TICKET)(shell, window, lang)
         page = window.pages["ticket"]
-        page.fields[0][1].setText("4815")
+        # A code with two neighbouring digits swapped: the shell says so at once.
+        page.fields[0][1].setText("4821 2152 0330 3944")
         shell.local = replace(
-            shell.local, error=ErrorBody(code="bad_ticket", message="unknown ticket")
+            shell.local, error=ErrorBody(code="ticket_typo", message="the check digit is wrong")
         )
         shell.changed.emit()
 

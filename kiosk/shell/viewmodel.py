@@ -6,9 +6,11 @@ or logins; it only picks which screen draws the view and which sentences go on i
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from admin_console.protocol.tickets import CODE_DIGITS, typo_ok
 from kiosk.core.model import EndReason, State
 from kiosk.core.protocol import AppView, ErrorBody, PrintView, View
 from kiosk.shell import i18n
@@ -266,6 +268,22 @@ def error_sentence(error: ErrorBody | None, language: Language) -> str:
     if error is None:
         return ""
     return i18n.error_text(error.code, language, error.retry_after)
+
+
+def ticket_typing(text: str, limit: int = CODE_DIGITS) -> str:
+    """What a ticket field shows of ``text``: its digits (any script's, as ASCII), at most
+    ``limit``, in groups of four as printed (``1234 5678 9012 3456``); anything else is
+    dropped, a code being digits only."""
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())[:limit]
+    return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+
+
+def ticket_typo(text: str) -> bool:
+    """True for a full 16-digit code whose check digit is wrong: the visitor mistyped, and
+    hears so at once, without asking the agent (the check is public, not a secret). Other
+    lengths (a PC's own 8-digit codes) go to the agent as typed."""
+    digits = ticket_typing(text).replace(" ", "")
+    return len(digits) == CODE_DIGITS and not typo_ok(digits)
 
 
 def rules_speech(view: View, language: Language) -> str:
