@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QByteArray, QCryptographicHash, QObject, QTimer, QUrl, Signal
 from PySide6.QtNetwork import (
@@ -297,8 +297,11 @@ class RoomFeed(QObject):
         socket.connected.connect(self._opened)
         socket.disconnected.connect(lambda s=socket: self._closed(s))
         socket.textMessageReceived.connect(self._message)
-        url = f"{self.endpoint.ws_url}/ws/staff?token={quote(self._token, safe='')}"
-        socket.open(QUrl(url))
+        # The token goes in the handshake's Authorization header: an address (with a
+        # query string) ends up in logs and proxies, a header does not.
+        request = QNetworkRequest(QUrl(f"{self.endpoint.ws_url}/ws/staff"))
+        request.setRawHeader(b"Authorization", f"Bearer {self._token}".encode())
+        socket.open(request)
 
     def _check_pin(self, socket: QWebSocket, errors: list[QSslError]) -> None:
         pinned = self.endpoint.fingerprint

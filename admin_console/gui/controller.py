@@ -34,7 +34,7 @@ def login_error(reply: Reply, language: Language, now: dt.datetime) -> str:
         return i18n.text("net.unreachable", language)
     if reply.status == 401:
         return i18n.text("login.wrong", language)
-    if reply.status == 423:
+    if reply.status == 429:  # this computer tried too often: it waits
         return i18n.counted("login.locked", language, locked_minutes(reply.detail, now))
     if reply.status == 403:
         return i18n.text("login.forbidden", language)

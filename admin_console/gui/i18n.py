@@ -34,21 +34,20 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "Enter your username and password.",
     },
     "login.wrong": {
-        FR: "Identifiant ou mot de passe incorrect. Après 5 essais, le compte est bloqué "
-        "15 minutes.",
-        NL: "Gebruikersnaam of wachtwoord klopt niet. Na 5 pogingen wordt het account "
-        "15 minuten geblokkeerd.",
-        EN: "Wrong username or password. After 5 tries the account is locked for 15 minutes.",
+        FR: "Identifiant ou mot de passe incorrect. Après 3 essais, il faut attendre un peu "
+        "avant de réessayer.",
+        NL: "Gebruikersnaam of wachtwoord klopt niet. Na 3 pogingen moet u even wachten.",
+        EN: "Wrong username or password. After 3 tries you must wait a little.",
     },
     "login.locked.one": {
-        FR: "Trop d'essais{nbsp}: le compte est bloqué. Réessayez dans {n} minute.",
-        NL: "Te veel pogingen: het account is geblokkeerd. Probeer opnieuw over {n} minuut.",
-        EN: "Too many tries: the account is locked. Try again in {n} minute.",
+        FR: "Trop d'essais depuis cet ordinateur. Réessayez dans {n} minute.",
+        NL: "Te veel pogingen vanaf deze computer. Probeer opnieuw over {n} minuut.",
+        EN: "Too many tries from this computer. Try again in {n} minute.",
     },
     "login.locked.other": {
-        FR: "Trop d'essais{nbsp}: le compte est bloqué. Réessayez dans {n} minutes.",
-        NL: "Te veel pogingen: het account is geblokkeerd. Probeer opnieuw over {n} minuten.",
-        EN: "Too many tries: the account is locked. Try again in {n} minutes.",
+        FR: "Trop d'essais depuis cet ordinateur. Réessayez dans {n} minutes.",
+        NL: "Te veel pogingen vanaf deze computer. Probeer opnieuw over {n} minuten.",
+        EN: "Too many tries from this computer. Try again in {n} minutes.",
     },
     "login.forbidden": {
         FR: "Ce compte n'a pas accès à la salle. Demandez à un responsable.",

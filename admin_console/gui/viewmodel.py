@@ -341,12 +341,13 @@ OUTCOME_COLOURS: Mapping[Outcome, str] = {
 
 # -- login -----------------------------------------------------------------------------------
 
-_UNTIL = re.compile(r"until (\d{1,2}):(\d{2}) UTC")
+_UNTIL = re.compile(r"(?:until|after) (\d{1,2}):(\d{2}) UTC")
 
 
 def locked_minutes(detail: str, now: dt.datetime) -> int:
-    """Minutes until a locked account opens again, read from the console's 423 message
-    (``... locked until HH:MM UTC``); 15 (the lock's length) if it cannot be read."""
+    """Minutes until this computer may try to log in again, read from the console's 429
+    message (``... try again after HH:MM UTC``); 15 (the longest wait) if it cannot be
+    read."""
     found = _UNTIL.search(detail)
     if found is None:
         return 15

@@ -14,9 +14,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import math
 import secrets
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -55,7 +56,6 @@ from admin_console.server.db.repositories import (
 )
 from admin_console.server.desk import Desk
 from admin_console.server.errors import (
-    AccountLocked,
     Conflict,
     ConsoleError,
     Forbidden,
@@ -69,6 +69,12 @@ from admin_console.server.errors import (
 )
 from admin_console.server.hub import OUT_OF_ORDER, Hub, KioskOffline, ignore_result
 from admin_console.server.inputs import BodyLimit, declare_errors
+from admin_console.server.limits import (
+    RateLimitMiddleware,
+    RateLimits,
+    client_key,
+    declare_rate_limited,
+)
 from admin_console.server.log import event as log_event
 from admin_console.server.schemas import (
     MAX_ID,
@@ -127,6 +133,8 @@ class Settings:
     fingerprint: str | None = None
     timezone: str = "Europe/Brussels"
     """The EPN's time zone: where a member's day starts and a ban's last day ends."""
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+    """Requests per client on the routes a stranger can reach (``limits``)."""
 
     @property
     def url(self) -> str:
@@ -184,7 +192,6 @@ _STATUS: list[tuple[type[ConsoleError], int]] = [
     (Gone, 410),
     (InvalidInput, 422),
     (TooManyTries, 429),
-    (AccountLocked, 423),
     (StorageError, 503),
 ]
 
@@ -287,6 +294,7 @@ def create_app(console: Console) -> FastAPI:
     _workshop_routes(app)
     _usage_routes(app)
     _socket_routes(app)
+    _rate_limits(app, console)
     make_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -316,7 +324,7 @@ async def _console_error(_request: Request, exc: Exception) -> JSONResponse:
                 return JSONResponse({"detail": str(exc), "errors": [error]}, status)
             if isinstance(exc, TooManyTries):
                 now = _request.app.state.console.clock.now()
-                wait = max(1, int((exc.until - now).total_seconds()))
+                wait = max(1, math.ceil((exc.until - now).total_seconds()))
                 headers = {"Retry-After": str(wait)}
             return JSONResponse({"detail": str(exc)}, status, headers=headers)
     logger.exception("unclassified console error", exc_info=exc)
@@ -344,11 +352,43 @@ async def _internal_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "internal error"}, 500)
 
 
+def _rate_limits(app: FastAPI, console: Console) -> None:
+    # Outermost: a refused request costs no parsing, no database, no password check.
+    def kiosk_of(token: str) -> int | None:
+        kiosk = console.repos.kiosks.by_token(digest(token))
+        return None if kiosk is None else kiosk.id
+
+    def staff_of(token: str) -> str | None:
+        token_sha256 = digest(token)
+        return (
+            token_sha256 if console.repos.tokens.owner(token_sha256, console.clock.now()) else None
+        )
+
+    app.add_middleware(
+        RateLimitMiddleware,
+        limits=console.settings.rate_limits,
+        clock=console.clock,
+        kiosk_of=kiosk_of,
+        staff_of=staff_of,
+    )
+    make_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return declare_rate_limited(make_openapi())
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _staff_routes(app: FastAPI) -> None:
-    @app.post("/api/login", responses={401: {"model": Problem}, 423: {"model": Problem}})
-    def login(console: ConsoleDep, body: LoginRequest) -> LoginResponse:
-        """Log in with a username and password; gives a bearer token valid for 12 hours."""
-        done = console.auth.login(body.username, body.password)
+    @app.post("/api/login", responses={401: {"model": Problem}, 429: {"model": Problem}})
+    async def login(request: Request, console: ConsoleDep, body: LoginRequest) -> LoginResponse:
+        """Log in with a username and password; gives a bearer token valid for 12 hours.
+        Wrong tries make this client wait (429 with Retry-After); no account is locked."""
+        client = client_key(request.client.host if request.client else None)
+        attempt = console.auth.throttle.begin(body.username, client)
+        if attempt.delay:
+            await asyncio.sleep(attempt.delay)  # a username under attack: slower, never shut
+        done = await run_in_threadpool(console.auth.login, body.username, body.password, attempt)
         return LoginResponse(
             token=done.token,
             expires_at=done.expires_at,

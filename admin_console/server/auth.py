@@ -1,8 +1,9 @@
-"""Staff authentication: argon2id passwords, expiring bearer tokens, lockout, roles.
+"""Staff authentication: argon2id passwords, expiring bearer tokens, login throttling, roles.
 
 A login gives a random token; only its SHA-256 is stored, so a copy of the database does
-not let anyone in. Five failed logins in a row lock the account for fifteen minutes. Every
-staff action goes to the audit log through :meth:`AuthService.audit`.
+not let anyone in. Failed logins slow down the client that makes them and never lock an
+account (:class:`LoginThrottle`): a stranger cannot keep its owner out. Every staff action
+goes to the audit log through :meth:`AuthService.audit`.
 """
 
 from __future__ import annotations
@@ -10,19 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Repositories, Staff
-from admin_console.server.errors import AccountLocked, Forbidden, NotAuthenticated
+from admin_console.server.errors import Forbidden, NotAuthenticated, TooManyTries
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
-MAX_FAILED_LOGINS = 5
-LOCK_DURATION = dt.timedelta(minutes=15)
 PAIRING_CODE_LIFETIME = dt.timedelta(minutes=10)
 MIN_PASSWORD_LENGTH = 8
 
@@ -89,6 +91,113 @@ class Principal:
     expires_at: dt.datetime
 
 
+HASH_CHECKS_AT_ONCE = 4
+"""argon2 checks running at once; more wait their turn."""
+
+FREE_LOGIN_TRIES = 3
+"""Wrong logins of one client on one username before each further try must wait."""
+FREE_CLIENT_TRIES = 10
+"""Wrong logins of one client across every username before it must wait."""
+FIRST_LOGIN_WAIT = dt.timedelta(seconds=2)
+"""The first wait; it doubles at each further wrong login, up to :data:`MAX_LOGIN_WAIT`."""
+MAX_LOGIN_WAIT = dt.timedelta(minutes=15)
+FORGET_LOGINS = dt.timedelta(hours=1)
+"""Wrong logins are forgotten this long after the last one."""
+SLOWDOWN_AFTER = 20
+"""Wrong logins on one username (from anywhere, within :data:`FORGET_LOGINS`) before every
+login to it, the owner's too, is answered a little later; it is never refused."""
+SLOWDOWN_STEP = 0.25
+"""Seconds added per wrong login past :data:`SLOWDOWN_AFTER`, up to :data:`MAX_SLOWDOWN`."""
+MAX_SLOWDOWN = 3.0
+MAX_THROTTLED = 10_000
+"""Counters kept per kind; past this the least recently used is forgotten."""
+
+
+@dataclass
+class _Failures:
+    count: int = 0
+    last: dt.datetime | None = None
+    wait_until: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """One login try, counted as wrong until its password turns out right."""
+
+    username: str
+    client: str
+    delay: float
+    """Seconds to wait before checking it: the username's slowdown (usually 0)."""
+
+
+class LoginThrottle:
+    """Wrong logins slow down the client that makes them; no account is ever locked.
+
+    Three counters, each forgotten an hour after its last wrong try: one per (username,
+    client address) and one per client address across usernames close the door to that
+    client only, for 2 s after the 3rd (resp. 10th) wrong try, doubling each time up to 15
+    minutes (429 with Retry-After, no password check); one per username slows every login
+    to it by up to 3 s once it had 20 wrong tries, so a guesser with many addresses gets
+    slower too, while the owner, from their own machine, still gets in. A try is counted
+    before its password is checked, so parallel connections get no more checks than tries
+    one after another. In memory: a stranger cannot restart the console.
+    """
+
+    def __init__(self, clock: Clock, max_keys: int = MAX_THROTTLED) -> None:
+        self._clock = clock
+        self._max_keys = max_keys
+        self._pairs: OrderedDict[tuple[str, str], _Failures] = OrderedDict()
+        self._clients: OrderedDict[str, _Failures] = OrderedDict()
+        self._names: OrderedDict[str, _Failures] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def begin(self, username: str, client: str) -> LoginAttempt:
+        """Count a try of ``client`` on ``username``; :class:`TooManyTries` while it must wait."""
+        now = self._clock.now()
+        name = username.strip().casefold()
+        with self._lock:
+            pair = self._get(self._pairs, (name, client), now)
+            by_client = self._get(self._clients, client, now)
+            waits = [w for w in (pair.wait_until, by_client.wait_until) if w is not None]
+            until = max(waits, default=None)
+            if until is not None and until > now:
+                raise TooManyTries(until, "logins from this computer")
+            self._failed(pair, now, FREE_LOGIN_TRIES)
+            self._failed(by_client, now, FREE_CLIENT_TRIES)
+            on_name = self._get(self._names, name, now)
+            self._failed(on_name, now, None)
+            delay = min(MAX_SLOWDOWN, SLOWDOWN_STEP * max(0, on_name.count - SLOWDOWN_AFTER))
+        return LoginAttempt(name, client, delay)
+
+    def succeeded(self, attempt: LoginAttempt) -> None:
+        """The password was right: this try was not a wrong one, and the client's wrong
+        tries on this username are forgiven."""
+        with self._lock:
+            self._pairs.pop((attempt.username, attempt.client), None)
+            for table, key in ((self._clients, attempt.client), (self._names, attempt.username)):
+                found = table.get(key)
+                if found is not None and found.count > 0:
+                    found.count -= 1
+
+    def _get(self, table: OrderedDict[Any, _Failures], key: Any, now: dt.datetime) -> _Failures:
+        found = table.get(key)
+        if found is None or (found.last is not None and now - found.last >= FORGET_LOGINS):
+            found = _Failures()
+            table[key] = found
+            while len(table) > self._max_keys:
+                table.popitem(last=False)
+        table.move_to_end(key)
+        return found
+
+    @staticmethod
+    def _failed(failures: _Failures, now: dt.datetime, free: int | None) -> None:
+        failures.count += 1
+        failures.last = now
+        if free is not None and failures.count >= free:
+            doublings = min(failures.count - free, 20)
+            failures.wait_until = now + min(FIRST_LOGIN_WAIT * 2**doublings, MAX_LOGIN_WAIT)
+
+
 class AuthService:
     """Logins, tokens and the audit log, on the repositories and an injected clock."""
 
@@ -99,6 +208,10 @@ class AuthService:
         self._clock = clock
         # argon2-cffi's defaults are argon2id (RFC 9106 low-memory profile).
         self._hasher = hasher or PasswordHasher()
+        # Each check takes the hasher's memory (64 MiB by default): a flood of logins or PINs
+        # from many clients queues here instead of growing the server past its RAM.
+        self._hash_slots = threading.BoundedSemaphore(HASH_CHECKS_AT_ONCE)
+        self.throttle = LoginThrottle(clock)
 
     def hash_password(self, password: str) -> str:
         """An argon2id hash of ``password``."""
@@ -120,8 +233,10 @@ class AuthService:
         """The current time, from the injected clock."""
         return self._clock.now()
 
-    def login(self, username: str, password: str) -> Login:
-        """Check a password and give a token; count failures and lock after five."""
+    def login(self, username: str, password: str, attempt: LoginAttempt | None = None) -> Login:
+        """Check a password and give a token. ``attempt`` is this try as
+        :meth:`LoginThrottle.begin` counted it (the API's logins); a right password takes
+        it back. An unknown name and a wrong password cost the same and answer the same."""
         now = self.now()
         found = self._repos.staff.credentials(username)
         if found is None:
@@ -130,22 +245,14 @@ class AuthService:
             self.audit(username, "login_failed", detail="unknown username")
             raise NotAuthenticated("wrong username or password")
         staff = found.staff
-        if staff.locked_until is not None and staff.locked_until > now:
-            self.audit(username, "login_refused", detail="account locked")
-            raise AccountLocked(staff.locked_until)
         if not self._verify(found.password_hash, password):
-            locked = self._repos.staff.record_failure(
-                staff.id, now, MAX_FAILED_LOGINS, LOCK_DURATION
-            )
             self.audit(username, "login_failed", detail="wrong password")
-            if locked is not None:
-                self.audit(username, "account_locked", detail=f"until {locked.isoformat()}")
-                raise AccountLocked(locked)
             raise NotAuthenticated("wrong username or password")
+        if attempt is not None:
+            self.throttle.succeeded(attempt)
         if staff.disabled:
             self.audit(username, "login_refused", detail="account disabled")
             raise Forbidden("this account is disabled")
-        self._repos.staff.record_success(staff.id)
         if self._hasher.check_needs_rehash(found.password_hash):
             self._repos.staff.set_password_hash(staff.id, self.hash_password(password))
         token = new_token()
@@ -193,10 +300,11 @@ class AuthService:
         return self._verify(secret_hash, secret)
 
     def _verify(self, password_hash: str, password: str) -> bool:
-        try:
-            return self._hasher.verify(password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            return False
+        with self._hash_slots:
+            try:
+                return self._hasher.verify(password_hash, password)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                return False
 
     _dummy: str | None = None
 

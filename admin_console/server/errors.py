@@ -21,14 +21,6 @@ class Forbidden(ConsoleError):
     """Authenticated, but not allowed to do this (403)."""
 
 
-class AccountLocked(ConsoleError):
-    """Too many failed logins: the account refuses every login until ``until`` (423)."""
-
-    def __init__(self, until: dt.datetime) -> None:
-        self.until = until
-        super().__init__(f"too many failed logins: the account is locked until {until:%H:%M} UTC")
-
-
 class PairingRefused(ConsoleError):
     """A pairing code that is unknown, expired or already used (403)."""
 

@@ -56,6 +56,13 @@ POLICY_VIOLATION = 1008
 """WebSocket close code for a refused kiosk or staff token (RFC 6455)."""
 REPLACED = 4000
 """Close code of an older connection when the same kiosk connects again."""
+FELL_BEHIND = 4001
+"""Close code of a staff listener that fell :data:`MAX_STAFF_BACKLOG` changes behind: it
+reconnects and gets the whole room again."""
+MAX_STAFF_BACKLOG = 2000
+"""Changes waiting to be sent to one staff listener; one more and it is dropped."""
+DROP_CLOSE_WAIT = 60.0
+"""Seconds a dropped listener's close frame may wait for the client to read again."""
 OUT_OF_ORDER = "out_of_order"
 """The ``reason`` of the ``lock`` that keeps a PC marked out of order locked."""
 
@@ -90,6 +97,15 @@ class _Link:
             await self.websocket.send_text(text)
 
 
+@dataclass(eq=False)
+class _Listener:
+    """One staff client: the changes not yet sent to it, and whether it was dropped."""
+
+    who: str
+    queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(MAX_STAFF_BACKLOG))
+    dropped: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 @dataclass(frozen=True)
 class _Live:
     status: Status
@@ -114,7 +130,7 @@ class Hub:
         self._live: dict[int, _Live] = {}
         self._last_seen: dict[int, dt.datetime] = {}
         self._waiting: dict[str, tuple[int, asyncio.Future[CommandResult]]] = {}
-        self._listeners: set[asyncio.Queue[dict[str, Any]]] = set()
+        self._listeners: set[_Listener] = set()
 
     # -- the room ------------------------------------------------------------------------
 
@@ -167,9 +183,21 @@ class Hub:
         return list(self._links)
 
     def _publish(self, kiosk: Kiosk) -> None:
-        message = {"type": "kiosk", "kiosk": self.tile(kiosk).model_dump(mode="json")}
-        for queue in self._listeners:
-            queue.put_nowait(message)
+        if not self._listeners:
+            return
+        # Encoded once for every listener; a listener too far behind is dropped rather
+        # than kept growing: a client that stops reading must not grow the server.
+        message = json.dumps(
+            {"type": "kiosk", "kiosk": self.tile(kiosk).model_dump(mode="json")},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        for listener in list(self._listeners):
+            try:
+                listener.queue.put_nowait(message)
+            except asyncio.QueueFull:
+                self._listeners.discard(listener)
+                listener.dropped.set()
 
     # -- commands ------------------------------------------------------------------------
 
@@ -478,45 +506,71 @@ class Hub:
     # -- staff listeners -----------------------------------------------------------------
 
     async def serve_staff(self, websocket: WebSocket) -> None:
-        """Push the room, then every change, to one staff client until it closes."""
-        token = websocket.query_params.get("token") or bearer(
-            websocket.headers.get("authorization")
-        )
+        """Push the room, then every change, to one staff client until it closes.
+
+        The token comes in the ``Authorization`` header of the handshake, never in the
+        address (which proxies and logs keep). A client more than
+        :data:`MAX_STAFF_BACKLOG` changes behind is closed with :data:`FELL_BEHIND`."""
+        in_address = "token" in websocket.query_params or websocket.scope.get("epn.query_token")
+        token = bearer(websocket.headers.get("authorization"))
         await websocket.accept()
+        if in_address:
+            await websocket.close(POLICY_VIOLATION, "send the token in the Authorization header")
+            return
         try:
             principal = await asyncio.to_thread(self._auth.authenticate, token)
         except NotAuthenticated as exc:
             await websocket.close(POLICY_VIOLATION, str(exc)[:120])
             return
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._listeners.add(queue)
-        reader: asyncio.Task[None] | None = None
+        who = principal.staff.username
+        listener = _Listener(who)
+        self._listeners.add(listener)
+        tasks: list[asyncio.Task[Any]] = []
         sending = asyncio.Lock()  # the pushes and the reader's error frames, one at a time
-        log_event(logger, "staff_listening", who=principal.staff.username)
+        closed = False
+        log_event(logger, "staff_listening", who=who)
         try:
             kiosks = await asyncio.to_thread(self._repos.kiosks.all)
             room = [self.tile(k).model_dump(mode="json") for k in kiosks]
             await websocket.send_json({"type": "room", "kiosks": room})
             reader = asyncio.create_task(self._drain(websocket, sending))
-            while not reader.done():
-                getter = asyncio.create_task(queue.get())
-                done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-                if getter in done:
-                    async with sending:
-                        await websocket.send_json(getter.result())
-                else:
-                    getter.cancel()
+            sender = asyncio.create_task(self._push(websocket, listener, sending))
+            dropped = asyncio.create_task(listener.dropped.wait())
+            tasks = [reader, sender, dropped]
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            if dropped.done():
+                sender.cancel()  # it may wait for a client that reads no more
+                log_event(
+                    logger, "staff_dropped", logging.WARNING, who=who, backlog=MAX_STAFF_BACKLOG
+                )
+                closed = True
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(
+                        websocket.close(FELL_BEHIND, "too far behind: reconnect for the room"),
+                        DROP_CLOSE_WAIT,
+                    )
+            for task in (reader, sender):
+                if task.done() and not task.cancelled():
+                    task.result()  # a closed connection ends here as it did before
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:
-            self._listeners.discard(queue)
-            if reader is not None:
-                reader.cancel()
+            self._listeners.discard(listener)
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
                 with contextlib.suppress(BaseException):
-                    await reader
-            if websocket.client_state is WebSocketState.CONNECTED:
+                    await task
+            if not closed and websocket.client_state is WebSocketState.CONNECTED:
                 with contextlib.suppress(Exception):
                     await websocket.close()
+
+    @staticmethod
+    async def _push(websocket: WebSocket, listener: _Listener, sending: asyncio.Lock) -> None:
+        while True:
+            message = await listener.queue.get()
+            async with sending:
+                await websocket.send_text(message)
 
     @staticmethod
     async def _drain(websocket: WebSocket, sending: asyncio.Lock) -> None:

@@ -1,7 +1,10 @@
 """Structured logs: one JSON object per line on stderr (the server's and uvicorn's).
 
 Code logs with :func:`event` (a name and fields); only ``main`` installs the formatter.
-Never pass a password, a token or a pairing code as a field.
+Never pass a password, a token, a pairing code, a ticket code or a PIN as a field. As a
+second line of defence the formatter blanks what looks like a credential in any line,
+whoever logged it (at debug level the WebSocket library logs each handshake's headers):
+``Bearer <token>`` and ``token=<value>``.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from typing import IO, Any
 
 LOGGER_NAMES = ("admin_console", "uvicorn", "uvicorn.error", "uvicorn.access")
+_CREDENTIAL = re.compile(r"(?i)(bearer\s+|token=)[^\s\"'&,;\\]+")
 
 
 def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
@@ -38,7 +43,12 @@ class JsonFormatter(logging.Formatter):
             data["message"] = record.getMessage()
         if record.exc_info:
             data["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(data, default=str, ensure_ascii=False)
+        return redact(json.dumps(data, default=str, ensure_ascii=False))
+
+
+def redact(text: str) -> str:
+    """``text`` with bearer tokens and ``token=`` values blanked."""
+    return _CREDENTIAL.sub(r"\1[redacted]", text)
 
 
 def install(stream: IO[str] | None = None, level: int = logging.INFO) -> logging.Handler:

@@ -37,6 +37,9 @@ def uvicorn_config(console: Console, host: str, port: int, tls: TlsFiles | None)
         port=port,
         log_config=None,
         access_log=False,
+        # The console terminates its own pinned TLS, behind no proxy: the client address is
+        # the socket's, never an X-Forwarded-For header anybody can write (rate limits).
+        proxy_headers=False,
         ws_max_size=MAX_FRAME_BYTES + 1024,
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,

@@ -68,7 +68,8 @@ class ConsoleServer:
     """A console server (uvicorn in a thread of this process) on a free 127.0.0.1 port.
 
     ``clock`` defaults to a :class:`FakeClock` the test can move; ``database_url`` None
-    means SQLite in ``data_dir``.
+    means SQLite in ``data_dir``; ``hasher`` checks passwords and PINs (small costs by
+    default); ``access_log`` makes uvicorn log each request line, as an operator might.
     """
 
     def __init__(
@@ -79,6 +80,8 @@ class ConsoleServer:
         clock: Clock | None = None,
         command_wait: float = 3.0,
         tls: bool = False,
+        hasher: PasswordHasher = FAST_HASHER,
+        access_log: bool = False,
     ) -> None:
         self.data_dir = data_dir
         self.clock = clock if clock is not None else FakeClock()
@@ -87,15 +90,15 @@ class ConsoleServer:
         self.console: Console = build_console(
             Settings(data_dir, database_url, command_wait=command_wait, fingerprint=pin),
             self.clock,
-            FAST_HASHER,
+            hasher,
         )
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
         self.port: int = self._sock.getsockname()[1]
-        self._server = uvicorn.Server(
-            uvicorn_config(self.console, "127.0.0.1", self.port, self.tls)
-        )
+        config = uvicorn_config(self.console, "127.0.0.1", self.port, self.tls)
+        config.access_log = access_log  # read by each connection: what a request line shows
+        self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name="console-server", daemon=True)
         self._error: BaseException | None = None
 

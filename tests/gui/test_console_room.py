@@ -146,16 +146,17 @@ def test_a_wrong_password_is_said_plainly(qtbot: Any, room: Room) -> None:
     assert window.login.submit.isEnabled()
 
 
-def test_a_locked_account_says_when_to_try_again(qtbot: Any, room: Room) -> None:
+def test_too_many_wrong_logins_say_when_to_try_again(qtbot: Any, room: Room) -> None:
     window = room.window
-    for _ in range(5):
+    for _ in range(3):
         window.login.error.setText("")
         _log_in(qtbot, window, "nadia", "wrong")
         qtbot.waitUntil(lambda: bool(window.login.error.text()), timeout=WAIT_MS)
     window.login.error.setText("")
     _log_in(qtbot, window, "nadia", TEST_PASSWORD)
     qtbot.waitUntil(lambda: bool(window.login.error.text()), timeout=WAIT_MS)
-    assert "Réessayez dans 15 minutes." in window.login.error.text()
+    # The console asks this computer to wait a few seconds; nothing is locked.
+    assert "Réessayez dans 1 minute." in window.login.error.text()
 
 
 def test_an_unreachable_console_is_said_plainly(qtbot: Any) -> None:

@@ -144,10 +144,11 @@ def test_command_answers_in_words(answer: dict[str, Any], outcome: Outcome, word
     assert words in line.replace("+15 min", "+15\u00a0min")
 
 
-def test_locked_account_says_how_many_minutes_remain() -> None:
+def test_a_computer_told_to_wait_says_how_many_minutes_remain() -> None:
     now = dt.datetime(2025, 3, 1, 10, 0, 30, tzinfo=dt.UTC)
-    detail = "too many failed logins: the account is locked until 10:15 UTC"
+    detail = "too many wrong logins from this computer: try again after 10:15 UTC"
     assert locked_minutes(detail, now) == 15
+    assert locked_minutes("try again after 10:01 UTC", now) == 1
     assert locked_minutes("no time given", now) == 15
     assert i18n.counted("login.locked", FR, 1).endswith("dans 1 minute.")
 

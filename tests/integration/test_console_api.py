@@ -1,5 +1,5 @@
 """The console's HTTP API on a real server, on SQLite and on PostgreSQL: who may do what
-(every role against every endpoint), logins, lockout, token expiry, and bad input that gets
+(every role against every endpoint), logins (no lockout), token expiry, and bad input that gets
 a clear 4xx naming the field, never a 500."""
 
 from __future__ import annotations
@@ -367,33 +367,30 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(server: ConsoleServ
     assert wrong.json() == unknown.json() == {"detail": "wrong username or password"}
 
 
-def test_five_failed_logins_lock_the_account_for_fifteen_minutes(server: ConsoleServer) -> None:
+def test_failed_logins_lock_no_account(server: ConsoleServer) -> None:
+    # The throttle and a stranger's attempts are in test_console_access; here, the owner's
+    # own mistakes: a short wait for this client, never a locked account.
     clock = server.clock
     assert isinstance(clock, FakeClock)
     server.add_staff("ana", Role.ANIMATOR, login=False)
-    for _ in range(4):
-        assert _login(server, "ana", "guess").status_code == 401
-    fifth = _login(server, "ana", "guess")
-    assert fifth.status_code == 423
-    assert "locked until" in fifth.json()["detail"]
-    # Even the right password is refused while locked.
-    assert _login(server, "ana", TEST_PASSWORD).status_code == 423
-    clock.advance(minutes=14, seconds=59)
-    assert _login(server, "ana", TEST_PASSWORD).status_code == 423
-    clock.advance(seconds=2)
+    statuses = [_login(server, "ana", "guess").status_code for _ in range(5)]
+    assert statuses == [401, 401, 401, 429, 429]
+    clock.advance(minutes=1)
     assert _login(server, "ana", TEST_PASSWORD).status_code == 200
     admin = server.add_staff("ada", Role.ADMIN)
     with server.client(admin) as http:
+        failed = http.get("/api/audit", params={"action": "login_failed"}).json()["items"]
         locked = http.get("/api/audit", params={"action": "account_locked"}).json()["items"]
-    assert [entry["who"] for entry in locked] == ["ana"]
+    assert [entry["who"] for entry in failed] == ["ana"] * 3
+    assert locked == []
 
 
-def test_a_good_login_starts_the_count_of_failures_again(server: ConsoleServer) -> None:
+def test_a_good_login_forgives_the_clients_wrong_tries(server: ConsoleServer) -> None:
     server.add_staff("ana", Role.ANIMATOR, login=False)
-    for _ in range(4):
-        _login(server, "ana", "guess")
+    for _ in range(2):
+        assert _login(server, "ana", "guess").status_code == 401
     assert _login(server, "ana", TEST_PASSWORD).status_code == 200
-    for _ in range(4):
+    for _ in range(2):
         assert _login(server, "ana", "guess").status_code == 401
     assert _login(server, "ana", TEST_PASSWORD).status_code == 200
 

@@ -290,7 +290,8 @@ def test_staff_listeners_get_the_room_then_each_change(
     server: ConsoleServer, admin: StaffLogin, pc: tuple[int, KioskSocket]
 ) -> None:
     kiosk_id, socket = pc
-    with connect(f"{server.ws_url}/ws/staff?token={admin.token}") as staff:
+    headers = {"Authorization": f"Bearer {admin.token}"}
+    with connect(f"{server.ws_url}/ws/staff", additional_headers=headers) as staff:
         room = json.loads(staff.recv(5))
         assert room["type"] == "room"
         assert [(k["id"], k["online"]) for k in room["kiosks"]] == [(kiosk_id, True)]
@@ -301,8 +302,11 @@ def test_staff_listeners_get_the_room_then_each_change(
 
 
 def test_a_staff_listener_without_a_valid_token_is_closed(server: ConsoleServer) -> None:
-    url = f"{server.ws_url}/ws/staff?token=nope"
-    with connect(url) as staff, pytest.raises(ConnectionClosed) as closed:
+    headers = {"Authorization": "Bearer nope"}
+    with (
+        connect(f"{server.ws_url}/ws/staff", additional_headers=headers) as staff,
+        pytest.raises(ConnectionClosed) as closed,
+    ):
         staff.recv(5)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1008

@@ -99,7 +99,10 @@ def test_a_pc_out_of_order_is_locked_now_and_at_each_connection_until_back(
     kiosk_id, token = server.enroll(admin, "PC-01")
     with (
         KioskSocket(server, token) as pc,
-        connect(f"{server.ws_url}/ws/staff?token={admin.token}") as staff,
+        connect(
+            f"{server.ws_url}/ws/staff",
+            additional_headers={"Authorization": f"Bearer {admin.token}"},
+        ) as staff,
     ):
         assert json.loads(staff.recv(5))["type"] == "room"
         with pc.answering() as received, server.client(animator) as http:
