@@ -39,18 +39,33 @@ _SYSTEM_ONLY_ADMIN_OPS = (
 )
 
 
+PRIVATE_JOB_VALUES = (
+    "job-name job-originating-host-name job-originating-user-name phone document-name-supplied"
+)
+"""CUPS's default private values (name, host, owner, phone) and the document names, which
+CUPS 2.4 shows to anyone unless they are listed (measured)."""
+
+
 def policy_block(name: str = POLICY_NAME) -> str:
     """The hardened ``<Policy>`` block for ``cupsd.conf``."""
     return f"""<Policy {name}>
-  # Job names, owners and documents are private: a visitor sees only their own jobs.
-  JobPrivateAccess default
-  JobPrivateValues none
-  SubscriptionPrivateAccess default
+  # Job names, owners and document names are seen by the job's owner and the system
+  # (root: the agent) only; another local user sees a job number and its state.
+  JobPrivateAccess @OWNER @SYSTEM
+  JobPrivateValues {PRIVATE_JOB_VALUES}
+  SubscriptionPrivateAccess @OWNER @SYSTEM
   SubscriptionPrivateValues default
+  # Every job operation is authenticated (over the local socket by the caller's uid, no
+  # password): the owner of a job is who sent it, not the name the client claims, the
+  # agent is recognised as root, and "lp -U no-such-user" cannot reach CUPS 2.4.2's
+  # owner check, which crashes cupsd on a user it cannot find (measured).
   <Limit Create-Job Print-Job Print-URI Validate-Job Get-Jobs Get-Job-Attributes>
+    AuthType Default
+    Require valid-user
     Order deny,allow
   </Limit>
   <Limit Send-Document Send-URI Cancel-Job Cancel-My-Jobs Close-Job>
+    AuthType Default
     Require user @OWNER @SYSTEM
     Order deny,allow
   </Limit>
