@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.agent.printing.cups_queue import CupsQueue, options_from_attributes
 from kiosk.agent.printing.documents import count_pages
+from kiosk.agent.printing.gate_backend import Approval
 from kiosk.agent.printing.testing import PrivateCups, write_pdf
 from kiosk.core.printing import JobOptionError, PageSet, Sides, count_job
 
@@ -68,7 +69,7 @@ def test_an_approved_job_prints_once_and_the_page_log_has_no_names(cups, tmp_pat
     queue = CupsQueue(cups.socket, approvals=cups.approvals)
     marker = "cv-" + secrets.token_hex(4)
     job = _submit(cups, write_pdf(tmp_path / f"{marker}.pdf", 3), title=marker)
-    queue.approve_and_release(job, 3)
+    queue.approve_and_release(Approval(job, 3, queue.basis(job)))
     _wait_for((cups.printed / f"job-{job}").exists, "the job to print")
     _wait_for(lambda: queue.jobs() == [], "the job to complete")
     assert list(cups.approvals.iterdir()) == [], "an approval is good for one job, once"
@@ -93,7 +94,7 @@ def test_purging_a_visitors_jobs_leaves_nothing_of_them(cups, tmp_path):
     queue = CupsQueue(cups.socket, approvals=cups.approvals)
     marker = "bank-" + secrets.token_hex(4)
     jobs = [_submit(cups, write_pdf(tmp_path / f"{n}.pdf", 1), title=marker) for n in range(3)]
-    queue.approve_and_release(jobs[0], 1)
+    queue.approve_and_release(Approval(jobs[0], 1, queue.basis(jobs[0])))
     _wait_for(lambda: len(queue.jobs()) == 2, "one job to print")
     assert queue.purge_visitor_jobs("root") == 2
     assert queue.purge_visitor_jobs("root") == 0, "a second purge finds nothing"
@@ -149,3 +150,70 @@ def test_the_wipes_purger_purges_when_cupsd_is_there(cups, tmp_path):
 
     _submit(cups, write_pdf(tmp_path / "a.pdf", 1))
     assert TolerantPurger(CupsQueue(cups.socket)).purge_visitor_jobs("root") == 1
+
+
+def _send_document(cups: PrivateCups, job: int, doc: Path) -> None:
+    import cups as pycups
+
+    connection = pycups.Connection(host=str(cups.socket))
+    connection.getJobs()  # authenticates the connection (a streamed request cannot)
+    connection.startDocument("kiosk", job, doc.name, "application/pdf", 1)
+    data = doc.read_bytes()
+    connection.writeRequestData(data, len(data))
+    connection.finishDocument("kiosk")
+
+
+def _held_again(cups: PrivateCups, queue: CupsQueue, job: int) -> None:
+    _wait_for(
+        lambda: f"[Job {job}] Backend returned status 3" in cups.error_log(),
+        "the gate to send the job back on hold",
+    )
+    _wait_for(lambda: [j.held for j in queue.jobs() if j.job_id == job] == [True], "held")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda cups, job, tmp: _send_document(cups, job, write_pdf(tmp / "x.pdf", 9)),
+            id="document-added",
+        ),
+        pytest.param(lambda cups, job, tmp: cups.run("lp", "-i", str(job), "-n", "4"), id="copies"),
+        pytest.param(
+            lambda cups, job, tmp: cups.run("lp", "-i", str(job), "-P", "1-6"), id="page-ranges"
+        ),
+        pytest.param(
+            lambda cups, job, tmp: cups.run("lp", "-i", str(job), "-o", "number-up=1"),
+            id="number-up",
+        ),
+    ],
+)
+def test_the_gate_refuses_a_job_changed_after_its_approval(cups, tmp_path, change):
+    # The agent approved the job as quoted; it changes before CUPS runs the gate.
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    job = _submit(cups, write_pdf(tmp_path / "a.pdf", 6), "-P", "1", "-o", "number-up=2")
+    approval = Approval(job, 1, queue.basis(job))
+    change(cups, job, tmp_path)
+    queue.approve_and_release(approval)
+    _held_again(cups, queue, job)
+    assert cups.device_runs() == []
+
+
+def test_an_approval_prints_its_job_once_and_no_other(cups, tmp_path):
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    doc = write_pdf(tmp_path / "a.pdf", 2)
+    job = _submit(cups, doc, doc.as_posix())
+    approval = Approval(job, 4, queue.basis(job))
+    queue.approve_and_release(approval)
+    _wait_for(lambda: queue.jobs() == [], "the job to print")
+    assert cups.device_pages(job) == 4
+    # The same approval written again for the next job id (a replay, or an id reused after
+    # a restart of cupsd) does not print a job that is not the approved one.
+    other = write_pdf(tmp_path / "b.pdf", 7)
+    reused = Approval(job + 1, 4, approval.basis)
+    path = cups.approvals / f"job-{job + 1}"
+    path.write_text(reused.to_text())
+    stranger = _submit(cups, other, "-o", "job-hold-until=no-hold")
+    assert stranger == job + 1
+    _held_again(cups, queue, stranger)
+    assert cups.device_pages() == 4

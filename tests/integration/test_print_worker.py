@@ -79,8 +79,9 @@ def test_what_cannot_be_counted_is_reported_not_printed(setup, tmp_path):
 def test_release_prints_and_the_job_leaves_the_queue(setup, tmp_path):
     cups, worker, recorder = setup
     job = _submit(cups, write_pdf(tmp_path / "a.pdf", 2))
-    assert recorder.next_job().job_id == job
-    worker.release(job, 2).result(timeout=10)
+    counted = recorder.next_job()
+    assert counted.job_id == job
+    assert worker.release(job, 2, counted.basis).result(timeout=10)
     assert recorder.gone.get(timeout=10) == job
     assert (cups.printed / f"job-{job}").exists()
 
@@ -113,3 +114,48 @@ def test_a_cupsd_that_goes_away_is_survived(tmp_path):
     finally:
         worker.stop()
         cups.stop()
+
+
+def test_a_job_of_several_documents_is_counted_whole(setup, tmp_path):
+    cups, _worker, recorder = setup
+    job = _submit(cups, write_pdf(tmp_path / "a.pdf", 3), "-n", "2")
+    counted = recorder.next_job()
+    assert counted.job_id == job and counted.count is not None and counted.count.pages == 6
+    assert counted.basis is not None and len(counted.basis.documents) == 1
+    two = int(
+        re.search(
+            r"kiosk-(\d+)",
+            cups.run(
+                "lp", "-d", "kiosk", str(write_pdf(tmp_path / "b.pdf", 2)), str(tmp_path / "a.pdf")
+            ).stdout,
+        ).group(1)
+    )
+    counted = recorder.next_job()
+    assert counted.job_id == two and counted.count is not None and counted.count.pages == 5
+    assert counted.basis is not None and len(counted.basis.documents) == 2
+
+
+def _send_document(cups: PrivateCups, job: int, doc: Path) -> None:
+    import cups as pycups
+
+    connection = pycups.Connection(host=str(cups.socket))
+    connection.getJobs()  # authenticates the connection (a streamed request cannot)
+    connection.startDocument("kiosk", job, doc.name, "application/pdf", 1)
+    data = doc.read_bytes()
+    connection.writeRequestData(data, len(data))
+    connection.finishDocument("kiosk")
+
+
+def test_a_release_on_an_old_quote_is_refused_and_the_job_counted_again(setup, tmp_path):
+    cups, worker, recorder = setup
+    job = _submit(cups, write_pdf(tmp_path / "a.pdf", 1))
+    quoted = recorder.next_job()
+    _send_document(cups, job, write_pdf(tmp_path / "b.pdf", 30))
+    # Released on the 1-page quote: the worker looks again first.
+    assert not worker.release(job, 1, quoted.basis).result(timeout=10)
+    again = recorder.next_job()
+    assert again.job_id == job and again.count is not None and again.count.pages == 31
+    assert cups.device_runs() == []
+    assert worker.release(job, 31, again.basis).result(timeout=10)
+    assert recorder.gone.get(timeout=10) == job
+    assert cups.device_pages(job) == 31

@@ -25,9 +25,9 @@ class FakeQueue:
         done.set_result(value)
         return done
 
-    def release(self, job_id: int, pages: int) -> Future:
+    def release(self, job_id: int, pages: int, basis: object = None) -> Future:
         self.orders.append(("release", (job_id, pages)))
-        return self._done()
+        return self._done(True)
 
     def cancel(self, job_id: int) -> Future:
         self.orders.append(("cancel", job_id))

@@ -3,10 +3,13 @@
 pycups connections must not be shared between threads (pycups issue #43): each thread that
 calls this class gets its own connection. Job names and document names are never read
 into the agent's records; documents fetched to be counted are deleted at once.
+Every call authenticates as the agent's own user (root on a kiosk) by its uid over the
+socket, which the kiosk's policy requires and which lets the agent see jobs' owners.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -18,6 +21,15 @@ from typing import Any
 
 from kiosk.agent.log import event
 from kiosk.agent.printing.cupsconf import DEFAULT_APPROVALS, QUEUE_NAME
+from kiosk.agent.printing.gate_backend import (
+    EXTRA_SHEET_OPTIONS,
+    NO_SHEETS,
+    PAPER_OPTIONS,
+    Approval,
+    Basis,
+    approval_path,
+    canonical_option,
+)
 from kiosk.core.printing import JobOptionError, JobOptions, PageSet, Sides, parse_page_ranges
 
 HELD = 4
@@ -29,6 +41,7 @@ _LIST_ATTRIBUTES = [
     "job-originating-user-name",
     "job-printer-uri",
     "time-at-creation",
+    "number-of-documents",
 ]
 
 
@@ -45,6 +58,8 @@ class QueuedJob:
     state: int
     created: int
     """When CUPS received it (epoch seconds)."""
+    documents: int = 1
+    """How many documents it has now (more may be sent to a held job)."""
 
     @property
     def held(self) -> bool:
@@ -54,11 +69,60 @@ class QueuedJob:
 
 @dataclass(frozen=True, slots=True)
 class JobDetails:
-    """How a job asks to be printed."""
+    """How a job asks to be printed, and what binds a quote of it (see the gate)."""
 
-    options: JobOptions
+    attributes: Mapping[str, Any]
     colour: bool
     document_format: str
+    user: str
+    state: int
+    documents: int
+    copies: int
+    paper: tuple[tuple[str, str], ...]
+    """The paper options, canonical (as the gate reads them from CUPS's option string)."""
+    extra_sheets: bool
+    """It asks the printer for banner, cover, separator or error sheets."""
+
+    @property
+    def options(self) -> JobOptions:
+        """The options counted; raises :class:`JobOptionError` for options the kiosk will
+        not guess about."""
+        if self.extra_sheets:
+            raise JobOptionError("job-sheets", "banner, cover or separator sheets")
+        return options_from_attributes(self.attributes)
+
+
+def _option_text(name: str, value: Any) -> str:
+    """An IPP attribute's value as CUPS writes it in a backend's option string."""
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        value = [value]
+    if isinstance(value, list):
+        parts = [f"{v[0]}-{v[1]}" if isinstance(v, tuple) else str(v) for v in value]
+        return canonical_option(name, ",".join(parts))
+    return canonical_option(name, str(value))
+
+
+def paper_options(attributes: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The job's :data:`PAPER_OPTIONS`, canonical, sorted by name."""
+    return tuple(
+        sorted(
+            (name, _option_text(name, attributes[name]))
+            for name in PAPER_OPTIONS
+            if attributes.get(name) is not None
+        )
+    )
+
+
+def asks_extra_sheets(attributes: Mapping[str, Any]) -> bool:
+    """True when the job asks for sheets beyond its documents' pages."""
+    for name in EXTRA_SHEET_OPTIONS:
+        value = attributes.get(name)
+        if value is None:
+            continue
+        if name == "job-sheets" and _option_text(name, value) in (NO_SHEETS, "none"):
+            continue
+        return True
+    return False
 
 
 def options_from_attributes(attributes: Mapping[str, Any]) -> JobOptions:
@@ -125,6 +189,7 @@ class CupsQueue:
                     user=str(attrs.get("job-originating-user-name", "")),
                     state=int(attrs.get("job-state", 0)),
                     created=int(attrs.get("time-at-creation") or 0),
+                    documents=int(attrs.get("number-of-documents") or 0),
                 )
                 for job_id, attrs in found.items()
                 if str(attrs.get("job-printer-uri", "")).endswith(suffix)
@@ -133,40 +198,64 @@ class CupsQueue:
         )
 
     def details(self, job_id: int) -> JobDetails:
-        """How the job asks to be printed; raises :class:`JobOptionError` for options the
-        kiosk will not guess about."""
+        """How the job asks to be printed, as it is now."""
         with self._cups() as connection:
             attributes = connection.getJobAttributes(job_id)
         return JobDetails(
-            options=options_from_attributes(attributes),
+            attributes=attributes,
             colour=str(attributes.get("print-color-mode", "monochrome")) == "color",
             document_format=str(attributes.get("document-format", "application/octet-stream")),
+            user=str(attributes.get("job-originating-user-name", "")),
+            state=int(attributes.get("job-state", 0)),
+            documents=int(attributes.get("number-of-documents", 0)),
+            copies=int(attributes.get("copies") or 1),
+            paper=paper_options(attributes),
+            extra_sheets=asks_extra_sheets(attributes),
         )
 
     @contextmanager
-    def document(self, job_id: int) -> Iterator[tuple[Path, str]]:
-        """The job's (first) document in a private temporary file, deleted on exit."""
+    def document(self, job_id: int, number: int = 1) -> Iterator[tuple[Path, str]]:
+        """One of the job's documents (1-based) in a private temporary file, deleted on
+        exit."""
         with self._cups() as connection:
-            fetched = connection.getDocument(self._printer_uri(), job_id, 1)
+            fetched = connection.getDocument(self._printer_uri(), job_id, number)
         path = Path(fetched["file"])
         try:
             yield path, str(fetched.get("document-format", "application/octet-stream"))
         finally:
             path.unlink(missing_ok=True)
 
+    def basis(self, job_id: int) -> Basis:
+        """What the job is now, as a quote binds it (every document fetched and hashed)."""
+        details = self.details(job_id)
+        digests = []
+        for number in range(1, details.documents + 1):
+            with self.document(job_id, number) as (path, _format):
+                digests.append(self.digest(path))
+        return Basis(details.user, details.copies, details.paper, tuple(digests))
+
+    @staticmethod
+    def digest(path: Path) -> str:
+        """A document's SHA-256, as the gate checks it in the spool."""
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(65536), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
     # -- acting --------------------------------------------------------------------------
 
-    def approve_and_release(self, job_id: int, pages: int) -> None:
-        """Let the gate print this job (once), then take it off hold."""
+    def approve_and_release(self, approval: Approval) -> None:
+        """Let the gate print this job (once, as approved), then take it off hold."""
         self.approvals.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path = self.approvals / f"job-{job_id}"
+        path = approval_path(self.approvals, str(approval.job))
         temporary = path.with_name(f".{path.name}.new")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(f"{pages}\n")
+            handle.write(approval.to_text())
         temporary.replace(path)
         with self._cups() as connection:
-            connection.setJobHoldUntil(job_id, "no-hold")
+            connection.setJobHoldUntil(approval.job, "no-hold")
 
     def cancel(self, job_id: int) -> None:
         """Cancel the job and purge its document and history."""
@@ -178,6 +267,7 @@ class CupsQueue:
         """Cancel and purge every job of ``user`` on this cupsd, held or done (documents and
         history with document names); how many. Harmless to call again."""
         purged = 0
+        self.clear_approvals()
         with self._cups() as connection:
             found = connection.getJobs(
                 which_jobs="all", my_jobs=False, requested_attributes=_LIST_ATTRIBUTES

@@ -5,6 +5,8 @@ and what is left, and chooses), refused (over quota, or uncountable — an anima
 grant pages or release it), or cancelled (no session, a job from before this session,
 another account's job, no answer within two minutes). Nothing prints without the
 visitor's "print" or an animator's release; every outcome becomes a console event.
+A job counted again (it changed after its quote, or the gate sent it back on hold: nothing
+of it printed) is asked about again, and what its release had charged is given back.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from kiosk.agent.log import event
+from kiosk.agent.printing.gate_backend import Basis
 from kiosk.agent.printing.worker import CountedJob
 from kiosk.core.printing import Allowance, PrintCount, Quote, allowance, quote
 from policies import Policy
@@ -48,7 +51,7 @@ class Waiting(StrEnum):
 class Queue(Protocol):
     """What the meter asks of the print worker."""
 
-    def release(self, job_id: int, pages: int) -> Future[None]: ...
+    def release(self, job_id: int, pages: int, basis: Basis | None) -> Future[bool]: ...
 
     def cancel(self, job_id: int) -> Future[None]: ...
 
@@ -78,6 +81,8 @@ class Pending:
     quote: Quote | None
     problem: str | None = None
     currency: str = "EUR"
+    basis: Basis | None = None
+    """What was counted: the job is released only while it is still this."""
 
 
 @dataclass
@@ -93,6 +98,8 @@ class _Session:
     granted: int = 0
     cost_cents: int = 0
     pending: dict[int, Pending] = field(default_factory=dict)
+    charged: dict[int, Quote] = field(default_factory=dict)
+    """Released jobs not gone from the queue yet, and what each was charged."""
 
 
 class PrintMeter:
@@ -189,11 +196,12 @@ class PrintMeter:
         if job.user != self.visitor_user or job.created < int(session.started):
             self._cancel_stray(job, "not this session's job")
             return
+        self._refund(session, job.job_id)
         deadline = now_mono + CONFIRM_SECONDS
         currency = policy.printing.currency
         if job.count is None:
             session.pending[job.job_id] = Pending(
-                job.job_id, Waiting.UNCOUNTABLE, deadline, None, job.problem, currency
+                job.job_id, Waiting.UNCOUNTABLE, deadline, None, job.problem, currency, job.basis
             )
             self._fact(session, Outcome.UNCOUNTABLE, None, 0, colour=job.colour)
             event(log, "print_uncountable", job=job.job_id, problem=job.problem)
@@ -201,7 +209,7 @@ class PrintMeter:
             offer = self._quote(job.count, job.colour)
             waiting = Waiting.OVER_QUOTA if offer.over_quota else Waiting.CONFIRM
             session.pending[job.job_id] = Pending(
-                job.job_id, waiting, deadline, offer, None, currency
+                job.job_id, waiting, deadline, offer, None, currency, job.basis
             )
             outcome = Outcome.REFUSED if offer.over_quota else Outcome.COUNTED
             self._fact(session, outcome, job.count, 0, colour=job.colour)
@@ -217,7 +225,10 @@ class PrintMeter:
 
     def job_gone(self, job_id: int) -> None:
         """A job left the queue (printed, or cancelled elsewhere)."""
-        if self._session is not None and self._session.pending.pop(job_id, None) is not None:
+        if self._session is None:
+            return
+        self._session.charged.pop(job_id, None)
+        if self._session.pending.pop(job_id, None) is not None:
             self._on_change()
 
     def answer(self, job_id: int, *, print_it: bool) -> bool:
@@ -229,7 +240,7 @@ class PrintMeter:
         if not print_it:
             self._cancel(session, job_id)
         elif waiting.waiting is Waiting.CONFIRM and waiting.quote is not None:
-            self._release(session, waiting.quote, job_id)
+            self._release(session, waiting.quote, waiting)
         else:
             return False
         self._on_change()
@@ -256,7 +267,7 @@ class PrintMeter:
             return False
         count = waiting.quote.count if waiting.quote else PrintCount(pages, pages, pages)
         free = Quote(count, False, 0, count.pages, 0, over_quota=False)
-        self._release(session, free, job_id, staff=True)
+        self._release(session, free, waiting, staff=True)
         self._on_change()
         return True
 
@@ -286,12 +297,16 @@ class PrintMeter:
             policy.printing.colour_price_per_page_cents,
         )
 
-    def _release(self, session: _Session, offer: Quote, job_id: int, staff: bool = False) -> None:
+    def _release(
+        self, session: _Session, offer: Quote, waiting: Pending, staff: bool = False
+    ) -> None:
+        job_id = waiting.job_id
         session.pending.pop(job_id, None)
         session.printed += offer.count.pages
         session.free_used += offer.free_pages_used
         session.cost_cents += offer.cost_cents
-        self._watch(self._queue.release(job_id, offer.count.pages), "release")
+        session.charged[job_id] = offer
+        self._watch(self._queue.release(job_id, offer.count.pages, waiting.basis), "release")
         self._fact(session, Outcome.RELEASED, offer.count, offer.cost_cents, colour=offer.colour)
         event(
             log,
@@ -301,6 +316,18 @@ class PrintMeter:
             cost_cents=offer.cost_cents,
             by="staff" if staff else "visitor",
         )
+
+    def _refund(self, session: _Session, job_id: int) -> None:
+        """A released job is counted again: it was not released (it changed since its
+        quote) or the gate sent it back on hold before anything reached the printer."""
+        offer = session.charged.pop(job_id, None)
+        if offer is None:
+            return
+        session.printed -= offer.count.pages
+        session.free_used -= offer.free_pages_used
+        session.cost_cents -= offer.cost_cents
+        self._fact(session, Outcome.CANCELLED, offer.count, 0, colour=offer.colour)
+        event(log, "print_not_printed", job=job_id, pages=offer.count.pages)
 
     def _cancel(self, session: _Session, job_id: int) -> None:
         waiting = session.pending.pop(job_id, None)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 A4 = (595.0, 842.0)
 A4_LANDSCAPE = (842.0, 595.0)
@@ -91,6 +94,50 @@ exit 0
 """
 
 
+DEVICE_BACKEND = """#!{python}
+# A printer for tests that says what reached it: keeps what it is sent (one file per job,
+# appended on each run) and writes one line per run to device.jsonl with the PDF pages it
+# would print: the pages of each PDF it received, within the page-ranges it was told,
+# times the copies it was told (argv[4]). Standard library and pypdf only.
+import io, json, os, sys
+from pathlib import Path
+
+if len(sys.argv) == 1:
+    sys.exit(0)
+out = Path(os.environ["DEVICE_URI"].split(":", 1)[1])
+data = Path(sys.argv[6]).read_bytes() if len(sys.argv) > 6 else sys.stdin.buffer.read()
+with (out / f"job-{{sys.argv[1]}}").open("ab") as handle:
+    handle.write(data)
+ranges = []
+for option in sys.argv[5].split():
+    name, _, value = option.partition("=")
+    if name == "page-ranges":
+        for part in value.split(","):
+            first, _, last = part.partition("-")
+            ranges.append((int(first), int(last or first)))
+from pypdf import PdfReader
+
+pdf_pages = []
+for chunk in data.split(b"%PDF-")[1:]:
+    reader = PdfReader(io.BytesIO(b"%PDF-" + chunk), strict=False)
+    pdf_pages.append(len(reader.pages))
+selected = sum(
+    sum(1 for n in range(1, count + 1) if not ranges or any(a <= n <= b for a, b in ranges))
+    for count in pdf_pages
+)
+copies = int(sys.argv[4] or 1)
+record = {{
+    "job": int(sys.argv[1]),
+    "argc": len(sys.argv),
+    "copies": copies,
+    "documents": pdf_pages,
+    "pages": selected * copies,
+}}
+with (out.parent / "device.jsonl").open("a") as handle:
+    handle.write(json.dumps(record) + "\\n")
+"""
+
+
 class PrivateCups:
     """A cupsd of its own for tests and benchmarks: its files in a short temp folder, a unix
     socket, the kiosk's hardened policy, and a ``kiosk`` queue that holds every job, gated
@@ -151,7 +198,7 @@ class PrivateCups:
                 (root / "bin" / name).symlink_to(source)
         backends = root / "bin/backend"
         capture = backends / "capture"
-        capture.write_text(CAPTURE_BACKEND, encoding="ascii")
+        capture.write_text(DEVICE_BACKEND.format(python=sys.executable), encoding="utf-8")
         capture.chmod(0o700)
         gate = backends / cupsconf.GATE_SCHEME
         gate.write_text(
@@ -220,6 +267,17 @@ class PrivateCups:
         if done.returncode != 0 and user is None:
             raise RuntimeError(f"{' '.join(command)}: {done.stderr.strip()}")
         return done
+
+    def device_runs(self, job: int | None = None) -> list[dict[str, Any]]:
+        """What reached the printer, one record per run of its backend (for ``job``)."""
+        log = self.root / "device.jsonl"
+        lines = log.read_text().splitlines() if log.exists() else []
+        runs = [json.loads(line) for line in lines]
+        return [run for run in runs if job is None or run["job"] == job]
+
+    def device_pages(self, job: int | None = None) -> int:
+        """Pages the printer received to print (for ``job``, or for every job)."""
+        return sum(int(run["pages"]) for run in self.device_runs(job))
 
     def error_log(self) -> str:
         """What cupsd logged as errors."""
