@@ -383,6 +383,18 @@ def test_with_the_console_unreachable_a_signed_ticket_works_once_per_pc_and_is_r
         if e["kiosk_id"] == room.ids["PC-01"]
     ]
     assert [(e["body"]["ticket_digest"], e["body"]["offline"]) for e in started] == [(digest, True)]
+    # The console never issued that code (the test signed it with the key, as a thief of
+    # the key would): each PC that let it in is in the help queue, and in the audit log.
+    wait_linked(second)
+    wait_delivered(second)
+    with server.client(admin) as http:
+        queue = http.get("/api/help").json()
+        audit = http.get("/api/audit", params={"action": "ticket_forged"}).json()["items"]
+    assert sorted((c["kiosk_name"], c["reason"]) for c in queue) == [
+        ("PC-01", "ticket_forged"),
+        ("PC-02", "ticket_forged"),
+    ]
+    assert sorted(a["who"] for a in audit) == ["kiosk PC-01", "kiosk PC-02"]
 
 
 def test_a_console_that_does_not_answer_in_time_leaves_the_visitor_to_the_offline_rules(
