@@ -6,7 +6,8 @@ as the SHA-256 of the digits. A PC redeems a code (never a reference); unknown c
 PC are slowed down as at the PC itself (:mod:`admin_console.protocol.tries`).
 
 Member PINs are argon2id hashes; five wrong PINs in a row refuse
-the card for five minutes on every PC. A member's day is the EPN's local day.
+the card for five minutes on every PC, and an unknown card number alike. A member's day is
+the EPN's local day.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -28,7 +30,13 @@ from admin_console.protocol.tickets import (
 from admin_console.protocol.tries import WrongTries
 from admin_console.server.auth import AuthService
 from admin_console.server.clock import Clock
-from admin_console.server.db.repositories import Member, NewTicket, Repositories, Ticket
+from admin_console.server.db.repositories import (
+    Member,
+    NewTicket,
+    PinTry,
+    Repositories,
+    Ticket,
+)
 from admin_console.server.errors import (
     Conflict,
     Forbidden,
@@ -65,6 +73,34 @@ class MemberAllowance:
     pages_printed_today: int = 0
 
 
+class UnknownCards:
+    """Wrong tries on card numbers no member has, counted as the database counts a
+    member's (``limit`` in a row refuse the number for ``lock_for``), so that an unknown
+    card is refused after as many tries as a known one. In memory, at most ``max_cards``
+    numbers (the least recently tried forgotten first)."""
+
+    def __init__(self, limit: int, lock_for: dt.timedelta, max_cards: int = 10_000) -> None:
+        self._limit = limit
+        self._lock_for = lock_for
+        self._max_cards = max_cards
+        self._cards: OrderedDict[str, tuple[int, dt.datetime | None]] = OrderedDict()
+        self._mutex = threading.Lock()  # the API checks PINs in several threads
+
+    def reserve(self, card: str, now: dt.datetime) -> PinTry:
+        """Count a try on ``card`` (see :meth:`MemberRepository.reserve_pin_try`)."""
+        with self._mutex:
+            count, locked_until = self._cards.pop(card, (0, None))
+            if locked_until is not None and locked_until > now:
+                self._cards[card] = (count, locked_until)
+                return PinTry(counted=False, locked_until=locked_until)
+            count += 1
+            locked_until = now + self._lock_for if count >= self._limit else None
+            self._cards[card] = (0 if locked_until else count, locked_until)
+            while len(self._cards) > self._max_cards:
+                self._cards.popitem(last=False)
+            return PinTry(counted=True, locked_until=locked_until)
+
+
 class Desk:
     """Tickets and members, on the repositories, the auth service's hasher and a clock."""
 
@@ -81,6 +117,7 @@ class Desk:
         self._clock = clock
         self.timezone = timezone
         self._ticket_key = ticket_key
+        self._unknown_cards = UnknownCards(MAX_WRONG_PINS, PIN_LOCK)
         # Unknown codes per PC, in memory: a guesser holding a PC's token cannot restart
         # the console. One lock per PC, held through the check, so parallel requests from
         # one PC are checked one after the other and get no more tries than one at a time.
@@ -178,20 +215,31 @@ class Desk:
 
         :class:`TooManyTries` while the card is refused after five wrong PINs;
         :class:`Forbidden` for a wrong PIN, an unknown card (same answer) or a ban.
+
+        The try is counted before argon2 runs (parallel tries get no more checks than tries
+        one after another), and an unknown card is counted, refused and checked against a
+        dummy hash exactly like a known card with a wrong PIN: card numbers cannot be told
+        from the answers or their time.
         """
         now = self._clock.now()
         found = self._repos.members.credentials(card)
         if found is None:
-            self._auth.verify_secret(None, pin)  # as slow as a wrong PIN: cards can't be probed
+            counted = self._unknown_cards.reserve(card, now)
+        else:
+            counted = self._repos.members.reserve_pin_try(card, now, MAX_WRONG_PINS, PIN_LOCK)
+            if not counted.counted and counted.locked_until is None:
+                found, counted = None, self._unknown_cards.reserve(card, now)  # just deleted
+        if not counted.counted:
+            assert counted.locked_until is not None
+            raise TooManyTries(counted.locked_until, "PINs for this card")
+        # No hash (an unknown card): the same argon2 work against a dummy one, never right.
+        if found is None or not self._auth.verify_secret(found.pin_hash, pin):
+            if found is None:
+                self._auth.verify_secret(None, pin)
+            if counted.locked_until is not None:
+                raise TooManyTries(counted.locked_until, "PINs for this card")
             raise Forbidden("wrong card number or PIN")
         member = found.member
-        if member.pin_locked_until is not None and member.pin_locked_until > now:
-            raise TooManyTries(member.pin_locked_until, "PINs for this card")
-        if not self._auth.verify_secret(found.pin_hash, pin):
-            locked = self._repos.members.record_pin_failure(card, now, MAX_WRONG_PINS, PIN_LOCK)
-            if locked is not None:
-                raise TooManyTries(locked, "PINs for this card")
-            raise Forbidden("wrong card number or PIN")
         self._repos.members.record_pin_success(card)
         if member.banned_until is not None and member.banned_until >= self.today():
             reason = f": {member.ban_reason}" if member.ban_reason else ""

@@ -30,6 +30,7 @@ from admin_console.server.db.models import (
     SessionRow,
     StaffRow,
     TicketRow,
+    UtcDateTime,
     WorkshopRow,
 )
 from admin_console.server.errors import (
@@ -721,6 +722,15 @@ class MemberCredentials:
 
 
 @dataclass(frozen=True)
+class PinTry:
+    """A member's PIN try, counted (or not: the card is refused until ``locked_until``, or
+    unknown); a counted try with ``locked_until`` set refuses the card if it was wrong."""
+
+    counted: bool
+    locked_until: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class HelpCall:
     """A call for help and what became of it."""
 
@@ -941,23 +951,33 @@ class MemberRepository(_Repository):
             s.flush()
             return _member(row)
 
-    def record_pin_failure(
+    def reserve_pin_try(
         self, card: str, now: dt.datetime, limit: int, lock_for: dt.timedelta
-    ) -> dt.datetime | None:
-        """Count a wrong PIN; at ``limit`` in a row, refuse the card for ``lock_for``.
-        Returns the lock's end if this failure locked it."""
+    ) -> PinTry:
+        """Count a PIN try as wrong *before* the PIN is checked, in one statement, so that
+        parallel tries are counted one after the other: at ``limit`` in a row the card is
+        refused for ``lock_for`` (by this try). Nothing is counted while the card is
+        refused; :meth:`record_pin_success` takes the count back when the PIN was right."""
+        reaches = MemberRow.failed_pins + 1 >= limit
+        locks_at = sa.literal(now + lock_for, UtcDateTime())
         with self._write() as s:
-            row = s.scalars(
-                sa.select(MemberRow).where(MemberRow.card == card).with_for_update()
+            done = s.execute(
+                sa.update(MemberRow)
+                .where(MemberRow.card == card)
+                .where(
+                    sa.or_(MemberRow.pin_locked_until.is_(None), MemberRow.pin_locked_until <= now)
+                )
+                .values(
+                    failed_pins=sa.case((reaches, 0), else_=MemberRow.failed_pins + 1),
+                    pin_locked_until=sa.case((reaches, locks_at), else_=sa.null()),
+                )
+                .returning(MemberRow.pin_locked_until)
+                .execution_options(synchronize_session=False)
             ).first()
-            if row is None:
-                return None
-            row.failed_pins += 1
-            if row.failed_pins >= limit:
-                row.failed_pins = 0
-                row.pin_locked_until = now + lock_for
-                return row.pin_locked_until
-            return None
+            if done is not None:
+                return PinTry(counted=True, locked_until=done.pin_locked_until)
+            locked = s.scalar(sa.select(MemberRow.pin_locked_until).where(MemberRow.card == card))
+            return PinTry(counted=False, locked_until=locked)
 
     def record_pin_success(self, card: str) -> None:
         """A right PIN clears the count."""
