@@ -404,3 +404,25 @@ def test_wrong_codes_from_one_pc_are_throttled_like_at_the_pc(server: ConsoleSer
     clock.advance(minutes=45)
     assert _redeem(server, stolen, UNKNOWN).status_code == 404
     assert _redeem(server, stolen, UNKNOWN).headers["Retry-After"] == "30"
+
+
+def test_parallel_guesses_from_one_pc_get_no_more_checks_than_one_after_the_other(
+    server: ConsoleServer,
+) -> None:
+    # 20 unknown codes sent at once with one PC's token: the console checks them one at a
+    # time per PC, so exactly the 3 free ones and the one that starts the wait are looked up.
+    admin = server.add_staff("ada", Role.ADMIN)
+    _pc, token = server.enroll(admin, "PC-01")
+    start = threading.Barrier(20)
+    answers: list[int] = []
+
+    def guess() -> None:
+        start.wait()
+        answers.append(_redeem(server, token, UNKNOWN).status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(answers) == [404] * 4 + [429] * 16
