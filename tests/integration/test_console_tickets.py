@@ -348,6 +348,10 @@ def test_a_code_the_console_never_issued_accepted_offline_is_flagged_to_staff(
         assert http.post(f"/api/help/{pc}/take").status_code == 200
         assert http.post(f"/api/help/{pc}/done").status_code == 200
         assert http.get("/api/help").json() == []
+    with server.client(admin) as http:
+        day = server.clock.now().date().isoformat()
+        usage = http.get("/api/usage", params={"start": day, "end": day}).json()
+    assert usage["totals"]["help_calls"] == 0  # not a visitor's call for help
     assert str(issued["ref"])  # the real ticket was never touched
 
 
