@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from admin_console.protocol.tickets import code_digest, normalise, read_code
+from admin_console.protocol.tickets import code_digest, normalise, read_code, typo_ok
 from kiosk.agent.clock import Clock
 from kiosk.agent.console_answers import (
     ConsoleUnreachable,
@@ -241,6 +241,10 @@ class Gate:
         if digits is None:
             # Not the shape of a code: nothing secret is checked, nothing is counted.
             raise CommandRefused(Refusal.BAD_TICKET, "this is not a ticket code")
+        if not typo_ok(digits):
+            # A mistyped digit (the public Damm check): a guesser computes that digit anyway,
+            # so refusing it tells nothing, and a visitor's slip must not slow them down.
+            raise CommandRefused(Refusal.TICKET_TYPO, "a digit of the code is mistyped")
         reservation = self._reserve({PC_GUARD: PC_RULE})
         digest = code_digest(digits)
         api = self._online()

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from admin_console.protocol.tickets import damm_digit, make_code, typo_ok
 from kiosk.agent.credentials import hash_pin, verify_pin
 from kiosk.agent.link import ConsoleSettings, LinkOptions, save_console_settings
 from kiosk.agent.secrets import MemoryTokens
@@ -35,6 +36,8 @@ from kiosk.core.protocol import Reply
 
 ANIMATOR_PIN = "2468"
 MEMBER_PIN = "8080"
+TICKET_KEY = secrets.token_bytes(32)
+"""The console's ticket key, as the offline PC below received it."""
 
 
 class CountingVerifier:
@@ -377,7 +380,7 @@ def offline_kiosk(verifier: CountingVerifier) -> Iterator[AgentThread]:
         name="PC-OFF",
     )
     save_console_settings(settings, folder / "console.json")
-    tokens = MemoryTokens("a-token", ticket_key=secrets.token_bytes(32))
+    tokens = MemoryTokens("a-token", ticket_key=TICKET_KEY)
     options = {
         "tokens": tokens,
         "pin_verifier": verifier,
@@ -416,3 +419,35 @@ def test_offline_parallel_wrong_pins_reach_argon2_at_most_3_times(
     )
     assert len(verifier.calls) <= 3
     assert [_code(r) for r in replies].count("wrong_pin") == len(verifier.calls)
+
+
+def _offline_codes(kiosk: AgentThread) -> tuple[str, list[str], list[str]]:
+    """A code the console could have issued; codes a guesser makes (the Damm digit
+    computed, only the HMAC digits wrong); the same with a digit mistyped."""
+    today = kiosk.clock.now().wall.date()
+    real = make_code(TICKET_KEY, 7, 60, today + dt.timedelta(days=7))
+    guesses = []
+    for n in range(10):
+        body = real[:8] + f"{(int(real[8:15]) + 1 + n) % 10**7:07d}"
+        guesses.append(body + damm_digit(body))
+    typos = [g[:-1] + str((int(g[-1]) + 1) % 10) for g in guesses]
+    assert all(typo_ok(g) for g in guesses) and not any(typo_ok(t) for t in typos)
+    return real, guesses, typos
+
+
+def test_offline_a_mistyped_digit_is_told_and_not_counted_a_guess_is(
+    offline_kiosk: AgentThread,
+) -> None:
+    real, guesses, typos = _offline_codes(offline_kiosk)
+    with ShellClient(offline_kiosk.socket_path) as shell:
+        shell.hello()
+        for typo in typos:
+            reply = shell.request("login", mode="ticket", language="fr", code=typo)
+            assert _code(reply) == "ticket_typo"
+        for guess in guesses[:3]:
+            reply = shell.request("login", mode="ticket", language="fr", code=guess)
+            assert _code(reply) == "bad_ticket"
+        assert _wait(shell.request("login", mode="ticket", language="fr", code=guesses[3])) == 30
+        assert _wait(shell.request("login", mode="ticket", language="fr", code=real)) == 30
+        offline_kiosk.advance(seconds=30)
+        assert shell.start_session(mode="ticket", code=real).seconds_left == 60 * 60
