@@ -20,7 +20,10 @@ Measures, with every kiosk connected and sending its status:
   answer says ``done`` (open loop, spread over the kiosks);
 - event ingest: every kiosk sends its events as fast as the acknowledgements allow (the
   real link sends up to 500 before waiting); events stored and acknowledged per second;
-- the server's CPU time (``/proc/PID/stat`` utime + stime) and its peak resident memory.
+- the server's CPU time (``/proc/PID/stat`` utime + stime) and its peak resident memory;
+- then, on a fresh console (``staff_burst.py``), its peak memory through a burst of 40
+  changes from each of 1000 simulated PCs fed to the hub, without and with a staff
+  listener that reads nothing (goal: flat; the stuck listener is dropped with code 4001).
 
 Prints one ``figure: value unit`` line per figure, the headline (``command_p99``) last;
 exits non-zero when it could not measure (a kiosk not connected, a command not done, an
@@ -472,10 +475,17 @@ async def staff_latencies(
 ) -> list[float]:
     """Seconds from a PC sending a changed status to the staff room stream (what the
     console window listens to) carrying it, for ``samples`` PCs in turn."""
-    url = console.ws_url.replace("/ws/kiosk", "/ws/staff") + f"?token={token}"
+    url = console.ws_url.replace("/ws/kiosk", "/ws/staff")
     seen: dict[int, asyncio.Event] = {}
     expected: dict[int, int] = {}
-    async with connect(url, ssl=console.ssl, open_timeout=60, max_size=None, proxy=None) as staff:
+    async with connect(
+        url,
+        additional_headers={"Authorization": f"Bearer {token}"},
+        ssl=console.ssl,
+        open_timeout=60,
+        max_size=None,
+        proxy=None,
+    ) as staff:
         first = json.loads(await staff.recv())
         if first.get("type") != "room":
             raise CannotMeasure(f"the staff stream began with {first.get('type')!r}")
@@ -496,7 +506,7 @@ async def staff_latencies(
             for index in range(samples):
                 kiosk = kiosks[(index * step) % len(kiosks)]
                 assert kiosk.websocket is not None
-                marker = 7_000_000 + index
+                marker = 2_000_000 + index  # no real session has this much left
                 expected[kiosk.kiosk_id] = marker
                 seen[kiosk.kiosk_id] = asyncio.Event()
                 changed = Status(state="active", seconds_left=marker, login=LoginKind.WALK_IN)
@@ -648,6 +658,33 @@ async def measure(args: argparse.Namespace, console: ConsoleProcess) -> Figures:
     return figures
 
 
+def stuck_listener_figures(workdir: Path, kiosks: int, rounds: int) -> list[tuple[str, str]]:
+    """The console's peak memory through a burst of ``rounds`` changes of each of ``kiosks``
+    PCs fed to its hub (``staff_burst.py``), without and with a staff listener that reads
+    nothing; the goal is flat (the stuck one is dropped at its backlog's bound)."""
+    import staff_burst
+
+    peaks = []
+    for stuck in (False, True):
+        with staff_burst.BurstServer(workdir / f"burst-{stuck}", kiosks, rounds) as server:
+            listener = staff_burst.StuckListener(server.port, server.token) if stuck else None
+            try:
+                peaks.append(float(server.burst()["peak_rss_mb"]))
+                code = listener.read_until_closed()[1] if listener is not None else None
+            except (OSError, RuntimeError) as exc:
+                raise CannotMeasure(f"stuck listener run: {exc}") from exc
+            finally:
+                if listener is not None:
+                    listener.close()
+            if stuck and code != 4001:
+                raise CannotMeasure(f"the stuck listener was closed with {code}, not 4001")
+    changes = f"{kiosks} PCs x {rounds} changes"
+    return [
+        ("server_memory_without_stuck_staff_listener", f"{peaks[0]:.0f} MB peak ({changes})"),
+        ("server_memory_with_stuck_staff_listener", f"{peaks[1]:.0f} MB peak (dropped: 4001)"),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--kiosks", type=int, default=100, help="PCs to enroll and connect")
@@ -670,6 +707,12 @@ def main() -> int:
     parser.add_argument("--status-every", type=float, default=3.0, help="seconds between statuses")
     parser.add_argument("--ingest-timeout", type=float, default=120.0, help="seconds")
     parser.add_argument("--keep-log", type=Path, help="copy the console's log here")
+    parser.add_argument(
+        "--stuck-listener-rounds",
+        type=int,
+        default=40,
+        help="changes per PC in the stuck staff listener run (0: skip it)",
+    )
     args = parser.parse_args()
 
     limit = raise_open_files_limit()
@@ -697,6 +740,11 @@ def main() -> int:
         errors = console.errors()
         if errors:
             raise CannotMeasure(f"the console logged {len(errors)} errors: {errors[0][:300]}")
+        if args.stuck_listener_rounds > 0:
+            headline = figures.lines.pop()
+            # Always 1000 simulated PCs (fed to the hub, not connected): comparable runs.
+            figures.lines.extend(stuck_listener_figures(workdir, 1000, args.stuck_listener_rounds))
+            figures.lines.append(headline)
     except (CannotMeasure, OSError, httpx.HTTPError) as exc:
         print(f"bench_console: could not measure: {exc}", file=sys.stderr)
         if console is not None:

@@ -6,6 +6,7 @@ sockets; a laptop on the room's network is a client on another loopback address
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import io
 import json
 import logging
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -422,3 +424,43 @@ def test_no_password_token_or_code_is_in_any_log_line(
         json.loads(line)  # every line is the console's JSON
     leaked = {what: secret for what, secret in secrets_used.items() if secret in text}
     assert not leaked, [line for line in lines if any(s in line for s in leaked.values())][:5]
+
+
+# -- a staff client that stops reading --------------------------------------------------------
+
+
+def _staff_burst() -> Any:
+    path = Path(__file__).parents[1] / "bench" / "staff_burst.py"
+    spec = importlib.util.spec_from_file_location("staff_burst", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_a_staff_listener_that_stops_reading_is_dropped_and_the_server_does_not_grow(
+    tmp_path: Path,
+) -> None:
+    burst = _staff_burst()
+    # 1000 PCs, 40 changes each, with nobody listening...
+    with burst.BurstServer(tmp_path / "alone") as server:
+        alone = server.burst()
+    # ... and the same with a staff client that reads nothing.
+    with burst.BurstServer(tmp_path / "stuck") as server:
+        stuck = burst.StuckListener(server.port, server.token)
+        try:
+            with_stuck = server.burst()
+            grown = with_stuck["peak_rss_mb"] - alone["peak_rss_mb"]
+            assert grown < 20, f"the stuck listener cost {grown:.0f} MB ({alone} vs {with_stuck})"
+            # The client reads again: what was sent, then a close saying it fell behind.
+            texts, code = stuck.read_until_closed()
+        finally:
+            stuck.close()
+        assert code == 4001
+        assert 1 <= texts < 40_000
+        # It can come back and gets the whole room again.
+        headers = {"Authorization": f"Bearer {server.token}"}
+        url = f"ws://127.0.0.1:{server.port}/ws/staff"
+        with connect(url, additional_headers=headers, open_timeout=5) as again:
+            assert json.loads(again.recv(5))["type"] == "room"
