@@ -267,6 +267,11 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "ticketcode onbekend, al gebruikt of verlopen",
         EN: "ticket code unknown, already used or expired",
     },
+    "refusal.ticket_typo": {
+        FR: "code de ticket mal tapé (un chiffre est faux)",
+        NL: "ticketcode verkeerd getypt (een cijfer klopt niet)",
+        EN: "ticket code mistyped (a digit is wrong)",
+    },
     "refusal.bad_member": {
         FR: "carte de membre inconnue",
         NL: "onbekende lidkaart",
