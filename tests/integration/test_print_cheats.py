@@ -214,3 +214,55 @@ def test_a_job_of_another_account_never_prints(
         done_printing(kiosk, cups)
         assert cups.device_runs(theirs) == []
         assert cups.device_pages() == 1 == shell.latest_view().pages_printed
+
+
+def test_asking_for_no_hold_with_several_documents_prints_only_what_was_charged(
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+) -> None:
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        job = lp(
+            cups,
+            "-o",
+            "job-hold-until=no-hold",
+            pdf(tmp_path, 2).as_posix(),
+            pdf(tmp_path, 2).as_posix(),
+        )
+        # The gate sent it back on hold; the agent asks about all of it.
+        assert asked(shell, job, 4).print_job is not None
+        assert cups.device_pages() == 0
+        assert shell.request("print_answer", job_id=job, print_it=True).ok
+        kiosk.wait_until(lambda: cups.device_runs(job) != [], 10, "the job to print")
+        done_printing(kiosk, cups)
+        assert cups.device_pages(job) == 4 == shell.latest_view().pages_printed
+
+
+def test_a_document_sent_after_the_visitor_said_print_is_held_by_the_gate_and_asked_again(
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+) -> None:
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        job = lp(cups, pdf(tmp_path, 2).as_posix())
+        asked(shell, job, 2)
+        # The printer is busy (stopped) when the visitor says print: the job is released
+        # and waits, no longer held, when 9 more pages are sent to it.
+        cups.run("cupsdisable", "kiosk")
+        assert shell.request("print_answer", job_id=job, print_it=True).ok
+        shell.wait_view(lambda v: v.pages_printed == 2)
+        queue = CupsQueue(cups.socket, approvals=cups.approvals)
+        kiosk.wait_until(
+            lambda: [j.state for j in queue.jobs()] == [3], 10, "the job to wait for the printer"
+        )
+        send_document(cups, job, pdf(tmp_path, 9), last=True)
+        cups.run("cupsenable", "kiosk")
+        # The gate found a document it was not approved for: back on hold, nothing printed,
+        # the 2 pages given back, and the visitor asked about the 11.
+        assert asked(shell, job, 11).print_job is not None
+        assert cups.device_pages() == 0
+        assert shell.latest_view().pages_printed == 0
+        assert shell.request("print_answer", job_id=job, print_it=True).ok
+        kiosk.wait_until(lambda: cups.device_runs(job) != [], 10, "the job to print")
+        done_printing(kiosk, cups)
+        assert cups.device_pages(job) == 11 == shell.latest_view().pages_printed

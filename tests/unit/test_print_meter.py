@@ -4,6 +4,7 @@ animator; quotas, free pages and timeouts hold; every outcome is told to the con
 from __future__ import annotations
 
 from concurrent.futures import Future
+from dataclasses import replace
 
 import pytest
 
@@ -163,3 +164,43 @@ def test_colour_is_priced_as_colour(setup):
     meter.session_started(policy, "s1", STARTED)
     meter.job_counted(job(1, 2, colour=True), now_mono=0)
     assert meter.pending().quote.cost_cents == 2 * policy.printing.colour_price_per_page_cents
+
+
+def test_a_released_job_counted_again_is_given_back_and_asked_about_again(setup):
+    # The worker found it changed before releasing it, or the gate sent it back on hold:
+    # nothing of it printed.
+    meter, _queue, facts, policy = setup
+    meter.session_started(policy, "s1", STARTED)
+    meter.job_counted(job(5, 3), now_mono=0)
+    assert meter.answer(5, print_it=True)
+    assert meter.printed == 3 and meter.cost_cents > 0
+    meter.job_counted(job(5, 8), now_mono=1)
+    assert meter.printed == 0 and meter.cost_cents == 0
+    shown = meter.pending()
+    assert shown is not None and shown.job_id == 5 and shown.quote.count.pages == 8
+    assert facts[-2].outcome is Outcome.CANCELLED and facts[-2].pages == 3
+    assert meter.answer(5, print_it=True)
+    assert meter.printed == 8
+    meter.job_gone(5)
+    meter.job_counted(job(5, 2, created=STARTED + 60), now_mono=2)
+    assert meter.printed == 8, "a printed job is not given back when its id comes again"
+
+
+def test_the_release_carries_what_was_counted(setup):
+    from kiosk.agent.printing.gate_backend import Basis
+
+    meter, _queue, _facts, policy = setup
+    released: list[object] = []
+
+    class Recording(FakeQueue):
+        def release(self, job_id: int, pages: int, basis: object = None) -> Future:
+            released.append(basis)
+            return self._done(True)
+
+    meter = PrintMeter(Recording(), VISITOR, lambda fact: None, lambda: None)
+    meter.session_started(policy, "s1", STARTED)
+    basis = Basis(VISITOR, 1, (), ("a" * 64,))
+    counted = CountedJob(9, VISITOR, int(STARTED) + 1, count_job(2, JobOptions()), False)
+    meter.job_counted(replace(counted, basis=basis), 0)
+    assert meter.answer(9, print_it=True)
+    assert released == [basis]
