@@ -159,3 +159,29 @@ def test_a_release_on_an_old_quote_is_refused_and_the_job_counted_again(setup, t
     assert worker.release(job, 31, again.basis).result(timeout=10)
     assert recorder.gone.get(timeout=10) == job
     assert cups.device_pages(job) == 31
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param(["-P", "1-2,4"], id="page-ranges"),
+        pytest.param(["-o", "input-page-ranges=2-3"], id="input-page-ranges"),
+        pytest.param(["-o", "page-set=odd", "-o", "sides=two-sided-long-edge"], id="page-set"),
+        pytest.param(["-o", "number-up=2", "-o", "print-color-mode=color"], id="number-up"),
+        pytest.param(["-n", "3", "-o", "job-sheets=none"], id="copies"),
+    ],
+)
+@pytest.mark.parametrize("documents", [1, 2])
+def test_an_honest_job_with_options_prints_as_approved(setup, tmp_path, options, documents):
+    # What the agent binds must read the same as what CUPS hands the gate, or honest jobs
+    # would never print.
+    cups, worker, recorder = setup
+    doc = write_pdf(tmp_path / "a.pdf", 5)
+    job = _submit(cups, doc, *options, *[str(doc)] * (documents - 1))
+    counted = recorder.next_job()
+    assert counted.job_id == job and counted.count is not None
+    assert worker.release(job, counted.count.pages, counted.basis).result(timeout=10)
+    assert recorder.gone.get(timeout=10) == job
+    assert cups.device_runs(job) != [], cups.error_log()
+    if options[0] in ("-P", "-n"):  # what the test printer applies itself: ranges, copies
+        assert cups.device_pages(job) == counted.count.pages
