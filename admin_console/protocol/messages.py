@@ -33,6 +33,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 
 PROTOCOL_VERSION: Literal[1] = 1
@@ -87,9 +88,31 @@ class ConsoleProtocolError(Exception):
         super().__init__(f"{code}: {message}")
 
 
+def reject_nul(value: Any) -> Any:
+    """``value`` if no string in it (keys included) holds a NUL character, else ValueError:
+    PostgreSQL cannot store one, so it is bad input, not a storage failure."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise ValueError("text may not contain a NUL character")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return value
+
+
 class _Message(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     v: Literal[1] = PROTOCOL_VERSION
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return reject_nul(data)
 
 
 class LoginKind(StrEnum):
@@ -110,6 +133,11 @@ class LoginKind(StrEnum):
 
 class _EventBody(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return reject_nul(data)
 
 
 class SessionStartedBody(_EventBody):
@@ -297,6 +325,11 @@ class EnrollRequest(BaseModel):
     code: str = Field(min_length=6, max_length=20)
     name: KioskName
     location: str = Field("", max_length=80)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return reject_nul(data)
 
 
 class EnrollResponse(BaseModel):

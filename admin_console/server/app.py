@@ -68,7 +68,7 @@ from admin_console.server.errors import (
     TooManyTries,
 )
 from admin_console.server.hub import OUT_OF_ORDER, Hub, KioskOffline, ignore_result
-from admin_console.server.inputs import BodyLimit, declare_errors
+from admin_console.server.inputs import BodyLimit, declare_errors, plain_query
 from admin_console.server.limits import (
     RateLimitMiddleware,
     RateLimits,
@@ -276,6 +276,7 @@ def create_app(console: Console) -> FastAPI:
         version="1",
         description="Staff API and kiosk link of the EPN Kiosk console.",
         lifespan=lifespan,
+        dependencies=[Depends(plain_query)],
     )
     app.state.console = console
     app.add_exception_handler(ConsoleError, _console_error)

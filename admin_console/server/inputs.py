@@ -7,6 +7,7 @@
   the same shape as every other error, not FastAPI's default), 400 (a body that cannot be
   parsed, e.g. JSON nested too deep) and 413 (too large) where there is a body, and 503 (the
   database is unavailable) everywhere.
+- :func:`plain_query` refuses query parameters an operation does not declare.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+from starlette.requests import HTTPConnection
 
 MAX_BODY_BYTES = 1024 * 1024
 """Largest request body (a whole policy with its house rules is a few kilobytes)."""
@@ -127,3 +131,33 @@ def declare_errors(document: dict[str, Any]) -> dict[str, Any]:
         if f"#/components/schemas/{unused}" not in text:
             schemas.pop(unused, None)
     return document
+
+
+def plain_query(connection: HTTPConnection) -> None:
+    """A dependency of every route: a query parameter the operation does not declare, one
+    given twice, or a NUL character in one, is a 422 (not silently ignored: ``?kiosk=3`` for
+    ``?kiosk_id=3`` would give every PC's rows; PostgreSQL cannot store NUL)."""
+    if connection.scope["type"] != "http":
+        return
+    path = getattr(connection.scope.get("route"), "path_format", None)
+    document: dict[str, Any] = connection.app.openapi()
+    method = str(connection.scope.get("method", "")).lower()
+    operation = document.get("paths", {}).get(path, {}).get(method)
+    if operation is None:
+        return
+    known = {p["name"] for p in operation.get("parameters", ()) if p.get("in") == "query"}
+    errors: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for name, value in connection.query_params.multi_items():
+        if name not in known:
+            message = "not a parameter of this request"
+            errors.append({"type": "extra_forbidden", "loc": ("query", name), "msg": message})
+        elif name in seen:  # every parameter here is one value: which one would count?
+            message = "given more than once"
+            errors.append({"type": "value_error", "loc": ("query", name), "msg": message})
+        elif "\x00" in value:
+            message = "may not contain a NUL character"
+            errors.append({"type": "value_error", "loc": ("query", name), "msg": message})
+        seen.add(name)
+    if errors:
+        raise RequestValidationError(errors)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from admin_console.protocol import LoginKind
+from admin_console.protocol.messages import reject_nul
 from admin_console.server.auth import Role
 
 MAX_ID = 2**31 - 1
@@ -50,6 +51,11 @@ RowId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return reject_nul(data)
 
 
 class Problem(BaseModel):

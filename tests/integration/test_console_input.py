@@ -93,6 +93,8 @@ ABSURD_EVENTS = {
     "a time without an offset": _event(_started(), at="2026-03-02T10:00:00"),
     "a string for seconds": _event(_started(seconds="3600")),
     "a list for the login": _event(_started(login=[])),
+    "a NUL in the language": _event(_started(language="f\x00r")),
+    "a NUL in the end reason": _event(_ended(reason="visitor\x00")),
 }
 
 
@@ -455,6 +457,15 @@ MALFORMED_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
     ("PUT", "/api/policy", {"json": {"policy": json.loads("[" * 500 + "]" * 500)}}),
     ("POST", "/api/login", {"json": {"username": [], "password": {}}}),
     ("POST", "/api/enroll", {"json": {"code": HUGE, "name": "x"}}),
+    ("POST", "/api/enroll", {"json": {"code": "ABCD-EFGH", "name": "PC\x0001"}}),
+    ("POST", "/api/login", {"json": {"username": "ad\x00a", "password": "x"}}),
+    ("POST", "/api/members", {"json": {"card": "EPN-2", "pin": "1234", "nickname": "a\x00"}}),
+    ("POST", "/api/kiosks/1/out-of-order", {"json": {"reason": "screen\x00"}}),
+    ("GET", "/api/audit?who=a%00b", {}),
+    ("GET", "/api/events?kind=session%00", {}),
+    ("GET", "/api/events?kiosk=1", {}),  # a misspelt filter would give every PC's rows
+    ("GET", "/api/audit?who=ada&who=ana", {}),
+    ("GET", "/api/kiosks?include_revoked=true&include_revoked=false", {}),
 ]
 
 

@@ -1,0 +1,131 @@
+"""API fuzzing of the whole OpenAPI document with schemathesis, against a real console over
+a real socket: once per role (animator, manager, admin), once with a PC's token (its
+/api/kiosk/* routes) and once without credentials. Valid and invalid requests generated
+from the document itself; every answer must be no 5xx, have a status the document
+declares, and a body, content type and headers that follow it.
+
+Bounded and deterministic: a fixed number of examples per operation and generation mode,
+derandomized (the same requests every run), no example database."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from admin_console.server.auth import Role
+from admin_console.server.testing import ConsoleServer
+
+EXAMPLES = int(os.environ.get("EPN_FUZZ_EXAMPLES", "6"))
+"""Examples per operation and generation mode (valid, invalid)."""
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+    negative_data_rejection,
+]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who the fuzzed requests come from, and which operations they try."""
+
+    name: str
+    token: str | None
+    kiosk_only: bool = False
+
+
+@pytest.fixture(scope="module")
+def console() -> Iterator[ConsoleServer]:
+    folder = Path(tempfile.mkdtemp(prefix="epn-console-"))
+    try:
+        with ConsoleServer(folder, command_wait=0.2) as server:
+            yield server
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def callers(console: ConsoleServer) -> dict[str, Caller]:
+    admin = console.add_staff("ada", Role.ADMIN)
+    manager = console.add_staff("mia", Role.MANAGER)
+    animator = console.add_staff("ana", Role.ANIMATOR)
+    _kiosk_id, kiosk_token = console.enroll(admin, "PC-01")
+    with console.client(manager) as http:
+        made = http.post("/api/members", json={"card": "EPN-0001", "pin": "1234"})
+        assert made.status_code == 201, made.text
+    return {
+        "kiosk": Caller("kiosk", kiosk_token, kiosk_only=True),
+        "anonymous": Caller("anonymous", None),
+        "animator": Caller("animator", animator.token),
+        "manager": Caller("manager", manager.token),
+        "admin": Caller("admin", admin.token),
+    }
+
+
+def _fuzz(console: ConsoleServer, caller: Caller) -> list[str]:
+    """Every failure found for ``caller``, one text each (empty: none)."""
+    config = schemathesis.Config()
+    # The caller's token is sent as given; generated bearer tokens would only test 401s.
+    config.projects.get_default().generation.update(with_security_parameters=False)
+    schema = schemathesis.openapi.from_url(f"{console.url}/openapi.json", config=config, timeout=10)
+    headers = {"Authorization": f"Bearer {caller.token}"} if caller.token else {}
+    failures: list[str] = []
+    tried = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        path = operation.path
+        if caller.kiosk_only and not path.startswith("/api/kiosk/"):
+            continue
+        if caller.token and not caller.kiosk_only and path == "/api/logout":
+            continue  # the role's token must live through its whole run
+        tried += 1
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+            @settings(
+                max_examples=EXAMPLES,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
+            @given(case=operation.as_strategy(generation_mode=mode))
+            def run(case: schemathesis.Case) -> None:
+                case.call_and_validate(
+                    base_url=console.url, headers=headers, checks=CHECKS, timeout=10
+                )
+
+            try:
+                run()
+            except Exception as exc:
+                failures.append(f"{caller.name} {operation.label} ({mode.value}): {exc}")
+    assert tried > 0, "no operation was fuzzed"
+    return failures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("who", ["kiosk", "anonymous", "animator", "manager", "admin"])
+def test_fuzzing_the_api_finds_no_5xx_and_no_answer_off_the_schema(
+    console: ConsoleServer, callers: dict[str, Caller], who: str
+) -> None:
+    failures = _fuzz(console, callers[who])
+    assert not failures, "\n\n".join(failures)
