@@ -290,16 +290,15 @@ def test_a_pc_flooding_the_console_is_held_back_by_its_own_token_not_the_rooms(
         assert pc.get("/api/kiosk/self").status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/ws/kiosk", "/ws/staff"])
 def test_websocket_handshakes_with_bad_tokens_are_limited_per_address(
-    server: ConsoleServer,
+    server: ConsoleServer, path: str
 ) -> None:
     refused: InvalidStatus | None = None
     for _ in range(80):
         try:
             with (
-                ws_from(
-                    server, "/ws/kiosk", "127.0.0.2", {"Authorization": "Bearer made-up"}
-                ) as ws,
+                ws_from(server, path, "127.0.0.2", {"Authorization": "Bearer made-up"}) as ws,
                 pytest.raises(ConnectionClosed),
             ):
                 ws.recv(5)
