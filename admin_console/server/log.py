@@ -17,7 +17,8 @@ import sys
 from typing import IO, Any
 
 LOGGER_NAMES = ("admin_console", "uvicorn", "uvicorn.error", "uvicorn.access")
-_CREDENTIAL = re.compile(r"(?i)(bearer\s+|token=)[^\s\"'&,;\\]+")
+# A value of 8 characters or more: tokens are 43, and "a bearer token" stays readable.
+_CREDENTIAL = re.compile(r"(?i)(bearer\s+|token=)[^\s\"'&,;\\]{8,}")
 
 
 def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
