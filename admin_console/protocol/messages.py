@@ -80,11 +80,13 @@ JobId = Annotated[int, Field(strict=True, ge=1, le=MAX_JOB_ID)]
 
 
 class ConsoleProtocolError(Exception):
-    """A frame that is not a valid message; ``code`` goes back to the sender."""
+    """A frame that is not a valid message; ``code`` goes back to the sender, with
+    ``event_id`` when the frame was an event with a readable id (refused for good)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, event_id: str | None = None) -> None:
         self.code = code
         self.message = message
+        self.event_id = event_id
         super().__init__(f"{code}: {message}")
 
 
@@ -313,6 +315,11 @@ class ErrorFrame(_Message):
     type: Literal["error"] = "error"
     code: str = Field(max_length=40)
     message: str = Field(max_length=500)
+    event_id: EventId | None = Field(
+        None,
+        description="The event this refuses for good (a value out of bounds): sent again it "
+        "would be refused again, so the kiosk forgets it.",
+    )
 
 
 # -- enrollment (HTTPS) -----------------------------------------------------------------
@@ -380,9 +387,23 @@ def _validate(adapter: TypeAdapter[Any], data: dict[str, Any], known: frozenset[
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"][1:]) or "frame"
-        raise ConsoleProtocolError("bad_field", f"{where}: {first['msg']}") from exc
+        raise ConsoleProtocolError(
+            "bad_field", f"{where}: {first['msg']}", _event_id(data)
+        ) from exc
 
 
+def _event_id(data: dict[str, Any]) -> str | None:
+    # The id of an event frame that is otherwise wrong, if the id itself is one.
+    if data.get("type") != "event":
+        return None
+    try:
+        found: str = _EVENT_ID.validate_python(data.get("id"))
+    except ValidationError:
+        return None
+    return found
+
+
+_EVENT_ID: TypeAdapter[str] = TypeAdapter(EventId)
 _KIOSK_TYPES = frozenset({"hello", "event", "status", "command_result"})
 _CONSOLE_TYPES = frozenset({"welcome", "ack", "command", "error"})
 

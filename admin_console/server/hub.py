@@ -3,7 +3,8 @@
 Kiosk frames are read with :func:`decode_kiosk_frame`. An ``event`` is stored once (insert
 or ignore on its id) and then acknowledged; a ``status`` is kept in memory and pushed to
 staff; a ``command_result`` is stored and wakes the API call waiting for it. A malformed
-frame gets an ``error`` frame back and the connection stays open.
+frame gets an ``error`` frame back and the connection stays open; for an event refused for
+its values, the frame names the event, and the kiosk forgets it.
 
 Right after its ``welcome`` (which carries the ticket key), a PC whose policy differs from
 the console's gets a ``policy_update``, and a PC marked out of order gets its ``lock`` again.
@@ -374,7 +375,7 @@ class Hub:
                 log_event(
                     logger, "bad_frame", logging.WARNING, kiosk=link.kiosk.name, code=exc.code
                 )
-                await self._send_error(link, exc.code, exc.message)
+                await self._send_error(link, exc.code, exc.message, exc.event_id)
             except StorageError as exc:
                 # The kiosk keeps the event in its outbox and sends it again later.
                 log_event(logger, "storage_failed", logging.ERROR, error=str(exc))
@@ -385,9 +386,12 @@ class Hub:
                 logger.exception("bug while handling a kiosk frame")
                 await self._send_error(link, "internal", "the console failed on this frame")
 
-    async def _send_error(self, link: _Link, code: str, message: str) -> None:
+    async def _send_error(
+        self, link: _Link, code: str, message: str, event_id: str | None = None
+    ) -> None:
+        frame = ErrorFrame(code=code[:40], message=message[:500], event_id=event_id)
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-            await link.send(encode(ErrorFrame(code=code[:40], message=message[:500])))
+            await link.send(encode(frame))
 
     async def _hello(self, link: _Link, hello: Hello) -> None:
         log_event(

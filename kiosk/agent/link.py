@@ -430,6 +430,17 @@ class ConsoleLink:
                 await websocket.send(encode(result))
             elif isinstance(frame, ErrorFrame):
                 event(log, "link_console_error", logging.WARNING, code=frame.code)
+                if frame.event_id is not None:
+                    # Refused for its values: sent again it would be refused again, and
+                    # left in the outbox it would be resent at every connection.
+                    event(
+                        log,
+                        "link_event_refused",
+                        logging.ERROR,
+                        event_id=frame.event_id,
+                        error=frame.message,
+                    )
+                    self._acknowledged((frame.event_id,), flight)
             else:
                 event(log, "link_welcome_again", logging.WARNING)
 

@@ -133,6 +133,7 @@ def test_absurd_values_from_a_pc_are_refused_not_stored_and_the_link_goes_on(
         answer = socket.recv()
         assert isinstance(answer, ErrorFrame), f"{name}: {answer}"
         assert answer.code == "bad_field", f"{name}: {answer}"
+        assert answer.event_id == json.loads(frame)["id"], f"{name}: the PC may forget it"
         good = _good_event()
         socket.send(good)
         assert socket.recv() == Ack(ids=(good.id,)), f"{name}: the link must go on"
