@@ -3,10 +3,10 @@
 - :class:`BodyLimit` refuses a request body larger than :data:`MAX_BODY_BYTES` with a 413
   before it is read whole (a declared length at once, a chunked one as it comes).
 - :func:`declare_errors` writes in the OpenAPI document the error answers every operation
-  can give, all in the :class:`~admin_console.server.schemas.Problem` shape: 422 (bad input,
-  the same shape as every other error, not FastAPI's default), 400 (a body that cannot be
-  parsed, e.g. JSON nested too deep) and 413 (too large) where there is a body, and 503 (the
-  database is unavailable) everywhere.
+  can give, all in the :class:`~admin_console.server.schemas.Problem` shape: 422
+  everywhere (bad input, the same shape as every other error, not FastAPI's default), 400
+  (a body that cannot be parsed, e.g. JSON nested too deep) and 413 (too large) where
+  there is a body, and 503 (the database is unavailable) everywhere.
 - :func:`plain_query` refuses query parameters an operation does not declare.
 """
 
@@ -66,18 +66,26 @@ class BodyLimit:
                 return
         received = 0
         started = False
+        too_large = False
 
         async def limited() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    too_large = True
                     raise _TooLarge
             return message
 
         async def watched(message: Message) -> None:
             nonlocal started
+            if too_large:
+                # The app caught _TooLarge as a body it could not parse (a 400): say 413.
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._refuse(send, detail)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
@@ -118,9 +126,8 @@ def declare_errors(document: dict[str, Any]) -> dict[str, Any]:
             if method not in ("get", "put", "post", "delete", "patch"):
                 continue
             responses = operation.setdefault("responses", {})
-            takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
-            if takes_input or "422" in responses:
-                responses["422"] = _problem_response("422")
+            # Every operation: a query parameter it does not declare is a 422 too.
+            responses["422"] = _problem_response("422")
             if operation.get("requestBody"):
                 responses.setdefault("400", _problem_response("400"))
                 responses.setdefault("413", _problem_response("413"))

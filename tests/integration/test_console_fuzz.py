@@ -1,8 +1,8 @@
 """API fuzzing of the whole OpenAPI document with schemathesis, against a real console over
-a real socket: once per role (animator, manager, admin), once with a PC's token (its
-/api/kiosk/* routes) and once without credentials. Valid and invalid requests generated
-from the document itself; every answer must be no 5xx, have a status the document
-declares, and a body, content type and headers that follow it.
+a real socket, on SQLite and on PostgreSQL: once per role (animator, manager, admin), once
+with a PC's token (its /api/kiosk/* routes) and once without credentials. Valid and
+invalid requests generated from the document itself; every answer must be no 5xx, have a
+status the document declares, and a body, content type and headers that follow it.
 
 Bounded and deterministic: a fixed number of examples per operation and generation mode,
 derandomized (the same requests every run), no example database."""
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from conftest_pg import module_database_url, postgres
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -31,6 +32,8 @@ from schemathesis.specs.openapi.checks import (
 
 from admin_console.server.auth import Role
 from admin_console.server.testing import ConsoleServer
+
+__all__ = ["module_database_url", "postgres"]
 
 EXAMPLES = int(os.environ.get("EPN_FUZZ_EXAMPLES", "6"))
 """Examples per operation and generation mode (valid, invalid)."""
@@ -54,10 +57,11 @@ class Caller:
 
 
 @pytest.fixture(scope="module")
-def console() -> Iterator[ConsoleServer]:
+def console(module_database_url: str | None) -> Iterator[ConsoleServer]:
+    """One console per database (SQLite, PostgreSQL) for every caller's run."""
     folder = Path(tempfile.mkdtemp(prefix="epn-console-"))
     try:
-        with ConsoleServer(folder, command_wait=0.2) as server:
+        with ConsoleServer(folder, database_url=module_database_url, command_wait=0.2) as server:
             yield server
     finally:
         shutil.rmtree(folder, ignore_errors=True)

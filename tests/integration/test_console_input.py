@@ -465,6 +465,7 @@ MALFORMED_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
     ("GET", "/api/audit?who=a%00b", {}),
     ("GET", "/api/events?kind=session%00", {}),
     ("GET", "/api/events?kiosk=1", {}),  # a misspelt filter would give every PC's rows
+    ("GET", "/api/me?debug=1", {}),
     ("GET", "/api/audit?who=ada&who=ana", {}),
     ("GET", "/api/kiosks?include_revoked=true&include_revoked=false", {}),
 ]
@@ -487,6 +488,23 @@ def test_malformed_http_requests_get_a_4xx_problem(
         assert 400 <= answer.status_code < 500, answer.text[:300]
         _is_problem(answer)
         assert http.get("/api/me").status_code == 200, "the server goes on"
+
+
+def test_a_huge_body_is_a_413_declared_or_streamed(
+    shared: ConsoleServer, staff: dict[str, Any]
+) -> None:
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the server counts as it reads
+        for _ in range(64):
+            yield b" " * 65536
+
+    with shared.client(staff["admin"]) as http:
+        for body in (b" " * (2 * 1024 * 1024), chunks()):
+            answer = http.post(
+                "/api/tickets", content=body, headers={"content-type": "application/json"}
+            )
+            assert answer.status_code == 413, answer.text
+            _is_problem(answer)
+        assert http.get("/api/me").status_code == 200
 
 
 def test_a_kiosk_endpoint_refuses_the_same_inputs(
