@@ -27,7 +27,7 @@ from admin_console.protocol.tickets import (
     read_code,
     typo_ok,
 )
-from admin_console.protocol.tries import WrongTries
+from admin_console.protocol.tries import WRONG_CODE_RULE, WrongTries
 from admin_console.server.auth import AuthService
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import (
@@ -182,16 +182,16 @@ class Desk:
         if not typo_ok(digits):
             raise InvalidInput("code", "check the code, a digit is wrong")
         with self._redeem_lock(kiosk_id):
-            tries = self._wrong_codes.setdefault(kiosk_id, WrongTries())
-            now = self._clock.now()
+            tries = self._wrong_codes.get(kiosk_id, WrongTries())
             # The wall clock: the console's only clock (a test's fake one moves it).
-            wait = tries.seconds_locked(now.timestamp())
+            now = self._clock.now()
+            wait = WRONG_CODE_RULE.wait(tries, now)
             if wait > 0:
                 raise TooManyTries(now + dt.timedelta(seconds=wait), "ticket codes from this PC")
             try:
                 return self._repos.tickets.redeem(code_digest(digits), kiosk_id, now)
             except NotFound:
-                tries.failed(now.timestamp())
+                self._wrong_codes[kiosk_id] = WRONG_CODE_RULE.counted(tries, now)
                 if read_code(self._ticket_key, digits, self.today()) is not None:
                     # Signed with the key yet never issued: the key left a PC, or one guess
                     # in ten million came right.

@@ -1,5 +1,5 @@
 """The checks on what is typed at the kiosk: ticket codes, member cards and PINs, the
-animator PIN. Each is behind a guard kept in the store (:mod:`kiosk.core.guard`), so
+animator PIN. Each is behind a guard kept in the store (:mod:`admin_console.protocol.tries`), so
 guessing is slow at this PC whatever the guesser does between tries: log in as a walk-in,
 go back from the rules, restart the agent, reboot the PC or set its clock back.
 
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from admin_console.protocol.tickets import code_digest, normalise, read_code, typo_ok
+from admin_console.protocol.tries import WRONG_CODE_RULE, GuardRule
 from kiosk.agent.clock import Clock
 from kiosk.agent.console_answers import (
     ConsoleUnreachable,
@@ -39,7 +40,6 @@ from kiosk.agent.errors import StoreError
 from kiosk.agent.log import event
 from kiosk.agent.store import KnownMember, Reservation, Store
 from kiosk.core.errors import CommandRefused, Refusal
-from kiosk.core.guard import GuardRule
 from kiosk.core.model import Visitor
 from kiosk.core.protocol import Login
 from policies import LoginMode, MemberOffline, Policy
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PC_RULE = GuardRule(free_tries=3)
+PC_RULE = WRONG_CODE_RULE
 """Wrong ticket codes and member logins at this PC, together."""
 CARD_RULE = GuardRule(free_tries=5)
 """Wrong PINs for one card number at this PC (an unknown card counts the same)."""

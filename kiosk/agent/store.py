@@ -26,10 +26,10 @@ from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from admin_console.protocol.tries import GuardRule, WrongTries, clock_set_back, taken_back
 from kiosk.agent.credentials import new_ticket_code, ticket_digest
 from kiosk.agent.errors import StoreError, TooManyTries
 from kiosk.core.codec import snapshot_from_data, snapshot_to_data
-from kiosk.core.guard import GuardRule, WrongTries, clock_set_back, taken_back
 from kiosk.core.model import Snapshot
 
 if TYPE_CHECKING:
@@ -713,7 +713,7 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot keep the member's ban: {exc}") from exc
 
-    # -- wrong tries (kiosk.core.guard) -------------------------------------------------
+    # -- wrong tries (protocol.tries) ---------------------------------------------------
 
     def reserve_try(self, rules: Mapping[str, GuardRule], now: dt.datetime) -> Reservation:
         """Count a wrong try on each guard named in ``rules``, before the secret is checked

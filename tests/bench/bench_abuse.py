@@ -7,13 +7,16 @@ Run from the repository root:  .venv/bin/python tests/bench/bench_abuse.py [--ho
    wrong animator PIN (then a wrong member PIN) every 30 s of the fake clock for
    ``--hours``; a wrapper around the real argon2 verifier, given to the agent through its
    constructor, counts the checks. Goal: the configured limit (what one connection trying
-   as soon as the rule allows gets: :func:`kiosk.core.guard.most_tries`), not more.
+   as soon as the rule allows gets: :func:`admin_console.protocol.tries.most_tries`), not more.
 2. Offline-code forging. An enrolled agent whose console never answers, and a guesser who
    types a code (the Damm digit computed, so only the 7 HMAC digits are guessed) as soon as
    the PC allows, for two simulated days: the tries checked in the first day and in the
    second (the sustained rate), cross-checked with the schedule. Then the code space
    (10**7 HMAC values, one right for the digits the guesser chose), the expected tries
    (half of it, trying each value once) and the expected time at one PC. Goal: > 1 year.
+   Also: how fast the PC checks a code (the CPU is no limit, the guard is), the chance to
+   forge one in a year, the same with 10 PCs at once, and what one PC's token gets from
+   the console's redeem endpoint (the same rule, per token).
 
 Prints one ``figure: value unit`` line per figure, the headline last; exits non-zero when it
 could not measure, or when a measure contradicts the schedule it should follow.
@@ -30,15 +33,16 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
-from admin_console.protocol.tickets import MAC_SPACE, damm_digit, make_code
+from admin_console.protocol.tickets import MAC_SPACE, damm_digit, make_code, read_code
+from admin_console.protocol.tries import WRONG_CODE_RULE, GuardRule, most_tries
 from kiosk.agent.credentials import hash_pin, verify_pin
 from kiosk.agent.gate import ANIMATOR_RULE, PC_RULE
 from kiosk.agent.link import ConsoleSettings, LinkOptions, save_console_settings
 from kiosk.agent.secrets import MemoryTokens
 from kiosk.agent.testing import AgentThread, ShellClient
-from kiosk.core.guard import GuardRule, most_tries
 from kiosk.core.protocol import Reply
 
 CONNECTIONS = 60
@@ -92,6 +96,21 @@ def parallel_pin_checks(kind: str, hours: int) -> list[int]:
             for s in shells:
                 s.close()
     return per_hour
+
+
+def checks_per_second(count: int = 20_000) -> float:
+    """How fast a PC checks a code (Damm digit right, HMAC wrong)."""
+    key = secrets.token_bytes(32)
+    today = dt.date.today()
+    body = make_code(key, 0, 495, today)[:8]
+    guesses = []
+    for _ in range(count):
+        signed = body + f"{secrets.randbelow(MAC_SPACE):07d}"
+        guesses.append(signed + damm_digit(signed))
+    start = time.perf_counter()
+    for guess in guesses:
+        read_code(key, guess, today)
+    return count / (time.perf_counter() - start)
 
 
 def _closed_port() -> int:
@@ -178,8 +197,15 @@ def main() -> int:
     print(f"offline_codes_checked_first_day_one_pc: {days[0]} tries")
     print(f"offline_codes_checked_per_day_sustained_one_pc: {sustained_per_day} tries")
     print(f"offline_codes_checked_per_hour_sustained_one_pc: {sustained_per_day / 24:.2f} tries")
+    year = 365.25 * DAY
+    console_per_hour = most_tries(WRONG_CODE_RULE, year) / (year / 3600)
+    print(f"online_wrong_codes_per_hour_per_pc_token: {console_per_hour:.2f} tries")
+    print(f"offline_check_rate_cpu: {checks_per_second():.0f} checks/s")
     print(f"offline_code_space: {MAC_SPACE} values")
     print(f"offline_code_expected_tries: {expected_tries:.0f} tries")
+    chance = 100 * 365.25 * sustained_per_day / MAC_SPACE
+    print(f"offline_code_forge_chance_in_a_year_one_pc: {chance:.3f} %")
+    print(f"offline_code_forge_expected_time_10_pcs: {years / 10:.1f} years")
     print(f"offline_code_forge_expected_time_one_pc: {years:.1f} years")
 
     problems = []

@@ -389,7 +389,7 @@ def test_wrong_codes_from_one_pc_are_throttled_like_at_the_pc(server: ConsoleSer
         mistyped = _redeem(server, stolen, typo)
         assert mistyped.status_code == 422
         assert "digit is wrong" in mistyped.json()["detail"]
-    assert [_redeem(server, stolen, UNKNOWN).status_code for _ in range(4)] == [404] * 4
+    assert [_redeem(server, stolen, UNKNOWN).status_code for _ in range(3)] == [404] * 3
     for _ in range(3):
         shut = _redeem(server, stolen, good)  # even the right code waits
         assert shut.status_code == 429
@@ -401,10 +401,10 @@ def test_wrong_codes_from_one_pc_are_throttled_like_at_the_pc(server: ConsoleSer
     clock.advance(seconds=60)
     assert _redeem(server, stolen, good).status_code == 200
     # A right code forgets nothing: the next wrong one waits longer again.
-    assert _redeem(server, stolen, UNKNOWN).status_code == 404  # the 6th wrong one
+    assert _redeem(server, stolen, UNKNOWN).status_code == 404  # the 5th wrong one
     assert _redeem(server, stolen, UNKNOWN).headers["Retry-After"] == "120"
-    # One wrong try is forgotten per quarter of an hour: 45 minutes later, 3 are left, and
-    # the next wrong one (the 4th again) waits 30 s, not 240.
+    # One wrong try is forgotten per quarter of an hour: 45 minutes later, 2 are left, and
+    # the next wrong one (the 3rd again) makes the next try wait 30 s, not 240.
     clock.advance(minutes=45)
     assert _redeem(server, stolen, UNKNOWN).status_code == 404
     assert _redeem(server, stolen, UNKNOWN).headers["Retry-After"] == "30"
@@ -414,7 +414,7 @@ def test_parallel_guesses_from_one_pc_get_no_more_checks_than_one_after_the_othe
     server: ConsoleServer,
 ) -> None:
     # 20 unknown codes sent at once with one PC's token: the console checks them one at a
-    # time per PC, so exactly the 3 free ones and the one that starts the wait are looked up.
+    # time per PC, so exactly the 3 free ones are looked up.
     admin = server.add_staff("ada", Role.ADMIN)
     _pc, token = server.enroll(admin, "PC-01")
     start = threading.Barrier(20)
@@ -429,4 +429,4 @@ def test_parallel_guesses_from_one_pc_get_no_more_checks_than_one_after_the_othe
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert sorted(answers) == [404] * 4 + [429] * 16
+    assert sorted(answers) == [404] * 3 + [429] * 17

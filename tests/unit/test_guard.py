@@ -8,10 +8,16 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.guard import GuardRule, WrongTries, most_tries, taken_back
+from admin_console.protocol.tries import (
+    WRONG_CODE_RULE,
+    GuardRule,
+    WrongTries,
+    most_tries,
+    taken_back,
+)
 
 T0 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
-PC = GuardRule(free_tries=3)
+PC = WRONG_CODE_RULE
 
 
 def at(seconds: float) -> dt.datetime:
