@@ -21,6 +21,10 @@ from starlette.requests import HTTPConnection
 
 MAX_BODY_BYTES = 1024 * 1024
 """Largest request body (a whole policy with its house rules is a few kilobytes)."""
+DRAIN_BYTES = 8 * MAX_BODY_BYTES
+"""Of a refused body, how much is read (and dropped) before the 413, so that the client,
+still sending, reads the answer instead of a reset connection; past it the server hangs
+up."""
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -62,7 +66,7 @@ class BodyLimit:
         detail = f"a request body is at most {self.limit} bytes"
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and (not value.isdigit() or int(value) > self.limit):
-                await self._refuse(send, detail)
+                await self._refuse(receive, send, detail)
                 return
         received = 0
         started = False
@@ -84,7 +88,7 @@ class BodyLimit:
                 # The app caught _TooLarge as a body it could not parse (a 400): say 413.
                 if message["type"] == "http.response.start" and not started:
                     started = True
-                    await self._refuse(send, detail)
+                    await self._refuse(receive, send, detail)
                 return
             started = started or message["type"] == "http.response.start"
             await send(message)
@@ -94,10 +98,18 @@ class BodyLimit:
         except _TooLarge:
             if started:
                 raise
-            await self._refuse(send, detail)
+            await self._refuse(receive, send, detail)
 
     @staticmethod
-    async def _refuse(send: Send, detail: str) -> None:
+    async def _refuse(receive: Receive, send: Send, detail: str) -> None:
+        drained = 0
+        while drained < DRAIN_BYTES:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            drained += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
         start, body = _problem(413, detail)
         await send(start)
         await send(body)
