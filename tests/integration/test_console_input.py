@@ -304,6 +304,7 @@ ACCEPTED_PERIODS = [
     ("2000-01-01", "2000-12-31"),
     ("2099-12-31", "2099-12-31"),
     ("2099-01-01", "2099-12-31"),
+    ("2098-12-31", "2099-12-31"),  # 366 days to the last one
 ]
 REFUSED_PERIODS = [
     ("0001-01-01", "0001-01-01"),
@@ -505,6 +506,20 @@ def test_a_huge_body_is_a_413_declared_or_streamed(
             assert answer.status_code == 413, answer.text
             _is_problem(answer)
         assert http.get("/api/me").status_code == 200
+
+
+def test_a_bug_is_a_500_problem_without_a_traceback(
+    shared: ConsoleServer, staff: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug, with a secret in its message")
+
+    monkeypatch.setattr(shared.console.repos.kiosks, "all", broken)
+    with shared.client(staff["admin"]) as http:
+        answer = http.get("/api/kiosks")
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "internal error"}
+    assert "secret" not in answer.text
 
 
 def test_a_kiosk_endpoint_refuses_the_same_inputs(
