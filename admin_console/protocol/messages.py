@@ -189,11 +189,13 @@ class WipeFinishedBody(_EventBody):
 
 
 class PrintJobBody(_EventBody):
-    """A print job was counted, released, cancelled or refused."""
+    """A print job was counted, released, cancelled or refused; ``not_printed``: a job
+    released earlier went back on hold before anything of it printed (it changed after its
+    quote), so what its ``released`` counted is taken back."""
 
     kind: Literal["print_job"] = "print_job"
     session_id: EventId | None = None
-    outcome: Literal["counted", "released", "cancelled", "refused", "uncountable"]
+    outcome: Literal["counted", "released", "not_printed", "cancelled", "refused", "uncountable"]
     pages: Pages
     sheets: Pages
     cost_cents: Cents

@@ -69,7 +69,8 @@ def manager(server: ConsoleServer) -> StaffLogin:
 def day_of_use(server: ConsoleServer, manager: StaffLogin) -> dict[str, int]:
     """Monday, open 09:00-17:00, two PCs:
 
-    - PC-01: a walk-in 10:00-10:30 local, helped 5 minutes, printing 3 pages (30 cents);
+    - PC-01: a walk-in 10:00-10:30 local, helped 5 minutes, printing 3 pages (30 cents)
+      and a job of 5 pages released then taken back (it went back on hold);
       a member 16:40-17:20 local (the room closes at 17:00).
     - PC-02, back from offline: a ticket 10:00-10:30 local, its end sent before its start,
       and everything sent twice.
@@ -109,11 +110,22 @@ def day_of_use(server: ConsoleServer, manager: StaffLogin) -> dict[str, int]:
         counted = PrintJobBody(
             session_id="walkin-0001", outcome="counted", pages=3, sheets=2, cost_cents=30
         )
+        # A second job released, then back on hold before printing (a document was added
+        # after the quote) and cancelled: its release is taken back.
+        released = PrintJobBody(
+            session_id="walkin-0001", outcome="released", pages=5, sheets=5, cost_cents=50
+        )
+        not_printed = PrintJobBody(
+            session_id="walkin-0001", outcome="not_printed", pages=5, sheets=5, cost_cents=50
+        )
         _deliver(
             pc_one,
             Event(id="print-counted-01", at=MONDAY + _minutes(19), body=counted),
             Event(id="print-released-01", at=MONDAY + _minutes(20), body=printed),
             Event(id="print-released-01", at=MONDAY + _minutes(20), body=printed),
+            Event(id="print-released-02", at=MONDAY + _minutes(21), body=released),
+            Event(id="print-not-printed-02", at=MONDAY + _minutes(22), body=not_printed),
+            Event(id="print-not-printed-02", at=MONDAY + _minutes(22), body=not_printed),
             _ended("walkin-0001", MONDAY + _minutes(30), 1800),
             _started(
                 "member-0001", MONDAY + _minutes(6 * 60 + 40), LoginKind.MEMBER, member_card=CARD

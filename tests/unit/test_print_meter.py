@@ -178,7 +178,10 @@ def test_a_released_job_counted_again_is_given_back_and_asked_about_again(setup)
     assert meter.printed == 0 and meter.cost_cents == 0
     shown = meter.pending()
     assert shown is not None and shown.job_id == 5 and shown.quote.count.pages == 8
-    assert facts[-2].outcome is Outcome.CANCELLED and facts[-2].pages == 3
+    # The console takes back what the release counted: pages and money.
+    taken_back = facts[-2]
+    assert taken_back.outcome is Outcome.NOT_PRINTED and taken_back.pages == 3
+    assert taken_back.cost_cents == facts[1].cost_cents > 0
     assert meter.answer(5, print_it=True)
     assert meter.printed == 8
     meter.job_gone(5)

@@ -1039,11 +1039,12 @@ class MemberRepository(_Repository):
                 .where(EventRow.kind == "print_job")
                 .where(EventRow.at >= since)
             ).all()
-        return sum(
-            int(body.get("pages", 0))
+        printed = sum(
+            _PRINTED_SIGN.get(str(body.get("outcome")), 0) * int(body.get("pages", 0))
             for body in jobs
-            if body.get("outcome") == "released" and str(body.get("session_id")) in mine
+            if str(body.get("session_id")) in mine
         )
+        return max(0, printed)
 
 
 class HelpRepository(_Repository):
@@ -1199,6 +1200,11 @@ def _session_facts(row: SessionRow) -> SessionFacts:
     )
 
 
+_PRINTED_SIGN = {"released": 1, "not_printed": -1}
+"""How a ``print_job`` outcome moves a session's printed pages and money: a release counts,
+a release taken back (the job went back on hold before printing) uncounts."""
+
+
 def _session_row(s: Session, kiosk_id: int, session_id: str) -> SessionRow | None:
     row = s.scalars(sa.select(SessionRow).where(SessionRow.session_id == session_id)).first()
     if row is None:
@@ -1329,7 +1335,8 @@ def _fold_event(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> Non
         row.extended_seconds = int(body.get("extended_seconds") or 0)
         row.end_reason = body.get("reason")
         _count_help(s, row)
-    elif e.kind == "print_job" and body.get("outcome") == "released":
+    elif e.kind == "print_job" and str(body.get("outcome")) in _PRINTED_SIGN:
+        sign = _PRINTED_SIGN[str(body.get("outcome"))]
         session_id = body.get("session_id")
         found = (
             _session_row(s, kiosk_id, str(session_id))
@@ -1338,9 +1345,11 @@ def _fold_event(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> Non
         )
         if found is None:
             return
-        found.pages += int(body.get("pages") or 0)
-        found.sheets += int(body.get("sheets") or 0)
-        found.cost_cents += int(body.get("cost_cents") or 0)
+        # A release taken back never brings a session below nothing (its release may have
+        # been stored before a purge, or never reached the console).
+        found.pages = max(0, found.pages + sign * int(body.get("pages") or 0))
+        found.sheets = max(0, found.sheets + sign * int(body.get("sheets") or 0))
+        found.cost_cents = max(0, found.cost_cents + sign * int(body.get("cost_cents") or 0))
 
 
 class SessionRepository(_Repository):

@@ -35,6 +35,8 @@ class Outcome(StrEnum):
 
     COUNTED = "counted"
     RELEASED = "released"
+    NOT_PRINTED = "not_printed"
+    """Released, then back on hold before anything printed: the release is taken back."""
     CANCELLED = "cancelled"
     REFUSED = "refused"
     UNCOUNTABLE = "uncountable"
@@ -326,7 +328,7 @@ class PrintMeter:
         session.printed -= offer.count.pages
         session.free_used -= offer.free_pages_used
         session.cost_cents -= offer.cost_cents
-        self._fact(session, Outcome.CANCELLED, offer.count, 0, colour=offer.colour)
+        self._fact(session, Outcome.NOT_PRINTED, offer.count, offer.cost_cents, colour=offer.colour)
         event(log, "print_not_printed", job=job_id, pages=offer.count.pages)
 
     def _cancel(self, session: _Session, job_id: int) -> None:
