@@ -324,6 +324,42 @@ def _is_problem(answer: httpx.Response) -> None:
     assert "Traceback" not in answer.text
 
 
+def test_a_session_printing_past_what_the_database_holds_is_stored_at_the_most(
+    server: ConsoleServer, admin: StaffLogin, pc: tuple[int, KioskSocket]
+) -> None:
+    """A stolen PC token reporting thousands of the largest jobs for one session: the sum
+    stays within the column (PostgreSQL's 32-bit integer), the events are acknowledged, the
+    review shows the session."""
+    import sqlalchemy as sa
+
+    from admin_console.protocol import messages as m
+    from admin_console.server.db.models import SessionRow
+
+    kiosk_id, socket = pc
+    session = _id()
+    socket.send(_event(_started(session_id=session)))
+    assert isinstance(socket.recv(), Ack)
+    most = 2**31 - 1
+    near = most - m.MAX_JOB_PAGES // 2
+    # As if 2,000 jobs of the largest size had been stored already.
+    with server.console.repos.sessions._sessions.begin() as db:
+        db.execute(sa.update(SessionRow).values(pages=near, sheets=near, cost_cents=near))
+    job = _printed(
+        session_id=session,
+        pages=m.MAX_JOB_PAGES,
+        sheets=m.MAX_JOB_PAGES,
+        cost_cents=m.MAX_JOB_CENTS,
+    )
+    socket.send(_event(job))
+    assert isinstance(socket.recv(), Ack)
+    manager = server.add_staff("mia", Role.MANAGER)
+    with server.client(manager) as http:
+        answer = http.get("/api/usage", params={"start": "2026-03-02", "end": "2026-03-02"})
+    assert answer.status_code == 200, answer.text
+    pcs = {k["kiosk_id"]: k for k in answer.json()["per_kiosk"]}
+    assert pcs[kiosk_id]["pages"] == most
+
+
 def test_the_usage_review_never_fails_on_odd_rows_for_any_accepted_period(
     server: ConsoleServer, admin: StaffLogin
 ) -> None:

@@ -1204,6 +1204,16 @@ _PRINTED_SIGN = {"released": 1, "not_printed": -1}
 """How a ``print_job`` outcome moves a session's printed pages and money: a release counts,
 a release taken back (the job went back on hold before printing) uncounts."""
 
+_MAX_STORED_COUNT = 2**31 - 1
+"""The largest count a session row holds (PostgreSQL's ``integer``)."""
+
+
+def _stored_count(value: int) -> int:
+    """A session's pages, sheets or money as stored: never below nothing (a release taken
+    back whose release never reached the console), and never past the column, however many
+    jobs of the largest size one PC token reports for one session."""
+    return max(0, min(value, _MAX_STORED_COUNT))
+
 
 def _session_row(s: Session, kiosk_id: int, session_id: str) -> SessionRow | None:
     row = s.scalars(sa.select(SessionRow).where(SessionRow.session_id == session_id)).first()
@@ -1345,11 +1355,9 @@ def _fold_event(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> Non
         )
         if found is None:
             return
-        # A release taken back never brings a session below nothing (its release may have
-        # been stored before a purge, or never reached the console).
-        found.pages = max(0, found.pages + sign * int(body.get("pages") or 0))
-        found.sheets = max(0, found.sheets + sign * int(body.get("sheets") or 0))
-        found.cost_cents = max(0, found.cost_cents + sign * int(body.get("cost_cents") or 0))
+        found.pages = _stored_count(found.pages + sign * int(body.get("pages") or 0))
+        found.sheets = _stored_count(found.sheets + sign * int(body.get("sheets") or 0))
+        found.cost_cents = _stored_count(found.cost_cents + sign * int(body.get("cost_cents") or 0))
 
 
 class SessionRepository(_Repository):
