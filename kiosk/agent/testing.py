@@ -39,6 +39,7 @@ import yaml
 from kiosk.agent import service
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.credentials import hash_pin
+from kiosk.agent.link import ConsoleSettings, save_console_settings
 from kiosk.agent.service import Agent
 from kiosk.agent.store import Store
 from kiosk.agent.wiper import SandboxWiper, Wiper
@@ -83,6 +84,25 @@ def write_open_all_day_policy(folder: Path, **session: Any) -> Path:
         data["session"] = session
     path = folder / "policy.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def write_unreachable_console(folder: Path, name: str) -> Path:
+    """Enrol the agent of data folder ``folder`` as PC ``name`` of a console that never
+    answers (a port on 127.0.0.1 that nobody listens on), so that it checks everything by
+    the offline rules; returns the settings file."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = int(probe.getsockname()[1])
+    probe.close()
+    settings = ConsoleSettings(
+        url=f"wss://127.0.0.1:{port}/ws/kiosk",
+        fingerprint_sha256="ab" * 32,
+        kiosk_id=1,
+        name=name,
+    )
+    path = folder / "console.json"
+    save_console_settings(settings, path)
     return path
 
 

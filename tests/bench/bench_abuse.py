@@ -29,7 +29,6 @@ import datetime as dt
 import logging
 import secrets
 import shutil
-import socket
 import sys
 import tempfile
 import threading
@@ -40,9 +39,9 @@ from admin_console.protocol.tickets import MAC_SPACE, damm_digit, make_code, rea
 from admin_console.protocol.tries import WRONG_CODE_RULE, GuardRule, most_tries
 from kiosk.agent.credentials import hash_pin, verify_pin
 from kiosk.agent.gate import ANIMATOR_RULE, PC_RULE
-from kiosk.agent.link import ConsoleSettings, LinkOptions, save_console_settings
+from kiosk.agent.link import LinkOptions
 from kiosk.agent.secrets import MemoryTokens
-from kiosk.agent.testing import AgentThread, ShellClient
+from kiosk.agent.testing import AgentThread, ShellClient, write_unreachable_console
 from kiosk.core.protocol import Reply
 
 CONNECTIONS = 60
@@ -113,26 +112,12 @@ def checks_per_second(count: int = 20_000) -> float:
     return count / (time.perf_counter() - start)
 
 
-def _closed_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = int(probe.getsockname()[1])
-    probe.close()
-    return port
-
-
 def offline_tries_per_day(days: int) -> list[int]:
     """Codes an optimal guesser gets checked at one offline PC, day by day."""
     key = secrets.token_bytes(32)
     folder = Path(tempfile.mkdtemp(prefix="epn"))
     try:
-        settings = ConsoleSettings(
-            url=f"wss://127.0.0.1:{_closed_port()}/ws/kiosk",
-            fingerprint_sha256="ab" * 32,
-            kiosk_id=1,
-            name="PC-BENCH",
-        )
-        save_console_settings(settings, folder / "console.json")
+        write_unreachable_console(folder, "PC-BENCH")
         options = {
             "tokens": MemoryTokens("a-token", ticket_key=key),
             "link_options": LinkOptions(backoff_initial=5, backoff_cap=30, open_timeout=1),

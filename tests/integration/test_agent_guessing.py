@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import shutil
-import socket
 import statistics
 import tempfile
 import threading
@@ -23,16 +22,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest_shell import error_code, shell
 
 from admin_console.protocol.tickets import damm_digit, make_code, typo_ok
 from kiosk.agent.credentials import hash_pin, verify_pin
-from kiosk.agent.link import ConsoleSettings, LinkOptions, save_console_settings
+from kiosk.agent.link import LinkOptions
 from kiosk.agent.secrets import MemoryTokens
 from kiosk.agent.store import KnownMember
-from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
+from kiosk.agent.testing import (
+    AgentThread,
+    ShellClient,
+    open_all_day_policy,
+    write_unreachable_console,
+)
 from kiosk.core.clock import FakeClock
 from kiosk.core.model import State
 from kiosk.core.protocol import Reply
+
+__all__ = ["shell"]
 
 ANIMATOR_PIN = "2468"
 MEMBER_PIN = "8080"
@@ -70,19 +77,8 @@ def kiosk(verifier: CountingVerifier) -> Iterator[AgentThread]:
         yield harness
 
 
-@pytest.fixture
-def shell(kiosk: AgentThread) -> Iterator[ShellClient]:
-    with ShellClient(kiosk.socket_path) as client:
-        client.hello()
-        yield client
-
-
-def _code(reply: Reply) -> str | None:
-    return None if reply.error is None else reply.error.code
-
-
 def _wait(reply: Reply) -> int | None:
-    assert _code(reply) == "too_many_tries", reply
+    assert error_code(reply) == "too_many_tries", reply
     assert reply.error is not None
     return reply.error.retry_after
 
@@ -110,7 +106,7 @@ def _guess(shell: ShellClient, n: int) -> Reply:
 
 def _wrong_codes(shell: ShellClient, count: int) -> None:
     for n in range(count):
-        assert _code(_guess(shell, n)) == "bad_ticket"
+        assert error_code(_guess(shell, n)) == "bad_ticket"
 
 
 def _finish(shell: ShellClient) -> None:
@@ -140,7 +136,7 @@ def test_a_guesser_who_logs_in_as_a_walk_in_after_each_code_is_slowed_all_the_sa
 ) -> None:
     answers = []
     for n in range(30):
-        answers.append(_code(_guess(shell, n)))
+        answers.append(error_code(_guess(shell, n)))
         assert shell.request("login", mode="walk_in", language="fr").ok
         shell.wait_view(lambda v: v.state is State.RULES)
         assert shell.request("decline_rules").ok
@@ -159,7 +155,7 @@ def test_a_right_ticket_or_member_login_does_not_forgive_earlier_wrong_codes(
     _finish(shell)
     shell.start_session(mode="member", card="1001", pin=MEMBER_PIN)
     _finish(shell)
-    assert _code(_guess(shell, 2)) == "bad_ticket"  # the third wrong one
+    assert error_code(_guess(shell, 2)) == "bad_ticket"  # the third wrong one
     assert _wait(_guess(shell, 3)) == 30
 
 
@@ -174,7 +170,7 @@ def test_the_wait_doubles_up_to_15_minutes_and_even_a_right_code_waits(
         kiosk.advance(seconds=expected - 1)
         assert _wait(_guess(shell, n)) == 1
         kiosk.advance(seconds=1)
-        assert _code(_guess(shell, n)) == "bad_ticket"
+        assert error_code(_guess(shell, n)) == "bad_ticket"
 
 
 def test_one_wrong_try_is_forgotten_per_quarter_of_an_hour(
@@ -182,7 +178,7 @@ def test_one_wrong_try_is_forgotten_per_quarter_of_an_hour(
 ) -> None:
     _wrong_codes(shell, 3)
     kiosk.advance(minutes=15)
-    assert _code(_guess(shell, 3)) == "bad_ticket", "two count now: one more is free"
+    assert error_code(_guess(shell, 3)) == "bad_ticket", "two count now: one more is free"
     assert _wait(_guess(shell, 4)) == 30
     kiosk.advance(minutes=45)
     _wrong_codes(shell, 3)
@@ -195,8 +191,8 @@ def test_wrong_member_logins_and_wrong_codes_count_together(
     _add_member(kiosk, "1002")
     wrong_pin = shell.request("login", mode="member", language="fr", card="1002", pin="0000")
     unknown = shell.request("login", mode="member", language="fr", card="7777", pin="0000")
-    assert _code(wrong_pin) == _code(unknown) == "wrong_pin"
-    assert _code(_guess(shell, 0)) == "bad_ticket"
+    assert error_code(wrong_pin) == error_code(unknown) == "wrong_pin"
+    assert error_code(_guess(shell, 0)) == "bad_ticket"
     assert _wait(_guess(shell, 1)) == 30
     right = shell.request("login", mode="member", language="fr", card="1002", pin=MEMBER_PIN)
     assert _wait(right) == 30
@@ -233,7 +229,7 @@ def test_a_guesser_who_restarts_the_agent_every_few_codes_is_slowed_all_the_same
         for restart in range(6):
             with ShellClient(current.socket_path) as shell:
                 shell.hello()
-                answers += [_code(_guess(shell, 5 * restart + n)) for n in range(5)]
+                answers += [error_code(_guess(shell, 5 * restart + n)) for n in range(5)]
             current.crash()
             current = current.successor(agent_options={"pin_verifier": verifier}).start()
     finally:
@@ -252,7 +248,7 @@ def test_a_clock_set_back_does_not_shorten_the_wait(kiosk: AgentThread, shell: S
     kiosk.call(set_back)
     assert _wait(_guess(shell, 3)) == 30, "set back: as if the last try were now"
     kiosk.advance(seconds=30)
-    assert _code(_guess(shell, 3)) == "bad_ticket"
+    assert error_code(_guess(shell, 3)) == "bad_ticket"
 
 
 # -- parallel tries are counted before argon2 -------------------------------------------
@@ -273,12 +269,12 @@ def test_60_parallel_wrong_animator_pins_reach_argon2_at_most_5_times(
     kiosk: AgentThread, verifier: CountingVerifier
 ) -> None:
     replies = _in_parallel(kiosk, 60, "animator", pin="0000", action="lock")
-    codes = [_code(r) for r in replies]
+    codes = [error_code(r) for r in replies]
     assert len(verifier.calls) <= 5, f"{len(verifier.calls)} argon2 checks"
     assert codes.count("wrong_pin") == len(verifier.calls)
     assert codes.count("too_many_tries") == 60 - len(verifier.calls)
     [right] = _in_parallel(kiosk, 1, "animator", pin=ANIMATOR_PIN, action="lock")
-    assert _code(right) == "too_many_tries", "the right PIN waits too"
+    assert error_code(right) == "too_many_tries", "the right PIN waits too"
 
 
 @pytest.mark.parametrize("cards", ["one card", "60 cards"])
@@ -298,7 +294,7 @@ def test_60_parallel_wrong_member_pins_reach_argon2_at_most_3_times(
             )
             for n, s in enumerate(shells)
         ]
-        codes = [_code(s.reply(i)) for s, i in zip(shells, ids, strict=True)]
+        codes = [error_code(s.reply(i)) for s, i in zip(shells, ids, strict=True)]
     finally:
         for s in shells:
             s.close()
@@ -321,7 +317,7 @@ def _timed_member_tries(
             started = time.perf_counter()
             reply = shell.request("login", mode="member", language="fr", card=card, pin="0000")
             took[card].append(time.perf_counter() - started)
-            assert _code(reply) == "wrong_pin", reply
+            assert error_code(reply) == "wrong_pin", reply
             assert reply.error is not None and reply.error.message == "wrong card number or PIN"
             kiosk.advance(minutes=15)
     return took
@@ -344,13 +340,13 @@ def test_an_unknown_card_is_counted_and_forgotten_like_a_known_one(
     _add_member(kiosk, "4001")
     for card in ("4001", "4999"):
         reply = shell.request("login", mode="member", language="fr", card=card, pin="0000")
-        assert _code(reply) == "wrong_pin"
+        assert error_code(reply) == "wrong_pin"
     store = kiosk.open_store()
     try:
         assert store.wrong_tries("card:4001").count == store.wrong_tries("card:4999").count == 1
         kiosk.advance(minutes=15)
         reply = shell.request("login", mode="member", language="fr", card="4001", pin="1")
-        assert _code(reply) == "wrong_pin"
+        assert error_code(reply) == "wrong_pin"
         assert store.wrong_tries("card:4999").count == 0, "a card no longer counted is not kept"
         assert store.wrong_tries("card:4001").count == 1
     finally:
@@ -360,26 +356,12 @@ def test_an_unknown_card_is_counted_and_forgotten_like_a_known_one(
 # -- offline (enrolled, console unreachable) ---------------------------------------------
 
 
-def _closed_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = int(probe.getsockname()[1])
-    probe.close()
-    return port
-
-
 @pytest.fixture
 def offline_kiosk(verifier: CountingVerifier) -> Iterator[AgentThread]:
     """An enrolled PC whose console never answers: every check follows the offline rules.
     It knows one member from an earlier online check (card 5001)."""
     folder = Path(tempfile.mkdtemp(prefix="epn"))
-    settings = ConsoleSettings(
-        url=f"wss://127.0.0.1:{_closed_port()}/ws/kiosk",
-        fingerprint_sha256="ab" * 32,
-        kiosk_id=1,
-        name="PC-OFF",
-    )
-    save_console_settings(settings, folder / "console.json")
+    write_unreachable_console(folder, "PC-OFF")
     tokens = MemoryTokens("a-token", ticket_key=TICKET_KEY)
     options = {
         "tokens": tokens,
@@ -418,7 +400,7 @@ def test_offline_parallel_wrong_pins_reach_argon2_at_most_3_times(
         offline_kiosk, 60, "login", mode="member", language="fr", card="5001", pin="0000"
     )
     assert len(verifier.calls) <= 3
-    assert [_code(r) for r in replies].count("wrong_pin") == len(verifier.calls)
+    assert [error_code(r) for r in replies].count("wrong_pin") == len(verifier.calls)
 
 
 def _offline_codes(kiosk: AgentThread) -> tuple[str, list[str], list[str]]:
@@ -443,10 +425,10 @@ def test_offline_a_mistyped_digit_is_told_and_not_counted_a_guess_is(
         shell.hello()
         for typo in typos:
             reply = shell.request("login", mode="ticket", language="fr", code=typo)
-            assert _code(reply) == "ticket_typo"
+            assert error_code(reply) == "ticket_typo"
         for guess in guesses[:3]:
             reply = shell.request("login", mode="ticket", language="fr", code=guess)
-            assert _code(reply) == "bad_ticket"
+            assert error_code(reply) == "bad_ticket"
         assert _wait(shell.request("login", mode="ticket", language="fr", code=guesses[3])) == 30
         assert _wait(shell.request("login", mode="ticket", language="fr", code=real)) == 30
         offline_kiosk.advance(seconds=30)

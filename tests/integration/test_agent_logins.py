@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from conftest_shell import error_code, shell
 
 from kiosk.agent.credentials import hash_pin
 from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
 from kiosk.core.model import State
-from kiosk.core.protocol import Reply
+
+__all__ = ["shell"]
 
 ANIMATOR_PIN = "2468"
 
@@ -23,18 +25,6 @@ def kiosk() -> Iterator[AgentThread]:
     )
     with AgentThread(policy=policy, animator_pin=ANIMATOR_PIN) as harness:
         yield harness
-
-
-@pytest.fixture
-def shell(kiosk: AgentThread) -> Iterator[ShellClient]:
-    """A shell that said hello."""
-    with ShellClient(kiosk.socket_path) as client:
-        client.hello()
-        yield client
-
-
-def _code(reply: Reply) -> str | None:
-    return None if reply.error is None else reply.error.code
 
 
 def _finish_session(kiosk: AgentThread, shell: ShellClient) -> None:
@@ -72,7 +62,7 @@ def test_a_ticket_gives_its_minutes_once(kiosk: AgentThread, shell: ShellClient)
     _finish_session(kiosk, shell)
 
     again = shell.request("login", mode="ticket", language="fr", code=code.replace("-", ""))
-    assert _code(again) == "bad_ticket"
+    assert error_code(again) == "bad_ticket"
 
 
 def test_a_ticket_is_spent_only_when_the_session_starts(
@@ -90,7 +80,7 @@ def test_an_expired_ticket_is_refused(kiosk: AgentThread, shell: ShellClient) ->
     [code] = _tickets(kiosk, days=1)
     kiosk.advance(minutes=2 * 24 * 60)
     reply = shell.request("login", mode="ticket", language="fr", code=code)
-    assert _code(reply) == "bad_ticket"
+    assert error_code(reply) == "bad_ticket"
     assert reply.error is not None and "expired" in reply.error.message
 
 
@@ -99,9 +89,9 @@ def test_ticket_guessing_makes_the_pc_wait(kiosk: AgentThread, shell: ShellClien
     [code] = _tickets(kiosk)
     for guess in range(3):
         reply = shell.request("login", mode="ticket", language="fr", code=f"{guess:08d}")
-        assert _code(reply) == "bad_ticket"
+        assert error_code(reply) == "bad_ticket"
     reply = shell.request("login", mode="ticket", language="fr", code=code)
-    assert _code(reply) == "too_many_tries"
+    assert error_code(reply) == "too_many_tries"
     assert reply.error is not None and reply.error.retry_after == 30
     kiosk.advance(seconds=30)
     assert shell.request("login", mode="ticket", language="fr", code=code).ok
@@ -113,9 +103,9 @@ def test_ticket_guessing_makes_the_pc_wait(kiosk: AgentThread, shell: ShellClien
 def test_a_member_needs_the_right_pin(kiosk: AgentThread, shell: ShellClient) -> None:
     _add_member(kiosk, "1001", "4321")
     wrong = shell.request("login", mode="member", language="fr", card="1001", pin="1234")
-    assert _code(wrong) == "wrong_pin"
+    assert error_code(wrong) == "wrong_pin"
     unknown = shell.request("login", mode="member", language="fr", card="9999", pin="4321")
-    assert _code(unknown) == "wrong_pin", "an unknown card looks like a wrong PIN"
+    assert error_code(unknown) == "wrong_pin", "an unknown card looks like a wrong PIN"
     assert shell.start_session(mode="member", card="1001", pin="4321").state is State.ACTIVE
 
 
@@ -127,9 +117,9 @@ def test_a_banned_member_is_told_so_only_with_the_right_pin(
     store.ban_member("1002", kiosk.clock.now().wall + dt.timedelta(days=3), "damaged a mouse")
     store.close()
     wrong = shell.request("login", mode="member", language="fr", card="1002", pin="0000")
-    assert _code(wrong) == "wrong_pin"
+    assert error_code(wrong) == "wrong_pin"
     right = shell.request("login", mode="member", language="fr", card="1002", pin="1111")
-    assert _code(right) == "member_banned"
+    assert error_code(right) == "member_banned"
     kiosk.advance(minutes=4 * 24 * 60)
     assert shell.request("login", mode="member", language="fr", card="1002", pin="1111").ok
 
@@ -138,9 +128,9 @@ def test_pin_guessing_is_rate_limited(kiosk: AgentThread, shell: ShellClient) ->
     _add_member(kiosk, "1003", "8080")
     for guess in ("0000", "1111", "2222"):
         reply = shell.request("login", mode="member", language="fr", card="1003", pin=guess)
-        assert _code(reply) == "wrong_pin"
+        assert error_code(reply) == "wrong_pin"
     blocked = shell.request("login", mode="member", language="fr", card="1003", pin="8080")
-    assert _code(blocked) == "too_many_tries", "even the right PIN waits"
+    assert error_code(blocked) == "too_many_tries", "even the right PIN waits"
     assert blocked.error is not None and blocked.error.retry_after == 30
     kiosk.advance(seconds=30)
     assert shell.request("login", mode="member", language="fr", card="1003", pin="8080").ok
@@ -181,9 +171,9 @@ def test_the_animator_pin_is_rate_limited_and_audited(
     shell.start_session()
     for guess in ("0000", "1234", "1111", "9999", "2222"):
         reply = shell.request("animator", pin=guess, action="extend", minutes=30)
-        assert _code(reply) == "wrong_pin"
+        assert error_code(reply) == "wrong_pin"
     blocked = shell.request("animator", pin=ANIMATOR_PIN, action="extend", minutes=30)
-    assert _code(blocked) == "too_many_tries"
+    assert error_code(blocked) == "too_many_tries"
     assert blocked.error is not None and blocked.error.retry_after == 30
     kiosk.advance(seconds=30)
     assert shell.request("animator", pin=ANIMATOR_PIN, action="extend", minutes=30).ok
@@ -201,7 +191,7 @@ def test_the_animator_pin_is_rate_limited_and_audited(
 def test_an_animator_lock_stops_new_logins(kiosk: AgentThread, shell: ShellClient) -> None:
     assert shell.request("animator", pin=ANIMATOR_PIN, action="lock").ok
     assert shell.wait_view(lambda v: v.locked).locked
-    assert _code(shell.request("login", mode="walk_in", language="fr")) == "locked"
+    assert error_code(shell.request("login", mode="walk_in", language="fr")) == "locked"
     assert shell.request("animator", pin=ANIMATOR_PIN, action="unlock").ok
     assert shell.start_session().state is State.ACTIVE
     assert shell.request("animator", pin=ANIMATOR_PIN, action="end").ok
@@ -210,7 +200,7 @@ def test_an_animator_lock_stops_new_logins(kiosk: AgentThread, shell: ShellClien
 
 def test_a_stale_button_is_refused_not_a_crash(kiosk: AgentThread, shell: ShellClient) -> None:
     reply = shell.request("accept_rules", rules_version="whatever", language="fr")
-    assert _code(reply) == "not_allowed"
-    assert _code(shell.request("dismiss_receipt")) == "not_allowed"
-    assert _code(shell.request("end_session")) == "no_session"
+    assert error_code(reply) == "not_allowed"
+    assert error_code(shell.request("dismiss_receipt")) == "not_allowed"
+    assert error_code(shell.request("end_session")) == "no_session"
     assert shell.request("ping").ok
