@@ -6,39 +6,23 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest_print import cups, kiosk
 
 from admin_console.protocol import messages as wire
 from kiosk.agent.printing.cups_queue import CupsQueue
 from kiosk.agent.printing.testing import PrivateCups, write_pdf
-from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
+from kiosk.agent.testing import AgentThread, ShellClient
 from kiosk.core.model import State
 from kiosk.core.protocol import View
+
+__all__ = ["cups", "kiosk"]
 
 pytestmark = pytest.mark.skipif(
     not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed (Debian package cups)"
 )
-
-
-@pytest.fixture
-def cups() -> Iterator[PrivateCups]:
-    with PrivateCups() as private:
-        yield private
-
-
-@pytest.fixture
-def kiosk(cups: PrivateCups) -> Iterator[AgentThread]:
-    options = {
-        "cups_socket": cups.socket,
-        "print_approvals": cups.approvals,
-        "print_user": "root",  # the tests submit as root, as the visitor would as themself
-    }
-    with AgentThread(policy=open_all_day_policy(), config_options=options) as harness:
-        harness.wait_until(lambda: harness.agent.meter is not None, 10, "printing to start")
-        yield harness
 
 
 def submit(cups: PrivateCups, tmp_path: Path, pages: int, *options: str, **pdf: str) -> int:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest_print import cups
 
 from kiosk.agent.printing.cups_queue import CupsQueue, options_from_attributes
 from kiosk.agent.printing.documents import count_pages
@@ -15,15 +16,11 @@ from kiosk.agent.printing.gate_backend import Approval
 from kiosk.agent.printing.testing import PrivateCups, write_pdf
 from kiosk.core.printing import JobOptionError, PageSet, Sides, count_job
 
+__all__ = ["cups"]
+
 pytestmark = pytest.mark.skipif(
     not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed (Debian package cups)"
 )
-
-
-@pytest.fixture
-def cups():
-    with PrivateCups() as private:
-        yield private
 
 
 def _submit(cups: PrivateCups, doc: Path, *options: str, title: str = "doc") -> int:
@@ -152,17 +149,6 @@ def test_the_wipes_purger_purges_when_cupsd_is_there(cups, tmp_path):
     assert TolerantPurger(CupsQueue(cups.socket)).purge_visitor_jobs("root") == 1
 
 
-def _send_document(cups: PrivateCups, job: int, doc: Path) -> None:
-    import cups as pycups
-
-    connection = pycups.Connection(host=str(cups.socket))
-    connection.getJobs()  # authenticates the connection (a streamed request cannot)
-    connection.startDocument("kiosk", job, doc.name, "application/pdf", 1)
-    data = doc.read_bytes()
-    connection.writeRequestData(data, len(data))
-    connection.finishDocument("kiosk")
-
-
 def _held_again(cups: PrivateCups, queue: CupsQueue, job: int) -> None:
     _wait_for(
         lambda: f"[Job {job}] Backend returned status 3" in cups.error_log(),
@@ -175,7 +161,7 @@ def _held_again(cups: PrivateCups, queue: CupsQueue, job: int) -> None:
     "change",
     [
         pytest.param(
-            lambda cups, job, tmp: _send_document(cups, job, write_pdf(tmp / "x.pdf", 9)),
+            lambda cups, job, tmp: cups.send_document(job, write_pdf(tmp / "x.pdf", 9)),
             id="document-added",
         ),
         pytest.param(lambda cups, job, tmp: cups.run("lp", "-i", str(job), "-n", "4"), id="copies"),

@@ -135,22 +135,11 @@ def test_a_job_of_several_documents_is_counted_whole(setup, tmp_path):
     assert counted.basis is not None and len(counted.basis.documents) == 2
 
 
-def _send_document(cups: PrivateCups, job: int, doc: Path) -> None:
-    import cups as pycups
-
-    connection = pycups.Connection(host=str(cups.socket))
-    connection.getJobs()  # authenticates the connection (a streamed request cannot)
-    connection.startDocument("kiosk", job, doc.name, "application/pdf", 1)
-    data = doc.read_bytes()
-    connection.writeRequestData(data, len(data))
-    connection.finishDocument("kiosk")
-
-
 def test_a_release_on_an_old_quote_is_refused_and_the_job_counted_again(setup, tmp_path):
     cups, worker, recorder = setup
     job = _submit(cups, write_pdf(tmp_path / "a.pdf", 1))
     quoted = recorder.next_job()
-    _send_document(cups, job, write_pdf(tmp_path / "b.pdf", 30))
+    cups.send_document(job, write_pdf(tmp_path / "b.pdf", 30))
     # Released on the 1-page quote: the worker looks again first.
     assert not worker.release(job, 1, quoted.basis).result(timeout=10)
     again = recorder.next_job()

@@ -268,6 +268,18 @@ class PrivateCups:
             raise RuntimeError(f"{' '.join(command)}: {done.stderr.strip()}")
         return done
 
+    def send_document(self, job: int, doc: Path, *, last: bool = True) -> None:
+        """Send-Document the PDF ``doc`` to the existing ``job``, as any IPP client may
+        (``last``: the job's last document)."""
+        import cups as pycups  # noqa: PLC0415
+
+        connection = pycups.Connection(host=str(self.socket))
+        connection.getJobs()  # authenticates the connection (a streamed request cannot)
+        connection.startDocument("kiosk", job, doc.name, "application/pdf", 1 if last else 0)
+        data = doc.read_bytes()
+        connection.writeRequestData(data, len(data))
+        connection.finishDocument("kiosk")
+
     def device_runs(self, job: int | None = None) -> list[dict[str, Any]]:
         """What reached the printer, one record per run of its backend (for ``job``)."""
         log = self.root / "device.jsonl"
