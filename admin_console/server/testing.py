@@ -169,6 +169,12 @@ class ConsoleServer:
             data = done.json()
             return int(data["kiosk_id"]), str(data["token"])
 
+    def admin_and_pcs(self, *names: str) -> tuple[StaffLogin, list[tuple[int, str]]]:
+        """An admin "ada" (logged in) and the PCs ``names`` they enrolled, in that order:
+        (admin, [(kiosk id, token), ...])."""
+        admin = self.add_staff("ada", Role.ADMIN)
+        return admin, [self.enroll(admin, name) for name in names]
+
 
 class KioskSocket:
     """A kiosk's WebSocket to the console, driven by a test (the ``websockets`` sync client).

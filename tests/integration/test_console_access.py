@@ -5,6 +5,7 @@ sockets; a laptop on the room's network is a client on another loopback address
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
 import io
@@ -53,6 +54,15 @@ class CountingHasher(PasswordHasher):
         with self._lock:
             self.checks += 1
         return super().verify(hash, password)
+
+
+@contextlib.contextmanager
+def counting_console(tmp_path: Path) -> Iterator[tuple[ConsoleServer, CountingHasher]]:
+    """A console whose hash checks are counted, with the animator "ana" (not logged in)."""
+    hasher = CountingHasher()
+    with ConsoleServer(tmp_path, hasher=hasher) as server:
+        server.add_staff("ana", Role.ANIMATOR, login=False)
+        yield server, hasher
 
 
 @pytest.fixture
@@ -122,9 +132,7 @@ def login(client: httpx.Client, username: str, password: str) -> httpx.Response:
 def test_an_unknown_name_and_a_wrong_password_get_the_same_answer_after_the_same_work(
     tmp_path: Path,
 ) -> None:
-    hasher = CountingHasher()
-    with ConsoleServer(tmp_path, hasher=hasher) as server:
-        server.add_staff("ana", Role.ANIMATOR, login=False)
+    with counting_console(tmp_path) as (server, hasher):
         clock = clock_of(server)
         took: dict[str, list[float]] = {"ana": [], "nobody": []}
         answers: set[tuple[int, str]] = set()
@@ -195,9 +203,7 @@ def test_a_stranger_cannot_keep_the_admin_locked_out(server: ConsoleServer) -> N
 def test_parallel_wrong_logins_get_no_more_checks_than_tries_one_after_another(
     tmp_path: Path,
 ) -> None:
-    hasher = CountingHasher()
-    with ConsoleServer(tmp_path, hasher=hasher) as server:
-        server.add_staff("ana", Role.ANIMATOR, login=False)
+    with counting_console(tmp_path) as (server, hasher):
         barrier = threading.Barrier(30)
         statuses: list[int] = []
 
@@ -272,9 +278,7 @@ def test_made_up_kiosk_tokens_get_no_fresh_allowance_each(server: ConsoleServer)
 def test_a_pc_flooding_the_console_is_held_back_by_its_own_token_not_the_rooms(
     server: ConsoleServer,
 ) -> None:
-    admin = server.add_staff("ada", Role.ADMIN)
-    _one, noisy = server.enroll(admin, "PC-01")
-    _two, quiet = server.enroll(admin, "PC-02")
+    _admin, [(_one, noisy), (_two, quiet)] = server.admin_and_pcs("PC-01", "PC-02")
     # Both PCs behind the EPN's one address.
     with from_address(server, "127.0.0.2", noisy) as pc:
         statuses = [pc.get("/api/kiosk/self").status_code for _ in range(120)]

@@ -57,9 +57,7 @@ def _redeem(server: ConsoleServer, token: str, code: str) -> httpx.Response:
 def test_a_ticket_works_once_across_two_pcs_even_when_both_try_at_once(
     server: ConsoleServer,
 ) -> None:
-    admin = server.add_staff("ada", Role.ADMIN)
-    _one, token_one = server.enroll(admin, "PC-01")
-    _two, token_two = server.enroll(admin, "PC-02")
+    admin, [(_one, token_one), (_two, token_two)] = server.admin_and_pcs("PC-01", "PC-02")
     tickets = _make(server, 3, free_pages=5)
     assert all(re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", str(t["code"])) for t in tickets)
     assert len({t["code"] for t in tickets}) == 3
@@ -243,9 +241,7 @@ def _send(kiosk: KioskSocket, event: Event) -> None:
 def test_a_ticket_checked_offline_is_marked_used_and_a_second_use_elsewhere_is_audited(
     server: ConsoleServer,
 ) -> None:
-    admin = server.add_staff("ada", Role.ADMIN)
-    one, token_one = server.enroll(admin, "PC-01")
-    _two, token_two = server.enroll(admin, "PC-02")
+    admin, [(one, token_one), (_two, token_two)] = server.admin_and_pcs("PC-01", "PC-02")
     ticket = _make(server)[0]
     code = str(ticket["code"])
     first_use = server.clock.now() - dt.timedelta(hours=2)
@@ -286,9 +282,7 @@ def _audit(server: ConsoleServer, action: str) -> list[dict[str, object]]:
 
 
 def test_each_redemption_is_in_the_audit_log_with_its_pc(server: ConsoleServer) -> None:
-    admin = server.add_staff("ada", Role.ADMIN)
-    one, token_one = server.enroll(admin, "PC-01")
-    two, token_two = server.enroll(admin, "PC-02")
+    _admin, [(one, token_one), (two, token_two)] = server.admin_and_pcs("PC-01", "PC-02")
     online, offline = _make(server, 2)
     assert _redeem(server, token_one, str(online["code"])).status_code == 200
     with KioskSocket(server, token_two) as kiosk:
