@@ -199,6 +199,11 @@ class StuckListener:
         head, _, self._buffer = self._buffer.partition(b"\r\n\r\n")
         if not head.startswith(b"HTTP/1.1 101"):
             raise RuntimeError(f"handshake refused: {head[:60]!r}")
+        # The room comes once the console counts this client among its listeners: a burst
+        # started before that would never reach it.
+        opcode, payload = self._frame()
+        if opcode != 0x1 or json.loads(payload)["type"] != "room":
+            raise RuntimeError(f"no room first: {payload[:60]!r}")
 
     def _read(self, count: int) -> bytes:
         while len(self._buffer) < count:
@@ -209,19 +214,22 @@ class StuckListener:
         data, self._buffer = self._buffer[:count], self._buffer[count:]
         return data
 
+    def _frame(self) -> tuple[int, bytes]:
+        """The next frame from the console (unmasked): its opcode and payload."""
+        first, second = self._read(2)
+        size = second & 0x7F
+        if size == 126:
+            (size,) = struct.unpack("!H", self._read(2))
+        elif size == 127:
+            (size,) = struct.unpack("!Q", self._read(8))
+        return first & 0x0F, self._read(size)
+
     def read_until_closed(self) -> tuple[int, int]:
-        """Read every frame the console sent; (text frames read, close code). A console
-        that never closes makes this raise (no frame for 10 s)."""
+        """Read every frame the console sent after the room; (text frames read, close
+        code). A console that never closes makes this raise (no frame for 10 s)."""
         texts = 0
         while True:
-            first, second = self._read(2)
-            size = second & 0x7F
-            if size == 126:
-                (size,) = struct.unpack("!H", self._read(2))
-            elif size == 127:
-                (size,) = struct.unpack("!Q", self._read(8))
-            payload = self._read(size)
-            opcode = first & 0x0F
+            opcode, payload = self._frame()
             if opcode == 0x1:
                 texts += 1
             elif opcode == 0x8:
