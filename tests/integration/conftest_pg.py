@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from admin_console.server.auth import Role
 from admin_console.server.testing import (
     ConsoleServer,
+    KioskSocket,
     PostgresCluster,
     PostgresUnavailable,
+    StaffLogin,
     shared_postgres,
 )
 
@@ -73,3 +76,29 @@ def server(data_dir: Path, database_url: str | None) -> Iterator[ConsoleServer]:
     """A fresh console server on each database, with a fake clock; stopped after the test."""
     with ConsoleServer(data_dir, database_url=database_url) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def module_server(module_database_url: str | None) -> Iterator[ConsoleServer]:
+    """One console server per database for a whole module (tests that only read, or that
+    do not mind each other's rows); commands to an absent PC give up after 0.2 s."""
+    folder = Path(tempfile.mkdtemp(prefix="epn-console-"))
+    try:
+        with ConsoleServer(folder, database_url=module_database_url, command_wait=0.2) as running:
+            yield running
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def admin(server: ConsoleServer) -> StaffLogin:
+    """An admin of ``server``."""
+    return server.add_staff("ada", Role.ADMIN)
+
+
+@pytest.fixture
+def pc(server: ConsoleServer, admin: StaffLogin) -> Iterator[tuple[int, KioskSocket]]:
+    """An enrolled PC connected to the console (hello sent, welcome read)."""
+    kiosk_id, token = server.enroll(admin, "PC-01")
+    with KioskSocket(server, token) as socket:
+        yield kiosk_id, socket

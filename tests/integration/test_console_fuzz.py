@@ -10,15 +10,11 @@ derandomized (the same requests every run), no example database."""
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import schemathesis
-from conftest_pg import module_database_url, postgres
+from conftest_pg import module_database_url, module_server, postgres
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -34,7 +30,7 @@ from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
 from admin_console.server.testing import ConsoleServer
 
-__all__ = ["module_database_url", "postgres"]
+__all__ = ["module_database_url", "module_server", "postgres"]
 
 EXAMPLES = int(os.environ.get("EPN_FUZZ_EXAMPLES", "6"))
 """Examples per operation and generation mode (valid, invalid)."""
@@ -58,23 +54,12 @@ class Caller:
 
 
 @pytest.fixture(scope="module")
-def console(module_database_url: str | None) -> Iterator[ConsoleServer]:
-    """One console per database (SQLite, PostgreSQL) for every caller's run."""
-    folder = Path(tempfile.mkdtemp(prefix="epn-console-"))
-    try:
-        with ConsoleServer(folder, database_url=module_database_url, command_wait=0.2) as server:
-            yield server
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def callers(console: ConsoleServer) -> dict[str, Caller]:
-    admin = console.add_staff("ada", Role.ADMIN)
-    manager = console.add_staff("mia", Role.MANAGER)
-    animator = console.add_staff("ana", Role.ANIMATOR)
-    _kiosk_id, kiosk_token = console.enroll(admin, "PC-01")
-    with console.client(manager) as http:
+def callers(module_server: ConsoleServer) -> dict[str, Caller]:
+    admin = module_server.add_staff("ada", Role.ADMIN)
+    manager = module_server.add_staff("mia", Role.MANAGER)
+    animator = module_server.add_staff("ana", Role.ANIMATOR)
+    _kiosk_id, kiosk_token = module_server.enroll(admin, "PC-01")
+    with module_server.client(manager) as http:
         made = http.post("/api/members", json={"card": "EPN-0001", "pin": "1234"})
         assert made.status_code == 201, made.text
     return {
@@ -136,7 +121,7 @@ def _fuzz(console: ConsoleServer, caller: Caller) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("who", ["kiosk", "anonymous", "animator", "manager", "admin"])
 def test_fuzzing_the_api_finds_no_5xx_and_no_answer_off_the_schema(
-    console: ConsoleServer, callers: dict[str, Caller], who: str
+    module_server: ConsoleServer, callers: dict[str, Caller], who: str
 ) -> None:
-    failures = _fuzz(console, callers[who])
+    failures = _fuzz(module_server, callers[who])
     assert not failures, "\n\n".join(failures)

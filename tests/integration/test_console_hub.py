@@ -8,11 +8,10 @@ import datetime as dt
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest_pg import data_dir, database_url, postgres, server
+from conftest_pg import admin, data_dir, database_url, pc, postgres, server
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
@@ -31,7 +30,7 @@ from admin_console.protocol import (
 from admin_console.server.auth import Role
 from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 
-__all__ = ["data_dir", "database_url", "postgres", "server"]
+__all__ = ["admin", "data_dir", "database_url", "pc", "postgres", "server"]
 
 AT = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 
@@ -49,19 +48,6 @@ def event(n: int = 0, at: dt.datetime = AT) -> Event:
             seconds=3600,
         ),
     )
-
-
-@pytest.fixture
-def admin(server: ConsoleServer) -> StaffLogin:
-    return server.add_staff("ada", Role.ADMIN)
-
-
-@pytest.fixture
-def pc(server: ConsoleServer, admin: StaffLogin) -> Iterator[tuple[int, KioskSocket]]:
-    """An enrolled PC connected to the console (hello sent, welcome read)."""
-    kiosk_id, token = server.enroll(admin, "PC-01")
-    with KioskSocket(server, token) as socket:
-        yield kiosk_id, socket
 
 
 def stored_event_ids(server: ConsoleServer, admin: StaffLogin) -> list[str]:

@@ -11,13 +11,21 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from conftest_pg import data_dir, database_url, module_database_url, postgres, server
+from conftest_pg import (
+    admin,
+    data_dir,
+    database_url,
+    module_database_url,
+    module_server,
+    pc,
+    postgres,
+    server,
+)
 from websockets.sync.client import connect
 
 from admin_console.protocol import Ack, ErrorFrame, Event, LoginKind, SessionStartedBody
@@ -26,7 +34,16 @@ from admin_console.server.db.models import EventRow, HelpCallRow, SessionRow, Wo
 from admin_console.server.schemas import Problem
 from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 
-__all__ = ["data_dir", "database_url", "module_database_url", "postgres", "server"]
+__all__ = [
+    "admin",
+    "data_dir",
+    "database_url",
+    "module_database_url",
+    "module_server",
+    "pc",
+    "postgres",
+    "server",
+]
 
 AT = "2026-03-02T10:00:00Z"
 
@@ -96,18 +113,6 @@ ABSURD_EVENTS = {
     "a NUL in the language": _event(_started(language="f\x00r")),
     "a NUL in the end reason": _event(_ended(reason="visitor\x00")),
 }
-
-
-@pytest.fixture
-def admin(server: ConsoleServer) -> StaffLogin:
-    return server.add_staff("ada", Role.ADMIN)
-
-
-@pytest.fixture
-def pc(server: ConsoleServer, admin: StaffLogin) -> Iterator[tuple[int, KioskSocket]]:
-    kiosk_id, token = server.enroll(admin, "PC-01")
-    with KioskSocket(server, token) as socket:
-        yield kiosk_id, socket
 
 
 def _good_event() -> Event:
@@ -405,22 +410,9 @@ def test_periods_outside_the_calendar_are_a_422_naming_the_field(
 
 
 @pytest.fixture(scope="module")
-def shared(module_database_url: str | None) -> Iterator[ConsoleServer]:
-    import shutil
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="epn-console-"))
-    try:
-        with ConsoleServer(folder, database_url=module_database_url) as running:
-            yield running
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def staff(shared: ConsoleServer) -> dict[str, Any]:
-    admin = shared.add_staff("ada", Role.ADMIN)
-    kiosk_id, kiosk_token = shared.enroll(admin, "PC-01")
+def staff(module_server: ConsoleServer) -> dict[str, Any]:
+    admin = module_server.add_staff("ada", Role.ADMIN)
+    kiosk_id, kiosk_token = module_server.enroll(admin, "PC-01")
     return {"admin": admin, "kiosk_id": kiosk_id, "kiosk_token": kiosk_token}
 
 
@@ -514,13 +506,13 @@ MALFORMED_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
     ids=[f"{m} {p[:48]} {i}" for i, (m, p, _a) in enumerate(MALFORMED_REQUESTS)],
 )
 def test_malformed_http_requests_get_a_4xx_problem(
-    shared: ConsoleServer,
+    module_server: ConsoleServer,
     staff: dict[str, Any],
     method: str,
     path: str,
     request_args: dict[str, Any],
 ) -> None:
-    with shared.client(staff["admin"]) as http:
+    with module_server.client(staff["admin"]) as http:
         answer = http.request(method, path, **request_args)
         assert 400 <= answer.status_code < 500, answer.text[:300]
         _is_problem(answer)
@@ -528,13 +520,13 @@ def test_malformed_http_requests_get_a_4xx_problem(
 
 
 def test_a_huge_body_is_a_413_declared_or_streamed(
-    shared: ConsoleServer, staff: dict[str, Any]
+    module_server: ConsoleServer, staff: dict[str, Any]
 ) -> None:
     def chunks() -> Iterator[bytes]:  # no Content-Length: the server counts as it reads
         for _ in range(64):
             yield b" " * 65536
 
-    with shared.client(staff["admin"]) as http:
+    with module_server.client(staff["admin"]) as http:
         for body in (b" " * (2 * 1024 * 1024), chunks()):
             answer = http.post(
                 "/api/tickets", content=body, headers={"content-type": "application/json"}
@@ -545,13 +537,13 @@ def test_a_huge_body_is_a_413_declared_or_streamed(
 
 
 def test_a_bug_is_a_500_problem_without_a_traceback(
-    shared: ConsoleServer, staff: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    module_server: ConsoleServer, staff: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug, with a secret in its message")
 
-    monkeypatch.setattr(shared.console.repos.kiosks, "all", broken)
-    with shared.client(staff["admin"]) as http:
+    monkeypatch.setattr(module_server.console.repos.kiosks, "all", broken)
+    with module_server.client(staff["admin"]) as http:
         answer = http.get("/api/kiosks")
     assert answer.status_code == 500
     assert answer.json() == {"detail": "internal error"}
@@ -559,9 +551,9 @@ def test_a_bug_is_a_500_problem_without_a_traceback(
 
 
 def test_a_kiosk_endpoint_refuses_the_same_inputs(
-    shared: ConsoleServer, staff: dict[str, Any]
+    module_server: ConsoleServer, staff: dict[str, Any]
 ) -> None:
-    with shared.client(staff["kiosk_token"]) as http:
+    with module_server.client(staff["kiosk_token"]) as http:
         for body in (
             {"code": HUGE},
             {"code": []},
@@ -596,11 +588,11 @@ MALFORMED_FRAMES = [
 
 
 def test_a_pc_sending_malformed_frames_gets_error_frames_and_the_link_goes_on(
-    shared: ConsoleServer, staff: dict[str, Any]
+    module_server: ConsoleServer, staff: dict[str, Any]
 ) -> None:
     kiosk_id = staff["kiosk_id"]
-    before = shared.console.repos.events.count(kiosk_id)
-    with KioskSocket(shared, staff["kiosk_token"]) as socket:
+    before = module_server.console.repos.events.count(kiosk_id)
+    with KioskSocket(module_server, staff["kiosk_token"]) as socket:
         for frame in MALFORMED_FRAMES:
             socket.send(frame)
             answer = socket.recv()
@@ -613,15 +605,15 @@ def test_a_pc_sending_malformed_frames_gets_error_frames_and_the_link_goes_on(
             good = _good_event()
             socket.send(good)
             assert socket.recv() == Ack(ids=(good.id,)), frame[:80]
-    assert shared.console.repos.events.count(kiosk_id) == before + len(MALFORMED_FRAMES)
+    assert module_server.console.repos.events.count(kiosk_id) == before + len(MALFORMED_FRAMES)
 
 
 def test_a_staff_client_sending_malformed_frames_gets_error_frames_and_stays(
-    shared: ConsoleServer, staff: dict[str, Any]
+    module_server: ConsoleServer, staff: dict[str, Any]
 ) -> None:
     token = staff["admin"].token
     with connect(
-        f"{shared.ws_url}/ws/staff",
+        f"{module_server.ws_url}/ws/staff",
         additional_headers={"Authorization": f"Bearer {token}"},
         open_timeout=5,
     ) as socket:
@@ -636,6 +628,6 @@ def test_a_staff_client_sending_malformed_frames_gets_error_frames_and_stays(
             assert answer["code"] in ("malformed", "unknown_type"), (frame[:80], answer)
             assert "Traceback" not in answer["message"]
         # Still a listener: a PC connecting reaches it.
-        with KioskSocket(shared, staff["kiosk_token"]):
+        with KioskSocket(module_server, staff["kiosk_token"]):
             pushed = json.loads(socket.recv(5))
         assert pushed["type"] == "kiosk", pushed
