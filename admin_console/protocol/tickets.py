@@ -95,7 +95,7 @@ class OfflineTicket:
 
     @property
     def digest(self) -> str:
-        """The SHA-256 the console keeps of this code."""
+        """The SHA-256 a kiosk reports of this code (the console keys it before storing)."""
         return code_digest(self.digits)
 
     def expired(self, today: dt.date) -> bool:
@@ -132,8 +132,20 @@ def typo_ok(digits: str) -> bool:
 
 
 def code_digest(digits: str) -> str:
-    """What the console stores of a normalised code (never the code itself)."""
+    """The SHA-256 of a normalised code: what a kiosk reports of a code it let in offline
+    (never the code itself); the console stores :func:`stored_digest` of it."""
     return hashlib.sha256(digits.encode()).hexdigest()
+
+
+def stored_digest(key: bytes, digest: str) -> str:
+    """What the console stores of a code and looks it up by: an HMAC-SHA256 of its
+    :func:`code_digest` under the ticket key.
+
+    A plain SHA-256 would not do: a code's minutes and week are guessable, leaving about
+    10**10 codes, seconds on a GPU, so a copy of the database would give away every unused
+    code. Keyed, the stored value says nothing without the key. (The key's check-digit
+    messages all start with a label, a hex digest never does: the two uses cannot meet.)"""
+    return hmac.new(key, digest.encode(), hashlib.sha256).hexdigest()
 
 
 def grouped(digits: str) -> str:

@@ -176,7 +176,7 @@ def build_console(
         engine.dispose()
         raise
     clock = clock or SystemClock()
-    repos = Repositories.on(engine)
+    repos = Repositories.on(engine, ticket_key)
     auth = AuthService(repos, clock, hasher)
     desk = Desk(repos, auth, clock, ZoneInfo(settings.timezone), ticket_key)
     hub = Hub(repos, auth, clock, ticket_key_text(ticket_key))

@@ -140,7 +140,8 @@ class AuditRow(Base):
 
 
 class TicketRow(Base):
-    """A single-use ticket. The code is kept only as the SHA-256 of its 12 digits; ``ref`` is
+    """A single-use ticket. The code is kept only as an HMAC, under the ticket key, of the
+    SHA-256 of its 16 digits (``code_sha256``, see ``stored_digest``); ``ref`` is
     a public reference (on the sheet and in the kiosk's ``session_started`` event)."""
 
     __tablename__ = "console_tickets"

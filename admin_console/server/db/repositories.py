@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin_console.protocol.tickets import stored_digest
 from admin_console.server.db.models import (
     AccessTokenRow,
     AuditRow,
@@ -466,7 +467,14 @@ class KioskRepository(_Repository):
 
 
 class EventRepository(_Repository):
-    """Events from kiosks, each id stored once."""
+    """Events from kiosks, each id stored once.
+
+    ``ticket_key`` keys the digest of a code a PC let in offline before it is looked up:
+    tickets are stored by :func:`stored_digest`, never by the plain SHA-256 a PC sends."""
+
+    def __init__(self, sessions: sessionmaker[Session], ticket_key: bytes) -> None:
+        super().__init__(sessions)
+        self._ticket_key = ticket_key
 
     def add_once(
         self, kiosk_id: int, events: Sequence[NewEvent], now: dt.datetime
@@ -500,7 +508,7 @@ class EventRepository(_Repository):
                 if stored.first() is not None:
                     new.append(e)
             for e in new:
-                _fold_event(s, kiosk_id, e, now)
+                _fold_event(s, kiosk_id, e, now, self._ticket_key)
         return new
 
     def page(
@@ -1269,11 +1277,13 @@ def _recount_help_at(s: Session, kiosk_id: int, at: dt.datetime) -> None:
         _count_help(s, row)
 
 
-def _use_offline_ticket(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> None:
+def _use_offline_ticket(
+    s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime, ticket_key: bytes
+) -> None:
     """A PC let a code in while the console was away (``ticket_digest``): mark the ticket
     used, audit a second use elsewhere, and call staff to a PC that let in a code this
     console never issued. Each line is written once: this runs for new events only."""
-    code_sha256 = str(e.body.get("ticket_digest"))
+    code_sha256 = stored_digest(ticket_key, str(e.body.get("ticket_digest")))
     at = e.at
     kiosk = s.get(KioskRow, kiosk_id)
     name = kiosk.name if kiosk else str(kiosk_id)
@@ -1318,7 +1328,9 @@ def _use_offline_ticket(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime
     s.add(AuditRow(at=now, who=who, action="ticket_used_twice", kiosk_id=kiosk_id, detail=detail))
 
 
-def _fold_event(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> None:
+def _fold_event(
+    s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime, ticket_key: bytes
+) -> None:
     body = e.body
     if e.kind == "session_started":
         row = _session_row(s, kiosk_id, str(body.get("session_id")))
@@ -1334,7 +1346,7 @@ def _fold_event(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> Non
         # Only a code's digest spends a ticket; a reference (public, printed on the sheet)
         # reported by a PC marks nothing.
         if body.get("ticket_digest"):
-            _use_offline_ticket(s, kiosk_id, e, now)
+            _use_offline_ticket(s, kiosk_id, e, now, ticket_key)
         _count_help(s, row)
     elif e.kind == "session_ended":
         row = _session_row(s, kiosk_id, str(body.get("session_id")))
@@ -1542,14 +1554,15 @@ class Repositories:
     workshops: WorkshopRepository
 
     @classmethod
-    def on(cls, engine: sa.Engine) -> Repositories:
-        """Repositories sharing one session factory on ``engine``."""
+    def on(cls, engine: sa.Engine, ticket_key: bytes) -> Repositories:
+        """Repositories sharing one session factory on ``engine``; ``ticket_key`` keys the
+        ticket digests PCs report (see :class:`EventRepository`)."""
         sessions = sessionmaker(engine, expire_on_commit=False)
         return cls(
             StaffRepository(sessions),
             TokenRepository(sessions),
             KioskRepository(sessions),
-            EventRepository(sessions),
+            EventRepository(sessions, ticket_key),
             CommandRepository(sessions),
             AuditRepository(sessions),
             TicketRepository(sessions),
