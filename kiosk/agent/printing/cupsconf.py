@@ -23,12 +23,15 @@ MAX_HOLD_SECONDS = 900
 
 # Operations only the system (root: the agent) may do. A visitor releasing (Release-Job,
 # or Set-Job-Attributes job-hold-until), restarting, moving or fetching a job, or touching
-# the printer, would print without paying or read someone else's document.
+# the printer, would print without paying or read someone else's document. Events carry
+# job names: a visitor subscribing to the queue (an rss notifier's feed is served to
+# anyone at /rss/) would read everyone's (measured on the stock list of operations).
 _SYSTEM_ONLY_JOB_OPS = (
     "Hold-Job Release-Job Restart-Job Purge-Jobs Set-Job-Attributes Reprocess-Job "
     "Cancel-Current-Job Suspend-Current-Job Resume-Job Promote-Job Schedule-Job-After "
     "Cancel-Jobs CUPS-Move-Job CUPS-Get-Document CUPS-Authenticate-Job "
-    "Create-Job-Subscription Renew-Subscription Cancel-Subscription Get-Notifications"
+    "Create-Job-Subscriptions Create-Printer-Subscriptions Renew-Subscription "
+    "Cancel-Subscription Get-Notifications"
 )
 _SYSTEM_ONLY_ADMIN_OPS = (
     "CUPS-Add-Modify-Printer CUPS-Delete-Printer CUPS-Add-Modify-Class CUPS-Delete-Class "
