@@ -145,14 +145,17 @@ sys.stdout.write(data.decode("utf-8", "replace"))
 """
 
 
-def _ipp_as(cups: PrivateCups, uid: int, name: str, test: str) -> str:
-    """An IPP request as ``uid``: everything ipptool printed, success or not."""
+def _ipp_as(
+    cups: PrivateCups, uid: int, name: str, test: str, resource: str = "printers/kiosk"
+) -> str:
+    """An IPP request as ``uid`` (to the queue, or to ``resource``): everything ipptool
+    printed, success or not."""
     folder = cups.root / "ipp"
     folder.mkdir(mode=0o755, exist_ok=True)
     path = folder / f"{name}.test"
     path.write_text(test)
     path.chmod(0o644)
-    uri = f"ipp://{str(cups.socket).replace('/', '%2F')}/printers/kiosk"
+    uri = f"ipp://{str(cups.socket).replace('/', '%2F')}/{resource}"
     done = cups.run("ipptool", "-tv", uri, str(path), user=uid)
     return done.stdout + done.stderr
 
@@ -164,11 +167,12 @@ def _subscription_id(output: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def test_a_visitor_cannot_read_the_queues_events(users):
+@pytest.mark.parametrize("resource", ["printers/kiosk", ""], ids=["queue", "server"])
+def test_a_visitor_cannot_read_the_queues_events(users, resource):
     # Events carry the job's name and are pulled (ippget) or pushed by a notifier of the
     # subscriber's choice (rss: a feed cupsd serves to anyone at /rss/<name>): a visitor
-    # who could subscribe to the queue would read every other user's job names. Nor may
-    # they read the agent's own subscription.
+    # who could subscribe to the queue, or to the whole server, would read every other
+    # user's job names. Nor may they read the agent's own subscription.
     victim, victim_uid, attacker_uid = users
     title = "title-" + secrets.token_hex(4)
     feed = "feed" + secrets.token_hex(3)
@@ -180,12 +184,14 @@ def test_a_visitor_cannot_read_the_queues_events(users):
             attacker_uid,
             "pull-sub",
             _SUBSCRIBE.format(recipient="ATTR keyword notify-pull-method ippget"),
+            resource,
         )
         pushed = _ipp_as(
             cups,
             attacker_uid,
             "push-sub",
             _SUBSCRIBE.format(recipient=f"ATTR uri notify-recipient-uri rss:///{feed}"),
+            resource,
         )
         docs = cups.root / "docs"
         docs.mkdir(mode=0o755)
@@ -193,25 +199,17 @@ def test_a_visitor_cannot_read_the_queues_events(users):
         doc.chmod(0o644)
         done = cups.run("lp", "-d", "kiosk", "-t", title, str(doc), user=victim_uid)
         assert done.returncode == 0, done.stderr
-        kiosk_jobs = queue.jobs()
-        assert [job.user for job in kiosk_jobs] == [victim]
+        assert [job.user for job in queue.jobs()] == [victim]
         seen = [pulled, pushed]
         for subscription in (_subscription_id(pulled), agents):
             if subscription is not None:
-                seen.append(
-                    _ipp_as(cups, attacker_uid, "pull", _PULL.format(subscription=subscription))
-                )
+                pull = _PULL.format(subscription=subscription)
+                seen.append(_ipp_as(cups, attacker_uid, "pull", pull, resource))
         if _subscription_id(pushed) is not None:
             # The feed is written by cupsd's rss notifier once the event reached it.
             def served() -> str:
-                return cups.run(
-                    "/usr/bin/python3",
-                    "-c",
-                    _HTTP_GET,
-                    str(cups.socket),
-                    f"/rss/{feed}",
-                    user=attacker_uid,
-                ).stdout
+                get = ("/usr/bin/python3", "-c", _HTTP_GET, str(cups.socket), f"/rss/{feed}")
+                return cups.run(*get, user=attacker_uid).stdout
 
             deadline = time.monotonic() + 10
             while "200 OK" not in (text := served()) and time.monotonic() < deadline:
@@ -220,7 +218,7 @@ def test_a_visitor_cannot_read_the_queues_events(users):
         for text in seen:
             for secret in (title, doc.name, victim):
                 assert secret not in text, f"{secret} shown to another user:\n{text}"
-        assert _subscription_id(pulled) is None, "a visitor subscribed to the queue"
-        assert _subscription_id(pushed) is None, "a visitor subscribed a notifier to the queue"
+        assert _subscription_id(pulled) is None, "a visitor subscribed to the events"
+        assert _subscription_id(pushed) is None, "a visitor subscribed a notifier to the events"
         # The agent (root) still subscribes and reads its subscriptions.
         assert queue.subscribed(agents)

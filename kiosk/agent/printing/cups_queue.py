@@ -45,6 +45,9 @@ _LIST_ATTRIBUTES = [
 ]
 
 
+_SERVER_URI = "ipp://localhost/"
+
+
 class PrintSystemError(Exception):
     """CUPS could not be reached or refused the agent (the environment failed)."""
 
@@ -289,10 +292,14 @@ class CupsQueue:
     # -- events --------------------------------------------------------------------------
 
     def subscribe(self, recipient: str, events: Sequence[str], lease: int) -> int:
-        """Subscribe the push notifier ``recipient`` (its URI) to the queue's ``events``
+        """Subscribe the push notifier ``recipient`` (its URI) to the server's ``events``
         for ``lease`` seconds, cancelling any earlier subscription of the same recipient
-        (left by an agent that stopped without cancelling it); the subscription's id."""
-        uri = self._printer_uri()
+        (left by an agent that stopped without cancelling it); the subscription's id.
+
+        Server-wide, not the queue's: CUPS 2.4 raises a held job's events without its
+        printer (only a printing job has one), so a queue's subscription never hears that
+        a held job was cancelled (measured)."""
+        uri = _SERVER_URI
         with self._cups() as connection:
             for found in self._subscriptions(connection):
                 if found.get("notify-recipient-uri") == recipient:
@@ -325,7 +332,7 @@ class CupsQueue:
         import cups  # noqa: PLC0415
 
         try:
-            return list(connection.getSubscriptions(self._printer_uri()))
+            return list(connection.getSubscriptions(_SERVER_URI))
         except cups.IPPError as exc:
             if exc.args and exc.args[0] == cups.IPP_NOT_FOUND:
                 return []  # CUPS says "not found" for an empty list
