@@ -844,7 +844,7 @@ class Agent:
             cups,
             lambda job: loop.call_soon_threadsafe(self._print_counted, job),
             lambda job_id: loop.call_soon_threadsafe(self._print_gone, job_id),
-            events=wake_socket_for(self.config.print_approvals),
+            events=wake_socket_for(self.config.cups_socket),
         )
         user = self.config.print_user or (
             pwd.getpwuid(os.geteuid()).pw_name if self.config.sandbox else self.config.visitor

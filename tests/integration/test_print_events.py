@@ -147,6 +147,20 @@ def test_a_lost_subscription_is_made_again(cups, tmp_path):
         worker.stop()
 
 
+def test_a_removed_wake_socket_is_made_again(cups, tmp_path):
+    worker, recorder = started(cups, 0.2)
+    try:
+        wait_until(lambda: worker.subscribed, "the subscription")
+        cups.wake_socket.unlink()
+        wait_until(cups.wake_socket.exists, "the socket again")
+        wakes = worker.wakes
+        job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 1)))
+        assert recorder.next_job().job_id == job
+        wait_until(lambda: worker.wakes > wakes, "an event on the new socket")
+    finally:
+        worker.stop()
+
+
 def test_after_cupsd_restarts_jobs_are_counted_and_events_come_again(cups, tmp_path):
     worker, recorder = started(cups, 0.2)
     try:

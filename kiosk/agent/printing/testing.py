@@ -165,11 +165,11 @@ class PrivateCups:
 
     @property
     def wake_socket(self) -> Path:
-        """Where an agent metering this cupsd listens for its events (beside the approvals
-        folder, as the service places it)."""
+        """Where an agent metering this cupsd listens for its events (beside its socket, as
+        the service places it)."""
         from kiosk.agent.printing.worker import wake_socket_for  # noqa: PLC0415
 
-        return wake_socket_for(self.approvals)
+        return wake_socket_for(self.socket)
 
     def env(self) -> dict[str, str]:
         """Environment for ``lp``, ``lpstat`` & co. to talk to this cupsd."""

@@ -55,20 +55,21 @@ EVENTS = (
     "job-stopped",
 )
 """A job came, changed state (held, released, printing, done, cancelled), or got a document."""
-FOLLOW_UP_SECONDS = (0.02, 0.04, 0.08, 0.16, 0.32, 0.64)
+FOLLOW_UP_SECONDS = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64)
 """Looks again after an event, sooner then later: CUPS 2.4 says a job was created (by
 Create-Job, before its documents) but not that a held job got a document (measured), and
 ``lp`` sends them right after."""
-WAKE_SOCKET_NAME = "print-events.sock"
+WAKE_SOCKET_NAME = "epn-kiosk-events.sock"
 CUPS_GROUP = "lp"
 """The group cupsd runs its notifiers as (Debian's ``User lp``, ``Group lp``)."""
 OPTIONS_PROBLEM = "options"
 
 
-def wake_socket_for(approvals: Path) -> Path:
-    """Where the agent listens for the notifier: beside the approvals folder, in the
-    agent's runtime folder (``/run/epn-kiosk``, 0755), which cupsd's user can reach."""
-    return approvals.parent / WAKE_SOCKET_NAME
+def wake_socket_for(cups_socket: Path) -> Path:
+    """Where the agent listens for the notifier: beside cupsd's own socket (``/run/cups``),
+    a folder cupsd's user may reach and where CUPS's AppArmor profile lets its notifiers
+    write."""
+    return cups_socket.parent / WAKE_SOCKET_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,21 +246,26 @@ class PrintWorker:
         path = self._events_path
         if path is None:
             return None
+        # Made under another name and renamed when its permissions are right: the
+        # notifier never finds it half made.
+        making = path.with_name(f".{path.name}.{os.getpid()}")
         try:
-            path.unlink(missing_ok=True)  # left by an agent that did not stop cleanly
+            making.unlink(missing_ok=True)
             wake = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             try:
                 wake.setblocking(False)
-                wake.bind(str(path))
+                wake.bind(str(making))
                 if os.geteuid() == 0:
                     # cupsd runs the notifier as lp: only root and lp may wake the worker.
                     with contextlib.suppress(KeyError):
-                        os.chown(path, 0, grp.getgrnam(CUPS_GROUP).gr_gid)
-                    path.chmod(0o620)
+                        os.chown(making, 0, grp.getgrnam(CUPS_GROUP).gr_gid)
+                    making.chmod(0o620)
                 else:
-                    path.chmod(0o600)  # an unprivileged cupsd runs it as the agent's user
+                    making.chmod(0o600)  # an unprivileged cupsd runs it as the agent's user
+                making.replace(path)  # one left by an agent that did not stop goes
             except OSError:
                 wake.close()
+                making.unlink(missing_ok=True)
                 raise
         except OSError as exc:
             event(log, "print_events_unavailable", logging.WARNING, error=str(exc))
@@ -269,6 +275,12 @@ class PrintWorker:
     def _keep_subscription(self) -> bool:
         """On each fallback poll: subscribe if not subscribed, or no more (a restarted
         cupsd that lost it); renew the lease in time. True when it just subscribed."""
+        path = self._events_path
+        if self._wake is not None and path is not None and not path.exists():
+            # Removed under the worker (its folder made again): listen again.
+            event(log, "print_events_socket_gone", path=str(path))
+            self._wake.close()
+            self._wake = self._listen()
         if self._wake is None or self._events_path is None or self._down:
             return False
         now = time.monotonic()
