@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.agent.printing import gate_backend
+from kiosk.agent.printing import gate_backend, wake_notifier
 
 POLICY_NAME = "epn-kiosk"
 QUEUE_NAME = "kiosk"
 GATE_SCHEME = gate_backend.SCHEME
+WAKE_SCHEME = wake_notifier.SCHEME
 APPROVALS_ENV = gate_backend.APPROVALS_ENV
 BACKENDS_ENV = gate_backend.BACKEND_DIR_ENV
 DEFAULT_APPROVALS = Path(gate_backend.DEFAULT_APPROVALS)
