@@ -59,6 +59,10 @@ FOLLOW_UP_SECONDS = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64)
 """Looks again after an event, sooner then later: CUPS 2.4 says a job was created (by
 Create-Job, before its documents) but not that a held job got a document (measured), and
 ``lp`` sends them right after."""
+INCOMING_SECONDS = 0.005
+INCOMING_WINDOW = 1.0
+"""While a job seen in the last second has no document yet, look every 5 ms: its first
+document is on its way and no event will say it came."""
 WAKE_SOCKET_NAME = "epn-kiosk-events.sock"
 CUPS_GROUP = "lp"
 """The group cupsd runs its notifiers as (Debian's ``User lp``, ``Group lp``)."""
@@ -118,6 +122,10 @@ class PrintWorker:
         self._renewed = 0.0
         self._refused_logged = False
         self._look = False
+        self._empty_since: dict[int, float] = {}
+        """Held jobs without a document yet, since when."""
+        self._incoming = False
+        """One of them came less than :data:`INCOMING_WINDOW` ago."""
         self._seen: dict[int, int] = {}
         """Counted jobs, with their number of documents then."""
         self._released: set[int] = set()
@@ -199,6 +207,9 @@ class PrintWorker:
             # Wait for an event, an order, a follow-up look or the fallback poll; events
             # and orders take turns, so neither delays the other.
             idle = not woken and self._orders.empty()
+            if self._incoming and self._wake is not None:
+                soon = time.monotonic() + INCOMING_SECONDS
+                follow_ups = [soon, *(t for t in follow_ups if t > soon)]
             due = min(next_poll, follow_ups[0]) if follow_ups else next_poll
             wait = max(0.0, due - time.monotonic()) if idle else 0.0
             sources = [self._nudged] if self._wake is None else [self._nudged, self._wake]
@@ -343,6 +354,10 @@ class PrintWorker:
             event(log, "print_system_up")
             self._down = False
         self.polls += 1
+        now = time.monotonic()
+        empty = {job.job_id for job in jobs if job.held and job.documents < 1}
+        self._empty_since = {job_id: self._empty_since.get(job_id, now) for job_id in empty}
+        self._incoming = any(now - t < INCOMING_WINDOW for t in self._empty_since.values())
         present = {job.job_id for job in jobs}
         for job_id in sorted(set(self._seen) - present):
             self._seen.pop(job_id, None)
