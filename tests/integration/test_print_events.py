@@ -168,7 +168,14 @@ def test_after_cupsd_restarts_jobs_are_counted_and_events_come_again(cups, tmp_p
         held = lp(cups, str(write_pdf(tmp_path / "a.pdf", 1)))
         assert recorder.next_job().job_id == held
         cups.restart()
-        wait_until(lambda: worker.subscribed, "the subscription after the restart")
+        # Kept by cupsd across the restart, or made again by the worker's fallback poll.
+        after = CupsQueue(cups.socket)
+
+        def known() -> bool:
+            subscription = worker.subscription
+            return subscription is not None and after.subscribed(subscription)
+
+        wait_until(known, "the worker's subscription in the restarted cupsd")
         wakes = worker.wakes
         job = lp(cups, str(write_pdf(tmp_path / "b.pdf", 2)))
         counted = recorder.next_job()
