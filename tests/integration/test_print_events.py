@@ -199,7 +199,7 @@ def kiosk(cups: PrivateCups, monkeypatch: pytest.MonkeyPatch) -> Iterator[AgentT
     with AgentThread(policy=open_all_day_policy(), config_options=options) as harness:
         harness.wait_until(lambda: harness.agent.meter is not None, 10, "printing to start")
         worker = harness.agent._print_worker
-        assert worker is not None
+        assert worker is not None and worker.poll_seconds == LONG_POLL
         harness.wait_until(lambda: worker.subscribed, 10, "the subscription")
         yield harness
 
@@ -213,6 +213,8 @@ def test_the_visitor_sees_the_confirmation_on_the_event(
         lambda v: v.print_job is not None and v.print_job.job_id == job
     ).print_job
     assert shown is not None and shown.pages == 3 and shown.waiting == "confirm"
+    worker = kiosk.agent._print_worker
+    assert worker is not None and worker.wakes > 0, "seen through CUPS's event"
     assert shell.request("print_answer", job_id=job, print_it=True).ok
     shell.wait_view(lambda v: v.print_job is None and v.pages_printed == 3)
     kiosk.wait_until(lambda: cups.device_runs(job) != [], 10, "the job to print")

@@ -150,6 +150,11 @@ class PrintWorker:
             self._thread = None
 
     @property
+    def poll_seconds(self) -> float:
+        """The fallback poll's interval."""
+        return self._poll
+
+    @property
     def subscription(self) -> int | None:
         """The id of the worker's subscription to CUPS's events, while it has one."""
         return self._subscription
