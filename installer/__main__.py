@@ -121,6 +121,7 @@ def kiosk_plan_from_args(args: argparse.Namespace) -> Plan:
 
     policy = load_policy(args.policy) if args.policy else default_policy()
     gate = (resources.files("kiosk.agent.printing") / "gate_backend.py").read_bytes()
+    wake = (resources.files("kiosk.agent.printing") / "wake_notifier.py").read_bytes()
     skeleton_root = packaged_skeleton()
     skeleton = tuple(
         (PurePosixPath(path.relative_to(skeleton_root).as_posix()), path.read_bytes())
@@ -131,6 +132,7 @@ def kiosk_plan_from_args(args: argparse.Namespace) -> Plan:
         KioskOptions(
             policy=policy,
             gate_backend=gate,
+            wake_notifier=wake,
             skeleton=skeleton,
             version=_version(),
             bin_dir=args.bin_dir,

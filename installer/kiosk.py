@@ -42,6 +42,7 @@ DEFAULT_DM = PurePosixPath("/etc/X11/default-display-manager")
 DM_LINK = UNIT_DIR / "display-manager.service"
 LIGHTDM_UNIT = PurePosixPath("/lib/systemd/system/lightdm.service")
 GATE_BACKEND = PurePosixPath("/usr/lib/cups/backend") / cupsconf.GATE_SCHEME
+WAKE_NOTIFIER = PurePosixPath("/usr/lib/cups/notifier") / cupsconf.WAKE_SCHEME
 CUPS_SOCKET = PurePosixPath("/run/cups/cups.sock")
 AGENT_SOCKET = PurePosixPath("/run/epn-kiosk/kiosk.sock")
 APPROVALS = PurePosixPath(str(cupsconf.DEFAULT_APPROVALS))
@@ -58,6 +59,8 @@ class KioskOptions:
 
     policy: Policy
     gate_backend: bytes = field(repr=False)
+    wake_notifier: bytes = field(default=b"", repr=False)
+    """The CUPS notifier that wakes the agent's print worker (none: it polls every 3 s)."""
     skeleton: tuple[tuple[PurePosixPath, bytes], ...] = field(default=(), repr=False)
     """The home skeleton's files, by path relative to the skeleton folder."""
     version: str = "0"
@@ -356,6 +359,18 @@ def _printing(options: KioskOptions) -> list[Action]:
             options.gate_backend,
             0o700,
             "the gated backend: prints only what the agent approved (0700: CUPS runs it as root)",
+        ),
+        *(
+            [
+                WriteFile(
+                    WAKE_NOTIFIER,
+                    options.wake_notifier,
+                    0o755,
+                    "the notifier that tells the agent at once when a print job comes",
+                )
+            ]
+            if options.wake_notifier
+            else []
         ),
         ManagedBlock(CUPSD_CONF, block_text(), "the hardened printing policy"),
         Command(

@@ -835,7 +835,7 @@ class Agent:
             return
         from kiosk.agent.printing.cups_queue import CupsQueue  # noqa: PLC0415
         from kiosk.agent.printing.meter import PrintMeter  # noqa: PLC0415
-        from kiosk.agent.printing.worker import PrintWorker  # noqa: PLC0415
+        from kiosk.agent.printing.worker import PrintWorker, wake_socket_for  # noqa: PLC0415
 
         loop = asyncio.get_running_loop()
         cups = CupsQueue(self.config.cups_socket, approvals=self.config.print_approvals)
@@ -844,6 +844,7 @@ class Agent:
             cups,
             lambda job: loop.call_soon_threadsafe(self._print_counted, job),
             lambda job_id: loop.call_soon_threadsafe(self._print_gone, job_id),
+            events=wake_socket_for(self.config.cups_socket),
         )
         user = self.config.print_user or (
             pwd.getpwuid(os.geteuid()).pw_name if self.config.sandbox else self.config.visitor

@@ -80,6 +80,15 @@ def test_the_gated_backend_is_the_agents(run: Run, target: Path) -> None:
     assert installed.read_text().startswith("#!/usr/bin/python3\n"), "runs on system Python"
 
 
+def test_the_wake_notifier_is_the_agents(run: Run, target: Path) -> None:
+    install(run, target)
+    source = Path(__file__).resolve().parents[2] / "kiosk/agent/printing/wake_notifier.py"
+    installed = target / "usr/lib/cups/notifier/epn-wake"
+    assert installed.read_bytes() == source.read_bytes()
+    assert mode_owner(installed)[0] == 0o755, "cupsd runs notifiers as lp"
+    assert installed.read_text().startswith("#!/usr/bin/python3\n"), "runs on system Python"
+
+
 def test_agent_unit_restarts_and_is_watched(run: Run, target: Path) -> None:
     install(run, target)
     agent = unit(target / "etc/systemd/system/epn-kiosk-agent.service")

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +43,9 @@ _LIST_ATTRIBUTES = [
     "time-at-creation",
     "number-of-documents",
 ]
+
+
+_SERVER_URI = "ipp://localhost/"
 
 
 class PrintSystemError(Exception):
@@ -286,7 +289,54 @@ class CupsQueue:
             for path in self.approvals.iterdir():
                 path.unlink(missing_ok=True)
 
+    # -- events --------------------------------------------------------------------------
+
+    def subscribe(self, recipient: str, events: Sequence[str], lease: int) -> int:
+        """Subscribe the push notifier ``recipient`` (its URI) to the server's ``events``
+        for ``lease`` seconds, cancelling any earlier subscription of the same recipient
+        (left by an agent that stopped without cancelling it); the subscription's id.
+
+        Server-wide, not the queue's: CUPS 2.4 raises a held job's events without its
+        printer (only a printing job has one), so a queue's subscription never hears that
+        a held job was cancelled (measured)."""
+        uri = _SERVER_URI
+        with self._cups() as connection:
+            for found in self._subscriptions(connection):
+                if found.get("notify-recipient-uri") == recipient:
+                    connection.cancelSubscription(int(found["notify-subscription-id"]))
+            return int(
+                connection.createSubscription(
+                    uri, events=list(events), recipient_uri=recipient, lease_duration=lease
+                )
+            )
+
+    def subscribed(self, subscription: int) -> bool:
+        """True while CUPS has this subscription (a restarted cupsd may have lost it)."""
+        with self._cups() as connection:
+            found = self._subscriptions(connection)
+        return any(int(sub.get("notify-subscription-id", 0)) == subscription for sub in found)
+
+    def renew(self, subscription: int, lease: int) -> None:
+        """Extend the subscription's lease to ``lease`` seconds from now."""
+        with self._cups() as connection:
+            connection.renewSubscription(subscription, lease_duration=lease)
+
+    def unsubscribe(self, subscription: int) -> None:
+        """Cancel the subscription (its notifier stops)."""
+        with self._cups() as connection:
+            connection.cancelSubscription(subscription)
+
     # -- internals -----------------------------------------------------------------------
+
+    def _subscriptions(self, connection: Any) -> list[dict[str, Any]]:
+        import cups  # noqa: PLC0415
+
+        try:
+            return list(connection.getSubscriptions(_SERVER_URI))
+        except cups.IPPError as exc:
+            if exc.args and exc.args[0] == cups.IPP_NOT_FOUND:
+                return []  # CUPS says "not found" for an empty list
+            raise
 
     def _forget_approval(self, job_id: int) -> None:
         with suppress(OSError):

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.agent.printing import gate_backend
+from kiosk.agent.printing import gate_backend, wake_notifier
 
 POLICY_NAME = "epn-kiosk"
 QUEUE_NAME = "kiosk"
 GATE_SCHEME = gate_backend.SCHEME
+WAKE_SCHEME = wake_notifier.SCHEME
 APPROVALS_ENV = gate_backend.APPROVALS_ENV
 BACKENDS_ENV = gate_backend.BACKEND_DIR_ENV
 DEFAULT_APPROVALS = Path(gate_backend.DEFAULT_APPROVALS)
@@ -23,12 +24,15 @@ MAX_HOLD_SECONDS = 900
 
 # Operations only the system (root: the agent) may do. A visitor releasing (Release-Job,
 # or Set-Job-Attributes job-hold-until), restarting, moving or fetching a job, or touching
-# the printer, would print without paying or read someone else's document.
+# the printer, would print without paying or read someone else's document. Events carry
+# job names: a visitor subscribing to the queue (an rss notifier's feed is served to
+# anyone at /rss/) would read everyone's (measured on the stock list of operations).
 _SYSTEM_ONLY_JOB_OPS = (
     "Hold-Job Release-Job Restart-Job Purge-Jobs Set-Job-Attributes Reprocess-Job "
     "Cancel-Current-Job Suspend-Current-Job Resume-Job Promote-Job Schedule-Job-After "
     "Cancel-Jobs CUPS-Move-Job CUPS-Get-Document CUPS-Authenticate-Job "
-    "Create-Job-Subscription Renew-Subscription Cancel-Subscription Get-Notifications"
+    "Create-Job-Subscriptions Create-Printer-Subscriptions Renew-Subscription "
+    "Cancel-Subscription Get-Notifications"
 )
 _SYSTEM_ONLY_ADMIN_OPS = (
     "CUPS-Add-Modify-Printer CUPS-Delete-Printer CUPS-Add-Modify-Class CUPS-Delete-Class "

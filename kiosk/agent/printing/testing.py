@@ -84,7 +84,8 @@ def write_postscript(path: Path, pages: int, *, declared: int | None = None) -> 
 
 
 CUPSD = Path("/usr/sbin/cupsd")
-_SERVER_BIN_LINKS = ("filter", "daemon", "notifier", "cgi-bin", "monitor", "driver")
+_SERVER_BIN_LINKS = ("filter", "daemon", "cgi-bin", "monitor", "driver")
+STOCK_NOTIFIERS = Path("/usr/lib/cups/notifier")
 CAPTURE_BACKEND = """#!/bin/sh
 # A printer for tests: keeps what it is sent, one file per job.
 if [ $# -eq 0 ]; then exit 0; fi
@@ -145,7 +146,7 @@ class PrivateCups:
 
     Use as a context manager; the cupsd is stopped by its pid and the folder removed."""
 
-    def __init__(self, *, gate: bool = True, policy: bool = True) -> None:
+    def __init__(self, *, gate: bool = True, policy: bool = True, notifier: bool = True) -> None:
         import tempfile  # noqa: PLC0415
 
         self.root = Path(tempfile.mkdtemp(prefix="epn-cups-", dir="/tmp"))
@@ -154,12 +155,21 @@ class PrivateCups:
         self.printed = self.root / "printed"
         self._gate = gate
         self._policy = policy
+        self._notifier = notifier
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def pid(self) -> int | None:
         """The cupsd's pid while it runs."""
         return self._process.pid if self._process else None
+
+    @property
+    def wake_socket(self) -> Path:
+        """Where an agent metering this cupsd listens for its events (beside its socket, as
+        the service places it)."""
+        from kiosk.agent.printing.worker import wake_socket_for  # noqa: PLC0415
+
+        return wake_socket_for(self.socket)
 
     def env(self) -> dict[str, str]:
         """Environment for ``lp``, ``lpstat`` & co. to talk to this cupsd."""
@@ -186,7 +196,7 @@ class PrivateCups:
             raise FileNotFoundError("cupsd is not installed (Debian package cups)")
         root = self.root
         root.chmod(0o755)
-        for sub in ("spool", "cache", "state", "log", "bin/backend"):
+        for sub in ("spool", "cache", "state", "log", "bin/backend", "bin/notifier"):
             (root / sub).mkdir(parents=True, exist_ok=True)
         (root / "spool/tmp").mkdir(exist_ok=True)
         (root / "spool/tmp").chmod(0o1777)
@@ -196,6 +206,18 @@ class PrivateCups:
             source = Path("/usr/lib/cups") / name
             if source.exists():
                 (root / "bin" / name).symlink_to(source)
+        notifiers = root / "bin/notifier"
+        if STOCK_NOTIFIERS.is_dir():
+            for stock in STOCK_NOTIFIERS.iterdir():
+                (notifiers / stock.name).symlink_to(stock)
+        if self._notifier:
+            from kiosk.agent.printing import wake_notifier  # noqa: PLC0415
+
+            wake = notifiers / wake_notifier.SCHEME
+            wake.write_text(
+                Path(wake_notifier.__file__).read_text(encoding="utf-8"), encoding="utf-8"
+            )
+            wake.chmod(0o755)  # cupsd runs notifiers as its own user (lp)
         backends = root / "bin/backend"
         capture = backends / "capture"
         capture.write_text(DEVICE_BACKEND.format(python=sys.executable), encoding="utf-8")
@@ -214,12 +236,7 @@ class PrivateCups:
         env = {cupsconf.APPROVALS_ENV: str(self.approvals), cupsconf.BACKENDS_ENV: str(backends)}
         files = cupsconf.cups_files_conf(root, env=env)
         (root / "cups-files.conf").write_text(files, encoding="utf-8")
-        self._process = subprocess.Popen(
-            [str(CUPSD), "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        self._wait_ready()
+        self._launch()
         uri = f"capture:{self.printed}"
         device = cupsconf.gate_uri(uri) if self._gate else uri
         self.run(
@@ -236,6 +253,21 @@ class PrivateCups:
         )
         self.run("cupsenable", cupsconf.QUEUE_NAME)
         self.run("cupsaccept", cupsconf.QUEUE_NAME)
+
+    def _launch(self) -> None:
+        root = self.root
+        self._process = subprocess.Popen(
+            [str(CUPSD), "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self._wait_ready()
+
+    def restart(self) -> None:
+        """Stop cupsd (by its pid) and start it again on the same files, as a restarted
+        CUPS service does: its queue, held jobs and saved subscriptions come back."""
+        self._end_process()
+        self._launch()
 
     def _wait_ready(self) -> None:
         import time  # noqa: PLC0415
@@ -298,6 +330,10 @@ class PrivateCups:
 
     def stop(self) -> None:
         """Stop cupsd by its pid, remove every file."""
+        self._end_process()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _end_process(self) -> None:
         process, self._process = self._process, None
         if process is not None:
             process.terminate()
@@ -308,7 +344,6 @@ class PrivateCups:
                 process.wait()
             if process.stderr:
                 process.stderr.close()
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 _STOCK_POLICY = """<Policy default>

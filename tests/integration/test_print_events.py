@@ -1,0 +1,223 @@
+"""The print worker wakes on CUPS's events, against a real private cupsd running the real
+``epn-wake`` notifier: with the fallback poll set to a minute, a job is still counted, shown
+to the visitor, released and forgotten at once; without events (no notifier, a lost
+subscription, a restarted cupsd) the fallback poll still does the work."""
+
+from __future__ import annotations
+
+import queue
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest_shell import shell
+
+from kiosk.agent.printing import worker as worker_module
+from kiosk.agent.printing.cups_queue import CupsQueue
+from kiosk.agent.printing.testing import PrivateCups, write_pdf
+from kiosk.agent.printing.worker import CountedJob, PrintWorker
+from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
+
+__all__ = ["shell"]
+
+pytestmark = pytest.mark.skipif(
+    not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed (Debian package cups)"
+)
+
+LONG_POLL = 60.0
+"""Longer than any wait below: what is seen in time was seen through an event."""
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.jobs: queue.Queue[CountedJob] = queue.Queue()
+        self.gone: queue.Queue[int] = queue.Queue()
+
+    def next_job(self) -> CountedJob:
+        return self.jobs.get(timeout=10)
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
+def lp(cups: PrivateCups, *args: str) -> int:
+    done = cups.run("lp", "-d", "kiosk", *args)
+    found = re.search(r"kiosk-(\d+)", done.stdout)
+    assert found, done.stdout
+    return int(found.group(1))
+
+
+def started(cups: PrivateCups, poll: float) -> tuple[PrintWorker, Recorder]:
+    recorder = Recorder()
+    worker = PrintWorker(
+        CupsQueue(cups.socket, approvals=cups.approvals),
+        recorder.jobs.put,
+        recorder.gone.put,
+        poll_seconds=poll,
+        events=cups.wake_socket,
+    )
+    worker.start()
+    return worker, recorder
+
+
+@pytest.fixture
+def cups() -> Iterator[PrivateCups]:
+    with PrivateCups() as private:
+        yield private
+
+
+def test_with_a_minute_between_polls_events_do_the_work(cups, tmp_path):
+    worker, recorder = started(cups, LONG_POLL)
+    try:
+        wait_until(lambda: worker.subscribed, "the subscription")
+        polls = worker.polls
+        # Two documents: CUPS tells of the job (Create-Job) but not of its documents.
+        job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 2)), str(write_pdf(tmp_path / "b.pdf", 3)))
+        counted = recorder.next_job()
+        assert counted.job_id == job and counted.count is not None
+        assert counted.count.pages == 5 and counted.basis is not None
+        assert len(counted.basis.documents) == 2
+        assert worker.wakes > 0 and worker.polls > polls
+        assert worker.release(job, 5, counted.basis).result(timeout=10)
+        assert recorder.gone.get(timeout=10) == job
+        assert cups.device_pages(job) == 5
+        held = lp(cups, str(tmp_path / "a.pdf"))
+        assert recorder.next_job().job_id == held
+        worker.cancel(held).result(timeout=10)
+        assert recorder.gone.get(timeout=10) == held
+        assert cups.device_pages(held) == 0
+    finally:
+        worker.stop()
+    assert not cups.wake_socket.exists(), "the wake socket is removed at stop"
+
+
+def test_a_document_added_after_the_quote_is_still_caught_before_release(cups, tmp_path):
+    # No event says a held job got a document: the re-check before release catches it,
+    # and the job is counted again at once, not at the next poll.
+    worker, recorder = started(cups, LONG_POLL)
+    try:
+        wait_until(lambda: worker.subscribed, "the subscription")
+        job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 1)))
+        quoted = recorder.next_job()
+        cups.send_document(job, write_pdf(tmp_path / "b.pdf", 30))
+        assert not worker.release(job, 1, quoted.basis).result(timeout=10)
+        again = recorder.next_job()
+        assert again.job_id == job and again.count is not None and again.count.pages == 31
+        assert cups.device_runs() == []
+    finally:
+        worker.stop()
+
+
+def test_without_the_notifier_the_fallback_poll_counts_the_job(tmp_path):
+    with PrivateCups(notifier=False) as cups:
+        worker, recorder = started(cups, 0.2)
+        try:
+            job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 4)))
+            counted = recorder.next_job()
+            assert counted.job_id == job and counted.count is not None
+            assert counted.count.pages == 4
+            assert not worker.subscribed and worker.wakes == 0
+            worker.cancel(job).result(timeout=10)
+            assert recorder.gone.get(timeout=10) == job
+        finally:
+            worker.stop()
+
+
+def test_a_lost_subscription_is_made_again(cups, tmp_path):
+    import cups as pycups
+
+    worker, recorder = started(cups, 0.2)
+    try:
+        wait_until(lambda: worker.subscribed, "the subscription")
+        first = worker.subscription
+        assert first is not None
+        pycups.Connection(host=str(cups.socket)).cancelSubscription(first)
+        wait_until(lambda: worker.subscription not in (None, first), "a new subscription")
+        wakes = worker.wakes
+        job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 1)))
+        assert recorder.next_job().job_id == job
+        wait_until(lambda: worker.wakes > wakes, "an event from the new subscription")
+    finally:
+        worker.stop()
+
+
+def test_a_removed_wake_socket_is_made_again(cups, tmp_path):
+    worker, recorder = started(cups, 0.2)
+    try:
+        wait_until(lambda: worker.subscribed, "the subscription")
+        cups.wake_socket.unlink()
+        wait_until(cups.wake_socket.exists, "the socket again")
+        wakes = worker.wakes
+        job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 1)))
+        assert recorder.next_job().job_id == job
+        wait_until(lambda: worker.wakes > wakes, "an event on the new socket")
+    finally:
+        worker.stop()
+
+
+def test_after_cupsd_restarts_jobs_are_counted_and_events_come_again(cups, tmp_path):
+    worker, recorder = started(cups, 0.2)
+    try:
+        wait_until(lambda: worker.subscribed, "the subscription")
+        held = lp(cups, str(write_pdf(tmp_path / "a.pdf", 1)))
+        assert recorder.next_job().job_id == held
+        cups.restart()
+        # Kept by cupsd across the restart, or made again by the worker's fallback poll.
+        after = CupsQueue(cups.socket)
+
+        def known() -> bool:
+            subscription = worker.subscription
+            return subscription is not None and after.subscribed(subscription)
+
+        wait_until(known, "the worker's subscription in the restarted cupsd")
+        wakes = worker.wakes
+        job = lp(cups, str(write_pdf(tmp_path / "b.pdf", 2)))
+        counted = recorder.next_job()
+        assert counted.job_id == job and counted.count is not None and counted.count.pages == 2
+        wait_until(lambda: worker.wakes > wakes, "an event after the restart")
+        queued = {j.job_id for j in CupsQueue(cups.socket).jobs()}
+        assert queued == {held, job}, "the job held before the restart is still there"
+    finally:
+        worker.stop()
+
+
+@pytest.fixture
+def kiosk(cups: PrivateCups, monkeypatch: pytest.MonkeyPatch) -> Iterator[AgentThread]:
+    """A real agent metering ``cups`` whose fallback poll comes once a minute."""
+    monkeypatch.setattr(worker_module, "POLL_SECONDS", LONG_POLL)
+    options = {
+        "cups_socket": cups.socket,
+        "print_approvals": cups.approvals,
+        "print_user": "root",
+    }
+    with AgentThread(policy=open_all_day_policy(), config_options=options) as harness:
+        harness.wait_until(lambda: harness.agent.meter is not None, 10, "printing to start")
+        worker = harness.agent._print_worker
+        assert worker is not None and worker.poll_seconds == LONG_POLL
+        harness.wait_until(lambda: worker.subscribed, 10, "the subscription")
+        yield harness
+
+
+def test_the_visitor_sees_the_confirmation_on_the_event(
+    kiosk: AgentThread, shell: ShellClient, cups: PrivateCups, tmp_path: Path
+) -> None:
+    shell.start_session()
+    job = lp(cups, str(write_pdf(tmp_path / "cv.pdf", 3)))
+    shown = shell.wait_view(
+        lambda v: v.print_job is not None and v.print_job.job_id == job
+    ).print_job
+    assert shown is not None and shown.pages == 3 and shown.waiting == "confirm"
+    worker = kiosk.agent._print_worker
+    assert worker is not None and worker.wakes > 0, "seen through CUPS's event"
+    assert shell.request("print_answer", job_id=job, print_it=True).ok
+    shell.wait_view(lambda v: v.print_job is None and v.pages_printed == 3)
+    kiosk.wait_until(lambda: cups.device_runs(job) != [], 10, "the job to print")
+    assert cups.device_pages(job) == 3
+    queue = CupsQueue(cups.socket)
+    kiosk.wait_until(lambda: queue.jobs() == [], 10, "the job to leave the queue")
