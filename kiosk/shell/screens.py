@@ -59,7 +59,7 @@ from kiosk.shell.widgets import (
     StaffButton,
     text_label,
 )
-from policies import LoginMode
+from policies import Language, LoginMode
 
 MODE_ICONS = {
     LoginMode.WALK_IN: ("walk_in", "mode_walk_in"),
@@ -1336,17 +1336,23 @@ class DonePage(StatusPage):
 # -- staff ----------------------------------------------------------------------------------
 
 
+STAFF_LANGUAGES = (Language.FR, Language.NL, Language.EN)
+"""The languages of the staff menu's switch (the policy's ``staff.language`` choices)."""
+
+
 class AnimatorPage(ScreenPage):
-    """The animator's panel: PIN first, then extend, end, lock or unlock."""
+    """The animator's panel: PIN first, checked by the agent, then extend, end, lock or
+    unlock. Written in the staff's language (the room's, or the one picked on the panel's
+    FR / NL / EN switch), never in the visitor's, and laid out left to right."""
 
     def __init__(self, shell: ShellController) -> None:
         super().__init__(shell)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.icon = IconLabel("key", 64)
         self.title = text_label("title")
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(40)
-        self.pin.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.pin.returnPressed.connect(self._pin_entered)
         self.pin.textEdited.connect(lambda _t: self.shell.clear_error())
         self.keypad = Keypad()
@@ -1355,6 +1361,17 @@ class AnimatorPage(ScreenPage):
         self.keypad.entered.connect(self._pin_entered)
         self.error = text_label("error")
         self.steps = QStackedWidget()
+        self.languages: dict[Language, ActionButton] = {}
+        switch = QHBoxLayout()
+        switch.setSpacing(6)
+        for language in STAFF_LANGUAGES:
+            button = ActionButton(None, centered=True, wrap=False)
+            button.setCheckable(True)
+            button.clicked.connect(
+                lambda _=False, lang=language: self.shell.set_staff_language(lang)
+            )
+            self.languages[language] = button
+            switch.addWidget(button)
 
         pin_step = QWidget()
         pin_row = QHBoxLayout(pin_step)
@@ -1376,6 +1393,7 @@ class AnimatorPage(ScreenPage):
         head.setSpacing(20)
         head.addWidget(self.icon)
         head.addWidget(self.title, 1)
+        head.addLayout(switch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 28)
         layout.setSpacing(22)
@@ -1418,27 +1436,39 @@ class AnimatorPage(ScreenPage):
         self.shell.clear_error()
 
     def _pin_entered(self) -> None:
-        if self.pin.text():
-            self.shell.clear_error()
-            self.steps.setCurrentIndex(1)
-            self.shell.changed.emit()
+        if self.shell.local.busy:
+            return
+        if not self.pin.text():
+            self.shell.refuse_here("empty_staff_pin", "no PIN typed")
+            return
+        # The agent checks it (a wrong one counts as a wrong try); the menu opens on its yes.
+        self.shell.check_animator_pin(self.pin.text())
 
     def _act(self, action: str, minutes: int | None = None) -> None:
         if action in ("extend", "end", "lock", "unlock"):
             self.shell.animator(self.pin.text(), action, minutes)  # type: ignore[arg-type]
 
     def show_view(self, view: View | None, ctx: Ctx) -> None:
-        """The PIN keypad or the actions that make sense now."""
-        error = self.shell.local.error
+        """The PIN keypad or the actions that make sense now, in the staff's language."""
+        ctx = Ctx(self.shell.staff_language, ctx.theme)
+        local = self.shell.local
+        error = local.error
         if error is not None and error.code in ("wrong_pin", "too_many_tries"):
             # A wrong PIN is asked again; what was typed is no use.
             self.pin.clear()
-            self.steps.setCurrentIndex(0)
-        pin_step = self.steps.currentIndex() == 0
+        self.steps.setCurrentIndex(1 if local.staff_unlocked else 0)
+        pin_step = not local.staff_unlocked
         self.icon.update_look(ctx)
         self.title.setText(ctx.tr("staff_pin_title" if pin_step else "staff_actions"))
         self.pin.setAccessibleName(ctx.tr("pin_code"))
         self.keypad.update_look(ctx)
+        self.keypad.setEnabled(not local.busy)
+        for language, button in self.languages.items():
+            button.update_look(ctx, language.value.upper())
+            button.setAccessibleName(f"{ctx.tr('staff_language')}: {language.native_name}")
+            button.setToolTip(language.native_name)
+            button.setChecked(language is ctx.language)
+            button.setMinimumWidth(ctx.theme.px(72))
         in_session = view is not None and view.state in IN_SESSION | {State.IDLE}
         locked = view is not None and view.locked
         self.extend_15.update_look(ctx, ctx.tr("extend_by", n=15))
@@ -1450,7 +1480,7 @@ class AnimatorPage(ScreenPage):
             button.setVisible(in_session)
         self.lock.setVisible(not locked)
         self.unlock.setVisible(locked)
-        busy = self.shell.local.busy
+        busy = local.busy
         for button in (self.extend_15, self.extend_30, self.end, self.lock, self.unlock):
             button.setEnabled(not busy)
             button.setMinimumHeight(ctx.theme.px(88))

@@ -79,6 +79,10 @@ class LocalState:
     launcher_open: bool = False
     launch_failed: bool = False
     """The program last tapped in the launcher could not start."""
+    staff_unlocked: bool = False
+    """The agent accepted the PIN typed on the animator's panel: its menu is open."""
+    staff_language: Language | None = None
+    """The language the animator picked on their menu (else the policy's)."""
 
 
 def after_view(previous: View | None, view: View, local: LocalState) -> LocalState:
