@@ -267,6 +267,13 @@ def receipt_text(view: View, language: Language) -> str:
     return i18n.erased_summary(view.receipt.erased, language)
 
 
+def receipt_facts(view: View, language: Language) -> list[tuple[str, str]]:
+    """The end screen's receipt as (pictogram, sentence): the session's figures when the
+    agent sent them (time used, printing, a ticket's time left), then what was erased."""
+    lines = i18n.receipt_lines(view.summary, language) if view.summary is not None else []
+    return [*lines, ("shield", receipt_text(view, language))]
+
+
 def error_sentence(error: ErrorBody | None, language: Language) -> str:
     """A refusal in the visitor's language, never the raw code."""
     if error is None:
