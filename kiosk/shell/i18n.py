@@ -1320,6 +1320,15 @@ STRINGS: dict[str, Entry] = {
         TR: "Biletinizin tüm süresi kullanıldı.",
         ES: "Se ha usado todo el tiempo de su ticket.",
     },
+    # The same in two words, on the crossed-out loudspeaker (the sentence is its tooltip).
+    "no_sound_short": {
+        FR: "Pas de son",
+        NL: "Geen geluid",
+        EN: "No sound",
+        AR: "لا صوت",
+        TR: "Ses yok",
+        ES: "Sin sonido",
+    },
     "staff_language": {
         FR: "Langue du menu",
         NL: "Taal van het menu",

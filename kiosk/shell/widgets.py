@@ -246,13 +246,13 @@ class ReadButton(ActionButton):
         self.sound = available
         self.reading = available and speaking
         if not available:
-            key, icon = "no_sound", "no_sound"
+            key, icon, shown = "no_sound", "no_sound", ctx.tr("no_sound_short")
         elif speaking:
-            key, icon = "stop_reading", "stop"
+            key, icon, shown = "stop_reading", "stop", ctx.tr("stop_reading")
         else:
-            key, icon = "read_aloud", "read_aloud"
+            key, icon, shown = "read_aloud", "read_aloud", ctx.tr("read_aloud")
         said = ctx.tr(key)
-        self.update_look(ctx, said if words else "", icon)
+        self.update_look(ctx, shown if words else "", icon)
         self.setAccessibleName(said)
         self.setToolTip(said)
         # Without sound there is nothing to press: the pictogram only says why.

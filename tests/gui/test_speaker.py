@@ -32,7 +32,8 @@ def test_without_espeak_ng_read_aloud_shows_the_no_sound_pictogram(
     page = kiosk.window.pages[Screen.RULES]
     # Not hidden: a visitor who cannot read sees why nothing speaks.
     assert page.read.isVisibleTo(kiosk.window) and not page.read.sound
-    assert page.read.label == "Pas de son sur cet ordinateur"
+    assert page.read.label == "Pas de son"
+    assert page.read.toolTip() == "Pas de son sur cet ordinateur"
     qtbot.mouseClick(page.read, LEFT)
     assert not speaker.speaking
 
