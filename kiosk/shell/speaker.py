@@ -99,13 +99,21 @@ class EspeakSpeaker(Speaker):
         self._process: QProcess | None = None
         self._last_arguments: list[str] = []
         self._last_text = ""
-        writes_file = "-w" in self._extra
-        self._sound = writes_file or (has_sound_output() if sound_output is None else sound_output)
+        # Writing a WAV file needs no sound output; None: look each time (a sound server
+        # may start after the shell, or a headset be plugged in).
+        self._sound = True if "-w" in self._extra else sound_output
+
+    @property
+    def installed(self) -> bool:
+        """True when espeak-ng is installed."""
+        return self._program is not None
 
     @property
     def available(self) -> bool:
         """True when espeak-ng is installed and the PC can play what it says."""
-        return self._program is not None and self._sound
+        if self._program is None:
+            return False
+        return has_sound_output() if self._sound is None else self._sound
 
     @property
     def speaking(self) -> bool:
@@ -173,7 +181,8 @@ class EspeakSpeaker(Speaker):
 
 
 def default_speaker(parent: QObject | None = None) -> Speaker:
-    """espeak-ng when it is installed and the PC has sound, else a speaker that is not
-    available (the screens then show the "no sound" pictogram)."""
+    """espeak-ng when it is installed (available while the PC has a sound output), else a
+    speaker that is never available; either way the screens show the "no sound" pictogram
+    when nothing can speak."""
     speaker = EspeakSpeaker(parent=parent)
-    return speaker if speaker.available else Speaker(parent)
+    return speaker if speaker.installed else Speaker(parent)
