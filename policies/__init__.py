@@ -33,6 +33,8 @@ from policies.model import (
     PrintRules,
     RuleText,
     SessionRules,
+    StaffLanguage,
+    StaffRules,
     TimeRange,
 )
 
@@ -55,6 +57,8 @@ __all__ = [
     "PrintRules",
     "RuleText",
     "SessionRules",
+    "StaffLanguage",
+    "StaffRules",
     "TimeRange",
     "current_range_end",
     "default_policy",

@@ -306,6 +306,30 @@ class MemberRules(_Model):
     )
 
 
+class StaffLanguage(StrEnum):
+    """A language the staff menu at a PC is written in: staff read one of the room's
+    working languages, whatever language the visitor reads."""
+
+    FR = "fr"
+    NL = "nl"
+    EN = "en"
+
+    @property
+    def language(self) -> Language:
+        """The same as a :class:`Language`."""
+        return Language(self.value)
+
+
+class StaffRules(_Model):
+    """What the room's staff see at a PC."""
+
+    language: StaffLanguage = Field(
+        StaffLanguage.FR,
+        description="Language of the staff menu at the PCs ('fr', 'nl' or 'en'), whatever "
+        "the visitor's language; the animator can switch it on the menu.",
+    )
+
+
 class App(StrEnum):
     """An application the visitor's launcher may offer, from a fixed catalogue."""
 
@@ -534,6 +558,7 @@ class Policy(_Model):
     opening_hours: OpeningHours = Field(OpeningHours())
     printing: PrintRules = Field(PrintRules())
     members: MemberRules = Field(MemberRules())
+    staff: StaffRules = Field(StaffRules())
     launcher: LauncherRules = Field(LauncherRules())
     web: WebRules = Field(WebRules())
     house_rules: HouseRules

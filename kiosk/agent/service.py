@@ -199,6 +199,8 @@ class Agent:
         self._display_session: str | None = None
         """The graphical session of the running visitor session's shell (from its hello)."""
         self.meter: PrintMeter | None = None
+        self._printed_at_end: tuple[int, int] | None = None
+        """Pages and cents the last session printed, for its receipt (the meter forgets)."""
         self._print_worker: PrintWorker | None = None
         try:
             policy = self.policy_source.load()
@@ -506,6 +508,7 @@ class Agent:
             elif isinstance(item, ev.SessionEnded):
                 self._display_session = None
                 if self.meter is not None:
+                    self._printed_at_end = (self.meter.printed, self.meter.cost_cents)
                     self.meter.session_ended()
         self._ensure_wipe()
         self._schedule_views()
@@ -588,6 +591,16 @@ class Agent:
         )
         if self._recovering and self.engine.state in (State.ENDING, State.WIPING):
             return view.model_copy(update={"preparing": True})
+        if view.summary is not None and self._printed_at_end is not None:
+            pages, cents = self._printed_at_end
+            summary = view.summary.model_copy(
+                update={
+                    "pages_printed": pages,
+                    "cost_cents": cents,
+                    "currency": self.policy.printing.currency,
+                }
+            )
+            view = view.model_copy(update={"summary": summary})
         if self.engine.state not in IN_SESSION:
             return view
         changes: dict[str, object] = {"apps": self._apps()}
@@ -803,6 +816,8 @@ class Agent:
     # -- animator ------------------------------------------------------------------------
 
     async def _animator(self, request: AnimatorAction) -> None:
+        """An animator action, or only the PIN's check (before the staff menu opens): both
+        go through the animator guard, a wrong PIN being a wrong try either way."""
         matches = await self.gate.animator_pin_matches(request.pin)
         now = self.clock.now()
         actor = _KIOSK_ANIMATOR
@@ -812,6 +827,8 @@ class Agent:
             )
             self._record(now, [], audits=(refused,))
             raise CommandRefused(Refusal.WRONG_PIN, "wrong animator PIN")
+        if request.action == "check":
+            return
         engine = self.engine
         detail = f"minutes={request.minutes}" if request.action == "extend" else ""
         audit = (AuditEntry(now.wall, actor.kind.value, actor.name, request.action, detail),)

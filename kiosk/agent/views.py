@@ -6,8 +6,8 @@ import datetime as dt
 import math
 
 from kiosk.core.engine import IN_SESSION, SessionEngine
-from kiosk.core.model import Instant, State
-from kiosk.core.protocol import MessageView, ReceiptView, RuleView, View
+from kiosk.core.model import Instant, Session, State
+from kiosk.core.protocol import MessageView, ReceiptView, RuleView, SummaryView, View
 from policies import Policy, is_open, next_opening
 
 _AFTER_SESSION = frozenset({State.ENDING, State.WIPING, State.DONE})
@@ -52,6 +52,7 @@ def build_view(
             erased=dict(snapshot.receipt.erased), bytes_erased=snapshot.receipt.bytes_erased
         ),
         animator_pin_set=animator_pin_set,
+        staff_language=policy.staff.language.language,
     )
     if session is None:
         return view
@@ -79,4 +80,22 @@ def build_view(
             changes["idle_seconds_left"] = max(0, math.ceil(session.idle_deadline_mono - now.mono))
     if state in _AFTER_SESSION:
         changes["end_reason"] = session.end_reason
+        changes["summary"] = session_summary(session)
     return view.model_copy(update=changes)
+
+
+def session_summary(session: Session) -> SummaryView | None:
+    """The receipt's figures of an ended session (printing is added by the agent, which
+    meters it); None for a session that never started (declined rules)."""
+    if session.started_wall is None or session.ended_wall is None:
+        return None
+    if session.started_mono is not None and session.ended_mono is not None:
+        # Monotonic when both ends are on one boot's clock: a clock change is not time used.
+        used = session.ended_mono - session.started_mono
+    else:
+        used = (session.ended_wall - session.started_wall).total_seconds()
+    seconds_used = max(0, round(used))
+    unused = None
+    if session.visitor.ticket_minutes is not None:
+        unused = max(0, session.visitor.ticket_minutes * 60 - seconds_used)
+    return SummaryView(seconds_used=seconds_used, ticket_unused_seconds=unused)

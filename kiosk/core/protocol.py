@@ -121,11 +121,15 @@ class ClearMessage(_Request):
 
 
 class AnimatorAction(_Request):
-    """An animator at the kiosk acts with their PIN (rate-limited by the agent)."""
+    """An animator at the kiosk acts with their PIN (rate-limited by the agent).
+
+    ``check`` only checks the PIN, before the staff menu opens; it counts as a try like
+    any other action (a wrong PIN is a wrong try at the animator guard).
+    """
 
     type: Literal["animator"] = "animator"
     pin: str = Field(max_length=40)
-    action: Literal["extend", "end", "lock", "unlock"]
+    action: Literal["check", "extend", "end", "lock", "unlock"]
     minutes: int | None = Field(None, ge=1, le=24 * 60)
 
 
@@ -251,6 +255,20 @@ class ReceiptView(BaseModel):
     bytes_erased: int
 
 
+class SummaryView(BaseModel):
+    """The session that just ended, for the receipt: time used, printing, the ticket."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    seconds_used: int = Field(ge=0)
+    pages_printed: int | None = Field(None, ge=0)
+    """None: not known (this PC does not meter printing, or its agent restarted since)."""
+    cost_cents: int = Field(0, ge=0)
+    currency: str = "EUR"
+    ticket_unused_seconds: int | None = Field(None, ge=0)
+    """A ticket session: the ticket's time not used. A ticket is used once (the console's
+    and the PC's ticket model): what was not used is not kept on it. None: no ticket."""
+
+
 class View(_Message):
     """Everything the shell shows. The shell draws this and decides nothing."""
 
@@ -282,6 +300,10 @@ class View(_Message):
     receipt: ReceiptView | None = None
     end_reason: EndReason | None = None
     animator_pin_set: bool = False
+    summary: SummaryView | None = None
+    """After a session: what it used, for the receipt."""
+    staff_language: Language = Language.FR
+    """The language of the staff menu (the policy's ``staff.language``), not the visitor's."""
 
 
 Push = Reply | View

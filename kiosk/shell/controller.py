@@ -88,6 +88,13 @@ class ShellController(QObject):
         return shown_language(self.view, self.local)
 
     @property
+    def staff_language(self) -> Language:
+        """The language of the staff menu: the animator's pick, else the room's."""
+        if self.local.staff_language is not None:
+            return self.local.staff_language
+        return self.view.staff_language if self.view is not None else Language.FR
+
+    @property
     def theme(self) -> Theme:
         """The visitor's display choices."""
         return Theme(large=self.local.large_text, contrast=self.local.high_contrast)
@@ -125,7 +132,7 @@ class ShellController(QObject):
         """The agent came or went; without it the screen says "please wait"."""
         self.connected = connected
         if not connected:
-            self.local = replace(self.local, busy=False, animator_open=False)
+            self.local = replace(self.local, busy=False, animator_open=False, staff_unlocked=False)
             if self.speaker.speaking:
                 self.speaker.stop()
         self.changed.emit()
@@ -285,29 +292,57 @@ class ShellController(QObject):
 
     # -- read aloud -------------------------------------------------------------------------
 
-    def read_aloud(self, text: str) -> None:
-        """Read ``text`` in the visitor's language; a second press stops."""
+    def read_aloud(self, text: str, language: Language | None = None) -> None:
+        """Read ``text`` in the visitor's language (or ``language``: the language picker
+        says each language's name in its own voice); a second press stops. Without sound
+        nothing happens: the button shows the "no sound" pictogram."""
+        if not self.speaker.available:
+            return
         if self.speaker.speaking:
             self.speaker.stop()
         else:
-            self.speaker.speak(text, self.language)
+            self.speaker.speak(text, language or self.language)
 
     # -- animator ---------------------------------------------------------------------------
 
     def open_animator(self) -> None:
         """A member of staff opens their panel (PIN first)."""
-        self._update(animator_open=True, error=None, busy=False)
+        if self.speaker.speaking:
+            self.speaker.stop()
+        self._update(animator_open=True, staff_unlocked=False, error=None, busy=False)
 
     def close_animator(self) -> None:
         """Back to what the visitor sees."""
-        self._update(animator_open=False, error=None, busy=False)
+        self._update(animator_open=False, staff_unlocked=False, error=None, busy=False)
+
+    def set_staff_language(self, language: Language) -> None:
+        """The animator reads their menu in another language (until the PC is free)."""
+        self._update(staff_language=language)
+
+    def check_animator_pin(self, pin: str) -> None:
+        """Ask the agent whether ``pin`` is right; the menu opens only if it is (a wrong
+        PIN is a wrong try at the agent's guard, as an action with it would be)."""
+        if self.local.busy:
+            return
+
+        def done(reply: Reply) -> None:
+            if reply.ok:
+                self._update(staff_unlocked=True, busy=False, error=None)
+            else:
+                self._update(staff_unlocked=False, busy=False, error=reply.error)
+
+        self._update(busy=True, error=None)
+        self._sender.send(AnimatorAction, on_reply=done, pin=pin, action="check")
 
     def animator(self, pin: str, action: AnimatorVerb, minutes: int | None = None) -> None:
         """An animator action; the agent checks the PIN. Success closes the panel."""
 
         def done(reply: Reply) -> None:
             if reply.ok:
-                self._update(animator_open=False, busy=False, error=None)
+                self._update(animator_open=False, staff_unlocked=False, busy=False, error=None)
+            elif reply.error is not None and reply.error.code in ("wrong_pin", "too_many_tries"):
+                # The PIN changed meanwhile, or tries wait: the PIN is asked again.
+                self._update(staff_unlocked=False, busy=False, error=reply.error)
             else:
                 self._update(busy=False, error=reply.error)
 

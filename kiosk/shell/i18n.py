@@ -16,6 +16,7 @@ import logging
 from collections.abc import Mapping
 
 from kiosk.core.model import ErasedKind
+from kiosk.core.protocol import SummaryView
 from policies import Language
 
 log = logging.getLogger(__name__)
@@ -1265,6 +1266,77 @@ STRINGS: dict[str, Entry] = {
         TR: "ve",
         ES: "y",
     },
+    # -- read aloud: no sound on this PC (beside a crossed-out loudspeaker) -------------
+    "no_sound": {
+        FR: "Pas de son sur cet ordinateur",
+        NL: "Geen geluid op deze computer",
+        EN: "No sound on this computer",
+        AR: "لا يوجد صوت على هذا الحاسوب",
+        TR: "Bu bilgisayarda ses yok",
+        ES: "Este ordenador no tiene sonido",
+    },
+    # -- the receipt after a session: {time} is a short duration ("12 min") ------------
+    "receipt_used": {
+        FR: f"Temps utilisé{NBSP}: {{time}}",
+        NL: "Gebruikte tijd: {time}",
+        EN: "Time used: {time}",
+        AR: "الوقت المستخدم: {time}",
+        TR: "Kullanılan süre: {time}",
+        ES: "Tiempo usado: {time}",
+    },
+    # {n} pages, {price} as on a price tag ("1,20 €").
+    "receipt_printed": {
+        FR: f"Pages imprimées{NBSP}: {{n}} — prix{NBSP}: {{price}}",
+        NL: "Afgedrukte pagina's: {n} — prijs: {price}",
+        EN: "Pages printed: {n} — price: {price}",
+        AR: "الصفحات المطبوعة: {n} — السعر: {price}",
+        TR: "Yazdırılan sayfa: {n} — fiyat: {price}",
+        ES: "Páginas impresas: {n} — precio: {price}",
+    },
+    "receipt_printed_free": {
+        FR: f"Pages imprimées{NBSP}: {{n}} — gratuit",
+        NL: "Afgedrukte pagina's: {n} — gratis",
+        EN: "Pages printed: {n} — free",
+        AR: "الصفحات المطبوعة: {n} — مجانًا",
+        TR: "Yazdırılan sayfa: {n} — ücretsiz",
+        ES: "Páginas impresas: {n} — gratis",
+    },
+    # A ticket is used once: the time it had left is lost, said plainly, not as a fault.
+    "receipt_ticket_left": {
+        FR: f"Il restait {{time}} sur votre ticket. Un ticket ne sert qu'une fois{NBSP}: "
+        "ce temps n'est pas gardé.",
+        NL: "Er bleef {time} over op uw ticket. Een ticket geldt maar één keer: die tijd "
+        "wordt niet bewaard.",
+        EN: "{time} was left on your ticket. A ticket is used only once: this time is not kept.",
+        AR: "بقي {time} على تذكرتكم. التذكرة تُستعمل مرة واحدة فقط: هذا الوقت لا يُحفظ.",
+        TR: "Biletinizde {time} kalmıştı. Bilet yalnızca bir kez kullanılır: bu süre saklanmaz.",
+        ES: "Quedaban {time} en su ticket. Un ticket solo sirve una vez: ese tiempo no se guarda.",
+    },
+    "receipt_ticket_used_up": {
+        FR: "Tout le temps de votre ticket a été utilisé.",
+        NL: "Alle tijd van uw ticket is gebruikt.",
+        EN: "All the time on your ticket was used.",
+        AR: "استُعمل كل وقت تذكرتكم.",
+        TR: "Biletinizin tüm süresi kullanıldı.",
+        ES: "Se ha usado todo el tiempo de su ticket.",
+    },
+    # The same in two words, on the crossed-out loudspeaker (the sentence is its tooltip).
+    "no_sound_short": {
+        FR: "Pas de son",
+        NL: "Geen geluid",
+        EN: "No sound",
+        AR: "لا صوت",
+        TR: "Ses yok",
+        ES: "Sin sonido",
+    },
+    "staff_language": {
+        FR: "Langue du menu",
+        NL: "Taal van het menu",
+        EN: "Menu language",
+        AR: "لغة القائمة",
+        TR: "Menü dili",
+        ES: "Idioma del menú",
+    },
 }
 
 ERRORS: dict[str, Entry] = {
@@ -1438,6 +1510,39 @@ ERRORS: dict[str, Entry] = {
         TR: "Bir sorun oluştu. Lütfen bir görevliye sorun.",
         ES: "Algo ha salido mal. Pregunte a un miembro del personal, por favor.",
     },
+    # -- a form sent empty: what to type, found in the shell, never sent ---------------
+    "empty_ticket": {
+        FR: "Tapez le code de votre ticket avec les chiffres, puis appuyez sur OK.",
+        NL: "Typ de code van uw ticket met de cijfers en druk dan op OK.",
+        EN: "Type the code of your ticket with the digits, then press OK.",
+        AR: "اكتبوا رمز تذكرتكم بالأرقام، ثم اضغطوا على موافق.",
+        TR: "Biletinizin kodunu rakamlarla yazın, sonra Tamam'a basın.",
+        ES: "Escriba el código de su ticket con las cifras y pulse Aceptar.",
+    },
+    "empty_card": {
+        FR: "Tapez le numéro de votre carte de membre, puis votre code PIN.",
+        NL: "Typ het nummer van uw ledenkaart en dan uw pincode.",
+        EN: "Type the number of your member card, then your PIN code.",
+        AR: "اكتبوا رقم بطاقة العضوية، ثم الرمز السري.",
+        TR: "Üye kartınızın numarasını, sonra PIN kodunuzu yazın.",
+        ES: "Escriba el número de su tarjeta de socio y luego su código PIN.",
+    },
+    "empty_pin": {
+        FR: "Tapez maintenant votre code PIN.",
+        NL: "Typ nu uw pincode.",
+        EN: "Now type your PIN code.",
+        AR: "اكتبوا الآن الرمز السري.",
+        TR: "Şimdi PIN kodunuzu yazın.",
+        ES: "Ahora escriba su código PIN.",
+    },
+    "empty_staff_pin": {
+        FR: "Tapez le code PIN des animateurs.",
+        NL: "Typ de pincode van de begeleiders.",
+        EN: "Type the staff PIN code.",
+        AR: "اكتبوا الرمز السري للموظفين.",
+        TR: "Görevli PIN kodunu yazın.",
+        ES: "Escriba el código PIN del personal.",
+    },
 }
 # Codes that only a bug or a version mismatch can cause: the visitor can do nothing about
 # them but ask staff, so they say exactly that.
@@ -1534,6 +1639,28 @@ def erased_summary(erased: Mapping[str, int], language: Language) -> str:
     if not parts:
         return tr("done_nothing", language)
     return tr("done_erased", language, items=join_list(parts, language))
+
+
+def receipt_lines(summary: SummaryView, language: Language) -> list[tuple[str, str]]:
+    """The receipt of a session as (pictogram, sentence) pairs: time used, printing (when
+    known), and for a ticket what was left on it."""
+    used = time_left(summary.seconds_used, language, short=True)
+    lines = [("clock", tr("receipt_used", language, time=used))]
+    pages = summary.pages_printed
+    if pages is not None:
+        if summary.cost_cents > 0:
+            price = money(summary.cost_cents, summary.currency, language)
+            lines.append(("printer", tr("receipt_printed", language, n=pages, price=price)))
+        else:
+            lines.append(("printer", tr("receipt_printed_free", language, n=pages)))
+    unused = summary.ticket_unused_seconds
+    if unused is not None:
+        if unused >= 60:
+            left = time_left(unused, language, short=True)
+            lines.append(("ticket", tr("receipt_ticket_left", language, time=left)))
+        else:
+            lines.append(("ticket", tr("receipt_ticket_used_up", language)))
+    return lines
 
 
 def opens_again(opens_at: str | None, language: Language) -> str:

@@ -41,6 +41,7 @@ ICON_NAMES = frozenset(
         "large_text",
         "lock",
         "member_card",
+        "no_sound",
         "message",
         "out_of_order",
         "pdf",

@@ -7,7 +7,7 @@ controller when the visitor acts. None of them decides anything.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QFontMetrics, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -42,7 +42,7 @@ from kiosk.shell.viewmodel import (
     launcher_speech,
     print_speech,
     print_texts,
-    receipt_text,
+    receipt_facts,
     rules_speech,
     ticket_typing,
     ticket_typo,
@@ -55,11 +55,12 @@ from kiosk.shell.widgets import (
     Ctx,
     IconLabel,
     Keypad,
+    ReadButton,
     SheetPicture,
     StaffButton,
     text_label,
 )
-from policies import LoginMode
+from policies import Language, LoginMode
 
 MODE_ICONS = {
     LoginMode.WALK_IN: ("walk_in", "mode_walk_in"),
@@ -104,6 +105,30 @@ class ScreenPage(QWidget):
     def show_view(self, view: View | None, ctx: Ctx) -> None:
         """Draw ``view`` in the visitor's language and theme."""
 
+    def extra_height(self) -> int:
+        """Height the window needs beyond its mode's (a bar's workshop strip)."""
+        return 0
+
+    def read_button(self, icon_size: int = 40, dark_surface: bool = False) -> ReadButton:
+        """A read-aloud button that reads :attr:`speech` (set while drawing)."""
+        self.speech = ""
+        button = ReadButton(icon_size, dark_surface)
+        button.clicked.connect(lambda: self.shell.read_aloud(self.speech))
+        return button
+
+    def draw_read(self, button: ReadButton, ctx: Ctx, speech: str, words: bool = True) -> None:
+        """Show ``button`` for the speaker's state; it will read ``speech``."""
+        self.speech = speech
+        speaker = self.shell.speaker
+        button.show_state(ctx, available=speaker.available, speaking=speaker.speaking, words=words)
+
+
+def spoken(*lines: str) -> str:
+    """Lines to read aloud, one sentence each (a full stop makes espeak pause)."""
+    return "\n".join(
+        line if line.endswith((".", "!", "?", "؟", "…")) else line + "." for line in lines if line
+    )
+
 
 class StatusPage(ScreenPage):
     """A screen that tells where things are: a pictogram, a title, a few sentences.
@@ -120,9 +145,10 @@ class StatusPage(ScreenPage):
         digits: bool = False,
         button: tuple[str, str] | None = None,
         staff: bool = False,
+        icon_size: int = 128,
     ) -> None:
         super().__init__(shell)
-        self.icon = IconLabel(icon, 128)
+        self.icon = IconLabel(icon, icon_size)
         self.title = text_label("title", CENTER)
         self.lines = [text_label("subtitle", CENTER) for _ in range(lines)]
         self.digits = text_label("huge", CENTER, wrap=False) if digits else None
@@ -142,26 +168,47 @@ class StatusPage(ScreenPage):
             column.addWidget(self.digits)
         for line in self.lines:
             column.addWidget(line)
+        self.read = self.read_button()
         if self.button is not None:
+            # Read aloud beside the answer, not in a row of its own: large text needs the
+            # height.
             column.addSpacing(20)
-            column.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+            answers = QHBoxLayout()
+            answers.setSpacing(24)
+            answers.addStretch(1)
+            answers.addWidget(self.read)
+            answers.addWidget(self.button)
+            answers.addStretch(1)
+            column.addLayout(answers)
         column.addStretch(3)
+        self.column = column
         holder = QWidget()
         holder.setLayout(column)
+        footer = QHBoxLayout()
+        if self.button is None:
+            footer.addWidget(self.read, 0, Qt.AlignmentFlag.AlignBottom)
+        footer.addStretch(1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 30, 24, 20)
         outer.addLayout(_centered(holder, 1000), 1)
+        outer.addLayout(footer)
         if self.staff is not None:
-            outer.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignTrailing)
+            footer.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignBottom)
             self.staff.clicked.connect(shell.open_animator)
 
-    def draw(self, ctx: Ctx, title: str, *lines: str, button: str = "") -> None:
-        """Fill the screen's texts; empty lines are hidden."""
+    def draw(
+        self, ctx: Ctx, title: str, *lines: str, button: str = "", extra: tuple[str, ...] = ()
+    ) -> None:
+        """Fill the screen's texts; empty lines are hidden. Read aloud says them all, then
+        ``extra`` and the button's words."""
         self.icon.update_look(ctx)
         self.title.setText(title)
         for label, text in zip(self.lines, lines, strict=False):
             label.setText(text)
             label.setVisible(bool(text))
+        # Beside the answer with large text: the loudspeaker alone, the answer keeps its words.
+        words = self.button is None or not ctx.theme.large
+        self.draw_read(self.read, ctx, spoken(title, *lines, *extra, button), words=words)
         if self.button is not None:
             self.button.update_look(ctx, button)
             self.button.setMinimumWidth(ctx.theme.px(420))
@@ -185,13 +232,19 @@ class NotConnectedPage(StatusPage):
 
 
 class LanguagePage(ScreenPage):
-    """One big button per language, named in that language; large text and contrast."""
+    """One big button per language, named in that language; large text and contrast.
+
+    Beside each, a loudspeaker says the language's name in that language, with its voice:
+    a visitor who cannot read finds theirs by ear. Without sound, one "no sound" pictogram.
+    """
 
     def __init__(self, shell: ShellController) -> None:
         super().__init__(shell)
         self.icon = IconLabel("language", 72)
         self.title = text_label("title")
         self.buttons: dict[str, ActionButton] = {}
+        self.reads: dict[str, ReadButton] = {}
+        self._reading: Language | None = None
         self._languages: tuple[str, ...] = ()
         self.grid = QGridLayout()
         self.grid.setSpacing(18)
@@ -203,6 +256,7 @@ class LanguagePage(ScreenPage):
         self.contrast.clicked.connect(shell.set_high_contrast)
         self.staff = StaffButton()
         self.staff.clicked.connect(shell.open_animator)
+        self.no_sound = self.read_button(icon_size=44)
 
         header = QHBoxLayout()
         header.setSpacing(20)
@@ -214,6 +268,7 @@ class LanguagePage(ScreenPage):
         footer.setSpacing(18)
         footer.addWidget(self.large_text)
         footer.addWidget(self.contrast)
+        footer.addWidget(self.no_sound)
         footer.addStretch(1)
         footer.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignBottom)
 
@@ -235,6 +290,7 @@ class LanguagePage(ScreenPage):
             self._languages = codes
             _clear(self.grid)
             self.buttons = {}
+            self.reads = {}
             columns = 2 if len(codes) > 3 else 1
             for index, language in enumerate(view.languages):
                 button = ActionButton(None, role="language", centered=True)
@@ -242,9 +298,32 @@ class LanguagePage(ScreenPage):
                 button.clicked.connect(
                     lambda _=False, lang=language: self.shell.pick_language(lang)
                 )
+                read = ReadButton(40)
+                read.clicked.connect(lambda _=False, lang=language: self._say(lang))
                 self.buttons[language.value] = button
-                self.grid.addWidget(button, index // columns, index % columns)
+                self.reads[language.value] = read
+                row, column = index // columns, (index % columns) * 2
+                self.grid.addWidget(read, row, column)
+                self.grid.addWidget(button, row, column + 1)
                 button.show()  # at once: a layout would only show it on the next event loop turn
+        speaker = self.shell.speaker
+        if not speaker.speaking:
+            self._reading = None
+        for language in view.languages:
+            read = self.reads[language.value]
+            read.show_state(
+                ctx,
+                available=True,
+                speaking=speaker.speaking and self._reading is language,
+                words=False,
+            )
+            # Said in that language: whoever reads it, it names the language in itself.
+            read.setAccessibleName(language.native_name)
+            read.setToolTip(language.native_name)
+            read.setVisible(speaker.available)
+            read.setFixedSize(ctx.theme.px(80), ctx.theme.px(96))
+        self.draw_read(self.no_sound, ctx, "")
+        self.no_sound.setVisible(not speaker.available)
         for language in view.languages:
             button = self.buttons[language.value]
             # Each language is named in itself, so a visitor finds theirs without reading ours.
@@ -260,6 +339,16 @@ class LanguagePage(ScreenPage):
         self.staff.update_look(ctx)
         self.staff.setVisible(view.animator_pin_set)
 
+    def _say(self, language: Language) -> None:
+        """Say the language's name in that language; again on the same one: stop."""
+        speaker = self.shell.speaker
+        again = speaker.speaking and self._reading is language
+        if speaker.speaking:
+            speaker.stop()
+        if not again:
+            self._reading = language
+            self.shell.read_aloud(language.native_name, language)
+
 
 class LoginPage(ScreenPage):
     """One big button per way to start: walk in, ticket, member card."""
@@ -274,8 +363,14 @@ class LoginPage(ScreenPage):
         self.error = text_label("error", CENTER)
         self.back = ActionButton("back")
         self.back.clicked.connect(lambda: shell.go(Page.LANGUAGE))
+        self.read = self.read_button()
         holder = QWidget()
         holder.setLayout(self.column)
+        footer = QHBoxLayout()
+        footer.setSpacing(18)
+        footer.addWidget(self.back)
+        footer.addWidget(self.read)
+        footer.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 36, 48, 28)
         layout.setSpacing(24)
@@ -284,7 +379,7 @@ class LoginPage(ScreenPage):
         layout.addLayout(_centered(holder, 820))
         layout.addWidget(self.error)
         layout.addStretch(1)
-        layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeading)
+        layout.addLayout(footer)
 
     def _pressed(self, mode: LoginMode) -> None:
         if mode is LoginMode.WALK_IN:
@@ -311,9 +406,12 @@ class LoginPage(ScreenPage):
             button.setMinimumHeight(ctx.theme.px(84))
             button.setEnabled(not self.shell.local.busy)
         self.title.setText(ctx.tr("choose_start"))
-        self.error.setText(error_sentence(self.shell.local.error, ctx.language))
+        error = error_sentence(self.shell.local.error, ctx.language)
+        self.error.setText(error)
         self.back.update_look(ctx, ctx.tr("back"))
         self.back.setMinimumWidth(ctx.theme.px(220))
+        modes = [ctx.tr(MODE_ICONS[mode][1]) for mode in self.buttons]
+        self.draw_read(self.read, ctx, spoken(ctx.tr("choose_start"), *modes, error))
 
 
 PIN_CLEARED_ON = frozenset(
@@ -374,6 +472,12 @@ class CodePage(ScreenPage):
         self.keypad.entered.connect(self._enter)
         self.back = ActionButton("back")
         self.back.clicked.connect(lambda: shell.go(Page.LOGIN))
+        self.read = self.read_button()
+        footer = QHBoxLayout()
+        footer.setSpacing(18)
+        footer.addWidget(self.back)
+        footer.addWidget(self.read)
+        footer.addStretch(1)
 
         header = QHBoxLayout()
         header.setSpacing(20)
@@ -393,7 +497,7 @@ class CodePage(ScreenPage):
         layout.setSpacing(24)
         layout.addLayout(header)
         layout.addLayout(body, 1)
-        layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeading)
+        layout.addLayout(footer)
 
     def _build_form(self, keys: tuple[str, ...]) -> QVBoxLayout:
         watcher = _FieldWatcher(self)
@@ -441,17 +545,25 @@ class CodePage(ScreenPage):
         if self.shell.local.busy:
             return
         if self.mode is LoginMode.TICKET:
-            if ticket_typo(values[0]):
+            if not values[0]:
+                # Nothing typed: say what to type, rather than doing nothing.
+                self.shell.refuse_here("empty_ticket", "no code typed")
+            elif ticket_typo(values[0]):
                 # Caught here at once: a typing mistake is not a try at the PC's guard.
                 self.shell.refuse_here(Refusal.TICKET_TYPO.value, "the check digit is wrong")
-            elif values[0]:
+            else:
                 self.shell.login(LoginMode.TICKET, code=values[0])
             return
         card, pin = values
-        if card and not pin:
+        if not card:
+            self.target = self.fields[0][1]
+            self.target.setFocus()
+            self.shell.refuse_here("empty_card", "no card number typed")
+        elif not pin:
             self.target = self.fields[1][1]
             self.target.setFocus()
-        elif card and pin:
+            self.shell.refuse_here("empty_pin", "no PIN typed")
+        else:
             self.shell.login(LoginMode.MEMBER, card=card, pin=pin)
 
     def show_view(self, view: View | None, ctx: Ctx) -> None:
@@ -464,9 +576,17 @@ class CodePage(ScreenPage):
             field.setAccessibleName(ctx.tr(key))
             field.setMinimumWidth(ctx.theme.px(360))
         error = self.shell.local.error
-        self.error.setText(error_sentence(error, ctx.language))
-        self.error_icon.update_look(ctx)
+        sentence = error_sentence(error, ctx.language)
+        self.error.setText(sentence)
+        # An empty form shows what to type (the ticket, the card, the PIN's key), a refusal
+        # the warning sign.
+        self.error_icon.update_look(
+            ctx, EMPTY_FORM_ICONS.get(error.code if error else "", "warning")
+        )
         self.error_icon.setVisible(error is not None)
+        captions = [ctx.tr(key) for key, _field, _caption in self.fields]
+        title = ctx.tr("ticket_title" if ticket else "member_title")
+        self.draw_read(self.read, ctx, spoken(title, *captions, sentence))
         if error is not None and error.code in PIN_CLEARED_ON:
             # A refused PIN is typed again from scratch; the card number stays to be checked.
             # A PIN is not left in the field while the visitor goes to find an animator.
@@ -477,6 +597,15 @@ class CodePage(ScreenPage):
         self.keypad.setEnabled(not self.shell.local.busy)
         self.back.update_look(ctx, ctx.tr("back"))
         self.back.setMinimumWidth(ctx.theme.px(220))
+
+
+EMPTY_FORM_ICONS = {
+    "empty_ticket": "ticket",
+    "empty_card": "member_card",
+    "empty_pin": "key",
+    "empty_staff_pin": "key",
+}
+"""The pictogram beside "type your …" when a form is sent empty: what to type."""
 
 
 class RulesPage(ScreenPage):
@@ -513,7 +642,7 @@ class RulesPage(ScreenPage):
 
         self.back = ActionButton("back")
         self.back.clicked.connect(shell.decline_rules)
-        self.read = ActionButton("read_aloud")
+        self.read = ReadButton(48)
         self.read.clicked.connect(self._read_all)
         self.accept = ActionButton("accept", role="primary", icon_size=56)
         self.accept.clicked.connect(shell.accept_rules)
@@ -542,7 +671,7 @@ class RulesPage(ScreenPage):
         self.detail_text.setStyleSheet("font-weight: normal;")
         self.detail_close = ActionButton("back")
         self.detail_close.clicked.connect(self.close_detail)
-        self.detail_read = ActionButton("read_aloud")
+        self.detail_read = ReadButton(48)
         self.detail_read.clicked.connect(
             lambda: self.shell.read_aloud(self._open.long if self._open else "")
         )
@@ -606,12 +735,9 @@ class RulesPage(ScreenPage):
             self.scroll_area.verticalScrollBar().setValue(0)
         self.title.setText(ctx.tr("rules_title"))
         self.intro.setText(ctx.tr("rules_intro"))
-        speaking = self.shell.speaker.speaking
-        read_text = ctx.tr("stop_reading" if speaking else "read_aloud")
-        read_icon = "stop" if speaking else "read_aloud"
+        speaker = self.shell.speaker
         for button in (self.read, self.detail_read):
-            button.setVisible(self.shell.speaker.available)
-            button.update_look(ctx, read_text, read_icon)
+            button.show_state(ctx, available=speaker.available, speaking=speaker.speaking)
         self.back.update_look(ctx, ctx.tr("back"))
         self.accept.update_look(ctx, ctx.tr("accept"))
         self.accept.setMinimumWidth(ctx.theme.px(280))
@@ -661,8 +787,30 @@ WORKSHOP_TITLE_WIDTH = 220
 """Widest the workshop's title may be in the session bar (at normal text size)."""
 WORKSHOP_TITLE_MIN = 90
 """Narrowest a cut workshop title is still worth showing (at normal text size)."""
+STRIP_HEIGHT = 60
+"""Height of the workshop strip under the bar (two lines of the title, normal text)."""
 BAR_FITS = 6
 """How many ways the bar has to fit (see ``SessionPage._fit``)."""
+
+
+def two_lines_cut(text: str, metrics: QFontMetrics, width: int) -> str:
+    """``text`` on at most two lines of ``width`` pixels, broken between words, the
+    second cut short with "…" when the rest does not fit."""
+    words = text.split()
+    first = ""
+    while words:
+        candidate = f"{first} {words[0]}".strip()
+        if metrics.horizontalAdvance(candidate) > width:
+            break
+        first = candidate
+        words.pop(0)
+    if not first:
+        # One word wider than the line: cut it on the first line.
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    if not words:
+        return first
+    rest = metrics.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, width)
+    return f"{first}\n{rest}"
 
 
 class SessionPage(ScreenPage):
@@ -677,7 +825,8 @@ class SessionPage(ScreenPage):
         self.until = text_label(wrap=False)
         self.printed_icon = IconLabel("printer", 40, dark_surface=True)
         self.printed = text_label("big", wrap=False)
-        self.workshop = text_label(wrap=False)
+        # Two lines at most, cut at the end of the second: a long title stays readable.
+        self.workshop = text_label(wrap=True)
         self.workshop.setObjectName("workshop")
         self.programs = ActionButton("programs", icon_size=40, wrap=False)
         self.programs.clicked.connect(shell.open_launcher)
@@ -687,11 +836,20 @@ class SessionPage(ScreenPage):
         self.end.clicked.connect(shell.ask_end)
         self.staff = StaffButton(dark_surface=True)
         self.staff.clicked.connect(shell.open_animator)
+        self.read = self.read_button(48)
+        self.read.set_tight(True)  # a 64 px square: the bar is short of room
         bar = self.bar_layout = QHBoxLayout(self.bar)
         bar.setSpacing(16)
         bar.addWidget(self.clock)
-        bar.addWidget(self.time_left)
-        bar.addWidget(self.until)
+        # The end time under the time left, not beside it: the width goes to the buttons
+        # and the workshop's title.
+        time_box = self.time_box = QVBoxLayout()
+        time_box.setSpacing(0)
+        time_box.addStretch(1)
+        time_box.addWidget(self.time_left)
+        time_box.addWidget(self.until)
+        time_box.addStretch(1)
+        bar.addLayout(time_box)
         bar.addWidget(self.printed_icon)
         bar.addWidget(self.printed)
         bar.addStretch(1)
@@ -700,8 +858,29 @@ class SessionPage(ScreenPage):
         bar.addWidget(self.programs)
         bar.addWidget(self.help)
         bar.addWidget(self.end)
+        bar.addWidget(self.read)
         bar.addWidget(self.staff)
 
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.bar)
+        layout.addWidget(self._build_strip())
+        layout.addWidget(self._build_banner(shell), 1)
+
+    def _build_strip(self) -> QFrame:
+        # A workshop title with no room in the bar gets a strip of its own under it.
+        self.strip = QFrame()
+        self.strip.setObjectName("bar")
+        self.strip_title = text_label(wrap=True)
+        self.strip_title.setObjectName("workshop")
+        strip = QHBoxLayout(self.strip)
+        strip.setContentsMargins(16, 0, 16, 0)
+        strip.addWidget(self.strip_title, 1)
+        self.strip.hide()
+        return self.strip
+
+    def _build_banner(self, shell: ShellController) -> QFrame:
         self.banner = QFrame()
         self.banner.setObjectName("banner")
         self.warning = IconLabel("warning", 64)
@@ -714,12 +893,11 @@ class SessionPage(ScreenPage):
         banner.addWidget(self.warning)
         banner.addWidget(self.banner_text, 1)
         banner.addWidget(self.close_banner)
+        return self.banner
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.banner, 1)
+    def extra_height(self) -> int:
+        """Height the window needs under the bar: the workshop strip's, when shown."""
+        return self.strip.height() if not self.strip.isHidden() else 0
 
     def show_view(self, view: View | None, ctx: Ctx) -> None:
         """Time left, until when, programs, help, end; the banner while a warning is open."""
@@ -751,6 +929,12 @@ class SessionPage(ScreenPage):
         }
         for button in words:
             button.setFixedHeight(ctx.theme.px(64))
+        # The loudspeaker alone: the bar has no room for its words (they are its tooltip).
+        said_printed = said if printed else ""
+        help_said = texts.help if texts.help_requested else ""
+        speech = spoken(texts.time_left, texts.until, said_printed, texts.workshop, help_said)
+        self.draw_read(self.read, ctx, speech, words=False)
+        self.read.setFixedSize(ctx.theme.px(64), ctx.theme.px(64))
         self._fit(texts, words, printed, ctx, margin)
         self.warning.update_look(ctx)
         self.banner_text.setText(texts.banner)
@@ -770,7 +954,8 @@ class SessionPage(ScreenPage):
         The visitor's buttons keep their words whole: with large text on a narrow screen
         the end time and the pages printed go first, then the time left shrinks to its
         count ("42 min", the clock beside it), then the buttons' words go on two lines, then
-        the gaps and the buttons' pictograms get smaller, and last "a member of staff is
+        the loudspeaker goes (the launcher and every other screen still read aloud), the
+        gaps and the buttons' pictograms get smaller, and last "a member of staff is
         coming" is said in fewer words (Dutch and Spanish need it). The workshop's title
         only takes the room left over, cut short or left out.
         """
@@ -786,6 +971,7 @@ class SessionPage(ScreenPage):
             for widget in (self.printed_icon, self.printed):
                 widget.setVisible(fit == 0 and printed > 0)
             self.time_left.setText(texts.time_left if fit < 2 else texts.time_short)
+            self.read.setVisible(not tight)
             for button, text in words.items():
                 shown_text = texts.help_short if button is self.help and fit >= 5 else text
                 button.set_tight(tight)
@@ -796,19 +982,31 @@ class SessionPage(ScreenPage):
             needed = self._needed_width()
             if needed <= available:
                 break
-        # The title is staff's free text: it gets what is left, never the buttons' room.
+        # The title is staff's free text: it gets what is left, never the buttons' room; on
+        # two lines there, or, when it does not fit whole, on a strip of its own under the
+        # bar (the whole width, two lines).
         room = min(
             available - needed - self.bar_layout.spacing(), ctx.theme.px(WORKSHOP_TITLE_WIDTH)
         )
-        shown = bool(texts.workshop) and room >= ctx.theme.px(WORKSHOP_TITLE_MIN)
-        if shown:
-            self.workshop.setText(
-                self.workshop.fontMetrics().elidedText(
-                    texts.workshop, Qt.TextElideMode.ElideRight, room
-                )
-            )
-        self.workshop.setToolTip(texts.workshop)
-        self.workshop.setVisible(shown)
+        metrics = self.workshop.fontMetrics()
+        title = texts.workshop
+        cut = two_lines_cut(title, metrics, room) if room > 0 else ""
+        in_bar = bool(title) and room >= ctx.theme.px(WORKSHOP_TITLE_MIN) and "…" not in cut
+        if in_bar:
+            self.workshop.setText(cut)
+            widest = max(metrics.horizontalAdvance(line) for line in cut.split("\n"))
+            self.workshop.setFixedWidth(widest + 2)
+        self.workshop.setToolTip(title)
+        self.workshop.setAccessibleName(title)
+        self.workshop.setVisible(in_bar)
+        on_strip = bool(title) and not in_bar
+        if on_strip:
+            width = available - 32  # the strip's margins
+            self.strip_title.setText(two_lines_cut(title, self.strip_title.fontMetrics(), width))
+            self.strip_title.setToolTip(title)
+            self.strip_title.setAccessibleName(title)
+            self.strip.setFixedHeight(ctx.theme.px(STRIP_HEIGHT))
+        self.strip.setVisible(on_strip)
 
     def _needed_width(self) -> int:
         """The bar's width when every shown item has the room it asks for."""
@@ -816,6 +1014,8 @@ class SessionPage(ScreenPage):
             inner = button.layout()
             if inner is not None:
                 inner.invalidate()
+        # A nested layout keeps its size until told: the end time shown or not changes it.
+        self.time_box.invalidate()
         self.bar_layout.invalidate()
         return self.bar_layout.sizeHint().width()
 
@@ -836,6 +1036,7 @@ class FinalPage(ScreenPage):
         self.help.clicked.connect(shell.request_help)
         self.staff = StaffButton()
         self.staff.clicked.connect(shell.open_animator)
+        self.read = self.read_button(48)
         count = QVBoxLayout()
         count.addStretch(1)
         count.addWidget(self.digits)
@@ -852,8 +1053,15 @@ class FinalPage(ScreenPage):
         row = QHBoxLayout(self.panel)
         row.setContentsMargins(40, 16, 16, 16)
         row.setSpacing(36)
+        # The loudspeaker under the warning sign: the words keep the width.
+        sign = QVBoxLayout()
+        sign.setSpacing(16)
+        sign.addStretch(1)
+        sign.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignHCenter)
+        sign.addWidget(self.read, 0, Qt.AlignmentFlag.AlignHCenter)
+        sign.addStretch(1)
         row.addLayout(count)
-        row.addWidget(self.icon)
+        row.addLayout(sign)
         row.addLayout(words, 1)
         row.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
@@ -875,6 +1083,8 @@ class FinalPage(ScreenPage):
         self.help.setEnabled(not texts.help_requested)
         self.staff.update_look(ctx)
         self.staff.setVisible(view.animator_pin_set)
+        speech = spoken(texts.time_left, ctx.tr("final_title"), ctx.tr("final_save"))
+        self.draw_read(self.read, ctx, speech, words=False)
 
 
 class ConfirmEndPage(ScreenPage):
@@ -891,6 +1101,7 @@ class ConfirmEndPage(ScreenPage):
         self.no.clicked.connect(shell.cancel_end)
         self.yes = ActionButton("end", role="danger", icon_size=48)
         self.yes.clicked.connect(shell.confirm_end)
+        self.read = self.read_button(48)
         buttons = QHBoxLayout()
         buttons.setSpacing(24)
         buttons.addWidget(self.no)
@@ -905,7 +1116,13 @@ class ConfirmEndPage(ScreenPage):
         row = QHBoxLayout(self.panel)
         row.setContentsMargins(40, 24, 40, 24)
         row.setSpacing(32)
-        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        # The loudspeaker under the warning sign: the answers keep the width.
+        sign = QVBoxLayout()
+        sign.setSpacing(16)
+        sign.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignHCenter)
+        sign.addWidget(self.read, 0, Qt.AlignmentFlag.AlignHCenter)
+        sign.addStretch(1)
+        row.addLayout(sign)
         row.addLayout(words, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -920,6 +1137,14 @@ class ConfirmEndPage(ScreenPage):
         self.yes.update_look(ctx, ctx.tr("end_confirm_yes"))
         for button in (self.no, self.yes):
             button.setMinimumWidth(ctx.theme.px(300))
+        speech = spoken(
+            ctx.tr("end_confirm_title"),
+            ctx.tr("end_confirm_detail"),
+            ctx.tr("end_confirm_no"),
+            ctx.tr("end_confirm_yes"),
+        )
+        # The loudspeaker alone: the two answers keep the width.
+        self.draw_read(self.read, ctx, speech, words=False)
 
 
 PRINT_FACTS = 5
@@ -943,7 +1168,7 @@ class PrintPage(ScreenPage):
         self.countdown_icon = IconLabel("hourglass", 32)
         self.countdown = text_label("subtitle")
         self.error = text_label("error")
-        self.read = ActionButton("read_aloud", icon_size=40)
+        self.read = ReadButton(40)
         self.read.clicked.connect(self._read)
         # One word each in every language: never cut, the read-aloud button wraps instead.
         self.cancel = ActionButton("close", icon_size=52, wrap=False)
@@ -1046,16 +1271,12 @@ class PrintPage(ScreenPage):
         self.error.setText(error_sentence(local.error, ctx.language))
         self.error.setVisible(local.error is not None)
         answered = local.print_answered == job.job_id
-        speaking = self.shell.speaker.speaking
-        read_text = ctx.tr("stop_reading" if speaking else "read_aloud")
-        self.read.setVisible(self.shell.speaker.available)
+        speaker = self.shell.speaker
         # With large text the row keeps Cancel and the way forward whole: the loudspeaker
         # alone says "read aloud" (its words stay for screen readers and as a tooltip).
-        self.read.update_look(
-            ctx, "" if ctx.theme.large else read_text, "stop" if speaking else "read_aloud"
+        self.read.show_state(
+            ctx, available=speaker.available, speaking=speaker.speaking, words=not ctx.theme.large
         )
-        self.read.setAccessibleName(read_text)
-        self.read.setToolTip(read_text)
         self.cancel.update_look(ctx, ctx.tr("cancel"))
         self.print_button.update_look(ctx, ctx.tr("print"))
         self.ask_staff.update_look(ctx, ctx.tr("print_ask_staff"))
@@ -1113,7 +1334,8 @@ class LockedPage(StatusPage):
 
 
 class MessagePage(ScreenPage):
-    """A message from staff, closed with OK."""
+    """A message from staff, closed with OK; during a session the time left stays in
+    sight above it (the message covers the bar)."""
 
     def __init__(self, shell: ShellController) -> None:
         super().__init__(shell)
@@ -1125,18 +1347,36 @@ class MessagePage(ScreenPage):
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.ok = ActionButton("accept", role="primary", icon_size=48, centered=True)
         self.ok.clicked.connect(shell.clear_message)
+        self.read = self.read_button(48)
+        self.clock = IconLabel("clock", 44)
+        self.time_left = text_label("big", wrap=False)
+        self.until = text_label(wrap=False)
+        self.time_row = QWidget()
+        time_row = QHBoxLayout(self.time_row)
+        time_row.setContentsMargins(0, 0, 0, 0)
+        time_row.setSpacing(14)
+        time_row.addWidget(self.clock)
+        time_row.addWidget(self.time_left)
+        time_row.addWidget(self.until)
+        time_row.addStretch(1)
         head = QHBoxLayout()
         head.setSpacing(20)
         head.addWidget(self.icon)
         head.addWidget(self.title, 1)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(18)
+        buttons.addWidget(self.read)
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok)
         inner = QVBoxLayout(card)
         inner.setContentsMargins(36, 28, 36, 28)
         inner.setSpacing(24)
         inner.addLayout(head)
         inner.addWidget(self.text)
-        inner.addWidget(self.ok, 0, Qt.AlignmentFlag.AlignTrailing)
+        inner.addLayout(buttons)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 40, 40, 40)
+        layout.setContentsMargins(40, 24, 40, 40)
+        layout.addWidget(self.time_row)
         layout.addStretch(1)
         layout.addLayout(_centered(card, 900))
         layout.addStretch(2)
@@ -1145,9 +1385,20 @@ class MessagePage(ScreenPage):
         """The staff's words as they wrote them."""
         self.icon.update_look(ctx)
         self.title.setText(ctx.tr("message_title"))
-        self.text.setText(view.message.text if view is not None and view.message else "")
+        text = view.message.text if view is not None and view.message else ""
+        self.text.setText(text)
         self.ok.update_look(ctx, ctx.tr("ok"))
         self.ok.setMinimumWidth(ctx.theme.px(220))
+        running = view is not None and view.state in IN_SESSION and view.seconds_left is not None
+        self.time_row.setVisible(running)
+        time_said = ""
+        if running and view is not None:
+            texts = bar_texts(view, ctx.language)
+            self.clock.update_look(ctx)
+            self.time_left.setText(texts.time_left)
+            self.until.setText(texts.until)
+            time_said = texts.time_left
+        self.draw_read(self.read, ctx, spoken(ctx.tr("message_title"), text, time_said))
 
 
 LAUNCHER_MAX_WIDTH = 1120
@@ -1191,7 +1442,7 @@ class LauncherPage(ScreenPage):
         self.error = text_label("error")
         self.close_button = ActionButton("close", icon_size=48)
         self.close_button.clicked.connect(shell.close_launcher)
-        self.read = ActionButton("read_aloud", icon_size=40)
+        self.read = ReadButton(40)
         self.read.clicked.connect(self._read)
         self.staff = StaffButton()
         self.staff.clicked.connect(shell.open_animator)
@@ -1273,10 +1524,8 @@ class LauncherPage(ScreenPage):
         self.close_button.update_look(ctx, ctx.tr("close"))
         close = self.close_button
         close.setMinimumWidth(max(ctx.theme.px(220), close.minimumSizeHint().width()))
-        speaking = self.shell.speaker.speaking
-        read_text = ctx.tr("stop_reading" if speaking else "read_aloud")
-        self.read.setVisible(self.shell.speaker.available)
-        self.read.update_look(ctx, read_text, "stop" if speaking else "read_aloud")
+        speaker = self.shell.speaker
+        self.read.show_state(ctx, available=speaker.available, speaking=speaker.speaking)
         self.staff.update_look(ctx)
         self.staff.setVisible(view.animator_pin_set)
 
@@ -1307,13 +1556,39 @@ class EndingPage(StatusPage):
         )
 
 
+RECEIPT_WIDTH = 820
+"""Widest the receipt's lines spread (normal text)."""
+RECEIPT_FACTS = 4
+"""Most lines of the receipt: time used, printing, the ticket, what was erased."""
+
+
 class DonePage(StatusPage):
-    """The data is erased: the receipt in plain words, and "touch to start"."""
+    """The session's receipt, each line with its pictogram: time used, pages printed and
+    their price, what was left on a ticket, what was erased; then "touch to start"."""
 
     def __init__(self, shell: ShellController) -> None:
-        super().__init__(shell, "shield", lines=2, button=("touch", "primary"))
+        super().__init__(shell, "shield", lines=1, button=("touch", "primary"), icon_size=88)
         assert self.button is not None
         self.button.clicked.connect(shell.dismiss_receipt)
+        self.facts: list[tuple[QWidget, IconLabel, QLabel]] = []
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(10)
+        for _ in range(RECEIPT_FACTS):
+            row_holder = QWidget()
+            icon = IconLabel("clock", 44)
+            text = text_label("fact")
+            row = QHBoxLayout(row_holder)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(16)
+            row.addWidget(icon, 0, Qt.AlignmentFlag.AlignVCenter)
+            row.addWidget(text, 1)
+            box.addWidget(row_holder)
+            self.facts.append((row_holder, icon, text))
+        self.column.insertLayout(
+            self.column.indexOf(self.title) + 1, _centered(holder, RECEIPT_WIDTH)
+        )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """A touch anywhere starts again, as the screen says."""
@@ -1321,32 +1596,47 @@ class DonePage(StatusPage):
         event.accept()
 
     def show_view(self, view: View | None, ctx: Ctx) -> None:
-        """What was erased."""
+        """The receipt, line by line, and that the next visitor sees nothing of it."""
         if view is None:
             return
+        lines = receipt_facts(view, ctx.language)
+        # Large text: the shield stays on the "erased" line, the height goes to the words.
+        self.icon.setVisible(not ctx.theme.large)
+        for index, (holder, icon, text) in enumerate(self.facts):
+            line = lines[index] if index < len(lines) else None
+            holder.setVisible(line is not None)
+            if line is not None:
+                icon.update_look(ctx, line[0])
+                text.setText(line[1])
         self.draw(
             ctx,
             ctx.tr("done_title"),
-            receipt_text(view, ctx.language),
             ctx.tr("done_private"),
             button=ctx.tr("done_start"),
+            extra=tuple(text for _icon, text in lines),
         )
 
 
 # -- staff ----------------------------------------------------------------------------------
 
 
+STAFF_LANGUAGES = (Language.FR, Language.NL, Language.EN)
+"""The languages of the staff menu's switch (the policy's ``staff.language`` choices)."""
+
+
 class AnimatorPage(ScreenPage):
-    """The animator's panel: PIN first, then extend, end, lock or unlock."""
+    """The animator's panel: PIN first, checked by the agent, then extend, end, lock or
+    unlock. Written in the staff's language (the room's, or the one picked on the panel's
+    FR / NL / EN switch), never in the visitor's, and laid out left to right."""
 
     def __init__(self, shell: ShellController) -> None:
         super().__init__(shell)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.icon = IconLabel("key", 64)
         self.title = text_label("title")
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(40)
-        self.pin.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.pin.returnPressed.connect(self._pin_entered)
         self.pin.textEdited.connect(lambda _t: self.shell.clear_error())
         self.keypad = Keypad()
@@ -1355,6 +1645,7 @@ class AnimatorPage(ScreenPage):
         self.keypad.entered.connect(self._pin_entered)
         self.error = text_label("error")
         self.steps = QStackedWidget()
+        switch = self._build_switch()
 
         pin_step = QWidget()
         pin_row = QHBoxLayout(pin_step)
@@ -1376,13 +1667,33 @@ class AnimatorPage(ScreenPage):
         head.setSpacing(20)
         head.addWidget(self.icon)
         head.addWidget(self.title, 1)
+        head.addLayout(switch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 28)
         layout.setSpacing(22)
+        self.error_icon = IconLabel("warning", 40)
+        error_row = QHBoxLayout()
+        error_row.addWidget(self.error_icon, 0, Qt.AlignmentFlag.AlignTop)
+        error_row.addWidget(self.error, 1)
         layout.addLayout(head)
         layout.addWidget(self.steps, 1)
-        layout.addWidget(self.error)
+        layout.addLayout(error_row)
         layout.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignLeading)
+
+    def _build_switch(self) -> QHBoxLayout:
+        """The FR / NL / EN switch of the staff menu's language."""
+        self.languages: dict[Language, ActionButton] = {}
+        switch = QHBoxLayout()
+        switch.setSpacing(6)
+        for language in STAFF_LANGUAGES:
+            button = ActionButton(None, centered=True, wrap=False)
+            button.setCheckable(True)
+            button.clicked.connect(
+                lambda _=False, lang=language: self.shell.set_staff_language(lang)
+            )
+            self.languages[language] = button
+            switch.addWidget(button)
+        return switch
 
     def _build_actions(self) -> QWidget:
         actions_step = QWidget()
@@ -1418,27 +1729,39 @@ class AnimatorPage(ScreenPage):
         self.shell.clear_error()
 
     def _pin_entered(self) -> None:
-        if self.pin.text():
-            self.shell.clear_error()
-            self.steps.setCurrentIndex(1)
-            self.shell.changed.emit()
+        if self.shell.local.busy:
+            return
+        if not self.pin.text():
+            self.shell.refuse_here("empty_staff_pin", "no PIN typed")
+            return
+        # The agent checks it (a wrong one counts as a wrong try); the menu opens on its yes.
+        self.shell.check_animator_pin(self.pin.text())
 
     def _act(self, action: str, minutes: int | None = None) -> None:
         if action in ("extend", "end", "lock", "unlock"):
             self.shell.animator(self.pin.text(), action, minutes)  # type: ignore[arg-type]
 
     def show_view(self, view: View | None, ctx: Ctx) -> None:
-        """The PIN keypad or the actions that make sense now."""
-        error = self.shell.local.error
+        """The PIN keypad or the actions that make sense now, in the staff's language."""
+        ctx = Ctx(self.shell.staff_language, ctx.theme)
+        local = self.shell.local
+        error = local.error
         if error is not None and error.code in ("wrong_pin", "too_many_tries"):
             # A wrong PIN is asked again; what was typed is no use.
             self.pin.clear()
-            self.steps.setCurrentIndex(0)
-        pin_step = self.steps.currentIndex() == 0
+        self.steps.setCurrentIndex(1 if local.staff_unlocked else 0)
+        pin_step = not local.staff_unlocked
         self.icon.update_look(ctx)
         self.title.setText(ctx.tr("staff_pin_title" if pin_step else "staff_actions"))
         self.pin.setAccessibleName(ctx.tr("pin_code"))
         self.keypad.update_look(ctx)
+        self.keypad.setEnabled(not local.busy)
+        for language, button in self.languages.items():
+            button.update_look(ctx, language.value.upper())
+            button.setAccessibleName(f"{ctx.tr('staff_language')}: {language.native_name}")
+            button.setToolTip(language.native_name)
+            button.setChecked(language is ctx.language)
+            button.setMinimumWidth(ctx.theme.px(72))
         in_session = view is not None and view.state in IN_SESSION | {State.IDLE}
         locked = view is not None and view.locked
         self.extend_15.update_look(ctx, ctx.tr("extend_by", n=15))
@@ -1450,11 +1773,15 @@ class AnimatorPage(ScreenPage):
             button.setVisible(in_session)
         self.lock.setVisible(not locked)
         self.unlock.setVisible(locked)
-        busy = self.shell.local.busy
+        busy = local.busy
         for button in (self.extend_15, self.extend_30, self.end, self.lock, self.unlock):
             button.setEnabled(not busy)
             button.setMinimumHeight(ctx.theme.px(88))
         self.error.setText(error_sentence(error, ctx.language))
+        self.error_icon.update_look(
+            ctx, EMPTY_FORM_ICONS.get(error.code if error else "", "warning")
+        )
+        self.error_icon.setVisible(error is not None)
         self.cancel.update_look(ctx, ctx.tr("cancel"))
         self.cancel.setMinimumWidth(ctx.theme.px(220))
 

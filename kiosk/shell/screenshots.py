@@ -22,6 +22,7 @@ from kiosk.core.protocol import (
     PrintView,
     ReceiptView,
     RuleView,
+    SummaryView,
     View,
 )
 from policies import Language, default_policy
@@ -55,6 +56,18 @@ PRINT_OVER_QUOTA = PrintView(
 PRINT_UNCOUNTABLE = PrintView(
     job_id=10, waiting="uncountable", problem="encrypted", pages_left=30, seconds_left=120
 )
+
+SUMMARY = SummaryView(seconds_used=47 * 60, pages_printed=4, cost_cents=40)
+"""A walk-in session's receipt: 47 minutes, 4 pages printed."""
+SUMMARY_TICKET = SummaryView(
+    seconds_used=38 * 60, pages_printed=0, cost_cents=0, ticket_unused_seconds=22 * 60
+)
+"""A 60-minute ticket used for 38 minutes: 22 are not kept."""
+LONG_WORKSHOP_TITLE = (
+    "Atelier emploi : rédiger son CV et sa lettre de motivation, postuler en ligne sur "
+    "Actiris et le Forem, préparer l'entretien"
+)[:120]
+"""A workshop title of 120 characters, as staff may type it."""
 
 SAMPLE_APPS = (
     AppView(id="firefox", name="Firefox", icon="firefox-esr", exec="firefox-esr"),
@@ -109,6 +122,24 @@ def put(shell: Any, view: View, local: Any) -> None:
     shell.set_view(view)
     shell.local = local
     shell.changed.emit()
+
+
+def _ticket_empty(shell: Any, window: Any, lang: Language) -> None:
+    """OK pressed on an empty ticket code."""
+    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
+
+    put(shell, sample_view(State.WAITING), LocalState(page=Page.TICKET, language=lang))
+    window.pages["ticket"]._enter()
+
+
+def _member_empty_pin(shell: Any, window: Any, lang: Language) -> None:
+    """OK pressed after the card number, the PIN still empty."""
+    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
+
+    put(shell, sample_view(State.WAITING), LocalState(page=Page.MEMBER, language=lang))
+    page = window.pages["member"]
+    page.fields[0][1].setText("20417")
+    page._enter()
 
 
 def _scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
@@ -171,7 +202,9 @@ def _scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
         shell.open_animator()
         page = window.pages["animator"]
         page.pin.setText("1234")
-        page._pin_entered()
+        # As when the agent accepted the PIN.
+        shell.local = replace(shell.local, staff_unlocked=True)
+        shell.changed.emit()
 
     def closed(shell: Any, window: Any, lang: Language) -> None:
         view = sample_view(State.WAITING, is_open=False, opens_at="2025-06-02 10:00")
@@ -217,7 +250,11 @@ def _scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
         "animator-actions": animator_actions,
         "ending": state(State.ENDING, end_reason=EndReason.TIME_UP),
         "wiping": state(State.WIPING, end_reason=EndReason.VISITOR),
-        "done": state(State.DONE, receipt=receipt),
+        "done": state(State.DONE, receipt=receipt, summary=SUMMARY),
+        "done-ticket": state(State.DONE, receipt=receipt, summary=SUMMARY_TICKET),
+        "ticket-empty": _ticket_empty,
+        "member-empty-pin": _member_empty_pin,
+        "workshop-long-bar": state(State.ACTIVE, workshop_title=LONG_WORKSHOP_TITLE, **session),
         "print-confirm": state(State.ACTIVE, print_job=PRINT_CONFIRM, pages_printed=4, **session),
         "print-free": state(State.ACTIVE, print_job=PRINT_FREE, **session),
         "print-final": state(
@@ -263,13 +300,62 @@ def _launcher_scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
     }
 
 
+def _large_visitor_screens(
+    shell: Any, local: Any, language: Language, snap: Callable[[str], None]
+) -> None:
+    """The receipt, a staff message and a long workshop title, with large text."""
+    receipt = ReceiptView(erased={"files": 12, "browser": 1}, bytes_erased=1_000_000)
+    done = sample_view(State.DONE, language, receipt=receipt, summary=SUMMARY_TICKET)
+    put(shell, done, local)
+    snap(f"done-large-{language.value}")
+    message = MessageView(number=1, text="La salle ferme dans 15 minutes.")
+    put(shell, sample_view(State.ACTIVE, language, message=message, seconds_left=900), local)
+    snap(f"message-large-{language.value}")
+    workshop = sample_view(
+        State.ACTIVE, language, workshop_title=LONG_WORKSHOP_TITLE, seconds_left=2520
+    )
+    put(shell, workshop, local)
+    snap(f"workshop-long-bar-large-{language.value}")
+
+
+def _shown_speaker() -> Any:
+    """A speaker that says espeak-ng is there, so the read-aloud buttons are in the
+    pictures; its ``sound`` set to False, the PC has no sound."""
+    from kiosk.shell.speaker import Speaker  # noqa: PLC0415
+
+    class _ShownSpeaker(Speaker):
+        sound = True
+
+        @property
+        def available(self) -> bool:
+            return self.sound
+
+    return _ShownSpeaker()
+
+
+def _without_sound(
+    shell: Any, speaker: Any, languages: tuple[Language, ...], snap: Callable[[str], None]
+) -> None:
+    """The language picker and the rules on a PC without sound: a crossed-out
+    loudspeaker where "read aloud" would be."""
+    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
+
+    speaker.sound = False
+    for language in languages:
+        shell.set_connected(True)
+        put(shell, sample_view(State.WAITING), LocalState(page=Page.LANGUAGE, language=language))
+        snap(f"language-no-sound-{language.value}")
+        put(shell, sample_view(State.RULES, language), LocalState(language=language))
+        snap(f"rules-no-sound-{language.value}")
+    speaker.sound = True
+
+
 def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGUAGES) -> list[Path]:
     """Save every screen in each language; returns the files written."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
     from kiosk.shell.controller import ShellController  # noqa: PLC0415
-    from kiosk.shell.speaker import Speaker  # noqa: PLC0415
     from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
     from kiosk.shell.window import MainWindow  # noqa: PLC0415
 
@@ -279,16 +365,9 @@ def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGU
         def send(self, kind: type, /, on_reply: Any = None, **fields: Any) -> int | None:
             return None
 
-    class _ShownSpeaker(Speaker):
-        """Pretends espeak-ng is there, so the read-aloud button is in the pictures."""
-
-        @property
-        def available(self) -> bool:
-            return True
-
     app = QApplication.instance() or QApplication([])
     outdir.mkdir(parents=True, exist_ok=True)
-    shell = ShellController(_Nobody(), _ShownSpeaker())
+    shell = ShellController(_Nobody(), _shown_speaker())
     window = MainWindow(shell, windowed=True)
     window.show()
     written: list[Path] = []
@@ -323,6 +402,8 @@ def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGU
         snap(f"print-confirm-large-contrast-{language.value}")
         put(shell, sample_view(State.ACTIVE, language, print_job=PRINT_UNCOUNTABLE), local)
         snap(f"print-uncountable-large-contrast-{language.value}")
+        _large_visitor_screens(shell, replace(local, high_contrast=False), language, snap)
+    _without_sound(shell, shell.speaker, languages, snap)
     # Last: the focus a screen leaves behind shows in the next pictures, and the earlier
     # pictures stay as they were.
     for language in languages:

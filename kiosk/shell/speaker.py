@@ -2,14 +2,19 @@
 
 :class:`Speaker` is the small interface the screens use; :class:`EspeakSpeaker` runs
 ``espeak-ng`` in a ``QProcess`` so the UI never waits for it. When ``espeak-ng`` is not
-installed the speaker says it is unavailable and the "read aloud" buttons are hidden.
+installed, or the PC has no sound output, the speaker says it is unavailable and the screens
+show a "no sound" pictogram where the "read aloud" button would be: a visitor who cannot
+read sees why nothing speaks.
 """
 
 from __future__ import annotations
 
+import glob
 import logging
+import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, Signal
 
@@ -30,6 +35,22 @@ VOICES: dict[Language, str] = {
 WORDS_PER_MINUTE = 140  # a little slower than espeak's 175: easier for learners
 
 
+def has_sound_output(environ: Mapping[str, str] | None = None, dev_snd: str = "/dev/snd") -> bool:
+    """True when a sound server (PulseAudio or PipeWire) or an ALSA playback device is there.
+
+    espeak-ng without any of them fails silently: the visitor would press "read aloud" and
+    hear nothing, without knowing why.
+    """
+    env = os.environ if environ is None else environ
+    if env.get("PULSE_SERVER"):
+        return True
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime and any((Path(runtime) / name).exists() for name in ("pulse/native", "pipewire-0")):
+        return True
+    # ALSA playback devices are pcmC<card>D<device>p.
+    return bool(glob.glob(os.path.join(dev_snd, "pcmC*D*p")))
+
+
 def espeak_arguments(language: Language, extra: Sequence[str] = ()) -> list[str]:
     """The command-line arguments of espeak-ng for ``language``; the text comes on stdin."""
     return ["-v", VOICES[language], "-s", str(WORDS_PER_MINUTE), *extra, "--stdin"]
@@ -42,7 +63,7 @@ class Speaker(QObject):
 
     @property
     def available(self) -> bool:
-        """False when nothing can speak: the read-aloud buttons are hidden."""
+        """False when nothing can speak: the screens show the "no sound" pictogram."""
         return False
 
     @property
@@ -60,7 +81,9 @@ class Speaker(QObject):
 class EspeakSpeaker(Speaker):
     """A speaker running ``espeak-ng`` as a child process, never blocking the UI.
 
-    ``extra_arguments`` are passed to espeak-ng (tests write a WAV file with ``-w``).
+    ``extra_arguments`` are passed to espeak-ng (tests write a WAV file with ``-w``, which
+    needs no sound output). ``sound_output`` says whether the PC can play sound (default:
+    :func:`has_sound_output`).
     """
 
     def __init__(
@@ -68,17 +91,29 @@ class EspeakSpeaker(Speaker):
         program: str = "espeak-ng",
         extra_arguments: Sequence[str] = (),
         parent: QObject | None = None,
+        sound_output: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self._program = shutil.which(program)
         self._extra = tuple(extra_arguments)
         self._process: QProcess | None = None
         self._last_arguments: list[str] = []
+        self._last_text = ""
+        # Writing a WAV file needs no sound output; None: look each time (a sound server
+        # may start after the shell, or a headset be plugged in).
+        self._sound = True if "-w" in self._extra else sound_output
+
+    @property
+    def installed(self) -> bool:
+        """True when espeak-ng is installed."""
+        return self._program is not None
 
     @property
     def available(self) -> bool:
-        """True when espeak-ng is installed."""
-        return self._program is not None
+        """True when espeak-ng is installed and the PC can play what it says."""
+        if self._program is None:
+            return False
+        return has_sound_output() if self._sound is None else self._sound
 
     @property
     def speaking(self) -> bool:
@@ -90,13 +125,19 @@ class EspeakSpeaker(Speaker):
         """The arguments of the running (or last) espeak-ng, for checking the voice."""
         return self._last_arguments
 
+    @property
+    def last_text(self) -> str:
+        """The text of the running (or last) reading."""
+        return self._last_text
+
     def speak(self, text: str, language: Language) -> None:
         """Start reading ``text``; returns at once."""
-        if self._program is None:
+        if not self.available or self._program is None:
             return
         self.stop()
         process = QProcess(self)
         self._last_arguments = espeak_arguments(language, self._extra)
+        self._last_text = text
         process.setProgram(self._program)
         process.setArguments(self._last_arguments)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
@@ -140,6 +181,8 @@ class EspeakSpeaker(Speaker):
 
 
 def default_speaker(parent: QObject | None = None) -> Speaker:
-    """espeak-ng when it is installed, else a speaker that is not available."""
+    """espeak-ng when it is installed (available while the PC has a sound output), else a
+    speaker that is never available; either way the screens show the "no sound" pictogram
+    when nothing can speak."""
     speaker = EspeakSpeaker(parent=parent)
-    return speaker if speaker.available else Speaker(parent)
+    return speaker if speaker.installed else Speaker(parent)

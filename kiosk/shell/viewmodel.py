@@ -79,6 +79,10 @@ class LocalState:
     launcher_open: bool = False
     launch_failed: bool = False
     """The program last tapped in the launcher could not start."""
+    staff_unlocked: bool = False
+    """The agent accepted the PIN typed on the animator's panel: its menu is open."""
+    staff_language: Language | None = None
+    """The language the animator picked on their menu (else the policy's)."""
 
 
 def after_view(previous: View | None, view: View, local: LocalState) -> LocalState:
@@ -261,6 +265,13 @@ def receipt_text(view: View, language: Language) -> str:
     if view.receipt is None:
         return i18n.tr("done_nothing", language)
     return i18n.erased_summary(view.receipt.erased, language)
+
+
+def receipt_facts(view: View, language: Language) -> list[tuple[str, str]]:
+    """The end screen's receipt as (pictogram, sentence): the session's figures when the
+    agent sent them (time used, printing, a ticket's time left), then what was erased."""
+    lines = i18n.receipt_lines(view.summary, language) if view.summary is not None else []
+    return [*lines, ("shield", receipt_text(view, language))]
 
 
 def error_sentence(error: ErrorBody | None, language: Language) -> str:

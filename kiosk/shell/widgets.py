@@ -228,6 +228,43 @@ class ActionButton(QPushButton):
         return max(self._layout.totalHeightForWidth(width), self.minimumHeight(), 64)
 
 
+class ReadButton(ActionButton):
+    """Read aloud: the loudspeaker and "read aloud", the red square and "stop reading" while
+    it reads; without sound, a crossed-out loudspeaker and "no sound" that does nothing.
+
+    ``words=False`` keeps only the pictogram (a crowded row); the words stay for screen
+    readers and as a tooltip.
+    """
+
+    def __init__(self, icon_size: int = 40, dark_surface: bool = False) -> None:
+        super().__init__("read_aloud", icon_size=icon_size, dark_surface=dark_surface)
+        self.reading = False
+        self.sound = True
+
+    def show_state(self, ctx: Ctx, *, available: bool, speaking: bool, words: bool = True) -> None:
+        """Draw the button for the speaker's state now."""
+        self.sound = available
+        self.reading = available and speaking
+        if not available:
+            key, icon, shown = "no_sound", "no_sound", ctx.tr("no_sound_short")
+        elif speaking:
+            key, icon, shown = "stop_reading", "stop", ctx.tr("stop_reading")
+        else:
+            key, icon, shown = "read_aloud", "read_aloud", ctx.tr("read_aloud")
+        said = ctx.tr(key)
+        self.update_look(ctx, shown if words else "", icon)
+        self.setAccessibleName(said)
+        self.setToolTip(said)
+        # Without sound there is nothing to press: the pictogram only says why.
+        self.setCursor(
+            Qt.CursorShape.PointingHandCursor if available else Qt.CursorShape.ArrowCursor
+        )
+        # Never the focus: a screen's first button is its answer, not the loudspeaker.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setProperty("sound", "yes" if available else "no")
+        self.show()
+
+
 class AppTile(QPushButton):
     """A launcher tile: the program's icon, big, with its name and what it is for.
 

@@ -49,7 +49,7 @@ class MainWindow(QWidget):
         layout.addWidget(self.stack)
         self.screen_shown: Screen | None = None
         self._theme: Theme | None = None
-        self._mode: tuple[WindowMode, Theme] | None = None
+        self._mode: tuple[WindowMode, Theme, int] | None = None
         self._painted = False
         self._rendering = False
         shell.changed.connect(self.redraw)
@@ -90,12 +90,14 @@ class MainWindow(QWidget):
             self.stack.setCurrentWidget(page)
             page.entered()
         page.show_view(shell.view, ctx)
-        self._apply_mode(shell.window_mode, ctx.theme)
+        self._apply_mode(shell.window_mode, ctx.theme, page.extra_height())
 
-    def _apply_mode(self, mode: WindowMode, theme: Theme) -> None:
-        if (mode, theme) == self._mode:
+    def _apply_mode(self, mode: WindowMode, theme: Theme, extra: int = 0) -> None:
+        """Size the window for ``mode``; ``extra`` pixels more under a bar (a workshop's
+        title strip)."""
+        if (mode, theme, extra) == self._mode:
             return
-        self._mode = (mode, theme)
+        self._mode = (mode, theme, extra)
         heights = {
             WindowMode.BAR: theme.bar_height,
             WindowMode.BANNER: theme.banner_height,
@@ -103,10 +105,10 @@ class MainWindow(QWidget):
         }
         if self.windowed:
             width, full_height = WINDOWED_SIZE
-            self.resize(width, heights.get(mode, full_height))
+            self.resize(width, heights.get(mode, full_height - extra) + extra)
             return
         area = self.screen().geometry()
-        height = heights.get(mode, area.height())
+        height = heights.get(mode, area.height() - extra) + extra
         self.setGeometry(QRect(area.x(), area.y(), area.width(), height))
         self.raise_()
 

@@ -209,8 +209,11 @@ def test_animator_extends_with_the_pin_typed(kiosk: Kiosk, qtbot) -> None:
     for digit in "2468":
         qtbot.mouseClick(page.keypad.digits[digit], LEFT)
     qtbot.mouseClick(page.keypad.ok, LEFT)
+    check, *_ = kiosk.agent.of_type(AnimatorAction)
+    assert (check.pin, check.action) == ("2468", "check")
+    kiosk.agent.answer_last()
     qtbot.mouseClick(find_button(kiosk.window, "Ajouter 15 minutes"), LEFT)
-    (action,) = kiosk.agent.of_type(AnimatorAction)
+    _check, action = kiosk.agent.of_type(AnimatorAction)
     assert (action.pin, action.action, action.minutes) == ("2468", "extend", 15)
     kiosk.agent.answer_last()
     assert kiosk.shell.screen is Screen.SESSION
@@ -222,8 +225,20 @@ def test_a_wrong_animator_pin_asks_again(kiosk: Kiosk, qtbot) -> None:
     page = kiosk.window.pages[Screen.ANIMATOR]
     qtbot.keyClicks(page.pin, "1111")
     qtbot.mouseClick(page.keypad.ok, LEFT)
-    assert not page.lock.isVisibleTo(kiosk.window)
-    qtbot.mouseClick(find_button(kiosk.window, "Débloquer cet ordinateur"), LEFT)
+    assert not page.unlock.isVisibleTo(kiosk.window), "no menu before the agent says yes"
     kiosk.agent.answer_last("wrong_pin")
     assert "Ce code PIN n'est pas correct." in kiosk.texts()
+    assert page.steps.currentIndex() == 0 and page.pin.text() == ""
+    assert not page.unlock.isVisibleTo(kiosk.window)
+
+
+def test_an_action_refused_for_its_pin_asks_the_pin_again(kiosk: Kiosk, qtbot) -> None:
+    kiosk.show(sample_view(State.WAITING, locked=True))
+    qtbot.mouseClick(kiosk.window.pages[Screen.LOCKED].staff, LEFT)
+    page = kiosk.window.pages[Screen.ANIMATOR]
+    qtbot.keyClicks(page.pin, "2468")
+    qtbot.mouseClick(page.keypad.ok, LEFT)
+    kiosk.agent.answer_last()
+    qtbot.mouseClick(find_button(kiosk.window, "Débloquer cet ordinateur"), LEFT)
+    kiosk.agent.answer_last("wrong_pin")  # the PIN was changed in between
     assert page.steps.currentIndex() == 0 and page.pin.text() == ""

@@ -74,7 +74,11 @@ def test_visitor_journey(qtbot, agent: AgentThread, language: Language) -> None:
         assert say("rules_title") in visible_texts(window)
 
         qtbot.mouseClick(find_button(window, say("accept")), LEFT)
-        qtbot.waitUntil(lambda: shell.screen is Screen.SESSION, timeout=5000)
+        # The visitor's programs open first when this PC has them installed.
+        qtbot.waitUntil(lambda: shell.screen in (Screen.SESSION, Screen.LAUNCHER), timeout=5000)
+        if shell.screen is Screen.LAUNCHER:
+            qtbot.mouseClick(find_button(window, say("close")), LEFT)
+        assert shell.screen is Screen.SESSION
         assert shell.window_mode is WindowMode.BAR
         assert window.height() == shell.theme.bar_height
         assert say("minutes_left", n=60) in visible_texts(window)
@@ -100,6 +104,10 @@ def test_visitor_journey(qtbot, agent: AgentThread, language: Language) -> None:
         texts = visible_texts(window)
         assert say("done_title") in texts
         assert i18n.erased_summary(view.receipt.erased, language) in texts
+        # The receipt tells the hour the visitor had, from the agent's own figures.
+        assert view.summary is not None and 3600 <= view.summary.seconds_used <= 3601
+        used = i18n.time_left(view.summary.seconds_used, language, short=True)
+        assert say("receipt_used", time=used) in texts
 
         qtbot.mouseClick(find_button(window, say("done_start")), LEFT)
         qtbot.waitUntil(lambda: shell.view is not None and shell.view.state is State.WAITING)

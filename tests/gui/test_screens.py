@@ -233,12 +233,17 @@ def test_a_workshop_session_shows_its_title_in_the_bar(kiosk: Kiosk) -> None:
     assert {"Atelier CV", "Il reste 42 minutes"} <= set(kiosk.texts())
     page = kiosk.window.pages[Screen.SESSION]
     widths = (page.help.width(), page.end.width())
-    # A long title is cut short; the visitor's buttons keep their size.
-    kiosk.show(sample_view(State.ACTIVE, FR, workshop_title="Atelier " * 30, **SESSION))
+    # A title too long for the bar gets a strip of its own under it, on two lines, cut
+    # short only past them; the visitor's buttons keep their size.
+    kiosk.show(sample_view(State.ACTIVE, FR, workshop_title="Atelier " * 60, **SESSION))
     assert (page.help.width(), page.end.width()) == widths
-    assert page.workshop.text().endswith("…")
-    kiosk.show(sample_view(State.ACTIVE, FR, **SESSION))
     assert not page.workshop.isVisible()
+    assert page.strip.isVisible() and page.strip_title.text().endswith("…")
+    assert page.strip_title.text().count("\n") == 1
+    assert kiosk.window.height() == kiosk.shell.theme.bar_height + page.strip.height()
+    kiosk.show(sample_view(State.ACTIVE, FR, **SESSION))
+    assert not page.workshop.isVisible() and not page.strip.isVisible()
+    assert kiosk.window.height() == kiosk.shell.theme.bar_height
 
 
 def test_staff_message_is_shown_until_ok(kiosk: Kiosk) -> None:

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 
 from kiosk.core.model import State
 from kiosk.shell.screenshots import sample_view
-from kiosk.shell.speaker import EspeakSpeaker, default_speaker, espeak_arguments
-from kiosk.shell.testing import FakeSpeaker, find_button, make_kiosk
+from kiosk.shell.speaker import EspeakSpeaker, default_speaker, espeak_arguments, has_sound_output
+from kiosk.shell.testing import find_button, make_kiosk
 from kiosk.shell.viewmodel import Screen
 from policies import Language
 
@@ -21,14 +21,34 @@ needs_espeak = pytest.mark.skipif(
 )
 
 
-def test_read_aloud_is_hidden_when_espeak_ng_is_missing(qtbot, monkeypatch, tmp_path) -> None:
+def test_without_espeak_ng_read_aloud_shows_the_no_sound_pictogram(
+    qtbot, monkeypatch, tmp_path
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     speaker = default_speaker()
     assert not speaker.available
-    kiosk = make_kiosk(qtbot, speaker=FakeSpeaker(available=speaker.available))
+    kiosk = make_kiosk(qtbot, speaker=speaker)  # type: ignore[arg-type]
     kiosk.show(sample_view(State.RULES, Language.FR))
     page = kiosk.window.pages[Screen.RULES]
-    assert not page.read.isVisibleTo(kiosk.window)
+    # Not hidden: a visitor who cannot read sees why nothing speaks.
+    assert page.read.isVisibleTo(kiosk.window) and not page.read.sound
+    assert page.read.label == "Pas de son"
+    assert page.read.toolTip() == "Pas de son sur cet ordinateur"
+    qtbot.mouseClick(page.read, LEFT)
+    assert not speaker.speaking
+
+
+def test_without_a_sound_device_espeak_ng_is_not_offered(tmp_path: Path) -> None:
+    assert not has_sound_output({}, dev_snd=str(tmp_path))
+    (tmp_path / "pcmC0D0c").touch()  # a microphone does not speak
+    assert not has_sound_output({}, dev_snd=str(tmp_path))
+    (tmp_path / "pcmC0D0p").touch()
+    assert has_sound_output({}, dev_snd=str(tmp_path))
+    runtime = tmp_path / "run"
+    (runtime / "pulse").mkdir(parents=True)
+    (runtime / "pulse/native").touch()
+    assert has_sound_output({"XDG_RUNTIME_DIR": str(runtime)}, dev_snd="/nonexistent")
+    assert not EspeakSpeaker(sound_output=False).available
 
 
 def test_read_aloud_reads_the_rules_in_the_visitor_language_and_stops(qtbot) -> None:

@@ -277,6 +277,36 @@ def test_60_parallel_wrong_animator_pins_reach_argon2_at_most_5_times(
     assert error_code(right) == "too_many_tries", "the right PIN waits too"
 
 
+def test_60_parallel_wrong_staff_pin_checks_reach_argon2_at_most_5_times(
+    kiosk: AgentThread, verifier: CountingVerifier
+) -> None:
+    # The staff menu's PIN check is a try at the same guard as an action: a guesser who
+    # only checks PINs gets no more argon2 work than one who tries to lock the PC.
+    replies = _in_parallel(kiosk, 60, "animator", pin="0000", action="check")
+    codes = [error_code(r) for r in replies]
+    assert len(verifier.calls) <= 5, f"{len(verifier.calls)} argon2 checks"
+    assert codes.count("wrong_pin") == len(verifier.calls)
+    assert codes.count("too_many_tries") == 60 - len(verifier.calls)
+    [right] = _in_parallel(kiosk, 1, "animator", pin=ANIMATOR_PIN, action="check")
+    assert error_code(right) == "too_many_tries", "the right PIN waits too"
+    [lock] = _in_parallel(kiosk, 1, "animator", pin=ANIMATOR_PIN, action="lock")
+    assert error_code(lock) == "too_many_tries", "checks and actions share one count"
+
+
+def test_a_staff_pin_check_changes_nothing_and_wrong_checks_count_with_actions(
+    kiosk: AgentThread, shell: ShellClient
+) -> None:
+    assert error_code(shell.request("animator", pin="1111", action="check")) == "wrong_pin"
+    assert shell.request("animator", pin=ANIMATOR_PIN, action="check").ok
+    assert kiosk.view().locked is False, "a check is not an action"
+    for _ in range(4):
+        assert error_code(shell.request("animator", pin="1111", action="lock")) == "wrong_pin"
+    # Five wrong tries (one check, four actions): the sixth waits, a check as an action.
+    assert error_code(shell.request("animator", pin=ANIMATOR_PIN, action="check")) == (
+        "too_many_tries"
+    )
+
+
 @pytest.mark.parametrize("cards", ["one card", "60 cards"])
 def test_60_parallel_wrong_member_pins_reach_argon2_at_most_3_times(
     kiosk: AgentThread, verifier: CountingVerifier, cards: str

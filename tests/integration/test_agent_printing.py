@@ -68,6 +68,15 @@ def test_the_visitor_sees_pages_sheets_and_price_then_prints(
             10,
             "CUPS to log the 5 pages the kiosk counted",
         )
+        assert shell.request("end_session").ok
+        done = shell.wait_view(lambda v: v.state is State.DONE)
+    # The receipt tells what was printed and what it cost, after the meter forgot it.
+    assert done.summary is not None
+    assert (done.summary.pages_printed, done.summary.cost_cents, done.summary.currency) == (
+        5,
+        5 * kiosk.policy.printing.price_per_page_cents,
+        "EUR",
+    )
 
 
 def test_cancel_and_two_minutes_of_silence_print_nothing(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -139,3 +140,36 @@ def test_a_failing_wipe_keeps_the_pc_closed_until_it_succeeds(
         assert shell.start_session().state is State.ACTIVE
     failed = [r for r in caplog.records if getattr(r, "event", "") == "wipe_failed"]
     assert failed[0].exc_info is not None
+
+
+def test_the_receipt_tells_the_time_used_and_what_a_ticket_did_not_use(
+    kiosk: AgentThread,
+) -> None:
+    store = kiosk.open_store()
+    try:
+        now = kiosk.clock.now().wall
+        [code] = store.create_tickets(1, 45, now + dt.timedelta(days=7), now)
+    finally:
+        store.close()
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session(mode="ticket", code=code)
+        kiosk.advance(minutes=12)
+        assert shell.request("end_session").ok
+        done = shell.wait_view(lambda v: v.state is State.DONE)
+    assert done.summary is not None
+    assert done.summary.seconds_used == 12 * 60
+    # A ticket is used once: the 33 minutes left on it are not kept, and the receipt says so.
+    assert done.summary.ticket_unused_seconds == 33 * 60
+    assert done.summary.pages_printed is None, "this PC does not meter printing"
+
+
+def test_a_walk_in_receipt_has_no_ticket_line(kiosk: AgentThread) -> None:
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        kiosk.advance(minutes=3, seconds=20)
+        assert shell.request("end_session").ok
+        done = shell.wait_view(lambda v: v.state is State.DONE)
+    assert done.summary is not None
+    assert (done.summary.seconds_used, done.summary.ticket_unused_seconds) == (200, None)

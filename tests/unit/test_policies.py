@@ -13,6 +13,7 @@ from policies import (
     LoginMode,
     MemberOffline,
     Policy,
+    StaffLanguage,
     default_policy,
     load_policy,
     parse_policy,
@@ -344,6 +345,13 @@ BAD = [
         "members.offline",
         "'refuse' or 'last_known'",
     ),
+    (
+        "staff menu in a language staff do not read",
+        "toml",
+        '[staff]\nlanguage = "ar"',
+        "staff.language",
+        "'fr', 'nl' or 'en'",
+    ),
     ("invalid toml", "toml", "[session\nlength_minutes = 30", "(file)", "not valid TOML"),
     ("invalid yaml", "yaml", "session: [length_minutes: 30", "(file)", "not valid YAML"),
     ("top level list", "yaml", "- session", "(file)", "table"),
@@ -390,3 +398,9 @@ def test_members_are_let_in_offline_with_what_the_pc_last_knew_unless_the_site_r
     assert default_policy().members.offline is MemberOffline.LAST_KNOWN
     strict = parse_policy('[members]\noffline = "refuse"', "toml", source="site.policy")
     assert strict.members.offline is MemberOffline.REFUSE
+
+
+def test_the_staff_menu_is_in_french_unless_the_site_says_dutch_or_english() -> None:
+    assert default_policy().staff.language is StaffLanguage.FR
+    dutch = parse_policy('[staff]\nlanguage = "nl"', "toml", source="site.policy")
+    assert dutch.staff.language.language is Language.NL

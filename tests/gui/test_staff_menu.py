@@ -1,0 +1,133 @@
+"""The staff menu at a PC, on the real panel and a real agent over its socket.
+
+The PIN is checked by the agent before the menu opens (a wrong PIN never shows the
+actions, and counts as a wrong try at the agent's guard); the menu is in the staff's
+language (the policy's, switchable on the panel), whatever language the visitor reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from kiosk.agent.testing import AgentThread, open_all_day_policy
+from kiosk.core.model import State
+from kiosk.shell import i18n
+from kiosk.shell.controller import ShellController
+from kiosk.shell.ipc_client import AgentClient
+from kiosk.shell.screens import AnimatorPage
+from kiosk.shell.speaker import Speaker
+from kiosk.shell.testing import find_button, visible_texts
+from kiosk.shell.viewmodel import Screen
+from kiosk.shell.window import MainWindow
+from policies import Language, StaffLanguage, StaffRules
+
+LEFT = Qt.MouseButton.LeftButton
+PIN = "2468"
+AR, NL, EN = Language.AR, Language.NL, Language.EN
+
+
+@pytest.fixture
+def agent() -> Iterator[AgentThread]:
+    """A real agent with an animator PIN, its staff menu in Dutch."""
+    policy = open_all_day_policy(idle_timeout_minutes=240).model_copy(
+        update={"staff": StaffRules(language=StaffLanguage.NL)}
+    )
+    with AgentThread(policy=policy, animator_pin=PIN) as running:
+        yield running
+
+
+@pytest.fixture
+def shell_window(agent: AgentThread, qtbot) -> Iterator[tuple[ShellController, MainWindow]]:
+    """The real shell on ``agent``, a visitor in session in Arabic."""
+    client = AgentClient(str(agent.socket_path))
+    shell = ShellController(client, Speaker())
+    client.viewChanged.connect(shell.set_view)
+    client.connectionChanged.connect(shell.set_connected)
+    window = MainWindow(shell, windowed=True)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        client.start()
+        qtbot.waitUntil(lambda: shell.screen is Screen.LANGUAGE, timeout=5000)
+        qtbot.mouseClick(find_button(window, AR.native_name), LEFT)
+        qtbot.mouseClick(find_button(window, i18n.tr("mode_walk_in", AR)), LEFT)
+        qtbot.waitUntil(lambda: shell.screen is Screen.RULES, timeout=5000)
+        qtbot.mouseClick(find_button(window, i18n.tr("accept", AR)), LEFT)
+        # The launcher opens first when the PC has the visitor's programs installed.
+        qtbot.waitUntil(lambda: shell.screen in (Screen.SESSION, Screen.LAUNCHER), timeout=5000)
+        if shell.screen is Screen.LAUNCHER:
+            shell.close_launcher()
+        yield shell, window
+    finally:
+        client.stop()
+        QGuiApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def _panel(shell: ShellController, window: MainWindow, qtbot) -> AnimatorPage:
+    qtbot.mouseClick(window.pages[Screen.SESSION].staff, LEFT)
+    assert shell.screen is Screen.ANIMATOR
+    page = window.pages[Screen.ANIMATOR]
+    assert isinstance(page, AnimatorPage)
+    return page
+
+
+def _type_pin(page: AnimatorPage, pin: str, qtbot) -> None:
+    for digit in pin:
+        qtbot.mouseClick(page.keypad.digits[digit], LEFT)
+    qtbot.mouseClick(page.keypad.ok, LEFT)
+
+
+def test_a_wrong_pin_never_opens_the_staff_menu_and_counts_as_a_wrong_try(
+    agent: AgentThread, shell_window: tuple[ShellController, MainWindow], qtbot
+) -> None:
+    shell, window = shell_window
+    page = _panel(shell, window, qtbot)
+    _type_pin(page, "1111", qtbot)
+    qtbot.waitUntil(lambda: shell.local.error is not None, timeout=10_000)
+    assert shell.local.error is not None and shell.local.error.code == "wrong_pin"
+    assert i18n.error_text("wrong_pin", NL) in visible_texts(window)
+    assert page.steps.currentIndex() == 0 and page.pin.text() == ""
+    for button in (page.extend_15, page.end, page.lock):
+        assert not button.isVisibleTo(window), "the actions stay hidden"
+
+    def wrong_tries() -> int:
+        store = agent.open_store()
+        try:
+            return store.wrong_tries("animator").count
+        finally:
+            store.close()
+
+    assert wrong_tries() == 1, "a wrong PIN at the panel is a wrong try at the agent"
+
+
+def test_the_staff_menu_is_in_the_staffs_language_and_can_be_switched(
+    agent: AgentThread, shell_window: tuple[ShellController, MainWindow], qtbot
+) -> None:
+    shell, window = shell_window
+    page = _panel(shell, window, qtbot)
+    # The visitor reads Arabic; the animator reads the room's staff language, left to right.
+    assert i18n.tr("staff_pin_title", NL) in visible_texts(window)
+    assert page.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    qtbot.mouseClick(page.keypad.ok, LEFT)
+    assert i18n.error_text("empty_staff_pin", NL) in visible_texts(window), "empty: told"
+    _type_pin(page, PIN, qtbot)
+    qtbot.waitUntil(lambda: shell.local.staff_unlocked, timeout=10_000)
+    assert page.steps.currentIndex() == 1
+    assert i18n.tr("extend_by", NL, n=15) in visible_texts(window)
+    qtbot.mouseClick(page.languages[EN], LEFT)
+    assert i18n.tr("extend_by", EN, n=15) in visible_texts(window)
+    assert i18n.tr("extend_by", NL, n=15) not in visible_texts(window)
+    before = shell.view.seconds_left if shell.view is not None else 0
+    assert before is not None
+    qtbot.mouseClick(find_button(window, i18n.tr("extend_by", EN, n=15)), LEFT)
+    qtbot.waitUntil(lambda: shell.screen is Screen.SESSION, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: shell.view is not None and (shell.view.seconds_left or 0) > before + 14 * 60,
+        timeout=5000,
+    )
+    # The visitor's screen is still in Arabic.
+    assert shell.language is AR and agent.engine_state() is State.ACTIVE
