@@ -68,9 +68,12 @@ def shell_argv(args: argparse.Namespace) -> list[str]:
     return argv
 
 
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+"""Loaded before any fork: the child only calls into it (no dlopen between fork and exec)."""
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def display_gone(environ: dict[str, str] | None = None) -> bool:
@@ -147,8 +150,12 @@ class Supervisor:
         try:
             while not self._stopping:
                 started = time.monotonic()
+                # preexec_fn is safe here: the supervisor has one thread (tests run it in
+                # another, alone), and the hook only calls prctl in libc, loaded already.
                 self.child = subprocess.Popen(
-                    self.argv, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
+                    self.argv,
+                    stdin=subprocess.DEVNULL,
+                    preexec_fn=_die_with_parent,  # noqa: PLW1509
                 )
                 self.starts += 1
                 log.info("shell started (pid %d, start %d)", self.child.pid, self.starts)
@@ -161,9 +168,7 @@ class Supervisor:
                 if ran >= self.healthy_after:
                     delay = self.first_delay
                 how = f"signal {-code}" if code < 0 else f"exit {code}"
-                log.warning(
-                    "shell ended (%s) after %.1f s: restarting in %.2f s", how, ran, delay
-                )
+                log.warning("shell ended (%s) after %.1f s: restarting in %.2f s", how, ran, delay)
                 self._sleep(delay)
                 delay = min(delay * 2, self.max_delay)
                 if self.gone():

@@ -48,6 +48,8 @@ from kiosk.core.model import State
 from kiosk.core.protocol import PROTOCOL_VERSION, Reply, View, decode_push
 from kiosk.demo_room import DEMO_ADMIN, DEMO_ANIMATOR, PC_NAMES, DemoRoom
 
+SESSION_PROGRAM = (sys.executable, "-m", "kiosk", "session", "--screen-marker")
+"""The X session's program, as the installer's session runs it."""
 DEADLINE = 20.0
 """How long anything may take before it counts as stuck (a busy 2-core machine)."""
 KINDS = ("walk_in", "ticket", "member")
@@ -325,14 +327,15 @@ class Day:
             log = self.room.pc_dir(name) / "session.log"
             with log.open("wb") as out:
                 session = subprocess.Popen(
-                    [sys.executable, "-m", "kiosk", "session", "--screen-marker"]
-                    + ["--socket", str(self.room.sockets[name])],
+                    [*SESSION_PROGRAM, "--socket", str(self.room.sockets[name])],
                     stdin=subprocess.DEVNULL,
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     env=env,
                 )
-            pc = PC(name, self.room.kiosk_ids[name], self.room.sockets[name], agent.pid, session, log)
+            pc = PC(
+                name, self.room.kiosk_ids[name], self.room.sockets[name], agent.pid, session, log
+            )
             self.pcs.append(pc)
         for pc in self.pcs:
             if pc.window_shows("language", 0.0, timeout=60) is None:
@@ -569,7 +572,7 @@ class Day:
         if earliest < dt.time(0, 2):  # just after midnight somewhere: closed all day
             return {"name": "EPN day", "opening_hours": {day: [] for day in WEEK}}
         period = [{"opens": "00:00", "closes": earliest.strftime("%H:%M")}]
-        return {"name": "EPN day", "opening_hours": {day: period for day in WEEK}}
+        return {"name": "EPN day", "opening_hours": dict.fromkeys(WEEK, period)}
 
     def _closing(self) -> None:
         """Closing time with a visitor still on the first PC: staff end the session, nobody
@@ -610,7 +613,8 @@ class Day:
                 ).json()
                 by_kind = {k: v for k, v in report["by_kind"].items() if v}
                 if (
-                    by_kind == expected and report["totals"]["help_calls"] == self.figures.help_calls
+                    by_kind == expected
+                    and report["totals"]["help_calls"] == self.figures.help_calls
                 ) or time.monotonic() > deadline:
                     break
                 time.sleep(0.2)
@@ -625,12 +629,20 @@ class Day:
             if pc.session.poll() is not None:
                 figures.crashes.append(f"session {pc.name} ended ({pc.session.returncode})")
             text = pc.log.read_text(errors="replace")
-            figures.crashes += [f"{pc.name}: {line}" for line in text.splitlines() if "shell ended" in line]
-            figures.crashes += [f"{pc.name} shell: {line}" for line in text.splitlines() if "Fatal Python error" in line]
+            figures.crashes += [
+                f"{pc.name}: {line}" for line in text.splitlines() if "shell ended" in line
+            ]
+            figures.crashes += [
+                f"{pc.name} shell: {line}"
+                for line in text.splitlines()
+                if "Fatal Python error" in line
+            ]
         for child in self.room.children:
             text = child.log.read_text(errors="replace")
             figures.crashes += [
-                f"{child.name}: {line[:200]}" for line in text.splitlines() if "Fatal Python error" in line
+                f"{child.name}: {line[:200]}"
+                for line in text.splitlines()
+                if "Fatal Python error" in line
             ]
 
     def run(self) -> Figures:

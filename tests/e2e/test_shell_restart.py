@@ -85,8 +85,15 @@ def start_session_program(socket_path: Path, log: Path) -> subprocess.Popen[byte
     env.pop("DISPLAY", None)
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "session", "--socket", str(socket_path)]
-            + ["--screen-marker"],
+            [
+                sys.executable,
+                "-m",
+                "kiosk",
+                "session",
+                "--screen-marker",
+                "--socket",
+                str(socket_path),
+            ],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -112,9 +119,9 @@ def test_a_killed_shell_is_restarted_and_shows_the_same_session(kiosk_dir: Path)
 
         os.kill(first, signal.SIGKILL)  # a crash: the shell is gone at once
         agent.wait_event("shell_lost")
-        second = wait_for(
-            "a new shell", lambda: [p for p in children(session.pid) if p != first]
-        )[0]
+        second = wait_for("a new shell", lambda: [p for p in children(session.pid) if p != first])[
+            0
+        ]
         shells.append(second)
         # It says hello by itself, and the agent gives it the running session back.
         agent.wait_event("shell_connected", client="shell", state=State.ACTIVE.value)
