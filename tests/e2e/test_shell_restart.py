@@ -191,3 +191,12 @@ def test_a_shell_that_keeps_dying_is_restarted_later_and_later(
     ]
     assert delays[:6] == [0.05, 0.1, 0.2, 0.4, 0.4, 0.4]
     assert all("exit 3" in r.getMessage() for r in caplog.records if "restarting" in r.getMessage())
+
+
+def test_no_restart_once_the_display_is_gone() -> None:
+    """The X server went away (the visitor's session is over): nothing to restart on."""
+    supervisor = Supervisor(
+        [sys.executable, "-c", "raise SystemExit(1)"], first_delay=0.05, gone=lambda: True
+    )
+    assert supervisor.run() == 0
+    assert supervisor.starts == 1
