@@ -322,7 +322,8 @@ def _mounts_proc(fstab: str, block: ManagedBlock) -> bool:
 
 
 def _lockdown(options: KioskOptions) -> list[Action]:
-    shell = f"{options.bin_dir / 'epn-kiosk'} shell --socket {AGENT_SOCKET}"
+    # The X session's program restarts the shell when it dies (kiosk/shell/supervisor.py).
+    shell = f"{options.bin_dir / 'epn-kiosk'} session --socket {AGENT_SOCKET}"
     files = lockdown_files(
         options.policy,
         options.visitor,

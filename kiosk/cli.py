@@ -10,6 +10,10 @@ from collections.abc import Sequence
 COMMANDS = {
     "agent": ("kiosk.agent.service", "run the kiosk agent (service)"),
     "shell": ("kiosk.shell.app", "run the visitor's shell"),
+    "session": (
+        "kiosk.shell.supervisor",
+        "run the visitor's shell and restart it when it dies (the X session's program)",
+    ),
     "demo": ("kiosk.demo", "run one kiosk on this machine (sandbox)"),
     "enroll": ("kiosk.agent.enroll", "join this PC to a console with a pairing code"),
     "sweep": ("kiosk.agent.sweep", "finish any wipe left undone (run at boot, as root)"),

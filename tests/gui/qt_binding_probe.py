@@ -19,10 +19,10 @@ from collections.abc import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6 import __version__ as PYSIDE_VERSION  # noqa: E402
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal  # noqa: E402
-from PySide6.QtGui import QPixmap  # noqa: E402
-from PySide6.QtWidgets import (  # noqa: E402
+from PySide6 import __version__ as PYSIDE_VERSION
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
     QHBoxLayout,

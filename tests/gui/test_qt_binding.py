@@ -57,8 +57,8 @@ def test_qt_calls_of_the_shell_and_console_keep_none_true_and_false_alive() -> N
 
 def test_the_installed_binding_is_the_pinned_one() -> None:
     """The pin in pyproject.toml is what runs (a venv made before the pin would not be)."""
-    import PySide6  # noqa: PLC0415
-    import shiboken6  # noqa: PLC0415
+    import PySide6
+    import shiboken6
 
     pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
     pinned = f'"PySide6-Essentials=={PySide6.__version__}"'

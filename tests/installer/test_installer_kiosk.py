@@ -145,8 +145,9 @@ def test_every_command_line_is_one_the_programs_accept(run: Run, target: Path) -
     session = unit(target / "usr/share/xsessions/epn-kiosk.desktop")["Desktop Entry"]
     logger, identifier, *shell = shlex.split(session["Exec"])
     assert (logger, identifier) == ("/usr/bin/systemd-cat", "--identifier=epn-kiosk-shell")
-    assert shell[:2] == [str(BIN_DIR / "epn-kiosk"), "shell"]
-    assert _command_args("shell", shell[2:]).socket == "/run/epn-kiosk/kiosk.sock"
+    # The session's program restarts the shell when it dies: the visitor keeps the session.
+    assert shell[:2] == [str(BIN_DIR / "epn-kiosk"), "session"]
+    assert _command_args("session", shell[2:]).socket == "/run/epn-kiosk/kiosk.sock"
     assert session["TryExec"] == str(BIN_DIR / "epn-kiosk"), "an absolute path: LightDM's PATH"
 
 

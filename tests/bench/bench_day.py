@@ -1,0 +1,90 @@
+"""A day in the room at full size: 200 visitor sessions on three PCs, real windows on Xvfb.
+
+Run from the repository root:
+
+    .venv/bin/python tests/bench/bench_day.py
+    .venv/bin/python tests/bench/bench_day.py --sessions 60
+
+The day is ``tests/e2e/day.py`` (the test command runs it at reduced size,
+``tests/e2e/test_day.py``): the demo room's console and three sandbox agents, on each PC
+``epn-kiosk session`` with its shell on a private Xvfb display; walk-in, ticket and member
+sessions with help calls, staff messages, extensions, locks, a workshop and closing time,
+then the usage review. Prints one ``figure: value unit`` line per figure, the headline
+(``console_action_to_pc_p99``) last; exits non-zero when it could not measure (no Xvfb, the
+room did not start). Everything it starts is stopped by its pid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+
+from day import Day, percentile, xvfb  # noqa: E402
+
+
+def main() -> int:
+    """Run the day and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=200)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="epn"))
+    with xvfb() as display:
+        if display is None:
+            print("bench_day: needs Xvfb", file=sys.stderr)
+            return 1
+        day = Day(folder, args.sessions, display)
+        started = time.monotonic()
+        try:
+            day.start()
+            figures = day.run()
+        finally:
+            day.stop()
+            shutil.rmtree(folder, ignore_errors=True)
+    took = time.monotonic() - started
+    usage = figures.usage
+    print(f"day_length: {took:.0f} s")
+    print(f"sessions: {sum(figures.sessions.values())} count")
+    for kind, count in sorted(figures.sessions.items()):
+        print(f"sessions_{kind}: {count} count")
+    for action, count in sorted(figures.actions.items()):
+        print(f"staff_{action}: {count} count")
+    print(f"help_calls_made: {figures.help_calls} count")
+    print(f"usage_sessions: {usage['totals']['sessions']} count")
+    print(f"usage_help_calls: {usage['totals']['help_calls']} count")
+    print(f"crashes: {len(figures.crashes)} count")
+    for line in figures.crashes[:10]:
+        print(f"  crash: {line}")
+    print(f"stuck: {len(figures.stuck)} count")
+    for line in figures.stuck[:10]:
+        print(f"  stuck: {line}")
+    print(f"stuck_known_help_done: {len(figures.known_stuck)} count")
+    for what, (first, last) in sorted(figures.rss_kib.items()):
+        name = what.replace(" ", "_").replace("-", "").lower()
+        print(f"rss_growth_{name}: {(last - first) / 1024:.1f} MB (from {first / 1024:.0f} MB)")
+    shell = [last - first for what, (first, last) in figures.rss_kib.items() if "shell" in what]
+    agent = [last - first for what, (first, last) in figures.rss_kib.items() if "agent" in what]
+    print(f"rss_growth_shell_max: {max(shell, default=0) / 1024:.1f} MB")
+    print(f"rss_growth_agent_max: {max(agent, default=0) / 1024:.1f} MB")
+    for what, values in sorted(figures.window_latency.items()):
+        print(f"window_{what}_p99: {percentile(values, 0.99) * 1000:.0f} ms (n={len(values)})")
+    for what, values in sorted(figures.latency.items()):
+        print(f"view_{what}_p99: {percentile(values, 0.99) * 1000:.0f} ms (n={len(values)})")
+    everything = [s for what, v in figures.latency.items() if what != "help_done" for s in v]
+    if not everything:
+        print("bench_day: no console action was measured", file=sys.stderr)
+        return 1
+    print(f"console_action_to_pc_p50: {percentile(everything, 0.50) * 1000:.0f} ms")
+    print(f"console_action_to_pc_p99: {percentile(everything, 0.99) * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""A shell that dies comes back by itself, and the visitor's session goes on.
+
+In production the X session's program is ``epn-kiosk session`` (installer), which runs the
+shell and starts it again when it dies. Here the real agent (sandbox) and the real
+``epn-kiosk session`` run as processes, the shell offscreen: the shell is killed with
+SIGKILL in the middle of a session, a new one connects, and it shows the same session with
+the time the agent kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.agent.testing import AgentProcess, ShellClient, write_open_all_day_policy
+from kiosk.core import State
+from kiosk.shell.supervisor import Supervisor
+
+pytestmark = pytest.mark.slow
+
+DEADLINE = 30.0
+
+
+@pytest.fixture
+def kiosk_dir() -> Iterator[Path]:
+    """A short folder under /tmp: unix socket paths must stay under 108 bytes."""
+    folder = Path(tempfile.mkdtemp(prefix="epn"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (its threads' children)."""
+    found: list[int] = []
+    with contextlib.suppress(FileNotFoundError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie does not count)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def wait_for(what: str, condition: Any, timeout: float = DEADLINE, log: Path | None = None) -> Any:
+    """Poll ``condition`` until it is truthy; its value (``log`` is shown on failure)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            shown = log.read_text(errors="replace") if log is not None else ""
+            raise AssertionError(f"{what}: not within {timeout} s\n{shown}")
+        time.sleep(0.05)
+
+
+def screens(log: Path) -> list[str]:
+    """The screens the shells printed (``--screen-marker``), in order."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return [line.split()[1] for line in text.splitlines() if line.startswith("screen ")]
+
+
+def start_session_program(socket_path: Path, log: Path) -> subprocess.Popen[bytes]:
+    """``epn-kiosk session`` as the X session runs it (offscreen here)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DISPLAY", None)
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kiosk",
+                "session",
+                "--screen-marker",
+                "--socket",
+                str(socket_path),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+
+
+def test_a_killed_shell_is_restarted_and_shows_the_same_session(kiosk_dir: Path) -> None:
+    policy = write_open_all_day_policy(kiosk_dir)
+    agent = AgentProcess(kiosk_dir, ["--policy", str(policy)]).wait_listening()
+    log = kiosk_dir / "session.log"
+    session = start_session_program(kiosk_dir / "kiosk.sock", log)
+    shells: list[int] = []
+    try:
+        first = wait_for("the first shell", lambda: children(session.pid))[0]
+        shells.append(first)
+        agent.wait_event("shell_connected", client="shell")
+        with ShellClient(kiosk_dir / "kiosk.sock") as visitor:
+            visitor.hello()
+            before = visitor.start_session("walk_in", "ar")
+        assert before.seconds_left is not None
+        wait_for("the session's launcher", lambda: "launcher" in screens(log), log=log)
+
+        os.kill(first, signal.SIGKILL)  # a crash: the shell is gone at once
+        agent.wait_event("shell_lost")
+        second = wait_for("a new shell", lambda: [p for p in children(session.pid) if p != first])[
+            0
+        ]
+        shells.append(second)
+        # It says hello by itself, and the agent gives it the running session back.
+        agent.wait_event("shell_connected", client="shell", state=State.ACTIVE.value)
+        wait_for(
+            "the session's launcher on the new shell",
+            lambda: screens(log).count("launcher") >= 2,
+        )
+        with ShellClient(kiosk_dir / "kiosk.sock") as staff_view:
+            staff_view.hello()
+            after = staff_view.latest_view()
+        assert after.state in (State.ACTIVE, State.WARNED)
+        assert after.language == "ar"
+        assert after.seconds_left is not None
+        assert 0 <= before.seconds_left - after.seconds_left <= DEADLINE
+        assert not any(e.get("event") == "session_ended" for e in agent.events())
+        assert session.poll() is None, "the X session's program must outlive its shell"
+    finally:
+        if session.poll() is None:
+            os.kill(session.pid, signal.SIGTERM)
+        code = session.wait(20)
+        agent.terminate()
+    assert code == 0
+    assert not [pid for pid in shells if alive(pid)], "a shell outlived its session"
+    assert "Traceback" not in log.read_text(errors="replace")
+
+
+def test_a_killed_session_program_takes_its_shell_with_it(kiosk_dir: Path) -> None:
+    policy = write_open_all_day_policy(kiosk_dir)
+    agent = AgentProcess(kiosk_dir, ["--policy", str(policy)]).wait_listening()
+    session = start_session_program(kiosk_dir / "kiosk.sock", kiosk_dir / "session.log")
+    try:
+        shell = wait_for("the shell", lambda: children(session.pid))[0]
+        agent.wait_event("shell_connected", client="shell")
+        os.kill(session.pid, signal.SIGKILL)
+        session.wait(10)
+        wait_for("the orphaned shell to stop", lambda: not alive(shell))
+    finally:
+        if session.poll() is None:
+            os.kill(session.pid, signal.SIGKILL)
+            session.wait(10)
+        agent.terminate()
+
+
+def test_a_shell_that_keeps_dying_is_restarted_later_and_later(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk.shell.supervisor")
+    supervisor = Supervisor(
+        [sys.executable, "-c", "raise SystemExit(3)"],
+        first_delay=0.05,
+        max_delay=0.4,
+        healthy_after=60.0,
+        gone=lambda: False,
+    )
+    runner = threading.Thread(target=supervisor.run)
+    runner.start()
+    try:
+        wait_for("seven starts", lambda: supervisor.starts >= 7)
+    finally:
+        supervisor.stop()
+        runner.join(20)
+    assert not runner.is_alive()
+    delays = [
+        float(r.getMessage().rsplit("restarting in ", 1)[1].split()[0])
+        for r in caplog.records
+        if "restarting in" in r.getMessage()
+    ]
+    assert delays[:6] == [0.05, 0.1, 0.2, 0.4, 0.4, 0.4]
+    assert all("exit 3" in r.getMessage() for r in caplog.records if "restarting" in r.getMessage())
+
+
+def test_no_restart_once_the_display_is_gone() -> None:
+    """The X server went away (the visitor's session is over): nothing to restart on."""
+    supervisor = Supervisor(
+        [sys.executable, "-c", "raise SystemExit(1)"], first_delay=0.05, gone=lambda: True
+    )
+    assert supervisor.run() == 0
+    assert supervisor.starts == 1
