@@ -494,12 +494,25 @@ def _host_pattern(value: str) -> str:
     return ascii_host
 
 
+def _exact_host(value: str) -> str:
+    if value.strip().startswith("*."):
+        raise ValueError(
+            f"{value!r}: write each host alone (meet.example.com); Firefox grants the camera "
+            "and microphone to one host, not to its subdomains"
+        )
+    return _host_pattern(value)
+
+
 HostPattern = Annotated[str, AfterValidator(_host_pattern)]
 """A site: ``example.com`` (or ``*.example.com``) means it and every subdomain; an IPv4
 address means that address. Stored lower-case, international names in their ASCII form."""
 
 MAX_HOSTS = 1000
 """Most entries in a block or allow list: both browsers ignore entries past 1000."""
+
+ExactHost = Annotated[str, AfterValidator(_exact_host)]
+"""One host (``meet.example.com``) or IPv4 address, without its subdomains. Stored
+lower-case, international names in their ASCII form."""
 
 
 class WebRules(_Model):
@@ -530,10 +543,21 @@ class WebRules(_Model):
         description="Let visitors download files into their session's Downloads folder "
         "(wiped at the end); Chromium blocks all downloads when off.",
     )
+    camera_and_microphone: bool = Field(
+        False,
+        description="Let any site ask the visitor for the camera and microphone (video calls, "
+        "job interviews); when off, only the sites in camera_and_microphone_sites may use them.",
+    )
+    camera_and_microphone_sites: tuple[ExactHost, ...] = Field(
+        (),
+        max_length=MAX_HOSTS,
+        description="Sites that may use the camera and microphone without asking, each as its "
+        "exact host (meet.jit.si), over https; what a visitor allows goes with the wipe.",
+    )
 
     @model_validator(mode="after")
     def _each_once(self) -> Self:
-        for name in ("block", "allow"):
+        for name in ("block", "allow", "camera_and_microphone_sites"):
             seen: set[str] = set()
             for host in getattr(self, name):
                 if host in seen:

@@ -15,9 +15,11 @@ from kiosk.lockdown.browser import (
 )
 from kiosk.lockdown.files import LockdownAction, LockdownError, LockdownFile, write_lockdown
 from kiosk.lockdown.session import LAUNCHER_DIR, lockdown_actions, lockdown_files
+from kiosk.lockdown.smartcard import NSS_MODULE_LIST, nss_module_list, opensc_module
 
 __all__ = [
     "LAUNCHER_DIR",
+    "NSS_MODULE_LIST",
     "LockdownAction",
     "LockdownError",
     "LockdownFile",
@@ -30,5 +32,7 @@ __all__ = [
     "launcher_apps",
     "lockdown_actions",
     "lockdown_files",
+    "nss_module_list",
+    "opensc_module",
     "write_lockdown",
 ]

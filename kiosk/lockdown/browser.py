@@ -16,6 +16,7 @@ import json
 from pathlib import PurePosixPath
 from typing import Any
 
+from kiosk.lockdown.smartcard import firefox_security_devices, opensc_module
 from policies.model import Policy
 
 FIREFOX_BLOCK_ALL = "<all_urls>"
@@ -84,8 +85,32 @@ def blocked_hosts(policy: Policy) -> tuple[str, ...]:
     return tuple(h for h in web.block if not any(_covers(a, h) for a in web.allow))
 
 
-def firefox_policies(policy: Policy, home: PurePosixPath) -> dict[str, Any]:
-    """Firefox's ``policies.json`` for the launcher's browser, as data."""
+def capture_origin(host: str) -> str:
+    """A site of ``camera_and_microphone_sites`` as the origin both browsers grant: https
+    (browsers give the camera only to secure pages), that exact host, its default port."""
+    return f"https://{host}"
+
+
+def _firefox_capture(policy: Policy) -> dict[str, Any]:
+    web = policy.web
+    rule: dict[str, Any] = {
+        # 2 = block (permissions.default.camera): no site may even ask the visitor.
+        "BlockNewRequests": not web.camera_and_microphone,
+        # The visitor cannot change the default in the settings.
+        "Locked": True,
+    }
+    if web.camera_and_microphone_sites:
+        rule["Allow"] = [capture_origin(h) for h in web.camera_and_microphone_sites]
+    return {"Camera": dict(rule), "Microphone": dict(rule)}
+
+
+def firefox_policies(
+    policy: Policy, home: PurePosixPath, *, smartcard_module: PurePosixPath | None = None
+) -> dict[str, Any]:
+    """Firefox's ``policies.json`` for the launcher's browser, as data.
+
+    ``smartcard_module`` is the PKCS#11 module of the eID card (the platform's OpenSC module
+    when not given)."""
     web = policy.web
     policies: dict[str, Any] = {
         # Private windows would escape the history and download rules; both keys because
@@ -138,6 +163,8 @@ def firefox_policies(policy: Policy, home: PurePosixPath) -> dict[str, Any]:
             "MoreFromMozilla": False,
             "Locked": True,
         },
+        "Permissions": _firefox_capture(policy),
+        "SecurityDevices": firefox_security_devices(smartcard_module or opensc_module()),
     }
     website_filter = _firefox_website_filter(policy)
     if website_filter:
@@ -200,7 +227,14 @@ def chromium_policies(policy: Policy, home: PurePosixPath) -> dict[str, Any]:
         "MetricsReportingEnabled": False,
         "DefaultBrowserSettingEnabled": False,
         "BackgroundModeEnabled": False,
+        # False: no prompt, only the listed sites get the camera and microphone.
+        "VideoCaptureAllowed": web.camera_and_microphone,
+        "AudioCaptureAllowed": web.camera_and_microphone,
     }
+    if web.camera_and_microphone_sites:
+        sites = [capture_origin(h) for h in web.camera_and_microphone_sites]
+        policies["VideoCaptureAllowedUrls"] = sites
+        policies["AudioCaptureAllowedUrls"] = list(sites)
     if web.safe_search:
         policies["SafeSitesFilterBehavior"] = 1  # 1 = filter adult top-level sites
     if web.only_allowed:

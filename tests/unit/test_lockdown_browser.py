@@ -17,6 +17,7 @@ from kiosk.lockdown import (
     firefox_policies,
 )
 from kiosk.lockdown.browser import to_json
+from kiosk.lockdown.smartcard import opensc_module
 from policies import InvalidPolicy, Policy, default_policy, parse_policy
 
 HOME = PurePosixPath("/home/epn-visitor")
@@ -188,10 +189,12 @@ FIREFOX_TYPES: dict[str, type] = {
     "OverrideFirstRunPage": str,
     "OverridePostUpdatePage": str,
     "PasswordManagerEnabled": bool,
+    "Permissions": dict,
     "PrivateBrowsingModeAvailability": int,
     "PromptForDownloadLocation": bool,
     "SanitizeOnShutdown": dict,
     "SearchEngines": dict,
+    "SecurityDevices": dict,
     "UserMessaging": dict,
     "WebsiteFilter": dict,
 }
@@ -199,11 +202,16 @@ FIREFOX_PROPERTIES: dict[str, frozenset[str]] = {
     "DNSOverHTTPS": frozenset({"Enabled", "ProviderURL", "ExcludedDomains", "Fallback", "Locked"}),
     "ExtensionSettings": frozenset({"*"}),
     "InstallAddonsPermission": frozenset({"Allow", "Default"}),
+    "Permissions": frozenset(
+        {"Camera", "Microphone", "Autoplay", "Location", "Notifications", "VirtualReality"}
+        | {"ScreenShare"}
+    ),
     "SanitizeOnShutdown": frozenset(
         {"Cache", "Cookies", "Downloads", "FormData", "History", "Sessions", "SiteSettings"}
         | {"OfflineApps", "Locked", "Exceptions"}
     ),
     "SearchEngines": frozenset({"Add", "Default", "DefaultPrivate", "PreventInstalls", "Remove"}),
+    "SecurityDevices": frozenset({"Add", "Delete"}),
     "UserMessaging": frozenset(
         {"WhatsNew", "ExtensionRecommendations", "FeatureRecommendations", "UrlbarInterventions"}
         | {"SkipOnboarding", "MoreFromMozilla", "FirefoxLabs", "Locked"}
@@ -215,6 +223,8 @@ FIREFOX_EXTENSION_DEFAULTS = frozenset(
     | {"restricted_domains", "runtime_allowed_hosts", "runtime_blocked_hosts"}
     | {"temporarily_allow_weak_signatures", "blocked_permissions", "allowed_permissions"}
 )
+FIREFOX_PERMISSION = frozenset({"Allow", "Block", "BlockNewRequests", "Locked"})
+"""The properties of Permissions.Camera and Permissions.Microphone."""
 FIREFOX_SEARCH_ENGINE = frozenset(
     {"Name", "IconURL", "Alias", "Description", "Encoding", "Method", "URLTemplate"}
     | {"PostData", "SuggestURLTemplate"}
@@ -232,6 +242,8 @@ CHROMIUM_DATA_TYPES: frozenset[object] = frozenset(
     | {"hosted_app_data"}
 )
 CHROMIUM_DOCUMENTED: dict[str, tuple[type, frozenset[object] | None]] = {
+    "AudioCaptureAllowed": (bool, None),
+    "AudioCaptureAllowedUrls": (list, None),
     "AutofillAddressEnabled": (bool, None),
     "AutofillCreditCardEnabled": (bool, None),
     "BackgroundModeEnabled": (bool, None),
@@ -256,6 +268,8 @@ CHROMIUM_DOCUMENTED: dict[str, tuple[type, frozenset[object] | None]] = {
     "SyncDisabled": (bool, None),
     "URLAllowlist": (list, None),
     "URLBlocklist": (list, None),
+    "VideoCaptureAllowed": (bool, None),
+    "VideoCaptureAllowedUrls": (list, None),
 }
 
 
@@ -272,6 +286,9 @@ VARIANTS = {
     "block and allow, downloads off": EVERYTHING_ON,
     "only allowed sites": policy_with('[web]\nonly_allowed = true\nallow = ["irisnet.be"]'),
     "safe search off": policy_with('[web]\nsafe_search = false\nblock = ["example.com"]'),
+    "camera for every site": policy_with(
+        '[web]\ncamera_and_microphone = true\ncamera_and_microphone_sites = ["meet.jit.si"]'
+    ),
 }
 
 
@@ -288,6 +305,12 @@ def test_firefox_reads_every_key_the_kiosk_writes(policy: Policy) -> None:
     assert set(policies["ExtensionSettings"]["*"]) <= FIREFOX_EXTENSION_DEFAULTS
     for engine in policies.get("SearchEngines", {}).get("Add", []):
         assert set(engine) <= FIREFOX_SEARCH_ENGINE
+    for device in ("Camera", "Microphone"):
+        rule = policies["Permissions"][device]
+        assert set(rule) <= FIREFOX_PERMISSION
+        assert all(isinstance(rule[key], bool) for key in ("BlockNewRequests", "Locked"))
+        assert all(isinstance(origin, str) for origin in rule.get("Allow", []))
+    assert all(isinstance(path, str) for path in policies["SecurityDevices"]["Add"].values())
     assert policies["PrivateBrowsingModeAvailability"] in {0, 1, 2}
 
 
@@ -511,6 +534,62 @@ def test_a_thousand_blocked_sites_fit_and_one_more_is_refused() -> None:
     assert "1000" in raised.value.problems[0].reason
 
 
+# -- camera and microphone (video calls) --------------------------------------------------
+
+
+def _capture(policy: Policy) -> tuple[dict[str, Any], dict[str, Any]]:
+    firefox = firefox_policies(policy, HOME)["policies"]["Permissions"]
+    chromium = chromium_policies(policy, HOME)
+    assert firefox["Camera"] == firefox["Microphone"], "both devices follow the same rule"
+    assert chromium["VideoCaptureAllowed"] == chromium["AudioCaptureAllowed"]
+    assert chromium.get("VideoCaptureAllowedUrls") == chromium.get("AudioCaptureAllowedUrls")
+    return firefox["Camera"], chromium
+
+
+def test_by_default_no_site_may_use_the_camera_or_the_microphone() -> None:
+    assert DEFAULT.web.camera_and_microphone is False
+    firefox, chromium = _capture(DEFAULT)
+    # No site may even ask, and the visitor cannot change that in the settings.
+    assert firefox == {"BlockNewRequests": True, "Locked": True}
+    assert chromium["VideoCaptureAllowed"] is False
+    assert "VideoCaptureAllowedUrls" not in chromium
+
+
+def test_listed_sites_get_the_camera_for_a_video_call_while_others_cannot_ask() -> None:
+    policy = policy_with(
+        '[web]\ncamera_and_microphone_sites = ["meet.jit.si", "Teams.Microsoft.com"]'
+    )
+    firefox, chromium = _capture(policy)
+    sites = ["https://meet.jit.si", "https://teams.microsoft.com"]
+    assert firefox == {"BlockNewRequests": True, "Locked": True, "Allow": sites}
+    assert chromium["VideoCaptureAllowed"] is False  # the others: no prompt, no camera
+    assert chromium["VideoCaptureAllowedUrls"] == sites
+
+
+def test_switched_on_any_site_may_ask_the_visitor() -> None:
+    policy = policy_with("[web]\ncamera_and_microphone = true")
+    firefox, chromium = _capture(policy)
+    assert firefox == {"BlockNewRequests": False, "Locked": True}
+    assert chromium["VideoCaptureAllowed"] is True
+
+
+# -- the eID card ---------------------------------------------------------------------------
+
+
+def test_firefox_loads_the_eid_card_module() -> None:
+    module = PurePosixPath("/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so")
+    firefox = firefox_policies(DEFAULT, HOME, smartcard_module=module)["policies"]
+    assert firefox["SecurityDevices"] == {"Add": {"OpenSC smart card (eID)": str(module)}}
+    # Without a path given, the module of this platform, where Debian's opensc-pkcs11 puts it.
+    [path] = firefox_policies(DEFAULT, HOME)["policies"]["SecurityDevices"]["Add"].values()
+    assert path == str(opensc_module())
+    assert opensc_module("x86_64-linux-gnu") == PurePosixPath(
+        "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
+    )
+    with pytest.raises(ValueError, match="multiarch"):
+        opensc_module("../../tmp")
+
+
 # -- bad entries are named ---------------------------------------------------------------
 
 BAD = [
@@ -533,6 +612,30 @@ BAD = [
     ("typo", "[web]\nsafesearch = false", "web.safesearch", "not permitted"),
     ("unknown app", '[launcher]\napps = ["firefox", "opera"]', "launcher.apps[1]", "chromium"),
     ("app twice", '[launcher]\napps = ["firefox", "firefox"]', "launcher.apps", "twice"),
+    (
+        "camera for subdomains",
+        '[web]\ncamera_and_microphone_sites = ["*.jit.si"]',
+        "web.camera_and_microphone_sites[0]",
+        "each host alone",
+    ),
+    (
+        "camera for a url",
+        '[web]\ncamera_and_microphone_sites = ["meet.jit.si", "https://x.com/call"]',
+        "web.camera_and_microphone_sites[1]",
+        "without http://",
+    ),
+    (
+        "camera site twice",
+        '[web]\ncamera_and_microphone_sites = ["meet.jit.si", "MEET.jit.si"]',
+        "web.camera_and_microphone_sites",
+        "listed twice",
+    ),
+    (
+        "camera switch not a yes/no",
+        '[web]\ncamera_and_microphone = "maybe"',
+        "web.camera_and_microphone",
+        "bool",
+    ),
 ]
 
 
