@@ -89,11 +89,17 @@ FLAVOURS = {
             "lightdm",
             "dconf-cli",
             "procps",
+            # The Belgian eID card: the PC/SC daemon, the USB card reader driver, and
+            # OpenSC's PKCS#11 module that both browsers load (it reads BELPIC cards).
+            "pcscd",
+            "libccid",
+            "opensc-pkcs11",
         ),
         # Versioned: on Ubuntu, "chromium" is provided (unversioned) by chromium-browser, a
         # transitional package whose preinst installs snapd and waits 30 minutes for the
         # snap store; a versioned relation takes only Debian's real chromium.
-        ("firefox-esr | chromium (>= 100)", "fonts-dejavu-core", "espeak-ng"),
+        # opensc: opensc-tool, to see that a card reader is found (install guide, eID).
+        ("firefox-esr | chromium (>= 100)", "fonts-dejavu-core", "espeak-ng", "opensc"),
         "public computer of an EPN: timed sessions, house rules, metered printing, wipe\n"
         " Turns this PC into a public kiosk: the agent and its boot sweep as systemd\n"
         " services, the visitor's automatic session with the EPN Kiosk shell, the\n"

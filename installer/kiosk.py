@@ -24,7 +24,13 @@ from installer.plan import (
 )
 from installer.units import AGENT_UNIT, SWEEP_UNIT, UNIT_DIR, agent_unit, sweep_unit, wants_link
 from kiosk.agent.printing import cupsconf
-from kiosk.lockdown import lockdown_actions, lockdown_files
+from kiosk.lockdown import (
+    NSS_MODULE_LIST,
+    lockdown_actions,
+    lockdown_files,
+    nss_module_list,
+    opensc_module,
+)
 from kiosk.lockdown.session import (
     DCONF_KEYFILE,
     DCONF_LOCKS,
@@ -78,6 +84,8 @@ class KioskOptions:
     fingerprint: str | None = None
     fstab: str = ""
     """The target's ``/etc/fstab`` as it is (to see whether it already mounts ``/proc``)."""
+    smartcard_module: PurePosixPath = field(default_factory=opensc_module)
+    """OpenSC's PKCS#11 module (Debian package opensc-pkcs11), for the eID card."""
 
 
 def block_text() -> str:
@@ -212,9 +220,17 @@ def kiosk_plan(options: KioskOptions) -> Plan:
     return Plan(Role.KIOSK, options.version, tuple(actions))
 
 
+def skeleton_files(options: KioskOptions) -> tuple[tuple[PurePosixPath, bytes], ...]:
+    """What each fresh home holds: the packaged skeleton, and Chromium's NSS module list
+    with the eID card's module (Chromium has no policy for it; it goes with the home)."""
+    generated = (NSS_MODULE_LIST, nss_module_list(options.smartcard_module).encode())
+    return (*(f for f in options.skeleton if f[0] != NSS_MODULE_LIST), generated)
+
+
 def _skeleton(options: KioskOptions) -> list[Action]:
     actions: list[Action] = [MakeDir(SKELETON_DIR, 0o755, "what each fresh visitor home holds")]
-    folders = sorted({p.parent for p, _ in options.skeleton if p.parent != PurePosixPath(".")})
+    files = skeleton_files(options)
+    folders = sorted({p.parent for p, _ in files if p.parent != PurePosixPath(".")})
     for folder in folders:
         for part in reversed(folder.parents[:-1]):
             actions.append(MakeDir(SKELETON_DIR / part, 0o755, "skeleton folder"))
@@ -228,7 +244,7 @@ def _skeleton(options: KioskOptions) -> list[Action]:
             unique.append(action)
     unique += [
         WriteFile(SKELETON_DIR / path, content, 0o644, "skeleton file")
-        for path, content in sorted(options.skeleton)
+        for path, content in sorted(files)
     ]
     return unique
 

@@ -108,3 +108,20 @@ def test_an_upgrade_does_not_uninstall(debs: dict[Role, Path], tmp_path: Path) -
             f"+ [ {argument} = {'remove' if script == 'prerm' else 'purge'} ]",
             "+ exit 0",
         ]
+
+
+def test_a_kiosk_gets_what_the_eid_card_needs(debs: dict[Role, Path]) -> None:
+    needs = [part.strip() for part in field(debs[Role.KIOSK], "Depends").split(",")]
+    eid = ("pcscd", "libccid", "opensc-pkcs11")
+    assert set(eid) <= set(needs), "the PC/SC daemon, the reader driver, the PKCS#11 module"
+    assert "opensc" in field(debs[Role.KIOSK], "Recommends"), "opensc-tool, to check a reader"
+    assert not set(eid) & set(field(debs[Role.CONSOLE], "Depends").split(", "))
+    if shutil.which("apt-cache") is not None:
+        # Real Debian package names, not guesses.
+        shown = subprocess.run(
+            ["apt-cache", "show", "--no-all-versions", *eid, "opensc"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert shown.returncode == 0, shown.stderr

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from installer_helpers import BIN_DIR, FSTAB, OLD_DCONF_PROFILE, Run, picture, times, uid_of
 
+from kiosk.lockdown import opensc_module
+
 PRINTER = "ipp://192.168.1.20/ipp/print"
 ARGS = ("--bin-dir", str(BIN_DIR), "--printer-uri", PRINTER, "--pc-name", "PC-07")
 
@@ -206,6 +208,28 @@ def test_home_skeleton_is_the_agents(run: Run, target: Path) -> None:
         assert (skeleton / folder).is_dir()
     packaged = Path(__file__).resolve().parents[2] / "kiosk/agent/skeleton/.config/user-dirs.dirs"
     assert (skeleton / ".config/user-dirs.dirs").read_bytes() == packaged.read_bytes()
+
+
+def test_the_eid_card_module_is_registered_for_both_browsers(run: Run, target: Path) -> None:
+    install(run, target)
+    module = str(opensc_module())
+    for path in (
+        "etc/firefox/policies/policies.json",
+        "usr/lib/firefox-esr/distribution/policies.json",
+    ):
+        devices = json.loads((target / path).read_text())["policies"]["SecurityDevices"]
+        assert list(devices["Add"].values()) == [module]
+    # Chromium: the NSS module list each fresh home gets from the skeleton.
+    nss = target / "etc/epn-kiosk/skeleton/.pki/nssdb/pkcs11.txt"
+    assert nss.read_text() == f"library={module}\nname=OpenSC smart card (eID)\n"
+    assert mode_owner(nss) == (0o644, 0, 0)
+    # The reader is the visitor's to use, where pcscd asks polkit.
+    rule = (target / "etc/polkit-1/rules.d/50-epn-kiosk-pcscd.rules").read_text()
+    assert 'subject.user == "epn-visitor"' in rule
+    assert "org.debian.pcsc-lite.access_pcsc" in rule and "org.debian.pcsc-lite.access_card" in rule
+    if shutil.which("dpkg") is not None and Path(module).exists():
+        owner = subprocess.run(["dpkg", "-S", module], capture_output=True, text=True, check=False)
+        assert owner.stdout.startswith("opensc-pkcs11"), "the path Debian's package installs"
 
 
 def test_cupsd_conf_keeps_its_own_lines_and_adds_the_policy_at_the_end(
