@@ -22,6 +22,8 @@ DEBIAN_PACKAGES=(
   fonts-dejavu-core espeak-ng
   postgresql
   gcc python3-dev libcups2-dev cups cups-client cups-bsd qpdf poppler-utils
+  # The eID card's test: pcscd, the reader driver, OpenSC and NSS's modutil, both browsers.
+  pcscd libccid opensc libnss3-tools firefox-esr chromium
 )
 
 say() { printf '\033[1m[epn-kiosk]\033[0m %s\n' "$*" >&2; }
