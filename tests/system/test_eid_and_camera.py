@@ -103,7 +103,9 @@ def test_the_visitors_browsers_load_the_eid_module_and_reach_pcscd(
 ) -> None:
     work = tmp_path / "work"
     work.mkdir()
-    skeleton = _installed_kiosk(visitor, tmp_path / "root")
+    # A policy that fills Firefox's Permissions and WebsiteFilter too, for Firefox to check.
+    policy = '[web]\nblock = ["casino.example"]\ncamera_and_microphone_sites = ["meet.jit.si"]\n'
+    skeleton = _installed_kiosk(visitor, tmp_path / "root", policy)
     wiper = _wiper(visitor, skeleton)
     wiper.prepare()
     nss = visitor.home / ".pki/nssdb/pkcs11.txt"
@@ -153,6 +155,7 @@ def test_the_visitors_browsers_load_the_eid_module_and_reach_pcscd(
     assert seen["firefox"]["status"] == 0, firefox
     assert "policies.json path = /usr/lib/firefox-esr/distribution/policies.json" in firefox
     assert "console.error: Enterprise Policies" not in firefox, firefox
+    assert '"Permissions"' in firefox and '"https://meet.jit.si"' in firefox, "ours were read"
     assert f"library={opensc_module()}\nname={OPENSC_MODULE_NAME}" in str(seen["firefox_modules"])
 
     # Chromium opened the home's NSS database and loaded the module listed in the skeleton.
