@@ -722,7 +722,9 @@ class DemoRoom:
                 failed.due = time.monotonic() + restart_delay(failed.failures + 1)
                 failed.failures += 1
             return
-        self.say(f"{child.name} started again (pid {self.child(child.name).pid}).")  # type: ignore[union-attr]
+        again = self.child(child.name)
+        if again is not None:
+            self.say(f"{child.name} started again (pid {again.pid}).")
 
     def reopen_gui(self) -> None:
         """Open the console window again (after it was closed on purpose)."""
@@ -802,14 +804,24 @@ def _enter_pressed() -> bool:
     return True
 
 
-def run_room(data_dir: Path, *, port: int, gui: bool, fullscreen: bool, life: float | None) -> int:
+def run_room(
+    data_dir: Path,
+    *,
+    port: int,
+    gui: bool,
+    fullscreen: bool,
+    life: float | None,
+    screens: bool | None = None,
+) -> int:
     """Run the room until Ctrl+C, SIGTERM, a console or agent that ended, or ``life``
     seconds; windows that end are started again."""
 
     def say(line: str) -> None:
         print(line, flush=True)
 
-    room = DemoRoom(data_dir.resolve(), port=port, gui=gui, fullscreen=fullscreen, say=say)
+    room = DemoRoom(
+        data_dir.resolve(), port=port, gui=gui, fullscreen=fullscreen, screens=screens, say=say
+    )
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         say("Starting the demo room…")

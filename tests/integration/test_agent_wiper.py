@@ -18,6 +18,11 @@ SKELETON = {
     "Downloads/.keep",
     ".config",
     ".config/user-dirs.dirs",
+    ".config/libfm",
+    ".config/libfm/libfm.conf",
+    ".config/pcmanfm",
+    ".config/pcmanfm/default",
+    ".config/pcmanfm/default/pcmanfm.conf",
 }
 
 
