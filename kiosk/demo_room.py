@@ -299,6 +299,8 @@ class DemoRoom:
     """Each PC's private cupsd."""
     gui_closed: bool = False
     """The console window was closed on purpose (it stays closed until :meth:`reopen_gui`)."""
+    _log_read: dict[str, int] = field(default_factory=dict)
+    """How far each PC's agent log was read for the end of sessions."""
 
     @property
     def console_dir(self) -> Path:
@@ -534,6 +536,8 @@ class DemoRoom:
             "--animator-pin-hash",
             hash_pin(DEMO_ANIMATOR_PIN),
         ]
+        log = pc_dir / "agent.log"
+        self._log_read[name] = log.stat().st_size if log.exists() else 0
         printer = self.printers.get(name)
         if printer is not None:
             # The print user is the agent's own (sandbox): the visitor's programs run as it.
@@ -668,6 +672,9 @@ class DemoRoom:
 
         Call it a few times a second while the room runs."""
         now = time.monotonic() if now is None else now
+        for name in list(self.displays):
+            if self._session_ended(name):
+                self.close_programs(name)
         for child in list(self.children):
             if not child.ended():
                 continue
@@ -725,6 +732,53 @@ class DemoRoom:
         again = self.child(child.name)
         if again is not None:
             self.say(f"{child.name} started again (pid {again.pid}).")
+
+    def _session_ended(self, name: str) -> bool:
+        """True when the agent of ``name`` logged the end of a session since the last look."""
+        log = self.pc_dir(name) / "agent.log"
+        start = self._log_read.get(name, 0)
+        try:
+            with log.open("rb") as file:
+                file.seek(start)
+                lines = file.read().split(b"\n")
+        except OSError:
+            return False
+        # A line still being written stays for the next look.
+        self._log_read[name] = start + sum(len(line) + 1 for line in lines[:-1])
+        for line in lines[:-1]:
+            with contextlib.suppress(ValueError):
+                entry = json.loads(line)
+                if entry.get("event") == "state_changed" and entry.get("target") == "ending":
+                    return True
+        return False
+
+    def close_programs(self, name: str) -> list[int]:
+        """Close every program on ``name``'s screen but its shell (as the kiosk's wiper ends
+        the visitor's processes at logout; the sandbox agent has none to end): each window's
+        X client is disconnected, and a program that loses its display exits. Returns the
+        pids of the programs closed."""
+        shell = self.child(f"shell {name}")
+        xdotool = shutil.which("xdotool")
+        if name not in self.displays or shell is None or xdotool is None:
+            return []
+        env = self.app_env(name)
+
+        def run(*args: str) -> list[str]:
+            done = subprocess.run(
+                [xdotool, *args], env=env, capture_output=True, text=True, timeout=10, check=False
+            )
+            return done.stdout.split()
+
+        closed = []
+        for window in run("search", "--name", ""):
+            owner = run("getwindowpid", window)
+            # A window that says no pid may be the shell's own: left alone.
+            if len(owner) == 1 and owner[0].isdigit() and int(owner[0]) != shell.pid:
+                run("windowkill", window)
+                closed.append(int(owner[0]))
+        if closed:
+            self.say(f"{name}: the visitor's programs were closed at the end of the session.")
+        return sorted(set(closed))
 
     def reopen_gui(self) -> None:
         """Open the console window again (after it was closed on purpose)."""

@@ -2,8 +2,9 @@
 that PC's shell full screen in it, and the programs its visitor starts drawn in it.
 
 The test's desktop is a private Xvfb (``DISPLAY`` points at it, as a developer's desktop
-session would); the room's Xephyr windows open on it. Killing a PC's screen brings it back
-with its shell; every process is stopped by its pid at the end.
+session would); the room's Xephyr windows open on it. A program the visitor opened is closed
+at logout; killing a PC's screen brings it back with its shell; every process is stopped by
+its pid at the end.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.agent.testing import ShellClient
+from kiosk.core.model import State
 from kiosk.demo_room import PC_NAMES, SCREEN_SIZE, DemoRoom, room_pids
 
 pytestmark = pytest.mark.slow
@@ -34,8 +38,11 @@ def wait_for(what: str, condition: Callable[[], bool], timeout: float = DEADLINE
 
 
 def environ(pid: int) -> dict[str, str]:
-    """The environment a process started with (what its children inherit)."""
-    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    """The environment a shell started with (what the programs it starts inherit), once it
+    runs the shell: just after the fork, the process still shows the room's own."""
+    proc = Path(f"/proc/{pid}")
+    wait_for("the shell to run", lambda: b"kiosk\0shell\0" in (proc / "cmdline").read_bytes())
+    raw = (proc / "environ").read_bytes().split(b"\0")
     return dict(entry.decode().split("=", 1) for entry in raw if b"=" in entry)
 
 
@@ -45,8 +52,8 @@ def xdotool(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
-@pytest.fixture
-def desktop(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def desktop() -> Iterator[str]:
     """A private Xvfb as the developer's desktop, stopped by its pid at the end."""
     missing = [tool for tool in ("Xvfb", "Xephyr", "xdotool") if shutil.which(tool) is None]
     if missing:
@@ -64,16 +71,18 @@ def desktop(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
             number = announced.readline().strip()
         if not number:
             pytest.skip("Xvfb did not start")
-        monkeypatch.setenv("DISPLAY", f":{number}")
-        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-        yield f":{number}"
+        with pytest.MonkeyPatch.context() as environment:
+            environment.setenv("DISPLAY", f":{number}")
+            environment.delenv("WAYLAND_DISPLAY", raising=False)
+            yield f":{number}"
     finally:
         os.kill(server.pid, signal.SIGTERM)
         server.wait(10)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def room(desktop: str) -> Iterator[DemoRoom]:
+    """One room for the module; the test that kills a screen comes last."""
     folder = Path(tempfile.mkdtemp(prefix="epn"))  # short: unix socket paths
     running = DemoRoom(folder, port=0, gui=False, printing=False, say=lambda _: None)
     try:
@@ -120,6 +129,51 @@ def test_each_pc_is_its_own_screen_and_its_programs_open_in_it(
     policies = room.pc_dir("PC-01") / "firefox" / "distribution" / "policies.json"
     if Path("/usr/lib/firefox-esr/firefox-esr").exists():
         assert '"DisablePrivateBrowsing": true' in policies.read_text()
+
+
+APP = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication, QLabel
+
+app = QApplication(sys.argv[:1])
+(Path.home() / "Documents" / "lettre.txt").write_text("Madame, Monsieur,")
+window = QLabel("Lettre de motivation")
+window.setWindowTitle("Lettre de motivation")
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def test_a_program_the_visitor_opened_is_closed_and_its_file_erased_at_logout(
+    room: DemoRoom,
+) -> None:
+    shell = room.child("shell PC-02")
+    assert shell is not None
+    env = environ(shell.pid)  # what the launcher gives the programs it starts
+    with ShellClient(room.sockets["PC-02"], timeout=DEADLINE) as visitor:
+        visitor.hello()
+        visitor.start_session()
+        app = subprocess.Popen([sys.executable, "-c", APP], env=env, cwd=env["HOME"])
+        try:
+            title = "^Lettre de motivation$"
+            wait_for(
+                "the program's window on PC-02's screen",
+                lambda: bool(xdotool(env, "search", "--name", title).stdout.strip()),
+            )
+            letter = room.home("PC-02") / "Documents" / "lettre.txt"
+            assert letter.is_file()
+
+            assert visitor.request("end_session").ok
+            wait_for("the program to be closed", lambda: (room.tend(), app.poll() is not None)[1])
+            visitor.wait_view(lambda v: v.state is State.DONE and v.receipt is not None)
+            assert not letter.exists()
+            assert visitor.request("dismiss_receipt").ok
+        finally:
+            if app.poll() is None:
+                app.kill()
+            app.wait(10)
+    assert not shell.ended() and room.child("shell PC-02") is shell
 
 
 def test_a_pc_screen_that_dies_comes_back_with_its_shell(room: DemoRoom) -> None:
