@@ -143,7 +143,9 @@ def test_writer_saves_in_the_visitor_home_prints_through_the_pc_and_the_console_
         check=False,
     )
     assert (documents / "lettre.odt").is_file(), saved.stderr
-    assert (home / ".config" / "libreoffice").is_dir()  # its profile is the visitor's too
+    profile = home / ".config" / "libreoffice" / "4" / "user"
+    skeleton_profile = {"registrymodifications.xcu"}  # the tip of the day is off
+    assert {p.name for p in profile.iterdir()} > skeleton_profile  # Writer's, in the home
 
     # Writer prints it to the default printer: the PC's held queue; the visitor confirms.
     subprocess.run(
@@ -194,7 +196,7 @@ def test_writer_saves_in_the_visitor_home_prints_through_the_pc_and_the_console_
     done = end_session(visitor)
     assert done.receipt is not None
     assert not (documents / "lettre.odt").exists()
-    assert not (home / ".config" / "libreoffice").exists()
+    assert {p.name for p in profile.iterdir()} == skeleton_profile
     assert (home / "Documents").is_dir()  # the skeleton is back
 
     # The console's usage review counts the session's 22 pages for PC-01.

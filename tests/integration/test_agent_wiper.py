@@ -23,6 +23,10 @@ SKELETON = {
     ".config/pcmanfm",
     ".config/pcmanfm/default",
     ".config/pcmanfm/default/pcmanfm.conf",
+    ".config/libreoffice",
+    ".config/libreoffice/4",
+    ".config/libreoffice/4/user",
+    ".config/libreoffice/4/user/registrymodifications.xcu",
 }
 
 
