@@ -212,6 +212,47 @@ def test_writer_saves_in_the_visitor_home_prints_through_the_pc_and_the_console_
         wait_for("the usage review to count the pages", counted)
 
 
+def test_firefox_as_the_launcher_starts_it_reads_the_room_policies(room: DemoRoom) -> None:
+    if not Path("/usr/lib/firefox-esr/firefox-esr").exists():
+        pytest.skip("needs Firefox ESR (installed by installer/dev.sh demo)")
+    env = room.app_env("PC-03")
+    # The launcher runs "firefox-esr" from PATH: this PC's wrapper comes first.
+    wrapper = shutil.which("firefox-esr", path=env["PATH"])
+    assert wrapper == str(room.pc_dir("PC-03") / "bin" / "firefox-esr")
+    policies = room.pc_dir("PC-03") / "firefox" / "distribution" / "policies.json"
+    assert json.loads(policies.read_text())["policies"]["DownloadDirectory"] == str(
+        room.home("PC-03") / "Downloads"
+    )
+    # Firefox says where it read its policies from when asked to log them.
+    profile = room.home("PC-03") / ".mozilla" / "epn-demo"
+    profile.mkdir(parents=True)
+    (profile / "user.js").write_text(
+        'user_pref("browser.policies.loglevel", "debug");\n'
+        'user_pref("browser.dom.window.dump.enabled", true);\n'
+        'user_pref("devtools.console.stdout.chrome", true);\n'
+    )
+    log = room.pc_dir("PC-03") / "firefox.log"
+    with log.open("wb") as out:
+        firefox = subprocess.Popen(
+            ["firefox-esr", "--headless", "about:blank"], env=env, stdout=out, stderr=out
+        )
+    try:
+        wait_for(
+            "Firefox to read its policies",
+            lambda: f"policies.json path = {policies}" in log.read_text(errors="replace"),
+            60,
+        )
+        assert "policies.json content = {" in log.read_text(errors="replace")
+    finally:
+        firefox.terminate()
+        try:
+            firefox.wait(30)
+        except subprocess.TimeoutExpired:
+            firefox.kill()
+            firefox.wait()
+    shutil.rmtree(room.home("PC-03") / ".mozilla")
+
+
 def test_a_killed_shell_is_started_again_and_finds_its_session(room: DemoRoom) -> None:
     shell = room.child("shell PC-02")
     other = room.child("shell PC-03")
