@@ -26,12 +26,21 @@ DEBIAN_PACKAGES=(
   pcscd libccid opensc libnss3-tools firefox-esr chromium
 )
 
+# The demo room's PCs, only for `demo`: a nested X server per PC (each PC a window of its
+# own), and what a visitor needs on it: Firefox ESR, LibreOffice Writer and Calc, a PDF viewer,
+# a file manager. The test command stays without them (its tests skip what is missing).
+DEMO_PACKAGES=(
+  xserver-xephyr firefox-esr libreoffice-writer libreoffice-calc evince pcmanfm
+)
+
 say() { printf '\033[1m[epn-kiosk]\033[0m %s\n' "$*" >&2; }
 
 install_debian_packages() {
-  command -v dpkg-query >/dev/null || { say "not a Debian system: install the equivalents of: ${DEBIAN_PACKAGES[*]}"; return 0; }
+  # The packages to install: DEBIAN_PACKAGES, and those given as arguments.
+  local wanted=("${DEBIAN_PACKAGES[@]}" "$@")
+  command -v dpkg-query >/dev/null || { say "not a Debian system: install the equivalents of: ${wanted[*]}"; return 0; }
   local missing=()
-  for package in "${DEBIAN_PACKAGES[@]}"; do
+  for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
       || missing+=("$package")
   done
@@ -88,7 +97,7 @@ run_tests() {
 case "${1:-}" in
   demo)
     shift
-    install_debian_packages
+    install_debian_packages "${DEMO_PACKAGES[@]}"
     make_venv
     exec .venv/bin/python -m kiosk demo "$@"
     ;;

@@ -1,5 +1,6 @@
-"""``epn-kiosk demo``: a whole room on this machine (see :mod:`kiosk.demo_room`), or with
-``--single`` one public PC without a console, in sandbox mode.
+"""``epn-kiosk demo``: a whole room on this machine (see :mod:`kiosk.demo_room`: with a
+display, each PC a Xephyr window of its own), or with ``--single`` one public PC without a
+console, in sandbox mode.
 
 ``--single`` starts a kiosk agent (sandbox: no root, no real users; the visitor home is a
 folder that is wiped at each logout) and the visitor's shell in a window, seeded with a few
@@ -50,7 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fullscreen",
         action="store_true",
-        help="full screen, as on a real public PC (default: a window)",
+        help="the shells full screen on this display, as on a real public PC (default: a "
+        "window; with Xephyr, each PC's shell is full screen in that PC's own window)",
     )
     parser.add_argument(
         "--single",
@@ -65,6 +67,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--no-gui", action="store_true", help="without the console window (PCs only)"
+    )
+    parser.add_argument(
+        "--no-screens",
+        action="store_true",
+        help="no Xephyr window per PC: the shells as plain windows on this display",
     )
     parser.add_argument(
         "--life", type=float, default=None, help=argparse.SUPPRESS
@@ -132,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
             gui=not args.no_gui,
             fullscreen=args.fullscreen,
             life=args.life,
+            screens=False if args.no_screens else None,
         )
     return run_single(args)
 

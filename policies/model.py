@@ -340,6 +340,7 @@ class App(StrEnum):
     IMPRESS = "libreoffice-impress"
     PDF_VIEWER = "pdf-viewer"
     IMAGE_VIEWER = "image-viewer"
+    FILE_MANAGER = "file-manager"
 
 
 @dataclass(frozen=True)
@@ -427,6 +428,13 @@ APP_CATALOGUE: dict[App, AppInfo] = {
             AppCandidate(
                 "Gwenview", "org.kde.gwenview.desktop", "gwenview", "gwenview", "gwenview"
             ),
+        )
+    ),
+    App.FILE_MANAGER: AppInfo(
+        (
+            # Opens the folder it is started in: the shell's, the visitor's home.
+            AppCandidate("PCManFM", "pcmanfm.desktop", "pcmanfm", "pcmanfm", "system-file-manager"),
+            AppCandidate("Thunar", "thunar.desktop", "thunar", "thunar", "org.xfce.thunar"),
         )
     ),
 }

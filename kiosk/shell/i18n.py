@@ -1258,6 +1258,14 @@ STRINGS: dict[str, Entry] = {
         TR: "Fotoğraflar ve resimler",
         ES: "Fotos e imágenes",
     },
+    "app_files": {
+        FR: "Mes fichiers et clés USB",
+        NL: "Mijn bestanden en usb-sticks",
+        EN: "My files and USB sticks",
+        AR: "ملفاتي ومفاتيح USB",
+        TR: "Dosyalarım ve USB bellekler",
+        ES: "Mis archivos y memorias USB",
+    },
     "list_and": {
         FR: "et",
         NL: "en",

@@ -32,6 +32,7 @@ ICON_NAMES = frozenset(
         "document",
         "end",
         "extend",
+        "folder",
         "help",
         "hourglass",
         "idle",

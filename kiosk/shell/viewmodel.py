@@ -445,6 +445,7 @@ APP_KINDS: dict[str, tuple[str, str]] = {
     "libreoffice-impress": ("slides", "app_slides"),
     "pdf-viewer": ("pdf", "app_pdf"),
     "image-viewer": ("picture", "app_photos"),
+    "file-manager": ("folder", "app_files"),
 }
 """Per launcher application: our pictogram when the icon theme has none, and what it is
 for in the visitor's words (a program's own name says little to most visitors)."""

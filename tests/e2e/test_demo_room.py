@@ -41,6 +41,20 @@ class Demo:
     url: str
     pids: dict[str, int]
     tickets: list[str]
+    output: queue.Queue[str]
+
+    def wait_line(self, pattern: str, timeout: float = START_TIMEOUT) -> re.Match[str]:
+        """The next line of the terminal that matches ``pattern``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.output.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no line {pattern!r}:\n" + "\n".join(self.lines)) from None
+            self.lines.append(line)
+            found = re.search(pattern, line)
+            if found is not None:
+                return found
 
 
 @pytest.fixture
@@ -86,7 +100,7 @@ def start_demo(data_dir: Path) -> Demo:
         name: int(pid)
         for name, pid in re.findall(r"([A-Za-z][\w -]*?) (\d+)(?:,|$)", seen[-1].split(":", 1)[1])
     }
-    return Demo(process, seen, url.group(1), pids, tickets.group(1).split(", "))
+    return Demo(process, seen, url.group(1), pids, tickets.group(1).split(", "), lines)
 
 
 def stop(process: subprocess.Popen[str], signum: int = signal.SIGTERM) -> int:
@@ -116,16 +130,16 @@ def wait_online(url: str, timeout: float = 60.0) -> list[dict[str, object]]:
             time.sleep(0.1)
 
 
-def staff_listening(console_log: Path) -> set[str]:
-    """Staff accounts whose console window opened the live room."""
-    found = set()
+def staff_listening(console_log: Path) -> list[str]:
+    """Staff accounts whose console window opened the live room, once per opening."""
+    found = []
     for line in console_log.read_text(errors="replace").splitlines():
         try:
             entry = json.loads(line)
         except ValueError:
             continue
         if entry.get("event") == "staff_listening":
-            found.add(str(entry.get("who")))
+            found.append(str(entry.get("who")))
     return found
 
 
@@ -143,13 +157,27 @@ def test_the_demo_runs_a_whole_room_and_stops_every_process(data_dir: Path) -> N
             "console",
             *(f"agent {n}" for n in PC_NAMES),
             *(f"shell {n}" for n in PC_NAMES),
+            *(f"cupsd {n}" for n in PC_NAMES),
             "console GUI",
         }
         # The console window logged in as the animator and opened the live room.
+        console_log = data_dir / "console" / "console.log"
         deadline = time.monotonic() + 30
-        while DEMO_ANIMATOR[0] not in staff_listening(data_dir / "console" / "console.log"):
+        while staff_listening(console_log).count(DEMO_ANIMATOR[0]) < 1:
             assert time.monotonic() < deadline, "the console window did not open the room"
             time.sleep(0.1)
+
+        # The console window dies: the demo says so, starts it again, and it logs in again;
+        # the PCs stay online.
+        os.kill(demo.pids["console GUI"], signal.SIGKILL)
+        again = demo.wait_line(r"console GUI started again \(pid (\d+)\)")
+        assert any("console GUI ended (signal 9)" in line for line in demo.lines)
+        deadline = time.monotonic() + 30
+        while staff_listening(console_log).count(DEMO_ANIMATOR[0]) < 2:
+            assert time.monotonic() < deadline, "the console window did not open the room again"
+            time.sleep(0.1)
+        assert wait_online(demo.url)
+        demo.pids["console GUI"] = int(again.group(1))
     finally:
         code = stop(demo.process)
     assert code == 0

@@ -18,6 +18,15 @@ SKELETON = {
     "Downloads/.keep",
     ".config",
     ".config/user-dirs.dirs",
+    ".config/libfm",
+    ".config/libfm/libfm.conf",
+    ".config/pcmanfm",
+    ".config/pcmanfm/default",
+    ".config/pcmanfm/default/pcmanfm.conf",
+    ".config/libreoffice",
+    ".config/libreoffice/4",
+    ".config/libreoffice/4/user",
+    ".config/libreoffice/4/user/registrymodifications.xcu",
 }
 
 

@@ -146,13 +146,21 @@ class PrivateCups:
 
     Use as a context manager; the cupsd is stopped by its pid and the folder removed."""
 
-    def __init__(self, *, gate: bool = True, policy: bool = True, notifier: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        gate: bool = True,
+        policy: bool = True,
+        notifier: bool = True,
+        printed: Path | None = None,
+    ) -> None:
         import tempfile  # noqa: PLC0415
 
         self.root = Path(tempfile.mkdtemp(prefix="epn-cups-", dir="/tmp"))
         self.socket = self.root / "cups.sock"
         self.approvals = self.root / "approved"
-        self.printed = self.root / "printed"
+        self.printed = printed if printed is not None else self.root / "printed"
+        """Where the printer puts what it prints (kept at the stop when given here)."""
         self._gate = gate
         self._policy = policy
         self._notifier = notifier
@@ -201,7 +209,7 @@ class PrivateCups:
         (root / "spool/tmp").mkdir(exist_ok=True)
         (root / "spool/tmp").chmod(0o1777)
         self.approvals.mkdir(mode=0o700)
-        self.printed.mkdir()
+        self.printed.mkdir(parents=True, exist_ok=True)
         for name in _SERVER_BIN_LINKS:
             source = Path("/usr/lib/cups") / name
             if source.exists():
