@@ -291,6 +291,11 @@ class CommandAction(StrEnum):
     """Give the session ``pages`` more pages, free of charge (a job over quota may print)."""
     PRINT_RELEASE = "print_release"
     """Print job ``job_id``, which the kiosk could not count, as ``pages`` pages, free."""
+    HELP_ANSWERED = "help_answered"
+    """Staff closed the visitor's help call (``reason``: ``done`` or ``cancelled``): the PC
+    stops saying someone is coming. Only for the session ``session_id`` (when given): a
+    PC whose session ended meanwhile answers ``no_session`` and keeps its new visitor's
+    call."""
     """Start a session without a login for ``minutes``; ``text`` is the workshop's title and
     ``workshop_id`` names it. ``lock`` with ``reason="out_of_order"`` marks a PC out of order."""
 
@@ -309,6 +314,7 @@ class Command(_Message):
     workshop_id: str | None = Field(None, max_length=64)
     pages: int | None = Field(None, ge=1, le=1000)
     job_id: int | None = Field(None, ge=1, le=MAX_JOB_ID)
+    session_id: EventId | None = Field(None, description="The session a help_answered is for.")
 
 
 class ErrorFrame(_Message):

@@ -535,7 +535,7 @@ class Agent:
             seconds_used=seconds,
             end_reason=(session.end_reason or EndReason.STOPPED).value,
             extended_seconds=session.extended_seconds,
-            help_requested=session.help_requested,
+            help_requested=session.help_asked,
         )
         usage = None
         if session.visitor.mode is LoginMode.MEMBER and session.visitor.reference:
@@ -1055,6 +1055,13 @@ class Agent:
                 if text is None:
                     return refused("bad_field", "text: a message needs a text")
                 self._change(now, lambda: engine.send_message(now, text, actor), audits=audit)
+            elif action is wire.CommandAction.HELP_ANSWERED:
+                if command.session_id is not None and (
+                    command.session_id != self._session_id or engine.state not in IN_SESSION
+                ):
+                    # Sent to a PC that was away: that visitor left; a new one's call stays.
+                    return refused(Refusal.NO_SESSION.value, "the session that asked has ended")
+                self._change(now, lambda: engine.help_answered(now, actor), audits=audit)
             elif action in (wire.CommandAction.GRANT_PAGES, wire.CommandAction.PRINT_RELEASE):
                 print_refused = self._print_command(command)
                 if print_refused is not None:
@@ -1147,7 +1154,15 @@ class Agent:
 def _command_detail(command: wire.Command) -> str:
     if command.action is wire.CommandAction.EXTEND:
         return f"minutes={command.minutes}"
-    if command.action in (wire.CommandAction.END, wire.CommandAction.LOCK) and command.reason:
+    if (
+        command.action
+        in (
+            wire.CommandAction.END,
+            wire.CommandAction.LOCK,
+            wire.CommandAction.HELP_ANSWERED,
+        )
+        and command.reason
+    ):
         return f"reason={command.reason}"[:400]
     if command.action is wire.CommandAction.POLICY_UPDATE and command.policy is not None:
         return f"version={command.policy.get('version', '?')}"[:400]
