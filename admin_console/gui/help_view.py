@@ -24,9 +24,13 @@ class CallRow(QFrame):
         self.line = QLabel(call_line(call, queue.now(), lang, me))
         self.line.setWordWrap(True)
         big(self.line, 11, bold=call.taken_by is None)
+        self.cancel: QPushButton | None = None
         if call.taken_by is None:
             self.button = QPushButton(icons.icon("go"), i18n.text("help.take", lang))
             self.action = partial(queue.take, call.kiosk_id)
+            if call.reason is None:  # the console's own calls stay until someone looked
+                self.cancel = QPushButton(i18n.text("help.cancel", lang))
+                self.cancel.setMinimumHeight(34)
         else:
             self.button = QPushButton(icons.icon("done"), i18n.text("help.done", lang))
             self.action = partial(queue.done, call.kiosk_id)
@@ -36,6 +40,8 @@ class CallRow(QFrame):
         layout.addWidget(self.line)
         row = QHBoxLayout()
         row.addStretch(1)
+        if self.cancel is not None:
+            row.addWidget(self.cancel)
         row.addWidget(self.button)
         layout.addLayout(row)
 
@@ -80,6 +86,10 @@ class HelpPanel(QFrame):
         self.notice.setText("")  # the last problem is about the last click, not this one
         row.action()
 
+    def _cancel(self, row: CallRow) -> None:
+        self.notice.setText("")
+        self.queue.cancel(row.kiosk_id)
+
     def redraw(self) -> None:
         """One row per call; rows whose call did not change only get their new waiting time,
         so a button is never pulled from under a finger by the refresh."""
@@ -99,6 +109,8 @@ class HelpPanel(QFrame):
         self.rows = [CallRow(self.queue, call, me) for call in calls]
         for row in self.rows:
             row.button.clicked.connect(partial(self._act, row))
+            if row.cancel is not None:
+                row.cancel.clicked.connect(partial(self._cancel, row))
         for row in self.rows:
             self.rows_host.addWidget(row)
         count = len(self.queue.calls)

@@ -465,6 +465,7 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "ticket code never issued, accepted offline",
     },
     "help.done": {FR: "Terminé", NL: "Klaar", EN: "Done"},
+    "help.cancel": {FR: "Annuler l'appel", NL: "Oproep annuleren", EN: "Cancel the call"},
     # -- tickets -----------------------------------------------------------------------
     "tickets.new": {FR: "Nouveaux tickets", NL: "Nieuwe tickets", EN: "New tickets"},
     "tickets.count": {FR: "Nombre", NL: "Aantal", EN: "How many"},

