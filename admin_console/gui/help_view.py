@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from admin_console.gui import i18n, icons
 from admin_console.gui.helpqueue import HelpCall, HelpQueue, call_line
@@ -68,15 +77,25 @@ class HelpPanel(QFrame):
         self.empty = QLabel(i18n.text("help.empty", lang))
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
-        self.rows_host = QVBoxLayout()
+        # The calls scroll when the room leaves them little height: a squeezed row would
+        # draw its text over its buttons.
+        rows_widget = QWidget()
+        rows_widget.setObjectName("helpRows")
+        self.rows_host = QVBoxLayout(rows_widget)
+        self.rows_host.setContentsMargins(0, 0, 0, 0)
         self.rows_host.setSpacing(6)
+        self.rows_host.addStretch(1)
+        self.rows_scroll = QScrollArea()
+        self.rows_scroll.setWidgetResizable(True)
+        self.rows_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.rows_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rows_scroll.setWidget(rows_widget)
         self.notice = Notice()
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
         layout.addWidget(self.empty)
-        layout.addLayout(self.rows_host)
+        layout.addWidget(self.rows_scroll, 1)
         layout.addWidget(self.notice)
-        layout.addStretch(1)
         self.rows: list[CallRow] = []
         queue.changed.connect(self.redraw)
         queue.failed.connect(self.notice.bad)
@@ -111,8 +130,8 @@ class HelpPanel(QFrame):
             row.button.clicked.connect(partial(self._act, row))
             if row.cancel is not None:
                 row.cancel.clicked.connect(partial(self._cancel, row))
-        for row in self.rows:
-            self.rows_host.addWidget(row)
+        for index, row in enumerate(self.rows):
+            self.rows_host.insertWidget(index, row)  # above the stretch
         count = len(self.queue.calls)
         lang = self.queue.language
         self.title.setText(i18n.text("help.title", lang) + (f" ({count})" if count else ""))

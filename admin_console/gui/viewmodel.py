@@ -329,6 +329,27 @@ def result_line(result: CommandResult, language: Language) -> str:
     return f"{result.pc_name} — {verb}{i18n.NBSP if language is i18n.FR else ''}: {said}"
 
 
+def workshop_refusals(results: list[CommandResult], language: Language) -> list[str]:
+    """What the animator must know after a workshop: the heading and one line per PC that
+    did not start it, with why (``PC-02 : un visiteur est en session``); empty when every
+    PC started it (or the last action was not a workshop)."""
+    missing = [
+        r
+        for r in results
+        if r.action == "workshop"
+        and r.outcome in (Outcome.REFUSED, Outcome.FAILED, Outcome.OFFLINE)
+    ]
+    if not missing:
+        return []
+    colon = f"{i18n.NBSP}:" if language is i18n.FR else ":"
+    lines = [i18n.counted("workshop.refused", language, len(missing))]
+    for result in missing:
+        code = "offline" if result.outcome is Outcome.OFFLINE else result.code
+        reason = reason_text(code, result.reason, language)
+        lines.append(f"{result.pc_name}{colon} {reason}")
+    return lines
+
+
 OUTCOME_COLOURS: Mapping[Outcome, str] = {
     Outcome.SENDING: "#616161",
     Outcome.DONE: "#1b5e20",

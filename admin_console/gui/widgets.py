@@ -33,6 +33,7 @@ from admin_console.gui.viewmodel import (
     result_line,
     room_order,
     tile_view,
+    workshop_refusals,
 )
 
 TILE_WIDTH = 200
@@ -356,6 +357,15 @@ class RoomScreen(QWidget):
         _big(self.results_title, 11, bold=True)
         self.results = QListWidget()
         self.results.setMaximumHeight(110)
+        self.refusals = QLabel()
+        self.refusals.setObjectName("workshopRefusals")
+        self.refusals.setWordWrap(True)
+        self.refusals.setStyleSheet(
+            "QLabel#workshopRefusals { color: #b71c1c; background: #ffebee;"
+            " border: 2px solid #b71c1c; border-radius: 6px; padding: 6px; }"
+        )
+        _big(self.refusals, 12, bold=True)
+        self.refusals.hide()
 
         self.help = HelpPanel(controller.help, lambda: controller.username)
         middle = QHBoxLayout()
@@ -369,6 +379,7 @@ class RoomScreen(QWidget):
         layout.addLayout(middle, 1)
         layout.addLayout(actions)
         layout.addWidget(self.ask)
+        layout.addWidget(self.refusals)
         layout.addWidget(self.results_title)
         layout.addWidget(self.results)
         self._connect()
@@ -521,6 +532,10 @@ class RoomScreen(QWidget):
     def redraw_results(self) -> None:
         """One line per PC of the last action."""
         self.results.clear()
+        # A workshop that did not start everywhere says so above the list, PC by PC.
+        lines = workshop_refusals(self.controller.results, self.controller.language)
+        self.refusals.setText("\n".join(lines))
+        self.refusals.setVisible(bool(lines))
         for result in self.controller.results:
             item = QListWidgetItem(result_line(result, self.controller.language))
             item.setForeground(QColor(OUTCOME_COLOURS[result.outcome]))

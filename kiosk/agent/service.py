@@ -1108,6 +1108,11 @@ class Agent:
         engine = self.engine
         if engine.snapshot.locked_by is not None:
             return Refusal.LOCKED.value, "this PC is locked"
+        if engine.state in _VISITOR_STATES:
+            # Said apart from the other "not free" cases: the animator asks the visitor.
+            return "in_session", "a visitor is in session"
+        if engine.state in (State.ENDING, State.WIPING):
+            return "wiping", "the last visitor's session is being erased"
         if engine.state not in (State.WAITING, State.DONE) or self._home_lock.locked():
             return Refusal.BUSY.value, f"this PC is not free ({engine.state.value})"
         async with self._home_lock:

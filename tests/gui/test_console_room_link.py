@@ -18,12 +18,16 @@ from console_support import log_in
 from helpers.room_link import LinkedRoom, ask_help, visitor
 from PySide6.QtCore import Qt
 
+from admin_console.gui import i18n
 from admin_console.gui.client import Endpoint
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.viewmodel import TileKind
 from admin_console.gui.window import ConsoleWindow
 from admin_console.server.auth import Role
 from admin_console.server.testing import ConsoleServer
+from policies import Language
+
+FR, NL, EN = Language.FR, Language.NL, Language.EN
 
 WAIT_MS = 10_000
 LEFT = Qt.MouseButton.LeftButton
@@ -41,13 +45,15 @@ class Room:
 
 
 @pytest.fixture
-def room(qtbot: Any, tmp_path: Path) -> Iterator[Room]:
+def room(qtbot: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Room]:
+    """The console (its window in ``request.param``'s language, French by default)."""
+    language = getattr(request, "param", FR)
     with ConsoleServer(tmp_path) as server:
         admin = server.add_staff("admin", Role.ADMIN)
         server.add_staff("nadia", Role.ANIMATOR, login=False)
         pcs = LinkedRoom(server, admin)
         endpoint = Endpoint.parse(server.url, None, insecure_http=True)
-        controller = ConsoleController(endpoint, now=server.clock.now)
+        controller = ConsoleController(endpoint, language, now=server.clock.now)
         window = ConsoleWindow(controller)
         qtbot.addWidget(window)
         window.show()
@@ -94,4 +100,38 @@ def test_help_done_and_cancelled_in_the_window_leave_the_queue_the_card_and_the_
     qtbot.waitUntil(lambda: room.tile("PC-01").view.kind is TileKind.IN_SESSION, timeout=WAIT_MS)
     shell.wait_view(lambda v: not v.help_requested)
     assert panel.empty.isVisible()
+    shell.close()
+
+
+SAID_BUSY = {
+    FR: "PC-02\u00a0: un visiteur est en session",
+    NL: "PC-02: er zit een bezoeker in een sessie",
+    EN: "PC-02: a visitor is in session",
+}
+
+
+@pytest.mark.parametrize("room", [FR, NL, EN], indirect=True)
+def test_a_workshop_refused_on_a_busy_pc_says_which_pc_and_why(qtbot: Any, room: Room) -> None:
+    language = room.controller.language
+    said = SAID_BUSY[language]
+    window = room.window
+    room.pcs.pc("PC-01")
+    busy = room.pcs.pc("PC-02")
+    shell = visitor(busy)
+    in_room(qtbot, room)
+    qtbot.waitUntil(lambda: room.tile("PC-02") is not None, timeout=WAIT_MS)
+    room.controller.select(room.pcs.ids.values())
+    screen = window.room
+    qtbot.mouseClick(screen.buttons["workshop"], LEFT)
+    screen.ask.workshop_title.setText("Atelier CV")
+    qtbot.mouseClick(screen.ask.confirm, LEFT)
+    qtbot.waitUntil(screen.refusals.isVisible, timeout=WAIT_MS)
+    lines = screen.refusals.text().split("\n")
+    assert lines == [i18n.counted("workshop.refused", language, 1), said]
+    texts = [screen.results.item(i).text() for i in range(screen.results.count())]
+    assert any(
+        t.startswith("PC-01") and t.endswith(i18n.text("result.done", language)) for t in texts
+    )
+    assert any(t.startswith("PC-02") and said.split(" ", 1)[1] in t for t in texts)
+    assert busy.view().workshop_title is None  # the visitor's session goes on
     shell.close()

@@ -163,3 +163,34 @@ def test_a_closed_call_of_a_visitor_who_left_is_dropped_and_the_next_visitors_ca
     assert any(e.action == "help_answered_refused" for e in audit)
     assert pc.view().help_requested  # the next visitor still sees that someone is coming
     shell.close()
+
+
+# -- a workshop refused on a busy PC says why ------------------------------------------
+
+
+def test_a_workshop_refused_on_a_pc_with_a_visitor_says_so_per_pc(
+    room: LinkedRoom, server: ConsoleServer, admin: StaffLogin
+) -> None:
+    room.pc("PC-01")
+    busy = room.pc("PC-02")
+    shell = visitor(busy)
+    body = {
+        "kiosk_ids": [room.ids["PC-01"], room.ids["PC-02"]],
+        "minutes": 60,
+        "title": "Atelier CV",
+        "participants": 4,
+    }
+    with server.client(admin) as http:
+        answer = http.post("/api/workshops", json=body)
+        assert answer.status_code == 201, answer.text
+        results = {r["kiosk_id"]: r for r in answer.json()["results"]}
+        assert results[room.ids["PC-01"]]["ok"] is True
+        refused = results[room.ids["PC-02"]]
+        assert (refused["ok"], refused["code"]) == (False, "in_session")
+        assert refused["message"] == "a visitor is in session"
+        # The usage review keeps it too.
+        [stored] = http.get("/api/workshops").json()
+    assert {r["kiosk_id"]: r["code"] for r in stored["results"]}[room.ids["PC-02"]] == "in_session"
+    # The visitor's session goes on.
+    assert busy.view().state is State.ACTIVE
+    shell.close()
