@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -39,6 +39,9 @@ from admin_console.gui.viewmodel import (
 TILE_WIDTH = 200
 TILE_HEIGHT = 150
 _ROOM_ACTIONS = frozenset({"workshop", "out_of_order", "back_in_order"})
+CLOCK_MS = 250
+"""How often the tiles' time left is looked at: a quarter second keeps it within the
+second the PC's bar shows."""
 
 
 def _big(widget: QWidget, points: int, bold: bool = False) -> None:
@@ -384,6 +387,12 @@ class RoomScreen(QWidget):
         layout.addWidget(self.results)
         self._connect()
         self._live(False)
+        # The tiles' time left counts down here, from each PC's deadline, between the
+        # statuses (a PC reports on each change and once a minute).
+        self.clock = QTimer(self)
+        self.clock.setInterval(CLOCK_MS)
+        self.clock.timeout.connect(self.tick)
+        self.clock.start()
         self.redraw()
 
     def _build_grid(self) -> QScrollArea:
@@ -487,6 +496,7 @@ class RoomScreen(QWidget):
         """Draw the tiles and the selection from the controller."""
         c = self.controller
         pcs = room_order(c.pcs)
+        now = c.console_now()
         room_width = self.grid_scroll.viewport().width() if self.grid_scroll.isVisible() else 0
         if room_width < TILE_WIDTH:
             room_width = max(self.width(), 900) - self.help.width() - 20
@@ -494,7 +504,7 @@ class RoomScreen(QWidget):
         columns = max(1, (room_width - 20 + spacing) // (TILE_WIDTH + spacing))
         seen = set()
         for index, pc in enumerate(pcs):
-            view = tile_view(pc, c.language, selected=pc.id in c.selected)
+            view = tile_view(pc, c.language, selected=pc.id in c.selected, now=now)
             tile = self.tiles.get(pc.id)
             if tile is None:
                 tile = Tile(view)
@@ -528,6 +538,18 @@ class RoomScreen(QWidget):
             button.setEnabled(count > 0)
         if not count:
             self.ask.hide()
+
+    def tick(self) -> None:
+        """Redraw the tiles whose words changed with the time (the time left)."""
+        c = self.controller
+        now = c.console_now()
+        for pc_id, tile in self.tiles.items():
+            pc = c.pcs.get(pc_id)
+            if pc is None:
+                continue
+            view = tile_view(pc, c.language, selected=pc_id in c.selected, now=now)
+            if view != tile.view:
+                tile.show_view(view)
 
     def redraw_results(self) -> None:
         """One line per PC of the last action."""

@@ -234,6 +234,23 @@ class Status(_Message):
     print_job_id: JobId | None = Field(None, description="That job, for print_release.")
     help_requested: bool = False
     locked: bool = False
+    at: Instant | None = Field(None, description="When the PC made this status (its clock).")
+    deadline: Instant | None = Field(
+        None,
+        description="When the session's time runs out (the PC's clock; with ``at``): the "
+        "console counts down from it, and corrects for a PC whose clock is off.",
+    )
+
+    @model_validator(mode="after")
+    def _deadline_after_at(self) -> Status:
+        if self.deadline is None:
+            return self
+        if self.at is None:
+            raise ValueError("deadline: send at with it")
+        ahead = (self.deadline - self.at).total_seconds()
+        if not 0 <= ahead <= MAX_SESSION_SECONDS:
+            raise ValueError(f"deadline: 0 to {MAX_SESSION_SECONDS} s after at")
+        return self
 
 
 class Hello(_Message):

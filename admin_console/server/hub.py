@@ -120,6 +120,16 @@ class _Live:
     """What the console takes the PC to ask: its status, unless staff just closed the call
     and the PC has not answered that yet."""
 
+    @property
+    def deadline(self) -> dt.datetime | None:
+        """The end of the session's time on the console's clock: as far after the moment
+        the status came as the PC said it was after the moment it made it (a PC clock set
+        wrong moves both alike)."""
+        s = self.status
+        if s.deadline is None or s.at is None:
+            return None
+        return self.at + (s.deadline - s.at)
+
 
 class Hub:
     """Live kiosk connections, their statuses, waiting commands and staff listeners."""
@@ -168,6 +178,7 @@ class Hub:
                 help_requested=live.asks_help,
                 locked=s.locked,
                 at=live.at,
+                deadline=live.deadline,
             )
         seen = [t for t in (kiosk.last_seen_at, self._last_seen.get(kiosk.id)) if t is not None]
         return KioskTile(
@@ -200,8 +211,14 @@ class Hub:
             return
         # Encoded once for every listener; a listener too far behind is dropped rather
         # than kept growing: a client that stops reading must not grow the server.
+        # ``now``: the console's clock, so a staff computer whose clock is off still counts
+        # the sessions' time down right.
         message = json.dumps(
-            {"type": "kiosk", "kiosk": self.tile(kiosk).model_dump(mode="json")},
+            {
+                "type": "kiosk",
+                "kiosk": self.tile(kiosk).model_dump(mode="json"),
+                "now": self._clock.now().isoformat(),
+            },
             separators=(",", ":"),
             ensure_ascii=False,
         )
@@ -636,7 +653,8 @@ class Hub:
         try:
             kiosks = await asyncio.to_thread(self._repos.kiosks.all)
             room = [self.tile(k).model_dump(mode="json") for k in kiosks]
-            await websocket.send_json({"type": "room", "kiosks": room})
+            now = self._clock.now().isoformat()
+            await websocket.send_json({"type": "room", "kiosks": room, "now": now})
             reader = asyncio.create_task(self._drain(websocket, sending))
             sender = asyncio.create_task(self._push(websocket, listener, sending))
             dropped = asyncio.create_task(listener.dropped.wait())

@@ -1001,6 +1001,16 @@ class Agent:
         running = session is not None and snapshot.state in _VISITOR_STATES
         pending = self.meter.pending() if self.meter is not None and running else None
         waiting = pending.waiting.value if pending is not None else None
+        deadline = None
+        if (
+            session is not None
+            and session.deadline_mono is not None
+            and (snapshot.state in IN_SESSION)
+        ):
+            # To the millisecond, not the whole seconds of seconds_left: the console's
+            # card counts down from it and must say the same minute as the bar.
+            left = min(max(0.0, session.deadline_mono - now.mono), wire.MAX_SESSION_SECONDS)
+            deadline = now.wall + dt.timedelta(seconds=round(left, 3))
         return wire.Status(
             state=snapshot.state.value,
             seconds_left=self.engine.seconds_left(now),
@@ -1010,6 +1020,8 @@ class Agent:
             print_job_id=pending.job_id if pending is not None and waiting != "confirm" else None,
             help_requested=bool(session and running and session.help_requested),
             locked=snapshot.locked_by is not None,
+            at=now.wall,
+            deadline=deadline,
         )
 
     async def console_command(self, command: wire.Command) -> wire.CommandResult:

@@ -21,10 +21,13 @@ from PySide6.QtCore import Qt
 from admin_console.gui import i18n
 from admin_console.gui.client import Endpoint
 from admin_console.gui.controller import ConsoleController
-from admin_console.gui.viewmodel import TileKind
+from admin_console.gui.viewmodel import TileKind, time_left
 from admin_console.gui.window import ConsoleWindow
 from admin_console.server.auth import Role
+from admin_console.server.clock import FakeClock
 from admin_console.server.testing import ConsoleServer
+from kiosk.agent.testing import ShellClient
+from kiosk.shell import i18n as shell_i18n
 from policies import Language
 
 FR, NL, EN = Language.FR, Language.NL, Language.EN
@@ -134,4 +137,96 @@ def test_a_workshop_refused_on_a_busy_pc_says_which_pc_and_why(qtbot: Any, room:
     )
     assert any(t.startswith("PC-02") and said.split(" ", 1)[1] in t for t in texts)
     assert busy.view().workshop_title is None  # the visitor's session goes on
+    shell.close()
+
+
+# -- the time left on the card is the PC's ---------------------------------------------
+
+
+def live_status_at(room: Room) -> object:
+    """When the console received PC-01's last status."""
+    with room.server.client(room.pcs.admin) as http:
+        [tile] = http.get("/api/kiosks").json()
+    return tile["status"]["at"]
+
+
+def minutes_said(seconds: int) -> int:
+    """The whole minutes both the bar and the card say (rounded up)."""
+    return -(-seconds // 60)
+
+
+def test_the_cards_time_left_is_the_pcs_after_a_start_an_extension_and_a_reconnect(
+    qtbot: Any, room: Room
+) -> None:
+    # The PC's clock and the console's are set apart: only their running together counts.
+    pc = room.pcs.pc("PC-01")
+    pc_id = room.pcs.ids["PC-01"]
+    assert pc.clock.now().wall != room.server.clock.now()
+    shell = visitor(pc)
+    in_room(qtbot, room)
+    qtbot.waitUntil(
+        lambda: (
+            room.tile("PC-01") is not None and room.tile("PC-01").view.kind is TileKind.IN_SESSION
+        ),
+        timeout=WAIT_MS,
+    )
+    clock = room.server.clock
+    assert isinstance(clock, FakeClock)
+
+    def agree(what: str) -> None:
+        bar = pc.view().seconds_left
+        assert bar is not None
+        # The card redraws on its own clock (a quarter second): wait for it, then compare.
+        qtbot.waitUntil(
+            lambda: time_left(bar, FR) in room.tile("PC-01").detail.text(),
+            timeout=WAIT_MS,
+        )
+        card = room.controller.seconds_left(pc_id)
+        assert card is not None and abs(card - bar) <= 1, (what, card, bar)
+        assert time_left(card, FR) in room.tile("PC-01").detail.text(), what
+        assert shell_minutes(bar) == minutes_said(card), what
+
+    def shell_minutes(seconds: int) -> int:
+        # What the visitor's bar says: "Il reste 60 minutes"; its short form "60 min".
+        assert str(minutes_said(seconds)) in shell_i18n.time_left(seconds, FR)
+        return int(shell_i18n.time_left(seconds, FR, short=True).split()[0])
+
+    agree("after the start")
+
+    # 10 min 30 s later on both clocks, without a new status: the card counts down itself.
+    pc.advance(seconds=630)
+    clock.advance(seconds=630)
+    assert shell.request("activity").ok  # the visitor is typing
+    agree("ten minutes later, no new status")
+    # 50 s more, with no change on the PC: no status comes, the card counts on its own
+    # and passes into the next minute with the bar.
+    status_at = live_status_at(room)
+    pc.advance(seconds=50)
+    clock.advance(seconds=50)
+    agree("50 s later, no new status")
+    assert live_status_at(room) == status_at
+
+    # The animator gives 15 minutes more.
+    qtbot.mouseClick(room.tile("PC-01"), LEFT)
+    before = pc.view().seconds_left
+    assert before is not None
+    qtbot.mouseClick(room.window.room.buttons["extend15"], LEFT)
+    qtbot.waitUntil(
+        lambda: (
+            bool(room.controller.results) and room.controller.results[0].outcome.value != "sending"
+        ),
+        timeout=WAIT_MS,
+    )
+    pc.wait_until(lambda: (pc.agent.view().seconds_left or 0) > before + 14 * 60, 10, "+15 min")
+    agree("after +15 min")
+
+    # The PC's agent restarts (its session resumes) and links again.
+    shell.close()
+    pc = room.pcs.restart("PC-01")
+    shell = ShellClient(pc.socket_path)
+    shell.hello()  # the visitor's screen is back
+    pc.advance(seconds=40)
+    clock.advance(seconds=40)
+    qtbot.waitUntil(lambda: room.tile("PC-01").view.kind is TileKind.IN_SESSION, timeout=WAIT_MS)
+    agree("after a reconnect")
     shell.close()

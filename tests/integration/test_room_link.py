@@ -8,13 +8,16 @@ on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from conftest_pg import admin, data_dir, database_url, postgres, server
 from helpers.room_link import LinkedRoom, ask_help, eventually, visitor
+from pydantic import ValidationError
 
+from admin_console.protocol import Status
 from admin_console.server.testing import ConsoleServer, StaffLogin
 from kiosk.agent.testing import ShellClient
 from kiosk.core.model import State
@@ -194,3 +197,38 @@ def test_a_workshop_refused_on_a_pc_with_a_visitor_says_so_per_pc(
     # The visitor's session goes on.
     assert busy.view().state is State.ACTIVE
     shell.close()
+
+
+# -- time left --------------------------------------------------------------------------
+
+
+def test_the_room_view_carries_the_pcs_deadline_on_the_consoles_clock(
+    room: LinkedRoom, server: ConsoleServer, admin: StaffLogin
+) -> None:
+    pc = room.pc("PC-01")
+    kiosk_id = room.ids["PC-01"]
+    # The two clocks are apart (the PC's runs on another date): the deadline is moved.
+    assert abs((pc.clock.now().wall - server.clock.now()).total_seconds()) >= 3600
+    shell = visitor(pc)
+    eventually(
+        lambda: (tile(server, admin, kiosk_id)["status"] or {}).get("deadline"), "a deadline"
+    )
+    status = tile(server, admin, kiosk_id)["status"]
+    deadline = dt.datetime.fromisoformat(status["deadline"])
+    left = (deadline - server.clock.now()).total_seconds()
+    bar = pc.view().seconds_left
+    assert bar is not None and abs(left - bar) <= 1
+    shell.close()
+
+
+def test_a_status_with_a_deadline_says_when_it_was_made_and_stays_in_bounds() -> None:
+    now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    later = now + dt.timedelta(minutes=30)
+    assert Status(state="active", at=now, deadline=later).deadline == later
+    for bad in (
+        {"deadline": later},  # no "at": the console could not correct a PC's clock
+        {"at": now, "deadline": now - dt.timedelta(seconds=1)},
+        {"at": now, "deadline": now + dt.timedelta(days=32)},
+    ):
+        with pytest.raises(ValidationError):
+            Status(state="active", **bad)
