@@ -193,16 +193,18 @@ def test_the_cards_time_left_is_the_pcs_after_a_start_an_extension_and_a_reconne
 
     agree("after the start")
 
-    # 10 min 30 s later on both clocks, without a new status: the card counts down itself.
-    pc.advance(seconds=630)
+    # Both clocks move on, the console's first: a status the PC makes on its move must not
+    # reach a console still at the earlier time (real clocks move together).
+    # 10 min 30 s later on both clocks: the card counts down itself.
     clock.advance(seconds=630)
+    pc.advance(seconds=630)
     assert shell.request("activity").ok  # the visitor is typing
     agree("ten minutes later, no new status")
     # 50 s more, with no change on the PC: no status comes, the card counts on its own
     # and passes into the next minute with the bar.
     status_at = live_status_at(room)
-    pc.advance(seconds=50)
     clock.advance(seconds=50)
+    pc.advance(seconds=50)
     agree("50 s later, no new status")
     assert live_status_at(room) == status_at
 
@@ -225,8 +227,8 @@ def test_the_cards_time_left_is_the_pcs_after_a_start_an_extension_and_a_reconne
     pc = room.pcs.restart("PC-01")
     shell = ShellClient(pc.socket_path)
     shell.hello()  # the visitor's screen is back
-    pc.advance(seconds=40)
     clock.advance(seconds=40)
+    pc.advance(seconds=40)
     qtbot.waitUntil(lambda: room.tile("PC-01").view.kind is TileKind.IN_SESSION, timeout=WAIT_MS)
     agree("after a reconnect")
     shell.close()
