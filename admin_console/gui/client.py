@@ -242,6 +242,9 @@ class RoomFeed(QObject):
     tls_mismatch = Signal()
     stopped = Signal()
     """:meth:`stop` was called: whatever polls alongside the room stops too."""
+    clock = Signal(str, bool)
+    """The console's time when it sent a frame (ISO 8601), and whether the frame was the
+    room of a new connection."""
 
     def __init__(self, endpoint: Endpoint, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -343,6 +346,8 @@ class RoomFeed(QObject):
             return
         if not isinstance(data, dict):
             return
+        if isinstance(data.get("now"), str):
+            self.clock.emit(data["now"], data.get("type") == "room")
         if data.get("type") == "room" and isinstance(data.get("kiosks"), list):
             self.room.emit(data["kiosks"])
         elif data.get("type") == "kiosk" and isinstance(data.get("kiosk"), dict):

@@ -19,7 +19,14 @@ from admin_console.gui.policy import PolicyDesk
 from admin_console.gui.section import Now, Section
 from admin_console.gui.tickets import TicketDesk
 from admin_console.gui.usage import UsageReview
-from admin_console.gui.viewmodel import CommandResult, Outcome, Pc, locked_minutes, outcome_of
+from admin_console.gui.viewmodel import (
+    CommandResult,
+    Outcome,
+    Pc,
+    locked_minutes,
+    outcome_of,
+    seconds_left_at,
+)
 from policies import Language
 
 ROLES = ("animator", "manager", "admin")
@@ -74,6 +81,7 @@ class ConsoleController(QObject):
         self.feed.room.connect(self.set_room)
         self.feed.pc.connect(self.update_pc)
         self.feed.live.connect(self.live_changed)
+        self.feed.clock.connect(self._console_clock)
         self.feed.refused.connect(lambda _why: self._expired())
         self.feed.tls_mismatch.connect(
             lambda: self.logged_out.emit(i18n.text("net.tls_mismatch", self.language))
@@ -97,6 +105,8 @@ class ConsoleController(QObject):
         self.feed.room.connect(lambda _entries: self.help.refresh())
         self.feed.stopped.connect(self.help.timer.stop)
         self.pcs: dict[int, Pc] = {}
+        self._console_ahead = dt.timedelta(0)
+        """How far the console's clock is ahead of this computer's."""
         self.selected: set[int] = set()
         self.results: list[CommandResult] = []
         self.busy = False
@@ -152,6 +162,31 @@ class ConsoleController(QObject):
         self.room_changed.emit()
 
     # -- the room --------------------------------------------------------------------------
+
+    def console_now(self) -> dt.datetime:
+        """The console's time now, as this computer reckons it: the room's time left counts
+        down on it, so a staff computer whose clock is off still shows the PCs' minutes."""
+        return self._now() + self._console_ahead
+
+    def _console_clock(self, text: str, new_connection: bool) -> None:
+        try:
+            sent = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return
+        if sent.tzinfo is None:
+            return
+        # A frame arrives after it was sent: the largest difference seen on a connection
+        # is the closest to the clocks' real difference.
+        ahead = sent - self._now()
+        self._console_ahead = ahead if new_connection else max(self._console_ahead, ahead)
+
+    def seconds_left(self, pc_id: int) -> int | None:
+        """The time left of the PC's session now, counted down from the deadline it
+        reported (whole seconds, rounded up as on the PC's bar)."""
+        pc = self.pcs.get(pc_id)
+        if pc is None or pc.status is None:
+            return None
+        return seconds_left_at(pc.status, self.console_now())
 
     def set_room(self, entries: list[dict[str, Any]]) -> None:
         """The whole room (at each connection of the staff socket)."""

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from admin_console.gui import i18n, icons
 from admin_console.gui.helpqueue import HelpCall, HelpQueue, call_line
@@ -24,9 +33,13 @@ class CallRow(QFrame):
         self.line = QLabel(call_line(call, queue.now(), lang, me))
         self.line.setWordWrap(True)
         big(self.line, 11, bold=call.taken_by is None)
+        self.cancel: QPushButton | None = None
         if call.taken_by is None:
             self.button = QPushButton(icons.icon("go"), i18n.text("help.take", lang))
             self.action = partial(queue.take, call.kiosk_id)
+            if call.reason is None:  # the console's own calls stay until someone looked
+                self.cancel = QPushButton(i18n.text("help.cancel", lang))
+                self.cancel.setMinimumHeight(34)
         else:
             self.button = QPushButton(icons.icon("done"), i18n.text("help.done", lang))
             self.action = partial(queue.done, call.kiosk_id)
@@ -36,6 +49,8 @@ class CallRow(QFrame):
         layout.addWidget(self.line)
         row = QHBoxLayout()
         row.addStretch(1)
+        if self.cancel is not None:
+            row.addWidget(self.cancel)
         row.addWidget(self.button)
         layout.addLayout(row)
 
@@ -62,15 +77,25 @@ class HelpPanel(QFrame):
         self.empty = QLabel(i18n.text("help.empty", lang))
         self.empty.setObjectName("muted")
         self.empty.setWordWrap(True)
-        self.rows_host = QVBoxLayout()
+        # The calls scroll when the room leaves them little height: a squeezed row would
+        # draw its text over its buttons.
+        rows_widget = QWidget()
+        rows_widget.setObjectName("helpRows")
+        self.rows_host = QVBoxLayout(rows_widget)
+        self.rows_host.setContentsMargins(0, 0, 0, 0)
         self.rows_host.setSpacing(6)
+        self.rows_host.addStretch(1)
+        self.rows_scroll = QScrollArea()
+        self.rows_scroll.setWidgetResizable(True)
+        self.rows_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.rows_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rows_scroll.setWidget(rows_widget)
         self.notice = Notice()
         layout = QVBoxLayout(self)
         layout.addLayout(heading)
         layout.addWidget(self.empty)
-        layout.addLayout(self.rows_host)
+        layout.addWidget(self.rows_scroll, 1)
         layout.addWidget(self.notice)
-        layout.addStretch(1)
         self.rows: list[CallRow] = []
         queue.changed.connect(self.redraw)
         queue.failed.connect(self.notice.bad)
@@ -79,6 +104,10 @@ class HelpPanel(QFrame):
     def _act(self, row: CallRow) -> None:
         self.notice.setText("")  # the last problem is about the last click, not this one
         row.action()
+
+    def _cancel(self, row: CallRow) -> None:
+        self.notice.setText("")
+        self.queue.cancel(row.kiosk_id)
 
     def redraw(self) -> None:
         """One row per call; rows whose call did not change only get their new waiting time,
@@ -99,8 +128,10 @@ class HelpPanel(QFrame):
         self.rows = [CallRow(self.queue, call, me) for call in calls]
         for row in self.rows:
             row.button.clicked.connect(partial(self._act, row))
-        for row in self.rows:
-            self.rows_host.addWidget(row)
+            if row.cancel is not None:
+                row.cancel.clicked.connect(partial(self._cancel, row))
+        for index, row in enumerate(self.rows):
+            self.rows_host.insertWidget(index, row)  # above the stretch
         count = len(self.queue.calls)
         lang = self.queue.language
         self.title.setText(i18n.text("help.title", lang) + (f" ({count})" if count else ""))

@@ -4,7 +4,9 @@ The console also calls staff to a PC itself (``reason``): ``ticket_forged`` when
 in, while the console was away, a ticket code the console never issued.
 
 Refreshed when the staff socket says a PC changed and every few seconds (the waiting time
-grows by itself); an animator says "I'm going" (the call is taken) and then "Done".
+grows by itself); an animator says "I'm going" (the call is taken) and then "Done", or
+cancels a call nobody needs to go to. Either way the console tells the PC, whose bar stops
+saying someone is coming: the visitor may ask again.
 """
 
 from __future__ import annotations
@@ -157,3 +159,14 @@ class HelpQueue(Section):
     def done(self, kiosk_id: int) -> None:
         """The visitor at this PC was helped."""
         self.call("POST", f"/api/help/{kiosk_id}/done", None, lambda _r: self.refresh())
+
+    def cancel(self, kiosk_id: int) -> None:
+        """Nobody needs to go to this PC (the visitor left, or asked by mistake)."""
+
+        def gone(reply: Reply) -> bool:
+            if reply.status != 404:
+                return False
+            self.refresh()  # closed meanwhile (the session ended): the queue says so
+            return True
+
+        self.call("POST", f"/api/help/{kiosk_id}/cancel", None, lambda _r: self.refresh(), gone)

@@ -298,6 +298,16 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "de pc is bezig (hij herstart of stopt)",
         EN: "the PC is busy (restarting or stopping)",
     },
+    "refusal.in_session": {
+        FR: "un visiteur est en session",
+        NL: "er zit een bezoeker in een sessie",
+        EN: "a visitor is in session",
+    },
+    "refusal.wiping": {
+        FR: "le PC efface la session précédente, réessayez dans un instant",
+        NL: "de pc wist de vorige sessie, probeer zo meteen opnieuw",
+        EN: "the PC is erasing the last session, try again in a moment",
+    },
     "refusal.not_allowed": {
         FR: "impossible dans l'état actuel du PC",
         NL: "niet mogelijk in de huidige toestand van de pc",
@@ -423,6 +433,16 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "Workshop op {n} pc's:",
         EN: "Workshop on {n} PCs:",
     },
+    "workshop.refused.one": {
+        FR: "Atelier non démarré sur {n} PC{nbsp}:",
+        NL: "Workshop niet gestart op {n} pc:",
+        EN: "Workshop not started on {n} PC:",
+    },
+    "workshop.refused.other": {
+        FR: "Atelier non démarré sur {n} PC{nbsp}:",
+        NL: "Workshop niet gestart op {n} pc's:",
+        EN: "Workshop not started on {n} PCs:",
+    },
     "workshop.title": {FR: "Titre", NL: "Titel", EN: "Title"},
     "workshop.title_hint": {
         FR: "p. ex. Rédiger son CV",
@@ -465,6 +485,7 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "ticket code never issued, accepted offline",
     },
     "help.done": {FR: "Terminé", NL: "Klaar", EN: "Done"},
+    "help.cancel": {FR: "Annuler l'appel", NL: "Oproep annuleren", EN: "Cancel the call"},
     # -- tickets -----------------------------------------------------------------------
     "tickets.new": {FR: "Nouveaux tickets", NL: "Nieuwe tickets", EN: "New tickets"},
     "tickets.count": {FR: "Nombre", NL: "Aantal", EN: "How many"},

@@ -5,7 +5,8 @@ Runs offscreen without a server: sample answers of the console go straight into 
 controllers. Saves into ``docs/screenshots/`` by default: ``console-login.png``,
 ``console-login-error.png``, ``console-room.png`` (PCs in every state, the help queue, two
 selected, the results of an extension, a refusal said in French), ``console-room-end.png``,
-``console-room-workshop.png``, ``console-tickets.png``, ``console-ticket-sheet.png`` (the
+``console-room-workshop.png``, ``console-workshop-busy.png`` (the PCs that did not start
+the workshop, and why), ``console-tickets.png``, ``console-ticket-sheet.png`` (the
 first page of the printed PDF), ``console-members.png``, ``console-usage.png``,
 ``console-policy.png`` (with a refused field), ``console-policy-animator.png`` (read only,
 Arabic house rules, right to left) and ``console-room-rtl.png`` (the whole room mirrored).
@@ -243,12 +244,15 @@ def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) 
     window.room.ask.workshop_title.setText("Rédiger son CV")
     controller.results = [
         CommandResult(2, "PC-02", "workshop", 90, Outcome.DONE),
-        CommandResult(9, "PC-09", "workshop", 90, Outcome.REFUSED, "busy", "busy"),
+        CommandResult(
+            9, "PC-09", "workshop", 90, Outcome.REFUSED, "a visitor is in session", "in_session"
+        ),
         CommandResult(10, "PC-10", "workshop", 90, Outcome.OFFLINE, "", "offline"),
     ]
     controller.results_changed.emit()
     save("room-workshop")
     window.room.ask.hide()
+    save("workshop-busy")
 
     tickets = controller.tickets
     codes = [

@@ -8,6 +8,7 @@ of the results list.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -72,6 +73,18 @@ class PcStatus:
     print_waiting: str | None = None
     """``over_quota`` or ``uncountable``: a print job waits for an animator."""
     print_job_id: int | None = None
+    deadline: dt.datetime | None = None
+    """When the session's time runs out, on the console's clock (None: an older PC)."""
+
+
+def seconds_left_at(status: PcStatus, now: dt.datetime) -> int | None:
+    """The session's whole seconds left at ``now`` (the console's clock), rounded up as
+    the PC's bar does: counted from the deadline, so the figure is never a stale one."""
+    if status.state not in _IN_SESSION:
+        return None
+    if status.deadline is None:
+        return status.seconds_left
+    return max(0, math.ceil((status.deadline - now).total_seconds()))
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,7 @@ class Pc:
                 locked=bool(raw.get("locked")),
                 print_waiting=str(raw["print_waiting"]) if raw.get("print_waiting") else None,
                 print_job_id=_int_or_none(raw.get("print_job_id")),
+                deadline=_aware_or_none(raw.get("deadline")),
             )
         seen = data.get("last_seen_at")
         return cls(
@@ -122,6 +136,16 @@ class Pc:
 
 def _int_or_none(value: object) -> int | None:
     return int(value) if isinstance(value, int | float) else None
+
+
+def _aware_or_none(value: object) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 @dataclass(frozen=True)
@@ -176,19 +200,21 @@ _ICONS: Mapping[TileKind, str | None] = {
 
 
 def time_left(seconds: int, language: Language) -> str:
-    """``12 min restantes``; ``1 h 05 restantes``; under a minute said in words."""
+    """``12 min restantes``; ``1 h 05 restantes``; under a minute said in words. Whole
+    minutes rounded up, as on the PC's bar: both say the same minute at any moment."""
     if seconds < 60:
         return i18n.text("left.under_minute", language)
-    minutes = seconds // 60
+    minutes = -(-seconds // 60)
     if minutes >= 60:
         return i18n.text("left.hours", language, h=minutes // 60, m=minutes % 60)
     return i18n.counted("left.minutes", language, minutes)
 
 
-def _session_detail(status: PcStatus, language: Language) -> str:
+def _session_detail(status: PcStatus, language: Language, now: dt.datetime | None) -> str:
     parts = []
-    if status.seconds_left is not None:
-        parts.append(time_left(status.seconds_left, language))
+    seconds = status.seconds_left if now is None else seconds_left_at(status, now)
+    if seconds is not None:
+        parts.append(time_left(seconds, language))
     if status.login:
         key = f"kind.{status.login}"
         parts.append(i18n.text(key, language) if key in i18n.TEXTS else status.login)
@@ -196,9 +222,15 @@ def _session_detail(status: PcStatus, language: Language) -> str:
 
 
 def tile_view(
-    pc: Pc, language: Language, *, selected: bool = False, tz: dt.tzinfo | None = None
+    pc: Pc,
+    language: Language,
+    *,
+    selected: bool = False,
+    tz: dt.tzinfo | None = None,
+    now: dt.datetime | None = None,
 ) -> TileView:
-    """The tile of ``pc``: state in words, details, colours."""
+    """The tile of ``pc``: state in words, details, colours; the time left at ``now`` (the
+    console's clock), else as the PC last said."""
     kind = tile_kind(pc)
     status = pc.status
     detail = ""
@@ -233,7 +265,7 @@ def tile_view(
         else:
             headline = i18n.text("state.session", language)
         if status.state in _IN_SESSION:
-            detail = _session_detail(status, language)
+            detail = _session_detail(status, language, now)
         if kind is TileKind.PRINT and status.print_waiting:
             detail = i18n.text(f"print.{status.print_waiting}", language)
     return TileView(
@@ -327,6 +359,27 @@ def result_line(result: CommandResult, language: Language) -> str:
     else:
         said = i18n.text(f"result.{outcome.value}", language)
     return f"{result.pc_name} — {verb}{i18n.NBSP if language is i18n.FR else ''}: {said}"
+
+
+def workshop_refusals(results: list[CommandResult], language: Language) -> list[str]:
+    """What the animator must know after a workshop: the heading and one line per PC that
+    did not start it, with why (``PC-02 : un visiteur est en session``); empty when every
+    PC started it (or the last action was not a workshop)."""
+    missing = [
+        r
+        for r in results
+        if r.action == "workshop"
+        and r.outcome in (Outcome.REFUSED, Outcome.FAILED, Outcome.OFFLINE)
+    ]
+    if not missing:
+        return []
+    colon = f"{i18n.NBSP}:" if language is i18n.FR else ":"
+    lines = [i18n.counted("workshop.refused", language, len(missing))]
+    for result in missing:
+        code = "offline" if result.outcome is Outcome.OFFLINE else result.code
+        reason = reason_text(code, result.reason, language)
+        lines.append(f"{result.pc_name}{colon} {reason}")
+    return lines
 
 
 OUTCOME_COLOURS: Mapping[Outcome, str] = {

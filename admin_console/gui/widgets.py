@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -33,11 +33,15 @@ from admin_console.gui.viewmodel import (
     result_line,
     room_order,
     tile_view,
+    workshop_refusals,
 )
 
 TILE_WIDTH = 200
 TILE_HEIGHT = 150
 _ROOM_ACTIONS = frozenset({"workshop", "out_of_order", "back_in_order"})
+CLOCK_MS = 250
+"""How often the tiles' time left is looked at: a quarter second keeps it within the
+second the PC's bar shows."""
 
 
 def _big(widget: QWidget, points: int, bold: bool = False) -> None:
@@ -356,6 +360,15 @@ class RoomScreen(QWidget):
         _big(self.results_title, 11, bold=True)
         self.results = QListWidget()
         self.results.setMaximumHeight(110)
+        self.refusals = QLabel()
+        self.refusals.setObjectName("workshopRefusals")
+        self.refusals.setWordWrap(True)
+        self.refusals.setStyleSheet(
+            "QLabel#workshopRefusals { color: #b71c1c; background: #ffebee;"
+            " border: 2px solid #b71c1c; border-radius: 6px; padding: 6px; }"
+        )
+        _big(self.refusals, 12, bold=True)
+        self.refusals.hide()
 
         self.help = HelpPanel(controller.help, lambda: controller.username)
         middle = QHBoxLayout()
@@ -369,10 +382,17 @@ class RoomScreen(QWidget):
         layout.addLayout(middle, 1)
         layout.addLayout(actions)
         layout.addWidget(self.ask)
+        layout.addWidget(self.refusals)
         layout.addWidget(self.results_title)
         layout.addWidget(self.results)
         self._connect()
         self._live(False)
+        # The tiles' time left counts down here, from each PC's deadline, between the
+        # statuses (a PC reports on each change and once a minute).
+        self.clock = QTimer(self)
+        self.clock.setInterval(CLOCK_MS)
+        self.clock.timeout.connect(self.tick)
+        self.clock.start()
         self.redraw()
 
     def _build_grid(self) -> QScrollArea:
@@ -476,6 +496,7 @@ class RoomScreen(QWidget):
         """Draw the tiles and the selection from the controller."""
         c = self.controller
         pcs = room_order(c.pcs)
+        now = c.console_now()
         room_width = self.grid_scroll.viewport().width() if self.grid_scroll.isVisible() else 0
         if room_width < TILE_WIDTH:
             room_width = max(self.width(), 900) - self.help.width() - 20
@@ -483,7 +504,7 @@ class RoomScreen(QWidget):
         columns = max(1, (room_width - 20 + spacing) // (TILE_WIDTH + spacing))
         seen = set()
         for index, pc in enumerate(pcs):
-            view = tile_view(pc, c.language, selected=pc.id in c.selected)
+            view = tile_view(pc, c.language, selected=pc.id in c.selected, now=now)
             tile = self.tiles.get(pc.id)
             if tile is None:
                 tile = Tile(view)
@@ -518,9 +539,25 @@ class RoomScreen(QWidget):
         if not count:
             self.ask.hide()
 
+    def tick(self) -> None:
+        """Redraw the tiles whose words changed with the time (the time left)."""
+        c = self.controller
+        now = c.console_now()
+        for pc_id, tile in self.tiles.items():
+            pc = c.pcs.get(pc_id)
+            if pc is None:
+                continue
+            view = tile_view(pc, c.language, selected=pc_id in c.selected, now=now)
+            if view != tile.view:
+                tile.show_view(view)
+
     def redraw_results(self) -> None:
         """One line per PC of the last action."""
         self.results.clear()
+        # A workshop that did not start everywhere says so above the list, PC by PC.
+        lines = workshop_refusals(self.controller.results, self.controller.language)
+        self.refusals.setText("\n".join(lines))
+        self.refusals.setVisible(bool(lines))
         for result in self.controller.results:
             item = QListWidgetItem(result_line(result, self.controller.language))
             item.setForeground(QColor(OUTCOME_COLOURS[result.outcome]))

@@ -22,6 +22,7 @@ QWidget { font-size: 11pt; }
 #muted { color: #616161; }
 #askPanel { background: #fff8e1; border: 1px solid #ffb300; border-radius: 8px; }
 #helpPanel { background: #fafafa; border: 1px solid #c5cbd3; border-radius: 8px; }
+#helpPanel QScrollArea, #helpRows { background: transparent; border: none; }
 #helpWaiting { background: #ff8f00; border: 2px solid #c62828; border-radius: 8px; }
 #helpTaken { background: #fff3e0; border: 1px solid #ffb74d; border-radius: 8px; }
 #batchBox { background: #fffde7; border: 1px solid #fbc02d; border-radius: 8px; }

@@ -234,6 +234,23 @@ class Status(_Message):
     print_job_id: JobId | None = Field(None, description="That job, for print_release.")
     help_requested: bool = False
     locked: bool = False
+    at: Instant | None = Field(None, description="When the PC made this status (its clock).")
+    deadline: Instant | None = Field(
+        None,
+        description="When the session's time runs out (the PC's clock; with ``at``): the "
+        "console counts down from it, and corrects for a PC whose clock is off.",
+    )
+
+    @model_validator(mode="after")
+    def _deadline_after_at(self) -> Status:
+        if self.deadline is None:
+            return self
+        if self.at is None:
+            raise ValueError("deadline: send at with it")
+        ahead = (self.deadline - self.at).total_seconds()
+        if not 0 <= ahead <= MAX_SESSION_SECONDS:
+            raise ValueError(f"deadline: 0 to {MAX_SESSION_SECONDS} s after at")
+        return self
 
 
 class Hello(_Message):
@@ -291,6 +308,11 @@ class CommandAction(StrEnum):
     """Give the session ``pages`` more pages, free of charge (a job over quota may print)."""
     PRINT_RELEASE = "print_release"
     """Print job ``job_id``, which the kiosk could not count, as ``pages`` pages, free."""
+    HELP_ANSWERED = "help_answered"
+    """Staff closed the visitor's help call (``reason``: ``done`` or ``cancelled``): the PC
+    stops saying someone is coming. Only for the session ``session_id`` (when given): a
+    PC whose session ended meanwhile answers ``no_session`` and keeps its new visitor's
+    call."""
     """Start a session without a login for ``minutes``; ``text`` is the workshop's title and
     ``workshop_id`` names it. ``lock`` with ``reason="out_of_order"`` marks a PC out of order."""
 
@@ -309,6 +331,7 @@ class Command(_Message):
     workshop_id: str | None = Field(None, max_length=64)
     pages: int | None = Field(None, ge=1, le=1000)
     job_id: int | None = Field(None, ge=1, le=MAX_JOB_ID)
+    session_id: EventId | None = Field(None, description="The session a help_answered is for.")
 
 
 class ErrorFrame(_Message):

@@ -919,17 +919,39 @@ def _help_routes(app: FastAPI) -> None:
         return _help_model(call, now)
 
     @app.post("/api/help/{kiosk_id}/done", responses=_409)
-    def done(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> HelpCallModel:
-        """The visitor was helped: the accompanied time (done - taken) is recorded."""
+    async def done(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> HelpCallModel:
+        """The visitor was helped: the accompanied time (done - taken) is recorded, and the
+        PC stops saying someone is coming (the visitor may ask again)."""
         now = console.clock.now()
-        call = console.repos.help.done(kiosk_id, who.staff.username, now)
-        console.auth.audit(
+        call = await run_in_threadpool(console.repos.help.done, kiosk_id, who.staff.username, now)
+        await run_in_threadpool(
+            console.auth.audit,
             who.staff.username,
             "help_done",
             kiosk_id=kiosk_id,
             detail=f"accompanied {call.accompanied_seconds} s",
         )
+        await _help_closed(console, call, "done", who)
         return _help_model(call, now)
+
+    @app.post("/api/help/{kiosk_id}/cancel", responses=_409)
+    async def cancel(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> HelpCallModel:
+        """Close the call without helping (the visitor left, or asked by mistake): no
+        accompanied time; the PC stops saying someone is coming."""
+        now = console.clock.now()
+        call = await run_in_threadpool(console.repos.help.cancel, kiosk_id, now)
+        await run_in_threadpool(
+            console.auth.audit, who.staff.username, "help_cancelled", kiosk_id=kiosk_id
+        )
+        await _help_closed(console, call, "cancelled", who)
+        return _help_model(call, now)
+
+
+async def _help_closed(console: Console, call: HelpCall, reason: str, who: Principal) -> None:
+    """Tell the PC its visitor's call is closed (not for the console's own calls: the
+    visitor did not ask)."""
+    if call.reason is None:
+        await console.hub.help_answered(call.kiosk_id, reason, who.staff.username)
 
 
 # -- policy, workshops, usage ------------------------------------------------------------

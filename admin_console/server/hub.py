@@ -7,7 +7,12 @@ frame gets an ``error`` frame back and the connection stays open; for an event r
 its values, the frame names the event, and the kiosk forgets it.
 
 Right after its ``welcome`` (which carries the ticket key), a PC whose policy differs from
-the console's gets a ``policy_update``, and a PC marked out of order gets its ``lock`` again.
+the console's gets a ``policy_update``, a PC marked out of order gets its ``lock`` again,
+and a PC whose help call staff closed while it was away gets that ``help_answered``.
+
+A help call closed by staff (done or cancelled) is pushed to the PC as ``help_answered``
+for the session that asked. Until the PC answers, its statuses still saying "help asked"
+open no new call (they were sent before it heard); the room card stops asking at once.
 
 Database calls run in worker threads (``asyncio.to_thread``): the event loop never waits
 on the database.
@@ -111,6 +116,19 @@ class _Listener:
 class _Live:
     status: Status
     at: dt.datetime
+    asks_help: bool
+    """What the console takes the PC to ask: its status, unless staff just closed the call
+    and the PC has not answered that yet."""
+
+    @property
+    def deadline(self) -> dt.datetime | None:
+        """The end of the session's time on the console's clock: as far after the moment
+        the status came as the PC said it was after the moment it made it (a PC clock set
+        wrong moves both alike)."""
+        s = self.status
+        if s.deadline is None or s.at is None:
+            return None
+        return self.at + (s.deadline - s.at)
 
 
 class Hub:
@@ -132,6 +150,10 @@ class Hub:
         self._last_seen: dict[int, dt.datetime] = {}
         self._waiting: dict[str, tuple[int, asyncio.Future[CommandResult]]] = {}
         self._listeners: set[_Listener] = set()
+        self._help_sessions: dict[int, str | None] = {}
+        """The session of each PC's last help_requested event (the one a call is for)."""
+        self._clearing: dict[int, set[str]] = {}
+        """help_answered commands sent to each PC and not answered yet."""
 
     # -- the room ------------------------------------------------------------------------
 
@@ -153,9 +175,10 @@ class Hub:
                 pages_printed=s.pages_printed,
                 print_waiting=s.print_waiting,
                 print_job_id=s.print_job_id,
-                help_requested=s.help_requested,
+                help_requested=live.asks_help,
                 locked=s.locked,
                 at=live.at,
+                deadline=live.deadline,
             )
         seen = [t for t in (kiosk.last_seen_at, self._last_seen.get(kiosk.id)) if t is not None]
         return KioskTile(
@@ -188,8 +211,14 @@ class Hub:
             return
         # Encoded once for every listener; a listener too far behind is dropped rather
         # than kept growing: a client that stops reading must not grow the server.
+        # ``now``: the console's clock, so a staff computer whose clock is off still counts
+        # the sessions' time down right.
         message = json.dumps(
-            {"type": "kiosk", "kiosk": self.tile(kiosk).model_dump(mode="json")},
+            {
+                "type": "kiosk",
+                "kiosk": self.tile(kiosk).model_dump(mode="json"),
+                "now": self._clock.now().isoformat(),
+            },
             separators=(",", ":"),
             ensure_ascii=False,
         )
@@ -241,6 +270,7 @@ class Hub:
         """Close a PC's connection with a policy-violation code (after a revoke)."""
         link = self._links.pop(kiosk.id, None)
         self._live.pop(kiosk.id, None)
+        self._clearing.pop(kiosk.id, None)
         if link is not None:
             self._fail_waiting(kiosk.id)
             with contextlib.suppress(Exception):
@@ -284,6 +314,7 @@ class Hub:
         self._links[kiosk.id] = link
         if old is not None:
             self._fail_waiting(kiosk.id)
+            self._clearing.pop(kiosk.id, None)
             with contextlib.suppress(Exception):
                 await old.websocket.close(REPLACED, "replaced by a newer connection")
         await self._seen(kiosk)
@@ -295,6 +326,7 @@ class Hub:
             if self._links.get(kiosk.id) is link:
                 del self._links[kiosk.id]
                 self._live.pop(kiosk.id, None)
+                self._clearing.pop(kiosk.id, None)
                 self._fail_waiting(kiosk.id)
                 with contextlib.suppress(StorageError):
                     await self._seen(kiosk)
@@ -426,6 +458,7 @@ class Hub:
                 ),
                 {"version": current.version, "policy_version": current.policy_version},
             )
+        await self._resend_help_answers(link)
         if link.kiosk.out_of_order:
             await self._send_quietly(
                 link,
@@ -437,6 +470,70 @@ class Hub:
                 ),
                 {"reason": OUT_OF_ORDER},
             )
+
+    async def help_answered(self, kiosk_id: int, reason: str, by: str) -> None:
+        """Staff closed this PC's help call (``done`` or ``cancelled``): tell the PC, for the
+        session that asked. Recorded either way; an offline PC gets it when it connects
+        again, and answers ``no_session`` if that visitor has left meanwhile."""
+        command = Command(
+            command_id=secrets.token_urlsafe(12),
+            action=CommandAction.HELP_ANSWERED,
+            by=by,
+            reason=reason,
+            session_id=self._help_sessions.get(kiosk_id),
+        )
+        parameters: dict[str, Any] = {"reason": reason}
+        if command.session_id is not None:
+            parameters["session_id"] = command.session_id
+        self._clearing.setdefault(kiosk_id, set()).add(command.command_id)
+        self._help_changed(kiosk_id)  # the room card stops asking now
+        try:
+            future = await self.push(kiosk_id, command, parameters)
+        except KioskOffline:
+            self._clearing.get(kiosk_id, set()).discard(command.command_id)
+            return
+        future.add_done_callback(ignore_result)
+
+    async def _resend_help_answers(self, link: _Link) -> None:
+        # Only those tied to a session: the PC can tell whether that visitor is still there.
+        # One without (the call came from the rules screen) is dropped: if the visitor
+        # still waits, the PC's status opens the call again and staff see it.
+        kiosk_id = link.kiosk.id
+        records = await asyncio.to_thread(
+            self._repos.commands.unanswered, kiosk_id, CommandAction.HELP_ANSWERED.value
+        )
+        for record in records:
+            session_id = record.parameters.get("session_id")
+            if not isinstance(session_id, str):
+                continue
+            command = Command(
+                command_id=record.command_id,
+                action=CommandAction.HELP_ANSWERED,
+                by=record.by,
+                reason=str(record.parameters.get("reason") or "done"),
+                session_id=session_id,
+            )
+            self._clearing.setdefault(kiosk_id, set()).add(command.command_id)
+            try:
+                future = await self.send_command(kiosk_id, command)
+            except KioskOffline:
+                return
+            future.add_done_callback(ignore_result)
+            await asyncio.to_thread(
+                self._repos.commands.sent, command.command_id, self._clock.now()
+            )
+            log_event(logger, "command_resent", kiosk=link.kiosk.name, action=command.action.value)
+
+    def _help_changed(self, kiosk_id: int) -> None:
+        """The room card follows what the console now takes the PC to ask."""
+        live = self._live.get(kiosk_id)
+        link = self._links.get(kiosk_id)
+        if live is None or link is None:
+            return
+        asks = live.status.help_requested and not self._clearing.get(kiosk_id)
+        if asks != live.asks_help:
+            self._live[kiosk_id] = _Live(live.status, live.at, asks)
+            self._publish(link.kiosk)
 
     async def _send_quietly(
         self, link: _Link, command: Command, parameters: dict[str, Any]
@@ -457,6 +554,9 @@ class Hub:
         # transaction: a resent event changes nothing.
         await asyncio.to_thread(self._repos.events.add_once, link.kiosk.id, new, now)
         await asyncio.to_thread(self._desk_facts, link.kiosk.id, unique)
+        for e in unique:
+            if isinstance(e.body, HelpRequestedBody):
+                self._help_sessions[link.kiosk.id] = e.body.session_id
         self._last_seen[link.kiosk.id] = now
         await link.send(encode(Ack(ids=tuple(e.id for e in unique))))
 
@@ -475,12 +575,14 @@ class Hub:
     async def _status(self, link: _Link, status: Status) -> None:
         now = self._clock.now()
         before = self._live.get(link.kiosk.id)
-        asked_before = before is not None and before.status.help_requested
-        if status.help_requested and not asked_before:
+        asked_before = before is not None and before.asks_help
+        # Sent before the PC heard that staff closed its call: not a new call.
+        asks = status.help_requested and not self._clearing.get(link.kiosk.id)
+        if asks and not asked_before:
             await asyncio.to_thread(self._repos.help.open, link.kiosk.id, now)
-        elif asked_before and not status.help_requested:
+        elif asked_before and not asks:
             await asyncio.to_thread(self._repos.help.cancel_waiting, link.kiosk.id, now)
-        self._live[link.kiosk.id] = _Live(status, now)
+        self._live[link.kiosk.id] = _Live(status, now, asks)
         self._last_seen[link.kiosk.id] = now
         self._publish(link.kiosk)
 
@@ -496,6 +598,8 @@ class Hub:
         )
         if stored is None:
             raise ConsoleProtocolError("unknown_command", f"no command {result.command_id}")
+        if stored.action == CommandAction.HELP_ANSWERED.value:
+            await self._help_answer_came(link, result)
         version = stored.parameters.get("policy_version")
         if stored.action == CommandAction.POLICY_UPDATE.value and result.ok and version:
             changed = await asyncio.to_thread(
@@ -506,6 +610,19 @@ class Hub:
         waiting = self._waiting.pop(result.command_id, None)
         if waiting is not None and not waiting[1].done():
             waiting[1].set_result(result)
+
+    async def _help_answer_came(self, link: _Link, result: CommandResult) -> None:
+        kiosk_id = link.kiosk.id
+        self._clearing.get(kiosk_id, set()).discard(result.command_id)
+        live = self._live.get(kiosk_id)
+        if result.ok or live is None or self._clearing.get(kiosk_id):
+            # Cleared: the PC's next status says so (the last one may still be older).
+            return
+        # Refused (that visitor left): what the PC reports now is its new visitor's call.
+        if live.status.help_requested and not live.asks_help:
+            await asyncio.to_thread(self._repos.help.open, kiosk_id, self._clock.now())
+            self._live[kiosk_id] = _Live(live.status, live.at, True)
+            self._publish(link.kiosk)
 
     # -- staff listeners -----------------------------------------------------------------
 
@@ -536,7 +653,8 @@ class Hub:
         try:
             kiosks = await asyncio.to_thread(self._repos.kiosks.all)
             room = [self.tile(k).model_dump(mode="json") for k in kiosks]
-            await websocket.send_json({"type": "room", "kiosks": room})
+            now = self._clock.now().isoformat()
+            await websocket.send_json({"type": "room", "kiosks": room, "now": now})
             reader = asyncio.create_task(self._drain(websocket, sending))
             sender = asyncio.create_task(self._push(websocket, listener, sending))
             dropped = asyncio.create_task(listener.dropped.wait())

@@ -123,6 +123,12 @@ class LiveStatus(BaseModel):
     help_requested: bool
     locked: bool
     at: dt.datetime = Field(description="When the console received it.")
+    deadline: dt.datetime | None = Field(
+        None,
+        description="When the session's time runs out, on the console's clock (the PC's "
+        "deadline moved by the difference between the two clocks); the room counts down "
+        "from it.",
+    )
 
 
 class KioskTile(BaseModel):

@@ -300,6 +300,7 @@ class ConsoleLink:
         self.backoff = Backoff(self.options.backoff_initial, self.options.backoff_cap, rng)
         self._outbox_ready = asyncio.Event()
         self._status_due = asyncio.Event()
+        self._sending = asyncio.Lock()
         self._connected = False
         self.connections = 0
         """Connections the console welcomed so far."""
@@ -427,7 +428,8 @@ class ConsoleLink:
                 self._acknowledged(frame.ids, flight)
             elif isinstance(frame, Command):
                 result = await self._run_command(frame)
-                await websocket.send(encode(result))
+                async with self._sending:
+                    await websocket.send(encode(result))
             elif isinstance(frame, ErrorFrame):
                 event(log, "link_console_error", logging.WARNING, code=frame.code)
                 if frame.event_id is not None:
@@ -506,5 +508,9 @@ class ConsoleLink:
             if pause > 0:
                 await asyncio.sleep(pause)  # several changes in a row: one status
             self._status_due.clear()
-            await websocket.send(encode(self.handler.console_status()))
+            # Made and sent under the lock the command results take: a status made before a
+            # command ran reaches the console before that command's result, never after it
+            # (the console would take it for what the PC says since).
+            async with self._sending:
+                await websocket.send(encode(self.handler.console_status()))
             last = loop.time()

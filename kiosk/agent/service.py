@@ -538,7 +538,7 @@ class Agent:
             seconds_used=seconds,
             end_reason=(session.end_reason or EndReason.STOPPED).value,
             extended_seconds=session.extended_seconds,
-            help_requested=session.help_requested,
+            help_requested=session.help_asked,
         )
         usage = None
         if session.visitor.mode is LoginMode.MEMBER and session.visitor.reference:
@@ -1019,6 +1019,16 @@ class Agent:
         running = session is not None and snapshot.state in _VISITOR_STATES
         pending = self.meter.pending() if self.meter is not None and running else None
         waiting = pending.waiting.value if pending is not None else None
+        deadline = None
+        if (
+            session is not None
+            and session.deadline_mono is not None
+            and (snapshot.state in IN_SESSION)
+        ):
+            # To the millisecond, not the whole seconds of seconds_left: the console's
+            # card counts down from it and must say the same minute as the bar.
+            left = min(max(0.0, session.deadline_mono - now.mono), wire.MAX_SESSION_SECONDS)
+            deadline = now.wall + dt.timedelta(seconds=round(left, 3))
         return wire.Status(
             state=snapshot.state.value,
             seconds_left=self.engine.seconds_left(now),
@@ -1028,6 +1038,8 @@ class Agent:
             print_job_id=pending.job_id if pending is not None and waiting != "confirm" else None,
             help_requested=bool(session and running and session.help_requested),
             locked=snapshot.locked_by is not None,
+            at=now.wall,
+            deadline=deadline,
         )
 
     async def console_command(self, command: wire.Command) -> wire.CommandResult:
@@ -1073,6 +1085,13 @@ class Agent:
                 if text is None:
                     return refused("bad_field", "text: a message needs a text")
                 self._change(now, lambda: engine.send_message(now, text, actor), audits=audit)
+            elif action is wire.CommandAction.HELP_ANSWERED:
+                if command.session_id is not None and (
+                    command.session_id != self._session_id or engine.state not in IN_SESSION
+                ):
+                    # Sent to a PC that was away: that visitor left; a new one's call stays.
+                    return refused(Refusal.NO_SESSION.value, "the session that asked has ended")
+                self._change(now, lambda: engine.help_answered(now, actor), audits=audit)
             elif action in (wire.CommandAction.GRANT_PAGES, wire.CommandAction.PRINT_RELEASE):
                 print_refused = self._print_command(command)
                 if print_refused is not None:
@@ -1119,6 +1138,11 @@ class Agent:
         engine = self.engine
         if engine.snapshot.locked_by is not None:
             return Refusal.LOCKED.value, "this PC is locked"
+        if engine.state in _VISITOR_STATES:
+            # Said apart from the other "not free" cases: the animator asks the visitor.
+            return "in_session", "a visitor is in session"
+        if engine.state in (State.ENDING, State.WIPING):
+            return "wiping", "the last visitor's session is being erased"
         if engine.state not in (State.WAITING, State.DONE) or self._home_lock.locked():
             return Refusal.BUSY.value, f"this PC is not free ({engine.state.value})"
         async with self._home_lock:
@@ -1165,7 +1189,15 @@ class Agent:
 def _command_detail(command: wire.Command) -> str:
     if command.action is wire.CommandAction.EXTEND:
         return f"minutes={command.minutes}"
-    if command.action in (wire.CommandAction.END, wire.CommandAction.LOCK) and command.reason:
+    if (
+        command.action
+        in (
+            wire.CommandAction.END,
+            wire.CommandAction.LOCK,
+            wire.CommandAction.HELP_ANSWERED,
+        )
+        and command.reason
+    ):
         return f"reason={command.reason}"[:400]
     if command.action is wire.CommandAction.POLICY_UPDATE and command.policy is not None:
         return f"version={command.policy.get('version', '?')}"[:400]

@@ -15,6 +15,7 @@ from kiosk.core.events import (
     Event,
     Extended,
     FinalCountdown,
+    HelpAnswered,
     HelpRequested,
     IdleWarned,
     Locked,
@@ -180,8 +181,21 @@ class SessionEngine:
         session = self.snapshot.session
         if session is None or self.state not in (IN_SESSION | {State.RULES}):
             raise CommandRefused(Refusal.NO_SESSION, "help is asked during a session")
-        self.snapshot = replace(self.snapshot, session=replace(session, help_requested=True))
+        asked = replace(session, help_requested=True, help_asked=True)
+        self.snapshot = replace(self.snapshot, session=asked)
         return [HelpRequested()]
+
+    def help_answered(self, now: Instant, by: Actor) -> list[Event]:
+        """Staff closed the visitor's call (done or cancelled at the console): the bar no
+        longer says someone is coming and the visitor may ask again. Nothing to clear (no
+        session, or no call waiting) is no change."""
+        session = self.snapshot.session
+        if session is None or self.state not in (IN_SESSION | {State.RULES}):
+            return []
+        if not session.help_requested:
+            return []
+        self.snapshot = replace(self.snapshot, session=replace(session, help_requested=False))
+        return [HelpAnswered(by)]
 
     def dismiss_receipt(self, now: Instant) -> list[Event]:
         """The next visitor touched the 'data erased' screen: the PC is free."""

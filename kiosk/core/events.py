@@ -114,6 +114,13 @@ class HelpRequested(Event):
 
 
 @dataclass(frozen=True)
+class HelpAnswered(Event):
+    """Staff closed the visitor's call (helped, or cancelled it): the help button works again."""
+
+    by: Actor
+
+
+@dataclass(frozen=True)
 class Locked(Event):
     """Staff locked the PC (``reason``: out of order, or None for a plain lock)."""
 

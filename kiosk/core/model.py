@@ -149,6 +149,9 @@ class Session:
     warnings_given: frozenset[int] = frozenset()
     idle_deadline_mono: float | None = None
     help_requested: bool = False
+    """The visitor waits for an animator now (staff answering the call clears it)."""
+    help_asked: bool = False
+    """The visitor asked for help at least once in this session (kept for the record)."""
     end_reason: EndReason | None = None
     ended_by: Actor | None = None
     ended_wall: dt.datetime | None = None

@@ -18,7 +18,10 @@ from admin_console.gui.viewmodel import (
     outcome_of,
     result_line,
     room_order,
+    seconds_left_at,
     tile_view,
+    time_left,
+    workshop_refusals,
 )
 from policies import Language
 
@@ -160,7 +163,14 @@ def test_every_refusal_a_pc_can_send_has_a_sentence_for_staff() -> None:
     from admin_console.gui.viewmodel import reason_text
     from kiosk.core.errors import Refusal
 
-    codes = [r.value for r in Refusal] + ["offline", "not_allowed", "bad_policy", "internal_error"]
+    codes = [r.value for r in Refusal] + [
+        "offline",
+        "not_allowed",
+        "bad_policy",
+        "internal_error",
+        "in_session",
+        "wiping",
+    ]
     for code in codes:
         for language in (FR, NL, EN):
             said = reason_text(code, "english message", language)
@@ -239,3 +249,36 @@ def test_a_workshop_result_reads_its_code() -> None:
         "m",
         "busy",
     )
+
+
+def test_the_time_left_counts_down_from_the_deadline_and_rounds_up_as_the_bar() -> None:
+    now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    deadline = (now + dt.timedelta(minutes=25, seconds=0.4)).isoformat()
+    pc = Pc.from_json(entry(state="active", seconds_left=1800, deadline=deadline))
+    assert pc.status is not None
+    assert seconds_left_at(pc.status, now) == 25 * 60 + 1  # not the stale 1800
+    later = now + dt.timedelta(minutes=10, seconds=30)
+    assert seconds_left_at(pc.status, later) == 14 * 60 + 31
+    assert "15 min restantes" in tile_view(pc, FR, now=later).detail  # 14 min 31 s: the 15th
+    assert seconds_left_at(pc.status, now + dt.timedelta(hours=1)) == 0
+    # A PC that sends no deadline: the figure it said.
+    old = Pc.from_json(entry(state="active", seconds_left=1500))
+    assert old.status is not None and seconds_left_at(old.status, later) == 1500
+    assert time_left(61, FR) == "2 min restantes"
+    assert time_left(3600, FR) == "1 h 00 restantes"
+
+
+def test_a_workshop_that_did_not_start_everywhere_names_each_pc_and_why() -> None:
+    results = [
+        CommandResult(1, "PC-01", "workshop", 60, Outcome.DONE),
+        CommandResult(2, "PC-02", "workshop", 60, Outcome.REFUSED, "a visitor", "in_session"),
+        CommandResult(3, "PC-03", "workshop", 60, Outcome.OFFLINE, "", "offline"),
+    ]
+    assert workshop_refusals(results, EN) == [
+        "Workshop not started on 2 PCs:",
+        "PC-02: a visitor is in session",
+        "PC-03: the PC is offline: nothing was sent",
+    ]
+    assert workshop_refusals(results[:1], FR) == []
+    extended = [CommandResult(2, "PC-02", "extend", 15, Outcome.REFUSED, "", "no_session")]
+    assert workshop_refusals(extended, FR) == []

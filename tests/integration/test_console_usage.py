@@ -15,6 +15,9 @@ from conftest_pg import data_dir, database_url, postgres, server
 
 from admin_console.protocol import (
     Ack,
+    Command,
+    CommandAction,
+    CommandResult,
     Event,
     HelpRequestedBody,
     LoginKind,
@@ -104,6 +107,11 @@ def day_of_use(server: ConsoleServer, manager: StaffLogin) -> dict[str, int]:
         assert http.post(f"/api/help/{one}/take").status_code == 200
         clock.advance(minutes=5)
         assert http.post(f"/api/help/{one}/done").status_code == 200
+        # The PC hears that its visitor was helped (its bar stops saying someone comes).
+        told = pc_one.recv()
+        assert isinstance(told, Command), told
+        assert (told.action, told.session_id) == (CommandAction.HELP_ANSWERED, "walkin-0001")
+        pc_one.send(CommandResult(command_id=told.command_id, ok=True))
         printed = PrintJobBody(
             session_id="walkin-0001", outcome="released", pages=3, sheets=2, cost_cents=30
         )

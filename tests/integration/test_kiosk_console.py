@@ -578,7 +578,7 @@ def test_a_workshop_from_the_console_starts_at_once_on_free_pcs_and_busy_ones_sa
     results = {r["kiosk_id"]: r for r in answer.json()["results"]}
     assert results[room.ids["PC-01"]]["ok"] is True
     assert results[room.ids["PC-02"]]["ok"] is False
-    assert results[room.ids["PC-02"]]["code"] == "busy"
+    assert results[room.ids["PC-02"]]["code"] == "in_session"
 
     # No login and no rules screen: the session runs, the bar shows the workshop.
     view = shell.wait_view(lambda v: v.state is State.ACTIVE)

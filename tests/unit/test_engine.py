@@ -19,6 +19,7 @@ from kiosk.core import (
 )
 from kiosk.core.engine import MIN_SESSION_SECONDS
 from kiosk.core.events import (
+    HelpAnswered,
     HelpRequested,
     Locked,
     MessageCleared,
@@ -312,6 +313,24 @@ def test_a_visitor_asks_for_help(kiosk) -> None:
 def test_help_can_be_asked_on_the_rules_screen(kiosk) -> None:
     kiosk.login()
     assert kiosk.engine.request_help(kiosk.clock.now()) == [HelpRequested()]
+
+
+def test_staff_answering_the_call_clears_it_and_the_visitor_may_ask_again(kiosk) -> None:
+    kiosk.start()
+    staff = Actor(ActorKind.CONSOLE, "nadia")
+    kiosk.engine.request_help(kiosk.clock.now())
+    assert kiosk.engine.help_answered(kiosk.clock.now(), staff) == [HelpAnswered(staff)]
+    assert not kiosk.engine.session.help_requested
+    assert kiosk.engine.session.help_asked  # the session's record still says help was asked
+    assert kiosk.engine.help_answered(kiosk.clock.now(), staff) == []  # nothing left to clear
+    assert kiosk.engine.request_help(kiosk.clock.now()) == [HelpRequested()]
+    assert kiosk.engine.session.help_requested
+
+
+def test_answering_a_call_without_a_session_changes_nothing(kiosk) -> None:
+    before = kiosk.engine.snapshot
+    assert kiosk.engine.help_answered(kiosk.clock.now(), Actor(ActorKind.CONSOLE, "x")) == []
+    assert kiosk.engine.snapshot == before
 
 
 def test_the_next_visitor_starts_without_the_last_ones_help_flag(kiosk) -> None:

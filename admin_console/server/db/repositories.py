@@ -617,6 +617,20 @@ class CommandRepository(_Repository):
                 row.ok, row.code, row.message, row.answered_at = ok, code, message, now
             return _command(row)
 
+    def unanswered(self, kiosk_id: int, action: str, limit: int = 20) -> list[CommandRecord]:
+        """This PC's commands of ``action`` it has not answered yet (offline when they were
+        made, or gone before answering), oldest first; at most the last ``limit``."""
+        with self._read() as s:
+            rows = s.scalars(
+                sa.select(CommandRow)
+                .where(CommandRow.kiosk_id == kiosk_id)
+                .where(CommandRow.action == action)
+                .where(CommandRow.answered_at.is_(None))
+                .order_by(CommandRow.id.desc())
+                .limit(limit)
+            ).all()
+            return [_command(r) for r in reversed(rows)]
+
     def get(self, command_id: str) -> CommandRecord | None:
         """A command by its id."""
         with self._read() as s:
@@ -1126,6 +1140,16 @@ class HelpRepository(_Repository):
                 raise Conflict(f"the call of PC {kiosk_id} was not taken: take it first")
             row.done_at, row.done_by = now, who
             row.accompanied_seconds = max(0, int((now - row.taken_at).total_seconds()))
+            s.flush()
+            _recount_help_at(s, kiosk_id, row.requested_at)
+            return _help(row, name)
+
+    def cancel(self, kiosk_id: int, now: dt.datetime) -> HelpCall:
+        """Staff close the PC's call without helping (the visitor left, or asked by
+        mistake): no accompanied time. :class:`NotFound` if the PC is not waiting."""
+        with self._write() as s:
+            row, name = self._open_call(s, kiosk_id)
+            row.done_at = now
             s.flush()
             _recount_help_at(s, kiosk_id, row.requested_at)
             return _help(row, name)
