@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,18 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0]) if args else Path("docs/screenshots")
     language = args[1] if len(args) > 1 else "fr"
+    render(out, language)
+    return 0
+
+
+def render(
+    out: Path,
+    language: str,
+    size: tuple[int, int] = SIZE,
+    seen: Callable[[str, Any], None] | None = None,
+) -> None:
+    """Draw every screen in ``language`` in a window of ``size`` and save it into ``out``;
+    ``seen(name, window)`` is told of each screen before its picture is taken."""
     suffix = "" if language == "fr" else f"-{language}"
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -194,12 +207,14 @@ def main(argv: list[str] | None = None) -> int:
         now=lambda: NOW,
     )
     window = ConsoleWindow(controller)
-    window.resize(*SIZE)
+    window.resize(*size)
     window.show()
 
     def save(name: str) -> None:
         for _ in range(3):  # layouts settle over a few passes (deleted rows, new rows)
             app.processEvents()
+        if seen is not None:
+            seen(name, window)
         window.grab().save(str(out / f"console-{name}{suffix}.png"))
 
     window.login.username.setText("nadia")
@@ -227,7 +242,6 @@ def main(argv: list[str] | None = None) -> int:
     save("room-end")
     _more_screens(app, window, controller, out, save)
     window.close()
-    return 0
 
 
 def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) -> None:

@@ -143,6 +143,8 @@ class Tile(QFrame):
         self.icon.setFixedSize(28, 28)
         self.headline = QLabel()
         _big(self.headline, 12, bold=True)
+        # A long state ("Reading the house rules") goes on two lines, not cut.
+        self.headline.setWordWrap(True)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         top = QHBoxLayout()

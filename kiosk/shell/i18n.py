@@ -1345,6 +1345,14 @@ STRINGS: dict[str, Entry] = {
         TR: "Menü dili",
         ES: "Idioma del menú",
     },
+    "more_below": {
+        FR: "Il y a plus bas : faites glisser",
+        NL: "Er staat meer onder: schuif omlaag",
+        EN: "There is more below: scroll down",
+        AR: "يوجد المزيد في الأسفل: اسحبوا للأسفل",
+        TR: "Aşağıda devamı var: kaydırın",
+        ES: "Hay más abajo: deslice hacia abajo",
+    },
 }
 
 ERRORS: dict[str, Entry] = {

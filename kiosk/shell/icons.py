@@ -44,6 +44,7 @@ ICON_NAMES = frozenset(
         "member_card",
         "no_sound",
         "message",
+        "more_below",
         "out_of_order",
         "pdf",
         "picture",

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -56,6 +55,7 @@ from kiosk.shell.widgets import (
     IconLabel,
     Keypad,
     ReadButton,
+    ScrollList,
     SheetPicture,
     StaffButton,
     text_label,
@@ -159,7 +159,7 @@ class StatusPage(ScreenPage):
         )
         self.staff = StaffButton() if staff else None
 
-        column = QVBoxLayout()
+        column = self.column = QVBoxLayout()
         column.setSpacing(22)
         column.addStretch(2)
         column.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -201,6 +201,8 @@ class StatusPage(ScreenPage):
     ) -> None:
         """Fill the screen's texts; empty lines are hidden. Read aloud says them all, then
         ``extra`` and the button's words."""
+        # Large text on a 768 px high screen: the words need the room between them.
+        self.column.setSpacing(8 if ctx.theme.large else 22)
         self.icon.update_look(ctx)
         self.title.setText(title)
         for label, text in zip(self.lines, lines, strict=False):
@@ -329,7 +331,7 @@ class LanguagePage(ScreenPage):
             # Each language is named in itself, so a visitor finds theirs without reading ours.
             button.update_look(ctx, language.native_name)
             button.setChecked(language is ctx.language and self.shell.local.language is not None)
-            button.setMinimumHeight(ctx.theme.px(96))
+            button.setMinimumHeight(ctx.theme.box(96))
         self.icon.update_look(ctx)
         self.title.setText(ctx.tr("choose_language"))
         self.large_text.update_look(ctx, ctx.tr("large_text"))
@@ -403,7 +405,7 @@ class LoginPage(ScreenPage):
                 button.show()
         for mode, button in self.buttons.items():
             button.update_look(ctx, ctx.tr(MODE_ICONS[mode][1]))
-            button.setMinimumHeight(ctx.theme.px(84))
+            button.setMinimumHeight(ctx.theme.box(84))
             button.setEnabled(not self.shell.local.busy)
         self.title.setText(ctx.tr("choose_start"))
         error = error_sentence(self.shell.local.error, ctx.language)
@@ -629,15 +631,13 @@ class RulesPage(ScreenPage):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(self.list_box)
         column.addStretch(1)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setWidget(inner)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list = ScrollList(inner)
+        self.scroll_area = self.list.area
 
         detail = self._build_detail()
 
         self.body = QStackedWidget()
-        self.body.addWidget(self.scroll_area)
+        self.body.addWidget(self.list)
         self.body.addWidget(detail)
 
         self.back = ActionButton("back")
@@ -678,13 +678,23 @@ class RulesPage(ScreenPage):
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.setSpacing(20)
+        # A long rule in large text is longer than the screen: its title and text scroll
+        # beside the pictogram, and say so.
+        text_holder = QWidget()
+        text_holder.setObjectName("rulesList")
+        text_holder.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        text_column = QVBoxLayout(text_holder)
+        text_column.setContentsMargins(0, 0, 12, 0)
+        text_column.setSpacing(20)
+        text_column.addWidget(self.detail_title)
+        text_column.addWidget(self.detail_text)
+        text_column.addStretch(1)
+        self.detail_list = ScrollList(text_holder)
         detail_head = QHBoxLayout()
         detail_head.setSpacing(24)
-        detail_head.addWidget(self.detail_picture)
-        detail_head.addWidget(self.detail_title, 1)
-        detail_layout.addLayout(detail_head)
-        detail_layout.addWidget(self.detail_text)
-        detail_layout.addStretch(1)
+        detail_head.addWidget(self.detail_picture, 0, Qt.AlignmentFlag.AlignTop)
+        detail_head.addWidget(self.detail_list, 1)
+        detail_layout.addLayout(detail_head, 1)
         detail_buttons = QHBoxLayout()
         detail_buttons.setSpacing(18)
         detail_buttons.addWidget(self.detail_close)
@@ -702,6 +712,7 @@ class RulesPage(ScreenPage):
         """Show one rule's long text."""
         self.shell.speaker.stop()
         self._open = rule
+        self.detail_list.to_top()
         self.shell.changed.emit()
 
     def close_detail(self) -> None:
@@ -735,19 +746,21 @@ class RulesPage(ScreenPage):
             self.scroll_area.verticalScrollBar().setValue(0)
         self.title.setText(ctx.tr("rules_title"))
         self.intro.setText(ctx.tr("rules_intro"))
+        self.list.update_look(ctx)
+        self.detail_list.update_look(ctx)
         speaker = self.shell.speaker
         for button in (self.read, self.detail_read):
             button.show_state(ctx, available=speaker.available, speaking=speaker.speaking)
         self.back.update_look(ctx, ctx.tr("back"))
         self.accept.update_look(ctx, ctx.tr("accept"))
-        self.accept.setMinimumWidth(ctx.theme.px(280))
+        self.accept.setMinimumWidth(ctx.theme.box(280))
         self.accept.setEnabled(not self.shell.local.busy)
         self.error.setText(error_sentence(self.shell.local.error, ctx.language))
         self.detail_close.update_look(ctx, ctx.tr("close"))
         shown = self._open if self._open in rules else None
         if shown is not None:
             rule = shown
-            size = ctx.theme.px(128)
+            size = ctx.theme.box(128)
             self.detail_picture.setPixmap(pictogram_pixmap(rule.pictogram, size, ctx.theme.tone()))
             self.detail_picture.setFixedSize(size, size)
             self.detail_title.setText(rule.short)
@@ -760,7 +773,7 @@ class RulesPage(ScreenPage):
     def _rule_row(self, rule: RuleView, ctx: Ctx) -> ActionButton:
         row = ActionButton(None, trailing="info")
         row.setObjectName("ruleRow")
-        row.set_picture(pictogram_pixmap(rule.pictogram, ctx.theme.px(64), ctx.theme.tone()))
+        row.set_picture(pictogram_pixmap(rule.pictogram, ctx.theme.box(64), ctx.theme.tone()))
         row.update_look(ctx, rule.short)
         row.setAccessibleDescription(ctx.tr("more"))
         row.setToolTip(ctx.tr("more"))
@@ -789,8 +802,10 @@ WORKSHOP_TITLE_MIN = 90
 """Narrowest a cut workshop title is still worth showing (at normal text size)."""
 STRIP_HEIGHT = 60
 """Height of the workshop strip under the bar (two lines of the title, normal text)."""
-BAR_FITS = 6
+BAR_FITS = 8
 """How many ways the bar has to fit (see ``SessionPage._fit``)."""
+BAR_WORD_SIZES = (17, 15)
+"""The buttons' words in the last two fits (21 px at first, at normal text size)."""
 
 
 def two_lines_cut(text: str, metrics: QFontMetrics, width: int) -> str:
@@ -956,8 +971,9 @@ class SessionPage(ScreenPage):
         count ("42 min", the clock beside it), then the buttons' words go on two lines, then
         the loudspeaker goes (the launcher and every other screen still read aloud), the
         gaps and the buttons' pictograms get smaller, and last "a member of staff is
-        coming" is said in fewer words (Dutch and Spanish need it). The workshop's title
-        only takes the room left over, cut short or left out.
+        coming" is said in fewer words (Dutch and Spanish need it), and very last the
+        buttons' words get a little smaller, twice (large text on 1024 px, every button
+        shown). The workshop's title only takes the room left over, cut short or left out.
         """
         available = self.window().width()
         self.workshop.hide()
@@ -975,6 +991,7 @@ class SessionPage(ScreenPage):
             for button, text in words.items():
                 shown_text = texts.help_short if button is self.help and fit >= 5 else text
                 button.set_tight(tight)
+                button.set_text_size(ctx.theme.px(BAR_WORD_SIZES[fit - 6]) if fit >= 6 else None)
                 button.update_look(ctx, two_lines(shown_text) if fit >= 3 else shown_text)
                 # The words once, not broken, for screen readers.
                 button.setAccessibleName(text)
@@ -1007,6 +1024,8 @@ class SessionPage(ScreenPage):
             self.strip_title.setAccessibleName(title)
             self.strip.setFixedHeight(ctx.theme.px(STRIP_HEIGHT))
         self.strip.setVisible(on_strip)
+        # Placed now: the buttons' new minimum widths would only move them a turn later.
+        self.bar_layout.activate()
 
     def _needed_width(self) -> int:
         """The bar's width when every shown item has the room it asks for."""
@@ -1050,7 +1069,7 @@ class FinalPage(ScreenPage):
         words.addSpacing(8)
         words.addWidget(self.help, 0, Qt.AlignmentFlag.AlignLeading)
         words.addStretch(1)
-        row = QHBoxLayout(self.panel)
+        row = self.panel_row = QHBoxLayout(self.panel)
         row.setContentsMargins(40, 16, 16, 16)
         row.setSpacing(36)
         # The loudspeaker under the warning sign: the words keep the width.
@@ -1074,7 +1093,10 @@ class FinalPage(ScreenPage):
             return
         texts = bar_texts(view, ctx.language)
         self.digits.setText(countdown_digits(view.seconds_left))
-        self.digits.setMinimumWidth(ctx.theme.px(300))
+        # The count keeps its column narrow: the words beside it need the width.
+        for label in (self.digits, self.seconds):
+            label.setFixedWidth(260 if ctx.theme.large else 300)
+        self.panel_row.setSpacing(24 if ctx.theme.large else 36)
         self.seconds.setText(texts.time_left)
         self.icon.update_look(ctx)
         self.title.setText(ctx.tr("final_title"))
@@ -1136,7 +1158,7 @@ class ConfirmEndPage(ScreenPage):
         self.no.update_look(ctx, ctx.tr("end_confirm_no"))
         self.yes.update_look(ctx, ctx.tr("end_confirm_yes"))
         for button in (self.no, self.yes):
-            button.setMinimumWidth(ctx.theme.px(300))
+            button.setMinimumWidth(ctx.theme.box(300))
         speech = spoken(
             ctx.tr("end_confirm_title"),
             ctx.tr("end_confirm_detail"),
@@ -1158,13 +1180,15 @@ class PrintPage(ScreenPage):
     def __init__(self, shell: ShellController) -> None:
         super().__init__(shell)
         self._texts: PrintTexts | None = None
+        self._facts_below = False
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         card = QFrame()
         card.setObjectName("card")
         self.sheet = SheetPicture(170)
-        self.title = text_label("title")
+        # Less big than other titles with large text: the facts need the card's height.
+        self.title = text_label("cardTitle")
         self.facts: list[tuple[QWidget, IconLabel, QLabel]] = []
-        facts = self._build_facts()
+        self.facts_box = self._build_facts()
         self.countdown_icon = IconLabel("hourglass", 32)
         self.countdown = text_label("subtitle")
         self.error = text_label("error")
@@ -1180,21 +1204,13 @@ class PrintPage(ScreenPage):
         self.staff = StaffButton()
         self.staff.clicked.connect(shell.open_animator)
 
-        words = QVBoxLayout()
-        words.setSpacing(18)
-        words.addWidget(self.title)
-        words.addLayout(facts)
-        head = QHBoxLayout()
-        head.setSpacing(32)
-        head.addWidget(self.sheet, 0, Qt.AlignmentFlag.AlignTop)
-        head.addLayout(words, 1)
         countdown = QHBoxLayout()
         countdown.setSpacing(12)
         countdown.addWidget(self.countdown_icon)
         countdown.addWidget(self.countdown, 1)
         inner = self.card_layout = QVBoxLayout(card)
         inner.setSpacing(18)
-        inner.addLayout(head)
+        inner.addLayout(self._head())
         inner.addLayout(countdown)
         inner.addWidget(self.error)
         inner.addLayout(self._buttons_row())
@@ -1211,6 +1227,18 @@ class PrintPage(ScreenPage):
         layout.addLayout(column, 1)
         layout.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignBottom)
 
+    def _head(self) -> QHBoxLayout:
+        """The sheet, and beside it the title over the facts (large text: see show_view)."""
+        words = self.words = QVBoxLayout()
+        words.setSpacing(18)
+        words.addWidget(self.title)
+        words.addWidget(self.facts_box)
+        head = QHBoxLayout()
+        head.setSpacing(32)
+        head.addWidget(self.sheet, 0, Qt.AlignmentFlag.AlignTop)
+        head.addLayout(words, 1)
+        return head
+
     def _buttons_row(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         buttons.setSpacing(20)
@@ -1222,8 +1250,10 @@ class PrintPage(ScreenPage):
         buttons.addWidget(self.ask_staff)
         return buttons
 
-    def _build_facts(self) -> QVBoxLayout:
-        facts = QVBoxLayout()
+    def _build_facts(self) -> QWidget:
+        box = QWidget()
+        facts = QVBoxLayout(box)
+        facts.setContentsMargins(0, 0, 0, 0)
         facts.setSpacing(10)
         for _ in range(PRINT_FACTS):
             holder = QWidget()
@@ -1236,7 +1266,7 @@ class PrintPage(ScreenPage):
             row.addWidget(text, 1)
             facts.addWidget(holder)
             self.facts.append((holder, icon, text))
-        return facts
+        return box
 
     def _read(self) -> None:
         if self._texts is not None:
@@ -1255,13 +1285,14 @@ class PrintPage(ScreenPage):
         texts = self._texts = print_texts(
             job, view.help_requested, ctx.language, ending_soon=view.state is State.FINAL
         )
-        self.sheet.update_look(ctx, texts.count)
+        large = ctx.theme.large
+        self.sheet.update_look(ctx, texts.count, 140 if large else None)
         self.title.setText(texts.title)
         for index, (holder, icon, text) in enumerate(self.facts):
             line = texts.lines[index] if index < len(texts.lines) else None
             holder.setVisible(line is not None)
             if line is not None:
-                icon.update_look(ctx, line.icon)
+                icon.update_look(ctx, line.icon, 34 if large else None)
                 text.setText(line.text)
         self.countdown.setText(texts.countdown)
         self.countdown_icon.update_look(ctx)
@@ -1287,9 +1318,24 @@ class PrintPage(ScreenPage):
             button.setEnabled(not answered)
             # An explicit minimum hides the button's own: keep the larger, or words are cut.
             button.setMinimumWidth(max(ctx.theme.px(200), button.minimumSizeHint().width()))
-            button.setMinimumHeight(ctx.theme.px(80))
+            button.setMinimumHeight(ctx.theme.box(80))
         margin = 20 if ctx.theme.large else 28
         self.card_layout.setContentsMargins(36, margin, 36, margin)
+        # A fact's words may now wrap on one more line: its row's height for the card's
+        # width changes, its size hint does not, and Qt only asks again when told.
+        for holder, _icon, _text in self.facts:
+            holder.updateGeometry()
+        self.facts_box.updateGeometry()
+        # Large text: the facts under the sheet and title, across the card, each on a line.
+        below = ctx.theme.large
+        if below != self._facts_below:
+            self._facts_below = below
+            self.words.removeWidget(self.facts_box)
+            self.card_layout.removeWidget(self.facts_box)
+            if below:
+                self.card_layout.insertWidget(1, self.facts_box)
+            else:
+                self.words.addWidget(self.facts_box)
         self.staff.update_look(ctx)
         self.staff.setVisible(view.animator_pin_set)
         self._balance.setFixedWidth(self.staff.sizeHint().width())
@@ -1409,16 +1455,21 @@ WIDEST = (1 << 24) - 1
 """Qt's QWIDGETSIZE_MAX: no maximum width (PySide6 does not export it)."""
 
 
-def launcher_columns(count: int, large: bool = False) -> int:
-    """How many tiles a row of the launcher holds: rows of 3, or 2 for 4, 4 past 6; with
-    large text, 2 (the words beside the icons need the width)."""
+LAUNCHER_FOUR_COLUMNS = 1280
+"""Narrowest screen whose launcher has rows of four tiles (narrower: their names are cut)."""
+
+
+def launcher_columns(count: int, large: bool = False, width: int = LAUNCHER_FOUR_COLUMNS) -> int:
+    """How many tiles a row of the launcher holds: rows of 3, or 2 for 4, 4 past 6 on a
+    screen ``width`` px wide enough for them; with large text, 2 (the words beside the
+    icons need the width)."""
     if large:
         return min(count, 2) or 1
     if count <= 3:
         return max(count, 1)
     if count == 4:
         return 2
-    return 3 if count <= 6 else 4
+    return 3 if count <= 6 or width < LAUNCHER_FOUR_COLUMNS else 4
 
 
 class LauncherPage(ScreenPage):
@@ -1436,6 +1487,7 @@ class LauncherPage(ScreenPage):
         self.tiles: list[AppTile] = []
         self._apps: tuple[AppView, ...] = ()
         self._large = False
+        self._width = 0
         self.grid = QGridLayout()
         self.grid.setSpacing(20)
         self.error_icon = IconLabel("warning", 44)
@@ -1452,7 +1504,11 @@ class LauncherPage(ScreenPage):
         header.addWidget(self.icon)
         header.addWidget(self.title, 1)
         self.grid_holder = QWidget()
+        self.grid_holder.setObjectName("appList")
+        self.grid_holder.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.grid_holder.setLayout(self.grid)
+        # Many programs, or large text: the tiles keep their size and the list scrolls.
+        self.list = ScrollList(self.grid_holder)
         self.error_row = QWidget()
         error_row = QHBoxLayout(self.error_row)
         error_row.setContentsMargins(0, 0, 0, 0)
@@ -1473,7 +1529,7 @@ class LauncherPage(ScreenPage):
         layout.setContentsMargins(40, 24, 24, 16)
         layout.setSpacing(18)
         layout.addLayout(header)
-        layout.addLayout(_centered(self.grid_holder, LAUNCHER_MAX_WIDTH), 1)
+        layout.addLayout(_centered(self.list, LAUNCHER_MAX_WIDTH), 1)
         layout.addWidget(self.error_row)
         layout.addLayout(footer)
 
@@ -1488,11 +1544,12 @@ class LauncherPage(ScreenPage):
         if view is None:
             return
         large = ctx.theme.large
-        if (view.apps, large) != (self._apps, self._large):
-            self._apps, self._large = view.apps, large
+        width = self.window().width()
+        if (view.apps, large, width) != (self._apps, self._large, self._width):
+            self._apps, self._large, self._width = view.apps, large, width
             _clear(self.grid)
             self.tiles = []
-            columns = launcher_columns(len(view.apps), large)
+            columns = launcher_columns(len(view.apps), large, width)
             for index, app in enumerate(view.apps):
                 tile = AppTile()
                 tile.set_beside(large)
@@ -1502,10 +1559,12 @@ class LauncherPage(ScreenPage):
                 tile.show()
         # 96 px with any text size: big enough to find a program by its picture alone, and
         # large text needs the room for the words.
-        size = 96
+        # (A bit smaller with large text: two columns of names beside their icons.)
+        size = 80 if large else 96
         tone = ctx.theme.tone()
         # Large text: two columns of wide tiles across the whole screen.
-        self.grid_holder.setMaximumWidth(WIDEST if large else LAUNCHER_MAX_WIDTH)
+        self.list.setMaximumWidth(WIDEST if large else LAUNCHER_MAX_WIDTH)
+        self.list.update_look(ctx)
         for app, tile in zip(view.apps, self.tiles, strict=True):
             picture = app_pixmap(app.icon, app_fallback_icon(app), size, tone)
             tile.update_look(app.name, app_kind(app, ctx.language), picture)
@@ -1523,9 +1582,12 @@ class LauncherPage(ScreenPage):
         self.error_row.setVisible(failed)
         self.close_button.update_look(ctx, ctx.tr("close"))
         close = self.close_button
-        close.setMinimumWidth(max(ctx.theme.px(220), close.minimumSizeHint().width()))
+        close.setMinimumWidth(ctx.theme.box(220))
         speaker = self.shell.speaker
-        self.read.show_state(ctx, available=speaker.available, speaking=speaker.speaking)
+        # Large text: the loudspeaker alone, the row keeps Close and the time left whole.
+        self.read.show_state(
+            ctx, available=speaker.available, speaking=speaker.speaking, words=not large
+        )
         self.staff.update_look(ctx)
         self.staff.setVisible(view.animator_pin_set)
 
@@ -1667,7 +1729,12 @@ class AnimatorPage(ScreenPage):
         head.setSpacing(20)
         head.addWidget(self.icon)
         head.addWidget(self.title, 1)
-        head.addLayout(switch)
+        # The language switch beside Cancel, not beside the title: with large text the
+        # title needs the width, and the keypad the height its lines would take.
+        footer = QHBoxLayout()
+        footer.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignLeading)
+        footer.addStretch(1)
+        footer.addLayout(switch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 28)
         layout.setSpacing(22)
@@ -1678,7 +1745,7 @@ class AnimatorPage(ScreenPage):
         layout.addLayout(head)
         layout.addWidget(self.steps, 1)
         layout.addLayout(error_row)
-        layout.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignLeading)
+        layout.addLayout(footer)
 
     def _build_switch(self) -> QHBoxLayout:
         """The FR / NL / EN switch of the staff menu's language."""
@@ -1776,7 +1843,7 @@ class AnimatorPage(ScreenPage):
         busy = local.busy
         for button in (self.extend_15, self.extend_30, self.end, self.lock, self.unlock):
             button.setEnabled(not busy)
-            button.setMinimumHeight(ctx.theme.px(88))
+            button.setMinimumHeight(ctx.theme.box(88))
         self.error.setText(error_sentence(error, ctx.language))
         self.error_icon.update_look(
             ctx, EMPTY_FORM_ICONS.get(error.code if error else "", "warning")

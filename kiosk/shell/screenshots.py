@@ -2,7 +2,8 @@
 
 Runs offscreen without an agent: sample views go straight into the main window, which
 only draws views. Each screen is saved as ``<screen>-<language>.png`` (default folder
-``docs/screenshots/``), full screens at 1280×800 and the session bar at its real size.
+``docs/screenshots/``), full screens at 1280×800 and the session bar at its real size;
+and a few at 1024×768 with large text, ``<screen>-1024-large-<language>.png``.
 """
 
 from __future__ import annotations
@@ -430,6 +431,69 @@ def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGU
         )
         put(shell, full, replace(local, high_contrast=False))
         snap(f"full-bar-large-{language.value}")
+    window.close()
+    app.processEvents()
+    return written + _small_screen_large_text(outdir, languages)
+
+
+SMALL_SCREEN = (1024, 768)
+"""The smallest screen a kiosk has: large text must fit it too."""
+
+
+def _small_screen_large_text(outdir: Path, languages: tuple[Language, ...]) -> list[Path]:
+    """A few screens at 1024×768 with large text: ``<screen>-1024-large-<language>.png``."""
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+    from kiosk.shell.controller import ShellController  # noqa: PLC0415
+    from kiosk.shell.speaker import Speaker  # noqa: PLC0415
+    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
+    from kiosk.shell.window import MainWindow  # noqa: PLC0415
+
+    class _Nobody:
+        def send(self, kind: type, /, on_reply: Any = None, **fields: Any) -> int | None:
+            return None
+
+    class _ShownSpeaker(Speaker):
+        @property
+        def available(self) -> bool:
+            return True
+
+    app = QApplication.instance() or QApplication([])
+    shell = ShellController(_Nobody(), _ShownSpeaker())
+    window = MainWindow(shell, windowed=True, size=SMALL_SCREEN)
+    window.show()
+    shell.set_connected(True)
+    written: list[Path] = []
+    session = {"seconds_left": 2520, "ends_at": "15:42"}
+    for language in languages:
+        large = LocalState(page=Page.LOGIN, language=language, large_text=True)
+        shots = {
+            "login": (sample_view(State.WAITING), large),
+            "rules": (sample_view(State.RULES, language), large),
+            "launcher": (
+                sample_view(State.ACTIVE, language, apps=SAMPLE_APPS, **session),
+                replace(large, launcher_open=True),
+            ),
+            "session-bar": (
+                sample_view(State.ACTIVE, language, apps=SAMPLE_APPS, pages_printed=6, **session),
+                large,
+            ),
+            "confirm-end": (
+                sample_view(State.ACTIVE, language, **session),
+                replace(large, confirm_end=True),
+            ),
+            "print-confirm": (
+                sample_view(State.ACTIVE, language, print_job=PRINT_CONFIRM, **session),
+                large,
+            ),
+        }
+        for name, (view, local) in shots.items():
+            put(shell, view, local)
+            for _ in range(3):
+                app.processEvents()
+            path = outdir / f"{name}-1024-large-{language.value}.png"
+            window.grab().save(str(path))
+            written.append(path)
     window.close()
     app.processEvents()
     return written

@@ -29,6 +29,19 @@ class Theme:
         return round(base * self.scale)
 
     @property
+    def box_scale(self) -> float:
+        """How much bigger pictograms and touch targets are drawn than by default.
+
+        Less than the text: they are big already, and a 768 px high screen must keep room
+        for the words, which large text is for.
+        """
+        return 1.2 if self.large else 1.0
+
+    def box(self, base: float) -> int:
+        """A pictogram's or a touch target's size in pixels, scaled for large text."""
+        return round(base * self.box_scale)
+
+    @property
     def bar_height(self) -> int:
         """Height of the session bar: its buttons keep a 64 px touch size."""
         return self.px(72)
@@ -36,12 +49,14 @@ class Theme:
     @property
     def banner_height(self) -> int:
         """Height of the bar with its warning banner."""
-        return self.bar_height + self.px(112)
+        # Large text: room for the warning's two lines at 1024 px wide.
+        return self.bar_height + (self.px(140) if self.large else 112)
 
     @property
     def panel_height(self) -> int:
         """Height of the final countdown and of the 'end your session?' panel."""
-        return self.px(360)
+        # Large text: most of a 768 px high screen, the words need it.
+        return 600 if self.large else 360
 
     def tone(self, dark_surface: bool = False) -> Tone:
         """The icon palette for a surface."""
@@ -127,6 +142,7 @@ def stylesheet(theme: Theme) -> str:
     """The Qt style sheet of the whole shell for ``theme``."""
     c = _CONTRAST if theme.contrast else _NORMAL
     px = theme.px
+    box = theme.box
     border = 4 if theme.contrast else 3
     focus = 7 if theme.contrast else 5
     primary_border = "#ffff00" if theme.contrast else c.primary
@@ -138,22 +154,24 @@ QWidget {{
     font-family: "DejaVu Sans";
     font-size: {px(22)}px;
 }}
-#root, QStackedWidget, #page, QScrollArea, #rulesList {{ background: {c.bg}; }}
+#root, QStackedWidget, #page, QScrollArea, #rulesList, #appList {{ background: {c.bg}; }}
 QLabel {{ background: transparent; }}
 QLabel[role="title"] {{ font-size: {px(38)}px; font-weight: bold; color: {c.title}; }}
+QLabel[role="cardTitle"] {{ font-size: {box(38)}px; font-weight: bold; color: {c.title}; }}
 QLabel[role="subtitle"] {{ font-size: {px(25)}px; color: {c.muted}; }}
 QLabel[role="big"] {{ font-size: {px(30)}px; font-weight: bold; }}
-QLabel[role="fact"] {{ font-size: {px(27)}px; color: {c.text}; }}
-QLabel[role="huge"] {{ font-size: {px(120)}px; font-weight: bold; color: {c.title}; }}
+QLabel[role="fact"] {{ font-size: {box(27)}px; color: {c.text}; }}
+QLabel[role="huge"] {{ font-size: 120px; font-weight: bold; color: {c.title}; }}
 QLabel[role="error"] {{ font-size: {px(24)}px; font-weight: bold; color: {c.error}; }}
 QPushButton {{
     background: {c.surface};
     border: {border}px solid {c.border};
     border-radius: {px(14)}px;
     padding: {px(6)}px {px(14)}px;
-    min-height: {px(64)}px;
-    min-width: {px(64)}px;
+    min-height: {box(64)}px;
+    min-width: {box(64)}px;
 }}
+ActionButton {{ min-width: 0px; }}
 QPushButton:hover {{ border-color: {c.title}; }}
 QPushButton:pressed {{ background: {c.pressed}; }}
 QPushButton:checked {{ background: {c.checked}; border: {focus}px solid {c.title}; }}
@@ -171,7 +189,7 @@ QPushButton[role="go"] QLabel {{ color: {c.go_text}; }}
 QPushButton[role="go"]:focus {{ border: {focus}px solid {c.focus}; }}
 QPushButton[role="key"] {{ font-size: {px(34)}px; font-weight: bold; }}
 QPushButton[role="tile"] QLabel {{ font-size: {px(26)}px; }}
-QPushButton[role="tile"] QLabel[role="kind"] {{ font-size: {px(21)}px; font-weight: normal; }}
+QPushButton[role="tile"] QLabel[role="kind"] {{ font-size: {box(21)}px; font-weight: normal; }}
 QPushButton[role="staff"] {{
     background: transparent; border: 2px solid transparent;
     min-height: {px(48)}px; min-width: {px(48)}px; padding: 2px;
@@ -183,8 +201,8 @@ QLineEdit {{
     border: {border}px solid {c.border};
     border-radius: {px(10)}px;
     padding: {px(6)}px {px(12)}px;
-    font-size: {px(36)}px;
-    min-height: {px(64)}px;
+    font-size: {box(36)}px;
+    min-height: {box(64)}px;
 }}
 QLineEdit:focus {{ border: {focus}px solid {c.focus}; }}
 #bar {{ background: {c.bar}; border-bottom: 2px solid {c.accent}; }}

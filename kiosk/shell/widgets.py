@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -65,11 +66,12 @@ class IconLabel(QLabel):
         self.setAlignment(CENTER)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
-    def update_look(self, ctx: Ctx, icon: str | None = None) -> None:
-        """Draw the icon for the current theme and direction."""
+    def update_look(self, ctx: Ctx, icon: str | None = None, size: int | None = None) -> None:
+        """Draw the icon for the current theme and direction (``size``: another base size
+        than the one it was made with)."""
         if icon is not None:
             self._icon = icon
-        size = ctx.theme.px(self._size)
+        size = ctx.theme.box(size or self._size)
         self.setPixmap(icon_pixmap(self._icon, size, ctx.theme.tone(self._dark), ctx.rtl))
         self.setFixedSize(size, size)
 
@@ -94,10 +96,11 @@ class SheetPicture(QLabel):
         """The text written on the sheet."""
         return self._count
 
-    def update_look(self, ctx: Ctx, count: str) -> None:
-        """Draw the sheet for the theme with ``count`` in its middle."""
+    def update_look(self, ctx: Ctx, count: str, size: int | None = None) -> None:
+        """Draw the sheet for the theme with ``count`` in its middle (``size`` px high, or
+        the size it was made with)."""
         self._count = count
-        size = self._size
+        size = size or self._size
         tone = ctx.theme.tone()
         pixmap = icon_pixmap("sheet", size, tone).copy()
         painter = QPainter(pixmap)
@@ -146,6 +149,7 @@ class ActionButton(QPushButton):
         self._icon_name = icon
         self._icon_size = icon_size
         self._tight = False
+        self._floor = 0
         self._dark = dark_surface or role in ("primary", "danger", "go")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._trailing_name = trailing
@@ -183,6 +187,27 @@ class ActionButton(QPushButton):
         gap = 8 if tight else 14
         self._layout.setContentsMargins(gap, 6, gap, 6)
         self._layout.setSpacing(gap)
+        self._keep_words_whole()
+
+    def setMinimumWidth(self, width: int) -> None:
+        """At least ``width``, and never narrower than the words and pictogram need."""
+        self._floor = width
+        self._keep_words_whole()
+
+    def _keep_words_whole(self) -> None:
+        # An explicit minimum (a page's) hides the button's own minimum from its layout,
+        # which then cuts the words. (The style sheet sets none on these buttons.)
+        # Measured for the words and gaps as they are now, not as the layout last saw them.
+        self._text.ensurePolished()
+        self._layout.invalidate()
+        super().setMinimumWidth(max(self._floor, self.minimumSizeHint().width()))
+
+    def set_text_size(self, pixels: int | None) -> None:
+        """Words of ``pixels`` high instead of the style's size (None: the style's)."""
+        style = f"font-size: {pixels}px;" if pixels is not None else ""
+        if self._text.styleSheet() != style:
+            self._text.setStyleSheet(style)
+            self._keep_words_whole()
 
     def set_picture(self, pixmap: QPixmap) -> None:
         """Show any picture (a house-rule pictogram) in place of the icon."""
@@ -200,24 +225,32 @@ class ActionButton(QPushButton):
         if icon is not None:
             self._icon_name = icon
         if self._icon_name is not None:
-            size = ctx.theme.px(self._icon_size * (0.75 if self._tight else 1))
+            size = ctx.theme.box(self._icon_size * (0.75 if self._tight else 1))
             tone = ctx.theme.tone(self._dark)
             self._icon.setPixmap(icon_pixmap(self._icon_name, size, tone, ctx.rtl))
             self._icon.setFixedSize(size, size)
         if self._trailing_name is not None:
-            size = ctx.theme.px(36)
+            size = ctx.theme.box(36)
             tone = ctx.theme.tone(self._dark)
             self._trailing.setPixmap(icon_pixmap(self._trailing_name, size, tone, ctx.rtl))
             self._trailing.setFixedSize(size, size)
+        self._keep_words_whole()
         self.updateGeometry()
 
     def sizeHint(self) -> QSize:
-        """As big as the pictogram and the text need."""
-        return self._layout.sizeHint().expandedTo(super().sizeHint())
+        """As big as the pictogram and the text need (no bigger than a fixed size)."""
+        return self._layout.sizeHint().expandedTo(super().sizeHint()).boundedTo(self.maximumSize())
 
     def minimumSizeHint(self) -> QSize:
-        """Never smaller than a 64 px touch target."""
-        return self._layout.minimumSize().expandedTo(QSize(64, 64))
+        """Never smaller than a 64 px touch target, nor than its longest word."""
+        size = self._layout.minimumSize()
+        text = self._text
+        if text.wordWrap() and text.text() and not text.isHidden():
+            # A wrapped label asks for almost no width: a word longer than that is cut.
+            widest = max(text.fontMetrics().horizontalAdvance(w) for w in text.text().split())
+            grow = widest + 2 * text.margin() + 2 - text.minimumSizeHint().width()
+            size.setWidth(size.width() + max(0, grow))
+        return size.expandedTo(QSize(64, 64))
 
     def hasHeightForWidth(self) -> bool:
         """The text wraps, so the height follows the width."""
@@ -348,6 +381,14 @@ class AppTile(QPushButton):
         """Never smaller than the icon and the words."""
         return self._layout.minimumSize().expandedTo(QSize(64, 64))
 
+    def hasHeightForWidth(self) -> bool:
+        """The words wrap, so the height follows the width."""
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        """Height needed for the icon and the wrapped words at ``width``."""
+        return max(self._layout.totalHeightForWidth(width), self.minimumHeight(), 64)
+
 
 class StaffButton(QPushButton):
     """The discreet key that opens the animator panel."""
@@ -360,7 +401,7 @@ class StaffButton(QPushButton):
 
     def update_look(self, ctx: Ctx) -> None:
         """Draw the key for the current theme; its name is read by screen readers."""
-        size = ctx.theme.px(36)
+        size = ctx.theme.box(36)
         self.setIcon(icon_pixmap("key", size, ctx.theme.tone(self._dark)))
         self.setIconSize(QSize(size, size))
         self.setAccessibleName(ctx.tr("staff"))
@@ -379,7 +420,7 @@ class Keypad(QWidget):
         # Digits keep their phone order in Arabic too, as on every keypad visitors know.
         self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         grid = QGridLayout(self)
-        grid.setSpacing(10)
+        grid.setSpacing(8)
         grid.setContentsMargins(0, 0, 0, 0)
         self.digits: dict[str, QPushButton] = {}
         for index, digit in enumerate("123456789"):
@@ -404,12 +445,106 @@ class Keypad(QWidget):
 
     def update_look(self, ctx: Ctx) -> None:
         """Size the keys for the theme and name erase and OK in the visitor's language."""
-        side = ctx.theme.px(84)
+        # The same keys with large text: four rows of them, the page's title and its
+        # buttons fit a 768 px high screen, and the digits are big already.
+        side = 84
+        width = side + 20
         for button in self.digits.values():
-            button.setFixedSize(side + ctx.theme.px(20), side)
+            button.setFixedSize(width, side)
         for button, key in ((self.erase, "erase"), (self.ok, "ok")):
             button.update_look(ctx, "")
             button.setAccessibleName(ctx.tr(key))
             button.setToolTip(ctx.tr(key))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setFixedSize(side + ctx.theme.px(20), side)
+            button.setFixedSize(width, side)
+
+
+class ScrollList(QWidget):
+    """A list that may be longer than the screen: it scrolls, and says so.
+
+    The scroll bar shows as soon as part of the list is hidden, and under the list an arrow
+    with "there is more below" stays until the visitor has scrolled to its end.
+    """
+
+    def __init__(self, inner: QWidget) -> None:
+        super().__init__()
+        self.area = QScrollArea(self)
+        self.area.setWidgetResizable(True)
+        self.area.setWidget(inner)
+        self.area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.more = QWidget(self)
+        self.more_icon = IconLabel("more_below", 36)
+        self.more_text = text_label("subtitle", wrap=False)
+        for part in (self.more_icon, self.more_text):
+            policy = part.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            part.setSizePolicy(policy)
+        more = self._more_row = QHBoxLayout(self.more)
+        more.setContentsMargins(0, 4, 0, 0)
+        more.setSpacing(12)
+        more.addStretch(1)
+        more.addWidget(self.more_icon)
+        more.addWidget(self.more_text)
+        more.addStretch(1)
+        self.more.hide()
+        self._cue = 40
+        # The cue is placed by hand under the list (see _place): in a layout, the list's
+        # wish for all of its height squeezed it away.
+        bar = self.area.verticalScrollBar()
+        bar.valueChanged.connect(self._update_cue)
+        bar.rangeChanged.connect(self._update_cue)
+
+    @property
+    def more_below(self) -> bool:
+        """True while part of the list is hidden under its bottom edge."""
+        bar = self.area.verticalScrollBar()
+        return bar.value() < bar.maximum()
+
+    def to_top(self) -> None:
+        """Back to the start of the list."""
+        self.area.verticalScrollBar().setValue(0)
+
+    def update_look(self, ctx: Ctx) -> None:
+        """Draw the cue in the visitor's language and theme."""
+        self.more_icon.update_look(ctx)
+        self.more_text.setText(ctx.tr("more_below"))
+        self._cue = max(self.more_text.sizeHint().height(), ctx.theme.box(36)) + 4
+        self._place()
+        self._update_cue()
+
+    def sizeHint(self) -> QSize:
+        """The list's own wish."""
+        return self.area.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        """Room for a bit of the list and the cue."""
+        hint = self.area.minimumSizeHint()
+        width = self._more_row.sizeHint().width()
+        return QSize(max(hint.width(), width), hint.height() + self._cue)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The list above, the cue along the bottom edge."""
+        super().resizeEvent(event)
+        self._place()
+
+    def _place(self) -> None:
+        width, height = self.width(), self.height()
+        for _ in range(3):
+            cue = self._cue if not self.more.isHidden() else 0
+            self.more.setGeometry(0, height - cue, width, cue)
+            # Resizing the list may show or hide the cue (and place it) from in here.
+            self.area.setGeometry(0, 0, width, height - cue)
+            if cue == (self._cue if not self.more.isHidden() else 0):
+                break
+
+    def _update_cue(self) -> None:
+        bar = self.area.verticalScrollBar()
+        # The cue's row stays while the list can scroll; at the end only its arrow and
+        # words go, so that the list's room, and so its end, does not move.
+        can_scroll = bar.maximum() > 0
+        if can_scroll == self.more.isHidden():
+            self.more.setVisible(can_scroll)
+            self._place()
+        for part in (self.more_icon, self.more_text):
+            part.setVisible(bar.value() < bar.maximum())

@@ -19,16 +19,23 @@ WINDOWED_SIZE = (1280, 800)
 class MainWindow(QWidget):
     """Draws the controller's current screen and sizes itself for it.
 
-    ``windowed`` gives a normal 1280×800 window; otherwise the window is frameless, stays
-    on top, and covers the whole screen or a bar across its top.
+    ``windowed`` gives a normal window of ``size`` (1280×800 unless told: the pictures and
+    the tests draw it as a 1024×768 or 1366×768 screen); otherwise the window is frameless,
+    stays on top, and covers the whole screen or a bar across its top.
     """
 
     firstPainted = Signal()
 
-    def __init__(self, shell: ShellController, windowed: bool = False) -> None:
+    def __init__(
+        self,
+        shell: ShellController,
+        windowed: bool = False,
+        size: tuple[int, int] | None = None,
+    ) -> None:
         super().__init__()
         self.shell = shell
         self.windowed = windowed
+        self.windowed_size = size or WINDOWED_SIZE
         self.setObjectName("root")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setWindowTitle("EPN")
@@ -54,7 +61,7 @@ class MainWindow(QWidget):
         self._rendering = False
         shell.changed.connect(self.redraw)
         shell.speaker.speakingChanged.connect(lambda _speaking: self.redraw())
-        self.resize(*WINDOWED_SIZE)
+        self.resize(*self.windowed_size)
         self.redraw()
 
     @property
@@ -104,7 +111,7 @@ class MainWindow(QWidget):
             WindowMode.PANEL: theme.panel_height,
         }
         if self.windowed:
-            width, full_height = WINDOWED_SIZE
+            width, full_height = self.windowed_size
             self.resize(width, heights.get(mode, full_height - extra) + extra)
             return
         area = self.screen().geometry()
