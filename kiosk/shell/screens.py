@@ -1641,6 +1641,10 @@ class DonePage(StatusPage):
             row_holder = QWidget()
             icon = IconLabel("clock", 44)
             text = text_label("fact")
+            # Arabic glyphs are drawn a few pixels wider than Qt measures them when it
+            # wraps (measured: a line laid out at 756 px drew 761 px in a 760 px label): a
+            # margin keeps the first letters of a full line inside the label.
+            text.setContentsMargins(6, 0, 6, 0)
             row = QHBoxLayout(row_holder)
             row.setContentsMargins(0, 0, 0, 0)
             row.setSpacing(16)

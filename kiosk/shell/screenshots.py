@@ -351,6 +351,20 @@ def _without_sound(
     speaker.sound = True
 
 
+def settle(app: Any, window: Any) -> None:
+    """Let the layouts settle: they move on posted events, wrapped words sometimes over
+    several turns, so a picture is taken once nothing moves any more."""
+    from PySide6.QtWidgets import QWidget  # noqa: PLC0415
+
+    before = None
+    for _ in range(10):
+        app.processEvents()
+        now = [w.geometry().getRect() for w in window.findChildren(QWidget)]
+        if now == before:
+            break
+        before = now
+
+
 def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGUAGES) -> list[Path]:
     """Save every screen in each language; returns the files written."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -374,8 +388,7 @@ def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGU
     written: list[Path] = []
 
     def snap(name: str) -> None:
-        for _ in range(3):
-            app.processEvents()
+        settle(app, window)
         path = outdir / f"{name}.png"
         window.grab().save(str(path))
         written.append(path)
