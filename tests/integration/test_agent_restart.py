@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.agent.config import packaged_skeleton
 from kiosk.agent.testing import AgentProcess, AgentThread, ShellClient
 from kiosk.agent.wiper import JournalState
 from kiosk.core.model import State
@@ -17,16 +18,8 @@ def _only_skeleton(home: Path) -> set[str]:
     return {str(p.relative_to(home)) for p in home.rglob("*")}
 
 
-SKELETON = {
-    "Desktop",
-    "Desktop/.keep",
-    "Documents",
-    "Documents/.keep",
-    "Downloads",
-    "Downloads/.keep",
-    ".config",
-    ".config/user-dirs.dirs",
-}
+SKELETON = _only_skeleton(packaged_skeleton())
+"""What a fresh home holds: the packaged skeleton, nothing of the last visitor."""
 
 
 @pytest.mark.slow
