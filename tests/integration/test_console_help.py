@@ -79,3 +79,67 @@ def test_a_status_asking_for_help_queues_the_pc_and_a_withdrawn_call_leaves(
             if not http.get("/api/help").json():
                 break
         assert http.get("/api/help").json() == []
+
+
+def test_one_request_is_one_call_when_staff_close_it_before_the_pcs_event_arrives(
+    server: ConsoleServer,
+) -> None:
+    # The PC's status (sent at once) queues the call; staff take and close it; only then
+    # does the PC's help_requested event for that same press arrive, and again after a
+    # reconnect. The usage review counts one call, and the queue stays empty.
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    admin = server.add_staff("ada", Role.ADMIN)
+    kiosk_id, token = server.enroll(admin, "PC-01")
+    asked = clock.now()
+    pressed = Event(id="help-press-1", at=asked, body=HelpRequestedBody())
+    with KioskSocket(server, token) as kiosk, server.client(admin) as http:
+        kiosk.send(Status(state="active", help_requested=True))
+        for _ in range(100):
+            if http.get("/api/help").json():
+                break
+        assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [kiosk_id]
+        assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
+        assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
+        kiosk.send(pressed)
+        kiosk.recv()  # its ack
+        kiosk.send(pressed)  # sent again: the ack was lost
+        kiosk.recv()
+        assert http.get("/api/help").json() == []
+    with KioskSocket(server, token) as kiosk, server.client(admin) as http:
+        kiosk.send(pressed)  # and once more after a reconnect
+        kiosk.recv()
+        assert http.get("/api/help").json() == []
+        day = asked.date().isoformat()
+        usage = http.get("/api/usage", params={"start": day, "end": day}).json()
+        assert usage["totals"]["help_calls"] == 1
+        # The visitor asks again: a new press is a new call, the status and event together.
+        kiosk.send(Status(state="active", help_requested=False))
+        kiosk.send(Status(state="active", help_requested=True))
+        kiosk.send(Event(id="help-press-2", at=clock.now(), body=HelpRequestedBody()))
+        kiosk.recv()
+        assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [kiosk_id]
+        usage = http.get("/api/usage", params={"start": day, "end": day}).json()
+        assert usage["totals"]["help_calls"] == 2
+
+
+def test_a_later_press_is_a_new_call_even_beside_an_old_call_no_event_claimed(
+    server: ConsoleServer,
+) -> None:
+    # A call a status opened long ago that no event ever claimed (a console upgraded from
+    # a version that left them so) does not swallow a later press.
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    admin = server.add_staff("ada", Role.ADMIN)
+    kiosk_id, token = server.enroll(admin, "PC-01")
+    with KioskSocket(server, token) as kiosk, server.client(admin) as http:
+        kiosk.send(Status(state="active", help_requested=True))
+        for _ in range(100):
+            if http.get("/api/help").json():
+                break
+        assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
+        assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
+        clock.advance(minutes=45)
+        kiosk.send(Event(id="help-later", at=clock.now(), body=HelpRequestedBody()))
+        kiosk.recv()
+        assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [kiosk_id]

@@ -1069,14 +1069,44 @@ class MemberRepository(_Repository):
         return max(0, printed)
 
 
+HELP_STATUS_SLACK = dt.timedelta(minutes=5)
+"""How far apart a status's call (the console's clock) and its ``help_requested`` event (the
+PC's clock) may be to be one press: the PC sends both at once; its clock may be a bit off."""
+
+
 class HelpRepository(_Repository):
     """The help queue: calls opened by kiosks, taken and closed by animators."""
 
     def open(self, kiosk_id: int, at: dt.datetime, event_id: str | None = None) -> bool:
         """Put the PC in the queue unless it is already there (or this event was seen).
-        True if a call was opened."""
+        True if a call was opened.
+
+        One press of the help button reaches the console twice: in the PC's status (no
+        ``event_id``, it opens the call at once) and as its ``help_requested`` event, in
+        either order, the event perhaps after staff already closed the call. The event
+        takes over the oldest call a status opened around the press (within
+        :data:`HELP_STATUS_SLACK` of the event's time) that no event has claimed yet, open
+        or closed, rather than opening a second one; its id then keeps a resent event out."""
         try:
             with self._write() as s:
+                if event_id is not None:
+                    seen = s.scalars(
+                        sa.select(HelpCallRow.id).where(HelpCallRow.event_id == event_id)
+                    ).first()
+                    if seen is not None:
+                        return False
+                    unclaimed = s.scalars(
+                        sa.select(HelpCallRow)
+                        .where(HelpCallRow.kiosk_id == kiosk_id)
+                        .where(HelpCallRow.event_id.is_(None))
+                        .where(HelpCallRow.reason.is_(None))
+                        .where(HelpCallRow.requested_at >= at - HELP_STATUS_SLACK)
+                        .where(HelpCallRow.requested_at <= at + HELP_STATUS_SLACK)
+                        .order_by(HelpCallRow.id)
+                    ).first()
+                    if unclaimed is not None:
+                        unclaimed.event_id = event_id
+                        return False
                 waiting = s.scalars(
                     sa.select(HelpCallRow.id)
                     .where(HelpCallRow.kiosk_id == kiosk_id)
