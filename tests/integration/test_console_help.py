@@ -143,3 +143,26 @@ def test_a_later_press_is_a_new_call_even_beside_an_old_call_no_event_claimed(
         kiosk.send(Event(id="help-later", at=clock.now(), body=HelpRequestedBody()))
         kiosk.recv()
         assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [kiosk_id]
+
+
+def test_one_request_is_one_call_when_the_event_comes_first_and_the_status_late(
+    server: ConsoleServer,
+) -> None:
+    # The event queues the call, staff close it at once, and only then does the PC's
+    # status (held back by its rate limit) say that it asks for help: still one call.
+    clock = server.clock
+    assert isinstance(clock, FakeClock)
+    admin = server.add_staff("ada", Role.ADMIN)
+    kiosk_id, token = server.enroll(admin, "PC-01")
+    day = clock.now().date().isoformat()
+    with KioskSocket(server, token) as kiosk, server.client(admin) as http:
+        kiosk.send(Event(id="help-first", at=clock.now(), body=HelpRequestedBody()))
+        kiosk.recv()
+        assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
+        assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
+        kiosk.send(Status(state="active", help_requested=True))
+        kiosk.send(Event(id="help-first", at=clock.now(), body=HelpRequestedBody()))
+        kiosk.recv()  # the status was handled before this resent event's ack
+        assert http.get("/api/help").json() == []
+        usage = http.get("/api/usage", params={"start": day, "end": day}).json()
+        assert usage["totals"]["help_calls"] == 1

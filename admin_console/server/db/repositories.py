@@ -1083,10 +1083,12 @@ class HelpRepository(_Repository):
 
         One press of the help button reaches the console twice: in the PC's status (no
         ``event_id``, it opens the call at once) and as its ``help_requested`` event, in
-        either order, the event perhaps after staff already closed the call. The event
-        takes over the oldest call a status opened around the press (within
+        either order, either perhaps after staff already closed the call. The event takes
+        over the oldest call a status opened around the press (within
         :data:`HELP_STATUS_SLACK` of the event's time) that no event has claimed yet, open
-        or closed, rather than opening a second one; its id then keeps a resent event out."""
+        or closed, rather than opening a second one; its id then keeps a resent event out.
+        A status opens no call when an event's call of that moment was already closed: it
+        is that press's, late; and if it was a new press, its event opens the call."""
         try:
             with self._write() as s:
                 if event_id is not None:
@@ -1115,6 +1117,18 @@ class HelpRepository(_Repository):
                 ).first()
                 if waiting is not None:
                     return False
+                if event_id is None:
+                    answered = s.scalars(
+                        sa.select(HelpCallRow.id)
+                        .where(HelpCallRow.kiosk_id == kiosk_id)
+                        .where(HelpCallRow.event_id.is_not(None))
+                        .where(HelpCallRow.reason.is_(None))
+                        .where(HelpCallRow.done_at.is_not(None))
+                        .where(HelpCallRow.requested_at >= at - HELP_STATUS_SLACK)
+                        .where(HelpCallRow.requested_at <= at + HELP_STATUS_SLACK)
+                    ).first()
+                    if answered is not None:
+                        return False  # a late status of the press that call is for
                 s.add(HelpCallRow(kiosk_id=kiosk_id, event_id=event_id, requested_at=at))
                 s.flush()
                 _recount_help_at(s, kiosk_id, at)
