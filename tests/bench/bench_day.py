@@ -8,8 +8,10 @@ Run from the repository root:
 The day is ``tests/e2e/day.py`` (the test command runs it at reduced size,
 ``tests/e2e/test_day.py``): the demo room's console and three sandbox agents, on each PC
 ``epn-kiosk session`` with its shell on a private Xvfb display; walk-in, ticket and member
-sessions with help calls, staff messages, extensions, locks, a workshop and closing time,
-then the usage review. Prints one ``figure: value unit`` line per figure, the headline
+sessions with help calls, staff messages, extensions, locks, prints through each PC's
+cupsd (one page confirmed, over the quota and granted by the animator, one cancelled), a
+workshop and closing time, then the usage review. Prints one ``figure: value unit`` line
+per figure (the machine's load average first and last: it is shared), the headline
 (``console_action_to_pc_p99``) last; exits non-zero when it could not measure (no Xvfb, the
 room did not start). Everything it starts is stopped by its pid.
 """
@@ -17,6 +19,7 @@ room did not start). Everything it starts is stopped by its pid.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -35,6 +38,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=200)
     args = parser.parse_args()
+    print(f"load_average_before: {os.getloadavg()[0]:.2f} (1 min)")
     folder = Path(tempfile.mkdtemp(prefix="epn"))
     with xvfb() as display:
         if display is None:
@@ -49,6 +53,7 @@ def main() -> int:
             day.stop()
             shutil.rmtree(folder, ignore_errors=True)
     took = time.monotonic() - started
+    print(f"load_average_after: {os.getloadavg()[0]:.2f} (1 min)")
     usage = figures.usage
     print(f"day_length: {took:.0f} s")
     print(f"sessions: {sum(figures.sessions.values())} count")
@@ -59,6 +64,11 @@ def main() -> int:
     print(f"help_calls_made: {figures.help_calls} count")
     print(f"usage_sessions: {usage['totals']['sessions']} count")
     print(f"usage_help_calls: {usage['totals']['help_calls']} count")
+    for what, count in sorted(figures.prints.items()):
+        print(f"prints_{what}: {count} count")
+    print(f"pages_expected: {figures.pages_expected} pages")
+    print(f"pages_at_printers: {figures.pages_at_printers} pages")
+    print(f"usage_pages: {usage['totals']['pages']} pages")
     print(f"crashes: {len(figures.crashes)} count")
     for line in figures.crashes[:10]:
         print(f"  crash: {line}")
@@ -75,7 +85,13 @@ def main() -> int:
     print(f"rss_growth_agent_max: {max(agent, default=0) / 1024:.1f} MB")
     for what, values in sorted(figures.window_latency.items()):
         print(f"window_{what}_p99: {percentile(values, 0.99) * 1000:.0f} ms (n={len(values)})")
+    for what, values in sorted(figures.print_latency.items()):
+        print(f"print_{what}_p50: {percentile(values, 0.50) * 1000:.0f} ms (n={len(values)})")
+        print(f"print_{what}_p99: {percentile(values, 0.99) * 1000:.0f} ms (n={len(values)})")
+    for what, values in sorted(figures.window_latency.items()):
+        print(f"window_{what}_p50: {percentile(values, 0.50) * 1000:.0f} ms")
     for what, values in sorted(figures.latency.items()):
+        print(f"view_{what}_p50: {percentile(values, 0.50) * 1000:.0f} ms")
         print(f"view_{what}_p99: {percentile(values, 0.99) * 1000:.0f} ms (n={len(values)})")
     everything = [s for what, v in figures.latency.items() if what != "help_done" for s in v]
     if not everything:

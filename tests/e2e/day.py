@@ -11,15 +11,21 @@ a staff message or a lock appeared on it).
 
 The day: sessions on the three PCs at once (walk-in, ticket, member in turn), each with one
 of a help call taken and closed by staff, a staff message the visitor closes, a staff
-extension, a lock and unlock; one session in five ended by staff; a workshop on the three
-PCs half-way; closing time (a policy closed all week, pushed by the console); then the usage
-review. It counts crashes (a process of the room that ended, a shell the session program
-had to restart, a fatal error in a log), stuck states (a help call, lock or message still on
-the PC after it was cleared, a PC not back to waiting after its session, a PC still open
-after closing time), shell and agent memory over the day, and console action → PC latency.
+extension, a lock and unlock; one session in five ended by staff; prints (below); a
+workshop on the three PCs half-way; closing time (a policy closed all week, pushed by the
+console); then the usage review. It counts crashes (a process of the room that ended, a
+shell the session program had to restart, a fatal error in a log), stuck states (a help
+call, lock or message still on the PC after it was cleared, a PC not back to waiting after
+its session, a PC still open after closing time, a print job left on a PC's queue), shell
+and agent memory over the day, console action → PC latency, and how long a print takes to
+ask the visitor (``lp`` returns → the confirmation view).
 
-Printing is not part of the day yet: the demo room's agents have no cupsd (the demo's own
-print queue is being added to ``kiosk/demo_room.py``).
+Prints go through each PC's own cupsd (the demo room's ``PrivateCups``) with ``lp``, as any
+program of the visitor's prints: one session in ten prints one page and confirms it, one in
+ten prints more than the session may (the PC waits for an animator, who grants the missing
+pages through the console; then the visitor confirms), and one job is cancelled by the
+visitor. At the end, the pages the printers received, the pages the usage review counts and
+the pages the script printed must be the same.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -44,6 +51,7 @@ from typing import Any
 
 import httpx
 
+from kiosk.agent.printing.testing import write_pdf
 from kiosk.core.model import State
 from kiosk.core.protocol import PROTOCOL_VERSION, Reply, View, decode_push
 from kiosk.demo_room import DEMO_ADMIN, DEMO_ANIMATOR, PC_NAMES, DemoRoom
@@ -55,10 +63,18 @@ DEADLINE = 20.0
 KINDS = ("walk_in", "ticket", "member")
 ACTIONS = ("help", "message", "extend", "lock")
 MEMBER_PIN = "4826"
+PRINT_PAGES = {"one_page": 1, "over_quota": 21}
+"""The PDFs the visitors print (the policy lets a session print 20 pages)."""
 WEEK = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 KNOWN_HELP_STUCK = (
     "help closed on the console ('Terminé') stays on the PC until the session ends "
     "(known, being fixed in the console/agent help path)"
+)
+
+KNOWN_PRINT_LOST = (
+    "a job the visitor confirmed just before logging out is counted but never printed: the "
+    "session's end purges every job of the visitor account on the PC's cupsd, released "
+    "ones not yet printed too (kiosk/agent/printing/meter.py session_ended → purge)"
 )
 
 
@@ -170,10 +186,18 @@ class Figures:
     stuck: list[str] = field(default_factory=list)
     known_stuck: list[str] = field(default_factory=list)
     latency: dict[str, list[float]] = field(default_factory=dict)
+    print_latency: dict[str, list[float]] = field(default_factory=dict)
+    """``lp`` returned → the visitor's view asks (confirm) or says it waits (over_quota)."""
     window_latency: dict[str, list[float]] = field(default_factory=dict)
     rss_kib: dict[str, tuple[int, int]] = field(default_factory=dict)
     usage: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    prints: Counter[str] = field(default_factory=Counter)
+    """Print jobs by what happened to them (one_page, over_quota, cancelled)."""
+    pages_expected: int = 0
+    """Pages the script had printed and confirmed."""
+    pages_at_printers: int = 0
+    """Pages the PCs' printers received."""
 
     def note(self, table: dict[str, list[float]], what: str, seconds: float) -> None:
         """Add one latency."""
@@ -183,6 +207,14 @@ class Figures:
     def all_latencies(self) -> list[float]:
         """Every console action → PC view, in seconds."""
         return sorted(s for values in self.latency.values() for s in values)
+
+
+def print_for(number: int) -> str | None:
+    """What session ``number`` prints: one page, more than its quota, the one job the
+    visitor cancels, or nothing."""
+    if number == 2:
+        return "cancelled"
+    return {1: "one_page", 6: "over_quota"}.get(number % 10)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -286,6 +318,7 @@ class Day:
         self.tickets: list[str] = []
         self.members: list[str] = []
         self._lock = threading.Lock()
+        self.pdfs: dict[str, Path] = {}
         self._tz = zoneinfo.ZoneInfo("Europe/Brussels")
         self._today = dt.datetime.now(self._tz).date()
 
@@ -302,6 +335,12 @@ class Day:
     def start(self) -> None:
         """The console, the agents, the session programs and shells; tickets and members."""
         self.room.start()
+        if not self.room.printers:
+            raise Stuck("the demo room started without its printers (needs cupsd)")
+        self.pdfs = {
+            what: write_pdf(self.folder / f"{what}.pdf", pages)
+            for what, pages in PRINT_PAGES.items()
+        }
         per_kind = -(-self.total // len(KINDS)) + 1
         with contextlib.closing(self.http(DEMO_ANIMATOR)) as animator:
             valid_until = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
@@ -459,6 +498,65 @@ class Day:
             except Stuck:
                 self._stuck(f"{pc.name}: still locked after unlock")
 
+    def _lp(self, pc: PC, pdf: Path) -> tuple[int, float]:
+        """Print ``pdf`` with ``lp`` as the visitor's programs do (the PC's cupsd is their
+        default printer); the job's id and when ``lp`` returned."""
+        sent = subprocess.run(
+            ["lp", str(pdf)],
+            env=self.room.app_env(pc.name),
+            capture_output=True,
+            text=True,
+            timeout=DEADLINE,
+            check=False,
+        )
+        returned = time.monotonic()
+        found = re.search(r"request id is \S+-(\d+)", sent.stdout)
+        if sent.returncode != 0 or found is None:
+            raise AssertionError(f"{pc.name}: lp failed: {sent.stdout} {sent.stderr}")
+        return int(found.group(1)), returned
+
+    def _print(self, pc: PC, staff: httpx.Client, what: str) -> None:
+        """The visitor prints; confirms (after the animator granted the pages over the
+        session's quota), or cancels."""
+        visitor = pc.visitor
+        assert visitor is not None
+        figures = self.figures
+        before = visitor.latest().pages_printed
+        pdf = self.pdfs["over_quota" if what == "over_quota" else "one_page"]
+        since = time.monotonic()
+        job, returned = self._lp(pc, pdf)
+
+        def asked(waiting: str) -> Callable[[View], bool]:
+            return lambda v: (
+                v.print_job is not None
+                and v.print_job.job_id == job
+                and v.print_job.waiting == waiting
+            )
+
+        if what == "over_quota":
+            at, view = visitor.wait(asked("over_quota"), since)
+            figures.note(figures.print_latency, "over_quota", max(0.0, at - returned))
+            assert view.print_job is not None
+            missing = view.print_job.pages - view.print_job.pages_left
+            sent = self._command(staff, pc, action="grant_pages", pages=missing)
+            at, _ = visitor.wait(asked("confirm"), sent)
+            figures.note(figures.latency, "grant_pages", at - sent)
+        else:
+            at, _ = visitor.wait(asked("confirm"), since)
+            figures.note(figures.print_latency, "confirm", max(0.0, at - returned))
+        answered = time.monotonic()
+        if what == "cancelled":
+            visitor.ok("print_answer", job_id=job, print_it=False)
+            visitor.wait(lambda v: v.print_job is None, answered)
+        else:
+            pages = PRINT_PAGES[what]
+            visitor.ok("print_answer", job_id=job, print_it=True)
+            visitor.wait(lambda v: v.pages_printed == before + pages, answered)
+            with self._lock:
+                figures.pages_expected += pages
+        with self._lock:
+            figures.prints[what] += 1
+
     def _finish(self, pc: PC, staff: httpx.Client, by_staff: bool) -> None:
         """End the session (the visitor, or staff), see the receipt, back to waiting."""
         visitor = pc.visitor
@@ -489,6 +587,9 @@ class Day:
                 try:
                     self._login(pc, kind, number)
                     self._action(pc, staff, ACTIONS[number % len(ACTIONS)])
+                    what = print_for(number)
+                    if what is not None:
+                        self._print(pc, staff, what)
                     self._finish(pc, staff, by_staff=number % 5 == 4)
                 except (Stuck, AssertionError, httpx.HTTPError) as exc:
                     self._stuck(f"{pc.name} session {number} ({kind}): {exc}")
@@ -602,6 +703,34 @@ class Day:
             if reply.ok:
                 self._stuck(f"{pc.name}: a visitor got in after closing time")
 
+    def _printed_pages(self) -> int:
+        log = self.room.printed_dir / "device.jsonl"
+        lines = log.read_text().splitlines() if log.exists() else []
+        return sum(int(json.loads(line)["pages"]) for line in lines)
+
+    def _queues(self) -> dict[str, str]:
+        """The jobs still on each PC's queue (``lpstat -o``), for the PCs that have any."""
+        found = {}
+        for name, printer in self.room.printers.items():
+            left = printer.run("lpstat", "-o").stdout.strip()
+            if left:
+                found[name] = left
+        return found
+
+    def _printers(self) -> None:
+        """Every confirmed page reached a printer; no job is left held on a queue."""
+        figures = self.figures
+        deadline = time.monotonic() + DEADLINE * 2
+        while True:
+            figures.pages_at_printers = self._printed_pages()
+            left = self._queues()
+            done = figures.pages_at_printers >= figures.pages_expected and not left
+            if done or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        for name, jobs in left.items():
+            self._stuck(f"{name}: print jobs left on the queue: {jobs[:300]}")
+
     def _usage(self) -> None:
         expected = dict(self.figures.sessions)
         with contextlib.closing(self.http(DEMO_ADMIN)) as admin:
@@ -615,6 +744,7 @@ class Day:
                 if (
                     by_kind == expected
                     and report["totals"]["help_calls"] == self.figures.help_calls
+                    and report["totals"]["pages"] == self.figures.pages_expected
                 ) or time.monotonic() > deadline:
                     break
                 time.sleep(0.2)
@@ -655,6 +785,7 @@ class Day:
         for pc in self.pcs:
             self._measure_rss(pc, "end")
         self._closing()
+        self._printers()
         self._usage()
         self._crashes()
         return self.figures
