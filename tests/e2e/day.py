@@ -581,6 +581,7 @@ class Day:
 
     def _run_pc(self, pc: PC, numbers: list[int]) -> None:
         staff = self.http(DEMO_ANIMATOR)
+        first_print = next((n for n in numbers if print_for(n) is not None), numbers[0])
         try:
             for number in numbers:
                 kind = KINDS[number % len(KINDS)]
@@ -594,7 +595,9 @@ class Day:
                 except (Stuck, AssertionError, httpx.HTTPError) as exc:
                     self._stuck(f"{pc.name} session {number} ({kind}): {exc}")
                     self._recover(pc, staff)
-                if number == numbers[0]:
+                if number == first_print:
+                    # After the PC's first session that printed: the first job loads the
+                    # print metering for good, the same on every PC (not a growth).
                     self._measure_rss(pc, "start")
         finally:
             staff.close()
