@@ -7,12 +7,26 @@ import datetime as dt
 
 from conftest_pg import data_dir, database_url, postgres, server
 
-from admin_console.protocol import Event, HelpRequestedBody, Status
+from admin_console.protocol import (
+    Command,
+    CommandAction,
+    CommandResult,
+    Event,
+    HelpRequestedBody,
+    Status,
+)
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
 from admin_console.server.testing import ConsoleServer, KioskSocket
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]
+
+
+def told_help_answered(kiosk: KioskSocket) -> str:
+    """The PC hears that staff closed its call; the command's id (answered later)."""
+    told = kiosk.recv()
+    assert isinstance(told, Command) and told.action == CommandAction.HELP_ANSWERED
+    return told.command_id
 
 
 def test_the_queue_is_oldest_first_and_done_records_the_accompanied_time(
@@ -101,9 +115,14 @@ def test_one_request_is_one_call_when_staff_close_it_before_the_pcs_event_arrive
         assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [kiosk_id]
         assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
         assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
+        answered = told_help_answered(kiosk)
         kiosk.send(pressed)
         kiosk.recv()  # its ack
         kiosk.send(pressed)  # sent again: the ack was lost
+        kiosk.recv()
+        kiosk.send(Status(state="active", help_requested=False))
+        kiosk.send(CommandResult(command_id=answered, ok=True))
+        kiosk.send(pressed)  # and once more, after the PC answered
         kiosk.recv()
         assert http.get("/api/help").json() == []
     with KioskSocket(server, token) as kiosk, server.client(admin) as http:
@@ -139,6 +158,9 @@ def test_a_later_press_is_a_new_call_even_beside_an_old_call_no_event_claimed(
                 break
         assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
         assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
+        answered = told_help_answered(kiosk)
+        kiosk.send(Status(state="active", help_requested=False))
+        kiosk.send(CommandResult(command_id=answered, ok=True))
         clock.advance(minutes=45)
         kiosk.send(Event(id="help-later", at=clock.now(), body=HelpRequestedBody()))
         kiosk.recv()
@@ -160,6 +182,8 @@ def test_one_request_is_one_call_when_the_event_comes_first_and_the_status_late(
         kiosk.recv()
         assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
         assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
+        answered = told_help_answered(kiosk)
+        kiosk.send(CommandResult(command_id=answered, ok=True))
         kiosk.send(Status(state="active", help_requested=True))
         kiosk.send(Event(id="help-first", at=clock.now(), body=HelpRequestedBody()))
         kiosk.recv()  # the status was handled before this resent event's ack
