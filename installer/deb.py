@@ -87,6 +87,8 @@ FLAVOURS = {
             "cups-client",
             "cups-bsd",
             "lightdm",
+            # The visitor's window manager: programs open maximised under the session bar.
+            "openbox",
             "dconf-cli",
             "procps",
             # The Belgian eID card: the PC/SC daemon, the USB card reader driver, and

@@ -19,6 +19,8 @@ DEBIAN_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libdbus-1-3 libx11-6
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
   libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth libxss1 xdotool
+  # The visitor's window manager, and xwininfo/xprop to read window geometries in its test.
+  openbox x11-utils
   fonts-dejavu-core espeak-ng
   postgresql
   gcc python3-dev libcups2-dev cups cups-client cups-bsd qpdf poppler-utils
@@ -30,7 +32,7 @@ DEBIAN_PACKAGES=(
 # own), and what a visitor needs on it: Firefox ESR, LibreOffice Writer and Calc, a PDF viewer,
 # a file manager. The test command stays without them (its tests skip what is missing).
 DEMO_PACKAGES=(
-  xserver-xephyr firefox-esr libreoffice-writer libreoffice-calc evince pcmanfm
+  xserver-xephyr openbox firefox-esr libreoffice-writer libreoffice-calc evince pcmanfm
 )
 
 say() { printf '\033[1m[epn-kiosk]\033[0m %s\n' "$*" >&2; }

@@ -40,6 +40,7 @@ from kiosk.lockdown.session import (
     SYSCTL_CONF,
     proc_fstab_line,
 )
+from kiosk.shell.wm import OPENBOX_RC
 from policies import Policy
 
 CUPSD_CONF = PurePosixPath("/etc/cups/cupsd.conf")
@@ -339,7 +340,11 @@ def _mounts_proc(fstab: str, block: ManagedBlock) -> bool:
 
 def _lockdown(options: KioskOptions) -> list[Action]:
     # The X session's program restarts the shell when it dies (kiosk/shell/supervisor.py).
-    shell = f"{options.bin_dir / 'epn-kiosk'} session --socket {AGENT_SOCKET}"
+    # Openbox first (kiosk/shell/wm.py): without a window manager programs cover the bar.
+    shell = (
+        f"{options.bin_dir / 'epn-kiosk'} session --socket {AGENT_SOCKET}"
+        f" --window-manager {OPENBOX_RC}"
+    )
     files = lockdown_files(
         options.policy,
         options.visitor,
