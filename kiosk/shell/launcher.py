@@ -8,10 +8,14 @@ the controller uses; :class:`DetachedStarter` is the real one, the tests use a f
 from __future__ import annotations
 
 import logging
+import os
 import shlex
 from typing import Protocol
 
-from PySide6.QtCore import QProcess
+from PySide6.QtCore import QProcess, QProcessEnvironment
+
+from kiosk.shell.locales import with_language
+from policies import Language
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +38,8 @@ def split_command(exec_line: str) -> tuple[str, list[str]] | None:
 class AppStarter(Protocol):
     """Starts a program for the visitor, without waiting for it."""
 
-    def start(self, exec_line: str) -> bool:
-        """Start ``exec_line``; False when it could not start."""
+    def start(self, exec_line: str, language: Language | None = None) -> bool:
+        """Start ``exec_line`` (in the visitor's ``language``); False when it could not."""
         ...
 
 
@@ -43,17 +47,26 @@ class DetachedStarter:
     """Starts programs detached from the shell (``QProcess.startDetached``).
 
     Detached: a program keeps running when the shell redraws or restarts, and the shell
-    never waits for it. The agent ends every program of the visitor at the wipe.
+    never waits for it. The agent ends every program of the visitor at the wipe. With a
+    ``language`` the program gets the visitor's locale (:mod:`kiosk.shell.locales`).
     """
 
-    def start(self, exec_line: str) -> bool:
+    def start(self, exec_line: str, language: Language | None = None) -> bool:
         """Start ``exec_line``; False when it is empty or the program could not start."""
         command = split_command(exec_line)
         if command is None:
             log.warning("nothing to start in %r", exec_line)
             return False
         program, arguments = command
-        started, _pid = QProcess.startDetached(program, arguments)
+        process = QProcess()
+        process.setProgram(program)
+        process.setArguments(arguments)
+        if language is not None:
+            environment = QProcessEnvironment()
+            for key, value in with_language(os.environ, language).items():
+                environment.insert(key, value)
+            process.setProcessEnvironment(environment)
+        started = process.startDetached()
         if not started:
             log.warning("could not start %r", exec_line)
         return bool(started)
