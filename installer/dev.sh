@@ -33,6 +33,10 @@ DEBIAN_PACKAGES=(
 # a file manager. The test command stays without them (its tests skip what is missing).
 DEMO_PACKAGES=(
   xserver-xephyr openbox firefox-esr libreoffice-writer libreoffice-calc evince pcmanfm
+  # Firefox and LibreOffice in the visitor's language, and its locales (fr_BE, nl_BE…).
+  locales
+  firefox-esr-l10n-fr firefox-esr-l10n-nl firefox-esr-l10n-ar firefox-esr-l10n-tr firefox-esr-l10n-es
+  libreoffice-l10n-fr libreoffice-l10n-nl libreoffice-l10n-ar libreoffice-l10n-tr libreoffice-l10n-es
 )
 
 say() { printf '\033[1m[epn-kiosk]\033[0m %s\n' "$*" >&2; }
@@ -55,6 +59,15 @@ install_debian_packages() {
   else
     say "missing Debian packages (run as root, or: sudo apt-get install ${missing[*]})"
   fi
+}
+
+make_locales() {
+  # The visitors' locales, so the demo's programs speak the language chosen on the PC.
+  [ "$(id -u)" -eq 0 ] && command -v localedef >/dev/null || return 0
+  local name
+  for name in fr_BE nl_BE en_GB ar_MA tr_TR es_ES; do
+    locale -a 2>/dev/null | grep -qx "${name}.utf8" || localedef -i "$name" -f UTF-8 "${name}.UTF-8" || true
+  done
 }
 
 python_for_venv() {
@@ -100,6 +113,7 @@ case "${1:-}" in
   demo)
     shift
     install_debian_packages "${DEMO_PACKAGES[@]}"
+    make_locales
     make_venv
     exec .venv/bin/python -m kiosk demo "$@"
     ;;

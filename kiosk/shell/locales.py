@@ -33,6 +33,11 @@ LOCALES: dict[Language, tuple[str, ...]] = {
 FALLBACK = "C.UTF-8"
 
 
+def wanted_locales() -> tuple[str, ...]:
+    """The locale to generate on a kiosk for each language (``/etc/locale.gen`` lines)."""
+    return tuple(f"{names[0]}.UTF-8 UTF-8" for names in LOCALES.values())
+
+
 def _normal(name: str) -> str:
     """``fr_BE.utf8`` and ``fr_BE.UTF-8`` are one locale."""
     base, _, charset = name.partition(".")
