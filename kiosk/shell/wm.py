@@ -44,7 +44,8 @@ def openbox_rc() -> str:
     press = f'<mousebind button="Left" action="Press">{_FOCUS_RAISE}</mousebind>'
     contexts = "".join(
         f'    <context name="{name}">{press}</context>\n'
-        for name in ("Frame", "Client", "Titlebar", "Top", "Bottom", "Left", "Right")
+        # Not "Frame": a plain click bound there never reaches the program (nor the shell).
+        for name in ("Client", "Titlebar", "Top", "Bottom", "Left", "Right")
     )
     switch = (
         '<finalactions><action name="Focus"/><action name="Raise"/>'

@@ -4,7 +4,8 @@ As in production: a private Xvfb is the visitor's X display, ``epn-kiosk session
 --window-manager RC`` runs Openbox with the kiosk's rc.xml and the shell (xcb) beside the
 real agent (sandbox). A real program window (a small Qt window, as LibreOffice or Firefox
 would be) opens maximised under the bar: the window manager keeps it out of the strip the
-bar reserves, and the bar stays on top of it, even when the program is raised.
+bar reserves; the bar stays on top of it, even when the program is raised, and takes
+clicks; a panel that needs an answer covers the program.
 """
 
 from __future__ import annotations
@@ -207,6 +208,14 @@ def test_a_maximised_program_leaves_the_bar_visible_and_clickable(
         for px in (5, WIDTH // 2, WIDTH - 5):
             assert window_at(display, px, bar_height // 2) == frame(display, shell)
         assert window_at(display, WIDTH // 2, HEIGHT // 2) == frame(display, letter)
+
+        # A click on the bar reaches the shell (the window manager's own click bindings
+        # must not eat it): "Terminer ma session", left of the read-aloud button at the
+        # bar's end, asks "end your session?" in a panel over the program.
+        x(display, "xdotool", "mousemove", str(WIDTH - 250), str(bar_height // 2), "click", "1")
+        panel = Theme().panel_height
+        wait_for("the 'end your session?' panel", lambda: geometry(display, shell)[3] == panel)
+        assert window_at(display, WIDTH // 2, panel // 2) == frame(display, shell)
     finally:
         if program is not None:
             program.terminate()
