@@ -93,6 +93,8 @@ FLAVOURS = {
             "lightdm",
             # The visitor's window manager: programs open maximised under the session bar.
             "openbox",
+            # Tapping an open program's tile brings its window back (kiosk/shell/launcher.py).
+            "xdotool",
             "dconf-cli",
             "procps",
             # locale-gen: the visitor's locales (fr_BE, nl_BE…) are made at install.

@@ -224,3 +224,51 @@ def test_a_maximised_program_leaves_the_bar_visible_and_clickable(
         session.wait(20)
         log.close()
         agent.terminate()
+
+
+def test_tapping_an_open_programs_tile_brings_it_back_instead_of_a_second_one(
+    display: dict[str, str], kiosk_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The visitor went to another program; their letter's tile brings the letter back."""
+    from PySide6.QtCore import QCoreApplication
+
+    from kiosk.shell.launcher import DetachedStarter
+    from policies import Language
+
+    _app = QCoreApplication.instance() or QCoreApplication([])
+    for key in ("DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.setenv(key, display[key])
+    rc = kiosk_dir / "openbox-rc.xml"
+    rc.write_text(openbox_rc(), encoding="utf-8")
+    wm = subprocess.Popen(["openbox", "--config-file", str(rc)], env=display)
+    script = kiosk_dir / "program.py"
+    script.write_text(PROGRAM, encoding="utf-8")
+    letter_line = f"{sys.executable} {script} Lettre"
+    web_line = f"{sys.executable} {script} Internet"
+    starter = DetachedStarter()
+    started: list[str] = []
+
+    def windows(title: str) -> list[str]:
+        found = x(display, "xdotool", "search", "--onlyvisible", "--name", f"^{title}$")
+        return found.split()
+
+    def active() -> str:
+        return x(display, "xdotool", "getactivewindow").strip()
+
+    try:
+        assert starter.start(letter_line, Language.FR)
+        letter = str(wait_for("the letter", lambda: windows("Lettre")[:1] and windows("Lettre")))
+        started += windows("Lettre")
+        assert starter.start(web_line, Language.FR)
+        wait_for("the web page", lambda: windows("Internet"))
+        started += windows("Internet")
+        wait_for("the web page in front", lambda: active() == windows("Internet")[0])
+
+        assert starter.start(letter_line, Language.FR)  # the tile again
+        wait_for("the letter in front", lambda: active() == windows("Lettre")[0])
+        assert len(windows("Lettre")) == 1, f"a second letter window: {letter}"
+    finally:
+        for window in started:
+            x(display, "xdotool", "windowkill", window)
+        wm.terminate()
+        wm.wait(10)

@@ -35,7 +35,15 @@ def test_names_versions_and_what_each_needs(debs: dict[Role, Path]) -> None:
     assert field(kiosk, "Package") == "epn-kiosk" and field(kiosk, "Version") == "1.2.3"
     assert field(kiosk, "Architecture") == "all"
     kiosk_needs = field(kiosk, "Depends")
-    for package in ("lightdm", "cups", "python3-venv", "libcups2-dev", "openbox", "locales"):
+    for package in (
+        "lightdm",
+        "cups",
+        "python3-venv",
+        "libcups2-dev",
+        "openbox",
+        "xdotool",
+        "locales",
+    ):
         assert package in kiosk_needs
     kiosk_wants = field(kiosk, "Recommends")
     for code in ("fr", "nl", "ar", "tr", "es"):  # the visitor's language in the programs
