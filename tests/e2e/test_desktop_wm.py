@@ -230,12 +230,10 @@ def test_tapping_an_open_programs_tile_brings_it_back_instead_of_a_second_one(
     display: dict[str, str], kiosk_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The visitor went to another program; their letter's tile brings the letter back."""
-    from PySide6.QtCore import QCoreApplication
 
     from kiosk.shell.launcher import DetachedStarter
     from policies import Language
 
-    _app = QCoreApplication.instance() or QCoreApplication([])
     for key in ("DISPLAY", "QT_QPA_PLATFORM"):
         monkeypatch.setenv(key, display[key])
     rc = kiosk_dir / "openbox-rc.xml"
