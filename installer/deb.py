@@ -65,6 +65,10 @@ _QT_XCB_DEPENDS = (
 )
 
 
+_LANGUAGE_PACKS = ("fr", "nl", "ar", "tr", "es")
+"""The visitor languages other than English, as Debian's language packs name them."""
+
+
 @dataclass(frozen=True)
 class Flavour:
     """What differs between the two packages."""
@@ -87,8 +91,14 @@ FLAVOURS = {
             "cups-client",
             "cups-bsd",
             "lightdm",
+            # The visitor's window manager: programs open maximised under the session bar.
+            "openbox",
+            # Tapping an open program's tile brings its window back (kiosk/shell/launcher.py).
+            "xdotool",
             "dconf-cli",
             "procps",
+            # locale-gen: the visitor's locales (fr_BE, nl_BE…) are made at install.
+            "locales",
             # The Belgian eID card: the PC/SC daemon, the USB card reader driver, and
             # OpenSC's PKCS#11 module that both browsers load (it reads BELPIC cards).
             "pcscd",
@@ -99,7 +109,16 @@ FLAVOURS = {
         # transitional package whose preinst installs snapd and waits 30 minutes for the
         # snap store; a versioned relation takes only Debian's real chromium.
         # opensc: opensc-tool, to see that a card reader is found (install guide, eID).
-        ("firefox-esr | chromium (>= 100)", "fonts-dejavu-core", "espeak-ng", "opensc"),
+        # The language packs: Firefox and LibreOffice speak the visitor's language (the shell
+        # starts them with it) in the languages the shell offers; English is built in.
+        (
+            "firefox-esr | chromium (>= 100)",
+            "fonts-dejavu-core",
+            "espeak-ng",
+            "opensc",
+            *(f"firefox-esr-l10n-{code}" for code in _LANGUAGE_PACKS),
+            *(f"libreoffice-l10n-{code}" for code in _LANGUAGE_PACKS),
+        ),
         "public computer of an EPN: timed sessions, house rules, metered printing, wipe\n"
         " Turns this PC into a public kiosk: the agent and its boot sweep as systemd\n"
         " services, the visitor's automatic session with the EPN Kiosk shell, the\n"

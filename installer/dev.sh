@@ -19,6 +19,8 @@ DEBIAN_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libdbus-1-3 libx11-6
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
   libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth libxss1 xdotool
+  # The visitor's window manager, and xwininfo/xprop to read window geometries in its test.
+  openbox x11-utils
   fonts-dejavu-core espeak-ng
   postgresql
   gcc python3-dev libcups2-dev cups cups-client cups-bsd qpdf poppler-utils
@@ -30,7 +32,11 @@ DEBIAN_PACKAGES=(
 # own), and what a visitor needs on it: Firefox ESR, LibreOffice Writer and Calc, a PDF viewer,
 # a file manager. The test command stays without them (its tests skip what is missing).
 DEMO_PACKAGES=(
-  xserver-xephyr firefox-esr libreoffice-writer libreoffice-calc evince pcmanfm
+  xserver-xephyr openbox firefox-esr libreoffice-writer libreoffice-calc evince pcmanfm
+  # Firefox and LibreOffice in the visitor's language, and its locales (fr_BE, nl_BE…).
+  locales
+  firefox-esr-l10n-fr firefox-esr-l10n-nl firefox-esr-l10n-ar firefox-esr-l10n-tr firefox-esr-l10n-es
+  libreoffice-l10n-fr libreoffice-l10n-nl libreoffice-l10n-ar libreoffice-l10n-tr libreoffice-l10n-es
 )
 
 say() { printf '\033[1m[epn-kiosk]\033[0m %s\n' "$*" >&2; }
@@ -53,6 +59,15 @@ install_debian_packages() {
   else
     say "missing Debian packages (run as root, or: sudo apt-get install ${missing[*]})"
   fi
+}
+
+make_locales() {
+  # The visitors' locales, so the demo's programs speak the language chosen on the PC.
+  [ "$(id -u)" -eq 0 ] && command -v localedef >/dev/null || return 0
+  local name
+  for name in fr_BE nl_BE en_GB ar_MA tr_TR es_ES; do
+    locale -a 2>/dev/null | grep -qx "${name}.utf8" || localedef -i "$name" -f UTF-8 "${name}.UTF-8" || true
+  done
 }
 
 python_for_venv() {
@@ -98,6 +113,7 @@ case "${1:-}" in
   demo)
     shift
     install_debian_packages "${DEMO_PACKAGES[@]}"
+    make_locales
     make_venv
     exec .venv/bin/python -m kiosk demo "$@"
     ;;

@@ -40,9 +40,12 @@ from kiosk.lockdown.session import (
     SYSCTL_CONF,
     proc_fstab_line,
 )
+from kiosk.shell.locales import wanted_locales
+from kiosk.shell.wm import OPENBOX_RC
 from policies import Policy
 
 CUPSD_CONF = PurePosixPath("/etc/cups/cupsd.conf")
+LOCALE_GEN = PurePosixPath("/etc/locale.gen")
 FSTAB = PurePosixPath("/etc/fstab")
 DEFAULT_DM = PurePosixPath("/etc/X11/default-display-manager")
 DM_LINK = UNIT_DIR / "display-manager.service"
@@ -211,6 +214,7 @@ def kiosk_plan(options: KioskOptions) -> Plan:
         actions.append(WriteFile(policy_path, content, 0o644, "the EPN's own policy"))
     actions += _units(options, policy_path)
     actions += _lockdown(options)
+    actions += _locales()
     actions += _display_manager()
     actions += _printing(options)
     actions += _enrollment(options)
@@ -339,7 +343,11 @@ def _mounts_proc(fstab: str, block: ManagedBlock) -> bool:
 
 def _lockdown(options: KioskOptions) -> list[Action]:
     # The X session's program restarts the shell when it dies (kiosk/shell/supervisor.py).
-    shell = f"{options.bin_dir / 'epn-kiosk'} session --socket {AGENT_SOCKET}"
+    # Openbox first (kiosk/shell/wm.py): without a window manager programs cover the bar.
+    shell = (
+        f"{options.bin_dir / 'epn-kiosk'} session --socket {AGENT_SOCKET}"
+        f" --window-manager {OPENBOX_RC}"
+    )
     files = lockdown_files(
         options.policy,
         options.visitor,
@@ -367,6 +375,24 @@ def _lockdown(options: KioskOptions) -> list[Action]:
         else:
             actions.append(Command(argv, action.why))
     return actions
+
+
+def _locales() -> list[Action]:
+    """The visitors' locales (fr_BE, nl_BE…): the shell starts programs in them; without
+    them a program falls back to English (``kiosk/shell/locales.py``)."""
+    return [
+        ManagedBlock(
+            LOCALE_GEN,
+            "".join(f"{line}\n" for line in wanted_locales()),
+            "the locales of the languages a visitor can choose",
+        ),
+        Command(
+            ("locale-gen",),
+            "make those locales",
+            When.ON_CHANGE,
+            after=(LOCALE_GEN,),
+        ),
+    ]
 
 
 def _printing(options: KioskOptions) -> list[Action]:

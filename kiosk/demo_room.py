@@ -587,6 +587,22 @@ class DemoRoom:
         finally:
             os.close(read_end)
         self.displays[name] = f":{number.decode().strip()}"
+        self._start_wm(name)
+
+    def _start_wm(self, name: str) -> None:
+        """The PC's window manager, as on a kiosk: Openbox with the kiosk's rc.xml, so the
+        programs open maximised under the bar and never cover it (none when not installed:
+        the PC works, but a program may cover its bar)."""
+        from kiosk.shell.wm import openbox_rc, window_manager_argv  # noqa: PLC0415
+
+        rc = self.pc_dir(name) / "openbox-rc.xml"
+        rc.write_text(openbox_rc(), encoding="utf-8")
+        argv = window_manager_argv(rc)
+        if argv is None or name not in self.displays:
+            return
+        env = self.app_env(name)
+        child = _spawn(f"wm {name}", argv, self.pc_dir(name) / "wm.log", env=env, restart=True)
+        self._replace(child)
 
     def app_env(self, name: str) -> dict[str, str]:
         """The environment of a PC's shell, and so of every program its visitor starts: the
@@ -715,8 +731,16 @@ class DemoRoom:
                 if shell is not None:
                     shell.stop()
                 self.displays.pop(name, None)
+                wm = self.child(f"wm {name}")
+                if wm is not None:
+                    wm.stop()
                 self._start_screen(name)
                 self._start_shell(name)
+            elif kind == "wm":
+                screen = self.child(f"screen {name}")
+                if screen is not None and screen.ended():
+                    return  # the screen's own restart starts it
+                self._start_wm(name)
             elif kind == "shell":
                 screen = self.child(f"screen {name}")
                 if screen is not None and screen.ended():
@@ -769,11 +793,13 @@ class DemoRoom:
             )
             return done.stdout.split()
 
+        wm = self.child(f"wm {name}")
+        keep = {shell.pid} | ({wm.pid} if wm is not None else set())
         closed = []
         for window in run("search", "--name", ""):
             owner = run("getwindowpid", window)
             # A window that says no pid may be the shell's own: left alone.
-            if len(owner) == 1 and owner[0].isdigit() and int(owner[0]) != shell.pid:
+            if len(owner) == 1 and owner[0].isdigit() and int(owner[0]) not in keep:
                 run("windowkill", window)
                 closed.append(int(owner[0]))
         if closed:

@@ -3,9 +3,10 @@
 Runs the demo room on a private Xvfb (its own display number, stopped by its pid) with PC-01
 as a Xephyr window, starts a visitor session, and saves what PC-01's screen shows as
 ``desktop-*.png`` in FOLDER (default ``docs/screenshots``): the launcher in French and in
-Arabic, and the programs of the launcher open in the PC's window (Writer, the file
-manager). The programs are started as the launcher starts them: the exec line the agent
-sent, with the shell's own environment. Needs Xvfb, Xephyr, xdotool and the programs.
+Arabic, and the programs of the launcher open in the PC's window under its session bar
+(Writer in French and in Arabic, the file manager). The programs are started by tapping
+their tile on the launcher, as a visitor does: the shell starts them in the visitor's
+language. Needs Xvfb, Xephyr, xdotool and the programs.
 """
 
 from __future__ import annotations
@@ -88,28 +89,24 @@ def _grab(env: dict[str, str], path: Path) -> None:
     print(f"  {path}")
 
 
-def _grab_program(
-    room: DemoRoom, env: dict[str, str], exec_line: str, title: str, path: Path
-) -> None:
-    """Start a launcher program as the launcher does, picture PC-01's screen, close it."""
-    from kiosk.shell.launcher import split_command  # noqa: PLC0415
+TILES = {"libreoffice-writer": (512, 240), "file-manager": (512, 515)}
+"""Where the launcher draws these programs' tiles on the PC's 1024×768 screen (the middle
+column, in French and in Arabic alike) when the PC offers the demo's five programs."""
 
-    command = split_command(exec_line)
-    assert command is not None
-    program = subprocess.Popen(
-        [command[0], *command[1]], env=env, cwd=env["HOME"], start_new_session=True
+
+def _tap_tile(room: DemoRoom, env: dict[str, str], app_id: str, title: str, path: Path) -> None:
+    """Tap a program's tile on PC-01's launcher, as a visitor does (the shell starts it in
+    the visitor's language), picture the screen once its window is there, close it."""
+    x, y = TILES[app_id]
+    subprocess.run(
+        ["xdotool", "mousemove", str(x), str(y), "click", "1"], env=env, check=True, timeout=20
     )
     try:
-        _wait(f"{title} on PC-01's screen", lambda: bool(_windows(env, title)))
-        time.sleep(3.0)  # the program finishes drawing its first window
+        _wait(f"{title} on PC-01's screen", lambda: bool(_windows(env, title)), timeout=90)
+        time.sleep(4.0)  # the program finishes drawing its first window
         _grab(env, path)
     finally:
         room.close_programs("PC-01")
-        try:
-            program.wait(20)
-        except subprocess.TimeoutExpired:
-            program.kill()
-            program.wait()
 
 
 def take(out: Path) -> list[Path]:
@@ -129,29 +126,29 @@ def take(out: Path) -> list[Path]:
             _wait("PC-01's shell on its screen", lambda: bool(_windows(env, "^EPN$")))
             with ShellClient(room.sockets["PC-01"], timeout=30) as visitor:
                 visitor.hello()
-                for language in ("ar", "fr"):
+                shots = [
+                    ("ar", "libreoffice-writer", "LibreOffice Writer", "desktop-writer-ar.png"),
+                    ("fr", "libreoffice-writer", "LibreOffice Writer", "desktop-writer.png"),
+                    ("fr", "file-manager", "home", "desktop-files.png"),
+                ]
+                shown: set[str] = set()
+                for language, app_id, title, name in shots:
                     view = visitor.start_session(language=language)
                     time.sleep(1.0)  # the shell draws the launcher; nothing tells from outside
-                    path = out / f"desktop-launcher-{language}.png"
-                    _grab(env, path)
-                    written.append(path)
-                    if language == "ar":
-                        assert visitor.request("end_session").ok
-                        visitor.wait_view(lambda v: v.state is State.DONE)
-                        assert visitor.request("dismiss_receipt").ok
-                        visitor.wait_view(lambda v: v.state is State.WAITING)
-                apps = {app.id: app for app in view.apps}
-                for app_id, title, picture in (
-                    ("libreoffice-writer", "LibreOffice Writer", "desktop-writer.png"),
-                    ("file-manager", "home", "desktop-files.png"),
-                ):
-                    if app_id not in apps:
-                        print(f"  ({app_id} is not installed: no {picture})")
-                        continue
-                    _grab_program(room, env, apps[app_id].exec, title, out / picture)
-                    written.append(out / picture)
-                assert visitor.request("end_session").ok
-                visitor.wait_view(lambda v: v.state is State.DONE)
+                    if language not in shown:
+                        shown.add(language)
+                        path = out / f"desktop-launcher-{language}.png"
+                        _grab(env, path)
+                        written.append(path)
+                    if app_id in {app.id for app in view.apps}:
+                        _tap_tile(room, env, app_id, title, out / name)
+                        written.append(out / name)
+                    else:
+                        print(f"  ({app_id} is not installed: no {name})")
+                    assert visitor.request("end_session").ok
+                    visitor.wait_view(lambda v: v.state is State.DONE)
+                    assert visitor.request("dismiss_receipt").ok
+                    visitor.wait_view(lambda v: v.state is State.WAITING)
         finally:
             room.stop()
             shutil.rmtree(folder, ignore_errors=True)

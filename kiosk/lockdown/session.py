@@ -16,6 +16,7 @@ from kiosk.lockdown.apps import launcher_apps
 from kiosk.lockdown.browser import chromium_policies, firefox_policies, to_json
 from kiosk.lockdown.files import LockdownAction, LockdownError, LockdownFile
 from kiosk.lockdown.smartcard import POLKIT_RULE, polkit_rule
+from kiosk.shell.wm import OPENBOX_RC, openbox_rc
 from policies.model import Policy
 
 XORG_CONF = PurePosixPath("/etc/X11/xorg.conf.d/50-epn-kiosk.conf")
@@ -264,6 +265,7 @@ def lockdown_files(
         LockdownFile(DCONF_LOCKS, dconf_locks()),
         LockdownFile(LIGHTDM_CONF, lightdm_conf(visitor)),
         LockdownFile(XSESSION, xsession_desktop(shell_command)),
+        LockdownFile(OPENBOX_RC, openbox_rc()),
         *(LockdownFile(path, proc_dropin()) for path in PROC_DROPINS),
         LockdownFile(POLKIT_RULE, polkit_rule(visitor)),
         *browser_files(policy, home),

@@ -254,7 +254,7 @@ class ShellController(QObject):
     def start_app(self, app: AppView) -> None:
         """Start a program; the launcher closes, or stays and says it could not start."""
         self.speaker.stop()
-        if self._starter.start(app.exec):
+        if self._starter.start(app.exec, self.language):
             self._update(launcher_open=False, launch_failed=False)
         else:
             self._update(launch_failed=True)

@@ -12,6 +12,10 @@ SIGTERM, SIGINT or SIGHUP (the session ends, the wipe stops the visitor's proces
 the child by its pid (SIGTERM, then SIGKILL after 10 s) and end the supervisor. A killed
 supervisor takes the shell with it (``PR_SET_PDEATHSIG``). When the X server is gone, there
 is nothing to restart on: the supervisor ends.
+
+With ``--window-manager RC`` it first starts the visitor's window manager (Openbox with the
+kiosk's ``rc.xml``, ``kiosk/shell/wm.py``) and starts it again too if it ends, at most
+once every few seconds: without it a program's window would cover the session bar.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
+from kiosk.shell.wm import window_manager_argv
+
 log = logging.getLogger("kiosk.shell.supervisor")
 
 FIRST_DELAY = 0.5
@@ -41,6 +47,8 @@ HEALTHY_AFTER = 60.0
 """A shell that ran this long before dying is restarted after FIRST_DELAY again."""
 STOP_GRACE = 10.0
 """Seconds a child gets to stop after SIGTERM before SIGKILL."""
+COMPANION_EVERY = 2.0
+"""Seconds at least between two starts of the window manager (one that fails at once)."""
 _PR_SET_PDEATHSIG = 1
 
 
@@ -50,6 +58,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--windowed", action="store_true", help="passed on to the shell")
     parser.add_argument("--first-screen-marker", action="store_true", help="passed on")
     parser.add_argument("--screen-marker", action="store_true", help="passed on")
+    parser.add_argument(
+        "--window-manager",
+        metavar="RC",
+        help="run Openbox with this rc.xml in the session first (the installer's kiosk does)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -96,8 +109,14 @@ class Supervisor:
         max_delay: float = MAX_DELAY,
         healthy_after: float = HEALTHY_AFTER,
         gone: Callable[[], bool] = display_gone,
+        companion: Sequence[str] | None = None,
     ) -> None:
         self.argv = list(argv)
+        self.companion_argv = list(companion) if companion else None
+        """A program that runs beside the child for the whole session (the window manager),
+        started first and again whenever it ends."""
+        self.companion: subprocess.Popen[bytes] | None = None
+        self._companion_started = float("-inf")
         self.first_delay = first_delay
         self.max_delay = max_delay
         self.healthy_after = healthy_after
@@ -118,6 +137,39 @@ class Supervisor:
         with contextlib.suppress(BlockingIOError):
             os.write(self._wake_w, b"x")
 
+    def _start_companion(self) -> None:
+        """Start the companion if it is not running and it did not start just now."""
+        if self.companion_argv is None or self._stopping:
+            return
+        if self.companion is not None and self.companion.poll() is None:
+            return
+        if time.monotonic() - self._companion_started < COMPANION_EVERY:
+            return
+        self._companion_started = time.monotonic()
+        try:
+            self.companion = subprocess.Popen(
+                self.companion_argv,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 - see run()
+            )
+        except OSError as exc:
+            log.warning("could not start %s: %s", self.companion_argv[0], exc)
+            return
+        log.info("window manager started (pid %d)", self.companion.pid)
+
+    def _stop_companion(self) -> None:
+        companion = self.companion
+        if companion is None or companion.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(companion.pid, signal.SIGTERM)
+        try:
+            companion.wait(STOP_GRACE)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(companion.pid, signal.SIGKILL)
+            companion.wait()
+
     def _sleep(self, seconds: float) -> None:
         """Wait ``seconds``, or less if stopped."""
         if not self._stopping:
@@ -128,26 +180,47 @@ class Supervisor:
         after STOP_GRACE."""
         pidfd = os.pidfd_open(child.pid)
         stopped_at: float | None = None
+        companion_fd: int | None = None
         try:
             while True:
                 if self._stopping and stopped_at is None:
                     stopped_at = time.monotonic()
+                watched = [pidfd, self._wake_r]
                 timeout = None if stopped_at is None else 0.5
-                ready, _, _ = select.select([pidfd, self._wake_r], [], [], timeout)
+                if self.companion_argv is not None and not self._stopping:
+                    if companion_fd is None:
+                        self._start_companion()
+                        if self.companion is not None and self.companion.poll() is None:
+                            companion_fd = os.pidfd_open(self.companion.pid)
+                    if companion_fd is None:
+                        timeout = COMPANION_EVERY  # try again then
+                    else:
+                        watched.append(companion_fd)
+                ready, _, _ = select.select(watched, [], [], timeout)
                 if pidfd in ready:
                     return child.wait()
                 if self._wake_r in ready:
                     os.read(self._wake_r, 64)
+                if companion_fd is not None and companion_fd in ready:
+                    assert self.companion is not None
+                    code = self.companion.wait()
+                    log.warning("the window manager ended (%s): starting it again", code)
+                    os.close(companion_fd)
+                    companion_fd = None
                 if stopped_at is not None and time.monotonic() - stopped_at > STOP_GRACE:
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(child.pid, signal.SIGKILL)
         finally:
             os.close(pidfd)
+            if companion_fd is not None:
+                os.close(companion_fd)
 
     def run(self) -> int:
         """Start the child, restart it when it ends; returns when stopped."""
         delay = self.first_delay
         try:
+            # The window manager first: the shell's window is then managed from its start.
+            self._start_companion()
             while not self._stopping:
                 started = time.monotonic()
                 # preexec_fn is safe here: the supervisor has one thread (tests run it in
@@ -180,6 +253,7 @@ class Supervisor:
                 self._stopping = True
                 self.stop()
                 self._wait_child(child)
+            self._stop_companion()
             os.close(self._wake_r)
             os.close(self._wake_w)
         return 0
@@ -188,7 +262,12 @@ class Supervisor:
 def run(args: argparse.Namespace) -> int:
     """``epn-kiosk session``: supervise the shell until the session ends."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    supervisor = Supervisor(shell_argv(args))
+    companion = None
+    if args.window_manager:
+        companion = window_manager_argv(Path(args.window_manager))
+        if companion is None:
+            log.warning("no window manager installed: programs may cover the session bar")
+    supervisor = Supervisor(shell_argv(args), companion=companion)
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, supervisor.stop)
     return supervisor.run()

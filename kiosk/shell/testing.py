@@ -79,12 +79,14 @@ class FakeStarter:
 
     def __init__(self) -> None:
         self.started: list[str] = []
+        self.languages: list[Language | None] = []
         self.fails = False
 
-    def start(self, exec_line: str) -> bool:
+    def start(self, exec_line: str, language: Language | None = None) -> bool:
         if self.fails:
             return False
         self.started.append(exec_line)
+        self.languages.append(language)
         return True
 
 

@@ -6,11 +6,13 @@ from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent
 from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.shell import x11
 from kiosk.shell.controller import ShellController
 from kiosk.shell.screens import ScreenPage, build_pages
 from kiosk.shell.theme import Theme, stylesheet
 from kiosk.shell.viewmodel import Screen, WindowMode
 from kiosk.shell.widgets import Ctx
+from kiosk.shell.wm import SHELL_ROLE
 
 WINDOWED_SIZE = (1280, 800)
 """Size of the window with ``--windowed`` (a demo on a developer's desktop)."""
@@ -21,7 +23,9 @@ class MainWindow(QWidget):
 
     ``windowed`` gives a normal window of ``size`` (1280×800 unless told: the pictures and
     the tests draw it as a 1024×768 or 1366×768 screen); otherwise the window is frameless,
-    stays on top, and covers the whole screen or a bar across its top.
+    stays on top, and covers the whole screen or a bar across its top. Under X11 the bar's
+    strip is reserved (``_NET_WM_STRUT_PARTIAL``): the window manager keeps maximised
+    programs under it, and the window's role (:data:`SHELL_ROLE`) keeps it above them.
     """
 
     firstPainted = Signal()
@@ -39,6 +43,8 @@ class MainWindow(QWidget):
         self.setObjectName("root")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setWindowTitle("EPN")
+        self.setWindowRole(SHELL_ROLE)
+        self._strut: tuple[int, int, int] | None = None
         if not windowed:
             self.setWindowFlags(
                 Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
@@ -117,7 +123,18 @@ class MainWindow(QWidget):
         area = self.screen().geometry()
         height = heights.get(mode, area.height() - extra) + extra
         self.setGeometry(QRect(area.x(), area.y(), area.width(), height))
+        # Programs take the screen under the bar, whatever the shell covers now: a page
+        # over them (rules, print confirmation, a warning) covers them, it does not move them.
+        self._reserve(area.x(), area.width(), theme.bar_height + extra)
         self.raise_()
+
+    def _reserve(self, x: int, width: int, height: int) -> None:
+        """Reserve the bar's strip at the top of the screen for this window (X11 only)."""
+        strut = (x, width, height)
+        if QGuiApplication.platformName() != "xcb" or strut == self._strut:
+            return
+        if x11.reserve_top(int(self.winId()), height, x, width):
+            self._strut = strut
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Tell once that the first screen is on the display."""

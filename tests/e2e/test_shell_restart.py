@@ -200,3 +200,27 @@ def test_no_restart_once_the_display_is_gone() -> None:
     )
     assert supervisor.run() == 0
     assert supervisor.starts == 1
+
+
+def test_the_window_manager_runs_beside_the_shell_and_comes_back_if_it_dies() -> None:
+    """Without it a program would cover the bar: it is started first, again when killed,
+    and stopped with the session."""
+    sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
+    supervisor = Supervisor(sleeper, gone=lambda: False, companion=sleeper)
+    runner = threading.Thread(target=supervisor.run)
+    runner.start()
+    try:
+        first = wait_for("the window manager", lambda: supervisor.companion)
+        assert supervisor.child is not None or wait_for("the shell", lambda: supervisor.child)
+        os.kill(first.pid, signal.SIGKILL)
+        again = wait_for(
+            "the window manager again",
+            lambda: supervisor.companion is not first and supervisor.companion,
+        )
+        assert alive(again.pid)
+        assert supervisor.starts == 1, "the shell went on meanwhile"
+    finally:
+        supervisor.stop()
+        runner.join(30)
+    assert not runner.is_alive()
+    assert again.poll() is not None, "stopped with the session"

@@ -7,6 +7,9 @@ the session bar keeps every button whole with large text on a 1280 px screen.
 
 from __future__ import annotations
 
+import shlex
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -274,3 +277,71 @@ def test_the_real_starter_starts_programs_and_says_when_it_cannot(qtbot: QtBot) 
     assert starter.start("true --ignored")
     assert not starter.start("no-such-program-on-this-kiosk")
     assert not starter.start("")
+
+
+REPORT_ENVIRON = (
+    "import os, sys; part = sys.argv[1] + '.part'; "
+    "open(part, 'w').write(repr(dict(os.environ))); os.rename(part, sys.argv[1])"
+)
+"""A real program that writes the environment it was started with, then exits."""
+
+
+@pytest.mark.parametrize(
+    ("language", "gettext"),
+    [(FR, "fr_BE:fr_FR:fr"), (AR, "ar_MA:ar_EG:ar"), (Language.NL, "nl_BE:nl_NL:nl")],
+)
+def test_a_program_started_from_the_launcher_speaks_the_visitors_language(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: Language, gettext: str
+) -> None:
+    import ast
+    import sys
+
+    from kiosk.core.protocol import AppView
+    from kiosk.shell.controller import ShellController
+    from kiosk.shell.locales import available_locales
+    from kiosk.shell.testing import FakeSender, FakeSpeaker
+    from kiosk.shell.window import MainWindow
+
+    # The session's own locale settings must not win over the visitor's choice.
+    monkeypatch.setenv("LC_ALL", "C")
+    monkeypatch.setenv("LC_MESSAGES", "C")
+    report = tmp_path / "environ"
+    program = AppView(
+        id="libreoffice-writer",
+        name="Writer",
+        icon="libreoffice-writer",
+        exec=f"{sys.executable} -c {shlex.quote(REPORT_ENVIRON)} {report}",
+    )
+    shell = ShellController(FakeSender(), FakeSpeaker(), starter=DetachedStarter())
+    window = MainWindow(shell, windowed=True)
+    qtbot.addWidget(window)
+    window.show()
+    shell.set_connected(True)
+    shell.set_view(sample_view(State.RULES, language))
+    shell.set_view(sample_view(State.ACTIVE, language, apps=(program,), **SESSION))
+    page = window.pages[Screen.LAUNCHER]
+    assert isinstance(page, LauncherPage)
+    tile = page.tiles[0]
+    qtbot.mouseClick(tile, LEFT)
+    qtbot.waitUntil(report.exists, timeout=20_000)
+    environ = ast.literal_eval(report.read_text())
+    assert environ["LANGUAGE"] == gettext
+    assert "LC_ALL" not in environ and "LC_MESSAGES" not in environ
+    first = gettext.split(":", maxsplit=1)[0]
+    if f"{first}.utf8" in available_locales():
+        assert environ["LANG"] == f"{first}.UTF-8"
+    else:  # never a locale the C library would refuse
+        assert environ["LANG"] == "C.UTF-8"
+
+
+def test_a_missing_locale_falls_back_to_one_the_machine_has() -> None:
+    from kiosk.shell.locales import language_environment
+
+    assert language_environment(FR, {"C.utf8", "fr_FR.utf8"}) == {
+        "LANGUAGE": "fr_BE:fr_FR:fr",
+        "LANG": "fr_FR.UTF-8",
+    }
+    assert language_environment(Language.TR, {"C.utf8"}) == {
+        "LANGUAGE": "tr_TR:tr",
+        "LANG": "C.UTF-8",
+    }

@@ -35,8 +35,20 @@ def test_names_versions_and_what_each_needs(debs: dict[Role, Path]) -> None:
     assert field(kiosk, "Package") == "epn-kiosk" and field(kiosk, "Version") == "1.2.3"
     assert field(kiosk, "Architecture") == "all"
     kiosk_needs = field(kiosk, "Depends")
-    for package in ("lightdm", "cups", "python3-venv", "libcups2-dev"):
+    for package in (
+        "lightdm",
+        "cups",
+        "python3-venv",
+        "libcups2-dev",
+        "openbox",
+        "xdotool",
+        "locales",
+    ):
         assert package in kiosk_needs
+    kiosk_wants = field(kiosk, "Recommends")
+    for code in ("fr", "nl", "ar", "tr", "es"):  # the visitor's language in the programs
+        assert f"firefox-esr-l10n-{code}" in kiosk_wants
+        assert f"libreoffice-l10n-{code}" in kiosk_wants
     console_needs = field(console, "Depends")
     assert "lightdm" not in console_needs and "cups," not in console_needs, (
         "the staff machine gets no kiosk session"

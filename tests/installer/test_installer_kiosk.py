@@ -150,6 +150,15 @@ def test_every_command_line_is_one_the_programs_accept(run: Run, target: Path) -
     # The session's program restarts the shell when it dies: the visitor keeps the session.
     assert shell[:2] == [str(BIN_DIR / "epn-kiosk"), "session"]
     assert _command_args("session", shell[2:]).socket == "/run/epn-kiosk/kiosk.sock"
+    # With the kiosk's window manager: programs open maximised under the bar, never over it.
+    rc = _command_args("session", shell[2:]).window_manager
+    assert rc == "/etc/epn-kiosk/openbox-rc.xml"
+    openbox = (target / rc.lstrip("/")).read_text(encoding="utf-8")
+    assert 'role="epn-kiosk-shell"' in openbox and "<maximized>true</maximized>" in openbox
+    assert "Execute" not in openbox and "ShowMenu" not in openbox, "no command, no menu"
+    # The visitors' locales are generated: programs speak the visitor's language.
+    locale_gen = (target / "etc/locale.gen").read_text(encoding="utf-8")
+    assert "fr_BE.UTF-8 UTF-8" in locale_gen and "ar_MA.UTF-8 UTF-8" in locale_gen
     assert session["TryExec"] == str(BIN_DIR / "epn-kiosk"), "an absolute path: LightDM's PATH"
 
 
