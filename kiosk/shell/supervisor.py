@@ -86,7 +86,10 @@ _LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    # SIGKILL, not SIGTERM: a shell left without its supervisor must go whatever it is
+    # doing (a clean exit under load once took longer than 30 s), and the agent treats a
+    # lost shell the same either way.
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def display_gone(environ: dict[str, str] | None = None) -> bool:
