@@ -106,7 +106,8 @@ run_tests() {
   .venv/bin/mypy
   say "pytest"
   # pytest exits 5 when it collected nothing: set -e makes that a failure too.
-  .venv/bin/pytest "$@"
+  # The 20 slowest tests are listed at the end, to keep the suite within its time.
+  .venv/bin/pytest --durations=20 "$@"
 }
 
 case "${1:-}" in
