@@ -406,15 +406,21 @@ class TolerantPurger:
     """The wipe's print step: purge the visitor's jobs, and when CUPS cannot be reached say
     so in the log instead of holding the PC. (Jobs stay in the root-only spool; the print
     meter cancels any job it finds outside a session as soon as CUPS answers, and CUPS
-    cancels held jobs after ``MaxHoldTime`` on its own.)"""
+    cancels held jobs after ``MaxHoldTime`` on its own.)
 
-    def __init__(self, queue: CupsQueue) -> None:
+    The agent's wipe keeps the jobs the visitor confirmed (its print meter purges any the
+    printer does not take in time); the boot sweep, with no meter watching them any more,
+    purges them too (``keep_released=False``)."""
+
+    def __init__(self, queue: CupsQueue, *, keep_released: bool = True) -> None:
         self.queue = queue
+        self.keep_released = keep_released
 
     def purge_visitor_jobs(self, user: str) -> int:
-        """Cancel and purge every job of ``user``; 0 when CUPS is not there."""
+        """Cancel and purge every job of ``user`` (but confirmed ones, when kept); 0 when
+        CUPS is not there."""
         try:
-            return self.queue.purge_visitor_jobs(user)
+            return self.queue.purge_visitor_jobs(user, keep_released=self.keep_released)
         except PrintSystemError as exc:
             event(logging.getLogger(__name__), "print_purge_failed", logging.ERROR, error=str(exc))
             return 0
