@@ -509,7 +509,7 @@ class Agent:
                 self._display_session = None
                 if self.meter is not None:
                     self._printed_at_end = (self.meter.printed, self.meter.cost_cents)
-                    self.meter.session_ended()
+                    self.meter.session_ended(now.mono)
         self._ensure_wipe()
         self._schedule_views()
 

@@ -50,7 +50,8 @@ def wiper_from_args(args: argparse.Namespace) -> SystemWiper:
     if args.cups_socket is not None:
         from kiosk.agent.printing.cups_queue import CupsQueue, TolerantPurger  # noqa: PLC0415
 
-        print_jobs = TolerantPurger(CupsQueue(args.cups_socket))
+        # No print meter watches what an ended session confirmed any more: purge it all.
+        print_jobs = TolerantPurger(CupsQueue(args.cups_socket), keep_released=False)
     return SystemWiper(
         args.visitor,
         home,

@@ -71,12 +71,6 @@ KNOWN_HELP_STUCK = (
     "(known, being fixed in the console/agent help path)"
 )
 
-KNOWN_PRINT_LOST = (
-    "a job the visitor confirmed just before logging out is counted but never printed: the "
-    "session's end purges every job of the visitor account on the PC's cupsd, released "
-    "ones not yet printed too (kiosk/agent/printing/meter.py session_ended → purge)"
-)
-
 
 class Stuck(Exception):
     """Something did not happen in time."""

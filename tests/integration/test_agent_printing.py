@@ -13,6 +13,7 @@ from conftest_print import cups, kiosk
 
 from admin_console.protocol import messages as wire
 from kiosk.agent.printing.cups_queue import CupsQueue
+from kiosk.agent.printing.meter import RELEASED_AFTER_SESSION_SECONDS, Outcome, PrintJobFact
 from kiosk.agent.printing.testing import PrivateCups, write_pdf
 from kiosk.agent.testing import AgentThread, ShellClient
 from kiosk.core.model import State
@@ -179,3 +180,86 @@ def test_a_price_the_console_pushes_applies_to_the_next_job(
         job = submit(cups, tmp_path, 3)
         shown = asked(shell, job).print_job
         assert shown is not None and shown.cost_cents == 3 * price
+
+
+def _record_facts(kiosk: AgentThread) -> list[PrintJobFact]:
+    """What the meter tells the console from now on (the outbox's print_job events)."""
+    facts: list[PrintJobFact] = []
+
+    def install() -> None:
+        meter = kiosk.agent.meter
+        assert meter is not None
+        told = meter._on_fact
+
+        def record(fact: PrintJobFact) -> None:
+            facts.append(fact)
+            told(fact)
+
+        meter._on_fact = record
+
+    kiosk.call(install)
+    return facts
+
+
+def _charged(facts: list[PrintJobFact]) -> int:
+    """Pages the usage review charges: released, less what was given back."""
+    released = sum(f.pages for f in facts if f.outcome is Outcome.RELEASED)
+    return released - sum(f.pages for f in facts if f.outcome is Outcome.NOT_PRINTED)
+
+
+def test_a_job_confirmed_just_before_logout_prints_once_then_nothing_of_it_remains(
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+) -> None:
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    facts = _record_facts(kiosk)
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        confirmed = submit(cups, tmp_path, 3)
+        asked(shell, confirmed)
+        # The printer is still busy with someone else's page when the visitor says print
+        # and logs out at once.
+        cups.run("cupsdisable", "kiosk")
+        assert shell.request("print_answer", job_id=confirmed, print_it=True).ok
+        shell.wait_view(lambda v: v.pages_printed == 3)
+        held = submit(cups, tmp_path, 2)
+        asked(shell, held)
+        assert shell.request("end_session").ok
+        shell.wait_view(lambda v: v.state in (State.DONE, State.WAITING))
+    kiosk.wait_until(
+        lambda: [j.job_id for j in queue.jobs(which="all")] == [confirmed],
+        10,
+        "the unconfirmed job cancelled and purged, the confirmed one kept",
+    )
+    cups.run("cupsenable", "kiosk")
+    kiosk.wait_until(lambda: cups.device_pages(confirmed) == 3, 10, "the confirmed pages")
+    kiosk.wait_until(lambda: queue.jobs(which="all") == [], 10, "nothing of the visitor left")
+    assert cups.device_pages() == 3, "the unconfirmed job never printed"
+    assert _charged(facts) == 3, facts
+
+
+def test_a_confirmed_job_the_printer_never_takes_is_purged_after_the_bound_and_given_back(
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+) -> None:
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    facts = _record_facts(kiosk)
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        job = submit(cups, tmp_path, 4)
+        asked(shell, job)
+        cups.run("cupsdisable", "kiosk")
+        assert shell.request("print_answer", job_id=job, print_it=True).ok
+        shell.wait_view(lambda v: v.pages_printed == 4)
+        assert shell.request("end_session").ok
+        shell.wait_view(lambda v: v.state in (State.DONE, State.WAITING))
+    assert [j.job_id for j in queue.jobs()] == [job], "kept while the printer may take it"
+    kiosk.advance(seconds=RELEASED_AFTER_SESSION_SECONDS - 30)
+    assert [j.job_id for j in queue.jobs()] == [job]
+    kiosk.advance(seconds=31)
+    kiosk.wait_until(lambda: queue.jobs(which="all") == [], 10, "the job cancelled and purged")
+    kiosk.wait_until(lambda: _charged(facts) == 0, 10, "its charge given back")
+    given_back = [f for f in facts if f.outcome is Outcome.NOT_PRINTED]
+    assert [(f.pages, f.session_id) for f in given_back] == [(4, facts[0].session_id)]
+    cups.run("cupsenable", "kiosk")
+    assert cups.device_pages() == 0

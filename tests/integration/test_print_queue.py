@@ -203,3 +203,21 @@ def test_an_approval_prints_its_job_once_and_no_other(cups, tmp_path):
     assert stranger == job + 1
     _held_again(cups, queue, stranger)
     assert cups.device_pages() == 4
+
+
+def test_the_purge_keeps_a_confirmed_job_waiting_for_the_printer_and_cancels_the_rest(
+    cups, tmp_path
+):
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    confirmed, held = (_submit(cups, write_pdf(tmp_path / f"{n}.pdf", 2)) for n in range(2))
+    cups.run("cupsdisable", "kiosk")
+    queue.approve_and_release(Approval(confirmed, 2, queue.basis(confirmed)))
+    _wait_for(lambda: [j.state for j in queue.jobs()] == [3, 4], "the confirmed job to wait")
+    assert queue.purge_visitor_jobs("root") == 1, "only the unconfirmed job is purged"
+    assert [j.job_id for j in queue.jobs(which="all")] == [confirmed]
+    assert queue.released_jobs("root") == [confirmed]
+    cups.run("cupsenable", "kiosk")
+    _wait_for(lambda: queue.jobs(which="all") == [], "the confirmed job to print, then go")
+    assert cups.device_pages(confirmed) == 2 and cups.device_pages(held) == 0
+    assert list(cups.approvals.iterdir()) == [], "no approval or mark left"
+    assert queue.purge_visitor_jobs("root") == 0

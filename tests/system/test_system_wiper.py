@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.agent.config import packaged_skeleton
-from kiosk.agent.printing.cups_queue import CupsQueue
+from kiosk.agent.printing.cups_queue import CupsQueue, TolerantPurger
+from kiosk.agent.printing.gate_backend import Approval
 from kiosk.agent.printing.testing import PrivateCups
 from kiosk.agent.system.ipc_objects import SystemIpcObjects
 from kiosk.agent.system.mounts import SystemMounts, mounts_at
@@ -297,6 +298,33 @@ def _wipe_leaves_nothing(visitor: Visitor, tmp_path: Path, cups: PrivateCups) ->
     wiper.prepare()
     names = {p.name for p in visitor.home.rglob("*")}
     assert "letter.txt" not in names and "Downloads" in names
+
+
+def test_a_print_the_visitor_confirmed_prints_after_the_wipe_and_the_rest_is_purged(
+    visitor: Visitor,
+) -> None:
+    with PrivateCups() as cups:
+        queue = CupsQueue(cups.socket, approvals=cups.approvals)
+        wiper = visitor.wiper(print_jobs=TolerantPurger(queue))
+        wiper.prepare()
+        visitor.run_session()
+        visitor.print_payslip(cups)
+        visitor.print_payslip(cups)
+        confirmed, held = (job.job_id for job in queue.jobs())
+        cups.run("cupsdisable", "kiosk")  # busy: the confirmed job waits for it
+        queue.approve_and_release(Approval(confirmed, 1, queue.basis(confirmed)))
+
+        receipt = wiper.wipe()
+
+        assert wiper.journal_state() is JournalState.CLEAN, "a waiting print holds no wipe"
+        assert dict(receipt.erased)[ErasedKind.PRINT_JOBS.value] == 1
+        assert [job.job_id for job in queue.jobs(which="all")] == [confirmed]
+        cups.run("cupsenable", "kiosk")
+        deadline = time.monotonic() + 10
+        while queue.jobs(which="all"):
+            assert time.monotonic() < deadline, "the confirmed job to print and go"
+            time.sleep(0.05)
+        assert cups.device_runs(confirmed) and not cups.device_runs(held)
 
 
 # In a child: wipe, and at the chosen step say so and wait to be killed.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -29,12 +30,16 @@ from kiosk.agent.printing.gate_backend import (
     Basis,
     approval_path,
     canonical_option,
+    released_mark_path,
 )
 from kiosk.core.printing import JobOptionError, JobOptions, PageSet, Sides, parse_page_ranges
 
 HELD = 4
 NOT_DONE_STATES = frozenset({3, 4, 5, 6})
 """pending, held, processing, stopped."""
+RELEASED_STATES = frozenset({3, 5, 6})
+"""Off hold and not done: a job the agent released is printing or waits for the printer."""
+_APPROVAL_FILE = re.compile(r"^\.?(?:job|released)-(\d+)")
 _LIST_ATTRIBUTES = [
     "job-id",
     "job-state",
@@ -257,6 +262,9 @@ class CupsQueue:
         with os.fdopen(descriptor, "w", encoding="ascii") as handle:
             handle.write(approval.to_text())
         temporary.replace(path)
+        # The gate consumes the approval; this mark stays until the job is gone, so that the
+        # end of the session lets a job the visitor confirmed print (see purge_visitor_jobs).
+        self._released_mark(approval.job).touch(mode=0o600)
         with self._cups() as connection:
             connection.setJobHoldUntil(approval.job, "no-hold")
 
@@ -266,11 +274,16 @@ class CupsQueue:
         with self._cups() as connection:
             connection.cancelJob(job_id, purge_job=True)
 
-    def purge_visitor_jobs(self, user: str) -> int:
+    def purge_visitor_jobs(self, user: str, *, keep_released: bool = True) -> int:
         """Cancel and purge every job of ``user`` on this cupsd, held or done (documents and
-        history with document names); how many. Harmless to call again."""
+        history with document names); how many. Harmless to call again.
+
+        Jobs the agent released that are printing or waiting for the printer are kept (the
+        visitor confirmed and was charged: they print to the end, then CUPS keeps no history
+        of them); :meth:`released_jobs` says which, and the print meter cancels and purges
+        any of them the printer did not take in time. ``keep_released=False`` purges them too."""
         purged = 0
-        self.clear_approvals()
+        kept: set[int] = set()
         with self._cups() as connection:
             found = connection.getJobs(
                 which_jobs="all", my_jobs=False, requested_attributes=_LIST_ATTRIBUTES
@@ -278,15 +291,40 @@ class CupsQueue:
             for job_id, attrs in found.items():
                 if attrs.get("job-originating-user-name") != user:
                     continue
+                state = int(attrs.get("job-state", 0))
+                if (
+                    keep_released
+                    and state in RELEASED_STATES
+                    and self._released_mark(int(job_id)).exists()
+                ):
+                    kept.add(int(job_id))
+                    continue
                 self._forget_approval(int(job_id))
                 connection.cancelJob(int(job_id), purge_job=True)
                 purged += 1
+        self._clear_approvals(keep=kept)
         return purged
 
+    def released_jobs(self, user: str) -> list[int]:
+        """Jobs of ``user`` the agent released that have not printed yet."""
+        return [
+            job.job_id
+            for job in self.jobs()
+            if job.user == user
+            and job.state in RELEASED_STATES
+            and self._released_mark(job.job_id).exists()
+        ]
+
     def clear_approvals(self) -> None:
-        """Forget every approval not used yet (at start, and when a session ends)."""
-        if self.approvals.is_dir():
-            for path in self.approvals.iterdir():
+        """Forget every approval (at start: jobs released before are purged by the wipe)."""
+        self._clear_approvals(keep=set())
+
+    def _clear_approvals(self, keep: set[int]) -> None:
+        if not self.approvals.is_dir():
+            return
+        for path in self.approvals.iterdir():
+            named = _APPROVAL_FILE.match(path.name)
+            if named is None or int(named.group(1)) not in keep:
                 path.unlink(missing_ok=True)
 
     # -- events --------------------------------------------------------------------------
@@ -341,6 +379,10 @@ class CupsQueue:
     def _forget_approval(self, job_id: int) -> None:
         with suppress(OSError):
             (self.approvals / f"job-{job_id}").unlink(missing_ok=True)
+            self._released_mark(job_id).unlink(missing_ok=True)
+
+    def _released_mark(self, job_id: int) -> Path:
+        return released_mark_path(self.approvals, str(job_id))
 
     def _printer_uri(self) -> str:
         return f"ipp://localhost/printers/{self.queue}"
@@ -364,15 +406,21 @@ class TolerantPurger:
     """The wipe's print step: purge the visitor's jobs, and when CUPS cannot be reached say
     so in the log instead of holding the PC. (Jobs stay in the root-only spool; the print
     meter cancels any job it finds outside a session as soon as CUPS answers, and CUPS
-    cancels held jobs after ``MaxHoldTime`` on its own.)"""
+    cancels held jobs after ``MaxHoldTime`` on its own.)
 
-    def __init__(self, queue: CupsQueue) -> None:
+    The agent's wipe keeps the jobs the visitor confirmed (its print meter purges any the
+    printer does not take in time); the boot sweep, with no meter watching them any more,
+    purges them too (``keep_released=False``)."""
+
+    def __init__(self, queue: CupsQueue, *, keep_released: bool = True) -> None:
         self.queue = queue
+        self.keep_released = keep_released
 
     def purge_visitor_jobs(self, user: str) -> int:
-        """Cancel and purge every job of ``user``; 0 when CUPS is not there."""
+        """Cancel and purge every job of ``user`` (but confirmed ones, when kept); 0 when
+        CUPS is not there."""
         try:
-            return self.queue.purge_visitor_jobs(user)
+            return self.queue.purge_visitor_jobs(user, keep_released=self.keep_released)
         except PrintSystemError as exc:
             event(logging.getLogger(__name__), "print_purge_failed", logging.ERROR, error=str(exc))
             return 0

@@ -32,6 +32,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -168,6 +169,12 @@ def options_from_argv(text: str) -> dict[str, str] | None:
 def approval_path(approvals: Path, job_id: str) -> Path:
     """Where the agent puts the approval of a job."""
     return approvals / f"job-{job_id}"
+
+
+def released_mark_path(approvals: Path, job_id: str) -> Path:
+    """Where the agent marks a job it released, until the gate has run it: the end of the
+    session does not purge a job so marked that is printing or waits for the printer."""
+    return approvals / f"released-{job_id}"
 
 
 def read_approval(approvals: Path, job_id: str) -> Approval | None:
@@ -312,6 +319,15 @@ def main(argv: list[str]) -> int:
     approval = read_approval(approvals, job_id)
     if approval is None:
         return _hold(job_id, "not approved")
+    try:
+        return _run_approved(approval, argv, job_id)
+    finally:
+        # Spent: printed, or held again (the agent marks it again if it releases it again).
+        with suppress(OSError):
+            released_mark_path(approvals, job_id).unlink(missing_ok=True)
+
+
+def _run_approved(approval: Approval, argv: list[str], job_id: str) -> int:
     request_root = Path(os.environ.get("CUPS_REQUESTROOT", "/var/spool/cups"))
     documents = spool_documents(request_root, approval.job)
     why = mismatch(approval, argv, documents)

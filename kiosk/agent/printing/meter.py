@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 CONFIRM_SECONDS = 120.0
 """A job nobody answers about is cancelled after two minutes."""
+RELEASED_AFTER_SESSION_SECONDS = 600.0
+"""A job the visitor confirmed prints after their session ends; one the printer has not
+taken ten minutes after the end is cancelled and purged, and its charge given back."""
 
 
 class Outcome(StrEnum):
@@ -104,6 +107,16 @@ class _Session:
     """Released jobs not gone from the queue yet, and what each was charged."""
 
 
+@dataclass
+class _Draining:
+    """A job a visitor confirmed, still to print after their session ended."""
+
+    session_id: str
+    charged: Quote
+    deadline: float | None
+    """Monotonic time at which it is cancelled if still there (None: set at the next tick)."""
+
+
 class PrintMeter:
     """Decides about each counted job; the agent shows :meth:`pending` to the visitor."""
 
@@ -120,6 +133,8 @@ class PrintMeter:
         self._on_change = on_change
         self._policy: Policy | None = None
         self._session: _Session | None = None
+        self._draining: dict[int, _Draining] = {}
+        """Released jobs of ended sessions, not printed yet."""
 
     # -- session ------------------------------------------------------------------------
 
@@ -143,12 +158,19 @@ class PrintMeter:
             printed_today,
         )
 
-    def session_ended(self) -> None:
-        """Cancel what waits; purge everything of the visitor account."""
+    def session_ended(self, now_mono: float | None = None) -> None:
+        """Cancel what waits; purge everything of the visitor account but the jobs the
+        visitor confirmed, which print to the end (the queue keeps them); one the printer
+        has not taken :data:`RELEASED_AFTER_SESSION_SECONDS` later is cancelled then, and
+        its charge given back (``now_mono``: when the session ended; None: at the next
+        :meth:`tick`)."""
         session, self._session = self._session, None
         if session is not None:
             for job_id in list(session.pending):
                 self._cancel(session, job_id)
+            deadline = None if now_mono is None else now_mono + RELEASED_AFTER_SESSION_SECONDS
+            for job_id, offer in session.charged.items():
+                self._draining[job_id] = _Draining(session.session_id, offer, deadline)
         self._watch(self._queue.purge(self.visitor_user), "purge")
         self._on_change()
 
@@ -192,6 +214,10 @@ class PrintMeter:
     def job_counted(self, job: CountedJob, now_mono: float) -> None:
         """A newly held job (from the worker, on the agent's loop)."""
         session, policy = self._session, self._policy
+        if job.job_id in self._draining:
+            # Back on hold after its session ended: nothing of it printed.
+            self._give_back(job.job_id, "held again after the session")
+            return
         if session is None or policy is None:
             self._cancel_stray(job, "no session")
             return
@@ -227,6 +253,8 @@ class PrintMeter:
 
     def job_gone(self, job_id: int) -> None:
         """A job left the queue (printed, or cancelled elsewhere)."""
+        if self._draining.pop(job_id, None) is not None:
+            event(log, "print_done_after_session", job=job_id)
         if self._session is None:
             return
         self._session.charged.pop(job_id, None)
@@ -274,7 +302,13 @@ class PrintMeter:
         return True
 
     def tick(self, now_mono: float) -> None:
-        """Cancel the jobs nobody answered about in time."""
+        """Cancel the jobs nobody answered about in time, and the confirmed jobs of ended
+        sessions the printer did not take in time."""
+        for job_id, draining in list(self._draining.items()):
+            if draining.deadline is None:
+                draining.deadline = now_mono + RELEASED_AFTER_SESSION_SECONDS
+            elif draining.deadline <= now_mono:
+                self._give_back(job_id, "not printed in time after the session")
         session = self._session
         if session is None:
             return
@@ -330,6 +364,24 @@ class PrintMeter:
         session.cost_cents -= offer.cost_cents
         self._fact(session, Outcome.NOT_PRINTED, offer.count, offer.cost_cents, colour=offer.colour)
         event(log, "print_not_printed", job=job_id, pages=offer.count.pages)
+
+    def _give_back(self, job_id: int, why: str) -> None:
+        """Cancel and purge a confirmed job of an ended session that did not print; what it
+        was charged is given back to that session."""
+        draining = self._draining.pop(job_id)
+        offer = draining.charged
+        self._watch(self._queue.cancel(job_id), "cancel")
+        self._on_fact(
+            PrintJobFact(
+                draining.session_id,
+                Outcome.NOT_PRINTED,
+                offer.count.pages,
+                offer.count.sheets,
+                offer.cost_cents,
+                offer.colour,
+            )
+        )
+        event(log, "print_not_printed", job=job_id, pages=offer.count.pages, reason=why)
 
     def _cancel(self, session: _Session, job_id: int) -> None:
         waiting = session.pending.pop(job_id, None)
