@@ -950,4 +950,37 @@ def room_pids(data_dir: Path) -> list[int]:
     return found
 
 
-__all__ = ["DEMO_ADMIN", "DEMO_ANIMATOR", "PC_NAMES", "DemoFailed", "DemoRoom", "run_room"]
+@contextlib.contextmanager
+def private_xvfb(size: str = "1280x800") -> Iterator[str | None]:
+    """A private Xvfb screen of ``size`` on a display number it chooses itself
+    (``-displayfd``), stopped by its pid at the end: yields ``":N"``, or None when Xvfb is
+    not installed or did not start (for the demo's pictures and the tests' screens)."""
+    if shutil.which("Xvfb") is None:
+        yield None
+        return
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as announced:
+            number = announced.readline().strip()
+        yield f":{number}" if number else None
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(10)
+
+
+__all__ = [
+    "DEMO_ADMIN",
+    "DEMO_ANIMATOR",
+    "PC_NAMES",
+    "DemoFailed",
+    "DemoRoom",
+    "private_xvfb",
+    "run_room",
+]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiosk.demo_room import SCREEN_SIZE, DemoRoom
+from kiosk.demo_room import SCREEN_SIZE, DemoRoom, private_xvfb
 
 GRAB = """
 import sys
@@ -46,23 +45,10 @@ def _wait(what: str, condition: Callable[[], bool], timeout: float = 60.0) -> No
 @contextmanager
 def _desktop() -> Iterator[str]:
     """A private Xvfb as the desktop the room's windows open on."""
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as announced:
-            number = announced.readline().strip()
-        if not number:
+    with private_xvfb("1280x900") as display:
+        if display is None:
             raise RuntimeError("Xvfb did not start")
-        yield f":{number}"
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        server.wait(10)
+        yield display
 
 
 def _shell_env(room: DemoRoom, name: str) -> dict[str, str]:

@@ -35,7 +35,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -44,7 +43,7 @@ import threading
 import time
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +53,7 @@ import httpx
 from kiosk.agent.printing.testing import write_pdf
 from kiosk.core.model import State
 from kiosk.core.protocol import PROTOCOL_VERSION, Reply, View, decode_push
-from kiosk.demo_room import DEMO_ADMIN, DEMO_ANIMATOR, PC_NAMES, DemoRoom
+from kiosk.demo_room import DEMO_ADMIN, DEMO_ANIMATOR, PC_NAMES, DemoRoom, private_xvfb
 
 SESSION_PROGRAM = (sys.executable, "-m", "kiosk", "session", "--screen-marker")
 """The X session's program, as the installer's session runs it."""
@@ -237,27 +236,9 @@ def children(pid: int) -> list[int]:
     return found
 
 
-@contextlib.contextmanager
-def xvfb() -> Iterator[str | None]:
+def xvfb() -> contextlib.AbstractContextManager[str | None]:
     """A private Xvfb display (None when Xvfb is missing), stopped by its pid."""
-    if shutil.which("Xvfb") is None:
-        yield None
-        return
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as announced:
-            number = announced.readline().strip()
-        yield f":{number}" if number else None
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        server.wait(10)
+    return private_xvfb("1280x800")
 
 
 @dataclass

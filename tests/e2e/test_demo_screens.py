@@ -23,7 +23,7 @@ import pytest
 
 from kiosk.agent.testing import ShellClient
 from kiosk.core.model import State
-from kiosk.demo_room import PC_NAMES, SCREEN_SIZE, DemoRoom, room_pids
+from kiosk.demo_room import PC_NAMES, SCREEN_SIZE, DemoRoom, private_xvfb, room_pids
 
 pytestmark = pytest.mark.slow
 
@@ -58,26 +58,13 @@ def desktop() -> Iterator[str]:
     missing = [tool for tool in ("Xvfb", "Xephyr", "xdotool") if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"needs {' and '.join(missing)} (installed by installer/dev.sh demo)")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "3200x900x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as announced:
-            number = announced.readline().strip()
-        if not number:
+    with private_xvfb("3200x900") as display:
+        if display is None:
             pytest.skip("Xvfb did not start")
         with pytest.MonkeyPatch.context() as environment:
-            environment.setenv("DISPLAY", f":{number}")
+            environment.setenv("DISPLAY", display)
             environment.delenv("WAYLAND_DISPLAY", raising=False)
-            yield f":{number}"
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        server.wait(10)
+            yield display
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ import pytest
 
 from kiosk.agent.testing import AgentProcess, ShellClient, open_all_day_data
 from kiosk.core import State
+from kiosk.demo_room import private_xvfb
 from kiosk.shell.theme import Theme
 from kiosk.shell.wm import openbox_rc
 
@@ -107,33 +107,11 @@ def display() -> Iterator[dict[str, str]]:
     missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"needs {' and '.join(missing)} (installed by installer/dev.sh)")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write_end),
-            "-screen",
-            "0",
-            f"{WIDTH}x{HEIGHT}x24",
-            "-nolisten",
-            "tcp",
-        ],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as announced:
-            number = announced.readline().strip()
+    with private_xvfb(f"{WIDTH}x{HEIGHT}") as number:
         assert number, "Xvfb did not start"
-        env = dict(os.environ, DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb")
+        env = dict(os.environ, DISPLAY=number, QT_QPA_PLATFORM="xcb")
         env.pop("WAYLAND_DISPLAY", None)
         yield env
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        server.wait(10)
 
 
 @pytest.fixture

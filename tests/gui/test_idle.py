@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
 
 import pytest
 
+from kiosk.demo_room import private_xvfb
 from kiosk.shell.idle import SessionInputWatcher, X11IdleSource
 
 
@@ -43,23 +43,10 @@ def x_display() -> Iterator[str]:
     missing = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"needs {' and '.join(missing)} (installed by installer/dev.sh as root)")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "640x480x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as announced:
-            number = announced.readline().strip()
-        if not number:
+    with private_xvfb("640x480") as display:
+        if display is None:
             pytest.skip("Xvfb did not start")
-        yield f":{number}"
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        server.wait(10)
+        yield display
 
 
 def test_input_to_another_program_resets_the_idle_time_of_the_whole_session(
