@@ -1173,6 +1173,36 @@ PRINT_FACTS = 5
 """Most facts the print screen tells about a job (confirm: 4, and the session's end)."""
 
 
+Fact = tuple[QWidget, IconLabel, QLabel]
+"""One line of a card: its row, its pictogram and its words."""
+
+
+def fact_rows(count: int, icon: str) -> tuple[QWidget, list[Fact]]:
+    """``count`` lines of a pictogram and words, one under the other (a print card's facts,
+    the receipt), in a box of their own."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(10)
+    rows: list[Fact] = []
+    for _ in range(count):
+        holder = QWidget()
+        picture = IconLabel(icon, 44)
+        text = text_label("fact")
+        # Arabic glyphs are drawn a few pixels wider than Qt measures them when it wraps
+        # (measured: a line laid out at 756 px drew 761 px in a 760 px label): a margin
+        # keeps the first letters of a full line inside the label.
+        text.setContentsMargins(6, 0, 6, 0)
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(16)
+        row.addWidget(picture, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(text, 1)
+        column.addWidget(holder)
+        rows.append((holder, picture, text))
+    return box, rows
+
+
 class PrintPage(ScreenPage):
     """A held print job: the sheet with its pages, the facts with their pictograms, and
     Print / Cancel; or, when only staff can help, why, with "ask staff" / Cancel."""
@@ -1187,8 +1217,7 @@ class PrintPage(ScreenPage):
         self.sheet = SheetPicture(170)
         # Less big than other titles with large text: the facts need the card's height.
         self.title = text_label("cardTitle")
-        self.facts: list[tuple[QWidget, IconLabel, QLabel]] = []
-        self.facts_box = self._build_facts()
+        self.facts_box, self.facts = fact_rows(PRINT_FACTS, "sheet")
         self.countdown_icon = IconLabel("hourglass", 32)
         self.countdown = text_label("subtitle")
         self.error = text_label("error")
@@ -1249,24 +1278,6 @@ class PrintPage(ScreenPage):
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.ask_staff)
         return buttons
-
-    def _build_facts(self) -> QWidget:
-        box = QWidget()
-        facts = QVBoxLayout(box)
-        facts.setContentsMargins(0, 0, 0, 0)
-        facts.setSpacing(10)
-        for _ in range(PRINT_FACTS):
-            holder = QWidget()
-            icon = IconLabel("sheet", 44)
-            text = text_label("fact")
-            row = QHBoxLayout(holder)
-            row.setContentsMargins(0, 0, 0, 0)
-            row.setSpacing(16)
-            row.addWidget(icon, 0, Qt.AlignmentFlag.AlignVCenter)
-            row.addWidget(text, 1)
-            facts.addWidget(holder)
-            self.facts.append((holder, icon, text))
-        return box
 
     def _read(self) -> None:
         if self._texts is not None:
@@ -1632,26 +1643,7 @@ class DonePage(StatusPage):
         super().__init__(shell, "shield", lines=1, button=("touch", "primary"), icon_size=88)
         assert self.button is not None
         self.button.clicked.connect(shell.dismiss_receipt)
-        self.facts: list[tuple[QWidget, IconLabel, QLabel]] = []
-        holder = QWidget()
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(10)
-        for _ in range(RECEIPT_FACTS):
-            row_holder = QWidget()
-            icon = IconLabel("clock", 44)
-            text = text_label("fact")
-            # Arabic glyphs are drawn a few pixels wider than Qt measures them when it
-            # wraps (measured: a line laid out at 756 px drew 761 px in a 760 px label): a
-            # margin keeps the first letters of a full line inside the label.
-            text.setContentsMargins(6, 0, 6, 0)
-            row = QHBoxLayout(row_holder)
-            row.setContentsMargins(0, 0, 0, 0)
-            row.setSpacing(16)
-            row.addWidget(icon, 0, Qt.AlignmentFlag.AlignVCenter)
-            row.addWidget(text, 1)
-            box.addWidget(row_holder)
-            self.facts.append((row_holder, icon, text))
+        holder, self.facts = fact_rows(RECEIPT_FACTS, "clock")
         self.column.insertLayout(
             self.column.indexOf(self.title) + 1, _centered(holder, RECEIPT_WIDTH)
         )
