@@ -319,6 +319,11 @@ class StaffLanguage(StrEnum):
         """The same as a :class:`Language`."""
         return Language(self.value)
 
+    @property
+    def native_name(self) -> str:
+        """The language's name written in that language (``Nederlands``)."""
+        return self.language.native_name
+
 
 class StaffRules(_Model):
     """What the room's staff see at a PC."""

@@ -788,6 +788,7 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
     "policy.range": {FR: "de {low} à {high}", NL: "van {low} tot {high}", EN: "{low} to {high}"},
     "policy.section.session": {FR: "Sessions", NL: "Sessies", EN: "Sessions"},
     "policy.section.printing": {FR: "Impression", NL: "Afdrukken", EN: "Printing"},
+    "policy.section.staff": {FR: "Animateurs", NL: "Begeleiders", EN: "Staff"},
     "policy.rules": {
         FR: "Règlement d'ordre intérieur (ROI)",
         NL: "Huishoudelijk reglement",
@@ -865,6 +866,19 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "Colour page price (cents)",
     },
     "policy.field.printing.currency": {FR: "Devise", NL: "Munt", EN: "Currency"},
+    "policy.field.staff.language": {
+        FR: "Langue du menu animateur sur les PC",
+        NL: "Taal van het begeleidersmenu op de pc's",
+        EN: "Language of the staff menu on the PCs",
+    },
+    "policy.help.staff.language": {
+        FR: "Le bouton «{nbsp}Animateur{nbsp}» de chaque PC ouvre son menu dans cette langue, "
+        "quelle que soit la langue du visiteur. L'animateur peut en changer dans le menu.",
+        NL: "De knop „Begeleider” op elke pc opent het menu in deze taal, welke taal de "
+        "bezoeker ook kiest. De begeleider kan de taal in het menu wijzigen.",
+        EN: "The “Staff” button on each PC opens its menu in this language, whatever the "
+        "visitor's language. Staff can switch it in the menu.",
+    },
 }
 
 

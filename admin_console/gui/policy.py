@@ -1,9 +1,9 @@
 """The policy tab: read by animators, edited by managers.
 
 The form is made from the policy model's own fields (``policies.model``): each number gets
-its range and description from there, so a field added to the model shows up here with its
-limits. The console checks the whole policy again; a 422 names the dotted field, which the
-form shows next to that field, keeping what staff typed.
+its range and description from there, each choice its values, so a field added to the model
+shows up here with its limits. The console checks the whole policy again; a 422 names the
+dotted field, which the form shows next to that field, keeping what staff typed.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from admin_console.gui import i18n
 from admin_console.gui.client import Reply
 from admin_console.gui.section import Section, api_error, check_text
 from policies import Language
-from policies.model import Minutes, PrintRules, SessionRules
+from policies.model import Minutes, PrintRules, SessionRules, StaffRules
 
 
 class FieldKind(StrEnum):
@@ -33,6 +33,7 @@ class FieldKind(StrEnum):
     NUMBER = "number"
     NUMBERS = "numbers"  # a list of numbers, e.g. the warnings
     TEXT = "text"
+    CHOICE = "choice"  # one value of a fixed list, e.g. the staff menu's language
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class FieldSpec:
     description: str
     minimum: int | None = None
     maximum: int | None = None
+    choices: tuple[str, ...] = ()
+    """A choice's values, as the policy holds them, in the model's order."""
+    native_names: tuple[str, ...] = ()
+    """A choice of languages: each one's own name, the same whatever staff's language."""
 
 
 def _bounds(metadata: Sequence[object]) -> tuple[int | None, int | None]:
@@ -66,6 +71,16 @@ def _spec(prefix: str, name: str, info: FieldInfo) -> FieldSpec | None:
         return FieldSpec(path, FieldKind.NUMBER, description, low, high)
     if annotation is str:
         return FieldSpec(path, FieldKind.TEXT, description)
+    if isinstance(annotation, type) and issubclass(annotation, StrEnum):
+        members = list(annotation)
+        names = tuple(str(getattr(m, "native_name", "")) for m in members)
+        return FieldSpec(
+            path,
+            FieldKind.CHOICE,
+            description,
+            choices=tuple(m.value for m in members),
+            native_names=names if all(names) else (),
+        )
     if getattr(annotation, "__origin__", None) is tuple:
         inner = FieldInfo.from_annotation(Minutes)
         low, high = _bounds(inner.metadata)
@@ -82,6 +97,7 @@ def model_specs(prefix: str, model: type[BaseModel]) -> list[FieldSpec]:
 SECTIONS: Sequence[tuple[str, list[FieldSpec]]] = (
     ("policy.section.session", model_specs("session", SessionRules)),
     ("policy.section.printing", model_specs("printing", PrintRules)),
+    ("policy.section.staff", model_specs("staff", StaffRules)),
 )
 """The form's groups: a title key and its fields."""
 
@@ -90,6 +106,21 @@ def field_label(spec: FieldSpec, language: Language) -> str:
     """The field's name in staff's language (the model's English description otherwise)."""
     key = f"policy.field.{spec.path}"
     return i18n.text(key, language) if key in i18n.TEXTS else spec.description
+
+
+def field_help(spec: FieldSpec, language: Language) -> str | None:
+    """What the field is for, in staff's language, when the console says more than its
+    label (None otherwise; the tooltip then gives the model's English description)."""
+    key = f"policy.help.{spec.path}"
+    return i18n.text(key, language) if key in i18n.TEXTS else None
+
+
+def choice_label(spec: FieldSpec, value: str) -> str:
+    """How a choice reads: a language by its own name, whatever staff's language (a Dutch
+    speaker looks for "Nederlands"); anything else as the policy holds it."""
+    if spec.native_names and value in spec.choices:
+        return spec.native_names[spec.choices.index(value)]
+    return value
 
 
 def get_path(data: Mapping[str, Any], path: str) -> Any:

@@ -30,6 +30,8 @@ from admin_console.gui.policy import (
     FieldKind,
     FieldSpec,
     PolicyDesk,
+    choice_label,
+    field_help,
     field_label,
     get_path,
     parse_numbers,
@@ -41,27 +43,42 @@ from policies import Language
 
 
 class FieldEditor(QWidget):
-    """One field: its input, its range, and the console's complaint under it."""
+    """One field: its input, its range, what it is for, and the console's complaint under
+    it."""
 
     def __init__(self, spec: FieldSpec, language: Language) -> None:
         super().__init__()
         self.spec = spec
-        self.input: QSpinBox | QLineEdit
+        self.input: QSpinBox | QLineEdit | QComboBox
         if spec.kind is FieldKind.NUMBER:
             box = QSpinBox()
             box.setRange(spec.minimum or 0, spec.maximum if spec.maximum is not None else 100_000)
             box.setMinimumWidth(110)
             self.input = box
+        elif spec.kind is FieldKind.CHOICE:
+            choice = QComboBox()
+            for value in spec.choices:
+                choice.addItem(choice_label(spec, value), value)
+            choice.setMinimumWidth(160)
+            self.input = choice
         else:
             self.input = QLineEdit()
             self.input.setMinimumWidth(160)
-        self.input.setToolTip(spec.description)
+        helping = field_help(spec, language)
+        self.input.setToolTip(helping or spec.description)
         self.input.setAccessibleName(spec.path)
         hint = ""
         if spec.minimum is not None and spec.maximum is not None:
             hint = i18n.text("policy.range", language, low=spec.minimum, high=spec.maximum)
         self.hint = QLabel(hint)
         self.hint.setObjectName("muted")
+        self.help: QLabel | None = None
+        """What the field is for, when the console says more than its label; the form
+        shows it under the whole row, where it needs fewer lines."""
+        if helping is not None:
+            self.help = QLabel(helping)
+            self.help.setObjectName("muted")
+            self.help.setWordWrap(True)
         self.error = QLabel()
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
@@ -81,6 +98,8 @@ class FieldEditor(QWidget):
         """Show the policy's value."""
         if isinstance(self.input, QSpinBox):
             self.input.setValue(int(value or 0))
+        elif isinstance(self.input, QComboBox):
+            self.input.setCurrentIndex(self.input.findData(value))
         elif isinstance(value, list | tuple):
             self.input.setText(", ".join(str(v) for v in value))
         else:
@@ -90,6 +109,8 @@ class FieldEditor(QWidget):
         """What staff typed, as the policy holds it (None: a list that cannot be read)."""
         if isinstance(self.input, QSpinBox):
             return self.input.value()
+        if isinstance(self.input, QComboBox):
+            return self.input.currentData()
         if self.spec.kind is FieldKind.NUMBERS:
             return parse_numbers(self.input.text())
         return self.input.text().strip()
@@ -166,14 +187,14 @@ class PolicyScreen(QWidget):
         columns.addWidget(self._build_rules(), 1)
         host = QWidget()
         host.setLayout(columns)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(host)
+        self.form_area = QScrollArea()
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_area.setWidget(host)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.notice)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.form_area, 1)
 
         self.save.clicked.connect(self._save)
         self.reload.clicked.connect(desk.load)
@@ -199,8 +220,10 @@ class PolicyScreen(QWidget):
                 label = QLabel(field_label(spec, lang))
                 label.setWordWrap(True)
                 label.setMinimumWidth(220)
-                label.setToolTip(spec.description)
+                label.setToolTip(field_help(spec, lang) or spec.description)
                 form.addRow(label, editor)
+                if editor.help is not None:
+                    form.addRow(editor.help)
             form_column.addWidget(group)
         self.pcs_box = QGroupBox(i18n.text("policy.pcs", lang))
         self.pcs_text = QLabel()

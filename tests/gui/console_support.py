@@ -19,6 +19,7 @@ from admin_console.gui.window import ConsoleWindow
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
 from admin_console.server.testing import TEST_PASSWORD, ConsoleServer, StaffLogin
+from policies import Language
 
 WAIT_MS = 5000
 
@@ -62,15 +63,15 @@ def log_in(qtbot: Any, window: ConsoleWindow, username: str, password: str = TES
 
 
 @contextlib.contextmanager
-def console(qtbot: Any, tmp_path: Path) -> Iterator[Console]:
+def console(qtbot: Any, tmp_path: Path, language: Language = Language.FR) -> Iterator[Console]:
     """A real console server on 127.0.0.1 (fake clock) with an admin, a manager ``marie``
-    and an animator ``nadia``, and a console window on it (not logged in)."""
+    and an animator ``nadia``, and a console window on it in ``language`` (not logged in)."""
     with ConsoleServer(tmp_path) as server:
         admin = server.add_staff("admin", Role.ADMIN)
         server.add_staff("marie", Role.MANAGER, login=False)
         server.add_staff("nadia", Role.ANIMATOR, login=False)
         endpoint = Endpoint.parse(server.url, None, insecure_http=True)
-        controller = ConsoleController(endpoint, now=server.clock.now)
+        controller = ConsoleController(endpoint, language, now=server.clock.now)
         dialogs = AnsweringDialogs()
         window = ConsoleWindow(controller, dialogs)
         qtbot.addWidget(window)

@@ -1,20 +1,24 @@
 """The policy tab against a real console: read by animators, edited by managers; a refused
 field is shown next to itself with what was typed kept; house rules per language; which
-PCs run the policy in force."""
+PCs run the policy in force; the staff menu's language chosen and sent to a real PC."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import pytest
 from console_support import WAIT_MS, console, log_in
+from helpers.room_link import LinkedRoom
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QSpinBox
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from admin_console.gui.policy import SECTIONS, FieldKind, parse_numbers
 from admin_console.gui.policy_view import FieldEditor
 from admin_console.server.testing import KioskSocket
-from policies.model import PrintRules, SessionRules
+from kiosk.agent.testing import ShellClient
+from policies import Language
+from policies.model import PrintRules, SessionRules, StaffRules
 
 
 def _spin(editor: FieldEditor) -> QSpinBox:
@@ -27,10 +31,18 @@ def _line(editor: FieldEditor) -> QLineEdit:
     return editor.input
 
 
+def _choice(editor: FieldEditor) -> QComboBox:
+    assert isinstance(editor.input, QComboBox)
+    return editor.input
+
+
 def test_the_form_is_made_from_the_policy_model() -> None:
     paths = {spec.path: spec for _, specs in SECTIONS for spec in specs}
     assert {f"session.{n}" for n in SessionRules.model_fields} <= set(paths)
     assert {f"printing.{n}" for n in PrintRules.model_fields} <= set(paths)
+    assert {f"staff.{n}" for n in StaffRules.model_fields} <= set(paths)
+    staff = paths["staff.language"]
+    assert (staff.kind, staff.choices) == (FieldKind.CHOICE, ("fr", "nl", "en"))
     length = paths["session.length_minutes"]
     assert (length.kind, length.minimum, length.maximum) == (FieldKind.NUMBER, 5, 24 * 60)
     assert paths["session.warnings_minutes"].kind is FieldKind.NUMBERS
@@ -112,3 +124,68 @@ def test_a_manager_changes_the_policy_and_a_refused_field_is_named(
         assert rule["nl"]["short"] == "Respecteer iedereen in de zaal"
         assert rule["fr"]["short"]  # the other languages are untouched
         assert state["policy_version"] in screen.about.text()
+
+
+HELP = {
+    Language.FR: "Le bouton «\u00a0Animateur\u00a0» de chaque PC ouvre son menu dans cette langue",
+    Language.NL: "De knop „Begeleider” op elke pc opent het menu in deze taal",
+    Language.EN: "The “Staff” button on each PC opens its menu in this language",
+}
+
+
+@pytest.mark.parametrize("language", [Language.FR, Language.NL, Language.EN])
+def test_the_staff_menu_language_is_offered_by_its_own_name_with_help_in_staff_language(
+    qtbot: Any, tmp_path: Path, language: Language
+) -> None:
+    with console(qtbot, tmp_path, language) as c:
+        log_in(qtbot, c.window, "marie")
+        screen = c.window.policy
+        c.window.tabs.setCurrentWidget(screen)
+        qtbot.waitUntil(lambda: c.controller.policy.state is not None, timeout=WAIT_MS)
+        staff = screen.fields["staff.language"]
+        choice = _choice(staff)
+        # A Dutch-speaking animator looks for "Nederlands", whatever the console's language.
+        names = [choice.itemText(i) for i in range(choice.count())]
+        assert names == ["Français", "Nederlands", "English"]
+        assert choice.currentText() == "Français"  # the bundled default
+        assert choice.isEnabled()
+        assert staff.help is not None and staff.help.isVisible()
+        assert staff.help.text().startswith(HELP[language])
+        assert choice.toolTip() == staff.help.text()
+
+
+def test_a_manager_chooses_dutch_for_the_staff_menu_and_the_pc_gets_it(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    with console(qtbot, tmp_path) as c:
+        room = LinkedRoom(c.server, c.admin)
+        try:
+            pc = room.pc("PC-01")
+            with ShellClient(pc.socket_path) as shell:
+                assert shell.hello().staff_language is Language.FR
+                log_in(qtbot, c.window, "marie")
+                screen = c.window.policy
+                c.window.tabs.setCurrentWidget(screen)
+                qtbot.waitUntil(lambda: c.controller.policy.state is not None, timeout=WAIT_MS)
+                choice = _choice(screen.fields["staff.language"])
+                qtbot.keyClicks(choice, "N")  # types the first letter, as staff would
+                assert choice.currentText() == "Nederlands"
+                qtbot.mouseClick(screen.save, Qt.MouseButton.LeftButton)
+                qtbot.waitUntil(
+                    lambda: "Règlement enregistré" in screen.notice.text(), timeout=WAIT_MS
+                )
+                with c.server.client(c.admin) as http:
+                    state = http.get("/api/policy").json()
+                assert state["policy"]["staff"]["language"] == "nl"
+                assert state["version"] == 1 and state["changed_by"] == "marie"
+                # Nothing else changed on the way.
+                assert state["policy"]["session"]["length_minutes"] == 60
+                # The form shows what is now in force, and the PC says it runs it.
+                assert choice.currentText() == "Nederlands"
+                shell.wait_view(lambda v: v.staff_language is Language.NL)
+                qtbot.waitUntil(
+                    lambda: screen.pcs_text.text() == "À jour\u00a0: PC-01", timeout=WAIT_MS
+                )
+            assert pc.call(lambda: pc.agent.policy).staff.language.value == "nl"
+        finally:
+            room.close()
