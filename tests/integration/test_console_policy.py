@@ -104,13 +104,14 @@ def test_a_change_is_a_new_version_sent_to_each_pc_online(server: ConsoleServer)
 def test_a_bad_field_is_named_and_the_policy_in_force_stays(server: ConsoleServer) -> None:
     manager = server.add_staff("mia", Role.MANAGER)
     assert _put(server, manager, SHORTER).status_code == 200
-    for change, field in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"session": {"length_minutes": 2}}, "policy.session.length_minutes"),
         ({"session": {"length_minutes": "long"}}, "policy.session.length_minutes"),
         ({"colour": "red"}, "policy.colour"),
         ({"opening_hours": {"monday": [{"opens": "18:00", "closes": "09:00"}]}}, "closes"),
         ({"printing": {"price_per_page_cents": -1}}, "policy.printing.price_per_page_cents"),
-    ]:
+    ]
+    for change, field in cases:
         refused = _put(server, manager, change)
         assert refused.status_code == 422, refused.text
         assert field in refused.json()["detail"]
@@ -166,11 +167,14 @@ def test_a_pc_that_refuses_the_policy_keeps_showing_its_own(server: ConsoleServe
     ):
         assert _put(server, manager, SHORTER).status_code == 200
         assert _until(lambda: received)
+        commands = server.console.repos.commands
+
+        def answered_at() -> dt.datetime | None:
+            record = commands.get(received[0].command_id)
+            return record.answered_at if record is not None else None
+
         with server.client(admin) as http:
-            record = _until(
-                lambda: server.console.repos.commands.get(received[0].command_id).answered_at
-            )
-            assert record is not None
+            assert _until(answered_at) is not None
             (tile,) = http.get("/api/kiosks").json()
     assert tile["policy_version"] == "0123456789ab"
 
@@ -186,3 +190,39 @@ def test_a_policy_too_large_to_send_to_the_pcs_is_refused(server: ConsoleServer)
     assert "too large" in refused.json()["detail"]
     with server.client(manager) as http:
         assert http.get("/api/policy").json()["version"] == 0
+
+
+def test_an_unknown_staff_menu_language_is_refused_and_the_last_good_one_stays(
+    server: ConsoleServer,
+) -> None:
+    admin = server.add_staff("ada", Role.ADMIN)
+    manager = server.add_staff("mia", Role.MANAGER)
+    _kiosk_id, token = server.enroll(admin, "PC-01")
+    dutch = _put(server, manager, {"staff": {"language": "nl"}})
+    assert dutch.status_code == 200, dutch.text
+    good = dutch.json()
+    assert good["policy"]["staff"]["language"] == "nl"
+    # A visitor language the staff menu is not written in, another case, padding, other
+    # types, a smuggled suffix: each refused, naming the field.
+    for language in ["de", "ar", "NL", " nl ", "", None, 1, ["nl"], {"code": "nl"}, "nl;fr"]:
+        refused = _put(server, manager, {"staff": {"language": language}})
+        assert refused.status_code == 422, (language, refused.text)
+        answer = refused.json()
+        assert "policy.staff.language" in answer["detail"]
+        assert [e["field"] for e in answer["errors"]] == ["policy.staff.language"]
+    # A NUL is stopped sooner, by the check every text of a request body goes through.
+    assert _put(server, manager, {"staff": {"language": "nl\x00"}}).status_code == 422
+    with server.client(manager) as http:
+        state = http.get("/api/policy").json()
+        history = http.get("/api/policy/history").json()
+    assert (state["version"], state["policy_version"]) == (1, good["policy_version"])
+    assert state["policy"]["staff"]["language"] == "nl"
+    assert len(history) == 1
+    # A PC that comes online now is sent the last good policy, still in Dutch.
+    with KioskSocket(server, token, policy_version=default_policy().version) as pc:
+        update = pc.recv()
+        assert isinstance(update, Command)
+        assert update.policy is not None
+        pushed = policy_from_data(update.policy)
+        assert pushed.version == good["policy_version"]
+        assert pushed.staff.language.value == "nl"
