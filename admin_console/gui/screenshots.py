@@ -8,7 +8,8 @@ selected, the results of an extension, a refusal said in French), ``console-room
 ``console-room-workshop.png``, ``console-workshop-busy.png`` (the PCs that did not start
 the workshop, and why), ``console-tickets.png``, ``console-ticket-sheet.png`` (the
 first page of the printed PDF), ``console-members.png``, ``console-usage.png``,
-``console-policy.png`` (with a refused field), ``console-policy-animator.png`` (read only,
+``console-policy.png`` (with a refused field), ``console-policy-staff.png`` (the end of
+the form: the staff menu's language), ``console-policy-animator.png`` (read only,
 Arabic house rules, right to left) and ``console-room-rtl.png`` (the whole room mirrored).
 """
 
@@ -392,6 +393,15 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
         }
     )
     save("policy")
+
+    # The end of the form: the staff menu's language, chosen from the languages' own names.
+    controller.policy._loaded(Reply(200, sample_policy()))
+    staff = window.policy.fields["staff.language"]
+    staff.input.setCurrentIndex(staff.input.findData("nl"))
+    app.processEvents()
+    window.policy.form_area.ensureWidgetVisible(window.policy.pcs_box)
+    save("policy-staff")
+    window.policy.form_area.verticalScrollBar().setValue(0)
 
     controller.role = "animator"
     window._logged_in("youssef")
