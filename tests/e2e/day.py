@@ -422,11 +422,7 @@ class Day:
             sent = self._command(staff, pc, action="message", text="La salle ferme à 18 h.")
             at, view = visitor.wait(lambda v: v.message is not None, sent)
             figures.note(figures.latency, "message", at - sent)
-            shown = pc.window_shows("message", sent)
-            if shown is not None:
-                figures.note(figures.window_latency, "message", shown - sent)
-            else:
-                self._stuck(f"{pc.name}: the message never showed in the window")
+            self._window_latency(pc, "message", "message", sent)
             assert view.message is not None
             cleared = time.monotonic()
             visitor.ok("clear_message")
@@ -443,17 +439,22 @@ class Day:
             sent = self._command(staff, pc, action="lock", reason="pause")
             at, _ = visitor.wait(lambda v: v.locked, sent)
             figures.note(figures.latency, "lock", at - sent)
-            shown = pc.window_shows("locked", sent)
-            if shown is not None:
-                figures.note(figures.window_latency, "lock", shown - sent)
-            else:
-                self._stuck(f"{pc.name}: the lock never showed in the window")
+            self._window_latency(pc, "locked", "lock", sent)
             sent = self._command(staff, pc, action="unlock")
             try:
                 at, _ = visitor.wait(lambda v: not v.locked, sent)
                 figures.note(figures.latency, "unlock", at - sent)
             except Stuck:
                 self._stuck(f"{pc.name}: still locked after unlock")
+
+    def _window_latency(self, pc: PC, screen: str, what: str, sent: float) -> None:
+        """How long after ``sent`` the shell's window showed ``screen`` (the ``what`` staff
+        sent then); stuck when it never did."""
+        shown = pc.window_shows(screen, sent)
+        if shown is not None:
+            self.figures.note(self.figures.window_latency, what, shown - sent)
+        else:
+            self._stuck(f"{pc.name}: the {what} never showed in the window")
 
     def _lp(self, pc: PC, pdf: Path) -> tuple[int, float]:
         """Print ``pdf`` with ``lp`` as the visitor's programs do (the PC's cupsd is their
