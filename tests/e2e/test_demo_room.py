@@ -160,14 +160,14 @@ def test_the_demo_runs_a_whole_room_and_stops_every_process(kiosk_dir: Path) -> 
         # The console window dies: the demo says so, starts it again, and it logs in again;
         # the PCs stay online.
         os.kill(demo.pids["console GUI"], signal.SIGKILL)
-        again = demo.wait_line(r"console GUI started again \(pid (\d+)\)")
+        restarted = demo.wait_line(r"console GUI started again \(pid (\d+)\)")
         assert any("console GUI ended (signal 9)" in line for line in demo.lines)
         deadline = time.monotonic() + 30
         while staff_listening(console_log).count(DEMO_ANIMATOR[0]) < 2:
             assert time.monotonic() < deadline, "the console window did not open the room again"
             time.sleep(0.1)
         assert wait_online(demo.url)
-        demo.pids["console GUI"] = int(again.group(1))
+        demo.pids["console GUI"] = int(restarted.group(1))
     finally:
         code = stop(demo.process)
     assert code == 0
