@@ -24,13 +24,29 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
 from day import Day, percentile, xvfb  # noqa: E402
+
+
+def counts(prefix: str, counted: Mapping[str, int]) -> None:
+    """One ``prefix_name: N count`` line per name, in order."""
+    for name, count in sorted(counted.items()):
+        print(f"{prefix}_{name}: {count} count")
+
+
+def latencies(prefix: str, table: Mapping[str, list[float]]) -> None:
+    """The p50 and p99 of each latency of ``table``, in ms, with how many were measured."""
+    for what, values in sorted(table.items()):
+        for name, fraction in (("p50", 0.50), ("p99", 0.99)):
+            milliseconds = percentile(values, fraction) * 1000
+            print(f"{prefix}_{what}_{name}: {milliseconds:.0f} ms (n={len(values)})")
 
 
 def main() -> int:
@@ -57,15 +73,12 @@ def main() -> int:
     usage = figures.usage
     print(f"day_length: {took:.0f} s")
     print(f"sessions: {sum(figures.sessions.values())} count")
-    for kind, count in sorted(figures.sessions.items()):
-        print(f"sessions_{kind}: {count} count")
-    for action, count in sorted(figures.actions.items()):
-        print(f"staff_{action}: {count} count")
+    counts("sessions", figures.sessions)
+    counts("staff", figures.actions)
     print(f"help_calls_made: {figures.help_calls} count")
     print(f"usage_sessions: {usage['totals']['sessions']} count")
     print(f"usage_help_calls: {usage['totals']['help_calls']} count")
-    for what, count in sorted(figures.prints.items()):
-        print(f"prints_{what}: {count} count")
+    counts("prints", figures.prints)
     print(f"pages_expected: {figures.pages_expected} pages")
     print(f"pages_at_printers: {figures.pages_at_printers} pages")
     print(f"usage_pages: {usage['totals']['pages']} pages")
@@ -83,16 +96,9 @@ def main() -> int:
     agent = [last - first for what, (first, last) in figures.rss_kib.items() if "agent" in what]
     print(f"rss_growth_shell_max: {max(shell, default=0) / 1024:.1f} MB")
     print(f"rss_growth_agent_max: {max(agent, default=0) / 1024:.1f} MB")
-    for what, values in sorted(figures.window_latency.items()):
-        print(f"window_{what}_p99: {percentile(values, 0.99) * 1000:.0f} ms (n={len(values)})")
-    for what, values in sorted(figures.print_latency.items()):
-        print(f"print_{what}_p50: {percentile(values, 0.50) * 1000:.0f} ms (n={len(values)})")
-        print(f"print_{what}_p99: {percentile(values, 0.99) * 1000:.0f} ms (n={len(values)})")
-    for what, values in sorted(figures.window_latency.items()):
-        print(f"window_{what}_p50: {percentile(values, 0.50) * 1000:.0f} ms")
-    for what, values in sorted(figures.latency.items()):
-        print(f"view_{what}_p50: {percentile(values, 0.50) * 1000:.0f} ms")
-        print(f"view_{what}_p99: {percentile(values, 0.99) * 1000:.0f} ms (n={len(values)})")
+    latencies("window", figures.window_latency)
+    latencies("print", figures.print_latency)
+    latencies("view", figures.latency)
     everything = [s for what, v in figures.latency.items() if what != "help_done" for s in v]
     if not everything:
         print("bench_day: no console action was measured", file=sys.stderr)

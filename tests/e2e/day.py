@@ -38,7 +38,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import zoneinfo
@@ -49,14 +48,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from helpers.processes import children, start_session_program
 
 from kiosk.agent.printing.testing import write_pdf
 from kiosk.core.model import State
 from kiosk.core.protocol import PROTOCOL_VERSION, Reply, View, decode_push
 from kiosk.demo_room import DEMO_ADMIN, DEMO_ANIMATOR, PC_NAMES, DemoRoom, private_xvfb
 
-SESSION_PROGRAM = (sys.executable, "-m", "kiosk", "session", "--screen-marker")
-"""The X session's program, as the installer's session runs it."""
 DEADLINE = 20.0
 """How long anything may take before it counts as stuck (a busy 2-core machine)."""
 KINDS = ("walk_in", "ticket", "member")
@@ -227,15 +225,6 @@ def rss_kib(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
-def children(pid: int) -> list[int]:
-    """The processes ``pid`` started."""
-    found: list[int] = []
-    with contextlib.suppress(FileNotFoundError):
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            found += [int(p) for p in (task / "children").read_text().split()]
-    return found
-
-
 def xvfb() -> contextlib.AbstractContextManager[str | None]:
     """A private Xvfb display (None when Xvfb is missing), stopped by its pid."""
     return private_xvfb("1280x800")
@@ -339,14 +328,7 @@ class Day:
         for name in PC_NAMES:
             agent = next(c for c in self.room.children if c.name == f"agent {name}")
             log = self.room.pc_dir(name) / "session.log"
-            with log.open("wb") as out:
-                session = subprocess.Popen(
-                    [*SESSION_PROGRAM, "--socket", str(self.room.sockets[name])],
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    env=env,
-                )
+            session = start_session_program(self.room.sockets[name], log, env, "--screen-marker")
             pc = PC(
                 name, self.room.kiosk_ids[name], self.room.sockets[name], agent.pid, session, log
             )
@@ -440,11 +422,7 @@ class Day:
             sent = self._command(staff, pc, action="message", text="La salle ferme à 18 h.")
             at, view = visitor.wait(lambda v: v.message is not None, sent)
             figures.note(figures.latency, "message", at - sent)
-            shown = pc.window_shows("message", sent)
-            if shown is not None:
-                figures.note(figures.window_latency, "message", shown - sent)
-            else:
-                self._stuck(f"{pc.name}: the message never showed in the window")
+            self._window_latency(pc, "message", "message", sent)
             assert view.message is not None
             cleared = time.monotonic()
             visitor.ok("clear_message")
@@ -461,17 +439,22 @@ class Day:
             sent = self._command(staff, pc, action="lock", reason="pause")
             at, _ = visitor.wait(lambda v: v.locked, sent)
             figures.note(figures.latency, "lock", at - sent)
-            shown = pc.window_shows("locked", sent)
-            if shown is not None:
-                figures.note(figures.window_latency, "lock", shown - sent)
-            else:
-                self._stuck(f"{pc.name}: the lock never showed in the window")
+            self._window_latency(pc, "locked", "lock", sent)
             sent = self._command(staff, pc, action="unlock")
             try:
                 at, _ = visitor.wait(lambda v: not v.locked, sent)
                 figures.note(figures.latency, "unlock", at - sent)
             except Stuck:
                 self._stuck(f"{pc.name}: still locked after unlock")
+
+    def _window_latency(self, pc: PC, screen: str, what: str, sent: float) -> None:
+        """How long after ``sent`` the shell's window showed ``screen`` (the ``what`` staff
+        sent then); stuck when it never did."""
+        shown = pc.window_shows(screen, sent)
+        if shown is not None:
+            self.figures.note(self.figures.window_latency, what, shown - sent)
+        else:
+            self._stuck(f"{pc.name}: the {what} never showed in the window")
 
     def _lp(self, pc: PC, pdf: Path) -> tuple[int, float]:
         """Print ``pdf`` with ``lp`` as the visitor's programs do (the PC's cupsd is their

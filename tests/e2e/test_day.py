@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from day import KNOWN_HELP_STUCK, PRINT_PAGES, Day, Figures, children, xvfb
+from day import KNOWN_HELP_STUCK, PRINT_PAGES, Day, Figures, xvfb
+from helpers.processes import children
 
 pytestmark = pytest.mark.slow
 

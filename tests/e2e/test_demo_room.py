@@ -11,14 +11,11 @@ import json
 import os
 import queue
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,14 +52,6 @@ class Demo:
             found = re.search(pattern, line)
             if found is not None:
                 return found
-
-
-@pytest.fixture
-def data_dir() -> Iterator[Path]:
-    """A short folder: the PCs' unix socket paths must stay under 108 bytes."""
-    folder = Path(tempfile.mkdtemp(prefix="epn-demo"))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def start_demo(data_dir: Path) -> Demo:
@@ -143,7 +132,8 @@ def staff_listening(console_log: Path) -> list[str]:
     return found
 
 
-def test_the_demo_runs_a_whole_room_and_stops_every_process(data_dir: Path) -> None:
+def test_the_demo_runs_a_whole_room_and_stops_every_process(kiosk_dir: Path) -> None:
+    data_dir = kiosk_dir  # the demo's --data-dir
     demo = start_demo(data_dir)
     try:
         room = wait_online(demo.url)
@@ -170,14 +160,14 @@ def test_the_demo_runs_a_whole_room_and_stops_every_process(data_dir: Path) -> N
         # The console window dies: the demo says so, starts it again, and it logs in again;
         # the PCs stay online.
         os.kill(demo.pids["console GUI"], signal.SIGKILL)
-        again = demo.wait_line(r"console GUI started again \(pid (\d+)\)")
+        restarted = demo.wait_line(r"console GUI started again \(pid (\d+)\)")
         assert any("console GUI ended (signal 9)" in line for line in demo.lines)
         deadline = time.monotonic() + 30
         while staff_listening(console_log).count(DEMO_ANIMATOR[0]) < 2:
             assert time.monotonic() < deadline, "the console window did not open the room again"
             time.sleep(0.1)
         assert wait_online(demo.url)
-        demo.pids["console GUI"] = int(again.group(1))
+        demo.pids["console GUI"] = int(restarted.group(1))
     finally:
         code = stop(demo.process)
     assert code == 0

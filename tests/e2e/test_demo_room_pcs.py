@@ -18,13 +18,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from helpers.processes import DEADLINE, demo_room, wait_for
 
 from kiosk.agent.printing.testing import write_pdf
 from kiosk.agent.testing import ShellClient
@@ -37,19 +36,9 @@ from kiosk.demo_room import (
     DEMO_MEMBER_PIN,
     PC_NAMES,
     DemoRoom,
-    room_pids,
 )
 
 pytestmark = pytest.mark.slow
-
-DEADLINE = 30.0
-
-
-def wait_for(what: str, condition: Callable[[], bool], timeout: float = DEADLINE) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {timeout:.0f} s for {what}"
-        time.sleep(0.05)
 
 
 def agent_events(room: DemoRoom, pc: str, name: str) -> list[dict[str, object]]:
@@ -69,18 +58,8 @@ def agent_events(room: DemoRoom, pc: str, name: str) -> list[dict[str, object]]:
 def room() -> Iterator[DemoRoom]:
     if shutil.which("cupsd") is None and not Path("/usr/sbin/cupsd").exists():
         pytest.skip("needs cupsd (Debian package cups, installed by installer/dev.sh)")
-    folder = Path(tempfile.mkdtemp(prefix="epn"))  # short: unix socket paths
-    running = DemoRoom(
-        folder, port=0, gui=False, screens=False, shell_for=PC_NAMES[1:], say=lambda _: None
-    )
-    try:
-        yield running.start()
-    finally:
-        pids = list(running.pids().values())
-        running.stop()
-        shutil.rmtree(folder, ignore_errors=True)
-        assert not [p for p in pids if Path(f"/proc/{p}").exists()], "a process was left"
-        assert room_pids(folder) == []
+    with demo_room(screens=False, shell_for=PC_NAMES[1:]) as running:
+        yield running
 
 
 @pytest.fixture

@@ -14,27 +14,17 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.processes import DEADLINE, demo_room, wait_for
 
 from kiosk.agent.testing import ShellClient
 from kiosk.core.model import State
-from kiosk.demo_room import PC_NAMES, SCREEN_SIZE, DemoRoom, private_xvfb, room_pids
+from kiosk.demo_room import PC_NAMES, SCREEN_SIZE, DemoRoom, private_xvfb
 
 pytestmark = pytest.mark.slow
-
-DEADLINE = 30.0
-
-
-def wait_for(what: str, condition: Callable[[], bool], timeout: float = DEADLINE) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {timeout:.0f} s for {what}"
-        time.sleep(0.05)
 
 
 def environ(pid: int) -> dict[str, str]:
@@ -70,16 +60,8 @@ def desktop() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def room(desktop: str) -> Iterator[DemoRoom]:
     """One room for the module; the test that kills a screen comes last."""
-    folder = Path(tempfile.mkdtemp(prefix="epn"))  # short: unix socket paths
-    running = DemoRoom(folder, port=0, gui=False, printing=False, say=lambda _: None)
-    try:
-        yield running.start()
-    finally:
-        pids = list(running.pids().values())
-        running.stop()
-        shutil.rmtree(folder, ignore_errors=True)
-        assert not [p for p in pids if Path(f"/proc/{p}").exists()], "a process was left"
-        assert room_pids(folder) == []
+    with demo_room(printing=False) as running:
+        yield running
 
 
 def test_each_pc_is_its_own_screen_and_its_programs_open_in_it(

@@ -14,12 +14,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.processes import start_session_program, wait_for
 
 from kiosk.agent.testing import AgentProcess, ShellClient, open_all_day_data
 from kiosk.core import State
@@ -29,7 +28,6 @@ from kiosk.shell.wm import openbox_rc
 
 pytestmark = pytest.mark.slow
 
-DEADLINE = 30.0
 WIDTH, HEIGHT = 1024, 768
 
 PROGRAM = """
@@ -43,16 +41,6 @@ letter.resize(400, 300)
 letter.show()
 app.exec()
 """
-
-
-def wait_for(what: str, condition: Callable[[], object], timeout: float = DEADLINE) -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"waited {timeout:.0f} s for {what}"
-        time.sleep(0.05)
 
 
 def x(env: dict[str, str], *argv: str) -> str:
@@ -114,13 +102,6 @@ def display() -> Iterator[dict[str, str]]:
         yield env
 
 
-@pytest.fixture
-def kiosk_dir() -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="epn"))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
 def test_a_maximised_program_leaves_the_bar_visible_and_clickable(
     display: dict[str, str], kiosk_dir: Path
 ) -> None:
@@ -133,33 +114,16 @@ def test_a_maximised_program_leaves_the_bar_visible_and_clickable(
     rc = kiosk_dir / "openbox-rc.xml"
     rc.write_text(openbox_rc(), encoding="utf-8")
     agent = AgentProcess(kiosk_dir, ["--policy", str(policy)]).wait_listening()
-    log = (kiosk_dir / "session.log").open("wb")
-    session = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kiosk",
-            "session",
-            "--socket",
-            str(kiosk_dir / "kiosk.sock"),
-            "--window-manager",
-            str(rc),
-        ],
-        env=display,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    session = start_session_program(
+        kiosk_dir / "kiosk.sock", kiosk_dir / "session.log", display, "--window-manager", str(rc)
     )
     program: subprocess.Popen[bytes] | None = None
     try:
         agent.wait_event("shell_connected", client="shell")
-        shell = str(
-            wait_for(
-                "the shell's window",
-                lambda: x(display, "xdotool", "search", "--onlyvisible", "--name", "^EPN$"),
-            )
-        )
-        shell = shell.split(maxsplit=1)[0]
+        shell = wait_for(
+            "the shell's window",
+            lambda: x(display, "xdotool", "search", "--onlyvisible", "--name", "^EPN$"),
+        ).split(maxsplit=1)[0]
         with ShellClient(kiosk_dir / "kiosk.sock") as visitor:
             visitor.hello()
             view = visitor.start_session("walk_in", "fr")
@@ -173,7 +137,7 @@ def test_a_maximised_program_leaves_the_bar_visible_and_clickable(
             "the program's window",
             lambda: x(display, "xdotool", "search", "--onlyvisible", "--name", "^Lettre - Writer$"),
         )
-        letter = str(found).split()[0]
+        letter = found.split()[0]
         wait_for("the program maximised", lambda: maximised(display, letter))
         left, top, width, height = geometry(display, letter)
         # The program takes the whole screen under the bar, and nothing of the bar.
@@ -200,7 +164,6 @@ def test_a_maximised_program_leaves_the_bar_visible_and_clickable(
             program.wait(10)
         session.terminate()
         session.wait(20)
-        log.close()
         agent.terminate()
 
 

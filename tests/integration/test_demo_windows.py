@@ -11,13 +11,30 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from kiosk.demo_room import STABLE_SECONDS, Child, DemoRoom, _spawn, restart_delay
 
 
-def ended(name: str, code: int, log: Path, *, restart: bool = True) -> Child:
-    """A process of the room called ``name`` that has already ended with ``code``."""
+@pytest.fixture
+def said() -> list[str]:
+    """What the room told its terminal."""
+    return []
+
+
+@pytest.fixture
+def room(tmp_path: Path, said: list[str]) -> DemoRoom:
+    """A room that is not started: the test puts its processes in it."""
+    return DemoRoom(tmp_path, say=said.append)
+
+
+def ended(room: DemoRoom, name: str, code: int, *, restart: bool = True) -> Child:
+    """A process of ``room`` called ``name`` that has already ended with ``code``, in the room
+    in place of the one of that name (as the room puts a window it started again)."""
+    log = room.data_dir / f"{name.replace(' ', '-')}.log"
     child = _spawn(name, [sys.executable, "-c", f"raise SystemExit({code})"], log, restart=restart)
     child.process.wait(30)
+    room._replace(child)
     return child
 
 
@@ -29,39 +46,32 @@ def test_the_pause_before_a_new_start_grows_with_each_crash_in_a_row_up_to_30_s(
 
 
 def test_a_crashed_window_waits_longer_each_time_and_a_stable_one_starts_again_soon(
-    tmp_path: Path,
+    room: DemoRoom, said: list[str]
 ) -> None:
-    said: list[str] = []
-    room = DemoRoom(tmp_path, say=said.append)
-    first = ended("shell PC-01", 1, tmp_path / "shell.log")
-    room.children.append(first)
+    first = ended(room, "shell PC-01", 1)
+    assert room.children == [first]
     now = time.monotonic()
     assert room.tend(now) is None
     assert first.failures == 1 and first.due == now + restart_delay(1)
     assert said == [f"shell PC-01 ended (code 1): starting it again in {restart_delay(1):g} s."]
 
     # Started again, it crashes at once: the next pause is longer.
-    second = ended("shell PC-01", 1, tmp_path / "shell.log")
-    room._replace(second)
+    second = ended(room, "shell PC-01", 1)
     assert room.children == [second]
     room.tend(now + 1)
     assert second.failures == 2 and second.due == now + 1 + restart_delay(2)
 
     # One that ran a while before it ended counts as a first failure again.
-    third = ended("shell PC-01", 1, tmp_path / "shell.log")
-    room._replace(third)
+    third = ended(room, "shell PC-01", 1)
     third.started = now - STABLE_SECONDS
     room.tend(now)
     assert third.failures == 1
 
 
 def test_the_console_window_closed_on_purpose_stays_closed_and_the_room_runs_on(
-    tmp_path: Path,
+    room: DemoRoom, said: list[str]
 ) -> None:
-    said: list[str] = []
-    room = DemoRoom(tmp_path, say=said.append)
-    gui = ended("console GUI", 0, tmp_path / "gui.log")
-    room.children.append(gui)
+    gui = ended(room, "console GUI", 0)
     assert room.tend() is None
     assert room.gui_closed
     assert said and "Press Enter here to open it again" in said[0]
@@ -70,8 +80,6 @@ def test_the_console_window_closed_on_purpose_stays_closed_and_the_room_runs_on(
     assert room.children == [gui] and len(said) == 1
 
 
-def test_an_agent_that_ends_stops_the_room(tmp_path: Path) -> None:
-    room = DemoRoom(tmp_path, say=lambda _: None)
-    agent = ended("agent PC-01", 1, tmp_path / "agent.log", restart=False)
-    room.children.append(agent)
+def test_an_agent_that_ends_stops_the_room(room: DemoRoom) -> None:
+    agent = ended(room, "agent PC-01", 1, restart=False)
     assert room.tend() is agent
