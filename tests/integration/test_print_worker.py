@@ -3,51 +3,33 @@ what cannot be counted is said, and release, cancel and purge happen on its own 
 
 from __future__ import annotations
 
-import queue
-import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest_print import Recorder, lp, released_on_an_old_quote, running_worker
 
 from kiosk.agent.printing.cups_queue import CupsQueue
 from kiosk.agent.printing.testing import PrivateCups, truncated, write_pdf, write_postscript
-from kiosk.agent.printing.worker import CountedJob, PrintWorker
+from kiosk.agent.printing.worker import PrintWorker
 
 pytestmark = pytest.mark.skipif(
     not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed (Debian package cups)"
 )
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.jobs: queue.Queue[CountedJob] = queue.Queue()
-        self.gone: queue.Queue[int] = queue.Queue()
-
-    def next_job(self) -> CountedJob:
-        return self.jobs.get(timeout=10)
-
-
 @pytest.fixture
-def setup():
-    with PrivateCups() as cups:
-        recorder = Recorder()
-        worker = PrintWorker(
-            CupsQueue(cups.socket, approvals=cups.approvals),
-            recorder.jobs.put,
-            recorder.gone.put,
-            poll_seconds=0.05,
-        )
-        worker.start()
-        try:
-            yield cups, worker, recorder
-        finally:
-            worker.stop()
+def setup() -> Iterator[tuple[PrivateCups, PrintWorker, Recorder]]:
+    with (
+        PrivateCups() as cups,
+        running_worker(CupsQueue(cups.socket, approvals=cups.approvals), 0.05) as running,
+    ):
+        yield cups, *running
 
 
 def _submit(cups: PrivateCups, doc: Path, *options: str) -> int:
-    done = cups.run("lp", "-d", "kiosk", *options, str(doc))
-    return int(re.search(r"kiosk-(\d+)", done.stdout).group(1))
+    return lp(cups, *options, str(doc))
 
 
 def test_each_held_job_is_counted_once_with_its_options(setup, tmp_path):
@@ -98,21 +80,13 @@ def test_cancel_and_purge_run_on_the_worker_thread(setup, tmp_path):
 
 
 def test_a_cupsd_that_goes_away_is_survived(tmp_path):
-    recorder = Recorder()
     cups = PrivateCups()
-    worker = PrintWorker(
-        CupsQueue(cups.root / "nothing-here.sock"),
-        recorder.jobs.put,
-        recorder.gone.put,
-        poll_seconds=0.05,
-    )
-    worker.start()
     try:
-        done = worker.purge("root")
-        with pytest.raises(Exception, match="CUPS"):
-            done.result(timeout=10)
+        with running_worker(CupsQueue(cups.root / "nothing-here.sock"), 0.05) as (worker, _):
+            done = worker.purge("root")
+            with pytest.raises(Exception, match="CUPS"):
+                done.result(timeout=10)
     finally:
-        worker.stop()
         cups.stop()
 
 
@@ -122,14 +96,7 @@ def test_a_job_of_several_documents_is_counted_whole(setup, tmp_path):
     counted = recorder.next_job()
     assert counted.job_id == job and counted.count is not None and counted.count.pages == 6
     assert counted.basis is not None and len(counted.basis.documents) == 1
-    two = int(
-        re.search(
-            r"kiosk-(\d+)",
-            cups.run(
-                "lp", "-d", "kiosk", str(write_pdf(tmp_path / "b.pdf", 2)), str(tmp_path / "a.pdf")
-            ).stdout,
-        ).group(1)
-    )
+    two = lp(cups, str(write_pdf(tmp_path / "b.pdf", 2)), str(tmp_path / "a.pdf"))
     counted = recorder.next_job()
     assert counted.job_id == two and counted.count is not None and counted.count.pages == 5
     assert counted.basis is not None and len(counted.basis.documents) == 2
@@ -137,17 +104,10 @@ def test_a_job_of_several_documents_is_counted_whole(setup, tmp_path):
 
 def test_a_release_on_an_old_quote_is_refused_and_the_job_counted_again(setup, tmp_path):
     cups, worker, recorder = setup
-    job = _submit(cups, write_pdf(tmp_path / "a.pdf", 1))
-    quoted = recorder.next_job()
-    cups.send_document(job, write_pdf(tmp_path / "b.pdf", 30))
-    # Released on the 1-page quote: the worker looks again first.
-    assert not worker.release(job, 1, quoted.basis).result(timeout=10)
-    again = recorder.next_job()
-    assert again.job_id == job and again.count is not None and again.count.pages == 31
-    assert cups.device_runs() == []
-    assert worker.release(job, 31, again.basis).result(timeout=10)
-    assert recorder.gone.get(timeout=10) == job
-    assert cups.device_pages(job) == 31
+    again = released_on_an_old_quote(cups, worker, recorder, tmp_path)
+    assert worker.release(again.job_id, 31, again.basis).result(timeout=10)
+    assert recorder.gone.get(timeout=10) == again.job_id
+    assert cups.device_pages(again.job_id) == 31
 
 
 @pytest.mark.parametrize(
