@@ -27,8 +27,20 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def submit(cups: PrivateCups, tmp_path: Path, pages: int, *options: str, **pdf: str) -> int:
-    doc = write_pdf(tmp_path / f"{secrets.token_hex(3)}.pdf", pages, **pdf)
+def submit(
+    cups: PrivateCups,
+    tmp_path: Path,
+    pages: int,
+    *options: str,
+    user_password: str | None = None,
+    owner_password: str | None = None,
+) -> int:
+    doc = write_pdf(
+        tmp_path / f"{secrets.token_hex(3)}.pdf",
+        pages,
+        user_password=user_password,
+        owner_password=owner_password,
+    )
     return lp(cups, *options, str(doc))
 
 

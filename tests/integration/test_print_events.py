@@ -55,7 +55,7 @@ def woken_by_a_new_job(
     return counted
 
 
-def test_with_a_minute_between_polls_events_do_the_work(cups, tmp_path):
+def test_with_a_minute_between_polls_events_do_the_work(cups: PrivateCups, tmp_path: Path) -> None:
     with started(cups, LONG_POLL) as (worker, recorder):
         wait_until(lambda: worker.subscribed, "the subscription")
         polls = worker.polls
@@ -77,7 +77,9 @@ def test_with_a_minute_between_polls_events_do_the_work(cups, tmp_path):
     assert not cups.wake_socket.exists(), "the wake socket is removed at stop"
 
 
-def test_a_document_added_after_the_quote_is_still_caught_before_release(cups, tmp_path):
+def test_a_document_added_after_the_quote_is_still_caught_before_release(
+    cups: PrivateCups, tmp_path: Path
+) -> None:
     # No event says a held job got a document: the re-check before release catches it,
     # and the job is counted again at once, not at the next poll.
     with started(cups, LONG_POLL) as (worker, recorder):
@@ -85,7 +87,7 @@ def test_a_document_added_after_the_quote_is_still_caught_before_release(cups, t
         released_on_an_old_quote(cups, worker, recorder, tmp_path)
 
 
-def test_without_the_notifier_the_fallback_poll_counts_the_job(tmp_path):
+def test_without_the_notifier_the_fallback_poll_counts_the_job(tmp_path: Path) -> None:
     with PrivateCups(notifier=False) as cups, started(cups, 0.2) as (worker, recorder):
         job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 4)))
         counted = recorder.next_job()
@@ -119,14 +121,21 @@ def _remove_the_wake_socket(cups: PrivateCups, worker: PrintWorker) -> None:
         pytest.param(_remove_the_wake_socket, "an event on the new socket", id="wake-socket"),
     ],
 )
-def test_a_lost_subscription_or_wake_socket_is_made_again(cups, tmp_path, lose_events, what):
+def test_a_lost_subscription_or_wake_socket_is_made_again(
+    cups: PrivateCups,
+    tmp_path: Path,
+    lose_events: Callable[[PrivateCups, PrintWorker], None],
+    what: str,
+) -> None:
     with started(cups, 0.2) as (worker, recorder):
         wait_until(lambda: worker.subscribed, "the subscription")
         lose_events(cups, worker)
         woken_by_a_new_job(cups, worker, recorder, write_pdf(tmp_path / "a.pdf", 1), what)
 
 
-def test_after_cupsd_restarts_jobs_are_counted_and_events_come_again(cups, tmp_path):
+def test_after_cupsd_restarts_jobs_are_counted_and_events_come_again(
+    cups: PrivateCups, tmp_path: Path
+) -> None:
     with started(cups, 0.2) as (worker, recorder):
         wait_until(lambda: worker.subscribed, "the subscription")
         held = lp(cups, str(write_pdf(tmp_path / "a.pdf", 1)))

@@ -19,8 +19,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+Setup = tuple[PrivateCups, PrintWorker, Recorder]
+"""A private cupsd and a worker polling it every 50 ms, with what the worker reported."""
+
+
 @pytest.fixture
-def setup() -> Iterator[tuple[PrivateCups, PrintWorker, Recorder]]:
+def setup() -> Iterator[Setup]:
     with (
         PrivateCups() as cups,
         running_worker(CupsQueue(cups.socket, approvals=cups.approvals), 0.05) as running,
@@ -47,7 +51,7 @@ def test_each_held_job_is_counted_once_with_its_options(setup, tmp_path):
     assert recorder.jobs.empty(), "a job still held is not counted again"
 
 
-def test_what_cannot_be_counted_is_reported_not_printed(setup, tmp_path):
+def test_what_cannot_be_counted_is_reported_not_printed(setup: Setup, tmp_path: Path) -> None:
     cups, _worker, recorder = setup
     cut = truncated(write_pdf(tmp_path / "full.pdf", 5), tmp_path / "cut.pdf")
     locked = write_pdf(tmp_path / "locked.pdf", 2, user_password="u", owner_password="o")
@@ -58,7 +62,7 @@ def test_what_cannot_be_counted_is_reported_not_printed(setup, tmp_path):
     assert list(cups.printed.iterdir()) == []
 
 
-def test_release_prints_and_the_job_leaves_the_queue(setup, tmp_path):
+def test_release_prints_and_the_job_leaves_the_queue(setup: Setup, tmp_path: Path) -> None:
     cups, worker, recorder = setup
     job = _submit(cups, write_pdf(tmp_path / "a.pdf", 2))
     counted = recorder.next_job()
@@ -68,7 +72,7 @@ def test_release_prints_and_the_job_leaves_the_queue(setup, tmp_path):
     assert (cups.printed / f"job-{job}").exists()
 
 
-def test_cancel_and_purge_run_on_the_worker_thread(setup, tmp_path):
+def test_cancel_and_purge_run_on_the_worker_thread(setup: Setup, tmp_path: Path) -> None:
     cups, worker, recorder = setup
     jobs = [_submit(cups, write_pdf(tmp_path / f"{n}.pdf", 1)) for n in range(3)]
     assert {recorder.next_job().job_id for _ in jobs} == set(jobs)
@@ -79,7 +83,7 @@ def test_cancel_and_purge_run_on_the_worker_thread(setup, tmp_path):
     assert list(cups.printed.iterdir()) == []
 
 
-def test_a_cupsd_that_goes_away_is_survived(tmp_path):
+def test_a_cupsd_that_goes_away_is_survived() -> None:
     cups = PrivateCups()
     try:
         with running_worker(CupsQueue(cups.root / "nothing-here.sock"), 0.05) as (worker, _):
@@ -90,7 +94,7 @@ def test_a_cupsd_that_goes_away_is_survived(tmp_path):
         cups.stop()
 
 
-def test_a_job_of_several_documents_is_counted_whole(setup, tmp_path):
+def test_a_job_of_several_documents_is_counted_whole(setup: Setup, tmp_path: Path) -> None:
     cups, _worker, recorder = setup
     job = _submit(cups, write_pdf(tmp_path / "a.pdf", 3), "-n", "2")
     counted = recorder.next_job()
@@ -102,7 +106,9 @@ def test_a_job_of_several_documents_is_counted_whole(setup, tmp_path):
     assert counted.basis is not None and len(counted.basis.documents) == 2
 
 
-def test_a_release_on_an_old_quote_is_refused_and_the_job_counted_again(setup, tmp_path):
+def test_a_release_on_an_old_quote_is_refused_and_the_job_counted_again(
+    setup: Setup, tmp_path: Path
+) -> None:
     cups, worker, recorder = setup
     again = released_on_an_old_quote(cups, worker, recorder, tmp_path)
     assert worker.release(again.job_id, 31, again.basis).result(timeout=10)
@@ -121,7 +127,9 @@ def test_a_release_on_an_old_quote_is_refused_and_the_job_counted_again(setup, t
     ],
 )
 @pytest.mark.parametrize("documents", [1, 2])
-def test_an_honest_job_with_options_prints_as_approved(setup, tmp_path, options, documents):
+def test_an_honest_job_with_options_prints_as_approved(
+    setup: Setup, tmp_path: Path, options: list[str], documents: int
+) -> None:
     # What the agent binds must read the same as what CUPS hands the gate, or honest jobs
     # would never print.
     cups, worker, recorder = setup
