@@ -4,12 +4,13 @@ quota until an animator grants pages, purged at the end of the session."""
 
 from __future__ import annotations
 
-import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest_print import cups, kiosk
+from conftest_print import cups, kiosk, lp
 
 from admin_console.protocol import messages as wire
 from kiosk.agent.printing.cups_queue import CupsQueue
@@ -26,12 +27,37 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def submit(cups: PrivateCups, tmp_path: Path, pages: int, *options: str, **pdf: str) -> int:
-    doc = write_pdf(tmp_path / f"{secrets.token_hex(3)}.pdf", pages, **pdf)
-    done = cups.run("lp", "-d", "kiosk", *options, str(doc))
-    found = re.search(r"kiosk-(\d+)", done.stdout)
-    assert found, done.stdout
-    return int(found.group(1))
+def submit(
+    cups: PrivateCups,
+    tmp_path: Path,
+    pages: int,
+    *options: str,
+    user_password: str | None = None,
+    owner_password: str | None = None,
+) -> int:
+    doc = write_pdf(
+        tmp_path / f"{secrets.token_hex(3)}.pdf",
+        pages,
+        user_password=user_password,
+        owner_password=owner_password,
+    )
+    return lp(cups, *options, str(doc))
+
+
+@contextmanager
+def visit(kiosk: AgentThread) -> Iterator[ShellClient]:
+    """A shell on ``kiosk`` that said hello and started a visitor's session."""
+    with ShellClient(kiosk.socket_path) as shell:
+        shell.hello()
+        shell.start_session()
+        yield shell
+
+
+def leave(shell: ShellClient) -> None:
+    """The visitor ends the session, and the agent finishes it (done, or waiting for the next
+    visitor)."""
+    assert shell.request("end_session").ok
+    shell.wait_view(lambda v: v.state in (State.DONE, State.WAITING))
 
 
 def asked(shell: ShellClient, job: int, waiting: str = "confirm") -> View:
@@ -49,9 +75,7 @@ def printed(cups: PrivateCups, job: int) -> bool:
 def test_the_visitor_sees_pages_sheets_and_price_then_prints(
     kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
 ) -> None:
-    with ShellClient(kiosk.socket_path) as shell:
-        shell.hello()
-        shell.start_session()
+    with visit(kiosk) as shell:
         job = submit(cups, tmp_path, 9, "-o", "number-up=2", "-o", "sides=two-sided-long-edge")
         shown = asked(shell, job).print_job
         assert shown is not None
@@ -84,9 +108,7 @@ def test_cancel_and_two_minutes_of_silence_print_nothing(
     kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
 ) -> None:
     queue = CupsQueue(cups.socket, approvals=cups.approvals)
-    with ShellClient(kiosk.socket_path) as shell:
-        shell.hello()
-        shell.start_session()
+    with visit(kiosk) as shell:
         first = submit(cups, tmp_path, 2)
         asked(shell, first)
         assert shell.request("print_answer", job_id=first, print_it=False).ok
@@ -105,9 +127,7 @@ def test_over_quota_waits_for_an_animator_who_grants_pages(
     kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
 ) -> None:
     quota = kiosk.policy.printing.pages_per_session
-    with ShellClient(kiosk.socket_path) as shell:
-        shell.hello()
-        shell.start_session()
+    with visit(kiosk) as shell:
         job = submit(cups, tmp_path, quota + 3)
         refused = asked(shell, job, "over_quota").print_job
         assert refused is not None and refused.pages == quota + 3 and refused.pages_left == quota
@@ -128,9 +148,7 @@ def test_over_quota_waits_for_an_animator_who_grants_pages(
 def test_a_document_the_kiosk_cannot_count_prints_only_when_staff_release_it(
     kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
 ) -> None:
-    with ShellClient(kiosk.socket_path) as shell:
-        shell.hello()
-        shell.start_session()
+    with visit(kiosk) as shell:
         job = submit(cups, tmp_path, 2, user_password="u", owner_password="o")
         told = asked(shell, job, "uncountable").print_job
         assert told is not None and told.problem == "encrypted"
@@ -153,13 +171,10 @@ def test_the_end_of_the_session_purges_every_job_and_a_job_without_session_is_ca
     queue = CupsQueue(cups.socket, approvals=cups.approvals)
     stray = submit(cups, tmp_path, 1)
     kiosk.wait_until(lambda: queue.jobs() == [], 10, "a job with no session cancelled")
-    with ShellClient(kiosk.socket_path) as shell:
-        shell.hello()
-        shell.start_session()
+    with visit(kiosk) as shell:
         waiting = submit(cups, tmp_path, 1)
         asked(shell, waiting)
-        assert shell.request("end_session").ok
-        shell.wait_view(lambda v: v.state in (State.DONE, State.WAITING))
+        leave(shell)
     kiosk.wait_until(lambda: queue.jobs(which="all") == [], 10, "every job purged")
     assert not printed(cups, stray) and not printed(cups, waiting)
 
@@ -173,16 +188,15 @@ def test_a_price_the_console_pushes_applies_to_the_next_job(
     command = wire.Command(
         command_id="policy-1", action=wire.CommandAction.POLICY_UPDATE, by="ada", policy=data
     )
-    with ShellClient(kiosk.socket_path) as shell:
-        shell.hello()
-        shell.start_session()
+    with visit(kiosk) as shell:
         assert kiosk.call(lambda: kiosk.agent.console_command(command)).ok, "mid-session"
         job = submit(cups, tmp_path, 3)
         shown = asked(shell, job).print_job
         assert shown is not None and shown.cost_cents == 3 * price
 
 
-def _record_facts(kiosk: AgentThread) -> list[PrintJobFact]:
+@pytest.fixture
+def facts(kiosk: AgentThread) -> list[PrintJobFact]:
     """What the meter tells the console from now on (the outbox's print_job events)."""
     facts: list[PrintJobFact] = []
 
@@ -207,25 +221,30 @@ def _charged(facts: list[PrintJobFact]) -> int:
     return released - sum(f.pages for f in facts if f.outcome is Outcome.NOT_PRINTED)
 
 
+def confirmed_just_before_logout(
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path, pages: int, unanswered: int = 0
+) -> int:
+    """A session in which the visitor confirms a job of ``pages`` while the printer is still
+    busy with someone else's page (the queue disabled), is asked about a job of
+    ``unanswered`` pages (when not 0) and logs out at once. Returns the confirmed job's id:
+    counted as printed, not printed yet."""
+    with visit(kiosk) as shell:
+        job = submit(cups, tmp_path, pages)
+        asked(shell, job)
+        cups.run("cupsdisable", "kiosk")
+        assert shell.request("print_answer", job_id=job, print_it=True).ok
+        shell.wait_view(lambda v: v.pages_printed == pages)
+        if unanswered:
+            asked(shell, submit(cups, tmp_path, unanswered))
+        leave(shell)
+    return job
+
+
 def test_a_job_confirmed_just_before_logout_prints_once_then_nothing_of_it_remains(
-    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path, facts: list[PrintJobFact]
 ) -> None:
     queue = CupsQueue(cups.socket, approvals=cups.approvals)
-    facts = _record_facts(kiosk)
-    with ShellClient(kiosk.socket_path) as shell:
-        shell.hello()
-        shell.start_session()
-        confirmed = submit(cups, tmp_path, 3)
-        asked(shell, confirmed)
-        # The printer is still busy with someone else's page when the visitor says print
-        # and logs out at once.
-        cups.run("cupsdisable", "kiosk")
-        assert shell.request("print_answer", job_id=confirmed, print_it=True).ok
-        shell.wait_view(lambda v: v.pages_printed == 3)
-        held = submit(cups, tmp_path, 2)
-        asked(shell, held)
-        assert shell.request("end_session").ok
-        shell.wait_view(lambda v: v.state in (State.DONE, State.WAITING))
+    confirmed = confirmed_just_before_logout(kiosk, cups, tmp_path, 3, unanswered=2)
     kiosk.wait_until(
         lambda: [j.job_id for j in queue.jobs(which="all")] == [confirmed],
         10,
@@ -239,20 +258,10 @@ def test_a_job_confirmed_just_before_logout_prints_once_then_nothing_of_it_remai
 
 
 def test_a_confirmed_job_the_printer_never_takes_is_purged_after_the_bound_and_given_back(
-    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path
+    kiosk: AgentThread, cups: PrivateCups, tmp_path: Path, facts: list[PrintJobFact]
 ) -> None:
     queue = CupsQueue(cups.socket, approvals=cups.approvals)
-    facts = _record_facts(kiosk)
-    with ShellClient(kiosk.socket_path) as shell:
-        shell.hello()
-        shell.start_session()
-        job = submit(cups, tmp_path, 4)
-        asked(shell, job)
-        cups.run("cupsdisable", "kiosk")
-        assert shell.request("print_answer", job_id=job, print_it=True).ok
-        shell.wait_view(lambda v: v.pages_printed == 4)
-        assert shell.request("end_session").ok
-        shell.wait_view(lambda v: v.state in (State.DONE, State.WAITING))
+    job = confirmed_just_before_logout(kiosk, cups, tmp_path, 4)
     assert [j.job_id for j in queue.jobs()] == [job], "kept while the printer may take it"
     kiosk.advance(seconds=RELEASED_AFTER_SESSION_SECONDS - 30)
     assert [j.job_id for j in queue.jobs()] == [job]

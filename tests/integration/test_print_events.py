@@ -5,13 +5,13 @@ subscription, a restarted cupsd) the fallback poll still does the work."""
 
 from __future__ import annotations
 
-import queue
-import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
+from conftest_print import Recorder, cups, lp, released_on_an_old_quote, running_worker
 from conftest_shell import shell
 
 from kiosk.agent.printing import worker as worker_module
@@ -20,7 +20,7 @@ from kiosk.agent.printing.testing import PrivateCups, write_pdf
 from kiosk.agent.printing.worker import CountedJob, PrintWorker
 from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
 
-__all__ = ["shell"]
+__all__ = ["cups", "shell"]
 
 pytestmark = pytest.mark.skipif(
     not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed (Debian package cups)"
@@ -30,15 +30,6 @@ LONG_POLL = 60.0
 """Longer than any wait below: what is seen in time was seen through an event."""
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.jobs: queue.Queue[CountedJob] = queue.Queue()
-        self.gone: queue.Queue[int] = queue.Queue()
-
-    def next_job(self) -> CountedJob:
-        return self.jobs.get(timeout=10)
-
-
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -46,35 +37,26 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10) ->
         time.sleep(0.01)
 
 
-def lp(cups: PrivateCups, *args: str) -> int:
-    done = cups.run("lp", "-d", "kiosk", *args)
-    found = re.search(r"kiosk-(\d+)", done.stdout)
-    assert found, done.stdout
-    return int(found.group(1))
+def started(cups: PrivateCups, poll: float) -> AbstractContextManager[tuple[PrintWorker, Recorder]]:
+    """A worker on ``cups`` woken by its ``epn-wake`` notifier, its fallback poll ``poll``."""
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    return running_worker(queue, poll, events=cups.wake_socket)
 
 
-def started(cups: PrivateCups, poll: float) -> tuple[PrintWorker, Recorder]:
-    recorder = Recorder()
-    worker = PrintWorker(
-        CupsQueue(cups.socket, approvals=cups.approvals),
-        recorder.jobs.put,
-        recorder.gone.put,
-        poll_seconds=poll,
-        events=cups.wake_socket,
-    )
-    worker.start()
-    return worker, recorder
+def woken_by_a_new_job(
+    cups: PrivateCups, worker: PrintWorker, recorder: Recorder, doc: Path, what: str
+) -> CountedJob:
+    """Submit ``doc``: the worker counts it, and an event (``what``) wakes it."""
+    wakes = worker.wakes
+    job = lp(cups, str(doc))
+    counted = recorder.next_job()
+    assert counted.job_id == job
+    wait_until(lambda: worker.wakes > wakes, what)
+    return counted
 
 
-@pytest.fixture
-def cups() -> Iterator[PrivateCups]:
-    with PrivateCups() as private:
-        yield private
-
-
-def test_with_a_minute_between_polls_events_do_the_work(cups, tmp_path):
-    worker, recorder = started(cups, LONG_POLL)
-    try:
+def test_with_a_minute_between_polls_events_do_the_work(cups: PrivateCups, tmp_path: Path) -> None:
+    with started(cups, LONG_POLL) as (worker, recorder):
         wait_until(lambda: worker.subscribed, "the subscription")
         polls = worker.polls
         # Two documents: CUPS tells of the job (Create-Job) but not of its documents.
@@ -92,78 +74,69 @@ def test_with_a_minute_between_polls_events_do_the_work(cups, tmp_path):
         worker.cancel(held).result(timeout=10)
         assert recorder.gone.get(timeout=10) == held
         assert cups.device_pages(held) == 0
-    finally:
-        worker.stop()
     assert not cups.wake_socket.exists(), "the wake socket is removed at stop"
 
 
-def test_a_document_added_after_the_quote_is_still_caught_before_release(cups, tmp_path):
+def test_a_document_added_after_the_quote_is_still_caught_before_release(
+    cups: PrivateCups, tmp_path: Path
+) -> None:
     # No event says a held job got a document: the re-check before release catches it,
     # and the job is counted again at once, not at the next poll.
-    worker, recorder = started(cups, LONG_POLL)
-    try:
+    with started(cups, LONG_POLL) as (worker, recorder):
         wait_until(lambda: worker.subscribed, "the subscription")
-        job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 1)))
-        quoted = recorder.next_job()
-        cups.send_document(job, write_pdf(tmp_path / "b.pdf", 30))
-        assert not worker.release(job, 1, quoted.basis).result(timeout=10)
-        again = recorder.next_job()
-        assert again.job_id == job and again.count is not None and again.count.pages == 31
-        assert cups.device_runs() == []
-    finally:
-        worker.stop()
+        released_on_an_old_quote(cups, worker, recorder, tmp_path)
 
 
-def test_without_the_notifier_the_fallback_poll_counts_the_job(tmp_path):
-    with PrivateCups(notifier=False) as cups:
-        worker, recorder = started(cups, 0.2)
-        try:
-            job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 4)))
-            counted = recorder.next_job()
-            assert counted.job_id == job and counted.count is not None
-            assert counted.count.pages == 4
-            assert not worker.subscribed and worker.wakes == 0
-            worker.cancel(job).result(timeout=10)
-            assert recorder.gone.get(timeout=10) == job
-        finally:
-            worker.stop()
+def test_without_the_notifier_the_fallback_poll_counts_the_job(tmp_path: Path) -> None:
+    with PrivateCups(notifier=False) as cups, started(cups, 0.2) as (worker, recorder):
+        job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 4)))
+        counted = recorder.next_job()
+        assert counted.job_id == job and counted.count is not None
+        assert counted.count.pages == 4
+        assert not worker.subscribed and worker.wakes == 0
+        worker.cancel(job).result(timeout=10)
+        assert recorder.gone.get(timeout=10) == job
 
 
-def test_a_lost_subscription_is_made_again(cups, tmp_path):
+def _cancel_the_subscription(cups: PrivateCups, worker: PrintWorker) -> None:
     import cups as pycups
 
-    worker, recorder = started(cups, 0.2)
-    try:
+    first = worker.subscription
+    assert first is not None
+    pycups.Connection(host=str(cups.socket)).cancelSubscription(first)
+    wait_until(lambda: worker.subscription not in (None, first), "a new subscription")
+
+
+def _remove_the_wake_socket(cups: PrivateCups, worker: PrintWorker) -> None:
+    cups.wake_socket.unlink()
+    wait_until(cups.wake_socket.exists, "the socket again")
+
+
+@pytest.mark.parametrize(
+    ("lose_events", "what"),
+    [
+        pytest.param(
+            _cancel_the_subscription, "an event from the new subscription", id="subscription"
+        ),
+        pytest.param(_remove_the_wake_socket, "an event on the new socket", id="wake-socket"),
+    ],
+)
+def test_a_lost_subscription_or_wake_socket_is_made_again(
+    cups: PrivateCups,
+    tmp_path: Path,
+    lose_events: Callable[[PrivateCups, PrintWorker], None],
+    what: str,
+) -> None:
+    with started(cups, 0.2) as (worker, recorder):
         wait_until(lambda: worker.subscribed, "the subscription")
-        first = worker.subscription
-        assert first is not None
-        pycups.Connection(host=str(cups.socket)).cancelSubscription(first)
-        wait_until(lambda: worker.subscription not in (None, first), "a new subscription")
-        wakes = worker.wakes
-        job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 1)))
-        assert recorder.next_job().job_id == job
-        wait_until(lambda: worker.wakes > wakes, "an event from the new subscription")
-    finally:
-        worker.stop()
+        lose_events(cups, worker)
+        woken_by_a_new_job(cups, worker, recorder, write_pdf(tmp_path / "a.pdf", 1), what)
 
 
-def test_a_removed_wake_socket_is_made_again(cups, tmp_path):
-    worker, recorder = started(cups, 0.2)
-    try:
-        wait_until(lambda: worker.subscribed, "the subscription")
-        cups.wake_socket.unlink()
-        wait_until(cups.wake_socket.exists, "the socket again")
-        wakes = worker.wakes
-        job = lp(cups, str(write_pdf(tmp_path / "a.pdf", 1)))
-        assert recorder.next_job().job_id == job
-        wait_until(lambda: worker.wakes > wakes, "an event on the new socket")
-    finally:
-        worker.stop()
-
-
-def test_after_cupsd_restarts_jobs_are_counted_and_events_come_again(cups, tmp_path):
-    worker, recorder = started(cups, 0.2)
-    try:
+def test_after_cupsd_restarts_jobs_are_counted_and_events_come_again(
+    cups: PrivateCups, tmp_path: Path
+) -> None:
+    with started(cups, 0.2) as (worker, recorder):
         wait_until(lambda: worker.subscribed, "the subscription")
         held = lp(cups, str(write_pdf(tmp_path / "a.pdf", 1)))
         assert recorder.next_job().job_id == held
@@ -176,15 +149,11 @@ def test_after_cupsd_restarts_jobs_are_counted_and_events_come_again(cups, tmp_p
             return subscription is not None and after.subscribed(subscription)
 
         wait_until(known, "the worker's subscription in the restarted cupsd")
-        wakes = worker.wakes
-        job = lp(cups, str(write_pdf(tmp_path / "b.pdf", 2)))
-        counted = recorder.next_job()
-        assert counted.job_id == job and counted.count is not None and counted.count.pages == 2
-        wait_until(lambda: worker.wakes > wakes, "an event after the restart")
+        doc = write_pdf(tmp_path / "b.pdf", 2)
+        counted = woken_by_a_new_job(cups, worker, recorder, doc, "an event after the restart")
+        assert counted.count is not None and counted.count.pages == 2
         queued = {j.job_id for j in CupsQueue(cups.socket).jobs()}
-        assert queued == {held, job}, "the job held before the restart is still there"
-    finally:
-        worker.stop()
+        assert queued == {held, counted.job_id}, "the job held before the restart is still there"
 
 
 @pytest.fixture

@@ -3,51 +3,37 @@ what cannot be counted is said, and release, cancel and purge happen on its own 
 
 from __future__ import annotations
 
-import queue
-import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest_print import Recorder, lp, released_on_an_old_quote, running_worker
 
 from kiosk.agent.printing.cups_queue import CupsQueue
 from kiosk.agent.printing.testing import PrivateCups, truncated, write_pdf, write_postscript
-from kiosk.agent.printing.worker import CountedJob, PrintWorker
+from kiosk.agent.printing.worker import PrintWorker
 
 pytestmark = pytest.mark.skipif(
     not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed (Debian package cups)"
 )
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.jobs: queue.Queue[CountedJob] = queue.Queue()
-        self.gone: queue.Queue[int] = queue.Queue()
-
-    def next_job(self) -> CountedJob:
-        return self.jobs.get(timeout=10)
+Setup = tuple[PrivateCups, PrintWorker, Recorder]
+"""A private cupsd and a worker polling it every 50 ms, with what the worker reported."""
 
 
 @pytest.fixture
-def setup():
-    with PrivateCups() as cups:
-        recorder = Recorder()
-        worker = PrintWorker(
-            CupsQueue(cups.socket, approvals=cups.approvals),
-            recorder.jobs.put,
-            recorder.gone.put,
-            poll_seconds=0.05,
-        )
-        worker.start()
-        try:
-            yield cups, worker, recorder
-        finally:
-            worker.stop()
+def setup() -> Iterator[Setup]:
+    with (
+        PrivateCups() as cups,
+        running_worker(CupsQueue(cups.socket, approvals=cups.approvals), 0.05) as running,
+    ):
+        yield cups, *running
 
 
 def _submit(cups: PrivateCups, doc: Path, *options: str) -> int:
-    done = cups.run("lp", "-d", "kiosk", *options, str(doc))
-    return int(re.search(r"kiosk-(\d+)", done.stdout).group(1))
+    return lp(cups, *options, str(doc))
 
 
 def test_each_held_job_is_counted_once_with_its_options(setup, tmp_path):
@@ -65,7 +51,7 @@ def test_each_held_job_is_counted_once_with_its_options(setup, tmp_path):
     assert recorder.jobs.empty(), "a job still held is not counted again"
 
 
-def test_what_cannot_be_counted_is_reported_not_printed(setup, tmp_path):
+def test_what_cannot_be_counted_is_reported_not_printed(setup: Setup, tmp_path: Path) -> None:
     cups, _worker, recorder = setup
     cut = truncated(write_pdf(tmp_path / "full.pdf", 5), tmp_path / "cut.pdf")
     locked = write_pdf(tmp_path / "locked.pdf", 2, user_password="u", owner_password="o")
@@ -76,7 +62,7 @@ def test_what_cannot_be_counted_is_reported_not_printed(setup, tmp_path):
     assert list(cups.printed.iterdir()) == []
 
 
-def test_release_prints_and_the_job_leaves_the_queue(setup, tmp_path):
+def test_release_prints_and_the_job_leaves_the_queue(setup: Setup, tmp_path: Path) -> None:
     cups, worker, recorder = setup
     job = _submit(cups, write_pdf(tmp_path / "a.pdf", 2))
     counted = recorder.next_job()
@@ -86,7 +72,7 @@ def test_release_prints_and_the_job_leaves_the_queue(setup, tmp_path):
     assert (cups.printed / f"job-{job}").exists()
 
 
-def test_cancel_and_purge_run_on_the_worker_thread(setup, tmp_path):
+def test_cancel_and_purge_run_on_the_worker_thread(setup: Setup, tmp_path: Path) -> None:
     cups, worker, recorder = setup
     jobs = [_submit(cups, write_pdf(tmp_path / f"{n}.pdf", 1)) for n in range(3)]
     assert {recorder.next_job().job_id for _ in jobs} == set(jobs)
@@ -97,57 +83,37 @@ def test_cancel_and_purge_run_on_the_worker_thread(setup, tmp_path):
     assert list(cups.printed.iterdir()) == []
 
 
-def test_a_cupsd_that_goes_away_is_survived(tmp_path):
-    recorder = Recorder()
+def test_a_cupsd_that_goes_away_is_survived() -> None:
     cups = PrivateCups()
-    worker = PrintWorker(
-        CupsQueue(cups.root / "nothing-here.sock"),
-        recorder.jobs.put,
-        recorder.gone.put,
-        poll_seconds=0.05,
-    )
-    worker.start()
     try:
-        done = worker.purge("root")
-        with pytest.raises(Exception, match="CUPS"):
-            done.result(timeout=10)
+        with running_worker(CupsQueue(cups.root / "nothing-here.sock"), 0.05) as (worker, _):
+            done = worker.purge("root")
+            with pytest.raises(Exception, match="CUPS"):
+                done.result(timeout=10)
     finally:
-        worker.stop()
         cups.stop()
 
 
-def test_a_job_of_several_documents_is_counted_whole(setup, tmp_path):
+def test_a_job_of_several_documents_is_counted_whole(setup: Setup, tmp_path: Path) -> None:
     cups, _worker, recorder = setup
     job = _submit(cups, write_pdf(tmp_path / "a.pdf", 3), "-n", "2")
     counted = recorder.next_job()
     assert counted.job_id == job and counted.count is not None and counted.count.pages == 6
     assert counted.basis is not None and len(counted.basis.documents) == 1
-    two = int(
-        re.search(
-            r"kiosk-(\d+)",
-            cups.run(
-                "lp", "-d", "kiosk", str(write_pdf(tmp_path / "b.pdf", 2)), str(tmp_path / "a.pdf")
-            ).stdout,
-        ).group(1)
-    )
+    two = lp(cups, str(write_pdf(tmp_path / "b.pdf", 2)), str(tmp_path / "a.pdf"))
     counted = recorder.next_job()
     assert counted.job_id == two and counted.count is not None and counted.count.pages == 5
     assert counted.basis is not None and len(counted.basis.documents) == 2
 
 
-def test_a_release_on_an_old_quote_is_refused_and_the_job_counted_again(setup, tmp_path):
+def test_a_release_on_an_old_quote_is_refused_and_the_job_counted_again(
+    setup: Setup, tmp_path: Path
+) -> None:
     cups, worker, recorder = setup
-    job = _submit(cups, write_pdf(tmp_path / "a.pdf", 1))
-    quoted = recorder.next_job()
-    cups.send_document(job, write_pdf(tmp_path / "b.pdf", 30))
-    # Released on the 1-page quote: the worker looks again first.
-    assert not worker.release(job, 1, quoted.basis).result(timeout=10)
-    again = recorder.next_job()
-    assert again.job_id == job and again.count is not None and again.count.pages == 31
-    assert cups.device_runs() == []
-    assert worker.release(job, 31, again.basis).result(timeout=10)
-    assert recorder.gone.get(timeout=10) == job
-    assert cups.device_pages(job) == 31
+    again = released_on_an_old_quote(cups, worker, recorder, tmp_path)
+    assert worker.release(again.job_id, 31, again.basis).result(timeout=10)
+    assert recorder.gone.get(timeout=10) == again.job_id
+    assert cups.device_pages(again.job_id) == 31
 
 
 @pytest.mark.parametrize(
@@ -161,7 +127,9 @@ def test_a_release_on_an_old_quote_is_refused_and_the_job_counted_again(setup, t
     ],
 )
 @pytest.mark.parametrize("documents", [1, 2])
-def test_an_honest_job_with_options_prints_as_approved(setup, tmp_path, options, documents):
+def test_an_honest_job_with_options_prints_as_approved(
+    setup: Setup, tmp_path: Path, options: list[str], documents: int
+) -> None:
     # What the agent binds must read the same as what CUPS hands the gate, or honest jobs
     # would never print.
     cups, worker, recorder = setup

@@ -21,7 +21,6 @@ from pathlib import Path, PurePosixPath
 import pytest
 from test_system_wiper import (
     SEARCHED,
-    SYSTEM_PYTHON,
     TERM_GRACE,
     Visitor,
     _files_with,
@@ -210,14 +209,9 @@ def test_camera_and_microphone_grants_of_a_session_go_with_the_wipe(
 ) -> None:
     wiper = visitor.wiper()
     wiper.prepare()
-    env = {"HOME": str(visitor.home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
     done = subprocess.run(
-        [SYSTEM_PYTHON, "-c", GRANTS, visitor.marker, str(visitor.home)],
-        user=visitor.account.uid,
-        group=visitor.account.gid,
-        extra_groups=[],
-        cwd=visitor.home,
-        env=env,
+        visitor.python(GRANTS),
+        **visitor.as_visitor(),
         capture_output=True,
         text=True,
         timeout=60,

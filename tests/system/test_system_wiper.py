@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -88,6 +89,16 @@ time.sleep(3600)
 """
 
 
+class AsVisitor(TypedDict):
+    """The ``subprocess`` arguments that run a process as the visitor."""
+
+    user: int
+    group: int
+    extra_groups: list[int]
+    cwd: Path
+    env: dict[str, str]
+
+
 @dataclasses.dataclass
 class Visitor:
     """A real user for one test, its home under /home, and a wiper for it."""
@@ -111,16 +122,30 @@ class Visitor:
             parts=parts,
         )
 
-    def run_session(self) -> dict[str, int]:
-        """As the visitor: plant the marker, leave a daemon; a sleeper through runuser."""
-        env = {"HOME": str(self.home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-        session = subprocess.Popen(
-            [SYSTEM_PYTHON, "-c", VISITOR_SESSION, self.marker, str(self.home)],
+    @property
+    def env(self) -> dict[str, str]:
+        """The bare environment of the visitor's processes."""
+        return {"HOME": str(self.home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+
+    def as_visitor(self) -> AsVisitor:
+        """Run as the visitor: its uid and gid and no other group, in its home, with ``env``."""
+        return AsVisitor(
             user=self.account.uid,
             group=self.account.gid,
             extra_groups=[],
             cwd=self.home,
-            env=env,
+            env=self.env,
+        )
+
+    def python(self, script: str) -> list[str]:
+        """The system python running ``script`` with the marker and the home as arguments."""
+        return [SYSTEM_PYTHON, "-c", script, self.marker, str(self.home)]
+
+    def run_session(self) -> dict[str, int]:
+        """As the visitor: plant the marker, leave a daemon; a sleeper through runuser."""
+        session = subprocess.Popen(
+            self.python(VISITOR_SESSION),
+            **self.as_visitor(),
             stdout=subprocess.PIPE,
             text=True,
             start_new_session=True,
@@ -130,7 +155,7 @@ class Visitor:
         made: dict[str, int] = json.loads(session.stdout.readline())
         sleeper = subprocess.Popen(
             ["/usr/sbin/runuser", "-u", self.account.name, "--", "sleep", "600"],
-            env=env,
+            env=self.env,
             cwd="/",
             text=True,
         )

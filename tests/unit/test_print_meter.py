@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import replace
+from typing import TypeVar
 
 import pytest
 
@@ -18,36 +19,42 @@ from kiosk.agent.printing.meter import (
 )
 from kiosk.agent.printing.worker import CountedJob
 from kiosk.core.printing import JobOptions, count_job
+from policies import Policy
 from policies.loading import default_policy
 
 VISITOR = "epn-visitor"
 STARTED = 1_800_000_000.0
+T = TypeVar("T")
 
 
 class FakeQueue:
     def __init__(self) -> None:
         self.orders: list[tuple[str, object]] = []
 
-    def _done(self, value: object = None) -> Future:
-        done: Future = Future()
+    def _done(self, value: T) -> Future[T]:
+        done: Future[T] = Future()
         done.set_result(value)
         return done
 
-    def release(self, job_id: int, pages: int, basis: object = None) -> Future:
+    def release(self, job_id: int, pages: int, basis: object = None) -> Future[bool]:
         self.orders.append(("release", (job_id, pages)))
         return self._done(True)
 
-    def cancel(self, job_id: int) -> Future:
+    def cancel(self, job_id: int) -> Future[None]:
         self.orders.append(("cancel", job_id))
-        return self._done()
+        return self._done(None)
 
-    def purge(self, user: str) -> Future:
+    def purge(self, user: str) -> Future[int]:
         self.orders.append(("purge", user))
         return self._done(0)
 
 
+Setup = tuple[PrintMeter, FakeQueue, list[PrintJobFact], Policy]
+"""A meter on a fake queue, what it told the console, and the default policy."""
+
+
 @pytest.fixture
-def setup():
+def setup() -> Setup:
     queue = FakeQueue()
     facts: list[PrintJobFact] = []
     changes: list[int] = []
@@ -203,7 +210,7 @@ def test_the_release_carries_what_was_counted(setup):
     released: list[object] = []
 
     class Recording(FakeQueue):
-        def release(self, job_id: int, pages: int, basis: object = None) -> Future:
+        def release(self, job_id: int, pages: int, basis: object = None) -> Future[bool]:
             released.append(basis)
             return self._done(True)
 
@@ -216,42 +223,47 @@ def test_the_release_carries_what_was_counted(setup):
     assert released == [basis]
 
 
-def test_a_job_confirmed_before_the_end_prints_after_it_and_is_charged_once(setup):
-    meter, queue, facts, policy = setup
+ENDED_AT = 10.0
+"""When the session of the ``ended`` fixture ends (monotonic seconds)."""
+
+
+@pytest.fixture
+def ended(setup: Setup) -> Setup:
+    """``setup`` once session s1 ended just after its visitor confirmed job 7 (3 pages)."""
+    meter, _queue, _facts, policy = setup
     meter.session_started(policy, "s1", STARTED)
     meter.job_counted(job(7, 3), now_mono=0)
     assert meter.answer(7, print_it=True)
-    meter.session_ended(now_mono=10)
+    meter.session_ended(now_mono=ENDED_AT)
+    return setup
+
+
+def test_a_job_confirmed_before_the_end_prints_after_it_and_is_charged_once(ended: Setup) -> None:
+    meter, queue, facts, _policy = ended
     assert ("cancel", 7) not in queue.orders and queue.orders[-1] == ("purge", VISITOR)
     meter.job_gone(7)  # printed
-    meter.tick(10 + RELEASED_AFTER_SESSION_SECONDS + 1)
+    meter.tick(ENDED_AT + RELEASED_AFTER_SESSION_SECONDS + 1)
     assert [f.outcome for f in facts] == [Outcome.COUNTED, Outcome.RELEASED]
 
 
-def test_a_confirmed_job_not_printed_in_time_is_cancelled_and_given_back(setup):
-    meter, queue, facts, policy = setup
-    meter.session_started(policy, "s1", STARTED)
-    meter.job_counted(job(7, 3), now_mono=0)
-    assert meter.answer(7, print_it=True)
-    meter.session_ended(now_mono=10)
+def test_a_confirmed_job_not_printed_in_time_is_cancelled_and_given_back(ended: Setup) -> None:
+    meter, queue, facts, policy = ended
     meter.session_started(policy, "s2", STARTED + 100)
-    meter.tick(10 + RELEASED_AFTER_SESSION_SECONDS - 1)
+    meter.tick(ENDED_AT + RELEASED_AFTER_SESSION_SECONDS - 1)
     assert ("cancel", 7) not in queue.orders
-    meter.tick(10 + RELEASED_AFTER_SESSION_SECONDS)
+    meter.tick(ENDED_AT + RELEASED_AFTER_SESSION_SECONDS)
     assert queue.orders[-1] == ("cancel", 7)
     back = facts[-1]
     assert (back.outcome, back.session_id, back.pages) == (Outcome.NOT_PRINTED, "s1", 3)
     assert meter.printed == 0, "the next visitor's session is not touched"
-    meter.tick(10 + 2 * RELEASED_AFTER_SESSION_SECONDS)
+    meter.tick(ENDED_AT + 2 * RELEASED_AFTER_SESSION_SECONDS)
     assert facts[-1] is back, "given back once"
 
 
-def test_a_confirmed_job_held_again_after_the_session_is_cancelled_and_given_back(setup):
-    meter, queue, facts, policy = setup
-    meter.session_started(policy, "s1", STARTED)
-    meter.job_counted(job(7, 3), now_mono=0)
-    assert meter.answer(7, print_it=True)
-    meter.session_ended(now_mono=10)
-    meter.job_counted(job(7, 3), now_mono=11)  # the gate sent it back on hold
+def test_a_confirmed_job_held_again_after_the_session_is_cancelled_and_given_back(
+    ended: Setup,
+) -> None:
+    meter, queue, facts, _policy = ended
+    meter.job_counted(job(7, 3), now_mono=ENDED_AT + 1)  # the gate sent it back on hold
     assert queue.orders[-1] == ("cancel", 7)
     assert (facts[-1].outcome, facts[-1].session_id) == (Outcome.NOT_PRINTED, "s1")
