@@ -1,6 +1,7 @@
 """Real kiosk agents enrolled at a real console server, for the tests of the room link
 (help calls, workshops, time left): each agent runs in its own thread on its own fake
-clock, its link over plain ``ws://`` to the server in this process."""
+clock, its link over plain ``ws://`` to the server in this process. The waits and the
+console's requests below serve any test of PCs linked to a console (over TLS too)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,30 @@ def wait_linked(agent: AgentThread, up: bool = True) -> None:
         return link is not None and link.connected == up
 
     agent.wait_until(linked, 15, f"link {'up' if up else 'down'}")
+
+
+def start_workshop(
+    server: ConsoleServer,
+    staff: StaffLogin,
+    kiosk_ids: list[int],
+    *,
+    minutes: int,
+    participants: int,
+    title: str = "Atelier CV",
+) -> tuple[int, dict[int, dict[str, Any]]]:
+    """Staff start a workshop on these PCs from the console: its id and each PC's result
+    (``ok``, and why not: ``code``, ``message``) by kiosk id."""
+    body = {
+        "kiosk_ids": kiosk_ids,
+        "minutes": minutes,
+        "title": title,
+        "participants": participants,
+    }
+    with server.client(staff) as http:
+        answer = http.post("/api/workshops", json=body)
+    assert answer.status_code == 201, answer.text
+    made = answer.json()
+    return made["id"], {r["kiosk_id"]: r for r in made["results"]}
 
 
 def visitor(agent: AgentThread) -> ShellClient:

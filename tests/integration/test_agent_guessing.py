@@ -265,32 +265,21 @@ def _in_parallel(kiosk: AgentThread, count: int, kind: str, **fields: object) ->
             s.close()
 
 
+@pytest.mark.parametrize(("action", "other"), [("lock", "check"), ("check", "lock")])
 def test_60_parallel_wrong_animator_pins_reach_argon2_at_most_5_times(
-    kiosk: AgentThread, verifier: CountingVerifier
+    kiosk: AgentThread, verifier: CountingVerifier, action: str, other: str
 ) -> None:
-    replies = _in_parallel(kiosk, 60, "animator", pin="0000", action="lock")
+    # The staff menu's PIN check ("check") is a try at the same guard as an action: a
+    # guesser who only checks PINs gets no more argon2 work than one who tries to lock the PC.
+    replies = _in_parallel(kiosk, 60, "animator", pin="0000", action=action)
     codes = [error_code(r) for r in replies]
     assert len(verifier.calls) <= 5, f"{len(verifier.calls)} argon2 checks"
     assert codes.count("wrong_pin") == len(verifier.calls)
     assert codes.count("too_many_tries") == 60 - len(verifier.calls)
-    [right] = _in_parallel(kiosk, 1, "animator", pin=ANIMATOR_PIN, action="lock")
+    [right] = _in_parallel(kiosk, 1, "animator", pin=ANIMATOR_PIN, action=action)
     assert error_code(right) == "too_many_tries", "the right PIN waits too"
-
-
-def test_60_parallel_wrong_staff_pin_checks_reach_argon2_at_most_5_times(
-    kiosk: AgentThread, verifier: CountingVerifier
-) -> None:
-    # The staff menu's PIN check is a try at the same guard as an action: a guesser who
-    # only checks PINs gets no more argon2 work than one who tries to lock the PC.
-    replies = _in_parallel(kiosk, 60, "animator", pin="0000", action="check")
-    codes = [error_code(r) for r in replies]
-    assert len(verifier.calls) <= 5, f"{len(verifier.calls)} argon2 checks"
-    assert codes.count("wrong_pin") == len(verifier.calls)
-    assert codes.count("too_many_tries") == 60 - len(verifier.calls)
-    [right] = _in_parallel(kiosk, 1, "animator", pin=ANIMATOR_PIN, action="check")
-    assert error_code(right) == "too_many_tries", "the right PIN waits too"
-    [lock] = _in_parallel(kiosk, 1, "animator", pin=ANIMATOR_PIN, action="lock")
-    assert error_code(lock) == "too_many_tries", "checks and actions share one count"
+    [across] = _in_parallel(kiosk, 1, "animator", pin=ANIMATOR_PIN, action=other)
+    assert error_code(across) == "too_many_tries", "checks and actions share one count"
 
 
 def test_a_staff_pin_check_changes_nothing_and_wrong_checks_count_with_actions(

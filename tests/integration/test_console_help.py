@@ -4,7 +4,12 @@ oldest first with their waiting time, taken by an animator, and the accompanied 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
+import httpx
+import pytest
 from conftest_pg import data_dir, database_url, postgres, server
 
 from admin_console.protocol import (
@@ -17,9 +22,57 @@ from admin_console.protocol import (
 )
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer, KioskSocket
+from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]
+
+
+@dataclass(frozen=True)
+class EnrolledPC:
+    """PC-01, enrolled at the console by its admin."""
+
+    server: ConsoleServer
+    admin: StaffLogin
+    kiosk_id: int
+    token: str
+
+    @contextmanager
+    def linked(self) -> Iterator[tuple[KioskSocket, httpx.Client]]:
+        """The PC's socket to the console, and the admin's client of the console's API."""
+        with KioskSocket(self.server, self.token) as kiosk, self.server.client(self.admin) as http:
+            yield kiosk, http
+
+
+@pytest.fixture
+def clock(server: ConsoleServer) -> FakeClock:
+    assert isinstance(server.clock, FakeClock)
+    return server.clock
+
+
+@pytest.fixture
+def pc(server: ConsoleServer) -> EnrolledPC:
+    admin = server.add_staff("ada", Role.ADMIN)
+    kiosk_id, token = server.enroll(admin, "PC-01")
+    return EnrolledPC(server, admin, kiosk_id, token)
+
+
+def queued(http: httpx.Client) -> list[int]:
+    """The kiosk ids in the help queue, in its order."""
+    return [c["kiosk_id"] for c in http.get("/api/help").json()]
+
+
+def wait_queued(http: httpx.Client, kiosk_ids: list[int]) -> None:
+    """Ask the queue again until it lists these PCs (a status the PC sent has no ack)."""
+    for _ in range(100):
+        if queued(http) == kiosk_ids:
+            break
+    assert queued(http) == kiosk_ids
+
+
+def help_calls(http: httpx.Client, day: dt.date) -> int:
+    """The help calls the usage review counts on that day."""
+    usage = http.get("/api/usage", params={"start": day.isoformat(), "end": day.isoformat()})
+    return int(usage.json()["totals"]["help_calls"])
 
 
 def told_help_answered(kiosk: KioskSocket) -> str:
@@ -29,11 +82,16 @@ def told_help_answered(kiosk: KioskSocket) -> str:
     return told.command_id
 
 
+def take_and_close(kiosk: KioskSocket, http: httpx.Client, kiosk_id: int) -> str:
+    """Staff take the PC's call and close it, and the PC hears of it; the command's id."""
+    assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
+    assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
+    return told_help_answered(kiosk)
+
+
 def test_the_queue_is_oldest_first_and_done_records_the_accompanied_time(
-    server: ConsoleServer,
+    server: ConsoleServer, clock: FakeClock
 ) -> None:
-    clock = server.clock
-    assert isinstance(clock, FakeClock)
     admin = server.add_staff("ada", Role.ADMIN)
     ana = server.add_staff("ana", Role.ANIMATOR)
     one, token_one = server.enroll(admin, "PC-01")
@@ -65,7 +123,7 @@ def test_the_queue_is_oldest_first_and_done_records_the_accompanied_time(
         clock.advance(minutes=7)
         done = http.post(f"/api/help/{two}/done").json()
         assert (done["done_by"], done["accompanied_seconds"]) == ("ana", 420)
-        assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [one]
+        assert queued(http) == [one]
         assert http.get("/api/help").json()[0]["waiting_seconds"] == 120 + 420
         assert http.post(f"/api/help/{two}/done").status_code == 404
     with server.client(admin) as http:
@@ -78,44 +136,28 @@ def test_the_queue_is_oldest_first_and_done_records_the_accompanied_time(
 
 
 def test_a_status_asking_for_help_queues_the_pc_and_a_withdrawn_call_leaves(
-    server: ConsoleServer,
+    pc: EnrolledPC,
 ) -> None:
-    admin = server.add_staff("ada", Role.ADMIN)
-    kiosk_id, token = server.enroll(admin, "PC-01")
-    with KioskSocket(server, token) as kiosk, server.client(admin) as http:
+    with pc.linked() as (kiosk, http):
         kiosk.send(Status(state="active", help_requested=True))
-        for _ in range(100):
-            if http.get("/api/help").json():
-                break
-        assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [kiosk_id]
+        wait_queued(http, [pc.kiosk_id])
         kiosk.send(Status(state="active", help_requested=False))
-        for _ in range(100):
-            if not http.get("/api/help").json():
-                break
-        assert http.get("/api/help").json() == []
+        wait_queued(http, [])
 
 
 def test_one_request_is_one_call_when_staff_close_it_before_the_pcs_event_arrives(
-    server: ConsoleServer,
+    pc: EnrolledPC, clock: FakeClock
 ) -> None:
     # The PC's status (sent at once) queues the call; staff take and close it; only then
     # does the PC's help_requested event for that same press arrive, and again after a
     # reconnect. The usage review counts one call, and the queue stays empty.
-    clock = server.clock
-    assert isinstance(clock, FakeClock)
-    admin = server.add_staff("ada", Role.ADMIN)
-    kiosk_id, token = server.enroll(admin, "PC-01")
     asked = clock.now()
+    day = asked.date()
     pressed = Event(id="help-press-1", at=asked, body=HelpRequestedBody())
-    with KioskSocket(server, token) as kiosk, server.client(admin) as http:
+    with pc.linked() as (kiosk, http):
         kiosk.send(Status(state="active", help_requested=True))
-        for _ in range(100):
-            if http.get("/api/help").json():
-                break
-        assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [kiosk_id]
-        assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
-        assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
-        answered = told_help_answered(kiosk)
+        wait_queued(http, [pc.kiosk_id])
+        answered = take_and_close(kiosk, http, pc.kiosk_id)
         kiosk.send(pressed)
         kiosk.recv()  # its ack
         kiosk.send(pressed)  # sent again: the ack was lost
@@ -124,69 +166,51 @@ def test_one_request_is_one_call_when_staff_close_it_before_the_pcs_event_arrive
         kiosk.send(CommandResult(command_id=answered, ok=True))
         kiosk.send(pressed)  # and once more, after the PC answered
         kiosk.recv()
-        assert http.get("/api/help").json() == []
-    with KioskSocket(server, token) as kiosk, server.client(admin) as http:
+        assert queued(http) == []
+    with pc.linked() as (kiosk, http):
         kiosk.send(pressed)  # and once more after a reconnect
         kiosk.recv()
-        assert http.get("/api/help").json() == []
-        day = asked.date().isoformat()
-        usage = http.get("/api/usage", params={"start": day, "end": day}).json()
-        assert usage["totals"]["help_calls"] == 1
+        assert queued(http) == []
+        assert help_calls(http, day) == 1
         # The visitor asks again: a new press is a new call, the status and event together.
         kiosk.send(Status(state="active", help_requested=False))
         kiosk.send(Status(state="active", help_requested=True))
         kiosk.send(Event(id="help-press-2", at=clock.now(), body=HelpRequestedBody()))
         kiosk.recv()
-        assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [kiosk_id]
-        usage = http.get("/api/usage", params={"start": day, "end": day}).json()
-        assert usage["totals"]["help_calls"] == 2
+        assert queued(http) == [pc.kiosk_id]
+        assert help_calls(http, day) == 2
 
 
 def test_a_later_press_is_a_new_call_even_beside_an_old_call_no_event_claimed(
-    server: ConsoleServer,
+    pc: EnrolledPC, clock: FakeClock
 ) -> None:
     # A call a status opened long ago that no event ever claimed (a console upgraded from
     # a version that left them so) does not swallow a later press.
-    clock = server.clock
-    assert isinstance(clock, FakeClock)
-    admin = server.add_staff("ada", Role.ADMIN)
-    kiosk_id, token = server.enroll(admin, "PC-01")
-    with KioskSocket(server, token) as kiosk, server.client(admin) as http:
+    with pc.linked() as (kiosk, http):
         kiosk.send(Status(state="active", help_requested=True))
-        for _ in range(100):
-            if http.get("/api/help").json():
-                break
-        assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
-        assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
-        answered = told_help_answered(kiosk)
+        wait_queued(http, [pc.kiosk_id])
+        answered = take_and_close(kiosk, http, pc.kiosk_id)
         kiosk.send(Status(state="active", help_requested=False))
         kiosk.send(CommandResult(command_id=answered, ok=True))
         clock.advance(minutes=45)
         kiosk.send(Event(id="help-later", at=clock.now(), body=HelpRequestedBody()))
         kiosk.recv()
-        assert [c["kiosk_id"] for c in http.get("/api/help").json()] == [kiosk_id]
+        assert queued(http) == [pc.kiosk_id]
 
 
 def test_one_request_is_one_call_when_the_event_comes_first_and_the_status_late(
-    server: ConsoleServer,
+    pc: EnrolledPC, clock: FakeClock
 ) -> None:
     # The event queues the call, staff close it at once, and only then does the PC's
     # status (held back by its rate limit) say that it asks for help: still one call.
-    clock = server.clock
-    assert isinstance(clock, FakeClock)
-    admin = server.add_staff("ada", Role.ADMIN)
-    kiosk_id, token = server.enroll(admin, "PC-01")
-    day = clock.now().date().isoformat()
-    with KioskSocket(server, token) as kiosk, server.client(admin) as http:
+    day = clock.now().date()
+    with pc.linked() as (kiosk, http):
         kiosk.send(Event(id="help-first", at=clock.now(), body=HelpRequestedBody()))
         kiosk.recv()
-        assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
-        assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
-        answered = told_help_answered(kiosk)
+        answered = take_and_close(kiosk, http, pc.kiosk_id)
         kiosk.send(CommandResult(command_id=answered, ok=True))
         kiosk.send(Status(state="active", help_requested=True))
         kiosk.send(Event(id="help-first", at=clock.now(), body=HelpRequestedBody()))
         kiosk.recv()  # the status was handled before this resent event's ack
-        assert http.get("/api/help").json() == []
-        usage = http.get("/api/usage", params={"start": day, "end": day}).json()
-        assert usage["totals"]["help_calls"] == 1
+        assert queued(http) == []
+        assert help_calls(http, day) == 1

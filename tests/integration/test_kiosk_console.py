@@ -22,20 +22,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.room_link import FAST, start_workshop, wait_linked
 
 from admin_console.protocol.tickets import code_digest, grouped, make_code, normalise
 from admin_console.server.auth import Role
 from admin_console.server.testing import ConsoleServer, StaffLogin
 from admin_console.server.tls import ensure_ticket_key, fingerprint
 from kiosk.agent.console_api import ASK_SECONDS
-from kiosk.agent.link import ConsoleSettings, LinkOptions, save_console_settings
+from kiosk.agent.link import ConsoleSettings, save_console_settings
 from kiosk.agent.secrets import KeyringTokens
 from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
 from kiosk.core.model import LockReason, State
 from kiosk.core.protocol import Reply
 from policies import Policy, policy_from_data
 
-FAST = LinkOptions(backoff_initial=0.05, backoff_cap=0.3, status_min_interval=0.05, open_timeout=5)
 PIN = "4321"
 
 
@@ -175,16 +175,6 @@ def room(server: ConsoleServer, admin: StaffLogin, relay: Relay) -> Iterator[Roo
     made = Room(server, admin, relay)
     yield made
     made.close()
-
-
-def wait_linked(agent: AgentThread, up: bool = True) -> None:
-    """Wait until the PC's link to the console is up (or down)."""
-
-    def linked() -> bool:
-        link = agent.agent.link
-        return link is not None and link.connected == up
-
-    agent.wait_until(linked, 15, f"link {'up' if up else 'down'}")
 
 
 def wait_delivered(agent: AgentThread) -> None:
@@ -566,16 +556,9 @@ def test_a_workshop_from_the_console_starts_at_once_on_free_pcs_and_busy_ones_sa
     shell = ShellClient(free.socket_path)
     shell.hello()
     visitor, _ = start(busy, mode="walk_in")
-    body = {
-        "kiosk_ids": [room.ids["PC-01"], room.ids["PC-02"]],
-        "minutes": 90,
-        "title": "Atelier CV",
-        "participants": 6,
-    }
-    with server.client(admin) as http:
-        answer = http.post("/api/workshops", json=body)
-    assert answer.status_code == 201, answer.text
-    results = {r["kiosk_id"]: r for r in answer.json()["results"]}
+    workshop_id, results = start_workshop(
+        server, admin, [room.ids["PC-01"], room.ids["PC-02"]], minutes=90, participants=6
+    )
     assert results[room.ids["PC-01"]]["ok"] is True
     assert results[room.ids["PC-02"]]["ok"] is False
     assert results[room.ids["PC-02"]]["code"] == "in_session"
@@ -597,7 +580,7 @@ def test_a_workshop_from_the_console_starts_at_once_on_free_pcs_and_busy_ones_sa
         if e["kiosk_id"] == room.ids["PC-01"]
     ]
     assert [e["body"]["login"] for e in started] == ["workshop"]
-    assert started[0]["body"]["workshop_id"] == str(answer.json()["id"])
+    assert started[0]["body"]["workshop_id"] == str(workshop_id)
     shell.close()
     visitor.close()
 

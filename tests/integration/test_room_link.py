@@ -14,13 +14,14 @@ from typing import Any
 
 import pytest
 from conftest_pg import admin, data_dir, database_url, postgres, server
-from helpers.room_link import LinkedRoom, ask_help, eventually, visitor
+from helpers.room_link import LinkedRoom, ask_help, eventually, start_workshop, visitor
 from pydantic import ValidationError
 
 from admin_console.protocol import Status
 from admin_console.server.testing import ConsoleServer, StaffLogin
-from kiosk.agent.testing import ShellClient
+from kiosk.agent.testing import AgentThread, ShellClient
 from kiosk.core.model import State
+from kiosk.core.protocol import View
 
 __all__ = ["admin", "data_dir", "database_url", "postgres", "server"]
 
@@ -48,28 +49,68 @@ def asks_help(server: ConsoleServer, staff: StaffLogin, kiosk_id: int) -> bool:
     return bool(tile(server, staff, kiosk_id)["help_requested"])
 
 
+def help_asked(
+    room: LinkedRoom, server: ConsoleServer, admin: StaffLogin
+) -> tuple[AgentThread, int, ShellClient]:
+    """PC-01, its walk-in visitor asking for help, the call on the room card and in the
+    queue: the PC, its kiosk id and the visitor's shell."""
+    pc = room.pc("PC-01")
+    kiosk_id = room.ids["PC-01"]
+    shell = visitor(pc)
+    ask_help(shell)
+    eventually(lambda: asks_help(server, admin, kiosk_id), "the room card to ask for help")
+    eventually(lambda: queue(server, admin), "the call")
+    return pc, kiosk_id, shell
+
+
+def take_and_close(server: ConsoleServer, staff: StaffLogin, kiosk_id: int) -> None:
+    """An animator takes the PC's call at the console and says it is done."""
+    with server.client(staff) as http:
+        assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
+        done = http.post(f"/api/help/{kiosk_id}/done")
+    assert done.status_code == 200, done.text
+
+
+def closed_while_offline(
+    room: LinkedRoom, server: ConsoleServer, admin: StaffLogin
+) -> tuple[AgentThread, int]:
+    """PC-01's visitor asked for help, then the PC went offline (its network down, its
+    agent stopped); the animator, at the PC all the same, closed the call at the console.
+    The stopped PC and its kiosk id."""
+    pc, kiosk_id, shell = help_asked(room, server, admin)
+    shell.close()
+    pc.crash()
+    eventually(lambda: not tile(server, admin, kiosk_id)["online"], "the PC offline")
+    take_and_close(server, admin, kiosk_id)
+    return pc, kiosk_id
+
+
+def resumed(pc: AgentThread) -> tuple[ShellClient, View]:
+    """A shell on the restarted PC, and the view of the session it resumed."""
+    shell = ShellClient(pc.socket_path)
+    return shell, shell.hello()
+
+
+def cleared(server: ConsoleServer, staff: StaffLogin, kiosk_id: int) -> None:
+    """Wait until the room card no longer asks for help; the queue is empty."""
+    eventually(lambda: not asks_help(server, staff, kiosk_id), "the room card to clear")
+    assert queue(server, staff) == []
+
+
 # -- help done or cancelled at the console ---------------------------------------------
 
 
 def test_help_done_at_the_console_clears_the_pc_and_the_room_card_and_help_can_be_asked_again(
     room: LinkedRoom, server: ConsoleServer, admin: StaffLogin
 ) -> None:
-    pc = room.pc("PC-01")
-    kiosk_id = room.ids["PC-01"]
-    shell = visitor(pc)
-    ask_help(shell)
-    eventually(lambda: asks_help(server, admin, kiosk_id), "the room card to ask for help")
+    _, kiosk_id, shell = help_asked(room, server, admin)
     [call] = queue(server, admin)
-    with server.client(admin) as http:
-        assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
-        done = http.post(f"/api/help/{kiosk_id}/done")
-    assert done.status_code == 200, done.text
+    take_and_close(server, admin, kiosk_id)
 
     # The PC's bar no longer says staff are coming, and the help button works again.
     view = shell.wait_view(lambda v: not v.help_requested)
     assert view.state.value == "active"
-    eventually(lambda: not asks_help(server, admin, kiosk_id), "the room card to clear")
-    assert queue(server, admin) == []
+    cleared(server, admin, kiosk_id)
 
     # The visitor asks again: a new call opens, the first one stays done.
     ask_help(shell)
@@ -84,11 +125,7 @@ def test_help_done_at_the_console_clears_the_pc_and_the_room_card_and_help_can_b
 def test_a_call_cancelled_at_the_console_clears_the_pc_and_counts_no_help(
     room: LinkedRoom, server: ConsoleServer, admin: StaffLogin
 ) -> None:
-    pc = room.pc("PC-01")
-    kiosk_id = room.ids["PC-01"]
-    shell = visitor(pc)
-    ask_help(shell)
-    eventually(lambda: queue(server, admin), "the call")
+    _, kiosk_id, shell = help_asked(room, server, admin)
     with server.client(admin) as http:
         cancelled = http.post(f"/api/help/{kiosk_id}/cancel")
         assert cancelled.status_code == 200, cancelled.text
@@ -97,29 +134,17 @@ def test_a_call_cancelled_at_the_console_clears_the_pc_and_counts_no_help(
         audit = http.get("/api/audit", params={"kiosk_id": kiosk_id}).json()["items"]
     assert audit[0]["action"] == "help_cancelled"
     shell.wait_view(lambda v: not v.help_requested)
-    eventually(lambda: not asks_help(server, admin, kiosk_id), "the room card to clear")
-    assert queue(server, admin) == []
+    cleared(server, admin, kiosk_id)
     shell.close()
 
 
 def test_an_offline_pc_hears_of_the_closed_call_when_it_connects_again(
     room: LinkedRoom, server: ConsoleServer, admin: StaffLogin
 ) -> None:
-    pc = room.pc("PC-01")
-    kiosk_id = room.ids["PC-01"]
-    shell = visitor(pc)
-    ask_help(shell)
-    eventually(lambda: queue(server, admin), "the call")
-    shell.close()
-    pc.crash()  # the PC's network is down; the animator is at the PC all the same
-    eventually(lambda: not tile(server, admin, kiosk_id)["online"], "the PC offline")
-    with server.client(admin) as http:
-        assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
-        assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
+    _, kiosk_id = closed_while_offline(room, server, admin)
 
     pc = room.restart("PC-01")  # the same visitor's session resumes, online again
-    shell = ShellClient(pc.socket_path)
-    shell.hello()
+    shell, _ = resumed(pc)
     view = shell.wait_view(lambda v: not v.help_requested)
     assert view.state is State.ACTIVE
     eventually(lambda: tile(server, admin, kiosk_id)["status"] is not None, "the PC's status")
@@ -132,22 +157,11 @@ def test_an_offline_pc_hears_of_the_closed_call_when_it_connects_again(
 def test_a_closed_call_of_a_visitor_who_left_is_dropped_and_the_next_visitors_call_stays(
     room: LinkedRoom, server: ConsoleServer, admin: StaffLogin
 ) -> None:
-    pc = room.pc("PC-01")
-    kiosk_id = room.ids["PC-01"]
-    first = visitor(pc)
-    ask_help(first)
-    eventually(lambda: queue(server, admin), "the call")
-    first.close()
-    pc.crash()
-    eventually(lambda: not tile(server, admin, kiosk_id)["online"], "the PC offline")
-    with server.client(admin) as http:
-        assert http.post(f"/api/help/{kiosk_id}/take").status_code == 200
-        assert http.post(f"/api/help/{kiosk_id}/done").status_code == 200
+    _, kiosk_id = closed_while_offline(room, server, admin)
 
     # Still offline, the first visitor leaves and the next one asks for help.
     pc = room.restart("PC-01", reachable=False)
-    first = ShellClient(pc.socket_path)
-    first.hello()
+    first, _ = resumed(pc)
     assert first.request("end_session").ok
     pc.wait_for_state(State.DONE)
     first.close()
@@ -156,8 +170,8 @@ def test_a_closed_call_of_a_visitor_who_left_is_dropped_and_the_next_visitors_ca
     second.close()
 
     pc = room.restart("PC-01")
-    shell = ShellClient(pc.socket_path)
-    assert shell.hello().help_requested
+    shell, view = resumed(pc)
+    assert view.help_requested
     eventually(lambda: queue(server, admin), "the next visitor's call")
     eventually(lambda: asks_help(server, admin, kiosk_id), "the card to ask for the next visitor")
     [call] = queue(server, admin)
@@ -177,21 +191,15 @@ def test_a_workshop_refused_on_a_pc_with_a_visitor_says_so_per_pc(
     room.pc("PC-01")
     busy = room.pc("PC-02")
     shell = visitor(busy)
-    body = {
-        "kiosk_ids": [room.ids["PC-01"], room.ids["PC-02"]],
-        "minutes": 60,
-        "title": "Atelier CV",
-        "participants": 4,
-    }
+    _, results = start_workshop(
+        server, admin, [room.ids["PC-01"], room.ids["PC-02"]], minutes=60, participants=4
+    )
+    assert results[room.ids["PC-01"]]["ok"] is True
+    refused = results[room.ids["PC-02"]]
+    assert (refused["ok"], refused["code"]) == (False, "in_session")
+    assert refused["message"] == "a visitor is in session"
+    # The usage review keeps it too.
     with server.client(admin) as http:
-        answer = http.post("/api/workshops", json=body)
-        assert answer.status_code == 201, answer.text
-        results = {r["kiosk_id"]: r for r in answer.json()["results"]}
-        assert results[room.ids["PC-01"]]["ok"] is True
-        refused = results[room.ids["PC-02"]]
-        assert (refused["ok"], refused["code"]) == (False, "in_session")
-        assert refused["message"] == "a visitor is in session"
-        # The usage review keeps it too.
         [stored] = http.get("/api/workshops").json()
     assert {r["kiosk_id"]: r["code"] for r in stored["results"]}[room.ids["PC-02"]] == "in_session"
     # The visitor's session goes on.
