@@ -71,6 +71,8 @@ class MainWindow(QWidget):
         self._rendering = False
         shell.changed.connect(self.redraw)
         shell.speaker.speakingChanged.connect(lambda _speaking: self.redraw())
+        # A headset plugged in, a sound server started: read aloud is offered at once.
+        shell.speaker.availableChanged.connect(lambda _available: self.redraw())
         self.resize(*self.windowed_size)
         self.redraw()
 
