@@ -338,8 +338,14 @@ class LanguagePage(ScreenPage):
         speaker = self.shell.speaker
         if not speaker.speaking:
             self._reading = None
+        # Either a loudspeaker per language or the one "no sound": the other is not drawn
+        # (drawing shows a button, and showing then hiding it is a layout's work for nothing).
+        sound = speaker.available
         for language in view.languages:
             read = self.reads[language.value]
+            read.setVisible(sound)
+            if not sound:
+                continue
             read.show_state(
                 ctx,
                 available=True,
@@ -349,10 +355,10 @@ class LanguagePage(ScreenPage):
             # Said in that language: whoever reads it, it names the language in itself.
             read.setAccessibleName(language.native_name)
             read.setToolTip(language.native_name)
-            read.setVisible(speaker.available)
             read.setFixedSize(ctx.theme.px(80), ctx.theme.px(96))
-        self.draw_read(self.no_sound, ctx, "")
-        self.no_sound.setVisible(not speaker.available)
+        self.no_sound.setVisible(not sound)
+        if not sound:
+            self.draw_read(self.no_sound, ctx, "")
         for language in view.languages:
             button = self.buttons[language.value]
             # Each language is named in itself, so a visitor finds theirs without reading ours.
