@@ -181,6 +181,9 @@ def measure(rounds: int) -> dict[str, str]:
     }
     for kind, count in sorted(audit.kinds.items()):
         print(f"  {kind}: {count} events in {len(every)} view changes", file=sys.stderr)
+    for screen, values in sorted(times.items()):
+        median, p95 = statistics.median(values) * 1000, percentile(values, 0.95) * 1000
+        print(f"  {screen}: median {median:.2f} ms, p95 {p95:.2f} ms", file=sys.stderr)
     return figures
 
 
