@@ -523,23 +523,27 @@ address means that address. Stored lower-case, international names in their ASCI
 MAX_HOSTS = 1000
 """Most entries in a block or allow list: both browsers ignore entries past 1000."""
 
+HostList = Annotated[tuple[HostPattern, ...], Field(max_length=MAX_HOSTS)]
+"""Sites, each with its subdomains; at most :data:`MAX_HOSTS` of them."""
+
 ExactHost = Annotated[str, AfterValidator(_exact_host)]
 """One host (``meet.example.com``) or IPv4 address, without its subdomains. Stored
 lower-case, international names in their ASCII form."""
+
+ExactHostList = Annotated[tuple[ExactHost, ...], Field(max_length=MAX_HOSTS)]
+"""Exact hosts; at most :data:`MAX_HOSTS` of them."""
 
 
 class WebRules(_Model):
     """What the browsers let visitors reach and keep."""
 
-    block: tuple[HostPattern, ...] = Field(
+    block: HostList = Field(
         (),
-        max_length=MAX_HOSTS,
         description="Sites blocked, each with its subdomains: example.com, *.example.com or an "
         "IPv4 address.",
     )
-    allow: tuple[HostPattern, ...] = Field(
+    allow: HostList = Field(
         (),
-        max_length=MAX_HOSTS,
         description="Sites always reachable, each with its subdomains, even when the block list "
         "(or only_allowed) covers them.",
     )
@@ -561,9 +565,8 @@ class WebRules(_Model):
         description="Let any site ask the visitor for the camera and microphone (video calls, "
         "job interviews); when off, only the sites in camera_and_microphone_sites may use them.",
     )
-    camera_and_microphone_sites: tuple[ExactHost, ...] = Field(
+    camera_and_microphone_sites: ExactHostList = Field(
         (),
-        max_length=MAX_HOSTS,
         description="Sites that may use the camera and microphone without asking, each as its "
         "exact host (meet.jit.si), over https; what a visitor allows goes with the wipe.",
     )

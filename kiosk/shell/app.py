@@ -52,23 +52,17 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer  # noqa: PLC0415
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from kiosk.shell.controller import ShellController  # noqa: PLC0415
     from kiosk.shell.idle import SessionInputWatcher, X11IdleSource  # noqa: PLC0415
-    from kiosk.shell.ipc_client import AgentClient  # noqa: PLC0415
     from kiosk.shell.speaker import default_speaker  # noqa: PLC0415
-    from kiosk.shell.window import InputWatcher, MainWindow  # noqa: PLC0415
+    from kiosk.shell.window import InputWatcher, shell_on_agent  # noqa: PLC0415
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("epn-kiosk-shell")
 
-    client = AgentClient(args.socket)
     speaker = default_speaker()
-    shell = ShellController(client, speaker)
-    client.viewChanged.connect(shell.set_view)
-    client.connectionChanged.connect(shell.set_connected)
-    window = MainWindow(shell, windowed=args.windowed)
+    client, shell, window = shell_on_agent(args.socket, speaker, windowed=args.windowed)
     watcher = InputWatcher(shell)
     app.installEventFilter(watcher)
     # Input to the browser and other programs counts too (X11); see kiosk.shell.idle.

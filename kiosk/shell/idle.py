@@ -10,12 +10,13 @@ must provide it); there, only input to the shell's own windows counts.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer
+
+from kiosk.shell.x11 import Signatures, load_library
 
 POLL_MILLISECONDS = 2000
 """How often the display's idle time is read."""
@@ -33,6 +34,8 @@ class IdleSource(Protocol):
 
 
 class _ScreenSaverInfo(ctypes.Structure):
+    """``XScreenSaverInfo`` (X11/extensions/scrnsaver.h); ``idle`` is in milliseconds."""
+
     _fields_ = (
         ("window", ctypes.c_ulong),
         ("state", ctypes.c_int),
@@ -43,10 +46,29 @@ class _ScreenSaverInfo(ctypes.Structure):
     )
 
 
+_X11_CALLS: Signatures = {
+    "XOpenDisplay": (ctypes.c_void_p, [ctypes.c_char_p]),
+    "XDefaultRootWindow": (ctypes.c_ulong, [ctypes.c_void_p]),
+    "XCloseDisplay": (ctypes.c_int, [ctypes.c_void_p]),
+    "XFree": (ctypes.c_int, [ctypes.c_void_p]),
+}
+_XSS_CALLS: Signatures = {
+    "XScreenSaverQueryExtension": (
+        ctypes.c_int,
+        [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int)],
+    ),
+    "XScreenSaverAllocInfo": (ctypes.c_void_p, []),
+    "XScreenSaverQueryInfo": (
+        ctypes.c_int,
+        [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(_ScreenSaverInfo)],
+    ),
+}
+
+
 class X11IdleSource:
     """The X display's idle time, read with libXss (MIT-SCREEN-SAVER) through ctypes."""
 
-    def __init__(self, x11: ctypes.CDLL, xss: ctypes.CDLL, display: int) -> None:
+    def __init__(self, x11: Any, xss: Any, display: int) -> None:
         self._x11 = x11
         self._xss = xss
         self._display = display
@@ -58,29 +80,12 @@ class X11IdleSource:
         """Connect to the X display (``$DISPLAY`` by default); None when there is no X
         display, no libXss, or no MIT-SCREEN-SAVER extension."""
         name = display_name or os.environ.get("DISPLAY")
-        x11_path = ctypes.util.find_library("X11")
-        xss_path = ctypes.util.find_library("Xss")
-        if not name or x11_path is None or xss_path is None:
+        if not name:
             return None
-        x11 = ctypes.CDLL(x11_path)
-        xss = ctypes.CDLL(xss_path)
-        x11.XOpenDisplay.restype = ctypes.c_void_p
-        x11.XOpenDisplay.argtypes = (ctypes.c_char_p,)
-        x11.XDefaultRootWindow.restype = ctypes.c_ulong
-        x11.XDefaultRootWindow.argtypes = (ctypes.c_void_p,)
-        x11.XCloseDisplay.argtypes = (ctypes.c_void_p,)
-        x11.XFree.argtypes = (ctypes.c_void_p,)
-        xss.XScreenSaverQueryExtension.argtypes = (
-            ctypes.c_void_p,
-            ctypes.POINTER(ctypes.c_int),
-            ctypes.POINTER(ctypes.c_int),
-        )
-        xss.XScreenSaverAllocInfo.restype = ctypes.c_void_p
-        xss.XScreenSaverQueryInfo.argtypes = (
-            ctypes.c_void_p,
-            ctypes.c_ulong,
-            ctypes.POINTER(_ScreenSaverInfo),
-        )
+        x11 = load_library("X11", _X11_CALLS)
+        xss = load_library("Xss", _XSS_CALLS)
+        if x11 is None or xss is None:
+            return None
         display = x11.XOpenDisplay(name.encode())
         if not display:
             return None

@@ -6,9 +6,12 @@ controller when the visitor acts. None of them decides anything.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFontMetrics, QMouseEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -78,6 +81,36 @@ def _clear(layout: QGridLayout | QVBoxLayout | QHBoxLayout) -> None:
             widget.hide()
             widget.setParent(None)
             widget.deleteLater()
+
+
+Box = TypeVar("Box", bound=QBoxLayout)
+
+
+def _in_the_middle(
+    box: Box, *widgets: QWidget, spacing: int | None = None, align: Qt.AlignmentFlag | None = None
+) -> Box:
+    """``box`` holding ``widgets`` together in its middle, the room left shared out
+    before and after them; ``spacing`` between them (None: the style's)."""
+    if spacing is not None:
+        box.setSpacing(spacing)
+    box.addStretch(1)
+    for widget in widgets:
+        if align is None:
+            box.addWidget(widget)
+        else:
+            box.addWidget(widget, 0, align)
+    box.addStretch(1)
+    return box
+
+
+def _bare_row(spacing: int) -> tuple[QWidget, QHBoxLayout]:
+    """A widget holding one row, without margins (shown or hidden as one), and its row,
+    ``spacing`` between the row's items."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(spacing)
+    return holder, row
 
 
 def _centered(widget: QWidget, max_width: int) -> QHBoxLayout:
@@ -173,13 +206,7 @@ class StatusPage(ScreenPage):
             # Read aloud beside the answer, not in a row of its own: large text needs the
             # height.
             column.addSpacing(20)
-            answers = QHBoxLayout()
-            answers.setSpacing(24)
-            answers.addStretch(1)
-            answers.addWidget(self.read)
-            answers.addWidget(self.button)
-            answers.addStretch(1)
-            column.addLayout(answers)
+            column.addLayout(_in_the_middle(QHBoxLayout(), self.read, self.button, spacing=24))
         column.addStretch(3)
         self.column = column
         holder = QWidget()
@@ -311,8 +338,14 @@ class LanguagePage(ScreenPage):
         speaker = self.shell.speaker
         if not speaker.speaking:
             self._reading = None
+        # Either a loudspeaker per language or the one "no sound": the other is not drawn
+        # (drawing shows a button, and showing then hiding it is a layout's work for nothing).
+        sound = speaker.available
         for language in view.languages:
             read = self.reads[language.value]
+            read.setVisible(sound)
+            if not sound:
+                continue
             read.show_state(
                 ctx,
                 available=True,
@@ -322,10 +355,10 @@ class LanguagePage(ScreenPage):
             # Said in that language: whoever reads it, it names the language in itself.
             read.setAccessibleName(language.native_name)
             read.setToolTip(language.native_name)
-            read.setVisible(speaker.available)
             read.setFixedSize(ctx.theme.px(80), ctx.theme.px(96))
-        self.draw_read(self.no_sound, ctx, "")
-        self.no_sound.setVisible(not speaker.available)
+        self.no_sound.setVisible(not sound)
+        if not sound:
+            self.draw_read(self.no_sound, ctx, "")
         for language in view.languages:
             button = self.buttons[language.value]
             # Each language is named in itself, so a visitor finds theirs without reading ours.
@@ -647,10 +680,7 @@ class RulesPage(ScreenPage):
         self.accept = ActionButton("accept", role="primary", icon_size=56)
         self.accept.clicked.connect(shell.accept_rules)
         self.error = text_label("error")
-        self.footer = QWidget()
-        footer = QHBoxLayout(self.footer)
-        footer.setContentsMargins(0, 0, 0, 0)
-        footer.setSpacing(18)
+        self.footer, footer = _bare_row(18)
         footer.addWidget(self.back)
         footer.addWidget(self.read)
         footer.addWidget(self.error, 1)
@@ -858,12 +888,8 @@ class SessionPage(ScreenPage):
         bar.addWidget(self.clock)
         # The end time under the time left, not beside it: the width goes to the buttons
         # and the workshop's title.
-        time_box = self.time_box = QVBoxLayout()
-        time_box.setSpacing(0)
-        time_box.addStretch(1)
-        time_box.addWidget(self.time_left)
-        time_box.addWidget(self.until)
-        time_box.addStretch(1)
+        time_box = _in_the_middle(QVBoxLayout(), self.time_left, self.until, spacing=0)
+        self.time_box = time_box
         bar.addLayout(time_box)
         bar.addWidget(self.printed_icon)
         bar.addWidget(self.printed)
@@ -1056,11 +1082,7 @@ class FinalPage(ScreenPage):
         self.staff = StaffButton()
         self.staff.clicked.connect(shell.open_animator)
         self.read = self.read_button(48)
-        count = QVBoxLayout()
-        count.addStretch(1)
-        count.addWidget(self.digits)
-        count.addWidget(self.seconds)
-        count.addStretch(1)
+        count = _in_the_middle(QVBoxLayout(), self.digits, self.seconds)
         words = QVBoxLayout()
         words.setSpacing(16)
         words.addStretch(1)
@@ -1073,12 +1095,8 @@ class FinalPage(ScreenPage):
         row.setContentsMargins(40, 16, 16, 16)
         row.setSpacing(36)
         # The loudspeaker under the warning sign: the words keep the width.
-        sign = QVBoxLayout()
-        sign.setSpacing(16)
-        sign.addStretch(1)
-        sign.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignHCenter)
-        sign.addWidget(self.read, 0, Qt.AlignmentFlag.AlignHCenter)
-        sign.addStretch(1)
+        centre = Qt.AlignmentFlag.AlignHCenter
+        sign = _in_the_middle(QVBoxLayout(), self.icon, self.read, spacing=16, align=centre)
         row.addLayout(count)
         row.addLayout(sign)
         row.addLayout(words, 1)
@@ -1186,16 +1204,13 @@ def fact_rows(count: int, icon: str) -> tuple[QWidget, list[Fact]]:
     column.setSpacing(10)
     rows: list[Fact] = []
     for _ in range(count):
-        holder = QWidget()
+        holder, row = _bare_row(16)
         picture = IconLabel(icon, 44)
         text = text_label("fact")
         # Arabic glyphs are drawn a few pixels wider than Qt measures them when it wraps
         # (measured: a line laid out at 756 px drew 761 px in a 760 px label): a margin
         # keeps the first letters of a full line inside the label.
         text.setContentsMargins(6, 0, 6, 0)
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(16)
         row.addWidget(picture, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(text, 1)
         column.addWidget(holder)
@@ -1408,10 +1423,7 @@ class MessagePage(ScreenPage):
         self.clock = IconLabel("clock", 44)
         self.time_left = text_label("big", wrap=False)
         self.until = text_label(wrap=False)
-        self.time_row = QWidget()
-        time_row = QHBoxLayout(self.time_row)
-        time_row.setContentsMargins(0, 0, 0, 0)
-        time_row.setSpacing(14)
+        self.time_row, time_row = _bare_row(14)
         time_row.addWidget(self.clock)
         time_row.addWidget(self.time_left)
         time_row.addWidget(self.until)
@@ -1520,10 +1532,7 @@ class LauncherPage(ScreenPage):
         self.grid_holder.setLayout(self.grid)
         # Many programs, or large text: the tiles keep their size and the list scrolls.
         self.list = ScrollList(self.grid_holder)
-        self.error_row = QWidget()
-        error_row = QHBoxLayout(self.error_row)
-        error_row.setContentsMargins(0, 0, 0, 0)
-        error_row.setSpacing(14)
+        self.error_row, error_row = _bare_row(14)
         error_row.addWidget(self.error_icon)
         error_row.addWidget(self.error, 1)
         footer = QHBoxLayout()
@@ -1705,10 +1714,7 @@ class AnimatorPage(ScreenPage):
         self.steps = QStackedWidget()
         switch = self._build_switch()
 
-        pin_step = QWidget()
-        pin_row = QHBoxLayout(pin_step)
-        pin_row.setContentsMargins(0, 0, 0, 0)
-        pin_row.setSpacing(48)
+        pin_step, pin_row = _bare_row(48)
         pin_left = QVBoxLayout()
         pin_left.addWidget(self.pin)
         pin_left.addStretch(1)

@@ -3,6 +3,7 @@ speaker, and finders for what the visitor sees. Used by the GUI tests."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +14,7 @@ from kiosk.core.protocol import ErrorBody, Reply, View
 from kiosk.shell.controller import ShellController
 from kiosk.shell.speaker import Speaker
 from kiosk.shell.widgets import ActionButton
-from kiosk.shell.window import MainWindow
+from kiosk.shell.window import MainWindow, Shell, shell_on_agent
 from policies import Language
 
 
@@ -150,3 +151,14 @@ def make_kiosk(qtbot: Any, speaker: FakeSpeaker | None = None) -> Kiosk:
     window.show()
     shell.set_connected(True)
     return Kiosk(shell, window, agent, speaker, clock, starter)
+
+
+def agent_shell(
+    qtbot: Any, socket_path: str | os.PathLike[str], speaker: Speaker | None = None
+) -> Shell:
+    """The real shell on the agent at ``socket_path``, its window shown, its client not
+    started yet; ``speaker`` reads aloud (default: one that never can)."""
+    shell = shell_on_agent(str(socket_path), speaker or Speaker(), windowed=True)
+    qtbot.addWidget(shell.window)
+    shell.window.show()
+    return shell

@@ -273,9 +273,18 @@ class ReadButton(ActionButton):
         super().__init__("read_aloud", icon_size=icon_size, dark_surface=dark_surface)
         self.reading = False
         self.sound = True
+        self._drawn: tuple[object, ...] | None = None
+        # Never the focus: a screen's first button is its answer, not the loudspeaker.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def show_state(self, ctx: Ctx, *, available: bool, speaking: bool, words: bool = True) -> None:
         """Draw the button for the speaker's state now."""
+        self.show()
+        # Drawn again only when something it shows changed: every view change asks.
+        drawn = (ctx, available, speaking, words, self._tight)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
         self.sound = available
         self.reading = available and speaking
         if not available:
@@ -292,10 +301,7 @@ class ReadButton(ActionButton):
         self.setCursor(
             Qt.CursorShape.PointingHandCursor if available else Qt.CursorShape.ArrowCursor
         )
-        # Never the focus: a screen's first button is its answer, not the loudspeaker.
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setProperty("sound", "yes" if available else "no")
-        self.show()
 
 
 class AppTile(QPushButton):

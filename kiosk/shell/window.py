@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent
 from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.shell import x11
 from kiosk.shell.controller import ShellController
+from kiosk.shell.ipc_client import AgentClient
 from kiosk.shell.screens import ScreenPage, build_pages
+from kiosk.shell.speaker import Speaker
 from kiosk.shell.theme import Theme, stylesheet
 from kiosk.shell.viewmodel import Screen, WindowMode
 from kiosk.shell.widgets import Ctx
@@ -67,6 +71,8 @@ class MainWindow(QWidget):
         self._rendering = False
         shell.changed.connect(self.redraw)
         shell.speaker.speakingChanged.connect(lambda _speaking: self.redraw())
+        # A headset plugged in, a sound server started: read aloud is offered at once.
+        shell.speaker.availableChanged.connect(lambda _available: self.redraw())
         self.resize(*self.windowed_size)
         self.redraw()
 
@@ -150,6 +156,24 @@ class MainWindow(QWidget):
             event.accept()
         else:
             event.ignore()
+
+
+class Shell(NamedTuple):
+    """The visitor's shell on one agent: the socket's client, the controller, the window."""
+
+    client: AgentClient
+    controller: ShellController
+    window: MainWindow
+
+
+def shell_on_agent(socket_path: str, speaker: Speaker, *, windowed: bool = False) -> Shell:
+    """The shell wired to the agent at ``socket_path``: the controller follows the agent's
+    views and the connection, the window draws them. Neither shown nor started."""
+    client = AgentClient(socket_path)
+    controller = ShellController(client, speaker)
+    client.viewChanged.connect(controller.set_view)
+    client.connectionChanged.connect(controller.set_connected)
+    return Shell(client, controller, MainWindow(controller, windowed=windowed))
 
 
 class InputWatcher(QObject):

@@ -1,4 +1,5 @@
-"""The few X11 window properties Qt has no call for: the bar's reserved strip.
+"""The X11 calls Qt has none for, through ctypes: the bar's reserved strip, and the one
+loader of the X libraries (:mod:`kiosk.shell.idle` reads the display's idle time with it).
 
 ``_NET_WM_STRUT_PARTIAL`` on the shell's window tells the window manager that the top
 ``height`` pixels of the screen are the bar's: a maximised program takes the rest of the
@@ -10,8 +11,30 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 log = logging.getLogger(__name__)
+
+Signatures = Mapping[str, tuple[Any, Sequence[Any]]]
+"""A C library's functions called from Python: name to (result type, argument types); a
+result type None is ``void``."""
+
+
+def load_library(name: str, functions: Signatures, fallback: str | None = None) -> Any:
+    """The C library ``name`` (``"X11"``: libX11, as ``ctypes.util.find_library`` names
+    it, else the file ``fallback``) with the types of ``functions`` declared; None when it
+    is not installed. ctypes would guess the types, wrongly for pointers on 64 bits."""
+    path = ctypes.util.find_library(name) or fallback
+    if path is None:
+        return None
+    library = ctypes.CDLL(path)
+    for function, (result, arguments) in functions.items():
+        call = getattr(library, function)
+        call.restype = result
+        call.argtypes = list(arguments)
+    return library
+
 
 _CARDINAL = 6
 _PROP_MODE_REPLACE = 0
@@ -21,44 +44,59 @@ class _Cookie(ctypes.Structure):
     _fields_ = [("sequence", ctypes.c_uint)]
 
 
-class _AtomReply(ctypes.Structure):
+class _ReplyHeader(ctypes.Structure):
+    """``xcb_generic_reply_t``: what every reply from the X server starts with."""
+
     _fields_ = [
         ("response_type", ctypes.c_uint8),
         ("pad0", ctypes.c_uint8),
         ("sequence", ctypes.c_uint16),
         ("length", ctypes.c_uint32),
-        ("atom", ctypes.c_uint32),
     ]
+
+
+class _AtomReply(ctypes.Structure):
+    """``xcb_intern_atom_reply_t``: the atom named in an ``xcb_intern_atom`` request."""
+
+    _fields_ = [("header", _ReplyHeader), ("atom", ctypes.c_uint32)]
+
+
+_XCB_CALLS: Signatures = {
+    "xcb_connect": (ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_void_p]),
+    "xcb_connection_has_error": (ctypes.c_int, [ctypes.c_void_p]),
+    "xcb_intern_atom": (
+        _Cookie,
+        [ctypes.c_void_p, ctypes.c_uint8, ctypes.c_uint16, ctypes.c_char_p],
+    ),
+    "xcb_intern_atom_reply": (
+        ctypes.POINTER(_AtomReply),
+        [ctypes.c_void_p, _Cookie, ctypes.c_void_p],
+    ),
+    # connection, mode, window, property, type, format, length, data
+    "xcb_change_property": (
+        _Cookie,
+        [
+            ctypes.c_void_p,
+            ctypes.c_uint8,
+            ctypes.c_uint32,
+            ctypes.c_uint32,
+            ctypes.c_uint32,
+            ctypes.c_uint8,
+            ctypes.c_uint32,
+            ctypes.c_void_p,
+        ],
+    ),
+    "xcb_flush": (ctypes.c_int, [ctypes.c_void_p]),
+}
+_LIBC_CALLS: Signatures = {"free": (None, [ctypes.c_void_p])}
 
 
 class _Xcb:
     """One connection to the display of ``DISPLAY``."""
 
     def __init__(self) -> None:
-        name = ctypes.util.find_library("xcb") or "libxcb.so.1"
-        lib = self.lib = ctypes.CDLL(name)
-        lib.xcb_connect.restype = ctypes.c_void_p
-        lib.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
-        lib.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
-        lib.xcb_intern_atom.restype = _Cookie
-        lib.xcb_intern_atom.argtypes = [ctypes.c_void_p, ctypes.c_uint8, ctypes.c_uint16]
-        lib.xcb_intern_atom.argtypes += [ctypes.c_char_p]
-        lib.xcb_intern_atom_reply.restype = ctypes.POINTER(_AtomReply)
-        lib.xcb_intern_atom_reply.argtypes = [ctypes.c_void_p, _Cookie, ctypes.c_void_p]
-        lib.xcb_change_property.restype = _Cookie
-        lib.xcb_change_property.argtypes = [
-            ctypes.c_void_p,
-            ctypes.c_uint8,
-            ctypes.c_uint32,
-            ctypes.c_uint32,
-            ctypes.c_uint32,
-            ctypes.c_uint8,
-            ctypes.c_uint32,
-            ctypes.c_void_p,
-        ]
-        lib.xcb_flush.argtypes = [ctypes.c_void_p]
-        self.libc = ctypes.CDLL(ctypes.util.find_library("c"))
-        self.libc.free.argtypes = [ctypes.c_void_p]
+        lib = self.lib = load_library("xcb", _XCB_CALLS, fallback="libxcb.so.1")
+        self.libc = load_library("c", _LIBC_CALLS, fallback="libc.so.6")
         self.conn = lib.xcb_connect(None, None)
         if not self.conn or lib.xcb_connection_has_error(self.conn):
             raise OSError("no connection to the X display")

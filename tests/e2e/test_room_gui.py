@@ -29,7 +29,7 @@ from kiosk.demo_room import DEMO_ANIMATOR, PC_NAMES, DemoRoom
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
 from kiosk.shell.ipc_client import AgentClient
-from kiosk.shell.testing import FakeSpeaker, find_button, visible_texts
+from kiosk.shell.testing import FakeSpeaker, agent_shell, find_button, visible_texts
 from kiosk.shell.viewmodel import Screen
 from kiosk.shell.window import MainWindow
 from policies import Language
@@ -84,13 +84,7 @@ def room() -> Iterator[DemoRoom]:
 
 @pytest.fixture
 def visitor(qtbot: Any, room: DemoRoom) -> Iterator[Visitor]:
-    client = AgentClient(str(room.sockets["PC-01"]))
-    shell = ShellController(client, FakeSpeaker())
-    client.viewChanged.connect(shell.set_view)
-    client.connectionChanged.connect(shell.set_connected)
-    window = MainWindow(shell, windowed=True)
-    qtbot.addWidget(window)
-    window.show()
+    client, shell, window = agent_shell(qtbot, room.sockets["PC-01"], FakeSpeaker())
     client.start()
     try:
         yield Visitor(client, shell, window)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -19,6 +21,7 @@ from kiosk.core.protocol import (
     ReceiptView,
     RequestHelp,
 )
+from kiosk.shell.screens import AnimatorPage, LockedPage
 from kiosk.shell.screenshots import sample_view
 from kiosk.shell.testing import Kiosk, find_button
 from kiosk.shell.viewmodel import Screen, WindowMode
@@ -219,12 +222,21 @@ def test_animator_extends_with_the_pin_typed(kiosk: Kiosk, qtbot) -> None:
     assert kiosk.shell.screen is Screen.SESSION
 
 
-def test_a_wrong_animator_pin_asks_again(kiosk: Kiosk, qtbot) -> None:
+def pin_at_a_locked_pc(kiosk: Kiosk, qtbot: Any, pin: str) -> AnimatorPage:
+    """On a PC locked by staff, the staff key opens the panel; ``pin`` is typed and sent."""
     kiosk.show(sample_view(State.WAITING, locked=True))
-    qtbot.mouseClick(kiosk.window.pages[Screen.LOCKED].staff, LEFT)
+    locked = kiosk.window.pages[Screen.LOCKED]
+    assert isinstance(locked, LockedPage)
+    qtbot.mouseClick(locked.staff, LEFT)
     page = kiosk.window.pages[Screen.ANIMATOR]
-    qtbot.keyClicks(page.pin, "1111")
+    assert isinstance(page, AnimatorPage)
+    qtbot.keyClicks(page.pin, pin)
     qtbot.mouseClick(page.keypad.ok, LEFT)
+    return page
+
+
+def test_a_wrong_animator_pin_asks_again(kiosk: Kiosk, qtbot) -> None:
+    page = pin_at_a_locked_pc(kiosk, qtbot, "1111")
     assert not page.unlock.isVisibleTo(kiosk.window), "no menu before the agent says yes"
     kiosk.agent.answer_last("wrong_pin")
     assert "Ce code PIN n'est pas correct." in kiosk.texts()
@@ -233,11 +245,7 @@ def test_a_wrong_animator_pin_asks_again(kiosk: Kiosk, qtbot) -> None:
 
 
 def test_an_action_refused_for_its_pin_asks_the_pin_again(kiosk: Kiosk, qtbot) -> None:
-    kiosk.show(sample_view(State.WAITING, locked=True))
-    qtbot.mouseClick(kiosk.window.pages[Screen.LOCKED].staff, LEFT)
-    page = kiosk.window.pages[Screen.ANIMATOR]
-    qtbot.keyClicks(page.pin, "2468")
-    qtbot.mouseClick(page.keypad.ok, LEFT)
+    page = pin_at_a_locked_pc(kiosk, qtbot, "2468")
     kiosk.agent.answer_last()
     qtbot.mouseClick(find_button(kiosk.window, "Débloquer cet ordinateur"), LEFT)
     kiosk.agent.answer_last("wrong_pin")  # the PIN was changed in between

@@ -15,12 +15,8 @@ from PySide6.QtGui import QGuiApplication
 from kiosk.agent.testing import AgentThread, open_all_day_policy
 from kiosk.core.model import State
 from kiosk.shell import i18n
-from kiosk.shell.controller import ShellController
-from kiosk.shell.ipc_client import AgentClient
-from kiosk.shell.speaker import Speaker
-from kiosk.shell.testing import find_button, visible_texts
+from kiosk.shell.testing import agent_shell, find_button, visible_texts
 from kiosk.shell.viewmodel import Screen, WindowMode
-from kiosk.shell.window import MainWindow
 from policies import Language, policy_from_data
 from policies.loading import default_policy_data
 from policies.model import WEEKDAYS
@@ -36,21 +32,9 @@ def agent() -> Iterator[AgentThread]:
         yield running
 
 
-def shell_on(agent: AgentThread, qtbot) -> tuple[AgentClient, ShellController, MainWindow]:
-    """The real shell (client, controller, window) wired to ``agent``, shown, not started."""
-    client = AgentClient(str(agent.socket_path))
-    shell = ShellController(client, Speaker())
-    client.viewChanged.connect(shell.set_view)
-    client.connectionChanged.connect(shell.set_connected)
-    window = MainWindow(shell, windowed=True)
-    qtbot.addWidget(window)
-    window.show()
-    return client, shell, window
-
-
 @pytest.mark.parametrize("language", [Language.FR, Language.AR])
 def test_visitor_journey(qtbot, agent: AgentThread, language: Language) -> None:
-    client, shell, window = shell_on(agent, qtbot)
+    client, shell, window = agent_shell(qtbot, agent.socket_path)
     seen: list[Screen] = []
     shell.changed.connect(lambda: seen.append(shell.screen))
 
@@ -126,7 +110,7 @@ def test_a_visitor_arriving_just_before_closing_is_warned_with_the_real_time_lef
     days = {day: [{"opens": "09:00", "closes": "10:03"}] for day in WEEKDAYS}
     policy = policy_from_data({**default_policy_data(), "opening_hours": days})
     with AgentThread(policy=policy) as agent:
-        client, shell, window = shell_on(agent, qtbot)
+        client, shell, window = agent_shell(qtbot, agent.socket_path)
         try:
             client.start()
             qtbot.waitUntil(lambda: shell.screen is Screen.LANGUAGE, timeout=5000)

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from kiosk.core.model import State
 from kiosk.shell.screenshots import sample_view
-from kiosk.shell.speaker import EspeakSpeaker, default_speaker, espeak_arguments, has_sound_output
+from kiosk.shell.speaker import (
+    EspeakSpeaker,
+    SoundOutput,
+    default_speaker,
+    espeak_arguments,
+    has_sound_output,
+)
 from kiosk.shell.testing import find_button, make_kiosk
 from kiosk.shell.viewmodel import Screen
 from policies import Language
@@ -49,6 +57,86 @@ def test_without_a_sound_device_espeak_ng_is_not_offered(tmp_path: Path) -> None
     (runtime / "pulse/native").touch()
     assert has_sound_output({"XDG_RUNTIME_DIR": str(runtime)}, dev_snd="/nonexistent")
     assert not EspeakSpeaker(sound_output=False).available
+
+
+@needs_espeak
+def test_read_aloud_shows_the_sound_output_as_it_comes_and_goes(qtbot, tmp_path: Path) -> None:
+    dev_snd, runtime = tmp_path / "snd", tmp_path / "run"
+    dev_snd.mkdir()
+    runtime.mkdir()
+    sound = SoundOutput({"XDG_RUNTIME_DIR": str(runtime)}, dev_snd=str(dev_snd))
+    speaker = EspeakSpeaker(sound_output=sound)
+    kiosk = make_kiosk(qtbot, speaker=speaker)  # type: ignore[arg-type]
+    kiosk.show(sample_view(State.RULES, Language.FR))
+    read = kiosk.window.pages[Screen.RULES].read
+
+    def shows_sound(present: bool) -> bool:
+        label = "Lire à voix haute" if present else "Pas de son"
+        return read.sound is present and read.label == label and read.isVisibleTo(kiosk.window)
+
+    assert shows_sound(False) and not speaker.available
+    # A headset plugged in: the loudspeaker is offered without waiting for the next view.
+    with qtbot.waitSignal(speaker.availableChanged, timeout=5000):
+        (dev_snd / "pcmC0D0p").touch()
+    assert shows_sound(True) and speaker.available
+    with qtbot.waitSignal(speaker.availableChanged, timeout=5000):
+        (dev_snd / "pcmC0D0p").unlink()
+    assert shows_sound(False)
+    kiosk.show(sample_view(State.ACTIVE, Language.FR, seconds_left=2520, ends_at="15:42"))
+    bar = kiosk.window.pages[Screen.SESSION].read
+    assert not bar.sound and bar.toolTip() == "Pas de son sur cet ordinateur"
+    # A sound server starting after the shell: its socket's folder did not exist before.
+    with qtbot.waitSignal(speaker.availableChanged, timeout=5000):
+        (runtime / "pulse").mkdir()
+        (runtime / "pulse/native").touch()
+    assert bar.sound and bar.toolTip() == "Lire à voix haute"
+
+
+class WorkSeen:
+    """Notes the file-system reads and process starts (Python's audit events) made while
+    ``noting`` is on."""
+
+    EVENTS = frozenset(
+        {"open", "os.scandir", "os.listdir", "glob.glob", "subprocess.Popen", "os.posix_spawn"}
+    )
+
+    def __init__(self) -> None:
+        self.noting = False
+        self.events: list[str] = []
+
+    def __call__(self, event: str, _args: tuple[object, ...]) -> None:
+        if self.noting and event in self.EVENTS:
+            self.events.append(event)
+
+
+WORK = WorkSeen()
+sys.addaudithook(WORK)  # an audit hook cannot be removed: it notes only while a test asks
+
+
+@needs_espeak
+def test_a_view_change_looks_at_no_file_and_starts_no_process(qtbot) -> None:
+    speaker = default_speaker()
+    kiosk = make_kiosk(qtbot, speaker=speaker)  # type: ignore[arg-type]
+    views = [
+        sample_view(State.RULES, Language.FR),
+        *(
+            sample_view(State.ACTIVE, Language.FR, seconds_left=seconds, ends_at="15:42")
+            for seconds in (2520, 2460, 2400)
+        ),
+        sample_view(State.FINAL, Language.FR, seconds_left=47, ends_at="15:42"),
+    ]
+    kiosk.show(views[0])
+    WORK.events.clear()
+    WORK.noting = True
+    try:
+        for view in views:
+            kiosk.show(view)
+            QApplication.processEvents()
+    finally:
+        WORK.noting = False
+    # The sound output was looked for when the speaker was made, not at each redraw.
+    assert WORK.events == []
+    assert kiosk.window.pages[Screen.FINAL].read.isVisibleTo(kiosk.window)
 
 
 def test_read_aloud_reads_the_rules_in_the_visitor_language_and_stops(qtbot) -> None:

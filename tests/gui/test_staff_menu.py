@@ -17,10 +17,8 @@ from kiosk.agent.testing import AgentThread, open_all_day_policy
 from kiosk.core.model import State
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
-from kiosk.shell.ipc_client import AgentClient
 from kiosk.shell.screens import AnimatorPage
-from kiosk.shell.speaker import Speaker
-from kiosk.shell.testing import find_button, visible_texts
+from kiosk.shell.testing import agent_shell, find_button, visible_texts
 from kiosk.shell.viewmodel import Screen
 from kiosk.shell.window import MainWindow
 from policies import Language, StaffLanguage, StaffRules
@@ -43,13 +41,7 @@ def agent() -> Iterator[AgentThread]:
 @pytest.fixture
 def shell_window(agent: AgentThread, qtbot) -> Iterator[tuple[ShellController, MainWindow]]:
     """The real shell on ``agent``, a visitor in session in Arabic."""
-    client = AgentClient(str(agent.socket_path))
-    shell = ShellController(client, Speaker())
-    client.viewChanged.connect(shell.set_view)
-    client.connectionChanged.connect(shell.set_connected)
-    window = MainWindow(shell, windowed=True)
-    qtbot.addWidget(window)
-    window.show()
+    client, shell, window = agent_shell(qtbot, agent.socket_path)
     try:
         client.start()
         qtbot.waitUntil(lambda: shell.screen is Screen.LANGUAGE, timeout=5000)
