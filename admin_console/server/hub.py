@@ -97,6 +97,8 @@ class _Link:
     websocket: WebSocket
     connected_at: dt.datetime
     send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    statuses: int = 0
+    """Statuses taken from this connection so far."""
 
     async def send(self, text: str) -> None:
         async with self.send_lock:
@@ -160,6 +162,11 @@ class Hub:
     def is_online(self, kiosk_id: int) -> bool:
         """True if the PC has a live connection."""
         return kiosk_id in self._links
+
+    def statuses_taken(self, kiosk_id: int) -> int | None:
+        """How many statuses the PC's live connection brought so far (None: offline)."""
+        link = self._links.get(kiosk_id)
+        return link.statuses if link is not None else None
 
     def tile(self, kiosk: Kiosk) -> KioskTile:
         """The room view's entry for one PC."""
@@ -584,6 +591,7 @@ class Hub:
             await asyncio.to_thread(self._repos.help.cancel_waiting, link.kiosk.id, now)
         self._live[link.kiosk.id] = _Live(status, now, asks)
         self._last_seen[link.kiosk.id] = now
+        link.statuses += 1
         self._publish(link.kiosk)
 
     async def _result(self, link: _Link, result: CommandResult) -> None:

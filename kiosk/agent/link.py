@@ -300,6 +300,9 @@ class ConsoleLink:
         self.backoff = Backoff(self.options.backoff_initial, self.options.backoff_cap, rng)
         self._outbox_ready = asyncio.Event()
         self._status_due = asyncio.Event()
+        self._status_in_flight = False
+        self.statuses_sent = 0
+        """Statuses sent to the console on this connection so far."""
         self._sending = asyncio.Lock()
         self._connected = False
         self.connections = 0
@@ -318,6 +321,11 @@ class ConsoleLink:
     def status_changed(self) -> None:
         """The screen changed: tell the console soon."""
         self._status_due.set()
+
+    @property
+    def status_settled(self) -> bool:
+        """No status is due, being made or being sent: the console has the last one."""
+        return not self._status_due.is_set() and not self._status_in_flight
 
     # -- connecting ----------------------------------------------------------------------
 
@@ -500,6 +508,7 @@ class ConsoleLink:
         options = self.options
         loop = asyncio.get_running_loop()
         last = -options.status_min_interval
+        self.statuses_sent = 0
         while True:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(options.status_every):
@@ -507,10 +516,15 @@ class ConsoleLink:
             pause = last + options.status_min_interval - loop.time()
             if pause > 0:
                 await asyncio.sleep(pause)  # several changes in a row: one status
+            self._status_in_flight = True
             self._status_due.clear()
             # Made and sent under the lock the command results take: a status made before a
             # command ran reaches the console before that command's result, never after it
             # (the console would take it for what the PC says since).
-            async with self._sending:
-                await websocket.send(encode(self.handler.console_status()))
+            try:
+                async with self._sending:
+                    await websocket.send(encode(self.handler.console_status()))
+                    self.statuses_sent += 1
+            finally:
+                self._status_in_flight = False
             last = loop.time()

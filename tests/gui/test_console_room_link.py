@@ -143,11 +143,22 @@ def test_a_workshop_refused_on_a_busy_pc_says_which_pc_and_why(qtbot: Any, room:
 # -- the time left on the card is the PC's ---------------------------------------------
 
 
-def live_status_at(room: Room) -> object:
-    """When the console received PC-01's last status."""
-    with room.server.client(room.pcs.admin) as http:
-        [tile] = http.get("/api/kiosks").json()
-    return tile["status"]["at"]
+def statuses_settled(qtbot: Any, room: Room) -> int:
+    """Wait until PC-01 has no status left to make or send and the console has taken every
+    one it sent (a status due after a change is made a moment later, then travels); return
+    how many the PC sent on this connection. The clocks of this test move only then: a
+    status still on its way when the console's clock moves would come "later" than made."""
+    pc, pc_id = room.pcs.pcs["PC-01"], room.pcs.ids["PC-01"]
+    link = pc.agent.link
+    assert link is not None
+    hub = room.server.console.hub
+
+    def settled() -> bool:
+        sent = pc.call(lambda: link.statuses_sent if link.status_settled else None)
+        return sent is not None and hub.statuses_taken(pc_id) == sent
+
+    qtbot.waitUntil(settled, timeout=WAIT_MS)
+    return pc.call(lambda: link.statuses_sent)
 
 
 def minutes_said(seconds: int) -> int:
@@ -192,6 +203,7 @@ def test_the_cards_time_left_is_the_pcs_after_a_start_an_extension_and_a_reconne
         return int(shell_i18n.time_left(seconds, FR, short=True).split()[0])
 
     agree("after the start")
+    statuses_settled(qtbot, room)
 
     # Both clocks move on, the console's first: a status the PC makes on its move must not
     # reach a console still at the earlier time (real clocks move together).
@@ -202,11 +214,11 @@ def test_the_cards_time_left_is_the_pcs_after_a_start_an_extension_and_a_reconne
     agree("ten minutes later, no new status")
     # 50 s more, with no change on the PC: no status comes, the card counts on its own
     # and passes into the next minute with the bar.
-    status_at = live_status_at(room)
+    sent = statuses_settled(qtbot, room)
     clock.advance(seconds=50)
     pc.advance(seconds=50)
     agree("50 s later, no new status")
-    assert live_status_at(room) == status_at
+    assert statuses_settled(qtbot, room) == sent
 
     # The animator gives 15 minutes more.
     qtbot.mouseClick(room.tile("PC-01"), LEFT)
@@ -227,6 +239,7 @@ def test_the_cards_time_left_is_the_pcs_after_a_start_an_extension_and_a_reconne
     pc = room.pcs.restart("PC-01")
     shell = ShellClient(pc.socket_path)
     shell.hello()  # the visitor's screen is back
+    statuses_settled(qtbot, room)
     clock.advance(seconds=40)
     pc.advance(seconds=40)
     qtbot.waitUntil(lambda: room.tile("PC-01").view.kind is TileKind.IN_SESSION, timeout=WAIT_MS)
