@@ -105,39 +105,36 @@ class _AtomReply(ctypes.Structure):
 
 
 class _PropertyReply(ctypes.Structure):
+    """``xcb_get_property_reply_t`` (the header's second byte is the values' format: 8, 16
+    or 32 bits)."""
+
     _fields_ = [
-        ("response_type", ctypes.c_uint8),
-        ("format", ctypes.c_uint8),
-        ("sequence", ctypes.c_uint16),
-        ("length", ctypes.c_uint32),
+        ("header", _ReplyHeader),
         ("type", ctypes.c_uint32),
         ("bytes_after", ctypes.c_uint32),
         ("value_len", ctypes.c_uint32),
-        ("pad0", ctypes.c_uint8 * 12),
+        ("pad", ctypes.c_uint8 * 12),
     ]
 
 
 class _Event(ctypes.Structure):
-    """The start of every X event; a PropertyNotify goes on with its window and atom."""
+    """The start of an X event as ``xcb_poll_for_event`` gives it: a PropertyNotify's
+    window and atom follow its type and sequence number."""
 
     _fields_ = [
         ("response_type", ctypes.c_uint8),
-        ("pad0", ctypes.c_uint8),
+        ("detail", ctypes.c_uint8),
         ("sequence", ctypes.c_uint16),
         ("window", ctypes.c_uint32),
         ("atom", ctypes.c_uint32),
     ]
 
 
-class _ClientMessage(ctypes.Structure):
-    _fields_ = [
-        ("response_type", ctypes.c_uint8),
-        ("format", ctypes.c_uint8),
-        ("sequence", ctypes.c_uint16),
-        ("window", ctypes.c_uint32),
-        ("type", ctypes.c_uint32),
-        ("data", ctypes.c_uint32 * 5),
-    ]
+class _ClientMessage(_Event):
+    """``xcb_client_message_event_t``: the detail byte is the data's format, the atom the
+    message's type, then five 32-bit values."""
+
+    _fields_ = [("data", ctypes.c_uint32 * 5)]
 
 
 class _ScreenIterator(ctypes.Structure):
@@ -242,7 +239,7 @@ class _Xcb:
         if not reply:
             return []
         try:
-            if reply.contents.format != 32:
+            if reply.contents.header.pad0 != 32:  # the format: 32-bit values
                 return []
             count = self.lib.xcb_get_property_value_length(reply) // 4
             start = self.lib.xcb_get_property_value(reply)
