@@ -16,7 +16,8 @@ only when it opens), so :class:`ShellOnTop` watches the window manager's lists
 (``_NET_CLIENT_LIST_STACKING`` and each window's ``_NET_WM_STATE``) and, as a pager may
 (EWMH), asks it to undo them: a window that went full screen is maximised under the bar
 instead, one that asked to stay above goes back among the others, a screen-sized frameless
-one is maximised and stacked again, a dock over the bar is sent below. The visitor's
+one is put back in the work area under the bar and maximised, a dock over the bar is sent
+below. The visitor's
 program still gets the whole screen under the bar; the bar, its help button and the
 warnings before the end stay in sight.
 
@@ -78,9 +79,9 @@ BELOW = "_NET_WM_STATE_BELOW"
 MAXIMISED = ("_NET_WM_STATE_MAXIMIZED_VERT", "_NET_WM_STATE_MAXIMIZED_HORZ")
 _STATES = (FULLSCREEN, ABOVE, BELOW, *MAXIMISED)
 _DOCK = "_NET_WM_WINDOW_TYPE_DOCK"
-RESTACK_TRIES = 3
-"""How many times in a row a window stacked over the bar (asking nothing) is corrected before
-the shell gives up on it."""
+STACKING_TRIES = 3
+"""How many times in a row a window stacked over the bar without asking (old-style full
+screen) is corrected before the shell gives up on it (and says so in its log)."""
 
 
 class _Cookie(ctypes.Structure):
@@ -424,7 +425,7 @@ class ShellOnTop:
         self._names = {connection.atom(name): name for name in _STATES}
         self._dock = connection.atom(_DOCK)
         self._told: set[tuple[int, Why]] = set()
-        self._restacks: dict[int, int] = {}
+        self._tries: dict[int, int] = {}
         self.behind = True
         """Whether changes came in while the last check read the display: check again."""
         connection.watch_properties(connection.root)
@@ -489,7 +490,7 @@ class ShellOnTop:
             if self._dock in x.get_ids(window, "_NET_WM_WINDOW_TYPE", _ATOM)
         )
         over_shell = windows_over(self.shell, stacking)
-        self._restacks = {w: n for w, n in self._restacks.items() if w in over_shell}
+        self._tries = {w: n for w, n in self._tries.items() if w in over_shell}
         area = x.get_ids(x.root, "_NET_WORKAREA", _CARDINAL)[:4]
         workarea = Place(*area) if len(area) == 4 else None
         for fix in corrections(self.shell, stacking, states, docks, workarea):
@@ -497,9 +498,9 @@ class ShellOnTop:
                 # Asked by nothing the window says, only by where it is stacked: a try that
                 # does not help is not repeated for ever (each changes the window's state,
                 # which calls for another check).
-                tries = self._restacks[fix.window] = self._restacks.get(fix.window, 0) + 1
-                if tries > RESTACK_TRIES:
-                    if tries == RESTACK_TRIES + 1:
+                tries = self._tries[fix.window] = self._tries.get(fix.window, 0) + 1
+                if tries > STACKING_TRIES:
+                    if tries == STACKING_TRIES + 1:
                         log.warning("window 0x%x stays over the session bar", fix.window)
                     continue
             if (fix.window, fix.why) not in self._told:
