@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
     from kiosk.shell.idle import SessionInputWatcher, X11IdleSource  # noqa: PLC0415
     from kiosk.shell.speaker import default_speaker  # noqa: PLC0415
-    from kiosk.shell.window import InputWatcher, shell_on_agent  # noqa: PLC0415
+    from kiosk.shell.window import InputWatcher, KeepOnTop, shell_on_agent  # noqa: PLC0415
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -70,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
     if x11_idle is not None:
         session_input = SessionInputWatcher(x11_idle, shell.user_input, app)
         session_input.start()
+    # A kiosk's screen (not a demo's window): no program window may cover the shell's.
+    on_top = KeepOnTop.start(window) if app.platformName() == "xcb" and not args.windowed else None
     if args.first_screen_marker or os.environ.get(FIRST_SCREEN_ENV) == "1":
         window.firstPainted.connect(_print_marker)
     if getattr(args, "screen_marker", False):
@@ -99,4 +101,6 @@ def run(args: argparse.Namespace) -> int:
     app.removeEventFilter(watcher)
     if x11_idle is not None:
         x11_idle.close()
+    if on_top is not None:
+        on_top.stop()
     return int(code)

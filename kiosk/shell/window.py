@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSocketNotifier, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent
 from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
@@ -29,7 +29,8 @@ class MainWindow(QWidget):
     the tests draw it as a 1024×768 or 1366×768 screen); otherwise the window is frameless,
     stays on top, and covers the whole screen or a bar across its top. Under X11 the bar's
     strip is reserved (``_NET_WM_STRUT_PARTIAL``): the window manager keeps maximised
-    programs under it, and the window's role (:data:`SHELL_ROLE`) keeps it above them.
+    programs under it, and the window's role (:data:`SHELL_ROLE`) keeps it above them;
+    :class:`KeepOnTop` undoes what a program asks to get over it (full screen, above).
     """
 
     firstPainted = Signal()
@@ -174,6 +175,40 @@ def shell_on_agent(socket_path: str, speaker: Speaker, *, windowed: bool = False
     client.viewChanged.connect(controller.set_view)
     client.connectionChanged.connect(controller.set_connected)
     return Shell(client, controller, MainWindow(controller, windowed=windowed))
+
+
+class KeepOnTop(QObject):
+    """Keeps the kiosk's window over every program window on X11, whatever a program asks
+    of the window manager (full screen, stay above…): :class:`kiosk.shell.x11.ShellOnTop`,
+    woken by Qt's event loop when the display has news."""
+
+    def __init__(self, window: QWidget, on_top: x11.ShellOnTop) -> None:
+        super().__init__(window)
+        self._on_top = on_top
+        self._notifier = QSocketNotifier(on_top.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self.check)
+        self.check()  # the windows open already
+
+    @classmethod
+    def start(cls, window: QWidget) -> KeepOnTop | None:
+        """Watch over ``window`` (a top-level window of the xcb platform); None when there
+        is no X display to watch."""
+        on_top = x11.ShellOnTop.open(int(window.winId()))
+        return None if on_top is None else cls(window, on_top)
+
+    def check(self) -> None:
+        """Read the display's news and correct what covers the window."""
+        if not self._notifier.isEnabled():
+            return
+        if not self._on_top.check():
+            self._notifier.setEnabled(False)  # the display has gone: the shell ends with it
+        elif self._on_top.behind:
+            QTimer.singleShot(0, self.check)  # after what else waits in Qt's event loop
+
+    def stop(self) -> None:
+        """Stop watching and close the connection."""
+        self._notifier.setEnabled(False)
+        self._on_top.close()
 
 
 class InputWatcher(QObject):

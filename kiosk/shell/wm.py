@@ -11,6 +11,10 @@ the ``rc.xml`` made here:
   the programs; its bar reserves the top strip of the screen (``_NET_WM_STRUT_PARTIAL``, set
   by the shell), so maximised programs take the rest and never cover the time left, help or
   end; its full-screen pages (rules, print confirmation, warnings) cover the programs;
+- no window opens full screen or above the others, whatever it remembers or asks (the first
+  per-application rule; later ones override it, the shell's "above" included). Openbox has
+  no setting that refuses these requests once a window is open and would put a full-screen
+  window over the shell's, so the shell undoes them itself (``kiosk/shell/x11.py``);
 - no root menu, no window menu, one desktop, no key that runs a command; Alt+Tab goes from
   one open program to another, Alt+F4 closes one (the shell ignores it).
 
@@ -90,6 +94,10 @@ def openbox_rc() -> str:
         '    <context name="Root"></context>\n'
         "  </mouse>\n"
         "  <applications>\n"
+        # Every window first (later rules override): none opens full screen or above the
+        # others, whatever it remembers or asks (kiosk/shell/x11.py keeps it so afterwards).
+        '    <application class="*"><fullscreen>no</fullscreen><layer>normal</layer>'
+        "</application>\n"
         '    <application type="normal">'
         "<decor>yes</decor><maximized>true</maximized><desktop>1</desktop></application>\n"
         '    <application type="dialog"><decor>yes</decor><desktop>1</desktop></application>\n'

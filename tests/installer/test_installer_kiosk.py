@@ -17,6 +17,7 @@ import pytest
 from installer_helpers import BIN_DIR, FSTAB, OLD_DCONF_PROFILE, Run, picture, times, uid_of
 
 from kiosk.lockdown import opensc_module
+from kiosk.shell.wm import openbox_rc
 
 PRINTER = "ipp://192.168.1.20/ipp/print"
 ARGS = ("--bin-dir", str(BIN_DIR), "--printer-uri", PRINTER, "--pc-name", "PC-07")
@@ -150,12 +151,18 @@ def test_every_command_line_is_one_the_programs_accept(run: Run, target: Path) -
     # The session's program restarts the shell when it dies: the visitor keeps the session.
     assert shell[:2] == [str(BIN_DIR / "epn-kiosk"), "session"]
     assert _command_args("session", shell[2:]).socket == "/run/epn-kiosk/kiosk.sock"
-    # With the kiosk's window manager: programs open maximised under the bar, never over it.
-    rc = _command_args("session", shell[2:]).window_manager
+    # With the kiosk's window manager: programs open maximised under the bar, never over it,
+    # by the same rc.xml as the tests' desktops (tests/e2e/test_desktop_wm.py) and the demo's.
+    session_args = _command_args("session", shell[2:])
+    rc = session_args.window_manager
     assert rc == "/etc/epn-kiosk/openbox-rc.xml"
     openbox = (target / rc.lstrip("/")).read_text(encoding="utf-8")
+    assert openbox == openbox_rc()
     assert 'role="epn-kiosk-shell"' in openbox and "<maximized>true</maximized>" in openbox
+    assert "<fullscreen>no</fullscreen>" in openbox, "no program opens full screen"
     assert "Execute" not in openbox and "ShowMenu" not in openbox, "no command, no menu"
+    # A kiosk's shell, not a window: it keeps every program under its bar (kiosk/shell/x11.py).
+    assert not session_args.windowed
     # The visitors' locales are generated: programs speak the visitor's language.
     locale_gen = (target / "etc/locale.gen").read_text(encoding="utf-8")
     assert "fr_BE.UTF-8 UTF-8" in locale_gen and "ar_MA.UTF-8 UTF-8" in locale_gen
