@@ -39,6 +39,15 @@ def _until(check: Callable[[], Any], seconds: float = 5.0) -> Any:
         time.sleep(0.02)
 
 
+def _manager_and_pc(server: ConsoleServer) -> tuple[StaffLogin, StaffLogin, int, str]:
+    """An admin "ada", a manager "mia" (both logged in) and PC-01 enrolled by ada:
+    (admin, manager, PC-01's id, its token)."""
+    admin = server.add_staff("ada", Role.ADMIN)
+    manager = server.add_staff("mia", Role.MANAGER)
+    kiosk_id, token = server.enroll(admin, "PC-01")
+    return admin, manager, kiosk_id, token
+
+
 def _put(server: ConsoleServer, staff: StaffLogin, change: dict[str, Any]) -> httpx.Response:
     with server.client(staff) as http:
         return http.put("/api/policy", json={"policy": change})
@@ -55,9 +64,7 @@ def test_the_bundled_default_is_in_force_until_changed(server: ConsoleServer) ->
 
 
 def test_a_change_is_a_new_version_sent_to_each_pc_online(server: ConsoleServer) -> None:
-    admin = server.add_staff("ada", Role.ADMIN)
-    manager = server.add_staff("mia", Role.MANAGER)
-    kiosk_id, token = server.enroll(admin, "PC-01")
+    admin, manager, kiosk_id, token = _manager_and_pc(server)
     default = default_policy().version
     with KioskSocket(server, token, policy_version=default) as pc, pc.answering() as received:
         changed = _put(server, manager, SHORTER)
@@ -129,9 +136,7 @@ def test_a_bad_field_is_named_and_the_policy_in_force_stays(server: ConsoleServe
 def test_a_pc_that_connects_with_another_policy_gets_the_update_after_its_welcome(
     server: ConsoleServer,
 ) -> None:
-    admin = server.add_staff("ada", Role.ADMIN)
-    manager = server.add_staff("mia", Role.MANAGER)
-    kiosk_id, token = server.enroll(admin, "PC-01")
+    admin, manager, kiosk_id, token = _manager_and_pc(server)
     state = _put(server, manager, SHORTER).json()
     with KioskSocket(server, token, policy_version="0123456789ab") as pc:
         update = pc.recv()
@@ -158,9 +163,7 @@ def test_a_pc_that_connects_with_another_policy_gets_the_update_after_its_welcom
 
 
 def test_a_pc_that_refuses_the_policy_keeps_showing_its_own(server: ConsoleServer) -> None:
-    admin = server.add_staff("ada", Role.ADMIN)
-    manager = server.add_staff("mia", Role.MANAGER)
-    _kiosk_id, token = server.enroll(admin, "PC-01")
+    admin, manager, _kiosk_id, token = _manager_and_pc(server)
     with (
         KioskSocket(server, token, policy_version="0123456789ab") as pc,
         pc.answering(ok=False, code="bad_policy", message="session: no") as received,
@@ -195,9 +198,7 @@ def test_a_policy_too_large_to_send_to_the_pcs_is_refused(server: ConsoleServer)
 def test_an_unknown_staff_menu_language_is_refused_and_the_last_good_one_stays(
     server: ConsoleServer,
 ) -> None:
-    admin = server.add_staff("ada", Role.ADMIN)
-    manager = server.add_staff("mia", Role.MANAGER)
-    _kiosk_id, token = server.enroll(admin, "PC-01")
+    _admin, manager, _kiosk_id, token = _manager_and_pc(server)
     dutch = _put(server, manager, {"staff": {"language": "nl"}})
     assert dutch.status_code == 200, dutch.text
     good = dutch.json()
