@@ -104,6 +104,8 @@ run_tests() {
   .venv/bin/ruff check .
   say "mypy"
   .venv/bin/mypy
+  say "import contracts"
+  .venv/bin/lint-imports --no-cache
   say "pytest"
   # pytest exits 5 when it collected nothing: set -e makes that a failure too.
   # The 20 slowest tests are listed at the end, to keep the suite within its time.

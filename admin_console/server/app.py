@@ -31,7 +31,6 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from admin_console.protocol import Command, CommandAction, EnrollRequest, EnrollResponse
 from admin_console.server import policy as policy_store
 from admin_console.server import usage as usage_review
 from admin_console.server.auth import (
@@ -116,6 +115,7 @@ from admin_console.server.schemas import (
     WorkshopRequest,
 )
 from admin_console.server.tls import ensure_ticket_key, ticket_key_text
+from epn_shared.protocol import Command, CommandAction, EnrollRequest, EnrollResponse
 
 logger = logging.getLogger("admin_console.api")
 

@@ -1,9 +1,9 @@
 """The front desk: tickets, members and the help queue, on the repositories.
 
 Ticket codes are 16 digits signed with the console's ticket key
-(:mod:`admin_console.protocol.tickets`), shown once as ``1234 5678 9012 3456`` and kept only
+(:mod:`epn_shared.ticket_codes`), shown once as ``1234 5678 9012 3456`` and kept only
 as the SHA-256 of the digits. A PC redeems a code (never a reference); unknown codes from one
-PC are slowed down as at the PC itself (:mod:`admin_console.protocol.tries`).
+PC are slowed down as at the PC itself (:mod:`epn_shared.wrong_tries`).
 
 Member PINs are argon2id hashes; five wrong PINs in a row refuse
 the card for five minutes on every PC, and an unknown card number alike. A member's day is
@@ -19,16 +19,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from admin_console.protocol.tickets import (
-    code_digest,
-    grouped,
-    make_code,
-    normalise,
-    read_code,
-    stored_digest,
-    typo_ok,
-)
-from admin_console.protocol.tries import WRONG_CODE_RULE, WrongTries
 from admin_console.server.auth import AuthService
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import (
@@ -45,6 +35,16 @@ from admin_console.server.errors import (
     NotFound,
     TooManyTries,
 )
+from epn_shared.ticket_codes import (
+    code_digest,
+    grouped,
+    make_code,
+    normalise,
+    read_code,
+    stored_digest,
+    typo_ok,
+)
+from epn_shared.wrong_tries import WRONG_CODE_RULE, WrongTries
 
 MAX_WRONG_PINS = 5
 PIN_LOCK = dt.timedelta(minutes=5)

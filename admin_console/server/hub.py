@@ -32,7 +32,13 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from admin_console.protocol import (
+from admin_console.server.auth import AuthService, digest
+from admin_console.server.clock import Clock
+from admin_console.server.db.repositories import Kiosk, NewEvent, Repositories
+from admin_console.server.errors import ConsoleError, NotAuthenticated, StorageError
+from admin_console.server.log import event as log_event
+from admin_console.server.schemas import KioskTile, LiveStatus
+from epn_shared.protocol import (
     MAX_FRAME_BYTES,
     Ack,
     Command,
@@ -49,12 +55,6 @@ from admin_console.protocol import (
     decode_kiosk_frame,
     encode,
 )
-from admin_console.server.auth import AuthService, digest
-from admin_console.server.clock import Clock
-from admin_console.server.db.repositories import Kiosk, NewEvent, Repositories
-from admin_console.server.errors import ConsoleError, NotAuthenticated, StorageError
-from admin_console.server.log import event as log_event
-from admin_console.server.schemas import KioskTile, LiveStatus
 
 logger = logging.getLogger("admin_console.hub")
 

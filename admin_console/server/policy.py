@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from admin_console.protocol import MAX_FRAME_BYTES
 from admin_console.server.db.repositories import PolicyRecord
 from admin_console.server.errors import InvalidInput
+from epn_shared.protocol import MAX_FRAME_BYTES
 from policies import InvalidPolicy, Policy, default_policy, policy_from_data
 from policies.loading import default_policy_data
 

@@ -12,9 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from admin_console.protocol import LoginKind
-from admin_console.protocol.messages import reject_nul
 from admin_console.server.auth import Role
+from epn_shared.protocol import LoginKind, reject_nul
 
 MAX_ID = 2**31 - 1
 """Largest row id (the database's keys are 32-bit)."""

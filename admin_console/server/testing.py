@@ -33,21 +33,21 @@ from pydantic import BaseModel
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from admin_console.protocol import (
-    MAX_FRAME_BYTES,
-    Command,
-    CommandResult,
-    Hello,
-    Welcome,
-    decode_console_frame,
-    encode,
-)
-from admin_console.protocol.messages import ConsoleFrame
 from admin_console.server.app import Console, Settings, build_console
 from admin_console.server.auth import Role
 from admin_console.server.clock import Clock, FakeClock
 from admin_console.server.serve import uvicorn_config
 from admin_console.server.tls import TlsFiles, ensure_tls, fingerprint
+from epn_shared.protocol import (
+    MAX_FRAME_BYTES,
+    Command,
+    CommandResult,
+    ConsoleFrame,
+    Hello,
+    Welcome,
+    decode_console_frame,
+    encode,
+)
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)

@@ -26,7 +26,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from admin_console.protocol.messages import MAX_SESSION_SECONDS
 from admin_console.server.db.repositories import HelpCall, Kiosk, SessionFacts, Workshop
 from admin_console.server.schemas import (
     UsageByKind,
@@ -38,6 +37,7 @@ from admin_console.server.schemas import (
     WorkshopModel,
     WorkshopResult,
 )
+from epn_shared.protocol import MAX_SESSION_SECONDS
 from policies import Policy
 
 MAX_DAYS = 366

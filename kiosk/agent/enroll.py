@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from pydantic import ValidationError
 
-from admin_console.protocol.messages import EnrollRequest, EnrollResponse
+from epn_shared.protocol import EnrollRequest, EnrollResponse
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.errors import AgentError, StartRefused
 from kiosk.agent.link import (

@@ -1,5 +1,5 @@
 """The checks on what is typed at the kiosk: ticket codes, member cards and PINs, the
-animator PIN. Each is behind a guard kept in the store (:mod:`admin_console.protocol.tries`), so
+animator PIN. Each is behind a guard kept in the store (:mod:`epn_shared.wrong_tries`), so
 guessing is slow at this PC whatever the guesser does between tries: log in as a walk-in,
 go back from the rules, restart the agent, reboot the PC or set its clock back.
 
@@ -27,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from admin_console.protocol.tickets import code_digest, normalise, read_code, typo_ok
-from admin_console.protocol.tries import WRONG_CODE_RULE, GuardRule
+from epn_shared.ticket_codes import code_digest, normalise, read_code, typo_ok
+from epn_shared.wrong_tries import WRONG_CODE_RULE, GuardRule
 from kiosk.agent.clock import Clock
 from kiosk.agent.console_answers import (
     ConsoleUnreachable,

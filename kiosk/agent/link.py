@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from admin_console.protocol.messages import (
+from epn_shared.protocol import (
     MAX_FRAME_BYTES,
     Ack,
     Command,

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from admin_console.protocol.messages import (
+from epn_shared.protocol import (
     MAX_COUNT,
     MAX_JOB_CENTS,
     MAX_JOB_PAGES,

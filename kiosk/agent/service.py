@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from admin_console.protocol import messages as wire
+from epn_shared import protocol as wire
 from kiosk.agent import log as agent_log
 from kiosk.agent import systemd
 from kiosk.agent.clock import Clock, SystemClock, boot_id

@@ -26,7 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from admin_console.protocol.tries import GuardRule, WrongTries, clock_set_back, taken_back
+from epn_shared.wrong_tries import GuardRule, WrongTries, clock_set_back, taken_back
 from kiosk.agent.credentials import new_ticket_code, ticket_digest
 from kiosk.agent.errors import StoreError, TooManyTries
 from kiosk.core.codec import snapshot_from_data, snapshot_to_data

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from admin_console.protocol.tickets import CODE_DIGITS
+from epn_shared.ticket_codes import CODE_DIGITS
 from kiosk.core.errors import Refusal
 from kiosk.core.model import LockReason, State
 from kiosk.core.protocol import AppView, RuleView, View

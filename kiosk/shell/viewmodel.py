@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from admin_console.protocol.tickets import CODE_DIGITS, typo_ok
+from epn_shared.ticket_codes import CODE_DIGITS, typo_ok
 from kiosk.core.model import EndReason, State
 from kiosk.core.protocol import AppView, ErrorBody, PrintView, View
 from kiosk.shell import i18n

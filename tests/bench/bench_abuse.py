@@ -7,7 +7,7 @@ Run from the repository root:  .venv/bin/python tests/bench/bench_abuse.py [--ho
    wrong animator PIN (then a wrong member PIN) every 30 s of the fake clock for
    ``--hours``; a wrapper around the real argon2 verifier, given to the agent through its
    constructor, counts the checks. Goal: the configured limit (what one connection trying
-   as soon as the rule allows gets: :func:`admin_console.protocol.tries.most_tries`), not more.
+   as soon as the rule allows gets: :func:`epn_shared.wrong_tries.most_tries`), not more.
 2. Offline-code forging. An enrolled agent whose console never answers, and a guesser who
    types a code (the Damm digit computed, so only the 7 HMAC digits are guessed) as soon as
    the PC allows, for two simulated days: the tries checked in the first day and in the
@@ -35,8 +35,8 @@ import threading
 import time
 from pathlib import Path
 
-from admin_console.protocol.tickets import MAC_SPACE, damm_digit, make_code, read_code
-from admin_console.protocol.tries import WRONG_CODE_RULE, GuardRule, most_tries
+from epn_shared.ticket_codes import MAC_SPACE, damm_digit, make_code, read_code
+from epn_shared.wrong_tries import WRONG_CODE_RULE, GuardRule, most_tries
 from kiosk.agent.credentials import hash_pin, verify_pin
 from kiosk.agent.gate import ANIMATOR_RULE, PC_RULE
 from kiosk.agent.link import LinkOptions

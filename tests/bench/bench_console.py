@@ -11,7 +11,7 @@ temporary data folder, SQLite unless told otherwise; ``--postgres`` starts a pri
 PostgreSQL cluster), makes an admin with ``epn-console create-admin``, enrolls N PCs over
 HTTP (pairing code, then enroll), and connects N simulated kiosks as real WebSocket clients
 (the ``websockets`` library, all in this one asyncio process) that speak
-``admin_console.protocol``: ``hello``, a ``status`` every few seconds, ``event`` frames, and
+``epn_shared.protocol``: ``hello``, a ``status`` every few seconds, ``event`` frames, and
 a ``command_result`` for each ``command`` at once.
 
 Measures, with every kiosk connected and sending its status:
@@ -57,7 +57,7 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from admin_console.protocol import (
+from epn_shared.protocol import (
     MAX_FRAME_BYTES,
     Ack,
     Command,

@@ -18,7 +18,8 @@ from admin_console.gui.usage import (
     table,
     totals_lines,
 )
-from admin_console.protocol import (
+from admin_console.server.testing import KioskSocket
+from epn_shared.protocol import (
     Ack,
     Event,
     LoginKind,
@@ -26,7 +27,6 @@ from admin_console.protocol import (
     SessionEndedBody,
     SessionStartedBody,
 )
-from admin_console.server.testing import KioskSocket
 from policies import Language
 
 FR, EN = Language.FR, Language.EN

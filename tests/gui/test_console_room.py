@@ -19,9 +19,9 @@ from admin_console.gui.client import Endpoint, EndpointError, normalise_fingerpr
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.viewmodel import Outcome, TileKind
 from admin_console.gui.window import ConsoleWindow
-from admin_console.protocol import CommandAction, LoginKind, Status
 from admin_console.server.auth import Role
 from admin_console.server.testing import TEST_PASSWORD, ConsoleServer, KioskSocket
+from epn_shared.protocol import CommandAction, LoginKind, Status
 
 WAIT_MS = 5000
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from conftest_shell import error_code, shell
 
-from admin_console.protocol.tickets import damm_digit, make_code, typo_ok
+from epn_shared.ticket_codes import damm_digit, make_code, typo_ok
 from kiosk.agent.credentials import hash_pin, verify_pin
 from kiosk.agent.link import LinkOptions
 from kiosk.agent.secrets import MemoryTokens

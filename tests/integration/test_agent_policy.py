@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from admin_console.protocol import messages as wire
+from epn_shared import protocol as wire
 from kiosk.agent.testing import (
     AgentProcess,
     AgentThread,

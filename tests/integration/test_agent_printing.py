@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest_print import cups, kiosk, lp
 
-from admin_console.protocol import messages as wire
+from epn_shared import protocol as wire
 from kiosk.agent.printing.cups_queue import CupsQueue
 from kiosk.agent.printing.meter import RELEASED_AFTER_SESSION_SECONDS, Outcome, PrintJobFact
 from kiosk.agent.printing.testing import PrivateCups, write_pdf

@@ -12,7 +12,10 @@ import httpx
 import pytest
 from conftest_pg import data_dir, database_url, postgres, server
 
-from admin_console.protocol import (
+from admin_console.server.auth import Role
+from admin_console.server.clock import FakeClock
+from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
+from epn_shared.protocol import (
     Command,
     CommandAction,
     CommandResult,
@@ -20,9 +23,6 @@ from admin_console.protocol import (
     HelpRequestedBody,
     Status,
 )
-from admin_console.server.auth import Role
-from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]
 

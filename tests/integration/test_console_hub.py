@@ -15,7 +15,9 @@ from conftest_pg import admin, data_dir, database_url, pc, postgres, server
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from admin_console.protocol import (
+from admin_console.server.auth import Role
+from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
+from epn_shared.protocol import (
     MAX_FRAME_BYTES,
     Ack,
     CommandAction,
@@ -27,8 +29,6 @@ from admin_console.protocol import (
     SessionStartedBody,
     Status,
 )
-from admin_console.server.auth import Role
-from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 
 __all__ = ["admin", "data_dir", "database_url", "pc", "postgres", "server"]
 

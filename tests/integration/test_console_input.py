@@ -28,11 +28,11 @@ from conftest_pg import (
 )
 from websockets.sync.client import connect
 
-from admin_console.protocol import Ack, ErrorFrame, Event, LoginKind, SessionStartedBody
 from admin_console.server.auth import Role
 from admin_console.server.db.models import EventRow, HelpCallRow, SessionRow, WorkshopRow
 from admin_console.server.schemas import Problem
 from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
+from epn_shared.protocol import Ack, ErrorFrame, Event, LoginKind, SessionStartedBody
 
 __all__ = [
     "admin",
@@ -165,7 +165,7 @@ def test_the_largest_values_the_bounds_let_through_are_stored_and_reviewed(
 ) -> None:
     """Edge values the protocol accepts, many times over in one session: stored, summed and
     shown without a failure."""
-    from admin_console.protocol import messages as m
+    from epn_shared import protocol as m
 
     _kiosk_id, socket = pc
     session = _id()
@@ -337,8 +337,8 @@ def test_a_session_printing_past_what_the_database_holds_is_stored_at_the_most(
     review shows the session."""
     import sqlalchemy as sa
 
-    from admin_console.protocol import messages as m
     from admin_console.server.db.models import SessionRow
+    from epn_shared import protocol as m
 
     kiosk_id, socket = pc
     session = _id()

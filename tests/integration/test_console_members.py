@@ -9,10 +9,10 @@ import datetime as dt
 import httpx
 from conftest_pg import data_dir, database_url, postgres, server
 
-from admin_console.protocol import Event, LoginKind, SessionEndedBody, SessionStartedBody
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
 from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
+from epn_shared.protocol import Event, LoginKind, SessionEndedBody, SessionStartedBody
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]
 

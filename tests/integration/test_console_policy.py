@@ -13,7 +13,9 @@ from typing import Any
 import httpx
 from conftest_pg import data_dir, database_url, postgres, server
 
-from admin_console.protocol import (
+from admin_console.server.auth import Role
+from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
+from epn_shared.protocol import (
     Ack,
     Command,
     CommandAction,
@@ -21,8 +23,6 @@ from admin_console.protocol import (
     Event,
     HelpRequestedBody,
 )
-from admin_console.server.auth import Role
-from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 from policies import default_policy, policy_from_data
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]

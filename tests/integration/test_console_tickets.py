@@ -20,7 +20,11 @@ import httpx
 import sqlalchemy as sa
 from conftest_pg import data_dir, database_url, postgres, server
 
-from admin_console.protocol import (
+from admin_console.server.auth import Role
+from admin_console.server.clock import FakeClock
+from admin_console.server.testing import ConsoleServer, KioskSocket
+from admin_console.server.tls import ensure_ticket_key
+from epn_shared.protocol import (
     Ack,
     Event,
     HelpRequestedBody,
@@ -28,17 +32,13 @@ from admin_console.protocol import (
     SessionEndedBody,
     SessionStartedBody,
 )
-from admin_console.protocol.tickets import (
+from epn_shared.ticket_codes import (
     code_digest,
     damm_digit,
     make_code,
     normalise,
     read_code,
 )
-from admin_console.server.auth import Role
-from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer, KioskSocket
-from admin_console.server.tls import ensure_ticket_key
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]
 

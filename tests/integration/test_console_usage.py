@@ -13,7 +13,10 @@ import io
 import pytest
 from conftest_pg import data_dir, database_url, postgres, server
 
-from admin_console.protocol import (
+from admin_console.server.auth import Role
+from admin_console.server.clock import FakeClock
+from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
+from epn_shared.protocol import (
     Ack,
     Command,
     CommandAction,
@@ -25,9 +28,6 @@ from admin_console.protocol import (
     SessionEndedBody,
     SessionStartedBody,
 )
-from admin_console.server.auth import Role
-from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]
 

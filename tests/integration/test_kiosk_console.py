@@ -24,10 +24,10 @@ from typing import Any
 import pytest
 from helpers.room_link import FAST, start_workshop, wait_linked
 
-from admin_console.protocol.tickets import code_digest, grouped, make_code, normalise
 from admin_console.server.auth import Role
 from admin_console.server.testing import ConsoleServer, StaffLogin
 from admin_console.server.tls import ensure_ticket_key, fingerprint
+from epn_shared.ticket_codes import code_digest, grouped, make_code, normalise
 from kiosk.agent.console_api import ASK_SECONDS
 from kiosk.agent.link import ConsoleSettings, save_console_settings
 from kiosk.agent.secrets import KeyringTokens

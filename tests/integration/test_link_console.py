@@ -21,7 +21,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from admin_console.protocol.messages import (
+from epn_shared.protocol import (
     Command,
     CommandResult,
     Event,

@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from admin_console.protocol.tries import (
+from epn_shared.wrong_tries import (
     WRONG_CODE_RULE,
     GuardRule,
     WrongTries,

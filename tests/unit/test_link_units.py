@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from admin_console.protocol.messages import decode_kiosk_frame
+from epn_shared.protocol import decode_kiosk_frame
 from kiosk.agent.link import Backoff, ConsoleSettings, normalise_fingerprint
 from kiosk.agent.outbox import console_events
 from kiosk.agent.store import FinishedSession

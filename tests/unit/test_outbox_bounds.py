@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from admin_console.protocol import Event, PrintJobBody, decode_kiosk_frame
-from admin_console.protocol.messages import MAX_JOB_CENTS, MAX_JOB_PAGES
+from epn_shared.protocol import (
+    MAX_JOB_CENTS,
+    MAX_JOB_PAGES,
+    Event,
+    PrintJobBody,
+    decode_kiosk_frame,
+)
 from kiosk.agent.outbox import print_job_event
 from kiosk.agent.printing.meter import Outcome, PrintJobFact
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from admin_console.protocol.tickets import (
+from epn_shared.ticket_codes import (
     CODE_DIGITS,
     MAC_SPACE,
     TicketCodeError,

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from admin_console.protocol.tickets import make_code
+from epn_shared.ticket_codes import make_code
 from kiosk.shell.viewmodel import ticket_typing, ticket_typo
 
 CODE = "4821215203033944"

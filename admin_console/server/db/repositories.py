@@ -17,7 +17,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from admin_console.protocol.tickets import stored_digest
 from admin_console.server.db.models import (
     AccessTokenRow,
     AuditRow,
@@ -41,6 +40,7 @@ from admin_console.server.errors import (
     PairingRefused,
     StorageError,
 )
+from epn_shared.ticket_codes import stored_digest
 
 T = TypeVar("T")
 
