@@ -35,7 +35,7 @@ DEMO_PACKAGES=(
   xserver-xephyr openbox firefox-esr libreoffice-writer libreoffice-calc evince pcmanfm
   # Firefox and LibreOffice in the visitor's language, and its locales (fr_BE, nl_BE…).
   locales
-  firefox-esr-l10n-fr firefox-esr-l10n-nl firefox-esr-l10n-ar firefox-esr-l10n-tr firefox-esr-l10n-es
+  firefox-esr-l10n-fr firefox-esr-l10n-nl firefox-esr-l10n-ar firefox-esr-l10n-tr firefox-esr-l10n-es-es
   libreoffice-l10n-fr libreoffice-l10n-nl libreoffice-l10n-ar libreoffice-l10n-tr libreoffice-l10n-es
 )
 
