@@ -40,9 +40,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-tls", action="store_true", help="plain HTTP (tests only)")
 
     admin = sub.add_parser("create-admin", help="create an admin account")
-    common(admin)
-    admin.add_argument("username")
-    admin.add_argument("--password-stdin", action="store_true", help="read the password on stdin")
+    staff = sub.add_parser("create-staff", help="create a staff account of any role")
+    staff.add_argument("--role", choices=["animator", "manager", "admin"], required=True)
+    for account in (admin, staff):
+        common(account)
+        account.add_argument("username")
+        account.add_argument(
+            "--password-stdin", action="store_true", help="read the password on stdin"
+        )
+        account.add_argument(
+            "--if-missing", action="store_true", help="do nothing if the account exists"
+        )
 
     code = sub.add_parser("pairing-code", help="print a one-time code to enroll one PC")
     common(code)
@@ -116,10 +124,14 @@ def _setup_command(args: argparse.Namespace) -> int:
 
     console = build_console(Settings(args.data_dir, args.database_url))
     try:
-        if args.command == "create-admin":
+        if args.command in ("create-admin", "create-staff"):
+            role = Role.ADMIN if args.command == "create-admin" else Role(args.role)
+            if args.if_missing and console.repos.staff.credentials(args.username) is not None:
+                print(f"account {args.username!r} exists: left as it is")
+                return 0
             password = _read_password(args.password_stdin)
-            console.auth.create_staff(args.username, password, Role.ADMIN, by="epn-console")
-            print(f"admin account {args.username!r} created")
+            console.auth.create_staff(args.username, password, role, by="epn-console")
+            print(f"{role.value} account {args.username!r} created")
             return 0
         code = new_pairing_code()
         now = console.auth.now()

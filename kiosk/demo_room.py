@@ -334,6 +334,7 @@ class DemoRoom:
         self._accounts()
         self._start_console()
         with self._http(DEMO_ADMIN) as admin:
+            self._member(admin)
             self._enroll_all(admin)
         self._seed_members()
         policy = self.data_dir / "demo-policy.toml"
@@ -357,33 +358,36 @@ class DemoRoom:
         return self
 
     def _accounts(self) -> None:
-        """The admin and the animator, and the demo member card, made once (migrations run
-        here, before the server)."""
-        from admin_console.server.app import Settings, build_console  # noqa: PLC0415
-        from admin_console.server.auth import Role  # noqa: PLC0415
+        """The admin and the animator, made once with the console's own command (its
+        migrations run there, before the server)."""
+        for (username, password), role in ((DEMO_ADMIN, "admin"), (DEMO_ANIMATOR, "animator")):
+            made = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "admin_console.cli",
+                    "create-staff",
+                    "--data-dir",
+                    str(self.console_dir),
+                    "--role",
+                    role,
+                    "--password-stdin",
+                    "--if-missing",
+                    username,
+                ],
+                input=password + "\n",
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if made.returncode != 0:
+                raise DemoFailed(f"the console made no {role} account: {made.stderr[-300:]}")
 
-        console = build_console(Settings(self.console_dir))
-        try:
-            for (username, password), role in (
-                (DEMO_ADMIN, Role.ADMIN),
-                (DEMO_ANIMATOR, Role.ANIMATOR),
-            ):
-                if console.repos.staff.credentials(username) is None:
-                    console.auth.create_staff(username, password, role, by="epn-kiosk demo")
-            if console.repos.members.get(DEMO_MEMBER_CARD) is None:
-                # What POST /api/members does for a manager: an enrolled PC asks the console.
-                console.repos.members.add(
-                    DEMO_MEMBER_CARD,
-                    console.auth.hash_password(DEMO_MEMBER_PIN),
-                    None,
-                    None,
-                    console.clock.now(),
-                )
-                console.auth.audit(
-                    "epn-kiosk demo", "member_created", detail=f"card {DEMO_MEMBER_CARD}"
-                )
-        finally:
-            console.close()
+    def _member(self, admin: httpx.Client) -> None:
+        """The demo member card, made once through the console's API, as a manager would."""
+        answer = admin.post("/api/members", json={"card": DEMO_MEMBER_CARD, "pin": DEMO_MEMBER_PIN})
+        if answer.status_code not in (201, 409):  # 409: made by an earlier start
+            raise DemoFailed(f"the console made no member card: {answer.text[:200]}")
 
     def _start_console(self) -> None:
         log = self.console_dir / "console.log"

@@ -118,6 +118,37 @@ def test_create_admin_refuses_a_short_password_and_a_taken_name(tmp_path: Path) 
     assert "taken" in again.stderr
 
 
+def test_create_staff_makes_an_animator_once_and_if_missing_keeps_the_first_password(
+    tmp_path: Path,
+) -> None:
+    def create(password: str, *options: str) -> subprocess.CompletedProcess[str]:
+        return run(
+            "create-staff", "--role", "animator", "--password-stdin", *options,
+            "--data-dir", str(tmp_path), "ana", stdin=password,
+        )  # fmt: skip
+
+    assert create(PASSWORD).returncode == 0
+    taken = create("another long password")
+    assert (taken.returncode, "taken" in taken.stderr) == (1, True)
+    kept = create("another long password", "--if-missing")
+    assert kept.returncode == 0 and "exists" in kept.stdout
+    bad_role = run("create-staff", "--role", "root", "ana", "--data-dir", str(tmp_path))
+    assert bad_role.returncode == 2 and "invalid choice" in bad_role.stderr
+    served = Served(tmp_path)
+    try:
+        base = f"https://127.0.0.1:{served.wait_event('console_listening')['port']}"
+        verify = ssl.create_default_context(cafile=str(TlsFiles(tmp_path / "tls").ca_cert))
+        with httpx.Client(base_url=base, verify=verify, timeout=10) as http:
+            first = http.post("/api/login", json={"username": "ana", "password": PASSWORD})
+            second = http.post(
+                "/api/login", json={"username": "ana", "password": "another long password"}
+            )
+    finally:
+        served.stop()
+    assert (first.status_code, second.status_code) == (200, 401)
+    assert first.json()["role"] == "animator"
+
+
 def test_an_unreachable_database_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
     done = run(
         "pairing-code",
