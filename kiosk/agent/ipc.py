@@ -208,6 +208,11 @@ class IpcServer:
         finally:
             self._tasks.discard(task)
             writer.close()
+            # Waiting takes the connection's end (a reset peer is an error there): left
+            # unread, asyncio would print "Future exception was never retrieved" outside
+            # the JSON log.
+            with contextlib.suppress(ConnectionError, asyncio.CancelledError):
+                await writer.wait_closed()
 
     async def _serve_client(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter

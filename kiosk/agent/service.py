@@ -1376,7 +1376,8 @@ def main(args: argparse.Namespace, *, wiper: Wiper | None = None) -> int:
         return run(config, wiper=wiper)
     except StartRefused as exc:
         event(log, "start_refused", logging.ERROR, reason=str(exc))
-        print(f"epn-kiosk agent: {exc}", file=sys.stderr)
+        if sys.stderr.isatty():  # a person at a terminal; the log stays JSON lines
+            print(f"epn-kiosk agent: {exc}", file=sys.stderr)
         return 2
 
 

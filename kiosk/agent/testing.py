@@ -109,7 +109,8 @@ def write_unreachable_console(folder: Path, name: str) -> Path:
 class AgentProcess:
     """One real agent process in sandbox mode on
     ``data_dir``; its JSON log goes to a file the test reads. Stop it by :meth:`kill` or
-    :meth:`terminate`."""
+    :meth:`terminate`; :meth:`check_log` (run by both) fails the test on a line that is not
+    JSON or on an error or critical event not named in ``expected_errors``."""
 
     AGENT_ONLY = ("-m", "kiosk.agent")
     FULL_CLI = ("-m", "kiosk", "agent")  # ``epn-kiosk agent``, as installed
@@ -123,8 +124,10 @@ class AgentProcess:
         *,
         sandbox: bool = True,
         socket_path: Path | None = None,
+        expected_errors: Sequence[str] = (),
     ) -> None:
         self.data_dir = data_dir
+        self.expected_errors = set(expected_errors)
         self.socket_path = socket_path or data_dir / "kiosk.sock"
         self.home_dir = data_dir / "home"
         self.journal_path = data_dir / "wipe.journal"
@@ -145,14 +148,29 @@ class AgentProcess:
         return self.process.pid
 
     def events(self) -> list[dict[str, Any]]:
-        """Every JSON log line written so far (other lines are ignored)."""
+        """Every log line written so far (a last line still being written waits for the
+        next call); a line that is not JSON fails the test."""
+        text = self.log_path.read_text(encoding="utf-8")
         found = []
-        for line in self.log_path.read_text(encoding="utf-8").splitlines():
+        for line in text[: text.rfind("\n") + 1].splitlines():
             try:
                 found.append(json.loads(line))
             except ValueError:
-                continue
+                raise AssertionError(
+                    f"the agent logged a line that is not JSON: {line!r}"
+                ) from None
         return found
+
+    def check_log(self) -> None:
+        """Fail on a line that is not JSON, or on an error or critical event the test did
+        not name in ``expected_errors``."""
+        unexpected = [
+            entry
+            for entry in self.events()
+            if entry.get("level") in ("error", "critical")
+            and entry.get("event") not in self.expected_errors
+        ]
+        assert not unexpected, f"errors the test did not expect: {unexpected}"
 
     def wait_event(self, name: str, timeout: float = 20.0, **fields: Any) -> dict[str, Any]:
         """The first logged event called ``name`` (with these field values), waiting for it."""
@@ -176,14 +194,17 @@ class AgentProcess:
         return self
 
     def kill(self) -> None:
-        """SIGKILL, and reap it."""
+        """SIGKILL, and reap it; then :meth:`check_log`."""
         os.kill(self.pid, signal.SIGKILL)
         self.process.wait(10)
+        self.check_log()
 
     def terminate(self, timeout: float = 20.0) -> int:
-        """SIGTERM; the exit code once it stopped."""
+        """SIGTERM; the exit code once it stopped (after :meth:`check_log`)."""
         os.kill(self.pid, signal.SIGTERM)
-        return self.process.wait(timeout)
+        code = self.process.wait(timeout)
+        self.check_log()
+        return code
 
     def rss_kib(self) -> int:
         """Resident memory of the agent, in KiB."""

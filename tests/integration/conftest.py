@@ -32,11 +32,12 @@ def spawn_agent(agent_dir: Path) -> Iterator[Callable[..., AgentProcess]]:
         *args: str,
         launcher: Sequence[str] = AgentProcess.AGENT_ONLY,
         policy_path: Path | None = policy,
+        expected_errors: Sequence[str] = (),
     ) -> AgentProcess:
         extra = list(args)
         if policy_path is not None:
             extra += ["--policy", str(policy_path)]
-        process = AgentProcess(agent_dir, extra, launcher)
+        process = AgentProcess(agent_dir, extra, launcher, expected_errors=expected_errors)
         started.append(process)
         return process
 
@@ -45,3 +46,5 @@ def spawn_agent(agent_dir: Path) -> Iterator[Callable[..., AgentProcess]]:
         if process.process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             process.process.wait(10)
+    for process in started:
+        process.check_log()

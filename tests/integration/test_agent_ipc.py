@@ -230,7 +230,7 @@ def test_a_second_agent_on_the_same_pc_refuses_to_start(
     with ShellClient(agent.socket_path) as shell:
         shell.hello()
         shell.start_session()
-        second = spawn_agent()
+        second = spawn_agent(expected_errors=["start_refused"])
         assert second.process.wait(20) == 2
         assert "already listening" in second.wait_event("start_refused")["reason"]
         assert shell.request("ping").ok

@@ -32,7 +32,7 @@ def test_a_bad_policy_at_start_is_refused_naming_the_field(
 ) -> None:
     bad = agent_dir / "bad.yaml"
     bad.write_text(yaml.safe_dump({"session": {"length_minutes": 2}}))
-    agent = spawn_agent(policy_path=bad)
+    agent = spawn_agent(policy_path=bad, expected_errors=["policy_rejected", "start_refused"])
     assert agent.process.wait(20) == 2
     log = agent.log_path.read_text()
     assert "session.length_minutes" in log
