@@ -5,11 +5,13 @@ Two packages, not one: a public PC and the staff machine need different Debian p
 (the kiosk needs LightDM and CUPS), and installing the kiosk on the staff machine by
 mistake would lock it into a visitor session. Each ships the project's source; its
 ``postinst`` makes a virtual environment in ``/opt/<package>/venv``, installs the project
-there with pip (PySide6 and the other Python dependencies come from PyPI: the machine needs
-the Internet while it installs), then runs ``python -m installer ROLE`` with the options
-kept in ``/etc/default/<package>``. ``prerm`` runs ``python -m installer uninstall ROLE``
-when the package is removed (not on an upgrade); ``postrm purge`` removes the virtual
-environment. The data folders stay unless removed by hand (see the install guide).
+there with pip, with its role's extra only (``.[kiosk]`` or ``.[console]``: a public PC gets
+no web server, the staff machine no CUPS bindings; PySide6 and the other Python dependencies
+come from PyPI: the machine needs the Internet while it installs), then runs
+``python -m installer ROLE`` with the options kept in ``/etc/default/<package>``. ``prerm``
+runs ``python -m installer uninstall ROLE`` when the package is removed (not on an upgrade);
+``postrm purge`` removes the virtual environment. The data folders stay unless removed by
+hand (see the install guide).
 """
 
 from __future__ import annotations
@@ -27,21 +29,19 @@ from pathlib import Path
 from installer.plan import InstallerError, Role
 
 PROJECT = Path(__file__).resolve().parents[1]
-SOURCE_PACKAGES = ("kiosk", "admin_console", "policies", "installer")
+SOURCE_PACKAGES = ("kiosk", "admin_console", "policies", "epn_shared", "installer")
 SOURCE_FILES = ("pyproject.toml", "README.md")
 MAINTAINER = "EPN Kiosk <epn-kiosk@users.noreply.github.com>"
 
-# Debian packages pip needs to build pycups (no wheel on PyPI), and the system tools the
-# installer's commands call.
+# Python for the virtual environment, and the system tools the installer's commands call.
 _COMMON_DEPENDS = (
     "python3 (>= 3.11)",
     "python3-venv",
-    "python3-dev",
-    "gcc",
-    "libcups2-dev",
     "util-linux",
     "ca-certificates",
 )
+# What pip needs to build pycups (no wheel on PyPI): only the kiosk's extra has it.
+_PYCUPS_BUILD_DEPENDS = ("python3-dev", "gcc", "libcups2-dev")
 # What the Qt wheels from PyPI (PySide6) load and do not bring: the xcb platform plugin's
 # libraries (Qt 6.5+ needs libxcb-cursor0) and OpenGL. Without them the kiosk shell (and the
 # staff window) exits at once: "could not load the Qt platform plugin xcb".
@@ -75,6 +75,8 @@ class Flavour:
 
     role: Role
     package: str
+    extra: str
+    """The project's optional dependencies (pyproject.toml) this package installs."""
     depends: tuple[str, ...]
     recommends: tuple[str, ...]
     description: str
@@ -84,8 +86,10 @@ FLAVOURS = {
     Role.KIOSK: Flavour(
         Role.KIOSK,
         "epn-kiosk",
+        "kiosk",
         (
             *_COMMON_DEPENDS,
+            *_PYCUPS_BUILD_DEPENDS,
             *_QT_XCB_DEPENDS,
             "cups",
             "cups-client",
@@ -128,6 +132,7 @@ FLAVOURS = {
     Role.CONSOLE: Flavour(
         Role.CONSOLE,
         "epn-console",
+        "console",
         (*_COMMON_DEPENDS, *_QT_XCB_DEPENDS),
         ("sqlite3", "postgresql-client"),
         "staff console of an EPN: the room live, tickets, members, usage, policy\n"
@@ -135,6 +140,10 @@ FLAVOURS = {
         " public PCs report to, and the staff window in the desktop's menu.",
     ),
 }
+
+
+EXTRA_STAMP = ".epn-extra"
+"""In the virtual environment: the name of the extra its packages were installed for."""
 
 
 def venv_dir(flavour: Flavour) -> str:
@@ -159,7 +168,12 @@ def control(flavour: Flavour, version: str) -> str:
 
 
 def postinst(flavour: Flavour) -> str:
-    """``DEBIAN/postinst``: the virtual environment, then the installer (configure step)."""
+    """``DEBIAN/postinst``: the virtual environment, then the installer (configure step).
+
+    The environment holds the project with its role's extra only. One made for another set
+    (0.1.0 put both products' dependencies on every machine; ``pip install --upgrade`` never
+    removes a package) is made anew, so that an upgraded PC ends up with what a new one has.
+    """
     venv = venv_dir(flavour)
     role = flavour.role.value
     return f"""#!/bin/sh
@@ -167,11 +181,15 @@ def postinst(flavour: Flavour) -> str:
 set -e
 if [ "$1" = "configure" ]; then
     VENV={venv}
+    if [ "$(cat "$VENV/{EXTRA_STAMP}" 2>/dev/null)" != "{flavour.extra}" ]; then
+        rm -rf "$VENV"
+    fi
     if [ ! -x "$VENV/bin/python" ]; then
         python3 -m venv "$VENV"
     fi
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \\
-        --upgrade /usr/share/{flavour.package}/src
+        --upgrade "/usr/share/{flavour.package}/src[{flavour.extra}]"
+    echo {flavour.extra} > "$VENV/{EXTRA_STAMP}"
     # The EPN's own options (printer, console address...): see the install guide.
     INSTALLER_ARGS=""
     if [ -f /etc/default/{flavour.package} ]; then

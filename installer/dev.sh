@@ -5,7 +5,8 @@
 #   installer/dev.sh test   everything CI checks: ruff, mypy, the whole test suite
 #
 # Installs what is missing: Debian packages when run as root (otherwise it names them),
-# a virtual environment in .venv with the project and its test tools.
+# a virtual environment in .venv with the project, both products' dependencies and the test
+# tools (`pip install -e .[test]`; a single PC needs only .[kiosk] or .[console]).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

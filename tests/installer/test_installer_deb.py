@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from installer.deb import build
 from installer.plan import Role
+
+EXTRAS = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())[
+    "project"
+]["optional-dependencies"]
 
 pytestmark = pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb missing")
 
@@ -54,6 +59,9 @@ def test_names_versions_and_what_each_needs(debs: dict[Role, Path]) -> None:
         "the staff machine gets no kiosk session"
     )
     assert "python3-venv" in console_needs
+    for build_tool in ("gcc", "python3-dev", "libcups2-dev"):
+        # Only the kiosk's extra has pycups, the one dependency pip compiles.
+        assert build_tool not in console_needs.split(", "), build_tool
     for needs in (kiosk_needs, console_needs):
         # PySide6's xcb plugin: without it the shell died at once on a Debian 12 machine.
         assert "libxcb-cursor0" in needs and "libxkbcommon-x11-0" in needs
@@ -70,6 +78,7 @@ def test_contents_are_the_project_source_and_the_guides(debs: dict[Role, Path]) 
         "kiosk/agent/printing/gate_backend.py",
         "kiosk/agent/skeleton/.config/user-dirs.dirs",
         "policies/default/policy.toml",
+        "epn_shared/__init__.py",  # both products import it: without it neither starts
         "admin_console/cli.py",
     ):
         assert src + path in names, path
@@ -94,7 +103,13 @@ def test_maintainer_scripts_call_the_installer(debs: dict[Role, Path], tmp_path:
         postinst = (control / "postinst").read_text()
         assert f"VENV={venv}" in postinst
         assert f'"$VENV/bin/python" -m installer {role.value} --bin-dir "$VENV/bin"' in postinst
-        assert f"/usr/share/{name}/src" in postinst
+        # Only the role's own dependencies (pyproject.toml's extras): no web server on a
+        # public PC, no CUPS bindings on the staff machine.
+        assert f'--upgrade "/usr/share/{name}/src[{role.value}]"\n' in postinst
+        assert role.value in EXTRAS, f"pyproject.toml has the extra {role.value}"
+        # A virtual environment from 0.1.0 (both products' dependencies) is made anew.
+        assert f'if [ "$(cat "$VENV/.epn-extra" 2>/dev/null)" != "{role.value}" ]' in postinst
+        assert f'echo {role.value} > "$VENV/.epn-extra"' in postinst
         assert f". /etc/default/{name}" in postinst
         prerm = (control / "prerm").read_text()
         assert f'if [ "$1" = "remove" ] && [ -x {venv}/bin/python ]' in prerm
