@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from epn_shared import protocol as wire
+from epn_shared.files import write_atomically
 from kiosk.agent import log as agent_log
 from kiosk.agent import systemd
 from kiosk.agent.clock import Clock, SystemClock, boot_id
@@ -1217,12 +1218,8 @@ def _write_policy_cache(policy: Policy, path: Path) -> None:
     """Keep a policy from the console for the next start (atomically)."""
     import yaml  # noqa: PLC0415 (only when the console sends a policy)
 
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as file:
-        yaml.safe_dump(policy.model_dump(mode="json"), file, allow_unicode=True)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+    text = yaml.safe_dump(policy.model_dump(mode="json"), allow_unicode=True)
+    write_atomically(path, text, mode=0o644)
 
 
 def _initial_policy_source(config: AgentConfig) -> PolicySource:
