@@ -40,6 +40,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from epn_shared.files import write_atomically
+from epn_shared.json_log import event
 from epn_shared.protocol import (
     MAX_FRAME_BYTES,
     Ack,
@@ -54,7 +55,6 @@ from epn_shared.protocol import (
     encode,
 )
 from kiosk.agent.errors import AgentError
-from kiosk.agent.log import event
 from kiosk.agent.store import PendingEvent
 
 log = logging.getLogger(__name__)

@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from epn_shared import json_log
 from epn_shared import protocol as wire
 from epn_shared.files import write_atomically
-from kiosk.agent import log as agent_log
+from epn_shared.json_log import event
 from kiosk.agent import systemd
 from kiosk.agent.clock import Clock, SystemClock, boot_id
 from kiosk.agent.config import AgentConfig
@@ -41,7 +42,6 @@ from kiosk.agent.credentials import verify_pin
 from kiosk.agent.errors import StartRefused, StoreError, TooManyTries, WipeError
 from kiosk.agent.gate import ConsoleAccess, Gate, PinVerifier
 from kiosk.agent.ipc import Connection, IpcServer, error_reply
-from kiosk.agent.log import event
 from kiosk.agent.policy_source import PolicySource
 from kiosk.agent.secrets import KeyringTokens, TokenStore, decode_key
 from kiosk.agent.store import (
@@ -1367,7 +1367,7 @@ def config_from_args(args: argparse.Namespace) -> AgentConfig:
 
 def main(args: argparse.Namespace, *, wiper: Wiper | None = None) -> int:
     """``epn-kiosk agent``: log as JSON lines on stderr, refuse clearly, run."""
-    agent_log.install()
+    json_log.install(["kiosk"])
     try:
         config = config_from_args(args)
         return run(config, wiper=wiper)

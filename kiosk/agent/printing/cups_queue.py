@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from epn_shared.files import write_atomically
-from kiosk.agent.log import event
+from epn_shared.json_log import event
 from kiosk.agent.printing.cupsconf import DEFAULT_APPROVALS, QUEUE_NAME
 from kiosk.agent.printing.gate_backend import (
     EXTRA_SHEET_OPTIONS,
