@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 DEFAULT_DATA_DIR = Path(os.environ.get("EPN_CONSOLE_DATA", "/var/lib/epn-console"))
+LOGGER_NAMES = ("admin_console", "uvicorn", "uvicorn.error", "uvicorn.access")
+"""The loggers whose lines the console writes as JSON: the server's and uvicorn's."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,10 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "gui":
         return _gui(args)
-    from admin_console.server import log  # noqa: PLC0415 (only what the command needs)
     from admin_console.server.errors import ConsoleError  # noqa: PLC0415
+    from epn_shared import json_log  # noqa: PLC0415 (only what the command needs)
 
-    log.install(level=logging.INFO)
+    json_log.install(LOGGER_NAMES, level=logging.INFO)
     try:
         if args.command == "serve":
             from admin_console.server.serve import ServeOptions, serve  # noqa: PLC0415

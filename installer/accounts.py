@@ -8,12 +8,12 @@ import grp
 import os
 import pwd
 import signal
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from epn_shared.files import write_atomically
 from installer.plan import Account, AccountKind, InstallerError
 
 Runner = Callable[[Sequence[str], str | None], int]
@@ -245,13 +245,4 @@ class FileAccounts:
             mode, uid, gid = info.st_mode & 0o7777, info.st_uid, info.st_gid
         except FileNotFoundError:
             mode, uid, gid = _NEW_FILE_MODES[name], 0, 0
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write("".join(f"{line}\n" for line in lines))
-            os.chmod(temporary, mode)
-            os.chown(temporary, uid, gid)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, "".join(f"{line}\n" for line in lines), mode=mode, owner=(uid, gid))

@@ -16,12 +16,12 @@ import json
 import os
 import stat
 import subprocess
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from epn_shared.files import write_atomically
 from installer.accounts import Accounts, FileAccounts, Runner, SystemAccounts
 from installer.plan import (
     Account,
@@ -278,7 +278,7 @@ class Installer:
             if info is not None:
                 entry["backup"] = self._keep_aside(target, info, manifest)
             manifest.files[key] = entry
-        _atomic_write(target, action.content, action.mode, ids)
+        write_atomically(target, action.content, mode=action.mode, owner=ids)
         return True
 
     def _keep_aside(self, target: Path, info: os.stat_result, manifest: Manifest) -> dict[str, Any]:
@@ -290,7 +290,7 @@ class Installer:
         name = hashlib.sha256(str(target).encode()).hexdigest()[:16]
         if stat.S_ISLNK(info.st_mode):
             return {"link": os.readlink(target)}
-        _atomic_write(folder / name, target.read_bytes(), 0o600, (0, 0))
+        write_atomically(folder / name, target.read_bytes(), owner=(0, 0))
         return {
             "copy": f"{folder.name}/{name}",
             "mode": stat.S_IMODE(info.st_mode),
@@ -346,7 +346,7 @@ class Installer:
                 "added_newline": bool(text) and not text.endswith("\n"),
             },
         )
-        _atomic_write(target, new.encode("utf-8"), mode, ids)
+        write_atomically(target, new, mode=mode, owner=ids)
         return True
 
     def _account(self, action: Account, manifest: Manifest, report: Report) -> None:
@@ -414,7 +414,7 @@ class Installer:
         data = manifest.to_json().encode("utf-8")
         if path.exists() and path.read_bytes() == data:
             return  # a run that changes nothing leaves even the manifest's time alone
-        _atomic_write(path, data, 0o600, (0, 0))
+        write_atomically(path, data, owner=(0, 0))
 
     # -- uninstall ----------------------------------------------------------------------
 
@@ -498,7 +498,8 @@ class Installer:
             target.symlink_to(backup["link"])
             return
         source = self.target(MANIFEST_DIR) / backup["copy"]
-        _atomic_write(target, source.read_bytes(), backup["mode"], (backup["uid"], backup["gid"]))
+        owner = (backup["uid"], backup["gid"])
+        write_atomically(target, source.read_bytes(), mode=backup["mode"], owner=owner)
         source.unlink()
 
     def _remove_block(self, key: str, entry: dict[str, Any]) -> None:
@@ -515,9 +516,8 @@ class Installer:
             target.unlink()
             return
         info = target.stat()
-        _atomic_write(
-            target, rest.encode("utf-8"), stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid)
-        )
+        mode, ids = stat.S_IMODE(info.st_mode), (info.st_uid, info.st_gid)
+        write_atomically(target, rest, mode=mode, owner=ids)
 
 
 def with_block(text: str, block: ManagedBlock) -> str:
@@ -539,20 +539,3 @@ def without_block(text: str, block: ManagedBlock) -> str:
     if end < 0:
         raise InstallerError(f"{block.path}: the end marker of the installer's block is missing")
     return text[:start] + text[end + len(block.end) :]
-
-
-def _atomic_write(target: Path, data: bytes, mode: int, ids: tuple[int, int]) -> None:
-    """Replace ``target`` at once (a power cut leaves the old or the new file), a symlink in
-    its place replaced rather than followed."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chown(temporary, *ids)
-        os.chmod(temporary, mode)  # after chown, which clears setuid bits
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -74,7 +74,6 @@ from admin_console.server.limits import (
     client_key,
     declare_rate_limited,
 )
-from admin_console.server.log import event as log_event
 from admin_console.server.schemas import (
     MAX_ID,
     AuditEntryModel,
@@ -115,6 +114,7 @@ from admin_console.server.schemas import (
     WorkshopRequest,
 )
 from admin_console.server.tls import ensure_ticket_key, ticket_key_text
+from epn_shared.json_log import event as log_event
 from epn_shared.protocol import Command, CommandAction, EnrollRequest, EnrollResponse
 
 logger = logging.getLogger("admin_console.api")

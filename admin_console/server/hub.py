@@ -36,8 +36,8 @@ from admin_console.server.auth import AuthService, digest
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Kiosk, NewEvent, Repositories
 from admin_console.server.errors import ConsoleError, NotAuthenticated, StorageError
-from admin_console.server.log import event as log_event
 from admin_console.server.schemas import KioskTile, LiveStatus
+from epn_shared.json_log import event as log_event
 from epn_shared.protocol import (
     MAX_FRAME_BYTES,
     Ack,

@@ -11,8 +11,8 @@ from pathlib import Path
 import uvicorn
 
 from admin_console.server.app import Console, Settings, build_console, create_app
-from admin_console.server.log import event as log_event
 from admin_console.server.tls import TlsFiles, ensure_tls, fingerprint
+from epn_shared.json_log import event as log_event
 from epn_shared.protocol import MAX_FRAME_BYTES
 
 logger = logging.getLogger("admin_console.serve")

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from epn_shared.json_log import event
 from kiosk.agent.console_answers import (
     CheckedMember,
     ConsoleUnreachable,
@@ -37,7 +38,6 @@ from kiosk.agent.console_answers import (
 from kiosk.agent.enroll import pinned_context
 from kiosk.agent.errors import TooManyTries
 from kiosk.agent.link import ConsoleSettings, fingerprint
-from kiosk.agent.log import event
 from kiosk.core.errors import CommandRefused, Refusal
 
 log = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from epn_shared.json_log import event
 from epn_shared.ticket_codes import code_digest, normalise, read_code, typo_ok
 from epn_shared.wrong_tries import WRONG_CODE_RULE, GuardRule
 from kiosk.agent.clock import Clock
@@ -37,7 +38,6 @@ from kiosk.agent.console_answers import (
 )
 from kiosk.agent.credentials import hash_pin, verify_pin
 from kiosk.agent.errors import StoreError
-from kiosk.agent.log import event
 from kiosk.agent.store import KnownMember, Reservation, Store
 from kiosk.core.errors import CommandRefused, Refusal
 from kiosk.core.model import Visitor

@@ -22,8 +22,8 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
+from epn_shared.json_log import event
 from kiosk.agent.errors import StartRefused
-from kiosk.agent.log import event
 from kiosk.core.protocol import (
     MAX_LINE_BYTES,
     ErrorBody,

@@ -26,7 +26,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import random
 import re
 import ssl
@@ -40,6 +39,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
+from epn_shared.files import write_atomically
+from epn_shared.json_log import event
 from epn_shared.protocol import (
     MAX_FRAME_BYTES,
     Ack,
@@ -54,7 +55,6 @@ from epn_shared.protocol import (
     encode,
 )
 from kiosk.agent.errors import AgentError
-from kiosk.agent.log import event
 from kiosk.agent.store import PendingEvent
 
 log = logging.getLogger(__name__)
@@ -145,13 +145,7 @@ def load_console_settings(path: Path) -> ConsoleSettings | None:
 def save_console_settings(settings: ConsoleSettings, path: Path) -> None:
     """Write the settings atomically (a power cut leaves the old or the new file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as file:
-        file.write(settings.model_dump_json(indent=2))
-        file.flush()
-        os.fsync(file.fileno())
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+    write_atomically(path, settings.model_dump_json(indent=2), mode=0o644)
 
 
 # -- the link's collaborators ------------------------------------------------------------

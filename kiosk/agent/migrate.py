@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kiosk.agent.store import make_engine, upgrade
+from kiosk.agent.store import MIGRATIONS, make_engine
 
 
 def main(argv: list[str]) -> int:
@@ -19,7 +19,7 @@ def main(argv: list[str]) -> int:
         return 2
     engine = make_engine(Path(argv[0]))
     try:
-        upgrade(engine)
+        MIGRATIONS.upgrade(engine)
     finally:
         engine.dispose()
     return 0

@@ -31,8 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from epn_shared import json_log
 from epn_shared import protocol as wire
-from kiosk.agent import log as agent_log
+from epn_shared.files import write_atomically
+from epn_shared.json_log import event
 from kiosk.agent import systemd
 from kiosk.agent.clock import Clock, SystemClock, boot_id
 from kiosk.agent.config import AgentConfig
@@ -40,7 +42,6 @@ from kiosk.agent.credentials import verify_pin
 from kiosk.agent.errors import StartRefused, StoreError, TooManyTries, WipeError
 from kiosk.agent.gate import ConsoleAccess, Gate, PinVerifier
 from kiosk.agent.ipc import Connection, IpcServer, error_reply
-from kiosk.agent.log import event
 from kiosk.agent.policy_source import PolicySource
 from kiosk.agent.secrets import KeyringTokens, TokenStore, decode_key
 from kiosk.agent.store import (
@@ -1217,12 +1218,8 @@ def _write_policy_cache(policy: Policy, path: Path) -> None:
     """Keep a policy from the console for the next start (atomically)."""
     import yaml  # noqa: PLC0415 (only when the console sends a policy)
 
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as file:
-        yaml.safe_dump(policy.model_dump(mode="json"), file, allow_unicode=True)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+    text = yaml.safe_dump(policy.model_dump(mode="json"), allow_unicode=True)
+    write_atomically(path, text, mode=0o644)
 
 
 def _initial_policy_source(config: AgentConfig) -> PolicySource:
@@ -1370,7 +1367,7 @@ def config_from_args(args: argparse.Namespace) -> AgentConfig:
 
 def main(args: argparse.Namespace, *, wiper: Wiper | None = None) -> int:
     """``epn-kiosk agent``: log as JSON lines on stderr, refuse clearly, run."""
-    agent_log.install()
+    json_log.install(["kiosk"])
     try:
         config = config_from_args(args)
         return run(config, wiper=wiper)

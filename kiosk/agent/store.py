@@ -19,52 +19,27 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from epn_shared.database import Migrations, UtcDateTime, sqlite_engine
 from epn_shared.wrong_tries import GuardRule, WrongTries, clock_set_back, taken_back
 from kiosk.agent.credentials import new_ticket_code, ticket_digest
 from kiosk.agent.errors import StoreError, TooManyTries
 from kiosk.core.codec import snapshot_from_data, snapshot_to_data
 from kiosk.core.model import Snapshot
 
-if TYPE_CHECKING:
-    from alembic.config import Config
-
 HEAD_REVISION = "0004"
 """The newest migration. A store already there is opened without loading Alembic (about
 12 MB the always-running agent does not need); a test checks it is Alembic's head."""
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Migrations(Path(__file__).parent / "migrations")
 
 
 # -- schema ------------------------------------------------------------------------------
-
-
-class UtcDateTime(sa.types.TypeDecorator[dt.datetime]):
-    """Aware datetimes stored as UTC (SQLite would otherwise drop the offset)."""
-
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> Any:
-        """To the database: the same instant in UTC, without an offset."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: the store only keeps aware times")
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: Any, dialect: sa.Dialect) -> dt.datetime | None:
-        """From the database: an aware UTC datetime."""
-        if value is None:
-            return None
-        assert isinstance(value, dt.datetime)
-        return value.replace(tzinfo=dt.UTC)
 
 
 metadata = sa.MetaData()
@@ -338,46 +313,8 @@ class Reservation:
 
 def make_engine(path: Path) -> sa.Engine:
     """An SQLAlchemy engine on the SQLite file ``path``, in WAL mode with full sync."""
-    engine = sa.create_engine(f"sqlite+pysqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # FULL: a power cut must not lose a deadline or give a used ticket back.
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-    return engine
-
-
-def alembic_config(connection: sa.Connection | None = None) -> Config:
-    """An Alembic configuration built in code, on the migrations shipped in the package."""
-    from alembic.config import Config  # noqa: PLC0415 (see HEAD_REVISION)
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-def upgrade(engine: sa.Engine) -> None:
-    """Bring the database to the newest schema."""
-    from alembic import command  # noqa: PLC0415 (see HEAD_REVISION)
-
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
-
-
-def schema_revision(engine: sa.Engine) -> str | None:
-    """The migration the database is at (None for an empty database)."""
-    with engine.connect() as connection:
-        if not sa.inspect(connection).has_table("alembic_version"):
-            return None
-        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    # FULL: a power cut must not lose a deadline or give a used ticket back.
+    return sqlite_engine(f"sqlite+pysqlite:///{path}", synchronous="FULL", busy_timeout_ms=5000)
 
 
 def upgrade_in_child(path: Path) -> None:
@@ -425,11 +362,11 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             engine = make_engine(path)
-            if schema_revision(engine) != HEAD_REVISION:
+            if MIGRATIONS.revision(engine) != HEAD_REVISION:
                 if migrate_in_child:
                     upgrade_in_child(path)
                 else:
-                    upgrade(engine)
+                    MIGRATIONS.upgrade(engine)
         except (OSError, SQLAlchemyError) as exc:
             raise StoreError(f"cannot open the local store {path}: {exc}") from exc
         return cls(engine)

@@ -18,10 +18,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kiosk.agent import log as agent_log
+from epn_shared import json_log
+from epn_shared.json_log import event
 from kiosk.agent.config import packaged_skeleton
 from kiosk.agent.errors import WipeError
-from kiosk.agent.log import event
 from kiosk.agent.system.users import DEFAULT_VISITOR, home_of
 from kiosk.agent.system_wiper import HomeLimits, SystemParts, SystemWiper
 from kiosk.agent.wiper import JournalState, Wiper
@@ -64,7 +64,7 @@ def wiper_from_args(args: argparse.Namespace) -> SystemWiper:
 
 def main(args: argparse.Namespace) -> int:
     """Sweep; print one JSON line saying what was done."""
-    agent_log.install()
+    json_log.install(["kiosk"])
     if os.geteuid() != 0:
         print(
             "epn-kiosk sweep: needs root (kills the visitor's processes, unmounts)", file=sys.stderr

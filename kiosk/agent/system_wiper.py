@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from kiosk.agent.log import event
+from epn_shared.json_log import event
 from kiosk.agent.system.errors import LeftBehind
 from kiosk.agent.system.ipc_objects import IpcObjects, SystemIpcObjects
 from kiosk.agent.system.mounts import (

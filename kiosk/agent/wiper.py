@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
+from epn_shared.files import write_atomically
 from kiosk.agent.errors import WipeError
 from kiosk.core.model import ErasedKind, WipeReceipt
 
@@ -84,23 +85,10 @@ class Journal:
             return JournalState.WIPING
 
     def write(self, state: JournalState) -> None:
-        """Record ``state``: write a temporary file, fsync it, rename it over the journal,
-        fsync the folder (else the rename itself may be lost in a power cut)."""
-        folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, f"{state.value}\n".encode("ascii"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, self.path)
-        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        """Record ``state``, durably (the journal is replaced at once and its folder
+        fsync'd)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.path, f"{state.value}\n")
 
 
 @dataclass

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from epn_shared.files import write_atomically
 
 
 class LockdownError(Exception):
@@ -81,18 +81,7 @@ def write_lockdown(
             if _same(target, data, file.mode):
                 continue
             _make_folders(root, target.parent)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                # Explicit chmod: mkstemp makes 0600 and the umask must not decide the mode.
-                os.chmod(temporary, file.mode)
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_atomically(target, data, mode=file.mode)
         except OSError as exc:
             raise LockdownError(f"{file.path}: cannot be written under {root}: {exc}") from exc
         changed.append(file.path)

@@ -16,14 +16,13 @@ from kiosk.agent.credentials import hash_pin
 from kiosk.agent.errors import StoreError
 from kiosk.agent.store import (
     HEAD_REVISION,
+    MIGRATIONS,
     AuditEntry,
     Change,
     FinishedSession,
     Store,
-    alembic_config,
     make_engine,
     metadata,
-    upgrade,
 )
 from kiosk.core.model import Snapshot, State
 
@@ -39,7 +38,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def test_the_migration_chain_is_linear() -> None:
-    scripts = ScriptDirectory.from_config(alembic_config())
+    scripts = ScriptDirectory.from_config(MIGRATIONS.config())
     assert len(scripts.get_heads()) == 1, "two heads: migrations were branched"
     # A store at HEAD_REVISION is opened without running Alembic: it must be the real head.
     assert scripts.get_current_head() == HEAD_REVISION
@@ -52,15 +51,15 @@ def test_the_migration_chain_is_linear() -> None:
 def test_an_empty_database_upgrades_to_head_and_matches_the_models(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "empty.db")
     try:
-        upgrade(engine)
-        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        MIGRATIONS.upgrade(engine)
+        head = ScriptDirectory.from_config(MIGRATIONS.config()).get_current_head()
         with engine.connect() as connection:
             context = MigrationContext.configure(connection)
             assert context.get_current_revision() == head
             assert compare_metadata(context, metadata) == []
             mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
         assert mode == "wal"
-        upgrade(engine)  # a second start finds nothing to do
+        MIGRATIONS.upgrade(engine)  # a second start finds nothing to do
     finally:
         engine.dispose()
 

@@ -26,7 +26,7 @@ from argon2 import PasswordHasher
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from admin_console.server import log as console_log
+from admin_console.cli import LOGGER_NAMES
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
 from admin_console.server.testing import (
@@ -36,6 +36,7 @@ from admin_console.server.testing import (
     KioskSocket,
     StaffLogin,
 )
+from epn_shared import json_log
 
 
 class CountingHasher(PasswordHasher):
@@ -347,7 +348,7 @@ def test_a_token_in_the_staff_socket_address_is_refused(server: ConsoleServer) -
 def console_logs() -> Iterator[io.StringIO]:
     """A stream for every line the server and uvicorn log, as the console writes them
     (JSON); the loggers are put back as they were afterwards."""
-    loggers = [logging.getLogger(name) for name in console_log.LOGGER_NAMES]
+    loggers = [logging.getLogger(name) for name in LOGGER_NAMES]
     saved = [(lg.handlers[:], lg.level, lg.propagate) for lg in loggers]
     yield io.StringIO()
     for logger, (handlers, level, propagate) in zip(loggers, saved, strict=True):
@@ -360,7 +361,7 @@ def test_no_password_token_or_code_is_in_any_log_line(
     secrets_used: dict[str, str] = {}
     server = ConsoleServer(tmp_path, access_log=True)
     # After uvicorn's own logging set-up, as ``epn-console serve`` does it.
-    console_log.install(console_logs, logging.DEBUG)
+    json_log.install(LOGGER_NAMES, console_logs, logging.DEBUG)
     with server:
         server.add_staff("ada", Role.ADMIN, login=False)
         secrets_used["password"] = TEST_PASSWORD

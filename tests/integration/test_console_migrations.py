@@ -15,10 +15,9 @@ from alembic.script import ScriptDirectory
 from conftest_pg import postgres
 
 from admin_console.server.db.engine import (
+    MIGRATIONS,
     VERSION_TABLE,
-    alembic_config,
     make_engine,
-    schema_revision,
     sqlite_url,
     upgrade,
 )
@@ -30,7 +29,7 @@ __all__ = ["postgres"]
 
 
 def test_the_migration_chain_is_linear() -> None:
-    scripts = ScriptDirectory.from_config(alembic_config())
+    scripts = ScriptDirectory.from_config(MIGRATIONS.config())
     assert len(scripts.get_heads()) == 1, "two heads: migrations were branched"
     assert len(scripts.get_bases()) == 1
     for revision in scripts.walk_revisions():
@@ -57,10 +56,10 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.
 def test_an_empty_database_upgrades_to_head_and_matches_the_models(
     empty_engine: sa.Engine,
 ) -> None:
-    assert schema_revision(empty_engine) is None
+    assert MIGRATIONS.revision(empty_engine) is None
     upgrade(empty_engine)
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert schema_revision(empty_engine) == head
+    head = ScriptDirectory.from_config(MIGRATIONS.config()).get_current_head()
+    assert MIGRATIONS.revision(empty_engine) == head
     with empty_engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"version_table": VERSION_TABLE, "compare_type": True}
@@ -68,15 +67,15 @@ def test_an_empty_database_upgrades_to_head_and_matches_the_models(
         assert context.get_current_revision() == head
         assert compare_metadata(context, Base.metadata) == []
     upgrade(empty_engine)  # a second start finds it at head and changes nothing
-    assert schema_revision(empty_engine) == head
+    assert MIGRATIONS.revision(empty_engine) == head
 
 
 def test_the_console_and_a_kiosk_store_can_share_a_database(tmp_path: Path) -> None:
-    from kiosk.agent.store import upgrade as upgrade_kiosk
+    from kiosk.agent.store import MIGRATIONS as KIOSK_MIGRATIONS
 
     engine = make_engine(sqlite_url(tmp_path))
     try:
-        upgrade_kiosk(engine)
+        KIOSK_MIGRATIONS.upgrade(engine)
         upgrade(engine)
         tables = set(sa.inspect(engine).get_table_names())
     finally:
@@ -102,7 +101,7 @@ def test_a_console_with_pcs_upgrades_to_head_keeping_them(empty_engine: sa.Engin
     from alembic import command
 
     with empty_engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "c0002")
+        command.upgrade(MIGRATIONS.config(connection), "c0002")
         connection.exec_driver_sql(
             "INSERT INTO kiosks (name, location, token_sha256, created_at) "
             "VALUES ('PC-01', 'window', 'abc', '2026-03-02 09:00:00')"

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
 from admin_console.server.errors import StorageError
+from epn_shared.database import Migrations, sqlite_engine
 
-if TYPE_CHECKING:
-    from alembic.config import Config
-
-MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "console_alembic_version"
 """Alembic's table for the console, named so it never collides with the kiosk's own."""
+MIGRATIONS = Migrations(Path(__file__).parent / "migrations", VERSION_TABLE)
 
 DATABASE_FILE = "console.db"
 
@@ -33,47 +29,14 @@ def make_engine(url: str) -> sa.Engine:
     except sa.exc.ArgumentError as exc:
         raise StorageError(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=10000")
-            cursor.close()
-
-        return engine
+        # NORMAL: with WAL, durable at checkpoints; the server's threads share the engine.
+        return sqlite_engine(url, synchronous="NORMAL", busy_timeout_ms=10000, any_thread=True)
     return sa.create_engine(url, pool_pre_ping=True)
-
-
-def alembic_config(connection: sa.Connection | None = None) -> Config:
-    """An Alembic configuration built in code, on the migrations shipped in the package."""
-    from alembic.config import Config  # noqa: PLC0415 (only needed to migrate)
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
 
 
 def upgrade(engine: sa.Engine) -> None:
     """Bring the database to the newest schema."""
-    from alembic import command  # noqa: PLC0415 (only needed to migrate)
-
     try:
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), "head")
+        MIGRATIONS.upgrade(engine)
     except SQLAlchemyError as exc:
         raise StorageError(f"cannot upgrade the console database: {exc}") from exc
-
-
-def schema_revision(engine: sa.Engine) -> str | None:
-    """The migration the database is at (None for an empty database)."""
-    with engine.connect() as connection:
-        if not sa.inspect(connection).has_table(VERSION_TABLE):
-            return None
-        value = connection.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").scalar()
-        return None if value is None else str(value)

@@ -1,8 +1,8 @@
 """SQLAlchemy 2 typed models of the console's tables.
 
 Secrets are never stored: passwords as argon2id hashes, staff and kiosk tokens and pairing
-codes as SHA-256 digests. Times are stored as UTC without an offset; :class:`UtcDateTime`
-gives them back aware, on SQLite and PostgreSQL alike.
+codes as SHA-256 digests. Times are stored as UTC without an offset; ``UtcDateTime`` gives
+them back aware, on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -13,27 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-
-class UtcDateTime(sa.types.TypeDecorator[dt.datetime]):
-    """Aware datetimes stored as UTC (SQLite would otherwise drop the offset)."""
-
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> Any:
-        """To the database: the same instant in UTC, without an offset."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: the console only keeps aware times")
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: Any, dialect: sa.Dialect) -> dt.datetime | None:
-        """From the database: an aware UTC datetime."""
-        if value is None:
-            return None
-        assert isinstance(value, dt.datetime)
-        return value.replace(tzinfo=dt.UTC)
+from epn_shared.database import UtcDateTime
 
 
 class Base(DeclarativeBase):

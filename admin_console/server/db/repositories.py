@@ -30,7 +30,6 @@ from admin_console.server.db.models import (
     SessionRow,
     StaffRow,
     TicketRow,
-    UtcDateTime,
     WorkshopRow,
 )
 from admin_console.server.errors import (
@@ -40,6 +39,7 @@ from admin_console.server.errors import (
     PairingRefused,
     StorageError,
 )
+from epn_shared.database import UtcDateTime
 from epn_shared.ticket_codes import stored_digest
 
 T = TypeVar("T")

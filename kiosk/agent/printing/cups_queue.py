@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.agent.log import event
+from epn_shared.files import write_atomically
+from epn_shared.json_log import event
 from kiosk.agent.printing.cupsconf import DEFAULT_APPROVALS, QUEUE_NAME
 from kiosk.agent.printing.gate_backend import (
     EXTRA_SHEET_OPTIONS,
@@ -257,11 +257,7 @@ class CupsQueue:
         """Let the gate print this job (once, as approved), then take it off hold."""
         self.approvals.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = approval_path(self.approvals, str(approval.job))
-        temporary = path.with_name(f".{path.name}.new")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(approval.to_text())
-        temporary.replace(path)
+        write_atomically(path, approval.to_text())
         # The gate consumes the approval; this mark stays until the job is gone, so that the
         # end of the session lets a job the visitor confirmed print (see purge_visitor_jobs).
         self._released_mark(approval.job).touch(mode=0o600)

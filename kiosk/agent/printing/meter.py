@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
-from kiosk.agent.log import event
+from epn_shared.json_log import event
 from kiosk.agent.printing.gate_backend import Basis
 from kiosk.agent.printing.worker import CountedJob
 from kiosk.core.printing import Allowance, PrintCount, Quote, allowance, quote

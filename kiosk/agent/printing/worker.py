@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.agent.log import event
+from epn_shared.json_log import event
 from kiosk.agent.printing.cups_queue import HELD, CupsQueue, PrintSystemError
 from kiosk.agent.printing.documents import Uncountable, count_pages
 from kiosk.agent.printing.gate_backend import Approval, Basis

@@ -1,59 +1,10 @@
 """Alembic environment of the console's database.
 
-The console builds the configuration in code and passes an open connection in
-``config.attributes["connection"]`` (see ``admin_console.server.db.engine.upgrade``).
+The console builds the configuration in code and passes an open connection (see
+``admin_console.server.db.engine.upgrade``); no alembic.ini.
 """
 
-from __future__ import annotations
-
-import sqlalchemy as sa
-from alembic import context
-
-from admin_console.server.db.engine import VERSION_TABLE
+from admin_console.server.db.engine import MIGRATIONS
 from admin_console.server.db.models import Base
 
-config = context.config
-target_metadata = Base.metadata
-
-
-def run_migrations_offline() -> None:
-    """Write the SQL instead of running it (``alembic upgrade --sql``)."""
-    context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
-        target_metadata=target_metadata,
-        literal_binds=True,
-        render_as_batch=True,
-        version_table=VERSION_TABLE,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-def run_migrations_online() -> None:
-    """Run the migrations on the connection the console passed, or on the configured URL."""
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        _run(connection)
-        return
-    engine = sa.create_engine(config.get_main_option("sqlalchemy.url") or "")
-    with engine.begin() as connection:
-        _run(connection)
-    engine.dispose()
-
-
-def _run(connection: sa.Connection) -> None:
-    # Batch mode: SQLite cannot ALTER most things in place.
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        render_as_batch=True,
-        version_table=VERSION_TABLE,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
+MIGRATIONS.run(Base.metadata)
