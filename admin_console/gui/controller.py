@@ -16,7 +16,7 @@ from admin_console.gui.client import ConsoleClient, Endpoint, Failure, Reply, Ro
 from admin_console.gui.helpqueue import HelpQueue
 from admin_console.gui.members import MemberDesk
 from admin_console.gui.policy import PolicyDesk
-from admin_console.gui.section import Now, Section
+from admin_console.gui.tab_controller import Now, Section
 from admin_console.gui.tickets import TicketDesk
 from admin_console.gui.usage import UsageReview
 from admin_console.gui.viewmodel import (

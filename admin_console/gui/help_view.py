@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from admin_console.gui import i18n, icons
 from admin_console.gui.helpqueue import HelpCall, HelpQueue, call_line
-from admin_console.gui.look import Notice, big
+from admin_console.gui.tab_widgets import Notice, big
 
 
 class CallRow(QFrame):

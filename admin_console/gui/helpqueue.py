@@ -20,7 +20,7 @@ from PySide6.QtCore import QTimer, Signal
 
 from admin_console.gui import i18n
 from admin_console.gui.client import Reply
-from admin_console.gui.section import Section
+from admin_console.gui.tab_controller import Section
 from policies import Language
 
 REFRESH_MS = 5000

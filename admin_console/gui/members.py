@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal
 
 from admin_console.gui import i18n
 from admin_console.gui.client import Reply
-from admin_console.gui.section import Section, api_error
+from admin_console.gui.tab_controller import Section, api_error
 from policies import Language
 
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from admin_console.gui import i18n
-from admin_console.gui.look import Notice, fill, table, title
 from admin_console.gui.members import MemberDesk, MemberRow, member_cells
+from admin_console.gui.tab_widgets import Notice, fill, table, title
 
 HEADERS = ("members.col.card", "members.col.nickname", "members.col.allowance", "members.col.ban")
 

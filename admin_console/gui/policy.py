@@ -22,7 +22,7 @@ from PySide6.QtCore import Signal
 
 from admin_console.gui import i18n
 from admin_console.gui.client import Reply
-from admin_console.gui.section import Section, api_error, check_text
+from admin_console.gui.tab_controller import Section, api_error, check_text
 from policies import Language
 from policies.model import Minutes, PrintRules, SessionRules, StaffRules
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from admin_console.gui import i18n, icons
-from admin_console.gui.look import Notice, title
 from admin_console.gui.policy import (
     SECTIONS,
     FieldKind,
@@ -38,6 +37,7 @@ from admin_console.gui.policy import (
     rule_pictograms,
     rule_texts,
 )
+from admin_console.gui.tab_widgets import Notice, title
 from admin_console.gui.viewmodel import Pc, room_order
 from policies import Language
 

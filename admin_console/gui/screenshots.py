@@ -248,7 +248,7 @@ def render(
 def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) -> None:
 
     from admin_console.gui.client import Reply  # noqa: PLC0415
-    from admin_console.gui.sheet import write_sheet  # noqa: PLC0415
+    from admin_console.gui.ticket_sheet import write_sheet  # noqa: PLC0415
 
     controller.role = "manager"
     window._logged_in("nadia")

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from admin_console.gui import i18n, icons
 from admin_console.gui.dialogs import Dialogs
-from admin_console.gui.look import Notice, big, fill, table, title
-from admin_console.gui.sheet import write_sheet
+from admin_console.gui.tab_widgets import Notice, big, fill, table, title
+from admin_console.gui.ticket_sheet import write_sheet
 from admin_console.gui.tickets import (
     TICKET_STATES,
     TicketDesk,

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from admin_console.gui import i18n, icons
 from admin_console.gui.charts import BarChart
 from admin_console.gui.dialogs import Dialogs
-from admin_console.gui.look import Notice, fill, table, title
+from admin_console.gui.tab_widgets import Notice, fill, table, title
 from admin_console.gui.usage import (
     CSV_TABLES,
     Bars,

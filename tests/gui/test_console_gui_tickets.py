@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from admin_console.gui.helpqueue import HelpCall, call_line
-from admin_console.gui.sheet import PER_PAGE, page_count
+from admin_console.gui.ticket_sheet import PER_PAGE, page_count
 from policies import Language
 
 

@@ -181,7 +181,7 @@ def test_every_refusal_a_pc_can_send_has_a_sentence_for_staff() -> None:
 
 def test_a_failed_call_is_said_in_words() -> None:
     from admin_console.gui.client import Failure, Reply
-    from admin_console.gui.section import api_error
+    from admin_console.gui.tab_controller import api_error
 
     assert api_error(Reply(0, None, Failure.UNREACHABLE), FR).startswith("La console ne répond")
     forbidden = Reply(403, {"detail": "managers only"})
