@@ -67,27 +67,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="folder of the local store, the wipe journal and the home",
     )
     parser.add_argument(
-        "--socket",
-        type=Path,
-        default=None,
-        help="unix socket for the shell (default DATA_DIR/kiosk.sock)",
+        "--socket", type=Path, help="unix socket for the shell (default DATA_DIR/kiosk.sock)"
     )
     parser.add_argument(
-        "--policy",
-        type=Path,
-        default=None,
-        help="policy file, .toml or .yaml (default: the bundled policy)",
+        "--policy", type=Path, help="policy file, .toml or .yaml (default: the bundled policy)"
     )
-    parser.add_argument("--pc-name", default=None, help="name of this PC (default: host name)")
+    parser.add_argument("--pc-name", help="name of this PC (default: host name)")
     parser.add_argument(
         "--animator-pin-hash",
-        default=None,
         help="argon2id hash of the animator PIN (python -m kiosk.agent.admin hash-pin)",
     )
     parser.add_argument(
         "--config-dir",
         type=Path,
-        default=None,
         help="folder of console.json, written by `epn-kiosk enroll` (default DATA_DIR)",
     )
     parser.add_argument(
@@ -96,40 +88,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="accept a ws:// console without TLS (sandbox demos and tests only)",
     )
     printing = parser.add_argument_group("printing (metered through CUPS)")
-    printing.add_argument(
-        "--cups-socket", type=Path, default=None, help="the kiosk's cupsd socket (no printing)"
-    )
+    printing.add_argument("--cups-socket", type=Path, help="the kiosk's cupsd socket (no printing)")
     printing.add_argument(
         "--print-approvals",
         type=Path,
-        default=None,
         help="folder of the gated backend's approvals (/run/epn-kiosk/print-approved)",
     )
-    printing.add_argument(
-        "--print-user", default=None, help="account whose jobs are metered (the visitor)"
-    )
+    printing.add_argument("--print-user", help="account whose jobs are metered (the visitor)")
     production = parser.add_argument_group("production (as root, without --sandbox)")
-    production.add_argument("--visitor", default=None, help="the visitor account (epn-visitor)")
+    production.add_argument("--visitor", help="the visitor account (epn-visitor)")
+    production.add_argument("--home", type=Path, help="the visitor's home (default: from passwd)")
+    production.add_argument("--home-size", help="tmpfs size of the home (1g)")
     production.add_argument(
-        "--home", type=Path, default=None, help="the visitor's home (default: from passwd)"
+        "--skeleton", type=Path, help="what a fresh home holds (the packaged one)"
     )
-    production.add_argument("--home-size", default=None, help="tmpfs size of the home (1g)")
-    production.add_argument(
-        "--skeleton", type=Path, default=None, help="what a fresh home holds (the packaged one)"
-    )
-    production.add_argument(
-        "--home-inodes", type=int, default=None, help="most files in the home (200000)"
-    )
+    production.add_argument("--home-inodes", type=int, help="most files in the home (200000)")
     production.add_argument(
         "--display-manager",
-        default=None,
         help="systemd unit restarted after each wipe so it logs the visitor in again "
         "(lightdm.service)",
     )
     production.add_argument(
         "--lockdown-root",
         type=Path,
-        default=None,
         help="rewrite the browsers' policies under this root (/) when the policy changes",
     )
     parser.set_defaults(run=main)
