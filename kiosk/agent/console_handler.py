@@ -216,11 +216,7 @@ def _command_detail(command: wire.Command) -> str:
         return f"minutes={command.minutes}"
     if (
         command.action
-        in (
-            wire.CommandAction.END,
-            wire.CommandAction.LOCK,
-            wire.CommandAction.HELP_ANSWERED,
-        )
+        in (wire.CommandAction.END, wire.CommandAction.LOCK, wire.CommandAction.HELP_ANSWERED)
         and command.reason
     ):
         return f"reason={command.reason}"[:400]

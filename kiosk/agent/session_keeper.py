@@ -120,11 +120,7 @@ class SessionKeeper:
         outbox = self._unsaved_outbox
         if self.console_events is not None:
             translated = self.console_events(
-                events,
-                at=now.wall,
-                session=session,
-                finished=finished,
-                session_id=self.session_id,
+                events, at=now.wall, session=session, finished=finished, session_id=self.session_id
             )
             outbox += translated.outbox
             self.session_id = translated.session_id

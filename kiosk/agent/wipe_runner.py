@@ -93,8 +93,7 @@ class WipeRunner:
                     break
                 except (OSError, WipeError):
                     log.exception(
-                        "wipe_failed",
-                        extra={"event": "wipe_failed", "fields": {"retry_in": delay}},
+                        "wipe_failed", extra={"event": "wipe_failed", "fields": {"retry_in": delay}}
                     )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, WIPE_RETRY_MAX_SECONDS)
