@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 COMMANDS = {
-    "agent": ("kiosk.agent.service", "run the kiosk agent (service)"),
+    "agent": ("kiosk.agent.cli", "run the kiosk agent (service)"),
     "shell": ("kiosk.shell.app", "run the visitor's shell"),
     "session": (
         "kiosk.shell.supervisor",

@@ -6,7 +6,7 @@ Starts faster than the full command line, which also loads the shell's Qt module
 import argparse
 import sys
 
-from kiosk.agent.service import add_arguments
+from kiosk.agent.cli import add_arguments
 
 parser = argparse.ArgumentParser(prog="python -m kiosk.agent", description=__doc__)
 add_arguments(parser)

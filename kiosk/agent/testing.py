@@ -36,11 +36,11 @@ from typing import Any, TypeVar
 
 import yaml
 
-from kiosk.agent import service
+from kiosk.agent import cli
+from kiosk.agent.agent import Agent
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.credentials import hash_pin
 from kiosk.agent.link import ConsoleSettings, save_console_settings
-from kiosk.agent.service import Agent
 from kiosk.agent.store import Store
 from kiosk.agent.wiper import SandboxWiper, Wiper
 from kiosk.core.clock import FakeClock
@@ -611,9 +611,9 @@ def stalling_agent_main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.agent.testing")
     parser.add_argument("--stall-after", type=int, required=True)
     parser.add_argument("--stall-marker", type=Path, required=True)
-    service.add_arguments(parser)
+    cli.add_arguments(parser)
     args = parser.parse_args(argv)
-    config = service.config_from_args(args)
+    config = cli.config_from_args(args)
     wiper = StallingWiper(
         config.home_dir,
         config.skeleton_dir,
@@ -621,7 +621,7 @@ def stalling_agent_main(argv: Sequence[str] | None = None) -> int:
         stall_after=args.stall_after,
         marker=args.stall_marker,
     )
-    return service.main(args, wiper=wiper)
+    return cli.main(args, wiper=wiper)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ class QuietAgent:
 def test_serving_agent_tells_systemd_it_is_ready(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kiosk.agent.service import serve
+    from kiosk.agent.agent import serve
 
     manager = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     manager.bind(str(tmp_path / "notify"))

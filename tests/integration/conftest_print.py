@@ -38,7 +38,7 @@ def kiosk(cups: PrivateCups) -> Iterator[AgentThread]:
         "print_user": "root",  # the tests submit as root, as the visitor would as themself
     }
     with AgentThread(policy=open_all_day_policy(), config_options=options) as harness:
-        harness.wait_until(lambda: harness.agent.meter is not None, 10, "printing to start")
+        harness.wait_until(lambda: harness.agent.printing.meter is not None, 10, "printing")
         yield harness
 
 

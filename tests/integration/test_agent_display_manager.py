@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.agent.service import (
+from kiosk.agent.display_watch import (
     DISPLAY_CHECK_AFTER_LOSS,
     DISPLAY_CHECK_AFTER_WIPE,
     DISPLAY_CHECK_AT_START,

@@ -91,7 +91,7 @@ def _push(kiosk: AgentThread, data: dict[str, Any]) -> wire.CommandResult:
     command = wire.Command(
         command_id=str(uuid.uuid4()), action=wire.CommandAction.POLICY_UPDATE, by="ada", policy=data
     )
-    return kiosk.call(lambda: kiosk.agent.console_command(command))
+    return kiosk.call(lambda: kiosk.agent.console.console_command(command))
 
 
 def test_a_block_list_pushed_by_the_console_reaches_the_browsers(tmp_path: Path) -> None:

@@ -133,12 +133,12 @@ def test_over_quota_waits_for_an_animator_who_grants_pages(
         assert refused is not None and refused.pages == quota + 3 and refused.pages_left == quota
         answer = shell.request("print_answer", job_id=job, print_it=True)
         assert not answer.ok, "over quota, the visitor alone cannot print it"
-        status = kiosk.call(kiosk.agent.console_status)
+        status = kiosk.call(kiosk.agent.console.console_status)
         assert (status.print_waiting, status.print_job_id) == ("over_quota", job)
         grant = wire.Command(
             command_id="grant-1234", action=wire.CommandAction.GRANT_PAGES, by="ada", pages=3
         )
-        assert kiosk.call(lambda: kiosk.agent.console_command(grant)).ok
+        assert kiosk.call(lambda: kiosk.agent.console.console_command(grant)).ok
         offer = asked(shell, job).print_job
         assert offer is not None and offer.cost_cents < (quota + 3) * 10
         assert shell.request("print_answer", job_id=job, print_it=True).ok
@@ -160,7 +160,7 @@ def test_a_document_the_kiosk_cannot_count_prints_only_when_staff_release_it(
             job_id=job,
             pages=2,
         )
-        assert kiosk.call(lambda: kiosk.agent.console_command(release)).ok
+        assert kiosk.call(lambda: kiosk.agent.console.console_command(release)).ok
         kiosk.wait_until(lambda: printed(cups, job), 10, "the job to print")
         assert shell.wait_view(lambda v: v.print_job is None).pages_printed == 2
 
@@ -189,7 +189,7 @@ def test_a_price_the_console_pushes_applies_to_the_next_job(
         command_id="policy-1", action=wire.CommandAction.POLICY_UPDATE, by="ada", policy=data
     )
     with visit(kiosk) as shell:
-        assert kiosk.call(lambda: kiosk.agent.console_command(command)).ok, "mid-session"
+        assert kiosk.call(lambda: kiosk.agent.console.console_command(command)).ok, "mid-session"
         job = submit(cups, tmp_path, 3)
         shown = asked(shell, job).print_job
         assert shown is not None and shown.cost_cents == 3 * price
@@ -201,7 +201,7 @@ def facts(kiosk: AgentThread) -> list[PrintJobFact]:
     facts: list[PrintJobFact] = []
 
     def install() -> None:
-        meter = kiosk.agent.meter
+        meter = kiosk.agent.printing.meter
         assert meter is not None
         told = meter._on_fact
 

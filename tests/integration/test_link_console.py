@@ -315,7 +315,7 @@ def test_5000_events_while_the_console_is_killed_and_restarted_three_times(
 
             def run_one() -> None:
                 now = agent.clock.now()
-                agent.agent._change(now, lambda: agent.agent.engine.request_help(now))
+                agent.agent.keeper.change(now, lambda: agent.agent.engine.request_help(now))
 
             def help_requests(count: int) -> None:
                 # In steps of 50, so the link sends while the kiosk writes.

@@ -166,8 +166,8 @@ def kiosk(cups: PrivateCups, monkeypatch: pytest.MonkeyPatch) -> Iterator[AgentT
         "print_user": "root",
     }
     with AgentThread(policy=open_all_day_policy(), config_options=options) as harness:
-        harness.wait_until(lambda: harness.agent.meter is not None, 10, "printing to start")
-        worker = harness.agent._print_worker
+        harness.wait_until(lambda: harness.agent.printing.meter is not None, 10, "printing")
+        worker = harness.agent.printing.worker
         assert worker is not None and worker.poll_seconds == LONG_POLL
         harness.wait_until(lambda: worker.subscribed, 10, "the subscription")
         yield harness
@@ -182,7 +182,7 @@ def test_the_visitor_sees_the_confirmation_on_the_event(
         lambda v: v.print_job is not None and v.print_job.job_id == job
     ).print_job
     assert shown is not None and shown.pages == 3 and shown.waiting == "confirm"
-    worker = kiosk.agent._print_worker
+    worker = kiosk.agent.printing.worker
     assert worker is not None and worker.wakes > 0, "seen through CUPS's event"
     assert shell.request("print_answer", job_id=job, print_it=True).ok
     shell.wait_view(lambda v: v.print_job is None and v.pages_printed == 3)

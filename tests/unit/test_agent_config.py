@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from kiosk.agent.agent import build_agent
 from kiosk.agent.config import AgentConfig, packaged_skeleton
 from kiosk.agent.credentials import hash_pin, normalize_ticket_code, ticket_digest, verify_pin
 from kiosk.agent.errors import StartRefused
-from kiosk.agent.service import build_agent
 
 
 def test_paths_default_inside_the_data_folder() -> None:

@@ -1,0 +1,293 @@
+"""The agent's side of the visitor's shells: their socket, their requests (the shell asks,
+the agent decides) and the view every shell is sent whenever it changed."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from epn_shared.json_log import event
+from kiosk.agent.clock import Clock
+from kiosk.agent.config import AgentConfig
+from kiosk.agent.display_watch import DISPLAY_CHECK_AFTER_LOSS, DisplayWatch
+from kiosk.agent.errors import TooManyTries
+from kiosk.agent.gate import Gate
+from kiosk.agent.ipc import Connection, IpcServer, error_reply
+from kiosk.agent.printing.coordinator import PrintCoordinator
+from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeeper
+from kiosk.agent.store import AuditEntry
+from kiosk.agent.views import build_view
+from kiosk.agent.wipe_runner import WipeRunner
+from kiosk.core.engine import IN_SESSION
+from kiosk.core.errors import CommandRefused, IllegalTransition, Refusal
+from kiosk.core.model import Actor, ActorKind, EndReason, Instant, State
+from kiosk.core.protocol import (
+    AcceptRules,
+    Activity,
+    AnimatorAction,
+    AppView,
+    ClearMessage,
+    DeclineRules,
+    DismissReceipt,
+    EndSession,
+    Hello,
+    Login,
+    Ping,
+    PrintAnswer,
+    Reply,
+    Request,
+    RequestHelp,
+    View,
+)
+
+log = logging.getLogger(__name__)
+
+_KIOSK_ANIMATOR = Actor(ActorKind.ANIMATOR, "kiosk PIN")
+
+
+def _ok(request: Request) -> Reply:
+    return Reply(re=request.id, ok=True)
+
+
+@dataclasses.dataclass(eq=False)
+class Shells:
+    """Serves the shells on the agent's socket (the :class:`IpcServer`'s handler)."""
+
+    config: AgentConfig
+    clock: Clock
+    keeper: SessionKeeper
+    gate: Gate
+    wipe: WipeRunner
+    printing: PrintCoordinator
+    display: DisplayWatch
+    display_session: str | None = dataclasses.field(default=None, init=False)
+    """The graphical session of the running visitor session's shell (from its hello)."""
+    _launcher: tuple[str, tuple[AppView, ...]] | None = dataclasses.field(default=None, init=False)
+    """The launcher's applications, for one policy version."""
+    _last_view: View | None = dataclasses.field(default=None, init=False)
+    _view_scheduled: bool = dataclasses.field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        config = self.config
+        self.server = IpcServer(config.socket_path, config.allowed_uids, self, config.socket_mode)
+
+    def connected(self) -> bool:
+        """At least one shell is connected."""
+        return any(c.is_shell for c in self.server.connections)
+
+    # -- views ---------------------------------------------------------------------------
+
+    def view(self, now: Instant | None = None) -> View:
+        """What the visitor's screen shows now."""
+        now = now or self.clock.now()
+        engine, printing = self.keeper.engine, self.printing
+        policy = engine.policy
+        view = build_view(
+            engine, policy, now, self.config.pc_name, self.config.animator_pin_hash is not None
+        )
+        if self.keeper.recovering and engine.state in WIPE_STATES:
+            return view.model_copy(update={"preparing": True})
+        if view.summary is not None and printing.printed_at_end is not None:
+            pages, cents = printing.printed_at_end
+            summary = view.summary.model_copy(
+                update={
+                    "pages_printed": pages,
+                    "cost_cents": cents,
+                    "currency": policy.printing.currency,
+                }
+            )
+            view = view.model_copy(update={"summary": summary})
+        if engine.state not in IN_SESSION:
+            return view
+        changes: dict[str, object] = {"apps": self._apps()}
+        if printing.meter is not None:
+            changes.update(print_job=printing.view(now), pages_printed=printing.meter.printed)
+        return view.model_copy(update=changes)
+
+    def _apps(self) -> tuple[AppView, ...]:
+        """The policy's applications that are installed (looked up once per policy)."""
+        policy = self.keeper.engine.policy
+        if self._launcher is None or self._launcher[0] != policy.version:
+            from kiosk.lockdown.apps import installed_desktop_files, launcher_apps  # noqa: PLC0415
+
+            installed = installed_desktop_files(self.config.apps_root)
+            apps = tuple(
+                AppView(id=app.value, name=c.name, icon=c.icon, exec=c.exec_line)
+                for app, c in launcher_apps(policy, installed)
+            )
+            self._launcher = (policy.version, apps)
+        return self._launcher[1]
+
+    def schedule_views(self) -> None:
+        """Push the views after the current step, so a request's reply goes out before
+        the view it caused."""
+        if not self._view_scheduled:
+            self._view_scheduled = True
+            asyncio.get_running_loop().call_soon(self.push_views)
+
+    def push_views(self) -> None:
+        """Send the view to every shell if it changed since the last one sent."""
+        self._view_scheduled = False
+        view = self.view()
+        if view == self._last_view:
+            return
+        self._last_view = view
+        for connection in self.server.connections:
+            if connection.is_shell:
+                connection.send(view)
+
+    # -- requests ------------------------------------------------------------------------
+
+    def disconnected(self, connection: Connection) -> None:
+        """A client left; if it was the last shell during a session, start the grace period."""
+        keeper, engine = self.keeper, self.keeper.engine
+        if not connection.is_shell or keeper.stopping:
+            return
+        if any(c.is_shell and c is not connection for c in self.server.connections):
+            return
+        if engine.state in VISITOR_STATES:
+            now = self.clock.now()
+            keeper.change(now, lambda: engine.shell_lost(now))
+            event(log, "shell_lost", state=engine.state.value)
+        elif engine.state not in WIPE_STATES:
+            # No session to end: the shell (and so the desktop) died on a waiting screen.
+            self.display.check_later(DISPLAY_CHECK_AFTER_LOSS, "shell_lost")
+
+    async def handle(self, connection: Connection, request: Request) -> Sequence[BaseModel]:
+        """Answer one request from a shell."""
+        if self.keeper.stopping and not isinstance(request, Ping | Hello):
+            return [error_reply(request.id, Refusal.BUSY.value, "the agent is stopping")]
+        try:
+            return await self._dispatch(connection, request)
+        except TooManyTries as exc:
+            return [error_reply(request.id, exc.refusal.value, exc.detail, exc.retry_after)]
+        except CommandRefused as exc:
+            return [error_reply(request.id, exc.refusal.value, exc.detail)]
+        except IllegalTransition as exc:
+            # A stale button pressed on the visitor's screen: refuse, do not crash.
+            return [error_reply(request.id, "not_allowed", f"not now: {exc}")]
+
+    async def _dispatch(self, connection: Connection, request: Request) -> Sequence[BaseModel]:
+        now = self.clock.now()
+        keeper, engine = self.keeper, self.keeper.engine
+        match request:
+            case Hello():
+                connection.is_shell = True
+                connection.display_session = request.display_session
+                event(log, "shell_connected", client=request.client, state=engine.state.value)
+                if self._desktop_changed(request.display_session):
+                    # The visitor's desktop ended (X died or restarted): whoever sits down
+                    # at the new one must not get the last visitor's session and files.
+                    event(log, "display_session_changed", state=engine.state.value)
+                    self._end_for_lost_desktop(now)
+                elif engine.snapshot.shell_lost_mono is not None:
+                    keeper.change(now, lambda: engine.shell_back(now))
+                    event(log, "shell_back", state=engine.state.value)
+                return [_ok(request), self.view(now)]
+            case Ping():
+                return [_ok(request)]
+            case Login():
+                await self._login(request)
+                self.display_session = connection.display_session
+            case AcceptRules():
+                await self._accept_rules(request)
+            case DeclineRules():
+                keeper.change(now, lambda: engine.decline_rules(now))
+            case Activity():
+                keeper.change(now, lambda: engine.activity(now))
+            case RequestHelp():
+                keeper.change(now, lambda: engine.request_help(now))
+            case EndSession():
+                keeper.change(now, lambda: engine.end(now, EndReason.VISITOR, Actor.visitor()))
+            case DismissReceipt():
+                keeper.change(now, lambda: engine.dismiss_receipt(now))
+            case ClearMessage():
+                keeper.change(now, lambda: engine.clear_message(now))
+            case AnimatorAction():
+                await self._animator(request)
+            case PrintAnswer():
+                if not self.printing.answer(request.job_id, print_it=request.print_it):
+                    return [error_reply(request.id, "not_allowed", "that job is not waiting")]
+        return [_ok(request)]
+
+    def _desktop_changed(self, display_session: str | None) -> bool:
+        """True when a shell says hello from another graphical session than the one the
+        running session started in (unknown on either side: no change can be told)."""
+        if self.keeper.engine.state not in VISITOR_STATES:
+            return False
+        if self.display_session is None:
+            self.display_session = display_session  # after an agent restart: adopt it
+            return False
+        return display_session is not None and display_session != self.display_session
+
+    def _end_for_lost_desktop(self, now: Instant) -> None:
+        keeper, engine = self.keeper, self.keeper.engine
+        if engine.state is State.RULES:
+            keeper.change(now, lambda: engine.decline_rules(now))
+            self.display_session = None
+        else:
+            keeper.change(now, lambda: engine.end(now, EndReason.SHELL_LOST, Actor.system()))
+        # This shell is here and belongs to the next visitor's desktop.
+        keeper.change(now, lambda: engine.shell_back(now))
+
+    async def _login(self, request: Login) -> None:
+        keeper, engine = self.keeper, self.keeper.engine
+        if engine.state in WIPE_STATES or self.wipe.busy:
+            raise CommandRefused(Refusal.BUSY, "the last visitor's data is being erased")
+        visitor = await self.gate.identify(request, engine.policy)
+        now = self.clock.now()
+        if engine.state is State.DONE:
+            # The next visitor is already past the receipt screen.
+            keeper.change(now, lambda: engine.dismiss_receipt(now))
+        # No login forgives earlier wrong tries at this PC (kiosk.agent.gate).
+        keeper.change(now, lambda: engine.login(now, visitor, request.language))
+
+    async def _accept_rules(self, request: AcceptRules) -> None:
+        engine = self.keeper.engine
+        session = engine.session
+        if engine.state is not State.RULES or session is None:
+            raise IllegalTransition(engine.state, State.ACTIVE)
+        ticket_id = self.gate.ticket_to_spend(session.visitor)
+        offline_ticket = self.gate.offline_ticket_to_spend(session.visitor)
+        async with self.wipe.prepared_home("this PC is not ready; ask an animator"):
+            now = self.clock.now()
+            # The ticket is spent in the same transaction that starts the session.
+            self.keeper.change(
+                now,
+                lambda: engine.accept_rules(now, request.rules_version, request.language),
+                ticket_used=ticket_id,
+                offline_ticket=offline_ticket,
+            )
+            self.gate.session_started(session.visitor)
+
+    async def _animator(self, request: AnimatorAction) -> None:
+        """An animator action, or only the PIN's check (before the staff menu opens): both
+        go through the animator guard, a wrong PIN being a wrong try either way."""
+        matches = await self.gate.animator_pin_matches(request.pin)
+        now = self.clock.now()
+        keeper, engine, actor = self.keeper, self.keeper.engine, _KIOSK_ANIMATOR
+        if not matches:
+            refused = AuditEntry(
+                now.wall, actor.kind.value, actor.name, "pin_refused", f"asked: {request.action}"
+            )
+            keeper.record(now, [], audits=(refused,))
+            raise CommandRefused(Refusal.WRONG_PIN, "wrong animator PIN")
+        if request.action == "check":
+            return
+        detail = f"minutes={request.minutes}" if request.action == "extend" else ""
+        audit = (AuditEntry(now.wall, actor.kind.value, actor.name, request.action, detail),)
+        if request.action == "extend":
+            if request.minutes is None:
+                raise CommandRefused(Refusal.BAD_EXTENSION, "say how many minutes to add")
+            minutes = request.minutes
+            keeper.change(now, lambda: engine.extend(now, minutes, actor), audits=audit)
+        elif request.action == "end":
+            keeper.change(now, lambda: engine.end(now, EndReason.STAFF, actor), audits=audit)
+        elif request.action == "lock":
+            keeper.change(now, lambda: engine.lock(now, actor), audits=audit)
+        else:
+            keeper.change(now, lambda: engine.unlock(now, actor), audits=audit)
