@@ -22,6 +22,12 @@ from kiosk.core.model import Actor, ActorKind, EndReason, LockReason, State, Wor
 
 log = logging.getLogger(__name__)
 
+# The field each command cannot do without, and what the refusal says when it is missing.
+_NEEDED_FIELDS = {
+    wire.CommandAction.EXTEND: ("minutes", "minutes: say how many minutes to add"),
+    wire.CommandAction.MESSAGE: ("text", "text: a message needs a text"),
+}
+
 
 @dataclasses.dataclass(eq=False)
 class ConsoleHandler:
@@ -107,12 +113,13 @@ class ConsoleHandler:
 
         if keeper.stopping:
             return refused(Refusal.BUSY.value, "the agent is stopping")
+        needed = _NEEDED_FIELDS.get(action)
+        if needed is not None and getattr(command, needed[0]) is None:
+            return refused("bad_field", needed[1])
         engine = keeper.engine
+        minutes, text = command.minutes or 0, command.text or ""
         try:
             if action is wire.CommandAction.EXTEND:
-                minutes = command.minutes
-                if minutes is None:
-                    return refused("bad_field", "minutes: say how many minutes to add")
                 keeper.change(now, lambda: engine.extend(now, minutes, actor), audits=audit)
             elif action is wire.CommandAction.END:
                 keeper.change(now, lambda: engine.end(now, EndReason.STAFF, actor), audits=audit)
@@ -126,9 +133,6 @@ class ConsoleHandler:
             elif action is wire.CommandAction.UNLOCK:
                 keeper.change(now, lambda: engine.unlock(now, actor), audits=audit)
             elif action is wire.CommandAction.MESSAGE:
-                text = command.text
-                if text is None:
-                    return refused("bad_field", "text: a message needs a text")
                 keeper.change(now, lambda: engine.send_message(now, text, actor), audits=audit)
             elif action is wire.CommandAction.HELP_ANSWERED:
                 if command.session_id is not None and (

@@ -22,27 +22,11 @@ from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeepe
 from kiosk.agent.store import AuditEntry
 from kiosk.agent.views import build_view
 from kiosk.agent.wipe_runner import WipeRunner
+from kiosk.core import protocol as shell_protocol
 from kiosk.core.engine import IN_SESSION
 from kiosk.core.errors import CommandRefused, IllegalTransition, Refusal
 from kiosk.core.model import Actor, ActorKind, EndReason, Instant, State
-from kiosk.core.protocol import (
-    AcceptRules,
-    Activity,
-    AnimatorAction,
-    AppView,
-    ClearMessage,
-    DeclineRules,
-    DismissReceipt,
-    EndSession,
-    Hello,
-    Login,
-    Ping,
-    PrintAnswer,
-    Reply,
-    Request,
-    RequestHelp,
-    View,
-)
+from kiosk.core.protocol import AppView, Reply, Request, View
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +143,9 @@ class Shells:
 
     async def handle(self, connection: Connection, request: Request) -> Sequence[BaseModel]:
         """Answer one request from a shell."""
-        if self.keeper.stopping and not isinstance(request, Ping | Hello):
+        if self.keeper.stopping and not isinstance(
+            request, shell_protocol.Ping | shell_protocol.Hello
+        ):
             return [error_reply(request.id, Refusal.BUSY.value, "the agent is stopping")]
         try:
             return await self._dispatch(connection, request)
@@ -175,7 +161,7 @@ class Shells:
         now = self.clock.now()
         keeper, engine = self.keeper, self.keeper.engine
         match request:
-            case Hello():
+            case shell_protocol.Hello():
                 connection.is_shell = True
                 connection.display_session = request.display_session
                 event(log, "shell_connected", client=request.client, state=engine.state.value)
@@ -188,28 +174,28 @@ class Shells:
                     keeper.change(now, lambda: engine.shell_back(now))
                     event(log, "shell_back", state=engine.state.value)
                 return [_ok(request), self.view(now)]
-            case Ping():
+            case shell_protocol.Ping():
                 return [_ok(request)]
-            case Login():
+            case shell_protocol.Login():
                 await self._login(request)
                 self.display_session = connection.display_session
-            case AcceptRules():
+            case shell_protocol.AcceptRules():
                 await self._accept_rules(request)
-            case DeclineRules():
+            case shell_protocol.DeclineRules():
                 keeper.change(now, lambda: engine.decline_rules(now))
-            case Activity():
+            case shell_protocol.Activity():
                 keeper.change(now, lambda: engine.activity(now))
-            case RequestHelp():
+            case shell_protocol.RequestHelp():
                 keeper.change(now, lambda: engine.request_help(now))
-            case EndSession():
+            case shell_protocol.EndSession():
                 keeper.change(now, lambda: engine.end(now, EndReason.VISITOR, Actor.visitor()))
-            case DismissReceipt():
+            case shell_protocol.DismissReceipt():
                 keeper.change(now, lambda: engine.dismiss_receipt(now))
-            case ClearMessage():
+            case shell_protocol.ClearMessage():
                 keeper.change(now, lambda: engine.clear_message(now))
-            case AnimatorAction():
+            case shell_protocol.AnimatorAction():
                 await self._animator(request)
-            case PrintAnswer():
+            case shell_protocol.PrintAnswer():
                 if not self.printing.answer(request.job_id, print_it=request.print_it):
                     return [error_reply(request.id, "not_allowed", "that job is not waiting")]
         return [_ok(request)]
@@ -234,7 +220,7 @@ class Shells:
         # This shell is here and belongs to the next visitor's desktop.
         keeper.change(now, lambda: engine.shell_back(now))
 
-    async def _login(self, request: Login) -> None:
+    async def _login(self, request: shell_protocol.Login) -> None:
         keeper, engine = self.keeper, self.keeper.engine
         if engine.state in WIPE_STATES or self.wipe.busy:
             raise CommandRefused(Refusal.BUSY, "the last visitor's data is being erased")
@@ -246,7 +232,7 @@ class Shells:
         # No login forgives earlier wrong tries at this PC (kiosk.agent.gate).
         keeper.change(now, lambda: engine.login(now, visitor, request.language))
 
-    async def _accept_rules(self, request: AcceptRules) -> None:
+    async def _accept_rules(self, request: shell_protocol.AcceptRules) -> None:
         engine = self.keeper.engine
         session = engine.session
         if engine.state is not State.RULES or session is None:
@@ -264,7 +250,7 @@ class Shells:
             )
             self.gate.session_started(session.visitor)
 
-    async def _animator(self, request: AnimatorAction) -> None:
+    async def _animator(self, request: shell_protocol.AnimatorAction) -> None:
         """An animator action, or only the PIN's check (before the staff menu opens): both
         go through the animator guard, a wrong PIN being a wrong try either way."""
         matches = await self.gate.animator_pin_matches(request.pin)
