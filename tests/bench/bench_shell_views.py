@@ -31,6 +31,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # the test helpers (helpers.kiosk_shell)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 AUDITED = frozenset(
@@ -125,11 +126,11 @@ class Audit:
 def measure(rounds: int) -> dict[str, str]:
     """Run ``rounds`` sessions through a real window; the figures by name."""
     try:
+        from helpers.kiosk_shell import FakeSender
         from PySide6.QtWidgets import QApplication
 
         from kiosk.shell.controller import ShellController
         from kiosk.shell.speaker import EspeakSpeaker, default_speaker
-        from kiosk.shell.testing import FakeSender
         from kiosk.shell.window import MainWindow
         from policies import Language
     except ImportError as exc:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.kiosk_shell import FakeSpeaker, agent_shell, find_button, visible_texts
 from PySide6.QtCore import Qt
 
 from admin_console.gui.client import Endpoint
@@ -29,7 +30,6 @@ from kiosk.demo_room import DEMO_ANIMATOR, PC_NAMES, DemoRoom
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
 from kiosk.shell.ipc_client import AgentClient
-from kiosk.shell.testing import FakeSpeaker, agent_shell, find_button, visible_texts
 from kiosk.shell.viewmodel import Screen
 from kiosk.shell.window import MainWindow
 from policies import Language

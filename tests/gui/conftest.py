@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers.kiosk_shell import Kiosk, make_kiosk
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-
-from kiosk.shell.testing import Kiosk, make_kiosk
 
 
 @pytest.fixture

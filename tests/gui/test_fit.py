@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from fit_support import layout_problems
+from helpers.kiosk_shell import FakeSender, FakeSpeaker
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
@@ -22,7 +23,6 @@ from kiosk.core.model import State
 from kiosk.core.protocol import AppView, RuleView
 from kiosk.shell.controller import ShellController
 from kiosk.shell.screenshots import SAMPLE_APPS, _launcher_scenes, _scenes, put, sample_view
-from kiosk.shell.testing import FakeSender, FakeSpeaker
 from kiosk.shell.viewmodel import LocalState
 from kiosk.shell.window import MainWindow
 from policies import Language

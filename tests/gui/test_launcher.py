@@ -11,6 +11,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_shell import Kiosk, find_button
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -20,7 +21,6 @@ from kiosk.shell.i18n import tr
 from kiosk.shell.launcher import DetachedStarter, split_command
 from kiosk.shell.screens import LauncherPage, SessionPage
 from kiosk.shell.screenshots import SAMPLE_APPS, sample_view
-from kiosk.shell.testing import Kiosk, find_button
 from kiosk.shell.viewmodel import Screen, WindowMode
 from kiosk.shell.widgets import ActionButton
 from policies import Language
@@ -296,10 +296,11 @@ def test_a_program_started_from_the_launcher_speaks_the_visitors_language(
     import ast
     import sys
 
+    from helpers.kiosk_shell import FakeSender, FakeSpeaker
+
     from kiosk.core.protocol import AppView
     from kiosk.shell.controller import ShellController
     from kiosk.shell.locales import available_locales
-    from kiosk.shell.testing import FakeSender, FakeSpeaker
     from kiosk.shell.window import MainWindow
 
     # The session's own locale settings must not win over the visitor's choice.

@@ -6,6 +6,7 @@ Every figure is checked as the visitor reads it, in French and in Arabic.
 from __future__ import annotations
 
 import pytest
+from helpers.kiosk_shell import Kiosk, find_button
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -14,7 +15,6 @@ from kiosk.core.model import State
 from kiosk.core.protocol import MessageView, PrintAnswer, PrintView, RequestHelp, View
 from kiosk.shell.screens import PrintPage, SessionPage
 from kiosk.shell.screenshots import PRINT_CONFIRM, sample_view
-from kiosk.shell.testing import Kiosk, find_button
 from kiosk.shell.viewmodel import Screen, WindowMode, print_texts
 from policies import Language
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers.kiosk_shell import Kiosk, find_button
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
@@ -10,7 +11,6 @@ from kiosk.core.model import EndReason, LockReason, State
 from kiosk.core.protocol import MessageView, ReceiptView
 from kiosk.shell.icons import icon_pixmap
 from kiosk.shell.screenshots import sample_view
-from kiosk.shell.testing import Kiosk, find_button
 from kiosk.shell.viewmodel import LocalState, Page, Screen, WindowMode
 from policies import Language
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_shell import find_button, make_kiosk
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -19,7 +20,6 @@ from kiosk.shell.speaker import (
     espeak_arguments,
     has_sound_output,
 )
-from kiosk.shell.testing import find_button, make_kiosk
 from kiosk.shell.viewmodel import Screen
 from policies import Language
 

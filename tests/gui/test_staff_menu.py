@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from helpers.kiosk_shell import agent_shell, find_button, visible_texts
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
@@ -18,7 +19,6 @@ from kiosk.core.model import State
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
 from kiosk.shell.screens import AnimatorPage
-from kiosk.shell.testing import agent_shell, find_button, visible_texts
 from kiosk.shell.viewmodel import Screen
 from kiosk.shell.window import MainWindow
 from policies import Language, StaffLanguage, StaffRules

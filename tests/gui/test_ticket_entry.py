@@ -3,12 +3,12 @@ digit told at once in the visitor's language, without asking the agent (not a tr
 
 from __future__ import annotations
 
+from helpers.kiosk_shell import Kiosk, find_button
 from PySide6.QtCore import Qt
 
 from kiosk.core.model import State
 from kiosk.core.protocol import Login
 from kiosk.shell.screenshots import sample_view
-from kiosk.shell.testing import Kiosk, find_button
 from kiosk.shell.viewmodel import Screen
 from policies import LoginMode
 

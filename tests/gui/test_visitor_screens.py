@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.kiosk_shell import Kiosk, find_button, make_kiosk, visible_texts
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
@@ -26,7 +27,6 @@ from kiosk.shell import window as shell_window
 from kiosk.shell.screens import LanguagePage, SessionPage
 from kiosk.shell.screenshots import LONG_WORKSHOP_TITLE, _launcher_scenes, _scenes, sample_view
 from kiosk.shell.speaker import EspeakSpeaker
-from kiosk.shell.testing import Kiosk, find_button, make_kiosk, visible_texts
 from kiosk.shell.viewmodel import LocalState, Page, Screen
 from kiosk.shell.widgets import ReadButton
 from policies import Language
