@@ -1,7 +1,4 @@
-"""``python -m kiosk.agent``: the agent alone, same options as ``epn-kiosk agent``.
-
-Starts faster than the full command line, which also loads the shell's Qt modules.
-"""
+"""``python -m kiosk.agent``: the agent alone, with the options of ``epn-kiosk agent``."""
 
 import argparse
 import sys
