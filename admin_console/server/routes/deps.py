@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from admin_console.server import usage as usage_review
 from admin_console.server.auth import Principal, Role, digest
 from admin_console.server.console import Console
-from admin_console.server.db.repositories import Kiosk
+from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import Forbidden, InvalidInput, NotAuthenticated
 from admin_console.server.schemas import MAX_ID, Day, Problem
 

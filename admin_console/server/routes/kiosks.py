@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from admin_console.server.auth import Principal
 from admin_console.server.console import Console
-from admin_console.server.db.repositories import Kiosk
+from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import Conflict, NotFound
 from admin_console.server.hub import OUT_OF_ORDER, KioskOffline, ignore_result
 from admin_console.server.routes.deps import Admin, Animator, ConsoleDep, KioskId, problems

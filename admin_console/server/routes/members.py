@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from fastapi import Path as Path_
 
-from admin_console.server.db.repositories import Member
+from admin_console.server.db.repositories.members import Member
 from admin_console.server.errors import Forbidden, InvalidInput, TooManyTries
 from admin_console.server.routes.deps import ConsoleDep, KioskCaller, Manager, problems
 from admin_console.server.schemas import (

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from admin_console.server.db.repositories import Ticket
+from admin_console.server.db.repositories.tickets import Ticket
 from admin_console.server.errors import InvalidInput, NotFound, TooManyTries
 from admin_console.server.routes.deps import Animator, ConsoleDep, KioskCaller, aware, problems
 from admin_console.server.schemas import (

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from admin_console.server import usage as usage_review
-from admin_console.server.db.repositories import Kiosk
+from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import InvalidInput
 from admin_console.server.routes.deps import Animator, ConsoleDep, RecentDays, problems
 from admin_console.server.routes.kiosks import dispatch
