@@ -18,6 +18,7 @@ from admin_console.server.desk import Desk
 from admin_console.server.errors import ConsoleError, StorageError
 from admin_console.server.hub import Hub
 from admin_console.server.limits import RateLimits
+from admin_console.server.sessions import SessionFolding
 from admin_console.server.tls import ensure_ticket_key, ticket_key_text
 
 COMMAND_WAIT = 5.0
@@ -77,7 +78,7 @@ def build_console(
         engine.dispose()
         raise
     clock = clock or SystemClock()
-    repos = Repositories.on(engine, ticket_key)
+    repos = Repositories.on(engine, SessionFolding(ticket_key))
     auth = AuthService(repos, clock, hasher)
     desk = Desk(repos, auth, clock, ZoneInfo(settings.timezone), ticket_key)
     hub = Hub(repos, auth, clock, ticket_key_text(ticket_key))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import sessionmaker
 
 from admin_console.server.db.repositories.audit import AuditRepository
 from admin_console.server.db.repositories.commands import CommandRepository
-from admin_console.server.db.repositories.events import EventRepository
+from admin_console.server.db.repositories.events import EventRepository, Fold
 from admin_console.server.db.repositories.help import HelpRepository
 from admin_console.server.db.repositories.kiosks import KioskRepository
 from admin_console.server.db.repositories.members import MemberRepository
@@ -41,15 +41,15 @@ class Repositories:
     workshops: WorkshopRepository
 
     @classmethod
-    def on(cls, engine: sa.Engine, ticket_key: bytes) -> Repositories:
-        """Repositories sharing one session factory on ``engine``; ``ticket_key`` keys the
-        ticket digests PCs report (see :class:`EventRepository`)."""
+    def on(cls, engine: sa.Engine, fold: Fold) -> Repositories:
+        """Repositories sharing one session factory on ``engine``; ``fold`` writes what a
+        PC's new events mean (see :class:`EventRepository`)."""
         sessions = sessionmaker(engine, expire_on_commit=False)
         return cls(
             StaffRepository(sessions),
             TokenRepository(sessions),
             KioskRepository(sessions),
-            EventRepository(sessions, ticket_key),
+            EventRepository(sessions, fold),
             CommandRepository(sessions),
             AuditRepository(sessions),
             TicketRepository(sessions),

@@ -99,7 +99,8 @@ def recount_help_at(s: Session, kiosk_id: int, at: dt.datetime) -> None:
 
 
 class SessionRepository(Repository):
-    """Visitor sessions folded from events (written by :meth:`EventRepository.add_once`)."""
+    """Visitor sessions, one row each, folded from the PCs' events by
+    :class:`admin_console.server.sessions.SessionFolding`."""
 
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> list[SessionFacts]:
         """Sessions whose start is known, that started before ``end`` and had not ended
