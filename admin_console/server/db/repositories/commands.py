@@ -51,11 +51,6 @@ class CommandRepository(Repository):
                 parameters=parameters,
                 by=by,
                 created_at=now,
-                sent_at=None,
-                ok=None,
-                code=None,
-                message=None,
-                answered_at=None,
             )
             s.add(row)
             s.flush()

@@ -43,12 +43,7 @@ class KioskRepository(Repository):
         with self._write() as s:
             s.add(
                 PairingCodeRow(
-                    code_sha256=code_sha256,
-                    created_at=now,
-                    expires_at=expires_at,
-                    used_at=None,
-                    made_by=made_by,
-                    kiosk_id=None,
+                    code_sha256=code_sha256, created_at=now, expires_at=expires_at, made_by=made_by
                 )
             )
 
@@ -82,12 +77,7 @@ class KioskRepository(Repository):
                 if taken is not None:
                     raise Conflict(f"a PC named {name!r} is already enrolled; revoke it first")
                 kiosk = KioskRow(
-                    name=name,
-                    location=location,
-                    token_sha256=token_sha256,
-                    created_at=now,
-                    revoked_at=None,
-                    last_seen_at=None,
+                    name=name, location=location, token_sha256=token_sha256, created_at=now
                 )
                 s.add(kiosk)
                 s.flush()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from admin_console.server.db.models import EventRow, MemberRow
 from admin_console.server.db.repositories.base import Repository, copy_row
@@ -66,10 +68,6 @@ class MemberRepository(Repository):
                     pin_hash=pin_hash,
                     daily_allowance_minutes=daily_allowance_minutes,
                     nickname=nickname,
-                    banned_until=None,
-                    ban_reason=None,
-                    failed_pins=0,
-                    pin_locked_until=None,
                     created_at=now,
                 )
                 s.add(row)
@@ -159,23 +157,10 @@ class MemberRepository(Repository):
         """Seconds of the member's sessions that started since ``since``, on every PC: the
         ``seconds_used`` of ended sessions, the time so far of running ones."""
         with self._read() as s:
-            started = s.execute(
-                sa.select(EventRow.body, EventRow.at)
-                .where(EventRow.kind == "session_started")
-                .where(EventRow.at >= since)
-            ).all()
-            mine = {
-                str(body.get("session_id")): at
-                for body, at in started
-                if body.get("member_card") == card
-            }
+            mine = _sessions_of(s, card, since)
             if not mine:
                 return 0
-            ended = s.scalars(
-                sa.select(EventRow.body)
-                .where(EventRow.kind == "session_ended")
-                .where(EventRow.at >= since)
-            ).all()
+            ended = _bodies(s, "session_ended", since)
         used: dict[str, int] = {}
         for body in ended:
             session_id = str(body.get("session_id"))
@@ -193,22 +178,28 @@ class MemberRepository(Repository):
         """Pages the member printed since ``since``, on every PC (released print jobs of
         the member's sessions)."""
         with self._read() as s:
-            started = s.scalars(
-                sa.select(EventRow.body)
-                .where(EventRow.kind == "session_started")
-                .where(EventRow.at >= since)
-            ).all()
-            mine = {str(b.get("session_id")) for b in started if b.get("member_card") == card}
+            mine = _sessions_of(s, card, since)
             if not mine:
                 return 0
-            jobs = s.scalars(
-                sa.select(EventRow.body)
-                .where(EventRow.kind == "print_job")
-                .where(EventRow.at >= since)
-            ).all()
+            jobs = _bodies(s, "print_job", since)
         printed = sum(
             PRINTED_SIGN.get(str(body.get("outcome")), 0) * int(body.get("pages", 0))
             for body in jobs
             if str(body.get("session_id")) in mine
         )
         return max(0, printed)
+
+
+def _bodies(s: Session, kind: str, since: dt.datetime) -> Sequence[dict[str, Any]]:
+    query = sa.select(EventRow.body).where(EventRow.kind == kind).where(EventRow.at >= since)
+    return s.scalars(query).all()
+
+
+def _sessions_of(s: Session, card: str, since: dt.datetime) -> dict[str, dt.datetime]:
+    """When each of the member's sessions that started since ``since`` started, by id."""
+    started = s.execute(
+        sa.select(EventRow.body, EventRow.at)
+        .where(EventRow.kind == "session_started")
+        .where(EventRow.at >= since)
+    )
+    return {str(b.get("session_id")): at for b, at in started if b.get("member_card") == card}

@@ -44,18 +44,7 @@ def session_row(s: Session, kiosk_id: int, session_id: str) -> SessionRow | None
     """The row of the PC's session ``session_id`` (made if new); None if another PC's."""
     row = s.scalars(sa.select(SessionRow).where(SessionRow.session_id == session_id)).first()
     if row is None:
-        row = SessionRow(
-            session_id=session_id,
-            kiosk_id=kiosk_id,
-            extended_seconds=0,
-            offline=False,
-            pages=0,
-            sheets=0,
-            cost_cents=0,
-            helped=False,
-            help_calls=0,
-            accompanied_seconds=0,
-        )
+        row = SessionRow(session_id=session_id, kiosk_id=kiosk_id)
         s.add(row)
         s.flush()
     # A PC only ever reports its own sessions; another PC's id is not its to change.

@@ -49,13 +49,7 @@ class StaffRepository(Repository):
         try:
             with self._write() as s:
                 row = StaffRow(
-                    username=username,
-                    password_hash=password_hash,
-                    role=role,
-                    failed_logins=0,
-                    locked_until=None,
-                    disabled=False,
-                    created_at=now,
+                    username=username, password_hash=password_hash, role=role, created_at=now
                 )
                 s.add(row)
                 s.flush()

@@ -65,8 +65,6 @@ class TicketRepository(Repository):
                         valid_until=t.valid_until,
                         created_at=now,
                         made_by=made_by,
-                        used_at=None,
-                        used_kiosk_id=None,
                     )
                     for t in tickets
                 ]
