@@ -114,7 +114,6 @@ def _gui(args: argparse.Namespace) -> int:
 
 
 def _setup_command(args: argparse.Namespace) -> int:
-    from admin_console.server.app import Settings, build_console  # noqa: PLC0415
     from admin_console.server.auth import (  # noqa: PLC0415
         PAIRING_CODE_LIFETIME,
         Role,
@@ -122,6 +121,7 @@ def _setup_command(args: argparse.Namespace) -> int:
         new_pairing_code,
         normalise_pairing_code,
     )
+    from admin_console.server.console import Settings, build_console  # noqa: PLC0415
     from admin_console.server.tls import ensure_tls, fingerprint  # noqa: PLC0415
 
     console = build_console(Settings(args.data_dir, args.database_url))

@@ -36,8 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--admin", default=None, help="first admin account (password on stdin)")
     args = parser.parse_args(argv)
 
-    from admin_console.server.app import Settings, build_console  # noqa: PLC0415
     from admin_console.server.auth import Role  # noqa: PLC0415
+    from admin_console.server.console import Settings, build_console  # noqa: PLC0415
     from admin_console.server.errors import ConsoleError  # noqa: PLC0415
     from admin_console.server.tls import ensure_tls, fingerprint  # noqa: PLC0415
 

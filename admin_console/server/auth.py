@@ -21,7 +21,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from admin_console.server.clock import Clock
-from admin_console.server.db.repositories import Repositories, Staff
+from admin_console.server.db.repositories import Repositories
+from admin_console.server.db.repositories.staff import Staff
 from admin_console.server.errors import Forbidden, NotAuthenticated, TooManyTries
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)

@@ -21,20 +21,10 @@ from zoneinfo import ZoneInfo
 
 from admin_console.server.auth import AuthService
 from admin_console.server.clock import Clock
-from admin_console.server.db.repositories import (
-    Member,
-    NewTicket,
-    PinTry,
-    Repositories,
-    Ticket,
-)
-from admin_console.server.errors import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    TooManyTries,
-)
+from admin_console.server.db.repositories import Repositories
+from admin_console.server.db.repositories.members import Member, PinTry
+from admin_console.server.db.repositories.tickets import NewTicket, Ticket
+from admin_console.server.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyTries
 from epn_shared.ticket_codes import (
     code_digest,
     grouped,

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from admin_console.server.db.repositories import PolicyRecord
+from admin_console.server.db.repositories.policies import PolicyRecord
 from admin_console.server.errors import InvalidInput
 from epn_shared.protocol import MAX_FRAME_BYTES
 from policies import InvalidPolicy, Policy, default_policy, policy_from_data

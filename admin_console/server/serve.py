@@ -10,7 +10,8 @@ from pathlib import Path
 
 import uvicorn
 
-from admin_console.server.app import Console, Settings, build_console, create_app
+from admin_console.server.app import create_app
+from admin_console.server.console import Console, Settings, build_console
 from admin_console.server.tls import TlsFiles, ensure_tls, fingerprint
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import MAX_FRAME_BYTES

@@ -33,9 +33,9 @@ from pydantic import BaseModel
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from admin_console.server.app import Console, Settings, build_console
 from admin_console.server.auth import Role
 from admin_console.server.clock import Clock, FakeClock
+from admin_console.server.console import Console, Settings, build_console
 from admin_console.server.serve import uvicorn_config
 from admin_console.server.tls import TlsFiles, ensure_tls, fingerprint
 from epn_shared.protocol import (

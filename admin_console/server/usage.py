@@ -26,7 +26,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from admin_console.server.db.repositories import HelpCall, Kiosk, SessionFacts, Workshop
+from admin_console.server.db.repositories.help import HelpCall
+from admin_console.server.db.repositories.kiosks import Kiosk
+from admin_console.server.db.repositories.sessions import SessionFacts
+from admin_console.server.db.repositories.workshops import Workshop
 from admin_console.server.schemas import (
     UsageByKind,
     UsageDay,

@@ -53,9 +53,9 @@ def memory_mb(key: str, pid: int | str = "self") -> float:
 def _serve(data_dir: Path, kiosks: int, rounds: int) -> int:
     import uvicorn
 
-    from admin_console.server.app import Settings, build_console
     from admin_console.server.auth import Role
-    from admin_console.server.db.repositories import Kiosk
+    from admin_console.server.console import Settings, build_console
+    from admin_console.server.db.repositories.kiosks import Kiosk
     from admin_console.server.serve import uvicorn_config
     from admin_console.server.testing import FAST_HASHER
 

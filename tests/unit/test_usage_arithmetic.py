@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from admin_console.server.db.repositories import Kiosk, SessionFacts
+from admin_console.server.db.repositories.kiosks import Kiosk
+from admin_console.server.db.repositories.sessions import SessionFacts
 from admin_console.server.usage import (
     Period,
     csv_sessions,

@@ -1,0 +1,68 @@
+"""What every repository shares: its session factory, storage errors, pages, plain values."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from typing import Any, Generic, TypeVar, cast
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from admin_console.server.errors import StorageError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a longer list."""
+
+    items: tuple[T, ...]
+    total: int
+    limit: int
+    offset: int
+
+
+_FIELDS: dict[Any, tuple[str, ...]] = {}
+
+
+def copy_row(kind: type[T], row: object, **given: Any) -> T:
+    """A plain ``kind`` value from a row: each field the row's attribute of that name, or
+    the value ``given`` for it."""
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS.setdefault(kind, tuple(f.name for f in fields(cast(Any, kind))))
+    return kind(**{n: given[n] if n in given else getattr(row, n) for n in names})
+
+
+def rowcount(result: Any) -> int:
+    """How many rows a statement changed."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class Repository:
+    """A repository over one session factory; every database failure comes out as
+    :class:`StorageError`."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Session]:
+        try:
+            with self._sessions() as session:
+                yield session
+        except SQLAlchemyError as exc:
+            raise StorageError(f"the console database failed: {exc}") from exc
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Session]:
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except IntegrityError:
+            raise
+        except SQLAlchemyError as exc:
+            raise StorageError(f"the console database failed: {exc}") from exc

@@ -1,0 +1,131 @@
+"""Events from PCs, each id stored once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from admin_console.server.db.models import EventRow
+from admin_console.server.db.repositories.base import Page, Repository, copy_row
+from admin_console.server.errors import StorageError
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event as a kiosk reported it, to store once."""
+
+    event_id: str
+    at: dt.datetime
+    kind: str
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as the console keeps it."""
+
+    id: int
+    event_id: str
+    kiosk_id: int
+    at: dt.datetime
+    kind: str
+    body: dict[str, Any]
+    received_at: dt.datetime
+
+
+PRINTED_SIGN = {"released": 1, "not_printed": -1}
+"""How a ``print_job`` outcome moves a session's printed pages and money: a release counts,
+a release taken back (the job went back on hold before printing) uncounts."""
+
+Fold = Callable[[Session, int, NewEvent, dt.datetime], None]
+"""Writes, in the transaction that stores them, what a PC's new event means."""
+
+
+class EventRepository(Repository):
+    """Events from kiosks, each id stored once; ``fold`` writes what the new ones mean
+    (:class:`admin_console.server.sessions.SessionFolding`)."""
+
+    def __init__(self, sessions: sessionmaker[Session], fold: Fold) -> None:
+        super().__init__(sessions)
+        self._fold = fold
+
+    def add_once(
+        self, kiosk_id: int, events: Sequence[NewEvent], now: dt.datetime
+    ) -> list[NewEvent]:
+        """Store these events; ids already stored are skipped (a resend is harmless).
+
+        What the new ones mean for the sessions table and offline tickets is written in the
+        same transaction, so each event counts exactly once. Returns the events that were new.
+        """
+        new: list[NewEvent] = []
+        with self._write() as s:
+            dialect = s.get_bind().dialect.name
+            for e in events:
+                row = {
+                    "event_id": e.event_id,
+                    "kiosk_id": kiosk_id,
+                    "at": e.at,
+                    "kind": e.kind,
+                    "body": e.body,
+                    "received_at": now,
+                }
+                if dialect == "postgresql":
+                    insert: Any = postgresql.insert(EventRow)
+                elif dialect == "sqlite":
+                    insert = sqlite.insert(EventRow)
+                else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+                    raise StorageError(f"unsupported database {dialect}")
+                # RETURNING says whether the row went in (an ORM bulk insert has no rowcount).
+                statement = insert.on_conflict_do_nothing(index_elements=["event_id"])
+                stored = s.connection().execute(statement.returning(EventRow.id), row)
+                if stored.first() is not None:
+                    new.append(e)
+            for e in new:
+                self._fold(s, kiosk_id, e, now)
+        return new
+
+    def page(
+        self,
+        *,
+        kind: str | None = None,
+        kiosk_id: int | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> Page[StoredEvent]:
+        """Events, newest first, filtered by kind, PC and time (``since`` <= at < ``until``)."""
+        conditions: list[sa.ColumnElement[bool]] = []
+        if kind is not None:
+            conditions.append(EventRow.kind == kind)
+        if kiosk_id is not None:
+            conditions.append(EventRow.kiosk_id == kiosk_id)
+        if since is not None:
+            conditions.append(EventRow.at >= since)
+        if until is not None:
+            conditions.append(EventRow.at < until)
+        with self._read() as s:
+            total = s.scalar(sa.select(sa.func.count()).select_from(EventRow).where(*conditions))
+            rows = s.scalars(
+                sa.select(EventRow)
+                .where(*conditions)
+                .order_by(EventRow.at.desc(), EventRow.id.desc())
+                .limit(limit)
+                .offset(offset)
+            )
+            items = tuple(copy_row(StoredEvent, r, body=dict(r.body)) for r in rows)
+            return Page(items, total or 0, limit, offset)
+
+    def count(self, kiosk_id: int | None = None) -> int:
+        """How many events are stored (for one PC, or all)."""
+        with self._read() as s:
+            query = sa.select(sa.func.count()).select_from(EventRow)
+            if kiosk_id is not None:
+                query = query.where(EventRow.kiosk_id == kiosk_id)
+            return s.scalar(query) or 0

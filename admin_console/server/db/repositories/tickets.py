@@ -1,0 +1,130 @@
+"""Single-use tickets, kept by the digest of their code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from admin_console.server.db.models import AuditRow, KioskRow, TicketRow
+from admin_console.server.db.repositories.base import Repository, copy_row, rowcount
+from admin_console.server.errors import Conflict, Gone, NotFound
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A ticket as staff see it: never its code."""
+
+    id: int
+    ref: str
+    minutes: int
+    free_pages: int
+    valid_until: dt.datetime
+    created_at: dt.datetime
+    made_by: str
+    used_at: dt.datetime | None
+    used_kiosk_id: int | None
+
+    def state(self, now: dt.datetime) -> str:
+        """``used``, ``expired`` or ``unused`` at ``now``."""
+        if self.used_at is not None:
+            return "used"
+        return "expired" if self.valid_until <= now else "unused"
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """A ticket to store: its public reference and the digest of its code."""
+
+    ref: str
+    code_sha256: str
+    minutes: int
+    free_pages: int
+    valid_until: dt.datetime
+
+
+class TicketRepository(Repository):
+    """Single-use tickets (their codes only as digests)."""
+
+    def add_batch(
+        self, tickets: Sequence[NewTicket], made_by: str, now: dt.datetime
+    ) -> list[Ticket]:
+        """Store a batch in one transaction; :class:`Conflict` if a code or reference is
+        already taken (the caller draws new ones)."""
+        try:
+            with self._write() as s:
+                rows = [
+                    TicketRow(
+                        ref=t.ref,
+                        code_sha256=t.code_sha256,
+                        minutes=t.minutes,
+                        free_pages=t.free_pages,
+                        valid_until=t.valid_until,
+                        created_at=now,
+                        made_by=made_by,
+                    )
+                    for t in tickets
+                ]
+                s.add_all(rows)
+                s.flush()
+                return [copy_row(Ticket, r) for r in rows]
+        except IntegrityError as exc:
+            raise Conflict("a ticket code was drawn twice; try again") from exc
+
+    def taken(self, code_digests: set[str]) -> set[str]:
+        """Which of these code digests are already stored."""
+        if not code_digests:
+            return set()
+        with self._read() as s:
+            found = s.scalars(
+                sa.select(TicketRow.code_sha256).where(TicketRow.code_sha256.in_(code_digests))
+            )
+            return set(found)
+
+    def redeem(self, code_sha256: str, kiosk_id: int, now: dt.datetime) -> Ticket:
+        """Use a ticket, once across every PC.
+
+        The guarded update is the first statement, so two PCs racing on one code are
+        serialised by the database and exactly one changes the row; the audit line
+        (``ticket_redeemed``, who: ``kiosk <name>``) is written in the same transaction.
+        :class:`NotFound` for an unknown code, :class:`Conflict` when already used,
+        :class:`Gone` when expired.
+        """
+        with self._write() as s:
+            used = s.execute(
+                sa.update(TicketRow)
+                .where(TicketRow.code_sha256 == code_sha256)
+                .where(TicketRow.used_at.is_(None))
+                .where(TicketRow.valid_until > now)
+                .values(used_at=now, used_kiosk_id=kiosk_id)
+            )
+            row = s.scalars(
+                sa.select(TicketRow).where(TicketRow.code_sha256 == code_sha256)
+            ).first()
+            if row is None:
+                raise NotFound("unknown ticket code")
+            if rowcount(used) == 1:
+                kiosk = s.get(KioskRow, kiosk_id)
+                name = kiosk.name if kiosk else str(kiosk_id)
+                s.add(
+                    AuditRow(
+                        at=now,
+                        who=f"kiosk {name}",
+                        action="ticket_redeemed",
+                        kiosk_id=kiosk_id,
+                        detail=f"ticket {row.ref}: {row.minutes} min, redeemed online",
+                    )
+                )
+                return copy_row(Ticket, row)
+            if row.used_at is not None:
+                raise Conflict("this ticket was already used")
+            raise Gone(f"this ticket expired on {row.valid_until:%Y-%m-%d %H:%M} UTC")
+
+    def all(self) -> list[Ticket]:
+        """Every ticket, newest first."""
+        with self._read() as s:
+            rows = s.scalars(sa.select(TicketRow).order_by(TicketRow.id.desc()))
+            return [copy_row(Ticket, r) for r in rows]

@@ -1,0 +1,83 @@
+"""Workshops run from the console."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from admin_console.server.db.models import WorkshopRow
+from admin_console.server.db.repositories.base import Repository, copy_row
+from admin_console.server.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """A workshop and what each of its PCs answered."""
+
+    id: int
+    title: str
+    minutes: int
+    participants: int
+    started_at: dt.datetime
+    started_by: str
+    kiosk_ids: tuple[int, ...]
+    results: tuple[dict[str, Any], ...]
+
+
+def _workshop(row: WorkshopRow) -> Workshop:
+    kiosk_ids = tuple(int(k) for k in row.kiosk_ids)
+    return copy_row(Workshop, row, kiosk_ids=kiosk_ids, results=tuple(dict(r) for r in row.results))
+
+
+class WorkshopRepository(Repository):
+    """Workshops run from the console."""
+
+    def add(
+        self,
+        title: str,
+        minutes: int,
+        participants: int,
+        kiosk_ids: Sequence[int],
+        *,
+        by: str,
+        now: dt.datetime,
+    ) -> Workshop:
+        """Keep a new workshop (its results come later)."""
+        with self._write() as s:
+            row = WorkshopRow(
+                title=title,
+                minutes=minutes,
+                participants=participants,
+                started_at=now,
+                started_by=by,
+                kiosk_ids=list(kiosk_ids),
+                results=[],
+            )
+            s.add(row)
+            s.flush()
+            return _workshop(row)
+
+    def set_results(self, workshop_id: int, results: Sequence[dict[str, Any]]) -> Workshop:
+        """What each PC answered to the workshop command."""
+        with self._write() as s:
+            row = s.get(WorkshopRow, workshop_id)
+            if row is None:
+                raise NotFound(f"no workshop {workshop_id}")
+            row.results = list(results)
+            s.flush()
+            return _workshop(row)
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> list[Workshop]:
+        """Workshops started from ``start`` (inclusive) to ``end`` (exclusive), oldest first."""
+        with self._read() as s:
+            rows = s.scalars(
+                sa.select(WorkshopRow)
+                .where(WorkshopRow.started_at >= start)
+                .where(WorkshopRow.started_at < end)
+                .order_by(WorkshopRow.started_at, WorkshopRow.id)
+            )
+            return [_workshop(r) for r in rows]

@@ -1,0 +1,1 @@
+"""The console's API, one :class:`fastapi.APIRouter` module per resource."""

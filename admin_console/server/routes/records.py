@@ -1,0 +1,82 @@
+"""The records: the audit log of staff actions and the events the PCs reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from admin_console.server.routes.deps import ConsoleDep, KioskFilter, Manager, aware, problems
+from admin_console.server.schemas import MAX_ID, AuditPage, EventPage, Instant
+
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class _EventFilter:
+    kind: str | None = None
+    kiosk_id: int | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def _event_filter(
+    kind: Annotated[str | None, Query(max_length=32)] = None,
+    kiosk_id: KioskFilter = None,
+    since: Annotated[Instant | None, Query(description="From (inclusive).")] = None,
+    until: Annotated[Instant | None, Query(description="To (exclusive).")] = None,
+) -> _EventFilter:
+    return _EventFilter(kind, kiosk_id, aware(since), aware(until))
+
+
+@dataclass(frozen=True)
+class _Paging:
+    limit: int
+    offset: int
+
+
+def _paging(
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+) -> _Paging:
+    return _Paging(limit, offset)
+
+
+Paging = Annotated[_Paging, Depends(_paging)]
+
+
+@router.get("/api/audit", responses=problems(401, 403))
+def audit(
+    console: ConsoleDep,
+    _who: Manager,
+    paging: Paging,
+    who: Annotated[str | None, Query(max_length=80)] = None,
+    action: Annotated[str | None, Query(max_length=40)] = None,
+    kiosk_id: KioskFilter = None,
+) -> AuditPage:
+    """The audit log, newest first."""
+    page = console.repos.audit.page(
+        who=who, action=action, kiosk_id=kiosk_id, limit=paging.limit, offset=paging.offset
+    )
+    return AuditPage.model_validate(page, from_attributes=True)
+
+
+@router.get("/api/events", responses=problems(401, 403))
+def events(
+    console: ConsoleDep,
+    _who: Manager,
+    paging: Paging,
+    where: Annotated[_EventFilter, Depends(_event_filter)],
+) -> EventPage:
+    """Events the PCs reported, newest first; times without an offset are UTC."""
+    page = console.repos.events.page(
+        kind=where.kind,
+        kiosk_id=where.kiosk_id,
+        since=where.since,
+        until=where.until,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    return EventPage.model_validate(page, from_attributes=True)

@@ -1,0 +1,82 @@
+"""Workshops: a session without login on several PCs at once, and the list of them."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from admin_console.server import usage as usage_review
+from admin_console.server.db.repositories.kiosks import Kiosk
+from admin_console.server.errors import InvalidInput
+from admin_console.server.routes.deps import Animator, ConsoleDep, RecentDays, problems
+from admin_console.server.routes.kiosks import dispatch
+from admin_console.server.schemas import WorkshopModel, WorkshopRequest
+from epn_shared.protocol import CommandAction
+
+router = APIRouter()
+
+_WORKSHOP_STATUS = {
+    "offline": "the PC is not connected: nothing was sent",
+    "pending": "sent; the PC has not answered yet",
+}
+
+
+@router.post("/api/workshops", status_code=201, responses=problems(401, 403, 422))
+async def start_workshop(
+    console: ConsoleDep, body: WorkshopRequest, who: Animator
+) -> WorkshopModel:
+    """Start a session without login on each PC for the workshop's minutes; each PC's
+    answer is in ``results`` (``offline``: not connected)."""
+    repos = console.repos
+    kiosks: list[Kiosk] = []
+    for kiosk_id in dict.fromkeys(body.kiosk_ids):
+        kiosk = await run_in_threadpool(repos.kiosks.get, kiosk_id)
+        if kiosk is None or kiosk.revoked_at is not None:
+            raise InvalidInput("kiosk_ids", f"no enrolled PC with id {kiosk_id}")
+        kiosks.append(kiosk)
+    workshop = await run_in_threadpool(
+        lambda: repos.workshops.add(
+            body.title,
+            body.minutes,
+            body.participants,
+            [k.id for k in kiosks],
+            by=who.staff.username,
+            now=console.clock.now(),
+        )
+    )
+    await run_in_threadpool(
+        console.auth.audit,
+        who.staff.username,
+        "workshop_started",
+        detail=f"{body.title}: {body.minutes} min, {body.participants} participants, "
+        f"on {', '.join(k.name for k in kiosks)}",
+    )
+    parameters = {
+        "minutes": body.minutes,
+        "text": body.title,
+        "workshop_id": str(workshop.id),
+    }
+    answers = await asyncio.gather(
+        *(dispatch(console, k, CommandAction.WORKSHOP, parameters, who) for k in kiosks)
+    )
+    results = [
+        {
+            "kiosk_id": a.kiosk_id,
+            "ok": bool(a.ok),
+            "code": a.code if a.status in ("done", "failed") else a.status,
+            "message": a.message or _WORKSHOP_STATUS.get(a.status),
+        }
+        for a in answers
+    ]
+    stored = await run_in_threadpool(repos.workshops.set_results, workshop.id, results)
+    return usage_review.workshop_model(stored)
+
+
+@router.get("/api/workshops", responses=problems(401, 403))
+def workshops(console: ConsoleDep, _who: Animator, days: RecentDays) -> list[WorkshopModel]:
+    """Workshops started in a period of local days (the last 30 by default), oldest
+    first."""
+    low, high = usage_review.bounds(days.start, days.end, console.desk.timezone)
+    return [usage_review.workshop_model(w) for w in console.repos.workshops.between(low, high)]

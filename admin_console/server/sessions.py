@@ -1,0 +1,135 @@
+"""Session folding: what the PCs' events mean for the sessions table and the tickets.
+
+The repositories store rows; this service decides, event by event, which session row a
+start, an end or a print changes and how (see :class:`SessionFolding`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from admin_console.server.db.models import AuditRow, HelpCallRow, KioskRow, TicketRow
+from admin_console.server.db.repositories.base import rowcount
+from admin_console.server.db.repositories.events import PRINTED_SIGN, NewEvent
+from admin_console.server.db.repositories.help import TICKET_FORGED
+from admin_console.server.db.repositories.sessions import count_help, session_at, session_row
+from epn_shared.ticket_codes import stored_digest
+
+_MAX_STORED_COUNT = 2**31 - 1
+"""The largest count a session row holds (PostgreSQL's ``integer``)."""
+
+
+def _stored_count(value: int) -> int:
+    """A session's pages, sheets or money as stored: never below nothing (a release taken
+    back whose release never reached the console), and never past the column, however many
+    jobs of the largest size one PC token reports for one session."""
+    return max(0, min(value, _MAX_STORED_COUNT))
+
+
+class SessionFolding:
+    """Writes what a PC's new events mean: the start, end and prints of its sessions, the
+    tickets it let in offline. :class:`EventRepository` calls it in the transaction that
+    stores the events, for the new ones only, so each event counts exactly once.
+
+    ``ticket_key`` keys the digest of a code a PC let in offline before it is looked up:
+    tickets are stored by :func:`stored_digest`, never by the plain SHA-256 a PC sends."""
+
+    def __init__(self, ticket_key: bytes) -> None:
+        self._ticket_key = ticket_key
+
+    def __call__(self, s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> None:
+        """Fold one new event of PC ``kiosk_id`` into the rows of ``s``'s transaction."""
+        body = e.body
+        if e.kind == "session_started":
+            row = session_row(s, kiosk_id, str(body.get("session_id")))
+            if row is None:
+                return
+            row.started_at = e.at
+            row.login = body.get("login")
+            row.language = body.get("language")
+            row.rules_version = body.get("rules_version")
+            row.granted_seconds = body.get("seconds")
+            row.offline = bool(body.get("offline"))
+            row.workshop_id = body.get("workshop_id")
+            # Only a code's digest spends a ticket; a reference (public, printed on the sheet)
+            # reported by a PC marks nothing.
+            if body.get("ticket_digest"):
+                self._use_offline_ticket(s, kiosk_id, e, now)
+            count_help(s, row)
+        elif e.kind == "session_ended":
+            row = session_row(s, kiosk_id, str(body.get("session_id")))
+            if row is None:
+                return
+            row.ended_at = e.at
+            row.seconds_used = body.get("seconds_used")
+            row.extended_seconds = int(body.get("extended_seconds") or 0)
+            row.end_reason = body.get("reason")
+            count_help(s, row)
+        elif e.kind == "print_job" and str(body.get("outcome")) in PRINTED_SIGN:
+            sign = PRINTED_SIGN[str(body.get("outcome"))]
+            session_id = body.get("session_id")
+            found = (
+                session_row(s, kiosk_id, str(session_id))
+                if session_id
+                else session_at(s, kiosk_id, e.at)
+            )
+            if found is None:
+                return
+            found.pages = _stored_count(found.pages + sign * int(body.get("pages") or 0))
+            found.sheets = _stored_count(found.sheets + sign * int(body.get("sheets") or 0))
+            found.cost_cents = _stored_count(
+                found.cost_cents + sign * int(body.get("cost_cents") or 0)
+            )
+
+    def _use_offline_ticket(self, s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> None:
+        """A PC let a code in while the console was away (``ticket_digest``): mark the ticket
+        used, audit a second use elsewhere, and call staff to a PC that let in a code this
+        console never issued. Each line is written once: this runs for new events only."""
+        code_sha256 = stored_digest(self._ticket_key, str(e.body.get("ticket_digest")))
+        at = e.at
+        kiosk = s.get(KioskRow, kiosk_id)
+        name = kiosk.name if kiosk else str(kiosk_id)
+
+        def audit(action: str, detail: str) -> None:
+            s.add(
+                AuditRow(
+                    at=now, who=f"kiosk {name}", action=action, kiosk_id=kiosk_id, detail=detail
+                )
+            )
+
+        used = s.execute(
+            sa.update(TicketRow)
+            .where(TicketRow.code_sha256 == code_sha256)
+            .where(TicketRow.used_at.is_(None))
+            .values(used_at=at, used_kiosk_id=kiosk_id)
+        )
+        ticket = s.scalars(sa.select(TicketRow).where(TicketRow.code_sha256 == code_sha256)).first()
+        when = f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        if ticket is None:
+            # Forged: a guess that matched the key's check digits, or the key itself taken from
+            # a PC. The session is over or running; someone should go and look.
+            detail = (
+                f"a ticket code this console never issued was accepted offline at {when} "
+                f"on {name} ({e.body.get('seconds')} s)"
+            )
+            audit(TICKET_FORGED, detail)
+            s.add(
+                HelpCallRow(
+                    kiosk_id=kiosk_id, event_id=e.event_id, requested_at=now, reason=TICKET_FORGED
+                )
+            )
+            return
+        if rowcount(used) == 1:
+            detail = f"ticket {ticket.ref}: {ticket.minutes} min, used offline at {when}"
+            audit("ticket_used_offline", detail)
+            return
+        if ticket.used_at is None:
+            return  # cannot happen: the update above would have marked it
+        first = s.get(KioskRow, ticket.used_kiosk_id) if ticket.used_kiosk_id else None
+        detail = (
+            f"ticket {ticket.ref}: first used at {ticket.used_at:%Y-%m-%d %H:%M} UTC on "
+            f"{first.name if first else '?'}, again at {when} on {name} (kept the first use)"
+        )
+        audit("ticket_used_twice", detail)
