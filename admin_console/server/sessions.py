@@ -42,30 +42,27 @@ class SessionFolding:
     def __call__(self, s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> None:
         """Fold one new event of PC ``kiosk_id`` into the rows of ``s``'s transaction."""
         body = e.body
-        if e.kind == "session_started":
+        if e.kind in ("session_started", "session_ended"):
             row = session_row(s, kiosk_id, str(body.get("session_id")))
             if row is None:
                 return
-            row.started_at = e.at
-            row.login = body.get("login")
-            row.language = body.get("language")
-            row.rules_version = body.get("rules_version")
-            row.granted_seconds = body.get("seconds")
-            row.offline = bool(body.get("offline"))
-            row.workshop_id = body.get("workshop_id")
-            # Only a code's digest spends a ticket; a reference (public, printed on the sheet)
-            # reported by a PC marks nothing.
-            if body.get("ticket_digest"):
-                self._use_offline_ticket(s, kiosk_id, e, now)
-            count_help(s, row)
-        elif e.kind == "session_ended":
-            row = session_row(s, kiosk_id, str(body.get("session_id")))
-            if row is None:
-                return
-            row.ended_at = e.at
-            row.seconds_used = body.get("seconds_used")
-            row.extended_seconds = int(body.get("extended_seconds") or 0)
-            row.end_reason = body.get("reason")
+            if e.kind == "session_started":
+                row.started_at = e.at
+                row.login = body.get("login")
+                row.language = body.get("language")
+                row.rules_version = body.get("rules_version")
+                row.granted_seconds = body.get("seconds")
+                row.offline = bool(body.get("offline"))
+                row.workshop_id = body.get("workshop_id")
+                # Only a code's digest spends a ticket; a reference (public, printed on the
+                # sheet) reported by a PC marks nothing.
+                if body.get("ticket_digest"):
+                    self._use_offline_ticket(s, kiosk_id, e, now)
+            else:
+                row.ended_at = e.at
+                row.seconds_used = body.get("seconds_used")
+                row.extended_seconds = int(body.get("extended_seconds") or 0)
+                row.end_reason = body.get("reason")
             count_help(s, row)
         elif e.kind == "print_job" and str(body.get("outcome")) in PRINTED_SIGN:
             sign = PRINTED_SIGN[str(body.get("outcome"))]
