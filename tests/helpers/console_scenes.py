@@ -1,16 +1,15 @@
-"""Pictures of the console GUI: ``python -m admin_console.gui.screenshots [OUTDIR [LANG]]``
-(LANG ``fr`` by default; ``nl`` or ``en`` add ``-nl``/``-en`` to each name).
-
-Runs offscreen without a server: sample answers of the console go straight into the
-controllers. Saves into ``docs/screenshots/`` by default: ``console-login.png``,
-``console-login-error.png``, ``console-room.png`` (PCs in every state, the help queue, two
-selected, the results of an extension, a refusal said in French), ``console-room-end.png``,
-``console-room-workshop.png``, ``console-workshop-busy.png`` (the PCs that did not start
-the workshop, and why), ``console-tickets.png``, ``console-ticket-sheet.png`` (the
-first page of the printed PDF), ``console-members.png``, ``console-usage.png``,
-``console-policy.png`` (with a refused field), ``console-policy-staff.png`` (the end of
-the form: the staff menu's language), ``console-policy-animator.png`` (read only,
-Arabic house rules, right to left) and ``console-room-rtl.png`` (the whole room mirrored).
+"""The console window's screens, drawn from sample answers of the console that go straight
+into the controllers (no server). The GUI tests check that each fits a small screen; the
+pictures in ``docs/screenshots/`` are taken of them (``tests/screens/console_pictures.py``):
+``console-login.png``, ``console-login-error.png``, ``console-room.png`` (PCs in every
+state, the help queue, two selected, the results of an extension, a refusal said in
+French), ``console-room-end.png``, ``console-room-workshop.png``, ``console-workshop-busy.png``
+(the PCs that did not start the workshop, and why), ``console-tickets.png``,
+``console-ticket-sheet.png`` (the first page of the printed PDF), ``console-members.png``,
+``console-usage.png``, ``console-policy.png`` (with a refused field),
+``console-policy-staff.png`` (the end of the form: the staff menu's language),
+``console-policy-animator.png`` (read only, Arabic house rules, right to left) and
+``console-room-rtl.png`` (the whole room mirrored).
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -163,7 +161,7 @@ def sample_usage() -> dict[str, Any]:
 
 def sample_policy() -> dict[str, Any]:
     """The bundled default policy, as ``GET /api/policy`` answers."""
-    from policies.loading import default_policy  # noqa: PLC0415
+    from policies.loading import default_policy
 
     return {
         "version": 3,
@@ -172,15 +170,6 @@ def sample_policy() -> dict[str, Any]:
         "changed_at": "2026-11-18T09:12:00+00:00",
         "changed_by": "marie",
     }
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Render each screen into OUTDIR (default ``docs/screenshots``)."""
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0]) if args else Path("docs/screenshots")
-    language = args[1] if len(args) > 1 else "fr"
-    render(out, language)
-    return 0
 
 
 def render(
@@ -194,12 +183,12 @@ def render(
     suffix = "" if language == "fr" else f"-{language}"
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415 (after the platform is set)
+    from PySide6.QtWidgets import QApplication
 
-    from admin_console.gui.client import Endpoint  # noqa: PLC0415
-    from admin_console.gui.controller import ConsoleController  # noqa: PLC0415
-    from admin_console.gui.window import ConsoleWindow  # noqa: PLC0415
-    from policies import Language  # noqa: PLC0415
+    from admin_console.gui.client import Endpoint
+    from admin_console.gui.controller import ConsoleController
+    from admin_console.gui.window import ConsoleWindow
+    from policies import Language
 
     app = QApplication.instance() or QApplication([])
     controller = ConsoleController(
@@ -228,7 +217,7 @@ def render(
     controller.logged_in.emit("nadia")
     controller.live_changed.emit(True)
     controller.set_room(SAMPLE_ROOM)
-    from admin_console.gui.client import Reply  # noqa: PLC0415
+    from admin_console.gui.client import Reply
 
     controller.help._loaded(Reply(200, HELP_QUEUE))
     controller.select([2, 4])
@@ -247,8 +236,8 @@ def render(
 
 def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) -> None:
 
-    from admin_console.gui.client import Reply  # noqa: PLC0415
-    from admin_console.gui.ticket_sheet import write_sheet  # noqa: PLC0415
+    from admin_console.gui.client import Reply
+    from admin_console.gui.ticket_sheet import write_sheet
 
     controller.role = "manager"
     window._logged_in("nadia")
@@ -340,10 +329,10 @@ def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) 
 
 
 def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
-    from PySide6.QtCore import Qt  # noqa: PLC0415
+    from PySide6.QtCore import Qt
 
-    from admin_console.gui import i18n  # noqa: PLC0415
-    from admin_console.gui.client import Reply  # noqa: PLC0415
+    from admin_console.gui import i18n
+    from admin_console.gui.client import Reply
 
     members = controller.members
     members._listed(
@@ -418,7 +407,3 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     save("room-rtl")
     app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
     window.tabs.blockSignals(False)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
