@@ -27,7 +27,9 @@ SIZE = (1200, 780)
 NOW = dt.datetime(2026, 11, 20, 14, 35, tzinfo=dt.UTC)
 
 
-def _pc(pc_id: int, name: str, online: bool = True, **status: Any) -> dict[str, Any]:
+def sample_pc(pc_id: int, name: str, online: bool = True, **status: Any) -> dict[str, Any]:
+    """A PC's tile (``KioskTile``) as the console sends it, waiting unless ``status`` says
+    otherwise; PCs 1 to 6 are in Salle 1, the others in Salle 2."""
     full: dict[str, Any] = {
         "state": "waiting",
         "seconds_left": None,
@@ -51,17 +53,17 @@ def _pc(pc_id: int, name: str, online: bool = True, **status: Any) -> dict[str, 
 
 
 SAMPLE_ROOM = [
-    _pc(1, "PC-01"),
-    _pc(2, "PC-02", state="active", seconds_left=2280, login="walk_in"),
-    _pc(3, "PC-03", state="active", seconds_left=1310, login="ticket", help_requested=True),
-    _pc(4, "PC-04", state="warned", seconds_left=240, login="member"),
-    _pc(5, "PC-05", locked=True),
-    _pc(6, "PC-06", online=False),
-    _pc(7, "PC-07", state="wiping"),
-    _pc(8, "PC-08", state="rules", login="walk_in"),
-    _pc(9, "PC-09", state="active", seconds_left=5400, login="workshop"),
-    _pc(10, "PC-10", state="idle", seconds_left=900, login="walk_in"),
-    _pc(
+    sample_pc(1, "PC-01"),
+    sample_pc(2, "PC-02", state="active", seconds_left=2280, login="walk_in"),
+    sample_pc(3, "PC-03", state="active", seconds_left=1310, login="ticket", help_requested=True),
+    sample_pc(4, "PC-04", state="warned", seconds_left=240, login="member"),
+    sample_pc(5, "PC-05", locked=True),
+    sample_pc(6, "PC-06", online=False),
+    sample_pc(7, "PC-07", state="wiping"),
+    sample_pc(8, "PC-08", state="rules", login="walk_in"),
+    sample_pc(9, "PC-09", state="active", seconds_left=5400, login="workshop"),
+    sample_pc(10, "PC-10", state="idle", seconds_left=900, login="walk_in"),
+    sample_pc(
         12,
         "PC-12",
         state="active",
@@ -70,7 +72,11 @@ SAMPLE_ROOM = [
         print_waiting="over_quota",
         print_job_id=41,
     ),
-    {**_pc(11, "PC-11", online=False), "out_of_order": True, "out_of_order_reason": "Écran cassé"},
+    {
+        **sample_pc(11, "PC-11", online=False),
+        "out_of_order": True,
+        "out_of_order_reason": "Écran cassé",
+    },
 ]
 for _entry in SAMPLE_ROOM:
     _entry["policy_version"] = "3f9a1c2b7d10" if _entry["id"] != 4 else "0b7e55a1c3d2"
