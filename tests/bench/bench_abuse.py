@@ -35,14 +35,19 @@ import threading
 import time
 from pathlib import Path
 
-from epn_shared.ticket_codes import MAC_SPACE, damm_digit, make_code, read_code
-from epn_shared.wrong_tries import WRONG_CODE_RULE, GuardRule, most_tries
-from kiosk.agent.credentials import hash_pin, verify_pin
-from kiosk.agent.gate import ANIMATOR_RULE, PC_RULE
-from kiosk.agent.link import LinkOptions
-from kiosk.agent.secrets import MemoryTokens
-from kiosk.agent.testing import AgentThread, ShellClient, write_unreachable_console
-from kiosk.core.protocol import Reply
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # the test helpers (helpers.kiosk_agent)
+
+from helpers.kiosk_agent import AgentThread, ShellClient, write_unreachable_console  # noqa: E402
+
+from epn_shared.ticket_codes import MAC_SPACE, damm_digit, make_code, read_code  # noqa: E402
+from epn_shared.wrong_tries import WRONG_CODE_RULE, GuardRule, most_tries  # noqa: E402
+from kiosk.agent.credentials import hash_pin, verify_pin  # noqa: E402
+from kiosk.agent.gate import ANIMATOR_RULE, PC_RULE  # noqa: E402
+from kiosk.agent.link import LinkOptions  # noqa: E402
+from kiosk.agent.secrets import MemoryTokens  # noqa: E402
+from kiosk.core.protocol import Reply  # noqa: E402
 
 CONNECTIONS = 60
 STEP_SECONDS = 30

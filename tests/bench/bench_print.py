@@ -35,11 +35,16 @@ import threading
 import time
 from pathlib import Path
 
-from kiosk.agent.printing.cups_queue import CupsQueue
-from kiosk.agent.printing.documents import count_pages
-from kiosk.agent.printing.testing import PrivateCups, with_object_streams, write_pdf
-from kiosk.agent.printing.worker import CountedJob, PrintWorker
-from kiosk.agent.testing import AgentProcess, ShellClient, write_open_all_day_policy
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # the test helpers (helpers.kiosk_agent)
+
+from helpers.kiosk_agent import AgentProcess, ShellClient, write_open_all_day_policy  # noqa: E402
+
+from kiosk.agent.printing.cups_queue import CupsQueue  # noqa: E402
+from kiosk.agent.printing.documents import count_pages  # noqa: E402
+from kiosk.agent.printing.testing import PrivateCups, with_object_streams, write_pdf  # noqa: E402
+from kiosk.agent.printing.worker import CountedJob, PrintWorker  # noqa: E402
 
 SESSION_SCREENS = ("session", "launcher")
 """What the shell shows in a session when no print job waits (the launcher when the policy

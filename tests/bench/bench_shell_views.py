@@ -62,9 +62,10 @@ def percentile(values: list[float], share: float) -> float:
 
 def session_views(language: Any) -> list[tuple[str, Any]]:
     """One visitor's session as the agent pushes it: (the screen expected, the view)."""
+    from helpers.shell_scenes import PRINT_CONFIRM, SUMMARY, sample_view
+
     from kiosk.core.model import EndReason, State
     from kiosk.core.protocol import MessageView, ReceiptView
-    from kiosk.shell.screenshots import PRINT_CONFIRM, SUMMARY, sample_view
 
     def at(seconds: int, **changes: Any) -> dict[str, Any]:
         return {"seconds_left": seconds, "ends_at": "15:42", **changes}

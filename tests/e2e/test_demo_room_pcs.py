@@ -23,10 +23,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers.kiosk_agent import ShellClient
 from helpers.processes import DEADLINE, demo_room, wait_for
 
 from kiosk.agent.printing.testing import write_pdf
-from kiosk.agent.testing import ShellClient
 from kiosk.core.model import State
 from kiosk.core.protocol import View
 from kiosk.demo_room import (

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_agent import ShellClient
 from helpers.processes import DEADLINE, demo_room, wait_for
 
-from kiosk.agent.testing import ShellClient
 from kiosk.core.model import State
 from kiosk.demo_room import PC_NAMES, SCREEN_SIZE, DemoRoom, private_xvfb
 

@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.processes import start_session_program, wait_for
-
-from kiosk.agent.testing import (
+from helpers.kiosk_agent import (
     AgentProcess,
     AgentThread,
     ShellClient,
     open_all_day_data,
     open_all_day_policy,
 )
+from helpers.processes import start_session_program, wait_for
+
 from kiosk.core import State
 from kiosk.demo_room import private_xvfb
 from kiosk.shell.theme import Theme

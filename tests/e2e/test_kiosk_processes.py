@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_agent import AgentProcess, ShellClient, write_open_all_day_policy
 from helpers.processes import assert_session_goes_on
 
-from kiosk.agent.testing import AgentProcess, ShellClient, write_open_all_day_policy
 from kiosk.core import State
 
 pytestmark = pytest.mark.slow

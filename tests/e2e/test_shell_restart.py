@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_agent import AgentProcess, ShellClient, write_open_all_day_policy
 from helpers.processes import (
     DEADLINE,
     assert_session_goes_on,
@@ -25,7 +26,6 @@ from helpers.processes import (
     wait_for,
 )
 
-from kiosk.agent.testing import AgentProcess, ShellClient, write_open_all_day_policy
 from kiosk.core import State
 from kiosk.shell.supervisor import Supervisor
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.kiosk_shell import Kiosk, find_button
+from helpers.shell_scenes import sample_view
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -23,7 +24,6 @@ from kiosk.core.protocol import (
     RequestHelp,
 )
 from kiosk.shell.screens import AnimatorPage, LockedPage
-from kiosk.shell.screenshots import sample_view
 from kiosk.shell.viewmodel import Screen, WindowMode
 from kiosk.shell.window import InputWatcher
 from policies import Language, LoginMode

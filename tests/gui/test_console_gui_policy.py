@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from console_support import WAIT_MS, console, log_in
+from helpers.kiosk_agent import ShellClient
 from helpers.room_link import LinkedRoom
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 from admin_console.gui.policy import SECTIONS, FieldKind, parse_numbers
 from admin_console.gui.policy_view import FieldEditor
 from admin_console.server.testing import KioskSocket
-from kiosk.agent.testing import ShellClient
 from policies import Language
 from policies.model import PrintRules, SessionRules, StaffRules
 

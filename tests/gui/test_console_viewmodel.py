@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from helpers.console_scenes import sample_pc
 
 from admin_console.gui import i18n
 from admin_console.gui.viewmodel import (
@@ -29,27 +30,8 @@ FR, NL, EN = Language.FR, Language.NL, Language.EN
 
 
 def entry(online: bool = True, **status: Any) -> dict[str, Any]:
-    """A ``KioskTile`` as the console sends it."""
-    full = {
-        "state": "waiting",
-        "seconds_left": None,
-        "login": None,
-        "pages_printed": 0,
-        "help_requested": False,
-        "locked": False,
-        "at": "2025-03-01T10:00:00Z",
-    }
-    full.update(status)
-    return {
-        "id": 3,
-        "name": "PC-03",
-        "location": "Salle 1",
-        "online": online,
-        "revoked": False,
-        "last_seen_at": "2025-03-01T09:41:00+00:00",
-        "help_requested": full["help_requested"],
-        "status": full if online else None,
-    }
+    """PC-03's ``KioskTile`` as the console sends it."""
+    return sample_pc(3, "PC-03", online, **status)
 
 
 @pytest.mark.parametrize(

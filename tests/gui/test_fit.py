@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fit_support import layout_problems
 from helpers.kiosk_shell import FakeSender, FakeSpeaker
+from helpers.shell_scenes import SAMPLE_APPS, launcher_scenes, put, sample_view, scenes
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk.core.model import State
 from kiosk.core.protocol import AppView, RuleView
 from kiosk.shell.controller import ShellController
-from kiosk.shell.screenshots import SAMPLE_APPS, _launcher_scenes, _scenes, put, sample_view
 from kiosk.shell.viewmodel import LocalState
 from kiosk.shell.window import MainWindow
 from policies import Language
@@ -118,7 +118,7 @@ def _extra_scenes() -> dict[str, Scene]:
 
 def every_scene() -> dict[str, Scene]:
     """Every visitor screen, in each state that changes its layout."""
-    return {**_scenes(), **_launcher_scenes(), **_extra_scenes()}
+    return {**scenes(), **launcher_scenes(), **_extra_scenes()}
 
 
 class LookShell(ShellController):
@@ -235,7 +235,7 @@ def test_many_programs_scroll_and_say_there_is_more(kiosk: Any, qtbot: Any) -> N
 def test_every_console_screen_fits_a_1366_by_768_screen(
     qtbot: Any, tmp_path: Any, language: str
 ) -> None:
-    from admin_console.gui.screenshots import render
+    from helpers.console_scenes import render
 
     found: list[str] = []
 

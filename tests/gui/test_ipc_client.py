@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from helpers.shell_scenes import sample_view
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from kiosk.core.model import State
 from kiosk.core.protocol import Activity, Reply, encode
 from kiosk.shell.ipc_client import AgentClient
-from kiosk.shell.screenshots import sample_view
 
 
 class TinyAgent:

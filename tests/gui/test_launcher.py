@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers.kiosk_shell import Kiosk, find_button
+from helpers.shell_scenes import SAMPLE_APPS, sample_view
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -20,7 +21,6 @@ from kiosk.core.protocol import MessageView, View
 from kiosk.shell.i18n import tr
 from kiosk.shell.launcher import DetachedStarter, split_command
 from kiosk.shell.screens import LauncherPage, SessionPage
-from kiosk.shell.screenshots import SAMPLE_APPS, sample_view
 from kiosk.shell.viewmodel import Screen, WindowMode
 from kiosk.shell.widgets import ActionButton
 from policies import Language

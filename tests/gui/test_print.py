@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from helpers.kiosk_shell import Kiosk, find_button
+from helpers.shell_scenes import PRINT_CONFIRM, sample_view
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -14,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from kiosk.core.model import State
 from kiosk.core.protocol import MessageView, PrintAnswer, PrintView, RequestHelp, View
 from kiosk.shell.screens import PrintPage, SessionPage
-from kiosk.shell.screenshots import PRINT_CONFIRM, sample_view
 from kiosk.shell.viewmodel import Screen, WindowMode, print_texts
 from policies import Language
 

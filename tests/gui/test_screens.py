@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from helpers.kiosk_shell import Kiosk, find_button
+from helpers.shell_scenes import sample_view
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from kiosk.core.model import EndReason, LockReason, State
 from kiosk.core.protocol import MessageView, ReceiptView
 from kiosk.shell.icons import icon_pixmap
-from kiosk.shell.screenshots import sample_view
 from kiosk.shell.viewmodel import LocalState, Page, Screen, WindowMode
 from policies import Language
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from helpers.kiosk_shell import find_button, make_kiosk
+from helpers.shell_scenes import sample_view
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.model import State
-from kiosk.shell.screenshots import sample_view
 from kiosk.shell.speaker import (
     EspeakSpeaker,
     SoundOutput,

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from helpers.kiosk_agent import AgentThread, open_all_day_policy
 from helpers.kiosk_shell import agent_shell, find_button, visible_texts
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from kiosk.agent.testing import AgentThread, open_all_day_policy
 from kiosk.core.model import State
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController

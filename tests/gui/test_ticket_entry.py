@@ -4,11 +4,11 @@ digit told at once in the visitor's language, without asking the agent (not a tr
 from __future__ import annotations
 
 from helpers.kiosk_shell import Kiosk, find_button
+from helpers.shell_scenes import sample_view
 from PySide6.QtCore import Qt
 
 from kiosk.core.model import State
 from kiosk.core.protocol import Login
-from kiosk.shell.screenshots import sample_view
 from kiosk.shell.viewmodel import Screen
 from policies import LoginMode
 

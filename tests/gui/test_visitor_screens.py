@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from helpers.kiosk_shell import Kiosk, find_button, make_kiosk, visible_texts
+from helpers.shell_scenes import LONG_WORKSHOP_TITLE, launcher_scenes, sample_view, scenes
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
@@ -25,7 +26,6 @@ from kiosk.core.protocol import Login, MessageView, ReceiptView, SummaryView
 from kiosk.shell import i18n
 from kiosk.shell import window as shell_window
 from kiosk.shell.screens import LanguagePage, SessionPage
-from kiosk.shell.screenshots import LONG_WORKSHOP_TITLE, _launcher_scenes, _scenes, sample_view
 from kiosk.shell.speaker import EspeakSpeaker
 from kiosk.shell.viewmodel import LocalState, Page, Screen
 from kiosk.shell.widgets import ReadButton
@@ -41,7 +41,7 @@ STAFF_SCENES = frozenset({"animator-pin", "animator-actions"})
 """The staff's panel: no read aloud (staff read their menu)."""
 SCENES: dict[str, Callable[[Any, Any, Language], None]] = {
     name: scene
-    for name, scene in {**_scenes(), **_launcher_scenes()}.items()
+    for name, scene in {**scenes(), **launcher_scenes()}.items()
     if name not in STAFF_SCENES
 }
 

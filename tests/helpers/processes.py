@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from kiosk.agent.testing import ShellClient
+from helpers.kiosk_agent import ShellClient
+
 from kiosk.core.model import State
 from kiosk.core.protocol import View
 from kiosk.demo_room import PC_NAMES, DemoRoom, room_pids

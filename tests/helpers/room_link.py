@@ -12,10 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from helpers.kiosk_agent import AgentThread, ShellClient
+
 from admin_console.server.testing import ConsoleServer, StaffLogin
 from kiosk.agent.link import ConsoleSettings, LinkOptions, save_console_settings
 from kiosk.agent.secrets import KeyringTokens
-from kiosk.agent.testing import AgentThread, ShellClient
 from kiosk.core.model import State
 from kiosk.core.protocol import View
 

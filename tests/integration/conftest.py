@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-
-from kiosk.agent.testing import AgentProcess, write_open_all_day_policy
+from helpers.kiosk_agent import AgentProcess, write_open_all_day_policy
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_agent import AgentThread, open_all_day_policy
 
 from kiosk.agent.printing.cups_queue import CupsQueue
 from kiosk.agent.printing.testing import PrivateCups, write_pdf
 from kiosk.agent.printing.worker import CountedJob, PrintWorker
-from kiosk.agent.testing import AgentThread, open_all_day_policy
 
 
 @pytest.fixture

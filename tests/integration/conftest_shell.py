@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from helpers.kiosk_agent import AgentThread, ShellClient
 
-from kiosk.agent.testing import AgentThread, ShellClient
 from kiosk.core.protocol import Reply
 
 

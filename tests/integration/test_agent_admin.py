@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_agent import AgentProcess, ShellClient
 
 from kiosk.agent import admin
 from kiosk.agent.clock import SystemClock, boot_id
-from kiosk.agent.testing import AgentProcess, ShellClient
 from kiosk.core.model import State
 
 

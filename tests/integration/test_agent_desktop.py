@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_agent import AgentThread, ShellClient, open_all_day_policy
 
-from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
 from kiosk.core.model import State
 
 
@@ -74,7 +74,7 @@ def test_a_shell_that_cannot_tell_its_desktop_falls_back_to_the_grace_period(
 def test_after_a_crash_the_screen_says_the_pc_is_being_prepared_until_it_is(
     tmp_path: Path,
 ) -> None:
-    from kiosk.agent.testing import StallingWiper
+    from helpers.kiosk_agent import StallingWiper
 
     first = AgentThread(policy=open_all_day_policy()).start()
     try:

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_agent import AgentThread, ShellClient, open_all_day_policy
 
 from kiosk.agent.display_watch import (
     DISPLAY_CHECK_AFTER_LOSS,
     DISPLAY_CHECK_AFTER_WIPE,
     DISPLAY_CHECK_AT_START,
 )
-from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
 from kiosk.core.model import State
 
 RESTART = "restart --no-block lightdm.service"

@@ -23,18 +23,18 @@ from pathlib import Path
 
 import pytest
 from conftest_shell import error_code, shell
+from helpers.kiosk_agent import (
+    AgentThread,
+    ShellClient,
+    open_all_day_policy,
+    write_unreachable_console,
+)
 
 from epn_shared.ticket_codes import damm_digit, make_code, typo_ok
 from kiosk.agent.credentials import hash_pin, verify_pin
 from kiosk.agent.link import LinkOptions
 from kiosk.agent.secrets import MemoryTokens
 from kiosk.agent.store import KnownMember
-from kiosk.agent.testing import (
-    AgentThread,
-    ShellClient,
-    open_all_day_policy,
-    write_unreachable_console,
-)
 from kiosk.core.clock import FakeClock
 from kiosk.core.model import State
 from kiosk.core.protocol import Reply

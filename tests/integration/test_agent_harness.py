@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
+from helpers.kiosk_agent import AgentThread, ShellClient, open_all_day_policy
 
 from kiosk.agent.errors import StartRefused
-from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
 from kiosk.core.model import State
 
 

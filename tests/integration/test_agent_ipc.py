@@ -8,10 +8,10 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from helpers.kiosk_agent import AgentProcess, AgentThread, ShellClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.agent.testing import AgentProcess, AgentThread, ShellClient
 from kiosk.agent.wiper import SandboxWiper
 from kiosk.core.model import State
 from kiosk.core.protocol import MAX_LINE_BYTES, Reply

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 from conftest_shell import error_code, shell
+from helpers.kiosk_agent import AgentThread, ShellClient, open_all_day_policy
 
 from kiosk.agent.credentials import hash_pin
-from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
 from kiosk.core.model import State
 
 __all__ = ["shell"]

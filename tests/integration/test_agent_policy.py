@@ -15,15 +15,15 @@ from typing import Any
 
 import pytest
 import yaml
-
-from epn_shared import protocol as wire
-from kiosk.agent.testing import (
+from helpers.kiosk_agent import (
     AgentProcess,
     AgentThread,
     ShellClient,
     open_all_day_data,
     open_all_day_policy,
 )
+
+from epn_shared import protocol as wire
 from kiosk.core.model import State
 
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_agent import AgentProcess, AgentThread, ShellClient
 
 from kiosk.agent.config import packaged_skeleton
-from kiosk.agent.testing import AgentProcess, AgentThread, ShellClient
 from kiosk.agent.wiper import JournalState
 from kiosk.core.model import State
 

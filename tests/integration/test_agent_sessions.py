@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from helpers.kiosk_agent import AgentThread, ShellClient, open_all_day_policy
 
-from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
 from kiosk.agent.wiper import FakeWiper
 from kiosk.core.model import State
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.kiosk_agent import AgentThread, ShellClient, open_all_day_policy
 from helpers.room_link import FAST, start_workshop, wait_linked
 
 from admin_console.server.auth import Role
@@ -31,7 +32,6 @@ from epn_shared.ticket_codes import code_digest, grouped, make_code, normalise
 from kiosk.agent.console_api import ASK_SECONDS
 from kiosk.agent.link import ConsoleSettings, save_console_settings
 from kiosk.agent.secrets import KeyringTokens
-from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
 from kiosk.core.model import LockReason, State
 from kiosk.core.protocol import Reply
 from policies import Policy, policy_from_data

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.kiosk_agent import AgentThread, ShellClient, open_all_day_policy
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
@@ -34,7 +35,6 @@ from epn_shared.protocol import (
 from kiosk.agent.errors import StartRefused
 from kiosk.agent.link import ConsoleSettings, LinkOptions, save_console_settings
 from kiosk.agent.secrets import KeyringTokens
-from kiosk.agent.testing import AgentThread, ShellClient, open_all_day_policy
 from kiosk.core.model import ActorKind, State
 from policies import default_policy
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from helpers.kiosk_agent import AgentThread, ShellClient
 
 from admin_console.server.auth import Role
 from admin_console.server.testing import ConsoleServer
@@ -21,7 +22,6 @@ from kiosk.agent.config import AgentConfig
 from kiosk.agent.enroll import enroll
 from kiosk.agent.link import LinkOptions
 from kiosk.agent.store import outbox
-from kiosk.agent.testing import AgentThread, ShellClient
 
 FAST = LinkOptions(backoff_initial=0.05, backoff_cap=0.4, status_min_interval=0.05, open_timeout=5)
 REFUSED_ID = "refused-event-0001"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest_print import cups, kiosk
 from conftest_shell import shell
+from helpers.kiosk_agent import AgentThread, ShellClient
 
 from kiosk.agent.printing.cups_queue import CupsQueue
 from kiosk.agent.printing.testing import PrivateCups, write_pdf
-from kiosk.agent.testing import AgentThread, ShellClient
 from kiosk.core.protocol import View
 
 __all__ = ["cups", "kiosk", "shell"]

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_agent import AgentThread, ShellClient
 
-from kiosk.agent.testing import AgentThread, ShellClient
 from kiosk.core.model import State
 
 NOBODY = 65534

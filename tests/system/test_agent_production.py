@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.kiosk_agent import AgentProcess, ShellClient, write_open_all_day_policy
 
 from kiosk.agent.system.mounts import SystemMounts, mounts_at
-from kiosk.agent.testing import AgentProcess, ShellClient, write_open_all_day_policy
 from kiosk.core.protocol import Reply
 
 pytestmark = [pytest.mark.root, pytest.mark.slow]

@@ -464,7 +464,8 @@ class Guest:
         since = self.value("date '+%Y-%m-%d %H:%M:%S'")
         script = (
             "import time; from pathlib import Path; "
-            "from kiosk.agent.testing import ShellClient; "
+            f"import sys; sys.path.insert(0, '{GUEST_DIR}'); "
+            "from kiosk_agent import ShellClient; "
             "c = ShellClient(Path('/run/epn-kiosk/kiosk.sock'), timeout=60); "
             "print('hello', c.hello().state.value, flush=True); "
             "print('active', c.start_session().state.value, flush=True); "
@@ -903,12 +904,15 @@ def build_deb(work: Path, worktree: bool) -> Path:
 
 
 def payload_image(work: Path, deb: Path) -> Path:
-    """A small disk with the package and this script (/dev/vdb in the machine)."""
+    """A small disk with the package, this script and the tests' shell client (/dev/vdb in
+    the machine)."""
     folder = work / "payload"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     shutil.copyfile(deb, folder / deb.name)
     shutil.copyfile(Path(__file__), folder / "kiosk_vm.py")
+    # The tests' shell client, to speak to the installed agent as a shell does.
+    shutil.copyfile(PROJECT / "tests/helpers/kiosk_agent.py", folder / "kiosk_agent.py")
     image = work / "payload.img"
     image.unlink(missing_ok=True)
     run(["mkfs.ext4", "-q", "-d", str(folder), str(image), "256M"])

@@ -1,16 +1,15 @@
-"""Pictures of the console GUI: ``python -m admin_console.gui.screenshots [OUTDIR [LANG]]``
-(LANG ``fr`` by default; ``nl`` or ``en`` add ``-nl``/``-en`` to each name).
-
-Runs offscreen without a server: sample answers of the console go straight into the
-controllers. Saves into ``docs/screenshots/`` by default: ``console-login.png``,
-``console-login-error.png``, ``console-room.png`` (PCs in every state, the help queue, two
-selected, the results of an extension, a refusal said in French), ``console-room-end.png``,
-``console-room-workshop.png``, ``console-workshop-busy.png`` (the PCs that did not start
-the workshop, and why), ``console-tickets.png``, ``console-ticket-sheet.png`` (the
-first page of the printed PDF), ``console-members.png``, ``console-usage.png``,
-``console-policy.png`` (with a refused field), ``console-policy-staff.png`` (the end of
-the form: the staff menu's language), ``console-policy-animator.png`` (read only,
-Arabic house rules, right to left) and ``console-room-rtl.png`` (the whole room mirrored).
+"""The console window's screens, drawn from sample answers of the console that go straight
+into the controllers (no server). The GUI tests check that each fits a small screen; the
+pictures in ``docs/screenshots/`` are taken of them (``tests/screens/console_pictures.py``):
+``console-login.png``, ``console-login-error.png``, ``console-room.png`` (PCs in every
+state, the help queue, two selected, the results of an extension, a refusal said in
+French), ``console-room-end.png``, ``console-room-workshop.png``, ``console-workshop-busy.png``
+(the PCs that did not start the workshop, and why), ``console-tickets.png``,
+``console-ticket-sheet.png`` (the first page of the printed PDF), ``console-members.png``,
+``console-usage.png``, ``console-policy.png`` (with a refused field),
+``console-policy-staff.png`` (the end of the form: the staff menu's language),
+``console-policy-animator.png`` (read only, Arabic house rules, right to left) and
+``console-room-rtl.png`` (the whole room mirrored).
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +27,9 @@ SIZE = (1200, 780)
 NOW = dt.datetime(2026, 11, 20, 14, 35, tzinfo=dt.UTC)
 
 
-def _pc(pc_id: int, name: str, online: bool = True, **status: Any) -> dict[str, Any]:
+def sample_pc(pc_id: int, name: str, online: bool = True, **status: Any) -> dict[str, Any]:
+    """A PC's tile (``KioskTile``) as the console sends it, waiting unless ``status`` says
+    otherwise; PCs 1 to 6 are in Salle 1, the others in Salle 2."""
     full: dict[str, Any] = {
         "state": "waiting",
         "seconds_left": None,
@@ -53,17 +53,17 @@ def _pc(pc_id: int, name: str, online: bool = True, **status: Any) -> dict[str, 
 
 
 SAMPLE_ROOM = [
-    _pc(1, "PC-01"),
-    _pc(2, "PC-02", state="active", seconds_left=2280, login="walk_in"),
-    _pc(3, "PC-03", state="active", seconds_left=1310, login="ticket", help_requested=True),
-    _pc(4, "PC-04", state="warned", seconds_left=240, login="member"),
-    _pc(5, "PC-05", locked=True),
-    _pc(6, "PC-06", online=False),
-    _pc(7, "PC-07", state="wiping"),
-    _pc(8, "PC-08", state="rules", login="walk_in"),
-    _pc(9, "PC-09", state="active", seconds_left=5400, login="workshop"),
-    _pc(10, "PC-10", state="idle", seconds_left=900, login="walk_in"),
-    _pc(
+    sample_pc(1, "PC-01"),
+    sample_pc(2, "PC-02", state="active", seconds_left=2280, login="walk_in"),
+    sample_pc(3, "PC-03", state="active", seconds_left=1310, login="ticket", help_requested=True),
+    sample_pc(4, "PC-04", state="warned", seconds_left=240, login="member"),
+    sample_pc(5, "PC-05", locked=True),
+    sample_pc(6, "PC-06", online=False),
+    sample_pc(7, "PC-07", state="wiping"),
+    sample_pc(8, "PC-08", state="rules", login="walk_in"),
+    sample_pc(9, "PC-09", state="active", seconds_left=5400, login="workshop"),
+    sample_pc(10, "PC-10", state="idle", seconds_left=900, login="walk_in"),
+    sample_pc(
         12,
         "PC-12",
         state="active",
@@ -72,7 +72,11 @@ SAMPLE_ROOM = [
         print_waiting="over_quota",
         print_job_id=41,
     ),
-    {**_pc(11, "PC-11", online=False), "out_of_order": True, "out_of_order_reason": "Écran cassé"},
+    {
+        **sample_pc(11, "PC-11", online=False),
+        "out_of_order": True,
+        "out_of_order_reason": "Écran cassé",
+    },
 ]
 for _entry in SAMPLE_ROOM:
     _entry["policy_version"] = "3f9a1c2b7d10" if _entry["id"] != 4 else "0b7e55a1c3d2"
@@ -163,7 +167,7 @@ def sample_usage() -> dict[str, Any]:
 
 def sample_policy() -> dict[str, Any]:
     """The bundled default policy, as ``GET /api/policy`` answers."""
-    from policies.loading import default_policy  # noqa: PLC0415
+    from policies.loading import default_policy
 
     return {
         "version": 3,
@@ -172,15 +176,6 @@ def sample_policy() -> dict[str, Any]:
         "changed_at": "2026-11-18T09:12:00+00:00",
         "changed_by": "marie",
     }
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Render each screen into OUTDIR (default ``docs/screenshots``)."""
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0]) if args else Path("docs/screenshots")
-    language = args[1] if len(args) > 1 else "fr"
-    render(out, language)
-    return 0
 
 
 def render(
@@ -194,12 +189,12 @@ def render(
     suffix = "" if language == "fr" else f"-{language}"
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415 (after the platform is set)
+    from PySide6.QtWidgets import QApplication
 
-    from admin_console.gui.client import Endpoint  # noqa: PLC0415
-    from admin_console.gui.controller import ConsoleController  # noqa: PLC0415
-    from admin_console.gui.window import ConsoleWindow  # noqa: PLC0415
-    from policies import Language  # noqa: PLC0415
+    from admin_console.gui.client import Endpoint
+    from admin_console.gui.controller import ConsoleController
+    from admin_console.gui.window import ConsoleWindow
+    from policies import Language
 
     app = QApplication.instance() or QApplication([])
     controller = ConsoleController(
@@ -228,7 +223,7 @@ def render(
     controller.logged_in.emit("nadia")
     controller.live_changed.emit(True)
     controller.set_room(SAMPLE_ROOM)
-    from admin_console.gui.client import Reply  # noqa: PLC0415
+    from admin_console.gui.client import Reply
 
     controller.help._loaded(Reply(200, HELP_QUEUE))
     controller.select([2, 4])
@@ -247,8 +242,8 @@ def render(
 
 def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) -> None:
 
-    from admin_console.gui.client import Reply  # noqa: PLC0415
-    from admin_console.gui.ticket_sheet import write_sheet  # noqa: PLC0415
+    from admin_console.gui.client import Reply
+    from admin_console.gui.ticket_sheet import write_sheet
 
     controller.role = "manager"
     window._logged_in("nadia")
@@ -340,10 +335,10 @@ def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) 
 
 
 def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
-    from PySide6.QtCore import Qt  # noqa: PLC0415
+    from PySide6.QtCore import Qt
 
-    from admin_console.gui import i18n  # noqa: PLC0415
-    from admin_console.gui.client import Reply  # noqa: PLC0415
+    from admin_console.gui import i18n
+    from admin_console.gui.client import Reply
 
     members = controller.members
     members._listed(
@@ -418,7 +413,3 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     save("room-rtl")
     app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
     window.tabs.blockSignals(False)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,8 @@ For tests at every level (the GUI journey test included)::
         agent.advance(minutes=50)
         assert agent.engine_state() is State.WARNED
 
-Nothing here is used by the agent in production.
+Run as a script, this file is the agent with a wiper that stalls mid-wipe
+(:data:`AgentProcess.STALLING`, :func:`stalling_agent_main`).
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ class AgentProcess:
 
     AGENT_ONLY = ("-m", "kiosk.agent")
     FULL_CLI = ("-m", "kiosk", "agent")  # ``epn-kiosk agent``, as installed
-    STALLING = ("-m", "kiosk.agent.testing")  # with a wiper that stalls mid-wipe
+    STALLING = (str(Path(__file__).resolve()),)  # this file as a script: a stalling wiper
 
     def __init__(
         self,
@@ -606,9 +607,10 @@ class StallingWiper(SandboxWiper):
 
 
 def stalling_agent_main(argv: Sequence[str] | None = None) -> int:
-    """``python -m kiosk.agent.testing --stall-after N --stall-marker PATH <agent options>``:
-    the real agent process, with a wiper that stalls mid-wipe (to be killed there)."""
-    parser = argparse.ArgumentParser(prog="python -m kiosk.agent.testing")
+    """``python tests/helpers/kiosk_agent.py --stall-after N --stall-marker PATH <agent
+    options>``: the real agent process, with a wiper that stalls mid-wipe (to be killed
+    there)."""
+    parser = argparse.ArgumentParser(prog="python tests/helpers/kiosk_agent.py")
     parser.add_argument("--stall-after", type=int, required=True)
     parser.add_argument("--stall-marker", type=Path, required=True)
     cli.add_arguments(parser)

@@ -1,18 +1,11 @@
-"""Pictures of every screen, in French and Arabic: ``python -m kiosk.shell.screenshots [OUTDIR]``.
-
-Runs offscreen without an agent: sample views go straight into the main window, which
-only draws views. Each screen is saved as ``<screen>-<language>.png`` (default folder
-``docs/screenshots/``), full screens at 1280×800 and the session bar at its real size;
-and a few at 1024×768 with large text, ``<screen>-1024-large-<language>.png``.
-"""
+"""The visitor's screens as scenes: sample views such as the agent pushes, and functions
+that put the shell's controller and window in each state. The GUI tests check them; the
+pictures in ``docs/screenshots/`` are taken of them (``tests/screens/shell_pictures.py``)."""
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from kiosk.core.model import EndReason, LockReason, State
@@ -27,8 +20,6 @@ from kiosk.core.protocol import (
     View,
 )
 from policies import Language, default_policy
-
-SHOWN_LANGUAGES = (Language.FR, Language.AR)
 
 PRINT_CONFIRM = PrintView(
     job_id=7,
@@ -125,17 +116,17 @@ def put(shell: Any, view: View, local: Any) -> None:
     shell.changed.emit()
 
 
-def _ticket_empty(shell: Any, window: Any, lang: Language) -> None:
+def ticket_empty(shell: Any, window: Any, lang: Language) -> None:
     """OK pressed on an empty ticket code."""
-    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
+    from kiosk.shell.viewmodel import LocalState, Page
 
     put(shell, sample_view(State.WAITING), LocalState(page=Page.TICKET, language=lang))
     window.pages["ticket"]._enter()
 
 
-def _member_empty_pin(shell: Any, window: Any, lang: Language) -> None:
+def member_empty_pin(shell: Any, window: Any, lang: Language) -> None:
     """OK pressed after the card number, the PIN still empty."""
-    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
+    from kiosk.shell.viewmodel import LocalState, Page
 
     put(shell, sample_view(State.WAITING), LocalState(page=Page.MEMBER, language=lang))
     page = window.pages["member"]
@@ -143,9 +134,9 @@ def _member_empty_pin(shell: Any, window: Any, lang: Language) -> None:
     page._enter()
 
 
-def _scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
+def scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
     """Each screen: a function that puts the controller and window in that state."""
-    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
+    from kiosk.shell.viewmodel import LocalState, Page
 
     def waiting(page: Page, **local: Any) -> Callable[[Any, Any, Language], None]:
         def scene(shell: Any, window: Any, lang: Language) -> None:
@@ -253,8 +244,8 @@ def _scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
         "wiping": state(State.WIPING, end_reason=EndReason.VISITOR),
         "done": state(State.DONE, receipt=receipt, summary=SUMMARY),
         "done-ticket": state(State.DONE, receipt=receipt, summary=SUMMARY_TICKET),
-        "ticket-empty": _ticket_empty,
-        "member-empty-pin": _member_empty_pin,
+        "ticket-empty": ticket_empty,
+        "member-empty-pin": member_empty_pin,
         "workshop-long-bar": state(State.ACTIVE, workshop_title=LONG_WORKSHOP_TITLE, **session),
         "print-confirm": state(State.ACTIVE, print_job=PRINT_CONFIRM, pages_printed=4, **session),
         "print-free": state(State.ACTIVE, print_job=PRINT_FREE, **session),
@@ -270,10 +261,10 @@ def _scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
     }
 
 
-def _launcher_scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
+def launcher_scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
     """The launcher as a session starts and when a program could not start, the bar with
     its Programs button, and a PC getting ready after a crash."""
-    from kiosk.shell.viewmodel import LocalState  # noqa: PLC0415
+    from kiosk.shell.viewmodel import LocalState
 
     session = {"seconds_left": 2520, "ends_at": "15:42"}
 
@@ -299,227 +290,3 @@ def _launcher_scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
         "programs-bar": state(State.ACTIVE, apps=SAMPLE_APPS, **session),
         "preparing": state(State.WIPING, preparing=True),
     }
-
-
-def _large_visitor_screens(
-    shell: Any, local: Any, language: Language, snap: Callable[[str], None]
-) -> None:
-    """The receipt, a staff message and a long workshop title, with large text."""
-    receipt = ReceiptView(erased={"files": 12, "browser": 1}, bytes_erased=1_000_000)
-    done = sample_view(State.DONE, language, receipt=receipt, summary=SUMMARY_TICKET)
-    put(shell, done, local)
-    snap(f"done-large-{language.value}")
-    message = MessageView(number=1, text="La salle ferme dans 15 minutes.")
-    put(shell, sample_view(State.ACTIVE, language, message=message, seconds_left=900), local)
-    snap(f"message-large-{language.value}")
-    workshop = sample_view(
-        State.ACTIVE, language, workshop_title=LONG_WORKSHOP_TITLE, seconds_left=2520
-    )
-    put(shell, workshop, local)
-    snap(f"workshop-long-bar-large-{language.value}")
-
-
-def _shown_speaker() -> Any:
-    """A speaker that says espeak-ng is there, so the read-aloud buttons are in the
-    pictures; its ``sound`` set to False, the PC has no sound."""
-    from kiosk.shell.speaker import Speaker  # noqa: PLC0415
-
-    class _ShownSpeaker(Speaker):
-        sound = True
-
-        @property
-        def available(self) -> bool:
-            return self.sound
-
-    return _ShownSpeaker()
-
-
-def _without_sound(
-    shell: Any, speaker: Any, languages: tuple[Language, ...], snap: Callable[[str], None]
-) -> None:
-    """The language picker and the rules on a PC without sound: a crossed-out
-    loudspeaker where "read aloud" would be."""
-    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
-
-    speaker.sound = False
-    for language in languages:
-        shell.set_connected(True)
-        put(shell, sample_view(State.WAITING), LocalState(page=Page.LANGUAGE, language=language))
-        snap(f"language-no-sound-{language.value}")
-        put(shell, sample_view(State.RULES, language), LocalState(language=language))
-        snap(f"rules-no-sound-{language.value}")
-    speaker.sound = True
-
-
-def settle(app: Any, window: Any) -> None:
-    """Let the layouts settle: they move on posted events, wrapped words sometimes over
-    several turns, so a picture is taken once nothing moves any more."""
-    from PySide6.QtWidgets import QWidget  # noqa: PLC0415
-
-    before = None
-    for _ in range(10):
-        app.processEvents()
-        now = [w.geometry().getRect() for w in window.findChildren(QWidget)]
-        if now == before:
-            break
-        before = now
-
-
-def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGUAGES) -> list[Path]:
-    """Save every screen in each language; returns the files written."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
-
-    from kiosk.shell.controller import ShellController  # noqa: PLC0415
-    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
-    from kiosk.shell.window import MainWindow  # noqa: PLC0415
-
-    class _Nobody:
-        """Sends nothing: the pictures need no agent."""
-
-        def send(self, kind: type, /, on_reply: Any = None, **fields: Any) -> int | None:
-            return None
-
-    app = QApplication.instance() or QApplication([])
-    outdir.mkdir(parents=True, exist_ok=True)
-    shell = ShellController(_Nobody(), _shown_speaker())
-    window = MainWindow(shell, windowed=True)
-    window.show()
-    written: list[Path] = []
-
-    def snap(name: str) -> None:
-        settle(app, window)
-        path = outdir / f"{name}.png"
-        window.grab().save(str(path))
-        written.append(path)
-
-    for language in languages:
-        for name, scene in _scenes().items():
-            shell.set_connected(True)
-            scene(shell, window, language)
-            snap(f"{name}-{language.value}")
-    for language in languages:
-        shell.set_connected(True)
-        local = LocalState(
-            page=Page.LANGUAGE, language=language, large_text=True, high_contrast=True
-        )
-        put(shell, sample_view(State.WAITING), local)
-        snap(f"language-large-contrast-{language.value}")
-        put(shell, sample_view(State.WAITING), replace(local, page=Page.LOGIN))
-        snap(f"login-large-contrast-{language.value}")
-        put(shell, sample_view(State.RULES, language), local)
-        snap(f"rules-large-contrast-{language.value}")
-        view = sample_view(State.WARNED, language, seconds_left=290, ends_at="15:42")
-        put(shell, view.model_copy(update={"warning_minutes": 5}), local)
-        snap(f"warning-banner-large-contrast-{language.value}")
-        put(shell, sample_view(State.ACTIVE, language, print_job=PRINT_CONFIRM), local)
-        snap(f"print-confirm-large-contrast-{language.value}")
-        put(shell, sample_view(State.ACTIVE, language, print_job=PRINT_UNCOUNTABLE), local)
-        snap(f"print-uncountable-large-contrast-{language.value}")
-        _large_visitor_screens(shell, replace(local, high_contrast=False), language, snap)
-    _without_sound(shell, shell.speaker, languages, snap)
-    # Last: the focus a screen leaves behind shows in the next pictures, and the earlier
-    # pictures stay as they were.
-    for language in languages:
-        for name, scene in _launcher_scenes().items():
-            shell.set_connected(True)
-            scene(shell, window, language)
-            snap(f"{name}-{language.value}")
-        local = LocalState(
-            page=Page.LANGUAGE, language=language, large_text=True, high_contrast=True
-        )
-        running = sample_view(State.ACTIVE, language, apps=SAMPLE_APPS, seconds_left=2520)
-        put(shell, running, replace(local, launcher_open=True))
-        snap(f"launcher-large-contrast-{language.value}")
-        # Everything the bar can hold, large text on a 1280 px screen.
-        full = sample_view(
-            State.ACTIVE,
-            language,
-            apps=SAMPLE_APPS,
-            help_requested=True,
-            workshop_title="Atelier CV",
-            pages_printed=6,
-            seconds_left=2520,
-            ends_at="15:42",
-        )
-        put(shell, full, replace(local, high_contrast=False))
-        snap(f"full-bar-large-{language.value}")
-    window.close()
-    app.processEvents()
-    return written + _small_screen_large_text(outdir, languages)
-
-
-SMALL_SCREEN = (1024, 768)
-"""The smallest screen a kiosk has: large text must fit it too."""
-
-
-def _small_screen_large_text(outdir: Path, languages: tuple[Language, ...]) -> list[Path]:
-    """A few screens at 1024×768 with large text: ``<screen>-1024-large-<language>.png``."""
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
-
-    from kiosk.shell.controller import ShellController  # noqa: PLC0415
-    from kiosk.shell.speaker import Speaker  # noqa: PLC0415
-    from kiosk.shell.viewmodel import LocalState, Page  # noqa: PLC0415
-    from kiosk.shell.window import MainWindow  # noqa: PLC0415
-
-    class _Nobody:
-        def send(self, kind: type, /, on_reply: Any = None, **fields: Any) -> int | None:
-            return None
-
-    class _ShownSpeaker(Speaker):
-        @property
-        def available(self) -> bool:
-            return True
-
-    app = QApplication.instance() or QApplication([])
-    shell = ShellController(_Nobody(), _ShownSpeaker())
-    window = MainWindow(shell, windowed=True, size=SMALL_SCREEN)
-    window.show()
-    shell.set_connected(True)
-    written: list[Path] = []
-    session = {"seconds_left": 2520, "ends_at": "15:42"}
-    for language in languages:
-        large = LocalState(page=Page.LOGIN, language=language, large_text=True)
-        shots = {
-            "login": (sample_view(State.WAITING), large),
-            "rules": (sample_view(State.RULES, language), large),
-            "launcher": (
-                sample_view(State.ACTIVE, language, apps=SAMPLE_APPS, **session),
-                replace(large, launcher_open=True),
-            ),
-            "session-bar": (
-                sample_view(State.ACTIVE, language, apps=SAMPLE_APPS, pages_printed=6, **session),
-                large,
-            ),
-            "confirm-end": (
-                sample_view(State.ACTIVE, language, **session),
-                replace(large, confirm_end=True),
-            ),
-            "print-confirm": (
-                sample_view(State.ACTIVE, language, print_job=PRINT_CONFIRM, **session),
-                large,
-            ),
-        }
-        for name, (view, local) in shots.items():
-            put(shell, view, local)
-            for _ in range(3):
-                app.processEvents()
-            path = outdir / f"{name}-1024-large-{language.value}.png"
-            window.grab().save(str(path))
-            written.append(path)
-    window.close()
-    app.processEvents()
-    return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``python -m kiosk.shell.screenshots [OUTDIR]``."""
-    args = sys.argv[1:] if argv is None else argv
-    outdir = Path(args[0]) if args else Path("docs/screenshots")
-    for path in take_screenshots(outdir):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,6 @@
-"""Pictures of a demo PC's screen: ``python -m kiosk.demo_screenshots [FOLDER]``.
+"""Pictures of a demo PC's screen. Run from the repository root:
+
+    .venv/bin/python tests/screens/desktop_pictures.py [FOLDER]
 
 Runs the demo room on a private Xvfb (its own display number, stopped by its pid) with PC-01
 as a Xephyr window, starts a visitor session, and saves what PC-01's screen shows as
@@ -22,7 +24,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiosk.demo_room import SCREEN_SIZE, DemoRoom, private_xvfb
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # the tests' shell client (helpers.kiosk_agent)
+
+from helpers.kiosk_agent import ShellClient  # noqa: E402
+
+from kiosk.core.model import State  # noqa: E402
+from kiosk.demo_room import SCREEN_SIZE, DemoRoom, private_xvfb  # noqa: E402
 
 GRAB = """
 import sys
@@ -97,9 +106,6 @@ def _tap_tile(room: DemoRoom, env: dict[str, str], app_id: str, title: str, path
 
 def take(out: Path) -> list[Path]:
     """Run the room, take the pictures, stop everything; returns the files written."""
-    from kiosk.agent.testing import ShellClient  # noqa: PLC0415
-    from kiosk.core.model import State  # noqa: PLC0415
-
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     folder = Path(tempfile.mkdtemp(prefix="epn-shots"))
@@ -143,7 +149,7 @@ def take(out: Path) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Take the pictures into the folder given (docs/screenshots by default)."""
-    parser = argparse.ArgumentParser(prog="python -m kiosk.demo_screenshots")
+    parser = argparse.ArgumentParser(prog="tests/screens/desktop_pictures.py")
     parser.add_argument("folder", nargs="?", type=Path, default=Path("docs/screenshots"))
     args = parser.parse_args(argv)
     missing = [tool for tool in ("Xvfb", "Xephyr", "xdotool") if shutil.which(tool) is None]
