@@ -404,6 +404,9 @@ class StaffButton(QPushButton):
         self.setProperty("role", "staff")
         self._dark = dark_surface
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        # Discreet: never the focus a screen opens with (its ring would call a visitor to
+        # the staff's key on a screen with nothing to answer); a click still works.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
     def update_look(self, ctx: Ctx) -> None:
         """Draw the key for the current theme; its name is read by screen readers."""
