@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers.shell_scenes import PRINT_CONFIRM, sample_view
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +27,6 @@ from kiosk.core.protocol import (
     MessageView,
     Ping,
     PrintAnswer,
-    PrintView,
     ProtocolError,
     ReceiptView,
     Reply,
@@ -73,24 +73,10 @@ def test_a_print_answer_must_say_yes_or_no_about_a_real_job() -> None:
 
 
 def test_a_view_with_a_print_job_round_trips() -> None:
-    view = View(
-        state=State.ACTIVE,
-        pc_name="PC-01",
-        languages=(Language.FR,),
-        login_modes=(LoginMode.WALK_IN,),
-        is_open=True,
-        pages_printed=4,
-        print_job=PrintView(
-            job_id=3,
-            waiting="confirm",
-            pages=10,
-            sheets=5,
-            cost_cents=100,
-            pages_left=16,
-            seconds_left=118,
-        ),
-    )
+    # The shell's sample of a colour job, two of its pages free, as the agent holds it.
+    view = sample_view(State.ACTIVE, pages_printed=4, print_job=PRINT_CONFIRM)
     assert decode_push(encode(view)) == view
+    assert decode_push(encode(view)).print_job == PRINT_CONFIRM
 
 
 def line(**fields: object) -> bytes:
