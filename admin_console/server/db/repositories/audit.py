@@ -13,7 +13,7 @@ from admin_console.server.db.repositories.base import Page, Repository, copy_row
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One line of the audit log."""
+    """One staff action."""
 
     id: int
     at: dt.datetime

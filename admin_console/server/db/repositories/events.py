@@ -28,7 +28,7 @@ class NewEvent:
 
 @dataclass(frozen=True)
 class StoredEvent:
-    """An event as the console keeps it."""
+    """One event a kiosk reported."""
 
     id: int
     event_id: str
