@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from admin_console.server.auth import Role
+from admin_console.server.db.repositories.audit import AuditEntry
+from admin_console.server.db.repositories.events import StoredEvent
 from epn_shared.protocol import LoginKind, reject_nul
 
 MAX_ID = 2**31 - 1
@@ -230,42 +232,19 @@ class CommandResponse(BaseModel):
     message: str | None = None
 
 
-class AuditEntryModel(BaseModel):
-    """One staff action."""
-
-    id: int
-    at: dt.datetime
-    who: str
-    action: str
-    kiosk_id: int | None
-    detail: str
-
-
 class AuditPage(BaseModel):
     """A page of the audit log, newest first."""
 
-    items: list[AuditEntryModel]
+    items: list[AuditEntry]
     total: int
     limit: int
     offset: int
 
 
-class EventModel(BaseModel):
-    """One event a kiosk reported."""
-
-    id: int
-    event_id: str
-    kiosk_id: int
-    at: dt.datetime
-    kind: str
-    body: dict[str, Any]
-    received_at: dt.datetime
-
-
 class EventPage(BaseModel):
     """A page of events, newest first."""
 
-    items: list[EventModel]
+    items: list[StoredEvent]
     total: int
     limit: int
     offset: int

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any, Generic, TypeVar, cast
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from admin_console.server.errors import StorageError
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,18 @@ def copy_row(kind: type[T], row: object, **given: Any) -> T:
     return kind(**{n: given[n] if n in given else getattr(row, n) for n in names})
 
 
+def inserted(session: Session, row: R) -> R:
+    """``row`` added and flushed, so its id and the database's defaults are set."""
+    session.add(row)
+    session.flush()
+    return row
+
+
+def given(pairs: Iterable[tuple[Any, object]]) -> list[sa.ColumnElement[bool]]:
+    """``column == value`` for each pair whose value is given (not None)."""
+    return [column == value for column, value in pairs if value is not None]
+
+
 def rowcount(result: Any) -> int:
     """How many rows a statement changed."""
     return int(getattr(result, "rowcount", 0) or 0)
@@ -56,6 +70,31 @@ class Repository:
                 yield session
         except SQLAlchemyError as exc:
             raise StorageError(f"the console database failed: {exc}") from exc
+
+    def _page(
+        self,
+        entity: type[Any],
+        conditions: Iterable[sa.ColumnElement[bool]],
+        order: Iterable[sa.ColumnElement[Any]],
+        *,
+        value: Callable[[Any], T],
+        limit: int,
+        offset: int,
+    ) -> Page[T]:
+        """One page of the ``entity`` rows meeting every condition, in ``order``, each made
+        a plain value; the total counts every row meeting them."""
+        where = tuple(conditions)
+        with self._read() as s:
+            total = s.scalar(sa.select(sa.func.count()).select_from(entity).where(*where))
+            rows = s.scalars(
+                sa.select(entity).where(*where).order_by(*order).limit(limit).offset(offset)
+            )
+            return Page(tuple(value(r) for r in rows), total or 0, limit, offset)
+
+    def _keep(self, row: object) -> None:
+        """Store one new row."""
+        with self._write() as s:
+            s.add(row)
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:

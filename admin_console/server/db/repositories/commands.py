@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from admin_console.server.db.models import CommandRow
-from admin_console.server.db.repositories.base import Repository, copy_row
+from admin_console.server.db.repositories.base import Repository, copy_row, inserted
 
 
 @dataclass(frozen=True)
@@ -44,16 +44,17 @@ class CommandRepository(Repository):
     ) -> CommandRecord:
         """Record a command before it is sent."""
         with self._write() as s:
-            row = CommandRow(
-                command_id=command_id,
-                kiosk_id=kiosk_id,
-                action=action,
-                parameters=parameters,
-                by=by,
-                created_at=now,
+            row = inserted(
+                s,
+                CommandRow(
+                    command_id=command_id,
+                    kiosk_id=kiosk_id,
+                    action=action,
+                    parameters=parameters,
+                    by=by,
+                    created_at=now,
+                ),
             )
-            s.add(row)
-            s.flush()
             return copy_row(CommandRecord, row, parameters=dict(row.parameters))
 
     def sent(self, command_id: str, now: dt.datetime) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from admin_console.server.db.models import EventRow
-from admin_console.server.db.repositories.base import Page, Repository, copy_row
+from admin_console.server.db.repositories.base import Page, Repository, copy_row, given
 from admin_console.server.errors import StorageError
 
 
@@ -28,7 +28,7 @@ class NewEvent:
 
 @dataclass(frozen=True)
 class StoredEvent:
-    """An event as the console keeps it."""
+    """One event a kiosk reported."""
 
     id: int
     event_id: str
@@ -101,26 +101,19 @@ class EventRepository(Repository):
         offset: int = 0,
     ) -> Page[StoredEvent]:
         """Events, newest first, filtered by kind, PC and time (``since`` <= at < ``until``)."""
-        conditions: list[sa.ColumnElement[bool]] = []
-        if kind is not None:
-            conditions.append(EventRow.kind == kind)
-        if kiosk_id is not None:
-            conditions.append(EventRow.kiosk_id == kiosk_id)
+        conditions = given([(EventRow.kind, kind), (EventRow.kiosk_id, kiosk_id)])
         if since is not None:
             conditions.append(EventRow.at >= since)
         if until is not None:
             conditions.append(EventRow.at < until)
-        with self._read() as s:
-            total = s.scalar(sa.select(sa.func.count()).select_from(EventRow).where(*conditions))
-            rows = s.scalars(
-                sa.select(EventRow)
-                .where(*conditions)
-                .order_by(EventRow.at.desc(), EventRow.id.desc())
-                .limit(limit)
-                .offset(offset)
-            )
-            items = tuple(copy_row(StoredEvent, r, body=dict(r.body)) for r in rows)
-            return Page(items, total or 0, limit, offset)
+        return self._page(
+            EventRow,
+            conditions,
+            [EventRow.at.desc(), EventRow.id.desc()],
+            value=lambda r: copy_row(StoredEvent, r, body=dict(r.body)),
+            limit=limit,
+            offset=offset,
+        )
 
     def count(self, kiosk_id: int | None = None) -> int:
         """How many events are stored (for one PC, or all)."""

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from admin_console.server.db.models import KioskRow, PairingCodeRow
-from admin_console.server.db.repositories.base import Repository, copy_row
+from admin_console.server.db.repositories.base import Repository, copy_row, inserted
 from admin_console.server.errors import Conflict, NotFound, PairingRefused
 
 
@@ -40,12 +40,11 @@ class KioskRepository(Repository):
         self, code_sha256: str, made_by: str, now: dt.datetime, expires_at: dt.datetime
     ) -> None:
         """Keep a new pairing code's digest."""
-        with self._write() as s:
-            s.add(
-                PairingCodeRow(
-                    code_sha256=code_sha256, created_at=now, expires_at=expires_at, made_by=made_by
-                )
+        self._keep(
+            PairingCodeRow(
+                code_sha256=code_sha256, created_at=now, expires_at=expires_at, made_by=made_by
             )
+        )
 
     def enroll(
         self, code_sha256: str, name: str, location: str, token_sha256: str, now: dt.datetime
@@ -76,11 +75,12 @@ class KioskRepository(Repository):
                 ).first()
                 if taken is not None:
                     raise Conflict(f"a PC named {name!r} is already enrolled; revoke it first")
-                kiosk = KioskRow(
-                    name=name, location=location, token_sha256=token_sha256, created_at=now
+                kiosk = inserted(
+                    s,
+                    KioskRow(
+                        name=name, location=location, token_sha256=token_sha256, created_at=now
+                    ),
                 )
-                s.add(kiosk)
-                s.flush()
                 # The guarded update makes two enrollments racing on one code fail one.
                 used = s.execute(
                     sa.update(PairingCodeRow)

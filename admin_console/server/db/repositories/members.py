@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from admin_console.server.db.models import EventRow, MemberRow
-from admin_console.server.db.repositories.base import Repository, copy_row
+from admin_console.server.db.repositories.base import Repository, copy_row, inserted
 from admin_console.server.db.repositories.events import PRINTED_SIGN
 from admin_console.server.errors import Conflict, NotFound
 from epn_shared.database import UtcDateTime
@@ -63,15 +63,16 @@ class MemberRepository(Repository):
         """Create a member; :class:`Conflict` if the card number is taken."""
         try:
             with self._write() as s:
-                row = MemberRow(
-                    card=card,
-                    pin_hash=pin_hash,
-                    daily_allowance_minutes=daily_allowance_minutes,
-                    nickname=nickname,
-                    created_at=now,
+                row = inserted(
+                    s,
+                    MemberRow(
+                        card=card,
+                        pin_hash=pin_hash,
+                        daily_allowance_minutes=daily_allowance_minutes,
+                        nickname=nickname,
+                        created_at=now,
+                    ),
                 )
-                s.add(row)
-                s.flush()
                 return copy_row(Member, row)
         except IntegrityError as exc:
             raise Conflict(f"the card {card!r} is already a member's") from exc

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from admin_console.server.db.models import PolicyVersionRow
-from admin_console.server.db.repositories.base import Repository, copy_row
+from admin_console.server.db.repositories.base import Repository, copy_row, inserted
 from admin_console.server.errors import Conflict
 
 
@@ -44,15 +44,16 @@ class PolicyRepository(Repository):
         try:
             with self._write() as s:
                 newest = s.scalar(sa.select(sa.func.max(PolicyVersionRow.version))) or 0
-                row = PolicyVersionRow(
-                    version=newest + 1,
-                    data=data,
-                    policy_version=policy_version,
-                    changed_at=now,
-                    changed_by=by,
+                row = inserted(
+                    s,
+                    PolicyVersionRow(
+                        version=newest + 1,
+                        data=data,
+                        policy_version=policy_version,
+                        changed_at=now,
+                        changed_by=by,
+                    ),
                 )
-                s.add(row)
-                s.flush()
                 return copy_row(PolicyRecord, row, data=dict(row.data))
         except IntegrityError as exc:
             raise Conflict("the policy was changed at the same moment; try again") from exc

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from admin_console.server.db.models import AccessTokenRow, StaffRow
-from admin_console.server.db.repositories.base import Repository, copy_row
+from admin_console.server.db.repositories.base import Repository, copy_row, inserted
 from admin_console.server.errors import Conflict
 
 
@@ -48,11 +48,12 @@ class StaffRepository(Repository):
         """Create an account; :class:`Conflict` if the username is taken."""
         try:
             with self._write() as s:
-                row = StaffRow(
-                    username=username, password_hash=password_hash, role=role, created_at=now
+                row = inserted(
+                    s,
+                    StaffRow(
+                        username=username, password_hash=password_hash, role=role, created_at=now
+                    ),
                 )
-                s.add(row)
-                s.flush()
                 return copy_row(Staff, row)
         except IntegrityError as exc:
             raise Conflict(f"the username {username!r} is taken") from exc
@@ -123,15 +124,11 @@ class TokenRepository(Repository):
         self, token_sha256: str, staff_id: int, now: dt.datetime, expires_at: dt.datetime
     ) -> None:
         """Keep a new token's digest."""
-        with self._write() as s:
-            s.add(
-                AccessTokenRow(
-                    token_sha256=token_sha256,
-                    staff_id=staff_id,
-                    created_at=now,
-                    expires_at=expires_at,
-                )
+        self._keep(
+            AccessTokenRow(
+                token_sha256=token_sha256, staff_id=staff_id, created_at=now, expires_at=expires_at
             )
+        )
 
     def owner(self, token_sha256: str, now: dt.datetime) -> TokenOwner | None:
         """The account of a token that has not expired, if any."""

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from admin_console.server.db.models import WorkshopRow
-from admin_console.server.db.repositories.base import Repository, copy_row
+from admin_console.server.db.repositories.base import Repository, copy_row, inserted
 from admin_console.server.errors import NotFound
 
 
@@ -48,17 +48,18 @@ class WorkshopRepository(Repository):
     ) -> Workshop:
         """Keep a new workshop (its results come later)."""
         with self._write() as s:
-            row = WorkshopRow(
-                title=title,
-                minutes=minutes,
-                participants=participants,
-                started_at=now,
-                started_by=by,
-                kiosk_ids=list(kiosk_ids),
-                results=[],
+            row = inserted(
+                s,
+                WorkshopRow(
+                    title=title,
+                    minutes=minutes,
+                    participants=participants,
+                    started_at=now,
+                    started_by=by,
+                    kiosk_ids=list(kiosk_ids),
+                    results=[],
+                ),
             )
-            s.add(row)
-            s.flush()
             return _workshop(row)
 
     def set_results(self, workshop_id: int, results: Sequence[dict[str, Any]]) -> Workshop:
