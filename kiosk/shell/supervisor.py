@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
-import ctypes.util
 import logging
 import os
 import select
@@ -81,8 +80,10 @@ def shell_argv(args: argparse.Namespace) -> list[str]:
     return argv
 
 
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-"""Loaded before any fork: the child only calls into it (no dlopen between fork and exec)."""
+_LIBC = ctypes.CDLL(None, use_errno=True)
+"""The C library this process already runs on (``dlopen(NULL)``), before any fork: the
+child only calls into it (no dlopen between fork and exec). Not ``find_library``: it runs
+``ldconfig`` as a child process of the supervisor, once, at start."""
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec

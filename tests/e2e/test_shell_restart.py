@@ -61,14 +61,18 @@ def test_a_killed_shell_is_restarted_and_shows_the_same_session(kiosk_dir: Path)
     session = start_session_program(kiosk_dir / "kiosk.sock", log, offscreen(), "--screen-marker")
     shells: list[int] = []
     try:
+        agent.wait_event("shell_connected", client="shell")
+        # Once the shell said hello: the supervisor's only child is then the shell.
         first = wait_for("the first shell", lambda: children(session.pid))[0]
         shells.append(first)
-        agent.wait_event("shell_connected", client="shell")
         with ShellClient(kiosk_dir / "kiosk.sock") as visitor:
             visitor.hello()
             before = visitor.start_session("walk_in", "ar")
         assert before.seconds_left is not None
         wait_for("the session's launcher", lambda: "launcher" in screens(log), log=log)
+        assert children(session.pid) == [first], "the first shell ended by itself:\n" + (
+            log.read_text(errors="replace")[-4000:]
+        )
 
         os.kill(first, signal.SIGKILL)  # a crash: the shell is gone at once
         agent.wait_event("shell_lost")
