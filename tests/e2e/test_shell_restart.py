@@ -70,8 +70,8 @@ def test_a_killed_shell_is_restarted_and_shows_the_same_session(kiosk_dir: Path)
             before = visitor.start_session("walk_in", "ar")
         assert before.seconds_left is not None
         wait_for("the session's launcher", lambda: "launcher" in screens(log), log=log)
-        assert children(session.pid) == [first], "the first shell ended by itself:\n" + (
-            log.read_text(errors="replace")[-4000:]
+        assert children(session.pid) == [first], (
+            "the first shell ended by itself:\n" + (log.read_text(errors="replace")[-4000:])
         )
 
         os.kill(first, signal.SIGKILL)  # a crash: the shell is gone at once
