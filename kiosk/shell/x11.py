@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,14 +42,24 @@ Signatures = Mapping[str, tuple[Any, Sequence[Any]]]
 result type None is ``void``."""
 
 
+@functools.cache
+def _library_path(name: str) -> str | None:
+    # find_library runs /sbin/ldconfig as a child process: once per name, not per call.
+    return ctypes.util.find_library(name)
+
+
 def load_library(name: str, functions: Signatures, fallback: str | None = None) -> Any:
     """The C library ``name`` (``"X11"``: libX11, as ``ctypes.util.find_library`` names
-    it, else the file ``fallback``) with the types of ``functions`` declared; None when it
-    is not installed. ctypes would guess the types, wrongly for pointers on 64 bits."""
-    path = ctypes.util.find_library(name) or fallback
-    if path is None:
-        return None
-    library = ctypes.CDLL(path)
+    it, else the file ``fallback``; ``"c"``: the C library this process runs on) with the
+    types of ``functions`` declared; None when it is not installed. ctypes would guess the
+    types, wrongly for pointers on 64 bits."""
+    if name == "c":
+        library = ctypes.CDLL(None)  # dlopen(NULL): libc is loaded already
+    else:
+        path = _library_path(name) or fallback
+        if path is None:
+            return None
+        library = ctypes.CDLL(path)
     for function, (result, arguments) in functions.items():
         call = getattr(library, function)
         call.restype = result
@@ -474,6 +485,7 @@ class ShellOnTop:
         for window in clients - self._watched:
             x.watch_properties(window)  # before reading its state: no change is missed
         self._watched = clients
+        self._told = {(window, why) for window, why in self._told if window in clients}
         stacking = x.get_ids(x.root, "_NET_CLIENT_LIST_STACKING", _WINDOW)
         programs = [window for window in stacking if window != self.shell]
         states = {
