@@ -1,5 +1,5 @@
 """The composition root: :func:`build_console` makes a console's object graph once (engine,
-migrations, repositories, auth, desk, hub); nothing is made at import."""
+migrations, repositories, auth, visitor access, hub); nothing is made at import."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from admin_console.server.auth import AuthService
 from admin_console.server.clock import Clock, SystemClock
 from admin_console.server.db.engine import make_engine, sqlite_url, upgrade
 from admin_console.server.db.repositories import Repositories
-from admin_console.server.desk import Desk
 from admin_console.server.errors import ConsoleError, StorageError
 from admin_console.server.hub import Hub
 from admin_console.server.limits import RateLimits
 from admin_console.server.sessions import SessionFolding
 from admin_console.server.tls import ensure_ticket_key, ticket_key_text
+from admin_console.server.visitor_access import VisitorAccess
 
 COMMAND_WAIT = 5.0
 """Seconds an API call waits for the kiosk's answer before saying ``pending``."""
@@ -54,7 +54,7 @@ class Console:
     auth: AuthService
     hub: Hub
     clock: Clock
-    desk: Desk
+    visitor_access: VisitorAccess
 
     def close(self) -> None:
         """Release the database connections."""
@@ -80,6 +80,6 @@ def build_console(
     clock = clock or SystemClock()
     repos = Repositories.on(engine, SessionFolding(ticket_key))
     auth = AuthService(repos, clock, hasher)
-    desk = Desk(repos, auth, clock, ZoneInfo(settings.timezone), ticket_key)
+    visitor_access = VisitorAccess(repos, auth, clock, ZoneInfo(settings.timezone), ticket_key)
     hub = Hub(repos, auth, clock, ticket_key_text(ticket_key))
-    return Console(settings, engine, repos, auth, hub, clock, desk)
+    return Console(settings, engine, repos, auth, hub, clock, visitor_access)

@@ -21,7 +21,7 @@ from kiosk.agent.console_handler import ConsoleHandler
 from kiosk.agent.credentials import verify_pin
 from kiosk.agent.display_watch import DISPLAY_CHECK_AT_START, DisplayWatch
 from kiosk.agent.errors import StartRefused, StoreError, WipeError
-from kiosk.agent.gate import ConsoleAccess, Gate, PinVerifier
+from kiosk.agent.login_checks import ConsoleAccess, LoginChecks, PinVerifier
 from kiosk.agent.policy_keeper import PolicyKeeper, first_policy, initial_policy_source
 from kiosk.agent.printing.coordinator import PrintCoordinator
 from kiosk.agent.secrets import KeyringTokens
@@ -94,8 +94,8 @@ class Agent:
         wipe = self.wipe = WipeRunner(keeper, wiper, clock, display)
         printing = self.printing = PrintCoordinator(config, clock, keeper, self._print_changed)
         self.policies = PolicyKeeper(config, source, self.engine, printing)
-        gate = Gate(store, clock, config.animator_pin_hash, verify=pin_verifier)
-        self.shells = Shells(config, clock, keeper, gate, wipe, printing, display)
+        checks = LoginChecks(store, clock, config.animator_pin_hash, verify=pin_verifier)
+        self.shells = Shells(config, clock, keeper, checks, wipe, printing, display)
         self.server = self.shells.server
         self.console = ConsoleHandler(clock, keeper, self.policies, printing, wipe, tokens)
         self.link: ConsoleLink | None = None
@@ -204,7 +204,7 @@ class Agent:
             self.console_api = ConsoleApi(settings, token)
             console.ticket_key = tokens.get_ticket_key()
             access = ConsoleAccess(self.console_api, self._link_up, lambda: console.ticket_key)
-        self.shells.gate = Gate(
+        self.shells.login_checks = LoginChecks(
             self.store, self.clock, config.animator_pin_hash, access, verify=self._pin_verifier
         )
 

@@ -1,6 +1,6 @@
 """What the console answers a kiosk about tickets and members, and how it refuses.
 
-Kept apart from :mod:`kiosk.agent.console_api` so that the gate can name them without
+Kept apart from :mod:`kiosk.agent.console_api` so that the login checks can name them without
 loading the HTTP client: an agent with no console never loads httpx or websockets.
 """
 

@@ -15,8 +15,8 @@ from kiosk.agent.clock import Clock
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.display_watch import DISPLAY_CHECK_AFTER_LOSS, DisplayWatch
 from kiosk.agent.errors import TooManyTries
-from kiosk.agent.gate import Gate
 from kiosk.agent.ipc import Connection, IpcServer, error_reply
+from kiosk.agent.login_checks import LoginChecks
 from kiosk.agent.printing.coordinator import PrintCoordinator
 from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeeper
 from kiosk.agent.store import AuditEntry
@@ -44,7 +44,7 @@ class Shells:
     config: AgentConfig
     clock: Clock
     keeper: SessionKeeper
-    gate: Gate
+    login_checks: LoginChecks
     wipe: WipeRunner
     printing: PrintCoordinator
     display: DisplayWatch
@@ -224,12 +224,12 @@ class Shells:
         keeper, engine = self.keeper, self.keeper.engine
         if engine.state in WIPE_STATES or self.wipe.busy:
             raise CommandRefused(Refusal.BUSY, "the last visitor's data is being erased")
-        visitor = await self.gate.identify(request, engine.policy)
+        visitor = await self.login_checks.identify(request, engine.policy)
         now = self.clock.now()
         if engine.state is State.DONE:
             # The next visitor is already past the receipt screen.
             keeper.change(now, lambda: engine.dismiss_receipt(now))
-        # No login forgives earlier wrong tries at this PC (kiosk.agent.gate).
+        # No login forgives earlier wrong tries at this PC (kiosk.agent.login_checks).
         keeper.change(now, lambda: engine.login(now, visitor, request.language))
 
     async def _accept_rules(self, request: shell_protocol.AcceptRules) -> None:
@@ -237,8 +237,8 @@ class Shells:
         session = engine.session
         if engine.state is not State.RULES or session is None:
             raise IllegalTransition(engine.state, State.ACTIVE)
-        ticket_id = self.gate.ticket_to_spend(session.visitor)
-        offline_ticket = self.gate.offline_ticket_to_spend(session.visitor)
+        ticket_id = self.login_checks.ticket_to_spend(session.visitor)
+        offline_ticket = self.login_checks.offline_ticket_to_spend(session.visitor)
         async with self.wipe.prepared_home("this PC is not ready; ask an animator"):
             now = self.clock.now()
             # The ticket is spent in the same transaction that starts the session.
@@ -248,12 +248,12 @@ class Shells:
                 ticket_used=ticket_id,
                 offline_ticket=offline_ticket,
             )
-            self.gate.session_started(session.visitor)
+            self.login_checks.session_started(session.visitor)
 
     async def _animator(self, request: shell_protocol.AnimatorAction) -> None:
         """An animator action, or only the PIN's check (before the staff menu opens): both
         go through the animator guard, a wrong PIN being a wrong try either way."""
-        matches = await self.gate.animator_pin_matches(request.pin)
+        matches = await self.login_checks.animator_pin_matches(request.pin)
         now = self.clock.now()
         keeper, engine, actor = self.keeper, self.keeper.engine, _KIOSK_ANIMATOR
         if not matches:

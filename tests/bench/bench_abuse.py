@@ -44,8 +44,8 @@ from helpers.kiosk_agent import AgentThread, ShellClient, write_unreachable_cons
 from epn_shared.ticket_codes import MAC_SPACE, damm_digit, make_code, read_code  # noqa: E402
 from epn_shared.wrong_tries import WRONG_CODE_RULE, GuardRule, most_tries  # noqa: E402
 from kiosk.agent.credentials import hash_pin, verify_pin  # noqa: E402
-from kiosk.agent.gate import ANIMATOR_RULE, PC_RULE  # noqa: E402
 from kiosk.agent.link import LinkOptions  # noqa: E402
+from kiosk.agent.login_checks import ANIMATOR_RULE, PC_RULE  # noqa: E402
 from kiosk.agent.secrets import MemoryTokens  # noqa: E402
 from kiosk.core.protocol import Reply  # noqa: E402
 

@@ -103,8 +103,8 @@ def _optional_days(
     start: Annotated[Day | None, Query(description="First local day; 30 days ago.")] = None,
     end: Annotated[Day | None, Query(description="Last local day, included; today.")] = None,
 ) -> DayRange:
-    last = end or console.desk.today()
-    return _days(start or min(last, console.desk.today()) - dt.timedelta(days=30), last)
+    last = end or console.visitor_access.today()
+    return _days(start or min(last, console.visitor_access.today()) - dt.timedelta(days=30), last)
 
 
 Days = Annotated[DayRange, Depends(_days)]

@@ -74,7 +74,7 @@ def change_member(
 @router.post("/api/members/{card}/ban", responses=problems(401, 403, 404))
 def ban(console: ConsoleDep, card: CardPath, body: BanRequest, who: Manager) -> MemberModel:
     """Refuse this card at every PC until a date (inclusive), saying why."""
-    if body.until < console.desk.today():
+    if body.until < console.visitor_access.today():
         raise InvalidInput("until", "must be today or later")
     member = console.repos.members.update(card, banned_until=body.until, ban_reason=body.reason)
     console.auth.audit(
@@ -100,7 +100,7 @@ def check_member(
     """For a PC: is this card's PIN right, and how long may the member use a PC today
     (across every PC). 403 for a wrong PIN or a ban; 429 after five wrong PINs."""
     try:
-        found = console.desk.check_member(body.card, body.pin)
+        found = console.visitor_access.check_member(body.card, body.pin)
     except (Forbidden, TooManyTries) as exc:
         log_event(logger, "member_refused", kiosk=kiosk.name, reason=str(exc))
         raise

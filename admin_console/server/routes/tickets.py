@@ -38,7 +38,7 @@ def create_tickets(console: ConsoleDep, body: TicketsRequest, who: Animator) -> 
     assert valid_until is not None
     if valid_until <= console.clock.now():
         raise InvalidInput("valid_until", "must be in the future")
-    issued = console.desk.issue_tickets(
+    issued = console.visitor_access.issue_tickets(
         body.count, body.minutes, valid_until, body.free_pages, who.staff.username
     )
     console.auth.audit(
@@ -71,7 +71,7 @@ def redeem(console: ConsoleDep, body: RedeemRequest, kiosk: KioskCaller) -> Rede
     410 expired, 422 not a code or a digit mistyped, 429 too many unknown codes from
     this PC: Retry-After says when to try again)."""
     try:
-        ticket = console.desk.redeem_ticket(body.code, kiosk.id, kiosk.name)
+        ticket = console.visitor_access.redeem_ticket(body.code, kiosk.id, kiosk.name)
     except (NotFound, TooManyTries) as exc:
         log_event(logger, "ticket_refused", kiosk=kiosk.name, reason=str(exc))
         raise

@@ -17,7 +17,7 @@ router = APIRouter()
 
 
 def _usage_inputs(console: Console, days: DayRange) -> dict[str, Any]:
-    period = usage_review.Period(days.start, days.end, console.desk.timezone)
+    period = usage_review.Period(days.start, days.end, console.visitor_access.timezone)
     low, high = period.bounds()
     repos = console.repos
     return {

@@ -78,5 +78,5 @@ async def start_workshop(
 def workshops(console: ConsoleDep, _who: Animator, days: RecentDays) -> list[WorkshopModel]:
     """Workshops started in a period of local days (the last 30 by default), oldest
     first."""
-    low, high = usage_review.bounds(days.start, days.end, console.desk.timezone)
+    low, high = usage_review.bounds(days.start, days.end, console.visitor_access.timezone)
     return [usage_review.workshop_model(w) for w in console.repos.workshops.between(low, high)]

@@ -1,4 +1,4 @@
-"""The front desk: tickets, members and the help queue, on the repositories.
+"""Visitor access: tickets issued and redeemed, member cards and PINs checked, on the repositories.
 
 Ticket codes are 16 digits signed with the console's ticket key
 (:mod:`epn_shared.ticket_codes`), shown once as ``1234 5678 9012 3456`` and kept only
@@ -92,7 +92,7 @@ class UnknownCards:
             return PinTry(counted=True, locked_until=locked_until)
 
 
-class Desk:
+class VisitorAccess:
     """Tickets and members, on the repositories, the auth service's hasher and a clock."""
 
     def __init__(

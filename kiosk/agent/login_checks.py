@@ -79,7 +79,7 @@ class ConsoleAccess:
 WRONG_MEMBER = "wrong card number or PIN"
 
 
-class Gate:
+class LoginChecks:
     """Says who a visitor is (or refuses, with a reason the shell can translate).
 
     Every try of a secret is counted on its guards before it is checked and given back
