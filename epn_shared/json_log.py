@@ -73,12 +73,32 @@ def install(
     logger_names: Iterable[str], stream: IO[str] | None = None, level: int = logging.INFO
 ) -> logging.Handler:
     """Send what the loggers ``logger_names`` (and their children) log as JSON lines to
-    ``stream`` (stderr by default), and only there: handlers set up before (uvicorn's) go."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    ``stream`` (stderr by default), and only there: handlers set up before (uvicorn's) go.
+
+    Every other library's warnings and errors (asyncio's "Task exception was never
+    retrieved", httpx, SQLAlchemy, Python's ``warnings``) reach the same stream as JSON
+    lines through the root logger, so a process never writes a line of plain text that a
+    log reader would have to guess at. Handlers others put on the root logger (a test
+    runner's) stay; the one a former call added is replaced."""
+    handler = _JsonHandler(stream or sys.stderr)
     for name in logger_names:
         logger = logging.getLogger(name)
         logger.handlers = [handler]
         logger.setLevel(level)
         logger.propagate = False
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _JsonHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.WARNING:
+        root.setLevel(logging.WARNING)
+    logging.captureWarnings(True)
     return handler
+
+
+class _JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler writing :class:`JsonFormatter` lines (known apart on the root)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__(stream)
+        self.setFormatter(JsonFormatter())

@@ -349,10 +349,13 @@ def console_logs() -> Iterator[io.StringIO]:
     """A stream for every line the server and uvicorn log, as the console writes them
     (JSON); the loggers are put back as they were afterwards."""
     loggers = [logging.getLogger(name) for name in LOGGER_NAMES]
+    root = logging.getLogger()
+    loggers.append(root)  # install() sends every library's warnings there too
     saved = [(lg.handlers[:], lg.level, lg.propagate) for lg in loggers]
     yield io.StringIO()
     for logger, (handlers, level, propagate) in zip(loggers, saved, strict=True):
         logger.handlers, logger.level, logger.propagate = handlers, level, propagate
+    logging.captureWarnings(False)
 
 
 def test_no_password_token_or_code_is_in_any_log_line(

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import logging
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,16 @@ def test_install_sends_the_loggers_lines_there_only(tmp_path: Path) -> None:
     finally:
         for name in names:
             logging.getLogger(name).handlers = []
+        _uninstall_root()
+
+
+def _uninstall_root() -> None:
+    """Undo what :func:`install` did to the root logger and to ``warnings``."""
+    logging.captureWarnings(False)
+    root = logging.getLogger()
+    for h in [h for h in root.handlers if isinstance(h, logging.StreamHandler)]:
+        if isinstance(h.formatter, JsonFormatter):
+            root.removeHandler(h)
 
 
 def test_bearer_tokens_and_token_parameters_are_blanked() -> None:
@@ -119,3 +130,31 @@ def test_a_formatted_line_stays_json_and_loses_the_token(
     logger.warning('"WebSocket /ws/staff?token=%s" 403', TOKEN)
     assert TOKEN not in stream.getvalue()
     assert lines(stream)[0]["message"] == '"WebSocket /ws/staff?token=[redacted]" 403'
+
+
+def test_other_libraries_warnings_are_json_lines_too() -> None:
+    # asyncio, httpx or Python's warnings log through loggers nobody named: a plain-text
+    # line among the JSON ones would be lost to a log reader (and fails the process tests).
+    stream = io.StringIO()
+    root = logging.getLogger()
+    level = root.level
+    _uninstall_root()  # warnings are captured once: a test before may have done it
+    handler = install(["test.json_log.named"], stream)
+    try:
+        logging.getLogger("asyncio").error("Task exception was never retrieved")
+        logging.getLogger("httpx").info("HTTP Request: GET /api/ping")  # below WARNING
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.warn("an old call", DeprecationWarning, stacklevel=1)
+        logged = lines(stream)
+        assert [(line["logger"], line["level"]) for line in logged] == [
+            ("asyncio", "error"),
+            ("py.warnings", "warning"),
+        ]
+        assert "an old call" in logged[1]["message"]
+        install(["test.json_log.named"], stream)
+        assert sum(isinstance(h, type(handler)) for h in root.handlers) == 1  # not twice
+    finally:
+        _uninstall_root()
+        root.setLevel(level)
+        logging.getLogger("test.json_log.named").handlers = []
