@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from admin_console.server.db.models import AuditRow, HelpCallRow, KioskRow, TicketRow
-from admin_console.server.db.repositories.base import rowcount
+from admin_console.server.db.models import KioskRow
+from admin_console.server.db.repositories.audit import audit_line, kiosk_who
 from admin_console.server.db.repositories.events import PRINTED_SIGN, NewEvent
-from admin_console.server.db.repositories.help import TICKET_FORGED
+from admin_console.server.db.repositories.help import TICKET_FORGED, call_staff
 from admin_console.server.db.repositories.sessions import count_help, session_at, session_row
+from admin_console.server.db.repositories.tickets import use_ticket
 from epn_shared.ticket_codes import stored_digest
 
 _MAX_STORED_COUNT = 2**31 - 1
@@ -86,23 +86,13 @@ class SessionFolding:
         console never issued. Each line is written once: this runs for new events only."""
         code_sha256 = stored_digest(self._ticket_key, str(e.body.get("ticket_digest")))
         at = e.at
-        kiosk = s.get(KioskRow, kiosk_id)
-        name = kiosk.name if kiosk else str(kiosk_id)
+        who = kiosk_who(s, kiosk_id)
+        name = who.removeprefix("kiosk ")
 
         def audit(action: str, detail: str) -> None:
-            s.add(
-                AuditRow(
-                    at=now, who=f"kiosk {name}", action=action, kiosk_id=kiosk_id, detail=detail
-                )
-            )
+            audit_line(s, who, action, now, kiosk_id=kiosk_id, detail=detail)
 
-        used = s.execute(
-            sa.update(TicketRow)
-            .where(TicketRow.code_sha256 == code_sha256)
-            .where(TicketRow.used_at.is_(None))
-            .values(used_at=at, used_kiosk_id=kiosk_id)
-        )
-        ticket = s.scalars(sa.select(TicketRow).where(TicketRow.code_sha256 == code_sha256)).first()
+        ticket, spent = use_ticket(s, code_sha256, kiosk_id, at, unexpired=False)
         when = f"{at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
         if ticket is None:
             # Forged: a guess that matched the key's check digits, or the key itself taken from
@@ -112,13 +102,9 @@ class SessionFolding:
                 f"on {name} ({e.body.get('seconds')} s)"
             )
             audit(TICKET_FORGED, detail)
-            s.add(
-                HelpCallRow(
-                    kiosk_id=kiosk_id, event_id=e.event_id, requested_at=now, reason=TICKET_FORGED
-                )
-            )
+            call_staff(s, kiosk_id, TICKET_FORGED, e.event_id, now)
             return
-        if rowcount(used) == 1:
+        if spent:
             detail = f"ticket {ticket.ref}: {ticket.minutes} min, used offline at {when}"
             audit("ticket_used_offline", detail)
             return

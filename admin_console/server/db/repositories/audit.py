@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from admin_console.server.db.models import AuditRow
+from sqlalchemy.orm import Session
+
+from admin_console.server.db.models import AuditRow, KioskRow
 from admin_console.server.db.repositories.base import Page, Repository, copy_row, given
 
 
@@ -21,6 +23,25 @@ class AuditEntry:
     detail: str
 
 
+def audit_line(
+    s: Session,
+    who: str,
+    action: str,
+    now: dt.datetime,
+    *,
+    kiosk_id: int | None = None,
+    detail: str = "",
+) -> None:
+    """Write one line in ``s``'s transaction (with the change it tells of)."""
+    s.add(AuditRow(at=now, who=who, action=action, kiosk_id=kiosk_id, detail=detail[:500]))
+
+
+def kiosk_who(s: Session, kiosk_id: int) -> str:
+    """``kiosk <name>``: who a PC is in the audit log."""
+    kiosk = s.get(KioskRow, kiosk_id)
+    return f"kiosk {kiosk.name if kiosk else kiosk_id}"
+
+
 class AuditRepository(Repository):
     """The audit log of staff actions."""
 
@@ -33,7 +54,8 @@ class AuditRepository(Repository):
         detail: str = "",
     ) -> None:
         """Write one line."""
-        self._keep(AuditRow(at=now, who=who, action=action, kiosk_id=kiosk_id, detail=detail[:500]))
+        with self._write() as s:
+            audit_line(s, who, action, now, kiosk_id=kiosk_id, detail=detail)
 
     def page(
         self,

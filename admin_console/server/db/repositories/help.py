@@ -41,6 +41,12 @@ HELP_STATUS_SLACK = dt.timedelta(minutes=5)
 PC's clock) may be to be one press: the PC sends both at once; its clock may be a bit off."""
 
 
+def call_staff(s: Session, kiosk_id: int, reason: str, event_id: str, now: dt.datetime) -> None:
+    """Put a call of the console's own (``reason``, e.g. :data:`TICKET_FORGED`) for PC
+    ``kiosk_id`` in the queue, in ``s``'s transaction; ``event_id`` is the PC event behind it."""
+    s.add(HelpCallRow(kiosk_id=kiosk_id, event_id=event_id, requested_at=now, reason=reason))
+
+
 class HelpRepository(Repository):
     """The help queue: calls opened by kiosks, taken and closed by animators."""
 

@@ -8,10 +8,33 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from admin_console.server.db.models import AuditRow, KioskRow, TicketRow
+from admin_console.server.db.models import TicketRow
+from admin_console.server.db.repositories.audit import audit_line, kiosk_who
 from admin_console.server.db.repositories.base import Repository, copy_row, rowcount
 from admin_console.server.errors import Conflict, Gone, NotFound
+
+
+def use_ticket(
+    s: Session, code_sha256: str, kiosk_id: int, at: dt.datetime, *, unexpired: bool
+) -> tuple[TicketRow | None, bool]:
+    """Mark the ticket of ``code_sha256`` used by PC ``kiosk_id`` at ``at`` unless it was
+    used already (or, ``unexpired``, is past its day): the ticket's row (None: unknown) and
+    whether this call spent it.
+
+    The guarded update is the first statement, so two PCs racing on one code are serialised
+    by the database and exactly one changes the row."""
+    spend = (
+        sa.update(TicketRow)
+        .where(TicketRow.code_sha256 == code_sha256)
+        .where(TicketRow.used_at.is_(None))
+    )
+    if unexpired:
+        spend = spend.where(TicketRow.valid_until > at)
+    used = s.execute(spend.values(used_at=at, used_kiosk_id=kiosk_id))
+    row = s.scalars(sa.select(TicketRow).where(TicketRow.code_sha256 == code_sha256)).first()
+    return row, rowcount(used) == 1
 
 
 @dataclass(frozen=True)
@@ -87,37 +110,19 @@ class TicketRepository(Repository):
     def redeem(self, code_sha256: str, kiosk_id: int, now: dt.datetime) -> Ticket:
         """Use a ticket, once across every PC.
 
-        The guarded update is the first statement, so two PCs racing on one code are
-        serialised by the database and exactly one changes the row; the audit line
-        (``ticket_redeemed``, who: ``kiosk <name>``) is written in the same transaction.
+        Exactly one of two PCs racing on one code spends it (:func:`use_ticket`); the audit
+        line (``ticket_redeemed``, who: ``kiosk <name>``) is written in the same transaction.
         :class:`NotFound` for an unknown code, :class:`Conflict` when already used,
         :class:`Gone` when expired.
         """
         with self._write() as s:
-            used = s.execute(
-                sa.update(TicketRow)
-                .where(TicketRow.code_sha256 == code_sha256)
-                .where(TicketRow.used_at.is_(None))
-                .where(TicketRow.valid_until > now)
-                .values(used_at=now, used_kiosk_id=kiosk_id)
-            )
-            row = s.scalars(
-                sa.select(TicketRow).where(TicketRow.code_sha256 == code_sha256)
-            ).first()
+            row, spent = use_ticket(s, code_sha256, kiosk_id, now, unexpired=True)
             if row is None:
                 raise NotFound("unknown ticket code")
-            if rowcount(used) == 1:
-                kiosk = s.get(KioskRow, kiosk_id)
-                name = kiosk.name if kiosk else str(kiosk_id)
-                s.add(
-                    AuditRow(
-                        at=now,
-                        who=f"kiosk {name}",
-                        action="ticket_redeemed",
-                        kiosk_id=kiosk_id,
-                        detail=f"ticket {row.ref}: {row.minutes} min, redeemed online",
-                    )
-                )
+            if spent:
+                detail = f"ticket {row.ref}: {row.minutes} min, redeemed online"
+                who = kiosk_who(s, kiosk_id)
+                audit_line(s, who, "ticket_redeemed", now, kiosk_id=kiosk_id, detail=detail)
                 return copy_row(Ticket, row)
             if row.used_at is not None:
                 raise Conflict("this ticket was already used")
