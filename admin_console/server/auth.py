@@ -245,8 +245,8 @@ class AuthService:
             self._verify(self._dummy_hash(), password)
             self.audit(username, "login_failed", detail="unknown username")
             raise NotAuthenticated("wrong username or password")
-        staff = found.staff
-        if not self._verify(found.password_hash, password):
+        staff = found.record
+        if not self._verify(found.secret_hash, password):
             self.audit(username, "login_failed", detail="wrong password")
             raise NotAuthenticated("wrong username or password")
         if attempt is not None:
@@ -254,7 +254,7 @@ class AuthService:
         if staff.disabled:
             self.audit(username, "login_refused", detail="account disabled")
             raise Forbidden("this account is disabled")
-        if self._hasher.check_needs_rehash(found.password_hash):
+        if self._hasher.check_needs_rehash(found.secret_hash):
             self._repos.staff.set_password_hash(staff.id, self.hash_password(password))
         token = new_token()
         expires_at = now + TOKEN_LIFETIME

@@ -232,13 +232,13 @@ class VisitorAccess:
             assert counted.locked_until is not None
             raise TooManyTries(counted.locked_until, "PINs for this card")
         # No hash (an unknown card): the same argon2 work against a dummy one, never right.
-        if found is None or not self._auth.verify_secret(found.pin_hash, pin):
+        if found is None or not self._auth.verify_secret(found.secret_hash, pin):
             if found is None:
                 self._auth.verify_secret(None, pin)
             if counted.locked_until is not None:
                 raise TooManyTries(counted.locked_until, "PINs for this card")
             raise Forbidden("wrong card number or PIN")
-        member = found.member
+        member = found.record
         self._repos.members.record_pin_success(card)
         if member.banned_until is not None and member.banned_until >= self.today():
             reason = f": {member.ban_reason}" if member.ban_reason else ""

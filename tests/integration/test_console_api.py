@@ -414,7 +414,7 @@ def test_a_disabled_account_cannot_log_in_and_its_tokens_stop_working(
     staff = server.add_staff("ana", Role.ANIMATOR)
     account = server.console.repos.staff.credentials("ana")
     assert account is not None
-    server.console.repos.staff.set_disabled(account.staff.id, True)
+    server.console.repos.staff.set_disabled(account.record.id, True)
     assert _login(server, "ana", TEST_PASSWORD).status_code == 403
     with server.client(staff) as http:
         assert http.get("/api/me").status_code == 401
@@ -424,5 +424,5 @@ def test_passwords_are_stored_as_argon2id_hashes(server: ConsoleServer) -> None:
     server.add_staff("ana", Role.ANIMATOR, login=False)
     account = server.console.repos.staff.credentials("ana")
     assert account is not None
-    assert account.password_hash.startswith("$argon2id$")
-    assert TEST_PASSWORD not in account.password_hash
+    assert account.secret_hash.startswith("$argon2id$")
+    assert TEST_PASSWORD not in account.secret_hash

@@ -123,7 +123,7 @@ def test_an_unknown_card_and_a_wrong_pin_reach_argon2_and_take_the_same_time(
                 took[exists].append(time.perf_counter() - started)
                 assert answer.status_code == 403
                 [checked] = hasher.checked[before:]  # one argon2 check each, always
-                assert (checked == member.pin_hash) == exists, "a dummy hash for an unknown card"
+                assert (checked == member.secret_hash) == exists, "a dummy hash for an unknown card"
             assert _check(http, CARD, PIN).status_code == 200  # the count starts afresh
     known, unknown = statistics.median(took[True]), statistics.median(took[False])
     assert 1 / 3 < known / unknown < 3, (known, unknown)

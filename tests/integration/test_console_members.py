@@ -144,7 +144,7 @@ def test_staff_change_allowance_nickname_and_reset_a_pin(server: ConsoleServer) 
     assert _check(server, token, "1357").json()["remaining_seconds"] == 90 * 60
     stored = server.console.repos.members.credentials("EPN-0042")
     assert stored is not None
-    assert stored.pin_hash.startswith("$argon2id$")
+    assert stored.secret_hash.startswith("$argon2id$")
 
 
 def test_nothing_that_names_a_person_is_accepted(server: ConsoleServer) -> None:

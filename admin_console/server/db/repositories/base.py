@@ -27,6 +27,15 @@ class Page(Generic[T]):
     offset: int
 
 
+@dataclass(frozen=True)
+class WithSecret(Generic[T]):
+    """A record and the hash of its secret (a member's PIN, a staff password): for the
+    check of that secret only, never shown or sent."""
+
+    record: T
+    secret_hash: str
+
+
 _FIELDS: dict[Any, tuple[str, ...]] = {}
 
 

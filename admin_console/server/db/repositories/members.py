@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from admin_console.server.db.models import EventRow, MemberRow
-from admin_console.server.db.repositories.base import Repository, copy_row, inserted
+from admin_console.server.db.repositories.base import Repository, WithSecret, copy_row, inserted
 from admin_console.server.db.repositories.events import PRINTED_SIGN
 from admin_console.server.errors import Conflict, NotFound
 from epn_shared.database import UtcDateTime
@@ -30,14 +30,6 @@ class Member:
     ban_reason: str | None
     pin_locked_until: dt.datetime | None
     created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class MemberCredentials:
-    """A member with the PIN hash (for the PIN check only)."""
-
-    member: Member
-    pin_hash: str
 
 
 @dataclass(frozen=True)
@@ -91,11 +83,11 @@ class MemberRepository(Repository):
             row = s.scalars(sa.select(MemberRow).where(MemberRow.card == card)).first()
             return None if row is None else copy_row(Member, row)
 
-    def credentials(self, card: str) -> MemberCredentials | None:
+    def credentials(self, card: str) -> WithSecret[Member] | None:
         """A member with the PIN hash."""
         with self._read() as s:
             row = s.scalars(sa.select(MemberRow).where(MemberRow.card == card)).first()
-            return None if row is None else MemberCredentials(copy_row(Member, row), row.pin_hash)
+            return None if row is None else WithSecret(copy_row(Member, row), row.pin_hash)
 
     def update(self, card: str, **values: Any) -> Member:
         """Change some of: daily_allowance_minutes, nickname, pin_hash, banned_until,

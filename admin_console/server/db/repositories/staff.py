@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from admin_console.server.db.models import AccessTokenRow, StaffRow
-from admin_console.server.db.repositories.base import Repository, copy_row, inserted
+from admin_console.server.db.repositories.base import Repository, WithSecret, copy_row, inserted
 from admin_console.server.errors import Conflict
 
 
@@ -23,14 +23,6 @@ class Staff:
     failed_logins: int
     locked_until: dt.datetime | None
     disabled: bool
-
-
-@dataclass(frozen=True)
-class StaffCredentials:
-    """A staff account with its password hash (for the login check only)."""
-
-    staff: Staff
-    password_hash: str
 
 
 @dataclass(frozen=True)
@@ -58,12 +50,12 @@ class StaffRepository(Repository):
         except IntegrityError as exc:
             raise Conflict(f"the username {username!r} is taken") from exc
 
-    def credentials(self, username: str) -> StaffCredentials | None:
+    def credentials(self, username: str) -> WithSecret[Staff] | None:
         """The account named ``username`` with its password hash, if any."""
         with self._read() as s:
             row = s.scalars(sa.select(StaffRow).where(StaffRow.username == username)).first()
             return (
-                None if row is None else StaffCredentials(copy_row(Staff, row), row.password_hash)
+                None if row is None else WithSecret(copy_row(Staff, row), row.password_hash)
             )
 
     def get(self, staff_id: int) -> Staff | None:
