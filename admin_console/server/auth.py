@@ -289,7 +289,7 @@ class AuthService:
         self, who: str, action: str, *, kiosk_id: int | None = None, detail: str = ""
     ) -> None:
         """Write a line of the audit log, now."""
-        self._repos.audit.add(who, action, self.now(), kiosk_id, detail)
+        self._repos.audit.add(who, action, self.now(), kiosk_id=kiosk_id, detail=detail)
 
     def verify_secret(self, secret_hash: str | None, secret: str) -> bool:
         """True when ``secret`` matches the argon2id ``secret_hash``. With no hash it does

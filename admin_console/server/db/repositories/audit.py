@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -45,17 +46,10 @@ def kiosk_who(s: Session, kiosk_id: int) -> str:
 class AuditRepository(Repository):
     """The audit log of staff actions."""
 
-    def add(
-        self,
-        who: str,
-        action: str,
-        now: dt.datetime,
-        kiosk_id: int | None = None,
-        detail: str = "",
-    ) -> None:
-        """Write one line."""
+    def add(self, who: str, action: str, now: dt.datetime, **about: Any) -> None:
+        """Write one line (``about``: :func:`audit_line`'s ``kiosk_id`` and ``detail``)."""
         with self._write() as s:
-            audit_line(s, who, action, now, kiosk_id=kiosk_id, detail=detail)
+            audit_line(s, who, action, now, **about)
 
     def page(
         self,

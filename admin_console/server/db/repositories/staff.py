@@ -54,9 +54,7 @@ class StaffRepository(Repository):
         """The account named ``username`` with its password hash, if any."""
         with self._read() as s:
             row = s.scalars(sa.select(StaffRow).where(StaffRow.username == username)).first()
-            return (
-                None if row is None else WithSecret(copy_row(Staff, row), row.password_hash)
-            )
+            return None if row is None else WithSecret(copy_row(Staff, row), row.password_hash)
 
     def get(self, staff_id: int) -> Staff | None:
         """An account by id."""
