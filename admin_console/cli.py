@@ -3,6 +3,8 @@
     epn-console serve [--data-dir D] [--database-url URL] [--host H] [--port P] [--no-tls]
     epn-console create-admin USERNAME [--password-stdin]
     epn-console pairing-code
+    epn-console backup --to DIR [--keep-days N]    epn-console backup-code
+    epn-console restore FILE [--data-dir D] [--database-url URL] [--code-stdin]
     epn-console gui --url https://HOST:PORT --fingerprint FP [--language fr|nl|en]
 
 Logs go to stderr as JSON lines. The server's modules are imported only by the command
@@ -57,6 +59,19 @@ def _parser() -> argparse.ArgumentParser:
     code = sub.add_parser("pairing-code", help="print a one-time code to enroll one PC")
     common(code)
 
+    backup = sub.add_parser("backup", help="write an encrypted backup (database, keys)")
+    common(backup)
+    backup.add_argument("--to", type=Path, required=True, help="folder (a USB stick) to write to")
+    backup.add_argument(
+        "--keep-days", type=int, default=14, help="remove backups there older than this (14)"
+    )
+    shown = sub.add_parser("backup-code", help="show the code that opens this console's backups")
+    common(shown)
+    put_back = sub.add_parser("restore", help="put a backup into an empty data folder")
+    common(put_back)
+    put_back.add_argument("backup", type=Path, help="the .epnbackup file")
+    put_back.add_argument("--code-stdin", action="store_true", help="read the backup code on stdin")
+
     gui = sub.add_parser("gui", help="open the staff console (room view and actions)")
     gui.add_argument("--url", required=True, help="the console server, https://HOST:PORT")
     trust = gui.add_mutually_exclusive_group()
@@ -94,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.data_dir, args.database_url, args.host, args.port, not args.no_tls
             )
             return serve(options)
+        if args.command in ("backup", "backup-code", "restore"):
+            return _backup_command(args)
         return _setup_command(args)
     except (ConsoleError, ValueError, OSError) as exc:
         print(f"epn-console: {exc}", file=sys.stderr)
@@ -111,6 +128,29 @@ def _gui(args: argparse.Namespace) -> int:
         print(f"epn-console: {exc}", file=sys.stderr)
         return 2
     return run(endpoint, Language(args.language))
+
+
+def _backup_command(args: argparse.Namespace) -> int:
+    from admin_console.server import backup  # noqa: PLC0415
+
+    if args.command == "backup-code":
+        print(backup.ensure_backup_code(args.data_dir))
+        print("Write it down and keep it apart from the backups: without it they cannot be read.")
+        return 0
+    if args.command == "backup":
+        made = backup.back_up(
+            args.data_dir, args.to, database_url=args.database_url, keep_days=args.keep_days
+        )
+        print(f"backup written: {made.path} ({made.size // 1024 + 1} KiB)")
+        for old in made.removed:
+            print(f"removed, older than {args.keep_days} days: {old.name}")
+        print("It opens only with this console's backup code: epn-console backup-code")
+        return 0
+    typed = sys.stdin.readline() if args.code_stdin else getpass.getpass("Backup code: ")
+    done = backup.restore(args.backup, typed, args.data_dir, database_url=args.database_url)
+    print(f"restored the backup of {done.created_at.astimezone():%Y-%m-%d %H:%M} ({done.database})")
+    print(f"start the console on {args.data_dir}: its PCs connect again by themselves")
+    return 0
 
 
 def _setup_command(args: argparse.Namespace) -> int:

@@ -102,6 +102,16 @@ class Migrations:
             ).scalar()
             return None if value is None else str(value)
 
+    def knows(self, revision: str) -> bool:
+        """Whether ``revision`` is one of these migrations (not one of a newer version)."""
+        from alembic.script import ScriptDirectory  # noqa: PLC0415 (only needed to migrate)
+        from alembic.util import CommandError  # noqa: PLC0415
+
+        try:
+            return ScriptDirectory.from_config(self.config()).get_revision(revision) is not None
+        except CommandError:
+            return False
+
     def run(self, metadata: sa.MetaData) -> None:
         """What the migrations' ``env.py`` does: run them on the connection passed in the
         configuration (see :meth:`upgrade`) or on its URL, or write their SQL instead

@@ -105,6 +105,15 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="the certificate fingerprint: puts the staff window in the menu",
     )
+    console.add_argument(
+        "--backup-dir",
+        type=PurePosixPath,
+        default=PurePosixPath("/var/backups/epn-console"),
+        help="where the nightly encrypted backup goes (a USB stick's mount point)",
+    )
+    console.add_argument(
+        "--backup-keep-days", type=int, default=14, help="days of backups kept there (14)"
+    )
 
     uninstall = roles.add_parser("uninstall", help="remove what the installer installed")
     uninstall.add_argument("role", choices=[r.value for r in Role])
@@ -173,6 +182,8 @@ def console_plan_from_args(args: argparse.Namespace) -> Plan:
             admin=args.admin,
             gui_url=args.gui_url,
             fingerprint=args.fingerprint,
+            backup_dir=args.backup_dir,
+            backup_keep_days=args.backup_keep_days,
         )
     )
 

@@ -20,7 +20,16 @@ from installer.plan import (
     When,
     WriteFile,
 )
-from installer.units import CONSOLE_UNIT, UNIT_DIR, console_unit, wants_link
+from installer.units import (
+    BACKUP_TIMER,
+    BACKUP_UNIT,
+    CONSOLE_UNIT,
+    UNIT_DIR,
+    backup_timer,
+    backup_unit,
+    console_unit,
+    wants_link,
+)
 
 CONSOLE_USER = "epn-console"
 CONFIG_DIR = PurePosixPath("/etc/epn-console")
@@ -29,6 +38,7 @@ DESKTOP_ENTRY = PurePosixPath("/usr/share/applications/epn-console.desktop")
 ADMIN_SECRET = "admin password"
 DEFAULT_BIN = PurePosixPath("/opt/epn-console/venv/bin")
 DEFAULT_DATA = PurePosixPath("/var/lib/epn-console")
+DEFAULT_BACKUPS = PurePosixPath("/var/backups/epn-console")
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,17 @@ class ConsoleOptions:
     admin: str | None = None
     gui_url: str | None = None
     fingerprint: str | None = None
+    backup_dir: PurePosixPath = DEFAULT_BACKUPS
+    backup_keep_days: int = 14
+
+
+def backup_argv(options: ConsoleOptions) -> list[str]:
+    """The nightly backup's command line (the database URL from the environment file)."""
+    argv = [str(options.bin_dir / "epn-console"), "backup", "--data-dir", str(options.data_dir)]
+    argv += ["--to", str(options.backup_dir), "--keep-days", str(options.backup_keep_days)]
+    if options.database_url:
+        argv += ["--database-url", f"${{{DATABASE_ENV}}}"]
+    return argv
 
 
 def server_argv(options: ConsoleOptions) -> list[str]:
@@ -86,8 +107,13 @@ def console_plan(options: ConsoleOptions) -> Plan:
     """Everything the console machine gets, in order."""
     unit = UNIT_DIR / CONSOLE_UNIT
     unit_text = console_unit(server_argv(options), CONSOLE_USER, options.data_dir)
+    backup_text = backup_unit(
+        backup_argv(options), CONSOLE_USER, options.data_dir, options.backup_dir
+    )
     if options.database_url:
-        unit_text = unit_text.replace("[Service]\n", f"[Service]\nEnvironmentFile={ENV_FILE}\n", 1)
+        with_env = f"[Service]\nEnvironmentFile={ENV_FILE}\n"
+        unit_text = unit_text.replace("[Service]\n", with_env, 1)
+        backup_text = backup_text.replace("[Service]\n", with_env, 1)
     actions: list[Action] = [
         Account(
             CONSOLE_USER,
@@ -105,6 +131,13 @@ def console_plan(options: ConsoleOptions) -> Plan:
             CONSOLE_USER,
         ),
         MakeDir(CONFIG_DIR, 0o755, "the console's settings"),
+        MakeDir(
+            options.backup_dir,
+            0o700,
+            "the nightly backups (encrypted: they open only with the backup code)",
+            CONSOLE_USER,
+            CONSOLE_USER,
+        ),
     ]
     setup = [
         "runuser",
@@ -132,11 +165,18 @@ def console_plan(options: ConsoleOptions) -> Plan:
     actions += [
         WriteFile(unit, unit_text.encode(), 0o644, "the console server, as its own user"),
         Symlink(wants_link(CONSOLE_UNIT), unit, "start the console at boot"),
+        WriteFile(UNIT_DIR / BACKUP_UNIT, backup_text.encode(), 0o644, "one backup"),
+        WriteFile(UNIT_DIR / BACKUP_TIMER, backup_timer().encode(), 0o644, "a backup a night"),
+        Symlink(
+            wants_link(BACKUP_TIMER, "timers.target"),
+            UNIT_DIR / BACKUP_TIMER,
+            "the nightly backup",
+        ),
         Command(
             ("systemctl", "daemon-reload"),
-            "systemd reads the new unit",
+            "systemd reads the new units",
             When.ON_CHANGE,
-            after=(unit,),
+            after=(unit, UNIT_DIR / BACKUP_UNIT, UNIT_DIR / BACKUP_TIMER),
             undo=("systemctl", "stop", CONSOLE_UNIT),
             on_uninstall=("systemctl", "daemon-reload"),
         ),

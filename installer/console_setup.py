@@ -37,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from admin_console.server.auth import Role  # noqa: PLC0415
+    from admin_console.server.backup import ensure_backup_code  # noqa: PLC0415
     from admin_console.server.console import Settings, build_console  # noqa: PLC0415
     from admin_console.server.errors import ConsoleError  # noqa: PLC0415
     from admin_console.server.tls import ensure_tls, fingerprint  # noqa: PLC0415
@@ -50,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("database: at the newest version")
         pin = fingerprint(ensure_tls(args.data_dir).server_cert)
         print(f"certificate fingerprint (the PCs pin it): {pin}")
+        print(
+            f"backup code (write it down, keep it away from the backups): "
+            f"{ensure_backup_code(args.data_dir)}"
+        )
         if args.admin:
             if console.repos.staff.credentials(args.admin) is not None:
                 print(f"admin account {args.admin!r} already exists: left as it is")

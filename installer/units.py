@@ -11,6 +11,8 @@ UNIT_DIR = PurePosixPath("/etc/systemd/system")
 AGENT_UNIT = "epn-kiosk-agent.service"
 SWEEP_UNIT = "epn-kiosk-sweep.service"
 CONSOLE_UNIT = "epn-console.service"
+BACKUP_UNIT = "epn-console-backup.service"
+BACKUP_TIMER = "epn-console-backup.timer"
 WATCHDOG_SECONDS = 30
 """systemd restarts an agent that has not said it is alive for this long (it says so every
 half of it, from its event loop: a loop stuck for 30 s is a dead agent)."""
@@ -110,6 +112,49 @@ def console_unit(argv: Sequence[str], user: str, data_dir: PurePosixPath) -> str
         "\n"
         "[Install]\n"
         "WantedBy=multi-user.target\n"
+    )
+
+
+def backup_unit(argv: Sequence[str], user: str, data_dir: PurePosixPath, to: PurePosixPath) -> str:
+    """``epn-console-backup.service``: one encrypted backup of the console, as its user."""
+    return (
+        f"{_HEADER}"
+        "[Unit]\n"
+        "Description=EPN Kiosk console: encrypted backup of the database and keys\n"
+        "After=postgresql.service\n"
+        f"RequiresMountsFor={to}\n"
+        "\n"
+        "[Service]\n"
+        "Type=oneshot\n"
+        f"User={user}\n"
+        f"Group={user}\n"
+        f"ExecStart={exec_line(argv)}\n"
+        "UMask=0077\n"
+        "Nice=10\n"
+        "IOSchedulingClass=idle\n"
+        "NoNewPrivileges=yes\n"
+        "ProtectSystem=strict\n"
+        "ProtectHome=yes\n"
+        "PrivateTmp=yes\n"
+        f"ReadWritePaths={data_dir} {to}\n"
+    )
+
+
+def backup_timer() -> str:
+    """``epn-console-backup.timer``: every night; at the next start when the machine was
+    off at night (the staff machine of a small room often is)."""
+    return (
+        f"{_HEADER}"
+        "[Unit]\n"
+        "Description=EPN Kiosk console: the nightly backup\n"
+        "\n"
+        "[Timer]\n"
+        "OnCalendar=*-*-* 02:30\n"
+        "Persistent=true\n"
+        "RandomizedDelaySec=15min\n"
+        "\n"
+        "[Install]\n"
+        "WantedBy=timers.target\n"
     )
 
 

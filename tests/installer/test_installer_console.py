@@ -159,12 +159,50 @@ def test_console_setup_migrates_makes_tls_and_the_first_admin(
     out = capsys.readouterr().out
     assert f"fingerprint (the PCs pin it): {fingerprint(data / 'tls/server.pem')}" in out
     assert "admin account 'alice' created" in out
+    from admin_console.server.backup import ensure_backup_code
+
+    assert "backup code (write it down, keep it away from the backups): " in out
+    assert ensure_backup_code(data) in out  # the code that opens the nightly backups
     with sqlite3.connect(data / "console.db") as db:
         names = [row[0] for row in db.execute("select username from staff")]
     assert names == ["alice"]
     monkeypatch.setattr("sys.stdin", io.StringIO("another-password\n"))
     assert main(["--data-dir", str(data), "--admin", "alice"]) == 0
     assert "already exists: left as it is" in capsys.readouterr().out
+
+
+def test_a_backup_every_night_as_the_console_user_the_database_password_kept_private(
+    run: Run, target: Path
+) -> None:
+    install(run, target, "--database-url", DB_URL, "--backup-dir", "/media/usb/epn")
+    units = target / "etc/systemd/system"
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string((units / "epn-console-backup.service").read_text())
+    service = parser["Service"]
+    assert (service["User"], service["Type"]) == ("epn-console", "oneshot")
+    assert shlex.split(service["ExecStart"])[1:] == [
+        "backup",
+        "--data-dir",
+        "/var/lib/epn-console",
+        "--to",
+        "/media/usb/epn",
+        "--keep-days",
+        "14",
+        "--database-url",
+        "${EPN_CONSOLE_DATABASE_URL}",
+    ]
+    assert service["EnvironmentFile"] == "/etc/epn-console/console.env"
+    assert parser["Unit"]["RequiresMountsFor"] == "/media/usb/epn"  # no stick: no backup
+    timer = configparser.ConfigParser(interpolation=None, strict=True)
+    timer.optionxform = str  # type: ignore[assignment,method-assign]
+    timer.read_string((units / "epn-console-backup.timer").read_text())
+    assert timer["Timer"]["Persistent"] == "true"  # a machine off at night backs up at start
+    link = units / "timers.target.wants/epn-console-backup.timer"
+    assert link.is_symlink()
+    backups = (target / "media/usb/epn").stat()
+    user = uid_of(target, "epn-console")
+    assert (backups.st_mode & 0o7777, backups.st_uid) == (0o700, user)
 
 
 def test_uninstall_never_deletes_the_database(run: Run, target: Path) -> None:
@@ -187,8 +225,15 @@ def test_the_plan_depends_only_on_the_options() -> None:
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")
 def test_systemd_analyze_verifies_the_console_unit(run: Run, target: Path) -> None:
     install(run, target, "--database-url", DB_URL)
+    units = target / "etc/systemd/system"
     done = subprocess.run(
-        ["systemd-analyze", "verify", str(target / "etc/systemd/system/epn-console.service")],
+        [
+            "systemd-analyze",
+            "verify",
+            str(units / "epn-console.service"),
+            str(units / "epn-console-backup.service"),
+            str(units / "epn-console-backup.timer"),
+        ],
         capture_output=True,
         text=True,
         check=False,
