@@ -29,7 +29,8 @@ TOKEN_LIFETIME = dt.timedelta(hours=12)
 PAIRING_CODE_LIFETIME = dt.timedelta(minutes=10)
 MIN_PASSWORD_LENGTH = 8
 
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed on a PC
+READABLE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""The letters of the codes a person reads aloud or types from paper: no 0/O, no 1/I."""
 
 
 class Role(StrEnum):
@@ -64,7 +65,7 @@ def new_token() -> str:
 
 def new_pairing_code() -> str:
     """A one-time pairing code, easy to read aloud and type: ``ABCD-EFGH`` (40 bits)."""
-    chars = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    chars = "".join(secrets.choice(READABLE_ALPHABET) for _ in range(8))
     return f"{chars[:4]}-{chars[4:]}"
 
 

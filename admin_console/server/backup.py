@@ -42,6 +42,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from admin_console.server.auth import READABLE_ALPHABET
 from admin_console.server.db.engine import DATABASE_FILE, MIGRATIONS, sqlite_url
 from admin_console.server.errors import ConsoleError
 from admin_console.server.tls import TICKET_KEY_FILE, TlsFiles
@@ -54,8 +55,6 @@ BACKUP_KEY_FILE = "backup.key"
 FORMAT = 1
 _NAME = re.compile(r"^epn-console-(\d{8}-\d{6})\.epnbackup$")
 _TLS_FILES = ("ca.pem", "ca.key", "server.pem", "server.key", TICKET_KEY_FILE, "backup.key")
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-"""No 0/O, 1/I: a code is read aloud and typed from paper."""
 _CODE_LENGTH = 20  # 100 bits
 
 
@@ -93,7 +92,7 @@ def ensure_backup_code(data_dir: Path) -> str:
         pass
     except (OSError, UnicodeDecodeError) as exc:
         raise BackupError(f"cannot read the backup code {path}: {exc}") from exc
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+    code = "".join(secrets.choice(READABLE_ALPHABET) for _ in range(_CODE_LENGTH))
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     write_atomically(path, (code + "\n").encode("ascii"), mode=0o600)
     return format_code(code)
@@ -102,7 +101,7 @@ def ensure_backup_code(data_dir: Path) -> str:
 def format_code(typed: str) -> str:
     """``typed`` as the code is shown (groups of four), or :class:`BackupError`."""
     plain = typed.upper().replace("-", "").replace(" ", "").strip()
-    if len(plain) != _CODE_LENGTH or any(c not in _CODE_ALPHABET for c in plain):
+    if len(plain) != _CODE_LENGTH or any(c not in READABLE_ALPHABET for c in plain):
         raise BackupError(
             f"a backup code is {_CODE_LENGTH} letters and digits in groups of four "
             "(ABCD-EFGH-JKLM-NPQR-STUV): check what was typed"
