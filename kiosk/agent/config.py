@@ -1,4 +1,5 @@
-"""The agent's configuration: one declared schema, defaults derived from the data folder."""
+"""The agent's configuration: one declared schema, read from ``epn-kiosk agent``'s options, then
+``EPN_KIOSK_*`` environment variables; defaults derived from the data folder."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import os
 import platform
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from epn_shared.settings_cli import NotAnOption, Option
 from kiosk.agent.printing.gate_backend import DEFAULT_APPROVALS
 
 MAX_SOCKET_PATH_BYTES = 107
@@ -21,10 +24,19 @@ def packaged_skeleton() -> Path:
     return Path(str(resources.files("kiosk.agent") / "skeleton"))
 
 
-class AgentConfig(BaseModel):
-    """How one kiosk agent runs. Paths left out are placed inside ``data_dir``."""
+PRINTING = "printing (metered through CUPS)"
+PRODUCTION = "production (as root, without --sandbox)"
+"""The option groups of ``epn-kiosk agent --help``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+
+class AgentConfig(BaseSettings):
+    """How one kiosk agent runs. Paths left out are placed inside ``data_dir``.
+
+    Each field is an option of ``epn-kiosk agent`` (``--data-dir``; another name where an
+    :class:`Option` says so) and an environment variable (``EPN_KIOSK_DATA_DIR``); an option
+    wins over the environment."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", env_prefix="EPN_KIOSK_")
 
     data_dir: Path = Field(
         description="Folder of the local store, the wipe journal and (sandbox) the home."
@@ -32,64 +44,70 @@ class AgentConfig(BaseModel):
     sandbox: bool = Field(
         False, description="Run without root: the home is a folder, no real users or lockdown."
     )
-    socket_path: Path = Field(
+    socket_path: Annotated[Path, Option("--socket")] = Field(
         default_factory=lambda data: data["data_dir"] / "kiosk.sock",
         validate_default=True,
-        description="Unix socket the shell connects to.",
+        description="Unix socket the shell connects to (default: DATA_DIR/kiosk.sock).",
     )
-    socket_mode: int = Field(
+    socket_mode: Annotated[int, NotAnOption("tests: a socket other users may open")] = Field(
         0o600,
         ge=0,
         le=0o777,
         description="Permission bits of the socket file; the peer uid is checked in any case.",
     )
-    policy_path: Path | None = Field(
-        None, description="Policy file (.toml/.yaml); None uses the bundled default policy."
+    policy_path: Annotated[Path | None, Option("--policy")] = Field(
+        None, description="Policy file (.toml/.yaml); without it, the bundled default policy."
     )
     pc_name: str = Field(
         default_factory=lambda: (platform.node() or "PC")[:40],
         min_length=1,
         max_length=40,
-        description="Name of this PC, shown on screen and to staff.",
+        description="Name of this PC, shown on screen and to staff (default: the host name).",
     )
-    allowed_uids: tuple[int, ...] = Field(
+    allowed_uids: Annotated[
+        tuple[int, ...], NotAnOption("the visitor's uid, looked up; tests and sandbox")
+    ] = Field(
         # Sandbox: the shell runs as the same user as the agent.
         default_factory=lambda data: (os.getuid(),) if data.get("sandbox") else (),
         description="Uids allowed to connect to the socket.",
     )
     animator_pin_hash: str | None = Field(
-        None, description="argon2id hash of the animator PIN; None disables animator actions."
+        None,
+        description="argon2id hash of the animator PIN (`python -m kiosk.agent.admin hash-pin`); "
+        "without it, no animator actions at the kiosk.",
     )
-    home_dir: Path = Field(
+    home_dir: Annotated[Path, Option("--home", PRODUCTION)] = Field(
         default_factory=lambda data: data["data_dir"] / "home",
         description="The visitor's home (sandbox: a folder; otherwise the visitor's passwd "
         "home unless given).",
     )
-    visitor: str = Field(
+    visitor: Annotated[str, Option(group=PRODUCTION)] = Field(
         "epn-visitor",
         min_length=1,
         max_length=32,
         description="The dedicated visitor account (not in sandbox mode).",
     )
-    home_size: str = Field(
+    home_size: Annotated[str, Option(group=PRODUCTION)] = Field(
         "1g",
         pattern=r"^[0-9]+[kmg%]?$",
         description="Most RAM the visitor's tmpfs home may use (not reserved).",
     )
-    home_inodes: int = Field(
+    home_inodes: Annotated[int, Option(group=PRODUCTION)] = Field(
         200_000, ge=1000, le=10_000_000, description="Most files the visitor's home may hold."
     )
-    skeleton_dir: Path = Field(
-        default_factory=packaged_skeleton, description="What a fresh visitor home contains."
+    skeleton_dir: Annotated[Path, Option("--skeleton", PRODUCTION)] = Field(
+        default_factory=packaged_skeleton,
+        description="What a fresh visitor home contains (default: the packaged skeleton).",
     )
-    tick_seconds: float = Field(
+    tick_seconds: Annotated[float, NotAnOption("tests")] = Field(
         0.25, gt=0, le=5, description="How often the agent looks at the time."
     )
     config_dir: Path = Field(
         default_factory=lambda data: data["data_dir"],
-        description="Folder of the console link settings (console URL, pinned certificate).",
+        description="Folder of console.json, the console link settings written by "
+        "`epn-kiosk enroll` (default: DATA_DIR).",
     )
-    secrets_dir: Path = Field(
+    secrets_dir: Annotated[Path, NotAnOption("tests; DATA_DIR/secrets on a kiosk")] = Field(
         default_factory=lambda data: data["data_dir"] / "secrets",
         description="Folder (mode 0700, the agent's own) of the keyring file with the token.",
     )
@@ -97,45 +115,36 @@ class AgentConfig(BaseModel):
         False,
         description="Accept a ws:// console (no TLS): tests and sandbox demos only.",
     )
-    cups_socket: Path | None = Field(
+    cups_socket: Annotated[Path | None, Option(group=PRINTING)] = Field(
         None,
         description="The kiosk's cupsd unix socket: printing is held and metered when set.",
     )
-    apps_root: Path = Field(
+    apps_root: Annotated[Path, NotAnOption("tests")] = Field(
         Path("/"),
         description="Root of the file system where the launcher's applications are looked "
         "for (tests point it elsewhere).",
     )
-    display_manager: str | None = Field(
+    display_manager: Annotated[str | None, Option(group=PRODUCTION)] = Field(
         None,
         pattern=r"^[A-Za-z0-9@._-]+\.service$",
         description="The display manager's systemd unit (lightdm.service): restarted when a "
         "wipe or a dead shell left the screen without a visitor session, because LightDM "
         "logs the visitor in by itself only when it starts.",
     )
-    lockdown_root: Path | None = Field(
+    lockdown_root: Annotated[Path | None, Option(group=PRODUCTION)] = Field(
         None,
         description="When set (/ on a kiosk), the browsers' policy files under it are "
         "rewritten from the policy in force, at start and whenever the policy changes.",
     )
-    print_approvals: Path = Field(
+    print_approvals: Annotated[Path, Option(group=PRINTING)] = Field(
         Path(DEFAULT_APPROVALS),
         description="Folder (0700) where the agent approves jobs for the gated backend.",
     )
-    print_user: str | None = Field(
+    print_user: Annotated[str | None, Option(group=PRINTING)] = Field(
         None,
         description="Account whose print jobs are the visitor's (default: the visitor "
         "account; in sandbox mode, the agent's own user).",
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_unset(cls, data: Any) -> Any:
-        # None from the command line means "not given": take the default.
-        if isinstance(data, dict):
-            optional = {"policy_path", "animator_pin_hash"}
-            return {k: v for k, v in data.items() if v is not None or k in optional}
-        return data
 
     @model_validator(mode="after")
     def _insecure_only_in_sandbox(self) -> AgentConfig:

@@ -17,13 +17,13 @@ import platform
 import ssl
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from pydantic import ValidationError
 
 from epn_shared.protocol import EnrollRequest, EnrollResponse
+from epn_shared.settings_cli import add_options, settings_from
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.errors import AgentError, StartRefused
 from kiosk.agent.link import (
@@ -136,9 +136,7 @@ def _detail(answer: httpx.Response) -> str:
 def main(args: argparse.Namespace) -> int:
     """Run ``epn-kiosk enroll``; 0 when enrolled."""
     try:
-        config = AgentConfig(
-            data_dir=args.data_dir, config_dir=args.config_dir, sandbox=args.insecure
-        )
+        config = settings_from(AgentConfig, args, sandbox=args.insecure)
         enroll(
             args.url,
             args.code,
@@ -160,15 +158,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("code", help="the one-time pairing code the console gave")
     parser.add_argument("--name", default=None, help="this PC's name (default: host name)")
     parser.add_argument("--location", default="", help="where the PC stands (optional)")
-    parser.add_argument(
-        "--data-dir", type=Path, required=True, help="the agent's data folder (as for `agent`)"
-    )
-    parser.add_argument(
-        "--config-dir",
-        type=Path,
-        default=None,
-        help="where console.json goes (default: DATA_DIR)",
-    )
+    add_options(parser, AgentConfig, fields=("data_dir", "config_dir"))  # as for `agent`
     parser.add_argument(
         "--expect-fingerprint",
         default=None,

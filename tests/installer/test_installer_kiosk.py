@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from installer_helpers import BIN_DIR, FSTAB, OLD_DCONF_PROFILE, Run, picture, times, uid_of
 
+from kiosk.agent.cli import config_from_args
 from kiosk.lockdown import opensc_module
 from kiosk.shell.wm import openbox_rc
 
@@ -133,15 +134,16 @@ def test_every_command_line_is_one_the_programs_accept(run: Run, target: Path) -
     units = target / "etc/systemd/system"
     agent = shlex.split(unit(units / "epn-kiosk-agent.service")["Service"]["ExecStart"])
     assert agent[:2] == [str(BIN_DIR / "epn-kiosk"), "agent"]
-    args = _command_args("agent", agent[2:])
-    assert (args.data_dir, args.visitor, args.pc_name) == (
+    config = config_from_args(_command_args("agent", agent[2:]))
+    assert (config.data_dir, config.visitor, config.pc_name) == (
         Path("/var/lib/epn-kiosk"),
         "epn-visitor",
         "PC-07",
     )
-    assert args.cups_socket == Path("/run/cups/cups.sock")
-    assert args.lockdown_root == Path("/"), "a pushed block list reaches the browsers"
-    assert args.display_manager == "lightdm.service", "the next visitor gets a new login"
+    assert not config.sandbox
+    assert config.cups_socket == Path("/run/cups/cups.sock")
+    assert config.lockdown_root == Path("/"), "a pushed block list reaches the browsers"
+    assert config.display_manager == "lightdm.service", "the next visitor gets a new login"
     sweep = shlex.split(unit(units / "epn-kiosk-sweep.service")["Service"]["ExecStart"])
     args = _command_args("sweep", sweep[2:])
     assert args.data_dir == Path("/var/lib/epn-kiosk") and args.visitor == "epn-visitor"

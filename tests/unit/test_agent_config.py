@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from epn_shared.settings_cli import NotAnOption
+from kiosk.agent import cli
 from kiosk.agent.agent import build_agent
-from kiosk.agent.config import AgentConfig, packaged_skeleton
+from kiosk.agent.config import PRINTING, PRODUCTION, AgentConfig, packaged_skeleton
 from kiosk.agent.credentials import hash_pin, normalize_ticket_code, ticket_digest, verify_pin
 from kiosk.agent.errors import StartRefused
 
@@ -74,3 +77,109 @@ def test_a_pin_hash_verifies_only_its_pin() -> None:
     assert not verify_pin(stored, "1234")
     assert not verify_pin(None, "4321")
     assert not verify_pin("damaged", "4321")
+
+
+AGENT_OPTIONS = {
+    "--data-dir", "--sandbox", "--socket", "--policy", "--pc-name", "--animator-pin-hash",
+    "--config-dir", "--allow-insecure-link", "--cups-socket", "--print-approvals",
+    "--print-user", "--visitor", "--home", "--home-size", "--skeleton", "--home-inodes",
+    "--display-manager", "--lockdown-root",
+}  # fmt: skip
+"""What the installer's units, the docs and operators' scripts write."""
+
+
+def _agent_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="epn-kiosk agent", exit_on_error=False)
+    cli.add_arguments(parser)
+    return parser
+
+
+def test_every_configuration_field_is_an_option_unless_it_says_who_sets_it() -> None:
+    options = {a.dest: a for a in _agent_parser()._actions if a.dest != "help"}
+    not_options = {
+        name
+        for name, field in AgentConfig.model_fields.items()
+        if any(isinstance(m, NotAnOption) for m in field.metadata)
+    }
+    assert set(options) == set(AgentConfig.model_fields) - not_options
+    assert not_options == {
+        "socket_mode",
+        "allowed_uids",
+        "tick_seconds",
+        "secrets_dir",
+        "apps_root",
+    }
+    assert {flag for a in options.values() for flag in a.option_strings} == AGENT_OPTIONS
+    for name, action in options.items():
+        assert action.help and AgentConfig.model_fields[name].description, name
+    help_text = _agent_parser().format_help()
+    assert PRINTING in help_text and PRODUCTION in help_text and "EPN_KIOSK_DATA_DIR" in help_text
+
+
+def test_each_option_sets_its_field(tmp_path: Path) -> None:
+    args = _agent_parser().parse_args(
+        [
+            *("--data-dir", str(tmp_path), "--sandbox", "--socket", str(tmp_path / "s.sock")),
+            *("--policy", "/etc/p.toml", "--home", "/home/v", "--skeleton", "/srv/skel"),
+            *("--home-inodes", "5000", "--cups-socket", "/run/cups/cups.sock"),
+        ]
+    )
+    config = cli.config_from_args(args)
+    assert config.sandbox and config.data_dir == tmp_path
+    assert config.socket_path == tmp_path / "s.sock"
+    assert config.policy_path == Path("/etc/p.toml")
+    assert (config.home_dir, config.skeleton_dir) == (Path("/home/v"), Path("/srv/skel"))
+    assert config.home_inodes == 5000 and config.cups_socket == Path("/run/cups/cups.sock")
+    assert config.model_fields_set == {
+        "data_dir", "sandbox", "socket_path", "policy_path", "home_dir", "skeleton_dir",
+        "home_inodes", "cups_socket",
+    }, "what was not given keeps its default (a production home comes from passwd)"  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("words", "field"),
+    [
+        (["--home-inodes", "many"], "home_inodes"),
+        (["--home-inodes", "10"], "home_inodes"),
+        (["--home-size", "lots"], "home_size"),
+        (["--pc-name", ""], "pc_name"),
+        (["--animator-pin-hash", "2468"], "animator_pin_hash"),
+        (["--allow-insecure-link"], "allow_insecure_link"),
+    ],
+)
+def test_a_bad_option_refuses_the_start_naming_its_field(words: list[str], field: str) -> None:
+    args = _agent_parser().parse_args(["--data-dir", "/srv/kiosk", *words])
+    with pytest.raises(StartRefused, match=rf"^bad configuration: {field}: "):
+        cli.config_from_args(args)
+
+
+def test_without_a_data_folder_the_agent_says_it_is_required() -> None:
+    with pytest.raises(StartRefused, match=r"^bad configuration: data_dir: Field required"):
+        cli.config_from_args(_agent_parser().parse_args(["--sandbox"]))
+
+
+def test_the_environment_sets_what_no_option_gave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EPN_KIOSK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("EPN_KIOSK_SANDBOX", "true")
+    monkeypatch.setenv("EPN_KIOSK_PC_NAME", "PC-ENV")
+    config = cli.config_from_args(_agent_parser().parse_args(["--pc-name", "PC-OPTION"]))
+    assert config.data_dir == tmp_path and config.sandbox
+    assert config.pc_name == "PC-OPTION", "an option wins over the environment"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "field"),
+    [
+        ("EPN_KIOSK_HOME_INODES", "many", "home_inodes"),
+        ("EPN_KIOSK_SANDBOX", "perhaps", "sandbox"),
+        ("EPN_KIOSK_ALLOWED_UIDS", "[1000,", "allowed_uids"),
+    ],
+)
+def test_a_bad_environment_value_refuses_the_start_naming_its_field(
+    variable: str, value: str, field: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(StartRefused, match=rf"^bad configuration: .*\b{field}\b"):
+        cli.config_from_args(_agent_parser().parse_args(["--data-dir", "/srv/kiosk"]))

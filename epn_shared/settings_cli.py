@@ -1,0 +1,110 @@
+"""Command lines derived from a settings model: each field of a pydantic-settings model is one
+option, its description the help, so an option cannot drift from the field it sets.
+
+A field is written ``--field-name`` unless its ``Annotated`` metadata holds an :class:`Option`
+(another name kept for the units and the docs that write it, an argument group) or a
+:class:`NotAnOption` (set from the environment or by code only). Values reach the model as
+typed: the model converts and checks them, so a bad one is refused with the field's name
+whether it came from an option or from the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from pydantic_core import PydanticUndefined
+from pydantic_settings import BaseSettings, SettingsError
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+@dataclass(frozen=True)
+class Option:
+    """How a field is written on the command line, when not ``--field-name``."""
+
+    flag: str | None = None
+    group: str | None = None
+    """The title of the argument group the option is listed under in ``--help``."""
+
+
+@dataclass(frozen=True)
+class NotAnOption:
+    """A field no command line sets: ``why`` says who does."""
+
+    why: str
+
+
+class BadSettings(ValueError):
+    """An option or an environment value the model refuses; the message names each field."""
+
+
+def option_flags(model: type[BaseSettings]) -> dict[str, str]:
+    """Each field given on the command line, with its option (``{"socket_path": "--socket"}``)."""
+    flags: dict[str, str] = {}
+    for name, field in model.model_fields.items():
+        marks = [m for m in field.metadata if isinstance(m, Option | NotAnOption)]
+        if not any(isinstance(m, NotAnOption) for m in marks):
+            flag = next((m.flag for m in marks if isinstance(m, Option) and m.flag), None)
+            flags[name] = flag or "--" + name.replace("_", "-")
+    return flags
+
+
+def add_options(
+    parser: argparse.ArgumentParser,
+    model: type[BaseSettings],
+    fields: Collection[str] | None = None,
+) -> None:
+    """Declare ``model``'s fields (or only ``fields``) as options of ``parser``."""
+    groups: dict[str, argparse._ArgumentGroup] = {}
+    for name, flag in option_flags(model).items():
+        if fields is not None and name not in fields:
+            continue
+        field = model.model_fields[name]
+        group = next((m.group for m in field.metadata if isinstance(m, Option) and m.group), None)
+        where: argparse._ActionsContainer = parser
+        if group is not None:
+            where = groups.setdefault(group, parser.add_argument_group(group))
+        help_text = (field.description or "").replace("%", "%%")
+        # Not given: absent, so the environment or the field's default decides.
+        kwargs: dict[str, Any] = {"dest": name, "default": argparse.SUPPRESS}
+        if field.annotation is bool:
+            kwargs["action"] = "store_false" if field.default is True else "store_true"
+        else:
+            kwargs["metavar"] = flag.lstrip("-").replace("-", "_").upper()
+            if field.is_required():
+                help_text = f"{help_text.rstrip('.')} (required)."
+            elif field.default is not None and field.default is not PydanticUndefined:
+                help_text = f"{help_text.rstrip('.')} (default: {field.default})."
+        where.add_argument(flag, help=help_text, **kwargs)
+    prefix = model.model_config.get("env_prefix", "")
+    if prefix and fields is None and parser.epilog is None:
+        name, flag = next(iter(option_flags(model).items()))
+        parser.epilog = (
+            f"An option not given is read from the environment: {prefix} and the setting's "
+            f"name ({prefix}{name.upper()} for {flag})."
+        )
+
+
+def settings_from(model: type[S], args: argparse.Namespace, **fixed: Any) -> S:
+    """The settings the options in ``args`` (then the environment, then the defaults) give,
+    with ``fixed`` values set by the caller; :class:`BadSettings` names each field refused."""
+    given = {name: value for name, value in vars(args).items() if name in model.model_fields}
+    try:
+        return model(**given, **fixed)
+    except ValidationError as exc:
+        raise BadSettings(
+            "; ".join(
+                # A check across fields has no place: its message starts with the field's name.
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                if e["loc"]
+                else e["msg"].removeprefix("Value error, ")
+                for e in exc.errors(include_url=False)
+                if e["type"] != "default_factory_not_called"  # a consequence, not a cause
+            )
+        ) from exc
+    except SettingsError as exc:  # an environment value that is not JSON where JSON is due
+        raise BadSettings(str(exc)) from exc
