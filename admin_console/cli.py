@@ -7,8 +7,9 @@
     epn-console restore FILE [--data-dir D] [--database-url URL] [--code-stdin]
     epn-console gui --url https://HOST:PORT --fingerprint FP [--language fr|nl|en]
 
-Logs go to stderr as JSON lines. The server's modules are imported only by the command
-that needs them.
+The server's options are the fields of its settings (:mod:`admin_console.server.settings`),
+read from the ``EPN_CONSOLE_*`` environment when not given (``EPN_CONSOLE_DATA_DIR``). Logs go
+to stderr as JSON lines. The server's modules are imported only by the command that needs them.
 """
 
 from __future__ import annotations
@@ -16,32 +17,28 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-DEFAULT_DATA_DIR = Path(os.environ.get("EPN_CONSOLE_DATA", "/var/lib/epn-console"))
+from admin_console.server.settings import ServerSettings
+from epn_shared.settings_cli import BadSettings, add_options, settings_from
+
+SETUP_OPTIONS = ("data_dir", "database_url")
+"""The settings the setup commands take: where the database is."""
 LOGGER_NAMES = ("admin_console", "uvicorn", "uvicorn.error", "uvicorn.access")
 """The loggers whose lines the console writes as JSON: the server's and uvicorn's."""
 
 
-def _parser() -> argparse.ArgumentParser:
+def command_parser() -> argparse.ArgumentParser:
+    """The ``epn-console`` command line: its commands and their options."""
     parser = argparse.ArgumentParser(prog="epn-console", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="data folder")
-        p.add_argument(
-            "--database-url",
-            help="SQLAlchemy URL (e.g. postgresql+psycopg://...); default SQLite in --data-dir",
-        )
+        add_options(p, ServerSettings, fields=SETUP_OPTIONS)
 
-    serve = sub.add_parser("serve", help="run the console server")
-    common(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8443, help="port (0: any free port)")
-    serve.add_argument("--no-tls", action="store_true", help="plain HTTP (tests only)")
+    add_options(sub.add_parser("serve", help="run the console server"), ServerSettings)
 
     admin = sub.add_parser("create-admin", help="create an admin account")
     staff = sub.add_parser("create-staff", help="create a staff account of any role")
@@ -94,7 +91,7 @@ def _read_password(from_stdin: bool) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``epn-console`` console script."""
-    args = _parser().parse_args(argv)
+    args = command_parser().parse_args(argv)
     if args.command == "gui":
         return _gui(args)
     from admin_console.server.errors import ConsoleError  # noqa: PLC0415
@@ -102,16 +99,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     json_log.install(LOGGER_NAMES, level=logging.INFO)
     try:
+        settings = settings_from(ServerSettings, args)
+    except BadSettings as exc:
+        print(f"epn-console: bad configuration: {exc}", file=sys.stderr)
+        return 2
+    try:
         if args.command == "serve":
-            from admin_console.server.serve import ServeOptions, serve  # noqa: PLC0415
+            from admin_console.server.serve import serve  # noqa: PLC0415
 
-            options = ServeOptions(
-                args.data_dir, args.database_url, args.host, args.port, not args.no_tls
-            )
-            return serve(options)
+            return serve(settings)
         if args.command in ("backup", "backup-code", "restore"):
-            return _backup_command(args)
-        return _setup_command(args)
+            return _backup_command(args, settings)
+        return _setup_command(args, settings)
     except (ConsoleError, ValueError, OSError) as exc:
         print(f"epn-console: {exc}", file=sys.stderr)
         return 1
@@ -130,16 +129,16 @@ def _gui(args: argparse.Namespace) -> int:
     return run(endpoint, Language(args.language))
 
 
-def _backup_command(args: argparse.Namespace) -> int:
+def _backup_command(args: argparse.Namespace, settings: ServerSettings) -> int:
     from admin_console.server import backup  # noqa: PLC0415
 
     if args.command == "backup-code":
-        print(backup.ensure_backup_code(args.data_dir))
+        print(backup.ensure_backup_code(settings.data_dir))
         print("Write it down and keep it apart from the backups: without it they cannot be read.")
         return 0
     if args.command == "backup":
         made = backup.back_up(
-            args.data_dir, args.to, database_url=args.database_url, keep_days=args.keep_days
+            settings.data_dir, args.to, database_url=settings.database_url, keep_days=args.keep_days
         )
         print(f"backup written: {made.path} ({made.size // 1024 + 1} KiB)")
         for old in made.removed:
@@ -147,13 +146,13 @@ def _backup_command(args: argparse.Namespace) -> int:
         print("It opens only with this console's backup code: epn-console backup-code")
         return 0
     typed = sys.stdin.readline() if args.code_stdin else getpass.getpass("Backup code: ")
-    done = backup.restore(args.backup, typed, args.data_dir, database_url=args.database_url)
+    done = backup.restore(args.backup, typed, settings.data_dir, database_url=settings.database_url)
     print(f"restored the backup of {done.created_at.astimezone():%Y-%m-%d %H:%M} ({done.database})")
-    print(f"start the console on {args.data_dir}: its PCs connect again by themselves")
+    print(f"start the console on {settings.data_dir}: its PCs connect again by themselves")
     return 0
 
 
-def _setup_command(args: argparse.Namespace) -> int:
+def _setup_command(args: argparse.Namespace, settings: ServerSettings) -> int:
     from admin_console.server.auth import (  # noqa: PLC0415
         PAIRING_CODE_LIFETIME,
         Role,
@@ -161,10 +160,10 @@ def _setup_command(args: argparse.Namespace) -> int:
         new_pairing_code,
         normalise_pairing_code,
     )
-    from admin_console.server.console import Settings, build_console  # noqa: PLC0415
+    from admin_console.server.console import build_console  # noqa: PLC0415
     from admin_console.server.tls import ensure_tls, fingerprint  # noqa: PLC0415
 
-    console = build_console(Settings(args.data_dir, args.database_url))
+    console = build_console(settings)
     try:
         if args.command in ("create-admin", "create-staff"):
             role = Role.ADMIN if args.command == "create-admin" else Role(args.role)
@@ -182,7 +181,7 @@ def _setup_command(args: argparse.Namespace) -> int:
             digest(normalise_pairing_code(code)), "epn-console", now, expires_at
         )
         console.auth.audit("epn-console", "pairing_code_created")
-        pin = fingerprint(ensure_tls(args.data_dir).server_cert)
+        pin = fingerprint(ensure_tls(settings.data_dir).server_cert)
         print(code)
         print(f"valid until {expires_at.astimezone():%H:%M}; certificate fingerprint {pin}")
         return 0

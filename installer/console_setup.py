@@ -38,12 +38,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from admin_console.server.auth import Role  # noqa: PLC0415
     from admin_console.server.backup import ensure_backup_code  # noqa: PLC0415
-    from admin_console.server.console import Settings, build_console  # noqa: PLC0415
+    from admin_console.server.console import build_console  # noqa: PLC0415
     from admin_console.server.errors import ConsoleError  # noqa: PLC0415
+    from admin_console.server.settings import ServerSettings  # noqa: PLC0415
     from admin_console.server.tls import ensure_tls, fingerprint  # noqa: PLC0415
 
     try:
-        console = build_console(Settings(args.data_dir, database_url(args.env_file)))
+        settings = ServerSettings(data_dir=args.data_dir, database_url=database_url(args.env_file))
+        console = build_console(settings)
     except (ConsoleError, OSError) as exc:
         print(f"console setup: {exc}", file=sys.stderr)
         return 1

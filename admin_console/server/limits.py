@@ -60,7 +60,7 @@ class Rate:
 
 @dataclass(frozen=True)
 class RateLimits:
-    """The console's request rates (``Settings.rate_limits``)."""
+    """The console's request rates (``ServerSettings.rate_limits``)."""
 
     address: Rate = Rate(burst=30, per_second=0.5)
     """Requests without a known token, per client address: a staff member typing, an admin

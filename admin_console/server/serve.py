@@ -5,29 +5,17 @@ from __future__ import annotations
 import logging
 import signal
 import socket
-from dataclasses import dataclass
-from pathlib import Path
 
 import uvicorn
 
 from admin_console.server.app import create_app
-from admin_console.server.console import Console, Settings, build_console
+from admin_console.server.console import Console, build_console
+from admin_console.server.settings import ServerSettings
 from admin_console.server.tls import TlsFiles, ensure_tls, fingerprint
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import MAX_FRAME_BYTES
 
 logger = logging.getLogger("admin_console.serve")
-
-
-@dataclass(frozen=True)
-class ServeOptions:
-    """``epn-console serve`` options."""
-
-    data_dir: Path
-    database_url: str | None = None
-    host: str = "127.0.0.1"
-    port: int = 8443
-    tls: bool = True
 
 
 def uvicorn_config(console: Console, host: str, port: int, tls: TlsFiles | None) -> uvicorn.Config:
@@ -50,23 +38,22 @@ def uvicorn_config(console: Console, host: str, port: int, tls: TlsFiles | None)
     )
 
 
-def serve(options: ServeOptions) -> int:
+def serve(settings: ServerSettings) -> int:
     """Start the console and run until SIGINT or SIGTERM."""
-    tls = ensure_tls(options.data_dir) if options.tls else None
+    tls = ensure_tls(settings.data_dir) if settings.tls else None
     pin = fingerprint(tls.server_cert) if tls else None
-    settings = Settings(options.data_dir, options.database_url, fingerprint=pin)
-    console = build_console(settings)
+    console = build_console(settings.model_copy(update={"fingerprint": pin}))
     try:
-        server = uvicorn.Server(uvicorn_config(console, options.host, options.port, tls))
-        sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET)
+        server = uvicorn.Server(uvicorn_config(console, settings.host, settings.port, tls))
+        sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((options.host, options.port))
+        sock.bind((settings.host, settings.port))
         sock.listen(2048)  # connections made as soon as the log says so wait, not fail
         port = sock.getsockname()[1]
         log_event(
             logger,
             "console_listening",
-            host=options.host,
+            host=settings.host,
             port=port,
             tls=tls is not None,
             fingerprint=pin,

@@ -35,8 +35,9 @@ from websockets.sync.client import connect
 
 from admin_console.server.auth import Role
 from admin_console.server.clock import Clock, FakeClock
-from admin_console.server.console import Console, Settings, build_console
+from admin_console.server.console import Console, build_console
 from admin_console.server.serve import uvicorn_config
+from admin_console.server.settings import ServerSettings
 from admin_console.server.tls import TlsFiles, ensure_tls, fingerprint
 from epn_shared.protocol import (
     MAX_FRAME_BYTES,
@@ -88,7 +89,12 @@ class ConsoleServer:
         self.tls: TlsFiles | None = ensure_tls(data_dir) if tls else None
         pin = fingerprint(self.tls.server_cert) if self.tls else None
         self.console: Console = build_console(
-            Settings(data_dir, database_url, command_wait=command_wait, fingerprint=pin),
+            ServerSettings(
+                data_dir=data_dir,
+                database_url=database_url,
+                command_wait=command_wait,
+                fingerprint=pin,
+            ),
             self.clock,
             hasher,
         )

@@ -15,6 +15,9 @@ from pathlib import Path, PurePosixPath
 import pytest
 from installer_helpers import BIN_DIR, Run, picture, times, uid_of
 
+from admin_console.cli import command_parser
+from admin_console.server.settings import ServerSettings
+from epn_shared.settings_cli import settings_from
 from installer.apply import Installer
 from installer.console import ConsoleOptions, console_plan
 from installer.plan import Role
@@ -63,6 +66,14 @@ def test_console_unit(run: Run, target: Path) -> None:
     assert argv[:2] == [str(BIN_DIR / "epn-console"), "serve"]
     assert argv[argv.index("--port") + 1] == "9443"
     assert argv[argv.index("--database-url") + 1] == "${EPN_CONSOLE_DATABASE_URL}"
+    # A command line the server accepts, and sets up as the installer meant.
+    settings = settings_from(ServerSettings, command_parser().parse_args(argv[1:]))
+    assert (settings.data_dir, settings.host, settings.port, settings.tls) == (
+        Path("/var/lib/epn-console"),
+        "0.0.0.0",
+        9443,
+        True,
+    )
     assert service["ReadWritePaths"] == "/var/lib/epn-console"
     assert (target / "etc/systemd/system/multi-user.target.wants/epn-console.service").is_symlink()
 

@@ -5,6 +5,7 @@ PC, stop cleanly on SIGTERM."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import ssl
 import subprocess
@@ -24,9 +25,17 @@ CLI = [sys.executable, "-m", "admin_console.cli"]
 PASSWORD = "a long enough password"
 
 
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CLI, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
+        [*CLI, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=None if env is None else {**os.environ, **env},
     )
 
 
@@ -160,3 +169,38 @@ def test_an_unreachable_database_is_a_clear_error_not_a_traceback(tmp_path: Path
     assert done.returncode == 1
     assert "cannot upgrade the console database" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_data_folder_and_the_database_can_come_from_the_environment(tmp_path: Path) -> None:
+    env = {"EPN_CONSOLE_DATA_DIR": str(tmp_path / "from-env")}
+    made = run("create-admin", "ada", "--password-stdin", stdin=PASSWORD, env=env)
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "from-env" / "console.db").is_file()
+    # The same account, in the same folder: it is taken.
+    again = run("create-admin", "ada", "--password-stdin", stdin=PASSWORD, env=env)
+    assert again.returncode == 1 and "taken" in again.stderr
+    # An option wins over the environment: another folder, no account there yet.
+    other = tmp_path / "from-option"
+    elsewhere = run(
+        "create-admin", "ada", "--password-stdin", "--data-dir", str(other), stdin=PASSWORD, env=env
+    )
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert (other / "console.db").is_file()
+
+
+@pytest.mark.parametrize(
+    ("words", "env", "field"),
+    [
+        (["--port", "many"], {}, "port"),
+        ([], {"EPN_CONSOLE_PORT": "70000"}, "port"),
+    ],
+)
+def test_a_bad_setting_refuses_to_serve_naming_it(
+    tmp_path: Path, words: list[str], env: dict[str, str], field: str
+) -> None:
+    data = tmp_path / "data"
+    done = run("serve", "--data-dir", str(data), *words, env=env)
+    assert done.returncode == 2
+    assert f"epn-console: bad configuration: {field}: " in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not data.exists(), "nothing is made before refusing"

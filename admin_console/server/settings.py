@@ -1,0 +1,57 @@
+"""What the console server is told at start: one declared schema, read from ``epn-console``'s
+options, then ``EPN_CONSOLE_*`` environment variables (``EPN_CONSOLE_DATA_DIR``,
+``EPN_CONSOLE_DATABASE_URL``, ...); an option wins over the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from admin_console.server.limits import RateLimits
+from epn_shared.settings_cli import NotAnOption, Option
+
+COMMAND_WAIT = 5.0
+"""Seconds an API call waits for the kiosk's answer before saying ``pending``."""
+
+
+class ServerSettings(BaseSettings):
+    """How one console server runs. Each field is an option of ``epn-console serve``
+    (``--data-dir``; ``data_dir`` and ``database_url`` of the setup commands too) unless it
+    says who sets it, and an environment variable (``EPN_CONSOLE_DATA_DIR``)."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", env_prefix="EPN_CONSOLE_")
+
+    data_dir: Path = Field(
+        Path("/var/lib/epn-console"),
+        description="Folder of the SQLite database, the TLS material and the ticket key.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL (e.g. postgresql+psycopg://...); without it, SQLite in "
+        "DATA_DIR.",
+    )
+    host: str = Field("127.0.0.1", min_length=1, description="Address to listen on.")
+    port: int = Field(8443, ge=0, le=65535, description="Port to listen on, 0 for any free port.")
+    tls: Annotated[bool, Option("--no-tls")] = Field(
+        True,
+        description="HTTPS with the console's own certificate (--no-tls: plain HTTP, tests only).",
+    )
+    command_wait: Annotated[float, NotAnOption("tests")] = Field(
+        COMMAND_WAIT,
+        gt=0,
+        description="Seconds an API call waits for the kiosk's answer before saying pending.",
+    )
+    fingerprint: Annotated[str | None, NotAnOption("serve: its certificate's SHA-256")] = Field(
+        None, description="SHA-256 of the console's certificate, given to enrolling PCs."
+    )
+    timezone: Annotated[str, NotAnOption("the environment: EPN_CONSOLE_TIMEZONE")] = Field(
+        "Europe/Brussels",
+        description="The EPN's time zone: where a member's day starts and a ban's last day ends.",
+    )
+    rate_limits: Annotated[RateLimits, NotAnOption("tests")] = Field(
+        default_factory=RateLimits,
+        description="Requests per client on the routes a stranger can reach (``limits``).",
+    )
