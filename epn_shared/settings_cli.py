@@ -66,7 +66,7 @@ def add_options(
         field = model.model_fields[name]
         group = next((m.group for m in field.metadata if isinstance(m, Option) and m.group), None)
         where: argparse._ActionsContainer = parser
-        if group is not None:
+        if group is not None and fields is None:  # a few options need no groups
             where = groups.setdefault(group, parser.add_argument_group(group))
         help_text = (field.description or "").replace("%", "%%")
         # Not given: absent, so the environment or the field's default decides.

@@ -117,7 +117,8 @@ class AgentConfig(BaseSettings):
     )
     cups_socket: Annotated[Path | None, Option(group=PRINTING)] = Field(
         None,
-        description="The kiosk's cupsd unix socket: printing is held and metered when set.",
+        description="The kiosk's cupsd unix socket: when set, the agent holds and meters "
+        "printing, and a wipe purges the visitor's jobs.",
     )
     apps_root: Annotated[Path, NotAnOption("tests")] = Field(
         Path("/"),

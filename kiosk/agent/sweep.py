@@ -16,21 +16,24 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from epn_shared import json_log
 from epn_shared.json_log import event
-from kiosk.agent.config import packaged_skeleton
+from epn_shared.settings_cli import BadSettings, add_options, settings_from
+from kiosk.agent.config import AgentConfig
 from kiosk.agent.errors import WipeError
-from kiosk.agent.system.users import DEFAULT_VISITOR, home_of
+from kiosk.agent.system.users import home_of
 from kiosk.agent.system_wiper import HomeLimits, SystemParts, SystemWiper
 from kiosk.agent.wiper import JournalState, Wiper
 from kiosk.core.model import WipeReceipt
 
 log = logging.getLogger(__name__)
 
-JOURNAL_NAME = "wipe.journal"
-"""The journal's name in the agent's data folder (the agent writes the same file)."""
+SWEEP_SETTINGS = (
+    "data_dir", "visitor", "home_dir", "skeleton_dir", "home_size", "home_inodes", "cups_socket"
+)  # fmt: skip
+"""The agent's settings the sweep takes, with the agent's options (the same home, the same
+journal)."""
 
 
 def sweep(wiper: Wiper, *, force: bool = False) -> WipeReceipt | None:
@@ -44,21 +47,23 @@ def sweep(wiper: Wiper, *, force: bool = False) -> WipeReceipt | None:
 
 
 def wiper_from_args(args: argparse.Namespace) -> SystemWiper:
-    """The system wiper the command line describes."""
-    home = args.home if args.home is not None else home_of(args.visitor)
+    """The system wiper the command line describes (:class:`BadSettings` if it is wrong)."""
+    config = settings_from(AgentConfig, args)
+    given = config.model_fields_set
+    home = config.home_dir if "home_dir" in given else home_of(config.visitor)
     print_jobs = None
-    if args.cups_socket is not None:
+    if config.cups_socket is not None:
         from kiosk.agent.printing.cups_queue import CupsQueue, TolerantPurger  # noqa: PLC0415
 
         # No print meter watches what an ended session confirmed any more: purge it all.
-        print_jobs = TolerantPurger(CupsQueue(args.cups_socket), keep_released=False)
+        print_jobs = TolerantPurger(CupsQueue(config.cups_socket), keep_released=False)
     return SystemWiper(
-        args.visitor,
+        config.visitor,
         home,
-        args.skeleton,
-        args.data_dir / JOURNAL_NAME,
+        config.skeleton_dir,
+        config.journal_path,
         parts=SystemParts.real(print_jobs),
-        limits=HomeLimits(size=args.home_size, nr_inodes=args.home_inodes),
+        limits=HomeLimits(size=config.home_size, nr_inodes=config.home_inodes),
     )
 
 
@@ -71,7 +76,12 @@ def main(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        receipt = sweep(wiper_from_args(args), force=args.force)
+        wiper = wiper_from_args(args)
+    except BadSettings as exc:
+        print(f"epn-kiosk sweep: bad configuration: {exc}", file=sys.stderr)
+        return 2
+    try:
+        receipt = sweep(wiper, force=args.force)
     except (OSError, WipeError) as exc:
         event(log, "sweep_failed", logging.ERROR, reason=str(exc))
         print(f"epn-kiosk sweep: the wipe failed, no session may start: {exc}", file=sys.stderr)
@@ -95,28 +105,7 @@ def main(args: argparse.Namespace) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the ``sweep`` command's options and its entry point."""
-    parser.add_argument(
-        "--data-dir", type=Path, required=True, help="the agent's data folder (wipe journal)"
-    )
-    parser.add_argument(
-        "--visitor", default=DEFAULT_VISITOR, help=f"visitor account (default {DEFAULT_VISITOR})"
-    )
-    parser.add_argument(
-        "--home", type=Path, default=None, help="the visitor's home (default: from passwd)"
-    )
-    parser.add_argument(
-        "--skeleton",
-        type=Path,
-        default=packaged_skeleton(),
-        help="what a fresh home holds (default: the packaged skeleton)",
-    )
-    parser.add_argument("--home-size", default=HomeLimits.size, help="tmpfs size= of the home")
-    parser.add_argument(
-        "--home-inodes", type=int, default=HomeLimits.nr_inodes, help="tmpfs nr_inodes="
-    )
-    parser.add_argument(
-        "--cups-socket", type=Path, default=None, help="the kiosk's cupsd socket: purge print jobs"
-    )
+    add_options(parser, AgentConfig, fields=SWEEP_SETTINGS)
     parser.add_argument("--force", action="store_true", help="wipe even when the journal is CLEAN")
     parser.set_defaults(run=main)
 

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from installer_helpers import BIN_DIR, FSTAB, OLD_DCONF_PROFILE, Run, picture, times, uid_of
 
+from epn_shared.settings_cli import settings_from
 from kiosk.agent.cli import config_from_args
+from kiosk.agent.config import AgentConfig
 from kiosk.lockdown import opensc_module
 from kiosk.shell.wm import openbox_rc
 
@@ -145,8 +147,10 @@ def test_every_command_line_is_one_the_programs_accept(run: Run, target: Path) -
     assert config.lockdown_root == Path("/"), "a pushed block list reaches the browsers"
     assert config.display_manager == "lightdm.service", "the next visitor gets a new login"
     sweep = shlex.split(unit(units / "epn-kiosk-sweep.service")["Service"]["ExecStart"])
-    args = _command_args("sweep", sweep[2:])
-    assert args.data_dir == Path("/var/lib/epn-kiosk") and args.visitor == "epn-visitor"
+    swept = settings_from(AgentConfig, _command_args("sweep", sweep[2:]))
+    assert swept.journal_path == config.journal_path, "the agent's journal"
+    assert (swept.visitor, swept.skeleton_dir) == (config.visitor, config.skeleton_dir)
+    assert swept.cups_socket == config.cups_socket, "the visitor's print jobs are purged"
     session = unit(target / "usr/share/xsessions/epn-kiosk.desktop")["Desktop Entry"]
     logger, identifier, *shell = shlex.split(session["Exec"])
     assert (logger, identifier) == ("/usr/bin/systemd-cat", "--identifier=epn-kiosk-shell")
