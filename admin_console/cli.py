@@ -35,16 +35,13 @@ def command_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="epn-console", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def common(p: argparse.ArgumentParser) -> None:
-        add_options(p, ServerSettings, fields=SETUP_OPTIONS)
-
     add_options(sub.add_parser("serve", help="run the console server"), ServerSettings)
 
     admin = sub.add_parser("create-admin", help="create an admin account")
     staff = sub.add_parser("create-staff", help="create a staff account of any role")
     staff.add_argument("--role", choices=["animator", "manager", "admin"], required=True)
     for account in (admin, staff):
-        common(account)
+        add_options(account, ServerSettings, fields=SETUP_OPTIONS)
         account.add_argument("username")
         account.add_argument(
             "--password-stdin", action="store_true", help="read the password on stdin"
@@ -54,18 +51,18 @@ def command_parser() -> argparse.ArgumentParser:
         )
 
     code = sub.add_parser("pairing-code", help="print a one-time code to enroll one PC")
-    common(code)
+    add_options(code, ServerSettings, fields=SETUP_OPTIONS)
 
     backup = sub.add_parser("backup", help="write an encrypted backup (database, keys)")
-    common(backup)
+    add_options(backup, ServerSettings, fields=SETUP_OPTIONS)
     backup.add_argument("--to", type=Path, required=True, help="folder (a USB stick) to write to")
     backup.add_argument(
         "--keep-days", type=int, default=14, help="remove backups there older than this (14)"
     )
     shown = sub.add_parser("backup-code", help="show the code that opens this console's backups")
-    common(shown)
+    add_options(shown, ServerSettings, fields=SETUP_OPTIONS)
     put_back = sub.add_parser("restore", help="put a backup into an empty data folder")
-    common(put_back)
+    add_options(put_back, ServerSettings, fields=SETUP_OPTIONS)
     put_back.add_argument("backup", type=Path, help="the .epnbackup file")
     put_back.add_argument("--code-stdin", action="store_true", help="read the backup code on stdin")
 

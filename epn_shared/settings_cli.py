@@ -13,9 +13,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 from pydantic_settings import BaseSettings, SettingsError
 
@@ -42,31 +43,30 @@ class BadSettings(ValueError):
     """An option or an environment value the model refuses; the message names each field."""
 
 
+def _mark(field: FieldInfo) -> Option | NotAnOption:
+    return next((m for m in field.metadata if isinstance(m, Option | NotAnOption)), Option())
+
+
 def option_flags(model: type[BaseSettings]) -> dict[str, str]:
     """Each field given on the command line, with its option (``{"socket_path": "--socket"}``)."""
-    flags: dict[str, str] = {}
-    for name, field in model.model_fields.items():
-        marks = [m for m in field.metadata if isinstance(m, Option | NotAnOption)]
-        if not any(isinstance(m, NotAnOption) for m in marks):
-            flag = next((m.flag for m in marks if isinstance(m, Option) and m.flag), None)
-            flags[name] = flag or "--" + name.replace("_", "-")
-    return flags
+    return {
+        name: mark.flag or "--" + name.replace("_", "-")
+        for name, field in model.model_fields.items()
+        if isinstance(mark := _mark(field), Option)
+    }
 
 
 def add_options(
-    parser: argparse.ArgumentParser,
-    model: type[BaseSettings],
-    fields: Collection[str] | None = None,
+    parser: argparse.ArgumentParser, model: type[BaseSettings], fields: Collection[str] = ()
 ) -> None:
     """Declare ``model``'s fields (or only ``fields``) as options of ``parser``."""
     groups: dict[str, argparse._ArgumentGroup] = {}
     for name, flag in option_flags(model).items():
-        if fields is not None and name not in fields:
-            continue
         field = model.model_fields[name]
-        group = next((m.group for m in field.metadata if isinstance(m, Option) and m.group), None)
+        if fields and name not in fields:
+            continue
         where: argparse._ActionsContainer = parser
-        if group is not None and fields is None:  # a few options need no groups
+        if (group := cast(Option, _mark(field)).group) and not fields:  # a few need no groups
             where = groups.setdefault(group, parser.add_argument_group(group))
         help_text = (field.description or "").replace("%", "%%")
         # Not given: absent, so the environment or the field's default decides.
@@ -77,16 +77,13 @@ def add_options(
             kwargs["metavar"] = flag.lstrip("-").replace("-", "_").upper()
             if field.is_required():
                 help_text = f"{help_text.rstrip('.')} (required)."
-            elif field.default is not None and field.default is not PydanticUndefined:
+            elif field.default not in (None, PydanticUndefined):
                 help_text = f"{help_text.rstrip('.')} (default: {field.default})."
         where.add_argument(flag, help=help_text, **kwargs)
-    prefix = model.model_config.get("env_prefix", "")
-    if prefix and fields is None and parser.epilog is None:
+    if (prefix := model.model_config.get("env_prefix")) and not fields:
         name, flag = next(iter(option_flags(model).items()))
-        parser.epilog = (
-            f"An option not given is read from the environment: {prefix} and the setting's "
-            f"name ({prefix}{name.upper()} for {flag})."
-        )
+        parser.epilog = f"An option not given is read from the environment: {prefix} and the "
+        parser.epilog += f"setting's name ({prefix}{name.upper()} for {flag})."
 
 
 def settings_from(model: type[S], args: argparse.Namespace, **fixed: Any) -> S:
