@@ -1,12 +1,7 @@
-"""Command lines derived from a settings model: each field of a pydantic-settings model is one
-option, its description the help, so an option cannot drift from the field it sets.
-
-A field is written ``--field-name`` unless its ``Annotated`` metadata holds an :class:`Option`
-(another name kept for the units and the docs that write it, an argument group) or a
-:class:`NotAnOption` (set from the environment or by code only). Values reach the model as
-typed: the model converts and checks them, so a bad one is refused with the field's name
-whether it came from an option or from the environment.
-"""
+"""Command lines derived from a pydantic-settings model: each field is the option
+``--field-name`` (or as an :class:`Option` in its ``Annotated`` metadata says; never, with a
+:class:`NotAnOption`), its description the help. Values reach the model as typed, so a bad one
+is refused by the field's name whether it came from an option or from the environment."""
 
 from __future__ import annotations
 

@@ -18,9 +18,8 @@ COMMAND_WAIT = 5.0
 
 
 class ServerSettings(BaseSettings):
-    """How one console server runs. Each field is an option of ``epn-console serve``
-    (``--data-dir``; ``data_dir`` and ``database_url`` of the setup commands too) unless it
-    says who sets it, and an environment variable (``EPN_CONSOLE_DATA_DIR``)."""
+    """How one console server runs: each field an option of ``epn-console serve`` unless it
+    says who sets it, and a variable (``EPN_CONSOLE_DATA_DIR``)."""
 
     model_config = SettingsConfigDict(frozen=True, extra="forbid", env_prefix="EPN_CONSOLE_")
 

@@ -30,11 +30,8 @@ PRODUCTION = "production (as root, without --sandbox)"
 
 
 class AgentConfig(BaseSettings):
-    """How one kiosk agent runs. Paths left out are placed inside ``data_dir``.
-
-    Each field is an option of ``epn-kiosk agent`` (``--data-dir``; another name where an
-    :class:`Option` says so) and an environment variable (``EPN_KIOSK_DATA_DIR``); an option
-    wins over the environment."""
+    """How one kiosk agent runs; paths left out are placed inside ``data_dir``. Each field is
+    an option (``--data-dir``, or as its ``Option`` says) and a variable (``EPN_KIOSK_...``)."""
 
     model_config = SettingsConfigDict(frozen=True, extra="forbid", env_prefix="EPN_KIOSK_")
 
