@@ -23,6 +23,7 @@ from pathlib import Path
 
 from admin_console.server.settings import ServerSettings
 from epn_shared.settings_cli import BadSettings, add_options, settings_from
+from epn_shared.version import installed_version
 
 SETUP_OPTIONS = ("data_dir", "database_url")
 """The settings the setup commands take: where the database is."""
@@ -32,7 +33,11 @@ LOGGER_NAMES = ("admin_console", "uvicorn", "uvicorn.error", "uvicorn.access")
 
 def command_parser() -> argparse.ArgumentParser:
     """The ``epn-console`` command line: its commands and their options."""
-    parser = argparse.ArgumentParser(prog="epn-console", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="epn-console",
+        description="The admin console server, its first-setup commands and the staff window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     add_options(sub.add_parser("serve", help="run the console server"), ServerSettings)

@@ -15,20 +15,14 @@ import os
 import secrets
 import sys
 from collections.abc import Callable, Sequence
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path, PurePosixPath
 
+from epn_shared.version import installed_version
 from installer.apply import Installer, Report
 from installer.plan import InstallerError, Plan, Role
 
 DEFAULT_BIN = PurePosixPath(sys.prefix) / "bin"
-
-
-def _version() -> str:
-    try:
-        return metadata.version("epn-kiosk")
-    except metadata.PackageNotFoundError:
-        return "0"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -143,7 +137,7 @@ def kiosk_plan_from_args(args: argparse.Namespace) -> Plan:
             gate_backend=gate,
             wake_notifier=wake,
             skeleton=skeleton,
-            version=_version(),
+            version=installed_version(),
             bin_dir=args.bin_dir,
             data_dir=args.data_dir,
             visitor=args.visitor,
@@ -173,7 +167,7 @@ def console_plan_from_args(args: argparse.Namespace) -> Plan:
 
     return console_plan(
         ConsoleOptions(
-            version=_version(),
+            version=installed_version(),
             bin_dir=args.bin_dir,
             data_dir=args.data_dir,
             host=args.host,

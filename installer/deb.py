@@ -26,6 +26,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from epn_shared.version import installed_version
+from installer.manpages import man_page_gz
 from installer.plan import InstallerError, Role
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -251,6 +253,9 @@ def stage(flavour: Flavour, version: str, tree: Path, project: Path = PROJECT) -
     for guide in ("install-en.md", "install-fr.md"):
         if (project / "docs" / guide).exists():
             shutil.copyfile(project / "docs" / guide, docs / guide)
+    man = tree / "usr/share/man/man1"
+    man.mkdir(parents=True)
+    (man / f"{flavour.package}.1.gz").write_bytes(man_page_gz(flavour.package))
     (tree / "etc/default").mkdir(parents=True)
     (tree / "etc/default" / flavour.package).write_text(
         f"# Options for `python -m installer {flavour.role.value}`, used when the package is\n"
@@ -298,8 +303,6 @@ def build(role: Role, version: str, out: Path, project: Path = PROJECT) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Build one or both packages."""
-    from installer.__main__ import _version  # noqa: PLC0415
-
     parser = argparse.ArgumentParser(prog="python -m installer.deb", description=__doc__)
     parser.add_argument("roles", nargs="+", choices=[r.value for r in Role])
     parser.add_argument("--out", type=Path, default=Path("dist"), help="where the .deb go")
@@ -307,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         for role in args.roles:
-            print(build(Role(role), args.version or _version(), args.out))
+            print(build(Role(role), args.version or installed_version(), args.out))
     except InstallerError as exc:
         print(f"installer.deb: {exc}", file=sys.stderr)
         return 1

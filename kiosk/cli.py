@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from epn_shared.version import installed_version
+
 COMMANDS = {
     "agent": ("kiosk.agent.cli", "run the kiosk agent (service)"),
     "shell": ("kiosk.shell.app", "run the visitor's shell"),
@@ -23,16 +25,26 @@ module is imported: the shell never loads the agent's database layer, the agent 
 loads Qt, and both start faster."""
 
 
+def command_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The ``epn-kiosk`` command line: every command, with the options of ``chosen`` only
+    (None: of every command, for the manual page)."""
+    parser = argparse.ArgumentParser(
+        prog="epn-kiosk", description="Run the kiosk agent, the visitor's shell, enrollment."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (module, summary) in COMMANDS.items():
+        command = commands.add_parser(name, help=summary, description=summary)
+        if chosen is None or chosen == name:
+            importlib.import_module(module).add_arguments(command)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``epn-kiosk`` console script."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="epn-kiosk", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name, (module, summary) in COMMANDS.items():
-        command = commands.add_parser(name, help=summary)
-        if arguments and arguments[0] == name:
-            importlib.import_module(module).add_arguments(command)
-    args = parser.parse_args(arguments)
+    chosen = arguments[0] if arguments and arguments[0] in COMMANDS else ""
+    args = command_parser(chosen).parse_args(arguments)
     result: int = args.run(args)
     return result
 

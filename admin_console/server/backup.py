@@ -131,6 +131,8 @@ def back_up(
     default SQLite there) into the folder ``to``, then remove the backups there older than
     ``keep_days`` (never the one just made)."""
     now = now or dt.datetime.now(dt.UTC)
+    if keep_days < 1:
+        raise BackupError("backups are kept at least one day (--keep-days 1 or more)")
     if not to.is_dir():
         raise BackupError(
             f"the backup folder {to} does not exist: is the USB stick plugged in and mounted?"

@@ -9,6 +9,7 @@ import logging
 
 from epn_shared import protocol as wire
 from epn_shared.json_log import event
+from epn_shared.version import installed_version
 from kiosk.agent.clock import Clock
 from kiosk.agent.policy_keeper import PolicyKeeper
 from kiosk.agent.printing.coordinator import PrintCoordinator
@@ -44,7 +45,7 @@ class ConsoleHandler:
 
     def console_hello(self) -> wire.Hello:
         """The first frame of each connection to the console."""
-        return wire.Hello(agent_version=_agent_version(), policy_version=self.policies.version)
+        return wire.Hello(agent_version=installed_version(), policy_version=self.policies.version)
 
     def console_welcome(self, welcome: wire.Welcome) -> None:
         """Keep the console's ticket key (with the token) when it is new."""
@@ -227,12 +228,3 @@ def _command_detail(command: wire.Command) -> str:
     if command.action is wire.CommandAction.POLICY_UPDATE and command.policy is not None:
         return f"version={command.policy.get('version', '?')}"[:400]
     return ""
-
-
-def _agent_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
-
-    try:
-        return version("epn-kiosk")
-    except PackageNotFoundError:
-        return "unknown"

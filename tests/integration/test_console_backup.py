@@ -186,6 +186,8 @@ def test_backups_older_than_the_days_kept_are_removed_and_the_new_one_stays(
     for days_ago in (20, 15, 13, 1):
         back_up(console_dir, usb, now=NOW - dt.timedelta(days=days_ago), keep_days=30)
     (usb / "holiday-photo.jpg").write_bytes(b"not ours")
+    with pytest.raises(BackupError, match="at least one day"):
+        back_up(console_dir, usb, now=NOW, keep_days=0)  # would remove every other backup
     made = back_up(console_dir, usb, now=NOW, keep_days=14)
     assert sorted(p.name for p in made.removed) == [
         "epn-console-20261114-030000.epnbackup",
