@@ -155,9 +155,9 @@ def _backup_command(args: argparse.Namespace, settings: ServerSettings) -> int:
 
 
 def _setup_command(args: argparse.Namespace, settings: ServerSettings) -> int:
+    from admin_console.api.staff import Role  # noqa: PLC0415
     from admin_console.server.auth import (  # noqa: PLC0415
         PAIRING_CODE_LIFETIME,
-        Role,
         digest,
         new_pairing_code,
         normalise_pairing_code,

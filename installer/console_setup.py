@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--admin", default=None, help="first admin account (password on stdin)")
     args = parser.parse_args(argv)
 
-    from admin_console.server.auth import Role  # noqa: PLC0415
+    from admin_console.api.staff import Role  # noqa: PLC0415
     from admin_console.server.backup import ensure_backup_code  # noqa: PLC0415
     from admin_console.server.console import build_console  # noqa: PLC0415
     from admin_console.server.errors import ConsoleError  # noqa: PLC0415

@@ -14,12 +14,12 @@ import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from admin_console.api.staff import Role
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Repositories
 from admin_console.server.db.repositories.staff import Staff
@@ -31,26 +31,6 @@ MIN_PASSWORD_LENGTH = 8
 
 READABLE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """The letters of the codes a person reads aloud or types from paper: no 0/O, no 1/I."""
-
-
-class Role(StrEnum):
-    """What a staff member may do; each role may do everything the ones below may."""
-
-    ANIMATOR = "animator"
-    MANAGER = "manager"
-    ADMIN = "admin"
-
-    @property
-    def rank(self) -> int:
-        """Position in animator < manager < admin."""
-        return _RANKS[self]
-
-    def allows(self, needed: Role) -> bool:
-        """True if this role may do what ``needed`` may."""
-        return self.rank >= needed.rank
-
-
-_RANKS = {Role.ANIMATOR: 0, Role.MANAGER: 1, Role.ADMIN: 2}
 
 
 def digest(secret: str) -> str:

@@ -32,13 +32,13 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from admin_console.api.room import KioskTile, LiveStatus
 from admin_console.server.auth import AuthService, digest
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Repositories
 from admin_console.server.db.repositories.events import NewEvent
 from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import ConsoleError, NotAuthenticated, StorageError
-from admin_console.server.schemas import KioskTile, LiveStatus
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import (
     MAX_FRAME_BYTES,

@@ -3,7 +3,7 @@
 - :class:`BodyLimit` refuses a request body larger than :data:`MAX_BODY_BYTES` with a 413
   before it is read whole (a declared length at once, a chunked one as it comes).
 - :func:`declare_errors` writes in the OpenAPI document the error answers every operation
-  can give, all in the :class:`~admin_console.server.schemas.Problem` shape: 422
+  can give, all in the :class:`~admin_console.api.types.Problem` shape: 422
   everywhere (bad input, the same shape as every other error, not FastAPI's default), 400
   (a body that cannot be parsed, e.g. JSON nested too deep) and 413 (too large) where
   there is a body, and 503 (the database is unavailable) everywhere.

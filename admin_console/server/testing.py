@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from admin_console.server.auth import Role
+from admin_console.api.staff import Role
 from admin_console.server.clock import Clock, FakeClock
 from admin_console.server.console import Console, build_console
 from admin_console.server.serve import uvicorn_config

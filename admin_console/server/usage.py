@@ -26,20 +26,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from admin_console.server.db.repositories.help import HelpCall
-from admin_console.server.db.repositories.kiosks import Kiosk
-from admin_console.server.db.repositories.sessions import SessionFacts
-from admin_console.server.db.repositories.workshops import Workshop
-from admin_console.server.schemas import (
+from admin_console.api.usage import (
     UsageByKind,
     UsageDay,
     UsageHour,
     UsageKiosk,
     UsageReport,
     UsageRow,
-    WorkshopModel,
-    WorkshopResult,
 )
+from admin_console.api.workshops import Workshop
+from admin_console.server.db.repositories.help import HelpCall
+from admin_console.server.db.repositories.kiosks import Kiosk
+from admin_console.server.db.repositories.sessions import SessionFacts
 from epn_shared.protocol import MAX_SESSION_SECONDS
 from policies import Policy
 
@@ -162,20 +160,6 @@ class Period:
         return bounds(self.start, self.end, self.tz)
 
 
-def workshop_model(workshop: Workshop) -> WorkshopModel:
-    """A stored workshop as the API shows it."""
-    return WorkshopModel(
-        id=workshop.id,
-        title=workshop.title,
-        minutes=workshop.minutes,
-        participants=workshop.participants,
-        started_at=workshop.started_at,
-        started_by=workshop.started_by,
-        kiosk_ids=list(workshop.kiosk_ids),
-        results=[WorkshopResult.model_validate(r) for r in workshop.results],
-    )
-
-
 def report(
     period: Period,
     *,
@@ -243,7 +227,7 @@ def report(
                 per_kiosk.items(), key=lambda item: (names.get(item[0], ""), item[0])
             )
         ],
-        workshops=[workshop_model(w) for w in workshops],
+        workshops=list(workshops),
     )
 
 

@@ -19,11 +19,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from admin_console.api.tickets import StoredTicket
 from admin_console.server.auth import AuthService
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Repositories
 from admin_console.server.db.repositories.members import Member, PinTry
-from admin_console.server.db.repositories.tickets import NewTicket, Ticket
+from admin_console.server.db.repositories.tickets import NewTicket
 from admin_console.server.errors import Conflict, Forbidden, InvalidInput, NotFound, TooManyTries
 from epn_shared.ticket_codes import (
     code_digest,
@@ -51,7 +52,7 @@ def new_ticket_ref() -> str:
 class IssuedTicket:
     """A new ticket and its code: the only time the code exists outside a visitor's hand."""
 
-    ticket: Ticket
+    ticket: StoredTicket
     code: str
 
 
@@ -163,7 +164,7 @@ class VisitorAccess:
             ]
         raise Conflict("could not draw unused ticket codes; try again")
 
-    def redeem_ticket(self, typed: str, kiosk_id: int, kiosk_name: str) -> Ticket:
+    def redeem_ticket(self, typed: str, kiosk_id: int, kiosk_name: str) -> StoredTicket:
         """Use the ticket whose code was typed at a PC (once across every PC).
 
         :class:`InvalidInput` when it is not 16 digits or a digit was mistyped (the Damm

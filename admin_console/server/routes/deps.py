@@ -11,12 +11,13 @@ from fastapi import Depends, Query, Request
 from fastapi import Path as Path_
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from admin_console.api.staff import Role
+from admin_console.api.types import MAX_ID, Day, Problem
 from admin_console.server import usage as usage_review
-from admin_console.server.auth import Principal, Role, digest
+from admin_console.server.auth import Principal, digest
 from admin_console.server.console import Console
 from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import Forbidden, InvalidInput, NotAuthenticated
-from admin_console.server.schemas import MAX_ID, Day, Problem
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:

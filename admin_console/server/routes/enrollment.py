@@ -6,6 +6,7 @@ import logging
 
 from fastapi import APIRouter
 
+from admin_console.api.room import KioskSelf, PairingCodeResponse
 from admin_console.server.auth import (
     PAIRING_CODE_LIFETIME,
     digest,
@@ -14,7 +15,6 @@ from admin_console.server.auth import (
     normalise_pairing_code,
 )
 from admin_console.server.routes.deps import Admin, ConsoleDep, KioskCaller, problems
-from admin_console.server.schemas import KioskSelf, PairingCodeResponse
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import EnrollRequest, EnrollResponse
 

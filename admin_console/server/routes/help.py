@@ -8,11 +8,11 @@ from dataclasses import asdict
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
+from admin_console.api.help import HelpCallModel
 from admin_console.server.auth import Principal
 from admin_console.server.console import Console
 from admin_console.server.db.repositories.help import TICKET_FORGED, HelpCall
 from admin_console.server.routes.deps import Animator, ConsoleDep, KioskId, problems
-from admin_console.server.schemas import HelpCallModel
 
 router = APIRouter()
 

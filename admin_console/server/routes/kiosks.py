@@ -13,18 +13,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from starlette.concurrency import run_in_threadpool
 
+from admin_console.api.room import (
+    CommandRequest,
+    CommandResponse,
+    KioskTile,
+    OutOfOrderRequest,
+)
 from admin_console.server.auth import Principal
 from admin_console.server.console import Console
 from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import Conflict, NotFound
 from admin_console.server.hub import OUT_OF_ORDER, KioskOffline, ignore_result
 from admin_console.server.routes.deps import Admin, Animator, ConsoleDep, KioskId, problems
-from admin_console.server.schemas import (
-    CommandRequest,
-    CommandResponse,
-    KioskTile,
-    OutOfOrderRequest,
-)
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import Command, CommandAction
 

@@ -8,10 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from fastapi import Path as Path_
 
-from admin_console.server.db.repositories.members import Member
-from admin_console.server.errors import Forbidden, InvalidInput, TooManyTries
-from admin_console.server.routes.deps import ConsoleDep, KioskCaller, Manager, problems
-from admin_console.server.schemas import (
+from admin_console.api.members import (
     BanRequest,
     MemberCheckRequest,
     MemberCheckResponse,
@@ -19,6 +16,9 @@ from admin_console.server.schemas import (
     MemberModel,
     MemberPatch,
 )
+from admin_console.server.db.repositories.members import Member
+from admin_console.server.errors import Forbidden, InvalidInput, TooManyTries
+from admin_console.server.routes.deps import ConsoleDep, KioskCaller, Manager, problems
 from epn_shared.json_log import event as log_event
 
 logger = logging.getLogger("admin_console.api")

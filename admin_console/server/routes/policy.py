@@ -7,10 +7,10 @@ import logging
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
+from admin_console.api.policy import PolicyChange, PolicyHistoryItem, PolicyState
 from admin_console.server import policy as policy_store
 from admin_console.server.routes.deps import Animator, ConsoleDep, Manager, problems
 from admin_console.server.routes.kiosks import dispatch
-from admin_console.server.schemas import PolicyChange, PolicyHistoryItem, PolicyState
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import CommandAction
 

@@ -8,8 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from admin_console.api.records import AuditPage, EventPage
+from admin_console.api.types import MAX_ID, Instant
 from admin_console.server.routes.deps import ConsoleDep, KioskFilter, Manager, aware, problems
-from admin_console.server.schemas import MAX_ID, AuditPage, EventPage, Instant
 
 router = APIRouter()
 

@@ -7,10 +7,9 @@ import asyncio
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from admin_console.server.auth import Role
+from admin_console.api.staff import LoginRequest, LoginResponse, Me, Role
 from admin_console.server.limits import client_key
 from admin_console.server.routes.deps import ConsoleDep, Staff, problems
-from admin_console.server.schemas import LoginRequest, LoginResponse, Me
 
 router = APIRouter()
 

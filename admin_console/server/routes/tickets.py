@@ -4,31 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from admin_console.server.db.repositories.tickets import Ticket
-from admin_console.server.errors import InvalidInput, NotFound, TooManyTries
-from admin_console.server.routes.deps import Animator, ConsoleDep, KioskCaller, aware, problems
-from admin_console.server.schemas import (
-    IssuedTicketModel,
+from admin_console.api.tickets import (
+    IssuedTicket,
     RedeemRequest,
     RedeemResponse,
-    TicketModel,
+    StoredTicket,
+    Ticket,
     TicketsCreated,
     TicketsRequest,
-    TicketStateFilter,
+    TicketState,
 )
+from admin_console.server.errors import InvalidInput, NotFound, TooManyTries
+from admin_console.server.routes.deps import Animator, ConsoleDep, KioskCaller, aware, problems
 from epn_shared.json_log import event as log_event
 
 logger = logging.getLogger("admin_console.api")
 router = APIRouter()
 
 
-def _ticket_model(ticket: Ticket, now: dt.datetime) -> TicketModel:
-    return TicketModel.model_validate({**asdict(ticket), "state": ticket.state(now)})
+def _listed(ticket: StoredTicket, now: dt.datetime) -> Ticket:
+    return Ticket(**dict(ticket), state=ticket.state_at(now))
 
 
 @router.post("/api/tickets", status_code=201, responses=problems(401, 403))
@@ -47,7 +46,7 @@ def create_tickets(console: ConsoleDep, body: TicketsRequest, who: Animator) -> 
         detail=f"{body.count} x {body.minutes} min, {body.free_pages} pages, "
         f"until {valid_until.isoformat()}",
     )
-    made = [IssuedTicketModel.model_validate({**asdict(i.ticket), "code": i.code}) for i in issued]
+    made = [IssuedTicket(**dict(i.ticket), code=i.code) for i in issued]
     return TicketsCreated(tickets=made)
 
 
@@ -56,12 +55,12 @@ def tickets(
     console: ConsoleDep,
     _who: Animator,
     state: Annotated[
-        TicketStateFilter | None, Query(description="Only used, unused or expired ones.")
+        TicketState | None, Query(description="Only used, unused or expired ones.")
     ] = None,
-) -> list[TicketModel]:
+) -> list[Ticket]:
     """Every ticket, newest first, with whether it was used or expired (never its code)."""
     now = console.clock.now()
-    found = [_ticket_model(t, now) for t in console.repos.tickets.all()]
+    found = [_listed(t, now) for t in console.repos.tickets.all()]
     return [t for t in found if state is None or t.state == state]
 
 

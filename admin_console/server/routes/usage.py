@@ -7,11 +7,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from admin_console.api.usage import UsageReport
 from admin_console.server import policy as policy_store
 from admin_console.server import usage as usage_review
 from admin_console.server.console import Console
 from admin_console.server.routes.deps import ConsoleDep, DayRange, Days, Manager, problems
-from admin_console.server.schemas import UsageReport
 
 router = APIRouter()
 

@@ -7,12 +7,12 @@ import asyncio
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
+from admin_console.api.workshops import Workshop, WorkshopRequest, WorkshopResult
 from admin_console.server import usage as usage_review
 from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import InvalidInput
 from admin_console.server.routes.deps import Animator, ConsoleDep, RecentDays, problems
 from admin_console.server.routes.kiosks import dispatch
-from admin_console.server.schemas import WorkshopModel, WorkshopRequest
 from epn_shared.protocol import CommandAction
 
 router = APIRouter()
@@ -24,9 +24,7 @@ _WORKSHOP_STATUS = {
 
 
 @router.post("/api/workshops", status_code=201, responses=problems(401, 403, 422))
-async def start_workshop(
-    console: ConsoleDep, body: WorkshopRequest, who: Animator
-) -> WorkshopModel:
+async def start_workshop(console: ConsoleDep, body: WorkshopRequest, who: Animator) -> Workshop:
     """Start a session without login on each PC for the workshop's minutes; each PC's
     answer is in ``results`` (``offline``: not connected)."""
     repos = console.repos
@@ -62,21 +60,20 @@ async def start_workshop(
         *(dispatch(console, k, CommandAction.WORKSHOP, parameters, who) for k in kiosks)
     )
     results = [
-        {
-            "kiosk_id": a.kiosk_id,
-            "ok": bool(a.ok),
-            "code": a.code if a.status in ("done", "failed") else a.status,
-            "message": a.message or _WORKSHOP_STATUS.get(a.status),
-        }
+        WorkshopResult(
+            kiosk_id=a.kiosk_id,
+            ok=bool(a.ok),
+            code=a.code if a.status in ("done", "failed") else a.status,
+            message=a.message or _WORKSHOP_STATUS.get(a.status),
+        )
         for a in answers
     ]
-    stored = await run_in_threadpool(repos.workshops.set_results, workshop.id, results)
-    return usage_review.workshop_model(stored)
+    return await run_in_threadpool(repos.workshops.set_results, workshop.id, results)
 
 
 @router.get("/api/workshops", responses=problems(401, 403))
-def workshops(console: ConsoleDep, _who: Animator, days: RecentDays) -> list[WorkshopModel]:
+def workshops(console: ConsoleDep, _who: Animator, days: RecentDays) -> list[Workshop]:
     """Workshops started in a period of local days (the last 30 by default), oldest
     first."""
     low, high = usage_review.bounds(days.start, days.end, console.visitor_access.timezone)
-    return [usage_review.workshop_model(w) for w in console.repos.workshops.between(low, high)]
+    return console.repos.workshops.between(low, high)

@@ -1,27 +1,16 @@
-"""The audit log of staff actions."""
+"""The audit log of staff actions (lines returned as the API's
+:class:`~admin_console.api.records.AuditEntry`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from admin_console.api.records import AuditEntry
 from admin_console.server.db.models import AuditRow, KioskRow
-from admin_console.server.db.repositories.base import Page, Repository, copy_row, given
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One staff action."""
-
-    id: int
-    at: dt.datetime
-    who: str
-    action: str
-    kiosk_id: int | None
-    detail: str
+from admin_console.server.db.repositories.base import Page, Repository, given
 
 
 def audit_line(
@@ -65,7 +54,7 @@ class AuditRepository(Repository):
             AuditRow,
             given([(AuditRow.who, who), (AuditRow.action, action), (AuditRow.kiosk_id, kiosk_id)]),
             [AuditRow.id.desc()],
-            value=lambda r: copy_row(AuditEntry, r),
+            value=lambda r: AuditEntry.model_validate(r, from_attributes=True),
             limit=limit,
             offset=offset,
         )

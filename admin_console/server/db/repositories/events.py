@@ -1,4 +1,5 @@
-"""Events from PCs, each id stored once."""
+"""Events from PCs, each id stored once (returned as the API's
+:class:`~admin_console.api.records.StoredEvent`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from admin_console.api.records import StoredEvent
 from admin_console.server.db.models import EventRow
-from admin_console.server.db.repositories.base import Page, Repository, copy_row, given
+from admin_console.server.db.repositories.base import Page, Repository, given
 from admin_console.server.errors import StorageError
 
 
@@ -24,19 +26,6 @@ class NewEvent:
     at: dt.datetime
     kind: str
     body: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    """One event a kiosk reported."""
-
-    id: int
-    event_id: str
-    kiosk_id: int
-    at: dt.datetime
-    kind: str
-    body: dict[str, Any]
-    received_at: dt.datetime
 
 
 PRINTED_SIGN = {"released": 1, "not_printed": -1}
@@ -110,7 +99,7 @@ class EventRepository(Repository):
             EventRow,
             conditions,
             [EventRow.at.desc(), EventRow.id.desc()],
-            value=lambda r: copy_row(StoredEvent, r, body=dict(r.body)),
+            value=lambda r: StoredEvent.model_validate(r, from_attributes=True),
             limit=limit,
             offset=offset,
         )

@@ -1,4 +1,5 @@
-"""Single-use tickets, kept by the digest of their code."""
+"""Single-use tickets, kept by the digest of their code; returned as the API's
+:class:`~admin_console.api.tickets.StoredTicket` (see :mod:`admin_console.api`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from admin_console.api.tickets import StoredTicket
 from admin_console.server.db.models import TicketRow
 from admin_console.server.db.repositories.audit import audit_line, kiosk_who
-from admin_console.server.db.repositories.base import Repository, copy_row, rowcount
+from admin_console.server.db.repositories.base import Repository, rowcount
 from admin_console.server.errors import Conflict, Gone, NotFound
 
 
@@ -38,27 +40,6 @@ def use_ticket(
 
 
 @dataclass(frozen=True)
-class Ticket:
-    """A ticket as staff see it: never its code."""
-
-    id: int
-    ref: str
-    minutes: int
-    free_pages: int
-    valid_until: dt.datetime
-    created_at: dt.datetime
-    made_by: str
-    used_at: dt.datetime | None
-    used_kiosk_id: int | None
-
-    def state(self, now: dt.datetime) -> str:
-        """``used``, ``expired`` or ``unused`` at ``now``."""
-        if self.used_at is not None:
-            return "used"
-        return "expired" if self.valid_until <= now else "unused"
-
-
-@dataclass(frozen=True)
 class NewTicket:
     """A ticket to store: its public reference and the digest of its code."""
 
@@ -69,12 +50,16 @@ class NewTicket:
     valid_until: dt.datetime
 
 
+def _ticket(row: TicketRow) -> StoredTicket:
+    return StoredTicket.model_validate(row, from_attributes=True)
+
+
 class TicketRepository(Repository):
     """Single-use tickets (their codes only as digests)."""
 
     def add_batch(
         self, tickets: Sequence[NewTicket], made_by: str, now: dt.datetime
-    ) -> list[Ticket]:
+    ) -> list[StoredTicket]:
         """Store a batch in one transaction; :class:`Conflict` if a code or reference is
         already taken (the caller draws new ones)."""
         try:
@@ -93,7 +78,7 @@ class TicketRepository(Repository):
                 ]
                 s.add_all(rows)
                 s.flush()
-                return [copy_row(Ticket, r) for r in rows]
+                return [_ticket(r) for r in rows]
         except IntegrityError as exc:
             raise Conflict("a ticket code was drawn twice; try again") from exc
 
@@ -107,7 +92,7 @@ class TicketRepository(Repository):
             )
             return set(found)
 
-    def redeem(self, code_sha256: str, kiosk_id: int, now: dt.datetime) -> Ticket:
+    def redeem(self, code_sha256: str, kiosk_id: int, now: dt.datetime) -> StoredTicket:
         """Use a ticket, once across every PC.
 
         Exactly one of two PCs racing on one code spends it (:func:`use_ticket`); the audit
@@ -123,13 +108,13 @@ class TicketRepository(Repository):
                 detail = f"ticket {row.ref}: {row.minutes} min, redeemed online"
                 who = kiosk_who(s, kiosk_id)
                 audit_line(s, who, "ticket_redeemed", now, kiosk_id=kiosk_id, detail=detail)
-                return copy_row(Ticket, row)
+                return _ticket(row)
             if row.used_at is not None:
                 raise Conflict("this ticket was already used")
             raise Gone(f"this ticket expired on {row.valid_until:%Y-%m-%d %H:%M} UTC")
 
-    def all(self) -> list[Ticket]:
+    def all(self) -> list[StoredTicket]:
         """Every ticket, newest first."""
         with self._read() as s:
             rows = s.scalars(sa.select(TicketRow).order_by(TicketRow.id.desc()))
-            return [copy_row(Ticket, r) for r in rows]
+            return [_ticket(r) for r in rows]

@@ -1,36 +1,21 @@
-"""Workshops run from the console."""
+"""Workshops run from the console, returned as the API's
+:class:`~admin_console.api.workshops.Workshop` (see :mod:`admin_console.api`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 
+from admin_console.api.workshops import Workshop, WorkshopResult
 from admin_console.server.db.models import WorkshopRow
-from admin_console.server.db.repositories.base import Repository, copy_row, inserted
+from admin_console.server.db.repositories.base import Repository, inserted
 from admin_console.server.errors import NotFound
 
 
-@dataclass(frozen=True)
-class Workshop:
-    """A workshop and what each of its PCs answered."""
-
-    id: int
-    title: str
-    minutes: int
-    participants: int
-    started_at: dt.datetime
-    started_by: str
-    kiosk_ids: tuple[int, ...]
-    results: tuple[dict[str, Any], ...]
-
-
 def _workshop(row: WorkshopRow) -> Workshop:
-    kiosk_ids = tuple(int(k) for k in row.kiosk_ids)
-    return copy_row(Workshop, row, kiosk_ids=kiosk_ids, results=tuple(dict(r) for r in row.results))
+    return Workshop.model_validate(row, from_attributes=True)
 
 
 class WorkshopRepository(Repository):
@@ -62,13 +47,13 @@ class WorkshopRepository(Repository):
             )
             return _workshop(row)
 
-    def set_results(self, workshop_id: int, results: Sequence[dict[str, Any]]) -> Workshop:
+    def set_results(self, workshop_id: int, results: Sequence[WorkshopResult]) -> Workshop:
         """What each PC answered to the workshop command."""
         with self._write() as s:
             row = s.get(WorkshopRow, workshop_id)
             if row is None:
                 raise NotFound(f"no workshop {workshop_id}")
-            row.results = list(results)
+            row.results = [r.model_dump() for r in results]
             s.flush()
             return _workshop(row)
 
