@@ -28,6 +28,8 @@ from PySide6.QtNetwork import (
 )
 from PySide6.QtWebSockets import QWebSocket, QWebSocketProtocol
 
+from admin_console.gui import calls
+
 log = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT_MS = 10_000
@@ -201,30 +203,22 @@ class ConsoleClient(QObject):
             body = {"detail": raw[:200].decode(errors="replace")}
         done(Reply(status, body, raw=raw))
 
-    # -- the API ---------------------------------------------------------------------------
-
-    def login(self, username: str, password: str, done: Callable[[Reply], None]) -> None:
-        """``POST /api/login``; keeps the token when it succeeds."""
-
-        def keep(reply: Reply) -> None:
-            if reply.ok and isinstance(reply.body, dict):
-                self.token = str(reply.body["token"])
-            done(reply)
-
-        self.request("POST", "/api/login", {"username": username, "password": password}, keep)
-
-    def get(self, path: str, done: Callable[[Reply], None]) -> None:
-        """``GET path``."""
-        self.request("GET", path, None, done)
-
-    def command(self, pc_id: int, body: dict[str, Any], done: Callable[[Reply], None]) -> None:
-        """``POST /api/kiosks/{id}/commands``."""
-        self.request("POST", f"/api/kiosks/{pc_id}/commands", body, done)
+    def send(
+        self,
+        call: calls.Call[Any],
+        body: Any,
+        done: Callable[[Reply], None],
+        query: calls.Query | None = None,
+        **params: object,
+    ) -> None:
+        """Send one of the window's :mod:`~admin_console.gui.calls` (its path filled with
+        ``params``); ``done`` gets the reply, to read with :func:`calls.read_reply`."""
+        self.request(call.method, call.url(query, **params), body, done)
 
     def logout(self) -> None:
         """Forget the token here and on the console."""
         if self.token:
-            self.request("POST", "/api/logout", None, lambda _reply: None)
+            self.send(calls.LOGOUT, None, lambda _reply: None)
         self.token = None
 
 

@@ -5,13 +5,17 @@ room, the selection and the results. No widget talks to the network.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 
-from admin_console.gui import i18n
+from admin_console.api.room import CommandResponse, KioskTile
+from admin_console.gui import calls, i18n
+from admin_console.gui.calls import BAD_REPLY, read_reply
 from admin_console.gui.client import ConsoleClient, Endpoint, Failure, Reply, RoomFeed
 from admin_console.gui.helpqueue import HelpQueue
 from admin_console.gui.members import MemberDesk
@@ -22,12 +26,13 @@ from admin_console.gui.usage import UsageReview
 from admin_console.gui.viewmodel import (
     CommandResult,
     Outcome,
-    Pc,
     locked_minutes,
     outcome_of,
     seconds_left_at,
 )
 from policies import Language
+
+log = logging.getLogger(__name__)
 
 ROLES = ("animator", "manager", "admin")
 """Staff roles, each allowed what the one before may do, and more."""
@@ -48,7 +53,7 @@ def login_error(reply: Reply, language: Language, now: dt.datetime) -> str:
     return i18n.text("net.error", language, detail=reply.detail or str(reply.status))
 
 
-def _asks_help(pc: Pc) -> bool:
+def _asks_help(pc: KioskTile) -> bool:
     return pc.status is not None and pc.status.help_requested
 
 
@@ -104,7 +109,7 @@ class ConsoleController(QObject):
             section.expired.connect(self._expired)
         self.feed.room.connect(lambda _entries: self.help.refresh())
         self.feed.stopped.connect(self.help.timer.stop)
-        self.pcs: dict[int, Pc] = {}
+        self.pcs: dict[int, KioskTile] = {}
         self._console_ahead = dt.timedelta(0)
         """How far the console's clock is ahead of this computer's."""
         self.selected: set[int] = set()
@@ -122,16 +127,22 @@ class ConsoleController(QObject):
 
         def done(reply: Reply) -> None:
             self.busy = False
-            if not reply.ok:
-                self.login_failed.emit(login_error(reply, self.language, self._now()))
+            answer = read_reply(calls.LOGIN, reply)
+            if answer is BAD_REPLY:
+                self.login_failed.emit(
+                    i18n.text("net.bad_reply", self.language)
+                    if reply.ok
+                    else login_error(reply, self.language, self._now())
+                )
                 return
-            self.username = str(reply.body.get("username", username))
-            self.role = str(reply.body.get("role", "animator"))
-            assert self.client.token is not None
-            self.feed.start(self.client.token)
+            self.client.token = answer.token
+            self.username = answer.username
+            self.role = answer.role.value
+            self.feed.start(answer.token)
             self.logged_in.emit(self.username)
 
-        self.client.login(username.strip(), password, done)
+        body = {"username": username.strip(), "password": password}
+        self.client.send(calls.LOGIN, body, done)
 
     def logout(self) -> None:
         """Close the room and forget the token."""
@@ -190,13 +201,18 @@ class ConsoleController(QObject):
 
     def set_room(self, entries: list[dict[str, Any]]) -> None:
         """The whole room (at each connection of the staff socket)."""
-        self.pcs = {pc.id: pc for pc in map(Pc.from_json, entries)}
+        tiles = (_tile(entry) for entry in entries)
+        self.pcs = {pc.id: pc for pc in tiles if pc is not None}
         self.selected &= set(self.pcs)
         self.room_changed.emit()
 
     def update_pc(self, entry: dict[str, Any]) -> None:
-        """One PC changed."""
-        pc = Pc.from_json(entry)
+        """One PC changed (a ``kiosk`` frame of the staff socket)."""
+        pc = _tile(entry)
+        if pc is not None:
+            self._put(pc)
+
+    def _put(self, pc: KioskTile) -> None:
         before = self.pcs.get(pc.id)
         self.pcs[pc.id] = pc
         self.room_changed.emit()
@@ -254,18 +270,17 @@ class ConsoleController(QObject):
                 CommandResult(pc.id, pc.name, "print_release", None, Outcome.SENDING)
             )
             body = {"action": "print_release", "job_id": job, "pages": pages}
-            self.client.request(
-                "POST", f"/api/kiosks/{pc.id}/commands", body, partial(self._answered, index)
-            )
+            done = partial(self._answered, index, calls.COMMAND)
+            self.client.send(calls.COMMAND, body, done, kiosk_id=pc.id)
         self.results_changed.emit()
 
     def out_of_order(self, reason: str) -> None:
         """Take the selected PCs out of order (nobody can start a session), saying why."""
-        self._each_pc("out_of_order", None, "out-of-order", {"reason": reason.strip()})
+        self._each_pc("out_of_order", None, calls.OUT_OF_ORDER, {"reason": reason.strip()})
 
     def back_in_order(self) -> None:
         """Put the selected PCs back in order."""
-        self._each_pc("back_in_order", None, "back-in-order", {})
+        self._each_pc("back_in_order", None, calls.BACK_IN_ORDER, {})
 
     def workshop(self, title: str, minutes: int, participants: int) -> None:
         """Start a workshop of ``minutes`` on the selected PCs; one result line per PC."""
@@ -280,19 +295,14 @@ class ConsoleController(QObject):
             "title": title.strip(),
             "participants": participants,
         }
-        self.client.request("POST", "/api/workshops", body, self._workshop_answered)
+        self.client.send(calls.START_WORKSHOP, body, self._workshop_answered)
 
     def _workshop_answered(self, reply: Reply) -> None:
         if reply.status == 401:
             self._expired()
             return
-        answers: dict[int, dict[str, Any]] = {}
-        if reply.ok:
-            body = reply.body
-            items = body.get("results", []) if isinstance(body, dict) else body
-            for item in items if isinstance(items, list) else ():
-                if isinstance(item, dict) and isinstance(item.get("kiosk_id"), int):
-                    answers[item["kiosk_id"]] = item
+        workshop = read_reply(calls.START_WORKSHOP, reply)
+        answers = {} if workshop is BAD_REPLY else {r.kiosk_id: r for r in workshop.results}
         for index, before in enumerate(self.results):
             if before.action != "workshop":
                 return  # a newer action replaced the list
@@ -306,23 +316,29 @@ class ConsoleController(QObject):
             )
         self.results_changed.emit()
 
-    def _targets(self) -> list[Pc]:
+    def _targets(self) -> list[KioskTile]:
         return [self.pcs[i] for i in sorted(self.selected) if i in self.pcs]
 
     def _command(self, body: dict[str, Any]) -> None:
-        self._each_pc(body["action"], body.get("minutes"), "commands", body)
+        self._each_pc(body["action"], body.get("minutes"), calls.COMMAND, body)
 
-    def _each_pc(self, action: str, minutes: int | None, path: str, body: dict[str, Any]) -> None:
+    def _each_pc(
+        self,
+        action: str,
+        minutes: int | None,
+        call: calls.Call[CommandResponse | KioskTile],
+        body: dict[str, Any],
+    ) -> None:
         self.results = []
         for pc in self._targets():
             index = len(self.results)
             self.results.append(CommandResult(pc.id, pc.name, action, minutes, Outcome.SENDING))
-            self.client.request(
-                "POST", f"/api/kiosks/{pc.id}/{path}", body, partial(self._answered, index)
-            )
+            self.client.send(call, body, partial(self._answered, index, call), kiosk_id=pc.id)
         self.results_changed.emit()
 
     def _failure(self, reply: Reply) -> tuple[Outcome, str, str | None]:
+        if reply.ok:  # an answer that is not the call's model
+            return Outcome.FAILED, i18n.text("net.bad_reply", self.language), None
         if reply.failure is Failure.TLS_MISMATCH:
             return Outcome.FAILED, i18n.text("net.tls_mismatch", self.language), None
         if reply.failure is not None:
@@ -330,23 +346,36 @@ class ConsoleController(QObject):
         code = reply.code or {403: "forbidden", 404: "not_found"}.get(reply.status)
         return Outcome.FAILED, reply.detail or f"HTTP {reply.status}", code
 
-    def _answered(self, index: int, reply: Reply) -> None:
+    def _answered(
+        self,
+        index: int,
+        call: calls.Call[CommandResponse | KioskTile],
+        reply: Reply,
+    ) -> None:
         if index >= len(self.results):
             return  # a newer action replaced the list
         before = self.results[index]
         if reply.status == 401:
             self._expired()
             return
-        if reply.ok and isinstance(reply.body, dict) and "command_id" in reply.body:
-            outcome, reason, code = outcome_of(reply.body)
-        elif reply.ok:
+        answer = read_reply(call, reply)
+        if isinstance(answer, CommandResponse):
+            outcome, reason, code = outcome_of(answer)
+        elif isinstance(answer, KioskTile):
             outcome, reason, code = Outcome.DONE, "", None
-            body = reply.body
-            if isinstance(body, dict) and {"id", "name"} <= set(body):
-                self.update_pc(body)  # out of order: the answer is the PC's new tile
+            self._put(answer)  # out of order: the answer is the PC's new tile
         else:
             outcome, reason, code = self._failure(reply)
         self.results[index] = CommandResult(
             before.pc_id, before.pc_name, before.action, before.minutes, outcome, reason, code
         )
         self.results_changed.emit()
+
+
+def _tile(entry: dict[str, Any]) -> KioskTile | None:
+    """A PC of the staff socket; None (logged) when the entry is not a ``KioskTile``."""
+    try:
+        return KioskTile.model_validate(entry)
+    except ValidationError as exc:
+        log.warning("staff socket: a PC that is not as expected: %s", exc.errors()[:3])
+        return None

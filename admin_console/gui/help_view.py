@@ -16,15 +16,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from admin_console.api.help import HelpCallModel
 from admin_console.gui import i18n, icons
-from admin_console.gui.helpqueue import HelpCall, HelpQueue, call_line
+from admin_console.gui.helpqueue import HelpQueue, call_line
 from admin_console.gui.tab_widgets import Notice, big
 
 
 class CallRow(QFrame):
     """One PC waiting: its line, and the button that fits (I'm going / Done)."""
 
-    def __init__(self, queue: HelpQueue, call: HelpCall, me: str | None) -> None:
+    def __init__(self, queue: HelpQueue, call: HelpCallModel, me: str | None) -> None:
         super().__init__()
         lang = queue.language
         self.kiosk_id = call.kiosk_id

@@ -12,13 +12,12 @@ saying someone is coming: the visitor may ask again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 
-from admin_console.gui import i18n
+from admin_console.api.help import HelpCallModel
+from admin_console.gui import calls, i18n
 from admin_console.gui.client import Reply
 from admin_console.gui.tab_controller import Section
 from policies import Language
@@ -26,46 +25,11 @@ from policies import Language
 REFRESH_MS = 5000
 
 
-def _time(value: object) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
-
-
-@dataclass(frozen=True)
-class HelpCall:
-    """One PC in the queue (``HelpCallModel``)."""
-
-    kiosk_id: int
-    kiosk_name: str
-    requested_at: dt.datetime
-    waiting_seconds: int
-    taken_at: dt.datetime | None
-    taken_by: str | None
-    reason: str | None = None
-    """None: the visitor asked; ``ticket_forged``: the console calls staff to this PC."""
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> HelpCall:
-        """Read one entry of ``GET /api/help``."""
-        requested = _time(data["requested_at"])
-        assert requested is not None
-        return cls(
-            kiosk_id=int(data["kiosk_id"]),
-            kiosk_name=str(data["kiosk_name"]),
-            requested_at=requested,
-            waiting_seconds=int(data.get("waiting_seconds") or 0),
-            taken_at=_time(data.get("taken_at")),
-            taken_by=str(data["taken_by"]) if data.get("taken_by") else None,
-            reason=str(data["reason"]) if data.get("reason") else None,
-        )
-
-    def waited(self, now: dt.datetime) -> int:
-        """Seconds the visitor waited: until now, or until someone took the call."""
-        if self.taken_at is not None:
-            return self.waiting_seconds
-        return max(self.waiting_seconds, int((now - self.requested_at).total_seconds()))
+def seconds_waited(call: HelpCallModel, now: dt.datetime) -> int:
+    """Seconds the visitor waited: until now, or until someone took the call."""
+    if call.taken_at is not None:
+        return call.waiting_seconds
+    return max(call.waiting_seconds, int((now - call.requested_at).total_seconds()))
 
 
 def waiting_words(seconds: int, language: Language) -> str:
@@ -75,10 +39,10 @@ def waiting_words(seconds: int, language: Language) -> str:
     return i18n.counted("help.waiting", language, seconds // 60)
 
 
-def call_line(call: HelpCall, now: dt.datetime, language: Language, me: str | None) -> str:
+def call_line(call: HelpCallModel, now: dt.datetime, language: Language, me: str | None) -> str:
     """``PC-03 — attend depuis 4 min`` or ``… — nadia y va``; a call of the console's own
     says why first: ``PC-03 — ticket jamais créé accepté hors ligne — …``."""
-    waited = waiting_words(call.waited(now), language)
+    waited = waiting_words(seconds_waited(call, now), language)
     if call.reason is not None:
         key = f"help.reason.{call.reason}"
         why = i18n.text(key, language) if key in i18n.TEXTS else call.reason
@@ -100,7 +64,7 @@ class HelpQueue(Section):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.calls: list[HelpCall] = []
+        self.calls: list[HelpCallModel] = []
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -126,16 +90,15 @@ class HelpQueue(Section):
             self._again = True
             return
         self._loading = True
-        self.call("GET", "/api/help", None, self._loaded, self._not_loaded)
+        self.call(calls.HELP_QUEUE, self._loaded, refused=self._not_loaded)
 
     def _not_loaded(self, _reply: Reply) -> bool:
         self._loading = False
         return False
 
-    def _loaded(self, reply: Reply) -> None:
+    def _loaded(self, queue: list[HelpCallModel]) -> None:
         self._loading = False
-        entries = reply.body if isinstance(reply.body, list) else []
-        self.calls = [HelpCall.from_json(e) for e in entries]
+        self.calls = queue
         self.changed.emit()
         if self._again:
             self._again = False
@@ -152,13 +115,11 @@ class HelpQueue(Section):
             self.refresh()
             return True
 
-        self.call(
-            "POST", f"/api/help/{kiosk_id}/take", None, lambda _r: self.refresh(), taken_already
-        )
+        self.call(calls.TAKE_HELP, self._answered, refused=taken_already, kiosk_id=kiosk_id)
 
     def done(self, kiosk_id: int) -> None:
         """The visitor at this PC was helped."""
-        self.call("POST", f"/api/help/{kiosk_id}/done", None, lambda _r: self.refresh())
+        self.call(calls.HELP_DONE, self._answered, kiosk_id=kiosk_id)
 
     def cancel(self, kiosk_id: int) -> None:
         """Nobody needs to go to this PC (the visitor left, or asked by mistake)."""
@@ -169,4 +130,7 @@ class HelpQueue(Section):
             self.refresh()  # closed meanwhile (the session ended): the queue says so
             return True
 
-        self.call("POST", f"/api/help/{kiosk_id}/cancel", None, lambda _r: self.refresh(), gone)
+        self.call(calls.CANCEL_HELP, self._answered, refused=gone, kiosk_id=kiosk_id)
+
+    def _answered(self, _call: HelpCallModel) -> None:
+        self.refresh()

@@ -74,6 +74,14 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "De console gaf een fout: {detail}",
         EN: "The console answered with an error: {detail}",
     },
+    "net.bad_reply": {
+        FR: "La console a envoyé une réponse que cette fenêtre ne comprend pas. Elle n'a "
+        "peut-être pas la même version{nbsp}: prévenez l'administrateur.",
+        NL: "De console stuurde een antwoord dat dit venster niet begrijpt. Misschien is het "
+        "niet dezelfde versie: verwittig de beheerder.",
+        EN: "The console sent an answer this window does not understand. It may not be the "
+        "same version: tell the administrator.",
+    },
     # -- room --------------------------------------------------------------------------
     "room.title": {FR: "La salle", NL: "De zaal", EN: "The room"},
     "room.user": {FR: "Connecté{nbsp}: {user}", NL: "Aangemeld: {user}", EN: "Logged in: {user}"},

@@ -4,48 +4,24 @@ nickname — never a name. List, create, change, reset a PIN, ban until a day, u
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from PySide6.QtCore import Signal
 
-from admin_console.gui import i18n
+from admin_console.api.members import MemberModel
+from admin_console.gui import calls, i18n
 from admin_console.gui.client import Reply
 from admin_console.gui.tab_controller import Section, api_error
 from policies import Language
 
 
-@dataclass(frozen=True)
-class MemberRow:
-    """A member as listed (``MemberModel``)."""
-
-    card: str
-    nickname: str | None
-    daily_allowance_minutes: int | None
-    banned_until: dt.date | None
-    ban_reason: str | None
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> MemberRow:
-        """Read one entry of ``GET /api/members``."""
-        until = data.get("banned_until")
-        allowance = data.get("daily_allowance_minutes")
-        return cls(
-            card=str(data["card"]),
-            nickname=str(data["nickname"]) if data.get("nickname") else None,
-            daily_allowance_minutes=int(allowance) if isinstance(allowance, int) else None,
-            banned_until=dt.date.fromisoformat(until) if isinstance(until, str) else None,
-            ban_reason=str(data["ban_reason"]) if data.get("ban_reason") else None,
-        )
-
-    def banned_on(self, today: dt.date) -> bool:
-        """True while the ban lasts (its last day included)."""
-        return self.banned_until is not None and self.banned_until >= today
+def banned_on(member: MemberModel, today: dt.date) -> bool:
+    """True while the member's ban lasts (its last day included)."""
+    return member.banned_until is not None and member.banned_until >= today
 
 
-def member_cells(row: MemberRow, today: dt.date, language: Language) -> list[str]:
+def member_cells(row: MemberModel, today: dt.date, language: Language) -> list[str]:
     """One line of the members table: card, nickname, allowance, ban."""
     allowance = (
         i18n.text("members.no_limit", language)
@@ -53,7 +29,7 @@ def member_cells(row: MemberRow, today: dt.date, language: Language) -> list[str
         else f"{row.daily_allowance_minutes} min"
     )
     ban = ""
-    if row.banned_on(today) and row.banned_until is not None:
+    if banned_on(row, today) and row.banned_until is not None:
         ban = i18n.text(
             "members.banned_until",
             language,
@@ -76,7 +52,7 @@ class MemberDesk(Section):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.rows: list[MemberRow] = []
+        self.rows: list[MemberModel] = []
 
     def today(self) -> dt.date:
         """The EPN's day, in the GUI machine's local time."""
@@ -84,11 +60,10 @@ class MemberDesk(Section):
 
     def load(self) -> None:
         """List every member; ``listed`` follows."""
-        self.call("GET", "/api/members", None, self._listed)
+        self.call(calls.MEMBERS, self._listed)
 
-    def _listed(self, reply: Reply) -> None:
-        entries = reply.body if isinstance(reply.body, list) else []
-        self.rows = [MemberRow.from_json(e) for e in entries]
+    def _listed(self, members: list[MemberModel]) -> None:
+        self.rows = members
         self.listed.emit()
 
     def _bad_field(self, reply: Reply) -> bool:
@@ -99,8 +74,8 @@ class MemberDesk(Section):
         self.refused_field.emit(name, api_error(reply, self.language))
         return True
 
-    def _done(self, key: str, card: str) -> Any:
-        def ok(_reply: Reply) -> None:
+    def _done(self, key: str, card: str) -> Callable[[MemberModel], None]:
+        def ok(_member: MemberModel) -> None:
             self.saved.emit(i18n.text(key, self.language, card=card))
             self.load()
 
@@ -117,11 +92,11 @@ class MemberDesk(Section):
             body["nickname"] = nickname.strip()
         done = self._done("members.created", card)
 
-        def ok(reply: Reply) -> None:
+        def ok(member: MemberModel) -> None:
             self.created.emit(card)
-            done(reply)
+            done(member)
 
-        self.call("POST", "/api/members", body, ok, self._bad_field)
+        self.call(calls.NEW_MEMBER, ok, body=body, refused=self._bad_field)
 
     def change(self, card: str, allowance_minutes: int | None, nickname: str | None) -> None:
         """Set the allowance (None: no limit) and the nickname (empty: none)."""
@@ -129,35 +104,23 @@ class MemberDesk(Section):
             "daily_allowance_minutes": allowance_minutes or None,
             "nickname": (nickname or "").strip() or None,
         }
-        self.call(
-            "PATCH", self._path(card), body, self._done("members.changed", card), self._bad_field
-        )
+        self._change(calls.CHANGE_MEMBER, card, "members.changed", body)
 
     def reset_pin(self, card: str, pin: str) -> None:
         """Give the member a new PIN."""
-        self.call(
-            "PATCH",
-            self._path(card),
-            {"pin": pin.strip()},
-            self._done("members.pin_reset", card),
-            self._bad_field,
-        )
+        self._change(calls.CHANGE_MEMBER, card, "members.pin_reset", {"pin": pin.strip()})
 
     def ban(self, card: str, until: dt.date, reason: str) -> None:
         """Refuse this card at every PC until ``until`` (inclusive), saying why."""
         body = {"until": until.isoformat(), "reason": reason.strip()}
-        self.call(
-            "POST",
-            self._path(card) + "/ban",
-            body,
-            self._done("members.banned", card),
-            self._bad_field,
-        )
+        self._change(calls.BAN, card, "members.banned", body)
 
     def unban(self, card: str) -> None:
         """Lift the ban."""
-        self.call("POST", self._path(card) + "/unban", None, self._done("members.unbanned", card))
+        self._change(calls.UNBAN, card, "members.unbanned")
 
-    @staticmethod
-    def _path(card: str) -> str:
-        return f"/api/members/{quote(card.strip(), safe='')}"
+    def _change(
+        self, call: calls.Call[MemberModel], card: str, said: str, body: object = None
+    ) -> None:
+        refused = None if body is None else self._bad_field  # a field can be wrong
+        self.call(call, self._done(said, card), body=body, refused=refused, card=card.strip())

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from admin_console.api.members import MemberModel
 from admin_console.gui import i18n
-from admin_console.gui.members import MemberDesk, MemberRow, member_cells
+from admin_console.gui.members import MemberDesk, banned_on, member_cells
 from admin_console.gui.tab_widgets import Notice, fill, table, title
 
 HEADERS = ("members.col.card", "members.col.nickname", "members.col.allowance", "members.col.ban")
@@ -75,7 +76,7 @@ class MembersScreen(QWidget):
         layout.addLayout(left, 1)
         layout.addWidget(right_host)
 
-        self.shown: list[MemberRow] = []
+        self.shown: list[MemberModel] = []
         self.refresh.clicked.connect(desk.load)
         self.search.textChanged.connect(lambda _text: self.show_list())
         self.add.clicked.connect(self._add)
@@ -141,7 +142,7 @@ class MembersScreen(QWidget):
         ban_row.addWidget(self.unban)
         chosen_form.addRow(ban_row)
 
-    def member(self) -> MemberRow | None:
+    def member(self) -> MemberModel | None:
         """The member chosen in the table."""
         row = self.table.currentRow()
         rows = self.shown
@@ -187,7 +188,7 @@ class MembersScreen(QWidget):
         self.ban_until.setMinimumDate(QDate(today.year, today.month, today.day))
         until = member.banned_until or today + dt.timedelta(days=7)
         self.ban_until.setDate(QDate(until.year, until.month, until.day))
-        self.unban.setEnabled(member.banned_on(today))
+        self.unban.setEnabled(banned_on(member, today))
 
     def _saved(self, sentence: str) -> None:
         self.notice.good(sentence)

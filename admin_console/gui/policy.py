@@ -9,7 +9,6 @@ dotted field, which the form shows next to that field, keeping what staff typed.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,7 +19,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from PySide6.QtCore import Signal
 
-from admin_console.gui import i18n
+from admin_console.api.policy import PolicyState
+from admin_console.gui import calls, i18n
 from admin_console.gui.client import Reply
 from admin_console.gui.tab_controller import Section, api_error, check_text
 from policies import Language
@@ -181,29 +181,6 @@ def field_for_error(name: str, specs: Sequence[FieldSpec]) -> str:
     return name
 
 
-@dataclass(frozen=True)
-class PolicyState:
-    """The policy in force, as ``GET /api/policy`` returns it."""
-
-    version: Any
-    policy: Mapping[str, Any]
-    policy_version: str
-    changed_at: dt.datetime | None
-    changed_by: str | None
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PolicyState:
-        """Read the console's answer."""
-        changed = data.get("changed_at")
-        return cls(
-            version=data.get("version"),
-            policy=data.get("policy") or {},
-            policy_version=str(data.get("policy_version") or ""),
-            changed_at=dt.datetime.fromisoformat(changed) if isinstance(changed, str) else None,
-            changed_by=str(data["changed_by"]) if data.get("changed_by") else None,
-        )
-
-
 ALL_SPECS = [spec for _, specs in SECTIONS for spec in specs]
 
 
@@ -221,12 +198,11 @@ class PolicyDesk(Section):
 
     def load(self) -> None:
         """``GET /api/policy``; ``loaded`` follows."""
-        self.call("GET", "/api/policy", None, self._loaded)
+        self.call(calls.POLICY, self._loaded)
 
-    def _loaded(self, reply: Reply) -> None:
-        if isinstance(reply.body, dict):
-            self.state = PolicyState.from_json(reply.body)
-            self.loaded.emit()
+    def _loaded(self, state: PolicyState) -> None:
+        self.state = state
+        self.loaded.emit()
 
     def edited(
         self, values: Mapping[str, Any], rules: Mapping[str, Sequence[tuple[str, str]]]
@@ -245,11 +221,10 @@ class PolicyDesk(Section):
 
     def save(self, policy: Mapping[str, Any]) -> None:
         """``PUT /api/policy``; ``saved`` or ``field_errors`` follows."""
-        self.call("PUT", "/api/policy", {"policy": policy}, self._saved, self._refused)
+        self.call(calls.CHANGE_POLICY, self._saved, body={"policy": policy}, refused=self._refused)
 
-    def _saved(self, reply: Reply) -> None:
-        if isinstance(reply.body, dict):
-            self.state = PolicyState.from_json(reply.body)
+    def _saved(self, state: PolicyState) -> None:
+        self.state = state
         self.loaded.emit()
         self.saved.emit()
 

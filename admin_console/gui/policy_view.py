@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from admin_console.api.room import KioskTile
 from admin_console.gui import i18n, icons
 from admin_console.gui.policy import (
     SECTIONS,
@@ -38,7 +39,7 @@ from admin_console.gui.policy import (
     rule_texts,
 )
 from admin_console.gui.tab_widgets import Notice, title
-from admin_console.gui.viewmodel import Pc, room_order
+from admin_console.gui.viewmodel import room_order
 from policies import Language
 
 
@@ -158,7 +159,7 @@ class PolicyScreen(QWidget):
     def __init__(
         self,
         desk: PolicyDesk,
-        pcs: Callable[[], dict[int, Pc]],
+        pcs: Callable[[], dict[int, KioskTile]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

@@ -7,15 +7,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from admin_console.gui import i18n
+from admin_console.gui.calls import BAD_REPLY, Call, Query, read_reply
 from admin_console.gui.client import ConsoleClient, Failure, Reply
 from admin_console.gui.viewmodel import reason_text
 from policies import Language
 
 Now = Callable[[], dt.datetime]
+T = TypeVar("T")
 
 _STATUS_CODES = {403: "forbidden", 404: "not_found", 409: "conflict"}
 
@@ -74,21 +77,31 @@ class Section(QObject):
 
     def call(
         self,
-        method: str,
-        path: str,
-        body: object,
-        ok: Callable[[Reply], None],
+        call: Call[T],
+        ok: Callable[[T], None],
+        *,
+        body: object = None,
         refused: Callable[[Reply], bool] | None = None,
+        query: Query | None = None,
+        **params: object,
     ) -> None:
-        """Send a request; ``ok`` gets a 2xx answer. Otherwise ``refused`` may handle the
-        answer (return True), else ``failed`` says what went wrong."""
+        """Send ``call`` (its path filled with ``params``); ``ok`` gets a 2xx answer read
+        as the call's model. Otherwise (an error, or an answer that is not the model)
+        ``refused`` may handle the answer (return True), else ``failed`` says what went
+        wrong."""
 
         def done(reply: Reply) -> None:
-            if reply.ok:
-                ok(reply)
-            elif reply.status == 401:
+            if reply.status == 401:
                 self.expired.emit()
+                return
+            value = read_reply(call, reply)
+            if value is not BAD_REPLY:
+                ok(value)
             elif refused is None or not refused(reply):
-                self.failed.emit(api_error(reply, self.language))
+                self.failed.emit(
+                    i18n.text("net.bad_reply", self.language)
+                    if reply.ok
+                    else api_error(reply, self.language)
+                )
 
-        self.client.request(method, path, body, done)
+        self.client.send(call, body, done, query, **params)

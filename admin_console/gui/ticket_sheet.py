@@ -23,7 +23,8 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from admin_console.gui.tickets import IssuedTicket, local_date
+from admin_console.api.tickets import IssuedTicket
+from admin_console.gui.tickets import group_code, local_date
 
 COLUMNS = 2
 ROWS = 5
@@ -116,11 +117,12 @@ def _card(painter: QPainter, box: QRectF, ticket: IssuedTicket, mm: float) -> No
         "Ticket · Ticket · Ticket",
     )
     code_box = QRectF(inner.left(), inner.top() + 5 * mm, inner.width() - icon - 2 * mm, 11 * mm)
-    painter.setFont(_code_font(painter, ticket.code, code_box.width()))
+    code = group_code(ticket.code)
+    painter.setFont(_code_font(painter, code, code_box.width()))
     painter.drawText(
         code_box,
         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-        ticket.code,
+        code,
     )
     top = inner.top() + 17 * mm
     painter.setFont(_font(14, bold=True))

@@ -10,13 +10,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Signal
 
-from admin_console.gui import i18n
-from admin_console.gui.client import Reply
+from admin_console.api.tickets import IssuedTicket, Ticket, TicketsCreated
+from admin_console.gui import calls, i18n
 from admin_console.gui.tab_controller import Section
 from policies import Language
 
@@ -42,72 +41,13 @@ def group_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-def _time(value: object) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
-
-
-@dataclass(frozen=True)
-class IssuedTicket:
-    """A new ticket with its code, as ``POST /api/tickets`` returns it."""
-
-    ref: str
-    code: str
-    minutes: int
-    free_pages: int
-    valid_until: dt.datetime
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> IssuedTicket:
-        """Read one entry of ``tickets``."""
-        return cls(
-            ref=str(data["ref"]),
-            code=group_code(str(data["code"])),
-            minutes=int(data["minutes"]),
-            free_pages=int(data.get("free_pages") or 0),
-            valid_until=_time(data["valid_until"]),
-        )
-
-
-@dataclass(frozen=True)
-class TicketRow:
-    """A ticket as listed later (never its code)."""
-
-    ref: str
-    minutes: int
-    free_pages: int
-    valid_until: dt.datetime
-    created_at: dt.datetime
-    made_by: str
-    state: str
-    used_at: dt.datetime | None
-    used_kiosk_id: int | None
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> TicketRow:
-        """Read one entry of ``GET /api/tickets``."""
-        used = data.get("used_at")
-        kiosk = data.get("used_kiosk_id")
-        return cls(
-            ref=str(data["ref"]),
-            minutes=int(data["minutes"]),
-            free_pages=int(data.get("free_pages") or 0),
-            valid_until=_time(data["valid_until"]),
-            created_at=_time(data["created_at"]),
-            made_by=str(data.get("made_by") or ""),
-            state=str(data["state"]),
-            used_at=_time(used) if used else None,
-            used_kiosk_id=int(kiosk) if isinstance(kiosk, int) else None,
-        )
-
-
 def local_date(moment: dt.datetime) -> str:
     """``30/11/2026``: a day as staff and visitors in Brussels write it."""
     return f"{moment.astimezone():%d/%m/%Y}"
 
 
 def ticket_cells(
-    row: TicketRow, language: Language, pc_names: Mapping[int, str] | None = None
+    row: Ticket, language: Language, pc_names: Mapping[int, str] | None = None
 ) -> list[str]:
     """One line of the tickets table: ref, minutes, pages, valid until, state (when and on
     which PC it was used), made by."""
@@ -138,7 +78,7 @@ class TicketDesk(Section):
         super().__init__(*args, **kwargs)
         self.issued: list[IssuedTicket] = []
         self.printed = True
-        self.rows: list[TicketRow] = []
+        self.rows: list[Ticket] = []
         self.state_filter: str | None = None
 
     @property
@@ -154,11 +94,10 @@ class TicketDesk(Section):
             "valid_until": valid_until.isoformat(),
             "free_pages": free_pages,
         }
-        self.call("POST", "/api/tickets", body, self._created)
+        self.call(calls.MAKE_TICKETS, self._created, body=body)
 
-    def _created(self, reply: Reply) -> None:
-        entries = reply.body.get("tickets", []) if isinstance(reply.body, dict) else []
-        self.issued = [IssuedTicket.from_json(e) for e in entries]
+    def _created(self, made: TicketsCreated) -> None:
+        self.issued = made.tickets
         self.printed = not self.issued
         self.created.emit()
         self.load(self.state_filter)
@@ -178,10 +117,9 @@ class TicketDesk(Section):
     def load(self, state: str | None = None) -> None:
         """List tickets (only ``state`` ones if given); ``listed`` follows."""
         self.state_filter = state
-        query = f"?state={state}" if state in TICKET_STATES else ""
-        self.call("GET", f"/api/tickets{query}", None, self._listed)
+        query = {"state": state if state in TICKET_STATES else None}
+        self.call(calls.TICKETS, self._listed, query=query)
 
-    def _listed(self, reply: Reply) -> None:
-        entries = reply.body if isinstance(reply.body, list) else []
-        self.rows = [TicketRow.from_json(e) for e in entries]
+    def _listed(self, tickets: list[Ticket]) -> None:
+        self.rows = tickets
         self.listed.emit()

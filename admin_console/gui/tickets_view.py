@@ -29,6 +29,7 @@ from admin_console.gui.tickets import (
     TICKET_STATES,
     TicketDesk,
     end_of_month,
+    group_code,
     last_moment,
     local_date,
     ticket_cells,
@@ -168,9 +169,8 @@ class TicketsScreen(QWidget):
         issued = self.desk.issued
         self.codes.clear()
         for ticket in issued:
-            self.codes.addItem(
-                f"{ticket.code}  ·  {ticket.minutes} min  ·  {local_date(ticket.valid_until)}"
-            )
+            code, until = group_code(ticket.code), local_date(ticket.valid_until)
+            self.codes.addItem(f"{code}  ·  {ticket.minutes} min  ·  {until}")
         if issued:
             self.batch_title.setText(i18n.counted("tickets.batch", lang, len(issued)))
         else:

@@ -1,8 +1,9 @@
 """The usage review (managers): what ``GET /api/usage`` says about a period, as tables,
 bar charts and totals; CSV exports of ``GET /api/usage.csv``.
 
-:class:`UsageReport` is plain data read from the console's JSON, so it is tested without
-Qt or a server; :class:`UsageReview` only fetches it.
+The report is the API's :class:`~admin_console.api.usage.UsageReport`; the functions here
+turn it into table lines, sentences and bars, so they are tested without Qt or a server;
+:class:`UsageReview` only fetches it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 
-from admin_console.gui import i18n
-from admin_console.gui.client import Reply
+from admin_console.api.usage import UsageByKind, UsageReport, UsageRow
+from admin_console.gui import calls, i18n
 from admin_console.gui.tab_controller import Section
 from policies import Language
 
@@ -49,43 +50,15 @@ def _month_end(first: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class UsageRow:
-    """The counts of one day, hour, PC or the whole period."""
-
-    sessions: int = 0
-    visitor_seconds: int = 0
-    occupancy: float | None = None
-    pages: int = 0
-    sheets: int = 0
-    cost_cents: int = 0
-    accompanied_seconds: int = 0
-    help_calls: int = 0
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> UsageRow:
-        """Read the ``UsageRow`` fields of an entry (others are ignored)."""
-        occupancy = data.get("occupancy")
-        return cls(
-            sessions=int(data.get("sessions") or 0),
-            visitor_seconds=int(data.get("visitor_seconds") or 0),
-            occupancy=float(occupancy) if isinstance(occupancy, int | float) else None,
-            pages=int(data.get("pages") or 0),
-            sheets=int(data.get("sheets") or 0),
-            cost_cents=int(data.get("cost_cents") or 0),
-            accompanied_seconds=int(data.get("accompanied_seconds") or 0),
-            help_calls=int(data.get("help_calls") or 0),
-        )
-
-    @property
-    def visitor_hours(self) -> float:
-        """Hours of visitors at PCs."""
-        return self.visitor_seconds / 3600
+def visitor_hours(row: UsageRow) -> float:
+    """Hours of visitors at PCs."""
+    return row.visitor_seconds / 3600
 
 
 @dataclass(frozen=True)
 class Keyed:
-    """A row with what it is about: a day, an hour of the day or a PC."""
+    """A row with what it is about, as a table line or a bar: a day, an hour of the day
+    or a PC, its label, and (days only) its sessions by kind."""
 
     key: str
     label: str
@@ -93,48 +66,25 @@ class Keyed:
     kinds: Mapping[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class UsageReport:
-    """A period's usage, as ``GET /api/usage`` returns it."""
+def kinds_of(counts: UsageByKind) -> dict[str, int]:
+    """Sessions by how they started, in :data:`KINDS`' order."""
+    return {kind: getattr(counts, kind) for kind in KINDS}
 
-    start: dt.date
-    end: dt.date
-    totals: UsageRow
-    by_kind: Mapping[str, int]
-    per_day: Sequence[Keyed]
-    per_hour: Sequence[Keyed]
-    per_kiosk: Sequence[Keyed]
-    workshops: Sequence[Mapping[str, Any]]
 
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> UsageReport:
-        """Read the console's answer."""
-        days = []
-        for entry in data.get("per_day") or ():
-            day = dt.date.fromisoformat(str(entry["day"]))
-            kinds = {k: int(entry.get(k) or 0) for k in KINDS}
-            days.append(Keyed(day.isoformat(), f"{day:%d/%m}", UsageRow.from_json(entry), kinds))
-        hours = [
-            Keyed(str(e["hour"]), f"{int(e['hour']):02d}h", UsageRow.from_json(e))
-            for e in data.get("per_hour") or ()
-        ]
-        kiosks = [
-            Keyed(
-                str(e["kiosk_id"]), str(e.get("kiosk_name") or e["kiosk_id"]), UsageRow.from_json(e)
-            )
-            for e in data.get("per_kiosk") or ()
-        ]
-        raw_kinds = data.get("by_kind") or {}
-        return cls(
-            start=dt.date.fromisoformat(str(data["start"])),
-            end=dt.date.fromisoformat(str(data["end"])),
-            totals=UsageRow.from_json(data.get("totals") or {}),
-            by_kind={k: int(raw_kinds.get(k) or 0) for k in KINDS},
-            per_day=days,
-            per_hour=sorted(hours, key=lambda k: int(k.key)),
-            per_kiosk=kiosks,
-            workshops=list(data.get("workshops") or ()),
-        )
+def per_day(report: UsageReport) -> list[Keyed]:
+    """The period's days, labelled ``02/03``."""
+    return [Keyed(d.day.isoformat(), f"{d.day:%d/%m}", d, kinds_of(d)) for d in report.per_day]
+
+
+def per_hour(report: UsageReport) -> list[Keyed]:
+    """The hours of the day, in the day's order, labelled ``09h``."""
+    hours = sorted(report.per_hour, key=lambda h: h.hour)
+    return [Keyed(str(h.hour), f"{h.hour:02d}h", h) for h in hours]
+
+
+def per_kiosk(report: UsageReport) -> list[Keyed]:
+    """The PCs, labelled by name."""
+    return [Keyed(str(k.kiosk_id), k.kiosk_name or str(k.kiosk_id), k) for k in report.per_kiosk]
 
 
 def hours_text(seconds: int) -> str:
@@ -188,7 +138,7 @@ def totals_lines(report: UsageReport, language: Language) -> list[str]:
     """The period's totals in sentences, and the split by kind of session."""
     t = report.totals
     kinds = ", ".join(
-        f"{i18n.text(f'kind.{k}', language)} {report.by_kind.get(k, 0)}" for k in KINDS
+        f"{i18n.text(f'kind.{k}', language)} {n}" for k, n in kinds_of(report.by_kind).items()
     )
     return [
         i18n.text(
@@ -229,16 +179,15 @@ def workshop_table(report: UsageReport, language: Language) -> tuple[list[str], 
     ]
     rows = []
     for workshop in report.workshops:
-        started = dt.datetime.fromisoformat(str(workshop["started_at"])).astimezone()
-        results = workshop.get("results") or []
-        ok = sum(1 for r in results if isinstance(r, Mapping) and r.get("ok"))
+        started = workshop.started_at.astimezone()
+        results = workshop.results
         rows.append(
             [
                 f"{started:%d/%m/%Y %H:%M}",
-                str(workshop.get("title", "")),
-                f"{workshop.get('minutes', 0)} min",
-                str(workshop.get("participants", 0)),
-                f"{ok}/{len(workshop.get('kiosk_ids') or results)}",
+                workshop.title,
+                f"{workshop.minutes} min",
+                str(workshop.participants),
+                f"{sum(1 for r in results if r.ok)}/{len(workshop.kiosk_ids or results)}",
             ]
         )
     return header, rows
@@ -257,17 +206,17 @@ MONTHLY_AFTER_DAYS = 62
 """Longer periods chart visitor hours per month: a year of daily bars is unreadable."""
 
 
-def _hours_chart(report: UsageReport, language: Language) -> Bars:
-    if len(report.per_day) <= MONTHLY_AFTER_DAYS:
+def _hours_chart(days: Sequence[Keyed], language: Language) -> Bars:
+    if len(days) <= MONTHLY_AFTER_DAYS:
         return Bars(
             i18n.text("usage.chart.hours_per_day", language),
-            [k.label for k in report.per_day],
-            [round(k.row.visitor_hours, 1) for k in report.per_day],
+            [k.label for k in days],
+            [round(visitor_hours(k.row), 1) for k in days],
         )
     months: dict[str, float] = {}
-    for keyed in report.per_day:
+    for keyed in days:
         month = f"{keyed.key[5:7]}/{keyed.key[:4]}"
-        months[month] = months.get(month, 0.0) + keyed.row.visitor_hours
+        months[month] = months.get(month, 0.0) + visitor_hours(keyed.row)
     return Bars(
         i18n.text("usage.chart.hours_per_month", language),
         list(months),
@@ -278,17 +227,18 @@ def _hours_chart(report: UsageReport, language: Language) -> Bars:
 def charts(report: UsageReport, language: Language) -> list[Bars]:
     """Visitor hours per day (per month over a long period), sessions per hour of the day,
     pages per PC."""
+    hours, kiosks = per_hour(report), per_kiosk(report)
     return [
-        _hours_chart(report, language),
+        _hours_chart(per_day(report), language),
         Bars(
             i18n.text("usage.chart.sessions_per_hour", language),
-            [k.label for k in report.per_hour],
-            [k.row.sessions for k in report.per_hour],
+            [k.label for k in hours],
+            [k.row.sessions for k in hours],
         ),
         Bars(
             i18n.text("usage.chart.pages_per_pc", language),
-            [k.label for k in report.per_kiosk],
-            [k.row.pages for k in report.per_kiosk],
+            [k.label for k in kiosks],
+            [k.row.pages for k in kiosks],
         ),
     ]
 
@@ -309,22 +259,19 @@ class UsageReview(Section):
 
     def load(self, start: dt.date, end: dt.date) -> None:
         """Ask for the period ``start``..``end`` (both included); ``loaded`` follows."""
-        self.call(
-            "GET", f"/api/usage?start={start.isoformat()}&end={end.isoformat()}", None, self._loaded
-        )
+        self.call(calls.USAGE, self._loaded, query={"start": start, "end": end})
 
-    def _loaded(self, reply: Reply) -> None:
-        if isinstance(reply.body, dict):
-            self.report = UsageReport.from_json(reply.body)
-            self.loaded.emit()
+    def _loaded(self, report: UsageReport) -> None:
+        self.report = report
+        self.loaded.emit()
 
     def export(self, start: dt.date, end: dt.date, which: str, path: str) -> None:
         """Save ``GET /api/usage.csv`` for one table to ``path``; ``exported`` follows."""
 
-        def save(reply: Reply) -> None:
+        def save(raw: bytes) -> None:
             with open(path, "wb") as out:
-                out.write(reply.raw)
+                out.write(raw)
             self.exported.emit(path)
 
-        query = f"start={start.isoformat()}&end={end.isoformat()}&table={which}"
-        self.call("GET", f"/api/usage.csv?{query}", None, save)
+        query: calls.Query = {"start": start, "end": end, "table": which}
+        self.call(calls.USAGE_CSV, save, query=query)

@@ -29,6 +29,9 @@ from admin_console.gui.usage import (
     Preset,
     UsageReview,
     charts,
+    per_day,
+    per_hour,
+    per_kiosk,
     preset_range,
     totals_lines,
     workshop_table,
@@ -161,7 +164,7 @@ class UsageScreen(QWidget):
         for chart, bars in zip(self.charts, charts(report, lang), strict=True):
             chart.show_bars(bars, empty)
         firsts = {"day": "usage.col.day", "hour": "usage.col.hour", "kiosk": "usage.col.pc"}
-        sources = {"day": report.per_day, "hour": report.per_hour, "kiosk": report.per_kiosk}
+        sources = {"day": per_day(report), "hour": per_hour(report), "kiosk": per_kiosk(report)}
         for key, view in self.tables.items():
             if key == "workshops":
                 header, rows = workshop_table(report, lang)

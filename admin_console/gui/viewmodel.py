@@ -1,4 +1,5 @@
-"""What the room view shows, computed from the console's JSON: plain data, no Qt.
+"""What the room view shows, computed from the console's PCs (the API's ``KioskTile``):
+plain data, no Qt.
 
 The console server decides nothing here and neither does the GUI: these functions only
 turn a PC's last known status into words and colours, and a command's answer into a line
@@ -13,8 +14,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
+from admin_console.api.room import CommandResponse, KioskTile, LiveStatus
+from admin_console.api.workshops import WorkshopResult
 from admin_console.gui import i18n
 from policies import Language
 
@@ -60,24 +62,7 @@ _IN_SESSION = frozenset({"active", "warned", "final", "idle"})
 _AFTER_SESSION = frozenset({"ending", "wiping", "done"})
 
 
-@dataclass(frozen=True)
-class PcStatus:
-    """What a PC last said about itself."""
-
-    state: str
-    seconds_left: int | None
-    login: str | None
-    pages_printed: int
-    help_requested: bool
-    locked: bool
-    print_waiting: str | None = None
-    """``over_quota`` or ``uncountable``: a print job waits for an animator."""
-    print_job_id: int | None = None
-    deadline: dt.datetime | None = None
-    """When the session's time runs out, on the console's clock (None: an older PC)."""
-
-
-def seconds_left_at(status: PcStatus, now: dt.datetime) -> int | None:
+def seconds_left_at(status: LiveStatus, now: dt.datetime) -> int | None:
     """The session's whole seconds left at ``now`` (the console's clock), rounded up as
     the PC's bar does: counted from the deadline, so the figure is never a stale one."""
     if status.state not in _IN_SESSION:
@@ -85,67 +70,6 @@ def seconds_left_at(status: PcStatus, now: dt.datetime) -> int | None:
     if status.deadline is None:
         return status.seconds_left
     return max(0, math.ceil((status.deadline - now).total_seconds()))
-
-
-@dataclass(frozen=True)
-class Pc:
-    """One PC of the room, as the console sends it (``KioskTile``)."""
-
-    id: int
-    name: str
-    location: str
-    online: bool
-    revoked: bool
-    last_seen_at: dt.datetime | None
-    status: PcStatus | None
-    out_of_order: bool = False
-    out_of_order_reason: str = ""
-    policy_version: str | None = None
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Pc:
-        """Read one entry of ``GET /api/kiosks`` or of the staff socket."""
-        raw = data.get("status")
-        status = None
-        if isinstance(raw, Mapping):
-            status = PcStatus(
-                state=str(raw.get("state", "")),
-                seconds_left=_int_or_none(raw.get("seconds_left")),
-                login=str(raw["login"]) if raw.get("login") else None,
-                pages_printed=int(raw.get("pages_printed") or 0),
-                help_requested=bool(raw.get("help_requested")),
-                locked=bool(raw.get("locked")),
-                print_waiting=str(raw["print_waiting"]) if raw.get("print_waiting") else None,
-                print_job_id=_int_or_none(raw.get("print_job_id")),
-                deadline=_aware_or_none(raw.get("deadline")),
-            )
-        seen = data.get("last_seen_at")
-        return cls(
-            id=int(data["id"]),
-            name=str(data["name"]),
-            location=str(data.get("location") or ""),
-            online=bool(data.get("online")),
-            revoked=bool(data.get("revoked")),
-            last_seen_at=dt.datetime.fromisoformat(seen) if isinstance(seen, str) else None,
-            status=status,
-            out_of_order=bool(data.get("out_of_order")),
-            out_of_order_reason=str(data.get("out_of_order_reason") or ""),
-            policy_version=str(data["policy_version"]) if data.get("policy_version") else None,
-        )
-
-
-def _int_or_none(value: object) -> int | None:
-    return int(value) if isinstance(value, int | float) else None
-
-
-def _aware_or_none(value: object) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
 
 
 @dataclass(frozen=True)
@@ -163,7 +87,7 @@ class TileView:
     icon: str | None
 
 
-def tile_kind(pc: Pc) -> TileKind:
+def tile_kind(pc: KioskTile) -> TileKind:
     """Which state the tile shows. Help outranks a lock, which outranks the session; a PC
     staff put out of order says so whatever it reports."""
     status = pc.status
@@ -210,7 +134,7 @@ def time_left(seconds: int, language: Language) -> str:
     return i18n.counted("left.minutes", language, minutes)
 
 
-def _session_detail(status: PcStatus, language: Language, now: dt.datetime | None) -> str:
+def _session_detail(status: LiveStatus, language: Language, now: dt.datetime | None) -> str:
     parts = []
     seconds = status.seconds_left if now is None else seconds_left_at(status, now)
     if seconds is not None:
@@ -222,7 +146,7 @@ def _session_detail(status: PcStatus, language: Language, now: dt.datetime | Non
 
 
 def tile_view(
-    pc: Pc,
+    pc: KioskTile,
     language: Language,
     *,
     selected: bool = False,
@@ -236,7 +160,7 @@ def tile_view(
     detail = ""
     if kind is TileKind.OUT_OF_ORDER:
         headline = i18n.text("state.out_of_order", language)
-        detail = pc.out_of_order_reason
+        detail = pc.out_of_order_reason or ""
     elif kind is TileKind.OFFLINE:
         headline = i18n.text("state.offline", language)
         if pc.last_seen_at is None:
@@ -281,7 +205,7 @@ def tile_view(
     )
 
 
-def room_order(pcs: Mapping[int, Pc]) -> list[Pc]:
+def room_order(pcs: Mapping[int, KioskTile]) -> list[KioskTile]:
     """PCs in the order staff find them: by location, then by name (PC-2 before PC-10)."""
 
     def natural(name: str) -> tuple[object, ...]:
@@ -321,19 +245,19 @@ class CommandResult:
     """The PC's or the console's stable refusal code: said in staff's language."""
 
 
-def outcome_of(answer: Mapping[str, Any]) -> tuple[Outcome, str, str | None]:
-    """Read a ``CommandResponse``: the outcome and, when refused, the PC's message and code."""
-    status = answer.get("status")
-    if status is None and answer.get("code") in ("offline", "pending"):
-        status = answer["code"]  # a workshop's result says it in its code
-    if status == "done" or answer.get("ok") is True:
+def outcome_of(answer: CommandResponse | WorkshopResult) -> tuple[Outcome, str, str | None]:
+    """What became of a command (or of a workshop on one PC): the outcome and, when
+    refused, the PC's message and code."""
+    status: str | None = answer.status if isinstance(answer, CommandResponse) else None
+    if status is None and answer.code in ("offline", "pending"):
+        status = answer.code  # a workshop's result says it in its code
+    if status == "done" or answer.ok is True:
         return Outcome.DONE, "", None
     if status == "offline":
         return Outcome.OFFLINE, "", "offline"
     if status == "pending":
         return Outcome.PENDING, "", None
-    code = answer.get("code")
-    return Outcome.REFUSED, str(answer.get("message") or ""), str(code) if code else None
+    return Outcome.REFUSED, answer.message or "", answer.code or None
 
 
 def reason_text(code: str | None, message: str, language: Language) -> str:

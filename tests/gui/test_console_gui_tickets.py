@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,8 @@ from console_support import WAIT_MS, advance, cell, console, log_in
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from admin_console.gui.helpqueue import HelpCall, call_line
+from admin_console.api.help import HelpCallModel
+from admin_console.gui.helpqueue import call_line
 from admin_console.gui.ticket_sheet import PER_PAGE, page_count
 from policies import Language
 
@@ -151,14 +151,18 @@ def test_tickets_are_listed_by_state(qtbot: Any, tmp_path: Path) -> None:
 
 def test_a_pc_that_let_in_a_forged_code_says_so_in_the_help_queue() -> None:
     asked = dt.datetime(2026, 11, 20, 14, 31, tzinfo=dt.UTC)
-    call = HelpCall.from_json(
+    call = HelpCallModel.model_validate(
         {
+            "id": 4,
             "kiosk_id": 10,
             "kiosk_name": "PC-10",
             "requested_at": asked.isoformat(),
             "waiting_seconds": 0,
             "taken_at": None,
             "taken_by": None,
+            "done_at": None,
+            "done_by": None,
+            "accompanied_seconds": None,
             "reason": "ticket_forged",
         }
     )
@@ -167,5 +171,5 @@ def test_a_pc_that_let_in_a_forged_code_says_so_in_the_help_queue() -> None:
         "PC-10 — code de ticket jamais créé, accepté hors ligne — attend depuis 4 min"
     )
     assert "never issued" in call_line(call, later, Language.EN, "nadia")
-    visitor = replace(call, reason=None)
+    visitor = call.model_copy(update={"reason": None})
     assert call_line(visitor, later, Language.FR, None) == "PC-10 — attend depuis 4 min"

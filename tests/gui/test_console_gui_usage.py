@@ -10,10 +10,13 @@ from typing import Any
 from console_support import WAIT_MS, cell, console, log_in
 from PySide6.QtCore import Qt
 
+from admin_console.api.usage import UsageReport
 from admin_console.gui.usage import (
     Preset,
-    UsageReport,
     charts,
+    per_day,
+    per_hour,
+    per_kiosk,
     preset_range,
     table,
     totals_lines,
@@ -58,9 +61,16 @@ def _row(**values: Any) -> dict[str, Any]:
     return {**base, **values}
 
 
+def _report(**values: Any) -> dict[str, Any]:
+    """A ``GET /api/usage`` answer of a period without any session, but for ``values``."""
+    empty = {"pcs": 2, "totals": _row(), "by_kind": {}, "per_day": [], "per_hour": []}
+    return {**empty, "per_kiosk": [], "workshops": [], **values}
+
+
 REPORT = {
     "start": "2026-03-01",
     "end": "2026-03-31",
+    "pcs": 2,
     "totals": _row(
         sessions=3,
         visitor_seconds=5400,
@@ -86,10 +96,10 @@ REPORT = {
 
 
 def test_the_report_reads_as_a_manager_needs_it() -> None:
-    report = UsageReport.from_json(REPORT)
+    report = UsageReport.model_validate(REPORT)
     assert (report.start, report.end) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
-    assert report.per_day[0].kinds == {"walk_in": 1, "ticket": 0, "member": 1, "workshop": 0}
-    assert [k.label for k in report.per_hour] == ["09h", "14h"]  # in the day's order
+    assert per_day(report)[0].kinds == {"walk_in": 1, "ticket": 0, "member": 1, "workshop": 0}
+    assert [k.label for k in per_hour(report)] == ["09h", "14h"]  # in the day's order
     lines = totals_lines(report, FR)
     assert lines[0] == "3 sessions, 1 h 30 de présence, occupation 12\u00a0%"
     assert lines[1] == "Impression\u00a0: 7 pages sur 4 feuilles, 0,70\u00a0€"
@@ -100,18 +110,18 @@ def test_the_report_reads_as_a_manager_needs_it() -> None:
     assert list(hours.labels) == ["02/03", "03/03"]
     assert list(hours.values) == [1.0, 0.5]
     assert list(pages_per_pc.values) == [7, 0]
-    header, rows = table(report.per_kiosk, "usage.col.pc", FR)
+    header, rows = table(per_kiosk(report), "usage.col.pc", FR)
     assert header[:3] == ["PC", "Sessions", "Présence"]
     assert rows[0][:2] == ["PC-01", "2"]
     assert rows[0][header.index("Montant")] == "0,00\u00a0€"
     assert rows[0][header.index("Occupation")] == "—"  # unknown, not zero
-    header, rows = table(report.per_day, "usage.col.day", FR)
+    header, rows = table(per_day(report), "usage.col.day", FR)
     assert header[-4:] == ["accès libre", "ticket", "membre", "atelier"]
     assert rows[0][-4:] == ["1", "0", "1", "0"]
 
 
 def test_an_empty_period_draws_no_bars() -> None:
-    report = UsageReport.from_json({"start": "2026-02-01", "end": "2026-02-28"})
+    report = UsageReport.model_validate(_report(start="2026-02-01", end="2026-02-28"))
     assert report.totals.sessions == 0
     assert all(not bars.values for bars in charts(report, FR))
 
@@ -218,9 +228,9 @@ def test_a_year_is_charted_per_month() -> None:
         _row(day=(dt.date(2025, 1, 1) + dt.timedelta(days=n)).isoformat(), visitor_seconds=3600)
         for n in range(365)
     ]
-    report = UsageReport.from_json({"start": "2025-01-01", "end": "2025-12-31", "per_day": days})
+    report = UsageReport.model_validate(_report(start="2025-01-01", end="2025-12-31", per_day=days))
     hours = charts(report, FR)[0]
     assert hours.title == "Heures de présence par mois"
     assert list(hours.labels)[:2] == ["01/2025", "02/2025"] and len(hours.labels) == 12
     assert list(hours.values)[:2] == [31.0, 28.0]
-    assert len(table(report.per_day, "usage.col.day", FR)[1]) == 365  # the table keeps days
+    assert len(table(per_day(report), "usage.col.day", FR)[1]) == 365  # the table keeps days

@@ -1,4 +1,5 @@
-"""The room view's words and colours, from the console's JSON (no Qt)."""
+"""The room view's words and colours, from the console's JSON read as the API's models (no
+Qt)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from typing import Any
 import pytest
 from helpers.console_scenes import sample_pc
 
+from admin_console.api.room import CommandResponse, KioskTile
+from admin_console.api.workshops import WorkshopResult
 from admin_console.gui import i18n
 from admin_console.gui.viewmodel import (
     COLOURS,
     CommandResult,
     Outcome,
-    Pc,
     TileKind,
     locked_minutes,
     outcome_of,
@@ -71,14 +73,14 @@ def entry(online: bool = True, **status: Any) -> dict[str, Any]:
 def test_each_state_has_its_words_and_colour(
     status: dict[str, Any], kind: TileKind, headline: str, detail: str
 ) -> None:
-    view = tile_view(Pc.from_json(entry(**status)), FR)
+    view = tile_view(KioskTile.model_validate(entry(**status)), FR)
     assert (view.kind, view.headline, view.detail) == (kind, headline, detail)
     assert view.colours == COLOURS[kind]
     assert (view.name, view.location) == ("PC-03", "Salle 1")
 
 
 def test_an_offline_pc_says_when_it_was_last_seen() -> None:
-    view = tile_view(Pc.from_json(entry(online=False)), FR, tz=dt.UTC)
+    view = tile_view(KioskTile.model_validate(entry(online=False)), FR, tz=dt.UTC)
     assert (view.kind, view.headline, view.detail) == (TileKind.OFFLINE, "Hors ligne", "vu à 09:41")
 
 
@@ -87,20 +89,22 @@ def test_help_stands_out_from_every_other_state() -> None:
     others = {c.background for k, c in COLOURS.items() if k is not TileKind.HELP}
     assert help_colour not in others
     # Help outranks a lock: the visitor is still waiting for someone.
-    view = tile_view(Pc.from_json(entry(locked=True, help_requested=True)), FR)
+    view = tile_view(KioskTile.model_validate(entry(locked=True, help_requested=True)), FR)
     assert view.kind is TileKind.HELP
 
 
 def test_every_text_is_in_french_dutch_and_english() -> None:
     for key, entry_ in i18n.TEXTS.items():
         assert set(entry_) == {FR, NL, EN}, key
-    assert tile_view(Pc.from_json(entry()), NL).headline == "Vrij"
-    assert tile_view(Pc.from_json(entry(locked=True)), EN).headline == "Locked"
+    assert tile_view(KioskTile.model_validate(entry()), NL).headline == "Vrij"
+    assert tile_view(KioskTile.model_validate(entry(locked=True)), EN).headline == "Locked"
 
 
 def test_room_is_ordered_by_location_then_natural_name() -> None:
     names = ["PC-10", "PC-2", "PC-1"]
-    pcs = {i: Pc.from_json({**entry(), "id": i, "name": n}) for i, n in enumerate(names)}
+    pcs = {
+        i: KioskTile.model_validate({**entry(), "id": i, "name": n}) for i, n in enumerate(names)
+    }
     assert [pc.name for pc in room_order(pcs)] == ["PC-1", "PC-2", "PC-10"]
 
 
@@ -123,7 +127,9 @@ def test_room_is_ordered_by_location_then_natural_name() -> None:
     ],
 )
 def test_command_answers_in_words(answer: dict[str, Any], outcome: Outcome, words: str) -> None:
-    got, reason, code = outcome_of(answer)
+    got, reason, code = outcome_of(
+        CommandResponse(command_id="c1", kiosk_id=3, action="extend", **answer)
+    )
     assert got is outcome
     line = result_line(CommandResult(3, "PC-03", "extend", 15, got, reason, code), FR)
     assert words in line.replace("+15 min", "+15\u00a0min")
@@ -195,17 +201,35 @@ def test_ticket_dates_and_codes() -> None:
 
 
 def test_a_help_call_says_how_long_the_visitor_waits() -> None:
-    from admin_console.gui.helpqueue import HelpCall, call_line
+    from admin_console.api.help import HelpCallModel
+    from admin_console.gui.helpqueue import call_line
 
     asked = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-    waiting = HelpCall(3, "PC-03", asked, 0, None, None)
+    waiting = HelpCallModel(
+        id=1,
+        kiosk_id=3,
+        kiosk_name="PC-03",
+        requested_at=asked,
+        waiting_seconds=0,
+        taken_at=None,
+        taken_by=None,
+        done_at=None,
+        done_by=None,
+        accompanied_seconds=None,
+    )
     assert call_line(waiting, asked + dt.timedelta(seconds=20), FR, "nadia") == (
         "PC-03 — attend depuis peu"
     )
     assert call_line(waiting, asked + dt.timedelta(minutes=7), NL, "nadia") == (
         "PC-03 — wacht al 7 min"
     )
-    taken = HelpCall(3, "PC-03", asked, 180, asked + dt.timedelta(minutes=3), "youssef")
+    taken = waiting.model_copy(
+        update={
+            "waiting_seconds": 180,
+            "taken_at": asked + dt.timedelta(minutes=3),
+            "taken_by": "youssef",
+        }
+    )
     later = asked + dt.timedelta(minutes=30)
     assert call_line(taken, later, FR, "nadia") == "PC-03 — attend depuis 3 min · youssef y va"
     assert call_line(taken, later, EN, "youssef").endswith("you are going")
@@ -214,7 +238,7 @@ def test_a_help_call_says_how_long_the_visitor_waits() -> None:
 def test_an_out_of_order_pc_says_so_whatever_it_reports() -> None:
     data = {**entry(state="active", seconds_left=600), "out_of_order": True}
     data["out_of_order_reason"] = "Écran cassé"
-    view = tile_view(Pc.from_json(data), FR)
+    view = tile_view(KioskTile.model_validate(data), FR)
     assert (view.kind, view.headline, view.detail) == (
         TileKind.OUT_OF_ORDER,
         "Hors service",
@@ -223,10 +247,12 @@ def test_an_out_of_order_pc_says_so_whatever_it_reports() -> None:
 
 
 def test_a_workshop_result_reads_its_code() -> None:
-    assert outcome_of({"kiosk_id": 1, "ok": True})[0] is Outcome.DONE
-    assert outcome_of({"kiosk_id": 1, "ok": False, "code": "offline"})[0] is Outcome.OFFLINE
-    assert outcome_of({"kiosk_id": 1, "ok": False, "code": "pending"})[0] is Outcome.PENDING
-    assert outcome_of({"kiosk_id": 1, "ok": False, "code": "busy", "message": "m"}) == (
+    assert outcome_of(WorkshopResult(kiosk_id=1, ok=True))[0] is Outcome.DONE
+    offline = WorkshopResult(kiosk_id=1, ok=False, code="offline")
+    assert outcome_of(offline)[0] is Outcome.OFFLINE
+    pending = WorkshopResult(kiosk_id=1, ok=False, code="pending")
+    assert outcome_of(pending)[0] is Outcome.PENDING
+    assert outcome_of(WorkshopResult(kiosk_id=1, ok=False, code="busy", message="m")) == (
         Outcome.REFUSED,
         "m",
         "busy",
@@ -236,7 +262,7 @@ def test_a_workshop_result_reads_its_code() -> None:
 def test_the_time_left_counts_down_from_the_deadline_and_rounds_up_as_the_bar() -> None:
     now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     deadline = (now + dt.timedelta(minutes=25, seconds=0.4)).isoformat()
-    pc = Pc.from_json(entry(state="active", seconds_left=1800, deadline=deadline))
+    pc = KioskTile.model_validate(entry(state="active", seconds_left=1800, deadline=deadline))
     assert pc.status is not None
     assert seconds_left_at(pc.status, now) == 25 * 60 + 1  # not the stale 1800
     later = now + dt.timedelta(minutes=10, seconds=30)
@@ -244,7 +270,7 @@ def test_the_time_left_counts_down_from_the_deadline_and_rounds_up_as_the_bar() 
     assert "15 min restantes" in tile_view(pc, FR, now=later).detail  # 14 min 31 s: the 15th
     assert seconds_left_at(pc.status, now + dt.timedelta(hours=1)) == 0
     # A PC that sends no deadline: the figure it said.
-    old = Pc.from_json(entry(state="active", seconds_left=1500))
+    old = KioskTile.model_validate(entry(state="active", seconds_left=1500))
     assert old.status is not None and seconds_left_at(old.status, later) == 1500
     assert time_left(61, FR) == "2 min restantes"
     assert time_left(3600, FR) == "1 h 00 restantes"

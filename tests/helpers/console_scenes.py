@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from admin_console.gui import calls
 from admin_console.gui.viewmodel import CommandResult, Outcome
 
 SIZE = (1200, 780)
@@ -90,6 +91,9 @@ HELP_QUEUE = [
         "waiting_seconds": 0,
         "taken_at": None,
         "taken_by": None,
+        "done_at": None,
+        "done_by": None,
+        "accompanied_seconds": None,
     },
     {
         "id": 2,
@@ -99,6 +103,9 @@ HELP_QUEUE = [
         "waiting_seconds": 180,
         "taken_at": "2026-11-20T14:23:00+00:00",
         "taken_by": "youssef",
+        "done_at": None,
+        "done_by": None,
+        "accompanied_seconds": None,
     },
     {
         "id": 3,
@@ -108,6 +115,9 @@ HELP_QUEUE = [
         "waiting_seconds": 0,
         "taken_at": None,
         "taken_by": None,
+        "done_at": None,
+        "done_by": None,
+        "accompanied_seconds": None,
         "reason": "ticket_forged",
     },
 ]
@@ -156,6 +166,7 @@ def sample_usage() -> dict[str, Any]:
     return {
         "start": "2026-11-01",
         "end": "2026-11-30",
+        "pcs": 10,
         "totals": row(142, 142 * 2900, 426, occupancy=0.31),
         "by_kind": {"walk_in": 96, "ticket": 18, "member": 22, "workshop": 6},
         "per_day": days,
@@ -223,9 +234,8 @@ def render(
     controller.logged_in.emit("nadia")
     controller.live_changed.emit(True)
     controller.set_room(SAMPLE_ROOM)
-    from admin_console.gui.client import Reply
 
-    controller.help._loaded(Reply(200, HELP_QUEUE))
+    controller.help._loaded(calls.HELP_QUEUE.read(HELP_QUEUE))
     controller.select([2, 4])
     controller.results = [
         CommandResult(2, "PC-02", "extend", 15, Outcome.DONE),
@@ -242,13 +252,12 @@ def render(
 
 def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) -> None:
 
-    from admin_console.gui.client import Reply
     from admin_console.gui.ticket_sheet import write_sheet
 
     controller.role = "manager"
     window._logged_in("nadia")
     controller.help.timer.stop()
-    controller.help._loaded(Reply(200, HELP_QUEUE))
+    controller.help._loaded(calls.HELP_QUEUE.read(HELP_QUEUE))
     controller.select([2, 9, 10])
     window.room.ask.ask("workshop")
     window.room.ask.workshop_title.setText("Rédiger son CV")
@@ -272,8 +281,7 @@ def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) 
         "3371 2152 8705 7187",
     ]
     tickets._created(
-        Reply(
-            201,
+        calls.MAKE_TICKETS.read(
             {
                 "tickets": [
                     {
@@ -289,8 +297,7 @@ def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) 
         )
     )
     tickets._listed(
-        Reply(
-            200,
+        calls.TICKETS.read(
             [
                 {
                     "ref": f"T-K7P{i}QX2M",
@@ -338,12 +345,10 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     from PySide6.QtCore import Qt
 
     from admin_console.gui import i18n
-    from admin_console.gui.client import Reply
 
     members = controller.members
     members._listed(
-        Reply(
-            200,
+        calls.MEMBERS.read(
             [
                 {
                     "card": "EPN-0012",
@@ -351,6 +356,8 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
                     "daily_allowance_minutes": None,
                     "banned_until": None,
                     "ban_reason": None,
+                    "pin_locked_until": None,
+                    "created_at": "2026-09-01T10:00:00+00:00",
                 },
                 {
                     "card": "EPN-0031",
@@ -358,6 +365,8 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
                     "daily_allowance_minutes": 180,
                     "banned_until": None,
                     "ban_reason": None,
+                    "pin_locked_until": None,
+                    "created_at": "2026-09-01T10:00:00+00:00",
                 },
                 {
                     "card": "EPN-0047",
@@ -365,6 +374,8 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
                     "daily_allowance_minutes": 90,
                     "banned_until": "2026-12-04",
                     "ban_reason": "Téléchargements illégaux",
+                    "pin_locked_until": None,
+                    "created_at": "2026-09-01T10:00:00+00:00",
                 },
             ],
         )
@@ -374,11 +385,11 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     members.saved.emit(i18n.text("members.banned", controller.language, card="EPN-0047"))
     save("members")
 
-    controller.usage._loaded(Reply(200, sample_usage()))
+    controller.usage._loaded(calls.USAGE.read(sample_usage()))
     window.tabs.setCurrentWidget(window.usage)
     save("usage")
 
-    controller.policy._loaded(Reply(200, sample_policy()))
+    controller.policy._loaded(calls.POLICY.read(sample_policy()))
     window.tabs.setCurrentWidget(window.policy)
     window.policy.fields["session.length_minutes"].input.setValue(8)
     controller.policy.field_errors.emit(
@@ -390,7 +401,7 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     save("policy")
 
     # The end of the form: the staff menu's language, chosen from the languages' own names.
-    controller.policy._loaded(Reply(200, sample_policy()))
+    controller.policy._loaded(calls.POLICY.read(sample_policy()))
     staff = window.policy.fields["staff.language"]
     staff.input.setCurrentIndex(staff.input.findData("nl"))
     app.processEvents()
@@ -401,7 +412,7 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     controller.role = "animator"
     window._logged_in("youssef")
     controller.help.timer.stop()
-    controller.policy._loaded(Reply(200, sample_policy()))
+    controller.policy._loaded(calls.POLICY.read(sample_policy()))
     window.tabs.setCurrentWidget(window.policy)
     window.policy.language.setCurrentIndex(window.policy.language.findData("ar"))
     save("policy-animator")
