@@ -1,0 +1,114 @@
+"""An answer of the console that is not what the API declares (another version of the
+console, a proxy that rewrote it) becomes the window's usual sentence, never a traceback,
+and what the window showed stays as it was. The answers are a real console's, changed on
+the way by a small HTTP proxy in between."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+from console_support import WAIT_MS
+
+from admin_console.gui import i18n
+from admin_console.gui.client import Endpoint
+from admin_console.gui.controller import ConsoleController
+from admin_console.server.auth import Role
+from admin_console.server.testing import ConsoleServer, StaffLogin
+
+Tamper = Callable[[str, Any], Any]
+
+
+@contextlib.contextmanager
+def proxy(target: str, tamper: list[Tamper]) -> Iterator[str]:
+    """An HTTP proxy on 127.0.0.1 in front of ``target``: each JSON answer goes through
+    the functions in ``tamper`` (given the path) on its way back. Yields its address."""
+
+    class Forward(BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            keep = ("Authorization", "Content-Type")
+            answer = httpx.request(
+                self.command,
+                target + self.path,
+                content=self.rfile.read(length) if length else None,
+                headers={k: v for k, v in self.headers.items() if k in keep},
+                timeout=10,
+            )
+            body = answer.content
+            if body and answer.headers.get("content-type", "").startswith("application/json"):
+                data = json.loads(body)
+                for change in tamper:
+                    data = change(self.path, data)
+                body = json.dumps(data).encode()
+            self.send_response(answer.status_code)
+            self.send_header("Content-Type", answer.headers.get("content-type", ""))
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = _forward
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def _window_controller(url: str, staff: StaffLogin) -> ConsoleController:
+    """The window's controller on ``url``, with ``staff``'s token (no room socket)."""
+    controller = ConsoleController(Endpoint.parse(url, None, insecure_http=True), i18n.FR)
+    controller.client.token = staff.token
+    return controller
+
+
+def test_a_ticket_list_the_window_cannot_read_is_said_in_a_sentence(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    with ConsoleServer(tmp_path) as server:
+        nadia = server.add_staff("nadia", Role.ANIMATOR)
+        with server.client(nadia) as http:
+            until = (server.clock.now() + dt.timedelta(days=3)).isoformat()
+            made = http.post("/api/tickets", json={"count": 2, "minutes": 60, "valid_until": until})
+            made.raise_for_status()
+        tamper: list[Tamper] = []
+        with proxy(server.url, tamper) as url:
+            controller = _window_controller(url, nadia)
+            desk = controller.tickets
+            with qtbot.waitSignal(desk.listed, timeout=WAIT_MS):
+                desk.load()
+            assert len(desk.rows) == 2  # through the proxy, untouched: read as it came
+            # A console that calls a ticket's state by a word this window does not know.
+            tamper.append(
+                lambda path, data: (
+                    [{**t, "state": "lost"} for t in data]
+                    if path.startswith("/api/tickets")
+                    else data
+                )
+            )
+            with qtbot.waitSignal(desk.failed, timeout=WAIT_MS) as failed:
+                desk.load()
+            assert failed.args == [i18n.text("net.bad_reply", i18n.FR)]
+            assert "comprend pas" in failed.args[0]
+            assert [t.state for t in desk.rows] == ["unused", "unused"]  # kept, not half-read
+            # One without a field the window needs.
+            tamper[:] = [lambda path, data: {"tickets": [{"ref": "T-1"}]}]
+            with qtbot.waitSignal(desk.failed, timeout=WAIT_MS) as failed:
+                desk.create(1, 60, server.clock.now() + dt.timedelta(days=3), 0)
+            assert failed.args == [i18n.text("net.bad_reply", i18n.FR)]
+            assert desk.issued == [] and not desk.unprinted
