@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from console_support import WAIT_MS, advance, cell, console, log_in
+from helpers.console_scenes import HELP_QUEUE
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
@@ -151,21 +152,8 @@ def test_tickets_are_listed_by_state(qtbot: Any, tmp_path: Path) -> None:
 
 def test_a_pc_that_let_in_a_forged_code_says_so_in_the_help_queue() -> None:
     asked = dt.datetime(2026, 11, 20, 14, 31, tzinfo=dt.UTC)
-    call = HelpCallModel.model_validate(
-        {
-            "id": 4,
-            "kiosk_id": 10,
-            "kiosk_name": "PC-10",
-            "requested_at": asked.isoformat(),
-            "waiting_seconds": 0,
-            "taken_at": None,
-            "taken_by": None,
-            "done_at": None,
-            "done_by": None,
-            "accompanied_seconds": None,
-            "reason": "ticket_forged",
-        }
-    )
+    call = HelpCallModel.model_validate(HELP_QUEUE[2])  # PC-10's, as the console sends it
+    assert (call.kiosk_name, call.requested_at, call.reason) == ("PC-10", asked, "ticket_forged")
     later = asked + dt.timedelta(minutes=4)
     assert call_line(call, later, Language.FR, "nadia") == (
         "PC-10 — code de ticket jamais créé, accepté hors ligne — attend depuis 4 min"
