@@ -19,7 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from admin_console.api.tickets import StoredTicket
+from admin_console.api.tickets import IssuedTicket, StoredTicket
 from admin_console.server.auth import AuthService
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Repositories
@@ -46,14 +46,6 @@ _RANDOM = secrets.SystemRandom()
 def new_ticket_ref() -> str:
     """A public reference for a ticket (printed on the sheet, reported by the kiosk)."""
     return "T-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
-
-
-@dataclass(frozen=True)
-class IssuedTicket:
-    """A new ticket and its code: the only time the code exists outside a visitor's hand."""
-
-    ticket: StoredTicket
-    code: str
 
 
 @dataclass(frozen=True)
@@ -159,7 +151,7 @@ class VisitorAccess:
             except Conflict:
                 continue  # made at the same moment by someone else: draw again
             return [
-                IssuedTicket(t, grouped(codes[serial]))
+                IssuedTicket(**dict(t), code=grouped(codes[serial]))
                 for t, serial in zip(added, drawn, strict=True)
             ]
         raise Conflict("could not draw unused ticket codes; try again")

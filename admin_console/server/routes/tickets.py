@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from admin_console.api.tickets import (
-    IssuedTicket,
     RedeemRequest,
     RedeemResponse,
     StoredTicket,
@@ -46,8 +45,7 @@ def create_tickets(console: ConsoleDep, body: TicketsRequest, who: Animator) -> 
         detail=f"{body.count} x {body.minutes} min, {body.free_pages} pages, "
         f"until {valid_until.isoformat()}",
     )
-    made = [IssuedTicket(**dict(i.ticket), code=i.code) for i in issued]
-    return TicketsCreated(tickets=made)
+    return TicketsCreated(tickets=issued)
 
 
 @router.get("/api/tickets", responses=problems(401, 403))
