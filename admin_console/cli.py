@@ -156,12 +156,6 @@ def _backup_command(args: argparse.Namespace, settings: ServerSettings) -> int:
 
 def _setup_command(args: argparse.Namespace, settings: ServerSettings) -> int:
     from admin_console.api.staff import Role  # noqa: PLC0415
-    from admin_console.server.auth import (  # noqa: PLC0415
-        PAIRING_CODE_LIFETIME,
-        digest,
-        new_pairing_code,
-        normalise_pairing_code,
-    )
     from admin_console.server.console import build_console  # noqa: PLC0415
     from admin_console.server.tls import ensure_tls, fingerprint  # noqa: PLC0415
 
@@ -176,16 +170,14 @@ def _setup_command(args: argparse.Namespace, settings: ServerSettings) -> int:
             console.auth.create_staff(args.username, password, role, by="epn-console")
             print(f"{role.value} account {args.username!r} created")
             return 0
-        code = new_pairing_code()
-        now = console.auth.now()
-        expires_at = now + PAIRING_CODE_LIFETIME
-        console.repos.kiosks.add_pairing_code(
-            digest(normalise_pairing_code(code)), "epn-console", now, expires_at
-        )
-        console.auth.audit("epn-console", "pairing_code_created")
+        code, expires_at = console.pairing.create("epn-console")
+        console.auth.audit("epn-console", "pairing_code_created", detail=code.code_id)
         pin = fingerprint(ensure_tls(settings.data_dir).server_cert)
-        print(code)
-        print(f"valid until {expires_at.astimezone():%H:%M}; certificate fingerprint {pin}")
+        print(code.text)
+        print(
+            f"valid until {expires_at.astimezone():%H:%M}; on the PC type only this code"
+            f" (scripts that pin the certificate fingerprint: {pin})"
+        )
         return 0
     finally:
         console.close()

@@ -373,6 +373,40 @@ class EnrollResponse(BaseModel):
     websocket_path: str = "/ws/kiosk"
 
 
+class PairStartRequest(BaseModel):
+    """A PC opens a pairing (:mod:`epn_shared.pairing`): which code, and its SPAKE2 message;
+    the code's secret itself is never sent."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    code_id: str = Field(min_length=2, max_length=2, pattern="^[A-Za-z0-9]{2}$")
+    msg: str = Field(min_length=1, max_length=100, description="SPAKE2 side A, base64url")
+
+
+class PairStartResponse(BaseModel):
+    """The console's SPAKE2 message and its proof of the key and of its certificate."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    pair_id: str = Field(min_length=16, max_length=64)
+    msg: str = Field(min_length=1, max_length=100, description="SPAKE2 side B, base64url")
+    confirm: str = Field(pattern="^[0-9a-f]{64}$", description="HMAC(K, console, fingerprint)")
+
+
+class PairFinishRequest(BaseModel):
+    """The PC proves the key and the certificate it saw, and gives its name; the answer is
+    an :class:`EnrollResponse`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    pair_id: str = Field(min_length=16, max_length=64)
+    name: KioskName
+    location: str = Field("", max_length=80)
+    confirm: str = Field(pattern="^[0-9a-f]{64}$", description="HMAC(K, kiosk, fingerprint)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        return reject_nul(data)
+
+
 # -- encoding ---------------------------------------------------------------------------
 
 KioskFrame = Annotated[Hello | Event | Status | CommandResult, Field(discriminator="type")]

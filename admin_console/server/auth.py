@@ -26,32 +26,17 @@ from admin_console.server.db.repositories.staff import Staff
 from admin_console.server.errors import Forbidden, NotAuthenticated, TooManyTries
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
-PAIRING_CODE_LIFETIME = dt.timedelta(minutes=10)
 MIN_PASSWORD_LENGTH = 8
-
-READABLE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-"""The letters of the codes a person reads aloud or types from paper: no 0/O, no 1/I."""
 
 
 def digest(secret: str) -> str:
-    """SHA-256 (hex) of a token or normalised code: what the database keeps."""
+    """SHA-256 (hex) of a token: what the database keeps."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def new_token() -> str:
     """A random bearer token (256 bits)."""
     return secrets.token_urlsafe(32)
-
-
-def new_pairing_code() -> str:
-    """A one-time pairing code, easy to read aloud and type: ``ABCD-EFGH`` (40 bits)."""
-    chars = "".join(secrets.choice(READABLE_ALPHABET) for _ in range(8))
-    return f"{chars[:4]}-{chars[4:]}"
-
-
-def normalise_pairing_code(typed: str) -> str:
-    """A code as typed (any case, spaces or dashes) in the form its digest is taken of."""
-    return "".join(ch for ch in typed.upper() if ch.isalnum())
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from admin_console.server.db.engine import make_engine, sqlite_url, upgrade
 from admin_console.server.db.repositories import Repositories
 from admin_console.server.errors import ConsoleError, StorageError
 from admin_console.server.hub import Hub
+from admin_console.server.pairing import Pairing
 from admin_console.server.sessions import SessionFolding
 from admin_console.server.settings import ServerSettings
-from admin_console.server.tls import ensure_ticket_key, ticket_key_text
+from admin_console.server.tls import ensure_pairing_key, ensure_ticket_key, ticket_key_text
 from admin_console.server.visitor_access import VisitorAccess
 
 
@@ -32,6 +33,7 @@ class Console:
     hub: Hub
     clock: Clock
     visitor_access: VisitorAccess
+    pairing: Pairing
 
     def close(self) -> None:
         """Release the database connections."""
@@ -51,6 +53,7 @@ def build_console(
         raise
     try:
         ticket_key = ensure_ticket_key(settings.data_dir)
+        pairing_key = ensure_pairing_key(settings.data_dir)
     except ConsoleError:
         engine.dispose()
         raise
@@ -59,4 +62,5 @@ def build_console(
     auth = AuthService(repos, clock, hasher)
     visitor_access = VisitorAccess(repos, auth, clock, ZoneInfo(settings.timezone), ticket_key)
     hub = Hub(repos, auth, clock, ticket_key_text(ticket_key))
-    return Console(settings, engine, repos, auth, hub, clock, visitor_access)
+    pairing = Pairing(repos, clock, pairing_key)
+    return Console(settings, engine, repos, auth, hub, clock, visitor_access, pairing)

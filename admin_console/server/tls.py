@@ -196,8 +196,23 @@ def ensure_ticket_key(data_dir: Path) -> bytes:
 
     Losing it makes every ticket code already printed fail a kiosk's offline check, so it
     is kept with the TLS material and backed up with it."""
+    return _ensure_key(data_dir, TICKET_KEY_FILE, "ticket key")
+
+
+PAIRING_KEY_FILE = "pairing.key"
+
+
+def ensure_pairing_key(data_dir: Path) -> bytes:
+    """The key that seals the secrets of open pairing codes in the database and keys their
+    digests: 32 random bytes in ``DATA_DIR/tls/pairing.key`` (0600). A copy of the database
+    alone gives no usable code. Not backed up: a restored console's open codes, 10 minutes
+    at most, are simply made again."""
+    return _ensure_key(data_dir, PAIRING_KEY_FILE, "pairing key")
+
+
+def _ensure_key(data_dir: Path, file_name: str, what: str) -> bytes:
     folder = data_dir / "tls"
-    path = folder / TICKET_KEY_FILE
+    path = folder / file_name
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
@@ -212,11 +227,11 @@ def ensure_ticket_key(data_dir: Path) -> bytes:
                 os.fsync(out.fileno())
             return key
     except (OSError, UnicodeDecodeError) as exc:
-        raise TlsError(f"cannot make or read the ticket key {path}: {exc}") from exc
+        raise TlsError(f"cannot make or read the {what} {path}: {exc}") from exc
     try:
         key = base64.urlsafe_b64decode(text.encode("ascii"))
     except (ValueError, UnicodeEncodeError) as exc:
-        raise TlsError(f"the ticket key {path} is damaged: {exc}") from exc
+        raise TlsError(f"the {what} {path} is damaged: {exc}") from exc
     if len(key) != TICKET_KEY_BYTES:
-        raise TlsError(f"the ticket key {path} is damaged: not {TICKET_KEY_BYTES} bytes")
+        raise TlsError(f"the {what} {path} is damaged: not {TICKET_KEY_BYTES} bytes")
     return key

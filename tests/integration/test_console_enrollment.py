@@ -65,13 +65,13 @@ def test_a_code_may_be_typed_in_lower_case_without_the_dash(
     server: ConsoleServer, admin: StaffLogin
 ) -> None:
     code = pairing_code(server, admin)
-    assert len(code) == 9
-    assert code[4] == "-"
+    assert len(code) == 11
+    assert code[5] == "-"
     assert enroll(server, code.replace("-", " ").lower()).status_code == 201
 
 
 def test_an_unknown_code_is_refused_with_a_clear_message(server: ConsoleServer) -> None:
-    refused = enroll(server, "ZZZZ-ZZZZ")
+    refused = enroll(server, "ZZZZZ-ZZZZZ")
     assert refused.status_code == 403
     assert refused.json()["detail"] == "unknown pairing code"
 

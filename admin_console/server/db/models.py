@@ -64,11 +64,17 @@ class KioskRow(Base):
 
 
 class PairingCodeRow(Base):
-    """A one-time pairing code (only its SHA-256)."""
+    """A one-time pairing code: its id, its keyed digest, and while it is open its secret
+    sealed under the pairing key (``tls.ensure_pairing_key``), never the code itself."""
 
     __tablename__ = "pairing_codes"
     id: Mapped[int] = mapped_column(primary_key=True)
     code_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    """HMAC-SHA256 of the code under the pairing key (plain SHA-256 for codes made before)."""
+    code_id: Mapped[str | None] = mapped_column(sa.String(2), index=True)
+    """The code's first letters, sent in the clear to find it (``epn_shared.pairing``)."""
+    secret_sealed: Mapped[str | None] = mapped_column(sa.String(120))
+    """The secret, AES-GCM sealed; erased when the code is used, refused or expired."""
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

@@ -1,4 +1,6 @@
-"""Enrolling a PC: a pairing code from an admin, the PC's enrollment, the PC's own view."""
+"""Enrolling a PC: a pairing code from an admin; the PC pairs with it (``/api/pair/*``,
+no fingerprint typed) or, for scripts that pin the fingerprint, enrolls with it whole
+(``/api/enroll``); the PC's own view."""
 
 from __future__ import annotations
 
@@ -7,44 +9,69 @@ import logging
 from fastapi import APIRouter
 
 from admin_console.api.room import KioskSelf, PairingCodeResponse
-from admin_console.server.auth import (
-    PAIRING_CODE_LIFETIME,
-    digest,
-    new_pairing_code,
-    new_token,
-    normalise_pairing_code,
-)
+from admin_console.server.auth import digest, new_token
+from admin_console.server.console import Console
+from admin_console.server.db.repositories.kiosks import Kiosk
+from admin_console.server.errors import PairingRefused
 from admin_console.server.routes.deps import Admin, ConsoleDep, KioskCaller, problems
 from epn_shared.json_log import event as log_event
-from epn_shared.protocol import EnrollRequest, EnrollResponse
+from epn_shared.protocol import (
+    EnrollRequest,
+    EnrollResponse,
+    PairFinishRequest,
+    PairStartRequest,
+    PairStartResponse,
+)
 
 logger = logging.getLogger("admin_console.api")
 router = APIRouter()
 
 
-@router.post("/api/pairing-codes", status_code=201, responses=problems(401, 403))
+@router.post("/api/pairing-codes", status_code=201, responses=problems(401, 403, 409))
 def pairing_code(console: ConsoleDep, who: Admin) -> PairingCodeResponse:
     """A one-time code for enrolling one PC, valid 10 minutes; shown only now."""
-    code = new_pairing_code()
-    now = console.auth.now()
-    expires_at = now + PAIRING_CODE_LIFETIME
-    console.repos.kiosks.add_pairing_code(
-        digest(normalise_pairing_code(code)), who.staff.username, now, expires_at
-    )
-    console.auth.audit(who.staff.username, "pairing_code_created")
+    code, expires_at = console.pairing.create(who.staff.username)
+    console.auth.audit(who.staff.username, "pairing_code_created", detail=code.code_id)
     return PairingCodeResponse(
-        code=code, expires_at=expires_at, fingerprint=console.settings.fingerprint
+        code=code.text, expires_at=expires_at, fingerprint=console.settings.fingerprint
     )
 
 
 @router.post("/api/enroll", status_code=201, responses=problems(403, 409))
 def enroll(console: ConsoleDep, body: EnrollRequest) -> EnrollResponse:
-    """A PC joins the console with a pairing code and gets its own token (shown once)."""
-    code = normalise_pairing_code(body.code)
+    """A PC joins the console with a pairing code and gets its own token (shown once);
+    the PC checked the console's certificate itself (its fingerprint, typed)."""
     token = new_token()
-    kiosk, made_by = console.repos.kiosks.enroll(
-        digest(code), body.name, body.location, digest(token), console.auth.now()
-    )
+    kiosk, made_by = console.pairing.enroll(body.code, body.name, body.location, digest(token))
+    return _enrolled(console, kiosk, made_by, token)
+
+
+@router.post("/api/pair/start", responses=problems(403))
+def pair_start(console: ConsoleDep, body: PairStartRequest) -> PairStartResponse:
+    """A PC starts pairing with a code's id and its SPAKE2 message; the code is spent
+    (one try), and the answer proves the console's certificate to the PC."""
+    try:
+        return console.pairing.start(body, console.settings.fingerprint)
+    except PairingRefused as exc:
+        console.auth.audit("a PC", "pairing_refused", detail=f"{body.code_id.upper()}: {exc}")
+        raise
+
+
+@router.post("/api/pair/finish", status_code=201, responses=problems(403, 409))
+def pair_finish(console: ConsoleDep, body: PairFinishRequest) -> EnrollResponse:
+    """A PC proves it holds the pairing key and saw this console's certificate; it is
+    enrolled and gets its own token (shown once)."""
+    token = new_token()
+    try:
+        kiosk, made_by = console.pairing.finish(body, console.settings.fingerprint, digest(token))
+    except PairingRefused as exc:
+        console.auth.audit("a PC", "pairing_refused", detail=f"{body.name}: {exc}")
+        log_event(logger, "pairing_refused", kiosk=body.name, reason=str(exc))
+        raise
+    return _enrolled(console, kiosk, made_by, token)
+
+
+def _enrolled(console: Console, kiosk: Kiosk, made_by: str, token: str) -> EnrollResponse:
     console.auth.audit(made_by, "kiosk_enrolled", kiosk_id=kiosk.id, detail=kiosk.name)
     log_event(logger, "kiosk_enrolled", kiosk=kiosk.name, kiosk_id=kiosk.id)
     return EnrollResponse(kiosk_id=kiosk.id, token=token)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from admin_console.server.db.models import KioskRow, PairingCodeRow
-from admin_console.server.db.repositories.base import Repository, copy_row, inserted
+from admin_console.server.db.repositories.base import Repository, copy_row, inserted, rowcount
 from admin_console.server.errors import Conflict, NotFound, PairingRefused
 
 
@@ -33,66 +35,174 @@ class Kiosk:
         return self.out_of_order_reason is not None
 
 
+@dataclass(frozen=True)
+class OpenCode:
+    """A pairing code taken for one exchange: its row, digest, sealed secret, maker."""
+
+    id: int
+    code_sha256: str
+    secret_sealed: str | None
+    made_by: str
+
+
 class KioskRepository(Repository):
     """Enrolled PCs and pairing codes."""
 
     def add_pairing_code(
-        self, code_sha256: str, made_by: str, now: dt.datetime, expires_at: dt.datetime
-    ) -> None:
-        """Keep a new pairing code's digest."""
-        self._keep(
-            PairingCodeRow(
-                code_sha256=code_sha256, created_at=now, expires_at=expires_at, made_by=made_by
+        self,
+        code_sha256: str,
+        made_by: str,
+        now: dt.datetime,
+        expires_at: dt.datetime,
+        *,
+        code_id: str | None = None,
+        secret_sealed: str | None = None,
+    ) -> int:
+        """Keep a new pairing code: its digest, its id, its sealed secret; returns its row."""
+        with self._write() as s:
+            row = inserted(
+                s,
+                PairingCodeRow(
+                    code_sha256=code_sha256,
+                    code_id=code_id,
+                    secret_sealed=secret_sealed,
+                    created_at=now,
+                    expires_at=expires_at,
+                    made_by=made_by,
+                ),
             )
+            return row.id
+
+    def open_code_ids(self, now: dt.datetime) -> set[str]:
+        """The ids of the codes still open (not used, not expired): a new code takes another."""
+        with self._read() as s:
+            query = (
+                sa.select(PairingCodeRow.code_id)
+                .where(PairingCodeRow.used_at.is_(None))
+                .where(PairingCodeRow.expires_at > now)
+                .where(PairingCodeRow.code_id.is_not(None))
+            )
+            return {code_id for code_id in s.scalars(query) if code_id is not None}
+
+    @staticmethod
+    def _open_code(s: Session, code_id: str, now: dt.datetime) -> PairingCodeRow:
+        # Sealed secrets live only as long as their code: erase those of expired codes.
+        s.execute(
+            sa.update(PairingCodeRow)
+            .where(PairingCodeRow.expires_at <= now)
+            .where(PairingCodeRow.secret_sealed.is_not(None))
+            .values(secret_sealed=None)
         )
+        code = s.scalars(
+            sa.select(PairingCodeRow)
+            .where(PairingCodeRow.code_id == code_id)
+            .order_by(PairingCodeRow.id.desc())
+            .limit(1)
+            .with_for_update()
+        ).first()
+        if code is None:
+            raise PairingRefused("unknown pairing code")
+        if code.used_at is not None:
+            raise PairingRefused("this pairing code was already used")
+        if code.expires_at <= now:
+            raise PairingRefused("this pairing code has expired; ask for a new one")
+        return code
+
+    @staticmethod
+    def _spend(s: Session, code: PairingCodeRow, now: dt.datetime) -> None:
+        # The guarded update makes two uses racing on one code fail one.
+        used = s.execute(
+            sa.update(PairingCodeRow)
+            .where(PairingCodeRow.id == code.id)
+            .where(PairingCodeRow.used_at.is_(None))
+            .values(used_at=now, secret_sealed=None)
+        )
+        if rowcount(used) != 1:
+            raise PairingRefused("this pairing code was already used")
+
+    def spend_pairing_code(self, code_id: str, now: dt.datetime) -> OpenCode:
+        """Use the open code of this id for one pairing exchange: from now it is used (its
+        sealed secret erased) whatever the exchange gives. :class:`PairingRefused` if it is
+        unknown, expired or used."""
+        with self._write() as s:
+            code = self._open_code(s, code_id, now)
+            found = OpenCode(code.id, code.code_sha256, code.secret_sealed, code.made_by)
+            self._spend(s, code, now)
+            return found
 
     def enroll(
-        self, code_sha256: str, name: str, location: str, token_sha256: str, now: dt.datetime
+        self,
+        code_id: str,
+        matches: Callable[[str], bool],
+        name: str,
+        location: str,
+        token_sha256: str,
+        now: dt.datetime,
     ) -> tuple[Kiosk, str]:
-        """Use a pairing code and create the kiosk, in one transaction; returns the kiosk
-        and who made the code.
+        """Use the pairing code of this id, whose digest ``matches`` must accept, and create
+        the kiosk, in one transaction; returns the kiosk and who made the code.
 
-        :class:`PairingRefused` if the code is unknown, expired or used;
-        :class:`Conflict` if a PC that is not revoked already has this name.
+        :class:`PairingRefused` if the code is unknown, expired or used, or if the digest
+        does not match (then the code is spent: one wrong try per code);
+        :class:`Conflict` if a PC that is not revoked already has this name (the code stays
+        open).
         """
         try:
             with self._write() as s:
-                code = s.scalars(
-                    sa.select(PairingCodeRow)
-                    .where(PairingCodeRow.code_sha256 == code_sha256)
-                    .with_for_update()
-                ).first()
-                if code is None:
-                    raise PairingRefused("unknown pairing code")
-                if code.used_at is not None:
-                    raise PairingRefused("this pairing code was already used")
-                if code.expires_at <= now:
-                    raise PairingRefused("this pairing code has expired; ask for a new one")
-                taken = s.scalars(
-                    sa.select(KioskRow.id)
-                    .where(KioskRow.name == name)
-                    .where(KioskRow.revoked_at.is_(None))
-                ).first()
-                if taken is not None:
-                    raise Conflict(f"a PC named {name!r} is already enrolled; revoke it first")
-                kiosk = inserted(
-                    s,
-                    KioskRow(
-                        name=name, location=location, token_sha256=token_sha256, created_at=now
-                    ),
-                )
-                # The guarded update makes two enrollments racing on one code fail one.
-                used = s.execute(
-                    sa.update(PairingCodeRow)
-                    .where(PairingCodeRow.id == code.id)
-                    .where(PairingCodeRow.used_at.is_(None))
-                    .values(used_at=now, kiosk_id=kiosk.id)
-                )
-                if getattr(used, "rowcount", 0) != 1:
-                    raise PairingRefused("this pairing code was already used")
-                return copy_row(Kiosk, kiosk), code.made_by
+                code = self._open_code(s, code_id, now)
+                wrong = not matches(code.code_sha256)
+                if wrong:
+                    self._spend(s, code, now)
+                else:
+                    kiosk = self._add_kiosk(s, code, name, location, token_sha256, now)
+                    self._spend(s, code, now)
+                    return kiosk, code.made_by
         except IntegrityError as exc:
             raise Conflict("this PC could not be enrolled; try again") from exc
+        raise PairingRefused("wrong pairing code: it can no longer be used; make a new one")
+
+    def enroll_paired(
+        self, code_row: int, name: str, location: str, token_sha256: str, now: dt.datetime
+    ) -> tuple[Kiosk, str]:
+        """Create the kiosk of a pairing exchange that succeeded on the code ``code_row``
+        (spent when the exchange started); :class:`PairingRefused` if that code already
+        made a PC, :class:`Conflict` if the name is taken."""
+        try:
+            with self._write() as s:
+                code = s.get(PairingCodeRow, code_row, with_for_update=True)
+                if code is None or code.kiosk_id is not None:
+                    raise PairingRefused("this pairing code was already used")
+                return self._add_kiosk(s, code, name, location, token_sha256, now), code.made_by
+        except IntegrityError as exc:
+            raise Conflict("this PC could not be enrolled; try again") from exc
+
+    @staticmethod
+    def _add_kiosk(
+        s: Session,
+        code: PairingCodeRow,
+        name: str,
+        location: str,
+        token_sha256: str,
+        now: dt.datetime,
+    ) -> Kiosk:
+        taken = s.scalars(
+            sa.select(KioskRow.id).where(KioskRow.name == name).where(KioskRow.revoked_at.is_(None))
+        ).first()
+        if taken is not None:
+            raise Conflict(f"a PC named {name!r} is already enrolled; revoke it first")
+        kiosk = inserted(
+            s, KioskRow(name=name, location=location, token_sha256=token_sha256, created_at=now)
+        )
+        # Guarded: two exchanges racing on one code make one PC.
+        done = s.execute(
+            sa.update(PairingCodeRow)
+            .where(PairingCodeRow.id == code.id)
+            .where(PairingCodeRow.kiosk_id.is_(None))
+            .values(kiosk_id=kiosk.id)
+        )
+        if rowcount(done) != 1:
+            raise PairingRefused("this pairing code was already used")
+        return copy_row(Kiosk, kiosk)
 
     def by_token(self, token_sha256: str) -> Kiosk | None:
         """The kiosk holding a token (revoked or not)."""
