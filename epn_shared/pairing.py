@@ -43,6 +43,8 @@ CODE_SECRET_LENGTH = 8
 """Letters of a code's secret: 40 bits, against one online guess per code."""
 PAIRING_VERSION = 1
 """The version of this exchange, announced over mDNS and bound into its MACs."""
+DISCOVERY_SERVICE_TYPE = "_epn-console._tcp.local."
+"""The DNS-SD service a console announces on its network, and PCs look for."""
 
 _KIOSK_ID = b"epn-kiosk"
 _CONSOLE_ID = b"epn-console"

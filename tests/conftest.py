@@ -10,6 +10,8 @@ import pytest
 
 # Qt must never try a real display in tests; tests that want a real window start Xvfb.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A console a test serves stays off the network unless the test asks (mDNS announcement).
+os.environ.setdefault("EPN_CONSOLE_ANNOUNCE", "false")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

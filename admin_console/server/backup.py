@@ -45,8 +45,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from admin_console.server.db.engine import DATABASE_FILE, MIGRATIONS, sqlite_url
 from admin_console.server.errors import ConsoleError
 from admin_console.server.tls import TICKET_KEY_FILE, TlsFiles
-from epn_shared.pairing import READABLE_ALPHABET
 from epn_shared.files import write_atomically
+from epn_shared.pairing import READABLE_ALPHABET
 
 MAGIC = b"EPN-CONSOLE-BACKUP 1\n"
 CHUNK = 1 << 20

@@ -49,7 +49,7 @@ from epn_shared.protocol import PairFinishRequest, PairStartRequest, PairStartRe
 PAIRING_CODE_LIFETIME = dt.timedelta(minutes=10)
 FINISH_WINDOW = dt.timedelta(minutes=2)
 """How long after its start an exchange waits for the PC's finish."""
-MAX_OPEN_IDS = 32 ** CODE_ID_LENGTH
+MAX_OPEN_IDS = 32**CODE_ID_LENGTH
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,7 @@ class Pairing:
         )
         return code, expires_at
 
-    def enroll(
-        self, typed: str, name: str, location: str, token_sha256: str
-    ) -> tuple[Kiosk, str]:
+    def enroll(self, typed: str, name: str, location: str, token_sha256: str) -> tuple[Kiosk, str]:
         """``/api/enroll``: the whole code typed; returns the kiosk and who made the code."""
         try:
             code = PairingCode.parse(typed)
@@ -110,10 +108,10 @@ class Pairing:
         return self._repos.kiosks.enroll(
             code.code_id,
             lambda stored: hmac.compare_digest(stored, expected),
-            name,
-            location,
-            token_sha256,
-            self._clock.now(),
+            name=name,
+            location=location,
+            token_sha256=token_sha256,
+            now=self._clock.now(),
         )
 
     def start(self, request: PairStartRequest, fingerprint: str | None) -> PairStartResponse:

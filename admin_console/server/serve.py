@@ -7,7 +7,9 @@ import signal
 import socket
 
 import uvicorn
+from zeroconf import Error as ZeroconfError
 
+from admin_console.server.announce import Announcement
 from admin_console.server.app import create_app
 from admin_console.server.console import Console, build_console
 from admin_console.server.settings import ServerSettings
@@ -59,12 +61,29 @@ def serve(settings: ServerSettings) -> int:
             fingerprint=pin,
             database=console.engine.url.render_as_string(hide_password=True),
         )
+        announced = _announce(settings.host, port) if settings.announce else None
         # uvicorn stops gracefully on SIGTERM/SIGINT, then raises the signal again for the
         # handler it found: a no-op one lets the console log its stop and exit 0.
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: None)
-        server.run(sockets=[sock])
+        try:
+            server.run(sockets=[sock])
+        finally:
+            if announced is not None:
+                announced.close()
     finally:
         console.close()
     log_event(logger, "console_stopped")
     return 0
+
+
+def _announce(host: str, port: int) -> Announcement | None:
+    """The console's mDNS announcement; a network that refuses it is logged, not fatal
+    (PCs can still be given the address)."""
+    try:
+        announced = Announcement(host, port)
+    except (OSError, ZeroconfError) as exc:
+        log_event(logger, "console_not_announced", level=logging.WARNING, reason=str(exc))
+        return None
+    log_event(logger, "console_announced", service=announced.name, port=port)
+    return announced

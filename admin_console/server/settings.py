@@ -38,6 +38,11 @@ class ServerSettings(BaseSettings):
         True,
         description="HTTPS with the console's own certificate (--no-tls: plain HTTP, tests only).",
     )
+    announce: Annotated[bool, Option("--no-announce")] = Field(
+        True,
+        description="Announce the console on the local network (mDNS) so new PCs find it "
+        "(--no-announce: keep quiet).",
+    )
     command_wait: Annotated[float, NotAnOption("tests")] = Field(
         COMMAND_WAIT,
         gt=0,

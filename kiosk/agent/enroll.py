@@ -1,13 +1,20 @@
-"""``epn-kiosk enroll URL CODE``: join this PC to a console with a one-time pairing code.
+"""``epn-kiosk enroll --console URL --code CODE``: join this PC to a console with a one-time
+pairing code, no fingerprint typed.
 
-1. Fetch the console's certificate and print its SHA-256 fingerprint (trust on first use:
-   the installer shows it, staff compare it with the one the console shows; or pass
-   ``--expect-fingerprint`` and a different certificate is refused).
-2. ``POST /api/enroll`` over TLS that trusts that certificate only.
+1. Fetch the console's certificate (not verified yet) and note its SHA-256 fingerprint;
+   every request below trusts that certificate only.
+2. Pair (:mod:`epn_shared.pairing`): ``/api/pair/start`` with the code's id and a SPAKE2
+   message; the console's answer proves it knows the code *and* serves that certificate,
+   or the PC stops (a wrong code, or another machine in the middle); ``/api/pair/finish``
+   proves the same from the PC and gets its token. With ``--fingerprint`` (scripts that
+   pin it themselves) the code is sent whole to ``/api/enroll`` instead.
 3. Keep the kiosk's token with keyring on the pinned file backend in the secrets folder
    (0700, see :mod:`kiosk.agent.secrets`), then the console's WebSocket URL and the
    fingerprint in ``console.json`` in the agent's config folder. The agent starts its link
    at its next start.
+
+``--discover`` lists the consoles that announce themselves on the local network
+(:mod:`kiosk.agent.discovery`), and uses the only one found when a code is given.
 """
 
 from __future__ import annotations
@@ -17,12 +24,27 @@ import platform
 import ssl
 import sys
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from epn_shared.protocol import EnrollRequest, EnrollResponse
+from epn_shared.pairing import (
+    KioskExchange,
+    PairingCode,
+    PairingError,
+    Side,
+    confirmation,
+    confirmed,
+)
+from epn_shared.protocol import (
+    EnrollRequest,
+    EnrollResponse,
+    PairFinishRequest,
+    PairStartRequest,
+    PairStartResponse,
+)
 from epn_shared.settings_cli import add_options, settings_from
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.errors import AgentError, StartRefused
@@ -36,6 +58,7 @@ from kiosk.agent.link import (
 from kiosk.agent.secrets import KeyringTokens
 
 TIMEOUT_SECONDS = 15.0
+M = TypeVar("M", bound=BaseModel)
 
 
 class EnrollFailed(AgentError):
@@ -99,15 +122,12 @@ def enroll(
     base = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
     try:
         with httpx.Client(base_url=base, verify=verify, timeout=TIMEOUT_SECONDS) as http:
-            answer = http.post("/api/enroll", json=request.model_dump())
+            if expect_fingerprint is not None:
+                response = _post(http, "/api/enroll", request, EnrollResponse)
+            else:
+                response = _pair(http, request, pin)
     except httpx.HTTPError as exc:
         raise EnrollFailed(f"cannot enroll at {base}: {exc}") from exc
-    if not answer.is_success:
-        raise EnrollFailed(f"the console refused (HTTP {answer.status_code}): {_detail(answer)}")
-    try:
-        response = EnrollResponse.model_validate(answer.json())
-    except (ValueError, ValidationError) as exc:
-        raise EnrollFailed(f"the console's answer is not an enrollment: {exc}") from exc
 
     scheme = "wss" if parts.scheme == "https" else "ws"
     settings = ConsoleSettings(
@@ -123,6 +143,45 @@ def enroll(
     return settings
 
 
+def _pair(http: httpx.Client, request: EnrollRequest, pin: str | None) -> EnrollResponse:
+    """The pairing exchange: the console proves the code and its certificate, then the PC."""
+    try:
+        code = PairingCode.parse(request.code)
+    except PairingError as exc:
+        raise EnrollFailed(str(exc)) from exc
+    exchange = KioskExchange(code)
+    start = PairStartRequest(code_id=code.code_id, msg=exchange.message)
+    started = _post(http, "/api/pair/start", start, PairStartResponse)
+    try:
+        key = exchange.key(started.msg)
+    except PairingError as exc:
+        raise EnrollFailed(f"{exc}; make a new code on the console") from exc
+    if not confirmed(confirmation(key, Side.CONSOLE, pin), started.confirm):
+        raise EnrollFailed(
+            "refused: the console did not prove this code for the certificate this PC sees. "
+            "Either the code was mistyped, or another machine stands between this PC and "
+            "the console. Nothing was saved and the code is spent: make a new one on the "
+            "console; if it was typed right, tell whoever runs the network."
+        )
+    finish = PairFinishRequest(
+        pair_id=started.pair_id,
+        name=request.name,
+        location=request.location,
+        confirm=confirmation(key, Side.KIOSK, pin),
+    )
+    return _post(http, "/api/pair/finish", finish, EnrollResponse)
+
+
+def _post(http: httpx.Client, path: str, body: BaseModel, answer_type: type[M]) -> M:
+    answer = http.post(path, json=body.model_dump())
+    if not answer.is_success:
+        raise EnrollFailed(f"the console refused (HTTP {answer.status_code}): {_detail(answer)}")
+    try:
+        return answer_type.model_validate(answer.json())
+    except (ValueError, ValidationError) as exc:
+        raise EnrollFailed(f"the console's answer is not what enrolling expects: {exc}") from exc
+
+
 def _detail(answer: httpx.Response) -> str:
     try:
         data = answer.json()
@@ -134,12 +193,20 @@ def _detail(answer: httpx.Response) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run ``epn-kiosk enroll``; 0 when enrolled."""
+    """Run ``epn-kiosk enroll``; 0 when enrolled (or, for ``--discover`` alone, listed)."""
+    url = args.console or args.url
+    code = args.code or args.code_argument
     try:
+        if args.discover:
+            url = _discovered(url, code is not None, args.discover_seconds)
+            if code is None:
+                return 0
+        if url is None or code is None:
+            raise EnrollFailed("give the console's address (--console) and the --code it shows")
         config = settings_from(AgentConfig, args, sandbox=args.insecure)
         enroll(
-            args.url,
-            args.code,
+            url,
+            code,
             name=args.name or (platform.node() or "PC")[:40],
             location=args.location,
             config=config,
@@ -152,17 +219,56 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
+def _discovered(url: str | None, pairing: bool, seconds: float) -> str | None:
+    """List the consoles on the network; the one to pair with when a code is given."""
+    from kiosk.agent.discovery import discover  # noqa: PLC0415 (zeroconf only for --discover)
+
+    found = discover(seconds)
+    for console in found:
+        print(f"{console.name}: {console.url}")
+    if not found:
+        raise EnrollFailed(
+            f"no console answered on this network within {seconds:g} s: give its address "
+            "with --console https://HOST:PORT"
+        )
+    if url is not None or not pairing:
+        return url
+    if len(found) > 1:
+        raise EnrollFailed("several consoles answered: choose one with --console URL")
+    return found[0].url
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the ``enroll`` command's options and its entry point."""
-    parser.add_argument("url", help="the console's address, https://host:port")
-    parser.add_argument("code", help="the one-time pairing code the console gave")
+    parser.add_argument("url", nargs="?", default=None, help="the console's address (or --console)")
+    parser.add_argument(
+        "code_argument", metavar="code", nargs="?", default=None, help="the code (or --code)"
+    )
+    parser.add_argument("--console", default=None, help="the console's address, https://host:port")
+    parser.add_argument(
+        "--code", default=None, help="the one-time pairing code the console shows, ABCDE-FGHJK"
+    )
+    parser.add_argument(
+        "--discover",
+        action="store_true",
+        help="list the consoles on this network; with --code, pair with the only one found",
+    )
+    parser.add_argument(
+        "--discover-seconds",
+        type=float,
+        default=3.0,
+        help="how long --discover listens for consoles (3)",
+    )
     parser.add_argument("--name", default=None, help="this PC's name (default: host name)")
     parser.add_argument("--location", default="", help="where the PC stands (optional)")
     add_options(parser, AgentConfig, fields=("data_dir", "config_dir"))  # as for `agent`
     parser.add_argument(
+        "--fingerprint",
         "--expect-fingerprint",
+        dest="expect_fingerprint",
         default=None,
-        help="the console certificate's SHA-256; any other certificate is refused",
+        help="for scripts: the console certificate's SHA-256, checked by this PC (any other "
+        "certificate is refused); the code is then sent whole, without the pairing exchange",
     )
     parser.add_argument(
         "--insecure",

@@ -42,9 +42,10 @@ def run(
 class Served:
     """``epn-console serve`` in a child process, its stderr read as JSON lines."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [*CLI, "serve", "--data-dir", str(data_dir), "--port", "0"],
+            env=None if env is None else {**os.environ, **env},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,

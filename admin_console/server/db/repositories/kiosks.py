@@ -134,6 +134,7 @@ class KioskRepository(Repository):
         self,
         code_id: str,
         matches: Callable[[str], bool],
+        *,
         name: str,
         location: str,
         token_sha256: str,
@@ -154,7 +155,9 @@ class KioskRepository(Repository):
                 if wrong:
                     self._spend(s, code, now)
                 else:
-                    kiosk = self._add_kiosk(s, code, name, location, token_sha256, now)
+                    kiosk = self._add_kiosk(
+                        s, code, name=name, location=location, token_sha256=token_sha256, now=now
+                    )
                     self._spend(s, code, now)
                     return kiosk, code.made_by
         except IntegrityError as exc:
@@ -172,7 +175,9 @@ class KioskRepository(Repository):
                 code = s.get(PairingCodeRow, code_row, with_for_update=True)
                 if code is None or code.kiosk_id is not None:
                     raise PairingRefused("this pairing code was already used")
-                return self._add_kiosk(s, code, name, location, token_sha256, now), code.made_by
+                return self._add_kiosk(
+                    s, code, name=name, location=location, token_sha256=token_sha256, now=now
+                ), code.made_by
         except IntegrityError as exc:
             raise Conflict("this PC could not be enrolled; try again") from exc
 
@@ -180,6 +185,7 @@ class KioskRepository(Repository):
     def _add_kiosk(
         s: Session,
         code: PairingCodeRow,
+        *,
         name: str,
         location: str,
         token_sha256: str,
