@@ -79,6 +79,7 @@ class Pairing:
     def create(self, made_by: str) -> tuple[PairingCode, dt.datetime]:
         """A new code, open for :data:`PAIRING_CODE_LIFETIME`; returns it and its end."""
         now = self._clock.now()
+        self._repos.kiosks.erase_expired_secrets(now)
         taken = self._repos.kiosks.open_code_ids(now)
         if len(taken) >= MAX_OPEN_IDS:
             raise Conflict("too many pairing codes are open; use them or wait 10 minutes")

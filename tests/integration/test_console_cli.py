@@ -1,6 +1,6 @@
 """``epn-console`` as an administrator runs it: create the first admin, start the server
-(HTTPS with its own certificate, JSON logs on stderr), print a pairing code that enrolls a
-PC, stop cleanly on SIGTERM."""
+(HTTPS with its own certificate, JSON logs on stderr, announced on the network), print a
+pairing code that enrolls a PC, stop cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -20,8 +20,11 @@ import httpx
 import pytest
 
 from admin_console.server.tls import TlsFiles
+from kiosk.agent.discovery import discover
+from kiosk.agent.link import load_console_settings, normalise_fingerprint
 
 CLI = [sys.executable, "-m", "admin_console.cli"]
+KIOSK_CLI = [sys.executable, "-m", "kiosk.cli", "enroll"]
 PASSWORD = "a long enough password"
 
 
@@ -205,3 +208,37 @@ def test_a_bad_setting_refuses_to_serve_naming_it(
     assert f"epn-console: bad configuration: {field}: " in done.stderr
     assert "Traceback" not in done.stderr
     assert not data.exists(), "nothing is made before refusing"
+
+
+def test_a_served_console_is_found_on_the_network_and_a_pc_pairs_with_the_code_alone(
+    tmp_path: Path,
+) -> None:
+    # Announced, as outside the tests (tests/conftest.py keeps consoles quiet).
+    served = Served(tmp_path / "console", env={"EPN_CONSOLE_ANNOUNCE": "true"})
+    try:
+        listening = served.wait_event("console_listening")
+        announced = served.wait_event("console_announced")
+        assert announced["port"] == listening["port"]
+        # Real multicast DNS, on the loopback interface the console listens on.
+        found = discover(20, interfaces=["127.0.0.1"], enough=1)
+        assert [(c.url, c.version) for c in found] == [
+            (f"https://127.0.0.1:{listening['port']}", 1)
+        ]
+        printed = run("pairing-code", "--data-dir", str(tmp_path / "console"))
+        code = printed.stdout.splitlines()[0]
+        pc = tmp_path / "pc"
+        pairing = ["--console", found[0].url, "--code", code.lower(), "--name", "PC-07"]
+        enrolled = subprocess.run(
+            [*KIOSK_CLI, *pairing, "--data-dir", str(pc), "--insecure"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert enrolled.returncode == 0, enrolled.stderr
+        assert "Enrolled as 'PC-07'" in enrolled.stdout
+        saved = load_console_settings(pc / "console.json")
+        assert saved is not None
+        assert saved.fingerprint_sha256 == normalise_fingerprint(listening["fingerprint"])
+    finally:
+        assert served.stop() == 0

@@ -76,6 +76,21 @@ def test_an_unknown_code_is_refused_with_a_clear_message(server: ConsoleServer) 
     assert refused.json()["detail"] == "unknown pairing code"
 
 
+def test_a_wrong_secret_for_a_known_code_spends_it(
+    server: ConsoleServer, admin: StaffLogin
+) -> None:
+    code = pairing_code(server, admin)
+    wrong = code[:6] + ("ZZZZZ" if code[6:] != "ZZZZZ" else "YYYYY")
+    refused = enroll(server, wrong)
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("wrong pairing code: it can no longer be used")
+    again = enroll(server, code)
+    assert (again.status_code, again.json()["detail"]) == (
+        403,
+        "this pairing code was already used",
+    )
+
+
 def test_the_pairing_code_itself_is_never_stored(server: ConsoleServer, admin: StaffLogin) -> None:
     code = pairing_code(server, admin)
     token = enroll(server, code).json()["token"]

@@ -84,15 +84,18 @@ class KioskRepository(Repository):
             )
             return {code_id for code_id in s.scalars(query) if code_id is not None}
 
-    @staticmethod
-    def _open_code(s: Session, code_id: str, now: dt.datetime) -> PairingCodeRow:
-        # Sealed secrets live only as long as their code: erase those of expired codes.
-        s.execute(
-            sa.update(PairingCodeRow)
-            .where(PairingCodeRow.expires_at <= now)
-            .where(PairingCodeRow.secret_sealed.is_not(None))
-            .values(secret_sealed=None)
-        )
+    def erase_expired_secrets(self, now: dt.datetime) -> None:
+        """Sealed secrets live only as long as their code: erase those of expired codes
+        (on its own, so that a refusal after it does not undo it)."""
+        with self._write() as s:
+            s.execute(
+                sa.update(PairingCodeRow)
+                .where(PairingCodeRow.expires_at <= now)
+                .where(PairingCodeRow.secret_sealed.is_not(None))
+                .values(secret_sealed=None)
+            )
+
+    def _open_code(self, s: Session, code_id: str, now: dt.datetime) -> PairingCodeRow:
         code = s.scalars(
             sa.select(PairingCodeRow)
             .where(PairingCodeRow.code_id == code_id)
@@ -124,6 +127,7 @@ class KioskRepository(Repository):
         """Use the open code of this id for one pairing exchange: from now it is used (its
         sealed secret erased) whatever the exchange gives. :class:`PairingRefused` if it is
         unknown, expired or used."""
+        self.erase_expired_secrets(now)
         with self._write() as s:
             code = self._open_code(s, code_id, now)
             found = OpenCode(code.id, code.code_sha256, code.secret_sealed, code.made_by)
@@ -148,6 +152,7 @@ class KioskRepository(Repository):
         :class:`Conflict` if a PC that is not revoked already has this name (the code stays
         open).
         """
+        self.erase_expired_secrets(now)
         try:
             with self._write() as s:
                 code = self._open_code(s, code_id, now)

@@ -1,0 +1,84 @@
+"""A machine in the middle on 127.0.0.1: it ends the PC's TLS with its own certificate,
+opens its own TLS to the real console, and relays the plain HTTP between the two, keeping
+a copy of every byte it saw (a test then shows what an eavesdropper learnt)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import threading
+from pathlib import Path
+
+from admin_console.server.tls import ensure_tls
+
+
+class TlsInterceptor:
+    """Listens on :attr:`port` with a certificate of its own (made in ``folder``) and
+    forwards each connection to the console at ``target_port``."""
+
+    def __init__(self, folder: Path, target_port: int) -> None:
+        files = ensure_tls(folder)
+        self._inbound = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self._inbound.load_cert_chain(files.server_cert, files.server_key)
+        self._outbound = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        self._outbound.check_hostname = False
+        self._outbound.verify_mode = ssl.CERT_NONE
+        self.target_port = target_port
+        self.seen = bytearray()
+        """Every plain byte relayed, both ways."""
+        self.connections = 0
+        self._lock = threading.Lock()
+        self._open: list[socket.socket] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        """Where the PC is sent instead of the console."""
+        return f"https://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                raw, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._relay, args=(raw,), daemon=True).start()
+
+    def _relay(self, raw: socket.socket) -> None:
+        try:
+            client = self._inbound.wrap_socket(raw, server_side=True)
+            upstream = self._outbound.wrap_socket(
+                socket.create_connection(("127.0.0.1", self.target_port), timeout=10)
+            )
+        except (OSError, ssl.SSLError):
+            raw.close()  # a bare certificate fetch ends its handshake early: nothing to relay
+            return
+        with self._lock:
+            self.connections += 1
+            self._open += [client, upstream]
+        for a, b in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, source: ssl.SSLSocket, sink: ssl.SSLSocket) -> None:
+        try:
+            while data := source.recv(65536):
+                with self._lock:
+                    self.seen += data
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                sink.close()
+
+    def stop(self) -> None:
+        """Stop listening and drop every relayed connection."""
+        with contextlib.suppress(OSError):
+            self._listener.close()
+        with self._lock:
+            for sock in self._open:
+                with contextlib.suppress(OSError):
+                    sock.close()
