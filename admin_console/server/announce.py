@@ -11,8 +11,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 
-import ifaddr
-from zeroconf import InterfaceChoice, IPVersion, ServiceInfo, Zeroconf
+from zeroconf import InterfaceChoice, IPVersion, ServiceInfo, Zeroconf, get_all_addresses
 
 from epn_shared.pairing import DISCOVERY_SERVICE_TYPE, PAIRING_VERSION
 
@@ -62,9 +61,5 @@ class Announcement:
 
 def _local_addresses() -> list[str]:
     """The machine's IPv4 addresses but loopback (the announced A records)."""
-    found = []
-    for adapter in ifaddr.get_adapters():
-        for ip in adapter.ips:
-            if isinstance(ip.ip, str) and not ipaddress.ip_address(ip.ip).is_loopback:
-                found.append(ip.ip)
+    found = [a for a in get_all_addresses() if not ipaddress.ip_address(a).is_loopback]
     return found or ["127.0.0.1"]
