@@ -11,7 +11,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 
-from zeroconf import InterfaceChoice, IPVersion, ServiceInfo, Zeroconf, get_all_addresses
+import ifaddr
+from zeroconf import InterfaceChoice, IPVersion, ServiceInfo, Zeroconf
 
 from epn_shared.pairing import DISCOVERY_SERVICE_TYPE, PAIRING_VERSION
 
@@ -61,5 +62,10 @@ class Announcement:
 
 def _local_addresses() -> list[str]:
     """The machine's IPv4 addresses but loopback (the announced A records)."""
-    found = [a for a in get_all_addresses() if not ipaddress.ip_address(a).is_loopback]
+    found = [
+        ip.ip
+        for adapter in ifaddr.get_adapters()
+        for ip in adapter.ips
+        if isinstance(ip.ip, str) and not ipaddress.ip_address(ip.ip).is_loopback
+    ]
     return found or ["127.0.0.1"]

@@ -79,6 +79,7 @@ def test_the_code_alone_pairs_a_pc_that_then_links_with_the_console_certificate_
 ) -> None:
     pair(server.url, new_code(server, admin), pc_dir)
     saved = load_console_settings(pc_dir / "console.json")
+    assert saved is not None
     assert saved.url == f"{server.ws_url}/ws/kiosk"
     assert server.console.settings.fingerprint is not None
     assert saved.fingerprint_sha256 == normalise_fingerprint(server.console.settings.fingerprint)
