@@ -12,8 +12,9 @@ from admin_console.cli import SETUP_OPTIONS, command_parser
 from admin_console.server.settings import ServerSettings
 from epn_shared.settings_cli import BadSettings, NotAnOption, settings_from
 
-SERVE_OPTIONS = {"--data-dir", "--database-url", "--host", "--port", "--no-tls"}
-"""What the installer's unit, the README and the tests' harnesses write."""
+SERVE_OPTIONS = {"--data-dir", "--database-url", "--host", "--port", "--no-tls", "--no-announce"}
+"""What the installer's unit, the README and the tests' harnesses write (and the switch
+that keeps the console off the local network's mDNS)."""
 
 
 def _command(name: str) -> argparse.ArgumentParser:
