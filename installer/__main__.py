@@ -63,7 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     kiosk.add_argument("--console-url", default=None, help="https://console:8443")
     kiosk.add_argument("--pairing-code", default=None, help="from `epn-console pairing-code`")
-    kiosk.add_argument("--fingerprint", default=None, help="the console certificate's SHA-256")
+    kiosk.add_argument(
+        "--fingerprint",
+        default=None,
+        help="optional: the console certificate's SHA-256 (the pairing code alone proves it)",
+    )
 
     console = roles.add_parser("console", help="the staff server (and its window in the menu)")
     common(console)

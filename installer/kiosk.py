@@ -448,7 +448,7 @@ def _enrollment(options: KioskOptions) -> list[Action]:
         return [
             Note(
                 "not enrolled with a console: on the console run `epn-console pairing-code`, "
-                "then here again with --console-url, --pairing-code and --fingerprint"
+                "then here again with --console-url and --pairing-code"
             )
         ]
     argv = [
