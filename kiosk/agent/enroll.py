@@ -106,6 +106,10 @@ def enroll(
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         raise EnrollFailed(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
+    try:
+        pairing = None if expect_fingerprint is not None else PairingCode.parse(request.code)
+    except PairingError as exc:
+        raise EnrollFailed(str(exc)) from exc
     # Before anything leaves this PC: is the secrets folder usable?
     tokens = KeyringTokens(config.secrets_dir, create=True)
 
@@ -122,10 +126,10 @@ def enroll(
     base = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
     try:
         with httpx.Client(base_url=base, verify=verify, timeout=TIMEOUT_SECONDS) as http:
-            if expect_fingerprint is not None:
+            if pairing is None:
                 response = _post(http, "/api/enroll", request, EnrollResponse)
             else:
-                response = _pair(http, request, pin)
+                response = _pair(http, pairing, request, pin)
     except httpx.HTTPError as exc:
         raise EnrollFailed(f"cannot enroll at {base}: {exc}") from exc
 
@@ -143,12 +147,10 @@ def enroll(
     return settings
 
 
-def _pair(http: httpx.Client, request: EnrollRequest, pin: str | None) -> EnrollResponse:
+def _pair(
+    http: httpx.Client, code: PairingCode, request: EnrollRequest, pin: str | None
+) -> EnrollResponse:
     """The pairing exchange: the console proves the code and its certificate, then the PC."""
-    try:
-        code = PairingCode.parse(request.code)
-    except PairingError as exc:
-        raise EnrollFailed(str(exc)) from exc
     exchange = KioskExchange(code)
     start = PairStartRequest(code_id=code.code_id, msg=exchange.message)
     started = _post(http, "/api/pair/start", start, PairStartResponse)

@@ -262,3 +262,10 @@ def test_pairing_codes_expire_ten_minutes_after_they_are_made(
         made = http.post("/api/pairing-codes").json()
     made_at = server.clock.now()
     assert dt.datetime.fromisoformat(made["expires_at"]) == made_at + dt.timedelta(minutes=10)
+
+
+def test_a_code_of_the_old_form_is_refused_before_anything_leaves_the_pc(pc_dir: Path) -> None:
+    # Nothing listens on port 9: reaching for the console would fail otherwise.
+    with pytest.raises(EnrollFailed, match="like ABCDE-FGHJK"):
+        pair("https://127.0.0.1:9", "SLBS-PGBY", pc_dir)
+    assert not (pc_dir / "secrets").exists()

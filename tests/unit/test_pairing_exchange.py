@@ -17,6 +17,7 @@ from epn_shared.pairing import (
     console_exchange,
     new_pairing_code,
 )
+from kiosk.agent.discovery import FoundConsole
 
 FINGERPRINT = "ab" * 32
 OTHER_FINGERPRINT = "cd" * 32
@@ -85,3 +86,8 @@ def test_a_malformed_message_is_a_pairing_error_not_a_crash() -> None:
         console_exchange(code, "AAAA")
     with pytest.raises(PairingError):
         KioskExchange(code).key(KioskExchange(code).message)  # a PC's message, reflected
+
+
+def test_a_console_found_on_the_network_is_given_as_the_address_enroll_takes() -> None:
+    assert FoundConsole("EPN", "192.168.1.5", 8443, 1).url == "https://192.168.1.5:8443"
+    assert FoundConsole("EPN", "fd00::5", 8443, 1).url == "https://[fd00::5]:8443"
