@@ -12,9 +12,10 @@ from epn_shared.protocol import LoginKind
 
 
 class PairingCodeResponse(BaseModel):
-    """A one-time pairing code, shown once; with what the kiosk should pin."""
+    """A one-time pairing code, shown once: the PC types only it (it proves the console's
+    certificate, ``epn_shared.pairing``); the fingerprint is for scripts that pin it."""
 
-    code: str
+    code: str = Field(description="ABCDE-FGHJK: a 2-letter id, then an 8-letter secret.")
     expires_at: dt.datetime
     fingerprint: str | None = Field(
         description="SHA-256 of the console's TLS certificate (None when TLS is off)."
