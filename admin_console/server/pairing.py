@@ -121,6 +121,10 @@ class Pairing:
         now = self._clock.now()
         code_id = request.code_id.upper()
         spent = self._repos.kiosks.spend_pairing_code(code_id, now)
+        # Staff see each code spent, by a PC that pairs or by a stranger guessing.
+        self._repos.audit.add(
+            "a PC", "pairing_started", now, detail=f"code {code_id} of {spent.made_by}"
+        )
         secret = self._unseal(code_id, spent.secret_sealed)
         try:
             message, key = console_exchange(PairingCode(code_id, secret), request.msg)

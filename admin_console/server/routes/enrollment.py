@@ -49,12 +49,9 @@ def enroll(console: ConsoleDep, body: EnrollRequest) -> EnrollResponse:
 @router.post("/api/pair/start", responses=problems(403))
 def pair_start(console: ConsoleDep, body: PairStartRequest) -> PairStartResponse:
     """A PC starts pairing with a code's id and its SPAKE2 message; the code is spent
-    (one try), and the answer proves the console's certificate to the PC."""
-    try:
-        return console.pairing.start(body, console.settings.fingerprint)
-    except PairingRefused as exc:
-        console.auth.audit("a PC", "pairing_refused", detail=f"{body.code_id.upper()}: {exc}")
-        raise
+    (one try: ``pairing_started`` in the audit log), and the answer proves the console's
+    certificate to the PC."""
+    return console.pairing.start(body, console.settings.fingerprint)
 
 
 @router.post("/api/pair/finish", status_code=201, responses=problems(403, 409))
