@@ -153,6 +153,9 @@ class Pairing:
         if exchange is None:
             raise PairingRefused("unknown or finished pairing: make a new code on the console")
         if not confirmed(confirmation(exchange.key, Side.KIOSK, fingerprint), request.confirm):
+            self._repos.audit.add(
+                "a PC", "pairing_refused", now, detail=f"code {exchange.code_id}: wrong proof"
+            )
             raise PairingRefused(
                 "the pairing failed: the PC used another code, or saw another certificate "
                 "(something stands between it and the console); the code is spent"

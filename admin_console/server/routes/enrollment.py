@@ -62,7 +62,6 @@ def pair_finish(console: ConsoleDep, body: PairFinishRequest) -> EnrollResponse:
     try:
         kiosk, made_by = console.pairing.finish(body, console.settings.fingerprint, digest(token))
     except PairingRefused as exc:
-        console.auth.audit("a PC", "pairing_refused", detail=f"{body.name}: {exc}")
         log_event(logger, "pairing_refused", kiosk=body.name, reason=str(exc))
         raise
     return _enrolled(console, kiosk, made_by, token)
