@@ -130,6 +130,7 @@ def enroll(
                 response = _post(http, "/api/enroll", request, EnrollResponse)
             else:
                 response = _pair(http, pairing, request, pin)
+                say("The console proved the pairing code for this certificate: pinned.")
     except httpx.HTTPError as exc:
         raise EnrollFailed(f"cannot enroll at {base}: {exc}") from exc
 
