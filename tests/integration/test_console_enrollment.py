@@ -9,7 +9,7 @@ from conftest_pg import data_dir, database_url, postgres, server
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from admin_console.server.auth import Role
+from admin_console.api.staff import Role
 from admin_console.server.clock import FakeClock
 from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 

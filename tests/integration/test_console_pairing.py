@@ -15,7 +15,7 @@ from conftest_pg import database_url, postgres
 from helpers.kiosk_agent import AgentThread
 from helpers.tls_intercept import TlsInterceptor
 
-from admin_console.server.auth import Role
+from admin_console.api.staff import Role
 from admin_console.server.clock import FakeClock
 from admin_console.server.testing import ConsoleServer, StaffLogin
 from epn_shared.pairing import (
