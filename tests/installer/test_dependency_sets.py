@@ -41,6 +41,8 @@ DEVELOPER_TOOLS = {
     # Test support and screenshot tools that still live in the packages: they run with
     # `.[test]` (installer/dev.sh), never on a PC.
     "admin_console/server/testing.py",
+    # Run where the packages are built (with `.[test]`), never on a PC: the manual pages.
+    "installer/manpages.py",
 }
 NOT_ON_A_KIOSK = {"fastapi", "starlette", "uvicorn", "psycopg", "psycopg-binary", "pyside6-addons"}
 NOT_ON_A_CONSOLE = {"pycups", "pypdf", "keyring", "keyrings-alt"}
