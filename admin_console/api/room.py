@@ -66,6 +66,14 @@ class KioskTile(BaseModel):
     policy_version: str | None = Field(
         None, description="The policy the PC runs (its hello, or an accepted policy update)."
     )
+    agent_version: str | None = Field(
+        None, description="The EPN Kiosk version the PC runs (its hello; None: never said)."
+    )
+    left_behind: bool = Field(
+        False,
+        description="The PC runs an older EPN Kiosk than the console: its updates did not "
+        "reach it (or wait for its visitor to finish).",
+    )
     out_of_order: bool = Field(False, description="Marked out of order by staff: kept locked.")
     out_of_order_reason: str | None = None
 

@@ -156,6 +156,12 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
     "kind.workshop": {FR: "atelier", NL: "workshop", EN: "workshop"},
     "seen.at": {FR: "vu à {time}", NL: "gezien om {time}", EN: "seen at {time}"},
     "seen.never": {FR: "jamais connecté", NL: "nooit verbonden", EN: "never connected"},
+    "tile.left_behind": {FR: "pas à jour", NL: "verouderd", EN: "outdated"},
+    "tile.left_behind_why": {
+        FR: "Ce PC a la version {version}{nbsp}: sa mise à jour ne lui est pas parvenue.",
+        NL: "Deze pc heeft versie {version}: de update is niet aangekomen.",
+        EN: "This PC runs version {version}: its update has not reached it.",
+    },
     # -- actions -----------------------------------------------------------------------
     "action.extend15": {FR: "+15 min", NL: "+15 min", EN: "+15 min"},
     "action.extend30": {FR: "+30 min", NL: "+30 min", EN: "+30 min"},

@@ -85,6 +85,10 @@ class TileView:
     colours: Colours
     selected: bool
     icon: str | None
+    notice: str = ""
+    """A word for staff whatever the state: the PC runs an older version than the console."""
+    notice_why: str = ""
+    """The notice in a sentence, with the PC's version (tooltip, screen reader)."""
 
 
 def tile_kind(pc: KioskTile) -> TileKind:
@@ -202,6 +206,12 @@ def tile_view(
         colours=COLOURS[kind],
         selected=selected,
         icon=_ICONS[kind],
+        notice=i18n.text("tile.left_behind", language) if pc.left_behind else "",
+        notice_why=(
+            i18n.text("tile.left_behind_why", language, version=pc.agent_version)
+            if pc.left_behind
+            else ""
+        ),
     )
 
 

@@ -147,6 +147,8 @@ class Tile(QFrame):
         self.headline.setWordWrap(True)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
+        self.notice = QLabel()  # beside the location: the tile keeps its lines for the state
+        _big(self.notice, 9, bold=True)
         top = QHBoxLayout()
         top.addWidget(self.name, 1)
         top.addWidget(self.icon)
@@ -154,7 +156,10 @@ class Tile(QFrame):
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(2)
         layout.addLayout(top)
-        layout.addWidget(self.location)
+        place = QHBoxLayout()
+        place.addWidget(self.location, 1)
+        place.addWidget(self.notice)
+        layout.addLayout(place)
         layout.addStretch(1)
         layout.addWidget(self.headline)
         layout.addWidget(self.detail)
@@ -174,11 +179,15 @@ class Tile(QFrame):
         self.location.setText(view.location)
         self.headline.setText(view.headline)
         self.detail.setText(view.detail)
+        self.notice.setText(f"⚠ {view.notice}" if view.notice else "")
+        self.notice.setVisible(bool(view.notice))
+        self.notice.setToolTip(view.notice_why)
         if view.icon:
             self.icon.setPixmap(icons.pixmap(view.icon, 28, c.text))
         else:
             self.icon.clear()
-        self.setAccessibleName(f"{view.name}: {view.headline} {view.detail}".strip())
+        said = (f"{view.name}:", view.headline, view.detail, view.notice_why)
+        self.setAccessibleName(" ".join(part for part in said if part))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """A click toggles the selection."""

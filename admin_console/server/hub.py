@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from admin_console.api.room import KioskTile, LiveStatus
@@ -57,6 +58,7 @@ from epn_shared.protocol import (
     decode_kiosk_frame,
     encode,
 )
+from epn_shared.version import installed_version
 
 logger = logging.getLogger("admin_console.hub")
 
@@ -83,6 +85,18 @@ MAX_QUEUED_FRAMES = 1000
 
 class KioskOffline(ConsoleError):
     """The PC has no live connection: the command was not sent."""
+
+
+def left_behind(pc_version: str | None, console_version: str) -> bool:
+    """Whether a PC running ``pc_version`` is older than the console: its updates did not
+    reach it. A PC that never said, or a console run from a source tree, flags nothing; a
+    version that cannot be compared flags the PC when it differs."""
+    if pc_version is None or console_version == "unknown":
+        return False
+    try:
+        return Version(pc_version) < Version(console_version)
+    except InvalidVersion:
+        return pc_version != console_version
 
 
 def bearer(value: str | None) -> str | None:
@@ -144,7 +158,10 @@ class Hub:
         auth: AuthService,
         clock: Clock,
         ticket_key: str | None = None,
+        version: str | None = None,
     ) -> None:
+        self._version = version or installed_version()
+        """The console's own EPN Kiosk version: the one its PCs should run."""
         self._repos = repos
         self._auth = auth
         self._clock = clock
@@ -200,6 +217,8 @@ class Hub:
             help_requested=status is not None and status.help_requested,
             status=status,
             policy_version=kiosk.policy_version,
+            agent_version=kiosk.agent_version,
+            left_behind=left_behind(kiosk.agent_version, self._version),
             out_of_order=kiosk.out_of_order,
             out_of_order_reason=kiosk.out_of_order_reason,
         )
@@ -449,10 +468,9 @@ class Hub:
         )
         await link.send(encode(welcome))
         kiosk = link.kiosk
-        if hello.policy_version != kiosk.policy_version:
-            changed = await asyncio.to_thread(
-                self._repos.kiosks.set_policy_version, kiosk.id, hello.policy_version
-            )
+        said = {"policy_version": hello.policy_version, "agent_version": hello.agent_version}
+        if said != {"policy_version": kiosk.policy_version, "agent_version": kiosk.agent_version}:
+            changed = await asyncio.to_thread(self._repos.kiosks.set_reported, kiosk.id, **said)
             if changed is not None:
                 self.kiosk_changed(changed)
         current = await asyncio.to_thread(self._repos.policies.current)
@@ -613,7 +631,7 @@ class Hub:
         version = stored.parameters.get("policy_version")
         if stored.action == CommandAction.POLICY_UPDATE.value and result.ok and version:
             changed = await asyncio.to_thread(
-                self._repos.kiosks.set_policy_version, link.kiosk.id, str(version)
+                self._repos.kiosks.set_reported, link.kiosk.id, policy_version=str(version)
             )
             if changed is not None:
                 self.kiosk_changed(changed)

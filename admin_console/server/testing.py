@@ -49,6 +49,7 @@ from epn_shared.protocol import (
     decode_console_frame,
     encode,
 )
+from epn_shared.version import installed_version
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
@@ -185,8 +186,8 @@ class ConsoleServer:
 class KioskSocket:
     """A kiosk's WebSocket to the console, driven by a test (the ``websockets`` sync client).
 
-    Sends ``hello`` (saying it runs ``policy_version``) and reads the ``welcome`` unless
-    ``hello=False``.
+    Sends ``hello`` (saying it runs ``policy_version`` and EPN Kiosk ``agent_version``, by
+    default the installed one) and reads the ``welcome`` unless ``hello=False``.
     """
 
     def __init__(
@@ -196,6 +197,7 @@ class KioskSocket:
         *,
         hello: bool = True,
         policy_version: str | None = None,
+        agent_version: str | None = None,
     ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         ssl_context = None
@@ -217,7 +219,8 @@ class KioskSocket:
         )
         self.welcome: Welcome | None = None
         if hello:
-            self.send(Hello(agent_version="test", policy_version=policy_version))
+            said = agent_version or installed_version()
+            self.send(Hello(agent_version=said, policy_version=policy_version))
             frame = self.recv()
             assert isinstance(frame, Welcome), frame
             self.welcome = frame

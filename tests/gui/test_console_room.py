@@ -363,3 +363,20 @@ def test_a_print_job_waiting_for_an_animator_shows_and_pages_can_be_given(
             13,
             2,
         )
+
+
+def test_a_pc_that_missed_its_update_says_so_on_its_tile(qtbot: Any, room: Room) -> None:
+    admin = room.server.add_staff("ada", Role.ADMIN)
+    old_id, token = room.server.enroll(admin, "PC-04", "Salle 1")
+    with KioskSocket(room.server, token, agent_version="0.0.9") as old:
+        old.send(Status(state="waiting", seconds_left=None))
+        _log_in(qtbot, room.window, "nadia", TEST_PASSWORD)
+        tiles = room.window.room.tiles
+        qtbot.waitUntil(lambda: old_id in tiles and room.kiosk_id in tiles, timeout=WAIT_MS)
+        behind, current = tiles[old_id], tiles[room.kiosk_id]
+        assert behind.notice.text() == "⚠ pas à jour"
+        why = "Ce PC a la version 0.0.9\u00a0: sa mise à jour ne lui est pas parvenue."
+        assert behind.notice.toolTip() == why
+        assert why in behind.accessibleName()  # read out by a screen reader too
+        assert behind.headline.text() == "Libre"  # the state stays the headline
+        assert current.notice.text() == "" and current.notice.isHidden()

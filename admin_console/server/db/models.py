@@ -61,6 +61,8 @@ class KioskRow(Base):
     out_of_order_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     policy_version: Mapped[str | None] = mapped_column(sa.String(64))
     """The policy the PC last said it runs (hello, or an accepted policy update)."""
+    agent_version: Mapped[str | None] = mapped_column(sa.String(40))
+    """The EPN Kiosk version the PC last said it runs (its hello)."""
 
 
 class PairingCodeRow(Base):

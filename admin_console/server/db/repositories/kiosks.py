@@ -28,6 +28,7 @@ class Kiosk:
     out_of_order_reason: str | None = None
     out_of_order_at: dt.datetime | None = None
     policy_version: str | None = None
+    agent_version: str | None = None
 
     @property
     def out_of_order(self) -> bool:
@@ -261,11 +262,16 @@ class KioskRepository(Repository):
             row.out_of_order_at = None if reason is None else now
             return copy_row(Kiosk, row)
 
-    def set_policy_version(self, kiosk_id: int, policy_version: str | None) -> Kiosk | None:
-        """The policy the PC now runs (None: it did not say)."""
+    def set_reported(self, kiosk_id: int, **versions: str | None) -> Kiosk | None:
+        """What the PC now says it runs: ``policy_version``, ``agent_version`` (None: it did
+        not say); None for a PC that is gone."""
+        unknown = set(versions) - {"policy_version", "agent_version"}
+        if unknown:
+            raise ValueError(f"not a version a PC reports: {sorted(unknown)}")
         with self._write() as s:
             row = s.get(KioskRow, kiosk_id)
             if row is None:
                 return None
-            row.policy_version = policy_version
+            for name, value in versions.items():
+                setattr(row, name, value)
             return copy_row(Kiosk, row)
