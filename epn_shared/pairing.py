@@ -31,9 +31,6 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from spake2 import SPAKE2_A, SPAKE2_B
-from spake2.spake2 import SPAKEError
-
 READABLE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """The letters of the codes a person reads aloud or types from paper: no 0/O, no 1/I."""
 
@@ -129,11 +126,15 @@ class KioskExchange:
     :meth:`key` from the console's answer."""
 
     def __init__(self, code: PairingCode) -> None:
+        from spake2 import SPAKE2_A  # noqa: PLC0415 (only while a PC pairs)
+
         self._spake = SPAKE2_A(_password(code), idA=_KIOSK_ID, idB=_CONSOLE_ID)
         self.message = encode_message(self._spake.start())
 
     def key(self, console_message: str) -> bytes:
         """The shared key; :class:`PairingError` if the console's message is not one."""
+        from spake2.spake2 import SPAKEError  # noqa: PLC0415
+
         try:
             return bytes(self._spake.finish(_decode_message(console_message)))
         except (SPAKEError, ValueError, TypeError) as exc:
@@ -142,6 +143,9 @@ class KioskExchange:
 
 def console_exchange(code: PairingCode, kiosk_message: str) -> tuple[str, bytes]:
     """The console's side (SPAKE2 side B): its message for the PC and the shared key."""
+    from spake2 import SPAKE2_B  # noqa: PLC0415 (loaded by the first pairing, not at start)
+    from spake2.spake2 import SPAKEError  # noqa: PLC0415
+
     spake = SPAKE2_B(_password(code), idA=_KIOSK_ID, idB=_CONSOLE_ID)
     message = encode_message(spake.start())
     try:

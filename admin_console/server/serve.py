@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 import signal
 import socket
+from typing import TYPE_CHECKING
 
 import uvicorn
-from zeroconf import Error as ZeroconfError
 
-from admin_console.server.announce import Announcement
 from admin_console.server.app import create_app
 from admin_console.server.console import Console, build_console
 from admin_console.server.settings import ServerSettings
 from admin_console.server.tls import TlsFiles, ensure_tls, fingerprint
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import MAX_FRAME_BYTES
+
+if TYPE_CHECKING:
+    from admin_console.server.announce import Announcement
 
 logger = logging.getLogger("admin_console.serve")
 
@@ -80,6 +82,11 @@ def serve(settings: ServerSettings) -> int:
 def _announce(host: str, port: int) -> Announcement | None:
     """The console's mDNS announcement; a network that refuses it is logged, not fatal
     (PCs can still be given the address)."""
+    # Only a console that announces itself loads zeroconf (some 4 MB).
+    from zeroconf import Error as ZeroconfError  # noqa: PLC0415
+
+    from admin_console.server.announce import Announcement  # noqa: PLC0415
+
     try:
         announced = Announcement(host, port)
     except (OSError, ZeroconfError) as exc:
