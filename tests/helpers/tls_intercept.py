@@ -5,6 +5,7 @@ a copy of every byte it saw (a test then shows what an eavesdropper learnt)."""
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import ssl
 import threading
@@ -59,20 +60,38 @@ class TlsInterceptor:
         with self._lock:
             self.connections += 1
             self._open += [client, upstream]
-        for a, b in ((client, upstream), (upstream, client)):
-            threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+        threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
 
-    def _pump(self, source: ssl.SSLSocket, sink: ssl.SSLSocket) -> None:
+    def _pump(self, client: ssl.SSLSocket, upstream: ssl.SSLSocket) -> None:
+        """Both directions in one thread: an SSL object read in one thread while another
+        writes it can lose data (OpenSSL's objects are not safe for that; TLS 1.3 reads
+        session tickets after the handshake)."""
+        peers = {client: upstream, upstream: client}
+        for sock in peers:
+            sock.setblocking(False)  # a record that is only a session ticket must not block
         try:
-            while data := source.recv(65536):
-                with self._lock:
-                    self.seen += data
-                sink.sendall(data)
+            while True:
+                ready = [s for s in peers if s.pending()]
+                if not ready:
+                    ready, _, _ = select.select(list(peers), [], [], 30)
+                    if not ready:
+                        return  # both sides idle for 30 s: the test is over
+                for source in ready:
+                    try:
+                        data = source.recv(65536)
+                    except ssl.SSLWantReadError:
+                        continue  # TLS bytes with no data yet (a ticket, half a record)
+                    if not data:
+                        return
+                    with self._lock:
+                        self.seen += data
+                    _send_all(peers[source], data)
         except OSError:
             pass
         finally:
-            with contextlib.suppress(OSError):
-                sink.close()
+            for sock in peers:
+                with contextlib.suppress(OSError):
+                    sock.close()
 
     def stop(self) -> None:
         """Stop listening and drop every relayed connection."""
@@ -82,3 +101,13 @@ class TlsInterceptor:
             for sock in self._open:
                 with contextlib.suppress(OSError):
                     sock.close()
+
+
+def _send_all(sink: ssl.SSLSocket, data: bytes) -> None:
+    """Write ``data`` on a non-blocking TLS socket, waiting while it is full."""
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[sink.send(view) :]
+        except (ssl.SSLWantWriteError, BlockingIOError):
+            select.select([], [sink], [], 30)
