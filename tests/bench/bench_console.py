@@ -726,7 +726,7 @@ def main() -> int:
     try:
         database_url = args.database_url
         if args.postgres:
-            from admin_console.server.testing import PostgresCluster, PostgresUnavailable
+            from helpers.postgres import PostgresCluster, PostgresUnavailable
 
             try:
                 cluster = PostgresCluster().start()

@@ -52,13 +52,13 @@ def memory_mb(key: str, pid: int | str = "self") -> float:
 
 def _serve(data_dir: Path, kiosks: int, rounds: int) -> int:
     import uvicorn
+    from helpers.console_server import FAST_HASHER
 
     from admin_console.server.auth import Role
     from admin_console.server.console import build_console
     from admin_console.server.db.repositories.kiosks import Kiosk
     from admin_console.server.serve import uvicorn_config
     from admin_console.server.settings import ServerSettings
-    from admin_console.server.testing import FAST_HASHER
 
     console = build_console(ServerSettings(data_dir=data_dir), hasher=FAST_HASHER)
     password = secrets.token_urlsafe(16)
