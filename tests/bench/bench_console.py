@@ -726,6 +726,7 @@ def main() -> int:
     try:
         database_url = args.database_url
         if args.postgres:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' helpers
             from helpers.postgres import PostgresCluster, PostgresUnavailable
 
             try:
