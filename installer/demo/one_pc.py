@@ -22,6 +22,7 @@ from installer.demo.room import (
     Child,
     DemoFailed,
     accepts,
+    agent_argv,
     socket_path,
     spawn,
     wait_ready,
@@ -69,24 +70,7 @@ EPN Kiosk demo: one public PC in sandbox mode
 """,
         flush=True,
     )
-    agent_argv = [
-        sys.executable,
-        "-m",
-        "kiosk",
-        "agent",
-        "--sandbox",
-        "--data-dir",
-        str(data_dir),
-        "--socket",
-        str(sock),
-        "--policy",
-        str(policy),
-        "--pc-name",
-        PC_NAME,
-        "--animator-pin-hash",
-        hash_pin(DEMO_ANIMATOR_PIN),
-    ]
-    agent = spawn("agent", agent_argv, data_dir / "agent.log")
+    agent = spawn("agent", agent_argv(data_dir, sock, policy, PC_NAME), data_dir / "agent.log")
     shell: Child | None = None
     try:
         wait_ready("the agent", partial(accepts, sock), agent, timeout=30)

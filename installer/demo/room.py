@@ -249,6 +249,28 @@ def firefox_launcher(pc_dir: Path, policies_json: str, install: Path = FIREFOX_D
     return wrapper
 
 
+def agent_argv(data_dir: Path, sock: Path, policy: Path, name: str) -> list[str]:
+    """The command line of a demo PC's agent: sandbox mode, the demo policy, the PC's name and
+    the demo animator PIN."""
+    return [
+        sys.executable,
+        "-m",
+        "kiosk",
+        "agent",
+        "--sandbox",
+        "--data-dir",
+        str(data_dir),
+        "--socket",
+        str(sock),
+        "--policy",
+        str(policy),
+        "--pc-name",
+        name,
+        "--animator-pin-hash",
+        hash_pin(DEMO_ANIMATOR_PIN),
+    ]
+
+
 def wait_ready(what: str, ready: Callable[[], bool], child: Child, timeout: float = 60.0) -> None:
     """Wait until ``ready()``; raise :class:`DemoFailed` with the end of ``child``'s log if it
     exits first, or naming ``what`` after ``timeout`` seconds."""
@@ -520,24 +542,7 @@ class DemoRoom:
         sock = socket_path(pc_dir)
         with contextlib.suppress(FileNotFoundError):
             sock.unlink()  # left by a killed agent: waiting for it would find the old file
-        argv = [
-            sys.executable,
-            "-m",
-            "kiosk",
-            "agent",
-            "--sandbox",
-            "--allow-insecure-link",
-            "--data-dir",
-            str(pc_dir),
-            "--socket",
-            str(sock),
-            "--policy",
-            str(policy),
-            "--pc-name",
-            name,
-            "--animator-pin-hash",
-            hash_pin(DEMO_ANIMATOR_PIN),
-        ]
+        argv = [*agent_argv(pc_dir, sock, policy, name), "--allow-insecure-link"]
         log = pc_dir / "agent.log"
         self._log_read[name] = log.stat().st_size if log.exists() else 0
         printer = self.printers.get(name)

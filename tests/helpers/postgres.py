@@ -123,52 +123,44 @@ class PostgresCluster:
         """The SQLAlchemy URL of a database of this cluster."""
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self) -> str:
-        """A new empty database; returns its URL."""
-        self._count += 1
-        name = f"console_{os.getpid()}_{self._count}"
+    def _run_sql(self, statement: str) -> None:
+        """Run one statement on the ``postgres`` database, outside a transaction (CREATE
+        DATABASE cannot run in one)."""
         engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as connection:
-                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                connection.exec_driver_sql(statement)
         finally:
             engine.dispose()
+
+    def _new_name(self) -> str:
+        self._count += 1
+        return f"console_{os.getpid()}_{self._count}"
+
+    def create_database(self) -> str:
+        """A new empty database; returns its URL."""
+        name = self._new_name()
+        self._run_sql(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
         """Drop a database made by :meth:`create_database` (closing its connections)."""
         name = sa.make_url(url).database
-        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            engine.dispose()
+        self._run_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def create_schema(self) -> str:
         """A new empty schema in the ``postgres`` database, as the URL of a database whose
         search path is that schema: as good as a fresh database for the console, and made
         in a millisecond instead of a quarter of a second."""
-        self._count += 1
-        name = f"console_{os.getpid()}_{self._count}"
-        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.exec_driver_sql(f'CREATE SCHEMA "{name}"')
-        finally:
-            engine.dispose()
+        name = self._new_name()
+        self._run_sql(f'CREATE SCHEMA "{name}"')
         return f"{self.url()}?options=-csearch_path%3D{name}"
 
     def drop_schema(self, url: str) -> None:
         """Drop a schema made by :meth:`create_schema`, with everything in it."""
         options = sa.make_url(url).query.get("options", "")
         name = str(options).rpartition("=")[2]
-        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
-        finally:
-            engine.dispose()
+        self._run_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 @dataclass
