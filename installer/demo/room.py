@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 from types import FrameType
+from typing import Any
 
 import httpx
 
@@ -271,7 +272,7 @@ def agent_argv(data_dir: Path, sock: Path, policy: Path, name: str) -> list[str]
     ]
 
 
-def wait_ready(what: str, ready: Callable[[], bool], child: Child, timeout: float = 60.0) -> None:
+def wait_ready(what: str, ready: Callable[[], object], child: Child, timeout: float = 60.0) -> None:
     """Wait until ``ready()``; raise :class:`DemoFailed` with the end of ``child``'s log if it
     exits first, or naming ``what`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
@@ -293,6 +294,18 @@ def socket_path(pc_dir: Path) -> Path:
         return path
     # A deep checkout makes too long a socket path: a short private folder instead.
     return Path(tempfile.mkdtemp(prefix="epn-demo-")) / "kiosk.sock"
+
+
+def logged(log: Path, start: int, name: str) -> dict[str, Any] | None:
+    """The first entry called ``name`` in the JSON log ``log`` past byte ``start``, if any."""
+    with contextlib.suppress(FileNotFoundError), log.open("rb") as file:
+        file.seek(start)
+        for line in file:
+            with contextlib.suppress(ValueError):
+                entry = json.loads(line)
+                if isinstance(entry, dict) and entry.get("event") == name:
+                    return entry
+    return None
 
 
 def accepts(path: Path) -> bool:
@@ -377,10 +390,14 @@ class DemoRoom:
         if self.printing:
             self._start_printers()
         self.sockets = {name: self._start_agent(name, policy) for name in PC_NAMES}
-        for name, path in self.sockets.items():
+        for name in self.sockets:
             agent = self.child(f"agent {name}")
             assert agent is not None
-            wait_ready(f"the agent of {name}", partial(accepts, path), agent)
+            # Its log says "listening" once it restored its state: its socket accepts before
+            # that, and the shell's start makes the visitor home, which an agent still
+            # restoring took for a wipe left undone.
+            listening = partial(logged, agent.log, self._log_read[name], "listening")
+            wait_ready(f"the agent of {name}", listening, agent)
             if name in self.shell_for:
                 if self.screens:
                     self._start_screen(name)
@@ -444,21 +461,10 @@ class DemoRoom:
             log,
         )
         self.children.append(child)
-        port: list[int] = []
-
-        def listening() -> bool:
-            with log.open("rb") as file:
-                file.seek(start)
-                for line in file:
-                    with contextlib.suppress(ValueError):
-                        entry = json.loads(line)
-                        if entry.get("event") == "console_listening":
-                            port.append(int(entry["port"]))
-                            return True
-            return False
-
-        wait_ready("the console", listening, child)
-        self.url = f"http://127.0.0.1:{port[0]}"
+        wait_ready("the console", partial(logged, log, start, "console_listening"), child)
+        listening = logged(log, start, "console_listening")
+        assert listening is not None
+        self.url = f"http://127.0.0.1:{int(listening['port'])}"
 
     @contextlib.contextmanager
     def _http(self, account: tuple[str, str]) -> Iterator[httpx.Client]:
