@@ -33,6 +33,8 @@ from installer.plan import InstallerError, Role
 PROJECT = Path(__file__).resolve().parents[1]
 SOURCE_PACKAGES = ("kiosk", "admin_console", "policies", "epn_shared", "installer")
 SOURCE_FILES = ("pyproject.toml", "README.md")
+NOT_SHIPPED = (Path("installer/demo"),)
+"""Folders of the source packages that no package ships: the demo runs from a checkout."""
 MAINTAINER = "EPN Kiosk <epn-kiosk@users.noreply.github.com>"
 
 # Python for the virtual environment, and the system tools the installer's commands call.
@@ -236,6 +238,8 @@ def _source_files(project: Path) -> Iterator[Path]:
     for package in SOURCE_PACKAGES:
         for path in sorted((project / package).rglob("*")):
             if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
+                continue
+            if any(path.relative_to(project).is_relative_to(away) for away in NOT_SHIPPED):
                 continue
             yield path
 

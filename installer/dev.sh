@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what EPN Kiosk needs on a Debian 12 machine, then runs the demo or the tests.
 #
-#   installer/dev.sh demo   the demo room: console, staff window, three kiosks (sandbox)
+#   installer/dev.sh demo   the demo room: console, staff window, three kiosks (sandbox);
+#                           `demo pc`: one kiosk without a console (python -m installer.demo)
 #   installer/dev.sh test   everything CI checks: ruff, mypy, the whole test suite
 #
 # Installs what is missing: Debian packages when run as root (otherwise it names them),
@@ -119,7 +120,7 @@ case "${1:-}" in
     install_debian_packages "${DEMO_PACKAGES[@]}"
     make_locales
     make_venv
-    exec .venv/bin/python -m kiosk demo "$@"
+    exec .venv/bin/python -m installer.demo "$@"
     ;;
   test)
     shift

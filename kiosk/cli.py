@@ -1,4 +1,4 @@
-"""``epn-kiosk``: run the agent, the shell, or the one-PC demo."""
+"""``epn-kiosk``: run the agent, the shell, the X session's program, enroll, or sweep."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ COMMANDS = {
         "kiosk.shell.supervisor",
         "run the visitor's shell and restart it when it dies (the X session's program)",
     ),
-    "demo": ("kiosk.demo", "run one kiosk on this machine (sandbox)"),
     "enroll": ("kiosk.agent.enroll", "join this PC to a console with a pairing code"),
     "sweep": ("kiosk.agent.sweep", "finish any wipe left undone (run at boot, as root)"),
 }

@@ -726,7 +726,8 @@ def main() -> int:
     try:
         database_url = args.database_url
         if args.postgres:
-            from admin_console.server.testing import PostgresCluster, PostgresUnavailable
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' helpers
+            from helpers.postgres import PostgresCluster, PostgresUnavailable
 
             try:
                 cluster = PostgresCluster().start()

@@ -40,10 +40,11 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))  # the test helpers (helpers.kiosk_agent)
 
 from helpers.kiosk_agent import AgentProcess, ShellClient, write_open_all_day_policy  # noqa: E402
+from helpers.print_documents import with_object_streams, write_pdf  # noqa: E402
 
+from installer.demo.cupsd import PrivateCups  # noqa: E402
 from kiosk.agent.printing.cups_queue import CupsQueue  # noqa: E402
 from kiosk.agent.printing.documents import count_pages  # noqa: E402
-from kiosk.agent.printing.testing import PrivateCups, with_object_streams, write_pdf  # noqa: E402
 from kiosk.agent.printing.worker import CountedJob, PrintWorker  # noqa: E402
 
 SESSION_SCREENS = ("session", "launcher")

@@ -52,13 +52,13 @@ def memory_mb(key: str, pid: int | str = "self") -> float:
 
 def _serve(data_dir: Path, kiosks: int, rounds: int) -> int:
     import uvicorn
+    from helpers.console_server import FAST_HASHER
 
     from admin_console.server.auth import Role
     from admin_console.server.console import build_console
     from admin_console.server.db.repositories.kiosks import Kiosk
     from admin_console.server.serve import uvicorn_config
     from admin_console.server.settings import ServerSettings
-    from admin_console.server.testing import FAST_HASHER
 
     console = build_console(ServerSettings(data_dir=data_dir), hasher=FAST_HASHER)
     password = secrets.token_urlsafe(16)
@@ -118,7 +118,8 @@ class BurstServer:
     """This file run as a process, with a folder of its own; stopped by its pid."""
 
     def __init__(self, data_dir: Path, kiosks: int = 1000, rounds: int = 40) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        # The project, and the tests' helpers (its fast password hasher).
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
         self.process = subprocess.Popen(
             [
                 sys.executable,

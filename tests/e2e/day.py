@@ -48,12 +48,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from helpers.print_documents import write_pdf
 from helpers.processes import children, start_session_program
+from helpers.xvfb import private_xvfb
 
-from kiosk.agent.printing.testing import write_pdf
+from installer.demo.room import DEMO_ADMIN, DEMO_ANIMATOR, PC_NAMES, DemoRoom
 from kiosk.core.model import State
 from kiosk.core.protocol import PROTOCOL_VERSION, Reply, View, decode_push
-from kiosk.demo_room import DEMO_ADMIN, DEMO_ANIMATOR, PC_NAMES, DemoRoom, private_xvfb
 
 DEADLINE = 20.0
 """How long anything may take before it counts as stuck (a busy 2-core machine)."""

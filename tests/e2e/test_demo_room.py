@@ -1,6 +1,8 @@
-"""``epn-kiosk demo``: one command starts a whole room, Ctrl+C or SIGTERM stops all of it.
+"""``python -m installer.demo``: one command starts a whole room, Ctrl+C or SIGTERM stops all
+of it.
 
-The demo runs as a user runs it (``python -m kiosk demo``), Qt offscreen, on a free port.
+The demo runs as ``installer/dev.sh demo`` runs it (``python -m installer.demo``), Qt
+offscreen, on a free port.
 The console it started must show the three PCs online and the animator's window connected;
 after the stop no process of the room may be left; a second run reuses the same PCs.
 """
@@ -21,8 +23,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers.processes import room_pids
 
-from kiosk.demo_room import DEMO_ADMIN, DEMO_ANIMATOR, PC_NAMES, room_pids
+from installer.demo.room import DEMO_ADMIN, DEMO_ANIMATOR, PC_NAMES
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +34,7 @@ START_TIMEOUT = 90.0
 
 @dataclass
 class Demo:
-    """A running ``epn-kiosk demo`` and what it printed."""
+    """A running demo room and what it printed."""
 
     process: subprocess.Popen[str]
     lines: list[str]
@@ -58,7 +61,7 @@ def start_demo(data_dir: Path) -> Demo:
     """Start the demo and read its terminal until the room is up."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
     process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "demo", "--data-dir", str(data_dir), "--port", "0"],
+        [sys.executable, "-m", "installer.demo", "--data-dir", str(data_dir), "--port", "0"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

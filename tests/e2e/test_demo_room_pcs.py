@@ -24,12 +24,10 @@ from pathlib import Path
 import httpx
 import pytest
 from helpers.kiosk_agent import ShellClient
+from helpers.print_documents import write_pdf
 from helpers.processes import DEADLINE, demo_room, wait_for
 
-from kiosk.agent.printing.testing import write_pdf
-from kiosk.core.model import State
-from kiosk.core.protocol import View
-from kiosk.demo_room import (
+from installer.demo.room import (
     DEMO_ADMIN,
     DEMO_ANIMATOR,
     DEMO_MEMBER_CARD,
@@ -37,6 +35,8 @@ from kiosk.demo_room import (
     PC_NAMES,
     DemoRoom,
 )
+from kiosk.core.model import State
+from kiosk.core.protocol import View
 
 pytestmark = pytest.mark.slow
 

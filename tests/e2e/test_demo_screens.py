@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 from helpers.kiosk_agent import ShellClient
 from helpers.processes import DEADLINE, demo_room, wait_for
+from helpers.xvfb import private_xvfb
 
+from installer.demo.room import PC_NAMES, SCREEN_SIZE, DemoRoom
 from kiosk.core.model import State
-from kiosk.demo_room import PC_NAMES, SCREEN_SIZE, DemoRoom, private_xvfb
 
 pytestmark = pytest.mark.slow
 

@@ -27,9 +27,9 @@ from helpers.kiosk_agent import (
     open_all_day_policy,
 )
 from helpers.processes import start_session_program, wait_for
+from helpers.xvfb import private_xvfb
 
 from kiosk.core import State
-from kiosk.demo_room import private_xvfb
 from kiosk.shell.theme import Theme
 from kiosk.shell.wm import openbox_rc
 

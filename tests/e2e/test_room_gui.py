@@ -25,8 +25,8 @@ from admin_console.gui.client import Endpoint
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.viewmodel import Outcome, TileKind
 from admin_console.gui.window import ConsoleWindow
+from installer.demo.room import DEMO_ANIMATOR, PC_NAMES, DemoRoom
 from kiosk.core.model import State
-from kiosk.demo_room import DEMO_ANIMATOR, PC_NAMES, DemoRoom
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
 from kiosk.shell.ipc_client import AgentClient

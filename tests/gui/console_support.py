@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers.console_server import TEST_PASSWORD, ConsoleServer, StaffLogin
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget, QWidget
 
@@ -18,7 +19,6 @@ from admin_console.gui.dialogs import Dialogs
 from admin_console.gui.window import ConsoleWindow
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
-from admin_console.server.testing import TEST_PASSWORD, ConsoleServer, StaffLogin
 from policies import Language
 
 WAIT_MS = 5000

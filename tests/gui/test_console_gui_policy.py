@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from console_support import WAIT_MS, console, log_in
+from helpers.console_server import KioskSocket
 from helpers.kiosk_agent import ShellClient
 from helpers.room_link import LinkedRoom
 from PySide6.QtCore import Qt
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from admin_console.gui.policy import SECTIONS, FieldKind, parse_numbers
 from admin_console.gui.policy_view import FieldEditor
-from admin_console.server.testing import KioskSocket
 from policies import Language
 from policies.model import PrintRules, SessionRules, StaffRules
 

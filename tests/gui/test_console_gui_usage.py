@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from console_support import WAIT_MS, cell, console, log_in
+from helpers.console_server import KioskSocket
 from PySide6.QtCore import Qt
 
 from admin_console.api.usage import UsageReport
@@ -21,7 +22,6 @@ from admin_console.gui.usage import (
     table,
     totals_lines,
 )
-from admin_console.server.testing import KioskSocket
 from epn_shared.protocol import (
     Ack,
     Event,

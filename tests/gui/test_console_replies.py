@@ -16,12 +16,12 @@ from typing import Any
 
 import httpx
 from console_support import WAIT_MS
+from helpers.console_server import ConsoleServer, StaffLogin
 
 from admin_console.gui import i18n
 from admin_console.gui.client import Endpoint
 from admin_console.gui.controller import ConsoleController
 from admin_console.server.auth import Role
-from admin_console.server.testing import ConsoleServer, StaffLogin
 
 Tamper = Callable[[str, Any], Any]
 

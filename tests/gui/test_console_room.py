@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from console_support import advance
+from helpers.console_server import TEST_PASSWORD, ConsoleServer, KioskSocket
 from PySide6.QtCore import Qt
 
 from admin_console.gui.client import Endpoint, EndpointError, normalise_fingerprint
@@ -20,7 +21,6 @@ from admin_console.gui.controller import ConsoleController
 from admin_console.gui.viewmodel import Outcome, TileKind
 from admin_console.gui.window import ConsoleWindow
 from admin_console.server.auth import Role
-from admin_console.server.testing import TEST_PASSWORD, ConsoleServer, KioskSocket
 from epn_shared.protocol import CommandAction, LoginKind, Status
 
 WAIT_MS = 5000

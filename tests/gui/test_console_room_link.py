@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from console_support import log_in
+from helpers.console_server import ConsoleServer
 from helpers.kiosk_agent import ShellClient
 from helpers.room_link import LinkedRoom, ask_help, visitor
 from PySide6.QtCore import Qt
@@ -26,7 +27,6 @@ from admin_console.gui.viewmodel import TileKind, time_left
 from admin_console.gui.window import ConsoleWindow
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer
 from kiosk.shell import i18n as shell_i18n
 from policies import Language
 

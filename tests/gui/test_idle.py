@@ -12,8 +12,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from helpers.xvfb import private_xvfb
 
-from kiosk.demo_room import private_xvfb
 from kiosk.shell.idle import SessionInputWatcher, X11IdleSource
 
 

@@ -1,6 +1,7 @@
 """The real processes of the end-to-end tests: waiting for them, the processes a pid started,
-the X session's program ``epn-kiosk session``, a demo room for a test module, and what a
-visitor's session must still be after a process under it died.
+the X session's program ``epn-kiosk session``, a demo room for a test module and the
+processes it may have left, and what a visitor's session must still be after a process under
+it died.
 
 Every process started here is stopped by its pid: by the caller for
 :func:`start_session_program`, by :func:`demo_room` itself for the room's.
@@ -9,6 +10,7 @@ Every process started here is stopped by its pid: by the caller for
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -20,9 +22,9 @@ from typing import TypeVar
 
 from helpers.kiosk_agent import ShellClient
 
+from installer.demo.room import PC_NAMES, DemoRoom
 from kiosk.core.model import State
 from kiosk.core.protocol import View
-from kiosk.demo_room import PC_NAMES, DemoRoom, room_pids
 
 T = TypeVar("T")
 
@@ -70,6 +72,20 @@ def start_session_program(
             stderr=subprocess.STDOUT,
             env=dict(env),
         )
+
+
+def room_pids(data_dir: Path) -> list[int]:
+    """Processes whose command line names ``data_dir`` (a stopped demo room leaves none)."""
+    needle = str(data_dir.resolve())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            if any(needle in arg.decode(errors="replace") for arg in argv):
+                found.append(int(entry.name))
+    return found
 
 
 @contextlib.contextmanager

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from helpers.console_server import ConsoleServer, StaffLogin
 from helpers.kiosk_agent import AgentThread, ShellClient
 
-from admin_console.server.testing import ConsoleServer, StaffLogin
 from kiosk.agent.link import ConsoleSettings, LinkOptions, save_console_settings
 from kiosk.agent.secrets import KeyringTokens
 from kiosk.core.model import State

@@ -38,12 +38,11 @@ PRODUCTS = {
     "console": (("admin_console", *SHARED), {"installer/kiosk.py"}),
 }
 DEVELOPER_TOOLS = {
-    # Test support and screenshot tools that still live in the packages: they run with
-    # `.[test]` (installer/dev.sh), never on a PC.
-    "admin_console/server/testing.py",
     # Run where the packages are built (with `.[test]`), never on a PC: the manual pages.
     "installer/manpages.py",
 }
+NOT_SHIPPED = "installer/demo/"
+"""The demo: it runs with `.[test]` (installer/dev.sh demo), and neither package ships it."""
 NOT_ON_A_KIOSK = {"fastapi", "starlette", "uvicorn", "psycopg", "psycopg-binary", "pyside6-addons"}
 NOT_ON_A_CONSOLE = {"pycups", "pypdf", "keyring", "keyrings-alt"}
 
@@ -143,7 +142,7 @@ def test_every_import_of_a_product_is_in_its_set(
     for package in packages:
         for path in sorted((PROJECT / package).rglob("*.py")):
             relative = path.relative_to(PROJECT).as_posix()
-            if relative in other_role or relative in DEVELOPER_TOOLS:
+            if relative in other_role | DEVELOPER_TOOLS or relative.startswith(NOT_SHIPPED):
                 continue
             for name in _imports(path):
                 if name.split(".")[0] in ours or name.split(".")[0] in sys.stdlib_module_names:

@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.print_documents import CAPTURE_BACKEND, write_pdf
 from installer_helpers import BIN_DIR, Run
 
+from installer.demo.cupsd import CUPSD
 from installer.kiosk import queue_command
 from kiosk.agent.printing import cupsconf
-from kiosk.agent.printing.testing import CAPTURE_BACKEND, CUPSD, write_pdf
 
 pytestmark = [
     pytest.mark.root,

@@ -1,21 +1,24 @@
 """The Debian packages: built with dpkg-deb into a temporary folder, their control fields,
-contents and maintainer scripts checked (never installed on this machine)."""
+contents and maintainer scripts checked (never installed on this machine); and what they and
+the project's wheel leave out: the demo and the tests' support."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tomllib
-from pathlib import Path
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
 
 import pytest
 
-from installer.deb import build
+from installer.deb import SOURCE_FILES, SOURCE_PACKAGES, build
 from installer.plan import Role
 
-EXTRAS = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())[
-    "project"
-]["optional-dependencies"]
+PROJECT = Path(__file__).resolve().parents[2]
+EXTRAS = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
 
 pytestmark = pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb missing")
 
@@ -152,3 +155,70 @@ def test_a_kiosk_gets_what_the_eid_card_needs(debs: dict[Role, Path]) -> None:
             check=False,
         )
         assert shown.returncode == 0, shown.stderr
+
+
+def not_for_a_machine(names: Iterable[str]) -> list[str]:
+    """The paths among ``names`` that are the demo or the tests' support: the demo's package,
+    a ``testing`` module, a tests folder, the tests' helpers or a conftest."""
+    found = []
+    for name in names:
+        parts = PurePosixPath(name).parts
+        if any(part in {"demo", "tests", "helpers"} for part in parts) or any(
+            part.startswith(("testing.", "conftest", "demo_", "demo.")) for part in parts
+        ):
+            found.append(name)
+    return found
+
+
+def test_neither_package_ships_the_demo_or_the_tests_support(debs: dict[Role, Path]) -> None:
+    assert (PROJECT / "installer/demo/room.py").exists(), "the checkout has the demo"
+    for role, package in debs.items():
+        listing = dpkg_deb("--contents", str(package))
+        names = [line.split()[-1] for line in listing.splitlines()]
+        src = f"./usr/share/epn-{role.value}/src/"
+        assert src + "installer/deb.py" in names and src + "kiosk/cli.py" in names
+        assert not_for_a_machine(names) == [], role
+
+
+@pytest.mark.slow  # pip builds the wheel, with the setuptools pyproject.toml asks for
+def test_the_wheel_leaves_the_demo_out(tmp_path: Path) -> None:
+    """The wheel pip makes of the project (on a PC, from the .deb's source), built here from
+    every file of the source packages, the demo included: pyproject.toml's package list
+    leaves it out."""
+    source = tmp_path / "src"
+    for name in SOURCE_FILES:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(PROJECT / name, source / name)
+    for package in SOURCE_PACKAGES:
+        shutil.copytree(
+            PROJECT / package, source / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    assert (source / "installer/demo/__main__.py").exists()
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "--wheel-dir",
+            str(tmp_path / "wheel"),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "wheel").glob("epn_kiosk-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    for module in (
+        "installer/deb.py",
+        "kiosk/cli.py",
+        "admin_console/cli.py",
+        "epn_shared/__init__.py",
+    ):
+        assert module in names, module
+    assert not_for_a_machine(names) == []

@@ -13,16 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.console_server import ConsoleServer, KioskSocket, StaffLogin
+from helpers.postgres import PostgresCluster, PostgresUnavailable, shared_postgres
 
 from admin_console.server.auth import Role
-from admin_console.server.testing import (
-    ConsoleServer,
-    KioskSocket,
-    PostgresCluster,
-    PostgresUnavailable,
-    StaffLogin,
-    shared_postgres,
-)
 
 DATABASES = ["sqlite", "postgresql"]
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 from helpers.kiosk_agent import AgentThread, open_all_day_policy
+from helpers.print_documents import write_pdf
 
+from installer.demo.cupsd import PrivateCups
 from kiosk.agent.printing.cups_queue import CupsQueue
-from kiosk.agent.printing.testing import PrivateCups, write_pdf
 from kiosk.agent.printing.worker import CountedJob, PrintWorker
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from conftest_print import cups, kiosk, lp
 from helpers.kiosk_agent import AgentThread, ShellClient
+from helpers.print_documents import write_pdf
 
 from epn_shared import protocol as wire
+from installer.demo.cupsd import PrivateCups
 from kiosk.agent.printing.cups_queue import CupsQueue
 from kiosk.agent.printing.meter import RELEASED_AFTER_SESSION_SECONDS, Outcome, PrintJobFact
-from kiosk.agent.printing.testing import PrivateCups, write_pdf
 from kiosk.core.model import State
 from kiosk.core.protocol import View
 

@@ -15,12 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers.console_server import ConsoleServer
 from pydantic import TypeAdapter
 
 import admin_console.gui
 from admin_console.api.room import KioskTile
 from admin_console.gui import calls
-from admin_console.server.testing import ConsoleServer
 
 
 @pytest.fixture(scope="module")

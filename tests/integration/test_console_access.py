@@ -23,19 +23,19 @@ from typing import Any
 import httpx
 import pytest
 from argon2 import PasswordHasher
-from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.sync.client import ClientConnection, connect
-
-from admin_console.cli import LOGGER_NAMES
-from admin_console.server.auth import Role
-from admin_console.server.clock import FakeClock
-from admin_console.server.testing import (
+from helpers.console_server import (
     FAST_HASHER,
     TEST_PASSWORD,
     ConsoleServer,
     KioskSocket,
     StaffLogin,
 )
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import ClientConnection, connect
+
+from admin_console.cli import LOGGER_NAMES
+from admin_console.server.auth import Role
+from admin_console.server.clock import FakeClock
 from epn_shared import json_log
 
 

@@ -14,10 +14,10 @@ from typing import Any
 import httpx
 import pytest
 from conftest_pg import data_dir, database_url, module_database_url, postgres, server
+from helpers.console_server import TEST_PASSWORD, ConsoleServer, StaffLogin
 
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
-from admin_console.server.testing import TEST_PASSWORD, ConsoleServer, StaffLogin
 
 __all__ = ["data_dir", "database_url", "module_database_url", "postgres", "server"]
 

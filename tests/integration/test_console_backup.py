@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from conftest_pg import postgres  # noqa: F401 (the session's PostgreSQL cluster)
+from helpers.console_server import TEST_PASSWORD, ConsoleServer
 from helpers.kiosk_agent import AgentThread, ShellClient
+from helpers.postgres import PostgresCluster
 from helpers.relay import Relay
 from helpers.room_link import FAST, wait_linked
 
@@ -26,7 +28,6 @@ from admin_console.server.backup import (
     format_code,
     restore,
 )
-from admin_console.server.testing import TEST_PASSWORD, ConsoleServer, PostgresCluster
 from admin_console.server.tls import fingerprint
 from kiosk.agent.link import ConsoleSettings, save_console_settings
 from kiosk.agent.secrets import KeyringTokens

@@ -6,12 +6,12 @@ from __future__ import annotations
 import httpx
 import pytest
 from conftest_pg import data_dir, database_url, postgres, server
+from helpers.console_server import ConsoleServer, KioskSocket, StaffLogin
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from admin_console.api.staff import Role
 from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]
 

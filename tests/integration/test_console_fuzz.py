@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import schemathesis
 from conftest_pg import module_database_url, module_server, postgres
+from helpers.console_server import ConsoleServer
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -30,7 +31,6 @@ from schemathesis.specs.openapi.checks import (
 
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer
 
 __all__ = ["module_database_url", "module_server", "postgres"]
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from conftest_pg import admin, data_dir, database_url, pc, postgres, server
+from helpers.console_server import ConsoleServer, KioskSocket, StaffLogin
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from admin_console.server.auth import Role
-from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 from epn_shared.protocol import (
     MAX_FRAME_BYTES,
     Ack,

@@ -26,12 +26,12 @@ from conftest_pg import (
     postgres,
     server,
 )
+from helpers.console_server import ConsoleServer, KioskSocket, StaffLogin
 from websockets.sync.client import connect
 
 from admin_console.api.types import Problem
 from admin_console.server.auth import Role
 from admin_console.server.db.models import EventRow, HelpCallRow, SessionRow, WorkshopRow
-from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 from epn_shared.protocol import Ack, ErrorFrame, Event, LoginKind, SessionStartedBody
 
 __all__ = [

@@ -18,10 +18,10 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from conftest_pg import data_dir, database_url, postgres
+from helpers.console_server import ConsoleServer
 
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer
 
 __all__ = ["data_dir", "database_url", "postgres"]
 

@@ -13,6 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from conftest_pg import postgres
+from helpers.postgres import PostgresCluster
 
 from admin_console.server.db.engine import (
     MIGRATIONS,
@@ -23,7 +24,6 @@ from admin_console.server.db.engine import (
 )
 from admin_console.server.db.models import Base
 from admin_console.server.errors import StorageError
-from admin_console.server.testing import PostgresCluster
 
 __all__ = ["postgres"]
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from conftest_pg import database_url, postgres
+from helpers.console_server import ConsoleServer, StaffLogin
 from helpers.kiosk_agent import AgentThread
 from helpers.tls_intercept import TlsInterceptor
 
 from admin_console.api.staff import Role
 from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer, StaffLogin
 from epn_shared.pairing import (
     KioskExchange,
     PairingCode,

@@ -19,10 +19,10 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 from conftest_pg import data_dir, database_url, postgres, server
+from helpers.console_server import ConsoleServer, KioskSocket
 
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer, KioskSocket
 from admin_console.server.tls import ensure_ticket_key
 from epn_shared.protocol import (
     Ack,

@@ -10,8 +10,9 @@ import ssl
 import stat
 from pathlib import Path
 
+from helpers.console_server import ConsoleServer, KioskSocket
+
 from admin_console.server.auth import Role
-from admin_console.server.testing import ConsoleServer, KioskSocket
 from admin_console.server.tls import ensure_tls, fingerprint
 
 

@@ -12,10 +12,10 @@ import io
 
 import pytest
 from conftest_pg import data_dir, database_url, postgres, server
+from helpers.console_server import ConsoleServer, KioskSocket, StaffLogin
 
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer, KioskSocket, StaffLogin
 from epn_shared.protocol import (
     Ack,
     Command,

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.console_server import ConsoleServer, KioskSocket
 
 from admin_console.server.auth import Role
 from admin_console.server.hub import left_behind
-from admin_console.server.testing import ConsoleServer, KioskSocket
 from epn_shared.version import installed_version
 
 

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from conftest_pg import data_dir, database_url, postgres, server
+from helpers.console_server import ConsoleServer, KioskSocket
 from websockets.sync.client import connect
 
 from admin_console.server.auth import Role
-from admin_console.server.testing import ConsoleServer, KioskSocket
 from epn_shared.protocol import Command, CommandAction
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]

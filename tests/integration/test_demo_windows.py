@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.demo_room import STABLE_SECONDS, Child, DemoRoom, _spawn, restart_delay
+from installer.demo.room import STABLE_SECONDS, Child, DemoRoom, restart_delay, spawn
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def ended(room: DemoRoom, name: str, code: int, *, restart: bool = True) -> Chil
     """A process of ``room`` called ``name`` that has already ended with ``code``, in the room
     in place of the one of that name (as the room puts a window it started again)."""
     log = room.data_dir / f"{name.replace(' ', '-')}.log"
-    child = _spawn(name, [sys.executable, "-c", f"raise SystemExit({code})"], log, restart=restart)
+    child = spawn(name, [sys.executable, "-c", f"raise SystemExit({code})"], log, restart=restart)
     child.process.wait(30)
     room._replace(child)
     return child

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.console_server import ConsoleServer, StaffLogin
 from helpers.kiosk_agent import AgentThread, ShellClient, open_all_day_policy
 from helpers.relay import Relay
 from helpers.room_link import FAST, start_workshop, wait_linked
 
 from admin_console.server.auth import Role
-from admin_console.server.testing import ConsoleServer, StaffLogin
 from admin_console.server.tls import ensure_ticket_key, fingerprint
 from epn_shared.ticket_codes import code_digest, grouped, make_code, normalise
 from kiosk.agent.console_api import ASK_SECONDS
@@ -541,7 +541,9 @@ def test_an_out_of_order_pc_shows_it_and_lets_nobody_in_until_back_in_order(
 def test_a_print_job_over_quota_shows_at_the_console_and_an_animator_grants_pages(
     room: Room, server: ConsoleServer, admin: StaffLogin, tmp_path: Path
 ) -> None:
-    from kiosk.agent.printing.testing import PrivateCups, write_pdf
+    from helpers.print_documents import write_pdf
+
+    from installer.demo.cupsd import PrivateCups
 
     with PrivateCups() as cups:
         pc = room.pc(
@@ -588,7 +590,9 @@ def test_a_print_job_over_quota_shows_at_the_console_and_an_animator_grants_page
 def test_a_members_pages_of_the_day_count_across_pcs(
     room: Room, server: ConsoleServer, admin: StaffLogin, tmp_path: Path
 ) -> None:
-    from kiosk.agent.printing.testing import PrivateCups, write_pdf
+    from helpers.print_documents import write_pdf
+
+    from installer.demo.cupsd import PrivateCups
 
     data = open_all_day_policy().model_dump(mode="json")
     data["printing"].update({"pages_per_day": 5, "pages_per_session": 20})

@@ -5,6 +5,7 @@ more often than the PC's rules allow."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from helpers.console_server import ConsoleServer, StaffLogin
 from helpers.kiosk_agent import ShellClient
 from test_kiosk_console import (
     PIN,
@@ -19,7 +20,6 @@ from test_kiosk_console import (
 )
 
 from admin_console.server.db.models import MemberRow
-from admin_console.server.testing import ConsoleServer, StaffLogin
 
 __all__ = ["admin", "relay", "room", "server"]
 

@@ -626,7 +626,7 @@ def test_ws_without_tls_needs_the_explicit_flag(short_dir: Path, console: FakeCo
 
 
 def test_enroll_and_link_with_the_real_console_server(short_dir: Path, tmp_path: Path) -> None:
-    testing = pytest.importorskip("admin_console.server.testing")
+    testing = pytest.importorskip("helpers.console_server")
     from admin_console.server.auth import Role
     from kiosk.agent.config import AgentConfig
     from kiosk.agent.enroll import enroll

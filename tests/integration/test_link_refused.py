@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from helpers.console_server import ConsoleServer
 from helpers.kiosk_agent import AgentThread, ShellClient
 
 from admin_console.server.auth import Role
-from admin_console.server.testing import ConsoleServer
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.enroll import enroll
 from kiosk.agent.link import LinkOptions

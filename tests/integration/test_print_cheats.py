@@ -12,9 +12,10 @@ import pytest
 from conftest_print import cups, kiosk
 from conftest_shell import shell
 from helpers.kiosk_agent import AgentThread, ShellClient
+from helpers.print_documents import write_pdf
 
+from installer.demo.cupsd import PrivateCups
 from kiosk.agent.printing.cups_queue import CupsQueue
-from kiosk.agent.printing.testing import PrivateCups, write_pdf
 from kiosk.core.protocol import View
 
 __all__ = ["cups", "kiosk", "shell"]

@@ -6,9 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from kiosk.agent.printing.documents import Problem, Uncountable, count_pages
-from kiosk.agent.printing.testing import (
+from helpers.print_documents import (
     A4,
     A4_LANDSCAPE,
     LETTER,
@@ -19,6 +17,8 @@ from kiosk.agent.printing.testing import (
     write_postscript,
     write_raw_pdf,
 )
+
+from kiosk.agent.printing.documents import Problem, Uncountable, count_pages
 from kiosk.core.printing import JobOptions, Sides, count_job
 
 PDF = "application/pdf"

@@ -14,10 +14,11 @@ import pytest
 from conftest_print import Recorder, cups, lp, released_on_an_old_quote, running_worker
 from conftest_shell import shell
 from helpers.kiosk_agent import AgentThread, ShellClient, open_all_day_policy
+from helpers.print_documents import write_pdf
 
+from installer.demo.cupsd import PrivateCups
 from kiosk.agent.printing import worker as worker_module
 from kiosk.agent.printing.cups_queue import CupsQueue
-from kiosk.agent.printing.testing import PrivateCups, write_pdf
 from kiosk.agent.printing.worker import CountedJob, PrintWorker
 
 __all__ = ["cups", "shell"]

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from conftest_print import cups
+from helpers.print_documents import write_pdf
 
+from installer.demo.cupsd import PrivateCups
 from kiosk.agent.printing.cups_queue import CupsQueue, options_from_attributes
 from kiosk.agent.printing.documents import count_pages
 from kiosk.agent.printing.gate_backend import Approval
-from kiosk.agent.printing.testing import PrivateCups, write_pdf
 from kiosk.core.printing import JobOptionError, PageSet, Sides, count_job
 
 __all__ = ["cups"]

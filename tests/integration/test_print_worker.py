@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from conftest_print import Recorder, lp, released_on_an_old_quote, running_worker
+from helpers.print_documents import truncated, write_pdf, write_postscript
 
+from installer.demo.cupsd import PrivateCups
 from kiosk.agent.printing.cups_queue import CupsQueue
-from kiosk.agent.printing.testing import PrivateCups, truncated, write_pdf, write_postscript
 from kiosk.agent.printing.worker import PrintWorker
 
 pytestmark = pytest.mark.skipif(

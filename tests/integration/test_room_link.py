@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 from conftest_pg import admin, data_dir, database_url, postgres, server
+from helpers.console_server import ConsoleServer, StaffLogin
 from helpers.kiosk_agent import AgentThread, ShellClient
 from helpers.room_link import LinkedRoom, ask_help, eventually, start_workshop, visitor
 from pydantic import ValidationError
 
-from admin_console.server.testing import ConsoleServer, StaffLogin
 from epn_shared.protocol import Status
 from kiosk.core.model import State
 from kiosk.core.protocol import View

@@ -29,9 +29,10 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))  # the tests' shell client (helpers.kiosk_agent)
 
 from helpers.kiosk_agent import ShellClient  # noqa: E402
+from helpers.xvfb import private_xvfb  # noqa: E402
 
+from installer.demo.room import SCREEN_SIZE, DemoRoom  # noqa: E402
 from kiosk.core.model import State  # noqa: E402
-from kiosk.demo_room import SCREEN_SIZE, DemoRoom, private_xvfb  # noqa: E402
 
 GRAB = """
 import sys

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.print_documents import write_pdf
 
+from installer.demo.cupsd import PrivateCups
 from kiosk.agent.printing.cups_queue import CupsQueue
-from kiosk.agent.printing.testing import PrivateCups, write_pdf
 
 pytestmark = [
     pytest.mark.root,

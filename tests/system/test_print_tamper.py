@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.print_documents import write_pdf
 
-from kiosk.agent.printing.testing import PrivateCups, write_pdf
+from installer.demo.cupsd import PrivateCups
 
 pytestmark = [pytest.mark.root]
 

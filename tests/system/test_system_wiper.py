@@ -25,10 +25,10 @@ from typing import TypedDict
 
 import pytest
 
+from installer.demo.cupsd import PrivateCups
 from kiosk.agent.config import packaged_skeleton
 from kiosk.agent.printing.cups_queue import CupsQueue, TolerantPurger
 from kiosk.agent.printing.gate_backend import Approval
-from kiosk.agent.printing.testing import PrivateCups
 from kiosk.agent.system.ipc_objects import SystemIpcObjects
 from kiosk.agent.system.mounts import SystemMounts, mounts_at
 from kiosk.agent.system.print_jobs import PrintJobPurger

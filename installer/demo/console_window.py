@@ -1,8 +1,8 @@
 """The console GUI of the demo room, logged in as the demo animator at start.
 
-``python -m admin_console.demo_gui --url http://127.0.0.1:PORT --username NAME`` reads the
-password on stdin (never on the command line, where ``ps`` shows it). Plain HTTP only: the
-demo's console listens on the loopback interface. SIGTERM and Ctrl+C close it.
+``python -m installer.demo.console_window --url http://127.0.0.1:PORT --username NAME``
+reads the password on stdin (never on the command line, where ``ps`` shows it). Plain HTTP
+only: the demo's console listens on the loopback interface. SIGTERM and Ctrl+C close it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Open the console window and log in; run until it closes or SIGTERM."""
-    parser = argparse.ArgumentParser(prog="python -m admin_console.demo_gui")
+    parser = argparse.ArgumentParser(prog="python -m installer.demo.console_window")
     parser.add_argument("--url", required=True, help="the demo console, http://127.0.0.1:PORT")
     parser.add_argument("--username", required=True)
     parser.add_argument("--language", choices=["fr", "nl", "en"], default="fr")

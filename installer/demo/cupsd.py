@@ -1,98 +1,28 @@
-"""Documents for the printing tests and benchmark: made here, with known page counts."""
+"""A private cupsd: each demo PC's printer, and the one the printing tests and benchmark use.
+
+Its files are in a short temporary folder; it listens on a unix socket with the kiosk's
+hardened policy, and its ``kiosk`` queue holds every job, gated in front of a printer that
+keeps what it prints. Nothing of it runs on a real PC (their CUPS is the system's).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
-A4 = (595.0, 842.0)
-A4_LANDSCAPE = (842.0, 595.0)
-LETTER = (612.0, 792.0)
-
-
-def write_pdf(
-    path: Path,
-    pages: int | Sequence[tuple[float, float]],
-    *,
-    owner_password: str | None = None,
-    user_password: str | None = None,
-    forged_count: int | None = None,
-) -> Path:
-    """A PDF of blank pages (``pages`` sizes, or that many A4 pages), optionally encrypted,
-    or with a root ``/Count`` that lies."""
-    from pypdf import PdfWriter  # noqa: PLC0415
-    from pypdf.generic import DictionaryObject, NameObject, NumberObject  # noqa: PLC0415
-
-    sizes = [A4] * pages if isinstance(pages, int) else list(pages)
-    writer = PdfWriter()
-    for width, height in sizes:
-        writer.add_blank_page(width, height)
-    if owner_password is not None or user_password is not None:
-        writer.encrypt(
-            user_password=user_password or "",
-            owner_password=owner_password,
-            algorithm="AES-256",
-        )
-    if forged_count is not None:
-        pages_node = writer.root_object["/Pages"].get_object()
-        assert isinstance(pages_node, DictionaryObject)
-        pages_node[NameObject("/Count")] = NumberObject(forged_count)
-    with path.open("wb") as handle:
-        writer.write(handle)
-    return path
-
-
-def with_object_streams(source: Path, path: Path) -> Path:
-    """The same PDF rewritten by qpdf with object streams and a compressed cross-reference
-    table (PDF 1.5), as modern office suites write them."""
-    qpdf = shutil.which("qpdf")
-    if qpdf is None:
-        raise FileNotFoundError("qpdf is not installed")
-    subprocess.run(
-        [qpdf, "--object-streams=generate", "--compress-streams=y", str(source), str(path)],
-        check=True,
-        capture_output=True,
-    )
-    return path
-
-
-def truncated(source: Path, path: Path, keep: float = 0.6) -> Path:
-    """The first part of a file, as a download cut short leaves it."""
-    data = source.read_bytes()
-    path.write_bytes(data[: int(len(data) * keep)])
-    return path
-
-
-def write_postscript(path: Path, pages: int, *, declared: int | None = None) -> Path:
-    """A DSC-conforming PostScript file of ``pages`` pages (``declared`` may lie)."""
-    lines = [
-        "%!PS-Adobe-3.0",
-        "%%Creator: epn-kiosk tests",
-        f"%%Pages: {pages if declared is None else declared}",
-        "%%EndComments",
-    ]
-    for number in range(1, pages + 1):
-        lines += [f"%%Page: {number} {number}", "showpage"]
-    lines += ["%%Trailer", "%%EOF", ""]
-    path.write_text("\n".join(lines), encoding="ascii")
-    return path
-
+from kiosk.agent.printing import cupsconf, gate_backend, wake_notifier
+from kiosk.agent.printing.worker import wake_socket_for
 
 CUPSD = Path("/usr/sbin/cupsd")
 _SERVER_BIN_LINKS = ("filter", "daemon", "cgi-bin", "monitor", "driver")
 STOCK_NOTIFIERS = Path("/usr/lib/cups/notifier")
-CAPTURE_BACKEND = """#!/bin/sh
-# A printer for tests: keeps what it is sent, one file per job.
-if [ $# -eq 0 ]; then exit 0; fi
-out="${DEVICE_URI#capture:}"
-if [ $# -ge 6 ]; then cat "$6" > "$out/job-$1"; else cat > "$out/job-$1"; fi
-exit 0
-"""
 
 
 DEVICE_BACKEND = """#!{python}
@@ -140,9 +70,9 @@ with (out.parent / "device.jsonl").open("a") as handle:
 
 
 class PrivateCups:
-    """A cupsd of its own for tests and benchmarks: its files in a short temp folder, a unix
-    socket, the kiosk's hardened policy, and a ``kiosk`` queue that holds every job, gated
-    in front of a capture printer that keeps what it prints in ``printed``.
+    """A cupsd of its own for a demo PC, a test or a benchmark: its files in a short temp
+    folder, a unix socket, the kiosk's hardened policy, and a ``kiosk`` queue that holds every
+    job, gated in front of a capture printer that keeps what it prints in ``printed``.
 
     Use as a context manager; the cupsd is stopped by its pid and the folder removed."""
 
@@ -154,8 +84,6 @@ class PrivateCups:
         notifier: bool = True,
         printed: Path | None = None,
     ) -> None:
-        import tempfile  # noqa: PLC0415
-
         self.root = Path(tempfile.mkdtemp(prefix="epn-cups-", dir="/tmp"))
         self.socket = self.root / "cups.sock"
         self.approvals = self.root / "approved"
@@ -175,14 +103,10 @@ class PrivateCups:
     def wake_socket(self) -> Path:
         """Where an agent metering this cupsd listens for its events (beside its socket, as
         the service places it)."""
-        from kiosk.agent.printing.worker import wake_socket_for  # noqa: PLC0415
-
         return wake_socket_for(self.socket)
 
     def env(self) -> dict[str, str]:
         """Environment for ``lp``, ``lpstat`` & co. to talk to this cupsd."""
-        import os  # noqa: PLC0415
-
         return {**os.environ, "CUPS_SERVER": str(self.socket)}
 
     def __enter__(self) -> PrivateCups:
@@ -198,8 +122,6 @@ class PrivateCups:
 
     def start(self) -> None:
         """Write the configuration, start cupsd, wait for it, add the queue."""
-        from kiosk.agent.printing import cupsconf  # noqa: PLC0415
-
         if not CUPSD.exists():
             raise FileNotFoundError("cupsd is not installed (Debian package cups)")
         root = self.root
@@ -219,8 +141,6 @@ class PrivateCups:
             for stock in STOCK_NOTIFIERS.iterdir():
                 (notifiers / stock.name).symlink_to(stock)
         if self._notifier:
-            from kiosk.agent.printing import wake_notifier  # noqa: PLC0415
-
             wake = notifiers / wake_notifier.SCHEME
             wake.write_text(
                 Path(wake_notifier.__file__).read_text(encoding="utf-8"), encoding="utf-8"
@@ -232,7 +152,7 @@ class PrivateCups:
         capture.chmod(0o700)
         gate = backends / cupsconf.GATE_SCHEME
         gate.write_text(
-            (Path(__file__).with_name("gate_backend.py")).read_text(encoding="utf-8"),
+            Path(gate_backend.__file__).read_text(encoding="utf-8"),
             encoding="utf-8",
         )
         gate.chmod(0o700)
@@ -278,8 +198,6 @@ class PrivateCups:
         self._launch()
 
     def _wait_ready(self) -> None:
-        import time  # noqa: PLC0415
-
         assert self._process is not None
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -362,55 +280,3 @@ _STOCK_POLICY = """<Policy default>
   </Limit>
 </Policy>
 """
-
-
-def write_raw_pdf(path: Path, objects: Sequence[bytes]) -> Path:
-    """A PDF made of these objects (object 1 is the catalog), numbered from 1, with a
-    correct cross-reference table: for page trees pypdf would not write."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
-    path.write_bytes(bytes(out))
-    return path
-
-
-def nested_tree(leaves_per_node: Sequence[int], *, disguise: bool = False) -> list[bytes]:
-    """Objects of a PDF whose root has one intermediate node per entry, each with that many
-    pages; ``disguise`` makes each intermediate node claim to be a page and writes its
-    ``/Kids`` with a ``#`` escape (``/K#69ds``), as a visitor hiding pages would."""
-    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
-    nodes: list[int] = []
-    total = 0
-    for leaves in leaves_per_node:
-        node = len(objects) + 1
-        nodes.append(node)
-        objects.append(b"")
-        kids = []
-        for _ in range(leaves):
-            kids.append(len(objects) + 1)
-            objects.append(f"<< /Type /Page /Parent {node} 0 R /MediaBox [0 0 595 842] >>".encode())
-        names = (
-            (b"/Type /Page /K#69ds", b"/Count") if disguise else (b"/Type /Pages /Kids", b"/Count")
-        )
-        refs = " ".join(f"{kid} 0 R" for kid in kids).encode()
-        objects[node - 1] = (
-            b"<< "
-            + names[0]
-            + b" ["
-            + refs
-            + b"] "
-            + names[1]
-            + f" {leaves} /Parent 2 0 R >>".encode()
-        )
-        total += leaves
-    root_kids = " ".join(f"{node} 0 R" for node in nodes)
-    objects[1] = f"<< /Type /Pages /Kids [{root_kids}] /Count {total} >>".encode()
-    return objects

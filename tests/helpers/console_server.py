@@ -1,4 +1,5 @@
-"""Test harness: a real console server on 127.0.0.1, and a private PostgreSQL cluster.
+"""A real console server on 127.0.0.1 in the test's process, and a kiosk's WebSocket to it
+driven by the test.
 
 For tests at every level (the kiosk link's tests included)::
 
@@ -6,27 +7,22 @@ For tests at every level (the kiosk link's tests included)::
         admin = server.add_staff("ada", Role.ADMIN)
         code = server.client(admin).post("/api/pairing-codes").json()["code"]
 
-Nothing here is used by the console in production.
+(The demo room runs its console as ``epn-console serve``, not this.)
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import socket
 import ssl
-import subprocess
-import tempfile
 import threading
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-import sqlalchemy as sa
 import uvicorn
 from argon2 import PasswordHasher
 from pydantic import BaseModel
@@ -51,7 +47,6 @@ from epn_shared.protocol import (
 )
 from epn_shared.version import installed_version
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 """argon2id with small costs: tests log in hundreds of times."""
 TEST_PASSWORD = "correct horse battery"
@@ -274,194 +269,3 @@ class KioskSocket:
         finally:
             stop.set()
             thread.join(5)
-
-
-# -- PostgreSQL --------------------------------------------------------------------------
-
-
-class PostgresUnavailable(Exception):
-    """PostgreSQL cannot be started here; ``str()`` says why (a skip reason)."""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class PostgresCluster:
-    """A private PostgreSQL cluster in a temporary folder, run as the ``postgres`` user.
-
-    Needs root (``initdb`` refuses root, so it runs through ``runuser -u postgres``). Each
-    test database is made with :meth:`create_database` and dropped with
-    :meth:`drop_database`; :meth:`stop` stops the server by ``pg_ctl`` and removes the folder.
-    """
-
-    def __init__(self) -> None:
-        if os.geteuid() != 0:
-            raise PostgresUnavailable("needs root to run PostgreSQL as the postgres user")
-        if not (PG_BIN / "initdb").exists() or shutil.which("runuser") is None:
-            raise PostgresUnavailable(f"PostgreSQL 15 is not installed in {PG_BIN}")
-        self.folder = Path(tempfile.mkdtemp(prefix="epn-pg-"))
-        self.port = _free_port()
-        self._count = 0
-        shutil.chown(self.folder, "postgres", "postgres")
-        self.data = self.folder / "data"
-        self._started = False
-
-    def _as_postgres(self, *args: str) -> None:
-        done = subprocess.run(
-            ["runuser", "-u", "postgres", "--", *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
-        if done.returncode != 0:
-            raise PostgresUnavailable(f"{Path(args[0]).name} failed: {done.stderr[-800:]}")
-
-    def start(self) -> PostgresCluster:
-        """initdb and start; returns when the server accepts connections."""
-        try:
-            self._as_postgres(
-                str(PG_BIN / "initdb"),
-                "-D",
-                str(self.data),
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-                "--no-sync",
-            )
-            options = (
-                f"-k {self.folder} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off"
-            )
-            self._as_postgres(
-                str(PG_BIN / "pg_ctl"),
-                "-D",
-                str(self.data),
-                "-l",
-                str(self.folder / "log"),
-                "-w",
-                "-o",
-                options,
-                "start",
-            )
-            self._started = True
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def stop(self) -> None:
-        """Stop the server (pg_ctl, fast mode) and remove its folder."""
-        if self._started:
-            subprocess.run(
-                [
-                    "runuser",
-                    "-u",
-                    "postgres",
-                    "--",
-                    str(PG_BIN / "pg_ctl"),
-                    "-D",
-                    str(self.data),
-                    "-m",
-                    "fast",
-                    "-w",
-                    "stop",
-                ],
-                capture_output=True,
-                check=False,
-                timeout=60,
-            )
-            self._started = False
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def url(self, database: str = "postgres") -> str:
-        """The SQLAlchemy URL of a database of this cluster."""
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
-
-    def create_database(self) -> str:
-        """A new empty database; returns its URL."""
-        self._count += 1
-        name = f"console_{os.getpid()}_{self._count}"
-        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        finally:
-            engine.dispose()
-        return self.url(name)
-
-    def drop_database(self, url: str) -> None:
-        """Drop a database made by :meth:`create_database` (closing its connections)."""
-        name = sa.make_url(url).database
-        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            engine.dispose()
-
-    def create_schema(self) -> str:
-        """A new empty schema in the ``postgres`` database, as the URL of a database whose
-        search path is that schema: as good as a fresh database for the console, and made
-        in a millisecond instead of a quarter of a second."""
-        self._count += 1
-        name = f"console_{os.getpid()}_{self._count}"
-        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.exec_driver_sql(f'CREATE SCHEMA "{name}"')
-        finally:
-            engine.dispose()
-        return f"{self.url()}?options=-csearch_path%3D{name}"
-
-    def drop_schema(self, url: str) -> None:
-        """Drop a schema made by :meth:`create_schema`, with everything in it."""
-        options = sa.make_url(url).query.get("options", "")
-        name = str(options).rpartition("=")[2]
-        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
-        finally:
-            engine.dispose()
-
-
-@dataclass
-class _Shared:
-    cluster: PostgresCluster | None = None
-    users: int = 0
-    error: str | None = None
-
-
-_shared = _Shared()
-
-
-def shared_postgres() -> Generator[PostgresCluster, None, None]:
-    """One cluster for the whole test session, however many modules ask for it.
-
-    A generator for a session-scoped fixture: the cluster stops when the last user is done.
-    Raises :class:`PostgresUnavailable` (a skip reason) when it cannot start.
-    """
-    if _shared.error is not None:
-        raise PostgresUnavailable(_shared.error)
-    if _shared.cluster is None:
-        try:
-            _shared.cluster = PostgresCluster().start()
-        except PostgresUnavailable as exc:
-            _shared.error = str(exc)
-            raise
-    _shared.users += 1
-    try:
-        yield _shared.cluster
-    finally:
-        _shared.users -= 1
-        if _shared.users == 0 and _shared.cluster is not None:
-            _shared.cluster.stop()
-            _shared.cluster = None

@@ -1,11 +1,12 @@
 """The demo room: a console and three public PCs on one machine, in sandbox mode.
 
-``epn-kiosk demo`` runs, each as its own process: the console server (SQLite in
-``DATA/console``, plain HTTP on 127.0.0.1), three kiosk agents in sandbox mode (``PC-01`` to
-``PC-03``, each enrolled with a pairing code, data in ``DATA/PC-0n``), a private cupsd per PC
-(its held, gated ``kiosk`` queue prints into ``DATA/printed/PC-0n``), a visitor shell per PC,
-and the console GUI logged in as the animator. It makes an admin and an animator account with
-demo passwords, the demo member card, and a few tickets on the console, and prints them.
+``python -m installer.demo room`` (run by ``installer/dev.sh demo``) starts, each as its own
+process: the console server (SQLite in ``DATA/console``, plain HTTP on 127.0.0.1), three kiosk
+agents in sandbox mode (``PC-01`` to ``PC-03``, each enrolled with a pairing code, data in
+``DATA/PC-0n``), a private cupsd per PC (its held, gated ``kiosk`` queue prints into
+``DATA/printed/PC-0n``), a visitor shell per PC, and the console GUI logged in as the
+animator. It makes an admin and an animator account with demo passwords, the demo member
+card, and a few tickets on the console, and prints them.
 
 With a display (``DISPLAY`` set) each PC is a screen of its own: a nested X server (Xephyr,
 1024×768, titled with the PC's name) with that PC's shell full screen in it, so the programs a
@@ -46,12 +47,19 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import Any
 
 import httpx
 
-if TYPE_CHECKING:
-    from kiosk.agent.printing.testing import PrivateCups
+from installer.demo.cupsd import PrivateCups
+from kiosk.agent.config import MAX_SOCKET_PATH_BYTES, AgentConfig
+from kiosk.agent.credentials import hash_pin
+from kiosk.agent.enroll import EnrollFailed, enroll
+from kiosk.agent.link import load_console_settings, save_console_settings
+from kiosk.agent.store import KnownMember, Store
+from kiosk.lockdown.browser import firefox_policies, to_json
+from kiosk.shell.wm import openbox_rc, window_manager_argv
+from policies.loading import load_policy
 
 DEMO_ADMIN = ("admin", "admin-demo")
 DEMO_ANIMATOR = ("animateur", "animateur-demo")
@@ -61,7 +69,6 @@ DEMO_MEMBER_CARD = "1001"
 DEMO_MEMBER_PIN = "2468"
 DEMO_ANIMATOR_PIN = "1234"
 LOCATION = "Salle démo"
-MAX_SOCKET_PATH_BYTES = 107
 
 XEPHYR = "Xephyr"
 SCREEN_SIZE = "1024x768"
@@ -142,7 +149,7 @@ class Child:
                 self.process.wait()
 
 
-def _spawn(
+def spawn(
     name: str,
     argv: Sequence[str],
     log: Path,
@@ -153,6 +160,8 @@ def _spawn(
     pass_fds: Sequence[int] = (),
     restart: bool = False,
 ) -> Child:
+    """Start ``argv`` as the room's process ``name``, its output appended to ``log``, with
+    ``stdin`` written to it and closed (a password never goes on the command line)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         process = subprocess.Popen(
@@ -241,7 +250,31 @@ def firefox_launcher(pc_dir: Path, policies_json: str, install: Path = FIREFOX_D
     return wrapper
 
 
-def _wait(what: str, ready: Callable[[], bool], child: Child, timeout: float = 60.0) -> None:
+def agent_argv(data_dir: Path, sock: Path, policy: Path, name: str) -> list[str]:
+    """The command line of a demo PC's agent: sandbox mode, the demo policy, the PC's name and
+    the demo animator PIN."""
+    return [
+        sys.executable,
+        "-m",
+        "kiosk",
+        "agent",
+        "--sandbox",
+        "--data-dir",
+        str(data_dir),
+        "--socket",
+        str(sock),
+        "--policy",
+        str(policy),
+        "--pc-name",
+        name,
+        "--animator-pin-hash",
+        hash_pin(DEMO_ANIMATOR_PIN),
+    ]
+
+
+def wait_ready(what: str, ready: Callable[[], object], child: Child, timeout: float = 60.0) -> None:
+    """Wait until ``ready()``; raise :class:`DemoFailed` with the end of ``child``'s log if it
+    exits first, or naming ``what`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while not ready():
         if child.process.poll() is not None:
@@ -254,7 +287,8 @@ def _wait(what: str, ready: Callable[[], bool], child: Child, timeout: float = 6
         time.sleep(0.05)
 
 
-def _socket_path(pc_dir: Path) -> Path:
+def socket_path(pc_dir: Path) -> Path:
+    """Where a PC's agent listens: in its folder, or a short private one if that is too long."""
     path = pc_dir / "kiosk.sock"
     if len(os.fsencode(path)) <= MAX_SOCKET_PATH_BYTES:
         return path
@@ -262,7 +296,20 @@ def _socket_path(pc_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix="epn-demo-")) / "kiosk.sock"
 
 
-def _accepts(path: Path) -> bool:
+def logged(log: Path, start: int, name: str) -> dict[str, Any] | None:
+    """The first entry called ``name`` in the JSON log ``log`` past byte ``start``, if any."""
+    with contextlib.suppress(FileNotFoundError), log.open("rb") as file:
+        file.seek(start)
+        for line in file:
+            with contextlib.suppress(ValueError):
+                entry = json.loads(line)
+                if isinstance(entry, dict) and entry.get("event") == name:
+                    return entry
+    return None
+
+
+def accepts(path: Path) -> bool:
+    """True when something accepts connections on the unix socket ``path``."""
     try:
         with socket.socket(socket.AF_UNIX) as probe:
             probe.connect(str(path))
@@ -343,10 +390,14 @@ class DemoRoom:
         if self.printing:
             self._start_printers()
         self.sockets = {name: self._start_agent(name, policy) for name in PC_NAMES}
-        for name, path in self.sockets.items():
+        for name in self.sockets:
             agent = self.child(f"agent {name}")
             assert agent is not None
-            _wait(f"the agent of {name}", partial(_accepts, path), agent)
+            # Its log says "listening" once it restored its state: its socket accepts before
+            # that, and the shell's start makes the visitor home, which an agent still
+            # restoring took for a wipe left undone.
+            listening = partial(logged, agent.log, self._log_read[name], "listening")
+            wait_ready(f"the agent of {name}", listening, agent)
             if name in self.shell_for:
                 if self.screens:
                     self._start_screen(name)
@@ -392,7 +443,7 @@ class DemoRoom:
     def _start_console(self) -> None:
         log = self.console_dir / "console.log"
         start = log.stat().st_size if log.exists() else 0
-        child = _spawn(
+        child = spawn(
             "console",
             [
                 sys.executable,
@@ -410,21 +461,10 @@ class DemoRoom:
             log,
         )
         self.children.append(child)
-        port: list[int] = []
-
-        def listening() -> bool:
-            with log.open("rb") as file:
-                file.seek(start)
-                for line in file:
-                    with contextlib.suppress(ValueError):
-                        entry = json.loads(line)
-                        if entry.get("event") == "console_listening":
-                            port.append(int(entry["port"]))
-                            return True
-            return False
-
-        _wait("the console", listening, child)
-        self.url = f"http://127.0.0.1:{port[0]}"
+        wait_ready("the console", partial(logged, log, start, "console_listening"), child)
+        listening = logged(log, start, "console_listening")
+        assert listening is not None
+        self.url = f"http://127.0.0.1:{int(listening['port'])}"
 
     @contextlib.contextmanager
     def _http(self, account: tuple[str, str]) -> Iterator[httpx.Client]:
@@ -436,10 +476,6 @@ class DemoRoom:
             yield http
 
     def _enroll_all(self, admin: httpx.Client) -> None:
-        from kiosk.agent.config import AgentConfig  # noqa: PLC0415
-        from kiosk.agent.enroll import EnrollFailed, enroll  # noqa: PLC0415
-        from kiosk.agent.link import load_console_settings, save_console_settings  # noqa: PLC0415
-
         known = {k["name"]: k for k in admin.get("/api/kiosks").raise_for_status().json()}
         for name in PC_NAMES:
             pc_dir = self.pc_dir(name)
@@ -476,9 +512,6 @@ class DemoRoom:
         """The demo card in each PC's store: as a member of a PC without a console, and as
         what an enrolled PC knows of a card it checked online before, so that with the
         console stopped the card still works (``members.offline = "last_known"``)."""
-        from kiosk.agent.credentials import hash_pin  # noqa: PLC0415
-        from kiosk.agent.store import KnownMember, Store  # noqa: PLC0415
-
         for name in PC_NAMES:
             store = Store.open(self.pc_dir(name) / "kiosk.db")
             try:
@@ -496,17 +529,12 @@ class DemoRoom:
 
     def _prepare_apps(self, policy_path: Path) -> None:
         """Each PC's Firefox with the room's browser policies (see :func:`firefox_launcher`)."""
-        from kiosk.lockdown.browser import firefox_policies, to_json  # noqa: PLC0415
-        from policies.loading import load_policy  # noqa: PLC0415
-
         policy = load_policy(policy_path)
         for name in PC_NAMES:
             home = PurePosixPath(self.home(name))
             firefox_launcher(self.pc_dir(name), to_json(firefox_policies(policy, home)))
 
     def _start_printers(self) -> None:
-        from kiosk.agent.printing.testing import PrivateCups  # noqa: PLC0415
-
         for name in PC_NAMES:
             printer = PrivateCups(printed=self.printed_dir / name)
             self.printers[name] = printer
@@ -516,30 +544,11 @@ class DemoRoom:
                 raise DemoFailed(f"the printer of {name} did not start: {exc}") from exc
 
     def _start_agent(self, name: str, policy: Path) -> Path:
-        from kiosk.agent.credentials import hash_pin  # noqa: PLC0415
-
         pc_dir = self.pc_dir(name)
-        sock = _socket_path(pc_dir)
+        sock = socket_path(pc_dir)
         with contextlib.suppress(FileNotFoundError):
             sock.unlink()  # left by a killed agent: waiting for it would find the old file
-        argv = [
-            sys.executable,
-            "-m",
-            "kiosk",
-            "agent",
-            "--sandbox",
-            "--allow-insecure-link",
-            "--data-dir",
-            str(pc_dir),
-            "--socket",
-            str(sock),
-            "--policy",
-            str(policy),
-            "--pc-name",
-            name,
-            "--animator-pin-hash",
-            hash_pin(DEMO_ANIMATOR_PIN),
-        ]
+        argv = [*agent_argv(pc_dir, sock, policy, name), "--allow-insecure-link"]
         log = pc_dir / "agent.log"
         self._log_read[name] = log.stat().st_size if log.exists() else 0
         printer = self.printers.get(name)
@@ -547,7 +556,7 @@ class DemoRoom:
             # The print user is the agent's own (sandbox): the visitor's programs run as it.
             argv += ["--cups-socket", str(printer.socket)]
             argv += ["--print-approvals", str(printer.approvals)]
-        self.children.append(_spawn(f"agent {name}", argv, pc_dir / "agent.log"))
+        self.children.append(spawn(f"agent {name}", argv, pc_dir / "agent.log"))
         return sock
 
     def _start_screen(self, name: str, timeout: float = 30.0) -> None:
@@ -571,7 +580,7 @@ class DemoRoom:
             "-noreset",
         ]
         try:
-            child = _spawn(
+            child = spawn(
                 f"screen {name}", argv, pc_dir / "screen.log", pass_fds=(write_end,), restart=True
             )
         finally:
@@ -597,15 +606,13 @@ class DemoRoom:
         """The PC's window manager, as on a kiosk: Openbox with the kiosk's rc.xml, so the
         programs open maximised under the bar and never cover it (none when not installed:
         the PC works, but a program may cover its bar)."""
-        from kiosk.shell.wm import openbox_rc, window_manager_argv  # noqa: PLC0415
-
         rc = self.pc_dir(name) / "openbox-rc.xml"
         rc.write_text(openbox_rc(), encoding="utf-8")
         argv = window_manager_argv(rc)
         if argv is None or name not in self.displays:
             return
         env = self.app_env(name)
-        child = _spawn(f"wm {name}", argv, self.pc_dir(name) / "wm.log", env=env, restart=True)
+        child = spawn(f"wm {name}", argv, self.pc_dir(name) / "wm.log", env=env, restart=True)
         self._replace(child)
 
     def app_env(self, name: str) -> dict[str, str]:
@@ -638,7 +645,7 @@ class DemoRoom:
             argv.append("--windowed")  # a PC's own screen shows the shell as a kiosk does
         home = self.home(name)
         home.mkdir(parents=True, exist_ok=True)  # the agent fills it; a file manager opens it
-        child = _spawn(
+        child = spawn(
             f"shell {name}",
             argv,
             self.pc_dir(name) / "shell.log",
@@ -663,14 +670,14 @@ class DemoRoom:
         argv = [
             sys.executable,
             "-m",
-            "admin_console.demo_gui",
+            "installer.demo.console_window",
             "--url",
             self.url,
             "--username",
             username,
         ]
         log = self.console_dir / "gui.log"
-        child = _spawn("console GUI", argv, log, stdin=password.encode() + b"\n", restart=True)
+        child = spawn("console GUI", argv, log, stdin=password.encode() + b"\n", restart=True)
         self._replace(child)
         self.gui_closed = False
 
@@ -889,16 +896,10 @@ def _enter_pressed() -> bool:
 
 
 def run_room(
-    data_dir: Path,
-    *,
-    port: int,
-    gui: bool,
-    fullscreen: bool,
-    life: float | None,
-    screens: bool | None = None,
+    data_dir: Path, *, port: int, gui: bool, fullscreen: bool, screens: bool | None = None
 ) -> int:
-    """Run the room until Ctrl+C, SIGTERM, a console or agent that ended, or ``life``
-    seconds; windows that end are started again."""
+    """Run the room until Ctrl+C, SIGTERM or a console or agent that ended; windows that end
+    are started again."""
 
     def say(line: str) -> None:
         print(line, flush=True)
@@ -913,8 +914,7 @@ def run_room(
         say(summary(room))
         pids = ", ".join(f"{name} {pid}" for name, pid in room.pids().items())
         say(f"processes (pid): {pids}")
-        deadline = None if life is None else time.monotonic() + life
-        while deadline is None or time.monotonic() < deadline:
+        while True:
             ended = room.tend()
             if ended is not None:
                 code = ended.process.returncode
@@ -923,9 +923,8 @@ def run_room(
             if room.gui_closed and _enter_pressed():
                 room.reopen_gui()
             time.sleep(0.2)
-        return 0
     except DemoFailed as exc:
-        print(f"epn-kiosk demo: {exc}", file=sys.stderr)
+        print(f"installer.demo: {exc}", file=sys.stderr)
         return 1
     except (KeyboardInterrupt, _Stop):
         return 0
@@ -938,53 +937,3 @@ def run_room(
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         say("Stopped.")
-
-
-def room_pids(data_dir: Path) -> list[int]:
-    """Processes whose command line names ``data_dir`` (for tests: none may be left)."""
-    needle = str(data_dir.resolve())
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        with contextlib.suppress(OSError):
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-            if any(needle in arg.decode(errors="replace") for arg in argv):
-                found.append(int(entry.name))
-    return found
-
-
-@contextlib.contextmanager
-def private_xvfb(size: str = "1280x800") -> Iterator[str | None]:
-    """A private Xvfb screen of ``size`` on a display number it chooses itself
-    (``-displayfd``), stopped by its pid at the end: yields ``":N"``, or None when Xvfb is
-    not installed or did not start (for the demo's pictures and the tests' screens)."""
-    if shutil.which("Xvfb") is None:
-        yield None
-        return
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as announced:
-            number = announced.readline().strip()
-        yield f":{number}" if number else None
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        server.wait(10)
-
-
-__all__ = [
-    "DEMO_ADMIN",
-    "DEMO_ANIMATOR",
-    "PC_NAMES",
-    "DemoFailed",
-    "DemoRoom",
-    "private_xvfb",
-    "run_room",
-]
