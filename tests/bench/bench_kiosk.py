@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from installer.demo.room import agent_argv
+
 OPEN_ALL_DAY = """
 [opening_hours]
 {days}
@@ -165,19 +167,7 @@ def main() -> int:
     sock = workdir / "kiosk.sock"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     agent = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kiosk",
-            "agent",
-            "--sandbox",
-            "--data-dir",
-            str(workdir / "data"),
-            "--socket",
-            str(sock),
-            "--policy",
-            str(policy),
-        ],
+        agent_argv(workdir / "data", sock, policy, "BENCH-PC"),
         stderr=subprocess.DEVNULL,
         env=env,
     )
