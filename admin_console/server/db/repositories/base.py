@@ -60,6 +60,16 @@ def given(pairs: Iterable[tuple[Any, object]]) -> list[sa.ColumnElement[bool]]:
     return [column == value for column, value in pairs if value is not None]
 
 
+def claimed(
+    s: Session, entity: Any, *where: sa.ColumnElement[bool], unset: Any, **values: Any
+) -> bool:
+    """Set ``values`` on the row ``where`` picks if its column ``unset`` is still empty; True
+    if this call set it. One guarded update: of callers racing on one row (two PCs with one
+    ticket, two animators on one call), the database lets exactly one through."""
+    done = s.execute(sa.update(entity).where(*where, unset.is_(None)).values(**values))
+    return rowcount(done) == 1
+
+
 def rowcount(result: Any) -> int:
     """How many rows a statement changed."""
     return int(getattr(result, "rowcount", 0) or 0)

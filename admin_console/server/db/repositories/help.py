@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from admin_console.server.db.models import HelpCallRow, KioskRow
-from admin_console.server.db.repositories.base import Repository, copy_row, rowcount
+from admin_console.server.db.repositories.base import Repository, claimed, copy_row, rowcount
 from admin_console.server.db.repositories.sessions import recount_help_at
 from admin_console.server.errors import Conflict, NotFound
 
@@ -136,13 +136,11 @@ class HelpRepository(Repository):
         """An animator goes to the PC; :class:`Conflict` if someone already did."""
         with self._write() as s:
             row, name = self._open_call(s, kiosk_id)
-            taken = s.execute(
-                sa.update(HelpCallRow)
-                .where(HelpCallRow.id == row.id)
-                .where(HelpCallRow.taken_at.is_(None))
-                .values(taken_at=now, taken_by=who)
+            unset = HelpCallRow.taken_at
+            mine = claimed(
+                s, HelpCallRow, HelpCallRow.id == row.id, unset=unset, taken_at=now, taken_by=who
             )
-            if rowcount(taken) != 1:
+            if not mine:
                 s.refresh(row)
                 raise Conflict(f"{row.taken_by} already took the call of PC {kiosk_id}")
             s.refresh(row)

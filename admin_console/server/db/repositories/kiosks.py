@@ -11,7 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from admin_console.server.db.models import KioskRow, PairingCodeRow
-from admin_console.server.db.repositories.base import Repository, copy_row, inserted, rowcount
+from admin_console.server.db.repositories.base import (
+    Repository,
+    claimed,
+    copy_row,
+    inserted,
+)
 from admin_console.server.errors import Conflict, NotFound, PairingRefused
 
 
@@ -114,14 +119,15 @@ class KioskRepository(Repository):
 
     @staticmethod
     def _spend(s: Session, code: PairingCodeRow, now: dt.datetime) -> None:
-        # The guarded update makes two uses racing on one code fail one.
-        used = s.execute(
-            sa.update(PairingCodeRow)
-            .where(PairingCodeRow.id == code.id)
-            .where(PairingCodeRow.used_at.is_(None))
-            .values(used_at=now, secret_sealed=None)
+        spent = claimed(
+            s,
+            PairingCodeRow,
+            PairingCodeRow.id == code.id,
+            unset=PairingCodeRow.used_at,
+            used_at=now,
+            secret_sealed=None,
         )
-        if rowcount(used) != 1:
+        if not spent:
             raise PairingRefused("this pairing code was already used")
 
     def spend_pairing_code(self, code_id: str, now: dt.datetime) -> OpenCode:
@@ -205,14 +211,15 @@ class KioskRepository(Repository):
         kiosk = inserted(
             s, KioskRow(name=name, location=location, token_sha256=token_sha256, created_at=now)
         )
-        # Guarded: two exchanges racing on one code make one PC.
-        done = s.execute(
-            sa.update(PairingCodeRow)
-            .where(PairingCodeRow.id == code.id)
-            .where(PairingCodeRow.kiosk_id.is_(None))
-            .values(kiosk_id=kiosk.id)
+        # Two exchanges racing on one code make one PC.
+        mine = claimed(
+            s,
+            PairingCodeRow,
+            PairingCodeRow.id == code.id,
+            unset=PairingCodeRow.kiosk_id,
+            kiosk_id=kiosk.id,
         )
-        if rowcount(done) != 1:
+        if not mine:
             raise PairingRefused("this pairing code was already used")
         return copy_row(Kiosk, kiosk)
 

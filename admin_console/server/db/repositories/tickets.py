@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from admin_console.api.tickets import StoredTicket
 from admin_console.server.db.models import TicketRow
 from admin_console.server.db.repositories.audit import audit_line, kiosk_who
-from admin_console.server.db.repositories.base import Repository, rowcount
+from admin_console.server.db.repositories.base import Repository, claimed
 from admin_console.server.errors import Conflict, Gone, NotFound
 
 
@@ -27,16 +27,14 @@ def use_ticket(
 
     The guarded update is the first statement, so two PCs racing on one code are serialised
     by the database and exactly one changes the row."""
-    spend = (
-        sa.update(TicketRow)
-        .where(TicketRow.code_sha256 == code_sha256)
-        .where(TicketRow.used_at.is_(None))
-    )
+    which = [TicketRow.code_sha256 == code_sha256]
     if unexpired:
-        spend = spend.where(TicketRow.valid_until > at)
-    used = s.execute(spend.values(used_at=at, used_kiosk_id=kiosk_id))
+        which.append(TicketRow.valid_until > at)
+    spent = claimed(
+        s, TicketRow, *which, unset=TicketRow.used_at, used_at=at, used_kiosk_id=kiosk_id
+    )
     row = s.scalars(sa.select(TicketRow).where(TicketRow.code_sha256 == code_sha256)).first()
-    return row, rowcount(used) == 1
+    return row, spent
 
 
 @dataclass(frozen=True)
