@@ -880,6 +880,103 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "Colour page price (cents)",
     },
     "policy.field.printing.currency": {FR: "Devise", NL: "Munt", EN: "Currency"},
+    # -- opening hours (policy tab, first run) ----------------------------------------
+    "hours.title": {FR: "Heures d'ouverture", NL: "Openingsuren", EN: "Opening hours"},
+    "hours.help": {
+        FR: "Pour chaque jour{nbsp}: fermé, ou une ou deux périodes (par exemple 09:30 à "
+        "12:30 et 13:30 à 17:00). Les sessions des visiteurs s'arrêtent à la fermeture.",
+        NL: "Per dag: gesloten, of een of twee periodes (bijvoorbeeld 09:30 tot 12:30 en "
+        "13:30 tot 17:00). De sessies van bezoekers stoppen bij sluiting.",
+        EN: "For each day: closed, or one or two periods (for example 09:30 to 12:30 and "
+        "13:30 to 17:00). Visitors' sessions stop at closing time.",
+    },
+    "hours.day.monday": {FR: "Lundi", NL: "Maandag", EN: "Monday"},
+    "hours.day.tuesday": {FR: "Mardi", NL: "Dinsdag", EN: "Tuesday"},
+    "hours.day.wednesday": {FR: "Mercredi", NL: "Woensdag", EN: "Wednesday"},
+    "hours.day.thursday": {FR: "Jeudi", NL: "Donderdag", EN: "Thursday"},
+    "hours.day.friday": {FR: "Vendredi", NL: "Vrijdag", EN: "Friday"},
+    "hours.day.saturday": {FR: "Samedi", NL: "Zaterdag", EN: "Saturday"},
+    "hours.day.sunday": {FR: "Dimanche", NL: "Zondag", EN: "Sunday"},
+    "hours.closed": {FR: "Fermé", NL: "Gesloten", EN: "Closed"},
+    "hours.to": {FR: "à", NL: "tot", EN: "to"},
+    "hours.and": {FR: "et", NL: "en", EN: "and"},
+    "hours.opens_name": {
+        FR: "{day}, période {n}, ouverture",
+        NL: "{day}, periode {n}, opening",
+        EN: "{day}, period {n}, opens",
+    },
+    "hours.closes_name": {
+        FR: "{day}, période {n}, fermeture",
+        NL: "{day}, periode {n}, sluiting",
+        EN: "{day}, period {n}, closes",
+    },
+    "hours.not_a_time": {
+        FR: "«{nbsp}{value}{nbsp}» n'est pas une heure{nbsp}: écrivez-la comme 09:30 "
+        "(de 00:00 à 23:59).",
+        NL: "„{value}” is geen uur: schrijf het als 09:30 (van 00:00 tot 23:59).",
+        EN: "“{value}” is not a time: write it as 09:30 (00:00 to 23:59).",
+    },
+    "hours.missing_time": {
+        FR: "Il manque une heure{nbsp}: une période a un début et une fin.",
+        NL: "Er ontbreekt een uur: een periode heeft een begin en een einde.",
+        EN: "A time is missing: a period has a start and an end.",
+    },
+    "hours.end_before_start": {
+        FR: "La fermeture doit venir après l'ouverture.",
+        NL: "De sluiting moet na de opening komen.",
+        EN: "Closing must come after opening.",
+    },
+    "hours.overlap": {
+        FR: "Les deux périodes se chevauchent{nbsp}: la deuxième doit commencer après la "
+        "fin de la première.",
+        NL: "De twee periodes overlappen: de tweede moet beginnen na het einde van de eerste.",
+        EN: "The two periods overlap: the second must start after the first one ends.",
+    },
+    "hours.no_period": {
+        FR: "Donnez au moins une période, ou cochez «{nbsp}Fermé{nbsp}».",
+        NL: "Geef minstens één periode, of vink „Gesloten” aan.",
+        EN: "Give at least one period, or tick “Closed”.",
+    },
+    "hours.closures": {
+        FR: "Fermetures exceptionnelles",
+        NL: "Uitzonderlijke sluitingen",
+        EN: "Exceptional closures",
+    },
+    "hours.closures_help": {
+        FR: "Un jour férié, des congés{nbsp}: la salle reste fermée ces jours-là, même si "
+        "la semaine dit ouvert.",
+        NL: "Een feestdag, vakantie: de zaal blijft die dagen dicht, ook al zegt de week open.",
+        EN: "A public holiday, a holiday: the room stays closed those days, even when the "
+        "week says open.",
+    },
+    "hours.closures_none": {
+        FR: "Aucune fermeture prévue.",
+        NL: "Geen sluitingen gepland.",
+        EN: "No closures planned.",
+    },
+    "hours.closure_add": {
+        FR: "Ajouter une fermeture",
+        NL: "Sluiting toevoegen",
+        EN: "Add a closure",
+    },
+    "hours.closure_remove": {FR: "Retirer", NL: "Verwijderen", EN: "Remove"},
+    "hours.closure_from": {FR: "Le", NL: "Op", EN: "On"},
+    "hours.closure_until": {FR: "jusqu'au", NL: "tot en met", EN: "until"},
+    "hours.closure_reason": {
+        FR: "Raison (par exemple{nbsp}: jour férié)",
+        NL: "Reden (bijvoorbeeld: feestdag)",
+        EN: "Reason (for example: public holiday)",
+    },
+    "hours.closure_end_before_start": {
+        FR: "Le dernier jour fermé ne peut pas venir avant le premier.",
+        NL: "De laatste gesloten dag kan niet voor de eerste komen.",
+        EN: "The last closed day cannot come before the first.",
+    },
+    "hours.fix_first": {
+        FR: "Corrigez d'abord les heures d'ouverture signalées en rouge.",
+        NL: "Verbeter eerst de openingsuren die in het rood staan.",
+        EN: "First correct the opening hours marked in red.",
+    },
     "policy.field.staff.language": {
         FR: "Langue du menu animateur sur les PC",
         NL: "Taal van het begeleidersmenu op de pc's",

@@ -27,6 +27,8 @@ QWidget { font-size: 11pt; }
 #helpTaken { background: #fff3e0; border: 1px solid #ffb74d; border-radius: 8px; }
 #batchBox { background: #fffde7; border: 1px solid #fbc02d; border-radius: 8px; }
 #ruleBox { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; }
+QLineEdit[bad="true"], QDateEdit[bad="true"] { border: 2px solid #b71c1c; }
+#sectionTitle { font-weight: bold; }
 #totals { background: #e3f2fd; border-radius: 6px; padding: 6px; }
 """
 

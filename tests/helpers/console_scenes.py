@@ -8,6 +8,8 @@ French), ``console-room-end.png``, ``console-room-workshop.png``, ``console-work
 ``console-ticket-sheet.png`` (the first page of the printed PDF), ``console-members.png``,
 ``console-usage.png``, ``console-policy.png`` (with a refused field),
 ``console-policy-staff.png`` (the end of the form: the staff menu's language),
+``console-policy-hours.png`` and ``console-policy-hours-rtl.png`` (the week's opening hours
+with a wrong time said under its day, and a closure; then mirrored),
 ``console-policy-animator.png`` (read only, Arabic house rules, right to left) and
 ``console-room-rtl.png`` (the whole room mirrored).
 """
@@ -344,6 +346,31 @@ def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) 
     _manager_tabs(app, window, controller, save)
 
 
+def _hours_screens(app: Any, window: Any, controller: Any, save: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    from admin_console.gui.hours import ClosureValue
+
+    # Saturday with a morning and a wrong afternoon, said as typed; a Christmas closure.
+    controller.policy._loaded(calls.POLICY.read(sample_policy()))
+    hours = window.policy.hours
+    saturday = hours.days["saturday"]
+    saturday.inputs[1][0].setText("12:00")
+    saturday.inputs[1][1].setText("25:00")
+    saturday.check()
+    christmas = hours._add(ClosureValue(dt.date(2026, 12, 24), dt.date(2026, 12, 26), "Noël"))
+    app.processEvents()
+    window.policy.form_area.ensureWidgetVisible(christmas)
+    save("policy-hours")
+    # The same, mirrored: a right-to-left check of the grid and the closures.
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    app.processEvents()
+    window.policy.form_area.ensureWidgetVisible(christmas)
+    save("policy-hours-rtl")
+    app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    window.policy.form_area.verticalScrollBar().setValue(0)
+
+
 def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     from PySide6.QtCore import Qt
 
@@ -411,6 +438,7 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     window.policy.form_area.ensureWidgetVisible(window.policy.pcs_box)
     save("policy-staff")
     window.policy.form_area.verticalScrollBar().setValue(0)
+    _hours_screens(app, window, controller, save)
 
     controller.role = "animator"
     window._logged_in("youssef")
