@@ -880,6 +880,94 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "Colour page price (cents)",
     },
     "policy.field.printing.currency": {FR: "Devise", NL: "Munt", EN: "Currency"},
+    # -- first run -------------------------------------------------------------------
+    "setup.title": {
+        FR: "Première mise en route de la console",
+        NL: "Eerste ingebruikname van de console",
+        EN: "First run of the console",
+    },
+    "setup.intro": {
+        FR: "Quelques réglages pour commencer. Tout peut être changé plus tard dans "
+        "l'onglet «{nbsp}Règlement et réglages{nbsp}».",
+        NL: "Enkele instellingen om te beginnen. Alles kan later gewijzigd worden in het "
+        "tabblad „Reglement en instellingen”.",
+        EN: "A few settings to start with. Everything can be changed later in the “Policy” tab.",
+    },
+    "setup.step": {
+        FR: "Étape {n} sur {total}{nbsp}: {name}",
+        NL: "Stap {n} van {total}: {name}",
+        EN: "Step {n} of {total}: {name}",
+    },
+    "setup.step.epn": {FR: "Votre EPN", NL: "Uw EPN", EN: "Your EPN"},
+    "setup.step.hours": {FR: "Heures d'ouverture", NL: "Openingsuren", EN: "Opening hours"},
+    "setup.step.printing": {FR: "Impression", NL: "Afdrukken", EN: "Printing"},
+    "setup.step.languages": {
+        FR: "Langues du règlement",
+        NL: "Talen van het reglement",
+        EN: "House rules languages",
+    },
+    "setup.help.epn": {
+        FR: "Le nom de l'EPN s'affiche dans le titre de cette fenêtre et sur les rapports. "
+        "L'adresse sert pour les rapports aux financeurs.",
+        NL: "De naam van het EPN staat in de titel van dit venster en op de rapporten. Het "
+        "adres dient voor de rapporten aan de subsidiegevers.",
+        EN: "The EPN's name shows in this window's title and on reports. The address is for "
+        "the reports to funders.",
+    },
+    "setup.help.printing": {
+        FR: "Le prix d'une page est en centimes{nbsp}: 10 veut dire 0,10{nbsp}€. Mettez 0 "
+        "si l'impression est gratuite. Les visiteurs voient le prix avant d'imprimer.",
+        NL: "De prijs van een pagina is in cent: 10 betekent € 0,10. Zet 0 als afdrukken "
+        "gratis is. Bezoekers zien de prijs voor ze afdrukken.",
+        EN: "A page's price is in cents: 10 means €0.10. Put 0 when printing is free. "
+        "Visitors see the price before they print.",
+    },
+    "setup.help.languages": {
+        FR: "Les visiteurs lisent le règlement dans une de ces langues. La première cochée "
+        "est celle qu'un PC montre d'abord. Le texte de chaque langue est déjà prêt.",
+        NL: "Bezoekers lezen het reglement in een van deze talen. De eerste aangevinkte "
+        "taal toont een pc eerst. De tekst in elke taal staat al klaar.",
+        EN: "Visitors read the house rules in one of these languages. The first one ticked "
+        "is the one a PC shows first. The text in each language is ready.",
+    },
+    "setup.name": {FR: "Nom de l'EPN", NL: "Naam van het EPN", EN: "EPN's name"},
+    "setup.name_hint": {
+        FR: "par exemple{nbsp}: EPN de la bibliothèque de Molenbeek",
+        NL: "bijvoorbeeld: EPN van de bibliotheek van Molenbeek",
+        EN: "for example: Molenbeek library EPN",
+    },
+    "setup.address": {FR: "Adresse", NL: "Adres", EN: "Address"},
+    "setup.address_hint": {
+        FR: "rue, numéro, code postal, commune",
+        NL: "straat, nummer, postcode, gemeente",
+        EN: "street, number, postcode, town",
+    },
+    "setup.name_missing": {
+        FR: "Donnez le nom de l'EPN.",
+        NL: "Geef de naam van het EPN.",
+        EN: "Give the EPN's name.",
+    },
+    "setup.no_language": {
+        FR: "Cochez au moins une langue.",
+        NL: "Vink minstens één taal aan.",
+        EN: "Tick at least one language.",
+    },
+    "setup.later": {FR: "Plus tard", NL: "Later", EN: "Later"},
+    "setup.later_help": {
+        FR: "«{nbsp}Plus tard{nbsp}»{nbsp}: rien n'est enregistré, l'assistant revient à la "
+        "prochaine connexion.",
+        NL: "„Later”: niets wordt bewaard, de assistent komt terug bij de volgende aanmelding.",
+        EN: "“Later”: nothing is saved, the assistant comes back at the next login.",
+    },
+    "setup.back": {FR: "Précédent", NL: "Vorige", EN: "Back"},
+    "setup.next": {FR: "Suivant", NL: "Volgende", EN: "Next"},
+    "setup.finish": {FR: "Terminer", NL: "Voltooien", EN: "Finish"},
+    "setup.saving": {FR: "Enregistrement…", NL: "Bezig met bewaren…", EN: "Saving…"},
+    "setup.refused": {
+        FR: "La console refuse ces valeurs{nbsp}: {detail}",
+        NL: "De console weigert deze waarden: {detail}",
+        EN: "The console refuses these values: {detail}",
+    },
     # -- opening hours (policy tab, first run) ----------------------------------------
     "hours.title": {FR: "Heures d'ouverture", NL: "Openingsuren", EN: "Opening hours"},
     "hours.help": {
