@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from admin_console.api.types import RequestBody
 
@@ -23,7 +23,10 @@ class SetupState(BaseModel):
 
 
 class SetupChange(RequestBody):
-    """The EPN's name and address; ``finished`` marks the first run done."""
+    """The EPN's name and address; ``finished`` marks the first run done. Spaces around
+    are dropped: a name of spaces is no name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     epn_name: str = Field(min_length=1, max_length=EPN_NAME_MAX)
     address: str = Field("", max_length=ADDRESS_MAX)

@@ -38,8 +38,8 @@ async def change_setup(console: ConsoleDep, body: SetupChange, who: Admin) -> Se
     name = who.staff.username
     record = await run_in_threadpool(
         console.repos.setup.put,
-        body.epn_name.strip(),
-        body.address.strip(),
+        body.epn_name,
+        body.address,
         name if body.finished else None,
         console.clock.now(),
     )
