@@ -136,9 +136,11 @@ class FirstRunScreen(QWidget):
         self.name.setMaxLength(EPN_NAME_MAX)
         self.name.setPlaceholderText(i18n.text("setup.name_hint", lang))
         self.name.setAccessibleName(i18n.text("setup.name", lang))
+        self.name.setMaximumWidth(640)
         self.name_error = _error()
         self.address = QPlainTextEdit()
         self.address.setFixedHeight(72)
+        self.address.setMaximumWidth(640)
         self.address.setPlaceholderText(i18n.text("setup.address_hint", lang))
         self.address.setAccessibleName(i18n.text("setup.address", lang))
         self.address_error = _error()
@@ -157,7 +159,13 @@ class FirstRunScreen(QWidget):
 
     def _hours_step(self) -> QWidget:
         self.hours = HoursEditor(self.language)
-        return self._scrolled(self.hours)
+        self.hours.setTitle("")  # the step's title says it
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.hours)
+        layout.addStretch(1)
+        return self._scrolled(content)
 
     def _printing_step(self) -> QWidget:
         lang = self.language
