@@ -34,7 +34,7 @@ from admin_console.gui.hours_view import HoursEditor
 from admin_console.gui.policy import PolicyDesk, field_label, get_path, model_specs
 from admin_console.gui.policy_view import FieldEditor
 from admin_console.gui.setup import SetupDesk, address_problem, name_problem
-from admin_console.gui.tab_widgets import Notice, title
+from admin_console.gui.tab_widgets import Notice, field_error, say, title
 from policies import Language
 from policies.model import PrintRules
 
@@ -47,19 +47,6 @@ def _help(text: str) -> QLabel:
     label.setObjectName("muted")
     label.setWordWrap(True)
     return label
-
-
-def _error() -> QLabel:
-    label = QLabel()
-    label.setObjectName("loginError")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def _say(label: QLabel, sentence: str) -> None:
-    label.setText(sentence)
-    label.setVisible(bool(sentence))
 
 
 class FirstRunScreen(QWidget):
@@ -137,13 +124,13 @@ class FirstRunScreen(QWidget):
         self.name.setPlaceholderText(i18n.text("setup.name_hint", lang))
         self.name.setAccessibleName(i18n.text("setup.name", lang))
         self.name.setMaximumWidth(640)
-        self.name_error = _error()
+        self.name_error = field_error()
         self.address = QPlainTextEdit()
         self.address.setFixedHeight(72)
         self.address.setMaximumWidth(640)
         self.address.setPlaceholderText(i18n.text("setup.address_hint", lang))
         self.address.setAccessibleName(i18n.text("setup.address", lang))
-        self.address_error = _error()
+        self.address_error = field_error()
         form = QFormLayout()
         form.addRow(QLabel(i18n.text("setup.name", lang)), self.name)
         form.addRow("", self.name_error)
@@ -198,7 +185,7 @@ class FirstRunScreen(QWidget):
             box.toggled.connect(lambda _on: self._check_languages())
             layout.addWidget(box)
             self.languages[language] = box
-        self.languages_error = _error()
+        self.languages_error = field_error()
         layout.addWidget(self.languages_error)
         layout.addStretch(1)
         return page
@@ -211,7 +198,7 @@ class FirstRunScreen(QWidget):
         self.name.setText(state.epn_name if state else "")
         self.address.setPlainText(state.address if state else "")
         for label in (self.name_error, self.address_error, self.languages_error):
-            _say(label, "")
+            say(label, "")
         self.notice.setText("")
         self.finishing = False
         self.go(0)
@@ -268,12 +255,12 @@ class FirstRunScreen(QWidget):
 
     def _check_epn(self) -> bool:
         sentence = name_problem(self.name.text(), self.language)
-        _say(self.name_error, sentence)
+        say(self.name_error, sentence)
         return not sentence
 
     def _check_address(self) -> bool:
         sentence = address_problem(self.address.toPlainText(), self.language)
-        _say(self.address_error, sentence)
+        say(self.address_error, sentence)
         return not sentence
 
     def chosen_languages(self) -> list[str]:
@@ -282,7 +269,7 @@ class FirstRunScreen(QWidget):
 
     def _check_languages(self) -> bool:
         ok = bool(self.chosen_languages())
-        _say(self.languages_error, "" if ok else i18n.text("setup.no_language", self.language))
+        say(self.languages_error, "" if ok else i18n.text("setup.no_language", self.language))
         return ok
 
     # -- finishing -------------------------------------------------------------------------
@@ -328,7 +315,7 @@ class FirstRunScreen(QWidget):
     def _setup_refused(self, errors: dict[str, str]) -> None:
         self._stop()
         for name, sentence in errors.items():
-            _say(self.address_error if name == "address" else self.name_error, sentence)
+            say(self.address_error if name == "address" else self.name_error, sentence)
         self.go(0)
 
     def _failed(self, sentence: str) -> None:

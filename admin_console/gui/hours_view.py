@@ -37,6 +37,7 @@ from admin_console.gui.hours import (
     day_periods,
     day_ranges,
 )
+from admin_console.gui.tab_widgets import field_error, say
 from policies import Language
 
 DATE_FORMAT = "dd/MM/yyyy"
@@ -48,14 +49,6 @@ def _mark(widget: QWidget, bad: bool) -> None:
         widget.setProperty("bad", bad)
         widget.style().unpolish(widget)
         widget.style().polish(widget)
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("loginError")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class DayRow:
@@ -83,7 +76,7 @@ class DayRow:
             grid.addWidget(pair[1], row, column + 2)
             column += 3
             self.inputs.append(pair)
-        self.error = _error_label()
+        self.error = field_error()
         grid.addWidget(self.error, row + 1, 1, 1, column - 1)
         self.closed.toggled.connect(self._closed_changed)
 
@@ -130,8 +123,7 @@ class DayRow:
 
     def complain(self, sentence: str) -> None:
         """Say ``sentence`` under the day (empty: clear it)."""
-        self.error.setText(sentence)
-        self.error.setVisible(bool(sentence))
+        say(self.error, sentence)
         if not sentence:
             for pair in self.inputs:
                 for box in pair:
@@ -163,7 +155,7 @@ class ClosureRow(QFrame):
         self.reason.setPlaceholderText(i18n.text("hours.closure_reason", language))
         self.reason.setAccessibleName(i18n.text("hours.closure_reason", language))
         self.remove = QPushButton(i18n.text("hours.closure_remove", language))
-        self.error = _error_label()
+        self.error = field_error()
         dates = QHBoxLayout()
         dates.addWidget(QLabel(i18n.text("hours.closure_from", language)))
         dates.addWidget(self.start)
@@ -221,8 +213,7 @@ class ClosureRow(QFrame):
 
     def complain(self, sentence: str) -> None:
         """Say ``sentence`` under the closure (empty: clear it)."""
-        self.error.setText(sentence)
-        self.error.setVisible(bool(sentence))
+        say(self.error, sentence)
 
 
 class HoursEditor(QGroupBox):
@@ -262,7 +253,7 @@ class HoursEditor(QGroupBox):
         self.closures: list[ClosureRow] = []
         self.add_closure = QPushButton(i18n.text("hours.closure_add", language))
         self.add_closure.clicked.connect(self._add_closure_clicked)
-        self.error = _error_label()
+        self.error = field_error()
         """What the console said about the hours that no field shows."""
         layout = QVBoxLayout(self)
         layout.addWidget(help_text)
@@ -358,5 +349,4 @@ class HoursEditor(QGroupBox):
             if index < len(self.closures):
                 self.closures[index].complain(sentence)
                 return
-        self.error.setText(sentence)
-        self.error.setVisible(bool(sentence))
+        say(self.error, sentence)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from console_support import WAIT_MS, console, log_in
+from console_support import WAIT_MS, Console, console, log_in
 from helpers.console_server import KioskSocket
 from helpers.kiosk_agent import ShellClient
 from helpers.room_link import LinkedRoom
@@ -16,7 +16,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from admin_console.gui.policy import SECTIONS, FieldKind, parse_numbers
-from admin_console.gui.policy_view import FieldEditor
+from admin_console.gui.policy_view import FieldEditor, PolicyScreen
 from policies import Language
 from policies.model import PrintRules, SessionRules, StaffRules
 
@@ -191,7 +191,16 @@ def test_a_manager_chooses_dutch_for_the_staff_menu_and_the_pc_gets_it(
             room.close()
 
 
-def _times(screen: Any, day: str) -> list[QLineEdit]:
+def _open_policy(qtbot: Any, c: Console, username: str) -> PolicyScreen:
+    """Log ``username`` in and open the policy tab, loaded: the screen."""
+    log_in(qtbot, c.window, username)
+    screen = c.window.policy
+    c.window.tabs.setCurrentWidget(screen)
+    qtbot.waitUntil(lambda: c.controller.policy.state is not None, timeout=WAIT_MS)
+    return screen
+
+
+def _times(screen: PolicyScreen, day: str) -> list[QLineEdit]:
     row = screen.hours.days[day]
     return [box for pair in row.inputs for box in pair]
 
@@ -206,10 +215,7 @@ def test_a_manager_sets_saturday_and_a_closure_and_wrong_times_are_refused_in_wo
     qtbot: Any, tmp_path: Path
 ) -> None:
     with console(qtbot, tmp_path) as c:
-        log_in(qtbot, c.window, "marie")
-        screen = c.window.policy
-        c.window.tabs.setCurrentWidget(screen)
-        qtbot.waitUntil(lambda: c.controller.policy.state is not None, timeout=WAIT_MS)
+        screen = _open_policy(qtbot, c, "marie")
         saturday = screen.hours.days["saturday"]
         opens, closes, opens2, closes2 = _times(screen, "saturday")
         # The bundled policy: Saturday morning only, Sunday closed.
@@ -283,10 +289,7 @@ def test_an_animator_reads_the_opening_hours_without_changing_them(
     qtbot: Any, tmp_path: Path
 ) -> None:
     with console(qtbot, tmp_path, Language.NL) as c:
-        log_in(qtbot, c.window, "nadia")
-        screen = c.window.policy
-        c.window.tabs.setCurrentWidget(screen)
-        qtbot.waitUntil(lambda: c.controller.policy.state is not None, timeout=WAIT_MS)
+        screen = _open_policy(qtbot, c, "nadia")
         assert screen.hours.title() == "Openingsuren"
         assert screen.hours.days["monday"].name.text() == "Maandag"
         assert [box.text() for box in _times(screen, "monday")][:2] == ["10:00", "18:00"]
