@@ -83,7 +83,7 @@ class DayRow:
     def _time_input(self, day_name: str, index: int, side: str) -> QLineEdit:
         box = QLineEdit()
         box.setMaxLength(5)
-        box.setFixedWidth(72)
+        box.setFixedWidth(60)
         box.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box.setPlaceholderText("--:--")
         box.setAccessibleName(
