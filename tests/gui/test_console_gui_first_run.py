@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from console_support import WAIT_MS, console, log_in
+from helpers.console_server import TEST_PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QSpinBox
 
 from admin_console.gui.window import ConsoleWindow
-from admin_console.server.testing import TEST_PASSWORD
 
 
 def _admin_logs_in_to_the_assistant(qtbot: Any, window: ConsoleWindow) -> None:

@@ -5,10 +5,10 @@ a bad name is named with nothing changed, and the first finish is kept."""
 from __future__ import annotations
 
 from conftest_pg import data_dir, database_url, postgres, server
+from helpers.console_server import ConsoleServer
 
 from admin_console.api.staff import Role
 from admin_console.server.clock import FakeClock
-from admin_console.server.testing import ConsoleServer
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]
 
