@@ -23,6 +23,7 @@ from admin_console.api.help import HelpCallModel
 from admin_console.api.members import MemberModel
 from admin_console.api.policy import PolicyState
 from admin_console.api.room import CommandResponse, KioskTile
+from admin_console.api.setup import SetupState
 from admin_console.api.staff import LoginResponse
 from admin_console.api.tickets import Ticket, TicketsCreated
 from admin_console.api.usage import UsageReport
@@ -117,6 +118,8 @@ USAGE = Call[UsageReport]("GET", "/api/usage", UsageReport)
 USAGE_CSV = Call[bytes]("GET", "/api/usage.csv", bytes)
 POLICY = Call[PolicyState]("GET", "/api/policy", PolicyState)
 CHANGE_POLICY = Call[PolicyState]("PUT", "/api/policy", PolicyState)
+SETUP = Call[SetupState]("GET", "/api/setup", SetupState)
+CHANGE_SETUP = Call[SetupState]("PUT", "/api/setup", SetupState)
 
 CALLS: tuple[Call[Any], ...] = tuple(v for v in list(globals().values()) if isinstance(v, Call))
 """Every call above: what the contract test checks."""

@@ -20,6 +20,7 @@ from admin_console.gui.client import ConsoleClient, Endpoint, Failure, Reply, Ro
 from admin_console.gui.helpqueue import HelpQueue
 from admin_console.gui.members import MemberDesk
 from admin_console.gui.policy import PolicyDesk
+from admin_console.gui.setup import SetupDesk
 from admin_console.gui.tab_controller import Now, Section
 from admin_console.gui.tickets import TicketDesk
 from admin_console.gui.usage import UsageReview
@@ -98,12 +99,14 @@ class ConsoleController(QObject):
         self.help = HelpQueue(self.client, language, self._now, self)
         self.usage = UsageReview(self.client, language, self._now, self)
         self.policy = PolicyDesk(self.client, language, self._now, self)
+        self.setup = SetupDesk(self.client, language, self._now, self)
         sections: tuple[Section, ...] = (
             self.tickets,
             self.members,
             self.help,
             self.usage,
             self.policy,
+            self.setup,
         )
         for section in sections:
             section.expired.connect(self._expired)
@@ -166,6 +169,7 @@ class ConsoleController(QObject):
     def _forget(self) -> None:
         self.username = None
         self.role = None
+        self.setup.forget()
         self.help.clear()
         self.pcs.clear()
         self.selected.clear()

@@ -880,6 +880,191 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "Colour page price (cents)",
     },
     "policy.field.printing.currency": {FR: "Devise", NL: "Munt", EN: "Currency"},
+    # -- first run -------------------------------------------------------------------
+    "setup.title": {
+        FR: "Première mise en route de la console",
+        NL: "Eerste ingebruikname van de console",
+        EN: "First run of the console",
+    },
+    "setup.intro": {
+        FR: "Quelques réglages pour commencer. Tout peut être changé plus tard dans "
+        "l'onglet «{nbsp}Règlement et réglages{nbsp}».",
+        NL: "Enkele instellingen om te beginnen. Alles kan later gewijzigd worden in het "
+        "tabblad „Reglement en instellingen”.",
+        EN: "A few settings to start with. Everything can be changed later in the “Policy” tab.",
+    },
+    "setup.step": {
+        FR: "Étape {n} sur {total}{nbsp}: {name}",
+        NL: "Stap {n} van {total}: {name}",
+        EN: "Step {n} of {total}: {name}",
+    },
+    "setup.step.epn": {FR: "Votre EPN", NL: "Uw EPN", EN: "Your EPN"},
+    "setup.step.hours": {FR: "Heures d'ouverture", NL: "Openingsuren", EN: "Opening hours"},
+    "setup.step.printing": {FR: "Impression", NL: "Afdrukken", EN: "Printing"},
+    "setup.step.languages": {
+        FR: "Langues du règlement",
+        NL: "Talen van het reglement",
+        EN: "House rules languages",
+    },
+    "setup.help.epn": {
+        FR: "Le nom de l'EPN s'affiche dans le titre de cette fenêtre et sur les rapports. "
+        "L'adresse sert pour les rapports aux financeurs.",
+        NL: "De naam van het EPN staat in de titel van dit venster en op de rapporten. Het "
+        "adres dient voor de rapporten aan de subsidiegevers.",
+        EN: "The EPN's name shows in this window's title and on reports. The address is for "
+        "the reports to funders.",
+    },
+    "setup.help.printing": {
+        FR: "Le prix d'une page est en centimes{nbsp}: 10 veut dire 0,10{nbsp}€. Mettez 0 "
+        "si l'impression est gratuite. Les visiteurs voient le prix avant d'imprimer.",
+        NL: "De prijs van een pagina is in cent: 10 betekent € 0,10. Zet 0 als afdrukken "
+        "gratis is. Bezoekers zien de prijs voor ze afdrukken.",
+        EN: "A page's price is in cents: 10 means €0.10. Put 0 when printing is free. "
+        "Visitors see the price before they print.",
+    },
+    "setup.help.languages": {
+        FR: "Les visiteurs lisent le règlement dans une de ces langues. La première cochée "
+        "est celle qu'un PC montre d'abord. Le texte de chaque langue est déjà prêt.",
+        NL: "Bezoekers lezen het reglement in een van deze talen. De eerste aangevinkte "
+        "taal toont een pc eerst. De tekst in elke taal staat al klaar.",
+        EN: "Visitors read the house rules in one of these languages. The first one ticked "
+        "is the one a PC shows first. The text in each language is ready.",
+    },
+    "setup.name": {FR: "Nom de l'EPN", NL: "Naam van het EPN", EN: "EPN's name"},
+    "setup.name_hint": {
+        FR: "par exemple{nbsp}: EPN de la bibliothèque de Molenbeek",
+        NL: "bijvoorbeeld: EPN van de bibliotheek van Molenbeek",
+        EN: "for example: Molenbeek library EPN",
+    },
+    "setup.address": {FR: "Adresse", NL: "Adres", EN: "Address"},
+    "setup.address_hint": {
+        FR: "rue, numéro, code postal, commune",
+        NL: "straat, nummer, postcode, gemeente",
+        EN: "street, number, postcode, town",
+    },
+    "setup.name_missing": {
+        FR: "Donnez le nom de l'EPN.",
+        NL: "Geef de naam van het EPN.",
+        EN: "Give the EPN's name.",
+    },
+    "setup.no_language": {
+        FR: "Cochez au moins une langue.",
+        NL: "Vink minstens één taal aan.",
+        EN: "Tick at least one language.",
+    },
+    "setup.later": {FR: "Plus tard", NL: "Later", EN: "Later"},
+    "setup.later_help": {
+        FR: "«{nbsp}Plus tard{nbsp}»{nbsp}: rien n'est enregistré, l'assistant revient à la "
+        "prochaine connexion.",
+        NL: "„Later”: niets wordt bewaard, de assistent komt terug bij de volgende aanmelding.",
+        EN: "“Later”: nothing is saved, the assistant comes back at the next login.",
+    },
+    "setup.back": {FR: "Précédent", NL: "Vorige", EN: "Back"},
+    "setup.next": {FR: "Suivant", NL: "Volgende", EN: "Next"},
+    "setup.finish": {FR: "Terminer", NL: "Voltooien", EN: "Finish"},
+    "setup.saving": {FR: "Enregistrement…", NL: "Bezig met bewaren…", EN: "Saving…"},
+    "setup.refused": {
+        FR: "La console refuse ces valeurs{nbsp}: {detail}",
+        NL: "De console weigert deze waarden: {detail}",
+        EN: "The console refuses these values: {detail}",
+    },
+    # -- opening hours (policy tab, first run) ----------------------------------------
+    "hours.title": {FR: "Heures d'ouverture", NL: "Openingsuren", EN: "Opening hours"},
+    "hours.help": {
+        FR: "Pour chaque jour{nbsp}: fermé, ou une ou deux périodes (par exemple 09:30 à "
+        "12:30 et 13:30 à 17:00). Les sessions des visiteurs s'arrêtent à la fermeture.",
+        NL: "Per dag: gesloten, of een of twee periodes (bijvoorbeeld 09:30 tot 12:30 en "
+        "13:30 tot 17:00). De sessies van bezoekers stoppen bij sluiting.",
+        EN: "For each day: closed, or one or two periods (for example 09:30 to 12:30 and "
+        "13:30 to 17:00). Visitors' sessions stop at closing time.",
+    },
+    "hours.day.monday": {FR: "Lundi", NL: "Maandag", EN: "Monday"},
+    "hours.day.tuesday": {FR: "Mardi", NL: "Dinsdag", EN: "Tuesday"},
+    "hours.day.wednesday": {FR: "Mercredi", NL: "Woensdag", EN: "Wednesday"},
+    "hours.day.thursday": {FR: "Jeudi", NL: "Donderdag", EN: "Thursday"},
+    "hours.day.friday": {FR: "Vendredi", NL: "Vrijdag", EN: "Friday"},
+    "hours.day.saturday": {FR: "Samedi", NL: "Zaterdag", EN: "Saturday"},
+    "hours.day.sunday": {FR: "Dimanche", NL: "Zondag", EN: "Sunday"},
+    "hours.closed": {FR: "Fermé", NL: "Gesloten", EN: "Closed"},
+    "hours.to": {FR: "à", NL: "tot", EN: "to"},
+    "hours.and": {FR: "et", NL: "en", EN: "and"},
+    "hours.opens_name": {
+        FR: "{day}, période {n}, ouverture",
+        NL: "{day}, periode {n}, opening",
+        EN: "{day}, period {n}, opens",
+    },
+    "hours.closes_name": {
+        FR: "{day}, période {n}, fermeture",
+        NL: "{day}, periode {n}, sluiting",
+        EN: "{day}, period {n}, closes",
+    },
+    "hours.not_a_time": {
+        FR: "«{nbsp}{value}{nbsp}» n'est pas une heure{nbsp}: écrivez-la comme 09:30 "
+        "(de 00:00 à 23:59).",
+        NL: "„{value}” is geen uur: schrijf het als 09:30 (van 00:00 tot 23:59).",
+        EN: "“{value}” is not a time: write it as 09:30 (00:00 to 23:59).",
+    },
+    "hours.missing_time": {
+        FR: "Il manque une heure{nbsp}: une période a un début et une fin.",
+        NL: "Er ontbreekt een uur: een periode heeft een begin en een einde.",
+        EN: "A time is missing: a period has a start and an end.",
+    },
+    "hours.end_before_start": {
+        FR: "La fermeture doit venir après l'ouverture.",
+        NL: "De sluiting moet na de opening komen.",
+        EN: "Closing must come after opening.",
+    },
+    "hours.overlap": {
+        FR: "Les deux périodes se chevauchent{nbsp}: la deuxième doit commencer après la "
+        "fin de la première.",
+        NL: "De twee periodes overlappen: de tweede moet beginnen na het einde van de eerste.",
+        EN: "The two periods overlap: the second must start after the first one ends.",
+    },
+    "hours.no_period": {
+        FR: "Donnez au moins une période, ou cochez «{nbsp}Fermé{nbsp}».",
+        NL: "Geef minstens één periode, of vink „Gesloten” aan.",
+        EN: "Give at least one period, or tick “Closed”.",
+    },
+    "hours.closures": {
+        FR: "Fermetures exceptionnelles",
+        NL: "Uitzonderlijke sluitingen",
+        EN: "Exceptional closures",
+    },
+    "hours.closures_help": {
+        FR: "Un jour férié, des congés{nbsp}: la salle reste fermée ces jours-là, même si "
+        "la semaine dit ouvert.",
+        NL: "Een feestdag, vakantie: de zaal blijft die dagen dicht, ook al zegt de week open.",
+        EN: "A public holiday, a holiday: the room stays closed those days, even when the "
+        "week says open.",
+    },
+    "hours.closures_none": {
+        FR: "Aucune fermeture prévue.",
+        NL: "Geen sluitingen gepland.",
+        EN: "No closures planned.",
+    },
+    "hours.closure_add": {
+        FR: "Ajouter une fermeture",
+        NL: "Sluiting toevoegen",
+        EN: "Add a closure",
+    },
+    "hours.closure_remove": {FR: "Retirer", NL: "Verwijderen", EN: "Remove"},
+    "hours.closure_from": {FR: "Le", NL: "Op", EN: "On"},
+    "hours.closure_until": {FR: "jusqu'au", NL: "tot en met", EN: "until"},
+    "hours.closure_reason": {
+        FR: "Raison (par exemple{nbsp}: jour férié)",
+        NL: "Reden (bijvoorbeeld: feestdag)",
+        EN: "Reason (for example: public holiday)",
+    },
+    "hours.closure_end_before_start": {
+        FR: "Le dernier jour fermé ne peut pas venir avant le premier.",
+        NL: "De laatste gesloten dag kan niet voor de eerste komen.",
+        EN: "The last closed day cannot come before the first.",
+    },
+    "hours.fix_first": {
+        FR: "Corrigez d'abord les heures d'ouverture signalées en rouge.",
+        NL: "Verbeter eerst de openingsuren die in het rood staan.",
+        EN: "First correct the opening hours marked in red.",
+    },
     "policy.field.staff.language": {
         FR: "Langue du menu animateur sur les PC",
         NL: "Taal van het begeleidersmenu op de pc's",

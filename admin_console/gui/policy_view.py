@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from admin_console.api.room import KioskTile
 from admin_console.gui import i18n, icons
+from admin_console.gui.hours_view import HoursEditor
 from admin_console.gui.policy import (
     SECTIONS,
     FieldKind,
@@ -226,6 +227,8 @@ class PolicyScreen(QWidget):
                 if editor.help is not None:
                     form.addRow(editor.help)
             form_column.addWidget(group)
+        self.hours = HoursEditor(lang)
+        form_column.addWidget(self.hours)
         self.pcs_box = QGroupBox(i18n.text("policy.pcs", lang))
         self.pcs_text = QLabel()
         self.pcs_text.setWordWrap(True)
@@ -262,6 +265,7 @@ class PolicyScreen(QWidget):
         self.editable = editable
         for editor in self.fields.values():
             editor.input.setEnabled(editable)
+        self.hours.set_editable(editable)
         for rule in self.rules:
             rule.short.setReadOnly(not editable)
             rule.long.setReadOnly(not editable)
@@ -274,6 +278,7 @@ class PolicyScreen(QWidget):
         state = self.desk.state
         for editor in self.fields.values():
             editor.complain("")
+        self.hours.complain("")
         self.notice.setText("")
         self.typed = {}
         self._shown_language = None
@@ -294,6 +299,7 @@ class PolicyScreen(QWidget):
         )
         for path, editor in self.fields.items():
             editor.set_value(get_path(state.policy, path))
+        self.hours.show_hours(get_path(state.policy, "opening_hours"))
         self._switch_language()
         self.show_pcs()
 
@@ -375,8 +381,13 @@ class PolicyScreen(QWidget):
                 editor.complain(i18n.text("policy.bad_numbers", lang))
                 problems = True
             values[path] = value
+        self.hours.complain("")
+        if not self.hours.check():
+            self.notice.bad(i18n.text("hours.fix_first", lang))
+            return
         if problems:
             return
+        values["opening_hours"] = self.hours.value()
         self._keep_typed()
         self.desk.save(self.desk.edited(values, self.typed))
 
@@ -388,6 +399,9 @@ class PolicyScreen(QWidget):
             editor = self.fields.get(name)
             if editor is not None:
                 editor.complain(sentence)
+                placed.append(name)
+            elif name.split(".")[0] == "opening_hours":
+                self.hours.complain(sentence, name)
                 placed.append(name)
             elif ".rules." in name:
                 self._rule_error(name, sentence)

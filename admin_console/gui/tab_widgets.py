@@ -32,6 +32,21 @@ def title(text: str, points: int = 15) -> QLabel:
     return label
 
 
+def field_error() -> QLabel:
+    """Where a field's problem is said, in red under it; hidden until there is one."""
+    label = QLabel()
+    label.setObjectName("loginError")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def say(label: QLabel, sentence: str) -> None:
+    """Show ``sentence`` in ``label`` (empty: hide it)."""
+    label.setText(sentence)
+    label.setVisible(bool(sentence))
+
+
 def table() -> QTableWidget:
     """A read-only table, one row selected at a time."""
     view = QTableWidget()

@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QLayout, QStackedWidget, QTabWidget, QVBoxLayout, 
 from admin_console.gui import i18n, icons
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.dialogs import Dialogs
+from admin_console.gui.first_run_view import FirstRunScreen
 from admin_console.gui.members_view import MembersScreen
 from admin_console.gui.policy_view import PolicyScreen
+from admin_console.gui.setup import window_title
 from admin_console.gui.tickets_view import TicketsScreen
 from admin_console.gui.usage_view import UsageScreen
 from admin_console.gui.widgets import LoginScreen, RoomScreen
@@ -27,6 +29,8 @@ QWidget { font-size: 11pt; }
 #helpTaken { background: #fff3e0; border: 1px solid #ffb74d; border-radius: 8px; }
 #batchBox { background: #fffde7; border: 1px solid #fbc02d; border-radius: 8px; }
 #ruleBox { background: #ffffff; border: 1px solid #d0d7de; border-radius: 6px; }
+QLineEdit[bad="true"], QDateEdit[bad="true"] { border: 2px solid #b71c1c; }
+#sectionTitle { font-weight: bold; }
 #totals { background: #e3f2fd; border-radius: 6px; padding: 6px; }
 """
 
@@ -77,6 +81,10 @@ class ConsoleWindow(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.login)
         self.stack.addWidget(self.tabs)
+        self.first_run = FirstRunScreen(controller.policy, controller.setup)
+        self.stack.addWidget(self.first_run)
+        self._first_run_offered = False
+        """The assistant was shown since this login ("later" keeps it away until the next)."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
@@ -85,6 +93,9 @@ class ConsoleWindow(QWidget):
         controller.logged_in.connect(self._logged_in)
         controller.logged_out.connect(self._logged_out)
         controller.room_changed.connect(self.policy.show_pcs)
+        controller.setup.loaded.connect(self._setup_loaded)
+        self.first_run.done.connect(self._first_run_closed)
+        self.first_run.later.connect(self._first_run_closed)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.room.logout.clicked.disconnect()
         self.room.logout.clicked.connect(self._logout)
@@ -101,7 +112,22 @@ class ConsoleWindow(QWidget):
         self.policy.set_editable(manager)
         self.tabs.setCurrentIndex(self.tab_index["room"])
         self.stack.setCurrentWidget(self.tabs)
+        self._first_run_offered = False
+        c.setup.load()
         c.help.start()
+
+    def _setup_loaded(self) -> None:
+        c = self.controller
+        self.setWindowTitle(window_title(c.setup.state, c.language))
+        if c.at_least("admin") and not c.setup.finished and not self._first_run_offered:
+            # Never set up: an admin is walked through the first settings.
+            self._first_run_offered = True
+            self.stack.setCurrentWidget(self.first_run)
+            self.first_run.start()
+
+    def _first_run_closed(self) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentIndex(self.tab_index["room"])
 
     def _tab_shown(self, index: int) -> None:
         # Each tab loads what it shows when staff open it: nothing is fetched for nothing.
@@ -118,6 +144,7 @@ class ConsoleWindow(QWidget):
             c.policy.load()
 
     def _logged_out(self, why: str) -> None:
+        self.setWindowTitle(window_title(None, self.controller.language))
         self.stack.setCurrentWidget(self.login)
         self.login.show_error(why)
 

@@ -43,6 +43,7 @@ from admin_console.server.routes import (
     members,
     policy,
     records,
+    setup,
     staff,
     tickets,
     usage,
@@ -56,6 +57,7 @@ logger = logging.getLogger("admin_console.api")
 # In this order in the OpenAPI document.
 _ROUTERS = (
     staff,
+    setup,
     enrollment,
     kiosks,
     records,

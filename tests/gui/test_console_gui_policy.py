@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from console_support import WAIT_MS, console, log_in
+from console_support import WAIT_MS, Console, console, log_in
 from helpers.console_server import KioskSocket
 from helpers.kiosk_agent import ShellClient
 from helpers.room_link import LinkedRoom
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from admin_console.gui.policy import SECTIONS, FieldKind, parse_numbers
-from admin_console.gui.policy_view import FieldEditor
+from admin_console.gui.policy_view import FieldEditor, PolicyScreen
 from policies import Language
 from policies.model import PrintRules, SessionRules, StaffRules
 
@@ -189,3 +189,110 @@ def test_a_manager_chooses_dutch_for_the_staff_menu_and_the_pc_gets_it(
             assert pc.call(lambda: pc.agent.policy).staff.language.value == "nl"
         finally:
             room.close()
+
+
+def _open_policy(qtbot: Any, c: Console, username: str) -> PolicyScreen:
+    """Log ``username`` in and open the policy tab, loaded: the screen."""
+    log_in(qtbot, c.window, username)
+    screen = c.window.policy
+    c.window.tabs.setCurrentWidget(screen)
+    qtbot.waitUntil(lambda: c.controller.policy.state is not None, timeout=WAIT_MS)
+    return screen
+
+
+def _times(screen: PolicyScreen, day: str) -> list[QLineEdit]:
+    row = screen.hours.days[day]
+    return [box for pair in row.inputs for box in pair]
+
+
+def _type(qtbot: Any, box: QLineEdit, text: str) -> None:
+    box.selectAll()
+    qtbot.keyClick(box, Qt.Key.Key_Delete)
+    qtbot.keyClicks(box, text)
+
+
+def test_a_manager_sets_saturday_and_a_closure_and_wrong_times_are_refused_in_words(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    with console(qtbot, tmp_path) as c:
+        screen = _open_policy(qtbot, c, "marie")
+        saturday = screen.hours.days["saturday"]
+        opens, closes, opens2, closes2 = _times(screen, "saturday")
+        # The bundled policy: Saturday morning only, Sunday closed.
+        assert (opens.text(), closes.text(), opens2.text()) == ("09:30", "12:30", "")
+        assert screen.hours.days["sunday"].closed.isChecked()
+        assert not opens2.isReadOnly() and opens2.isEnabled()
+
+        # Each wrong time is said under Saturday as it is typed, in French.
+        _type(qtbot, closes, "25:00")
+        assert saturday.error.isVisible()
+        assert saturday.error.text() == (
+            "«\u00a025:00\u00a0» n'est pas une heure\u00a0: écrivez-la comme 09:30 "
+            "(de 00:00 à 23:59)."
+        )
+        assert closes.property("bad") is True and opens.property("bad") is False
+        _type(qtbot, closes, "09:00")
+        assert saturday.error.text() == "La fermeture doit venir après l'ouverture."
+        _type(qtbot, closes, "12:30")
+        _type(qtbot, opens2, "12h00")  # as a Belgian animator may write it
+        _type(qtbot, closes2, "16:00")
+        assert saturday.error.text().startswith("Les deux périodes se chevauchent")
+        assert opens2.property("bad") is True
+        # Nothing wrong is sent: the console still has its bundled policy.
+        qtbot.mouseClick(screen.save, Qt.MouseButton.LeftButton)
+        assert screen.notice.text() == (
+            "Corrigez d'abord les heures d'ouverture signalées en rouge."
+        )
+        with c.server.client(c.admin) as http:
+            assert http.get("/api/policy").json()["version"] == 0
+
+        _type(qtbot, opens2, "13:30")
+        assert not saturday.error.isVisible() and opens2.property("bad") is False
+
+        # A closure over Christmas, with its reason; the end first set before the start.
+        qtbot.mouseClick(screen.hours.add_closure, Qt.MouseButton.LeftButton)
+        closure = screen.hours.closures[0]
+        closure.start.setDate(QDate(2026, 12, 24))
+        closure.until.setChecked(True)
+        closure.end.setDate(QDate(2026, 12, 20))
+        assert closure.error.text() == "Le dernier jour fermé ne peut pas venir avant le premier."
+        closure.end.setDate(QDate(2026, 12, 26))
+        assert not closure.error.isVisible()
+        closure.reason.setText("Congés de Noël")  # keyClicks types ASCII only
+
+        qtbot.mouseClick(screen.save, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Règlement enregistré" in screen.notice.text(), timeout=WAIT_MS)
+        with c.server.client(c.admin) as http:
+            state = http.get("/api/policy").json()
+        hours = state["policy"]["opening_hours"]
+        assert state["version"] == 1 and state["changed_by"] == "marie"
+        assert hours["saturday"] == [
+            {"opens": "09:30:00", "closes": "12:30:00"},
+            {"opens": "13:30:00", "closes": "16:00:00"},
+        ]
+        assert hours["closures"] == [
+            {"start": "2026-12-24", "end": "2026-12-26", "reason": "Congés de Noël"}
+        ]
+        assert hours["monday"] == [{"opens": "10:00:00", "closes": "18:00:00"}]  # untouched
+        assert hours["sunday"] == []
+        # The form shows what is now in force.
+        assert [box.text() for box in _times(screen, "saturday")] == [
+            "09:30",
+            "12:30",
+            "13:30",
+            "16:00",
+        ]
+        assert screen.hours.closures[0].reason.text() == "Congés de Noël"
+
+
+def test_an_animator_reads_the_opening_hours_without_changing_them(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    with console(qtbot, tmp_path, Language.NL) as c:
+        screen = _open_policy(qtbot, c, "nadia")
+        assert screen.hours.title() == "Openingsuren"
+        assert screen.hours.days["monday"].name.text() == "Maandag"
+        assert [box.text() for box in _times(screen, "monday")][:2] == ["10:00", "18:00"]
+        assert all(not box.isEnabled() for box in _times(screen, "monday"))
+        assert not screen.hours.days["sunday"].closed.isEnabled()
+        assert not screen.hours.add_closure.isVisible()

@@ -8,8 +8,13 @@ French), ``console-room-end.png``, ``console-room-workshop.png``, ``console-work
 ``console-ticket-sheet.png`` (the first page of the printed PDF), ``console-members.png``,
 ``console-usage.png``, ``console-policy.png`` (with a refused field),
 ``console-policy-staff.png`` (the end of the form: the staff menu's language),
+``console-policy-hours.png`` and ``console-policy-hours-rtl.png`` (the week's opening hours
+with a wrong time said under its day, and a closure; then mirrored),
 ``console-policy-animator.png`` (read only, Arabic house rules, right to left) and
-``console-room-rtl.png`` (the whole room mirrored).
+``console-room-rtl.png`` (the whole room mirrored), and the first-run assistant's steps:
+``console-first-run.png`` (the EPN's name asked for), ``console-first-run-hours.png``
+(a closing time before the opening said under its day), ``console-first-run-printing.png``,
+``console-first-run-languages.png``, and two of them mirrored (``-rtl``).
 """
 
 from __future__ import annotations
@@ -344,6 +349,66 @@ def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) 
     _manager_tabs(app, window, controller, save)
 
 
+def _hours_screens(app: Any, window: Any, controller: Any, save: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    from admin_console.gui.hours import ClosureValue
+
+    # Saturday with a morning and a wrong afternoon, said as typed; a Christmas closure.
+    controller.policy._loaded(calls.POLICY.read(sample_policy()))
+    hours = window.policy.hours
+    saturday = hours.days["saturday"]
+    saturday.inputs[1][0].setText("12:00")
+    saturday.inputs[1][1].setText("25:00")
+    saturday.check()
+    christmas = hours._add(ClosureValue(dt.date(2026, 12, 24), dt.date(2026, 12, 26), "Noël"))
+    app.processEvents()
+    window.policy.form_area.ensureWidgetVisible(christmas)
+    save("policy-hours")
+    # The same, mirrored: a right-to-left check of the grid and the closures.
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    app.processEvents()
+    window.policy.form_area.ensureWidgetVisible(christmas)
+    save("policy-hours-rtl")
+    app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    window.policy.form_area.verticalScrollBar().setValue(0)
+
+
+def _first_run_screens(app: Any, window: Any, controller: Any, save: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    # An admin on a console never set up: the assistant, each step (no server: the steps
+    # are filled from the sample policy as start() would after loading it).
+    controller.role = "admin"
+    run = window.first_run
+    window.stack.setCurrentWidget(run)
+    run.go(0)
+    controller.policy._loaded(calls.POLICY.read(sample_policy()))
+    run.name.setText("")
+    run._next()  # the name is asked for
+    save("first-run")
+    run.name.setText("EPN de la bibliothèque de Molenbeek")
+    run.address.setPlainText("Rue du Comte de Flandre 20, 1080 Molenbeek-Saint-Jean")
+    run._next()
+    saturday = run.hours.days["saturday"]
+    saturday.inputs[0][1].setText("09:00")
+    saturday.check()
+    save("first-run-hours")
+    saturday.inputs[0][1].setText("12:30")
+    saturday.check()
+    run._next()
+    save("first-run-printing")
+    run._next()
+    save("first-run-languages")
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    app.processEvents()
+    save("first-run-languages-rtl")
+    run.go(1)
+    save("first-run-hours-rtl")
+    app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    window.stack.setCurrentWidget(window.tabs)
+
+
 def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     from PySide6.QtCore import Qt
 
@@ -411,6 +476,7 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     window.policy.form_area.ensureWidgetVisible(window.policy.pcs_box)
     save("policy-staff")
     window.policy.form_area.verticalScrollBar().setValue(0)
+    _hours_screens(app, window, controller, save)
 
     controller.role = "animator"
     window._logged_in("youssef")
@@ -426,4 +492,5 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     window.room.redraw()
     save("room-rtl")
     app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    _first_run_screens(app, window, controller, save)
     window.tabs.blockSignals(False)

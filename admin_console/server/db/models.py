@@ -234,3 +234,14 @@ class WorkshopRow(Base):
     started_by: Mapped[str] = mapped_column(sa.String(80))
     kiosk_ids: Mapped[list[int]] = mapped_column(sa.JSON)
     results: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+
+
+class SetupRow(Base):
+    """The console's own facts about its EPN, set by the first-run assistant: one row."""
+
+    __tablename__ = "console_setup"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    epn_name: Mapped[str] = mapped_column(sa.String(80), default="")
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    finished_by: Mapped[str | None] = mapped_column(sa.String(80))

@@ -18,6 +18,7 @@ from admin_console.server.db.repositories.kiosks import KioskRepository
 from admin_console.server.db.repositories.members import MemberRepository
 from admin_console.server.db.repositories.policies import PolicyRepository
 from admin_console.server.db.repositories.sessions import SessionRepository
+from admin_console.server.db.repositories.setup import SetupRepository
 from admin_console.server.db.repositories.staff import StaffRepository, TokenRepository
 from admin_console.server.db.repositories.tickets import TicketRepository
 from admin_console.server.db.repositories.workshops import WorkshopRepository
@@ -39,6 +40,7 @@ class Repositories:
     sessions: SessionRepository
     policies: PolicyRepository
     workshops: WorkshopRepository
+    setup: SetupRepository
 
     @classmethod
     def on(cls, engine: sa.Engine, fold: Fold) -> Repositories:
@@ -58,4 +60,5 @@ class Repositories:
             SessionRepository(sessions),
             PolicyRepository(sessions),
             WorkshopRepository(sessions),
+            SetupRepository(sessions),
         )
