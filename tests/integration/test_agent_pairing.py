@@ -73,7 +73,7 @@ def refusal(reply: Reply) -> str | None:
 def wrong_tries(agent: AgentThread) -> int:
     store = agent.open_store()
     try:
-        return store.wrong_tries("animator").count
+        return int(store.wrong_tries("animator").count)
     finally:
         store.close()
 
