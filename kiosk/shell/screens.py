@@ -1883,9 +1883,9 @@ class PairingPage(ScreenPage):
         self._listed: tuple[ConsoleView, ...] | None = None
         self.icon = IconLabel("connect", 64)
         self.title = text_label("title")
-        self.steps = QStackedWidget()
-        self.steps.addWidget(self._build_form())
-        self.steps.addWidget(self._build_done())
+        self.form = ScrollList(self._build_form())
+        # Not a QStackedWidget: it would not give the wrapped sentences their height.
+        self.done = self._build_done()
         self.back = ActionButton("back")
         self.back.clicked.connect(shell.close_pairing)
         self.connect_button = ActionButton("connect", role="primary")
@@ -1906,13 +1906,17 @@ class PairingPage(ScreenPage):
         layout.setContentsMargins(48, 28, 48, 24)
         layout.setSpacing(16)
         layout.addLayout(head)
-        layout.addWidget(self.steps, 1)
+        layout.addWidget(self.form, 1)
+        self.done_holder = ScrollList(self.done)
+        layout.addWidget(self.done_holder, 1)
         layout.addLayout(footer)
 
     def _build_form(self) -> QWidget:
         """Two columns: which console (found, or typed) on the left, the code and what came
         of it on the right."""
         form, columns = _bare_row(40)
+        form.setObjectName("page")  # the page's background under the scrolling form
+        self.columns = columns
         columns.addLayout(self._build_found(), 1)
         columns.addLayout(self._build_code(), 1)
         return form
@@ -1923,14 +1927,16 @@ class PairingPage(ScreenPage):
         self.search_again.clicked.connect(self.shell.find_consoles)
         choose_row = QHBoxLayout()
         choose_row.addWidget(self.choose, 1)
-        choose_row.addWidget(self.search_again)
-        self.found_state = text_label("subtitle")
+        choose_row.addWidget(self.search_again, 0, Qt.AlignmentFlag.AlignTop)
+        self.found_state = text_label(
+            "subtitle", Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop
+        )
         found = QWidget()
         found.setObjectName("page")
         self.found_list = QVBoxLayout(found)
         self.found_list.setContentsMargins(0, 0, 0, 0)
         self.found_list.setSpacing(8)
-        self.found_scroll = ScrollList(found)
+        self.found = found
         self.found_buttons: dict[str, ActionButton] = {}
         self.address_caption = text_label()
         self.address = QLineEdit()
@@ -1940,8 +1946,10 @@ class PairingPage(ScreenPage):
         left = QVBoxLayout()
         left.setSpacing(10)
         left.addLayout(choose_row)
-        left.addWidget(self.found_state)
-        left.addWidget(self.found_scroll, 1)
+        # Either the list or what became of the search, in the same room: the fields below
+        # stay in their place.
+        left.addWidget(self.found_state, 1)
+        left.addWidget(self.found, 1)
         left.addWidget(self.address_caption)
         left.addWidget(self.address)
         return left
@@ -1974,7 +1982,8 @@ class PairingPage(ScreenPage):
 
     def _build_done(self) -> QWidget:
         done = QWidget()
-        column = QVBoxLayout(done)
+        done.setObjectName("page")
+        column = self.done_column = QVBoxLayout(done)
         self.done_icon = IconLabel("accept", 96)
         self.done_title = text_label("title", CENTER)
         self.done_detail = text_label("subtitle", CENTER)
@@ -2051,14 +2060,9 @@ class PairingPage(ScreenPage):
             button.setChecked(console.address == self.chosen)
             button.setAccessibleName(f"{console.name}, {console_address_shown(console.address)}")
 
-    def show_view(self, view: View | None, ctx: Ctx) -> None:
-        """The form, or what came of it, in the staff's language."""
-        ctx = Ctx(self.shell.staff_language, ctx.theme)
+    def _draw_found(self, ctx: Ctx) -> None:
+        """Step 1: the search under way, the consoles found, or none."""
         local = self.shell.local
-        done = local.paired_with is not None
-        self.steps.setCurrentIndex(1 if done else 0)
-        self.icon.update_look(ctx)
-        self.title.setText(ctx.tr("pair_open"))
         self.choose.setText(ctx.tr("pair_choose"))
         self.search_again.update_look(ctx, ctx.tr("pair_search_again"))
         self.search_again.setEnabled(not local.searching and not local.busy)
@@ -2069,13 +2073,29 @@ class PairingPage(ScreenPage):
             self.found_state.setText(ctx.tr("pair_none_found"))
         self.found_state.setVisible(local.searching or not consoles)
         self._draw_list(() if local.searching else consoles, ctx)
-        self.found_scroll.update_look(ctx)
-        self.found_scroll.setVisible(bool(consoles) and not local.searching)
+        self.found.setVisible(bool(consoles) and not local.searching)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """The form, or what came of it, in the staff's language."""
+        ctx = Ctx(self.shell.staff_language, ctx.theme)
+        local = self.shell.local
+        done = local.paired_with is not None
+        self.form.setVisible(not done)
+        self.done_holder.setVisible(done)
+        self.icon.update_look(ctx)
+        self.title.setText(ctx.tr("pair_open"))
+        self._draw_found(ctx)
+        # Large text: one column under the other, the whole form scrolling if it must.
+        large = ctx.theme.large
+        self.columns.setDirection(
+            QBoxLayout.Direction.TopToBottom if large else QBoxLayout.Direction.LeftToRight
+        )
+        self.form.update_look(ctx)
         self.address_caption.setText(ctx.tr("pair_address"))
         self.address.setAccessibleName(ctx.tr("pair_address"))
         self.code_caption.setText(ctx.tr("pair_code"))
         self.code.setAccessibleName(ctx.tr("pair_code"))
-        self.code.setMinimumHeight(ctx.theme.box(84))
+        self.code.setMinimumHeight(ctx.theme.px(90))
         self.code.setStyleSheet(f"font-size: {ctx.theme.px(48)}px; font-weight: bold;")
         for field in (self.address, self.code):
             field.setEnabled(not local.busy)
@@ -2087,6 +2107,9 @@ class PairingPage(ScreenPage):
         self.error_icon.update_look(ctx, "hourglass" if local.busy else "warning")
         self.error_icon.setVisible(local.busy or error is not None)
         if done:
+            # Large text on a 768 px high screen: the words need the room between them.
+            self.done_column.setSpacing(8 if ctx.theme.large else 20)
+            self.done_holder.update_look(ctx)
             self.done_icon.update_look(ctx)
             self.done_title.setText(ctx.tr("pair_done", name=local.paired_with))
             self.done_detail.setText(ctx.tr("pair_done_detail"))
