@@ -117,6 +117,15 @@ def _bare_row(spacing: int) -> tuple[QWidget, QHBoxLayout]:
     return holder, row
 
 
+def _title_row(icon: QWidget, title: QLabel) -> QHBoxLayout:
+    """A screen's head: its pictogram, then its title taking the width left."""
+    head = QHBoxLayout()
+    head.setSpacing(20)
+    head.addWidget(icon)
+    head.addWidget(title, 1)
+    return head
+
+
 def _centered(widget: QWidget, max_width: int) -> QHBoxLayout:
     """A row holding ``widget`` in the middle, no wider than ``max_width``."""
     widget.setMaximumWidth(max_width)
@@ -1432,10 +1441,7 @@ class MessagePage(ScreenPage):
         time_row.addWidget(self.time_left)
         time_row.addWidget(self.until)
         time_row.addStretch(1)
-        head = QHBoxLayout()
-        head.setSpacing(20)
-        head.addWidget(self.icon)
-        head.addWidget(self.title, 1)
+        head = _title_row(self.icon, self.title)
         buttons = QHBoxLayout()
         buttons.setSpacing(18)
         buttons.addWidget(self.read)
@@ -1731,10 +1737,7 @@ class AnimatorPage(ScreenPage):
         self.cancel = ActionButton("close")
         self.cancel.clicked.connect(shell.close_animator)
 
-        head = QHBoxLayout()
-        head.setSpacing(20)
-        head.addWidget(self.icon)
-        head.addWidget(self.title, 1)
+        head = _title_row(self.icon, self.title)
         # The language switch beside Cancel, not beside the title: with large text the
         # title needs the width, and the keypad the height its lines would take.
         footer = QHBoxLayout()
@@ -1893,10 +1896,7 @@ class PairingPage(ScreenPage):
         self.done_close = ActionButton("close")
         self.done_close.clicked.connect(shell.close_animator)
 
-        head = QHBoxLayout()
-        head.setSpacing(20)
-        head.addWidget(self.icon)
-        head.addWidget(self.title, 1)
+        head = _title_row(self.icon, self.title)
         footer = QHBoxLayout()
         footer.addWidget(self.back)
         footer.addWidget(self.done_close)

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 from helpers.kiosk_agent import AgentThread, open_all_day_policy
-from helpers.kiosk_shell import agent_shell, find_button, visible_texts
+from helpers.kiosk_shell import find_button, running_shell, visible_texts
 from helpers.room_link import FAST, wait_linked
 from helpers.shell_scenes import sample_view
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 
 from admin_console.api.staff import Role
 from admin_console.server.announce import Announcement
@@ -73,18 +72,11 @@ def agent() -> Iterator[AgentThread]:
 @pytest.fixture
 def shell_window(agent: AgentThread, qtbot) -> Iterator[tuple[ShellController, MainWindow]]:
     """The real shell on ``agent``, back on its first screen after a visitor picked Arabic."""
-    client, shell, window = agent_shell(qtbot, agent.socket_path)
-    try:
-        client.start()
-        qtbot.waitUntil(lambda: shell.screen is Screen.LANGUAGE, timeout=5000)
-        qtbot.mouseClick(find_button(window, AR.native_name), LEFT)
+    with running_shell(qtbot, agent.socket_path, AR) as (shell, window):
         qtbot.mouseClick(find_button(window, i18n.tr("back", AR)), LEFT)
         # The first screen, in Arabic, right to left: where the staff key is.
         assert shell.screen is Screen.LANGUAGE and shell.language is AR
         yield shell, window
-    finally:
-        client.stop()
-        QGuiApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
 
 
 def new_code(console: ConsoleServer, admin: StaffLogin) -> str:
@@ -105,6 +97,16 @@ def staff_menu(shell: ShellController, window: MainWindow, qtbot) -> AnimatorPag
     return page
 
 
+def pairing_screen(shell: ShellController, window: MainWindow, qtbot) -> PairingPage:
+    """Staff open the pairing screen from their menu: the consoles are looked for."""
+    staff_menu(shell, window, qtbot)
+    qtbot.mouseClick(find_button(window, i18n.tr("pair_open", EN)), LEFT)
+    assert shell.screen is Screen.PAIRING
+    page = window.pages[Screen.PAIRING]
+    assert isinstance(page, PairingPage)
+    return page
+
+
 def type_code(page: PairingPage, code: str, qtbot) -> None:
     page.code.clear()
     qtbot.keyClicks(page.code, code)
@@ -118,11 +120,7 @@ def test_staff_pick_the_console_found_type_the_code_and_the_pc_is_connected(
     qtbot,
 ) -> None:
     shell, window = shell_window
-    menu = staff_menu(shell, window, qtbot)
-    qtbot.mouseClick(find_button(window, i18n.tr("pair_open", EN)), LEFT)
-    assert shell.screen is Screen.PAIRING
-    page = window.pages[Screen.PAIRING]
-    assert isinstance(page, PairingPage)
+    page = pairing_screen(shell, window, qtbot)
     # In the staff's language, left to right, though the visitor picked Arabic.
     assert page.layoutDirection() == Qt.LayoutDirection.LeftToRight
     assert i18n.tr("pair_searching", EN) in visible_texts(window)
@@ -155,7 +153,7 @@ def test_staff_pick_the_console_found_type_the_code_and_the_pc_is_connected(
 
     # Paired: the staff menu no longer offers it.
     qtbot.waitUntil(lambda: shell.view is not None and shell.view.console_paired, timeout=5000)
-    staff_menu(shell, window, qtbot)
+    menu = staff_menu(shell, window, qtbot)
     assert not menu.pair.isVisibleTo(window)
 
 
@@ -166,10 +164,7 @@ def test_a_code_that_is_not_one_is_said_at_once_and_never_sent(
     qtbot,
 ) -> None:
     shell, window = shell_window
-    staff_menu(shell, window, qtbot)
-    qtbot.mouseClick(find_button(window, i18n.tr("pair_open", EN)), LEFT)
-    page = window.pages[Screen.PAIRING]
-    assert isinstance(page, PairingPage)
+    page = pairing_screen(shell, window, qtbot)
     qtbot.waitUntil(lambda: not shell.local.searching, timeout=20_000)
     code = new_code(console, admin)
     qtbot.keyClicks(page.address, f"127.0.0.1:{console.port}")  # typed: not the list's
