@@ -5,6 +5,7 @@ a copy of every byte it saw (a test then shows what an eavesdropper learnt)."""
 from __future__ import annotations
 
 import contextlib
+import select
 import socket
 import ssl
 import threading
@@ -59,20 +60,37 @@ class TlsInterceptor:
         with self._lock:
             self.connections += 1
             self._open += [client, upstream]
-        for a, b in ((client, upstream), (upstream, client)):
-            threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+        threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
 
-    def _pump(self, source: ssl.SSLSocket, sink: ssl.SSLSocket) -> None:
+    def _pump(self, client: ssl.SSLSocket, upstream: ssl.SSLSocket) -> None:
+        """Relay both ways from one thread: an SSL socket must not be read in one thread
+        while another writes it (OpenSSL's objects are not shared between threads; doing
+        so lost a reply now and then)."""
+        peers = {client: upstream, upstream: client}
+        for sock in peers:
+            sock.setblocking(False)
         try:
-            while data := source.recv(65536):
-                with self._lock:
-                    self.seen += data
-                sink.sendall(data)
-        except OSError:
-            pass
+            while True:
+                # Bytes already decrypted wait inside the SSL object, unseen by select.
+                ready = [sock for sock in peers if sock.pending()]
+                if not ready:
+                    ready, _, _ = select.select(list(peers), [], [])
+                for source in ready:
+                    try:
+                        data = source.recv(65536)
+                    except ssl.SSLWantReadError:
+                        continue  # a TLS record not whole yet, or no application data in it
+                    if not data:
+                        return
+                    with self._lock:
+                        self.seen += data
+                    _send_all(peers[source], data)
+        except (OSError, ValueError):
+            pass  # closed by stop(), or by either side
         finally:
-            with contextlib.suppress(OSError):
-                sink.close()
+            for sock in peers:
+                with contextlib.suppress(OSError):
+                    sock.close()
 
     def stop(self) -> None:
         """Stop listening and drop every relayed connection."""
@@ -82,3 +100,15 @@ class TlsInterceptor:
             for sock in self._open:
                 with contextlib.suppress(OSError):
                     sock.close()
+
+
+def _send_all(sink: ssl.SSLSocket, data: bytes) -> None:
+    """Write all of ``data`` to a non-blocking SSL socket, waiting while it is full."""
+    view = memoryview(data)
+    while view:
+        try:
+            sent = sink.send(view)
+        except (ssl.SSLWantWriteError, ssl.SSLWantReadError):
+            select.select([], [sink], [])
+            continue
+        view = view[sent:]
