@@ -18,6 +18,7 @@ from kiosk.agent import systemd
 from kiosk.agent.clock import Clock, SystemClock, boot_id
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.console_handler import ConsoleHandler
+from kiosk.agent.console_pairing import ConsolePairing, DiscoveryOptions
 from kiosk.agent.credentials import verify_pin
 from kiosk.agent.display_watch import DISPLAY_CHECK_AT_START, DisplayWatch
 from kiosk.agent.errors import StartRefused, StoreError, WipeError
@@ -77,6 +78,7 @@ class Agent:
         tokens: TokenStore | None = None,
         link_options: LinkOptions | None = None,
         pin_verifier: PinVerifier = verify_pin,
+        discovery: DiscoveryOptions | None = None,
     ) -> None:
         self.config, self.clock, self.store, self.wiper = config, clock, store, wiper
         self.link_options = link_options
@@ -97,6 +99,12 @@ class Agent:
         checks = LoginChecks(store, clock, config.animator_pin_hash, verify=pin_verifier)
         self.shells = Shells(config, clock, keeper, checks, wipe, printing, display)
         self.server = self.shells.server
+        self.shells.pairing = ConsolePairing(
+            config,
+            paired=os.path.lexists(config.console_path),
+            linked=self.console_paired,
+            options=discovery or DiscoveryOptions(),
+        )
         self.console = ConsoleHandler(clock, keeper, self.policies, printing, wipe, tokens)
         self.link: ConsoleLink | None = None
         self.console_api: ConsoleApi | None = None
@@ -163,6 +171,15 @@ class Agent:
         if self.console_api is not None:
             await self.console_api.close()
         await self.server.close()
+
+    def console_paired(self) -> None:
+        """The PC was just paired from its staff menu: link up now, as a start would."""
+        if self.link is not None:
+            return
+        self._connect_console()
+        if self.link is not None:
+            self._link_task = asyncio.create_task(self.link.run(), name="console-link")
+            event(log, "link_started", console=self.link.settings.url)
 
     def _connect_console(self) -> None:
         """When enrolled: write the outbox from now on, and build the link if the token is

@@ -11,7 +11,8 @@ pairing code, no fingerprint typed.
 3. Keep the kiosk's token with keyring on the pinned file backend in the secrets folder
    (0700, see :mod:`kiosk.agent.secrets`), then the console's WebSocket URL and the
    fingerprint in ``console.json`` in the agent's config folder. The agent starts its link
-   at its next start.
+   at its next start; paired from the PC's staff menu (:mod:`kiosk.agent.console_pairing`),
+   at once.
 
 ``--discover`` lists the consoles that announce themselves on the local network
 (:mod:`kiosk.agent.discovery`), and uses the only one found when a code is given.
@@ -61,8 +62,62 @@ TIMEOUT_SECONDS = 15.0
 M = TypeVar("M", bound=BaseModel)
 
 
+DEFAULT_CONSOLE_PORT = 8443
+"""The port ``epn-console serve`` listens on unless told otherwise."""
+
+
 class EnrollFailed(AgentError):
-    """Enrollment did not happen; the message says why and what to do."""
+    """Enrollment did not happen; the message says why and what to do. The subclasses say
+    which kind of failure it was (the kiosk's pairing screen tells staff each in words)."""
+
+
+class BadConsoleAddress(EnrollFailed):
+    """What was given as the console's address is not one."""
+
+
+class ConsoleUnreachable(EnrollFailed):
+    """Nothing answered at the console's address (or the connection broke)."""
+
+
+class CodeRefused(EnrollFailed):
+    """The console refused the code: unknown, already used, or out of date."""
+
+
+class NameTaken(EnrollFailed):
+    """The console already has a PC of this name."""
+
+
+class NotProved(EnrollFailed):
+    """The console that answered did not prove the code for the certificate this PC sees:
+    the code was mistyped, or another machine stands between this PC and the console (the
+    exchange cannot tell which, by design)."""
+
+
+def console_url(typed: str) -> str:
+    """The console's address as staff type it (``192.168.1.10``, ``console.local:8443``,
+    ``https://host:port``) as ``https://host:port``; :class:`BadConsoleAddress` otherwise."""
+    text = typed.strip()
+    if not text:
+        raise BadConsoleAddress("give the console's address")
+    if "://" not in text:
+        text = f"https://{text}"
+    parts = urlsplit(text)
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise BadConsoleAddress(f"{typed!r}: the port is not a number") from exc
+    host = parts.hostname
+    if (
+        parts.scheme not in ("https", "http")
+        or not host
+        or parts.path.strip("/")
+        or parts.query
+        or parts.username
+        or any(ch.isspace() for ch in text)
+    ):
+        raise BadConsoleAddress(f"{typed!r}: give the console's address as https://host:port")
+    shown = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{shown}:{port or DEFAULT_CONSOLE_PORT}"
 
 
 def fetch_certificate(host: str, port: int) -> str:
@@ -70,7 +125,7 @@ def fetch_certificate(host: str, port: int) -> str:
     try:
         return ssl.get_server_certificate((host, port), timeout=TIMEOUT_SECONDS)
     except OSError as exc:
-        raise EnrollFailed(f"cannot reach the console at {host}:{port}: {exc}") from exc
+        raise ConsoleUnreachable(f"cannot reach the console at {host}:{port}: {exc}") from exc
 
 
 def pinned_context(pem: str) -> ssl.SSLContext:
@@ -98,9 +153,9 @@ def enroll(
     """Enroll with the console at ``url`` (https://host:port); returns what was saved."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise EnrollFailed(f"{url}: give the console's address as https://host:port")
+        raise BadConsoleAddress(f"{url}: give the console's address as https://host:port")
     if parts.scheme == "http" and not allow_insecure:
-        raise EnrollFailed(f"{url}: a console is reached over https only")
+        raise BadConsoleAddress(f"{url}: a console is reached over https only")
     try:
         request = EnrollRequest(code=code.strip(), name=name, location=location)
     except ValidationError as exc:
@@ -132,7 +187,7 @@ def enroll(
                 response = _pair(http, pairing, request, pin)
                 say("The console proved the pairing code for this certificate: pinned.")
     except httpx.HTTPError as exc:
-        raise EnrollFailed(f"cannot enroll at {base}: {exc}") from exc
+        raise ConsoleUnreachable(f"cannot enroll at {base}: {exc}") from exc
 
     scheme = "wss" if parts.scheme == "https" else "ws"
     settings = ConsoleSettings(
@@ -144,7 +199,7 @@ def enroll(
     # The token first: console.json is what says "enrolled".
     tokens.set(response.token)
     save_console_settings(settings, config.console_path)
-    say(f"Enrolled as {name!r} (kiosk {response.kiosk_id}); restart the agent to connect.")
+    say(f"Enrolled as {name!r} (kiosk {response.kiosk_id}).")
     return settings
 
 
@@ -158,9 +213,9 @@ def _pair(
     try:
         key = exchange.key(started.msg)
     except PairingError as exc:
-        raise EnrollFailed(f"{exc}; make a new code on the console") from exc
+        raise NotProved(f"{exc}; make a new code on the console") from exc
     if not confirmed(confirmation(key, Side.CONSOLE, pin), started.confirm):
-        raise EnrollFailed(
+        raise NotProved(
             "refused: the console did not prove this code for the certificate this PC sees. "
             "Either the code was mistyped, or another machine stands between this PC and "
             "the console. Nothing was saved and the code is spent: make a new one on the "
@@ -172,13 +227,22 @@ def _pair(
         location=request.location,
         confirm=confirmation(key, Side.KIOSK, pin),
     )
-    return _post(http, "/api/pair/finish", finish, EnrollResponse)
+    try:
+        return _post(http, "/api/pair/finish", finish, EnrollResponse)
+    except CodeRefused as exc:
+        # The console found the PC's proof wrong: it saw another certificate than this PC.
+        raise NotProved(str(exc)) from exc
 
 
 def _post(http: httpx.Client, path: str, body: BaseModel, answer_type: type[M]) -> M:
     answer = http.post(path, json=body.model_dump())
     if not answer.is_success:
-        raise EnrollFailed(f"the console refused (HTTP {answer.status_code}): {_detail(answer)}")
+        said = f"the console refused (HTTP {answer.status_code}): {_detail(answer)}"
+        if answer.status_code == 409:
+            raise NameTaken(said)
+        if answer.status_code in (403, 404, 410):
+            raise CodeRefused(said)
+        raise EnrollFailed(said)
     try:
         return answer_type.model_validate(answer.json())
     except (ValueError, ValidationError) as exc:
@@ -216,6 +280,7 @@ def main(args: argparse.Namespace) -> int:
             expect_fingerprint=args.expect_fingerprint,
             allow_insecure=args.insecure,
         )
+        print("Restart the agent to connect.")
     except (EnrollFailed, StartRefused, ValidationError, ValueError) as exc:
         print(f"epn-kiosk enroll: {exc}", file=sys.stderr)
         return 1

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from epn_shared.json_log import event
 from kiosk.agent.clock import Clock
 from kiosk.agent.config import AgentConfig
+from kiosk.agent.console_pairing import ConsolePairing
 from kiosk.agent.display_watch import DISPLAY_CHECK_AFTER_LOSS, DisplayWatch
 from kiosk.agent.errors import TooManyTries
 from kiosk.agent.ipc import Connection, IpcServer, error_reply
@@ -48,6 +49,8 @@ class Shells:
     wipe: WipeRunner
     printing: PrintCoordinator
     display: DisplayWatch
+    pairing: ConsolePairing | None = dataclasses.field(default=None, init=False)
+    """Pairing this PC with a console from the staff menu (set by the agent)."""
     display_session: str | None = dataclasses.field(default=None, init=False)
     """The graphical session of the running visitor session's shell (from its hello)."""
     _launcher: tuple[str, tuple[AppView, ...]] | None = dataclasses.field(default=None, init=False)
@@ -73,6 +76,8 @@ class Shells:
         view = build_view(
             engine, policy, now, self.config.pc_name, self.config.animator_pin_hash is not None
         )
+        if self.pairing is not None and self.pairing.paired:
+            view = view.model_copy(update={"console_paired": True})
         if self.keeper.recovering and engine.state in WIPE_STATES:
             return view.model_copy(update={"preparing": True})
         if view.summary is not None and printing.printed_at_end is not None:
@@ -195,6 +200,11 @@ class Shells:
                 keeper.change(now, lambda: engine.clear_message(now))
             case shell_protocol.AnimatorAction():
                 await self._animator(request)
+            case shell_protocol.FindConsoles():
+                pairing = await self._pairing(request.pin, "find_consoles")
+                return [Reply(re=request.id, ok=True, consoles=await pairing.find())]
+            case shell_protocol.PairConsole():
+                return [await self._pair(request)]
             case shell_protocol.PrintAnswer():
                 if not self.printing.answer(request.job_id, print_it=request.print_it):
                     return [error_reply(request.id, "not_allowed", "that job is not waiting")]
@@ -250,18 +260,42 @@ class Shells:
             )
             self.login_checks.session_started(session.visitor)
 
+    async def _staff_pin(self, pin: str, asked: str) -> None:
+        """Check the animator PIN for ``asked`` at the animator guard (a wrong PIN is a wrong
+        try, and audited); :class:`CommandRefused` when it is not the PIN."""
+        if not await self.login_checks.animator_pin_matches(pin):
+            now, actor = self.clock.now(), _KIOSK_ANIMATOR
+            refused = AuditEntry(
+                now.wall, actor.kind.value, actor.name, "pin_refused", f"asked: {asked}"
+            )
+            self.keeper.record(now, [], audits=(refused,))
+            raise CommandRefused(Refusal.WRONG_PIN, "wrong animator PIN")
+
+    async def _pairing(self, pin: str, asked: str) -> ConsolePairing:
+        """The pairing, for staff only (the PIN checked), on a PC without a session."""
+        await self._staff_pin(pin, asked)
+        if self.pairing is None:
+            raise CommandRefused(Refusal.PAIRING_FAILED, "this agent cannot pair")
+        if self.keeper.engine.state is not State.WAITING:
+            # Events of a session begun unpaired would reach the console half told.
+            raise CommandRefused(Refusal.BUSY, "pair when no session runs on this PC")
+        return self.pairing
+
+    async def _pair(self, request: shell_protocol.PairConsole) -> Reply:
+        pairing = await self._pairing(request.pin, "pair_console")
+        name = await pairing.pair(request.address, request.code)
+        now, actor = self.clock.now(), _KIOSK_ANIMATOR
+        paired = AuditEntry(now.wall, actor.kind.value, actor.name, "console_paired", name)
+        self.keeper.record(now, [], audits=(paired,))
+        self.schedule_views()
+        return Reply(re=request.id, ok=True, paired_with=name)
+
     async def _animator(self, request: shell_protocol.AnimatorAction) -> None:
         """An animator action, or only the PIN's check (before the staff menu opens): both
         go through the animator guard, a wrong PIN being a wrong try either way."""
-        matches = await self.login_checks.animator_pin_matches(request.pin)
+        await self._staff_pin(request.pin, request.action)
         now = self.clock.now()
         keeper, engine, actor = self.keeper, self.keeper.engine, _KIOSK_ANIMATOR
-        if not matches:
-            refused = AuditEntry(
-                now.wall, actor.kind.value, actor.name, "pin_refused", f"asked: {request.action}"
-            )
-            keeper.record(now, [], audits=(refused,))
-            raise CommandRefused(Refusal.WRONG_PIN, "wrong animator PIN")
         if request.action == "check":
             return
         detail = f"minutes={request.minutes}" if request.action == "extend" else ""

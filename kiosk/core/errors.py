@@ -44,6 +44,21 @@ class Refusal(StrEnum):
     MEMBERS_UNREACHABLE = "members_unreachable"
     """The console, which keeps the member accounts, cannot be reached (and the policy
     refuses members then)."""
+    ALREADY_PAIRED = "already_paired"
+    """Staff asked to pair a PC that is paired already (pairing again is a command-line
+    job: ``epn-kiosk enroll``)."""
+    BAD_CONSOLE_ADDRESS = "bad_console_address"
+    BAD_PAIRING_CODE = "bad_pairing_code"
+    """Not of the pairing code's form (ABCDE-FGHJK): nothing was sent."""
+    CONSOLE_UNREACHABLE = "console_unreachable"
+    PAIRING_CODE_REFUSED = "pairing_code_refused"
+    """The console does not take this code: unknown, used already, or out of date."""
+    PAIRING_NOT_PROVED = "pairing_not_proved"
+    """The console that answered did not prove the code for the certificate the PC sees:
+    a mistyped code, or another machine in the middle; the code is spent."""
+    PC_NAME_TAKEN = "pc_name_taken"
+    PAIRING_FAILED = "pairing_failed"
+    """The pairing failed otherwise (an odd answer, this PC's secrets folder)."""
 
 
 class CommandRefused(KioskError):

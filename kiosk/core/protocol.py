@@ -133,6 +133,25 @@ class AnimatorAction(_Request):
     minutes: int | None = Field(None, ge=1, le=24 * 60)
 
 
+class FindConsoles(_Request):
+    """Staff ask which consoles announce themselves on this PC's network (with the animator
+    PIN, checked and counted as at the staff menu); the reply lists them."""
+
+    type: Literal["find_consoles"] = "find_consoles"
+    pin: str = Field(max_length=40)
+
+
+class PairConsole(_Request):
+    """Staff pair this PC, not paired yet, with the console at ``address`` using the
+    one-time ``code`` it shows (with the animator PIN); the agent pairs, keeps the token and
+    links up at once. The reply names the console paired with."""
+
+    type: Literal["pair_console"] = "pair_console"
+    pin: str = Field(max_length=40)
+    address: str = Field(min_length=1, max_length=200)
+    code: str = Field(min_length=1, max_length=40)
+
+
 class PrintAnswer(_Request):
     """The visitor's answer about a held print job: print it, or cancel it."""
 
@@ -153,6 +172,8 @@ Request = Annotated[
     | DismissReceipt
     | ClearMessage
     | AnimatorAction
+    | FindConsoles
+    | PairConsole
     | PrintAnswer,
     Field(discriminator="type"),
 ]
@@ -169,6 +190,8 @@ REQUEST_TYPES = frozenset(
         "dismiss_receipt",
         "clear_message",
         "animator",
+        "find_consoles",
+        "pair_console",
         "print_answer",
     }
 )
@@ -187,6 +210,16 @@ class ErrorBody(BaseModel):
     retry_after: int | None = None
 
 
+class ConsoleView(BaseModel):
+    """A console that announced itself on the PC's network (a suggestion: the pairing code,
+    not the announcement, proves which console it is)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str = Field(max_length=80)
+    address: str = Field(max_length=200)
+    """As the pairing takes it: ``https://host:port``."""
+
+
 class Reply(_Message):
     """The answer to one request (``re`` is None when the request could not be read)."""
 
@@ -194,6 +227,10 @@ class Reply(_Message):
     re: int | None
     ok: bool
     error: ErrorBody | None = None
+    consoles: tuple[ConsoleView, ...] | None = None
+    """``find_consoles``: the consoles that answered, by name."""
+    paired_with: str | None = Field(None, max_length=200)
+    """``pair_console``: the name of the console this PC is now paired with."""
 
 
 class RuleView(BaseModel):
@@ -304,6 +341,8 @@ class View(_Message):
     """After a session: what it used, for the receipt."""
     staff_language: Language = Language.FR
     """The language of the staff menu (the policy's ``staff.language``), not the visitor's."""
+    console_paired: bool = False
+    """This PC is paired with a console (else the staff menu offers to pair it)."""
 
 
 Push = Reply | View

@@ -25,7 +25,9 @@ from kiosk.core.protocol import (
     DismissReceipt,
     EndSession,
     ErrorBody,
+    FindConsoles,
     Login,
+    PairConsole,
     PrintAnswer,
     Reply,
     RequestHelp,
@@ -79,6 +81,9 @@ class ShellController(QObject):
         self.view: View | None = None
         self.connected = False
         self.local = LocalState()
+        self._staff_pin = ""
+        """The PIN that opened the staff menu, for the pairing screen's requests (the agent
+        checks it each time); forgotten when the menu closes."""
 
     # -- what is shown ------------------------------------------------------------------
 
@@ -132,7 +137,15 @@ class ShellController(QObject):
         """The agent came or went; without it the screen says "please wait"."""
         self.connected = connected
         if not connected:
-            self.local = replace(self.local, busy=False, animator_open=False, staff_unlocked=False)
+            self._staff_pin = ""
+            self.local = replace(
+                self.local,
+                busy=False,
+                animator_open=False,
+                staff_unlocked=False,
+                pairing_open=False,
+                searching=False,
+            )
             if self.speaker.speaking:
                 self.speaker.stop()
         self.changed.emit()
@@ -313,7 +326,14 @@ class ShellController(QObject):
 
     def close_animator(self) -> None:
         """Back to what the visitor sees."""
-        self._update(animator_open=False, staff_unlocked=False, error=None, busy=False)
+        self._staff_pin = ""
+        self._update(
+            animator_open=False,
+            staff_unlocked=False,
+            pairing_open=False,
+            error=None,
+            busy=False,
+        )
 
     def set_staff_language(self, language: Language) -> None:
         """The animator reads their menu in another language (until the PC is free)."""
@@ -348,3 +368,55 @@ class ShellController(QObject):
 
         self._update(busy=True, error=None)
         self._sender.send(AnimatorAction, on_reply=done, pin=pin, action=action, minutes=minutes)
+
+    # -- pairing this PC with the console (a step of the staff menu) -----------------------
+
+    def open_pairing(self, pin: str) -> None:
+        """Staff, past the PIN, connect this PC to the console: the consoles on the network
+        are looked for at once."""
+        self._staff_pin = pin
+        self._update(pairing_open=True, paired_with=None, consoles=None, error=None, busy=False)
+        self.find_consoles()
+
+    def close_pairing(self) -> None:
+        """Back to the staff menu's actions."""
+        self._update(pairing_open=False, searching=False, error=None, busy=False)
+
+    def find_consoles(self) -> None:
+        """Ask the agent which consoles announce themselves on the network."""
+        if self.local.searching:
+            return
+
+        def done(reply: Reply) -> None:
+            if reply.ok:
+                self._update(searching=False, consoles=reply.consoles or ())
+            else:
+                self._staff_refused(reply, searching=False, consoles=())
+
+        self._update(searching=True, error=None)
+        self._sender.send(FindConsoles, on_reply=done, pin=self._staff_pin)
+
+    def pair_console(self, address: str, code: str) -> None:
+        """Pair this PC with the console at ``address`` using the code it shows."""
+        if self.local.busy:
+            return
+
+        def done(reply: Reply) -> None:
+            if reply.ok:
+                self._update(busy=False, error=None, paired_with=reply.paired_with or address)
+            else:
+                self._staff_refused(reply)
+
+        self._update(busy=True, error=None)
+        self._sender.send(
+            PairConsole, on_reply=done, pin=self._staff_pin, address=address, code=code
+        )
+
+    def _staff_refused(self, reply: Reply, **changes: Any) -> None:
+        """A refused staff request: a PIN no longer right (changed, or tries wait) is asked
+        again; any other refusal is said on the screen."""
+        error = reply.error
+        if error is not None and error.code in ("wrong_pin", "too_many_tries"):
+            self._staff_pin = ""
+            changes.update(staff_unlocked=False, pairing_open=False)
+        self._update(busy=False, error=error, **changes)

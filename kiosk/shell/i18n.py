@@ -813,6 +813,95 @@ STRINGS: dict[str, Entry] = {
         TR: "Bu bilgisayarın kilidini aç",
         ES: "Desbloquear este ordenador",
     },
+    # -- pairing this PC with the console (staff menu) ----------------------------------
+    "pair_open": {
+        FR: "Connecter ce PC à la console",
+        NL: "Deze pc met de console verbinden",
+        EN: "Connect this PC to the console",
+        AR: "ربط هذا الحاسوب بوحدة التحكم",
+        TR: "Bu bilgisayarı konsola bağla",
+        ES: "Conectar este PC a la consola",
+    },
+    "pair_choose": {
+        FR: "1. Choisissez la console",
+        NL: "1. Kies de console",
+        EN: "1. Choose the console",
+        AR: "1. اختاروا وحدة التحكم",
+        TR: "1. Konsolu seçin",
+        ES: "1. Elija la consola",
+    },
+    "pair_searching": {
+        FR: "Recherche des consoles sur le réseau…",
+        NL: "Consoles op het netwerk zoeken…",
+        EN: "Looking for consoles on the network…",
+        AR: "جارٍ البحث عن وحدات التحكم في الشبكة…",
+        TR: "Ağdaki konsollar aranıyor…",
+        ES: "Buscando consolas en la red…",
+    },
+    "pair_none_found": {
+        FR: "Aucune console trouvée sur ce réseau. Tapez son adresse ci-dessous.",
+        NL: "Geen console gevonden op dit netwerk. Typ het adres hieronder.",
+        EN: "No console found on this network. Type its address below.",
+        AR: "لم يتم العثور على وحدة تحكم في هذه الشبكة. اكتبوا عنوانها في الأسفل.",
+        TR: "Bu ağda konsol bulunamadı. Adresini aşağıya yazın.",
+        ES: "No se ha encontrado ninguna consola en esta red. Escriba su dirección abajo.",
+    },
+    "pair_search_again": {
+        FR: "Chercher encore",
+        NL: "Opnieuw zoeken",
+        EN: "Search again",
+        AR: "البحث مرة أخرى",
+        TR: "Yeniden ara",
+        ES: "Buscar de nuevo",
+    },
+    "pair_address": {
+        FR: f"Ou tapez l'adresse de la console (par exemple 192.168.1.10){NBSP}:",
+        NL: "Of typ het adres van de console (bijvoorbeeld 192.168.1.10):",
+        EN: "Or type the console's address (for example 192.168.1.10):",
+        AR: "أو اكتبوا عنوان وحدة التحكم (مثلًا 192.168.1.10):",
+        TR: "Ya da konsolun adresini yazın (örneğin 192.168.1.10):",
+        ES: "O escriba la dirección de la consola (por ejemplo 192.168.1.10):",
+    },
+    "pair_code": {
+        FR: "2. Tapez le code affiché sur la console",
+        NL: "2. Typ de code die de console toont",
+        EN: "2. Type the code the console shows",
+        AR: "2. اكتبوا الرمز الظاهر على وحدة التحكم",
+        TR: "2. Konsolda görünen kodu yazın",
+        ES: "2. Escriba el código que muestra la consola",
+    },
+    "pair_connect": {
+        FR: "Connecter",
+        NL: "Verbinden",
+        EN: "Connect",
+        AR: "ربط",
+        TR: "Bağla",
+        ES: "Conectar",
+    },
+    "pair_connecting": {
+        FR: "Connexion à la console…",
+        NL: "Verbinden met de console…",
+        EN: "Connecting to the console…",
+        AR: "جارٍ الربط بوحدة التحكم…",
+        TR: "Konsola bağlanılıyor…",
+        ES: "Conectando con la consola…",
+    },
+    "pair_done": {
+        FR: f"Ce PC est connecté à la console «{NBSP}{{name}}{NBSP}».",
+        NL: "Deze pc is verbonden met de console ‘{name}’.",
+        EN: "This PC is connected to the console “{name}”.",
+        AR: "هذا الحاسوب مرتبط بوحدة التحكم «{name}».",
+        TR: "Bu bilgisayar “{name}” konsoluna bağlandı.",
+        ES: "Este PC está conectado a la consola «{name}».",
+    },
+    "pair_done_detail": {
+        FR: "Il apparaît maintenant dans la salle, sur la console.",
+        NL: "Hij staat nu in de zaal op de console.",
+        EN: "It now shows in the room on the console.",
+        AR: "يظهر الآن في القاعة على وحدة التحكم.",
+        TR: "Artık konsolda salonda görünüyor.",
+        ES: "Ahora aparece en la sala, en la consola.",
+    },
     "cancel": {
         FR: "Annuler",
         NL: "Annuleren",
@@ -1525,6 +1614,125 @@ ERRORS: dict[str, Entry] = {
         AR: "حدث خطأ ما. يرجى سؤال الموظف.",
         TR: "Bir sorun oluştu. Lütfen bir görevliye sorun.",
         ES: "Algo ha salido mal. Pregunte a un miembro del personal, por favor.",
+    },
+    # -- pairing this PC with the console (staff menu) ----------------------------------
+    "already_paired": {
+        FR: "Ce PC est déjà connecté à une console.",
+        NL: "Deze pc is al met een console verbonden.",
+        EN: "This PC is already connected to a console.",
+        AR: "هذا الحاسوب مرتبط بوحدة تحكم من قبل.",
+        TR: "Bu bilgisayar zaten bir konsola bağlı.",
+        ES: "Este PC ya está conectado a una consola.",
+    },
+    "bad_console_address": {
+        FR: "Cette adresse n'est pas celle d'une console. Tapez-la comme 192.168.1.10 "
+        "ou 192.168.1.10:8443.",
+        NL: "Dit is geen adres van een console. Typ het zoals 192.168.1.10 of 192.168.1.10:8443.",
+        EN: "This is not a console's address. Type it like 192.168.1.10 or 192.168.1.10:8443.",
+        AR: "هذا ليس عنوان وحدة تحكم. اكتبوه مثل 192.168.1.10 أو 192.168.1.10:8443.",
+        TR: "Bu bir konsol adresi değil. 192.168.1.10 veya 192.168.1.10:8443 gibi yazın.",
+        ES: "Esta no es la dirección de una consola. Escríbala como 192.168.1.10 o "
+        "192.168.1.10:8443.",
+    },
+    "bad_pairing_code": {
+        FR: "Le code a 10 lettres et chiffres, comme ABCDE-FGHJK. Tapez-le comme la console "
+        "le montre.",
+        NL: "De code heeft 10 letters en cijfers, zoals ABCDE-FGHJK. Typ hem zoals de console "
+        "hem toont.",
+        EN: "The code has 10 letters and digits, like ABCDE-FGHJK. Type it as the console "
+        "shows it.",
+        AR: "يتكون الرمز من 10 حروف وأرقام، مثل ABCDE-FGHJK. اكتبوه كما تعرضه وحدة التحكم.",
+        TR: "Kod ABCDE-FGHJK gibi 10 harf ve rakamdan oluşur. Konsolun gösterdiği gibi yazın.",
+        ES: "El código tiene 10 letras y cifras, como ABCDE-FGHJK. Escríbalo como lo muestra "
+        "la consola.",
+    },
+    "empty_pairing_code": {
+        FR: "Tapez le code affiché sur la console.",
+        NL: "Typ de code die de console toont.",
+        EN: "Type the code the console shows.",
+        AR: "اكتبوا الرمز الظاهر على وحدة التحكم.",
+        TR: "Konsolda görünen kodu yazın.",
+        ES: "Escriba el código que muestra la consola.",
+    },
+    "empty_console_address": {
+        FR: "Choisissez une console dans la liste, ou tapez son adresse.",
+        NL: "Kies een console in de lijst, of typ het adres.",
+        EN: "Choose a console in the list, or type its address.",
+        AR: "اختاروا وحدة تحكم من القائمة، أو اكتبوا عنوانها.",
+        TR: "Listeden bir konsol seçin ya da adresini yazın.",
+        ES: "Elija una consola de la lista o escriba su dirección.",
+    },
+    "console_unreachable": {
+        FR: "Aucune console ne répond à cette adresse. Vérifiez l'adresse, et que la console "
+        "est allumée et sur le même réseau.",
+        NL: "Geen console antwoordt op dit adres. Controleer het adres, en of de console aan "
+        "staat en op hetzelfde netwerk zit.",
+        EN: "No console answers at this address. Check the address, and that the console is "
+        "on and on the same network.",
+        AR: "لا تجيب أي وحدة تحكم على هذا العنوان. تحققوا من العنوان، ومن أن وحدة التحكم "
+        "تعمل وعلى نفس الشبكة.",
+        TR: "Bu adreste hiçbir konsol yanıt vermiyor. Adresi ve konsolun açık ve aynı ağda "
+        "olduğunu kontrol edin.",
+        ES: "Ninguna consola responde en esta dirección. Compruebe la dirección y que la "
+        "consola esté encendida y en la misma red.",
+    },
+    "pairing_code_refused": {
+        FR: "La console n'accepte pas ce code (déjà utilisé ou trop ancien). Demandez un "
+        "nouveau code sur la console.",
+        NL: "De console aanvaardt deze code niet (al gebruikt of te oud). Vraag een nieuwe "
+        "code op de console.",
+        EN: "The console does not accept this code (used already, or too old). Ask for a new "
+        "code on the console.",
+        AR: "لا تقبل وحدة التحكم هذا الرمز (مستخدم من قبل أو قديم). اطلبوا رمزًا جديدًا "
+        "على وحدة التحكم.",
+        TR: "Konsol bu kodu kabul etmiyor (kullanılmış ya da çok eski). Konsoldan yeni bir "
+        "kod isteyin.",
+        ES: "La consola no acepta este código (ya usado o demasiado antiguo). Pida un código "
+        "nuevo en la consola.",
+    },
+    "pairing_not_proved": {
+        FR: f"Le code n'a pas été reconnu{NBSP}: il a été mal tapé, ou une autre machine se place "
+        f"entre ce PC et la console. Rien n'a été enregistré et ce code ne sert plus{NBSP}: "
+        "demandez un nouveau code sur la console. S'il était bien tapé, prévenez la "
+        "personne qui gère le réseau.",
+        NL: "De code werd niet herkend: hij werd verkeerd getypt, of een andere machine staat "
+        "tussen deze pc en de console. Er werd niets bewaard en deze code werkt niet meer: "
+        "vraag een nieuwe code op de console. Was hij juist getypt, verwittig dan wie het "
+        "netwerk beheert.",
+        EN: "The code was not recognised: it was mistyped, or another machine stands between "
+        "this PC and the console. Nothing was saved and this code no longer works: ask for a "
+        "new code on the console. If it was typed right, tell whoever runs the network.",
+        AR: "لم يتم التعرف على الرمز: كُتب بشكل خاطئ، أو يوجد جهاز آخر بين هذا الحاسوب ووحدة "
+        "التحكم. لم يُحفظ شيء ولم يعد هذا الرمز صالحًا: اطلبوا رمزًا جديدًا على وحدة التحكم. "
+        "إذا كان مكتوبًا بشكل صحيح، أخبروا المسؤول عن الشبكة.",
+        TR: "Kod tanınmadı: yanlış yazıldı ya da bu bilgisayarla konsol arasında başka bir "
+        "makine var. Hiçbir şey kaydedilmedi ve bu kod artık çalışmıyor: konsoldan yeni bir "
+        "kod isteyin. Doğru yazıldıysa ağı yöneten kişiye haber verin.",
+        ES: "No se ha reconocido el código: se escribió mal, o hay otra máquina entre este PC "
+        "y la consola. No se ha guardado nada y este código ya no sirve: pida un código nuevo "
+        "en la consola. Si estaba bien escrito, avise a quien gestiona la red.",
+    },
+    "pc_name_taken": {
+        FR: "La console a déjà un PC de ce nom. Retirez l'ancien sur la console, puis "
+        "demandez un nouveau code.",
+        NL: "De console heeft al een pc met deze naam. Verwijder de oude op de console en "
+        "vraag dan een nieuwe code.",
+        EN: "The console already has a PC of this name. Remove the old one on the console, "
+        "then ask for a new code.",
+        AR: "لدى وحدة التحكم حاسوب بهذا الاسم من قبل. احذفوا القديم على وحدة التحكم، ثم "
+        "اطلبوا رمزًا جديدًا.",
+        TR: "Konsolda bu adda bir bilgisayar zaten var. Eskisini konsoldan kaldırın, sonra "
+        "yeni bir kod isteyin.",
+        ES: "La consola ya tiene un PC con este nombre. Quite el antiguo en la consola y "
+        "luego pida un código nuevo.",
+    },
+    "pairing_failed": {
+        FR: "La connexion à la console n'a pas abouti. Réessayez avec un nouveau code.",
+        NL: "De verbinding met de console is niet gelukt. Probeer opnieuw met een nieuwe code.",
+        EN: "Connecting to the console did not work. Try again with a new code.",
+        AR: "لم ينجح الربط بوحدة التحكم. حاولوا مرة أخرى برمز جديد.",
+        TR: "Konsola bağlanılamadı. Yeni bir kodla tekrar deneyin.",
+        ES: "La conexión con la consola no ha funcionado. Vuelva a intentarlo con un código nuevo.",
     },
     # -- a form sent empty: what to type, found in the shell, never sent ---------------
     "empty_ticket": {

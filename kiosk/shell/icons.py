@@ -28,6 +28,7 @@ ICON_NAMES = frozenset(
         "close",
         "closed",
         "colour",
+        "connect",
         "contrast",
         "document",
         "end",

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 from epn_shared.ticket_codes import CODE_DIGITS
 from kiosk.core.errors import Refusal
 from kiosk.core.model import LockReason, State
-from kiosk.core.protocol import AppView, RuleView, View
+from kiosk.core.protocol import AppView, ConsoleView, RuleView, View
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
 from kiosk.shell.icons import app_pixmap, pictogram_pixmap
 from kiosk.shell.viewmodel import (
     IN_SESSION,
+    PAIRING_CODE_LETTERS,
     BarTexts,
     Page,
     PrintTexts,
@@ -38,10 +39,13 @@ from kiosk.shell.viewmodel import (
     app_kind,
     banner_due,
     bar_texts,
+    console_address_shown,
     countdown_digits,
     end_reason_text,
     error_sentence,
     launcher_speech,
+    pairing_code_problem,
+    pairing_code_typing,
     print_speech,
     print_texts,
     receipt_facts,
@@ -111,6 +115,15 @@ def _bare_row(spacing: int) -> tuple[QWidget, QHBoxLayout]:
     row.setContentsMargins(0, 0, 0, 0)
     row.setSpacing(spacing)
     return holder, row
+
+
+def _title_row(icon: QWidget, title: QLabel) -> QHBoxLayout:
+    """A screen's head: its pictogram, then its title taking the width left."""
+    head = QHBoxLayout()
+    head.setSpacing(20)
+    head.addWidget(icon)
+    head.addWidget(title, 1)
+    return head
 
 
 def _centered(widget: QWidget, max_width: int) -> QHBoxLayout:
@@ -1428,10 +1441,7 @@ class MessagePage(ScreenPage):
         time_row.addWidget(self.time_left)
         time_row.addWidget(self.until)
         time_row.addStretch(1)
-        head = QHBoxLayout()
-        head.setSpacing(20)
-        head.addWidget(self.icon)
-        head.addWidget(self.title, 1)
+        head = _title_row(self.icon, self.title)
         buttons = QHBoxLayout()
         buttons.setSpacing(18)
         buttons.addWidget(self.read)
@@ -1727,10 +1737,7 @@ class AnimatorPage(ScreenPage):
         self.cancel = ActionButton("close")
         self.cancel.clicked.connect(shell.close_animator)
 
-        head = QHBoxLayout()
-        head.setSpacing(20)
-        head.addWidget(self.icon)
-        head.addWidget(self.title, 1)
+        head = _title_row(self.icon, self.title)
         # The language switch beside Cancel, not beside the title: with large text the
         # title needs the width, and the keypad the height its lines would take.
         footer = QHBoxLayout()
@@ -1779,12 +1786,16 @@ class AnimatorPage(ScreenPage):
         self.lock.clicked.connect(lambda: self._act("lock"))
         self.unlock = ActionButton("unlock", icon_size=48)
         self.unlock.clicked.connect(lambda: self._act("unlock"))
+        # A PC not paired yet: staff connect it to the console from here.
+        self.pair = ActionButton("connect", icon_size=48)
+        self.pair.clicked.connect(lambda: self.shell.open_pairing(self.pin.text()))
         grid.addWidget(self.extend_15, 0, 0)
         grid.addWidget(self.extend_30, 0, 1)
         grid.addWidget(self.end, 1, 0)
         grid.addWidget(self.lock, 1, 1)
         grid.addWidget(self.unlock, 1, 1)
-        grid.setRowStretch(2, 1)
+        grid.addWidget(self.pair, 2, 1)  # under Lock: off a session, the only column shown
+        grid.setRowStretch(3, 1)
         return actions_step
 
     def entered(self) -> None:
@@ -1842,8 +1853,14 @@ class AnimatorPage(ScreenPage):
             button.setVisible(in_session)
         self.lock.setVisible(not locked)
         self.unlock.setVisible(locked)
+        self.pair.update_look(ctx, ctx.tr("pair_open"))
+        # Only with nobody in session: pairing starts the PC's history at the console.
+        self.pair.setVisible(
+            view is not None and not view.console_paired and view.state is State.WAITING
+        )
         busy = local.busy
-        for button in (self.extend_15, self.extend_30, self.end, self.lock, self.unlock):
+        actions = (self.extend_15, self.extend_30, self.end, self.lock, self.unlock, self.pair)
+        for button in actions:
             button.setEnabled(not busy)
             button.setMinimumHeight(ctx.theme.box(88))
         self.error.setText(error_sentence(error, ctx.language))
@@ -1853,6 +1870,259 @@ class AnimatorPage(ScreenPage):
         self.error_icon.setVisible(error is not None)
         self.cancel.update_look(ctx, ctx.tr("cancel"))
         self.cancel.setMinimumWidth(ctx.theme.px(220))
+
+
+class PairingPage(ScreenPage):
+    """Staff connect a new PC to the console: pick it among the consoles found on the
+    network (or type its address), type the one-time code the console shows, and read what
+    happened. A step of the staff menu (past the animator PIN), in the staff's language,
+    left to right; the agent pairs, the screen only asks and says."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.chosen: str | None = None
+        """The address of the console picked in the list (None: the typed one counts)."""
+        self._listed: tuple[ConsoleView, ...] | None = None
+        self.icon = IconLabel("connect", 64)
+        self.title = text_label("title")
+        self.form = ScrollList(self._build_form())
+        # Not a QStackedWidget: it would not give the wrapped sentences their height.
+        self.done = self._build_done()
+        self.back = ActionButton("back")
+        self.back.clicked.connect(shell.close_pairing)
+        self.connect_button = ActionButton("connect", role="primary")
+        self.connect_button.clicked.connect(self._connect)
+        self.done_close = ActionButton("close")
+        self.done_close.clicked.connect(shell.close_animator)
+
+        head = _title_row(self.icon, self.title)
+        footer = QHBoxLayout()
+        footer.addWidget(self.back)
+        footer.addWidget(self.done_close)
+        footer.addStretch(1)
+        footer.addWidget(self.connect_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 28, 48, 24)
+        layout.setSpacing(16)
+        layout.addLayout(head)
+        layout.addWidget(self.form, 1)
+        self.done_holder = ScrollList(self.done)
+        layout.addWidget(self.done_holder, 1)
+        layout.addLayout(footer)
+
+    def _build_form(self) -> QWidget:
+        """Two columns: which console (found, or typed) on the left, the code and what came
+        of it on the right."""
+        form, columns = _bare_row(40)
+        form.setObjectName("page")  # the page's background under the scrolling form
+        self.columns = columns
+        columns.addLayout(self._build_found(), 1)
+        columns.addLayout(self._build_code(), 1)
+        return form
+
+    def _build_found(self) -> QVBoxLayout:
+        self.choose = text_label("big")
+        self.search_again = ActionButton(None, wrap=False)
+        self.search_again.clicked.connect(self.shell.find_consoles)
+        choose_row = QHBoxLayout()
+        choose_row.addWidget(self.choose, 1)
+        choose_row.addWidget(self.search_again, 0, Qt.AlignmentFlag.AlignTop)
+        self.found_state = text_label(
+            "subtitle", Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop
+        )
+        found = QWidget()
+        found.setObjectName("page")
+        self.found_list = QVBoxLayout(found)
+        self.found_list.setContentsMargins(0, 0, 0, 0)
+        self.found_list.setSpacing(8)
+        self.found = found
+        self.found_buttons: dict[str, ActionButton] = {}
+        self.address_caption = text_label()
+        self.address = QLineEdit()
+        self.address.setMaxLength(200)
+        self.address.textEdited.connect(self._address_typed)
+        self.address.returnPressed.connect(self._connect)
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        left.addLayout(choose_row)
+        # Either the list or what became of the search, in the same room: the fields below
+        # stay in their place.
+        left.addWidget(self.found_state, 1)
+        left.addWidget(self.found, 1)
+        left.addWidget(self.address_caption)
+        left.addWidget(self.address)
+        return left
+
+    def _build_code(self) -> QVBoxLayout:
+        self.code_caption = text_label("big")
+        self.code = QLineEdit()
+        self.code.setObjectName("pairingCode")
+        self.code.setMaxLength(PAIRING_CODE_LETTERS + 1)
+        self.code.setPlaceholderText("ABCDE-FGHJK")
+        self.code.setAlignment(CENTER)
+        self.code.textEdited.connect(self._code_typed)
+        self.code.returnPressed.connect(self._connect)
+        for field in (self.address, self.code):
+            # Addresses and codes read left to right in every language.
+            field.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.error_icon = IconLabel("warning", 40)
+        self.error = text_label("error")
+        error_row = QHBoxLayout()
+        error_row.addWidget(self.error_icon, 0, Qt.AlignmentFlag.AlignTop)
+        error_row.addWidget(self.error, 1)
+        right = QVBoxLayout()
+        right.setSpacing(14)
+        right.addWidget(self.code_caption)
+        right.addWidget(self.code)
+        right.addSpacing(6)
+        right.addLayout(error_row)
+        right.addStretch(1)
+        return right
+
+    def _build_done(self) -> QWidget:
+        done = QWidget()
+        done.setObjectName("page")
+        column = self.done_column = QVBoxLayout(done)
+        self.done_icon = IconLabel("accept", 96)
+        self.done_title = text_label("title", CENTER)
+        self.done_detail = text_label("subtitle", CENTER)
+        column.setSpacing(20)
+        column.addStretch(1)
+        column.addWidget(self.done_icon, 0, CENTER)
+        column.addWidget(self.done_title)
+        column.addWidget(self.done_detail)
+        column.addStretch(1)
+        return done
+
+    def entered(self) -> None:
+        """A fresh form: nothing picked, nothing typed."""
+        self.chosen = None
+        self.address.clear()
+        self.code.clear()
+        self.code.setFocus()
+
+    def _address_typed(self, _text: str) -> None:
+        # Typing an address takes it instead of the console picked in the list.
+        self.chosen = None
+        for button in self.found_buttons.values():
+            button.setChecked(False)
+        self.shell.clear_error()
+
+    def _code_typed(self, text: str) -> None:
+        tidy = pairing_code_typing(text)
+        if tidy != text:
+            self.code.setText(tidy)
+        self.shell.clear_error()
+
+    def _pick(self, address: str) -> None:
+        self.chosen = address
+        for shown, button in self.found_buttons.items():
+            button.setChecked(shown == address)  # tapped again: it stays the one chosen
+        self.address.clear()
+        self.shell.clear_error()
+        self.code.setFocus()
+
+    def _connect(self) -> None:
+        if self.shell.local.busy or self.shell.local.paired_with is not None:
+            return
+        address = self.chosen or self.address.text().strip()
+        problem = pairing_code_problem(self.code.text())
+        if not address:
+            self.shell.refuse_here("empty_console_address", "no console chosen")
+        elif problem is not None:
+            # Caught here: a code mistyped so is not sent, so it is not spent.
+            self.code.setFocus()
+            self.shell.refuse_here(problem, "not a pairing code")
+        else:
+            self.shell.pair_console(address, self.code.text())
+
+    def _draw_list(self, consoles: tuple[ConsoleView, ...], ctx: Ctx) -> None:
+        if consoles != self._listed:
+            self._listed = consoles
+            _clear(self.found_list)
+            self.found_buttons = {}
+            for console in consoles:
+                button = ActionButton("connect", icon_size=36)
+                button.setCheckable(True)
+                button.clicked.connect(lambda _=False, a=console.address: self._pick(a))
+                self.found_list.addWidget(button)
+                self.found_buttons[console.address] = button
+            self.found_list.addStretch(1)
+            if self.chosen not in self.found_buttons:
+                self.chosen = None
+            if self.chosen is None and len(consoles) == 1 and not self.address.text():
+                # The one console of the room: picked already, only the code is left.
+                self.chosen = consoles[0].address
+        for console in consoles:
+            button = self.found_buttons[console.address]
+            button.update_look(ctx, f"{console.name}\n{console_address_shown(console.address)}")
+            button.setChecked(console.address == self.chosen)
+            button.setAccessibleName(f"{console.name}, {console_address_shown(console.address)}")
+
+    def _draw_found(self, ctx: Ctx) -> None:
+        """Step 1: the search under way, the consoles found, or none."""
+        local = self.shell.local
+        self.choose.setText(ctx.tr("pair_choose"))
+        self.search_again.update_look(ctx, ctx.tr("pair_search_again"))
+        self.search_again.setEnabled(not local.searching and not local.busy)
+        consoles = local.consoles or ()
+        if local.searching or local.consoles is None:
+            self.found_state.setText(ctx.tr("pair_searching"))
+        elif not consoles:
+            self.found_state.setText(ctx.tr("pair_none_found"))
+        self.found_state.setVisible(local.searching or not consoles)
+        self._draw_list(() if local.searching else consoles, ctx)
+        self.found.setVisible(bool(consoles) and not local.searching)
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """The form, or what came of it, in the staff's language."""
+        ctx = Ctx(self.shell.staff_language, ctx.theme)
+        local = self.shell.local
+        done = local.paired_with is not None
+        self.form.setVisible(not done)
+        self.done_holder.setVisible(done)
+        self.icon.update_look(ctx)
+        self.title.setText(ctx.tr("pair_open"))
+        self._draw_found(ctx)
+        # Large text: one column under the other, the whole form scrolling if it must.
+        large = ctx.theme.large
+        self.columns.setDirection(
+            QBoxLayout.Direction.TopToBottom if large else QBoxLayout.Direction.LeftToRight
+        )
+        self.form.update_look(ctx)
+        self.address_caption.setText(ctx.tr("pair_address"))
+        self.address.setAccessibleName(ctx.tr("pair_address"))
+        self.code_caption.setText(ctx.tr("pair_code"))
+        self.code.setAccessibleName(ctx.tr("pair_code"))
+        self.code.setMinimumHeight(ctx.theme.px(90))
+        self.code.setStyleSheet(f"font-size: {ctx.theme.px(48)}px; font-weight: bold;")
+        for field in (self.address, self.code):
+            field.setEnabled(not local.busy)
+        error = local.error
+        if local.busy:
+            self.error.setText(ctx.tr("pair_connecting"))
+        else:
+            self.error.setText(error_sentence(error, ctx.language))
+        self.error_icon.update_look(ctx, "hourglass" if local.busy else "warning")
+        self.error_icon.setVisible(local.busy or error is not None)
+        if done:
+            # Large text on a 768 px high screen: the words need the room between them.
+            self.done_column.setSpacing(8 if ctx.theme.large else 20)
+            self.done_holder.update_look(ctx)
+            self.done_icon.update_look(ctx)
+            self.done_title.setText(ctx.tr("pair_done", name=local.paired_with))
+            self.done_detail.setText(ctx.tr("pair_done_detail"))
+        self.back.update_look(ctx, ctx.tr("back"))
+        self.back.setVisible(not done)
+        self.back.setEnabled(not local.busy)
+        self.connect_button.update_look(ctx, ctx.tr("pair_connect"))
+        self.connect_button.setVisible(not done)
+        self.connect_button.setEnabled(not local.busy)
+        self.done_close.update_look(ctx, ctx.tr("close"))
+        self.done_close.setVisible(done)
+        for button in (self.back, self.done_close, self.connect_button):
+            button.setMinimumWidth(ctx.theme.px(220))
 
 
 def build_pages(shell: ShellController) -> dict[str, ScreenPage]:
@@ -1876,4 +2146,5 @@ def build_pages(shell: ShellController) -> dict[str, ScreenPage]:
         "ending": EndingPage(shell),
         "done": DonePage(shell),
         "animator": AnimatorPage(shell),
+        "pairing": PairingPage(shell),
     }

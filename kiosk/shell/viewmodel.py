@@ -10,9 +10,10 @@ import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from epn_shared.pairing import PairingCode, PairingError, normalise_code
 from epn_shared.ticket_codes import CODE_DIGITS, typo_ok
 from kiosk.core.model import EndReason, State
-from kiosk.core.protocol import AppView, ErrorBody, PrintView, View
+from kiosk.core.protocol import AppView, ConsoleView, ErrorBody, PrintView, View
 from kiosk.shell import i18n
 from policies import Language, LoginMode
 
@@ -41,6 +42,7 @@ class Screen(StrEnum):
     ENDING = "ending"
     DONE = "done"
     ANIMATOR = "animator"
+    PAIRING = "pairing"  # staff connect this PC to the console (from the staff menu)
 
 
 class Page(StrEnum):
@@ -83,6 +85,14 @@ class LocalState:
     """The agent accepted the PIN typed on the animator's panel: its menu is open."""
     staff_language: Language | None = None
     """The language the animator picked on their menu (else the policy's)."""
+    pairing_open: bool = False
+    """Staff opened "connect this PC to the console" from their menu."""
+    searching: bool = False
+    """The agent is looking for the consoles on the network."""
+    consoles: tuple[ConsoleView, ...] | None = None
+    """The consoles found (None: not looked for yet)."""
+    paired_with: str | None = None
+    """The console this PC was just paired with: the pairing screen says so."""
 
 
 def after_view(previous: View | None, view: View, local: LocalState) -> LocalState:
@@ -135,6 +145,9 @@ def screen_for(view: View | None, connected: bool, local: LocalState) -> Screen:
     if view is None or not connected:
         return Screen.NOT_CONNECTED
     if local.animator_open:
+        # The pairing screen is a step of the staff menu: only past the animator PIN.
+        if local.pairing_open and local.staff_unlocked:
+            return Screen.PAIRING
         return Screen.ANIMATOR
     if view.locked:
         return Screen.LOCKED
@@ -279,6 +292,34 @@ def error_sentence(error: ErrorBody | None, language: Language) -> str:
     if error is None:
         return ""
     return i18n.error_text(error.code, language, error.retry_after)
+
+
+PAIRING_CODE_LETTERS = 10
+
+
+def pairing_code_typing(text: str) -> str:
+    """A pairing code as it is typed, shown as the console shows it: upper case, two groups
+    of five, ``ABCDE-FGHJK`` (what is not a letter or a digit is dropped)."""
+    plain = normalise_code(text)[:PAIRING_CODE_LETTERS]
+    half = PAIRING_CODE_LETTERS // 2
+    return plain if len(plain) <= half else f"{plain[:half]}-{plain[half:]}"
+
+
+def pairing_code_problem(text: str) -> str | None:
+    """Why a typed pairing code cannot be sent (an error code), or None: caught here, a
+    typing mistake costs no code at the console."""
+    if not normalise_code(text):
+        return "empty_pairing_code"
+    try:
+        PairingCode.parse(text)
+    except PairingError:
+        return "bad_pairing_code"
+    return None
+
+
+def console_address_shown(address: str) -> str:
+    """A console's address as staff read it: ``192.168.1.10:8443``, without ``https://``."""
+    return address.removeprefix("https://")
 
 
 def ticket_typing(text: str, limit: int = CODE_DIGITS) -> str:

@@ -15,7 +15,14 @@ from typing import Any
 import pytest
 from fit_support import layout_problems
 from helpers.kiosk_shell import FakeSender, FakeSpeaker
-from helpers.shell_scenes import SAMPLE_APPS, launcher_scenes, put, sample_view, scenes
+from helpers.shell_scenes import (
+    SAMPLE_APPS,
+    launcher_scenes,
+    pairing_scenes,
+    put,
+    sample_view,
+    scenes,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
@@ -118,7 +125,7 @@ def _extra_scenes() -> dict[str, Scene]:
 
 def every_scene() -> dict[str, Scene]:
     """Every visitor screen, in each state that changes its layout."""
-    return {**scenes(), **launcher_scenes(), **_extra_scenes()}
+    return {**scenes(), **launcher_scenes(), **pairing_scenes(), **_extra_scenes()}
 
 
 class LookShell(ShellController):

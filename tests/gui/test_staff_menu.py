@@ -11,9 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 from helpers.kiosk_agent import AgentThread, open_all_day_policy
-from helpers.kiosk_shell import agent_shell, find_button, visible_texts
+from helpers.kiosk_shell import find_button, running_shell, visible_texts
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 
 from kiosk.core.model import State
 from kiosk.shell import i18n
@@ -41,11 +40,7 @@ def agent() -> Iterator[AgentThread]:
 @pytest.fixture
 def shell_window(agent: AgentThread, qtbot) -> Iterator[tuple[ShellController, MainWindow]]:
     """The real shell on ``agent``, a visitor in session in Arabic."""
-    client, shell, window = agent_shell(qtbot, agent.socket_path)
-    try:
-        client.start()
-        qtbot.waitUntil(lambda: shell.screen is Screen.LANGUAGE, timeout=5000)
-        qtbot.mouseClick(find_button(window, AR.native_name), LEFT)
+    with running_shell(qtbot, agent.socket_path, AR) as (shell, window):
         qtbot.mouseClick(find_button(window, i18n.tr("mode_walk_in", AR)), LEFT)
         qtbot.waitUntil(lambda: shell.screen is Screen.RULES, timeout=5000)
         qtbot.mouseClick(find_button(window, i18n.tr("accept", AR)), LEFT)
@@ -54,9 +49,6 @@ def shell_window(agent: AgentThread, qtbot) -> Iterator[tuple[ShellController, M
         if shell.screen is Screen.LAUNCHER:
             shell.close_launcher()
         yield shell, window
-    finally:
-        client.stop()
-        QGuiApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
 
 
 def _panel(shell: ShellController, window: MainWindow, qtbot) -> AnimatorPage:

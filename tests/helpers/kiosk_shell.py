@@ -3,16 +3,20 @@ speaker, and finders for what the visitor sees. Used by the GUI tests."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kiosk.core.protocol import ErrorBody, Reply, View
 from kiosk.shell.controller import ShellController
 from kiosk.shell.speaker import Speaker
+from kiosk.shell.viewmodel import Screen
 from kiosk.shell.widgets import ActionButton
 from kiosk.shell.window import MainWindow, Shell, shell_on_agent
 from policies import Language
@@ -162,3 +166,20 @@ def agent_shell(
     qtbot.addWidget(shell.window)
     shell.window.show()
     return shell
+
+
+@contextlib.contextmanager
+def running_shell(
+    qtbot: Any, socket_path: str | os.PathLike[str], language: Language
+) -> Iterator[tuple[ShellController, MainWindow]]:
+    """The real shell on the agent at ``socket_path``, connected, the visitor's ``language``
+    picked on its first screen; stopped (and the application left to right) afterwards."""
+    client, shell, window = agent_shell(qtbot, socket_path)
+    try:
+        client.start()
+        qtbot.waitUntil(lambda: shell.screen is Screen.LANGUAGE, timeout=5000)
+        qtbot.mouseClick(find_button(window, language.native_name), Qt.MouseButton.LeftButton)
+        yield shell, window
+    finally:
+        client.stop()
+        QGuiApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)

@@ -11,6 +11,7 @@ from typing import Any
 from kiosk.core.model import EndReason, LockReason, State
 from kiosk.core.protocol import (
     AppView,
+    ConsoleView,
     ErrorBody,
     MessageView,
     PrintView,
@@ -107,6 +108,57 @@ def sample_view(state: State, language: Language | None = None, **changes: Any) 
         )
     fields.update(changes)
     return View(**fields)
+
+
+FOUND_CONSOLES = (
+    ConsoleView(name="EPN Saint-Gilles", address="https://192.168.1.10:8443"),
+    ConsoleView(name="Bibliothèque communale", address="https://192.168.1.24:8443"),
+)
+"""Two consoles announced on a PC's network, as the agent lists them."""
+
+
+def pairing_scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
+    """The staff's screen that connects a new PC to the console: consoles found, none
+    found, a refused code, and paired."""
+    from kiosk.shell.viewmodel import LocalState
+
+    def pairing(**local: Any) -> Callable[[Any, Any, Language], None]:
+        def scene(shell: Any, window: Any, lang: Language) -> None:
+            put(shell, sample_view(State.WAITING), LocalState(language=lang))
+            shell.open_animator()
+            window.pages["animator"].pin.setText("1234")
+            shell.local = replace(shell.local, staff_unlocked=True)
+            shell.open_pairing("1234")
+            consoles = local.pop("consoles", FOUND_CONSOLES)
+            # As when the agent answered.
+            shell.local = replace(shell.local, searching=False, consoles=consoles)
+            shell.changed.emit()
+            page = window.pages["pairing"]
+            if consoles:
+                page.found_buttons[consoles[0].address].click()
+            else:
+                page.address.setText("192.168.1.10")
+            page.code.setText("K7QX2-M9PTA")
+            shell.local = replace(shell.local, **local)
+            shell.changed.emit()
+
+        return scene
+
+    def actions(shell: Any, window: Any, lang: Language) -> None:
+        put(shell, sample_view(State.WAITING), LocalState(language=lang))
+        shell.open_animator()
+        window.pages["animator"].pin.setText("1234")
+        shell.local = replace(shell.local, staff_unlocked=True)
+        shell.changed.emit()
+
+    refused = ErrorBody(code="pairing_not_proved", message="not proved")
+    return {
+        "animator-actions-unpaired": actions,
+        "pairing": pairing(),
+        "pairing-none-found": pairing(consoles=()),
+        "pairing-refused": pairing(error=refused),
+        "pairing-done": pairing(paired_with="EPN Saint-Gilles"),
+    }
 
 
 def put(shell: Any, view: View, local: Any) -> None:

@@ -28,6 +28,7 @@ from helpers.shell_scenes import (  # noqa: E402
     SAMPLE_APPS,
     SUMMARY_TICKET,
     launcher_scenes,
+    pairing_scenes,
     put,
     sample_view,
     scenes,
@@ -133,7 +134,7 @@ def take_screenshots(outdir: Path, languages: tuple[Language, ...] = SHOWN_LANGU
         written.append(path)
 
     for language in languages:
-        for name, scene in scenes().items():
+        for name, scene in {**scenes(), **pairing_scenes()}.items():
             shell.set_connected(True)
             scene(shell, window, language)
             snap(f"{name}-{language.value}")

@@ -22,9 +22,11 @@ from kiosk.core.protocol import (
     DismissReceipt,
     EndSession,
     ErrorBody,
+    FindConsoles,
     Hello,
     Login,
     MessageView,
+    PairConsole,
     Ping,
     PrintAnswer,
     ProtocolError,
@@ -58,6 +60,8 @@ REQUESTS = [
     AnimatorAction(id=2**53, pin="0000", action="end"),
     PrintAnswer(id=16, job_id=7, print_it=True),
     PrintAnswer(id=17, job_id=8, print_it=False),
+    FindConsoles(id=18, pin="2468"),
+    PairConsole(id=19, pin="2468", address="192.168.1.10", code="ABCDE-FGHJK"),
 ]
 
 
