@@ -40,8 +40,12 @@ from installer.plan import InstallerError, Role
 PROJECT = Path(__file__).resolve().parents[1]
 SOURCE_PACKAGES = ("kiosk", "admin_console", "policies", "epn_shared", "installer")
 SOURCE_FILES = ("pyproject.toml", "README.md", "docs/install-en.md", "docs/install-fr.md")
-NOT_SHIPPED = ("installer/demo",)
-"""Folders of the source packages that stay out of the packages: the demo room."""
+NOT_SHIPPED = (
+    "installer/demo",
+    *(f"debian/{left}" for left in (".debhelper", "epn-kiosk", "epn-console", "man")),
+)
+"""Folders that stay out of the build: the demo room, and what a build run in the checkout
+itself left in ``debian/`` (the packages' trees; the manual pages are made anew)."""
 
 PACKAGES = {Role.KIOSK: "epn-kiosk", Role.CONSOLE: "epn-console"}
 
