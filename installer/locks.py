@@ -198,15 +198,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in found:
             print(problem, file=sys.stderr)
         return 1 if found else 0
+    # Both resolved before either is written: never one new lock beside one stale.
     try:
-        for package in PACKAGE_EXTRAS:
-            path = lock_path(package)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(compile_lock(package))
-            print(path)
+        texts = {package: compile_lock(package) for package in PACKAGE_EXTRAS}
     except InstallerError as exc:
-        print(f"installer.locks: {exc}", file=sys.stderr)
-        return 1
+        parser.exit(1, f"installer.locks: {exc}\n")
+    for package, text in texts.items():
+        lock_path(package).parent.mkdir(parents=True, exist_ok=True)
+        lock_path(package).write_text(text)
+        print(lock_path(package))
     return 0
 
 
