@@ -1,8 +1,9 @@
 """The Debian packages, built once per session by the build command's own code (dpkg-buildpackage,
 debhelper, dh-virtualenv): their control fields, what they ship (a virtual environment
 holding exactly the lock file's versions, no compiler needed, no tests, no demo), that this
-environment runs with the network closed, their maintainer scripts, and lintian's verdict.
-Never installed on this machine: that is the VM check's work (tests/vm/kiosk_vm.py)."""
+environment runs with the network closed, their maintainer scripts, and lintian's verdict;
+and what they and the project's wheel leave out: the demo and the tests' support. Never
+installed on this machine: that is the VM check's work (tests/vm/kiosk_vm.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
-from pathlib import Path
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
 
 import pytest
 
-from installer.deb import PACKAGES, changelog_version, venv_dir
+from installer.deb import PACKAGES, SOURCE_FILES, SOURCE_PACKAGES, changelog_version, venv_dir
 from installer.locks import lock_path, normalised, pins
 from installer.plan import Role
 
@@ -107,6 +111,7 @@ def test_each_environment_holds_exactly_its_locked_versions(unpacked: dict[Role,
 
 
 def test_what_ships_and_what_does_not(debs: dict[Role, Path]) -> None:
+    assert (PROJECT / "installer/demo/room.py").exists(), "the checkout has the demo"
     for role, package in PACKAGES.items():
         names = listing(debs[role])
         site = f"{venv_dir(package)}/{SITE}"
@@ -124,8 +129,9 @@ def test_what_ships_and_what_does_not(debs: dict[Role, Path]) -> None:
         assert f"/usr/share/man/man1/{package}.1.gz" in names
         assert f"/etc/default/{package}" in names
         assert f"/usr/share/doc/{package}/copyright" in names
-        assert not [n for n in names if f"{site}/installer/demo" in n], "the demo stays home"
-        assert not [n for n in names if f"{site}/tests/" in n], "no tests"
+        ours = [n.removeprefix(f"{site}/") for n in names if n.startswith(f"{site}/")]
+        ours = [n for n in ours if n.split("/")[0] in (*SOURCE_PACKAGES, "tests")]
+        assert not_for_a_machine(ours) == [], package
         # The postinst byte-compiles on the machine; dpkg ships no build's compiled files.
         assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
         assert not [n for n in names if n.startswith("/usr/share/") and "/src/" in n], (
@@ -247,3 +253,59 @@ def test_lintian_finds_no_error_or_warning(debs: dict[Role, Path]) -> None:
     found = [line for line in done.stdout.splitlines() if line[:2] in ("E:", "W:")]
     assert found == [], "\n".join(found[:40])
     assert "unused-override" not in done.stdout and "mismatched-override" not in done.stdout
+
+
+def not_for_a_machine(names: Iterable[str]) -> list[str]:
+    """The paths among ``names`` that are the demo or the tests' support: the demo's package,
+    a ``testing`` module, a tests folder, the tests' helpers or a conftest."""
+    found = []
+    for name in names:
+        parts = PurePosixPath(name).parts
+        if any(part in {"demo", "tests", "helpers"} for part in parts) or any(
+            part.startswith(("testing.", "conftest", "demo_", "demo.")) for part in parts
+        ):
+            found.append(name)
+    return found
+
+
+def test_the_wheel_leaves_the_demo_out(tmp_path: Path) -> None:
+    """The wheel pip makes of the project (each package's environment gets the project so),
+    built here from every file of the source packages, the demo included: pyproject.toml's
+    package list leaves it out."""
+    source = tmp_path / "src"
+    for name in SOURCE_FILES:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(PROJECT / name, source / name)
+    for package in SOURCE_PACKAGES:
+        shutil.copytree(
+            PROJECT / package, source / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    assert (source / "installer/demo/__main__.py").exists()
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "--wheel-dir",
+            str(tmp_path / "wheel"),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "wheel").glob("epn_kiosk-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    for module in (
+        "installer/deb.py",
+        "kiosk/cli.py",
+        "admin_console/cli.py",
+        "epn_shared/__init__.py",
+    ):
+        assert module in names, module
+    assert not_for_a_machine(names) == []
