@@ -28,6 +28,9 @@ DEBIAN_PACKAGES=(
   gcc python3-dev libcups2-dev cups cups-client cups-bsd qpdf poppler-utils
   # The eID card's test: pcscd, the reader driver, OpenSC and NSS's modutil, both browsers.
   pcscd libccid opensc libnss3-tools firefox-esr chromium
+  # The Debian packages' build (python -m installer.deb; debian/control's Build-Depends)
+  # and lintian, which the test suite runs on them.
+  debhelper dh-virtualenv python3.11-venv python3.11-dev lintian
 )
 
 # The demo room's PCs, only for `demo`: a nested X server per PC (each PC a window of its

@@ -1,5 +1,5 @@
 """Fixtures of the installer's tests (defined in ``installer_helpers``)."""
 
-from installer_helpers import run, target
+from installer_helpers import debs, run, target, unpacked
 
-__all__ = ["run", "target"]
+__all__ = ["debs", "run", "target", "unpacked"]

@@ -8,12 +8,15 @@ import hashlib
 import io
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from installer.__main__ import main
+from installer.deb import build
+from installer.plan import Role
 
 BIN_DIR = Path(__file__).resolve().parents[2] / ".venv" / "bin"
 """The project's own programs, so that unit files point at commands that exist."""
@@ -108,3 +111,24 @@ def uid_of(root: Path, name: str) -> int:
         if fields[0] == name:
             return int(fields[2])
     raise KeyError(name)
+
+
+@pytest.fixture(scope="session")
+def debs(tmp_path_factory: pytest.TempPathFactory) -> dict[Role, Path]:
+    """Both Debian packages, built once for the session with the build command's own code
+    (``python -m installer.deb``): minutes, most of them pip and dpkg-deb on Qt's files."""
+    missing = [tool for tool in ("dpkg-buildpackage", "dh_virtualenv") if not shutil.which(tool)]
+    if missing:
+        pytest.skip(f"cannot build the packages without {', '.join(missing)}")
+    return build(tmp_path_factory.mktemp("debs"))
+
+
+@pytest.fixture(scope="session")
+def unpacked(debs: dict[Role, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[Role, Path]:
+    """Each package's files extracted as ``dpkg`` would lay them out, under a folder each."""
+    trees = {}
+    for role, deb in debs.items():
+        tree = tmp_path_factory.mktemp(f"unpacked-{role.value}")
+        subprocess.run(["dpkg-deb", "--extract", str(deb), str(tree)], check=True)
+        trees[role] = tree
+    return trees

@@ -15,7 +15,6 @@ import pytest
 
 from admin_console.cli import command_parser as console_parser
 from epn_shared.version import installed_version
-from installer.deb import build
 from installer.manpages import man_page, write_man_pages
 from installer.plan import Role
 from kiosk.cli import command_parser as kiosk_parser
@@ -65,16 +64,13 @@ def test_man_renders_each_page_without_a_warning(tmp_path: Path) -> None:
         assert path.name.removesuffix(".1.gz").upper() in done.stdout
 
 
-@pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="dpkg-deb missing")
-def test_each_package_ships_its_own_page(tmp_path: Path) -> None:
+@pytest.mark.slow  # the session builds both packages once: minutes
+def test_each_package_ships_its_own_page(unpacked: dict[Role, Path]) -> None:
     for role, program in ((Role.KIOSK, "epn-kiosk"), (Role.CONSOLE, "epn-console")):
-        deb = build(role, "1.2.3", tmp_path)
-        tree = tmp_path / program
-        subprocess.run(["dpkg-deb", "--extract", str(deb), str(tree)], check=True)
-        pages = sorted(p.name for p in (tree / "usr/share/man/man1").iterdir())
+        pages = sorted(p.name for p in (unpacked[role] / "usr/share/man/man1").iterdir())
         assert pages == [f"{program}.1.gz"]
-        text = gzip.decompress((tree / "usr/share/man/man1" / pages[0]).read_bytes()).decode()
-        assert text == man_page(program)
+        text = gzip.decompress((unpacked[role] / "usr/share/man/man1" / pages[0]).read_bytes())
+        assert text.decode() == man_page(program)
 
 
 def test_version_says_the_installed_version() -> None:

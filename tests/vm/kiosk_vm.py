@@ -1,23 +1,26 @@
 """The kiosk package on a real Debian 12 (or Ubuntu 24.04) with systemd, in a QEMU machine.
 
-What it proves: ``apt install ./epn-kiosk_*_all.deb`` on a fresh Debian 12 sets the PC up
-(the postinst's virtual environment and ``python -m installer kiosk``), and after a reboot:
+What it proves: ``apt install ./epn-kiosk_*_amd64.deb`` on a fresh Debian 12, with PyPI
+closed to the machine, sets the PC up (the virtual environment the package carries, and
+the postinst's ``python -m installer kiosk``), and after a reboot:
 the agent and the boot sweep run under systemd (the sweep done before LightDM starts), the
 watchdog restarts a stopped or killed agent, LightDM logs ``epn-visitor`` into the kiosk
 session with the shell connected to the agent, CUPS holds the ``kiosk`` queue's jobs behind
 the gated backend, the lockdown is in place, a visitor session that ends is wiped and
 LightDM logs the next visitor in again; ``apt remove epn-kiosk`` takes it away again.
 
-Run as root on a Debian 12 host (downloads Debian packages and PyPI wheels; minutes); keep
+Run as root on a Debian 12 host with the packages' build tools (``installer/dev.sh``; it
+downloads Debian packages, and PyPI wheels for the build; minutes); keep
 ``--work`` out of /tmp and /var/tmp, which the wipe tests search::
 
     .venv/bin/python tests/vm/kiosk_vm.py --work /srv/epn-vm
     .venv/bin/python tests/vm/kiosk_vm.py --distro ubuntu-24.04 --work /srv/epn-vm-noble
 
 The base image (debootstrap: a Debian 12 with X, Firefox and CUPS, plus the package's Debian
-dependencies unless ``--bare``, and the host's local CA certificates and pip.conf when it has
-any) is kept in ``--work`` for the next runs; each run boots a fresh copy-on-write overlay of
-it. The package's postinst installs the Python parts from PyPI inside the machine. Without a
+dependencies unless ``--bare``, and the host's local CA certificates when it has any) is
+kept in ``--work`` for the next runs; each run boots a fresh copy-on-write overlay of it.
+Inside the machine, PyPI's names lead nowhere (``/etc/hosts``): the package must install
+with what it carries. Without a
 usable KVM (a nested machine), QEMU emulates: about half an hour. The package is built from
 the repository's ``HEAD`` (``--worktree`` for the files as they are; ``EPN_KIOSK_PROJECT``
 names the repository when this file is a copy outside it). It prints one
@@ -133,6 +136,8 @@ SWEEP_UNIT = "epn-kiosk-sweep.service"
 VISITOR = "epn-visitor"
 QUEUE = "kiosk"
 GUEST_DIR = "/mnt/epn"
+PYPI_NAMES = ("pypi.org", "files.pythonhosted.org")
+"""What pip would reach: closed in the machine, the package installs with what it carries."""
 DRIVER_UNIT = """[Unit]
 Description=EPN Kiosk VM check (tests/vm/kiosk_vm.py --guest)
 After=multi-user.target network-online.target
@@ -256,11 +261,17 @@ class Guest:
     def install(self) -> bool:
         self.sh("uname -a; cat /etc/debian_version; ps -p 1 -o comm=")
         mirror = guest_distro().mirror.split("/")[2]
-        code, _ = self.sh(f"getent hosts {mirror} pypi.org files.pythonhosted.org")
-        self.result("network", code == 0, "guest resolves the mirrors and PyPI")
-        debs = sorted(Path(GUEST_DIR).glob("epn-kiosk_*_all.deb"))
+        code, _ = self.sh(f"getent hosts {mirror}")
+        self.result("network", code == 0, "guest resolves the Debian mirror")
+        # PyPI closed: its names lead to an address where nothing answers, so an install
+        # that still reached for it would fail here.
+        with open("/etc/hosts", "a") as hosts:
+            hosts.write("".join(f"127.0.0.9 {name}\n" for name in PYPI_NAMES))
+        code, output = self.sh(f"getent hosts {' '.join(PYPI_NAMES)}")
+        self.result("pypi-closed", code == 0 and "127.0.0.9" in output, output.strip())
+        debs = sorted(Path(GUEST_DIR).glob("epn-kiosk_*_amd64.deb"))
         if not debs:
-            self.result("install", False, "no epn-kiosk_*_all.deb on the payload disk")
+            self.result("install", False, "no epn-kiosk_*_amd64.deb on the payload disk")
             return False
         deb = Path("/root") / debs[-1].name
         shutil.copyfile(debs[-1], deb)
@@ -699,6 +710,7 @@ class Guest:
             "firefox policies": "/etc/firefox/policies/policies.json",
             "logind drop-in": "/etc/systemd/logind.conf.d/epn-kiosk.conf",
             "installer manifest": "/var/lib/epn-kiosk-installer/kiosk.json",
+            "python environment": "/opt/epn-kiosk/venv",
         }
         left = [name for name, path in gone.items() if os.path.lexists(path)]
         queue_code, _queue = self.sh(f"lpstat -v {QUEUE}")
@@ -787,8 +799,8 @@ def chroot_install(rootfs: Path, packages: Sequence[str]) -> None:
 
 
 def trust_like_host(rootfs: Path) -> None:
-    """The host's own CA certificates and pip.conf, if it has any: behind a TLS-inspecting
-    proxy, the machine reaches PyPI only the way the host does."""
+    """The host's own CA certificates, if it has any: behind a TLS-inspecting proxy, the
+    machine reaches the Debian mirror only the way the host does."""
     local = Path("/usr/local/share/ca-certificates")
     certificates = sorted(local.glob("*.crt")) if local.is_dir() else []
     for certificate in certificates:
@@ -796,20 +808,17 @@ def trust_like_host(rootfs: Path) -> None:
         shutil.copyfile(certificate, target)
     if certificates:
         run(["chroot", str(rootfs), "update-ca-certificates"], stdout=subprocess.DEVNULL)
-    if Path("/etc/pip.conf").exists():
-        shutil.copyfile("/etc/pip.conf", rootfs / "etc/pip.conf")
 
 
 def kiosk_depends(distro: Distro) -> list[str]:
     """The Debian packages the kiosk package depends on and recommends (first choices the
     archive has)."""
     sys.path.insert(0, str(PROJECT))
-    from installer.deb import FLAVOURS
-    from installer.plan import Role
+    from installer.deb import binary_fields, relations
 
-    flavour = FLAVOURS[Role.KIOSK]
+    fields = binary_fields("epn-kiosk", PROJECT)
     chosen = []
-    for dep in (*flavour.depends, *flavour.recommends):
+    for dep in (*relations(fields["Depends"]), *relations(fields["Recommends"])):
         names = [choice.split("(")[0].strip() for choice in dep.split("|")]
         chosen += [name for name in names if name not in distro.absent][:1]
     return chosen
@@ -876,7 +885,7 @@ def base_image(work: Path, size: str, with_depends: bool, distro: Distro) -> Pat
 
 
 def build_deb(work: Path, worktree: bool) -> Path:
-    """``python -m installer.deb kiosk`` from HEAD (or the working tree)."""
+    """The kiosk's package, from ``python -m installer.deb`` on HEAD (or the working tree)."""
     out = work / "dist"
     shutil.rmtree(out, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="epn-vm-src-") as tmp:
@@ -894,11 +903,11 @@ def build_deb(work: Path, worktree: bool) -> Path:
         ).stdout.strip()
         log(f"building the .deb from {'the working tree' if worktree else 'HEAD ' + commit}")
         done = run(
-            [sys.executable, "-m", "installer.deb", "kiosk", "--out", str(out)],
+            [sys.executable, "-m", "installer.deb", "--out", str(out)],
             cwd=source,
             capture_output=True,
         )
-    deb = Path(done.stdout.strip().splitlines()[-1])
+    [deb] = [Path(line) for line in done.stdout.split() if Path(line).name.startswith("epn-kiosk_")]
     log(f"package {deb.name} ({deb.stat().st_size // 1024} KiB)")
     return deb
 
