@@ -239,6 +239,47 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "no session running",
     },
     "refusal.unknown": {FR: "sans raison donnée", NL: "zonder reden", EN: "no reason given"},
+    # Pairing refusals: said at the PC's own staff screen; here only if a PC ever reports one.
+    "refusal.already_paired": {
+        FR: "ce PC est déjà connecté à une console",
+        NL: "deze pc is al met een console verbonden",
+        EN: "this PC is already connected to a console",
+    },
+    "refusal.bad_console_address": {
+        FR: "l'adresse de la console n'est pas valable",
+        NL: "het adres van de console is niet geldig",
+        EN: "the console's address is not valid",
+    },
+    "refusal.bad_pairing_code": {
+        FR: "le code n'a pas la bonne forme (ABCDE-FGHJK)",
+        NL: "de code heeft niet de juiste vorm (ABCDE-FGHJK)",
+        EN: "the code is not of the right form (ABCDE-FGHJK)",
+    },
+    "refusal.console_unreachable": {
+        FR: "la console ne répond pas",
+        NL: "de console antwoordt niet",
+        EN: "the console does not answer",
+    },
+    "refusal.pairing_code_refused": {
+        FR: "la console refuse ce code (déjà utilisé ou trop vieux)",
+        NL: "de console weigert deze code (al gebruikt of te oud)",
+        EN: "the console refuses this code (used already or too old)",
+    },
+    "refusal.pairing_not_proved": {
+        FR: "code mal tapé, ou une autre machine entre le PC et la console",
+        NL: "code verkeerd getypt, of een andere machine tussen de pc en de console",
+        EN: "code mistyped, or another machine between the PC and the console",
+    },
+    "refusal.pc_name_taken": {
+        FR: "un autre PC porte déjà ce nom",
+        NL: "een andere pc heeft die naam al",
+        EN: "another PC already has this name",
+    },
+    "refusal.pairing_failed": {
+        FR: "la connexion à la console a échoué",
+        NL: "de verbinding met de console is mislukt",
+        EN: "connecting to the console failed",
+    },
     "state.out_of_order": {FR: "Hors service", NL: "Buiten dienst", EN: "Out of order"},
     # -- refusals: a stable code from the PC or the console, said in staff's words ----
     "refusal.locked": {
