@@ -187,6 +187,13 @@ def test_tapping_an_open_programs_tile_brings_it_back_instead_of_a_second_one(
     rc = kiosk_dir / "openbox-rc.xml"
     rc.write_text(openbox_rc(), encoding="utf-8")
     wm = subprocess.Popen(["openbox", "--config-file", str(rc)], env=display)
+    # Programs started before Openbox manages the screen are adopted by it later, in its own
+    # order: the web page may then never come to the front. Openbox names itself on the root
+    # window (EWMH) once it manages it.
+    wait_for(
+        "Openbox managing the screen",
+        lambda: "window id" in x(display, "xprop", "-root", "_NET_SUPPORTING_WM_CHECK"),
+    )
     script = kiosk_dir / "program.py"
     script.write_text(PROGRAM, encoding="utf-8")
     letter_line = f"{sys.executable} {script} Lettre"
