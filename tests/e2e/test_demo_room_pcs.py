@@ -185,8 +185,13 @@ def test_a_letter_saved_in_the_home_is_printed_through_the_pc_counted_and_wiped(
     assert (home / "Documents").is_dir()  # the skeleton is back
 
     # The console's usage review counts the session's 22 pages for PC-01.
+    # The console counts the room's local days (Europe/Brussels): after 23:00 UTC the room is
+    # already on the next day, so the period spans this machine's day on either side.
     today = dt.date.today()
-    days = {"start": (today - dt.timedelta(days=1)).isoformat(), "end": today.isoformat()}
+    days = {
+        "start": (today - dt.timedelta(days=1)).isoformat(),
+        "end": (today + dt.timedelta(days=1)).isoformat(),
+    }
     with staff(room, DEMO_ADMIN) as http:
 
         def counted() -> bool:
