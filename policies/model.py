@@ -236,6 +236,14 @@ class PrintRules(_Model):
         50, ge=0, le=10_000, description="Price of a colour page, in cents."
     )
     currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code.")
+    printer_uri: str | None = Field(
+        None,
+        max_length=1024,
+        pattern=r"^(ipps?|https?|socket|lpd|usb|dnssd|file)://[^\s\x00-\x1f\x7f]+$",
+        description="The room's printer, as CUPS names it (`lpinfo -v`), chosen at the console: "
+        "each PC's held queue sends the pages it releases there. Empty: each PC keeps the "
+        "printer it was installed with.",
+    )
 
 
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=140)]
