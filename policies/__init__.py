@@ -21,6 +21,7 @@ from policies.loading import (
 )
 from policies.model import (
     PICTOGRAMS,
+    PRINTER_SCHEMES,
     Closure,
     HouseRule,
     HouseRules,
@@ -40,6 +41,7 @@ from policies.model import (
 
 __all__ = [
     "PICTOGRAMS",
+    "PRINTER_SCHEMES",
     "Allowance",
     "Closure",
     "FieldProblem",

@@ -222,6 +222,42 @@ class OpeningHours(_Model):
         return tuple(sorted(ranges, key=lambda r: r.opens))
 
 
+PRINTER_SCHEMES = ("ipp", "ipps", "http", "https", "socket", "lpd", "usb", "dnssd")
+"""The CUPS backends (Debian 12's ``cups-daemon``) a room's printer may be reached through.
+Not ``file`` (pages written to a file on the PC), nor ``parallel``, ``serial`` or ``cups-brf``,
+whose URIs are paths on the PC too, nor the wrappers ``beh`` and ``driverless``. The kiosk's
+gate backend refuses any other (``kiosk.agent.printing.gate_backend.PRINTER_SCHEMES``)."""
+PRINTER_URI_PATTERN = (
+    rf"^({'|'.join(PRINTER_SCHEMES)})://(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{{2}})+$"
+)
+"""A printer URI as RFC 3986 writes it (ASCII, ``%`` before two hex digits: CUPS refuses
+others, measured), with one of :data:`PRINTER_SCHEMES`."""
+
+
+_PRINTER_URI = re.compile(PRINTER_URI_PATTERN)
+
+
+def _printer_uri(value: str) -> str:
+    # Messages start with the value (see _host_pattern).
+    shown = repr(value[:80])
+    scheme = value.partition(":")[0].lower()
+    if scheme not in PRINTER_SCHEMES:
+        raise ValueError(
+            f"{shown} is not a printer of the room: write the address CUPS gives a network "
+            f"or USB printer ({', '.join(s + '://' for s in PRINTER_SCHEMES)}); never a "
+            "file or a port of the PC"
+        )
+    if not _PRINTER_URI.fullmatch(value):
+        raise ValueError(
+            f"{shown} is not an address CUPS accepts: {scheme}:// then ASCII letters, digits "
+            "and URI signs only, a space or other sign written %XX"
+        )
+    return value
+
+
+PrinterUri = Annotated[str, AfterValidator(_printer_uri)]
+
+
 class PrintRules(_Model):
     """What printing costs and how much a visitor may print."""
 
@@ -236,13 +272,14 @@ class PrintRules(_Model):
         50, ge=0, le=10_000, description="Price of a colour page, in cents."
     )
     currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code.")
-    printer_uri: str | None = Field(
+    printer_uri: PrinterUri | None = Field(
         None,
         max_length=1024,
-        pattern=r"^(ipps?|https?|socket|lpd|usb|dnssd|file)://[^\s\x00-\x1f\x7f]+$",
+        json_schema_extra={"pattern": PRINTER_URI_PATTERN},
         description="The room's printer, as CUPS names it (`lpinfo -v`), chosen at the console: "
-        "each PC's held queue sends the pages it releases there. Empty: each PC keeps the "
-        "printer it was installed with.",
+        "each PC's held queue sends the pages it releases there. A network or USB printer "
+        f"only ({', '.join(PRINTER_SCHEMES)}): never a file or a port on the PC. Empty: "
+        "each PC keeps the printer it was installed with.",
     )
 
 

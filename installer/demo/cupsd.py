@@ -23,6 +23,8 @@ from kiosk.agent.printing.worker import wake_socket_for
 CUPSD = Path("/usr/sbin/cupsd")
 _SERVER_BIN_LINKS = ("filter", "daemon", "cgi-bin", "monitor", "driver")
 STOCK_NOTIFIERS = Path("/usr/lib/cups/notifier")
+STOCK_BACKENDS = Path("/usr/lib/cups/backend")
+CAPTURE_SCHEME = "capture"
 
 
 DEVICE_BACKEND = """#!{python}
@@ -100,6 +102,16 @@ class PrivateCups:
         return self._process.pid if self._process else None
 
     @property
+    def backends(self) -> Path:
+        """This cupsd's backends folder (``ServerBin/backend``)."""
+        return self.root / "bin/backend"
+
+    @staticmethod
+    def capture_uri(folder: Path) -> str:
+        """The device URI of a capture printer that keeps what it prints in ``folder``."""
+        return f"{CAPTURE_SCHEME}:{folder}"
+
+    @property
     def wake_socket(self) -> Path:
         """Where an agent metering this cupsd listens for its events (beside its socket, as
         the service places it)."""
@@ -146,8 +158,13 @@ class PrivateCups:
                 Path(wake_notifier.__file__).read_text(encoding="utf-8"), encoding="utf-8"
             )
             wake.chmod(0o755)  # cupsd runs notifiers as its own user (lp)
-        backends = root / "bin/backend"
-        capture = backends / "capture"
+        backends = self.backends
+        # CUPS's own socket backend (AppSocket, port 9100): a printer on the network as the
+        # policy may name one (a test's listens on 127.0.0.1).
+        stock_socket = STOCK_BACKENDS / "socket"
+        if stock_socket.exists():
+            (backends / "socket").symlink_to(stock_socket)
+        capture = backends / CAPTURE_SCHEME
         capture.write_text(DEVICE_BACKEND.format(python=sys.executable), encoding="utf-8")
         capture.chmod(0o700)
         gate = backends / cupsconf.GATE_SCHEME
@@ -161,11 +178,16 @@ class PrivateCups:
             conf = conf.replace(f"DefaultPolicy {cupsconf.POLICY_NAME}", "DefaultPolicy default")
             conf += _STOCK_POLICY
         (root / "cupsd.conf").write_text(conf, encoding="utf-8")
-        env = {cupsconf.APPROVALS_ENV: str(self.approvals), cupsconf.BACKENDS_ENV: str(backends)}
+        env = {
+            cupsconf.APPROVALS_ENV: str(self.approvals),
+            cupsconf.BACKENDS_ENV: str(backends),
+            # The capture printer writes into a folder: the gate forwards to it here only.
+            gate_backend.EXTRA_SCHEMES_ENV: CAPTURE_SCHEME,
+        }
         files = cupsconf.cups_files_conf(root, env=env)
         (root / "cups-files.conf").write_text(files, encoding="utf-8")
         self._launch()
-        uri = f"capture:{self.printed}"
+        uri = self.capture_uri(self.printed)
         device = cupsconf.gate_uri(uri) if self._gate else uri
         self.run(
             "lpadmin",

@@ -404,3 +404,50 @@ def test_the_staff_menu_is_in_french_unless_the_site_says_dutch_or_english() -> 
     assert default_policy().staff.language is StaffLanguage.FR
     dutch = parse_policy('[staff]\nlanguage = "nl"', "toml", source="site.policy")
     assert dutch.staff.language.language is Language.NL
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        # As `lpinfo -v` names the printers of a room (CUPS 2.4, Debian 12).
+        "ipp://192.168.1.20/ipp/print",
+        "ipps://printer.local:631/ipp/print",
+        "socket://192.168.1.21:9100",
+        "lpd://192.168.1.22/queue",
+        "usb://HP/LaserJet%20Pro%20M404?serial=PHB123",
+        "dnssd://HP%20LaserJet%20M404%20%5B4F2A1B%5D._ipp._tcp.local/?uuid=1c8a-22f",
+    ],
+)
+def test_the_rooms_printer_is_named_as_cups_names_it(uri: str) -> None:
+    policy = parse_policy(f'[printing]\nprinter_uri = "{uri}"', "toml")
+    assert policy.printing.printer_uri == uri
+    assert default_policy().printing.printer_uri is None, "by default each PC keeps its own"
+
+
+@pytest.mark.parametrize(
+    ("uri", "reason"),
+    [
+        # The visitors' pages written to a file of the PC, or to a device path on it.
+        ("file:/etc/cron.d/epn", "not a printer of the room"),
+        ("file:///etc/cron.d/epn", "not a printer of the room"),
+        ("FILE:///etc/cron.d/epn", "not a printer of the room"),
+        ("parallel:/etc/cron.d/epn", "not a printer of the room"),
+        ("serial:/dev/ttyS0?baud=9600", "not a printer of the room"),
+        ("cups-brf:/", "not a printer of the room"),
+        ("beh:/1/3/5/file:/etc/cron.d/epn", "not a printer of the room"),
+        ("epn-gate:ipp://192.168.1.20/ipp/print", "not a printer of the room"),
+        # Addresses CUPS refuses (measured).
+        ("ipp://192.168.1.20/imprimante-%zz", "not an address CUPS accepts"),
+        ("ipp://192.168.1.20/imprimante-é", "not an address CUPS accepts"),
+        ("ipp://192.168.1.20/ipp print", "not an address CUPS accepts"),
+        ("ipp://192.168.1.20/ipp\nprint", "not an address CUPS accepts"),
+    ],
+)
+def test_a_printer_that_is_a_file_or_a_port_of_the_pc_is_refused(uri: str, reason: str) -> None:
+    data = default_policy_data()
+    data["printing"]["printer_uri"] = uri
+    with pytest.raises(InvalidPolicy) as raised:
+        policy_from_data(data, source="console")
+    [problem] = raised.value.problems
+    assert problem.field == "printing.printer_uri"
+    assert reason in problem.reason

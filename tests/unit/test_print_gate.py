@@ -41,13 +41,22 @@ def _spool(place: Path, *documents: bytes) -> Basis:
     return Basis("visitor", 2, (("page-ranges", "1-3"),), digests)
 
 
-def _run(place: Path, stdin: bytes, *, copies: str = "2", options: str = "page-ranges=1-3"):
+def _run(
+    place: Path,
+    stdin: bytes,
+    *,
+    copies: str = "2",
+    options: str = "page-ranges=1-3",
+    device: str = "epn-gate:rec:/printer",
+    extra_schemes: str = "rec",
+):
     env = {
         **os.environ,
-        "DEVICE_URI": "epn-gate:rec:/printer",
+        "DEVICE_URI": device,
         "CUPS_REQUESTROOT": str(place / "spool"),
         gate_backend.APPROVALS_ENV: str(place / "approved"),
         gate_backend.BACKEND_DIR_ENV: str(place / "backends"),
+        gate_backend.EXTRA_SCHEMES_ENV: extra_schemes,
     }
     argv = [sys.executable, str(GATE), str(JOB), "visitor", "title", copies, options]
     return subprocess.run(argv, input=stdin, env=env, capture_output=True, check=False)
@@ -67,6 +76,39 @@ def test_the_approved_stream_reaches_the_printer_once_with_the_charged_count(pla
     assert b"PAGE: total 6" in done.stderr
     again = _run(place, a + a + b + b)
     assert again.returncode == gate_backend.CUPS_BACKEND_HOLD, "an approval is used once"
+
+
+@pytest.mark.parametrize(
+    ("device", "extra_schemes"),
+    [
+        pytest.param("epn-gate:file:/etc/epn-pages", "rec", id="file"),
+        pytest.param("epn-gate:file:/etc/epn-pages", "rec file", id="file-even-if-listed"),
+        pytest.param("epn-gate:parallel:/etc/epn-pages", "rec", id="a-port-path"),
+        pytest.param("epn-gate:cups-brf:/etc/epn-pages", "rec", id="braille-files"),
+        pytest.param("epn-gate:rec:/printer", "", id="a-scheme-not-listed"),
+        pytest.param("epn-gate:epn-gate:rec:/printer", "rec epn-gate", id="the-gate-again"),
+    ],
+)
+def test_a_queue_changed_to_a_file_or_a_port_sends_nothing(
+    place: Path, device: str, extra_schemes: str
+):
+    # The queue's device changed by other means than the agent's (lpadmin -v as root): a
+    # backend of that name sits in the folder, and would write wherever its URI says.
+    for scheme in ("file", "parallel", "cups-brf", "epn-gate"):
+        (place / "backends" / scheme).symlink_to(place / "backends/rec")
+    _approve(place, _spool(place, b"A" * 10, b"B" * 10), 4)
+    done = _run(place, b"A" * 20 + b"B" * 20, device=device, extra_schemes=extra_schemes)
+    assert done.returncode == gate_backend.CUPS_BACKEND_FAILED, done.stderr
+    assert b"with a printer of the room" in done.stderr
+    assert not (place / "backends/received").exists(), "nothing reached any backend"
+    assert b"PAGE:" not in done.stderr
+
+
+def test_the_gate_forwards_to_the_printers_the_policy_allows_and_those_only():
+    from policies import PRINTER_SCHEMES
+
+    assert frozenset(PRINTER_SCHEMES) == gate_backend.PRINTER_SCHEMES
+    assert not {"file", "parallel", "serial", "cups-brf", "beh"} & gate_backend.PRINTER_SCHEMES
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,9 @@ of several documents on a raw queue). Anything missing, different or more — a 
 sent after the quote, other copies or ranges, someone else's job under a reused job id —
 and it exits 3 (``CUPS_BACKEND_HOLD``): the job goes back on hold and nothing was sent to
 the printer. Otherwise it runs the real device's backend on exactly those bytes and tells
-CUPS the page count the agent charged (``PAGE: total N``).
+CUPS the page count the agent charged (``PAGE: total N``) — if that device is a printer of
+the room (:data:`PRINTER_SCHEMES`): never a file or a port of the PC, even when the queue was
+changed by other means than the agent's.
 
 Standard library only: CUPS runs it with the system Python, outside the agent's venv.
 """
@@ -32,6 +34,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +44,17 @@ SCHEME = "epn-gate"
 APPROVALS_ENV = "EPN_GATE_APPROVALS"
 DEFAULT_APPROVALS = "/run/epn-kiosk/print-approved"
 BACKEND_DIR_ENV = "EPN_GATE_BACKENDS"
+EXTRA_SCHEMES_ENV = "EPN_GATE_EXTRA_SCHEMES"
+"""Schemes the gate forwards to besides :data:`PRINTER_SCHEMES` (space-separated): the
+demo's and the tests' private cupsd, whose printer keeps pages in a folder, sets it through
+``SetEnv`` in its ``cups-files.conf``, which only root writes (as for the backends folder)."""
+PRINTER_SCHEMES = frozenset({"ipp", "ipps", "http", "https", "socket", "lpd", "usb", "dnssd"})
+"""The real printers the gate forwards to, as the policy allows them (``policies``'
+``PRINTER_SCHEMES``): never ``file``, ``parallel``, ``serial`` or ``cups-brf``, which write to
+a path on the PC, nor a wrapper such as ``beh``."""
+NEVER_SCHEMES = frozenset({"file", SCHEME})
+"""Refused whatever the environment says: pages written to a file of the PC, or the gate
+in front of itself."""
 CUPS_BACKEND_OK = 0
 CUPS_BACKEND_FAILED = 1
 CUPS_BACKEND_HOLD = 3
@@ -289,14 +303,25 @@ def verified_stream(source: IO[bytes], documents: list[Path], copies: int) -> IO
     return buffer
 
 
-def real_backend(device_uri: str, backend_dir: Path) -> tuple[Path, str] | None:
-    """The real backend program and its URI, from ``epn-gate:<real URI>``."""
+def allowed_schemes(environ: Mapping[str, str]) -> frozenset[str]:
+    """The schemes the gate forwards to: :data:`PRINTER_SCHEMES`, and those the cupsd's own
+    configuration adds (:data:`EXTRA_SCHEMES_ENV`), never :data:`NEVER_SCHEMES`."""
+    extra = frozenset(environ.get(EXTRA_SCHEMES_ENV, "").split())
+    return (PRINTER_SCHEMES | extra) - NEVER_SCHEMES
+
+
+def real_backend(
+    device_uri: str, backend_dir: Path, allowed: frozenset[str] = PRINTER_SCHEMES
+) -> tuple[Path, str] | None:
+    """The real backend program and its URI, from ``epn-gate:<real URI>``; None when that
+    is not a printer the gate may send pages to (a file of the PC, a port, an unknown
+    scheme: the queue was changed by other means than the agent's)."""
     prefix = f"{SCHEME}:"
     if not device_uri.startswith(prefix):
         return None
     real = device_uri[len(prefix) :]
     scheme = real.split(":", 1)[0]
-    if not scheme or scheme == SCHEME or not scheme.replace("-", "").isalnum():
+    if scheme not in allowed or scheme in NEVER_SCHEMES:
         return None
     return backend_dir / scheme, real
 
@@ -334,9 +359,15 @@ def _run_approved(approval: Approval, argv: list[str], job_id: str) -> int:
     if why is not None:
         return _hold(job_id, f"changed since the quote: {why}")
     backend_dir = Path(os.environ.get(BACKEND_DIR_ENV, "/usr/lib/cups/backend"))
-    target = real_backend(os.environ.get("DEVICE_URI", ""), backend_dir)
+    target = real_backend(
+        os.environ.get("DEVICE_URI", ""), backend_dir, allowed_schemes(os.environ)
+    )
     if target is None:
-        print("ERROR: the queue's device URI is not epn-gate:<printer URI>", file=sys.stderr)
+        print(
+            "ERROR: the queue's device URI is not epn-gate:<printer URI> with a printer of the "
+            f"room ({', '.join(sorted(allowed_schemes(os.environ)))}): nothing sent",
+            file=sys.stderr,
+        )
         return CUPS_BACKEND_FAILED
     program, real_uri = target
     env = {**os.environ, "DEVICE_URI": real_uri}
