@@ -556,6 +556,7 @@ class DemoRoom:
             # The print user is the agent's own (sandbox): the visitor's programs run as it.
             argv += ["--cups-socket", str(printer.socket)]
             argv += ["--print-approvals", str(printer.approvals)]
+            argv += ["--cups-backends", str(printer.backends)]
         self.children.append(spawn(f"agent {name}", argv, pc_dir / "agent.log"))
         return sock
 

@@ -138,6 +138,11 @@ class AgentConfig(BaseSettings):
         Path(DEFAULT_APPROVALS),
         description="Folder (0700) where the agent approves jobs for the gated backend.",
     )
+    cups_backends: Annotated[Path, Option(group=PRINTING)] = Field(
+        Path("/usr/lib/cups/backend"),
+        description="CUPS's backends folder: a printer the policy names is used only when "
+        "this PC's CUPS has the backend of its scheme.",
+    )
     print_user: Annotated[str | None, Option(group=PRINTING)] = Field(
         None,
         description="Account whose print jobs are the visitor's (default: the visitor "

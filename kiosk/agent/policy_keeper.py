@@ -15,7 +15,7 @@ from kiosk.agent.errors import StartRefused
 from kiosk.agent.policy_source import PolicySource
 from kiosk.agent.printing.coordinator import PrintCoordinator
 from kiosk.core.engine import SessionEngine
-from policies import InvalidPolicy, Policy, policy_from_data
+from policies import FieldProblem, InvalidPolicy, Policy, policy_from_data
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class PolicyKeeper:
     def reload(self) -> bool:
         """Read the policy again; a bad one is logged and the last good stays in force."""
         try:
-            policy = self.source.load()
+            policy = self._usable(self.source.load(), self.source.describe())
         except InvalidPolicy as exc:
             _policy_rejected(exc, logging.WARNING, kept=self.version)
             return False
@@ -83,7 +83,7 @@ class PolicyKeeper:
         """Put in force a policy the console pushed and keep it for the next start; on a
         bad one keep the last good policy and return what is wrong (each bad field named)."""
         try:
-            policy = policy_from_data(data, "(console)")
+            policy = self._usable(policy_from_data(data, "(console)"), "(console)")
         except InvalidPolicy as exc:
             _policy_rejected(exc, logging.WARNING, kept=self.version)
             return "; ".join(str(p) for p in exc.problems)
@@ -97,6 +97,15 @@ class PolicyKeeper:
             self.source = PolicySource(path)
         self._apply(policy, "console")
         return None
+
+    def _usable(self, policy: Policy, source: str) -> Policy:
+        """``policy`` if this PC can follow it; :class:`InvalidPolicy` naming the field if
+        not (a printer whose CUPS backend this PC lacks)."""
+        problem = self.printing.printer_problem(policy)
+        if problem is not None:
+            field, _, reason = problem.partition(": ")
+            raise InvalidPolicy(source, (FieldProblem(field, reason),))
+        return policy
 
     def _apply(self, policy: Policy, source: str) -> None:
         """Put ``policy`` in force: sessions, printing prices and quotas, browser policies."""

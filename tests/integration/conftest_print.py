@@ -36,6 +36,7 @@ def kiosk(cups: PrivateCups) -> Iterator[AgentThread]:
     options = {
         "cups_socket": cups.socket,
         "print_approvals": cups.approvals,
+        "cups_backends": cups.backends,
         "print_user": "root",  # the tests submit as root, as the visitor would as themself
     }
     with AgentThread(policy=open_all_day_policy(), config_options=options) as harness:

@@ -81,9 +81,9 @@ def test_a_pin_hash_verifies_only_its_pin() -> None:
 
 AGENT_OPTIONS = {
     "--data-dir", "--sandbox", "--socket", "--policy", "--pc-name", "--animator-pin-hash",
-    "--config-dir", "--allow-insecure-link", "--cups-socket", "--print-approvals",
-    "--print-user", "--visitor", "--home", "--home-size", "--skeleton", "--home-inodes",
-    "--display-manager", "--lockdown-root",
+    "--config-dir", "--allow-insecure-link", "--cups-socket", "--cups-backends",
+    "--print-approvals", "--print-user", "--visitor", "--home", "--home-size", "--skeleton",
+    "--home-inodes", "--display-manager", "--lockdown-root",
 }  # fmt: skip
 """What the installer's units, the docs and operators' scripts write."""
 

@@ -11,6 +11,7 @@ import os
 import pwd
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from epn_shared.json_log import event
@@ -24,7 +25,7 @@ from policies import LoginMode, Policy
 
 if TYPE_CHECKING:
     from kiosk.agent.printing.meter import PrintJobFact, PrintMeter
-    from kiosk.agent.printing.worker import CountedJob, PrintWorker
+    from kiosk.agent.printing.worker import CountedJob, PrinterChange, PrintWorker
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,9 @@ class PrintCoordinator:
     worker: PrintWorker | None = dataclasses.field(default=None, init=False)
     printed_at_end: tuple[int, int] | None = dataclasses.field(default=None, init=False)
     """Pages and cents the last session printed, for its receipt (the meter forgets)."""
+    printer_change: Future[PrinterChange] | None = dataclasses.field(default=None, init=False)
+    """What the worker did with the last printer a policy named (changed, the same, waiting
+    for the job printing, refused by CUPS)."""
 
     def start(self) -> None:
         """With a cupsd to meter: the worker thread and the meter (nothing otherwise)."""
@@ -70,6 +74,7 @@ class PrintCoordinator:
         worker.start()
         self.worker = worker
         event(log, "printing_metered", cups=str(config.cups_socket), user=user)
+        self._set_printer(self.keeper.engine.policy)
 
     async def stop(self) -> None:
         """Stop the worker thread (the meter's held jobs stay in CUPS)."""
@@ -100,9 +105,42 @@ class PrintCoordinator:
             self.meter.session_ended(now.mono)
 
     def set_policy(self, policy: Policy) -> None:
-        """Prices and quotas of a new policy apply to the next job."""
+        """Prices and quotas of a new policy apply to the next job; its printer, if it names
+        one, to the next job released once none is printing."""
         if self.meter is not None:
             self.meter.set_policy(policy)
+        self._set_printer(policy)
+
+    def printer_problem(self, policy: Policy) -> str | None:
+        """Why this PC cannot send its pages to the policy's printer (the field named), or
+        None: no printer named, printing not metered here, or its backend is there."""
+        uri = policy.printing.printer_uri
+        if uri is None or self.config.cups_socket is None:
+            return None
+        from kiosk.agent.printing.gate_backend import PRINTER_SCHEMES  # noqa: PLC0415
+
+        scheme = uri.partition(":")[0]
+        backend = self.config.cups_backends / scheme
+        if scheme not in PRINTER_SCHEMES:
+            return f"printing.printer_uri: the kiosk's gate sends no pages to {scheme}:"
+        if not (backend.is_file() and os.access(backend, os.X_OK)):
+            return (
+                f"printing.printer_uri: this PC's CUPS has no {scheme} backend ({backend}); "
+                "it keeps its printer"
+            )
+        return None
+
+    def _set_printer(self, policy: Policy) -> None:
+        """Point the queue at the policy's printer; none named: the queue keeps its own. A
+        printer this PC cannot reach is logged and the queue keeps the one it has."""
+        uri = policy.printing.printer_uri
+        if self.worker is None or uri is None:
+            return
+        problem = self.printer_problem(policy)
+        if problem is not None:
+            event(log, "printer_refused", logging.ERROR, version=policy.version, error=problem)
+            return
+        self.printer_change = self.worker.set_printer(uri)
 
     def tick(self, now: Instant) -> None:
         """Cancel what waited too long."""

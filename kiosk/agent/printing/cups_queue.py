@@ -35,6 +35,7 @@ from kiosk.agent.printing.gate_backend import (
 from kiosk.core.printing import JobOptionError, JobOptions, PageSet, Sides, parse_page_ranges
 
 HELD = 4
+PRINTER_STOPPED = 5
 NOT_DONE_STATES = frozenset({3, 4, 5, 6})
 """pending, held, processing, stopped."""
 RELEASED_STATES = frozenset({3, 5, 6})
@@ -55,6 +56,19 @@ _SERVER_URI = "ipp://localhost/"
 
 class PrintSystemError(Exception):
     """CUPS could not be reached or refused the agent (the environment failed)."""
+
+
+class PrinterRefused(PrintSystemError):
+    """CUPS refused the printer given to the queue (its address, or its backend)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePrinter:
+    """Where the queue sends what it prints, and whether it may start a job now."""
+
+    device_uri: str
+    stopped: bool
+    """Paused (by an admin, or by CUPS after its printer failed): no job starts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +336,31 @@ class CupsQueue:
             named = _APPROVAL_FILE.match(path.name)
             if named is None or int(named.group(1)) not in keep:
                 path.unlink(missing_ok=True)
+
+    # -- the printer ---------------------------------------------------------------------
+
+    def printer(self) -> QueuePrinter:
+        """The queue's device URI (the gate in front of the printer) and state."""
+        with self._cups() as connection:
+            found = connection.getPrinterAttributes(
+                self.queue, requested_attributes=["device-uri", "printer-state"]
+            )
+        return QueuePrinter(
+            str(found.get("device-uri", "")), int(found.get("printer-state", 0)) == PRINTER_STOPPED
+        )
+
+    def set_device(self, device_uri: str) -> None:
+        """Send the queue's jobs to ``device_uri`` from now on (CUPS-Add-Modify-Printer with
+        that one attribute: the hold, the policy and every job stay). CUPS stops a job that is
+        printing and starts it again from the start on the new device, even for the same URI
+        (measured): the caller waits until none is. :class:`PrinterRefused` when CUPS says no."""
+        import cups  # noqa: PLC0415
+
+        with self._cups() as connection:
+            try:
+                connection.setPrinterDevice(self.queue, device_uri)
+            except cups.IPPError as exc:
+                raise PrinterRefused(f"CUPS refused the printer: {exc}") from exc
 
     # -- events --------------------------------------------------------------------------
 

@@ -29,11 +29,18 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from epn_shared.json_log import event
-from kiosk.agent.printing.cups_queue import HELD, CupsQueue, PrintSystemError
+from kiosk.agent.printing.cups_queue import (
+    HELD,
+    CupsQueue,
+    PrinterRefused,
+    PrintSystemError,
+)
+from kiosk.agent.printing.cupsconf import gate_uri
 from kiosk.agent.printing.documents import Uncountable, count_pages
 from kiosk.agent.printing.gate_backend import Approval, Basis
 from kiosk.agent.printing.wake_notifier import recipient_uri
@@ -67,6 +74,21 @@ WAKE_SOCKET_NAME = "epn-kiosk-events.sock"
 CUPS_GROUP = "lp"
 """The group cupsd runs its notifiers as (Debian's ``User lp``, ``Group lp``)."""
 OPTIONS_PROBLEM = "options"
+PRINTING = 5
+STARTING_STATES = frozenset({3, PRINTING, 6})
+"""Pending, processing, stopped mid-job: a job CUPS runs, or may start at any moment."""
+
+
+class PrinterChange(StrEnum):
+    """What became of a new printer for the queue."""
+
+    CHANGED = "changed"
+    SAME = "same"
+    """The queue already sends there: nothing done (setting it again would restart a job)."""
+    WAITING = "waiting"
+    """A job is printing (or about to): the change is made as soon as none is."""
+    REFUSED = "refused"
+    """CUPS said no: the queue keeps its printer."""
 
 
 def wake_socket_for(cups_socket: Path) -> Path:
@@ -129,6 +151,8 @@ class PrintWorker:
         self._seen: dict[int, int] = {}
         """Counted jobs, with their number of documents then."""
         self._released: set[int] = set()
+        self._printer_wanted: str | None = None
+        """A printer URI the queue is to send to once no job is printing."""
         self._thread: threading.Thread | None = None
         self._down = False
         self.polls = 0
@@ -177,6 +201,12 @@ class PrintWorker:
     def purge(self, user: str) -> Future[int]:
         """Cancel and purge every job of ``user``; how many."""
         return self._order(lambda: self.cups.purge_visitor_jobs(user))
+
+    def set_printer(self, printer_uri: str) -> Future[PrinterChange]:
+        """Send what the queue prints to ``printer_uri`` (behind the gate) from now on; while
+        a job is printing, or released and about to, as soon as it is done: a job prints
+        whole on one printer, once. A later call replaces a change still waiting."""
+        return self._order(lambda: self._want_printer(printer_uri))
 
     # -- the thread ----------------------------------------------------------------------
 
@@ -347,7 +377,58 @@ class PrintWorker:
         self._released.add(job_id)
         return True
 
+    def _want_printer(self, printer_uri: str) -> PrinterChange:
+        self._printer_wanted = printer_uri
+        change = self._change_printer()
+        if change is PrinterChange.WAITING:
+            event(log, "printer_change_waits", printer=shown_uri(printer_uri))
+        return change
+
+    def _change_printer(self) -> PrinterChange:
+        """Point the queue's gate at the printer wanted, unless a job is printing or about
+        to (CUPS would stop it and print it again from the start: twice, or, the gate's
+        approval spent, never). Only this thread releases jobs, so none starts between the
+        look and the change but one a visitor forced off hold, which the gate holds again."""
+        wanted = self._printer_wanted
+        if wanted is None:
+            return PrinterChange.SAME
+        device = gate_uri(wanted)
+        try:
+            printer = self.cups.printer()
+            if printer.device_uri == device:
+                self._printer_wanted = None
+                return PrinterChange.SAME
+            busy = any(
+                job.state in STARTING_STATES and not (printer.stopped and job.state != PRINTING)
+                for job in self.cups.jobs()
+            )
+            if busy:
+                return PrinterChange.WAITING
+            self.cups.set_device(device)
+        except PrinterRefused as exc:
+            self._printer_wanted = None
+            event(
+                log,
+                "printer_refused",
+                logging.ERROR,
+                printer=shown_uri(wanted),
+                kept=shown_uri(printer.device_uri),
+                error=str(exc),
+            )
+            return PrinterChange.REFUSED
+        except PrintSystemError:
+            return PrinterChange.WAITING  # CUPS away: tried again at the next look
+        self._printer_wanted = None
+        before = shown_uri(printer.device_uri)
+        event(log, "printer_changed", printer=shown_uri(wanted), before=before)
+        return PrinterChange.CHANGED
+
     def _poll_once(self) -> None:
+        self._look_at_queue()
+        if self._printer_wanted is not None and not self._down:
+            self._change_printer()
+
+    def _look_at_queue(self) -> None:
         try:
             jobs = self.cups.jobs()
         except PrintSystemError as exc:
@@ -420,6 +501,15 @@ class PrintWorker:
             # Gone meanwhile, or CUPS hiccuped: the next poll tries again if it is still there.
             event(log, "print_job_unreadable", logging.WARNING, job=job_id, error=str(exc))
             return None
+
+
+def shown_uri(uri: str) -> str:
+    """A printer URI for the log, without a user name or password it may carry."""
+    scheme, sep, rest = uri.partition("://")
+    if not sep:
+        return uri
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://{authority.rpartition('@')[2]}{slash}{path}"
 
 
 def _drain(sock: socket.socket) -> None:
