@@ -5,6 +5,7 @@ AppSocket through CUPS's own ``socket`` backend (B)."""
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from kiosk.agent.printing.cups_queue import HELD, CupsQueue
 from kiosk.agent.printing.cupsconf import QUEUE_NAME, gate_uri
 from kiosk.agent.printing.gate_backend import Approval
 from kiosk.agent.printing.worker import PrinterChange
+from policies import policy_from_data
 
 __all__ = ["cups", "kiosk"]
 
@@ -199,13 +201,51 @@ def test_a_printer_this_pc_cannot_use_is_refused_and_the_last_good_policy_kept(
         assert (cups.printed / f"job-{job}").exists()
 
 
-def test_a_printer_cups_refuses_keeps_the_queues_printer(cups: PrivateCups, tmp_path: Path) -> None:
+def _errors(caplog: pytest.LogCaptureFixture, name: str) -> list[logging.LogRecord]:
+    return [
+        record
+        for record in caplog.records
+        if getattr(record, "event", None) == name and record.levelno == logging.ERROR
+    ]
+
+
+def test_a_policy_at_start_naming_a_printer_this_pc_lacks_starts_on_the_installed_one(
+    cups: PrivateCups, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk")
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    installed = queue.printer().device_uri
+    data = _policy("lpd://127.0.0.1/kiosk")
+    options = {
+        "cups_socket": cups.socket,
+        "print_approvals": cups.approvals,
+        "cups_backends": cups.backends,
+        "print_user": "root",
+    }
+    with AgentThread(policy=policy_from_data(data, "(test)"), config_options=options) as kiosk:
+        kiosk.wait_until(lambda: kiosk.agent.printing.meter is not None, 10, "printing")
+        [refused] = _errors(caplog, "printer_refused")
+        assert "no lpd backend" in refused.__dict__["fields"]["error"]
+        assert queue.printer().device_uri == installed
+        with _visit(kiosk) as shell:
+            job, _ = _submit(cups, tmp_path, 1)
+            _print(shell, job)
+            kiosk.wait_until(lambda: _done(queue, job), 10, "A to print")
+        assert (cups.printed / f"job-{job}").exists()
+
+
+def test_a_printer_cups_refuses_keeps_the_queues_printer(
+    cups: PrivateCups, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk")
     queue = CupsQueue(cups.socket, approvals=cups.approvals)
     installed = queue.printer().device_uri
     with SocketPrinter(tmp_path / "B") as printer_b, running_worker(queue, 5.0) as (worker, _):
         # Not a URI CUPS takes (a % not followed by two hex digits; the policy refuses it too).
         assert worker.set_printer("ipp://127.0.0.1/%zz").result(timeout=10) is PrinterChange.REFUSED
         assert queue.printer().device_uri == installed
+        [refused] = _errors(caplog, "printer_refused")
+        assert "client-error-not-possible" in refused.__dict__["fields"]["error"]
         assert worker.set_printer(printer_b.uri).result(timeout=10) is PrinterChange.CHANGED
         assert queue.printer().device_uri == gate_uri(printer_b.uri)
 
