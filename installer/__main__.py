@@ -25,6 +25,16 @@ from installer.plan import InstallerError, Plan, Role
 DEFAULT_BIN = PurePosixPath(sys.prefix) / "bin"
 
 
+def _printer_uri(value: str) -> str:
+    """The policy's rule for the room's printer: the gate prints to no other."""
+    from policies import check_printer_uri  # noqa: PLC0415
+
+    try:
+        return check_printer_uri(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m installer", description=(__doc__ or "").split("\n")[0]
@@ -59,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     kiosk.add_argument(
         "--printer-uri",
         default=None,
-        help="the real printer (e.g. ipp://192.168.1.20/ipp/print; `lpinfo -v`)",
+        type=_printer_uri,
+        help="the real printer, on the network or USB (e.g. ipp://192.168.1.20/ipp/print; "
+        "`lpinfo -v`); never a file",
     )
     kiosk.add_argument("--console-url", default=None, help="https://console:8443")
     kiosk.add_argument("--pairing-code", default=None, help="from `epn-console pairing-code`")

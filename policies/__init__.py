@@ -37,6 +37,7 @@ from policies.model import (
     StaffLanguage,
     StaffRules,
     TimeRange,
+    check_printer_uri,
 )
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "StaffLanguage",
     "StaffRules",
     "TimeRange",
+    "check_printer_uri",
     "current_range_end",
     "default_policy",
     "is_open",

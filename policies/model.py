@@ -237,7 +237,9 @@ others, measured), with one of :data:`PRINTER_SCHEMES`."""
 _PRINTER_URI = re.compile(PRINTER_URI_PATTERN)
 
 
-def _printer_uri(value: str) -> str:
+def check_printer_uri(value: str) -> str:
+    """``value`` if it is a printer of the room as CUPS names it; ValueError saying why not
+    (the policy's field, and the installer's ``--printer-uri``)."""
     # Messages start with the value (see _host_pattern).
     shown = repr(value[:80])
     scheme = value.partition(":")[0].lower()
@@ -255,7 +257,7 @@ def _printer_uri(value: str) -> str:
     return value
 
 
-PrinterUri = Annotated[str, AfterValidator(_printer_uri)]
+PrinterUri = Annotated[str, AfterValidator(check_printer_uri)]
 
 
 class PrintRules(_Model):

@@ -437,3 +437,16 @@ def test_lightdm_replaces_another_display_manager_until_uninstall(run: Run, targ
     assert run("uninstall", "kiosk", "--root", str(target))[0] == 0
     assert picture(target) == before, "GDM is the display manager again"
     assert os.readlink(link) == "/lib/systemd/system/gdm.service"
+
+
+@pytest.mark.parametrize(
+    "printer", ["file:/etc/cron.d/epn", "file:///etc/cron.d/epn", "parallel:/x"]
+)
+def test_a_printer_that_is_a_file_of_the_pc_is_refused_and_nothing_installed(
+    run: Run, target: Path, printer: str
+) -> None:
+    before = picture(target)
+    with pytest.raises(SystemExit) as stopped:
+        run("kiosk", "--root", str(target), "--bin-dir", str(BIN_DIR), "--printer-uri", printer)
+    assert stopped.value.code == 2
+    assert picture(target) == before
