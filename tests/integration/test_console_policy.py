@@ -227,3 +227,23 @@ def test_an_unknown_staff_menu_language_is_refused_and_the_last_good_one_stays(
         pushed = policy_from_data(update.policy)
         assert pushed.version == good["policy_version"]
         assert pushed.staff.language.value == "nl"
+
+
+def test_a_printer_that_is_a_file_of_the_pcs_is_refused_and_the_last_good_one_stays(
+    server: ConsoleServer,
+) -> None:
+    _admin, manager, _kiosk_id, _token = _manager_and_pc(server)
+    room = _put(server, manager, {"printing": {"printer_uri": "ipp://192.168.1.20/ipp/print"}})
+    assert room.status_code == 200, room.text
+    good = room.json()
+    # A staff member making every PC write the visitors' pages into one of its files.
+    for uri in ["file:/etc/cron.d/epn", "file:///etc/cron.d/epn", "parallel:/etc/cron.d/epn"]:
+        refused = _put(server, manager, {"printing": {"printer_uri": uri}})
+        assert refused.status_code == 422, (uri, refused.text)
+        answer = refused.json()
+        assert [e["field"] for e in answer["errors"]] == ["policy.printing.printer_uri"]
+        assert "not a printer of the room" in answer["detail"]
+    with server.client(manager) as http:
+        state = http.get("/api/policy").json()
+    assert (state["version"], state["policy_version"]) == (1, good["policy_version"])
+    assert state["policy"]["printing"]["printer_uri"] == "ipp://192.168.1.20/ipp/print"
