@@ -1,8 +1,8 @@
 """Request rates: a token bucket per client, in front of every door a stranger can knock at.
 
 The doors are the routes that answer without a staff login: ``/api/login``,
-``/api/first-admin``, ``/api/enroll`` and ``/api/pair/*``, the PCs' ``/api/kiosk/*`` and the ``/ws/kiosk`` and
-``/ws/staff`` handshakes. Who pays for a request:
+``/api/first-admin``, ``/api/enroll`` and ``/api/pair/*``, the PCs' ``/api/kiosk/*`` and the
+``/ws/kiosk`` and ``/ws/staff`` handshakes. Who pays for a request:
 
 - a request carrying the token of an enrolled PC (or, on ``/ws/staff``, of a logged-in
   staff member) pays from that token's own bucket, so a room of PCs behind one address is
