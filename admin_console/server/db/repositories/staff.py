@@ -70,12 +70,16 @@ class StaffRepository(Repository):
             sa.literal(False),
             sa.literal(now, StaffRow.__table__.c.created_at.type),
         ).where(~sa.select(StaffRow.id).correlate(None).exists())
-        insert = sa.insert(StaffRow).from_select(
-            ["username", "password_hash", "role", "failed_logins", "disabled", "created_at"],
-            values,
-        ).returning(StaffRow.id)
+        insert = (
+            sa.insert(StaffRow)
+            .from_select(
+                ["username", "password_hash", "role", "failed_logins", "disabled", "created_at"],
+                values,
+            )
+            .returning(StaffRow.id)
+        )
         with self._write() as s:
-            if s.bind.dialect.name == "postgresql":
+            if s.get_bind().dialect.name == "postgresql":
                 # SHARE ROW EXCLUSIVE conflicts with itself and with every insert: the
                 # second caller waits, then sees the first one's account.
                 s.execute(sa.text("LOCK TABLE staff IN SHARE ROW EXCLUSIVE MODE"))
