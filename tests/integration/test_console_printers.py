@@ -3,69 +3,36 @@ and the printers CUPS finds are listed by readable names, a test page reaches th
 as a one-page PDF in staff's language, the choice goes into the policy, a CUPS that does
 not answer is said so with nothing lost, and only managers and admins may do any of it.
 
-The private cupsd's "network" is one backend of its own named ``socket``: asked with no
-arguments (``lpinfo``), it reports two AppSocket printers as CUPS's own would; given a job,
-it keeps the bytes it was sent, as a printer on the network would receive them.
+The private cupsd and its "network" are :mod:`helpers.room_printers`.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers.console_server import ConsoleServer, StaffLogin
+from helpers.room_printers import FOUND_URI, ROOM_URI, RoomCups, pdf_pages_and_text, room_cups
 
 from admin_console.api.staff import Role
 from admin_console.gui.printer_page import printed_test_page
-from installer.demo.cupsd import PrivateCups
 from policies import Language
 
-ROOM_URI = "socket://192.0.2.10:9100"
-FOUND_URI = "socket://192.0.2.77:9100"
 
-SOCKET_BACKEND = """#!{python}
-# Reports two printers when CUPS looks for some; keeps what a job sends to it.
-import os, sys
-from pathlib import Path
-
-if len(sys.argv) == 1:
-    print('network {room} "Brother HL-L2350DW" "Brother HL-L2350DW (salle)" "" ""')
-    print('network {found} "HP LaserJet Pro M404dn" "HP LaserJet Pro M404dn (accueil)" "" ""')
-    sys.exit(0)
-data = Path(sys.argv[6]).read_bytes() if len(sys.argv) > 6 else sys.stdin.buffer.read()
-(Path({out!r}) / ("job-" + sys.argv[1] + ".pdf")).write_bytes(data)
-"""
+@pytest.fixture
+def room() -> Iterator[RoomCups]:
+    """The room's private cupsd."""
+    with room_cups() as cups:
+        yield cups
 
 
 @pytest.fixture
-def room_cups() -> Iterator[tuple[PrivateCups, Path]]:
-    """A private cupsd with the room's queue ``salle`` on an AppSocket printer; yields it
-    and the folder where that printer keeps what it receives."""
-    with PrivateCups(gate=False, policy=False, notifier=False) as cups:
-        received = cups.root / "received"
-        received.mkdir()
-        backend = cups.root / "bin/backend/socket"
-        backend.write_text(
-            SOCKET_BACKEND.format(
-                python=sys.executable, room=ROOM_URI, found=FOUND_URI, out=str(received)
-            )
-        )
-        backend.chmod(0o700)
-        cups.run("lpadmin", "-p", "salle", "-E", "-v", ROOM_URI, "-D", "Imprimante de la salle")
-        yield cups, received
-
-
-@pytest.fixture
-def console(tmp_path: Path, room_cups: tuple[PrivateCups, Path]) -> Iterator[ConsoleServer]:
+def console(tmp_path: Path, room: RoomCups) -> Iterator[ConsoleServer]:
     """A console whose CUPS is the private one."""
-    cups, _ = room_cups
-    with ConsoleServer(tmp_path / "console", cups_server=str(cups.socket)) as server:
+    with ConsoleServer(tmp_path / "console", cups_server=room.socket) as server:
         yield server
 
 
@@ -73,16 +40,6 @@ def _page(epn: str = "EPN Maelbeek") -> str:
     when = dt.datetime(2026, 12, 7, 10, 30, tzinfo=dt.UTC)
     pdf = printed_test_page(epn, "Imprimante de la salle", when, Language.FR)
     return base64.b64encode(pdf).decode("ascii")
-
-
-def _received(folder: Path) -> list[Path]:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        found = sorted(folder.glob("job-*.pdf"))
-        if found:
-            return found
-        time.sleep(0.05)
-    return []
 
 
 def test_a_manager_sees_the_consoles_queue_and_the_printers_cups_finds_by_name(
@@ -116,21 +73,17 @@ def test_a_manager_sees_the_consoles_queue_and_the_printers_cups_finds_by_name(
 
 
 def test_a_test_page_reaches_the_printer_as_one_page_and_the_choice_is_kept(
-    qapp: object, console: ConsoleServer, room_cups: tuple[PrivateCups, Path]
+    qapp: object, console: ConsoleServer, room: RoomCups
 ) -> None:
-    _, received = room_cups
     admin = console.add_staff("ada", Role.ADMIN)
     with console.client(admin) as http:
         sent = http.post("/api/printers/test-page", json={"uri": ROOM_URI, "pdf": _page()})
         assert sent.status_code == 201, sent.text
         assert sent.json()["queue"] == "salle" and sent.json()["job_id"] >= 1
-        pages = _received(received)
+        pages = room.printed()
         assert len(pages) == 1
-        info = subprocess.run(["pdfinfo", str(pages[0])], capture_output=True, text=True)
-        assert "Pages:           1" in info.stdout, info.stdout
-        words = subprocess.run(
-            ["pdftotext", str(pages[0]), "-"], capture_output=True, text=True
-        ).stdout
+        count, words = pdf_pages_and_text(pages[0])
+        assert count == 1
         assert "Page de test — EPN Kiosk" in words and "EPN Maelbeek" in words
         # The choice goes into the policy (pushed to the PCs like any change).
         policy = http.get("/api/policy").json()["policy"]
@@ -144,9 +97,8 @@ def test_a_test_page_reaches_the_printer_as_one_page_and_the_choice_is_kept(
 
 
 def test_a_printer_without_a_queue_here_or_a_page_that_is_no_pdf_is_refused(
-    console: ConsoleServer, room_cups: tuple[PrivateCups, Path]
+    console: ConsoleServer, room: RoomCups
 ) -> None:
-    _, received = room_cups
     manager = console.add_staff("mia", Role.MANAGER)
     with console.client(manager) as http:
         no_queue = http.post("/api/printers/test-page", json={"uri": FOUND_URI, "pdf": _page()})
@@ -157,7 +109,7 @@ def test_a_printer_without_a_queue_here_or_a_page_that_is_no_pdf_is_refused(
         not_b64 = http.post("/api/printers/test-page", json={"uri": ROOM_URI, "pdf": "%%%%%%%%"})
     assert no_queue.status_code == 409 and "no print queue" in no_queue.json()["detail"]
     assert (not_pdf.status_code, not_b64.status_code) == (422, 422)
-    assert list(received.iterdir()) == []
+    assert list(room.received.iterdir()) == []
 
 
 def test_a_cups_that_does_not_answer_is_said_so(tmp_path: Path) -> None:
