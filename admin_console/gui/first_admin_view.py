@@ -85,21 +85,7 @@ class FirstAdminScreen(QWidget):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setMaxLength(MAX_PASSWORD_LENGTH)
         self.errors = {name: field_error() for name in ("username", "password", "again")}
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
-        helps = {
-            "username": i18n.text("admin.username_help", lang),
-            "password": i18n.text("admin.password_help", lang, n=MIN_PASSWORD_LENGTH),
-            "again": i18n.text("admin.again_help", lang),
-        }
-        for name, edit in (
-            ("username", self.username),
-            ("password", self.password),
-            ("again", self.again),
-        ):
-            form.addRow(QLabel(i18n.text(f"admin.{name}", lang)), edit)
-            form.addRow("", _help(helps[name]))
-            form.addRow("", self.errors[name])
+        form = self._form()
         self.create_button = QPushButton(i18n.text("admin.create", lang))
         self.create_button.setDefault(True)
         self.create_button.setMinimumHeight(42)
@@ -122,6 +108,32 @@ class FirstAdminScreen(QWidget):
         outer.addStretch(2)
 
         self._connect()
+
+    def _form(self) -> QFormLayout:
+        """Each field beside its label, with what it is for and its problem under it."""
+        lang = self.language
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
+        helps = {
+            "username": i18n.text("admin.username_help", lang),
+            "password": i18n.text("admin.password_help", lang, n=MIN_PASSWORD_LENGTH),
+            "again": i18n.text("admin.again_help", lang),
+        }
+        for name, edit in (
+            ("username", self.username),
+            ("password", self.password),
+            ("again", self.again),
+        ):
+            column = QVBoxLayout()
+            column.setSpacing(4)
+            column.addWidget(edit)
+            column.addWidget(_help(helps[name]))
+            column.addWidget(self.errors[name])
+            label = QLabel(i18n.text(f"admin.{name}", lang))
+            label.setFixedHeight(36)  # level with its box, not with its help
+            label.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+            form.addRow(label, column)
+        return form
 
     def _connect(self) -> None:
         self.create_button.clicked.connect(self._create)

@@ -1270,7 +1270,11 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "gevonden op het netwerk",
         EN: "found on the network",
     },
-    "printer.typed": {FR: "adresse tapée", NL: "getypt adres", EN: "typed address"},
+    "printer.usb": {
+        FR: "branchée à cet ordinateur (USB)",
+        NL: "aangesloten op deze computer (USB)",
+        EN: "plugged into this computer (USB)",
+    },
     "printer.address": {
         FR: "Ou tapez son adresse",
         NL: "Of typ zijn adres",

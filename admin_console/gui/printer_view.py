@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from admin_console.api.printers import Printer, PrinterKind, PrinterList, SentTestPage
-from admin_console.gui import i18n
+from admin_console.gui import i18n, icons
 from admin_console.gui.printers import PrinterDesk, address_problem
 from admin_console.gui.tab_widgets import Notice, field_error, say
 from policies import Language
@@ -40,6 +40,8 @@ def printer_line(printer: Printer, language: Language) -> str:
     """How a printer reads in the list: its name, then what it is and where it is known."""
     if printer.kind is PrinterKind.QUEUE and printer.queue:
         where = i18n.text("printer.queue", language, queue=printer.queue)
+    elif printer.uri.startswith("usb:"):
+        where = i18n.text("printer.usb", language)
     else:
         where = i18n.text("printer.network", language)
     about = " · ".join(part for part in (printer.detail, where) if part)
@@ -67,13 +69,18 @@ class PrinterPicker(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName(i18n.text("printer.list", lang))
         self.list.setMinimumHeight(150)
+        self.list.setMaximumHeight(240)
         self.list.setWordWrap(True)
+        self.list.setSpacing(3)
+        self.list.setIconSize(QSize(28, 28))
+        self.list.setAlternatingRowColors(True)
         self.state = _muted("")
         self.again = QPushButton(i18n.text("printer.search_again", lang))
         self.address = QLineEdit()
         self.address.setPlaceholderText("ipp://192.168.1.20/ipp/print")
         self.address.setAccessibleName(i18n.text("printer.address", lang))
-        self.address.setMaximumWidth(460)
+        self.address.setMinimumWidth(380)
+        self.address.setMaximumWidth(520)
         self.use = QPushButton(i18n.text("printer.use_address", lang))
         self.address_error = field_error()
         self.test = QPushButton(i18n.text("printer.test", lang))
@@ -94,8 +101,9 @@ class PrinterPicker(QWidget):
         header.addWidget(self.again)
         typed = QHBoxLayout()
         typed.addWidget(QLabel(i18n.text("printer.address", lang)))
-        typed.addWidget(self.address, 1)
+        typed.addWidget(self.address)
         typed.addWidget(self.use)
+        typed.addStretch(1)
         actions = QHBoxLayout()
         actions.addWidget(self.test)
         actions.addWidget(self.clear)
@@ -112,6 +120,7 @@ class PrinterPicker(QWidget):
         layout.addWidget(self.chosen)
         layout.addLayout(actions)
         layout.addWidget(self.notice)
+        layout.addStretch(1)
 
     def _connect(self) -> None:
         desk = self.desk
@@ -141,7 +150,7 @@ class PrinterPicker(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for printer in found.printers:
-            item = QListWidgetItem(printer_line(printer, self.language))
+            item = QListWidgetItem(icons.icon("print"), printer_line(printer, self.language))
             item.setData(URI_ROLE, printer.uri)
             item.setData(NAME_ROLE, printer.name)
             item.setToolTip(printer.uri)
