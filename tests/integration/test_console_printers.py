@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,8 +18,10 @@ import pytest
 from helpers.console_server import ConsoleServer, StaffLogin
 from helpers.room_printers import FOUND_URI, ROOM_URI, RoomCups, pdf_pages_and_text, room_cups
 
+from admin_console.api.printers import NetworkSearch
 from admin_console.api.staff import Role
 from admin_console.gui.printer_page import printed_test_page
+from admin_console.server.printers import CupsTools
 from policies import Language
 
 
@@ -139,3 +142,16 @@ def test_only_managers_and_admins_list_test_or_choose_printers(console: ConsoleS
         policy = http.get("/api/policy").json()["policy"]
         policy["printing"]["printer_uri"] = ROOM_URI
         assert http.put("/api/policy", json={"policy": policy}).status_code == 403
+
+
+def test_a_slow_search_still_lists_what_cups_found_in_time(room: RoomCups) -> None:
+    # A backend that never answers the search (a printer asleep on the network): lpinfo's
+    # timeout ends the search, the queue and the printers found in time are listed.
+    slow = room.cups.root / "bin/backend/snmp"
+    slow.write_text("#!/bin/sh\n[ $# -eq 0 ] && sleep 8\nexit 1\n")
+    slow.chmod(0o700)
+    listed = CupsTools(room.socket, search_seconds=1).printers()
+    assert {p.uri for p in listed.printers} >= {ROOM_URI, FOUND_URI}
+    assert listed.network_search is NetworkSearch.DONE
+    gone = subprocess.run(["pgrep", "-f", str(slow)], capture_output=True, check=False)
+    assert gone.stdout == b""  # CUPS stopped the backend it gave up on
