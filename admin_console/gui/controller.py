@@ -225,6 +225,7 @@ class ConsoleController(QObject):
         self.username = None
         self.role = None
         self.setup.forget()
+        self.printers.forget()
         self.help.clear()
         self.pcs.clear()
         self.selected.clear()

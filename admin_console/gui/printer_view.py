@@ -139,6 +139,8 @@ class PrinterPicker(QWidget):
 
     def search(self) -> None:
         """Ask for the printers again; the list says it is looking meanwhile."""
+        if not self.desk.client.token:
+            return  # logged out: nobody to ask for
         self.state.setText(i18n.text("printer.searching", self.language))
         self.state.setStyleSheet("")
         self.again.setEnabled(False)

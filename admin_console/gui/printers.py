@@ -46,11 +46,17 @@ class PrinterDesk(Section):
 
     def search(self) -> None:
         """``GET /api/printers`` (the console's search takes a few seconds); ``listed`` or
-        ``list_failed`` follows. A search already under way is not asked twice."""
-        if self.searching:
+        ``list_failed`` follows. A search already under way is not asked twice, and none is
+        asked logged out (a late answer of the last login's policy must not send one)."""
+        if self.searching or not self.client.token:
             return
         self.searching = True
         self.call(calls.PRINTERS, self._listed, refused=self._list_refused)
+
+    def forget(self) -> None:
+        """Logged out: the next login looks for printers again."""
+        self.last = None
+        self.searching = False
 
     def _listed(self, found: PrinterList) -> None:
         self.searching = False
