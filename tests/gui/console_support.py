@@ -70,13 +70,15 @@ def console(
     *,
     cups_server: str | None = None,
     staff: bool = True,
+    **settings: Any,
 ) -> Iterator[Console]:
     """A real console server on 127.0.0.1 (fake clock) with an admin, a manager ``marie``
     and an animator ``nadia`` (none with ``staff=False``: the admin is then a login of
     nobody), and a console window on it in ``language`` (not logged in). Its CUPS is
-    ``cups_server``; by default a socket where none answers, never the machine's own."""
+    ``cups_server``; by default a socket where none answers, never the machine's own.
+    ``settings``: further server settings (``console_machine=...``)."""
     cups = cups_server or str(tmp_path / "no-cups.sock")
-    with ConsoleServer(tmp_path, cups_server=cups) as server:
+    with ConsoleServer(tmp_path, cups_server=cups, **settings) as server:
         admin = StaffLogin("admin", Role.ADMIN, "")
         if staff:
             admin = server.add_staff("admin", Role.ADMIN)

@@ -6,6 +6,7 @@ window goes back to the login and says so."""
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +88,18 @@ def test_an_account_made_meanwhile_sends_the_window_back_to_the_login(
             f"Un compte existe déjà sur cette console{NBSP}: connectez-vous."
         )
         assert c.server.console.repos.staff.count() == 1
+
+
+def test_a_window_on_another_computer_is_told_where_the_first_account_is_made(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    # The console machine is 127.0.0.2 alone: this window, on 127.0.0.1, is elsewhere.
+    elsewhere = (IPv4Network("127.0.0.2/32"),)
+    with console(qtbot, tmp_path, staff=False, console_machine=elsewhere) as c:
+        window = c.window
+        c.controller.check_first_admin()
+        qtbot.waitUntil(lambda: window.login.error.text() != "", timeout=WAIT_MS)
+        assert window.login.error.text().startswith(
+            "Le premier compte ne peut être créé que sur l'ordinateur de la console."
+        )
+        assert window.stack.currentWidget() is window.login
