@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from admin_console.api.types import RequestBody
 
@@ -101,12 +101,12 @@ class FirstAdminState(BaseModel):
 
 class FirstAdminRequest(RequestBody):
     """The first admin account: a username and a password (typed twice in the window).
-    Spaces around the username are dropped."""
+    Spaces around the username are dropped, never around the password."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    username: str = Field(min_length=1, max_length=USERNAME_MAX)
-    password: str = Field(
+    username: Annotated[str, StringConstraints(strip_whitespace=True)] = Field(
+        min_length=1, max_length=USERNAME_MAX
+    )
+    password: str = Field(  # as typed: a space at either end is part of it
         min_length=MIN_PASSWORD_LENGTH,
         max_length=MAX_PASSWORD_LENGTH,
         description=f"At least {MIN_PASSWORD_LENGTH} characters, not the username.",

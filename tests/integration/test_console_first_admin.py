@@ -24,7 +24,8 @@ from admin_console.api.staff import Role
 
 __all__ = ["data_dir", "database_url", "postgres", "server"]
 
-FIRST = {"username": "Ada Lovelace", "password": "une phrase longue"}
+FIRST = {"username": "Ada Lovelace", "password": " une phrase longue "}
+"""Spaces at the ends of a password are part of it (the login sends them as typed)."""
 
 
 def test_the_first_admin_is_made_once_from_the_console_machine_and_is_logged_in(
