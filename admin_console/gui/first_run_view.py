@@ -327,7 +327,7 @@ class FirstRunScreen(QWidget):
                 self.printing[name].complain(sentence)
                 self.go(STEPS.index("printing"))
             elif name == "printing.printer_uri":
-                self.printer.notice.bad(sentence)
+                self.printer.notice.bad(i18n.text("printer.refused", self.language))
                 self.go(STEPS.index("printer"))
             elif name.startswith("opening_hours"):
                 self.hours.complain(sentence, name)

@@ -1295,6 +1295,14 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "This is not a printer address: it starts with ipp:// or ipps://, no spaces.",
     },
     "printer.use_address": {FR: "Utiliser", NL: "Gebruiken", EN: "Use"},
+    "printer.refused": {
+        FR: "Les PC ne peuvent pas imprimer à cette adresse{nbsp}: choisissez une "
+        "imprimante du réseau (ipp://, ipps://, socket://, lpd://) ou tapez son adresse.",
+        NL: "De pc's kunnen niet naar dit adres afdrukken: kies een netwerkprinter "
+        "(ipp://, ipps://, socket://, lpd://) of typ zijn adres.",
+        EN: "The PCs cannot print to this address: choose a network printer (ipp://, "
+        "ipps://, socket://, lpd://) or type its address.",
+    },
     "printer.test": {
         FR: "Imprimer une page de test",
         NL: "Testpagina afdrukken",

@@ -418,6 +418,9 @@ class PolicyScreen(QWidget):
             elif name.split(".")[0] == "opening_hours":
                 self.hours.complain(sentence, name)
                 placed.append(name)
+            elif name == "printing.printer_uri":
+                self.printer.notice.bad(i18n.text("printer.refused", lang))
+                placed.append(name)
             elif ".rules." in name:
                 self._rule_error(name, sentence)
         unplaced = [f"{n}: {s}" if n else s for n, s in errors.items() if n not in placed]

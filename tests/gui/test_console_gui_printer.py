@@ -104,6 +104,21 @@ def test_the_assistant_lists_tests_and_keeps_the_rooms_printer(
             policy = http.get("/api/policy").json()["policy"]
         assert policy["printing"]["printer_uri"] == "ipp://192.168.1.20/ipp/print"
 
+        # A queue the PCs cannot reach (the test cupsd's own capture:) is refused by the
+        # console's policy check, said at the printer, and the choice in force stays.
+        kiosk = next(
+            r
+            for r in range(tab.list.count())
+            if str(tab.list.item(r).data(URI_ROLE)).startswith("capture:")
+        )
+        tab.list.setCurrentRow(kiosk)
+        qtbot.mouseClick(window.policy.save, Qt.MouseButton.LeftButton)
+        refused = i18n.text("printer.refused", Language.FR)
+        qtbot.waitUntil(lambda: tab.notice.text() == refused, timeout=WAIT_MS)
+        with c.server.client(c.admin) as http:
+            policy = http.get("/api/policy").json()["policy"]
+        assert policy["printing"]["printer_uri"] == "ipp://192.168.1.20/ipp/print"
+
 
 def test_an_animator_sees_the_printer_but_cannot_change_it(
     qtbot: Any, tmp_path: Path, room: RoomCups
