@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from admin_console.api.types import RequestBody
+
+MIN_PASSWORD_LENGTH = 8
+"""The shortest password the console takes (the window checks the same rule as typed)."""
+MAX_PASSWORD_LENGTH = 200
+USERNAME_MAX = 80
 
 
 class Role(StrEnum):
@@ -34,8 +39,8 @@ _RANKS = {Role.ANIMATOR: 0, Role.MANAGER: 1, Role.ADMIN: 2}
 class LoginRequest(RequestBody):
     """A staff member's username and password."""
 
-    username: str = Field(min_length=1, max_length=80)
-    password: str = Field(min_length=1, max_length=200)
+    username: str = Field(min_length=1, max_length=USERNAME_MAX)
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
 
 
 class LoginResponse(BaseModel):
@@ -55,3 +60,61 @@ class Me(BaseModel):
     username: str
     role: Role
     token_expires_at: dt.datetime
+
+
+class PasswordProblem(StrEnum):
+    """Why a new password is refused (the window says each in staff's language)."""
+
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    SAME_AS_USERNAME = "same_as_username"
+
+
+def password_problem(username: str, password: str) -> PasswordProblem | None:
+    """What is wrong with ``password`` as the new password of ``username`` (None: fine).
+    The console and the window apply this one rule."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return PasswordProblem.TOO_SHORT
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return PasswordProblem.TOO_LONG
+    if password.strip().casefold() == username.strip().casefold():
+        return PasswordProblem.SAME_AS_USERNAME
+    return None
+
+
+_PASSWORD_SENTENCES = {
+    PasswordProblem.TOO_SHORT: f"a password has at least {MIN_PASSWORD_LENGTH} characters",
+    PasswordProblem.TOO_LONG: f"a password has at most {MAX_PASSWORD_LENGTH} characters",
+    PasswordProblem.SAME_AS_USERNAME: "the password must not be the username",
+}
+
+
+class FirstAdminState(BaseModel):
+    """Whether the first admin account can be made here, without a terminal."""
+
+    needed: bool = Field(description="The console has no staff account at all.")
+    allowed_here: bool = Field(
+        description="This request comes from the console machine itself, where the first "
+        "admin account may be made."
+    )
+
+
+class FirstAdminRequest(RequestBody):
+    """The first admin account: a username and a password (typed twice in the window).
+    Spaces around the username are dropped, never around the password."""
+
+    username: Annotated[str, StringConstraints(strip_whitespace=True)] = Field(
+        min_length=1, max_length=USERNAME_MAX
+    )
+    password: str = Field(  # as typed: a space at either end is part of it
+        min_length=MIN_PASSWORD_LENGTH,
+        max_length=MAX_PASSWORD_LENGTH,
+        description=f"At least {MIN_PASSWORD_LENGTH} characters, not the username.",
+    )
+
+    @model_validator(mode="after")
+    def _not_the_username(self) -> FirstAdminRequest:
+        problem = password_problem(self.username, self.password)
+        if problem is not None:
+            raise ValueError(_PASSWORD_SENTENCES[problem])
+        return self

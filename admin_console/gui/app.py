@@ -19,6 +19,7 @@ def run(endpoint: Endpoint, language: Language = i18n.FR) -> int:
     controller = ConsoleController(endpoint, language)
     window = ConsoleWindow(controller)
     window.show()
+    controller.check_first_admin()
     code = app.exec()
     controller.feed.stop()
     return int(code)

@@ -22,9 +22,10 @@ from pydantic import TypeAdapter, ValidationError
 from admin_console.api.help import HelpCallModel
 from admin_console.api.members import MemberModel
 from admin_console.api.policy import PolicyState
+from admin_console.api.printers import PrinterList, SentTestPage
 from admin_console.api.room import CommandResponse, KioskTile
 from admin_console.api.setup import SetupState
-from admin_console.api.staff import LoginResponse
+from admin_console.api.staff import FirstAdminState, LoginResponse
 from admin_console.api.tickets import Ticket, TicketsCreated
 from admin_console.api.usage import UsageReport
 from admin_console.api.workshops import Workshop
@@ -99,6 +100,8 @@ def read_reply(call: Call[T], reply: Reply) -> T | Literal[_Bad.REPLY]:
 
 LOGIN = Call[LoginResponse]("POST", "/api/login", LoginResponse)
 LOGOUT = Call[None]("POST", "/api/logout", None)
+FIRST_ADMIN = Call[FirstAdminState]("GET", "/api/first-admin", FirstAdminState)
+CREATE_FIRST_ADMIN = Call[LoginResponse]("POST", "/api/first-admin", LoginResponse)
 COMMAND = Call[CommandResponse]("POST", "/api/kiosks/{kiosk_id}/commands", CommandResponse)
 OUT_OF_ORDER = Call[KioskTile]("POST", "/api/kiosks/{kiosk_id}/out-of-order", KioskTile)
 BACK_IN_ORDER = Call[KioskTile]("POST", "/api/kiosks/{kiosk_id}/back-in-order", KioskTile)
@@ -120,6 +123,8 @@ POLICY = Call[PolicyState]("GET", "/api/policy", PolicyState)
 CHANGE_POLICY = Call[PolicyState]("PUT", "/api/policy", PolicyState)
 SETUP = Call[SetupState]("GET", "/api/setup", SetupState)
 CHANGE_SETUP = Call[SetupState]("PUT", "/api/setup", SetupState)
+PRINTERS = Call[PrinterList]("GET", "/api/printers", PrinterList)
+TEST_PAGE = Call[SentTestPage]("POST", "/api/printers/test-page", SentTestPage)
 
 CALLS: tuple[Call[Any], ...] = tuple(v for v in list(globals().values()) if isinstance(v, Call))
 """Every call above: what the contract test checks."""

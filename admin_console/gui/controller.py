@@ -14,14 +14,16 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 
 from admin_console.api.room import CommandResponse, KioskTile
+from admin_console.api.staff import LoginResponse
 from admin_console.gui import calls, i18n
 from admin_console.gui.calls import BAD_REPLY, read_reply
 from admin_console.gui.client import ConsoleClient, Endpoint, Failure, Reply, RoomFeed
 from admin_console.gui.helpqueue import HelpQueue
 from admin_console.gui.members import MemberDesk
 from admin_console.gui.policy import PolicyDesk
+from admin_console.gui.printers import PrinterDesk
 from admin_console.gui.setup import SetupDesk
-from admin_console.gui.tab_controller import Now, Section
+from admin_console.gui.tab_controller import Now, Section, api_error, check_text
 from admin_console.gui.tickets import TicketDesk
 from admin_console.gui.usage import UsageReview
 from admin_console.gui.viewmodel import (
@@ -66,6 +68,10 @@ class ConsoleController(QObject):
     logged_out = Signal(str)
     """Back to the login screen, with a sentence saying why (empty: staff asked)."""
     login_failed = Signal(str)
+    first_admin_needed = Signal()
+    """The console has no account yet and this is its machine: make the first admin."""
+    first_admin_failed = Signal(str)
+    """The first admin account was not made: the sentence to show."""
     room_changed = Signal()
     selection_changed = Signal()
     live_changed = Signal(bool)
@@ -100,7 +106,9 @@ class ConsoleController(QObject):
         self.usage = UsageReview(self.client, language, self._now, self)
         self.policy = PolicyDesk(self.client, language, self._now, self)
         self.setup = SetupDesk(self.client, language, self._now, self)
+        self.printers = PrinterDesk(self.client, language, self._now, self)
         sections: tuple[Section, ...] = (
+            self.printers,
             self.tickets,
             self.members,
             self.help,
@@ -138,14 +146,61 @@ class ConsoleController(QObject):
                     else login_error(reply, self.language, self._now())
                 )
                 return
-            self.client.token = answer.token
-            self.username = answer.username
-            self.role = answer.role.value
-            self.feed.start(answer.token)
-            self.logged_in.emit(self.username)
+            self._start(answer)
 
         body = {"username": username.strip(), "password": password}
         self.client.send(calls.LOGIN, body, done)
+
+    def _start(self, answer: LoginResponse) -> None:
+        self.client.token = answer.token
+        self.username = answer.username
+        self.role = answer.role.value
+        self.feed.start(answer.token)
+        self.logged_in.emit(self.username)
+
+    def check_first_admin(self) -> None:
+        """Ask the console whether it still has no account; ``first_admin_needed`` follows
+        when it has none and this is its machine (elsewhere, the login screen says where
+        the first account is made). A console that does not answer: the login says so."""
+
+        def done(reply: Reply) -> None:
+            state = read_reply(calls.FIRST_ADMIN, reply)
+            if state is BAD_REPLY or not state.needed or self.username:
+                return
+            if state.allowed_here:
+                self.first_admin_needed.emit()
+            else:
+                self.login_failed.emit(i18n.text("admin.not_here", self.language))
+
+        self.client.send(calls.FIRST_ADMIN, None, done)
+
+    def create_first_admin(self, username: str, password: str) -> None:
+        """Make the console's first account, an admin, and go on logged in as it
+        (``logged_in``); ``first_admin_failed`` with a sentence otherwise."""
+        self.busy = True
+
+        def done(reply: Reply) -> None:
+            self.busy = False
+            answer = read_reply(calls.CREATE_FIRST_ADMIN, reply)
+            if answer is not BAD_REPLY:
+                self._start(answer)
+                return
+            lang = self.language
+            if reply.ok:
+                sentence = i18n.text("net.bad_reply", lang)
+            elif reply.status == 409:  # someone made one meanwhile: the login it is
+                self.logged_out.emit(i18n.text("admin.exists", lang))
+                return
+            elif reply.status == 403:
+                sentence = i18n.text("admin.not_here", lang)
+            elif reply.status == 422 and reply.fields:
+                sentence = "; ".join(check_text(m, lang) for m in reply.fields.values())
+            else:
+                sentence = api_error(reply, lang)
+            self.first_admin_failed.emit(sentence)
+
+        body = {"username": username.strip(), "password": password}
+        self.client.send(calls.CREATE_FIRST_ADMIN, body, done)
 
     def logout(self) -> None:
         """Close the room and forget the token."""
@@ -170,6 +225,7 @@ class ConsoleController(QObject):
         self.username = None
         self.role = None
         self.setup.forget()
+        self.printers.forget()
         self.help.clear()
         self.pcs.clear()
         self.selected.clear()

@@ -1,9 +1,10 @@
 """The first-run assistant: shown to an admin while the console was never set up.
 
-Four steps, each with what it is for and each field checked before going on: the EPN's
+Five steps, each with what it is for and each field checked before going on: the EPN's
 name and address (kept by the console: the window's title, later the reports), the
-opening hours (the policy tab's editor), printing prices and page limits, and the house
-rules' languages. "Later" leaves without saving anything, and the assistant comes back at
+opening hours (the policy tab's editor), printing prices and page limits, the room's
+printer (chosen from what CUPS knows on the console machine, tried with a test page), and
+the house rules' languages. "Later" leaves without saving anything, and the assistant comes back at
 the next login; "Finish" saves the policy (one change, pushed to the PCs) and then marks
 the console set up. Everything stays editable in the tabs afterwards.
 """
@@ -33,12 +34,14 @@ from admin_console.gui import i18n
 from admin_console.gui.hours_view import HoursEditor
 from admin_console.gui.policy import PolicyDesk, field_label, get_path, model_specs
 from admin_console.gui.policy_view import FieldEditor
+from admin_console.gui.printer_view import PrinterPicker
+from admin_console.gui.printers import PrinterDesk
 from admin_console.gui.setup import SetupDesk, address_problem, name_problem
 from admin_console.gui.tab_widgets import Notice, field_error, say, title
 from policies import Language
 from policies.model import PrintRules
 
-STEPS = ("epn", "hours", "printing", "languages")
+STEPS = ("epn", "hours", "printing", "printer", "languages")
 """The assistant's steps, in order (the names of their texts)."""
 
 
@@ -57,10 +60,17 @@ class FirstRunScreen(QWidget):
     later = Signal()
     """Staff left it for later: the window shows the tabs, nothing saved."""
 
-    def __init__(self, policy: PolicyDesk, setup: SetupDesk, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        policy: PolicyDesk,
+        setup: SetupDesk,
+        printers: PrinterDesk,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.policy = policy
         self.setup = setup
+        self.printers = printers
         lang = policy.language
         self.language = lang
         self.finishing = False
@@ -72,6 +82,7 @@ class FirstRunScreen(QWidget):
         self.steps.addWidget(self._epn_step())
         self.steps.addWidget(self._hours_step())
         self.steps.addWidget(self._printing_step())
+        self.steps.addWidget(self._printer_step())
         self.steps.addWidget(self._languages_step())
         self.notice = Notice()
         self.later_button = QPushButton(i18n.text("setup.later", lang))
@@ -171,6 +182,10 @@ class FirstRunScreen(QWidget):
         layout.addStretch(1)
         return page
 
+    def _printer_step(self) -> QWidget:
+        self.printer = PrinterPicker(self.printers, lambda: self.name.text().strip())
+        return self._scrolled(self.printer)
+
     def _languages_step(self) -> QWidget:
         lang = self.language
         page = QWidget()
@@ -211,13 +226,15 @@ class FirstRunScreen(QWidget):
         self.hours.show_hours(get_path(state.policy, "opening_hours"))
         for path, editor in self.printing.items():
             editor.set_value(get_path(state.policy, path))
+        self.printer.set_value(get_path(state.policy, "printing.printer_uri"))
         chosen = get_path(state.policy, "languages") or []
         for language, box in self.languages.items():
             box.setChecked(language.value in chosen)
         self._check_languages()
 
     def go(self, index: int) -> None:
-        """Show step ``index`` (0 to 3)."""
+        """Show step ``index`` (0 to 4); the printer step starts looking for printers the
+        first time it is shown."""
         index = max(0, min(index, len(STEPS) - 1))
         self.steps.setCurrentIndex(index)
         lang = self.language
@@ -228,6 +245,8 @@ class FirstRunScreen(QWidget):
         self.back.setEnabled(index > 0)
         last = index == len(STEPS) - 1
         self.next.setText(i18n.text("setup.finish" if last else "setup.next", lang))
+        if STEPS[index] == "printer" and self.printers.last is None:
+            self.printer.search()
 
     @property
     def step(self) -> str:
@@ -282,6 +301,7 @@ class FirstRunScreen(QWidget):
         values: dict[str, Any] = {path: e.value() for path, e in self.printing.items()}
         values["opening_hours"] = self.hours.value()
         values["languages"] = self.chosen_languages()
+        values["printing.printer_uri"] = self.printer.value()
         self.finishing = True
         self.next.setEnabled(False)
         self.notice.setText(i18n.text("setup.saving", self.language))
@@ -306,6 +326,9 @@ class FirstRunScreen(QWidget):
             if name in self.printing:
                 self.printing[name].complain(sentence)
                 self.go(STEPS.index("printing"))
+            elif name == "printing.printer_uri":
+                self.printer.notice.bad(i18n.text("printer.refused", self.language))
+                self.go(STEPS.index("printer"))
             elif name.startswith("opening_hours"):
                 self.hours.complain(sentence, name)
                 self.go(STEPS.index("hours"))

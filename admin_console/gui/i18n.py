@@ -1119,6 +1119,244 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "The “Staff” button on each PC opens its menu in this language, whatever the "
         "visitor's language. Staff can switch it in the menu.",
     },
+    # -- first run: the first admin account --------------------------------------------
+    "admin.title": {
+        FR: "Bienvenue{nbsp}! Créez le premier compte administrateur",
+        NL: "Welkom! Maak de eerste beheerdersaccount",
+        EN: "Welcome! Create the first admin account",
+    },
+    "admin.intro": {
+        FR: "Cette console n'a encore aucun compte. Le premier est celui d'un "
+        "administrateur{nbsp}: il pourra ensuite créer les comptes des animateurs. Ceci ne "
+        "se fait que sur l'ordinateur de la console, une seule fois.",
+        NL: "Deze console heeft nog geen enkele account. De eerste is die van een beheerder: "
+        "die kan daarna de accounts van de begeleiders maken. Dit gebeurt alleen op de "
+        "computer van de console, één keer.",
+        EN: "This console has no account yet. The first one is an admin's: they can then "
+        "make the staff accounts. This is done only on the console's computer, once.",
+    },
+    "admin.username": {FR: "Identifiant", NL: "Gebruikersnaam", EN: "Username"},
+    "admin.username_help": {
+        FR: "Le nom que vous taperez pour vous connecter, par exemple votre prénom et "
+        "votre nom. Majuscules et espaces comptent.",
+        NL: "De naam die u typt om aan te melden, bijvoorbeeld uw voor- en achternaam. "
+        "Hoofdletters en spaties tellen.",
+        EN: "The name you will type to log in, for example your first and last name. "
+        "Capitals and spaces count.",
+    },
+    "admin.password": {FR: "Mot de passe", NL: "Wachtwoord", EN: "Password"},
+    "admin.password_help": {
+        FR: "Au moins {n} caractères, pas l'identifiant. Une petite phrase se retient "
+        "mieux qu'un mot compliqué.",
+        NL: "Minstens {n} tekens, niet de gebruikersnaam. Een korte zin onthoudt u "
+        "beter dan een moeilijk woord.",
+        EN: "At least {n} characters, not the username. A short sentence is easier to "
+        "remember than a hard word.",
+    },
+    "admin.again": {
+        FR: "Mot de passe, encore une fois",
+        NL: "Wachtwoord, nog een keer",
+        EN: "Password, once more",
+    },
+    "admin.again_help": {
+        FR: "Tapez-le une deuxième fois{nbsp}: ainsi une faute de frappe ne vous bloque pas.",
+        NL: "Typ het een tweede keer: zo sluit een tikfout u niet buiten.",
+        EN: "Type it a second time: then a typing slip cannot lock you out.",
+    },
+    "admin.create": {
+        FR: "Créer le compte et continuer",
+        NL: "Account maken en verder",
+        EN: "Create the account and go on",
+    },
+    "admin.creating": {FR: "Création du compte…", NL: "Account wordt gemaakt…", EN: "Creating…"},
+    "admin.username_missing": {
+        FR: "Donnez un identifiant.",
+        NL: "Geef een gebruikersnaam.",
+        EN: "Give a username.",
+    },
+    "admin.too_short": {
+        FR: "Le mot de passe est trop court{nbsp}: au moins {n} caractères.",
+        NL: "Het wachtwoord is te kort: minstens {n} tekens.",
+        EN: "The password is too short: at least {n} characters.",
+    },
+    "admin.too_long": {
+        FR: "Le mot de passe est trop long{nbsp}: au plus {n} caractères.",
+        NL: "Het wachtwoord is te lang: hoogstens {n} tekens.",
+        EN: "The password is too long: at most {n} characters.",
+    },
+    "admin.same_as_username": {
+        FR: "Le mot de passe ne peut pas être l'identifiant.",
+        NL: "Het wachtwoord mag niet de gebruikersnaam zijn.",
+        EN: "The password cannot be the username.",
+    },
+    "admin.mismatch": {
+        FR: "Les deux mots de passe ne sont pas les mêmes.",
+        NL: "De twee wachtwoorden zijn niet gelijk.",
+        EN: "The two passwords are not the same.",
+    },
+    "admin.exists": {
+        FR: "Un compte existe déjà sur cette console{nbsp}: connectez-vous.",
+        NL: "Er bestaat al een account op deze console: meld u aan.",
+        EN: "This console already has an account: log in.",
+    },
+    "admin.not_here": {
+        FR: "Le premier compte ne peut être créé que sur l'ordinateur de la console. "
+        "Demandez à la personne qui a installé la console.",
+        NL: "De eerste account kan alleen op de computer van de console gemaakt worden. "
+        "Vraag het aan wie de console installeerde.",
+        EN: "The first account can only be made on the console's computer. Ask whoever "
+        "installed the console.",
+    },
+    # -- the room's printer (first run, policy tab) -------------------------------------
+    "setup.step.printer": {FR: "Imprimante", NL: "Printer", EN: "Printer"},
+    "printer.title": {
+        FR: "Imprimante de la salle",
+        NL: "Printer van de zaal",
+        EN: "The room's printer",
+    },
+    "printer.help": {
+        FR: "Les pages que les visiteurs impriment sortent sur cette imprimante. Choisissez-"
+        "la dans la liste, imprimez une page de test, puis gardez ce choix. Sans choix, "
+        "chaque PC garde l'imprimante de son installation.",
+        NL: "De pagina's die bezoekers afdrukken komen uit deze printer. Kies hem in de "
+        "lijst, druk een testpagina af en bewaar dan uw keuze. Zonder keuze houdt elke pc "
+        "de printer van zijn installatie.",
+        EN: "The pages visitors print come out of this printer. Pick it in the list, print "
+        "a test page, then keep your choice. With no choice, each PC keeps the printer it "
+        "was installed with.",
+    },
+    "printer.list": {
+        FR: "Imprimantes connues de cet ordinateur",
+        NL: "Printers die deze computer kent",
+        EN: "Printers this computer knows",
+    },
+    "printer.searching": {
+        FR: "Recherche des imprimantes… (quelques secondes)",
+        NL: "Printers zoeken… (enkele seconden)",
+        EN: "Looking for printers… (a few seconds)",
+    },
+    "printer.search_again": {FR: "Chercher à nouveau", NL: "Opnieuw zoeken", EN: "Look again"},
+    "printer.none_found": {
+        FR: "Aucune imprimante trouvée. Vérifiez qu'elle est allumée et branchée, puis "
+        "cherchez à nouveau, ou tapez son adresse.",
+        NL: "Geen printer gevonden. Controleer of hij aan staat en aangesloten is, zoek "
+        "opnieuw of typ zijn adres.",
+        EN: "No printer found. Check that it is on and plugged in, then look again, or type "
+        "its address.",
+    },
+    "printer.search_cut": {
+        FR: "La recherche sur le réseau a pris trop de temps{nbsp}: une imprimante peut "
+        "manquer. Cherchez à nouveau si la vôtre n'y est pas.",
+        NL: "Het zoeken op het netwerk duurde te lang: er kan een printer ontbreken. Zoek "
+        "opnieuw als de uwe er niet bij staat.",
+        EN: "The search on the network took too long: a printer may be missing. Look again "
+        "if yours is not there.",
+    },
+    "printer.cups_down": {
+        FR: "Le service d'impression (CUPS) de cet ordinateur ne répond pas. Rien n'est "
+        "perdu{nbsp}: réessayez dans un moment, ou tapez l'adresse de l'imprimante.",
+        NL: "De afdrukdienst (CUPS) van deze computer antwoordt niet. Er gaat niets "
+        "verloren: probeer het zo opnieuw, of typ het adres van de printer.",
+        EN: "This computer's print service (CUPS) does not answer. Nothing is lost: try "
+        "again in a moment, or type the printer's address.",
+    },
+    "printer.queue": {
+        FR: "file d'attente «{nbsp}{queue}{nbsp}»",
+        NL: "wachtrij „{queue}”",
+        EN: "queue “{queue}”",
+    },
+    "printer.network": {
+        FR: "trouvée sur le réseau",
+        NL: "gevonden op het netwerk",
+        EN: "found on the network",
+    },
+    "printer.usb": {
+        FR: "branchée à cet ordinateur (USB)",
+        NL: "aangesloten op deze computer (USB)",
+        EN: "plugged into this computer (USB)",
+    },
+    "printer.address": {
+        FR: "Ou tapez son adresse",
+        NL: "Of typ zijn adres",
+        EN: "Or type its address",
+    },
+    "printer.address_help": {
+        FR: "Par exemple ipp://192.168.1.20/ipp/print (l'adresse est souvent sur une page "
+        "que l'imprimante imprime elle-même, ou sur son écran).",
+        NL: "Bijvoorbeeld ipp://192.168.1.20/ipp/print (het adres staat vaak op een pagina "
+        "die de printer zelf afdrukt, of op zijn scherm).",
+        EN: "For example ipp://192.168.1.20/ipp/print (the address is often on a page the "
+        "printer prints itself, or on its screen).",
+    },
+    "printer.bad_address": {
+        FR: "Ce n'est pas une adresse d'imprimante{nbsp}: elle commence par ipp:// ou "
+        "ipps://, sans espace.",
+        NL: "Dit is geen printeradres: het begint met ipp:// of ipps://, zonder spaties.",
+        EN: "This is not a printer address: it starts with ipp:// or ipps://, no spaces.",
+    },
+    "printer.use_address": {FR: "Utiliser", NL: "Gebruiken", EN: "Use"},
+    "printer.refused": {
+        FR: "Les PC ne peuvent pas imprimer à cette adresse{nbsp}: choisissez une "
+        "imprimante du réseau (ipp://, ipps://, socket://, lpd://) ou tapez son adresse.",
+        NL: "De pc's kunnen niet naar dit adres afdrukken: kies een netwerkprinter "
+        "(ipp://, ipps://, socket://, lpd://) of typ zijn adres.",
+        EN: "The PCs cannot print to this address: choose a network printer (ipp://, "
+        "ipps://, socket://, lpd://) or type its address.",
+    },
+    "printer.test": {
+        FR: "Imprimer une page de test",
+        NL: "Testpagina afdrukken",
+        EN: "Print a test page",
+    },
+    "printer.testing": {
+        FR: "Envoi de la page de test…",
+        NL: "Testpagina wordt verstuurd…",
+        EN: "Sending the test page…",
+    },
+    "printer.test_sent": {
+        FR: "L'imprimante a reçu la page de test (travail n°{nbsp}{job}). Est-elle "
+        "sortie{nbsp}? Alors ce choix est le bon.",
+        NL: "De printer heeft de testpagina ontvangen (taak nr. {job}). Is ze eruit "
+        "gekomen? Dan is deze keuze goed.",
+        EN: "The printer accepted the test page (job no. {job}). Did it come out? Then this "
+        "is the right choice.",
+    },
+    "printer.no_queue": {
+        FR: "Cet ordinateur n'a pas de file d'attente pour cette imprimante{nbsp}: la page "
+        "de test ne peut pas partir d'ici. Vous pouvez quand même la choisir{nbsp}; "
+        "imprimez alors un essai depuis un PC.",
+        NL: "Deze computer heeft geen wachtrij voor deze printer: de testpagina kan hier "
+        "niet vertrekken. U kunt hem toch kiezen; druk dan een proef af vanaf een pc.",
+        EN: "This computer has no queue for this printer: the test page cannot leave from "
+        "here. You can still choose it; then print a try from a PC.",
+    },
+    "printer.pick_first": {
+        FR: "Choisissez d'abord une imprimante dans la liste.",
+        NL: "Kies eerst een printer in de lijst.",
+        EN: "First pick a printer in the list.",
+    },
+    "printer.chosen": {FR: "Choisie{nbsp}: {name}", NL: "Gekozen: {name}", EN: "Chosen: {name}"},
+    "printer.none_chosen": {
+        FR: "Aucune imprimante choisie{nbsp}: chaque PC garde la sienne.",
+        NL: "Geen printer gekozen: elke pc houdt de zijne.",
+        EN: "No printer chosen: each PC keeps its own.",
+    },
+    "printer.clear": {FR: "Ne pas choisir", NL: "Niet kiezen", EN: "Choose none"},
+    "printer.page.title": {
+        FR: "Page de test — EPN Kiosk",
+        NL: "Testpagina — EPN Kiosk",
+        EN: "Test page — EPN Kiosk",
+    },
+    "printer.page.printer": {FR: "Imprimante", NL: "Printer", EN: "Printer"},
+    "printer.page.when": {FR: "Imprimée le", NL: "Afgedrukt op", EN: "Printed on"},
+    "printer.page.works": {
+        FR: "Si vous lisez cette page, l'imprimante fonctionne{nbsp}: retournez à la "
+        "console et gardez ce choix. Les pages des visiteurs sortiront ici.",
+        NL: "Leest u deze pagina, dan werkt de printer: ga terug naar de console en bewaar "
+        "deze keuze. De pagina's van de bezoekers komen hier uit.",
+        EN: "If you can read this page, the printer works: go back to the console and keep "
+        "this choice. Visitors' pages will come out here.",
+    },
 }
 
 

@@ -39,6 +39,8 @@ from admin_console.gui.policy import (
     rule_pictograms,
     rule_texts,
 )
+from admin_console.gui.printer_view import PrinterPicker
+from admin_console.gui.printers import PrinterDesk
 from admin_console.gui.tab_widgets import Notice, title
 from admin_console.gui.viewmodel import room_order
 from policies import Language
@@ -161,11 +163,15 @@ class PolicyScreen(QWidget):
         self,
         desk: PolicyDesk,
         pcs: Callable[[], dict[int, KioskTile]],
+        printers: PrinterDesk,
+        epn_name: Callable[[], str],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.desk = desk
         self.pcs = pcs
+        self.printers = printers
+        self.epn_name = epn_name
         lang = desk.language
         self.editable = False
         self.about = QLabel()
@@ -227,6 +233,10 @@ class PolicyScreen(QWidget):
                 if editor.help is not None:
                     form.addRow(editor.help)
             form_column.addWidget(group)
+        self.printer_box = QGroupBox(i18n.text("printer.title", lang))
+        self.printer = PrinterPicker(self.printers, self.epn_name)
+        QVBoxLayout(self.printer_box).addWidget(self.printer)
+        form_column.addWidget(self.printer_box)
         self.hours = HoursEditor(lang)
         form_column.addWidget(self.hours)
         self.pcs_box = QGroupBox(i18n.text("policy.pcs", lang))
@@ -266,6 +276,7 @@ class PolicyScreen(QWidget):
         for editor in self.fields.values():
             editor.input.setEnabled(editable)
         self.hours.set_editable(editable)
+        self.printer.set_editable(editable)
         for rule in self.rules:
             rule.short.setReadOnly(not editable)
             rule.long.setReadOnly(not editable)
@@ -300,6 +311,9 @@ class PolicyScreen(QWidget):
         for path, editor in self.fields.items():
             editor.set_value(get_path(state.policy, path))
         self.hours.show_hours(get_path(state.policy, "opening_hours"))
+        self.printer.set_value(get_path(state.policy, "printing.printer_uri"))
+        if self.editable and self.printers.last is None and not self.printers.searching:
+            self.printer.search()  # managers choose from what CUPS knows: asked once
         self._switch_language()
         self.show_pcs()
 
@@ -388,6 +402,7 @@ class PolicyScreen(QWidget):
         if problems:
             return
         values["opening_hours"] = self.hours.value()
+        values["printing.printer_uri"] = self.printer.value()
         self._keep_typed()
         self.desk.save(self.desk.edited(values, self.typed))
 
@@ -402,6 +417,9 @@ class PolicyScreen(QWidget):
                 placed.append(name)
             elif name.split(".")[0] == "opening_hours":
                 self.hours.complain(sentence, name)
+                placed.append(name)
+            elif name == "printing.printer_uri":
+                self.printer.notice.bad(i18n.text("printer.refused", lang))
                 placed.append(name)
             elif ".rules." in name:
                 self._rule_error(name, sentence)

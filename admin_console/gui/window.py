@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLayout, QStackedWidget, QTabWidget, QVBoxLayout, 
 from admin_console.gui import i18n, icons
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.dialogs import Dialogs
+from admin_console.gui.first_admin_view import FirstAdminScreen
 from admin_console.gui.first_run_view import FirstRunScreen
 from admin_console.gui.members_view import MembersScreen
 from admin_console.gui.policy_view import PolicyScreen
@@ -65,7 +66,9 @@ class ConsoleWindow(QWidget):
         )
         self.members = MembersScreen(controller.members)
         self.usage = UsageScreen(controller.usage, self.dialogs)
-        self.policy = PolicyScreen(controller.policy, lambda: controller.pcs)
+        self.policy = PolicyScreen(
+            controller.policy, lambda: controller.pcs, controller.printers, self._epn_name
+        )
         self.tabs = QTabWidget()
         self.tab_index: dict[str, int] = {}
         for key, icon, screen in (
@@ -81,8 +84,10 @@ class ConsoleWindow(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.login)
         self.stack.addWidget(self.tabs)
-        self.first_run = FirstRunScreen(controller.policy, controller.setup)
+        self.first_run = FirstRunScreen(controller.policy, controller.setup, controller.printers)
         self.stack.addWidget(self.first_run)
+        self.first_admin = FirstAdminScreen(controller)
+        self.stack.addWidget(self.first_admin)
         self._first_run_offered = False
         """The assistant was shown since this login ("later" keeps it away until the next)."""
         layout = QVBoxLayout(self)
@@ -90,6 +95,7 @@ class ConsoleWindow(QWidget):
         layout.addWidget(self.stack)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.resize(1200, 780)
+        controller.first_admin_needed.connect(self._first_admin)
         controller.logged_in.connect(self._logged_in)
         controller.logged_out.connect(self._logged_out)
         controller.room_changed.connect(self.policy.show_pcs)
@@ -100,12 +106,22 @@ class ConsoleWindow(QWidget):
         self.room.logout.clicked.disconnect()
         self.room.logout.clicked.connect(self._logout)
 
+    def _epn_name(self) -> str:
+        state = self.controller.setup.state
+        return state.epn_name if state else ""
+
+    def _first_admin(self) -> None:
+        # No account at all, on the console machine: the first admin is made here.
+        self.first_admin.start()
+        self.stack.setCurrentWidget(self.first_admin)
+
     def _logout(self) -> None:
         if self.may_close():
             self.controller.logout()
 
     def _logged_in(self, _name: str) -> None:
         c = self.controller
+        self.first_admin.start()  # no password stays in a hidden field
         manager = c.at_least("manager")
         for key in MANAGER_TABS:
             self.tabs.setTabVisible(self.tab_index[key], manager)

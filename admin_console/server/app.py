@@ -36,12 +36,14 @@ from admin_console.server.errors import (
 )
 from admin_console.server.inputs import BodyLimit, declare_errors, plain_query
 from admin_console.server.limits import RateLimitMiddleware, declare_rate_limited
+from admin_console.server.printers import NoQueue, PrintSystemError
 from admin_console.server.routes import (
     enrollment,
     help,
     kiosks,
     members,
     policy,
+    printers,
     records,
     setup,
     staff,
@@ -65,6 +67,7 @@ _ROUTERS = (
     members,
     help,
     policy,
+    printers,
     workshops,
     usage,
     ws,
@@ -81,6 +84,8 @@ _STATUS: list[tuple[type[ConsoleError], int]] = [
     (InvalidInput, 422),
     (TooManyTries, 429),
     (StorageError, 503),
+    (NoQueue, 409),
+    (PrintSystemError, 502),
 ]
 
 

@@ -19,14 +19,13 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from admin_console.api.staff import Role
+from admin_console.api.staff import MIN_PASSWORD_LENGTH, Role
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Repositories
 from admin_console.server.db.repositories.staff import Staff
-from admin_console.server.errors import Forbidden, NotAuthenticated, TooManyTries
+from admin_console.server.errors import Conflict, Forbidden, NotAuthenticated, TooManyTries
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
-MIN_PASSWORD_LENGTH = 8
 
 
 def digest(secret: str) -> str:
@@ -195,6 +194,26 @@ class AuthService:
         staff = self._repos.staff.add(username, password_hash, role.value, self.now())
         self.audit(by, "staff_created", detail=f"{username} ({role.value})")
         return staff
+
+    def create_first_admin(self, username: str, password: str) -> Login:
+        """Make the console's first account, an admin, and log it in; :class:`Conflict`
+        once any account exists. Of several tries at once, exactly one gets through (the
+        repository's guarded insert)."""
+        username = username.strip()
+        if self._repos.staff.count() > 0:  # the usual answer, without hashing anything
+            raise Conflict("the console already has a staff account: log in")
+        now = self.now()
+        staff = self._repos.staff.add_first(
+            username, self.hash_password(password), Role.ADMIN.value, now
+        )
+        if staff is None:
+            raise Conflict("the console already has a staff account: log in")
+        self.audit(username, "staff_created", detail=f"{username} (admin, first account)")
+        token = new_token()
+        expires_at = now + TOKEN_LIFETIME
+        self._repos.tokens.add(digest(token), staff.id, now, expires_at)
+        self.audit(username, "login")
+        return Login(token, expires_at, staff)
 
     def now(self) -> dt.datetime:
         """The current time, from the injected clock."""

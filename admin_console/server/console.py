@@ -16,6 +16,7 @@ from admin_console.server.db.repositories import Repositories
 from admin_console.server.errors import ConsoleError, StorageError
 from admin_console.server.hub import Hub
 from admin_console.server.pairing import Pairing
+from admin_console.server.printers import CupsTools
 from admin_console.server.sessions import SessionFolding
 from admin_console.server.settings import ServerSettings
 from admin_console.server.tls import ensure_pairing_key, ensure_ticket_key, ticket_key_text
@@ -34,6 +35,7 @@ class Console:
     clock: Clock
     visitor_access: VisitorAccess
     pairing: Pairing
+    printers: CupsTools
 
     def close(self) -> None:
         """Release the database connections."""
@@ -63,4 +65,5 @@ def build_console(
     visitor_access = VisitorAccess(repos, auth, clock, ZoneInfo(settings.timezone), ticket_key)
     hub = Hub(repos, auth, clock, ticket_key_text(ticket_key))
     pairing = Pairing(repos, clock, pairing_key)
-    return Console(settings, engine, repos, auth, hub, clock, visitor_access, pairing)
+    printers = CupsTools(settings.cups_server)
+    return Console(settings, engine, repos, auth, hub, clock, visitor_access, pairing, printers)

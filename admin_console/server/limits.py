@@ -1,8 +1,8 @@
 """Request rates: a token bucket per client, in front of every door a stranger can knock at.
 
 The doors are the routes that answer without a staff login: ``/api/login``,
-``/api/enroll`` and ``/api/pair/*``, the PCs' ``/api/kiosk/*`` and the ``/ws/kiosk`` and
-``/ws/staff`` handshakes. Who pays for a request:
+``/api/first-admin``, ``/api/enroll`` and ``/api/pair/*``, the PCs' ``/api/kiosk/*`` and the
+``/ws/kiosk`` and ``/ws/staff`` handshakes. Who pays for a request:
 
 - a request carrying the token of an enrolled PC (or, on ``/ws/staff``, of a logged-in
   staff member) pays from that token's own bucket, so a room of PCs behind one address is
@@ -47,7 +47,7 @@ MAX_CLIENTS = 10_000
 """Buckets kept per kind; past this the least recently used is forgotten."""
 
 KIOSK_PATHS = ("/api/kiosk/", "/ws/kiosk")
-ANONYMOUS_PATHS = ("/api/login", "/api/enroll", "/api/pair/", "/ws/staff")
+ANONYMOUS_PATHS = ("/api/login", "/api/first-admin", "/api/enroll", "/api/pair/", "/ws/staff")
 GIVEN_BACK = ("/api/enroll", "/api/pair/finish")
 """Where a 201 gives the request back: only an admin's one-time code makes one."""
 

@@ -4,6 +4,7 @@ options, then ``EPN_CONSOLE_*`` environment variables (``EPN_CONSOLE_DATA_DIR``,
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from admin_console.server.limits import RateLimits
 from epn_shared.settings_cli import NotAnOption, Option
+
+THIS_MACHINE = (IPv4Network("127.0.0.0/8"), IPv6Network("::1/128"))
+"""The loopback addresses: a request from one of them comes from the console machine."""
 
 COMMAND_WAIT = 5.0
 """Seconds an API call waits for the kiosk's answer before saying ``pending``."""
@@ -58,4 +62,16 @@ class ServerSettings(BaseSettings):
     rate_limits: Annotated[RateLimits, NotAnOption("tests")] = Field(
         default_factory=RateLimits,
         description="Requests per client on the routes a stranger can reach (``limits``).",
+    )
+    console_machine: Annotated[
+        tuple[IPv4Network | IPv6Network, ...], NotAnOption("tests: the loopback addresses")
+    ] = Field(
+        THIS_MACHINE,
+        description="Peer addresses that are the console machine itself: only from them can "
+        "the first admin account be made in the window, while no account exists.",
+    )
+    cups_server: str | None = Field(
+        None,
+        description="The CUPS the console lists printers of and prints test pages on (a "
+        "socket path or host, as CUPS_SERVER); without it, CUPS_SERVER or the local CUPS.",
     )

@@ -63,13 +63,27 @@ def log_in(qtbot: Any, window: ConsoleWindow, username: str, password: str = TES
 
 
 @contextlib.contextmanager
-def console(qtbot: Any, tmp_path: Path, language: Language = Language.FR) -> Iterator[Console]:
+def console(
+    qtbot: Any,
+    tmp_path: Path,
+    language: Language = Language.FR,
+    *,
+    cups_server: str | None = None,
+    staff: bool = True,
+    **settings: Any,
+) -> Iterator[Console]:
     """A real console server on 127.0.0.1 (fake clock) with an admin, a manager ``marie``
-    and an animator ``nadia``, and a console window on it in ``language`` (not logged in)."""
-    with ConsoleServer(tmp_path) as server:
-        admin = server.add_staff("admin", Role.ADMIN)
-        server.add_staff("marie", Role.MANAGER, login=False)
-        server.add_staff("nadia", Role.ANIMATOR, login=False)
+    and an animator ``nadia`` (none with ``staff=False``: the admin is then a login of
+    nobody), and a console window on it in ``language`` (not logged in). Its CUPS is
+    ``cups_server``; by default a socket where none answers, never the machine's own.
+    ``settings``: further server settings (``console_machine=...``)."""
+    cups = cups_server or str(tmp_path / "no-cups.sock")
+    with ConsoleServer(tmp_path, cups_server=cups, **settings) as server:
+        admin = StaffLogin("admin", Role.ADMIN, "")
+        if staff:
+            admin = server.add_staff("admin", Role.ADMIN)
+            server.add_staff("marie", Role.MANAGER, login=False)
+            server.add_staff("nadia", Role.ANIMATOR, login=False)
         endpoint = Endpoint.parse(server.url, None, insecure_http=True)
         controller = ConsoleController(endpoint, language, now=server.clock.now)
         dialogs = AnsweringDialogs()

@@ -40,7 +40,7 @@ def test_an_admin_sets_up_a_new_console_step_by_step(qtbot: Any, tmp_path: Path)
         assert window.windowTitle() == "Console EPN"
         _admin_logs_in_to_the_assistant(qtbot, window)
         run = window.first_run
-        assert run.step_title.text() == "Étape 1 sur 4\u00a0: Votre EPN"
+        assert run.step_title.text() == "Étape 1 sur 5\u00a0: Votre EPN"
         assert not run.back.isEnabled()
 
         # Nothing typed: the name is asked for, and the assistant stays on its step.
@@ -53,7 +53,7 @@ def test_an_admin_sets_up_a_new_console_step_by_step(qtbot: Any, tmp_path: Path)
         _next(qtbot, window)
 
         # The hours: the editor of the policy tab, with the bundled week to start from.
-        assert run.step_title.text() == "Étape 2 sur 4\u00a0: Heures d'ouverture"
+        assert run.step_title.text() == "Étape 2 sur 5\u00a0: Heures d'ouverture"
         saturday = run.hours.days["saturday"]
         qtbot.waitUntil(lambda: saturday.inputs[0][0].text() == "09:30", timeout=WAIT_MS)
         _type(qtbot, saturday.inputs[0][1], "25:00")
@@ -72,7 +72,14 @@ def test_an_admin_sets_up_a_new_console_step_by_step(qtbot: Any, tmp_path: Path)
         price.setValue(15)
         _next(qtbot, window)
 
-        assert run.step_title.text() == "Étape 4 sur 4\u00a0: Langues du règlement"
+        # The printer: this console's CUPS does not answer; the window says so, and the
+        # assistant goes on (each PC keeps its printer).
+        assert run.step_title.text() == "Étape 4 sur 5\u00a0: Imprimante"
+        qtbot.waitUntil(lambda: "CUPS" in run.printer.state.text(), timeout=WAIT_MS)
+        assert run.printer.value() is None
+        _next(qtbot, window)
+
+        assert run.step_title.text() == "Étape 5 sur 5\u00a0: Langues du règlement"
         assert run.next.text() == "Terminer"
         for box in run.languages.values():
             box.setChecked(False)

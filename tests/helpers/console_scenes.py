@@ -14,7 +14,12 @@ with a wrong time said under its day, and a closure; then mirrored),
 ``console-room-rtl.png`` (the whole room mirrored), and the first-run assistant's steps:
 ``console-first-run.png`` (the EPN's name asked for), ``console-first-run-hours.png``
 (a closing time before the opening said under its day), ``console-first-run-printing.png``,
-``console-first-run-languages.png``, and two of them mirrored (``-rtl``).
+``console-first-run-languages.png``, and two of them mirrored (``-rtl``); before the login,
+``console-first-run-admin.png`` (the first admin account on a console with none, the second
+password not the same) and its ``-rtl``; and ``console-first-run-printer.png`` (the printers
+CUPS knows, one chosen, its test page accepted) with ``console-first-run-printer-cups.png``
+(the console's CUPS not answering) and ``console-first-run-printer-rtl.png``, and the same
+chooser in the policy tab, ``console-policy-printer.png``.
 """
 
 from __future__ import annotations
@@ -197,6 +202,54 @@ def sample_policy() -> dict[str, Any]:
     }
 
 
+SAMPLE_PRINTERS: dict[str, Any] = {
+    "printers": [
+        {
+            "uri": "ipp://192.168.1.20/ipp/print",
+            "name": "Imprimante de la salle",
+            "detail": "Brother HL-L2350DW",
+            "queue": "salle",
+            "kind": "queue",
+        },
+        {
+            "uri": "ipp://192.168.1.31/ipp/print",
+            "name": "HP LaserJet Pro M404dn (accueil)",
+            "detail": "HP LaserJet Pro M404dn",
+            "queue": None,
+            "kind": "network",
+        },
+        {
+            "uri": "usb://Epson/ET-2850?serial=X5QK012345",
+            "name": "EPSON ET-2850 Series",
+            "detail": "",
+            "queue": None,
+            "kind": "network",
+        },
+    ],
+    "network_search": "done",
+}
+"""What ``GET /api/printers`` answers in a room with one queue and two printers found."""
+
+
+def _first_admin_screens(app: Any, window: Any, save: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    # A console with no account, on its own machine: the first admin is made here.
+    window._first_admin()
+    screen = window.first_admin
+    screen.username.setText("Aïcha Benali")
+    screen.password.setText("une phrase longue")
+    screen.again.setText("une phrase longe")
+    screen._check({"username", "password", "again"})
+    save("first-run-admin")
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    app.processEvents()
+    save("first-run-admin-rtl")
+    app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+    screen.start()
+    window.stack.setCurrentWidget(window.login)
+
+
 def render(
     out: Path,
     language: str,
@@ -238,8 +291,11 @@ def render(
         "Identifiant ou mot de passe incorrect. Après 5 essais, le compte est bloqué 15 minutes."
     )
     save("login-error")
+    _first_admin_screens(app, window, save)
 
     controller.logged_in.emit("nadia")
+    # The printers as the console found them: no screen asks the (absent) console.
+    controller.printers._listed(calls.PRINTERS.read(SAMPLE_PRINTERS))
     controller.live_changed.emit(True)
     controller.set_room(SAMPLE_ROOM)
 
@@ -399,6 +455,8 @@ def _first_run_screens(app: Any, window: Any, controller: Any, save: Any) -> Non
     run._next()
     save("first-run-printing")
     run._next()
+    _printer_screens(app, run, controller, save)
+    run._next()
     save("first-run-languages")
     app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     app.processEvents()
@@ -407,6 +465,32 @@ def _first_run_screens(app: Any, window: Any, controller: Any, save: Any) -> Non
     save("first-run-hours-rtl")
     app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
     window.stack.setCurrentWidget(window.tabs)
+
+
+def _printer_screens(app: Any, run: Any, controller: Any, save: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    picker = run.printer
+    desk = controller.printers
+    # The console's CUPS not answering: said, with the address to type instead.
+    desk._listed(calls.PRINTERS.read({"printers": [], "network_search": "done"}))
+    desk._list_refused(_reply(502, "CUPS on the console does not answer"))
+    save("first-run-printer-cups")
+    desk._listed(calls.PRINTERS.read(SAMPLE_PRINTERS))
+    picker.list.setCurrentRow(0)
+    picker.testing = True
+    desk.tested.emit(calls.TEST_PAGE.read({"job_id": 12, "queue": "salle"}))
+    save("first-run-printer")
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    app.processEvents()
+    save("first-run-printer-rtl")
+    app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+def _reply(status: int, detail: str) -> Any:
+    from admin_console.gui.client import Reply
+
+    return Reply(status, {"detail": detail})
 
 
 def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
@@ -475,6 +559,10 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     app.processEvents()
     window.policy.form_area.ensureWidgetVisible(window.policy.pcs_box)
     save("policy-staff")
+    # Changed later: the room's printer, in the policy tab.
+    app.processEvents()
+    window.policy.form_area.ensureWidgetVisible(window.policy.printer_box)
+    save("policy-printer")
     window.policy.form_area.verticalScrollBar().setValue(0)
     _hours_screens(app, window, controller, save)
 

@@ -66,7 +66,8 @@ class ConsoleServer:
 
     ``clock`` defaults to a :class:`FakeClock` the test can move; ``database_url`` None
     means SQLite in ``data_dir``; ``hasher`` checks passwords and PINs (small costs by
-    default); ``access_log`` makes uvicorn log each request line, as an operator might.
+    default); ``access_log`` makes uvicorn log each request line, as an operator might;
+    ``settings`` are further :class:`ServerSettings` fields (``cups_server=...``).
     """
 
     def __init__(
@@ -79,6 +80,7 @@ class ConsoleServer:
         tls: bool = False,
         hasher: PasswordHasher = FAST_HASHER,
         access_log: bool = False,
+        **settings: Any,
     ) -> None:
         self.data_dir = data_dir
         self.clock = clock if clock is not None else FakeClock()
@@ -90,6 +92,7 @@ class ConsoleServer:
                 database_url=database_url,
                 command_wait=command_wait,
                 fingerprint=pin,
+                **settings,
             ),
             self.clock,
             hasher,

@@ -12,9 +12,17 @@ from admin_console.cli import SETUP_OPTIONS, command_parser
 from admin_console.server.settings import ServerSettings
 from epn_shared.settings_cli import BadSettings, NotAnOption, settings_from
 
-SERVE_OPTIONS = {"--data-dir", "--database-url", "--host", "--port", "--no-tls", "--no-announce"}
+SERVE_OPTIONS = {
+    "--data-dir",
+    "--database-url",
+    "--host",
+    "--port",
+    "--no-tls",
+    "--no-announce",
+    "--cups-server",
+}
 """What the installer's unit, the README and the tests' harnesses write (and the switch
-that keeps the console off the local network's mDNS)."""
+that keeps the console off the local network's mDNS, and the CUPS it lists printers of)."""
 
 
 def _command(name: str) -> argparse.ArgumentParser:
@@ -37,7 +45,13 @@ def test_every_server_setting_is_an_option_of_serve_unless_it_says_who_sets_it()
         if any(isinstance(m, NotAnOption) for m in field.metadata)
     }
     assert set(options) == set(ServerSettings.model_fields) - not_options
-    assert not_options == {"command_wait", "fingerprint", "timezone", "rate_limits"}
+    assert not_options == {
+        "command_wait",
+        "fingerprint",
+        "timezone",
+        "rate_limits",
+        "console_machine",
+    }
     assert {flag for a in options.values() for flag in a.option_strings} == SERVE_OPTIONS
     assert all(a.help for a in options.values())
     assert "EPN_CONSOLE_DATA_DIR" in _command("serve").format_help()

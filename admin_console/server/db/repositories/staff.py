@@ -9,7 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from admin_console.server.db.models import AccessTokenRow, StaffRow
-from admin_console.server.db.repositories.base import Repository, WithSecret, copy_row, inserted
+from admin_console.server.db.repositories.base import (
+    Repository,
+    WithSecret,
+    copy_row,
+    inserted,
+)
 from admin_console.server.errors import Conflict
 
 
@@ -49,6 +54,40 @@ class StaffRepository(Repository):
                 return copy_row(Staff, row)
         except IntegrityError as exc:
             raise Conflict(f"the username {username!r} is taken") from exc
+
+    def add_first(
+        self, username: str, password_hash: str, role: str, now: dt.datetime
+    ) -> Staff | None:
+        """Create an account only if there is none at all; None if one exists. Atomic: one
+        ``INSERT ... SELECT ... WHERE NOT EXISTS`` statement, which SQLite runs under its
+        write lock, after (on PostgreSQL) a lock on the table that two such transactions
+        cannot hold at once; of several callers at once, exactly one inserts."""
+        values = sa.select(
+            sa.literal(username, sa.String(80)),
+            sa.literal(password_hash, sa.String(200)),
+            sa.literal(role, sa.String(16)),
+            sa.literal(0),
+            sa.literal(False),
+            sa.literal(now, StaffRow.__table__.c.created_at.type),
+        ).where(~sa.select(StaffRow.id).correlate(None).exists())
+        insert = (
+            sa.insert(StaffRow)
+            .from_select(
+                ["username", "password_hash", "role", "failed_logins", "disabled", "created_at"],
+                values,
+            )
+            .returning(StaffRow.id)
+        )
+        with self._write() as s:
+            if s.get_bind().dialect.name == "postgresql":
+                # SHARE ROW EXCLUSIVE conflicts with itself and with every insert: the
+                # second caller waits, then sees the first one's account.
+                s.execute(sa.text("LOCK TABLE staff IN SHARE ROW EXCLUSIVE MODE"))
+            made = s.execute(insert).scalar()
+            if made is None:
+                return None
+            row = s.get_one(StaffRow, made)
+            return copy_row(Staff, row)
 
     def credentials(self, username: str) -> WithSecret[Staff] | None:
         """The account named ``username`` with its password hash, if any."""
