@@ -358,6 +358,11 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "er zit een bezoeker in een sessie",
         EN: "a visitor is in session",
     },
+    "refusal.updating": {
+        FR: "le PC installe une mise à jour, réessayez dans quelques minutes",
+        NL: "de pc installeert een update, probeer over enkele minuten opnieuw",
+        EN: "the PC is installing an update, try again in a few minutes",
+    },
     "refusal.wiping": {
         FR: "le PC efface la session précédente, réessayez dans un instant",
         NL: "de pc wist de vorige sessie, probeer zo meteen opnieuw",
