@@ -35,8 +35,19 @@ from kiosk.core.protocol import (
 
 log = logging.getLogger(__name__)
 
-RequestT = TypeVar("RequestT")
-RequestT_contra = TypeVar("RequestT_contra", contravariant=True)
+
+class _Request(Protocol):
+    """What every request of a socket's protocol has: its id and its type."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def type(self) -> str: ...
+
+
+RequestT = TypeVar("RequestT", bound=_Request)
+RequestT_contra = TypeVar("RequestT_contra", bound=_Request, contravariant=True)
 
 MAX_PENDING_OUTPUT = 1024 * 1024
 """A client with more than this waiting to be sent to it is not reading: it is dropped."""
@@ -96,9 +107,7 @@ class Connection:
 class Handler(Protocol[RequestT_contra]):
     """What the server calls; the service implements it."""
 
-    async def handle(
-        self, connection: Connection, request: RequestT_contra
-    ) -> Sequence[BaseModel]:
+    async def handle(self, connection: Connection, request: RequestT_contra) -> Sequence[BaseModel]:
         """Answer one request: the messages to send back, in order (a reply first)."""
         ...
 
@@ -294,10 +303,7 @@ class IpcServer(Generic[RequestT]):
         except Exception:
             log.exception(
                 "handler_failed",
-                extra={
-                    "event": "handler_failed",
-                    "fields": {"type": getattr(request, "type", "?")},
-                },
+                extra={"event": "handler_failed", "fields": {"type": request.type}},
             )
             connection.send(
                 error_reply(request.id, "internal", "the agent hit a bug; it was logged")

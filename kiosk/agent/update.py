@@ -173,7 +173,7 @@ def run_commands(commands: Sequence[Sequence[str]]) -> bool:
     for argv in commands:
         say("running " + " ".join(argv))
         try:
-            completed = subprocess.run(argv, stdin=subprocess.DEVNULL, env=environment)  # noqa: S603
+            completed = subprocess.run(argv, check=False, stdin=subprocess.DEVNULL, env=environment)
         except OSError as exc:
             say(f"failed: cannot run {argv[0]}: {exc.strerror}")
             return False

@@ -847,9 +847,7 @@ class UpdatingPage(StatusPage):
 
     def show_view(self, view: View | None, ctx: Ctx) -> None:
         """Being updated, ready in a few minutes."""
-        self.draw(
-            ctx, ctx.tr("updating_title"), ctx.tr("updating_detail"), button=ctx.tr("back")
-        )
+        self.draw(ctx, ctx.tr("updating_title"), ctx.tr("updating_detail"), button=ctx.tr("back"))
 
 
 # -- during a session ---------------------------------------------------------------------
