@@ -268,3 +268,34 @@ def test_the_real_commands_read_only_the_consoles_source() -> None:
     assert list(install[:5]) == ["apt-get", *only]
     assert "Dpkg::Options::=--force-confold" in install
     assert list(install[-4:]) == ["install", "--only-upgrade", "-y", "epn-kiosk"]
+
+
+@pytest.mark.root
+def test_another_user_cannot_hold_the_pc_even_with_the_socket_open_to_all(room: Room) -> None:
+    """The admin socket's peer-uid check, behind its file mode: root's only."""
+    room.agent.data_dir.chmod(0o755)
+    room.agent.config.admin_socket_path.chmod(0o666)
+    path = str(room.agent.config.admin_socket_path)
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child reports through the pipe)
+        answer = b""
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)  # nobody
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(10)
+                sock.connect(path)
+                sock.sendall(b'{"v": 1, "type": "hold_for_update", "id": 1}\n')
+                answer = sock.makefile("rb").readline()
+        finally:
+            os.write(write_end, answer or b"no answer\n")
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        said = pipe.read()
+    os.waitpid(child, 0)
+    reply = json.loads(said)
+    assert not reply["ok"] and reply["error"]["code"] == "not_allowed"
+    assert not room.updating()
