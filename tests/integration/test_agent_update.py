@@ -8,6 +8,7 @@ as its commands. The real apt upgrade is checked on a virtual machine (tests/vm)
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -23,11 +24,12 @@ import pytest
 from helpers.kiosk_agent import AgentThread, ShellClient
 
 from epn_shared import protocol as wire
+from kiosk.agent.login_checks import LoginChecks
 from kiosk.agent.update import Outcome, apt_commands
-from kiosk.core.model import State
-from kiosk.core.protocol import PROTOCOL_VERSION
+from kiosk.core.model import State, Visitor
+from kiosk.core.protocol import PROTOCOL_VERSION, Login
 from kiosk.shell.i18n import error_text
-from policies import Language
+from policies import Language, Policy
 
 HOLD_SECONDS = 120
 REPO = Path(__file__).resolve().parents[2]
@@ -195,6 +197,37 @@ def test_a_runner_killed_while_holding_never_leaves_the_pc_unusable(room: Room) 
         assert not room.updating(), "the hold ended by itself"
         shell.wait_view(lambda v: not v.updating)
         assert shell.start_session().state is State.ACTIVE
+
+
+def test_a_hold_granted_while_a_login_is_checked_still_refuses_that_login(room: Room) -> None:
+    """A ticket or card is checked at the console (the login waits): the hold granted then
+    must not let that login start a session the update would end."""
+    agent = room.agent
+    checks = agent.call(lambda: agent.agent.shells.login_checks)
+    parked = agent.call(asyncio.Event)
+    release = agent.call(asyncio.Event)
+
+    class ConsoleTakesItsTime(LoginChecks):
+        async def identify(self, request: Login, policy: Policy) -> Visitor:
+            parked.set()
+            await release.wait()
+            return await checks.identify(request, policy)
+
+    slow = ConsoleTakesItsTime(agent.agent.store, agent.clock, None)
+    agent.call(lambda: setattr(agent.agent.shells, "login_checks", slow))
+    with ShellClient(agent.socket_path) as shell:
+        shell.hello()
+        login = shell.send("login", mode="walk_in", language="fr")
+        agent.wait_until(parked.is_set, what="the login being checked")
+        runner = room.runner()
+        room.wait_apt_started()
+        agent.call(release.set)
+        refused = shell.reply(login)
+        assert not refused.ok and refused.error is not None
+        assert refused.error.code == "updating"
+        assert agent.engine_state() is State.WAITING
+        room.gate.touch()
+        assert finished(runner)[0] == Outcome.DONE
 
 
 def test_two_runners_at_once_one_runs_the_other_says_so(room: Room) -> None:
