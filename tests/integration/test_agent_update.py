@@ -230,6 +230,27 @@ def test_a_hold_granted_while_a_login_is_checked_still_refuses_that_login(room: 
         assert finished(runner)[0] == Outcome.DONE
 
 
+def test_no_workshop_starts_from_the_console_while_the_pc_is_held(room: Room) -> None:
+    agent = room.agent
+    runner = room.runner()
+    room.wait_apt_started()
+    workshop = wire.Command(
+        command_id="workshop-0001",
+        action=wire.CommandAction.WORKSHOP,
+        by="animator",
+        minutes=60,
+        text="Atelier CV",
+    )
+    result = agent.call(lambda: agent.agent.console.console_command(workshop))
+    assert not result.ok and result.code == "updating"
+    assert agent.engine_state() is State.WAITING
+    room.gate.touch()
+    assert finished(runner)[0] == Outcome.DONE
+    result = agent.call(lambda: agent.agent.console.console_command(workshop))
+    assert result.ok, result
+    assert agent.engine_state() is State.ACTIVE
+
+
 def test_two_runners_at_once_one_runs_the_other_says_so(room: Room) -> None:
     first = room.runner()
     room.wait_apt_started()
