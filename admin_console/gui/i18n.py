@@ -121,6 +121,7 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
     },
     # -- tile states -------------------------------------------------------------------
     "state.free": {FR: "Libre", NL: "Vrij", EN: "Free"},
+    "state.updating": {FR: "Mise à jour…", NL: "Update…", EN: "Updating…"},
     "state.rules": {
         FR: "Lit le règlement",
         NL: "Leest het reglement",
