@@ -9,7 +9,8 @@ the hold. When nothing was upgraded or apt failed, the hold is released here.
 
 Exit status: 0 done (updated, nothing new, or the PC is not paired: nothing to do);
 1 the update failed or the agent does not answer; 2 bad options; 75 deferred: a visitor is
-using the PC, or another update is running (the timer tries again at its next run).
+using the PC, another update is running, or the agent is stopping (the timer tries again
+at its next run).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from epn_shared.settings_cli import BadSettings, NotAnOption, Option, add_options, settings_from
-from kiosk.core.protocol import PROTOCOL_VERSION, Reply, decode_push
+from kiosk.core.protocol import PROTOCOL_VERSION, ProtocolError, Reply, decode_push
 
 APT_SOURCE = Path("/etc/apt/sources.list.d/epn-console.sources")
 """The console's signed flat repository, written when the PC is paired."""
@@ -129,6 +130,8 @@ class AdminClient:
                     return message
         except OSError as exc:
             raise AgentSilent(f"the agent did not answer: {exc}") from exc
+        except ProtocolError as exc:
+            raise AgentSilent(f"the agent's answer could not be read: {exc}") from exc
 
 
 def say(text: str) -> None:
@@ -154,6 +157,9 @@ def update(settings: UpdateSettings) -> Outcome:
             return Outcome.DEFERRED
         if code == "update_running":
             say("deferred: another update is running on this PC")
+            return Outcome.DEFERRED
+        if code == "busy":
+            say("deferred: the agent is stopping")
             return Outcome.DEFERRED
         message = reply.error.message if reply.error is not None else "no hold given"
         say(f"failed: the agent refused the update hold ({code}: {message})")
