@@ -234,6 +234,9 @@ class Status(_Message):
     print_job_id: JobId | None = Field(None, description="That job, for print_release.")
     help_requested: bool = False
     locked: bool = False
+    updating: bool = Field(
+        False, description="The PC installs an update: no session starts until it is over."
+    )
     at: Instant | None = Field(None, description="When the PC made this status (its clock).")
     deadline: Instant | None = Field(
         None,

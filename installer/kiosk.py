@@ -22,7 +22,18 @@ from installer.plan import (
     When,
     WriteFile,
 )
-from installer.units import AGENT_UNIT, SWEEP_UNIT, UNIT_DIR, agent_unit, sweep_unit, wants_link
+from installer.units import (
+    AGENT_UNIT,
+    SWEEP_UNIT,
+    UNIT_DIR,
+    UPDATE_TIMER,
+    UPDATE_UNIT,
+    agent_unit,
+    sweep_unit,
+    update_timer,
+    update_unit,
+    wants_link,
+)
 from kiosk.agent.printing import cupsconf
 from kiosk.lockdown import (
     NSS_MODULE_LIST,
@@ -173,6 +184,11 @@ def sweep_argv(options: KioskOptions) -> list[str]:
     ]
 
 
+def update_argv(options: KioskOptions) -> list[str]:
+    """The update runner's command line in its unit."""
+    return [str(options.bin_dir / "epn-kiosk"), "update", "--data-dir", str(options.data_dir)]
+
+
 def kiosk_plan(options: KioskOptions) -> Plan:
     """Everything a kiosk PC gets, in order."""
     if (options.console_url is None) != (options.pairing_code is None):
@@ -256,6 +272,7 @@ def _skeleton(options: KioskOptions) -> list[Action]:
 def _units(options: KioskOptions, policy_path: PurePosixPath | None) -> list[Action]:
     agent = UNIT_DIR / AGENT_UNIT
     sweep = UNIT_DIR / SWEEP_UNIT
+    update, timer = UNIT_DIR / UPDATE_UNIT, UNIT_DIR / UPDATE_TIMER
     return [
         WriteFile(
             agent,
@@ -269,14 +286,22 @@ def _units(options: KioskOptions, policy_path: PurePosixPath | None) -> list[Act
             0o644,
             "the boot sweep, before the login screen",
         ),
+        WriteFile(
+            update,
+            update_unit(update_argv(options)).encode(),
+            0o644,
+            "the update from the console's repository, never during a visitor's session",
+        ),
+        WriteFile(timer, update_timer().encode(), 0o644, "a look for the update every 30 min"),
         Symlink(wants_link(AGENT_UNIT), agent, "start the agent at boot"),
         Symlink(wants_link(SWEEP_UNIT), sweep, "run the sweep at boot"),
+        Symlink(wants_link(UPDATE_TIMER, "timers.target"), timer, "look for updates"),
         Command(
             ("systemctl", "daemon-reload"),
             "systemd reads the new units",
             When.ON_CHANGE,
-            after=(agent, sweep, *PROC_DROPINS),
-            undo=("systemctl", "stop", AGENT_UNIT, SWEEP_UNIT),
+            after=(agent, sweep, update, timer, *PROC_DROPINS),
+            undo=("systemctl", "stop", UPDATE_TIMER, AGENT_UNIT, SWEEP_UNIT),
             on_uninstall=("systemctl", "daemon-reload"),
         ),
     ]

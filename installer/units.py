@@ -13,6 +13,8 @@ SWEEP_UNIT = "epn-kiosk-sweep.service"
 CONSOLE_UNIT = "epn-console.service"
 BACKUP_UNIT = "epn-console-backup.service"
 BACKUP_TIMER = "epn-console-backup.timer"
+UPDATE_UNIT = "epn-kiosk-update.service"
+UPDATE_TIMER = "epn-kiosk-update.timer"
 WATCHDOG_SECONDS = 30
 """systemd restarts an agent that has not said it is alive for this long (it says so every
 half of it, from its event loop: a loop stuck for 30 s is a dead agent)."""
@@ -152,6 +154,46 @@ def backup_timer() -> str:
         "OnCalendar=*-*-* 02:30\n"
         "Persistent=true\n"
         "RandomizedDelaySec=15min\n"
+        "\n"
+        "[Install]\n"
+        "WantedBy=timers.target\n"
+    )
+
+
+def update_unit(argv: Sequence[str]) -> str:
+    """``epn-kiosk-update.service``: install the kiosk's update from the console when no
+    visitor is in session. Exit 75 (deferred: a visitor is using the PC) is no failure: the
+    timer tries again at its next run."""
+    return (
+        f"{_HEADER}"
+        "[Unit]\n"
+        "Description=EPN Kiosk: install the kiosk's update from the console, between visitors\n"
+        f"After=network-online.target {AGENT_UNIT}\n"
+        "Wants=network-online.target\n"
+        "\n"
+        "[Service]\n"
+        "Type=oneshot\n"
+        f"ExecStart={exec_line(argv)}\n"
+        "SuccessExitStatus=75\n"
+        "Nice=10\n"
+        "IOSchedulingClass=idle\n"
+    )
+
+
+def update_timer() -> str:
+    """``epn-kiosk-update.timer``: a few minutes after boot, then every 30 minutes, each PC
+    at its own moment (so a room's PCs do not all download at once)."""
+    return (
+        f"{_HEADER}"
+        "[Unit]\n"
+        "Description=EPN Kiosk: look for the kiosk's update every 30 minutes\n"
+        "\n"
+        "[Timer]\n"
+        "OnBootSec=5min\n"
+        "OnCalendar=*:00/30\n"
+        "RandomizedDelaySec=10min\n"
+        # A PC switched off at the time catches up at its next start.
+        "Persistent=true\n"
         "\n"
         "[Install]\n"
         "WantedBy=timers.target\n"

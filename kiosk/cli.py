@@ -1,4 +1,5 @@
-"""``epn-kiosk``: run the agent, the shell, the X session's program, enroll, or sweep."""
+"""``epn-kiosk``: run the agent, the shell, the X session's program, enroll, sweep, or
+update."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ COMMANDS = {
     ),
     "enroll": ("kiosk.agent.enroll", "join this PC to a console with a pairing code"),
     "sweep": ("kiosk.agent.sweep", "finish any wipe left undone (run at boot, as root)"),
+    "update": (
+        "kiosk.agent.update",
+        "install the kiosk's update from the console, never during a visitor's session "
+        "(run by a timer, as root)",
+    ),
 }
 """Each command's module provides ``add_arguments(parser)``. Only the chosen command's
 module is imported: the shell never loads the agent's database layer, the agent never

@@ -43,6 +43,9 @@ class LiveStatus(BaseModel):
     print_job_id: int | None = None
     help_requested: bool
     locked: bool
+    updating: bool = Field(
+        False, description="The PC installs an update: nobody can log in there until it is over."
+    )
     at: dt.datetime = Field(description="When the console received it.")
     deadline: dt.datetime | None = Field(
         None,

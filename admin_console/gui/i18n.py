@@ -121,6 +121,7 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
     },
     # -- tile states -------------------------------------------------------------------
     "state.free": {FR: "Libre", NL: "Vrij", EN: "Free"},
+    "state.updating": {FR: "Mise à jour…", NL: "Update…", EN: "Updating…"},
     "state.rules": {
         FR: "Lit le règlement",
         NL: "Leest het reglement",
@@ -357,6 +358,11 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         FR: "un visiteur est en session",
         NL: "er zit een bezoeker in een sessie",
         EN: "a visitor is in session",
+    },
+    "refusal.updating": {
+        FR: "le PC installe une mise à jour, réessayez dans quelques minutes",
+        NL: "de pc installeert een update, probeer over enkele minuten opnieuw",
+        EN: "the PC is installing an update, try again in a few minutes",
     },
     "refusal.wiping": {
         FR: "le PC efface la session précédente, réessayez dans un instant",

@@ -175,7 +175,8 @@ def tile_view(
     elif kind is TileKind.CONNECTING or status is None:
         headline = i18n.text("state.connecting", language)
     elif kind is TileKind.FREE:
-        headline = i18n.text("state.free", language)
+        # Free of visitors; while it installs an update, nobody can log in there.
+        headline = i18n.text("state.updating" if status.updating else "state.free", language)
     elif kind is TileKind.ENDING:
         key = "state.wiping" if status.state in {"wiping", "done"} else "state.ending"
         headline = i18n.text(key, language)

@@ -203,6 +203,7 @@ class Hub:
                 print_job_id=s.print_job_id,
                 help_requested=live.asks_help,
                 locked=s.locked,
+                updating=s.updating,
                 at=live.at,
                 deadline=live.deadline,
             )

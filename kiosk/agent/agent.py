@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from epn_shared.json_log import event
 from kiosk.agent import systemd
+from kiosk.agent.admin_socket import AdminRequests
 from kiosk.agent.clock import Clock, SystemClock, boot_id
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.console_handler import ConsoleHandler
@@ -29,6 +30,7 @@ from kiosk.agent.secrets import KeyringTokens
 from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeeper
 from kiosk.agent.shells import Shells
 from kiosk.agent.store import Store
+from kiosk.agent.update_hold import FREE_STATES, UpdateHold
 from kiosk.agent.wipe_runner import WipeRunner
 from kiosk.agent.wiper import SandboxWiper, Wiper
 from kiosk.core import events as ev
@@ -97,15 +99,20 @@ class Agent:
         printing = self.printing = PrintCoordinator(config, clock, keeper, self._print_changed)
         self.policies = PolicyKeeper(config, source, self.engine, printing)
         checks = LoginChecks(store, clock, config.animator_pin_hash, verify=pin_verifier)
-        self.shells = Shells(config, clock, keeper, checks, wipe, printing, display)
+        hold = self.update_hold = UpdateHold(
+            config.update_hold_seconds, self._free_for_update, self._hold_changed
+        )
+        self.shells = Shells(config, clock, keeper, checks, wipe, printing, display, hold)
         self.server = self.shells.server
+        self.admin = AdminRequests(clock, hold, lambda: keeper.stopping)
+        self.admin_server = self.admin.server(config.admin_socket_path)
         self.shells.pairing = ConsolePairing(
             config,
             paired=os.path.lexists(config.console_path),
             linked=self.console_paired,
             options=discovery or DiscoveryOptions(),
         )
-        self.console = ConsoleHandler(clock, keeper, self.policies, printing, wipe, tokens)
+        self.console = ConsoleHandler(clock, keeper, self.policies, printing, wipe, tokens, hold)
         self.link: ConsoleLink | None = None
         self.console_api: ConsoleApi | None = None
         self._link_task: asyncio.Task[None] | None = None
@@ -130,6 +137,7 @@ class Agent:
         self.keeper.restore(self.clock.now(), self.wiper.journal_state)
         self.policies.write_browser_policies()
         await self.server.start()
+        await self.admin_server.start()
         event(
             log,
             "listening",
@@ -170,6 +178,7 @@ class Agent:
         await _cancel(self._link_task)
         if self.console_api is not None:
             await self.console_api.close()
+        await self.admin_server.close()
         await self.server.close()
 
     def console_paired(self) -> None:
@@ -246,6 +255,7 @@ class Agent:
             if self.policies.source.changed():
                 self.reload_policy()
         self.keeper.change(now, lambda: self.engine.tick(now))
+        self.update_hold.expire(now)
         self.display.tick(now)
         self.printing.tick(now)
         if self.engine.state in IN_SESSION and now.mono >= self._next_alive:
@@ -286,6 +296,22 @@ class Agent:
     def _recorded(self) -> None:
         self.wipe.ensure()
         self.shells.schedule_views()
+
+    def _free_for_update(self) -> bool:
+        """No visitor session is in progress or starting, nor any wipe: an update may hold
+        the PC."""
+        keeper = self.keeper
+        return (
+            self.engine.state in FREE_STATES
+            and not self.wipe.busy
+            and not keeper.recovering
+            and not keeper.stopping
+        )
+
+    def _hold_changed(self, held: bool) -> None:
+        self.shells.schedule_views()
+        if self.link is not None:
+            self.link.status_changed()
 
     def _print_changed(self) -> None:
         self.shells.schedule_views()

@@ -52,6 +52,19 @@ class AgentConfig(BaseSettings):
         le=0o777,
         description="Permission bits of the socket file; the peer uid is checked in any case.",
     )
+    admin_socket_path: Annotated[Path, Option("--admin-socket")] = Field(
+        default_factory=lambda data: data["data_dir"] / "admin.sock",
+        validate_default=True,
+        description="Unix socket of root's tools, such as `epn-kiosk update` (the agent's "
+        "own user only; default: DATA_DIR/admin.sock).",
+    )
+    update_hold_seconds: int = Field(
+        30 * 60,
+        ge=1,
+        le=4 * 3600,
+        description="Longest an update keeps visitors off this PC: the hold ends by itself "
+        "then, even if the updater was killed.",
+    )
     policy_path: Annotated[Path | None, Option("--policy")] = Field(
         None, description="Policy file (.toml/.yaml); without it, the bundled default policy."
     )
@@ -155,7 +168,7 @@ class AgentConfig(BaseSettings):
             raise ValueError("allow_insecure_link: a ws:// console is for sandbox mode only")
         return self
 
-    @field_validator("socket_path")
+    @field_validator("socket_path", "admin_socket_path")
     @classmethod
     def _short_socket_path(cls, value: Path) -> Path:
         if len(os.fsencode(value)) > MAX_SOCKET_PATH_BYTES:

@@ -16,6 +16,7 @@ from kiosk.agent.printing.coordinator import PrintCoordinator
 from kiosk.agent.secrets import TokenStore, decode_key
 from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeeper
 from kiosk.agent.store import AuditEntry
+from kiosk.agent.update_hold import UpdateHold
 from kiosk.agent.wipe_runner import WipeRunner
 from kiosk.core.engine import IN_SESSION
 from kiosk.core.errors import CommandRefused, IllegalTransition, Refusal
@@ -40,6 +41,8 @@ class ConsoleHandler:
     printing: PrintCoordinator
     wipe: WipeRunner
     tokens: TokenStore | None
+    hold: UpdateHold | None = None
+    """The update hold: while it is in force no workshop starts, and the status says so."""
     ticket_key: bytes | None = dataclasses.field(default=None, init=False)
     """The console's key for offline ticket codes (kept with the token)."""
 
@@ -91,6 +94,7 @@ class ConsoleHandler:
             locked=snapshot.locked_by is not None,
             at=now.wall,
             deadline=deadline,
+            updating=self.hold is not None and self.hold.held(now),
         )
 
     async def console_command(self, command: wire.Command) -> wire.CommandResult:
@@ -195,6 +199,8 @@ class ConsoleHandler:
             return "wiping", "the last visitor's session is being erased"
         if engine.state not in (State.WAITING, State.DONE) or self.wipe.busy:
             return Refusal.BUSY.value, f"this PC is not free ({engine.state.value})"
+        if self.hold is not None and self.hold.held(self.clock.now()):
+            return Refusal.UPDATING.value, "this PC is being updated"
         async with self.wipe.prepared_home("this PC is not ready"):
             now = self.clock.now()
             if engine.state is State.DONE:

@@ -16,9 +16,9 @@ import os
 import socket
 import stat
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -29,12 +29,25 @@ from kiosk.core.protocol import (
     ErrorBody,
     ProtocolError,
     Reply,
-    Request,
     decode_request,
     encode,
 )
 
 log = logging.getLogger(__name__)
+
+
+class _Request(Protocol):
+    """What every request of a socket's protocol has: its id and its type."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def type(self) -> str: ...
+
+
+RequestT = TypeVar("RequestT", bound=_Request)
+RequestT_contra = TypeVar("RequestT_contra", bound=_Request, contravariant=True)
 
 MAX_PENDING_OUTPUT = 1024 * 1024
 """A client with more than this waiting to be sent to it is not reading: it is dropped."""
@@ -91,10 +104,10 @@ class Connection:
             self._writer.close()
 
 
-class Handler(Protocol):
+class Handler(Protocol[RequestT_contra]):
     """What the server calls; the service implements it."""
 
-    async def handle(self, connection: Connection, request: Request) -> Sequence[BaseModel]:
+    async def handle(self, connection: Connection, request: RequestT_contra) -> Sequence[BaseModel]:
         """Answer one request: the messages to send back, in order (a reply first)."""
         ...
 
@@ -140,15 +153,22 @@ def _bind(path: Path, mode: int) -> socket.socket:
     return sock
 
 
-class IpcServer:
-    """Serves the shell protocol on a unix socket to the allowed uids."""
+class IpcServer(Generic[RequestT]):
+    """Serves a protocol of JSON lines on a unix socket to the allowed uids: the shell's
+    (:func:`decode_request`, the default), or root's tools' on the admin socket."""
 
     def __init__(
-        self, path: Path, allowed_uids: Sequence[int], handler: Handler, mode: int = 0o600
+        self,
+        path: Path,
+        allowed_uids: Sequence[int],
+        handler: Handler[RequestT],
+        mode: int = 0o600,
+        decode: Callable[[bytes], RequestT] = decode_request,  # type: ignore[assignment]
     ) -> None:
         self.path = path
         self._allowed = frozenset(allowed_uids)
         self._handler = handler
+        self._decode = decode
         self._mode = mode
         self._server: asyncio.Server | None = None
         self._socket: socket.socket | None = None
@@ -267,7 +287,7 @@ class IpcServer:
 
     async def _answer(self, connection: Connection, line: bytes) -> None:
         try:
-            request = decode_request(line)
+            request = self._decode(line)
         except ProtocolError as exc:
             connection.send(error_reply(exc.request_id, exc.code, exc.message))
             return

@@ -21,6 +21,7 @@ from kiosk.agent.login_checks import LoginChecks
 from kiosk.agent.printing.coordinator import PrintCoordinator
 from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeeper
 from kiosk.agent.store import AuditEntry
+from kiosk.agent.update_hold import UpdateHold
 from kiosk.agent.views import build_view
 from kiosk.agent.wipe_runner import WipeRunner
 from kiosk.core import protocol as shell_protocol
@@ -49,6 +50,8 @@ class Shells:
     wipe: WipeRunner
     printing: PrintCoordinator
     display: DisplayWatch
+    hold: UpdateHold
+    """While an update holds the PC, no visitor session starts (see ``update_hold``)."""
     pairing: ConsolePairing | None = dataclasses.field(default=None, init=False)
     """Pairing this PC with a console from the staff menu (set by the agent)."""
     display_session: str | None = dataclasses.field(default=None, init=False)
@@ -78,6 +81,8 @@ class Shells:
         )
         if self.pairing is not None and self.pairing.paired:
             view = view.model_copy(update={"console_paired": True})
+        if self.hold.held(now):
+            view = view.model_copy(update={"updating": True})
         if self.keeper.recovering and engine.state in WIPE_STATES:
             return view.model_copy(update={"preparing": True})
         if view.summary is not None and printing.printed_at_end is not None:
@@ -230,11 +235,19 @@ class Shells:
         # This shell is here and belongs to the next visitor's desktop.
         keeper.change(now, lambda: engine.shell_back(now))
 
+    def _refuse_while_updating(self) -> None:
+        if self.hold.held(self.clock.now()):
+            raise CommandRefused(Refusal.UPDATING, "this PC is being updated")
+
     async def _login(self, request: shell_protocol.Login) -> None:
         keeper, engine = self.keeper, self.keeper.engine
         if engine.state in WIPE_STATES or self.wipe.busy:
             raise CommandRefused(Refusal.BUSY, "the last visitor's data is being erased")
+        self._refuse_while_updating()
         visitor = await self.login_checks.identify(request, engine.policy)
+        # Asked again: the hold may have been granted while the console checked a ticket
+        # or a card. From here to the login nothing waits, so no hold can come between.
+        self._refuse_while_updating()
         now = self.clock.now()
         if engine.state is State.DONE:
             # The next visitor is already past the receipt screen.

@@ -57,6 +57,8 @@ class Refusal(StrEnum):
     """The console that answered did not prove the code for the certificate the PC sees:
     a mistyped code, or another machine in the middle; the code is spent."""
     PC_NAME_TAKEN = "pc_name_taken"
+    UPDATING = "updating"
+    """An update is being installed on this PC: no session starts until it is over."""
     PAIRING_FAILED = "pairing_failed"
     """The pairing failed otherwise (an odd answer, this PC's secrets folder)."""
 

@@ -10,7 +10,7 @@ a visitor may do, plus animator actions that carry the animator PIN.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -18,6 +18,7 @@ from kiosk.core.model import EndReason, LockReason, State
 from policies import Language, LoginMode
 
 PROTOCOL_VERSION: Literal[1] = 1
+R = TypeVar("R")
 MAX_LINE_BYTES = 64 * 1024
 """Longest line either side accepts; longer lines are refused and skipped."""
 
@@ -160,6 +161,33 @@ class PrintAnswer(_Request):
     print_it: bool = Field(strict=True)
 
 
+# -- root's tools -> agent (the admin socket, root only) -----------------------------------
+
+
+class HoldForUpdate(_Request):
+    """``epn-kiosk update`` asks to keep visitors off this PC while it installs an update.
+
+    Granted only when no visitor session is in progress; the hold ends when the agent
+    restarts (the new version), when released, or by itself after the agent's bound."""
+
+    type: Literal["hold_for_update"] = "hold_for_update"
+
+
+class ReleaseUpdateHold(_Request):
+    """The update is over (nothing installed, or it failed): visitors may log in again."""
+
+    type: Literal["release_update_hold"] = "release_update_hold"
+    hold: str = Field(min_length=1, max_length=64)
+
+
+AdminRequest = Annotated[
+    Ping | HoldForUpdate | ReleaseUpdateHold,
+    Field(discriminator="type"),
+]
+ADMIN_REQUEST_TYPES = frozenset({"ping", "hold_for_update", "release_update_hold"})
+_ADMIN_REQUEST: TypeAdapter[AdminRequest] = TypeAdapter(AdminRequest)
+
+
 Request = Annotated[
     Hello
     | Ping
@@ -231,6 +259,10 @@ class Reply(_Message):
     """``find_consoles``: the consoles that answered, by name."""
     paired_with: str | None = Field(None, max_length=200)
     """``pair_console``: the name of the console this PC is now paired with."""
+    hold: str | None = Field(None, max_length=64)
+    """``hold_for_update``: the hold's token, to release it."""
+    hold_seconds: int | None = Field(None, ge=0)
+    """``hold_for_update``: how long the hold lasts unless released or ended sooner."""
 
 
 class RuleView(BaseModel):
@@ -343,6 +375,8 @@ class View(_Message):
     """The language of the staff menu (the policy's ``staff.language``), not the visitor's."""
     console_paired: bool = False
     """This PC is paired with a console (else the staff menu offers to pair it)."""
+    updating: bool = False
+    """An update is being installed: no visitor may start a session until it is over."""
 
 
 Push = Reply | View
@@ -391,6 +425,15 @@ def _request_id(data: dict[str, Any]) -> int | None:
 
 def decode_request(line: bytes) -> Request:
     """Read one request line; raises :class:`ProtocolError` with a code for the reply."""
+    return _decode(line, _REQUEST, REQUEST_TYPES)
+
+
+def decode_admin_request(line: bytes) -> AdminRequest:
+    """Read one request line of the admin socket (only its requests are known there)."""
+    return _decode(line, _ADMIN_REQUEST, ADMIN_REQUEST_TYPES)
+
+
+def _decode(line: bytes, adapter: TypeAdapter[R], known: frozenset[str]) -> R:
     data = _load(line)
     request_id = _request_id(data)
     version = data.get("v")
@@ -404,11 +447,11 @@ def decode_request(line: bytes) -> Request:
         # Not looked up (a list or an object is not hashable) nor shown (it may be nested
         # deep enough to exhaust the stack when printed).
         raise ProtocolError("unknown_type", "the message type is not a string", request_id)
-    if kind not in REQUEST_TYPES:
+    if kind not in known:
         shown = _short(repr(kind), 60)
         raise ProtocolError("unknown_type", f"unknown message type {shown}", request_id)
     try:
-        return _REQUEST.validate_python(data)
+        return adapter.validate_python(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = _short(".".join(str(p) for p in first["loc"][1:]) or "message", 80)

@@ -559,6 +559,22 @@ STRINGS: dict[str, Entry] = {
         TR: "Verileriniz siliniyor…",
         ES: "Borrando sus datos…",
     },
+    "updating_title": {
+        FR: "Cet ordinateur est en cours de mise à jour.",
+        NL: "Deze computer wordt bijgewerkt.",
+        EN: "This PC is being updated.",
+        AR: "يجري تحديث هذا الحاسوب.",
+        TR: "Bu bilgisayar güncelleniyor.",
+        ES: "Este ordenador se está actualizando.",
+    },
+    "updating_detail": {
+        FR: "Il sera prêt dans quelques minutes.",
+        NL: "Over een paar minuten is hij klaar.",
+        EN: "It will be ready in a few minutes.",
+        AR: "سيكون جاهزًا بعد بضع دقائق.",
+        TR: "Birkaç dakika içinde hazır olacak.",
+        ES: "Estará listo en unos minutos.",
+    },
     "preparing_title": {
         FR: "Cet ordinateur se prépare.",
         NL: "Deze computer wordt klaargemaakt.",
@@ -1566,6 +1582,14 @@ ERRORS: dict[str, Entry] = {
         TR: "Üye hizmetine şu anda ulaşılamıyor. Lütfen bir görevliye sorun.",
         ES: "El servicio de socios no responde ahora. Pregunte a un miembro del personal, "
         "por favor.",
+    },
+    "updating": {
+        FR: "Cet ordinateur est en cours de mise à jour. Il sera prêt dans quelques minutes.",
+        NL: "Deze computer wordt bijgewerkt. Over een paar minuten is hij klaar.",
+        EN: "This PC is being updated. It will be ready in a few minutes.",
+        AR: "يجري تحديث هذا الحاسوب. سيكون جاهزًا بعد بضع دقائق.",
+        TR: "Bu bilgisayar güncelleniyor. Birkaç dakika içinde hazır olacak.",
+        ES: "Este ordenador se está actualizando. Estará listo en unos minutos.",
     },
     "busy": {
         FR: "L'ordinateur est occupé. Réessayez dans un instant.",

@@ -836,6 +836,20 @@ class ClosedPage(StatusPage):
         self.draw(ctx, ctx.tr("closed_title"), i18n.opens_again(opens, ctx.language))
 
 
+class UpdatingPage(StatusPage):
+    """An update is being installed: the PC will be ready in a few minutes. No way in is
+    offered (the agent would refuse it); Back goes to the languages."""
+
+    def __init__(self, shell: ShellController) -> None:
+        super().__init__(shell, "hourglass", button=("back", "normal"), staff=True)
+        assert self.button is not None
+        self.button.clicked.connect(lambda: shell.go(Page.LANGUAGE))
+
+    def show_view(self, view: View | None, ctx: Ctx) -> None:
+        """Being updated, ready in a few minutes."""
+        self.draw(ctx, ctx.tr("updating_title"), ctx.tr("updating_detail"), button=ctx.tr("back"))
+
+
 # -- during a session ---------------------------------------------------------------------
 
 
@@ -2135,6 +2149,7 @@ def build_pages(shell: ShellController) -> dict[str, ScreenPage]:
         "member": CodePage(shell, LoginMode.MEMBER),
         "rules": RulesPage(shell),
         "closed": ClosedPage(shell),
+        "updating": UpdatingPage(shell),
         "session": SessionPage(shell),
         "final": FinalPage(shell),
         "confirm_end": ConfirmEndPage(shell),

@@ -31,6 +31,7 @@ class Screen(StrEnum):
     MEMBER = "member"
     RULES = "rules"
     CLOSED = "closed"
+    UPDATING = "updating"  # an update is being installed: no session starts until it is over
     SESSION = "session"  # the slim bar, with the warning banner when due
     FINAL = "final"
     CONFIRM_END = "confirm_end"
@@ -169,6 +170,10 @@ def screen_for(view: View | None, connected: bool, local: LocalState) -> Screen:
     if state is State.WAITING:
         if not view.is_open:
             return Screen.CLOSED
+        if view.updating and local.page is not Page.LANGUAGE:
+            # The visitor chose their language: they learn in it that the PC will be
+            # theirs in a few minutes, and can go back to choose another.
+            return Screen.UPDATING
         page = local.page
         if page is Page.TICKET and LoginMode.TICKET not in view.login_modes:
             page = Page.LOGIN

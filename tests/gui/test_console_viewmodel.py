@@ -40,6 +40,7 @@ def entry(online: bool = True, **status: Any) -> dict[str, Any]:
     ("status", "kind", "headline", "detail"),
     [
         ({}, TileKind.FREE, "Libre", ""),
+        ({"updating": True}, TileKind.FREE, "Mise à jour…", ""),
         (
             {"state": "active", "seconds_left": 1500, "login": "ticket"},
             TileKind.IN_SESSION,

@@ -117,6 +117,37 @@ def test_closed_room_says_when_it_opens(kiosk: Kiosk) -> None:
 
 
 @pytest.mark.parametrize(
+    ("button", "title", "detail"),
+    [
+        (
+            "Français",
+            "Cet ordinateur est en cours de mise à jour.",
+            "Il sera prêt dans quelques minutes.",
+        ),
+        ("العربية", "يجري تحديث هذا الحاسوب.", "سيكون جاهزًا بعد بضع دقائق."),
+    ],
+)
+def test_while_updated_a_visitor_learns_in_their_language_it_will_be_ready_soon(
+    kiosk: Kiosk, qtbot, button: str, title: str, detail: str
+) -> None:
+    kiosk.show(sample_view(State.WAITING, updating=True))
+    # The languages as always: nobody is told anything in a language they do not read.
+    assert kiosk.shell.screen is Screen.LANGUAGE
+    qtbot.mouseClick(find_button(kiosk.window, button), Qt.MouseButton.LeftButton)
+    assert kiosk.shell.screen is Screen.UPDATING, "no way in the agent would refuse"
+    assert {title, detail} <= set(kiosk.texts())
+    qtbot.mouseClick(
+        find_button(kiosk.window, "رجوع" if button == "العربية" else "Retour"),
+        Qt.MouseButton.LeftButton,
+    )
+    assert kiosk.shell.screen is Screen.LANGUAGE
+    qtbot.mouseClick(find_button(kiosk.window, button), Qt.MouseButton.LeftButton)
+    # The update is over: the ways in, in the language already chosen.
+    kiosk.show(sample_view(State.WAITING))
+    assert kiosk.shell.screen is Screen.LOGIN
+
+
+@pytest.mark.parametrize(
     ("language", "time_left", "until"),
     [(FR, "Il reste 42 minutes", "jusqu'à 15:42"), (AR, "بقيت 42 دقيقة", "حتى الساعة 15:42")],
 )

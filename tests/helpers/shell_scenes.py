@@ -254,6 +254,11 @@ def scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
         view = sample_view(State.WAITING, is_open=False, opens_at="2025-06-02 10:00")
         put(shell, view, LocalState(language=lang))
 
+    def updating(shell: Any, window: Any, lang: Language) -> None:
+        # The visitor chose their language while an update holds the PC.
+        view = sample_view(State.WAITING, updating=True)
+        put(shell, view, LocalState(page=Page.LOGIN, language=lang))
+
     def not_connected(shell: Any, window: Any, lang: Language) -> None:
         put(shell, sample_view(State.WAITING), LocalState(language=lang))
         shell.set_connected(False)
@@ -271,6 +276,7 @@ def scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
         "rules": state(State.RULES),
         "rules-detail": rules_detail,
         "closed": closed,
+        "updating": updating,
         "session-bar": state(State.ACTIVE, **session),
         "session-help": state(State.ACTIVE, help_requested=True, **session),
         "warning-banner": state(

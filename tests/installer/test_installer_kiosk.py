@@ -19,6 +19,7 @@ from installer_helpers import BIN_DIR, FSTAB, OLD_DCONF_PROFILE, Run, picture, t
 from epn_shared.settings_cli import settings_from
 from kiosk.agent.cli import config_from_args
 from kiosk.agent.config import AgentConfig
+from kiosk.agent.update import UpdateSettings
 from kiosk.lockdown import opensc_module
 from kiosk.shell.wm import openbox_rc
 
@@ -121,6 +122,23 @@ def test_sweep_runs_once_before_the_login_screen(run: Run, target: Path) -> None
     ).is_symlink()
 
 
+def test_updates_come_every_half_hour_between_visitors(run: Run, target: Path) -> None:
+    install(run, target)
+    units = target / "etc/systemd/system"
+    service = unit(units / "epn-kiosk-update.service")["Service"]
+    assert service["Type"] == "oneshot"
+    # Deferred (a visitor is using the PC) is no failure: the next run tries again.
+    assert service["SuccessExitStatus"] == "75"
+    timer = unit(units / "epn-kiosk-update.timer")
+    assert timer["Timer"]["OnBootSec"] == "5min", "a PC that was off looks soon after boot"
+    assert timer["Timer"]["OnCalendar"] == "*:00/30"
+    assert timer["Timer"]["Persistent"] == "true"
+    # Each PC at its own moment: a room's PCs do not all download at once.
+    assert timer["Timer"]["RandomizedDelaySec"] == "10min"
+    link = units / "timers.target.wants/epn-kiosk-update.timer"
+    assert os.readlink(link) == "/etc/systemd/system/epn-kiosk-update.timer"
+
+
 def _command_args(command: str, words: list[str]) -> argparse.Namespace:
     """Parse words the way ``epn-kiosk COMMAND`` does: a unit's options must exist."""
     from kiosk.cli import COMMANDS
@@ -151,6 +169,11 @@ def test_every_command_line_is_one_the_programs_accept(run: Run, target: Path) -
     assert swept.journal_path == config.journal_path, "the agent's journal"
     assert (swept.visitor, swept.skeleton_dir) == (config.visitor, config.skeleton_dir)
     assert swept.cups_socket == config.cups_socket, "the visitor's print jobs are purged"
+    update = shlex.split(unit(units / "epn-kiosk-update.service")["Service"]["ExecStart"])
+    assert update[:2] == [str(BIN_DIR / "epn-kiosk"), "update"]
+    updater = settings_from(UpdateSettings, _command_args("update", update[2:]))
+    assert updater.admin_socket_path == config.admin_socket_path, "it asks this agent"
+    assert updater.apt_source == Path("/etc/apt/sources.list.d/epn-console.sources")
     session = unit(target / "usr/share/xsessions/epn-kiosk.desktop")["Desktop Entry"]
     logger, identifier, *shell = shlex.split(session["Exec"])
     assert (logger, identifier) == ("/usr/bin/systemd-cat", "--identifier=epn-kiosk-shell")
@@ -180,7 +203,10 @@ def test_systemd_analyze_verifies_the_units(run: Run, target: Path) -> None:
     install(run, target)
     # The kiosk's own units (display-manager.service links to LightDM's, not on this host).
     units = sorted(
-        u for u in (target / "etc/systemd/system").glob("*.service") if not u.is_symlink()
+        u
+        for pattern in ("*.service", "*.timer")
+        for u in (target / "etc/systemd/system").glob(pattern)
+        if not u.is_symlink()
     )
     done = subprocess.run(
         ["systemd-analyze", "verify", *map(str, units)],

@@ -537,6 +537,28 @@ def test_an_out_of_order_pc_shows_it_and_lets_nobody_in_until_back_in_order(
     shell.close()
 
 
+def test_the_room_view_shows_a_pc_installing_its_update(
+    room: Room, server: ConsoleServer, admin: StaffLogin
+) -> None:
+    from kiosk.agent.update import AdminClient
+
+    pc = room.pc("PC-01")
+    kiosk_id = room.ids["PC-01"]
+
+    def updating() -> bool:
+        with server.client(admin) as http:
+            tiles = http.get("/api/kiosks").json()
+        tile = next(t for t in tiles if t["id"] == kiosk_id)
+        return bool((tile.get("status") or {}).get("updating"))
+
+    with AdminClient(pc.config.admin_socket_path) as agent:
+        held = agent.request("hold_for_update")
+        assert held.ok and held.hold is not None
+        pc.wait_until(updating, 10, "the room view to show the update")
+        assert agent.request("release_update_hold", hold=held.hold).ok
+    pc.wait_until(lambda: not updating(), 10, "the room view to show the PC free again")
+
+
 @pytest.mark.skipif(not Path("/usr/sbin/cupsd").exists(), reason="cupsd is not installed")
 def test_a_print_job_over_quota_shows_at_the_console_and_an_animator_grants_pages(
     room: Room, server: ConsoleServer, admin: StaffLogin, tmp_path: Path

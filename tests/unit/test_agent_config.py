@@ -83,7 +83,8 @@ AGENT_OPTIONS = {
     "--data-dir", "--sandbox", "--socket", "--policy", "--pc-name", "--animator-pin-hash",
     "--config-dir", "--allow-insecure-link", "--cups-socket", "--cups-backends",
     "--print-approvals", "--print-user", "--visitor", "--home", "--home-size", "--skeleton",
-    "--home-inodes", "--display-manager", "--lockdown-root",
+    "--home-inodes", "--display-manager", "--lockdown-root", "--admin-socket",
+    "--update-hold-seconds",
 }  # fmt: skip
 """What the installer's units, the docs and operators' scripts write."""
 

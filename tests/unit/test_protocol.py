@@ -347,3 +347,25 @@ def test_a_bad_push(data: bytes, code: str) -> None:
     with pytest.raises(ProtocolError) as raised:
         decode_push(data)
     assert raised.value.code == code
+
+
+def test_the_admin_requests_are_known_on_the_admin_socket_only() -> None:
+    from kiosk.core.protocol import (
+        ADMIN_REQUEST_TYPES,
+        HoldForUpdate,
+        ReleaseUpdateHold,
+        decode_admin_request,
+    )
+
+    for request_ in (Ping(id=1), HoldForUpdate(id=2), ReleaseUpdateHold(id=3, hold="ab" * 16)):
+        assert decode_admin_request(encode(request_)) == request_
+        if request_.type != "ping":
+            # The visitor's shell cannot ask for an update hold.
+            assert error_of(encode(request_)).code == "unknown_type"
+    assert ADMIN_REQUEST_TYPES.isdisjoint(REQUEST_TYPES - {"ping"})
+    with pytest.raises(ProtocolError) as raised:
+        decode_admin_request(encode(Login(id=4, mode=LoginMode.WALK_IN, language=Language.FR)))
+    assert raised.value.code == "unknown_type", "no login on root's socket"
+    with pytest.raises(ProtocolError) as raised:
+        decode_admin_request(line(v=1, type="release_update_hold", id=5, hold=""))
+    assert raised.value.code == "bad_field"
