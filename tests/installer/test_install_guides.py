@@ -48,9 +48,9 @@ HEADING = re.compile(r"^#{2,3} (\d+(?:\.\d+)?)\.? ", re.MULTILINE)
 INLINE = re.compile(r"`([^`\n]+)`")
 PROGRAMS = {
     "epn-console": re.compile(
-        r"(?:^|[\s(])(?:/opt/epn-console/venv/bin/)?epn-console ([a-z][^|;)\n]*)"
+        r'(?:^|[\s("])(?:/opt/epn-console/venv/bin/)?epn-console ([a-z][^|;)\n]*)'
     ),
-    "epn-kiosk": re.compile(r"(?:^|[\s(])(?:/opt/epn-kiosk/venv/bin/)?epn-kiosk ([a-z][^|;)\n]*)"),
+    "epn-kiosk": re.compile(r'(?:^|[\s("])(?:/opt/epn-kiosk/venv/bin/)?epn-kiosk ([a-z][^|;)\n]*)'),
     "installer": re.compile(r"-m installer ([^|;)\n]*)"),
     "console_setup": re.compile(r"-m installer\.console_setup ([^|;)\n]*)"),
 }
@@ -70,6 +70,12 @@ def blocks(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def same_everywhere(block: tuple[str, str]) -> tuple[str, str]:
+    """A block as it is in every language: the staff window's language is the guide's."""
+    kind, content = block
+    return kind, re.sub(r"--language (fr|nl|en)\b", "--language LANGUAGE", content)
+
+
 def flat(text: str) -> str:
     """Text as a reader sees it: no-break spaces as spaces, line breaks and indentation as
     one space (a quoted sentence may run over two lines of the guide)."""
@@ -85,7 +91,11 @@ def test_each_guide_has_the_same_parts_as_the_english_one(language: Language) ->
 def test_each_guide_gives_the_same_commands_and_outputs(language: Language) -> None:
     """Same commands, same printed lines, in the same order: only the prose is translated
     (the programs print English)."""
-    assert blocks(guide(language)) == blocks(guide(Language.EN))
+
+    def common(text: str) -> list[tuple[str, str]]:
+        return [same_everywhere(block) for block in blocks(text)]
+
+    assert common(guide(language)) == common(guide(Language.EN))
 
 
 @pytest.mark.parametrize("language", list(GUIDES))
@@ -119,7 +129,7 @@ def commands(text: str) -> Iterator[tuple[str, list[str]]]:
         for line in piece.splitlines():
             for program, pattern in PROGRAMS.items():
                 for match in pattern.finditer(line):
-                    words = shlex.split(match.group(1).replace("…", "x"))
+                    words = shlex.split(match.group(1).rstrip('"').replace("…", "x"))
                     if program == "installer" and match.group(0).startswith("-m installer."):
                         continue
                     yield program, words
@@ -234,6 +244,8 @@ VISITOR_WORDS = (
     "wait_title",
     "not_connected",
     "members_unreachable",
+    "staff",
+    "pair_open",
 )
 """What the guides quote from the visitor's screens (kiosk/shell/i18n.py)."""
 
