@@ -39,7 +39,13 @@ from installer.plan import InstallerError, Role
 
 PROJECT = Path(__file__).resolve().parents[1]
 SOURCE_PACKAGES = ("kiosk", "admin_console", "policies", "epn_shared", "installer")
-SOURCE_FILES = ("pyproject.toml", "README.md", "docs/install-en.md", "docs/install-fr.md")
+SOURCE_FILES = (
+    "pyproject.toml",
+    "README.md",
+    "docs/install-en.md",
+    "docs/install-fr.md",
+    "docs/install-nl.md",
+)
 NOT_SHIPPED = (
     "installer/demo",
     *(f"debian/{left}" for left in (".debhelper", "epn-kiosk", "epn-console", "man")),
