@@ -18,6 +18,7 @@ COMMANDS = {
         "run the visitor's shell and restart it when it dies (the X session's program)",
     ),
     "enroll": ("kiosk.agent.enroll", "join this PC to a console with a pairing code"),
+    "set-pin": ("kiosk.agent.staff_pin", "set the staff PIN of this PC (typed twice, as root)"),
     "sweep": ("kiosk.agent.sweep", "finish any wipe left undone (run at boot, as root)"),
     "update": (
         "kiosk.agent.update",

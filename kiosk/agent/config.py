@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from epn_shared.settings_cli import NotAnOption, Option
 from kiosk.agent.printing.gate_backend import DEFAULT_APPROVALS
+from kiosk.agent.staff_pin import read_pin_hash
 
 MAX_SOCKET_PATH_BYTES = 107
 """A unix socket path longer than this cannot be bound (``sun_path`` is 108 bytes)."""
@@ -82,9 +83,10 @@ class AgentConfig(BaseSettings):
         description="Uids allowed to connect to the socket.",
     )
     animator_pin_hash: str | None = Field(
-        None,
-        description="argon2id hash of the animator PIN (`python -m kiosk.agent.admin hash-pin`); "
-        "without it, no animator actions at the kiosk.",
+        default_factory=lambda data: read_pin_hash(data["data_dir"]),
+        description="argon2id hash of the animator PIN (`python -m kiosk.agent.admin hash-pin`; "
+        "default: the one `epn-kiosk set-pin` keeps in DATA_DIR/staff-pin); without it, no "
+        "animator actions at the kiosk.",
     )
     home_dir: Annotated[Path, Option("--home", PRODUCTION)] = Field(
         default_factory=lambda data: data["data_dir"] / "home",
