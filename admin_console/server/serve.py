@@ -48,6 +48,9 @@ def serve(settings: ServerSettings) -> int:
     pin = fingerprint(tls.server_cert) if tls else None
     console = build_console(settings.model_copy(update={"fingerprint": pin}))
     try:
+        # A console that published nothing serves an empty signed index: its PCs' apt
+        # update then succeeds instead of failing on a missing Release.
+        console.apt.ensure()
         server = uvicorn.Server(uvicorn_config(console, settings.host, settings.port, tls))
         sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
