@@ -16,8 +16,8 @@ Each publish builds a whole new *generation* folder (``gen-*``: ``pool/`` with t
 it in one rename: a PC sees the old repository or the new one, never a mix. A PC that read
 the old ``InRelease`` just before the swap still finds the indexes it names: Release says
 ``Acquire-By-Hash: yes`` and each generation also holds the previous one's indexes under
-``by-hash/SHA512/`` (and ``SHA256``), which is where apt fetches them from. The previous generation stays on
-disk until the next publish.
+``by-hash/SHA512/`` (and ``SHA256``), which is where apt fetches them from. The previous
+generation stays on disk until the next publish.
 """
 
 from __future__ import annotations
