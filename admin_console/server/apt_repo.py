@@ -51,6 +51,9 @@ TIMEOUT = 300
 _FIELD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+~:-]*$")
 _INDEXES = ("Packages", "Packages.gz")
 _BY_HASH = ("SHA256", "SHA512")
+_MAX_GNUPG_FOLDER = 70
+"""Longest folder for gpg's home: its agent's sockets (``S.gpg-agent.browser``) in it must
+fit a unix socket path (108 bytes)."""
 
 
 class AptRepoError(ConsoleError):
@@ -370,7 +373,12 @@ class AptRepository:
 
     @contextlib.contextmanager
     def _gnupg(self, *, import_key: bool) -> Iterator[_Gpg]:
-        home = Path(tempfile.mkdtemp(prefix=".gnupg-", dir=self.folder))
+        folder = self.folder
+        if len(os.fsencode(folder)) > _MAX_GNUPG_FOLDER:
+            # gpg's agent listens on a unix socket in the home: too long a path cannot
+            # be bound. A private folder of the system's temporary one then (0700).
+            folder = Path(tempfile.gettempdir())
+        home = Path(tempfile.mkdtemp(prefix=".gnupg-", dir=folder))
         env = {**os.environ, "GNUPGHOME": str(home)}
         gpg = _Gpg(env)
         try:
