@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
+import pwd
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -170,6 +172,19 @@ def _backup_command(args: argparse.Namespace, settings: ServerSettings) -> int:
 def _publish(args: argparse.Namespace, settings: ServerSettings) -> int:
     from admin_console.server.apt_repo import AptRepository  # noqa: PLC0415
 
+    owner = settings.data_dir.stat().st_uid if settings.data_dir.exists() else os.geteuid()
+    if owner != os.geteuid():
+        # Files made by root there would stop the console (its own user) publishing later.
+        try:
+            user = pwd.getpwuid(owner).pw_name
+        except KeyError:
+            user = str(owner)
+        print(
+            f"epn-console: {settings.data_dir} belongs to another user: publish as that user "
+            f"(runuser -u {user} -- epn-console publish ...)",
+            file=sys.stderr,
+        )
+        return 1
     done = AptRepository(settings.data_dir).publish(args.debs, keep=args.keep)
     for package in done.added:
         print(f"published: {package.name} {package.version} ({package.architecture})")

@@ -309,3 +309,23 @@ def test_a_restored_console_signs_with_the_key_its_pcs_trust(tmp_path: Path) -> 
     with tempfile.TemporaryDirectory() as folder:
         checked = _gpgv(Path(folder), trusted, str(new.served / "InRelease"))
     assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.root
+def test_root_publishing_into_the_console_user_s_folder_is_told_to_run_as_that_user(
+    tmp_path: Path, debs: Path
+) -> None:
+    data = tmp_path / "console"
+    data.mkdir()
+    os.chown(data, 65534, 65534)  # the console's own user
+    deb = build_deb(debs, "epn-kiosk", "3.0")
+    refused = subprocess.run(
+        [*CLI, "publish", "--data-dir", str(data), str(deb)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1
+    assert "belongs to another user: publish as that user (runuser -u " in refused.stderr
+    assert list(data.iterdir()) == []  # nothing root-owned left for the console to trip on
