@@ -45,6 +45,11 @@ class ArchiveUnavailable(AgentError):
     """The console's archive key or CA could not be fetched or made no sense."""
 
 
+class NotVouched(ArchiveUnavailable):
+    """The CA the console serves does not vouch for the certificate this PC sees: another
+    machine may stand between them."""
+
+
 @dataclass(frozen=True)
 class ConsoleArchive:
     """What a PC needs to take updates from its console."""
@@ -102,12 +107,17 @@ def _names_vouched(ca_pem: str, host: str, port: int, pinned_der: bytes) -> list
         ):
             der = tls.getpeercert(binary_form=True)
             seen = tls.getpeercert()
+    except ssl.SSLCertVerificationError as exc:
+        raise NotVouched(
+            f"the console's certificate authority does not vouch for the certificate this PC "
+            f"sees ({exc.verify_message})"
+        ) from exc
     except (OSError, ssl.SSLError, ValueError) as exc:
         raise ArchiveUnavailable(
-            f"the console's certificate authority does not vouch for its certificate: {exc}"
+            f"cannot check the console's certificate authority: {exc}"
         ) from exc
     if der != pinned_der or not seen:
-        raise ArchiveUnavailable("the console showed another certificate than the one paired")
+        raise NotVouched("the console showed another certificate than the one being paired")
     names: tuple[tuple[str, str], ...] = seen.get("subjectAltName", ())  # type: ignore[assignment]
     return [(str(kind), str(value)) for kind, value in names]
 

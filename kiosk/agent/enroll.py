@@ -49,7 +49,13 @@ from epn_shared.protocol import (
     PairStartResponse,
 )
 from epn_shared.settings_cli import add_options, settings_from
-from kiosk.agent.apt_source import ArchiveUnavailable, ConsoleArchive, fetch_archive, install
+from kiosk.agent.apt_source import (
+    ArchiveUnavailable,
+    ConsoleArchive,
+    NotVouched,
+    fetch_archive,
+    install,
+)
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.errors import AgentError, StartRefused
 from kiosk.agent.link import (
@@ -218,6 +224,11 @@ def enroll(
 def _archive(http: httpx.Client, host: str, port: int, der: bytes) -> ConsoleArchive:
     try:
         return fetch_archive(http, host, port, der)
+    except NotVouched as exc:
+        raise NotProved(
+            f"refused: {exc}. Another machine may stand between this PC and the console: "
+            "nothing was saved and the code is not spent; tell whoever runs the network"
+        ) from exc
     except ArchiveUnavailable as exc:
         raise EnrollFailed(str(exc)) from exc
 
