@@ -115,13 +115,16 @@ def inspect(deb: Path) -> PackageFile:
     :class:`AptRepoError` saying why."""
     if not deb.is_file():
         raise AptRepoError(f"{deb}: no such file")
-    done = subprocess.run(
-        ["dpkg-deb", "--field", str(deb), "Package", "Version", "Architecture"],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            ["dpkg-deb", "--field", str(deb), "Package", "Version", "Architecture"],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise AptRepoError("dpkg-deb is missing: install the dpkg package") from exc
     fields = (
         dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
         if done.returncode == 0
@@ -142,9 +145,12 @@ def _newer_first(versions: Iterable[str]) -> list[str]:
     def compare(a: str, b: str) -> int:
         if a == b:
             return 0
-        done = subprocess.run(
-            ["dpkg", "--compare-versions", a, "gt", b], check=False, timeout=TIMEOUT
-        )
+        try:
+            done = subprocess.run(
+                ["dpkg", "--compare-versions", a, "gt", b], check=False, timeout=TIMEOUT
+            )
+        except OSError as exc:
+            raise AptRepoError(f"cannot compare Debian versions (dpkg): {exc}") from exc
         return -1 if done.returncode == 0 else 1
 
     return sorted(versions, key=functools.cmp_to_key(compare))
@@ -176,6 +182,10 @@ class AptRepository:
         return self.folder / "served"
 
     @property
+    def _ca(self) -> Path:
+        return self.data_dir / "tls" / "ca.pem"
+
+    @property
     def key_file(self) -> Path:
         """The archive's secret key."""
         return self.data_dir / "tls" / ARCHIVE_KEY_FILE
@@ -197,8 +207,11 @@ class AptRepository:
         except OSError:
             return None
         if self._newest is None or self._newest[0] != f"{name}/{generation}":
-            versions = [p.version for p in self.packages() if p.name == name]
-            newest = _newer_first(versions)[0] if versions else None
+            try:
+                versions = [p.version for p in self.packages() if p.name == name]
+                newest = _newer_first(versions)[0] if versions else None
+            except (AptRepoError, OSError):
+                return None  # the room view then compares with the console's own version
             self._newest = (f"{name}/{generation}", newest)
         return self._newest[1]
 
@@ -209,7 +222,9 @@ class AptRepository:
         console that published nothing then updates without an error)."""
         with self._locked():
             self._ensure_key()
-            if not self.served.exists():
+            ca_missing = self._ca.exists() and not (self.served / "ca.pem").exists()
+            if not self.served.exists() or ca_missing:
+                # (A publish before the console's first start had no CA to serve yet.)
                 self._publish_locked([], keep=KEEP)
 
     def publish(self, debs: Sequence[Path], *, keep: int = KEEP) -> Published:
@@ -240,7 +255,6 @@ class AptRepository:
         before = parse_packages((current / "Packages").read_text()) if current else ()
         generation = Path(tempfile.mkdtemp(prefix="gen-", dir=self.folder))
         try:
-            os.chmod(generation, 0o755)
             served = self._fill(generation, current, found, keep)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
@@ -311,11 +325,16 @@ class AptRepository:
         )
         (generation / "Release").write_bytes(release)
         self._sign(generation)
-        ca = self.data_dir / "tls" / "ca.pem"
-        if ca.exists():
-            shutil.copyfile(ca, generation / "ca.pem")
-        for path in generation.rglob("*"):
+        if self._ca.exists():
+            shutil.copyfile(self._ca, generation / "ca.pem")
+        for path in [generation, *generation.rglob("*")]:
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
+            # On disk before it is served: a power cut must not leave empty files.
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         return tuple(sorted(packages.values(), key=lambda p: p.file_name))
 
     def _swap(self, generation: Path) -> None:

@@ -114,6 +114,9 @@ def test_a_first_setup_from_the_command_line(served: Served, tmp_path: Path) -> 
         assert listening["fingerprint"] in detail
         enrolled = http.post("/api/enroll", json={"code": code, "name": "PC-01"})
         assert enrolled.status_code == 201
+        # Its PCs' apt repository is there from the start, signed, empty.
+        assert http.get("/apt/InRelease").text.startswith("-----BEGIN PGP SIGNED MESSAGE-----")
+        assert http.get("/apt/Packages").content == b""
     assert served.stop() == 0
     assert served.wait_event("console_stopped")
 
