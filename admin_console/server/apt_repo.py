@@ -405,13 +405,14 @@ class AptRepository:
                 gpg("--import", data=self.key_file.read_bytes())
             yield gpg
         finally:
-            subprocess.run(
-                ["gpgconf", "--kill", "all"],
-                env=env,
-                capture_output=True,
-                timeout=TIMEOUT,
-                check=False,
-            )
+            with contextlib.suppress(OSError):  # no gpgconf: no gpg, so no agent either
+                subprocess.run(
+                    ["gpgconf", "--kill", "all"],
+                    env=env,
+                    capture_output=True,
+                    timeout=TIMEOUT,
+                    check=False,
+                )
             shutil.rmtree(home, ignore_errors=True)
 
 
