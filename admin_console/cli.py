@@ -6,6 +6,7 @@
     epn-console pairing-code
     epn-console backup --to DIR [--keep-days N]    epn-console backup-code
     epn-console restore FILE [--data-dir D] [--database-url URL] [--code-stdin]
+    epn-console publish FILE.deb... [--keep N]
     epn-console gui --url https://HOST:PORT --fingerprint FP [--language fr|nl|en]
 
 The server's options are the fields of its settings (:mod:`admin_console.server.settings`),
@@ -18,7 +19,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
+import pwd
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -72,6 +77,15 @@ def command_parser() -> argparse.ArgumentParser:
     put_back.add_argument("backup", type=Path, help="the .epnbackup file")
     put_back.add_argument("--code-stdin", action="store_true", help="read the backup code on stdin")
 
+    publish = sub.add_parser(
+        "publish", help="serve EPN Kiosk packages to the room's PCs (signed apt repository)"
+    )
+    add_options(publish, ServerSettings, fields=("data_dir",))
+    publish.add_argument("debs", nargs="+", type=Path, metavar="FILE.deb", help="the packages")
+    publish.add_argument(
+        "--keep", type=int, default=2, help="versions of each package kept, newest first (2)"
+    )
+
     gui = sub.add_parser("gui", help="open the staff console (room view and actions)")
     gui.add_argument("--url", required=True, help="the console server, https://HOST:PORT")
     trust = gui.add_mutually_exclusive_group()
@@ -113,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(settings)
         if args.command in ("backup", "backup-code", "restore"):
             return _backup_command(args, settings)
+        if args.command == "publish":
+            return _publish(args, settings)
         return _setup_command(args, settings)
     except (ConsoleError, ValueError, OSError) as exc:
         print(f"epn-console: {exc}", file=sys.stderr)
@@ -152,6 +168,77 @@ def _backup_command(args: argparse.Namespace, settings: ServerSettings) -> int:
     done = backup.restore(args.backup, typed, settings.data_dir, database_url=settings.database_url)
     print(f"restored the backup of {done.created_at.astimezone():%Y-%m-%d %H:%M} ({done.database})")
     print(f"start the console on {settings.data_dir}: its PCs connect again by themselves")
+    return 0
+
+
+def _publish(args: argparse.Namespace, settings: ServerSettings) -> int:
+    # Imported before any change of user: the code of a Python installed in root's home
+    # could not be read after it.
+    from admin_console.server import apt_repo  # noqa: F401, PLC0415
+    from admin_console.server.errors import ConsoleError  # noqa: PLC0415
+
+    owner = settings.data_dir.stat().st_uid if settings.data_dir.exists() else os.geteuid()
+    if owner == os.geteuid():
+        return _publish_as_owner(args, settings, args.debs)
+    if os.geteuid() != 0:
+        try:
+            user = pwd.getpwuid(owner).pw_name
+        except KeyError:
+            user = str(owner)
+        print(
+            f"epn-console: {settings.data_dir} belongs to another user: publish as that user "
+            f"(runuser -u {user} -- epn-console publish ...)",
+            file=sys.stderr,
+        )
+        return 1
+    # Root (the guides' way, with the packages on a USB stick only root may read): the
+    # packages are copied where the console's user can read them, then the work is done as
+    # that user, so nothing in the repository belongs to root and the console can publish
+    # there later.
+    group = settings.data_dir.stat().st_gid
+    with tempfile.TemporaryDirectory(prefix="epn-publish-") as folder:
+        staged = Path(folder)
+        copies = []
+        for deb in args.debs:
+            copy = staged / Path(deb).name
+            try:
+                shutil.copyfile(deb, copy)
+            except OSError as exc:
+                print(f"epn-console: cannot read {deb}: {exc.strerror}", file=sys.stderr)
+                return 1
+            os.chown(copy, owner, group)
+            copies.append(copy)
+        os.chown(staged, owner, group)
+        pid = os.fork()
+        if pid == 0:  # the child drops to the console's user and publishes
+            code = 1
+            try:
+                os.setgroups([])
+                os.setgid(group)
+                os.setuid(owner)
+                code = _publish_as_owner(args, settings, copies)
+            except (ConsoleError, ValueError, OSError) as exc:
+                print(f"epn-console: {exc}", file=sys.stderr)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status)
+
+
+def _publish_as_owner(
+    args: argparse.Namespace, settings: ServerSettings, debs: Sequence[Path]
+) -> int:
+    from admin_console.server.apt_repo import AptRepository  # noqa: PLC0415
+
+    done = AptRepository(settings.data_dir).publish(debs, keep=args.keep)
+    for package in done.added:
+        print(f"published: {package.name} {package.version} ({package.architecture})")
+    for package in done.removed:
+        print(f"removed, older than the {args.keep} kept: {package.name} {package.version}")
+    served = ", ".join(f"{p.name} {p.version}" for p in done.served) or "nothing"
+    print(f"the room's PCs now find: {served}")
     return 0
 
 

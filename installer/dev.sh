@@ -31,6 +31,8 @@ DEBIAN_PACKAGES=(
   # The Debian packages' build (python -m installer.deb; debian/control's Build-Depends)
   # and lintian, which the test suite runs on them.
   debhelper dh-virtualenv python3.11-venv python3.11-dev lintian
+  # The console's apt repository (apt-ftparchive, gpg) and its PCs' check of it (gpgv).
+  apt-utils gnupg gpgv
 )
 
 # The demo room's PCs, only for `demo`: a nested X server per PC (each PC a window of its

@@ -20,6 +20,7 @@ from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from admin_console.server import policy as policy_store
+from admin_console.server.apt_files import AptFiles
 from admin_console.server.auth import digest
 from admin_console.server.console import Console
 from admin_console.server.errors import (
@@ -128,6 +129,8 @@ def create_app(console: Console) -> FastAPI:
     app.add_middleware(BodyLimit)
     for module in _ROUTERS:
         app.include_router(module.router)
+    # The PCs' apt repository: static files, no login, not part of the staff API.
+    app.mount("/apt", AptFiles(console.apt.served), name="apt")
     _rate_limits(app, console)
     make_openapi = app.openapi
 

@@ -3,11 +3,13 @@
 A backup holds what a new machine needs to take over from a dead one without pairing any PC
 again: the database (PCs and their tokens' digests, staff, members, tickets, history), the
 certificate authority and the server's certificate and key (the fingerprint every PC pinned),
-and the ticket key (the codes already printed stay good). It is written to a folder, often a
-USB stick, so it is encrypted: AES-256-GCM in chunks, under a key derived from the *backup
-code*, 20 letters and digits made at the first backup and kept in ``DATA_DIR/tls/backup.key``.
-Without that code a backup is unreadable: ``epn-console backup-code`` shows it, to be written
-down and kept apart from the stick (in the EPN's safe).
+the ticket key (the codes already printed stay good) and the apt archive key (the PCs keep
+trusting the restored console's updates; the packages themselves are not in it: publish them
+again). It is written to a folder, often a USB stick, so it is encrypted: AES-256-GCM in
+chunks, under a key derived from the *backup code*, 20 letters and digits made at the first
+backup and kept in ``DATA_DIR/tls/backup.key``. Without that code a backup is unreadable:
+``epn-console backup-code`` shows it, to be written down and kept apart from the stick (in the
+EPN's safe).
 
 File: ``epn-console-YYYYMMDD-HHMMSS.epnbackup`` = :data:`MAGIC`, a 4-byte nonce prefix, then
 chunks of at most :data:`CHUNK` bytes of a tar file, each sealed with its index and whether
@@ -42,6 +44,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from admin_console.server.apt_repo import ARCHIVE_KEY_FILE
 from admin_console.server.db.engine import DATABASE_FILE, MIGRATIONS, sqlite_url
 from admin_console.server.errors import ConsoleError
 from admin_console.server.tls import TICKET_KEY_FILE, TlsFiles
@@ -54,7 +57,15 @@ SUFFIX = ".epnbackup"
 BACKUP_KEY_FILE = "backup.key"
 FORMAT = 1
 _NAME = re.compile(r"^epn-console-(\d{8}-\d{6})\.epnbackup$")
-_TLS_FILES = ("ca.pem", "ca.key", "server.pem", "server.key", TICKET_KEY_FILE, "backup.key")
+_TLS_FILES = (
+    "ca.pem",
+    "ca.key",
+    "server.pem",
+    "server.key",
+    TICKET_KEY_FILE,
+    "backup.key",
+    ARCHIVE_KEY_FILE,
+)
 _CODE_LENGTH = 20  # 100 bits
 
 

@@ -1,5 +1,5 @@
 """The composition root: :func:`build_console` makes a console's object graph once (engine,
-migrations, repositories, auth, visitor access, hub); nothing is made at import."""
+migrations, repositories, auth, visitor access, hub, apt repository); nothing is made at import."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 
+from admin_console.server.apt_repo import AptRepository
 from admin_console.server.auth import AuthService
 from admin_console.server.clock import Clock, SystemClock
 from admin_console.server.db.engine import make_engine, sqlite_url, upgrade
@@ -36,6 +37,8 @@ class Console:
     visitor_access: VisitorAccess
     pairing: Pairing
     printers: CupsTools
+    apt: AptRepository
+    """The room's packages, served to its PCs under ``/apt/``."""
 
     def close(self) -> None:
         """Release the database connections."""
@@ -63,7 +66,10 @@ def build_console(
     repos = Repositories.on(engine, SessionFolding(ticket_key))
     auth = AuthService(repos, clock, hasher)
     visitor_access = VisitorAccess(repos, auth, clock, ZoneInfo(settings.timezone), ticket_key)
-    hub = Hub(repos, auth, clock, ticket_key_text(ticket_key))
+    apt = AptRepository(settings.data_dir)
+    hub = Hub(repos, auth, clock, ticket_key_text(ticket_key), published=apt.newest_version)
     pairing = Pairing(repos, clock, pairing_key)
     printers = CupsTools(settings.cups_server)
-    return Console(settings, engine, repos, auth, hub, clock, visitor_access, pairing, printers)
+    return Console(
+        settings, engine, repos, auth, hub, clock, visitor_access, pairing, printers, apt
+    )

@@ -26,7 +26,7 @@ import datetime as dt
 import json
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +99,13 @@ def left_behind(pc_version: str | None, console_version: str) -> bool:
         return pc_version != console_version
 
 
+def upstream_version(debian_version: str) -> str:
+    """A Debian package version as the program itself says it: without its epoch
+    (``1:``) and Debian revision (``-1``)."""
+    version = debian_version.split(":", 1)[-1]
+    return version.rsplit("-", 1)[0] if "-" in version else version
+
+
 def bearer(value: str | None) -> str | None:
     """The token of an ``Authorization: Bearer ...`` header."""
     if not value:
@@ -159,9 +166,15 @@ class Hub:
         clock: Clock,
         ticket_key: str | None = None,
         version: str | None = None,
+        *,
+        published: Callable[[], str | None] | None = None,
     ) -> None:
         self._version = version or installed_version()
-        """The console's own EPN Kiosk version: the one its PCs should run."""
+        """The console's own EPN Kiosk version: what its PCs should run when it publishes
+        no kiosk package."""
+        self._published = published
+        """The newest ``epn-kiosk`` version the console's apt repository serves, if any:
+        what a PC can update to."""
         self._repos = repos
         self._auth = auth
         self._clock = clock
@@ -219,10 +232,16 @@ class Hub:
             status=status,
             policy_version=kiosk.policy_version,
             agent_version=kiosk.agent_version,
-            left_behind=left_behind(kiosk.agent_version, self._version),
+            left_behind=left_behind(kiosk.agent_version, self.expected_version()),
             out_of_order=kiosk.out_of_order,
             out_of_order_reason=kiosk.out_of_order_reason,
         )
+
+    def expected_version(self) -> str:
+        """The version a PC should run: the newest kiosk package published, else the
+        console's own."""
+        published = self._published() if self._published is not None else None
+        return upstream_version(published) if published else self._version
 
     def kiosk_changed(self, kiosk: Kiosk) -> None:
         """A PC's row changed (out of order, policy version): refresh it and tell staff."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import uvicorn
 
 from admin_console.server.app import create_app
+from admin_console.server.apt_repo import AptRepoError
 from admin_console.server.console import Console, build_console
 from admin_console.server.settings import ServerSettings
 from admin_console.server.tls import TlsFiles, ensure_tls, fingerprint
@@ -48,6 +49,7 @@ def serve(settings: ServerSettings) -> int:
     pin = fingerprint(tls.server_cert) if tls else None
     console = build_console(settings.model_copy(update={"fingerprint": pin}))
     try:
+        _ensure_repository(console)
         server = uvicorn.Server(uvicorn_config(console, settings.host, settings.port, tls))
         sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -77,6 +79,16 @@ def serve(settings: ServerSettings) -> int:
         console.close()
     log_event(logger, "console_stopped")
     return 0
+
+
+def _ensure_repository(console: Console) -> None:
+    """A console that published nothing serves an empty signed index: its PCs' apt update
+    then succeeds instead of failing on a missing Release. Without gpg or apt-ftparchive
+    the room still runs; its PCs just get no updates from it, and the log says why."""
+    try:
+        console.apt.ensure()
+    except AptRepoError as exc:
+        log_event(logger, "apt_repository_unavailable", level=logging.WARNING, reason=str(exc))
 
 
 def _announce(host: str, port: int) -> Announcement | None:

@@ -144,6 +144,11 @@ class AgentConfig(BaseSettings):
         "wipe or a dead shell left the screen without a visitor session, because LightDM "
         "logs the visitor in by itself only when it starts.",
     )
+    apt_root: Annotated[Path | None, NotAnOption("/ on a kiosk; tests: a folder")] = Field(
+        default_factory=lambda data: None if data.get("sandbox") else Path("/"),
+        description="Root under which pairing writes the apt source of the console's package "
+        "repository, its archive key and CA (none in sandbox mode).",
+    )
     lockdown_root: Annotated[Path | None, Option(group=PRODUCTION)] = Field(
         None,
         description="When set (/ on a kiosk), the browsers' policy files under it are "

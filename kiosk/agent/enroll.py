@@ -10,9 +10,11 @@ pairing code, no fingerprint typed.
    pin it themselves) the code is sent whole to ``/api/enroll`` instead.
 3. Keep the kiosk's token with keyring on the pinned file backend in the secrets folder
    (0700, see :mod:`kiosk.agent.secrets`), then the console's WebSocket URL and the
-   fingerprint in ``console.json`` in the agent's config folder. The agent starts its link
-   at its next start; paired from the PC's staff menu (:mod:`kiosk.agent.console_pairing`),
-   at once.
+   fingerprint in ``console.json`` in the agent's config folder; before that, the apt
+   source of the console's signed package repository, its key and CA, all read over the
+   pinned connection (:mod:`kiosk.agent.apt_source`), so the PC takes its updates there.
+   The agent starts its link at its next start; paired from the PC's staff menu
+   (:mod:`kiosk.agent.console_pairing`), at once.
 
 ``--discover`` lists the consoles that announce themselves on the local network
 (:mod:`kiosk.agent.discovery`), and uses the only one found when a code is given.
@@ -47,6 +49,13 @@ from epn_shared.protocol import (
     PairStartResponse,
 )
 from epn_shared.settings_cli import add_options, settings_from
+from kiosk.agent.apt_source import (
+    ArchiveUnavailable,
+    ConsoleArchive,
+    NotVouched,
+    fetch_archive,
+    install,
+)
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.errors import AgentError, StartRefused
 from kiosk.agent.link import (
@@ -169,18 +178,24 @@ def enroll(
     tokens = KeyringTokens(config.secrets_dir, create=True)
 
     pin: str | None = None
+    der = b""
     verify: ssl.SSLContext | bool = False
     if parts.scheme == "https":
         pem = fetch_certificate(parts.hostname, parts.port or 443)
-        pin = fingerprint(ssl.PEM_cert_to_DER_cert(pem))
+        der = ssl.PEM_cert_to_DER_cert(pem)
+        pin = fingerprint(der)
         say(f"Console certificate SHA-256: {display_fingerprint(pin)}")
         if expect_fingerprint is not None and normalise_fingerprint(expect_fingerprint) != pin:
             raise EnrollFailed("the console's certificate is not the expected one; refused")
         verify = pinned_context(pem)
 
     base = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+    archive: ConsoleArchive | None = None
     try:
         with httpx.Client(base_url=base, verify=verify, timeout=TIMEOUT_SECONDS) as http:
+            if config.apt_root is not None and der:
+                # Before the code is spent: a console without a repository pairs nothing.
+                archive = _archive(http, parts.hostname, parts.port or 443, der)
             if pairing is None:
                 response = _post(http, "/api/enroll", request, EnrollResponse)
             else:
@@ -198,9 +213,24 @@ def enroll(
     )
     # The token first: console.json is what says "enrolled".
     tokens.set(response.token)
+    if archive is not None and config.apt_root is not None:
+        install(archive, config.apt_root)
+        say(f"Updates come from the console's repository {archive.url}")
     save_console_settings(settings, config.console_path)
     say(f"Enrolled as {name!r} (kiosk {response.kiosk_id}).")
     return settings
+
+
+def _archive(http: httpx.Client, host: str, port: int, der: bytes) -> ConsoleArchive:
+    try:
+        return fetch_archive(http, host, port, der)
+    except NotVouched as exc:
+        raise NotProved(
+            f"refused: {exc}. Another machine may stand between this PC and the console: "
+            "nothing was saved and the code is not spent; tell whoever runs the network"
+        ) from exc
+    except ArchiveUnavailable as exc:
+        raise EnrollFailed(str(exc)) from exc
 
 
 def _pair(

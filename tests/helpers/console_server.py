@@ -162,7 +162,9 @@ class ConsoleServer:
         """An HTTP client on the server, with a staff token if given."""
         token = staff.token if isinstance(staff, StaffLogin) else staff
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        verify: Any = ssl.create_default_context(cafile=str(self.tls.ca_cert)) if self.tls else True
+        verify: Any = kwargs.pop("verify", None) or (
+            ssl.create_default_context(cafile=str(self.tls.ca_cert)) if self.tls else True
+        )
         return httpx.Client(base_url=self.url, headers=headers, timeout=10, verify=verify, **kwargs)
 
     def enroll(self, admin: StaffLogin, name: str, location: str = "") -> tuple[int, str]:

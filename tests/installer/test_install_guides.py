@@ -38,7 +38,7 @@ GUIDES = {
 PICTURE_SUFFIX = {Language.FR: "", Language.NL: "-nl", Language.EN: "-en"}
 """The console window's pictures are made in each staff language (console_pictures.py
 OUTDIR LANG); the visitor's screens are shown in French in all three guides."""
-PENDING_COMMANDS = {"publish"}
+PENDING_COMMANDS: set[str] = set()
 """Commands the guides describe for work being merged (marked ``check after merge`` in the
 guides): until the parser has them they are not checked; once it has, they are."""
 

@@ -1,7 +1,8 @@
 """Pairing a PC from its own screen: the shell asks over the agent's real socket, with the
 animator PIN; the agent finds the console over real mDNS, pairs with a real console over
-real TLS with the code alone, and links up at once, without a restart. A visitor without
-the PIN cannot pair the PC with a console of their own."""
+real TLS with the code alone, and links up at once, without a restart, its updates then
+coming from that console. A visitor without the PIN cannot pair the PC with a console of
+their own."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from helpers.tls_intercept import TlsInterceptor
 from admin_console.api.staff import Role
 from admin_console.server.announce import Announcement
 from epn_shared.pairing import PairingCode, new_pairing_code
+from kiosk.agent.apt_source import CA, KEYRING, SOURCES
 from kiosk.agent.console_pairing import DiscoveryOptions
 from kiosk.core.model import State
 from kiosk.core.protocol import Reply
@@ -201,4 +203,59 @@ def test_a_pc_without_animator_pin_cannot_be_paired_from_its_screen(
         client.hello()
         tried = client.request("pair_console", pin="", address=console.url, code=code)
     assert refusal(tried) == "wrong_pin"
+    assert kiosks(console, admin) == []
+
+
+@pytest.fixture
+def kiosk_root(tmp_path: Path) -> Path:
+    return tmp_path / "root"
+
+
+@pytest.fixture
+def kiosk(kiosk_root: Path) -> Iterator[AgentThread]:
+    """A new PC whose pairing writes its apt source under ``kiosk_root``, as a kiosk under /."""
+    options = {"link_options": FAST, "discovery": LOOPBACK}
+    with AgentThread(
+        animator_pin=PIN,
+        pc_name="PC-08",
+        agent_options=options,
+        config_options={"apt_root": kiosk_root},
+    ) as running:
+        yield running
+
+
+def test_paired_from_its_screen_a_pc_takes_its_updates_from_the_console(
+    console: ConsoleServer, admin: StaffLogin, kiosk: AgentThread, kiosk_root: Path
+) -> None:
+    console.console.apt.ensure()
+    with ShellClient(kiosk.socket_path, timeout=30) as shell:
+        shell.hello()
+        code = new_code(console, admin)
+        assert shell.request("pair_console", pin=PIN, address=console.url, code=code).ok
+    sources = (kiosk_root / SOURCES).read_text()
+    assert f"URIs: {console.url}/apt/\n" in sources
+    with console.client() as http:
+        assert (kiosk_root / KEYRING).read_bytes() == http.get("/apt/archive-key.gpg").content
+    assert (kiosk_root / CA).read_text() == (console.data_dir / "tls/ca.pem").read_text()
+
+
+def test_a_machine_in_the_middle_relaying_the_console_key_is_refused_and_nothing_written(
+    console: ConsoleServer,
+    admin: StaffLogin,
+    kiosk: AgentThread,
+    kiosk_root: Path,
+    tmp_path: Path,
+) -> None:
+    console.console.apt.ensure()
+    middle = TlsInterceptor(tmp_path / "impostor", console.port)
+    try:
+        with ShellClient(kiosk.socket_path, timeout=30) as shell:
+            shell.hello()
+            code = new_code(console, admin)
+            paired = shell.request("pair_console", pin=PIN, address=middle.url, code=code)
+    finally:
+        middle.stop()
+    assert refusal(paired) == "pairing_not_proved"
+    assert not kiosk_root.exists()
+    assert not (kiosk.data_dir / "console.json").exists()
     assert kiosks(console, admin) == []

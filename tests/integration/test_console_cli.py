@@ -114,6 +114,9 @@ def test_a_first_setup_from_the_command_line(served: Served, tmp_path: Path) -> 
         assert listening["fingerprint"] in detail
         enrolled = http.post("/api/enroll", json={"code": code, "name": "PC-01"})
         assert enrolled.status_code == 201
+        # Its PCs' apt repository is there from the start, signed, empty.
+        assert http.get("/apt/InRelease").text.startswith("-----BEGIN PGP SIGNED MESSAGE-----")
+        assert http.get("/apt/Packages").content == b""
     assert served.stop() == 0
     assert served.wait_event("console_stopped")
 
@@ -240,5 +243,22 @@ def test_a_served_console_is_found_on_the_network_and_a_pc_pairs_with_the_code_a
         saved = load_console_settings(pc / "console.json")
         assert saved is not None
         assert saved.fingerprint_sha256 == normalise_fingerprint(listening["fingerprint"])
+    finally:
+        assert served.stop() == 0
+
+
+def test_a_console_without_gpg_still_serves_its_room_and_says_why_pcs_get_no_updates(
+    tmp_path: Path,
+) -> None:
+    served = Served(tmp_path, env={"PATH": str(tmp_path / "no-programs")})
+    try:
+        missing = served.wait_event("apt_repository_unavailable")
+        assert "gpg is missing" in missing["reason"]
+        listening = served.wait_event("console_listening")
+        verify = ssl.create_default_context(cafile=str(TlsFiles(tmp_path / "tls").ca_cert))
+        base = f"https://127.0.0.1:{listening['port']}"
+        with httpx.Client(base_url=base, verify=verify, timeout=10) as http:
+            assert http.get("/openapi.json").status_code == 200  # the console answers
+            assert http.get("/apt/InRelease").status_code == 404
     finally:
         assert served.stop() == 0

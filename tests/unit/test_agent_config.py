@@ -109,6 +109,7 @@ def test_every_configuration_field_is_an_option_unless_it_says_who_sets_it() -> 
         "tick_seconds",
         "secrets_dir",
         "apps_root",
+        "apt_root",
     }
     assert {flag for a in options.values() for flag in a.option_strings} == AGENT_OPTIONS
     for name, action in options.items():
