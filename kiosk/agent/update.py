@@ -50,7 +50,9 @@ class Outcome(enum.IntEnum):
 
 def apt_commands(source: Path) -> tuple[tuple[str, ...], ...]:
     """The two apt commands, reading the console's source only and keeping the PC's own
-    configuration files on an upgrade."""
+    configuration files on an upgrade. A bad signature on the console's index is only a
+    warning to ``apt-get update`` (apt 2.6, even with ``--error-on=any``), but apt keeps the
+    index it had checked before: nothing unsigned is ever installed."""
     only_console = (
         "-o",
         f"Dir::Etc::SourceList={source}",
@@ -58,8 +60,11 @@ def apt_commands(source: Path) -> tuple[tuple[str, ...], ...]:
         "Dir::Etc::SourceParts=-",
     )
     keep_config = ("-o", "Dpkg::Options::=--force-confold")
+    # Reading one source, apt would otherwise delete the lists of the PC's other sources
+    # (Debian's own, for its security updates) as if they were gone.
+    keep_other_lists = ("-o", "APT::Get::List-Cleanup=0")
     return (
-        ("apt-get", *only_console, "update"),
+        ("apt-get", *only_console, *keep_other_lists, "update"),
         ("apt-get", *only_console, *keep_config, "install", "--only-upgrade", "-y", PACKAGE),
     )
 

@@ -314,14 +314,33 @@ def test_a_hold_is_released_only_with_its_token(room: Room) -> None:
         admin.close()
 
 
-def test_the_real_commands_read_only_the_consoles_source() -> None:
-    source = Path("/etc/apt/sources.list.d/epn-console.sources")
+def test_the_real_update_reads_the_consoles_source_only_and_keeps_the_pcs_other_lists(
+    tmp_path: Path,
+) -> None:
+    """The runner's ``apt-get update`` is run for real (on private apt folders): it reads
+    the console's source alone, and the lists of the PC's other sources (Debian's, for its
+    security updates) are still there after it."""
+    source = tmp_path / "epn-console.sources"
+    source.write_text("")  # a PC whose console source lists nothing: no network needed
+    lists = tmp_path / "state" / "lists"
+    (lists / "partial").mkdir(parents=True)
+    (tmp_path / "cache" / "archives" / "partial").mkdir(parents=True)
+    debian = lists / "deb.debian.org_debian_dists_bookworm-security_main_binary-amd64_Packages"
+    debian.write_text("Package: tzdata\nVersion: 2025b-0+deb12u1\n")
+    private = [
+        f"Dir::State={tmp_path / 'state'}",
+        f"Dir::Cache={tmp_path / 'cache'}",
+        f"Dir::State::status={tmp_path / 'status'}",
+    ]
+    (tmp_path / "status").touch()
     refresh, install = apt_commands(source)
-    only = ["-o", f"Dir::Etc::SourceList={source}", "-o", "Dir::Etc::SourceParts=-"]
-    assert list(refresh) == ["apt-get", *only, "update"]
-    assert list(install[:5]) == ["apt-get", *only]
-    assert "Dpkg::Options::=--force-confold" in install
-    assert list(install[-4:]) == ["install", "--only-upgrade", "-y", "epn-kiosk"]
+    assert refresh[0] == install[0] == "apt-get"
+    assert install[-4:] == ("install", "--only-upgrade", "-y", "epn-kiosk")
+    assert "Dpkg::Options::=--force-confold" in install  # the PC's own settings stay
+    command = [refresh[0], *(arg for o in private for arg in ("-o", o)), *refresh[1:]]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert debian.exists(), "the update deleted the lists of the PC's other sources"
 
 
 @pytest.mark.root
