@@ -24,7 +24,7 @@ import pwd
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from admin_console.server.settings import ServerSettings
@@ -93,8 +93,33 @@ def command_parser() -> argparse.ArgumentParser:
     trust.add_argument(
         "--insecure-http", action="store_true", help="allow a plain http:// URL (tests only)"
     )
-    gui.add_argument("--language", choices=["fr", "nl", "en"], default="fr")
+    gui.add_argument(
+        "--language",
+        choices=STAFF_LANGUAGES,
+        default=None,
+        help="the window's language (default: the desktop's, when it is one of these; else fr)",
+    )
     return parser
+
+
+STAFF_LANGUAGES = ("fr", "nl", "en")
+
+
+def staff_language(environ: Mapping[str, str]) -> str:
+    """The window's language from the desktop's locale, as gettext reads it (``LANGUAGE``'s
+    list, then ``LC_ALL``, ``LC_MESSAGES``, ``LANG``): a Flemish animator's desktop in
+    ``nl_BE`` opens the window in Dutch; a language the window does not speak, in French."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if not value:
+            continue
+        for wanted in value.split(":") if name == "LANGUAGE" else [value]:
+            code = wanted.split("_")[0].split(".")[0].lower()
+            if code in STAFF_LANGUAGES:
+                return code
+        if name != "LANGUAGE":
+            return "fr"
+    return "fr"
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -145,7 +170,7 @@ def _gui(args: argparse.Namespace) -> int:
     except EndpointError as exc:
         print(f"epn-console: {exc}", file=sys.stderr)
         return 2
-    return run(endpoint, Language(args.language))
+    return run(endpoint, Language(args.language or staff_language(os.environ)))
 
 
 def _backup_command(args: argparse.Namespace, settings: ServerSettings) -> int:
