@@ -381,6 +381,7 @@ class Guest:
         self.mark("SCREENSHOT")
         time.sleep(6)
         for name, check in (
+            ("1-version", self.check_version),
             ("1-units", self.check_units),
             ("3-autologin", lambda: self.check_session(shell_pid)),
             ("5-cups", self.check_cups),
@@ -393,6 +394,16 @@ class Guest:
                 check()
             except Exception as exc:
                 self.result(name, False, f"the check itself failed: {exc!r}")
+
+    def check_version(self) -> None:
+        """The installed command says the version of the package that installed it."""
+        package = self.value("dpkg-query -W -f='${Version}' epn-kiosk")
+        code, said = self.sh("/opt/epn-kiosk/venv/bin/epn-kiosk --version")
+        self.result(
+            "1-version",
+            code == 0 and bool(package) and said.strip() == f"epn-kiosk {package}",
+            f"epn-kiosk --version: {said.strip()!r} (exit {code}); dpkg: epn-kiosk {package}",
+        )
 
     def check_units(self) -> None:
         self.sh(f"systemctl status --no-pager {AGENT_UNIT} {SWEEP_UNIT} | head -40")
