@@ -134,6 +134,7 @@ INSTALLER_ARGS = f"--printer-uri {PRINTER_URI} --pc-name VM-01 --policy {POLICY_
 AGENT_UNIT = "epn-kiosk-agent.service"
 SWEEP_UNIT = "epn-kiosk-sweep.service"
 VISITOR = "epn-visitor"
+SHELL_LOG_ID = "epn-kiosk-shell"  # the session's systemd-cat --identifier
 QUEUE = "kiosk"
 GUEST_DIR = "/mnt/epn"
 PYPI_NAMES = ("pypi.org", "files.pythonhosted.org")
@@ -326,11 +327,27 @@ class Guest:
             time.sleep(1)
         return ""
 
+    def first_screen(self, timeout: float) -> str:
+        """The shell's ``first-screen <monotonic>`` line of this boot (its session's output
+        goes to the journal), waited for up to ``timeout`` seconds; "" if none came."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            marker = self.value(
+                f"journalctl -b -t {SHELL_LOG_ID} -o cat --no-pager "
+                "| grep -o 'first-screen [0-9.]*' | head -1"
+            )
+            if marker:
+                return marker
+            time.sleep(1)
+        return ""
+
     def checks(self) -> None:
         shell_pid = self.wait_for_shell(240)
         self.sh("systemd-analyze; systemd-analyze critical-chain graphical.target | head -20")
         self.sh("systemctl --failed --no-legend")
-        time.sleep(15)  # let it paint; a shell that dies at once is not the shell
+        # The screenshot once the shell says its first screen is painted (it takes a while
+        # in an emulated machine); a shell that dies at once is not the shell.
+        marker = self.first_screen(240) if shell_pid else ""
         first = shell_pid
         shell_pid = self.wait_for_shell(30)
         if shell_pid and shell_pid == first:
@@ -341,10 +358,6 @@ class Guest:
                 self.mark(
                     "FIGURE", "shell_process_started_s_after_kernel_start", f"{start / ticks:.1f}"
                 )
-                marker = self.value(
-                    f"grep -h -o 'first-screen [0-9.]*' /home/{VISITOR}/.xsession-errors "
-                    "/tmp/xses-* 2>/dev/null | head -1"
-                )
                 if marker:
                     self.mark(
                         "FIGURE",
@@ -353,18 +366,22 @@ class Guest:
                     )
             except (OSError, ValueError, IndexError) as exc:
                 self.say(f"  no figure for the shell's start: {exc!r}")
-        if shell_pid != first or not shell_pid:
-            self.say(f"  shell pid first {first or '-'}, then {shell_pid or '-'}")
+        if shell_pid != first or not shell_pid or not marker:
+            self.say(
+                f"  shell pid first {first or '-'}, then {shell_pid or '-'}; "
+                f"{marker or 'no first-screen line'}"
+            )
             self.sh(
                 "journalctl -b --no-pager -o short-monotonic | grep -v -E 'kernel:|audit' "
                 "| sed -n '/Starting lightdm/,$p' | head -150; "
                 "tail -50 /var/log/lightdm/lightdm.log; "
                 "tail -50 /var/log/lightdm/x-0.log; "
-                f"tail -50 /home/{VISITOR}/.xsession-errors /tmp/xses-* 2>&1"
+                f"journalctl -b -t {SHELL_LOG_ID} --no-pager | tail -n 50"
             )
         self.mark("SCREENSHOT")
         time.sleep(6)
         for name, check in (
+            ("1-version", self.check_version),
             ("1-units", self.check_units),
             ("3-autologin", lambda: self.check_session(shell_pid)),
             ("5-cups", self.check_cups),
@@ -377,6 +394,16 @@ class Guest:
                 check()
             except Exception as exc:
                 self.result(name, False, f"the check itself failed: {exc!r}")
+
+    def check_version(self) -> None:
+        """The installed command says the version of the package that installed it."""
+        package = self.value("dpkg-query -W -f='${Version}' epn-kiosk")
+        code, said = self.sh("/opt/epn-kiosk/venv/bin/epn-kiosk --version")
+        self.result(
+            "1-version",
+            code == 0 and bool(package) and said.strip() == f"epn-kiosk {package}",
+            f"epn-kiosk --version: {said.strip()!r} (exit {code}); dpkg: epn-kiosk {package}",
+        )
 
     def check_units(self) -> None:
         self.sh(f"systemctl status --no-pager {AGENT_UNIT} {SWEEP_UNIT} | head -40")
@@ -430,7 +457,7 @@ class Guest:
         self.sh(f"journalctl -b -u {AGENT_UNIT} --no-pager | tail -40")
         self.sh(
             f"ls -la /home/{VISITOR}; findmnt /home/{VISITOR}; "
-            f"tail -20 /home/{VISITOR}/.xsession-errors /tmp/xses-* 2>&1"
+            f"journalctl -b -t {SHELL_LOG_ID} --no-pager | tail -n 20"
         )
         user = self.value(f"ps -o user= -p {shell_pid}") if shell_pid else ""
         args = self.value(f"ps -o args= -p {shell_pid}") if shell_pid else ""
@@ -1138,6 +1165,7 @@ def host_main(args: argparse.Namespace) -> int:
         failed += state != "ok"
         print(f"check: {state} {name}: {detail}")
     expected = (
+        "1-version",
         "1-units-active",
         "2-watchdog-stop",
         "3-autologin",
