@@ -92,7 +92,7 @@ SAMPLE_ROOM = [
 for _entry in SAMPLE_ROOM:
     _entry["policy_version"] = "3f9a1c2b7d10" if _entry["id"] != 4 else "0b7e55a1c3d2"
     # PC-08 missed its update: its tile says so whatever the session does.
-    _entry["agent_version"] = "0.0.9" if _entry["id"] in (8, 9) else "0.1.0"
+    _entry["agent_version"] = "0.1.0" if _entry["id"] in (8, 9) else "0.2.0"
     _entry["left_behind"] = _entry["id"] in (8, 9)
 
 HELP_QUEUE = [
