@@ -25,7 +25,7 @@ from admin_console.api.staff import (
 )
 from admin_console.gui import i18n
 from admin_console.gui.controller import ConsoleController
-from admin_console.gui.tab_widgets import Notice, big, field_error, say
+from admin_console.gui.tab_widgets import Notice, big, field_error, help_text, say
 from policies import Language
 
 
@@ -46,13 +46,6 @@ def account_problems(
     elif again != password:
         problems["again"] = i18n.text("admin.mismatch", language)
     return problems
-
-
-def _help(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("muted")
-    label.setWordWrap(True)
-    return label
 
 
 class FirstAdminScreen(QWidget):
@@ -94,7 +87,7 @@ class FirstAdminScreen(QWidget):
         inner = QVBoxLayout(box)
         inner.setSpacing(10)
         inner.addWidget(heading)
-        inner.addWidget(_help(i18n.text("admin.intro", lang)))
+        inner.addWidget(help_text(i18n.text("admin.intro", lang)))
         inner.addLayout(form)
         inner.addWidget(self.create_button)
         inner.addWidget(self.notice)
@@ -127,7 +120,7 @@ class FirstAdminScreen(QWidget):
             column = QVBoxLayout()
             column.setSpacing(4)
             column.addWidget(edit)
-            column.addWidget(_help(helps[name]))
+            column.addWidget(help_text(helps[name]))
             column.addWidget(self.errors[name])
             label = QLabel(i18n.text(f"admin.{name}", lang))
             label.setFixedHeight(36)  # level with its box, not with its help

@@ -37,19 +37,12 @@ from admin_console.gui.policy_view import FieldEditor
 from admin_console.gui.printer_view import PrinterPicker
 from admin_console.gui.printers import PrinterDesk
 from admin_console.gui.setup import SetupDesk, address_problem, name_problem
-from admin_console.gui.tab_widgets import Notice, field_error, say, title
+from admin_console.gui.tab_widgets import Notice, field_error, help_text, say, title
 from policies import Language
 from policies.model import PrintRules
 
 STEPS = ("epn", "hours", "printing", "printer", "languages")
 """The assistant's steps, in order (the names of their texts)."""
-
-
-def _help(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("muted")
-    label.setWordWrap(True)
-    return label
 
 
 class FirstRunScreen(QWidget):
@@ -75,7 +68,7 @@ class FirstRunScreen(QWidget):
         self.language = lang
         self.finishing = False
         self.heading = title(i18n.text("setup.title", lang))
-        self.intro = _help(i18n.text("setup.intro", lang))
+        self.intro = help_text(i18n.text("setup.intro", lang))
         self.step_title = QLabel()
         self.step_title.setObjectName("sectionTitle")
         self.steps = QStackedWidget()
@@ -93,7 +86,7 @@ class FirstRunScreen(QWidget):
         self.next.setMinimumHeight(38)
         buttons = QHBoxLayout()
         buttons.addWidget(self.later_button)
-        buttons.addWidget(_help(i18n.text("setup.later_help", lang)), 1)
+        buttons.addWidget(help_text(i18n.text("setup.later_help", lang)), 1)
         buttons.addWidget(self.back)
         buttons.addWidget(self.next)
         layout = QVBoxLayout(self)
@@ -148,7 +141,7 @@ class FirstRunScreen(QWidget):
         form.addRow(QLabel(i18n.text("setup.address", lang)), self.address)
         form.addRow("", self.address_error)
         layout = QVBoxLayout(page)
-        layout.addWidget(_help(i18n.text("setup.help.epn", lang)))
+        layout.addWidget(help_text(i18n.text("setup.help.epn", lang)))
         layout.addLayout(form)
         layout.addStretch(1)
         self.name.textEdited.connect(lambda _t: self._check_epn())
@@ -169,7 +162,7 @@ class FirstRunScreen(QWidget):
         lang = self.language
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(_help(i18n.text("setup.help.printing", lang)))
+        layout.addWidget(help_text(i18n.text("setup.help.printing", lang)))
         form = QFormLayout()
         self.printing: dict[str, FieldEditor] = {}
         for spec in model_specs("printing", PrintRules):
@@ -190,7 +183,7 @@ class FirstRunScreen(QWidget):
         lang = self.language
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(_help(i18n.text("setup.help.languages", lang)))
+        layout.addWidget(help_text(i18n.text("setup.help.languages", lang)))
         self.languages: dict[Language, QCheckBox] = {}
         for language in Language:
             box = QCheckBox(language.native_name)

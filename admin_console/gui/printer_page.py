@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
 from admin_console.gui import i18n
+from admin_console.gui.pdf import a4_writer
 from policies import Language
 
 RESOLUTION = 150
@@ -27,18 +28,7 @@ def printed_test_page(epn_name: str, printer: str, when: dt.datetime, language: 
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setResolution(RESOLUTION)
-    writer.setTitle(i18n.text("printer.page.title", language))
-    writer.setCreator("EPN Kiosk console")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(20, 20, 20, 20),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
+    writer = a4_writer(buffer, i18n.text("printer.page.title", language), 20, RESOLUTION)
     mm = RESOLUTION / 25.4
     painter = QPainter(writer)
     try:

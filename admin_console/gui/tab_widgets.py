@@ -32,6 +32,14 @@ def title(text: str, points: int = 15) -> QLabel:
     return label
 
 
+def help_text(text: str) -> QLabel:
+    """A field's help: smaller, muted, wrapped under it."""
+    label = QLabel(text)
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    return label
+
+
 def field_error() -> QLabel:
     """Where a field's problem is said, in red under it; hidden until there is one."""
     label = QLabel()

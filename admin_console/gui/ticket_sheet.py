@@ -10,20 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QPageLayout,
-    QPageSize,
     QPainter,
     QPainterPath,
-    QPdfWriter,
     QPen,
 )
 
 from admin_console.api.tickets import IssuedTicket
+from admin_console.gui.pdf import a4_writer
 from admin_console.gui.tickets import group_code, local_date
 
 COLUMNS = 2
@@ -172,18 +170,7 @@ def write_sheet(path: Path, tickets: Sequence[IssuedTicket], title: str = "EPN t
     Raises ``OSError`` when ``path`` cannot be written (Qt would only log a warning)."""
     with path.open("wb"):
         pass
-    writer = QPdfWriter(str(path))
-    writer.setResolution(RESOLUTION)
-    writer.setTitle(title)
-    writer.setCreator("EPN Kiosk console")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(10, 10, 10, 10),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
+    writer = a4_writer(str(path), title, 10, RESOLUTION)
     mm = RESOLUTION / 25.4
     painter = QPainter(writer)
     try:

@@ -43,13 +43,18 @@ def test_the_rules_as_typed_are_the_consoles() -> None:
     assert account_problems("ada", "une phrase longue", "une phrase longue", fr) == {}
 
 
+def _open_first_admin(qtbot: Any, c: Any) -> None:
+    """The window of a console with no account, on the console machine: the first admin."""
+    c.controller.check_first_admin()
+    qtbot.waitUntil(lambda: c.window.stack.currentWidget() is c.window.first_admin, timeout=WAIT_MS)
+
+
 def test_a_console_with_no_account_opens_on_the_first_admin_and_goes_on_logged_in(
     qtbot: Any, tmp_path: Path
 ) -> None:
     with console(qtbot, tmp_path, staff=False) as c:
         window = c.window
-        c.controller.check_first_admin()
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.first_admin, timeout=WAIT_MS)
+        _open_first_admin(qtbot, c)
         screen = window.first_admin
         # Too short: said under the password, nothing sent.
         _fill(screen, "Ada Lovelace", "court", "court")
@@ -77,8 +82,7 @@ def test_an_account_made_meanwhile_sends_the_window_back_to_the_login(
 ) -> None:
     with console(qtbot, tmp_path, staff=False) as c:
         window = c.window
-        c.controller.check_first_admin()
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.first_admin, timeout=WAIT_MS)
+        _open_first_admin(qtbot, c)
         # The installer's way, from a terminal, while the window waited.
         c.server.add_staff("root-made", Role.ADMIN, login=False)
         _fill(window.first_admin, "Ada Lovelace", "une phrase longue", "une phrase longue")

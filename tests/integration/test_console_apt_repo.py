@@ -30,6 +30,13 @@ from epn_shared.version import installed_version
 CLI = [sys.executable, "-m", "admin_console.cli"]
 
 
+def publish(*args: str) -> subprocess.CompletedProcess[str]:
+    """``epn-console publish ARGS`` as staff type it."""
+    return subprocess.run(
+        [*CLI, "publish", *args], check=False, capture_output=True, text=True, timeout=60
+    )
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ConsoleServer]:
     """A console as ``epn-console serve`` starts it: its empty signed index made."""
@@ -153,24 +160,12 @@ def test_what_is_not_a_package_of_this_project_is_refused_and_the_repository_kep
 def test_the_command_publishes_and_says_what_it_refused(server: ConsoleServer, debs: Path) -> None:
     data = ["--data-dir", str(server.data_dir)]
     first = build_deb(debs, "epn-kiosk", "3.0")
-    done = subprocess.run(
-        [*CLI, "publish", *data, str(first)],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = publish(*data, str(first))
     assert done.returncode == 0, done.stderr
     assert "published: epn-kiosk 3.0 (all)" in done.stdout
     assert "the room's PCs now find: epn-kiosk 3.0" in done.stdout
     foreign = build_deb(debs, "cowsay", "1.0")
-    refused = subprocess.run(
-        [*CLI, "publish", *data, str(foreign)],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    refused = publish(*data, str(foreign))
     assert refused.returncode == 1
     assert "'cowsay' is not one of EPN Kiosk's" in refused.stderr
     assert "Traceback" not in refused.stderr
@@ -326,25 +321,13 @@ def test_root_publishes_from_a_stick_only_root_reads_and_the_repository_stays_th
     stick.mkdir(mode=0o700)  # a USB stick mounted for root: the console's user cannot read it
     deb = build_deb(stick, "epn-kiosk", "3.0")
     deb.chmod(0o600)
-    done = subprocess.run(
-        [*CLI, "publish", "--data-dir", str(data), str(deb)],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = publish("--data-dir", str(data), str(deb))
     assert done.returncode == 0, done.stderr
     assert "the room's PCs now find: epn-kiosk 3.0" in done.stdout
     owners = {path: path.lstat().st_uid for path in data.rglob("*")}
     assert owners and set(owners.values()) == {65534}, owners  # nothing belongs to root
     assert AptRepository(data).newest_version("epn-kiosk") == "3.0"
 
-    refused = subprocess.run(
-        [*CLI, "publish", "--data-dir", str(data), str(tmp_path / "missing.deb")],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    refused = publish("--data-dir", str(data), str(tmp_path / "missing.deb"))
     assert refused.returncode == 1 and "cannot read" in refused.stderr
     assert AptRepository(data).newest_version("epn-kiosk") == "3.0"  # still served
