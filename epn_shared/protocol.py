@@ -383,6 +383,12 @@ class PairStartRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     code_id: str = Field(min_length=2, max_length=2, pattern="^[A-Za-z0-9]{2}$")
     msg: str = Field(min_length=1, max_length=100, description="SPAKE2 side A, base64url")
+    tell_fingerprint: bool = Field(
+        False,
+        description="Answer the console's certificate fingerprint too, so that a PC whose "
+        "code was right can tell a machine in the middle from a mistyped code (PCs of 0.2.0 "
+        "and later ask; older ones get the answer they know).",
+    )
 
 
 class PairStartResponse(BaseModel):
@@ -392,6 +398,12 @@ class PairStartResponse(BaseModel):
     pair_id: str = Field(min_length=16, max_length=64)
     msg: str = Field(min_length=1, max_length=100, description="SPAKE2 side B, base64url")
     confirm: str = Field(pattern="^[0-9a-f]{64}$", description="HMAC(K, console, fingerprint)")
+    fingerprint_sha256: str | None = Field(
+        None,
+        pattern="^[0-9A-Fa-f:]{64,95}$",
+        description="The console's certificate fingerprint, when asked (not authenticated: "
+        "only ``confirm`` is; a PC uses it to say why a pairing failed, never to trust).",
+    )
 
 
 class PairFinishRequest(BaseModel):

@@ -267,9 +267,14 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "the console refuses this code (used already or too old)",
     },
     "refusal.pairing_not_proved": {
-        FR: "code mal tapé, ou une autre machine entre le PC et la console",
-        NL: "code verkeerd getypt, of een andere machine tussen de pc en de console",
-        EN: "code mistyped, or another machine between the PC and the console",
+        FR: "le code ne correspond pas (sans doute mal tapé)",
+        NL: "de code past niet (wellicht verkeerd getypt)",
+        EN: "the code does not match (probably mistyped)",
+    },
+    "refusal.pairing_in_the_middle": {
+        FR: "code bon, mais une autre machine entre le PC et la console",
+        NL: "code juist, maar een andere machine tussen de pc en de console",
+        EN: "code right, but another machine between the PC and the console",
     },
     "refusal.pc_name_taken": {
         FR: "un autre PC porte déjà ce nom",

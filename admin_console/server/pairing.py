@@ -135,7 +135,10 @@ class Pairing:
             self._forget_late(now)
             self._exchanges[pair_id] = _Exchange(spent.id, key, now, spent.made_by, code_id)
         return PairStartResponse(
-            pair_id=pair_id, msg=message, confirm=confirmation(key, Side.CONSOLE, fingerprint)
+            pair_id=pair_id,
+            msg=message,
+            confirm=confirmation(key, Side.CONSOLE, fingerprint),
+            fingerprint_sha256=fingerprint if request.tell_fingerprint else None,
         )
 
     def finish(

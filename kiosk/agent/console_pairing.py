@@ -26,6 +26,7 @@ from kiosk.agent.enroll import (
     CodeRefused,
     ConsoleUnreachable,
     EnrollFailed,
+    InTheMiddle,
     NameTaken,
     NotProved,
     console_url,
@@ -42,6 +43,7 @@ _REFUSALS: tuple[tuple[type[EnrollFailed], Refusal], ...] = (
     (ConsoleUnreachable, Refusal.CONSOLE_UNREACHABLE),
     (CodeRefused, Refusal.PAIRING_CODE_REFUSED),
     (NameTaken, Refusal.PC_NAME_TAKEN),
+    (InTheMiddle, Refusal.PAIRING_IN_THE_MIDDLE),
     (NotProved, Refusal.PAIRING_NOT_PROVED),
 )
 

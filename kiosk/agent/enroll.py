@@ -98,8 +98,14 @@ class NameTaken(EnrollFailed):
 
 class NotProved(EnrollFailed):
     """The console that answered did not prove the code for the certificate this PC sees:
-    the code was mistyped, or another machine stands between this PC and the console (the
-    exchange cannot tell which, by design)."""
+    most likely a mistyped code (a machine in the middle can make its refusal look like one,
+    but never pass)."""
+
+
+class InTheMiddle(NotProved):
+    """The code was right but the console proved another certificate than the one this PC
+    sees, or its certificate authority does not vouch for it: another machine stands
+    between this PC and the console."""
 
 
 def console_url(typed: str) -> str:
@@ -225,7 +231,7 @@ def _archive(http: httpx.Client, host: str, port: int, der: bytes) -> ConsoleArc
     try:
         return fetch_archive(http, host, port, der)
     except NotVouched as exc:
-        raise NotProved(
+        raise InTheMiddle(
             f"refused: {exc}. Another machine may stand between this PC and the console: "
             "nothing was saved and the code is not spent; tell whoever runs the network"
         ) from exc
@@ -238,18 +244,32 @@ def _pair(
 ) -> EnrollResponse:
     """The pairing exchange: the console proves the code and its certificate, then the PC."""
     exchange = KioskExchange(code)
-    start = PairStartRequest(code_id=code.code_id, msg=exchange.message)
+    start = PairStartRequest(code_id=code.code_id, msg=exchange.message, tell_fingerprint=True)
     started = _post(http, "/api/pair/start", start, PairStartResponse)
     try:
         key = exchange.key(started.msg)
     except PairingError as exc:
         raise NotProved(f"{exc}; make a new code on the console") from exc
     if not confirmed(confirmation(key, Side.CONSOLE, pin), started.confirm):
+        said = started.fingerprint_sha256
+        if (
+            said is not None
+            and _plain(said) != _plain(pin)
+            and confirmed(confirmation(key, Side.CONSOLE, said), started.confirm)
+        ):
+            # Only the holder of the right code's key could make that proof: the code was
+            # right, and the console is not the machine this PC is talking to.
+            raise InTheMiddle(
+                "refused: the code is right, but the console proved another certificate than "
+                "the one this PC sees: another machine stands between this PC and the "
+                "console. Nothing was saved and the code is spent; tell whoever runs the "
+                "network."
+            )
         raise NotProved(
-            "refused: the console did not prove this code for the certificate this PC sees. "
-            "Either the code was mistyped, or another machine stands between this PC and "
-            "the console. Nothing was saved and the code is spent: make a new one on the "
-            "console; if it was typed right, tell whoever runs the network."
+            "refused: the code does not match the one the console gave: it was probably "
+            "mistyped. Nothing was saved and the code is spent: make a new one on the console "
+            "and type it again. If a new code typed with care fails too, another machine may "
+            "stand between this PC and the console: tell whoever runs the network."
         )
     finish = PairFinishRequest(
         pair_id=started.pair_id,
@@ -262,6 +282,10 @@ def _pair(
     except CodeRefused as exc:
         # The console found the PC's proof wrong: it saw another certificate than this PC.
         raise NotProved(str(exc)) from exc
+
+
+def _plain(fingerprint: str | None) -> str:
+    return (fingerprint or "").replace(":", "").lower()
 
 
 def _post(http: httpx.Client, path: str, body: BaseModel, answer_type: type[M]) -> M:

@@ -54,8 +54,10 @@ class Refusal(StrEnum):
     PAIRING_CODE_REFUSED = "pairing_code_refused"
     """The console does not take this code: unknown, used already, or out of date."""
     PAIRING_NOT_PROVED = "pairing_not_proved"
-    """The console that answered did not prove the code for the certificate the PC sees:
-    a mistyped code, or another machine in the middle; the code is spent."""
+    """The console that answered did not prove the code: most likely mistyped; the code is
+    spent."""
+    PAIRING_IN_THE_MIDDLE = "pairing_in_the_middle"
+    """The code was right, but another machine stands between the PC and the console."""
     PC_NAME_TAKEN = "pc_name_taken"
     UPDATING = "updating"
     """An update is being installed on this PC: no session starts until it is over."""

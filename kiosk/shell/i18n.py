@@ -1715,26 +1715,46 @@ ERRORS: dict[str, Entry] = {
         "nuevo en la consola.",
     },
     "pairing_not_proved": {
-        FR: f"Le code n'a pas été reconnu{NBSP}: il a été mal tapé, ou une autre machine se place "
-        f"entre ce PC et la console. Rien n'a été enregistré et ce code ne sert plus{NBSP}: "
-        "demandez un nouveau code sur la console. S'il était bien tapé, prévenez la "
-        "personne qui gère le réseau.",
-        NL: "De code werd niet herkend: hij werd verkeerd getypt, of een andere machine staat "
-        "tussen deze pc en de console. Er werd niets bewaard en deze code werkt niet meer: "
-        "vraag een nieuwe code op de console. Was hij juist getypt, verwittig dan wie het "
-        "netwerk beheert.",
-        EN: "The code was not recognised: it was mistyped, or another machine stands between "
-        "this PC and the console. Nothing was saved and this code no longer works: ask for a "
-        "new code on the console. If it was typed right, tell whoever runs the network.",
-        AR: "لم يتم التعرف على الرمز: كُتب بشكل خاطئ، أو يوجد جهاز آخر بين هذا الحاسوب ووحدة "
-        "التحكم. لم يُحفظ شيء ولم يعد هذا الرمز صالحًا: اطلبوا رمزًا جديدًا على وحدة التحكم. "
-        "إذا كان مكتوبًا بشكل صحيح، أخبروا المسؤول عن الشبكة.",
-        TR: "Kod tanınmadı: yanlış yazıldı ya da bu bilgisayarla konsol arasında başka bir "
-        "makine var. Hiçbir şey kaydedilmedi ve bu kod artık çalışmıyor: konsoldan yeni bir "
-        "kod isteyin. Doğru yazıldıysa ağı yöneten kişiye haber verin.",
-        ES: "No se ha reconocido el código: se escribió mal, o hay otra máquina entre este PC "
-        "y la consola. No se ha guardado nada y este código ya no sirve: pida un código nuevo "
-        "en la consola. Si estaba bien escrito, avise a quien gestiona la red.",
+        FR: f"Le code ne correspond pas à celui de la console{NBSP}: il a sans doute été mal "
+        f"tapé. Rien n'a été enregistré et ce code ne sert plus{NBSP}: demandez un nouveau "
+        "code sur la console et tapez-le avec soin. Si un nouveau code échoue aussi, "
+        "prévenez la personne qui gère le réseau.",
+        NL: "De code past niet bij die van de console: hij werd wellicht verkeerd getypt. Er "
+        "werd niets bewaard en deze code werkt niet meer: vraag een nieuwe code op de console "
+        "en typ hem zorgvuldig. Mislukt ook een nieuwe code, verwittig dan wie het netwerk "
+        "beheert.",
+        EN: "The code does not match the console's: it was probably mistyped. Nothing was "
+        "saved and this code no longer works: ask for a new code on the console and type it "
+        "with care. If a new code fails too, tell whoever runs the network.",
+        AR: "الرمز لا يطابق رمز وحدة التحكم: ربما كُتب بشكل خاطئ. لم يُحفظ شيء ولم يعد هذا "
+        "الرمز صالحًا: اطلبوا رمزًا جديدًا على وحدة التحكم واكتبوه بعناية. إذا فشل رمز جديد "
+        "أيضًا، أخبروا المسؤول عن الشبكة.",
+        TR: "Kod, konsolun koduyla uyuşmuyor: büyük olasılıkla yanlış yazıldı. Hiçbir şey "
+        "kaydedilmedi ve bu kod artık çalışmıyor: konsoldan yeni bir kod isteyin ve dikkatle "
+        "yazın. Yeni bir kod da işe yaramazsa ağı yöneten kişiye haber verin.",
+        ES: "El código no coincide con el de la consola: probablemente se escribió mal. No se "
+        "ha guardado nada y este código ya no sirve: pida un código nuevo en la consola y "
+        "escríbalo con cuidado. Si un código nuevo también falla, avise a quien gestiona la "
+        "red.",
+    },
+    "pairing_in_the_middle": {
+        FR: f"Le code était bon, mais une autre machine se place entre ce PC et la "
+        f"console{NBSP}: le PC a refusé de s'y fier. Rien n'a été enregistré. Ne réessayez "
+        "pas{NBSP}: prévenez la personne qui gère le réseau.",
+        NL: "De code was juist, maar een andere machine staat tussen deze pc en de console: "
+        "de pc vertrouwt ze niet. Er werd niets bewaard. Probeer niet opnieuw: verwittig wie "
+        "het netwerk beheert.",
+        EN: "The code was right, but another machine stands between this PC and the console: "
+        "the PC refused to trust it. Nothing was saved. Do not try again: tell whoever runs "
+        "the network.",
+        AR: "كان الرمز صحيحًا، لكن يوجد جهاز آخر بين هذا الحاسوب ووحدة التحكم: رفض الحاسوب "
+        "الوثوق به. لم يُحفظ شيء. لا تحاولوا مرة أخرى: أخبروا المسؤول عن الشبكة.",
+        TR: "Kod doğruydu, ancak bu bilgisayarla konsol arasında başka bir makine var: "
+        "bilgisayar ona güvenmedi. Hiçbir şey kaydedilmedi. Yeniden denemeyin: ağı yöneten "
+        "kişiye haber verin.",
+        ES: "El código era correcto, pero hay otra máquina entre este PC y la consola: el PC "
+        "no ha confiado en ella. No se ha guardado nada. No lo intente de nuevo: avise a quien "
+        "gestiona la red.",
     },
     "pc_name_taken": {
         FR: "La console a déjà un PC de ce nom. Retirez l'ancien sur la console, puis "

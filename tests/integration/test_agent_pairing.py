@@ -161,7 +161,7 @@ def test_a_machine_in_the_middle_is_refused(
         )
     finally:
         middle.stop()
-    assert refusal(paired) == "pairing_not_proved"
+    assert refusal(paired) == "pairing_in_the_middle"  # not "mistyped": the code was right
     assert not (agent.data_dir / "console.json").exists()
     assert kiosks(console, admin) == []
 
@@ -255,7 +255,7 @@ def test_a_machine_in_the_middle_relaying_the_console_key_is_refused_and_nothing
             paired = shell.request("pair_console", pin=PIN, address=middle.url, code=code)
     finally:
         middle.stop()
-    assert refusal(paired) == "pairing_not_proved"
+    assert refusal(paired) == "pairing_in_the_middle"
     assert not kiosk_root.exists()
     assert not (kiosk.data_dir / "console.json").exists()
     assert kiosks(console, admin) == []

@@ -119,7 +119,7 @@ def test_a_wrong_code_is_refused_once_and_spends_the_code(
 ) -> None:
     code = PairingCode.parse(new_code(server, admin))
     typo = PairingCode(code.code_id, new_pairing_code().secret)
-    with pytest.raises(EnrollFailed, match="the code was mistyped"):
+    with pytest.raises(EnrollFailed, match="it was probably mistyped"):
         pair(server.url, typo.text, pc_dir)
     with pytest.raises(EnrollFailed, match="already used"):
         pair(server.url, code.text, pc_dir)
@@ -273,3 +273,29 @@ def test_a_code_of_the_old_form_is_refused_before_anything_leaves_the_pc(pc_dir:
     with pytest.raises(EnrollFailed, match="like ABCDE-FGHJK"):
         pair("https://127.0.0.1:9", "SLBS-PGBY", pc_dir)
     assert not (pc_dir / "secrets").exists()
+
+
+def test_a_pc_of_the_previous_version_still_pairs_and_a_new_one_learns_the_fingerprint(
+    server: ConsoleServer, admin: StaffLogin
+) -> None:
+    """Consoles are updated first: a PC installed from an older package (it asks nothing
+    more and refuses fields it does not know) still gets the answer it knows; a PC that asks
+    gets the certificate's fingerprint, to tell a machine in the middle from a typo."""
+    old = PairingCode.parse(new_code(server, admin))
+    new = PairingCode.parse(new_code(server, admin))
+    with server.client() as http:
+        before = http.post(
+            "/api/pair/start",
+            json={"code_id": old.code_id, "msg": KioskExchange(old).message},
+        )
+        asked = http.post(
+            "/api/pair/start",
+            json={
+                "code_id": new.code_id,
+                "msg": KioskExchange(new).message,
+                "tell_fingerprint": True,
+            },
+        )
+    assert before.status_code == asked.status_code == 200
+    assert set(before.json()) == {"pair_id", "msg", "confirm"}  # what 0.1.0 validates
+    assert asked.json()["fingerprint_sha256"] == server.console.settings.fingerprint

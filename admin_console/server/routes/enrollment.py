@@ -46,7 +46,7 @@ def enroll(console: ConsoleDep, body: EnrollRequest) -> EnrollResponse:
     return _enrolled(console, kiosk, made_by, token)
 
 
-@router.post("/api/pair/start", responses=problems(403))
+@router.post("/api/pair/start", responses=problems(403), response_model_exclude_none=True)
 def pair_start(console: ConsoleDep, body: PairStartRequest) -> PairStartResponse:
     """A PC starts pairing with a code's id and its SPAKE2 message; the code is spent
     (one try: ``pairing_started`` in the audit log), and the answer proves the console's
