@@ -282,7 +282,6 @@ VISITOR_WORDS = (
     "close",
     "wrong_pin",
     "pairing_code_refused",
-    "pairing_not_proved",
     "pc_name_taken",
     "console_unreachable",
     "updating",
