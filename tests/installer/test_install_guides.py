@@ -22,6 +22,7 @@ import pytest
 
 from admin_console.cli import command_parser as console_parser
 from admin_console.gui import i18n as staff
+from admin_console.gui.first_run_view import STEPS as SETUP_STEPS
 from installer.__main__ import _parser as installer_parser
 from installer.console_setup import main as console_setup
 from kiosk.cli import command_parser as kiosk_parser
@@ -226,9 +227,31 @@ STAFF_WORDS: list[tuple[str, dict[str, object]]] = [
     ("policy.pcs_current", {"pcs": ""}),
     ("policy.pcs_behind", {"pcs": ""}),
     ("policy.refused", {}),
+    ("admin.title", {}),
+    ("admin.username", {}),
+    ("admin.password", {}),
+    ("admin.again", {}),
+    ("admin.create", {}),
+    ("admin.mismatch", {}),
+    ("admin.too_short", {"n": 8}),
+    ("admin.not_here", {}),
+    ("printer.searching", {}),
+    ("printer.list", {}),
+    ("printer.search_again", {}),
+    ("printer.address", {}),
+    ("printer.use_address", {}),
+    ("printer.test", {}),
+    ("printer.test_sent", {"job": 12}),
+    ("printer.none_found", {}),
+    ("printer.no_queue", {}),
+    ("printer.refused", {}),
+    ("printer.usb", {}),
+    ("printer.network", {}),
+    ("printer.clear", {}),
+    ("printer.none_chosen", {}),
+    ("printer.title", {}),
 ]
 """What the guides quote from the staff window (admin_console/gui/i18n.py)."""
-SETUP_STEPS = ("setup.step.epn", "setup.step.hours", "setup.step.printing", "setup.step.languages")
 VISITOR_WORDS = (
     "choose_language",
     "choose_start",
@@ -246,6 +269,22 @@ VISITOR_WORDS = (
     "members_unreachable",
     "staff",
     "pair_open",
+    "staff_pin_title",
+    "staff_actions",
+    "pair_choose",
+    "pair_searching",
+    "pair_code",
+    "pair_connect",
+    "pair_search_again",
+    "pair_address",
+    "pair_none_found",
+    "pair_done_detail",
+    "close",
+    "wrong_pin",
+    "pairing_code_refused",
+    "pc_name_taken",
+    "console_unreachable",
+    "updating",
 )
 """What the guides quote from the visitor's screens (kiosk/shell/i18n.py)."""
 
@@ -253,8 +292,8 @@ VISITOR_WORDS = (
 def _words(language: Language) -> Iterator[str]:
     for key, values in STAFF_WORDS:
         yield staff.text(key, language, **values).strip()
-    for n, key in enumerate(SETUP_STEPS, start=1):
-        name = staff.text(key, language)
+    for n, step in enumerate(SETUP_STEPS, start=1):
+        name = staff.text(f"setup.step.{step}", language)
         yield staff.text("setup.step", language, n=n, total=len(SETUP_STEPS), name=name)
     for key in VISITOR_WORDS:
         entry = shell.STRINGS[key] if key in shell.STRINGS else shell.ERRORS[key]
