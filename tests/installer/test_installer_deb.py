@@ -133,6 +133,7 @@ def test_what_ships_and_what_does_not(debs: dict[Role, Path]) -> None:
         ):
             assert f"{site}/{path}" in names, path
         assert f"{venv_dir(package)}/bin/{package}" in names, "the program's command"
+        assert f"/usr/bin/{package}" in names, "on PATH, as the guides and its manual type it"
         assert f"/usr/share/man/man1/{package}.1.gz" in names
         assert f"/etc/default/{package}" in names
         assert f"/usr/share/doc/{package}/copyright" in names
@@ -188,6 +189,10 @@ def test_the_environment_runs_with_the_network_closed(unpacked: dict[Role, Path]
     done = _offline([str(kiosk), "-I", "-c", imports])
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().startswith(str(unpacked[Role.KIOSK] / "opt/epn-kiosk/venv"))
+    for role, package in PACKAGES.items():  # the command on PATH is the environment's
+        on_path = unpacked[role] / f"usr/bin/{package}"
+        assert on_path.is_symlink(), package
+        assert on_path.resolve() == (unpacked[role] / f"opt/{package}/venv/bin/{package}")
     done = _offline([str(kiosk), "-I", "-m", "kiosk", "--version"])
     assert done.returncode == 0 and done.stdout.split()[-1] == VERSION, done.stderr
     refused = _offline([str(kiosk), "-I", "-c", "import fastapi"])
