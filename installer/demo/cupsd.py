@@ -84,8 +84,10 @@ class PrivateCups:
         gate: bool = True,
         policy: bool = True,
         notifier: bool = True,
+        queue: bool = True,
         printed: Path | None = None,
     ) -> None:
+        """``queue=False``: no ``kiosk`` queue, as on a PC installed without a printer."""
         self.root = Path(tempfile.mkdtemp(prefix="epn-cups-", dir="/tmp"))
         self.socket = self.root / "cups.sock"
         self.approvals = self.root / "approved"
@@ -94,6 +96,7 @@ class PrivateCups:
         self._gate = gate
         self._policy = policy
         self._notifier = notifier
+        self._queue = queue
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -133,7 +136,7 @@ class PrivateCups:
         self.stop()
 
     def start(self) -> None:
-        """Write the configuration, start cupsd, wait for it, add the queue."""
+        """Write the configuration, start cupsd, wait for it, add the queue (if wanted)."""
         if not CUPSD.exists():
             raise FileNotFoundError("cupsd is not installed (Debian package cups)")
         root = self.root
@@ -187,6 +190,8 @@ class PrivateCups:
         files = cupsconf.cups_files_conf(root, env=env)
         (root / "cups-files.conf").write_text(files, encoding="utf-8")
         self._launch()
+        if not self._queue:
+            return
         uri = self.capture_uri(self.printed)
         device = cupsconf.gate_uri(uri) if self._gate else uri
         self.run(
