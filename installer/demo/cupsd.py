@@ -163,10 +163,11 @@ class PrivateCups:
             wake.chmod(0o755)  # cupsd runs notifiers as its own user (lp)
         backends = self.backends
         # CUPS's own socket backend (AppSocket, port 9100): a printer on the network as the
-        # policy may name one (a test's listens on 127.0.0.1).
+        # policy may name one (a test's listens on 127.0.0.1). A copy, not a link: a backend
+        # written in this folder must never replace the machine's.
         stock_socket = STOCK_BACKENDS / "socket"
         if stock_socket.exists():
-            (backends / "socket").symlink_to(stock_socket)
+            shutil.copy2(stock_socket, backends / "socket")
         capture = backends / CAPTURE_SCHEME
         capture.write_text(DEVICE_BACKEND.format(python=sys.executable), encoding="utf-8")
         capture.chmod(0o700)

@@ -27,7 +27,7 @@ from kiosk.agent.printing.cups_queue import HELD, CupsQueue, NoQueue
 from kiosk.agent.printing.cupsconf import QUEUE_NAME, gate_uri
 from kiosk.agent.printing.gate_backend import Approval
 from kiosk.agent.printing.worker import PrinterChange
-from policies import policy_from_data
+from policies import Policy, policy_from_data
 
 __all__ = ["cups", "kiosk"]
 
@@ -293,14 +293,15 @@ def bare_cups() -> Iterator[PrivateCups]:
 
 
 @contextmanager
-def _agent(cups: PrivateCups) -> Iterator[AgentThread]:
+def _agent(cups: PrivateCups, policy: Policy | None = None) -> Iterator[AgentThread]:
+    """An agent printing through ``cups``, started on ``policy`` (default: open all day)."""
     options = {
         "cups_socket": cups.socket,
         "print_approvals": cups.approvals,
         "cups_backends": cups.backends,
         "print_user": "root",
     }
-    with AgentThread(policy=open_all_day_policy(), config_options=options) as kiosk:
+    with AgentThread(policy=policy or open_all_day_policy(), config_options=options) as kiosk:
         kiosk.wait_until(lambda: kiosk.agent.printing.meter is not None, 10, "printing")
         yield kiosk
 
@@ -452,3 +453,24 @@ def test_a_cups_that_refuses_the_queue_leaves_the_policy_in_force_and_no_queue(
         assert _push(kiosk, _policy(printer_b.uri, price_per_page_cents=34)).ok
         assert _change(kiosk) is PrinterChange.MADE
         assert queue.printer().device_uri == gate_uri(printer_b.uri)
+
+
+def test_a_policy_file_naming_a_printer_makes_the_queue_when_the_agent_starts(
+    bare_cups: PrivateCups, tmp_path: Path
+) -> None:
+    # A PC installed with a site policy (--policy) naming the printer, without --printer-uri.
+    cups = bare_cups
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    with SocketPrinter(tmp_path / "B") as printer_b:
+        policy = policy_from_data(_policy(printer_b.uri), "(test)")
+        with _agent(cups, policy) as kiosk:
+            assert _change(kiosk) is PrinterChange.MADE
+            assert queue.printer().device_uri == gate_uri(printer_b.uri)
+            with _visit(kiosk) as shell:
+                job, doc = _submit(cups, tmp_path, 1)
+                _print(shell, job)
+                kiosk.wait_until(lambda: len(printer_b.prints()) == 1, 15, "B to print")
+            assert printer_b.prints() == [doc]
+        # The next start, with the same policy: the queue is there, nothing made again.
+        with _agent(cups, policy) as kiosk:
+            assert _change(kiosk) is PrinterChange.SAME
