@@ -474,3 +474,26 @@ def test_a_policy_file_naming_a_printer_makes_the_queue_when_the_agent_starts(
         # The next start, with the same policy: the queue is there, nothing made again.
         with _agent(cups, policy) as kiosk:
             assert _change(kiosk) is PrinterChange.SAME
+
+
+def test_a_queue_cups_would_not_hold_under_the_kiosks_policy_is_not_left_behind(
+    stock_cups: PrivateCups, caplog: pytest.LogCaptureFixture
+) -> None:
+    # cupsd.conf without the kiosk's policy (its installer block lost): CUPS makes the queue,
+    # then refuses its op-policy; the half-made queue is deleted again.
+    caplog.set_level(logging.INFO, logger="kiosk")
+    cups = stock_cups
+    conf = cups.root / "cupsd.conf"
+    text = conf.read_text()
+    start = text.index(f"<Policy {cupsconf.POLICY_NAME}>")
+    end = text.index("</Policy>", start) + len("</Policy>")
+    conf.write_text(text[:start] + text[end:])
+    cups.restart()
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    with running_worker(queue, 5.0) as (worker, _):
+        made = worker.set_printer(cups.capture_uri(cups.printed)).result(timeout=10)
+    assert made is PrinterChange.REFUSED
+    [refused] = _errors(caplog, "printer_refused")
+    assert "refused the queue's settings" in refused.__dict__["fields"]["error"]
+    with pytest.raises(NoQueue):
+        queue.printer()
