@@ -121,22 +121,6 @@ def block_text() -> str:
     )
 
 
-def queue_command(printer_uri: str) -> tuple[str, ...]:
-    """``lpadmin``: the visitors' queue, holding every job, gated, under the kiosk policy."""
-    return (
-        "lpadmin",
-        "-p",
-        cupsconf.QUEUE_NAME,
-        "-E",
-        "-v",
-        cupsconf.gate_uri(printer_uri),
-        "-o",
-        "job-hold-until-default=indefinite",
-        "-o",
-        f"printer-op-policy={cupsconf.POLICY_NAME}",
-    )
-
-
 def agent_argv(options: KioskOptions, policy_path: PurePosixPath | None) -> list[str]:
     """The agent's command line in its unit."""
     argv = [
@@ -459,11 +443,11 @@ def _printing(options: KioskOptions) -> list[Action]:
         return actions
     actions += [
         Command(
-            queue_command(options.printer_uri),
+            cupsconf.queue_command(options.printer_uri),
             "the visitors' queue: every job held until the agent approves it",
             undo=("lpadmin", "-x", cupsconf.QUEUE_NAME),
         ),
-        Command(("lpadmin", "-d", cupsconf.QUEUE_NAME), "the visitors' programs print there"),
+        Command(cupsconf.DEFAULT_COMMAND, "the visitors' programs print there"),
     ]
     return actions
 

@@ -84,8 +84,10 @@ class PrivateCups:
         gate: bool = True,
         policy: bool = True,
         notifier: bool = True,
+        queue: bool = True,
         printed: Path | None = None,
     ) -> None:
+        """``queue=False``: no ``kiosk`` queue, as on a PC installed without a printer."""
         self.root = Path(tempfile.mkdtemp(prefix="epn-cups-", dir="/tmp"))
         self.socket = self.root / "cups.sock"
         self.approvals = self.root / "approved"
@@ -94,6 +96,7 @@ class PrivateCups:
         self._gate = gate
         self._policy = policy
         self._notifier = notifier
+        self._queue = queue
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -133,7 +136,7 @@ class PrivateCups:
         self.stop()
 
     def start(self) -> None:
-        """Write the configuration, start cupsd, wait for it, add the queue."""
+        """Write the configuration, start cupsd, wait for it, add the queue (if wanted)."""
         if not CUPSD.exists():
             raise FileNotFoundError("cupsd is not installed (Debian package cups)")
         root = self.root
@@ -160,10 +163,11 @@ class PrivateCups:
             wake.chmod(0o755)  # cupsd runs notifiers as its own user (lp)
         backends = self.backends
         # CUPS's own socket backend (AppSocket, port 9100): a printer on the network as the
-        # policy may name one (a test's listens on 127.0.0.1).
+        # policy may name one (a test's listens on 127.0.0.1). A copy, not a link: a backend
+        # written in this folder must never replace the machine's.
         stock_socket = STOCK_BACKENDS / "socket"
         if stock_socket.exists():
-            (backends / "socket").symlink_to(stock_socket)
+            shutil.copy2(stock_socket, backends / "socket")
         capture = backends / CAPTURE_SCHEME
         capture.write_text(DEVICE_BACKEND.format(python=sys.executable), encoding="utf-8")
         capture.chmod(0o700)
@@ -187,6 +191,8 @@ class PrivateCups:
         files = cupsconf.cups_files_conf(root, env=env)
         (root / "cups-files.conf").write_text(files, encoding="utf-8")
         self._launch()
+        if not self._queue:
+            return
         uri = self.capture_uri(self.printed)
         device = cupsconf.gate_uri(uri) if self._gate else uri
         self.run(

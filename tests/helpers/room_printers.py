@@ -68,6 +68,9 @@ def room_cups() -> Iterator[RoomCups]:
         received = cups.root / "received"
         received.mkdir()
         backend = cups.root / "bin/backend/socket"
+        # The private cupsd links CUPS's own socket backend there: writing through the link
+        # would replace the machine's backend with this one.
+        backend.unlink(missing_ok=True)
         backend.write_text(
             SOCKET_BACKEND.format(
                 python=sys.executable, room=ROOM_URI, found=FOUND_URI, out=str(received)

@@ -17,7 +17,6 @@ from helpers.print_documents import CAPTURE_BACKEND, write_pdf
 from installer_helpers import BIN_DIR, Run
 
 from installer.demo.cupsd import CUPSD
-from installer.kiosk import queue_command
 from kiosk.agent.printing import cupsconf
 
 pytestmark = [
@@ -130,7 +129,7 @@ def test_the_installers_queue_holds_every_job_behind_the_gate(
 ) -> None:
     import cups as pycups
 
-    cups.run(*queue_command(f"capture:{cups.printed}"))
+    cups.run(*cupsconf.queue_command(f"capture:{cups.printed}"))
     connection = pycups.Connection(host=str(cups.socket))
     attributes = connection.getPrinterAttributes(cupsconf.QUEUE_NAME)
     assert attributes["device-uri"] == f"epn-gate:capture:{cups.printed}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,12 @@ from helpers.socket_printer import SocketPrinter
 
 from epn_shared import protocol as wire
 from installer.demo.cupsd import PrivateCups
-from kiosk.agent.printing.cups_queue import HELD, CupsQueue
+from kiosk.agent.printing import cupsconf
+from kiosk.agent.printing.cups_queue import HELD, CupsQueue, NoQueue
 from kiosk.agent.printing.cupsconf import QUEUE_NAME, gate_uri
 from kiosk.agent.printing.gate_backend import Approval
 from kiosk.agent.printing.worker import PrinterChange
-from policies import policy_from_data
+from policies import Policy, policy_from_data
 
 __all__ = ["cups", "kiosk"]
 
@@ -265,3 +266,234 @@ def test_the_gate_sends_nothing_to_a_file_when_the_queue_was_changed_by_other_me
         time.sleep(0.05)
     assert refusal in cups.error_log(), cups.error_log()
     assert not pages.exists(), "no page written to a file of the PC"
+
+
+# -- a PC installed without a printer -------------------------------------------------------
+
+VARYING = frozenset(
+    {
+        "printer-up-time",
+        "printer-current-time",
+        "printer-state-change-time",
+        "printer-state-change-date-time",
+        "printer-config-change-time",
+        "printer-config-change-date-time",
+        "printer-uuid",
+        "printer-id",
+    }
+)
+"""What differs between two queues made the same way at different moments (clocks, ids)."""
+
+
+@pytest.fixture
+def bare_cups() -> Iterator[PrivateCups]:
+    """A private cupsd without a ``kiosk`` queue: a PC installed without ``--printer-uri``."""
+    with PrivateCups(queue=False) as private:
+        yield private
+
+
+@contextmanager
+def _agent(cups: PrivateCups, policy: Policy | None = None) -> Iterator[AgentThread]:
+    """An agent printing through ``cups``, started on ``policy`` (default: open all day)."""
+    options = {
+        "cups_socket": cups.socket,
+        "print_approvals": cups.approvals,
+        "cups_backends": cups.backends,
+        "print_user": "root",
+    }
+    with AgentThread(policy=policy or open_all_day_policy(), config_options=options) as kiosk:
+        kiosk.wait_until(lambda: kiosk.agent.printing.meter is not None, 10, "printing")
+        yield kiosk
+
+
+def _made_events(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if getattr(r, "event", None) == "printer_queue_made"]
+
+
+def _queue_as_cups_tells(cups: PrivateCups) -> dict[str, Any]:
+    """The queue as a client sees it: its attributes (but the clocks and ids), what
+    ``lpoptions`` lists, and CUPS's default destination."""
+    attributes = {k: v for k, v in _queue_attributes(cups).items() if k not in VARYING}
+    options = cups.run("lpoptions", "-p", QUEUE_NAME).stdout.split()
+    return {
+        "attributes": attributes,
+        "lpoptions": sorted(o for o in options if o.partition("=")[0] not in VARYING),
+        "lpoptions -l": cups.run("lpoptions", "-p", QUEUE_NAME, "-l").stdout,
+        "default": cups.run("lpstat", "-d").stdout,
+    }
+
+
+def test_a_pc_installed_without_a_printer_gets_its_held_queue_from_the_policy(
+    bare_cups: PrivateCups, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk")
+    cups = bare_cups
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    with SocketPrinter(tmp_path / "B") as printer_b, _agent(cups) as kiosk:
+        with pytest.raises(NoQueue):
+            queue.printer()
+        assert _push(kiosk, _policy(printer_b.uri)).ok
+        assert _change(kiosk) is PrinterChange.MADE
+        [made] = _made_events(caplog)
+        assert made.__dict__["fields"]["printer"] == printer_b.uri
+        attributes = _queue_attributes(cups)
+        assert attributes["device-uri"] == gate_uri(printer_b.uri)
+        assert attributes["job-hold-until-default"] == "indefinite"
+        assert attributes["printer-op-policy"] == cupsconf.POLICY_NAME
+        assert attributes["printer-is-accepting-jobs"] is True
+        assert "system default destination: kiosk" in cups.run("lpstat", "-d").stdout
+
+        with _visit(kiosk) as shell:
+            job, doc = _submit(cups, tmp_path, 2)
+            _asked(shell, job)  # counted and shown to the visitor
+            assert queue.details(job).state == HELD
+            assert printer_b.prints() == [], "nothing before the visitor confirms"
+            _print(shell, job)
+            kiosk.wait_until(lambda: len(printer_b.prints()) == 1, 15, "B to print")
+            assert printer_b.prints() == [doc]
+            kiosk.wait_until(lambda: _done(queue, job), 10, "the job to leave CUPS")
+
+            # The next policy (a price changes, the same printer): the queue is left alone.
+            before = _queue_as_cups_tells(cups)
+            assert _push(kiosk, _policy(printer_b.uri, price_per_page_cents=20)).ok
+            assert _change(kiosk) is PrinterChange.SAME
+            assert _queue_as_cups_tells(cups) == before
+            assert len(_made_events(caplog)) == 1
+            again, again_doc = _submit(cups, tmp_path, 1)
+            _print(shell, again)
+            kiosk.wait_until(lambda: len(printer_b.prints()) == 2, 15, "B to print again")
+            assert printer_b.prints() == [doc, again_doc]
+
+
+@pytest.fixture
+def stock_cups() -> Iterator[PrivateCups]:
+    """A private cupsd without a queue whose default policy is CUPS's stock one (the
+    kiosk's is there too): a queue is under the kiosk's policy only if made so."""
+    with PrivateCups(queue=False, policy=False) as private:
+        yield private
+
+
+def test_the_agent_makes_the_queue_the_installer_makes(stock_cups: PrivateCups) -> None:
+    cups = stock_cups
+    printer = cups.capture_uri(cups.printed)
+    cups.run(*cupsconf.queue_command(printer))
+    cups.run(*cupsconf.DEFAULT_COMMAND)
+    installed = _queue_as_cups_tells(cups)
+    cups.run("lpadmin", "-x", QUEUE_NAME)
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    with running_worker(queue, 5.0) as (worker, _):
+        assert worker.set_printer(printer).result(timeout=10) is PrinterChange.MADE
+    made = _queue_as_cups_tells(cups)
+    assert made == installed
+    assert made["attributes"]["job-hold-until-default"] == "indefinite"
+    assert made["attributes"]["printer-op-policy"] == cupsconf.POLICY_NAME
+    assert made["attributes"]["printer-state"] == 3, "idle: enabled"
+
+
+def _without_the_gate_backend(cups: PrivateCups) -> Callable[[], None]:
+    """The gate's backend missing (CUPS refuses the queue's device); what puts it back."""
+    gate = cups.backends / cupsconf.GATE_SCHEME
+    kept = gate.read_bytes()
+    gate.unlink()
+
+    def repair() -> None:
+        gate.write_bytes(kept)
+        gate.chmod(0o700)
+
+    return repair
+
+
+def _without_admin_rights(cups: PrivateCups) -> None:
+    """The agent (root) not of CUPS's system group: every admin operation forbidden."""
+    files = cups.root / "cups-files.conf"
+    files.write_text(files.read_text().replace("SystemGroup root", "SystemGroup nogroup"))
+    cups.restart()
+
+
+@pytest.mark.parametrize(
+    ("refusal", "said"),
+    [("no gate backend", "client-error-not-possible"), ("no admin rights", "Forbidden")],
+)
+def test_a_cups_that_refuses_the_queue_leaves_the_policy_in_force_and_no_queue(
+    bare_cups: PrivateCups,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    refusal: str,
+    said: str,
+) -> None:
+    caplog.set_level(logging.INFO, logger="kiosk")
+    cups = bare_cups
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    repair = None
+    if refusal == "no gate backend":
+        repair = _without_the_gate_backend(cups)
+    else:
+        _without_admin_rights(cups)
+    with SocketPrinter(tmp_path / "B") as printer_b, _agent(cups) as kiosk:
+        pushed = _policy(printer_b.uri, price_per_page_cents=33)
+        assert _push(kiosk, pushed).ok
+        assert _change(kiosk) is PrinterChange.REFUSED
+        assert kiosk.agent.policy.printing.price_per_page_cents == 33, "the policy is in force"
+        [refused] = _errors(caplog, "printer_refused")
+        error = refused.__dict__["fields"]["error"]
+        assert "refused to make the kiosk queue on its epn-gate device" in error and said in error
+        with pytest.raises(NoQueue):
+            queue.printer()
+        assert _made_events(caplog) == []
+        with _visit(kiosk) as shell:  # a visitor's session runs; their programs find no queue
+            document = write_pdf(tmp_path / "cv.pdf", 1)
+            tried = cups.run("lp", "-d", QUEUE_NAME, str(document), user=0)  # 0: not checked
+            assert tried.returncode != 0 and "does not exist" in tried.stderr
+            assert shell.wait_view(lambda v: True).print_job is None
+        if repair is None:
+            return
+
+        # The backend back (its package repaired): the next policy makes the queue.
+        repair()
+        assert _push(kiosk, _policy(printer_b.uri, price_per_page_cents=34)).ok
+        assert _change(kiosk) is PrinterChange.MADE
+        assert queue.printer().device_uri == gate_uri(printer_b.uri)
+
+
+def test_a_policy_file_naming_a_printer_makes_the_queue_when_the_agent_starts(
+    bare_cups: PrivateCups, tmp_path: Path
+) -> None:
+    # A PC installed with a site policy (--policy) naming the printer, without --printer-uri.
+    cups = bare_cups
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    with SocketPrinter(tmp_path / "B") as printer_b:
+        policy = policy_from_data(_policy(printer_b.uri), "(test)")
+        with _agent(cups, policy) as kiosk:
+            assert _change(kiosk) is PrinterChange.MADE
+            assert queue.printer().device_uri == gate_uri(printer_b.uri)
+            with _visit(kiosk) as shell:
+                job, doc = _submit(cups, tmp_path, 1)
+                _print(shell, job)
+                kiosk.wait_until(lambda: len(printer_b.prints()) == 1, 15, "B to print")
+            assert printer_b.prints() == [doc]
+        # The next start, with the same policy: the queue is there, nothing made again.
+        with _agent(cups, policy) as kiosk:
+            assert _change(kiosk) is PrinterChange.SAME
+
+
+def test_a_queue_cups_would_not_hold_under_the_kiosks_policy_is_not_left_behind(
+    stock_cups: PrivateCups, caplog: pytest.LogCaptureFixture
+) -> None:
+    # cupsd.conf without the kiosk's policy (its installer block lost): CUPS makes the queue,
+    # then refuses its op-policy; the half-made queue is deleted again.
+    caplog.set_level(logging.INFO, logger="kiosk")
+    cups = stock_cups
+    conf = cups.root / "cupsd.conf"
+    text = conf.read_text()
+    start = text.index(f"<Policy {cupsconf.POLICY_NAME}>")
+    end = text.index("</Policy>", start) + len("</Policy>")
+    conf.write_text(text[:start] + text[end:])
+    cups.restart()
+    queue = CupsQueue(cups.socket, approvals=cups.approvals)
+    with running_worker(queue, 5.0) as (worker, _):
+        made = worker.set_printer(cups.capture_uri(cups.printed)).result(timeout=10)
+    assert made is PrinterChange.REFUSED
+    [refused] = _errors(caplog, "printer_refused")
+    assert "refused the queue's settings" in refused.__dict__["fields"]["error"]
+    with pytest.raises(NoQueue):
+        queue.printer()

@@ -45,7 +45,7 @@ class PrintCoordinator:
     """Pages and cents the last session printed, for its receipt (the meter forgets)."""
     printer_change: Future[PrinterChange] | None = dataclasses.field(default=None, init=False)
     """What the worker did with the last printer a policy named (changed, the same, waiting
-    for the job printing, refused by CUPS)."""
+    for the job printing, the queue made on a PC installed without one, refused by CUPS)."""
 
     def start(self) -> None:
         """With a cupsd to meter: the worker thread and the meter (nothing otherwise)."""
@@ -131,8 +131,9 @@ class PrintCoordinator:
         return None
 
     def _set_printer(self, policy: Policy) -> None:
-        """Point the queue at the policy's printer; none named: the queue keeps its own. A
-        printer this PC cannot reach is logged and the queue keeps the one it has."""
+        """Point the queue at the policy's printer (no queue: the worker makes it as the
+        installer does); none named: the queue keeps its own. A printer this PC cannot reach
+        is logged and the queue keeps the one it has."""
         uri = policy.printing.printer_uri
         if self.worker is None or uri is None:
             return

@@ -21,7 +21,12 @@ from typing import Any
 
 from epn_shared.files import write_atomically
 from epn_shared.json_log import event
-from kiosk.agent.printing.cupsconf import DEFAULT_APPROVALS, QUEUE_NAME
+from kiosk.agent.printing.cupsconf import (
+    DEFAULT_APPROVALS,
+    POLICY_NAME,
+    QUEUE_DEFAULTS,
+    QUEUE_NAME,
+)
 from kiosk.agent.printing.gate_backend import (
     EXTRA_SHEET_OPTIONS,
     NO_SHEETS,
@@ -59,7 +64,12 @@ class PrintSystemError(Exception):
 
 
 class PrinterRefused(PrintSystemError):
-    """CUPS refused the printer given to the queue (its address, or its backend)."""
+    """CUPS refused the printer given to the queue (its address, or its backend), or refused
+    to make the queue (no right to, the gate's backend missing)."""
+
+
+class NoQueue(PrintSystemError):
+    """This PC's CUPS has no kiosk queue (installed without a printer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,14 +350,53 @@ class CupsQueue:
     # -- the printer ---------------------------------------------------------------------
 
     def printer(self) -> QueuePrinter:
-        """The queue's device URI (the gate in front of the printer) and state."""
+        """The queue's device URI (the gate in front of the printer) and state;
+        :class:`NoQueue` when CUPS has no such queue."""
+        import cups  # noqa: PLC0415
+
         with self._cups() as connection:
-            found = connection.getPrinterAttributes(
-                self.queue, requested_attributes=["device-uri", "printer-state"]
-            )
+            try:
+                found = connection.getPrinterAttributes(
+                    self.queue, requested_attributes=["device-uri", "printer-state"]
+                )
+            except cups.IPPError as exc:
+                if exc.args and exc.args[0] == cups.IPP_NOT_FOUND:
+                    raise NoQueue(f"CUPS has no {self.queue} queue") from exc
+                raise
         return QueuePrinter(
             str(found.get("device-uri", "")), int(found.get("printer-state", 0)) == PRINTER_STOPPED
         )
+
+    def make(self, device_uri: str) -> None:
+        """Make the kiosk's queue sending to ``device_uri`` as the installer's
+        :func:`~kiosk.agent.printing.cupsconf.queue_command` does: a raw queue holding every
+        job, under the kiosk's policy, then accepting and enabled, and CUPS's default
+        destination (``lpadmin -d``). It takes no job before it holds them all: a queue CUPS
+        makes accepts none until told to. If CUPS refuses a step, the queue is deleted
+        again (:class:`PrinterRefused`): never a queue that prints without the agent."""
+        import cups  # noqa: PLC0415
+
+        with self._cups() as connection:
+            try:
+                connection.addPrinter(self.queue, device=device_uri)
+            except cups.IPPError as exc:
+                # CUPS says only "not possible" (a backend missing) or "forbidden" (rights).
+                scheme = device_uri.partition(":")[0]
+                raise PrinterRefused(
+                    f"CUPS refused to make the {self.queue} queue on its {scheme} device (is "
+                    f"the {scheme} backend installed, may the agent administer CUPS?): {exc}"
+                ) from exc
+            try:
+                for name, value in QUEUE_DEFAULTS:
+                    connection.addPrinterOptionDefault(self.queue, name, value)
+                connection.setPrinterOpPolicy(self.queue, POLICY_NAME)
+                connection.acceptJobs(self.queue)
+                connection.enablePrinter(self.queue)
+                connection.setDefault(self.queue)
+            except cups.IPPError as exc:
+                with suppress(cups.IPPError):
+                    connection.deletePrinter(self.queue)
+                raise PrinterRefused(f"CUPS refused the queue's settings: {exc}") from exc
 
     def set_device(self, device_uri: str) -> None:
         """Send the queue's jobs to ``device_uri`` from now on (CUPS-Add-Modify-Printer with

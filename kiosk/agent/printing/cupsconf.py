@@ -147,6 +147,36 @@ SystemGroup {group}
 {setenv}"""
 
 
+QUEUE_DEFAULTS: tuple[tuple[str, str], ...] = (("job-hold-until", "indefinite"),)
+"""The queue's job defaults (``lpadmin -o NAME-default=VALUE``): every job is held until
+the agent approves it (one that asks for no hold is held again by the gate)."""
+
+
+def queue_command(printer_uri: str) -> tuple[str, ...]:
+    """``lpadmin``: the visitors' queue, holding every job, gated, under the kiosk policy,
+    enabled and accepting jobs (``-E`` after ``-p``). The installer runs it; the agent makes
+    the same queue through pycups from the same values (``CupsQueue.make``), when a policy
+    names the room's printer on a PC installed without one."""
+    defaults = [
+        part for name, value in QUEUE_DEFAULTS for part in ("-o", f"{name}-default={value}")
+    ]
+    return (
+        "lpadmin",
+        "-p",
+        QUEUE_NAME,
+        "-E",
+        "-v",
+        gate_uri(printer_uri),
+        *defaults,
+        "-o",
+        f"printer-op-policy={POLICY_NAME}",
+    )
+
+
+DEFAULT_COMMAND = ("lpadmin", "-d", QUEUE_NAME)
+"""The visitors' queue is CUPS's default destination: their programs print there."""
+
+
 def gate_uri(device_uri: str) -> str:
     """The queue's device URI: the gate in front of the real printer's URI."""
     if device_uri.startswith(f"{GATE_SCHEME}:"):

@@ -37,6 +37,7 @@ from epn_shared.json_log import event
 from kiosk.agent.printing.cups_queue import (
     HELD,
     CupsQueue,
+    NoQueue,
     PrinterRefused,
     PrintSystemError,
 )
@@ -87,8 +88,10 @@ class PrinterChange(StrEnum):
     """The queue already sends there: nothing done (setting it again would restart a job)."""
     WAITING = "waiting"
     """A job is printing (or about to): the change is made as soon as none is."""
+    MADE = "made"
+    """There was no queue (a PC installed without a printer): made as the installer does."""
     REFUSED = "refused"
-    """CUPS said no: the queue keeps its printer."""
+    """CUPS said no: the queue keeps its printer (or, if there was none, is still absent)."""
 
 
 def wake_socket_for(cups_socket: Path) -> Path:
@@ -395,6 +398,11 @@ class PrintWorker:
         device = gate_uri(wanted)
         try:
             printer = self.cups.printer()
+        except NoQueue:
+            return self._make_queue(wanted)  # installed without a printer
+        except PrintSystemError:
+            return PrinterChange.WAITING  # CUPS away: tried again at the next look
+        try:
             if printer.device_uri == device:
                 self._printer_wanted = None
                 return PrinterChange.SAME
@@ -422,6 +430,29 @@ class PrintWorker:
         before = shown_uri(printer.device_uri)
         event(log, "printer_changed", printer=shown_uri(wanted), before=before)
         return PrinterChange.CHANGED
+
+    def _make_queue(self, wanted: str) -> PrinterChange:
+        """The queue, made as the installer makes it, sending to ``wanted`` behind the gate.
+        Refused (no right to, the gate's backend missing): logged, the PC stays without a
+        queue until the next policy; CUPS away: tried again at the next look."""
+        try:
+            self.cups.make(gate_uri(wanted))
+        except PrinterRefused as exc:
+            self._printer_wanted = None
+            event(
+                log,
+                "printer_refused",
+                logging.ERROR,
+                printer=shown_uri(wanted),
+                kept=None,
+                error=str(exc),
+            )
+            return PrinterChange.REFUSED
+        except PrintSystemError:
+            return PrinterChange.WAITING
+        self._printer_wanted = None
+        event(log, "printer_queue_made", queue=self.cups.queue, printer=shown_uri(wanted))
+        return PrinterChange.MADE
 
     def _poll_once(self) -> None:
         self._look_at_queue()
