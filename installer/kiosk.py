@@ -436,8 +436,9 @@ def _printing(options: KioskOptions) -> list[Action]:
     if options.printer_uri is None:
         actions.append(
             Note(
-                "no printer queue: give --printer-uri (see `lpinfo -v` for the printer's "
-                "address, e.g. ipp://192.168.1.20/ipp/print) to make the visitors' queue"
+                "no printer queue yet: the PC makes it when the console chooses the room's "
+                "printer; or give --printer-uri (see `lpinfo -v` for the printer's address, "
+                "e.g. ipp://192.168.1.20/ipp/print) to make it now"
             )
         )
         return actions
