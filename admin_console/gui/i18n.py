@@ -119,11 +119,11 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "Valid until {time}",
     },
     "pairing.how": {
-        FR: "Sur le nouveau PC{nbsp}: le bouton «{nbsp}Animateur{nbsp}» en bas à droite, "
-        "votre code PIN, «{nbsp}Connecter ce PC à la console{nbsp}», puis tapez ce code.",
-        NL: "Op de nieuwe pc: de knop „Begeleider” rechtsonder, uw pincode, „Deze pc met de "
-        "console verbinden”, typ dan deze code.",
-        EN: "On the new PC: the “Staff” button at the bottom right, your PIN code, “Connect "
+        FR: "Sur le nouveau PC{nbsp}: la clé en bas à droite («{nbsp}Animateur{nbsp}»), votre "
+        "code PIN, «{nbsp}Connecter ce PC à la console{nbsp}», puis tapez ce code.",
+        NL: "Op de nieuwe pc: de sleutel rechtsonder („Begeleider”), uw pincode, „Deze pc met "
+        "de console verbinden”, typ dan deze code.",
+        EN: "On the new PC: the key at the bottom right (“Staff”), your PIN code, “Connect "
         "this PC to the console”, then type this code.",
     },
     "pairing.again": {FR: "Nouveau code", NL: "Nieuwe code", EN: "New code"},

@@ -61,9 +61,11 @@ def _printer_row(printer: Printer, language: Language) -> QWidget:
     name, _, about = printer_line(printer, language).partition("\n")
     words = QLabel(
         f"<b>{html.escape(name)}</b><br>{html.escape(about)}"
-        f"<br><span style='font-size: 9pt; color: #616161;'>{html.escape(printer.uri)}</span>"
+        f"<br><span style='font-size: 9pt;'>{html.escape(printer.uri)}</span>"
     )
     words.setObjectName("printerLine")
+    # Greyed, yet still read: the reason the PCs cannot use it is on the line.
+    words.setStyleSheet("QLabel:disabled { color: #6d6d6d; }")
     words.setWordWrap(True)
     words.setTextFormat(Qt.TextFormat.RichText)
     layout = QHBoxLayout(row)
@@ -94,8 +96,8 @@ class PrinterPicker(QWidget):
         self.chosen_name = ""
         self.list = QListWidget()
         self.list.setAccessibleName(i18n.text("printer.list", lang))
-        self.list.setMinimumHeight(150)
-        self.list.setMaximumHeight(240)
+        self.list.setMinimumHeight(240)
+        self.list.setMaximumHeight(320)
         self.list.setWordWrap(True)
         self.list.setSpacing(3)
         self.list.setIconSize(QSize(28, 28))

@@ -22,6 +22,7 @@ from admin_console.gui import i18n
 from admin_console.gui.pairing_view import CODE_POINTS
 from kiosk.agent.config import AgentConfig
 from kiosk.agent.enroll import EnrollFailed, enroll
+from kiosk.shell import i18n as shell_i18n
 from policies import Language
 
 CODE = re.compile(r"^[A-Z0-9]{5}-[A-Z0-9]{5}$")
@@ -102,3 +103,10 @@ def test_a_console_that_does_not_answer_is_said_so_in_the_dialog(
         qtbot.waitUntil(dialog.error.isVisible, timeout=WAIT_MS)
         assert dialog.error.text() == i18n.text("net.unreachable", Language.EN)
         assert dialog.again.isEnabled()
+
+
+@pytest.mark.parametrize("language", i18n.STAFF_LANGUAGES)
+def test_what_to_do_on_the_pc_names_the_pcs_own_staff_menu_words(language: Language) -> None:
+    how = i18n.text("pairing.how", language)
+    for key in ("staff", "pair_open"):  # the staff key's name, the pairing entry
+        assert shell_i18n.tr(key, language) in how
