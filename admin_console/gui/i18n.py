@@ -1317,11 +1317,6 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "gevonden op het netwerk",
         EN: "found on the network",
     },
-    "printer.usb": {
-        FR: "branchée à cet ordinateur (USB)",
-        NL: "aangesloten op deze computer (USB)",
-        EN: "plugged into this computer (USB)",
-    },
     "printer.local": {
         FR: "branchée à cet ordinateur{nbsp}: les PC ne peuvent pas l'atteindre",
         NL: "aangesloten op deze computer: de pc's kunnen hem niet bereiken",
