@@ -229,6 +229,7 @@ class ConsoleController(QObject):
         self.role = None
         self.setup.forget()
         self.printers.forget()
+        self.pairing.forget()
         self.help.clear()
         self.pcs.clear()
         self.selected.clear()

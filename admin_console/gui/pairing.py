@@ -32,6 +32,10 @@ class PairingDesk(Section):
         self.asking = True
         self.call(calls.PAIRING_CODE, self._made, refused=self._refused)
 
+    def forget(self) -> None:
+        """Logged out (or the login expired while asking): the next login asks again."""
+        self.asking = False
+
     def _made(self, code: PairingCodeResponse) -> None:
         self.asking = False
         self.made.emit(code)
