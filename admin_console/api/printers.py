@@ -29,6 +29,11 @@ class Printer(BaseModel):
     detail: str = Field("", description="Make and model or how it is connected, when known.")
     queue: str | None = Field(None, description="The console's queue that prints to it.")
     kind: PrinterKind
+    local: bool = Field(
+        False,
+        description="Plugged into the console machine (USB, parallel, serial...) or reached "
+        "by none but it: the PCs cannot print to it, so it is not the room's printer.",
+    )
 
 
 class NetworkSearch(StrEnum):

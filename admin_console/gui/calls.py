@@ -23,7 +23,7 @@ from admin_console.api.help import HelpCallModel
 from admin_console.api.members import MemberModel
 from admin_console.api.policy import PolicyState
 from admin_console.api.printers import PrinterList, SentTestPage
-from admin_console.api.room import CommandResponse, KioskTile
+from admin_console.api.room import CommandResponse, KioskTile, PairingCodeResponse
 from admin_console.api.setup import SetupState
 from admin_console.api.staff import FirstAdminState, LoginResponse
 from admin_console.api.tickets import Ticket, TicketsCreated
@@ -125,6 +125,7 @@ SETUP = Call[SetupState]("GET", "/api/setup", SetupState)
 CHANGE_SETUP = Call[SetupState]("PUT", "/api/setup", SetupState)
 PRINTERS = Call[PrinterList]("GET", "/api/printers", PrinterList)
 TEST_PAGE = Call[SentTestPage]("POST", "/api/printers/test-page", SentTestPage)
+PAIRING_CODE = Call[PairingCodeResponse]("POST", "/api/pairing-codes", PairingCodeResponse)
 
 CALLS: tuple[Call[Any], ...] = tuple(v for v in list(globals().values()) if isinstance(v, Call))
 """Every call above: what the contract test checks."""

@@ -20,6 +20,7 @@ from admin_console.gui.calls import BAD_REPLY, read_reply
 from admin_console.gui.client import ConsoleClient, Endpoint, Failure, Reply, RoomFeed
 from admin_console.gui.helpqueue import HelpQueue
 from admin_console.gui.members import MemberDesk
+from admin_console.gui.pairing import PairingDesk
 from admin_console.gui.policy import PolicyDesk
 from admin_console.gui.printers import PrinterDesk
 from admin_console.gui.setup import SetupDesk
@@ -107,8 +108,10 @@ class ConsoleController(QObject):
         self.policy = PolicyDesk(self.client, language, self._now, self)
         self.setup = SetupDesk(self.client, language, self._now, self)
         self.printers = PrinterDesk(self.client, language, self._now, self)
+        self.pairing = PairingDesk(self.client, language, self._now, self)
         sections: tuple[Section, ...] = (
             self.printers,
+            self.pairing,
             self.tickets,
             self.members,
             self.help,
@@ -226,6 +229,7 @@ class ConsoleController(QObject):
         self.role = None
         self.setup.forget()
         self.printers.forget()
+        self.pairing.forget()
         self.help.clear()
         self.pcs.clear()
         self.selected.clear()

@@ -97,6 +97,42 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         EN: "No PC is enrolled with this console.",
     },
     "room.logout": {FR: "Se déconnecter", NL: "Afmelden", EN: "Log out"},
+    # -- a new PC's pairing code ---------------------------------------------------------
+    "pairing.open": {
+        FR: "Connecter un nouveau PC",
+        NL: "Een nieuwe pc koppelen",
+        EN: "Connect a new PC",
+    },
+    "pairing.title": {
+        FR: "Code pour connecter un nouveau PC",
+        NL: "Code om een nieuwe pc te koppelen",
+        EN: "Code to connect a new PC",
+    },
+    "pairing.asking": {
+        FR: "Demande d'un code à la console…",
+        NL: "Code aan de console vragen…",
+        EN: "Asking the console for a code…",
+    },
+    "pairing.until": {
+        FR: "Valable jusqu'à {time}",
+        NL: "Geldig tot {time}",
+        EN: "Valid until {time}",
+    },
+    "pairing.how": {
+        FR: "Sur le nouveau PC{nbsp}: la clé en bas à droite («{nbsp}Animateur{nbsp}»), votre "
+        "code PIN, «{nbsp}Connecter ce PC à la console{nbsp}», puis tapez ce code.",
+        NL: "Op de nieuwe pc: de sleutel rechtsonder („Begeleider”), uw pincode, „Deze pc met "
+        "de console verbinden”, typ dan deze code.",
+        EN: "On the new PC: the key at the bottom right (“Staff”), your PIN code, “Connect "
+        "this PC to the console”, then type this code.",
+    },
+    "pairing.again": {FR: "Nouveau code", NL: "Nieuwe code", EN: "New code"},
+    "pairing.close": {FR: "Fermer", NL: "Sluiten", EN: "Close"},
+    "pairing.forbidden": {
+        FR: "Seul un administrateur peut connecter un nouveau PC.",
+        NL: "Alleen een beheerder kan een nieuwe pc koppelen.",
+        EN: "Only an administrator can connect a new PC.",
+    },
     "room.expired": {
         FR: "Votre connexion a expiré{nbsp}: reconnectez-vous.",
         NL: "Uw aanmelding is verlopen: meld u opnieuw aan.",
@@ -1228,13 +1264,13 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
     "printer.help": {
         FR: "Les pages que les visiteurs impriment sortent sur cette imprimante. Choisissez-"
         "la dans la liste, imprimez une page de test, puis gardez ce choix. Sans choix, "
-        "chaque PC garde l'imprimante de son installation.",
+        "les PC gardent l'imprimante qu'ils ont maintenant.",
         NL: "De pagina's die bezoekers afdrukken komen uit deze printer. Kies hem in de "
-        "lijst, druk een testpagina af en bewaar dan uw keuze. Zonder keuze houdt elke pc "
-        "de printer van zijn installatie.",
+        "lijst, druk een testpagina af en bewaar dan uw keuze. Zonder keuze houden de pc's "
+        "de printer die ze nu hebben.",
         EN: "The pages visitors print come out of this printer. Pick it in the list, print "
-        "a test page, then keep your choice. With no choice, each PC keeps the printer it "
-        "was installed with.",
+        "a test page, then keep your choice. With no choice, the PCs keep the printer they "
+        "have now.",
     },
     "printer.list": {
         FR: "Imprimantes connues de cet ordinateur",
@@ -1281,10 +1317,10 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
         NL: "gevonden op het netwerk",
         EN: "found on the network",
     },
-    "printer.usb": {
-        FR: "branchée à cet ordinateur (USB)",
-        NL: "aangesloten op deze computer (USB)",
-        EN: "plugged into this computer (USB)",
+    "printer.local": {
+        FR: "branchée à cet ordinateur{nbsp}: les PC ne peuvent pas l'atteindre",
+        NL: "aangesloten op deze computer: de pc's kunnen hem niet bereiken",
+        EN: "plugged into this computer: the PCs cannot reach it",
     },
     "printer.address": {
         FR: "Ou tapez son adresse",
@@ -1348,9 +1384,9 @@ TEXTS: Mapping[str, Mapping[Language, str]] = {
     },
     "printer.chosen": {FR: "Choisie{nbsp}: {name}", NL: "Gekozen: {name}", EN: "Chosen: {name}"},
     "printer.none_chosen": {
-        FR: "Aucune imprimante choisie{nbsp}: chaque PC garde la sienne.",
-        NL: "Geen printer gekozen: elke pc houdt de zijne.",
-        EN: "No printer chosen: each PC keeps its own.",
+        FR: "Aucune imprimante choisie{nbsp}: les PC gardent celle qu'ils ont maintenant.",
+        NL: "Geen printer gekozen: de pc's houden de printer die ze nu hebben.",
+        EN: "No printer chosen: the PCs keep the printer they have now.",
     },
     "printer.clear": {FR: "Ne pas choisir", NL: "Niet kiezen", EN: "Choose none"},
     "printer.page.title": {

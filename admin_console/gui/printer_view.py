@@ -5,6 +5,7 @@ first-run assistant and the policy tab (the choice is ``printing.printer_uri``).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
@@ -27,6 +28,8 @@ from policies import Language
 
 URI_ROLE = Qt.ItemDataRole.UserRole
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+LINE_ROLE = Qt.ItemDataRole.AccessibleTextRole
+"""A line's words (:func:`printer_line`), as screen readers say them."""
 
 
 def _muted(text: str) -> QLabel:
@@ -38,14 +41,39 @@ def _muted(text: str) -> QLabel:
 
 def printer_line(printer: Printer, language: Language) -> str:
     """How a printer reads in the list: its name, then what it is and where it is known."""
-    if printer.kind is PrinterKind.QUEUE and printer.queue:
+    if printer.local:
+        where = i18n.text("printer.local", language)
+    elif printer.kind is PrinterKind.QUEUE and printer.queue:
         where = i18n.text("printer.queue", language, queue=printer.queue)
-    elif printer.uri.startswith("usb:"):
-        where = i18n.text("printer.usb", language)
     else:
         where = i18n.text("printer.network", language)
     about = " · ".join(part for part in (printer.detail, where) if part)
     return f"{printer.name}\n{about}"
+
+
+def _printer_row(printer: Printer, language: Language) -> QWidget:
+    """A line of the list: the icon, the name, what it is, and its address in smaller
+    grey text (staff can write it down); greyed when the PCs cannot reach it."""
+    row = QWidget()
+    row.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    icon = QLabel()
+    icon.setPixmap(icons.icon("print").pixmap(28, 28))
+    name, _, about = printer_line(printer, language).partition("\n")
+    words = QLabel(
+        f"<b>{html.escape(name)}</b><br>{html.escape(about)}"
+        f"<br><span style='font-size: 9pt;'>{html.escape(printer.uri)}</span>"
+    )
+    words.setObjectName("printerLine")
+    # Greyed, yet still read: the reason the PCs cannot use it is on the line.
+    words.setStyleSheet("QLabel:disabled { color: #6d6d6d; }")
+    words.setWordWrap(True)
+    words.setTextFormat(Qt.TextFormat.RichText)
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(4, 2, 4, 2)
+    layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+    layout.addWidget(words, 1)
+    row.setEnabled(not printer.local)
+    return row
 
 
 class PrinterPicker(QWidget):
@@ -68,8 +96,8 @@ class PrinterPicker(QWidget):
         self.chosen_name = ""
         self.list = QListWidget()
         self.list.setAccessibleName(i18n.text("printer.list", lang))
-        self.list.setMinimumHeight(150)
-        self.list.setMaximumHeight(240)
+        self.list.setMinimumHeight(240)
+        self.list.setMaximumHeight(320)
         self.list.setWordWrap(True)
         self.list.setSpacing(3)
         self.list.setIconSize(QSize(28, 28))
@@ -152,11 +180,17 @@ class PrinterPicker(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for printer in found.printers:
-            item = QListWidgetItem(icons.icon("print"), printer_line(printer, self.language))
+            item = QListWidgetItem()
+            item.setData(LINE_ROLE, printer_line(printer, self.language))
             item.setData(URI_ROLE, printer.uri)
             item.setData(NAME_ROLE, printer.name)
             item.setToolTip(printer.uri)
+            if printer.local:  # the PCs cannot print to it: not the room's printer
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+            row = _printer_row(printer, self.language)
+            item.setSizeHint(row.sizeHint())
             self.list.addItem(item)
+            self.list.setItemWidget(item, row)
         self.list.blockSignals(False)
         if not found.printers:
             self.state.setText(i18n.text("printer.none_found", self.language))
@@ -172,7 +206,7 @@ class PrinterPicker(QWidget):
         self.state.setText(sentence)
 
     def _picked(self, item: QListWidgetItem | None) -> None:
-        if item is None or not self.editable:
+        if item is None or not self.editable or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
             return
         self._choose(str(item.data(URI_ROLE)), str(item.data(NAME_ROLE)))
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from admin_console.gui import i18n, icons
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.help_view import HelpPanel
+from admin_console.gui.pairing_view import PairingDialog
 from admin_console.gui.viewmodel import (
     OUTCOME_COLOURS,
     SELECTED_BORDER,
@@ -351,20 +352,7 @@ class RoomScreen(QWidget):
         super().__init__(parent)
         self.controller = controller
         lang = controller.language
-        title = QLabel(i18n.text("room.title", lang))
-        _big(title, 18, bold=True)
-        self.live = QLabel()
-        self.user = QLabel()
-        self.logout = QPushButton(icons.icon("logout"), i18n.text("room.logout", lang))
-        header = QHBoxLayout()
-        header.addWidget(title)
-        header.addSpacing(16)
-        header.addWidget(self.live)
-        header.addStretch(1)
-        header.addWidget(self.user)
-        header.addWidget(self.logout)
-
-        self._header = header
+        header = self._build_header()
         scroll = self._build_grid()
         actions = self._build_actions()
         self.results_title = QLabel(i18n.text("results.title", lang))
@@ -405,6 +393,34 @@ class RoomScreen(QWidget):
         self.clock.timeout.connect(self.tick)
         self.clock.start()
         self.redraw()
+
+    def _build_header(self) -> QHBoxLayout:
+        lang = self.controller.language
+        title = QLabel(i18n.text("room.title", lang))
+        _big(title, 18, bold=True)
+        self.live = QLabel()
+        self.user = QLabel()
+        self.logout = QPushButton(icons.icon("logout"), i18n.text("room.logout", lang))
+        self.pair_pc = QPushButton(icons.icon("broken"), i18n.text("pairing.open", lang))
+        self.pair_pc.hide()  # admins only: shown at their login
+        self.pairing = PairingDialog(self.controller.pairing, self)
+        self.pair_pc.clicked.connect(self.show_pairing)
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addSpacing(16)
+        header.addWidget(self.live)
+        header.addStretch(1)
+        header.addWidget(self.pair_pc)
+        header.addSpacing(16)
+        header.addWidget(self.user)
+        header.addWidget(self.logout)
+        self._header = header
+        return header
+
+    def show_pairing(self) -> None:
+        """The dialog with a fresh code for a new PC (the window stays usable)."""
+        self.pairing.show()
+        self.pairing.ask()
 
     def _build_grid(self) -> QScrollArea:
         self.grid_host = QWidget()

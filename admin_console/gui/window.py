@@ -126,6 +126,7 @@ class ConsoleWindow(QWidget):
         for key in MANAGER_TABS:
             self.tabs.setTabVisible(self.tab_index[key], manager)
         self.policy.set_editable(manager)
+        self.room.pair_pc.setVisible(c.at_least("admin"))  # the console makes codes for admins
         self.tabs.setCurrentIndex(self.tab_index["room"])
         self.stack.setCurrentWidget(self.tabs)
         self._first_run_offered = False
@@ -160,6 +161,8 @@ class ConsoleWindow(QWidget):
             c.policy.load()
 
     def _logged_out(self, why: str) -> None:
+        self.room.pair_pc.hide()
+        self.room.pairing.hide()
         self.setWindowTitle(window_title(None, self.controller.language))
         self.stack.setCurrentWidget(self.login)
         self.login.show_error(why)

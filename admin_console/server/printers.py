@@ -27,6 +27,10 @@ QUICK_TIMEOUT = 3.0
 SEARCH_SECONDS = 4
 """How long ``lpinfo`` waits for CUPS's backends to find printers; with the queues, the
 whole list stays within the window's 10 s wait for an answer."""
+NETWORK_SCHEMES = frozenset({"ipp", "ipps", "http", "https", "socket", "lpd", "dnssd"})
+"""Addresses another machine can print to (the PCs' gate prints to these); ``hp:/net/``
+and ``hpfax:/net/`` too. Any other (``usb:``, ``parallel:``, ``serial:``, ``hp:/usb/``,
+``file:``, ``cups-pdf:``...) is on the console machine only."""
 RAW_MODELS = {"", "unknown", "local raw printer", "local system queue"}
 """Make-and-model texts that say nothing about the printer."""
 
@@ -87,6 +91,16 @@ def found_devices(lpinfo: str) -> list[dict[str, str]]:
     return devices
 
 
+def on_this_machine(uri: str) -> bool:
+    """True for a printer only the console machine reaches (plugged into it, or a local
+    backend): the PCs cannot print to it."""
+    scheme, _, rest = uri.partition(":")
+    scheme = scheme.casefold()
+    if scheme in ("hp", "hpfax"):
+        return not rest.startswith("/net/")
+    return scheme not in NETWORK_SCHEMES
+
+
 def _model(text: str) -> str:
     return "" if text.strip().casefold() in RAW_MODELS else text.strip()
 
@@ -103,6 +117,7 @@ def queue_printer(name: str, options: Mapping[str, str]) -> Printer | None:
         detail=_model(options.get("printer-make-and-model", "")),
         queue=name,
         kind=PrinterKind.QUEUE,
+        local=on_this_machine(uri),
     )
 
 
@@ -121,6 +136,7 @@ def device_printer(device: Mapping[str, str]) -> Printer | None:
         detail=model if model and model != name else "",
         queue=None,
         kind=PrinterKind.NETWORK,
+        local=on_this_machine(uri),
     )
 
 

@@ -16,10 +16,11 @@ from console_support import WAIT_MS, console, log_in
 from helpers.console_server import TEST_PASSWORD
 from helpers.room_printers import FOUND_URI, ROOM_URI, RoomCups, pdf_pages_and_text, room_cups
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from admin_console.gui import i18n
 from admin_console.gui.first_run_view import STEPS
-from admin_console.gui.printer_view import URI_ROLE, PrinterPicker
+from admin_console.gui.printer_view import LINE_ROLE, URI_ROLE, PrinterPicker
 from policies import Language
 
 NBSP = "\u00a0"
@@ -51,9 +52,9 @@ def test_the_assistant_lists_tests_and_keeps_the_rooms_printer(
         picker = run.printer
         assert picker.state.text().startswith("Recherche des imprimantes")
         qtbot.waitUntil(lambda: picker.list.count() >= 2, timeout=WAIT_MS)
-        room_line = picker.list.item(_row(picker, ROOM_URI)).text()
+        room_line = picker.list.item(_row(picker, ROOM_URI)).data(LINE_ROLE)
         assert room_line == f"Imprimante de la salle\nfile d'attente «{NBSP}salle{NBSP}»"
-        found_line = picker.list.item(_row(picker, FOUND_URI)).text()
+        found_line = picker.list.item(_row(picker, FOUND_URI)).data(LINE_ROLE)
         assert found_line == (
             "HP LaserJet Pro M404dn (accueil)\nHP LaserJet Pro M404dn · trouvée sur le réseau"
         )
@@ -104,20 +105,24 @@ def test_the_assistant_lists_tests_and_keeps_the_rooms_printer(
             policy = http.get("/api/policy").json()["policy"]
         assert policy["printing"]["printer_uri"] == "ipp://192.168.1.20/ipp/print"
 
-        # A queue the PCs cannot reach (the test cupsd's own capture:) is refused by the
-        # console's policy check, said at the printer, and the choice in force stays.
-        kiosk = next(
+        # A queue the PCs cannot reach (the test cupsd's own capture:, a backend of the
+        # console machine only) is greyed, says why, and cannot be chosen.
+        local = next(
             r
             for r in range(tab.list.count())
             if str(tab.list.item(r).data(URI_ROLE)).startswith("capture:")
         )
-        tab.list.setCurrentRow(kiosk)
-        qtbot.mouseClick(window.policy.save, Qt.MouseButton.LeftButton)
-        refused = i18n.text("printer.refused", Language.FR)
-        qtbot.waitUntil(lambda: tab.notice.text() == refused, timeout=WAIT_MS)
-        with c.server.client(c.admin) as http:
-            policy = http.get("/api/policy").json()["policy"]
-        assert policy["printing"]["printer_uri"] == "ipp://192.168.1.20/ipp/print"
+        item = tab.list.item(local)
+        assert str(item.data(LINE_ROLE)).endswith(
+            f"branchée à cet ordinateur{NBSP}: les PC ne peuvent pas l'atteindre"
+        )
+        assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
+        assert not tab.list.itemWidget(item).isEnabled()
+        tab.list.setCurrentRow(local)
+        assert tab.value() == "ipp://192.168.1.20/ipp/print"
+        # Each line shows its address, to write down.
+        room_row = tab.list.itemWidget(tab.list.item(_row(tab, ROOM_URI)))
+        assert ROOM_URI in room_row.findChild(QLabel, "printerLine").text()
 
 
 def test_an_animator_sees_the_printer_but_cannot_change_it(

@@ -19,7 +19,8 @@ with a wrong time said under its day, and a closure; then mirrored),
 password not the same) and its ``-rtl``; and ``console-first-run-printer.png`` (the printers
 CUPS knows, one chosen, its test page accepted) with ``console-first-run-printer-cups.png``
 (the console's CUPS not answering) and ``console-first-run-printer-rtl.png``, and the same
-chooser in the policy tab, ``console-policy-printer.png``.
+chooser in the policy tab, ``console-policy-printer.png``; ``console-pairing-code.png``
+(a new PC's pairing code, as an admin shows it).
 """
 
 from __future__ import annotations
@@ -224,11 +225,19 @@ SAMPLE_PRINTERS: dict[str, Any] = {
             "detail": "",
             "queue": None,
             "kind": "network",
+            "local": True,
         },
     ],
     "network_search": "done",
 }
-"""What ``GET /api/printers`` answers in a room with one queue and two printers found."""
+"""What ``GET /api/printers`` answers in a room with one queue and two printers found (one
+of them plugged into the console machine)."""
+SAMPLE_PAIRING_CODE: dict[str, Any] = {
+    "code": "KM7RT-Q4XHC",
+    "expires_at": "2026-11-20T14:45:00+00:00",
+    "fingerprint": "ab" * 32,
+}
+"""What ``POST /api/pairing-codes`` answers."""
 
 
 def _first_admin_screens(app: Any, window: Any, save: Any) -> None:
@@ -310,8 +319,20 @@ def render(
     save("room")
     window.room.ask.ask("end")
     save("room-end")
+    _pairing_screen(app, window, controller, out, suffix)
     _more_screens(app, window, controller, out, save)
     window.close()
+
+
+def _pairing_screen(app: Any, window: Any, controller: Any, out: Path, suffix: str) -> None:
+    # An admin's "Connect a new PC": the code, big, until when, and what to do on the PC.
+    dialog = window.room.pairing
+    dialog.show()
+    controller.pairing.made.emit(calls.PAIRING_CODE.read(SAMPLE_PAIRING_CODE))
+    for _ in range(3):
+        app.processEvents()
+    dialog.grab().save(str(out / f"console-pairing-code{suffix}.png"))
+    dialog.hide()
 
 
 def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) -> None:

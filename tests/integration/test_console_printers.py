@@ -62,6 +62,7 @@ def test_a_manager_sees_the_consoles_queue_and_the_printers_cups_finds_by_name(
         "detail": "",
         "queue": "salle",
         "kind": "queue",
+        "local": False,
     }
     assert by_uri[FOUND_URI] == {
         "uri": FOUND_URI,
@@ -69,7 +70,12 @@ def test_a_manager_sees_the_consoles_queue_and_the_printers_cups_finds_by_name(
         "detail": "HP LaserJet Pro M404dn",
         "queue": None,
         "kind": "network",
+        "local": False,
     }
+    # The private cupsd's own capture: queue is on the console machine only: the PCs
+    # cannot print to it, and the list says so.
+    captured = [p for p in found["printers"] if p["uri"].startswith("capture:")]
+    assert captured and all(p["local"] for p in captured)
     kinds = [p["kind"] for p in found["printers"]]
     assert kinds == sorted(kinds, key=lambda k: k != "queue")  # queues first
     assert [p["uri"] for p in found["printers"]].count(ROOM_URI) == 1

@@ -8,6 +8,7 @@ from admin_console.server.printers import (
     device_printer,
     found_devices,
     job_id,
+    on_this_machine,
     printer_list,
     queue_names,
     queue_options,
@@ -99,3 +100,27 @@ def test_the_job_number_is_read_from_lp() -> None:
     assert job_id("request id is salle-12 (1 file(s))\n") == 12
     assert job_id("request id is room-b-3 (0 file(s))\n") == 3
     assert job_id("lp: Error - The printer or class does not exist.\n") is None
+
+
+def test_printers_plugged_into_the_console_are_told_from_network_ones() -> None:
+    local = (
+        "usb://Canon/LBP6030?serial=1",
+        "parallel:/dev/lp0",
+        "serial:/dev/ttyS0?baud=9600",
+        "hp:/usb/OfficeJet_Pro_8710?serial=CN1",
+        "hpfax:/usb/OfficeJet?serial=CN1",
+        "file:///dev/null",
+        "cups-pdf:/",
+        "capture:/tmp/out",
+    )
+    network = (
+        "ipp://192.168.1.20/ipp/print",
+        "ipps://printer.local:631/ipp/print",
+        "socket://192.0.2.10:9100",
+        "lpd://192.0.2.11/queue",
+        "dnssd://Brother._ipp._tcp.local/",
+        "hp:/net/OfficeJet_Pro_8710?ip=192.168.1.30",
+        "HTTP://192.168.1.20:631/printers/x",
+    )
+    assert [u for u in local if not on_this_machine(u)] == []
+    assert [u for u in network if on_this_machine(u)] == []
