@@ -414,22 +414,27 @@ class PrintWorker:
                 return PrinterChange.WAITING
             self.cups.set_device(device)
         except PrinterRefused as exc:
-            self._printer_wanted = None
-            event(
-                log,
-                "printer_refused",
-                logging.ERROR,
-                printer=shown_uri(wanted),
-                kept=shown_uri(printer.device_uri),
-                error=str(exc),
-            )
-            return PrinterChange.REFUSED
+            return self._refused(wanted, shown_uri(printer.device_uri), exc)
         except PrintSystemError:
             return PrinterChange.WAITING  # CUPS away: tried again at the next look
         self._printer_wanted = None
         before = shown_uri(printer.device_uri)
         event(log, "printer_changed", printer=shown_uri(wanted), before=before)
         return PrinterChange.CHANGED
+
+    def _refused(self, wanted: str, kept: str | None, exc: PrinterRefused) -> PrinterChange:
+        """CUPS refused ``wanted``: said once in the log (``kept``: the printer the queue
+        keeps, None: no queue), not tried again before the next policy."""
+        self._printer_wanted = None
+        event(
+            log,
+            "printer_refused",
+            logging.ERROR,
+            printer=shown_uri(wanted),
+            kept=kept,
+            error=str(exc),
+        )
+        return PrinterChange.REFUSED
 
     def _make_queue(self, wanted: str) -> PrinterChange:
         """The queue, made as the installer makes it, sending to ``wanted`` behind the gate.
@@ -438,16 +443,7 @@ class PrintWorker:
         try:
             self.cups.make(gate_uri(wanted))
         except PrinterRefused as exc:
-            self._printer_wanted = None
-            event(
-                log,
-                "printer_refused",
-                logging.ERROR,
-                printer=shown_uri(wanted),
-                kept=None,
-                error=str(exc),
-            )
-            return PrinterChange.REFUSED
+            return self._refused(wanted, None, exc)
         except PrintSystemError:
             return PrinterChange.WAITING
         self._printer_wanted = None
