@@ -33,6 +33,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,8 @@ TIMEOUT = 300
 _FIELD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+~:-]*$")
 _INDEXES = ("Packages", "Packages.gz")
 _BY_HASH = ("SHA256", "SHA512")
+# What apt fetches with If-Modified-Since, whose Last-Modified (whole seconds) must change.
+_RELEASES = ("InRelease", "Release", "Release.gpg")
 _MAX_GNUPG_FOLDER = 70
 """Longest folder for gpg's home: its agent's sockets (``S.gpg-agent.browser``) in it must
 fit a unix socket path (108 bytes)."""
@@ -154,6 +157,20 @@ def _newer_first(versions: Iterable[str]) -> list[str]:
         return -1 if done.returncode == 0 else 1
 
     return sorted(versions, key=functools.cmp_to_key(compare))
+
+
+def _dated_after(generation: Path, current: Path | None) -> None:
+    """Date the new Release files a whole second after the served ones at least.
+
+    apt asks for InRelease with If-Modified-Since, and HTTP dates count whole seconds: a
+    publish within the second of the one before (or after the clock went back) would be
+    answered "304 Not Modified" and its packages never seen by the PCs."""
+    stamp = float(int(time.time()))
+    if current is not None:
+        with contextlib.suppress(OSError):
+            stamp = max(stamp, int((current / "InRelease").stat().st_mtime) + 1.0)
+    for name in _RELEASES:
+        os.utime(generation / name, (stamp, stamp))
 
 
 def parse_packages(text: str) -> tuple[PackageFile, ...]:
@@ -325,6 +342,7 @@ class AptRepository:
         )
         (generation / "Release").write_bytes(release)
         self._sign(generation)
+        _dated_after(generation, current)
         if self._ca.exists():
             shutil.copyfile(self._ca, generation / "ca.pem")
         for path in [generation, *generation.rglob("*")]:

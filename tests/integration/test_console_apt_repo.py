@@ -251,6 +251,26 @@ def test_head_and_if_modified_since_answer_as_apt_expects(server: ConsoleServer)
     assert again.status_code == 304 and again.content == b""
 
 
+def test_a_publish_within_the_second_of_the_one_before_is_not_answered_not_modified(
+    server: ConsoleServer, debs: Path
+) -> None:
+    """apt asks for InRelease with If-Modified-Since, in whole seconds."""
+    with server.client() as http:
+        before = http.get("/apt/InRelease")
+        server.console.apt.publish([build_deb(debs, "epn-kiosk", "99.0")])
+        server.console.apt.publish([build_deb(debs, "epn-kiosk", "99.1")])
+        after = http.get(
+            "/apt/InRelease", headers={"If-Modified-Since": before.headers["last-modified"]}
+        )
+        last = http.get(
+            "/apt/InRelease", headers={"If-Modified-Since": after.headers["last-modified"]}
+        )
+    assert after.status_code == 200 and "99.1" not in before.text
+    assert last.status_code == 304  # and nothing new is still answered 304
+    index = server.console.apt.served / "Packages"
+    assert hashlib.sha256(index.read_bytes()).hexdigest() in after.text
+
+
 def test_the_repository_is_not_part_of_the_staff_api(server: ConsoleServer) -> None:
     with server.client() as http:
         paths = http.get("/openapi.json").json()["paths"]

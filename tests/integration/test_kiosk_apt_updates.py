@@ -100,6 +100,11 @@ def test_a_paired_pc_updates_from_its_console_and_sees_the_published_package(
     assert apt.candidate("epn-kiosk") == "99.0"
     policy = apt.run("apt-cache", "policy", "epn-kiosk").output
     assert f"https://127.0.0.1:{server.port}/apt ./ Packages" in policy
+    # A second publish at once (the same second, on a fast machine) is seen too.
+    server.console.apt.publish([build_deb(folder, "epn-kiosk", "99.1")])
+    again = apt.update()
+    assert again.returncode == 0, again.output
+    assert apt.candidate("epn-kiosk") == "99.1"
 
 
 def _resign(served: Path, folder: Path) -> None:
