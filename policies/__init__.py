@@ -12,6 +12,7 @@ from policies.evaluate import (
     next_opening,
     session_allowance,
 )
+from policies.languages import About, Language
 from policies.loading import (
     default_policy,
     load_policy,
@@ -25,7 +26,6 @@ from policies.model import (
     Closure,
     HouseRule,
     HouseRules,
-    Language,
     LoginMode,
     MemberOffline,
     MemberRules,
@@ -43,6 +43,7 @@ from policies.model import (
 __all__ = [
     "PICTOGRAMS",
     "PRINTER_SCHEMES",
+    "About",
     "Allowance",
     "Closure",
     "FieldProblem",

@@ -25,36 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-
-class Language(StrEnum):
-    """A language the kiosk can speak. The value is its ISO 639-1 code."""
-
-    FR = "fr"
-    NL = "nl"
-    EN = "en"
-    AR = "ar"
-    TR = "tr"
-    ES = "es"
-
-    @property
-    def native_name(self) -> str:
-        """The language's name written in that language, as its speakers look for it."""
-        return _NATIVE_NAMES[self]
-
-    @property
-    def right_to_left(self) -> bool:
-        """True when the language is written right to left."""
-        return self is Language.AR
-
-
-_NATIVE_NAMES = {
-    Language.FR: "Français",
-    Language.NL: "Nederlands",
-    Language.EN: "English",
-    Language.AR: "العربية",
-    Language.TR: "Türkçe",
-    Language.ES: "Español",
-}
+from policies.languages import Language
 
 
 class LoginMode(StrEnum):
