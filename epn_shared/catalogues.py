@@ -96,6 +96,14 @@ class Catalogue:
         count = 1 if n is None else n
         return translations.npgettext(key, source.english, source.english_plural, count)
 
+    def translated(self, key: str, language: str) -> bool:
+        """True when ``language``'s catalogue has the text ``key``, checked (not fuzzy)."""
+        source = self.texts[key]
+        found = self._translations(language)
+        entries = getattr(found, "_catalog", {})  # gettext's own table of what it holds
+        wanted = f"{key}\x04{source.english}"
+        return (wanted, 0) in entries if source.english_plural is not None else wanted in entries
+
     @functools.cache  # noqa: B019 (one catalogue object per domain lives as long as the process)
     def _translations(self, language: str) -> gettext.NullTranslations:
         po = self.po_file(language)

@@ -6,6 +6,8 @@ the default policy (a list, such as the house rules, replaces the default list w
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib
 import re
 import tomllib
@@ -15,7 +17,9 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from epn_shared.catalogues import Catalogue, _t, sources
 from policies.errors import FieldProblem, InvalidPolicy
+from policies.languages import Language
 from policies.model import Policy
 
 Format = Literal["toml", "yaml"]
@@ -97,12 +101,52 @@ def _problems(exc: ValidationError) -> tuple[FieldProblem, ...]:
 
 
 def default_policy_data() -> dict[str, Any]:
-    """The bundled default policy as plain data (house rules included)."""
+    """The bundled default policy as plain data (house rules included, in every language of
+    :class:`Language` that has them all translated)."""
+    return copy.deepcopy(_default_policy_data())
+
+
+@functools.cache
+def _default_policy_data() -> dict[str, Any]:
     folder = resources.files("policies") / "default"
     data = tomllib.loads((folder / "policy.toml").read_text(encoding="utf-8"))
     rules = tomllib.loads((folder / "house_rules.toml").read_text(encoding="utf-8"))
-    data["house_rules"] = rules
+    data["house_rules"] = translated_house_rules(rules)
     return data
+
+
+def house_rules_catalogue(rules: dict[str, Any], folder: Path | None = None) -> Catalogue:
+    """The catalogue of the default house rules' translations: each text's key is
+    ``<rule id>.short`` or ``<rule id>.long``, its English the one in house_rules.toml."""
+    texts = sources(
+        *(
+            _t(f"{rule['id']}.{part}", rule["texts"][Language.EN][part])
+            for rule in rules["rules"]
+            for part in ("short", "long")
+        )
+    )
+    shipped = Path(str(resources.files("policies") / "locale"))
+    return Catalogue(folder or shipped, "rules", texts)
+
+
+def translated_house_rules(rules: dict[str, Any], folder: Path | None = None) -> dict[str, Any]:
+    """``rules`` (house_rules.toml's data, in English) with the texts of every language
+    whose catalogue (in ``folder``, else the shipped one) translates them all."""
+    catalogue = house_rules_catalogue(rules, folder)
+    translated = {}
+    for language in Language:
+        if language is Language.EN:
+            continue
+        # A language whose catalogue lacks a text is not offered in the default (its
+        # visitors would read English words in the middle of their own).
+        if all(catalogue.translated(key, language) for key in catalogue.texts):
+            translated[language] = {key: catalogue.text(key, language) for key in catalogue.texts}
+    for rule in rules["rules"]:
+        for language, texts in translated.items():
+            rule["texts"][language] = {
+                part: texts[f"{rule['id']}.{part}"] for part in ("short", "long")
+            }
+    return rules
 
 
 def policy_from_data(data: dict[str, Any], source: str = "(data)") -> Policy:

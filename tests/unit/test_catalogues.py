@@ -96,6 +96,14 @@ def test_what_is_missing_or_waits_to_be_checked_is_said_in_english(catalogue: Ca
     assert catalogue.text("minutes_left", "ti", 2) == "{n} minutes left"
 
 
+def test_only_checked_translations_count_as_translated(catalogue: Catalogue) -> None:
+    assert catalogue.translated("close", "fr")
+    assert catalogue.translated("minutes_left", "ar")
+    assert not catalogue.translated("changed", "fr")  # fuzzy
+    assert not catalogue.translated("new_text", "fr")
+    assert not catalogue.translated("close", "ti")
+
+
 def test_a_compiled_catalogue_is_read_only_while_it_is_as_new_as_its_source(
     tmp_path: Path,
 ) -> None:
