@@ -117,7 +117,6 @@ DOMAINS: tuple[Domain, ...] = (
         ("admin_console/gui/ticket_sheet.py",),
         "admin_console/gui/locale",
         "the printed sheet of visitor tickets",
-        languages=("fr", "nl"),
     ),
 )
 """The project's domains. A new one (the house rules, say) is one more entry here."""
@@ -205,7 +204,7 @@ def extract(domain: Domain, project: Path = PROJECT) -> Extraction:
             str(path),
             keywords=EXTRACT_KEYWORDS,
             comment_tags=(COMMENT_TAG,),
-            strip_comment_tags=True,
+            strip_comment_tags=False,  # "Translators: …", as pybabel writes it
         )
         for lineno, message, comments, context in found:
             if context is None:
@@ -244,7 +243,6 @@ def _new_template(domain: Domain) -> Catalog:
         domain=domain.name,
         header_comment=(
             f"# The texts of {PROJECT_NAME}: {domain.about}.\n"
-            f"# Made from the code by `{COMMAND} extract`.\n"
             "# How to translate: docs/translate.md\n#"
         ),
         project=PROJECT_NAME,
@@ -306,6 +304,9 @@ def write_template(domain: Domain, project: Path = PROJECT) -> tuple[Path, int, 
         return path, count, False
     if count == 0 and not path.exists():
         return path, 0, False  # a domain whose code declares no text yet
+    if path.exists():
+        # The notes written at the top of the template stay (a domain's rules of style).
+        made.catalog.header_comment = _read(path).header_comment
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(render(made.catalog))
     return path, count, True
@@ -354,11 +355,8 @@ def merge(template: Catalog, old: Catalog | None, language: str, domain: Domain)
         header_comment=(
             old.header_comment
             if old is not None
-            else (
-                f"# {Locale.parse(locale).english_name} translations of {PROJECT_NAME}: "
-                f"{domain.about}.\n"
-                "# How to translate: docs/translate.md\n#"
-            )
+            # A new language starts with the template's notes to translators.
+            else f"# {Locale.parse(locale).english_name} ({language}).\n{template.header_comment}"
         ),
         project=PROJECT_NAME,
         version=domain.name,

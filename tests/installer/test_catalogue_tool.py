@@ -86,7 +86,7 @@ def test_the_template_gives_each_text_its_key_english_and_translators_note(
     entries = {m.context: m for m in template if m.id}
     assert entries["wait_title"].id == "Please wait…"
     assert entries["wait_title"].auto_comments == [
-        "the title of the waiting screen; plain words, A2 level."
+        "Translators: the title of the waiting screen; plain words, A2 level."
     ]
     assert entries["minutes_left"].id == ("{n} minute left", "{n} minutes left")
     assert entries["hello"].id == "Hello {name}"
@@ -283,3 +283,20 @@ def test_the_domains_table_names_code_that_exists() -> None:
     # A domain pointed at a moved folder would check nothing, and say so nowhere else.
     for domain in catalogues.DOMAINS:
         assert domain.files(catalogues.PROJECT), f"{domain.name}: no file matches {domain.sources}"
+
+
+def test_the_notes_at_the_top_of_a_template_reach_every_new_language(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    path, _, _ = write_template(SHELL, root)
+    note = "# French: a no-break space before : ? ! ;"
+    _edit(
+        path,
+        "# How to translate: docs/translate.md",
+        f"{note}\n# How to translate: docs/translate.md",
+    )
+    _edit(root / "kiosk/shell/screens.py", '"Hello {name}"', '"Good morning {name}"')
+    assert write_template(SHELL, root)[2] is True
+    assert note in path.read_text(encoding="utf-8")
+    update(SHELL, root, add=["pl"])
+    polish = (root / "kiosk/shell/locale/pl/LC_MESSAGES/shell.po").read_text(encoding="utf-8")
+    assert polish.startswith("# Polish (pl).\n") and note in polish
