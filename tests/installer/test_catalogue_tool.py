@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,42 @@ def test_the_notes_at_the_top_of_a_template_reach_every_new_language(tmp_path: P
     update(SHELL, root, add=["pl"])
     polish = (root / "kiosk/shell/locale/pl/LC_MESSAGES/shell.po").read_text(encoding="utf-8")
     assert polish.startswith("# Polish (pl).\n") and note in polish
+
+
+GUIDE = catalogues.PROJECT / "docs" / "translate.md"
+
+
+def test_the_translators_guide_says_where_each_domains_files_are() -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    for domain in catalogues.DOMAINS:
+        assert f"`{domain.name}`" in guide, domain.name
+        assert f"{domain.locale}/<language>/LC_MESSAGES/{domain.name}.po" in guide
+        assert f"{domain.locale}/{domain.name}.pot" in guide
+
+
+def test_every_command_the_translators_guide_gives_exists() -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    given = re.findall(r"python -m installer\.catalogues (\w+)((?: --\w+(?: \w+)?)*)", guide)
+    assert {"extract", "update", "check"} <= {command for command, _ in given}
+    for command, options in given:
+        catalogues._parser().parse_args([command, *options.split()])  # exits on a wrong one
+    for script in re.findall(r"\.venv/bin/python (tests/screens/\w+\.py)", guide):
+        assert (catalogues.PROJECT / script).is_file(), script
+
+
+def test_each_read_aloud_voice_of_the_registry_speaks() -> None:
+    # A voice espeak-ng does not have would show a read-aloud button that says nothing.
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is missing: installer/dev.sh installs it")
+    from policies.languages import Language
+
+    for language in Language:
+        voice = language.about.voice
+        if voice is None:
+            continue
+        done = subprocess.run(
+            ["espeak-ng", "-v", voice, "--stdout", language.about.endonym],
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0 and len(done.stdout) > 4000, (language, done.stderr)
