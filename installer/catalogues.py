@@ -312,6 +312,38 @@ def write_template(domain: Domain, project: Path = PROJECT) -> tuple[Path, int, 
     return path, count, True
 
 
+def _entries(catalog: Catalog) -> dict[str, tuple[object, ...]]:
+    """What a translator reads of each text, by key: its English, the notes, the files."""
+    return {
+        message.context or _first(message.id): (
+            _ident(message.id),
+            # A long note is wrapped over several lines in the file, read back as several.
+            " ".join(" ".join(message.auto_comments).split()),
+            tuple(sorted({name for name, _ in message.locations})),
+            tuple(sorted(set(message.flags) - {"fuzzy"})),
+        )
+        for message in catalog
+        if message.id
+    }
+
+
+def template_changes(template: Catalog, code: Catalog) -> str:
+    """How the template differs from the code's texts ("" when it does not), in words: the
+    keys new in the code, changed there, and gone from it. The layout of the file does not
+    count (line numbers, order, wrapping), only what a translator reads."""
+    old, new = _entries(template), _entries(code)
+    said = []
+    for label, keys in (
+        ("new", sorted(new.keys() - old.keys())),
+        ("changed", sorted(k for k in new.keys() & old.keys() if new[k] != old[k])),
+        ("gone", sorted(old.keys() - new.keys())),
+    ):
+        if keys:
+            shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+            said.append(f"{label}: {shown}")
+    return "; ".join(said)
+
+
 # ----------------------------------------------------------------------------- update
 
 
@@ -598,12 +630,13 @@ def _check_domain(
     code_texts = sum(1 for message in made.catalog if message.id)
     if template_path.exists():
         template = _read(template_path)
-        if render(template, header=False) != render(made.catalog, header=False):
+        changes = template_changes(template, made.catalog)
+        if changes:
             report.problems.append(
                 Problem(
                     pot,
-                    message=f"older than the code's texts: run `{COMMAND} extract`, "
-                    f"then `{COMMAND} update`",
+                    message=f"older than the code's texts ({changes}): run `{COMMAND} "
+                    f"extract`, then `{COMMAND} update`",
                 )
             )
     elif code_texts:

@@ -21,7 +21,8 @@ CODE = """\
 from epn_shared.catalogues import _t, _tn
 
 TEXTS = (
-    # Translators: the title of the waiting screen; plain words, A2 level.
+    # Translators: the title of the waiting screen; plain words, A2 level. A note this
+    # long is wrapped in the catalogue, and read back the same.
     _t("wait_title", "Please wait…"),
     _t("hello", "Hello {name}"),
     _tn("minutes_left", "{n} minute left", "{n} minutes left"),
@@ -86,9 +87,10 @@ def test_the_template_gives_each_text_its_key_english_and_translators_note(
         template = read_po(text)
     entries = {m.context: m for m in template if m.id}
     assert entries["wait_title"].id == "Please wait…"
-    assert entries["wait_title"].auto_comments == [
-        "Translators: the title of the waiting screen; plain words, A2 level."
-    ]
+    assert " ".join(entries["wait_title"].auto_comments) == (
+        "Translators: the title of the waiting screen; plain words, A2 level. A note this "
+        "long is wrapped in the catalogue, and read back the same."
+    )
     assert entries["minutes_left"].id == ("{n} minute left", "{n} minutes left")
     assert entries["hello"].id == "Hello {name}"
     # The file each text is in, without the line: moving code does not change the template.
@@ -114,7 +116,7 @@ def test_a_key_the_code_does_not_write_out_is_named(tmp_path: Path) -> None:
     made = extract(SHELL, root)
     assert [p.path for p in made.problems] == ["kiosk/shell/screens.py"]
     assert "'Lost text'" in made.problems[0].message
-    assert "line 10" in made.problems[0].message
+    assert "line 11" in made.problems[0].message
 
 
 def test_update_keeps_translations_and_marks_a_changed_english_fuzzy(project: Path) -> None:
@@ -231,6 +233,7 @@ def test_check_names_a_template_older_than_the_code(
     _edit(project / "kiosk/shell/screens.py", '"Please wait…"', '"One moment, please…"')
     problems = _problems(project)
     assert [(p.path, p.key) for p in problems] == [("kiosk/shell/locale/shell.pot", "")]
+    assert "(changed: wait_title)" in problems[0].message
     assert "run `python -m installer.catalogues extract`" in problems[0].message
     # The command says it and fails (the real table's shell domain, in this project).
     assert catalogues.main(["check", "--project", str(project), "--domain", "shell"]) == 1
