@@ -540,6 +540,71 @@ def _placeholder_problems(where: str, message: Message, language: str) -> Iterat
         )
 
 
+NO_BREAK = "\u00a0\u202f"  # a no-break space, or the narrow one
+ARABIC_SCRIPT = frozenset({"ar", "prs", "ps", "fa", "fa_AF"})
+"""Languages written in Arabic script, with its own comma, semicolon and question mark."""
+_FRENCH_MARK = re.compile(r"(.?)([?!;:])")
+_LATIN_MARK = re.compile(r"[,;?]")
+_ARABIC_MARK = {",": "،", ";": "؛", "?": "؟"}
+
+
+def _typography_problems(where: str, message: Message, language: str) -> Iterator[Problem]:
+    """The house rules of punctuation: French keeps a no-break space before ``: ; ? !`` and
+    inside « »; Arabic script has its own comma, semicolon and question mark."""
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    for string in strings:
+        if not string:
+            continue
+        # What the placeholders become is written by the product, not by the translator.
+        text = re.sub(r"\{[^{}]*\}", "0", string)
+        if language == "fr" or language.startswith("fr_"):
+            said = _french_marks(text)
+        elif language in ARABIC_SCRIPT:
+            said = _arabic_marks(text)
+        else:
+            said = []
+        for fault in said:
+            yield Problem(where, message.context or "", language, fault)
+
+
+def _french_marks(text: str) -> list[str]:
+    faults = []
+    for found in _FRENCH_MARK.finditer(text):
+        before, mark = found.groups()
+        rest = text[found.end() :]
+        if mark == ":" and (rest.startswith("//") or (before.isdigit() and rest[:1].isdigit())):
+            continue  # an address (https://) or a time (10:30)
+        if before in NO_BREAK or (not before and found.start() == 0):
+            continue
+        if mark in "?!" and before in "?!":
+            continue  # "?!": one space before the first only
+        space = "a normal space" if before.isspace() else "no space"
+        faults.append(
+            f"French puts a no-break space (U+00A0) before {mark!r}; here {space} "
+            f"(in {text[max(0, found.start() - 12) : found.end() + 1]!r})"
+        )
+    for found in re.finditer(r"«(.?)|(.?)»", text):
+        inside = found.group(1) if found.group(1) is not None else found.group(2)
+        if inside not in NO_BREAK:
+            faults.append("French puts a no-break space (U+00A0) inside « »")
+            break
+    return faults
+
+
+def _arabic_marks(text: str) -> list[str]:
+    faults = []
+    for found in _LATIN_MARK.finditer(text):
+        mark = found.group()
+        around = text[max(0, found.start() - 1) : found.end() + 1]
+        if mark == "," and len(around) == 3 and around[0].isdigit() and around[2].isdigit():
+            continue  # a decimal comma (1,20)
+        faults.append(
+            f"Arabic script writes {_ARABIC_MARK[mark]!r}, not {mark!r} "
+            f"(in {text[max(0, found.start() - 12) : found.end() + 1]!r})"
+        )
+    return faults
+
+
 def _compare(
     where: str,
     message: Message,
@@ -718,6 +783,7 @@ def _check_po(
     for message in catalog:
         if message.id and not message.fuzzy:
             report.problems.extend(_placeholder_problems(where, message, language))
+            report.problems.extend(_typography_problems(where, message, language))
     if template is None:
         return
     complete = language in shipped

@@ -73,6 +73,10 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
 def _problems(project: Path) -> list[Problem]:
     return check(project, [SHELL], shipped=frozenset({"fr", "en"})).problems
 
@@ -202,6 +206,51 @@ def test_check_names_the_fault_the_file_the_key_and_the_language(project: Path, 
     problems = [p for p in _problems(project) if "msgfmt" not in p.message]
     assert [(p.path, p.key, p.language) for p in problems] == [(PO, key, "fr")]
     assert said in problems[0].message
+
+
+PUNCTUATION = {
+    "a normal space before a French question mark": (
+        "fr",
+        "Bonjour {name} ?",
+        "French puts a no-break space (U+00A0) before '?'; here a normal space",
+    ),
+    "no space before a French colon": (
+        "fr",
+        "Bonjour: {name}",
+        "French puts a no-break space (U+00A0) before ':'; here no space",
+    ),
+    "French quotes without their spaces": (
+        "fr",
+        "Bonjour «\u00a0{name}»",
+        "French puts a no-break space (U+00A0) inside « »",
+    ),
+    "a Latin question mark in Arabic": ("ar", "مرحبًا {name}?", "Arabic script writes '؟', not '?'"),
+    "a Latin comma in Pashto": ("ps", "سلام, {name}", "Arabic script writes '،', not ','"),
+}
+
+
+@pytest.mark.parametrize("fault", PUNCTUATION, ids=list(PUNCTUATION))
+def test_check_names_punctuation_against_the_house_rules(project: Path, fault: str) -> None:
+    language, hello, said = PUNCTUATION[fault]
+    if language != "fr":
+        update(SHELL, project, add=[language])
+    po = project / f"kiosk/shell/locale/{language}/LC_MESSAGES/shell.po"
+    _translate(po, language, {"hello": hello})
+    problems = [p for p in _problems(project) if p.language == language and p.key == "hello"]
+    assert [p.path for p in problems] == [_relative(po, project)]
+    assert problems[0].message.startswith(said)
+
+
+def test_times_addresses_and_decimal_commas_are_no_punctuation_fault(project: Path) -> None:
+    _translate(
+        project / PO,
+        "fr",
+        {"hello": "Bonjour {name}\u00a0! Ouvert à 10:30, voir https://epn.example\u00a0?"},
+    )
+    update(SHELL, project, add=["ar"])
+    arabic = project / "kiosk/shell/locale/ar/LC_MESSAGES/shell.po"
+    _translate(arabic, "ar", {"hello": "مرحبًا {name}، السعر 1,20 €؟"})
+    assert [p for p in _problems(project) if p.key == "hello"] == []
 
 
 def test_check_names_a_fuzzy_translation_in_a_shipped_language(project: Path) -> None:
