@@ -18,8 +18,11 @@ per language, which translators edit (``docs/translate.md``).
   ``msgfmt --check --check-format``, the same ``{placeholders}`` in every translation as in
   its English, no text missing or fuzzy in a shipped language (one of
   :class:`policies.languages.Language`), each template up to date with the code, and each
-  catalogue's plural rule the one CLDR gives its language. Every problem names the file,
-  the text's key and the language; the exit status is 1 if there is any.
+  catalogue's plural rule the one CLDR gives its language, and the house rules of
+  punctuation (French no-break spaces, the Arabic script's own comma and question mark).
+  A template is out of date when a translator would read something else in it (a text,
+  a note, a file), not when only its layout differs. Every problem names the file, the
+  text's key and the language; the exit status is 1 if there is any.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
-from babel.messages.pofile import denormalize, read_po, write_po
+from babel.messages.pofile import PoFileError, denormalize, read_po, write_po
 
 from epn_shared.catalogues import EXTRACT_KEYWORDS, compile_po
 from policies.languages import Language
@@ -269,8 +272,15 @@ def render(catalog: Catalog, *, header: bool = True) -> bytes:
 
 
 def _read(path: Path, language: str | None = None) -> Catalog:
-    with path.open("rb") as text:
-        catalog = read_po(text, locale=babel_locale(language) if language else None)
+    locale = babel_locale(language) if language else None
+    try:
+        with path.open("rb") as text:
+            # Strict: a file read in part would be written back without the rest.
+            catalog = read_po(text, locale=locale, abort_invalid=True)
+    except PoFileError as exc:
+        raise CatalogueError(
+            f"{path}: cannot be read ({exc}); `{COMMAND} check` says where, fix it first"
+        ) from None
     # Babel reads a fuzzy text's former English (``#| msgid "…"``) as a translator's
     # comment; it goes back where it belongs, so that the next update writes it once.
     for message in [*catalog, *catalog.obsolete.values()]:
@@ -478,6 +488,14 @@ def update(
         babel_locale(language)  # an unknown language is refused before anything is written
         paths.setdefault(language, domain.po_file(project, language))
     done = []
+    broken = [path for path in paths.values() if path.exists() and _unreadable(path)]
+    if broken:
+        # Babel reads some broken files in part: merged, they would lose the rest.
+        raise CatalogueError(
+            "msgfmt cannot read "
+            + ", ".join(_relative(path, project) for path in broken)
+            + f": `{COMMAND} check` says where; fix it, then update again"
+        )
     for language, path in sorted(paths.items()):
         old = _read(path, language) if path.exists() else None
         text = render(merge(template, old, language, domain))
@@ -488,6 +506,17 @@ def update(
         path.write_bytes(text)
         done.append((path, True))
     return done
+
+
+def _unreadable(po: Path) -> bool:
+    """Whether GNU msgfmt refuses the file's syntax (False when msgfmt is not installed)."""
+    tool = shutil.which("msgfmt")
+    if tool is None:
+        return False
+    done = subprocess.run(
+        [tool, "-o", os.devnull, str(po)], capture_output=True, text=True, check=False
+    )
+    return done.returncode != 0
 
 
 # ---------------------------------------------------------------------------- compile

@@ -179,6 +179,18 @@ def test_update_refuses_a_language_nobody_knows(
     assert not (project / "kiosk/shell/locale/xx").exists()
 
 
+def test_update_leaves_a_broken_catalogue_as_it_is(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(project / PO, 'msgstr "Bonjour {name}"', 'msgstr "Bonjour {name}')
+    broken = (project / PO).read_bytes()
+    _edit(project / "kiosk/shell/screens.py", ")\n", '    _t("bye", "Goodbye"),\n)\n')
+    write_template(SHELL, project)
+    assert catalogues.main(["update", "--project", str(project), "--domain", "shell"]) == 1
+    assert f"msgfmt cannot read {PO}" in capsys.readouterr().err
+    assert (project / PO).read_bytes() == broken
+
+
 def test_a_complete_catalogue_passes(project: Path) -> None:
     assert _problems(project) == []
 
