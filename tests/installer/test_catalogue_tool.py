@@ -6,6 +6,7 @@ this is how the test command checks every one of them."""
 
 from __future__ import annotations
 
+import gettext
 import re
 import shutil
 import subprocess
@@ -189,6 +190,17 @@ def test_update_leaves_a_broken_catalogue_as_it_is(
     assert catalogues.main(["update", "--project", str(project), "--domain", "shell"]) == 1
     assert f"msgfmt cannot read {PO}" in capsys.readouterr().err
     assert (project / PO).read_bytes() == broken
+
+
+def test_compile_writes_the_catalogue_the_products_read(project: Path) -> None:
+    assert catalogues.main(["compile", "--project", str(project)]) == 0
+    mo = project / PO.replace(".po", ".mo")
+    with mo.open("rb") as compiled:
+        french = gettext.GNUTranslations(compiled)
+    assert french.pgettext("wait_title", "Please wait…") == "Veuillez patienter…"
+    assert french.npgettext("minutes_left", "{n} minute left", "{n} minutes left", 5) == (
+        "Il reste {n} minutes"
+    )
 
 
 def test_a_complete_catalogue_passes(project: Path) -> None:
