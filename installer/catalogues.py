@@ -35,9 +35,11 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
@@ -121,8 +123,56 @@ DOMAINS: tuple[Domain, ...] = (
         "admin_console/gui/locale",
         "the printed sheet of visitor tickets",
     ),
+    Domain(
+        "rules",
+        ("policies/default/house_rules.toml",),
+        "policies/locale",
+        "the default house rules",
+        method="installer.catalogues:extract_house_rules",
+    ),
 )
 """The project's domains. A new one (the house rules, say) is one more entry here."""
+
+
+RULE_NOTES = {
+    "short": "Translators: a house rule in one plain sentence, about 70 characters at most, "
+    "no final full stop.",
+    "long": "Translators: the rule explained in 2 to 4 short sentences, 400 characters at most.",
+}
+"""What house_rules.toml asks of each text of a rule, said to its translators."""
+
+
+def extract_house_rules(
+    fileobj: IO[bytes],
+    keywords: object,
+    comment_tags: object,
+    options: object,
+) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """Babel's extraction method for ``house_rules.toml``: each rule's English ``short`` and
+    ``long`` texts, under the keys ``<rule id>.short`` and ``<rule id>.long`` (as
+    :func:`policies.loading.house_rules_catalogue` asks for them)."""
+    text = fileobj.read().decode("utf-8")
+    lines = text.splitlines()
+    for rule in tomllib.loads(text).get("rules", []):
+        english = rule.get("texts", {}).get(SOURCE_LANGUAGE, {})
+        for part in ("short", "long"):
+            if part in english:
+                key = f"{rule['id']}.{part}"
+                yield (
+                    _line_of(lines, rule["id"], part),
+                    "_t",
+                    (key, english[part]),
+                    [RULE_NOTES[part]],
+                )
+
+
+def _line_of(lines: list[str], rule: str, part: str) -> int:
+    """The line of a rule's text (Babel wants one; the catalogues do not show it)."""
+    start = next((i for i, line in enumerate(lines) if re.match(rf'id\s*=\s*"{rule}"', line)), 0)
+    for number in range(start, len(lines)):
+        if re.match(rf"{part}\s*=", lines[number]):
+            return number + 1
+    return start + 1
 
 
 def shipped_languages() -> frozenset[str]:
@@ -159,24 +209,40 @@ def _relative(path: Path, project: Path) -> str:
         return str(path)
 
 
-def babel_locale(language: str) -> str:
-    """The CLDR locale whose plural rule a catalogue folder's language follows: the folder's
-    own name when CLDR knows it, otherwise the registry's locale for it (Dari: ``fa_AF``)."""
+def _known(locale: str | None) -> bool:
+    if not locale:
+        return False
     try:
-        Locale.parse(language)
-        return language
+        Locale.parse(locale)
     except (UnknownLocaleError, ValueError):
-        pass
+        return False
+    return True
+
+
+def babel_locale(language: str, declared: str | None = None) -> str:
+    """The CLDR locale a catalogue folder's language follows (its plural rule, the
+    ``Language`` its catalogue declares): the registry's for a shipped language (``fr_BE``),
+    else the one its catalogue declares (``pt_PT``, Dari's ``fa_AF``), else the folder's."""
     if language in shipped_languages():
         return Language(language).about.locale
+    for locale in (declared, language):
+        if locale is not None and _known(locale):
+            return locale
     raise CatalogueError(
-        f"{language!r}: no such language in CLDR (Babel) nor in policies/languages.py"
+        f"{language!r}: no such language in CLDR (Babel) nor in policies/languages.py "
+        f"(a language CLDR knows under another code: --add {language}:<CLDR locale>)"
     )
 
 
-def expected_plural_forms(language: str) -> str:
-    """The ``Plural-Forms`` header CLDR gives ``language``, as Babel writes it."""
-    return Catalog(locale=babel_locale(language)).plural_forms
+def po_locale(po: Path, language: str | None = None) -> str:
+    """:func:`babel_locale` of a catalogue file, with the ``Language`` it declares."""
+    declared = _header_field(po.read_text(encoding="utf-8", errors="replace"), "Language")
+    return babel_locale(language or po.parent.parent.name, declared or None)
+
+
+def expected_plural_forms(locale: str) -> str:
+    """The ``Plural-Forms`` header CLDR gives ``locale``, as Babel writes it."""
+    return Catalog(locale=locale).plural_forms
 
 
 def _normal(forms: str) -> str:
@@ -272,7 +338,7 @@ def render(catalog: Catalog, *, header: bool = True) -> bytes:
 
 
 def _read(path: Path, language: str | None = None) -> Catalog:
-    locale = babel_locale(language) if language else None
+    locale = po_locale(path, language) if language else None
     try:
         with path.open("rb") as text:
             # Strict: a file read in part would be written back without the rest.
@@ -383,14 +449,16 @@ def _shaped(string: Strings | None, plural: bool, forms: int) -> tuple[Strings, 
     return string or "", False
 
 
-def merge(template: Catalog, old: Catalog | None, language: str, domain: Domain) -> Catalog:
-    """The catalogue of ``language`` for ``template``, keeping the translations of ``old``.
+def merge(
+    template: Catalog, old: Catalog | None, language: str, domain: Domain, locale: str
+) -> Catalog:
+    """The catalogue of ``language`` (CLDR's ``locale``) for ``template``, keeping the
+    translations of ``old``.
 
     A text is found by its key and English; one found by its key alone (its English changed)
     keeps its translation, marked fuzzy with the former English beside it. A text of
     ``old`` the template no longer has stays, commented out, should its key come back.
     """
-    locale = babel_locale(language)
     catalog = Catalog(
         locale=locale,
         domain=domain.name,
@@ -478,14 +546,18 @@ def update(
     domain: Domain, project: Path = PROJECT, add: Iterable[str] = ()
 ) -> list[tuple[Path, bool]]:
     """Merge the domain's template into each of its catalogues, and start one for each
-    language of ``add`` that has none: [(path, written)]."""
+    language of ``add`` that has none (``uk``, or ``prs:fa_AF`` for a language CLDR knows
+    under another code): [(path, written)]."""
     template_path = domain.template(project)
     if not template_path.exists():
         return []
     template = _read(template_path)
     paths = {path.parent.parent.name: path for path in domain.po_files(project)}
-    for language in add:
-        babel_locale(language)  # an unknown language is refused before anything is written
+    locales = {}
+    for wanted in add:
+        language, _, declared = wanted.partition(":")
+        # An unknown language is refused before anything is written.
+        locales[language] = babel_locale(language, declared or None)
         paths.setdefault(language, domain.po_file(project, language))
     done = []
     broken = [path for path in paths.values() if path.exists() and _unreadable(path)]
@@ -498,7 +570,8 @@ def update(
         )
     for language, path in sorted(paths.items()):
         old = _read(path, language) if path.exists() else None
-        text = render(merge(template, old, language, domain))
+        locale = po_locale(path, language) if path.exists() else locales[language]
+        text = render(merge(template, old, language, domain, locale))
         if path.exists() and path.read_bytes() == text:
             done.append((path, False))
             continue
@@ -527,7 +600,7 @@ def compile_domain(domain: Domain, project: Path = PROJECT) -> list[Path]:
     written = []
     for po in domain.po_files(project):
         mo = po.with_suffix(".mo")
-        mo.write_bytes(compile_po(po, babel_locale(po.parent.parent.name)))
+        mo.write_bytes(compile_po(po, po_locale(po)))
         written.append(mo)
     return written
 
@@ -733,7 +806,7 @@ def _check_domain(
                     f"extract`, then `{COMMAND} update`",
                 )
             )
-    elif code_texts:
+    elif code_texts and domain.po_files(project):
         report.problems.append(
             Problem(
                 pot,
@@ -743,6 +816,12 @@ def _check_domain(
         )
         template = made.catalog
     else:
+        # No catalogue at all: the domain's texts are not translated through catalogues yet.
+        if code_texts:
+            report.progress.append(
+                f"{pot}: not made yet ({code_texts} texts in the code; `{COMMAND} extract` "
+                "starts the domain's catalogues)"
+            )
         template = None
     if template is not None:
         required = shipped if domain.languages is None else frozenset(domain.languages)
@@ -787,7 +866,7 @@ def _check_po(
         refused = _msgfmt_problems(po, where, language, tool)
         report.problems.extend(refused)
     try:
-        locale = babel_locale(language)
+        locale = po_locale(po, language)
     except CatalogueError as exc:
         report.problems.append(Problem(where, "", language, str(exc)))
         return

@@ -392,7 +392,7 @@ def test_the_translators_guide_says_where_each_domains_files_are() -> None:
 
 def test_every_command_the_translators_guide_gives_exists() -> None:
     guide = GUIDE.read_text(encoding="utf-8")
-    given = re.findall(r"python -m installer\.catalogues (\w+)((?: --\w+(?: \w+)?)*)", guide)
+    given = re.findall(r"python -m installer\.catalogues (\w+)((?: --\w+(?: [\w:]+)?)*)", guide)
     assert {"extract", "update", "check"} <= {command for command, _ in given}
     for command, options in given:
         catalogues._parser().parse_args([command, *options.split()])  # exits on a wrong one
@@ -416,3 +416,53 @@ def test_each_read_aloud_voice_of_the_registry_speaks() -> None:
             check=False,
         )
         assert done.returncode == 0 and len(done.stdout) > 4000, (language, done.stderr)
+
+
+RULES_TOML = '''\
+[[rules]]
+id = "respect"
+pictogram = "respect"
+
+[rules.texts.en]
+short = "Respect the other visitors and the staff"
+long = """Stay calm and polite with everyone."""
+
+[rules.texts.fr]
+short = "Respectez les autres visiteurs"
+'''
+
+
+def test_the_house_rules_template_gives_each_rules_english_under_its_key(tmp_path: Path) -> None:
+    (tmp_path / "policies/default").mkdir(parents=True)
+    (tmp_path / "policies/default/house_rules.toml").write_text(RULES_TOML, encoding="utf-8")
+    rules = next(domain for domain in catalogues.DOMAINS if domain.name == "rules")
+    made = extract(rules, tmp_path)
+    assert made.problems == []
+    entries = {m.context: m for m in made.catalog if m.id}
+    # The keys policies.loading asks for; only the English goes into the template.
+    assert {key: m.id for key, m in entries.items()} == {
+        "respect.short": "Respect the other visitors and the staff",
+        "respect.long": "Stay calm and polite with everyone.",
+    }
+    assert "70 characters at most" in entries["respect.short"].auto_comments[0]
+    assert entries["respect.long"].locations == [("policies/default/house_rules.toml", 7)]
+
+
+def test_a_language_cldr_knows_under_another_code_is_added_with_it(project: Path) -> None:
+    # Dari: the folder and the registry say prs, CLDR (Babel) knows it as fa_AF.
+    assert catalogues.main(["update", "--project", str(project), "--add", "prs:fa_AF"]) == 0
+    dari = (project / "kiosk/shell/locale/prs/LC_MESSAGES/shell.po").read_text(encoding="utf-8")
+    assert "Language: fa_AF" in dari and "nplurals=2; plural=(n > 1);" in dari
+    assert check(project, [SHELL], shipped=frozenset({"fr"})).problems == []
+
+
+def test_the_plural_rule_is_the_one_of_the_locale_the_catalogue_declares(project: Path) -> None:
+    # European Portuguese counts 0 as plural ("0 minutos"), CLDR's pt (Brazil's) as singular.
+    assert catalogues.main(["update", "--project", str(project), "--add", "pt:pt_PT"]) == 0
+    portuguese = project / "kiosk/shell/locale/pt/LC_MESSAGES/shell.po"
+    assert "Language: pt_PT" in portuguese.read_text(encoding="utf-8")
+    assert check(project, [SHELL], shipped=frozenset({"fr"})).problems == []
+    # Brazil's rule in a catalogue that says pt_PT is named.
+    _edit(portuguese, "Language: pt_PT", "Language: pt_BR")
+    problems = check(project, [SHELL], shipped=frozenset({"fr"})).problems
+    assert [(p.language, p.message[:12]) for p in problems] == [("pt", "Plural-Forms")]
