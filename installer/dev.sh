@@ -33,6 +33,9 @@ DEBIAN_PACKAGES=(
   debhelper dh-virtualenv python3.11-venv python3.11-dev lintian
   # The console's apt repository (apt-ftparchive, gpg) and its PCs' check of it (gpgv).
   apt-utils gnupg gpgv
+  # GNU gettext's msgfmt: the test command checks every catalogue of texts with it
+  # (python -m installer.catalogues check), as translators' tools and Weblate do.
+  gettext
 )
 
 # The demo room's PCs, only for `demo`: a nested X server per PC (each PC a window of its

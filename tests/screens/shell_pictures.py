@@ -1,6 +1,9 @@
 """Pictures of every visitor screen, in French and Arabic. Run from the repository root:
 
-    .venv/bin/python tests/screens/shell_pictures.py [OUTDIR]
+    .venv/bin/python tests/screens/shell_pictures.py [OUTDIR] [LANGUAGE…]
+
+LANGUAGE is a language's code (``tr``, ``nl``…: ``policies/languages.py``), for a translator
+to see their own texts on the screens; French and Arabic when none is given.
 
 Runs offscreen without an agent: sample views go straight into the main window, which
 only draws views. Each screen is saved as ``<screen>-<language>.png`` (default folder
@@ -256,7 +259,14 @@ def main(argv: list[str] | None = None) -> int:
     """Take the pictures into OUTDIR (``docs/screenshots`` by default)."""
     args = sys.argv[1:] if argv is None else argv
     outdir = Path(args[0]) if args else Path("docs/screenshots")
-    for path in take_screenshots(outdir):
+    codes = args[1:]
+    known = {language.value: language for language in Language}
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        print(f"unknown language {', '.join(unknown)}: one of {', '.join(known)}", file=sys.stderr)
+        return 2
+    languages = tuple(known[code] for code in codes) or SHOWN_LANGUAGES
+    for path in take_screenshots(outdir, languages):
         print(path)
     return 0
 
