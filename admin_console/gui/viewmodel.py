@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from admin_console.api.room import CommandResponse, KioskTile, LiveStatus
 from admin_console.api.workshops import WorkshopResult
-from admin_console.gui import i18n
+from admin_console.gui import formats, i18n
 from policies import Language
 
 
@@ -170,8 +170,8 @@ def tile_view(
         if pc.last_seen_at is None:
             detail = i18n.text("seen.never", language)
         else:
-            seen = pc.last_seen_at.astimezone(tz)
-            detail = i18n.text("seen.at", language, time=f"{seen:%H:%M}")
+            seen = formats.time_of_day(pc.last_seen_at, language, tz)
+            detail = i18n.text("seen.at", language, time=seen)
     elif kind is TileKind.CONNECTING or status is None:
         headline = i18n.text("state.connecting", language)
     elif kind is TileKind.FREE:
