@@ -130,6 +130,8 @@ TEXTS = sources(
     _t("result.pending", "sent, no answer from the PC yet"),
     _t("result.refused", "refused: {reason}"),
     _t("result.failed", "failed: {reason}"),
+    # Translators: one PC's answer to an action: "PC-03 — +15 min: done".
+    _t("result.line", "{pc} — {verb}: {said}"),
     _t("refusal.no_session", "no session running"),
     _t("refusal.unknown", "no reason given"),
     # Translators: the pairing refusals below are said at the PC's own
@@ -205,6 +207,8 @@ TEXTS = sources(
     _t("ask.out_of_order", "Why is this PC out of order? (seen by the team)"),
     _tn("ask.workshop", "Workshop on {n} PC:", "Workshop on {n} PCs:"),
     _tn("workshop.refused", "Workshop not started on {n} PC:", "Workshop not started on {n} PCs:"),
+    # Translators: under "Workshop not started on 2 PCs:", one line per PC and why.
+    _t("workshop.refused_pc", "{pc}: {reason}"),
     _t("workshop.title", "Title"),
     _t("workshop.title_hint", "e.g. Writing a CV"),
     _t("workshop.minutes", "Length"),
