@@ -17,7 +17,6 @@ from policies import Language
 
 FR, NL, EN = Language.FR, Language.NL, Language.EN
 STAFF_LANGUAGES = (FR, NL, EN)
-NBSP = "\u00a0"
 
 TEXTS = sources(
     # -- login -------------------------------------------------------------------------
