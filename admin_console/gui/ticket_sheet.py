@@ -54,8 +54,15 @@ CATALOGUE = Catalogue(Path(__file__).parent / "locale", "sheet", TEXTS)
 """The cards' texts in every visitor language (English is the source)."""
 
 BRUSSELS = (Language.FR, Language.NL, Language.EN)
-CHOICES: tuple[tuple[Language, ...], ...] = (BRUSSELS, *((language,) for language in Language))
-"""What staff may print: the three languages on one card, or one visitor language."""
+
+
+def choices() -> list[tuple[Language, ...]]:
+    """What staff may print: the three languages on one card, or one visitor language alone
+    (each that has the sheet's catalogue: a language the PCs speak before the sheet does is
+    not offered in English instead)."""
+    shipped = CATALOGUE.languages()
+    alone = [(language,) for language in Language if language is Language.EN or language in shipped]
+    return [BRUSSELS, *alone]
 
 
 def choice_name(languages: Sequence[Language]) -> str:
@@ -253,7 +260,7 @@ def write_sheet(
     languages: Sequence[Language] = BRUSSELS,
     title: str = "EPN tickets",
 ) -> int:
-    """Write the cards of ``tickets`` in ``languages`` (one of :data:`CHOICES`) to a PDF at
+    """Write the cards of ``tickets`` in ``languages`` (one of :func:`choices`) to a PDF at
     ``path`` (A4, 10 per page); the page count.
 
     Raises ``OSError`` when ``path`` cannot be written (Qt would only log a warning)."""

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from admin_console.gui import formats, i18n, icons
 from admin_console.gui.dialogs import Dialogs
 from admin_console.gui.tab_widgets import Notice, big, fill, table, title
-from admin_console.gui.ticket_sheet import CHOICES, choice_name, write_sheet
+from admin_console.gui.ticket_sheet import choice_name, choices, write_sheet
 from admin_console.gui.tickets import (
     TICKET_STATES,
     TicketDesk,
@@ -106,7 +106,7 @@ class TicketsScreen(QWidget):
         self.codes = QListWidget()
         big(self.codes, 13)
         self.sheet_language = QComboBox()
-        for languages in CHOICES:
+        for languages in choices():
             self.sheet_language.addItem(choice_name(languages), languages)
         self.print_sheet = QPushButton(icons.icon("print"), i18n.text("tickets.print", lang))
         self.print_sheet.setMinimumHeight(40)
