@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 
 from admin_console.api.members import MemberModel
-from admin_console.gui import calls, i18n
+from admin_console.gui import calls, formats, i18n
 from admin_console.gui.client import Reply
 from admin_console.gui.tab_controller import Section, api_error
 from policies import Language
@@ -33,7 +33,7 @@ def member_cells(row: MemberModel, today: dt.date, language: Language) -> list[s
         ban = i18n.text(
             "members.banned_until",
             language,
-            day=f"{row.banned_until:%d/%m/%Y}",
+            day=formats.day(row.banned_until, language),
             reason=row.ban_reason or "",
         )
     return [row.card, row.nickname or "", allowance, ban]

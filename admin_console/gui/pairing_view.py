@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from admin_console.api.room import PairingCodeResponse
-from admin_console.gui import i18n
+from admin_console.gui import formats, i18n
 from admin_console.gui.pairing import PairingDesk
 
 CODE_POINTS = 40
@@ -85,7 +85,7 @@ class PairingDialog(QDialog):
         self.again.setEnabled(True)
         self.error.hide()
         self.code.setText(made.code)
-        until = made.expires_at.astimezone().strftime("%H:%M")
+        until = formats.time_of_day(made.expires_at, self.desk.language)
         self.until.setText(i18n.text("pairing.until", self.desk.language, time=until))
 
     def show_refusal(self, sentence: str) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from admin_console.api.room import KioskTile
-from admin_console.gui import i18n, icons
+from admin_console.gui import formats, i18n, icons
 from admin_console.gui.hours_view import HoursEditor
 from admin_console.gui.policy import (
     SECTIONS,
@@ -298,7 +298,7 @@ class PolicyScreen(QWidget):
             self._show_rules([])
             self.show_pcs()
             return
-        when = f"{state.changed_at.astimezone():%d/%m/%Y %H:%M}" if state.changed_at else "—"
+        when = formats.day_and_time(state.changed_at, lang) if state.changed_at else "—"
         self.about.setText(
             i18n.text(
                 "policy.about",
@@ -331,9 +331,9 @@ class PolicyScreen(QWidget):
             for pc in pcs
             if pc.policy_version != state.policy_version
         ]
-        lines = [i18n.text("policy.pcs_current", lang, pcs=", ".join(current) or "—")]
+        lines = [i18n.text("policy.pcs_current", lang, pcs=formats.listed(current, lang) or "—")]
         if behind:
-            lines.append(i18n.text("policy.pcs_behind", lang, pcs=", ".join(behind)))
+            lines.append(i18n.text("policy.pcs_behind", lang, pcs=formats.listed(behind, lang)))
         self.pcs_text.setText("\n".join(lines))
 
     def _keep_typed(self) -> None:

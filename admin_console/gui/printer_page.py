@@ -9,7 +9,7 @@ import datetime as dt
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
-from admin_console.gui import i18n
+from admin_console.gui import formats, i18n
 from admin_console.gui.pdf import a4_writer
 from policies import Language
 
@@ -49,7 +49,7 @@ def printed_test_page(epn_name: str, printer: str, when: dt.datetime, language: 
         )
         lines = (
             (i18n.text("printer.page.printer", language), printer),
-            (i18n.text("printer.page.when", language), f"{when:%d/%m/%Y %H:%M}"),
+            (i18n.text("printer.page.when", language), formats.day_and_time(when, language)),
         )
         y = 90 * mm
         for label, value in lines:

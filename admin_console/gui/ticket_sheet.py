@@ -1,8 +1,11 @@
 """The printed sheet of a batch of tickets: A4 pages of cut-out cards, drawn with QPdfWriter.
 
 Each card: the code big and grouped, the minutes, the last day of use, the free pages, the
-ticket's reference, a pictogram and one line saying how to use it in French, Dutch and
-English (the visitor may read any of them, or none: the pictogram shows where to type).
+ticket's reference, a pictogram and how to use it. Staff choose the sheet's language when
+they print it: French, Dutch and English on one card (Brussels' usual sheet), or one of
+the visitor languages of the PCs alone, so a visitor can read at home what they take away
+(Arabic cards are laid out right to left). The cards' texts are the ``sheet`` catalogue
+(``locale/<language>/LC_MESSAGES/sheet.po``).
 """
 
 from __future__ import annotations
@@ -21,22 +24,57 @@ from PySide6.QtGui import (
 )
 
 from admin_console.api.tickets import IssuedTicket
+from admin_console.gui import formats
 from admin_console.gui.pdf import a4_writer
-from admin_console.gui.tickets import group_code, local_date
+from admin_console.gui.tickets import group_code
+from epn_shared.catalogues import Catalogue, _t, _tn, sources
+from policies import Language
 
 COLUMNS = 2
 ROWS = 5
 PER_PAGE = COLUMNS * ROWS
 RESOLUTION = 300
-HOW_TO = (
-    "FR : sur un PC, touchez « Ticket » et tapez ce code.",
-    "NL: tik op een pc op „Ticket” en typ deze code.",
-    "EN: at a PC, tap “Ticket” and type this code.",
+
+TEXTS = sources(
+    # Translators: the word at the top of each card,
+    # as the PCs' screens name a ticket.
+    _t("ticket", "Ticket"),
+    # Translators: how long the ticket lasts, in big letters: "45 minutes".
+    _tn("minutes", "{n} minute", "{n} minutes"),
+    _t("valid_until", "Valid until"),
+    _t("free_pages", "Free pages"),
+    # Translators: quote the PCs' own button ("I have a ticket" on the visitor
+    # screens) and their word for "code", so that the visitor finds them.
+    _t("how_to", "At a PC, tap “I have a ticket” and type this code."),
+    # Translators: the ticket's reference (staff find a ticket by it).
+    _t("ref", "ref. {ref}"),
 )
-LABELS = (
-    ("Valable jusqu'au", "Geldig tot", "Valid until"),
-    ("Pages gratuites", "Gratis pagina's", "Free pages"),
-)
+
+CATALOGUE = Catalogue(Path(__file__).parent / "locale", "sheet", TEXTS)
+"""The cards' texts in every visitor language (English is the source)."""
+
+BRUSSELS = (Language.FR, Language.NL, Language.EN)
+
+
+def choices() -> list[tuple[Language, ...]]:
+    """What staff may print: the three languages on one card, or one visitor language alone
+    (each that has the sheet's catalogue: a language the PCs speak before the sheet does is
+    not offered in English instead)."""
+    shipped = CATALOGUE.languages()
+    alone = [(language,) for language in Language if language is Language.EN or language in shipped]
+    return [BRUSSELS, *alone]
+
+
+def choice_name(languages: Sequence[Language]) -> str:
+    """How the choice reads in the list: each language by its own name."""
+    return " · ".join(language.native_name for language in languages)
+
+
+def text(key: str, language: Language, n: int | None = None, **values: object) -> str:
+    """The card's text ``key`` in ``language``, filled with ``values`` (and ``n``)."""
+    if n is not None:
+        values["n"] = n
+    return CATALOGUE.text(key, language, n).format(**values)
 
 
 def page_count(tickets: int) -> int:
@@ -44,23 +82,32 @@ def page_count(tickets: int) -> int:
     return max(1, -(-tickets // PER_PAGE))
 
 
-def _font(points: float, bold: bool = False, mono: bool = False) -> QFont:
-    font = QFont("DejaVu Sans Mono" if mono else "DejaVu Sans")
+def _font(points: float, bold: bool = False, mono: bool = False, family: str = "") -> QFont:
+    font = QFont("DejaVu Sans Mono" if mono else family or "DejaVu Sans")
     font.setPointSizeF(points)
     font.setBold(bold)
     return font
 
 
-def _code_font(painter: QPainter, code: str, width: float) -> QFont:
-    """The biggest monospaced bold font, up to 20 pt, in which ``code`` fits ``width``: a
-    16-digit code must stay whole on one line beside the pictogram."""
-    points = 20.0
-    while points > 10.0:
-        font = _font(points, bold=True, mono=True)
-        if QFontMetricsF(font, painter.device()).horizontalAdvance(code) <= width:
+def _fitting_font(
+    painter: QPainter,
+    words: str,
+    width: float,
+    points: float,
+    least: float,
+    *,
+    mono: bool = False,
+    family: str = "",
+) -> QFont:
+    """The biggest bold font from ``points`` down to ``least`` in which ``words`` fit ``width`` on
+    one line: a 16-digit code must stay whole beside the pictogram, "120 minutes" in its
+    box."""
+    while points > least:
+        font = _font(points, bold=True, mono=mono, family=family)
+        if QFontMetricsF(font, painter.device()).horizontalAdvance(words) <= width:
             return font
         points -= 0.5
-    return _font(points, bold=True, mono=True)
+    return _font(least, bold=True, mono=mono, family=family)
 
 
 def _pictogram(painter: QPainter, box: QRectF) -> None:
@@ -95,9 +142,59 @@ def _pictogram(painter: QPainter, box: QRectF) -> None:
     painter.restore()
 
 
-def _card(painter: QPainter, box: QRectF, ticket: IssuedTicket, mm: float) -> None:
+class _Card:
+    """Draws in one card's box, mirrored for a language written right to left: the
+    pictogram goes to the left and each line starts at the right edge."""
+
+    def __init__(self, painter: QPainter, inner: QRectF, right_to_left: bool) -> None:
+        self.painter = painter
+        self.inner = inner
+        self.rtl = right_to_left
+
+    def box(self, left: float, top: float, width: float, height: float) -> QRectF:
+        """A box ``left`` from the card's start edge (the right one in Arabic)."""
+        if self.rtl:
+            left = self.inner.width() - left - width
+        return QRectF(self.inner.left() + left, top, width, height)
+
+    def write(
+        self,
+        box: QRectF,
+        words: str,
+        *,
+        vertical: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignVCenter,
+        wrap: bool = False,
+        end: bool = False,
+        left_to_right: bool = False,
+    ) -> None:
+        """``words`` at the start edge of ``box`` (its end edge if ``end``); a code or a
+        reference is always read left to right, even on an Arabic card."""
+        at_right = self.rtl != end
+        side = Qt.AlignmentFlag.AlignRight if at_right else Qt.AlignmentFlag.AlignLeft
+        # Absolute: Qt would otherwise swap left and right again on a right-to-left line.
+        flags = side | Qt.AlignmentFlag.AlignAbsolute | vertical
+        if wrap:
+            flags |= Qt.TextFlag.TextWordWrap
+        ltr = left_to_right or not self.rtl
+        self.painter.setLayoutDirection(
+            Qt.LayoutDirection.LeftToRight if ltr else Qt.LayoutDirection.RightToLeft
+        )
+        self.painter.drawText(box, flags, words)
+
+
+def _card(
+    painter: QPainter,
+    box: QRectF,
+    ticket: IssuedTicket,
+    mm: float,
+    languages: Sequence[Language],
+) -> None:
+    first = languages[0]
+    alone = len(languages) == 1
+    family = first.about.font
     pad = 4 * mm
     inner = box.adjusted(pad, pad, -pad, -pad)
+    card = _Card(painter, inner, alone and first.right_to_left)
     # The cut line.
     cut = QPen(QColor("#9e9e9e"), 0.3 * mm, Qt.PenStyle.DashLine)
     painter.setPen(cut)
@@ -106,66 +203,65 @@ def _card(painter: QPainter, box: QRectF, ticket: IssuedTicket, mm: float) -> No
     ink = QColor("#000000")
     muted = QColor("#424242")
     icon = 16 * mm
-    _pictogram(painter, QRectF(inner.right() - icon, inner.top(), icon, icon))
+    text_width = inner.width() - icon - 2 * mm
+    _pictogram(painter, card.box(inner.width() - icon, inner.top(), icon, icon))
     painter.setPen(ink)
-    painter.setFont(_font(8, bold=True))
-    painter.drawText(
-        QRectF(inner.left(), inner.top(), inner.width() - icon, 5 * mm),
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-        "Ticket · Ticket · Ticket",
-    )
-    code_box = QRectF(inner.left(), inner.top() + 5 * mm, inner.width() - icon - 2 * mm, 11 * mm)
+    painter.setFont(_font(9 if alone else 8, bold=True, family=family))
+    heading = " · ".join(text("ticket", language) for language in languages)
+    card.write(card.box(0, inner.top(), text_width, 5 * mm), heading)
+    code_box = card.box(0, inner.top() + 5 * mm, text_width, 11 * mm)
     code = group_code(ticket.code)
-    painter.setFont(_code_font(painter, code, code_box.width()))
-    painter.drawText(
-        code_box,
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-        code,
-    )
+    painter.setFont(_fitting_font(painter, code, code_box.width(), 20, 10, mono=True))
+    card.write(code_box, code, left_to_right=True)
+
     top = inner.top() + 17 * mm
-    painter.setFont(_font(14, bold=True))
-    painter.drawText(
-        QRectF(inner.left(), top, 24 * mm, 10 * mm),
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-        f"{ticket.minutes} min",
-    )
-    values = (local_date(ticket.valid_until), str(ticket.free_pages))
-    column = (inner.width() - 24 * mm) / 2
-    for index, (labels, value) in enumerate(zip(LABELS, values, strict=True)):
-        left = inner.left() + 24 * mm + index * column
+    minutes_width = 34 * mm
+    minutes = text("minutes", first, ticket.minutes)
+    painter.setFont(_fitting_font(painter, minutes, minutes_width - 2 * mm, 14, 8, family=family))
+    card.write(card.box(0, top, minutes_width, 10 * mm), minutes)
+    values = (formats.day_in_digits(ticket.valid_until, first), str(ticket.free_pages))
+    column = (inner.width() - minutes_width) / 2
+    for index, (key, value) in enumerate(zip(("valid_until", "free_pages"), values, strict=True)):
+        left = minutes_width + index * column
         painter.setPen(muted)
-        painter.setFont(_font(5.5))
-        painter.drawText(
-            QRectF(left, top, column - 2 * mm, 5.5 * mm),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap,
-            " / ".join(labels),
+        painter.setFont(_font(7 if alone else 5.5, family=family))
+        label = " / ".join(text(key, language) for language in languages)
+        card.write(
+            card.box(left, top, column - 2 * mm, 5.5 * mm),
+            label,
+            vertical=Qt.AlignmentFlag.AlignBottom,
+            wrap=True,
         )
         painter.setPen(ink)
-        painter.setFont(_font(10, bold=True))
-        painter.drawText(
-            QRectF(left, top + 5.5 * mm, column - 2 * mm, 4.5 * mm),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            value,
-        )
+        painter.setFont(_font(10, bold=True, family=family))
+        card.write(card.box(left, top + 5.5 * mm, column - 2 * mm, 4.5 * mm), value)
+
     painter.setPen(muted)
-    painter.setFont(_font(6.5))
     how = top + 11 * mm
-    for index, line in enumerate(HOW_TO):
-        painter.drawText(
-            QRectF(inner.left(), how + index * 3.6 * mm, inner.width(), 3.6 * mm),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            line,
-        )
+    if alone:
+        painter.setFont(_font(8.5, family=family))
+        card.write(card.box(0, how, inner.width(), 8 * mm), text("how_to", first), wrap=True)
+    else:
+        painter.setFont(_font(6.5, family=family))
+        for index, language in enumerate(languages):
+            line = card.box(0, how + index * 3.6 * mm, inner.width(), 3.6 * mm)
+            card.write(line, text("how_to", language))
     painter.setFont(_font(6.5, mono=True))
-    painter.drawText(
-        QRectF(inner.left(), inner.bottom() - 3.6 * mm, inner.width(), 3.6 * mm),
-        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-        f"ref. {ticket.ref}",
+    card.write(
+        card.box(0, inner.bottom() - 3.6 * mm, inner.width(), 3.6 * mm),
+        text("ref", first, ref=ticket.ref),
+        end=True,
     )
 
 
-def write_sheet(path: Path, tickets: Sequence[IssuedTicket], title: str = "EPN tickets") -> int:
-    """Write the cards of ``tickets`` to a PDF at ``path`` (A4, 10 per page); the page count.
+def write_sheet(
+    path: Path,
+    tickets: Sequence[IssuedTicket],
+    languages: Sequence[Language] = BRUSSELS,
+    title: str = "EPN tickets",
+) -> int:
+    """Write the cards of ``tickets`` in ``languages`` (one of :func:`choices`) to a PDF at
+    ``path`` (A4, 10 per page); the page count.
 
     Raises ``OSError`` when ``path`` cannot be written (Qt would only log a warning)."""
     with path.open("wb"):
@@ -185,7 +281,7 @@ def write_sheet(path: Path, tickets: Sequence[IssuedTicket], title: str = "EPN t
             for slot, ticket in enumerate(tickets[page * PER_PAGE : (page + 1) * PER_PAGE]):
                 column, row = slot % COLUMNS, slot // COLUMNS
                 box = QRectF(column * card_w, row * card_h, card_w, card_h)
-                _card(painter, box, ticket, mm)
+                _card(painter, box, ticket, mm, languages)
     finally:
         painter.end()
     return pages

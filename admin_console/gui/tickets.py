@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 
 from admin_console.api.tickets import IssuedTicket, Ticket, TicketsCreated
-from admin_console.gui import calls, i18n
+from admin_console.gui import calls, formats, i18n
 from admin_console.gui.tab_controller import Section
 from policies import Language
 
@@ -41,11 +41,6 @@ def group_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-def local_date(moment: dt.datetime) -> str:
-    """``30/11/2026``: a day as staff and visitors in Brussels write it."""
-    return f"{moment.astimezone():%d/%m/%Y}"
-
-
 def ticket_cells(
     row: Ticket, language: Language, pc_names: Mapping[int, str] | None = None
 ) -> list[str]:
@@ -54,13 +49,13 @@ def ticket_cells(
     state = i18n.text(f"tickets.state.{row.state}", language)
     if row.used_at is not None:
         where = (pc_names or {}).get(row.used_kiosk_id or -1)
-        when = f"{local_date(row.used_at)} {row.used_at.astimezone():%H:%M}"
+        when = formats.day_and_time(row.used_at, language)
         state += f" ({when}{', ' + where if where else ''})"
     return [
         row.ref,
         f"{row.minutes} min",
         str(row.free_pages),
-        local_date(row.valid_until),
+        formats.day(row.valid_until, language),
         state,
         row.made_by,
     ]

@@ -21,17 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from admin_console.gui import i18n, icons
+from admin_console.gui import formats, i18n, icons
 from admin_console.gui.dialogs import Dialogs
 from admin_console.gui.tab_widgets import Notice, big, fill, table, title
-from admin_console.gui.ticket_sheet import write_sheet
+from admin_console.gui.ticket_sheet import choice_name, choices, write_sheet
 from admin_console.gui.tickets import (
     TICKET_STATES,
     TicketDesk,
     end_of_month,
     group_code,
     last_moment,
-    local_date,
     ticket_cells,
 )
 
@@ -106,14 +105,22 @@ class TicketsScreen(QWidget):
         self.batch_title.setWordWrap(True)
         self.codes = QListWidget()
         big(self.codes, 13)
+        self.sheet_language = QComboBox()
+        for languages in choices():
+            self.sheet_language.addItem(choice_name(languages), languages)
         self.print_sheet = QPushButton(icons.icon("print"), i18n.text("tickets.print", lang))
         self.print_sheet.setMinimumHeight(40)
+        # Above its list, not beside it: the Brussels choice's three names need the width.
+        sheet_label = QLabel(i18n.text("tickets.sheet_language", lang))
+        sheet_label.setBuddy(self.sheet_language)
         self.notice = Notice()
         batch = QFrame()
         batch.setObjectName("batchBox")
         batch_layout = QVBoxLayout(batch)
         batch_layout.addWidget(self.batch_title)
         batch_layout.addWidget(self.codes, 1)
+        batch_layout.addWidget(sheet_label)
+        batch_layout.addWidget(self.sheet_language)
         batch_layout.addWidget(self.print_sheet)
 
         left = QVBoxLayout()
@@ -169,7 +176,7 @@ class TicketsScreen(QWidget):
         issued = self.desk.issued
         self.codes.clear()
         for ticket in issued:
-            code, until = group_code(ticket.code), local_date(ticket.valid_until)
+            code, until = group_code(ticket.code), formats.day(ticket.valid_until, lang)
             self.codes.addItem(f"{code}  ·  {ticket.minutes} min  ·  {until}")
         if issued:
             self.batch_title.setText(i18n.counted("tickets.batch", lang, len(issued)))
@@ -193,7 +200,7 @@ class TicketsScreen(QWidget):
         if path is None:
             return
         try:
-            pages = write_sheet(Path(path), issued)
+            pages = write_sheet(Path(path), issued, self.sheet_language.currentData())
         except OSError as exc:
             self.notice.bad(i18n.text("tickets.print_failed", lang, detail=str(exc)))
             return

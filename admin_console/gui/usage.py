@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 
 from admin_console.api.usage import UsageByKind, UsageReport, UsageRow
-from admin_console.gui import calls, i18n
+from admin_console.gui import calls, formats, i18n
 from admin_console.gui.tab_controller import Section
 from policies import Language
 
@@ -71,9 +71,12 @@ def kinds_of(counts: UsageByKind) -> dict[str, int]:
     return {kind: getattr(counts, kind) for kind in KINDS}
 
 
-def per_day(report: UsageReport) -> list[Keyed]:
-    """The period's days, labelled ``02/03``."""
-    return [Keyed(d.day.isoformat(), f"{d.day:%d/%m}", d, kinds_of(d)) for d in report.per_day]
+def per_day(report: UsageReport, language: Language) -> list[Keyed]:
+    """The period's days, labelled as the language writes a day of the month (``02/03``)."""
+    return [
+        Keyed(d.day.isoformat(), formats.day_of_month(d.day, language), d, kinds_of(d))
+        for d in report.per_day
+    ]
 
 
 def per_hour(report: UsageReport) -> list[Keyed]:
@@ -93,25 +96,21 @@ def hours_text(seconds: int) -> str:
     return f"{minutes // 60} h {minutes % 60:02d}"
 
 
-def money(cents: int) -> str:
-    """``12,30 €`` (Belgian writing)."""
-    return f"{cents // 100},{cents % 100:02d}\u00a0€"
+def occupancy_text(value: float | None, language: Language) -> str:
+    """``42 %`` (as the language writes a percentage); a dash when the console could not
+    compute it."""
+    return "—" if value is None else formats.percent(value, language)
 
 
-def occupancy_text(value: float | None) -> str:
-    """``42 %``; a dash when the console could not compute it."""
-    return "—" if value is None else f"{round(value * 100)}\u00a0%"
-
-
-COLUMNS: Sequence[tuple[str, Callable[[UsageRow], str]]] = (
-    ("usage.col.sessions", lambda r: str(r.sessions)),
-    ("usage.col.hours", lambda r: hours_text(r.visitor_seconds)),
-    ("usage.col.occupancy", lambda r: occupancy_text(r.occupancy)),
-    ("usage.col.pages", lambda r: str(r.pages)),
-    ("usage.col.sheets", lambda r: str(r.sheets)),
-    ("usage.col.cost", lambda r: money(r.cost_cents)),
-    ("usage.col.accompanied", lambda r: hours_text(r.accompanied_seconds)),
-    ("usage.col.help", lambda r: str(r.help_calls)),
+COLUMNS: Sequence[tuple[str, Callable[[UsageRow, Language], str]]] = (
+    ("usage.col.sessions", lambda r, _: str(r.sessions)),
+    ("usage.col.hours", lambda r, _: hours_text(r.visitor_seconds)),
+    ("usage.col.occupancy", lambda r, lang: occupancy_text(r.occupancy, lang)),
+    ("usage.col.pages", lambda r, _: str(r.pages)),
+    ("usage.col.sheets", lambda r, _: str(r.sheets)),
+    ("usage.col.cost", lambda r, lang: formats.money(r.cost_cents, lang)),
+    ("usage.col.accompanied", lambda r, _: hours_text(r.accompanied_seconds)),
+    ("usage.col.help", lambda r, _: str(r.help_calls)),
 )
 """The table columns after the first (the day, hour or PC): header key and cell."""
 
@@ -127,7 +126,7 @@ def table(
         header += [i18n.text(f"kind.{kind}", language) for kind in KINDS]
     cells = []
     for k in rows:
-        line = [k.label] + [cell(k.row) for _, cell in COLUMNS]
+        line = [k.label] + [cell(k.row, language) for _, cell in COLUMNS]
         if split:
             line += [str(k.kinds.get(kind, 0)) for kind in KINDS]
         cells.append(line)
@@ -137,8 +136,9 @@ def table(
 def totals_lines(report: UsageReport, language: Language) -> list[str]:
     """The period's totals in sentences, and the split by kind of session."""
     t = report.totals
-    kinds = ", ".join(
-        f"{i18n.text(f'kind.{k}', language)} {n}" for k, n in kinds_of(report.by_kind).items()
+    kinds = formats.listed(
+        [f"{i18n.text(f'kind.{k}', language)} {n}" for k, n in kinds_of(report.by_kind).items()],
+        language,
     )
     return [
         i18n.text(
@@ -146,14 +146,14 @@ def totals_lines(report: UsageReport, language: Language) -> list[str]:
             language,
             sessions=t.sessions,
             hours=hours_text(t.visitor_seconds),
-            occupancy=occupancy_text(t.occupancy),
+            occupancy=occupancy_text(t.occupancy, language),
         ),
         i18n.text(
             "usage.totals_print",
             language,
             pages=t.pages,
             sheets=t.sheets,
-            cost=money(t.cost_cents),
+            cost=formats.money(t.cost_cents, language),
         ),
         i18n.text(
             "usage.totals_help",
@@ -179,11 +179,10 @@ def workshop_table(report: UsageReport, language: Language) -> tuple[list[str], 
     ]
     rows = []
     for workshop in report.workshops:
-        started = workshop.started_at.astimezone()
         results = workshop.results
         rows.append(
             [
-                f"{started:%d/%m/%Y %H:%M}",
+                formats.day_and_time(workshop.started_at, language),
                 workshop.title,
                 f"{workshop.minutes} min",
                 str(workshop.participants),
@@ -215,7 +214,7 @@ def _hours_chart(days: Sequence[Keyed], language: Language) -> Bars:
         )
     months: dict[str, float] = {}
     for keyed in days:
-        month = f"{keyed.key[5:7]}/{keyed.key[:4]}"
+        month = formats.month(dt.date.fromisoformat(keyed.key), language)
         months[month] = months.get(month, 0.0) + visitor_hours(keyed.row)
     return Bars(
         i18n.text("usage.chart.hours_per_month", language),
@@ -229,7 +228,7 @@ def charts(report: UsageReport, language: Language) -> list[Bars]:
     pages per PC."""
     hours, kiosks = per_hour(report), per_kiosk(report)
     return [
-        _hours_chart(per_day(report), language),
+        _hours_chart(per_day(report, language), language),
         Bars(
             i18n.text("usage.chart.sessions_per_hour", language),
             [k.label for k in hours],

@@ -164,7 +164,11 @@ class UsageScreen(QWidget):
         for chart, bars in zip(self.charts, charts(report, lang), strict=True):
             chart.show_bars(bars, empty)
         firsts = {"day": "usage.col.day", "hour": "usage.col.hour", "kiosk": "usage.col.pc"}
-        sources = {"day": per_day(report), "hour": per_hour(report), "kiosk": per_kiosk(report)}
+        sources = {
+            "day": per_day(report, lang),
+            "hour": per_hour(report),
+            "kiosk": per_kiosk(report),
+        }
         for key, view in self.tables.items():
             if key == "workshops":
                 header, rows = workshop_table(report, lang)

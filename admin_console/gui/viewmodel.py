@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from admin_console.api.room import CommandResponse, KioskTile, LiveStatus
 from admin_console.api.workshops import WorkshopResult
-from admin_console.gui import i18n
+from admin_console.gui import formats, i18n
 from policies import Language
 
 
@@ -170,8 +170,8 @@ def tile_view(
         if pc.last_seen_at is None:
             detail = i18n.text("seen.never", language)
         else:
-            seen = pc.last_seen_at.astimezone(tz)
-            detail = i18n.text("seen.at", language, time=f"{seen:%H:%M}")
+            seen = formats.time_of_day(pc.last_seen_at, language, tz)
+            detail = i18n.text("seen.at", language, time=seen)
     elif kind is TileKind.CONNECTING or status is None:
         headline = i18n.text("state.connecting", language)
     elif kind is TileKind.FREE:
@@ -293,7 +293,7 @@ def result_line(result: CommandResult, language: Language) -> str:
         said = i18n.text("result.failed", language, reason=reason)
     else:
         said = i18n.text(f"result.{outcome.value}", language)
-    return f"{result.pc_name} — {verb}{i18n.NBSP if language is i18n.FR else ''}: {said}"
+    return i18n.text("result.line", language, pc=result.pc_name, verb=verb, said=said)
 
 
 def workshop_refusals(results: list[CommandResult], language: Language) -> list[str]:
@@ -308,12 +308,11 @@ def workshop_refusals(results: list[CommandResult], language: Language) -> list[
     ]
     if not missing:
         return []
-    colon = f"{i18n.NBSP}:" if language is i18n.FR else ":"
     lines = [i18n.counted("workshop.refused", language, len(missing))]
     for result in missing:
         code = "offline" if result.outcome is Outcome.OFFLINE else result.code
         reason = reason_text(code, result.reason, language)
-        lines.append(f"{result.pc_name}{colon} {reason}")
+        lines.append(i18n.text("workshop.refused_pc", language, pc=result.pc_name, reason=reason))
     return lines
 
 

@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer  # noqa: PLC0415
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
+    from epn_shared.qt_texts import QtOwnTexts  # noqa: PLC0415
     from kiosk.shell.idle import SessionInputWatcher, X11IdleSource  # noqa: PLC0415
     from kiosk.shell.speaker import default_speaker  # noqa: PLC0415
     from kiosk.shell.window import InputWatcher, KeepOnTop, shell_on_agent  # noqa: PLC0415
@@ -63,6 +64,10 @@ def run(args: argparse.Namespace) -> int:
 
     speaker = default_speaker()
     client, shell, window = shell_on_agent(args.socket, speaker, windowed=args.windowed)
+    # Qt's own words (a file dialog's buttons) follow the language the screens are drawn in.
+    qt_texts = QtOwnTexts(app)
+    qt_texts.use(shell.language)
+    shell.changed.connect(lambda: qt_texts.use(shell.language))
     watcher = InputWatcher(shell)
     app.installEventFilter(watcher)
     # Input to the browser and other programs counts too (X11); see kiosk.shell.idle.

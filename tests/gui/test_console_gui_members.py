@@ -109,7 +109,7 @@ def test_a_manager_looks_after_members(qtbot: Any, tmp_path: Path) -> None:
             qtbot.mouseClick(screen.ban, Qt.MouseButton.LeftButton)
             qtbot.waitUntil(lambda: bool(_ban(screen, "EPN-0012")), timeout=WAIT_MS)
             assert _ban(screen, "EPN-0012") == (
-                "exclu jusqu'au 09/03/2026\u00a0: Téléchargements illégaux"
+                "exclu jusqu'au 9 mars 2026\u00a0: Téléchargements illégaux"
             )
             assert pc.post("/api/kiosk/members/check", json=check).status_code == 403
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from console_support import WAIT_MS, advance, cell, console, log_in
 from helpers.console_scenes import HELP_QUEUE
 from pypdf import PdfReader
@@ -89,6 +90,38 @@ def test_a_full_page_of_cards_and_a_cancelled_save(qtbot: Any, tmp_path: Path) -
         assert all(t.code in text for t in c.controller.tickets.issued)
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (Language.TR, ["Bilet", "45 dakika", "Biletim var", "bu kodu yazın", "31.3.2026"]),
+        (Language.ES, ["45 minutos", "Tengo un ticket", "escriba este código", "31/3/2026"]),
+        (Language.AR, ["45"]),  # its words are drawn right to left, as shaped glyphs
+    ],
+)
+def test_the_sheet_is_printed_in_the_language_staff_choose(
+    qtbot: Any, tmp_path: Path, language: Language, words: list[str]
+) -> None:
+    with console(qtbot, tmp_path / "console") as c:
+        log_in(qtbot, c.window, "nadia")
+        tab = c.window.tickets
+        c.window.tabs.setCurrentWidget(tab)
+        tab.count.setValue(3)
+        tab.minutes.setValue(45)
+        qtbot.mouseClick(tab.make, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: tab.codes.count() == 3, timeout=WAIT_MS)
+        # The languages are listed by their own names, Brussels' three first.
+        names = [tab.sheet_language.itemText(i) for i in range(tab.sheet_language.count())]
+        assert names[0] == "Français · Nederlands · English"
+        tab.sheet_language.setCurrentIndex(names.index(language.native_name))
+        c.dialogs.save_path = str(tmp_path / "sheet.pdf")
+        qtbot.mouseClick(tab.print_sheet, Qt.MouseButton.LeftButton)
+        assert tab.notice.text().startswith("Feuille enregistrée (1 page)")  # staff's French
+        _pages, text = _pdf_text(tmp_path / "sheet.pdf")
+        assert all(t.code in text for t in c.controller.tickets.issued)
+        assert all(word in text for word in words), text
+        assert "tapez ce code" not in text  # only the visitor's language
+
+
 def test_a_new_batch_over_unprinted_codes_is_asked_first(qtbot: Any, tmp_path: Path) -> None:
     with console(qtbot, tmp_path / "console") as c:
         log_in(qtbot, c.window, "nadia")
@@ -133,7 +166,7 @@ def test_tickets_are_listed_by_state(qtbot: Any, tmp_path: Path) -> None:
         show(2, 1)  # used
         assert cell(tab.table, 0, 0) == used.ref
         used_at = c.server.clock.now().astimezone()  # shown in the GUI machine's time zone
-        assert cell(tab.table, 0, 4) == f"utilisé ({used_at:%d/%m/%Y %H:%M}, PC-01)"
+        assert cell(tab.table, 0, 4) == f"utilisé ({used_at.day} mars 2026, {used_at:%H:%M}, PC-01)"
         show(1, 3)  # unused
         assert used.ref not in {cell(tab.table, r, 0) for r in range(3)}
         show(3, 0)  # expired: none yet

@@ -32,7 +32,7 @@ from epn_shared.protocol import (
 )
 from policies import Language
 
-FR, EN = Language.FR, Language.EN
+FR, NL, EN = Language.FR, Language.NL, Language.EN
 
 
 def test_presets_are_whole_months_and_years() -> None:
@@ -98,13 +98,16 @@ REPORT = {
 def test_the_report_reads_as_a_manager_needs_it() -> None:
     report = UsageReport.model_validate(REPORT)
     assert (report.start, report.end) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
-    assert per_day(report)[0].kinds == {"walk_in": 1, "ticket": 0, "member": 1, "workshop": 0}
+    assert per_day(report, FR)[0].kinds == {"walk_in": 1, "ticket": 0, "member": 1, "workshop": 0}
     assert [k.label for k in per_hour(report)] == ["09h", "14h"]  # in the day's order
     lines = totals_lines(report, FR)
     assert lines[0] == "3 sessions, 1 h 30 de présence, occupation 12\u00a0%"
     assert lines[1] == "Impression\u00a0: 7 pages sur 4 feuilles, 0,70\u00a0€"
     assert lines[2] == "Aide\u00a0: 1 demandes, 0 h 05 d'accompagnement"
-    assert lines[3].endswith("accès libre 2, ticket 0, membre 1, atelier 0")
+    assert lines[3].endswith("accès libre 2, ticket 0, membre 1 et atelier 0")
+    # Money and percentages as each language writes them.
+    assert totals_lines(report, NL)[1].endswith("€\u00a00,70")
+    assert totals_lines(report, EN)[0].endswith("12%")
     hours, pages_per_pc = charts(report, EN)[0], charts(report, EN)[2]
     assert hours.title == "Visitor hours per day"
     assert list(hours.labels) == ["02/03", "03/03"]
@@ -115,7 +118,7 @@ def test_the_report_reads_as_a_manager_needs_it() -> None:
     assert rows[0][:2] == ["PC-01", "2"]
     assert rows[0][header.index("Montant")] == "0,00\u00a0€"
     assert rows[0][header.index("Occupation")] == "—"  # unknown, not zero
-    header, rows = table(per_day(report), "usage.col.day", FR)
+    header, rows = table(per_day(report, FR), "usage.col.day", FR)
     assert header[-4:] == ["accès libre", "ticket", "membre", "atelier"]
     assert rows[0][-4:] == ["1", "0", "1", "0"]
 
@@ -231,6 +234,7 @@ def test_a_year_is_charted_per_month() -> None:
     report = UsageReport.model_validate(_report(start="2025-01-01", end="2025-12-31", per_day=days))
     hours = charts(report, FR)[0]
     assert hours.title == "Heures de présence par mois"
-    assert list(hours.labels)[:2] == ["01/2025", "02/2025"] and len(hours.labels) == 12
+    assert list(hours.labels)[:2] == ["janv. 2025", "févr. 2025"] and len(hours.labels) == 12
+    assert list(charts(report, NL)[0].labels)[:2] == ["jan 2025", "feb 2025"]
     assert list(hours.values)[:2] == [31.0, 28.0]
-    assert len(table(per_day(report), "usage.col.day", FR)[1]) == 365  # the table keeps days
+    assert len(table(per_day(report, FR), "usage.col.day", FR)[1]) == 365  # the table keeps days

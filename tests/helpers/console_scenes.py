@@ -5,7 +5,8 @@ pictures in ``docs/screenshots/`` are taken of them (``tests/screens/console_pic
 state, the help queue, two selected, the results of an extension, a refusal said in
 French), ``console-room-end.png``, ``console-room-workshop.png``, ``console-workshop-busy.png``
 (the PCs that did not start the workshop, and why), ``console-tickets.png``,
-``console-ticket-sheet.png`` (the first page of the printed PDF), ``console-members.png``,
+``console-ticket-sheet.png`` (the first page of the printed PDF, French, Dutch and English)
+and ``console-ticket-sheet-ar.png`` (the same in Arabic alone), ``console-members.png``,
 ``console-usage.png``, ``console-policy.png`` (with a refused field),
 ``console-policy-staff.png`` (the end of the form: the staff menu's language),
 ``console-policy-hours.png`` and ``console-policy-hours-rtl.png`` (the week's opening hours
@@ -337,7 +338,8 @@ def _pairing_screen(app: Any, window: Any, controller: Any, out: Path, suffix: s
 
 def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) -> None:
 
-    from admin_console.gui.ticket_sheet import write_sheet
+    from admin_console.gui.ticket_sheet import BRUSSELS, write_sheet
+    from policies import Language
 
     controller.role = "manager"
     window._logged_in("nadia")
@@ -402,25 +404,29 @@ def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) 
     window.tabs.blockSignals(True)
     window.tabs.setCurrentWidget(window.tickets)
     save("tickets")
-    sheet = out / "console-ticket-sheet.pdf"
-    write_sheet(sheet, tickets.issued)
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-r",
-            "70",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            "-png",
-            str(sheet),
-            str(out / "console-ticket-sheet"),
-        ],
-        check=False,
-    )
-    sheet.unlink()
+    # The Brussels sheet (FR · NL · EN) and one a visitor reading Arabic takes home.
+    for name, languages in (("ticket-sheet", BRUSSELS), ("ticket-sheet-ar", (Language.AR,))):
+        if languages != BRUSSELS and controller.language is not Language.FR:
+            continue  # the same sheet whatever the staff language
+        sheet = out / f"console-{name}.pdf"
+        write_sheet(sheet, tickets.issued, languages)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                "-png",
+                str(sheet),
+                str(out / f"console-{name}"),
+            ],
+            check=False,
+        )
+        sheet.unlink()
     tickets.mark_printed()
 
     _manager_tabs(app, window, controller, save)
