@@ -24,15 +24,30 @@ class About:
     voice: str | None
     right_to_left: bool = False
     font: str = "DejaVu Sans"
+    system_locales: tuple[str, ...] = ()
+    """The machine's locales for the visitor's programs (Firefox, LibreOffice), best first;
+    empty: ``locale`` alone."""
+
+    @property
+    def program_locales(self) -> tuple[str, ...]:
+        """The locales to start the visitor's programs with, best first."""
+        return self.system_locales or (self.locale,)
 
 
 class Language(StrEnum):
     """A language the kiosk can speak. The value is its ISO 639-1 code."""
 
-    FR = "fr", About("Français", "fr_BE", voice="fr")
-    NL = "nl", About("Nederlands", "nl_BE", voice="nl")
-    EN = "en", About("English", "en_GB", voice="en")
-    AR = "ar", About("العربية", "ar_MA", voice="ar", right_to_left=True)
+    # Belgian locales first: a Brussels visitor expects Belgian dates and decimal commas.
+    FR = "fr", About("Français", "fr_BE", voice="fr", system_locales=("fr_BE", "fr_FR"))
+    NL = "nl", About("Nederlands", "nl_BE", voice="nl", system_locales=("nl_BE", "nl_NL"))
+    EN = "en", About("English", "en_GB", voice="en", system_locales=("en_GB", "en_IE", "en_US"))
+    # Most Arabic-speaking Brusselers came from Morocco; the language packs are plain "ar".
+    AR = (
+        "ar",
+        About(
+            "العربية", "ar_MA", voice="ar", right_to_left=True, system_locales=("ar_MA", "ar_EG")
+        ),
+    )
     TR = "tr", About("Türkçe", "tr_TR", voice="tr")
     ES = "es", About("Español", "es_ES", voice="es")
 

@@ -20,15 +20,9 @@ from collections.abc import Mapping, Set
 from policies import Language
 
 LOCALES: dict[Language, tuple[str, ...]] = {
-    Language.FR: ("fr_BE", "fr_FR"),
-    Language.NL: ("nl_BE", "nl_NL"),
-    Language.EN: ("en_GB", "en_IE", "en_US"),
-    # Most Arabic-speaking Brusselers came from Morocco; the language packs are plain "ar".
-    Language.AR: ("ar_MA", "ar_EG"),
-    Language.TR: ("tr_TR",),
-    Language.ES: ("es_ES",),
+    language: language.about.program_locales for language in Language
 }
-"""Per language, the locales to use, best first."""
+"""Per language, the locales to use, best first (the language registry's)."""
 
 FALLBACK = "C.UTF-8"
 

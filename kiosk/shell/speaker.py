@@ -24,14 +24,10 @@ from policies import Language
 log = logging.getLogger(__name__)
 
 VOICES: dict[Language, str] = {
-    Language.FR: "fr",
-    Language.NL: "nl",
-    Language.EN: "en",
-    Language.AR: "ar",
-    Language.TR: "tr",
-    Language.ES: "es",
+    language: language.about.voice for language in Language if language.about.voice is not None
 }
-"""espeak-ng voice per language (``espeak-ng --voices`` lists them)."""
+"""espeak-ng voice per language that has one (the language registry's; ``espeak-ng
+--voices`` lists them)."""
 
 WORDS_PER_MINUTE = 140  # a little slower than espeak's 175: easier for learners
 
