@@ -306,7 +306,7 @@ def test_end_screen_says_kindly_why_and_that_data_is_being_erased(
     ("language", "receipt"),
     [
         (FR, "Effacé\u00a0: 12 fichiers, 1 téléchargement et l'historique du navigateur."),
-        (AR, "تم مسح: 12 ملفًا، وتنزيل واحد، وسجل التصفح."),
+        (AR, "تم مسح: 12 ملفًا وتنزيل واحد وسجل التصفح."),
     ],
 )
 def test_done_screen_gives_the_receipt_in_plain_words(
