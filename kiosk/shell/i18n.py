@@ -131,7 +131,7 @@ STRINGS = sources(
     _t("reason_idle", "The computer was not used for a while."),
     _t("reason_shell_lost", "The session had to stop because of a technical problem."),
     _t("reason_reboot", "The computer restarted."),
-    _t("reason_stopped", "The computer was stopped."),
+    _t("reason_stopped", "The computer was shut down."),
     _t("done_title", "Your data has been erased"),
     # Translators: {items} is a list, such as “12 files, 1 download and browser history”.
     _t("done_erased", "Erased: {items}."),
@@ -226,14 +226,14 @@ STRINGS = sources(
     # Translators: {n} is the time left before an unanswered print job is cancelled.
     _tn(
         "print_cancel_in_seconds",
-        "With no answer, it is cancelled in {n} second.",
-        "With no answer, it is cancelled in {n} seconds.",
+        "If you do not answer, it will be cancelled in {n} second.",
+        "If you do not answer, it will be cancelled in {n} seconds.",
     ),
     # Translators: {n} is the time left before an unanswered print job is cancelled.
     _tn(
         "print_cancel_in_minutes",
-        "With no answer, it is cancelled in {n} minute.",
-        "With no answer, it is cancelled in {n} minutes.",
+        "If you do not answer, it will be cancelled in {n} minute.",
+        "If you do not answer, it will be cancelled in {n} minutes.",
     ),
     _t("print", "Print"),
     # Translators: {n} is a number of pages.
@@ -245,7 +245,7 @@ STRINGS = sources(
     _t("launch_failed", "This program could not start. Ask a member of staff."),
     _t("app_internet", "Internet"),
     _t("app_letters", "Letters and CVs"),
-    _t("app_tables", "Tables and sums"),
+    _t("app_tables", "Spreadsheets"),
     _t("app_slides", "Presentations"),
     _t("app_pdf", "PDF documents"),
     _t("app_photos", "Photos and pictures"),

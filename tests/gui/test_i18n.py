@@ -56,19 +56,20 @@ def test_an_unknown_code_gets_the_generic_sentence_never_the_code() -> None:
 
 
 def test_staff_is_called_as_visitors_know_them_even_in_few_words() -> None:
-    assert "animateur" in tr("help_coming_short", Language.FR)
+    # "un membre de l'équipe": not "un animateur", which speaks only of men.
+    assert "membre de l'équipe" in tr("help_coming_short", Language.FR)
     assert "Begeleider" in tr("help_coming_short", Language.NL)
     assert "Staff" in tr("help_coming_short", Language.EN)
-    assert "الموظف" in tr("help_coming_short", Language.AR)
+    assert "أحد الموظفين" in tr("help_coming_short", Language.AR)
     assert "Görevli" in tr("help_coming_short", Language.TR)
     assert "personal" in tr("help_coming_short", Language.ES)
 
 
 def test_staff_is_called_as_visitors_know_them() -> None:
-    assert "animateur" in tr("help_coming", Language.FR)
+    assert "membre de l'équipe" in tr("help_coming", Language.FR)
     assert "begeleider" in tr("help_coming", Language.NL)
     assert "member of staff" in tr("help_coming", Language.EN)
-    assert "الموظف" in tr("help_coming", Language.AR)
+    assert "أحد الموظفين" in tr("help_coming", Language.AR)
     assert "görevli" in tr("help_coming", Language.TR).lower()
     assert "personal" in tr("help_coming", Language.ES)
 
@@ -133,7 +134,7 @@ def test_receipt_in_plain_words() -> None:
         "Erased: 12 files, 1 download and browser history."
     )
     assert i18n.erased_summary(erased, Language.FR) == (
-        "Effacé\u00a0: 12 fichiers, 1 téléchargement et l'historique du navigateur."
+        "Ce qui a été effacé\u00a0: 12 fichiers, 1 téléchargement et l'historique du navigateur."
     )
     assert i18n.erased_summary(erased, Language.AR) == ("تم مسح: 12 ملفًا وتنزيل واحد وسجل التصفح.")
 
@@ -238,8 +239,8 @@ def test_every_problem_the_agent_names_has_its_own_sentence() -> None:
 @pytest.mark.parametrize(
     ("language", "pages", "expected"),
     [
-        (Language.FR, 1, "Ce document demande 1 page."),
-        (Language.FR, 40, "Ce document demande 40 pages."),
+        (Language.FR, 1, "Ce document compte 1 page."),
+        (Language.FR, 40, "Ce document compte 40 pages."),
         (Language.NL, 1, "Dit document heeft 1 pagina nodig."),
         (Language.NL, 40, "Dit document heeft 40 pagina's nodig."),
         (Language.EN, 1, "This document needs 1 page."),
@@ -301,9 +302,9 @@ def test_every_launcher_and_preparing_sentence_is_in_the_six_languages(key: str)
 def test_a_program_that_cannot_start_sends_the_visitor_to_staff_as_they_know_them() -> None:
     for language in Language:
         assert tr("launch_failed", language).endswith(".")
-    assert "animateur" in tr("launch_failed", Language.FR)
+    assert "membre de l'équipe" in tr("launch_failed", Language.FR)
     assert "begeleider" in tr("launch_failed", Language.NL)
-    assert "الموظف" in tr("launch_failed", Language.AR)
+    assert "أحد الموظفين" in tr("launch_failed", Language.AR)
 
 
 def test_every_catalogue_program_has_a_pictogram_and_says_what_it_is_for() -> None:
