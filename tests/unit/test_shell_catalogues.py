@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
-from epn_shared.catalogues import EXTRACT_KEYWORDS, Source
-from kiosk.shell import i18n
+from epn_shared.catalogues import Source
 from kiosk.shell.i18n import CATALOGUE, Language, tr
 
 TRANSLATED = [language for language in Language if language is not Language.EN]
@@ -90,22 +88,3 @@ def test_arabic_counts_take_the_form_of_their_number(n: int, said: str) -> None:
 )
 def test_french_counts_zero_like_one(n: int, said: str) -> None:
     assert tr("minutes_left", Language.FR, n=n) == said
-
-
-def test_the_template_is_what_the_code_declares() -> None:
-    """A text added or changed in kiosk/shell/i18n.py reaches the translators only when the
-    template is extracted again (the comments for them with it)."""
-    source = Path(i18n.__file__)
-    extracted = {
-        context: (message, " ".join(comments).split())
-        for _, message, comments, context in extract_from_file(
-            "python", source, keywords=EXTRACT_KEYWORDS, comment_tags=("Translators:",)
-        )
-    }
-    template = _catalog(CATALOGUE.template)
-    # The template's comments are wrapped as the .po format wraps them.
-    in_template = {m.context: (m.id, " ".join(m.auto_comments).split()) for m in template if m.id}
-    assert set(extracted) == set(in_template) == set(CATALOGUE.texts)
-    for key, (message, comments) in extracted.items():
-        assert in_template[key][0] == message, f"{key}: extract the template again"
-        assert in_template[key][1] == comments, f"{key}: its note changed"
