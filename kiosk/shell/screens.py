@@ -176,6 +176,10 @@ def spoken(*lines: str) -> str:
     )
 
 
+ANSWER_ROOM = 430
+"""Widest a status screen's answer stays on one line, beside the loudspeaker (normal text)."""
+
+
 class StatusPage(ScreenPage):
     """A screen that tells where things are: a pictogram, a title, a few sentences.
 
@@ -253,6 +257,10 @@ class StatusPage(ScreenPage):
         self.draw_read(self.read, ctx, spoken(title, *lines, *extra, button), words=words)
         if self.button is not None:
             self.button.update_look(ctx, button)
+            # Large text on a 1024 px wide screen: an answer longer than the room beside the
+            # loudspeaker ("Raak het scherm aan om te beginnen") goes on two lines.
+            long = ctx.theme.large and self.button.one_line_width() > ctx.theme.px(ANSWER_ROOM)
+            self.button.set_wrap(long)
             self.button.setMinimumWidth(ctx.theme.px(420))
         if self.staff is not None:
             self.staff.update_look(ctx)

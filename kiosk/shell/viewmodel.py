@@ -241,10 +241,11 @@ def bar_texts(view: View, language: Language) -> BarTexts:
     # The real time left, not the warning's threshold: a session started 3 minutes before
     # closing is warned "3 minutes", not "5".
     banner_time = i18n.time_left(seconds, language)
+    ends = view.ends_at
     return BarTexts(
         time_left=i18n.time_left(seconds, language),
         time_short=i18n.time_left(seconds, language, short=True),
-        until=i18n.tr("until", language, time=view.ends_at) if view.ends_at else "",
+        until=i18n.tr("until", language, time=i18n.clock(ends, language)) if ends else "",
         help=i18n.tr("help_coming" if view.help_requested else "help", language),
         help_short=i18n.tr("help_coming_short" if view.help_requested else "help", language),
         help_requested=view.help_requested,

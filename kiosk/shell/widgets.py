@@ -181,6 +181,17 @@ class ActionButton(QPushButton):
         """The text shown on the button."""
         return self._text.text()
 
+    def set_wrap(self, wrap: bool) -> None:
+        """Let the words wrap onto a second line (or keep them on one)."""
+        if self._text.wordWrap() != wrap:
+            self._text.setWordWrap(wrap)
+            self._keep_words_whole()
+
+    def one_line_width(self) -> int:
+        """How wide the words are on one line."""
+        self._text.ensurePolished()
+        return self._text.fontMetrics().horizontalAdvance(self._text.text())
+
     def set_tight(self, tight: bool) -> None:
         """Smaller gaps and pictogram, for a crowded bar; the words keep their size."""
         self._tight = tight

@@ -105,8 +105,8 @@ def test_with_the_member_service_unreachable_the_visitor_is_sent_to_staff_pin_er
     qtbot.mouseClick(page.keypad.ok, LEFT)
     kiosk.agent.answer_last("members_unreachable")
     assert (
-        "Le service des membres ne répond pas pour le moment. Adressez-vous à un animateur, "
-        "s'il vous plaît." in kiosk.texts()
+        "Le service des membres ne répond pas pour le moment. Adressez-vous à un membre de "
+        "l'équipe, s'il vous plaît." in kiosk.texts()
     )
     assert pin.text() == ""
 
@@ -140,7 +140,7 @@ def test_help_is_asked_then_the_bar_says_staff_is_coming(kiosk: Kiosk, qtbot) ->
     qtbot.mouseClick(find_button(kiosk.window, "Aide"), LEFT)
     assert len(kiosk.agent.of_type(RequestHelp)) == 1
     kiosk.show(sample_view(State.ACTIVE, FR, help_requested=True, **SESSION))
-    assert "Un animateur arrive" in kiosk.texts()
+    assert "Un membre de l'équipe arrive" in kiosk.texts()
 
 
 def test_ending_asks_to_confirm_and_reminds_that_all_is_erased(kiosk: Kiosk, qtbot) -> None:

@@ -144,8 +144,8 @@ def test_a_tile_starts_its_program_and_closes_the_launcher(kiosk: Kiosk, qtbot: 
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        (FR, "Ce programme n'a pas pu démarrer. Demandez à un animateur."),
-        (AR, "تعذّر تشغيل هذا البرنامج. اسألوا الموظف."),
+        (FR, "Ce programme n'a pas pu démarrer. Demandez à un membre de l'équipe."),
+        (AR, "تعذّر تشغيل هذا البرنامج. اسألوا أحد الموظفين."),
     ],
 )
 def test_a_program_that_cannot_start_is_said_and_the_launcher_stays(

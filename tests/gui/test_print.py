@@ -50,7 +50,7 @@ def print_page(kiosk: Kiosk) -> PrintPage:
                 "En couleur",
                 "Prix\u00a0: 1,20\u00a0€ (2 pages gratuites utilisées)",
                 "Ensuite, vous pourrez encore imprimer 24 pages.",
-                "Sans réponse, il est annulé dans 45 secondes.",
+                "Sans réponse, il sera annulé dans 45 secondes.",
             },
         ),
         (
@@ -120,7 +120,7 @@ def test_free_without_free_pages_says_only_free_and_the_last_pages_are_named(
         (AR, 2, 2, "صفحتان على ورقتين"),
         (AR, 4, 2, "4 صفحات على ورقتين"),
         (AR, 12, 6, "12 صفحة على 6 أوراق"),
-        (Language.TR, 4, 2, "4 sayfa (2 kağıt)"),
+        (Language.TR, 4, 2, "4 sayfa, 2 yaprak kağıt"),
         (Language.ES, 4, 2, "4 páginas en 2 hojas"),
     ],
 )
@@ -188,11 +188,11 @@ def test_a_refused_answer_is_explained_and_can_be_given_again(kiosk: Kiosk, qtbo
             FR,
             {
                 "Ce document a trop de pages",
-                "Ce document demande 40 pages.",
+                "Ce document compte 40 pages.",
                 "Il ne vous reste que 12 pages.",
-                "Un animateur peut vous aider.",
+                "Un membre de l'équipe peut vous aider.",
             },
-            "Appeler un animateur",
+            "Appeler l'équipe",
         ),
         (
             AR,
@@ -200,9 +200,9 @@ def test_a_refused_answer_is_explained_and_can_be_given_again(kiosk: Kiosk, qtbo
                 "هذا المستند فيه صفحات كثيرة جدًا",
                 "يحتاج هذا المستند إلى 40 صفحة.",
                 "لم تبقَ لكم إلا 12 صفحة.",
-                "يمكن للموظف أن يساعدكم.",
+                "يمكن لأحد الموظفين أن يساعدكم.",
             },
-            "نادوا الموظف",
+            "نادوا أحد الموظفين",
         ),
     ],
 )
@@ -221,7 +221,7 @@ def test_over_quota_says_what_it_needs_and_what_is_left_and_calls_staff(
     assert len(kiosk.agent.of_type(RequestHelp)) == 1
     assert kiosk.agent.of_type(PrintAnswer) == []
     kiosk.show(held(language, over, help_requested=True))
-    coming = "Un animateur arrive" if language is FR else "الموظف قادم إليكم"
+    coming = "Un membre de l'équipe arrive" if language is FR else "أحد الموظفين قادم إليكم"
     qtbot.waitUntil(lambda: coming in kiosk.texts())
     assert ask not in kiosk.texts()
     qtbot.mouseClick(find_button(kiosk.window, "Annuler" if language is FR else "إلغاء"), LEFT)
@@ -264,7 +264,7 @@ def test_an_uncountable_job_says_why_and_that_it_will_not_print_by_itself(
         FR: (
             "Cet ordinateur ne peut pas compter les pages de ce document",
             "Il ne sera pas imprimé tout seul.",
-            "Sans réponse, il est annulé dans 2 minutes.",
+            "Sans réponse, il sera annulé dans 2 minutes.",
         ),
         AR: (
             "لا يستطيع هذا الحاسوب عدّ صفحات هذا المستند",
@@ -274,18 +274,18 @@ def test_an_uncountable_job_says_why_and_that_it_will_not_print_by_itself(
     }[language]
     assert {title, reason, by_itself, later} <= set(kiosk.texts())
     assert print_page(kiosk).sheet.count == "?"
-    ask = "Appeler un animateur" if language is FR else "نادوا الموظف"
+    ask = "Appeler l'équipe" if language is FR else "نادوا أحد الموظفين"
     qtbot.mouseClick(find_button(kiosk.window, ask), LEFT)
     assert len(kiosk.agent.of_type(RequestHelp)) == 1
 
 
 def test_the_countdown_follows_the_seconds_left(kiosk: Kiosk, qtbot: QtBot) -> None:
     for seconds, said in [
-        (150, "Sans réponse, il est annulé dans 3 minutes."),
-        (60, "Sans réponse, il est annulé dans 1 minute."),
-        (45, "Sans réponse, il est annulé dans 45 secondes."),
-        (44, "Sans réponse, il est annulé dans 44 secondes."),
-        (1, "Sans réponse, il est annulé dans 1 seconde."),
+        (150, "Sans réponse, il sera annulé dans 3 minutes."),
+        (60, "Sans réponse, il sera annulé dans 1 minute."),
+        (45, "Sans réponse, il sera annulé dans 45 secondes."),
+        (44, "Sans réponse, il sera annulé dans 44 secondes."),
+        (1, "Sans réponse, il sera annulé dans 1 seconde."),
     ]:
         kiosk.show(held(FR, job(seconds_left=seconds)))
         qtbot.waitUntil(lambda said=said: said in kiosk.texts())

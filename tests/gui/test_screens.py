@@ -230,9 +230,9 @@ def test_locked_pc_sends_the_visitor_to_staff(
         (
             FR,
             "Cet ordinateur est en panne.",
-            "Utilisez un autre ordinateur, s'il vous plaît. Un animateur peut vous aider.",
+            "Utilisez un autre ordinateur, s'il vous plaît. Un membre de l'équipe peut vous aider.",
         ),
-        (AR, "هذا الحاسوب معطّل.", "يرجى استخدام حاسوب آخر. يمكن للموظف أن يساعدكم."),
+        (AR, "هذا الحاسوب معطّل.", "يرجى استخدام حاسوب آخر. يمكن لأحد الموظفين أن يساعدكم."),
     ],
 )
 def test_an_out_of_order_pc_says_so_until_staff_unlock_it(
@@ -281,14 +281,14 @@ def test_staff_message_is_shown_until_ok(kiosk: Kiosk) -> None:
     message = MessageView(number=3, text="On ferme dans 15 minutes.")
     kiosk.show(sample_view(State.ACTIVE, AR, message=message, **SESSION))
     assert kiosk.shell.screen is Screen.MESSAGE
-    assert {"رسالة من الموظف", "On ferme dans 15 minutes."} <= set(kiosk.texts())
+    assert {"رسالة من أحد الموظفين", "On ferme dans 15 minutes."} <= set(kiosk.texts())
 
 
 @pytest.mark.parametrize(
     ("language", "reason", "said"),
     [
         (FR, EndReason.TIME_UP, "Le temps est écoulé."),
-        (FR, EndReason.STAFF, "Un animateur a terminé votre session."),
+        (FR, EndReason.STAFF, "Un membre de l'équipe a terminé votre session."),
         (AR, EndReason.IDLE, "لم يُستخدم الحاسوب منذ مدة."),
         (AR, EndReason.VISITOR, "لقد أنهيتم جلستكم."),
     ],
@@ -305,8 +305,12 @@ def test_end_screen_says_kindly_why_and_that_data_is_being_erased(
 @pytest.mark.parametrize(
     ("language", "receipt"),
     [
-        (FR, "Effacé\u00a0: 12 fichiers, 1 téléchargement et l'historique du navigateur."),
-        (AR, "تم مسح: 12 ملفًا، وتنزيل واحد، وسجل التصفح."),
+        (
+            FR,
+            "Ce qui a été effacé\u00a0: 12 fichiers, 1 téléchargement et l'historique du "
+            "navigateur.",
+        ),
+        (AR, "تم مسح: 12 ملفًا وتنزيل واحد وسجل التصفح."),
     ],
 )
 def test_done_screen_gives_the_receipt_in_plain_words(

@@ -298,10 +298,8 @@ def _words(language: Language) -> Iterator[str]:
         name = staff.text(f"setup.step.{step}", language)
         yield staff.text("setup.step", language, n=n, total=len(SETUP_STEPS), name=name)
     for key in VISITOR_WORDS:
-        entry = shell.STRINGS[key] if key in shell.STRINGS else shell.ERRORS[key]
-        said = entry[language]
-        assert isinstance(said, str), f"{key} is counted: not a fixed sentence"
-        yield said
+        assert shell.CATALOGUE.texts[key].english_plural is None, f"{key} is counted"
+        yield shell.tr(key, language) if key in shell.STRINGS else shell.error_text(key, language)
 
 
 @pytest.mark.parametrize("language", list(GUIDES))
