@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSpacerItem,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -176,6 +177,10 @@ def spoken(*lines: str) -> str:
     )
 
 
+STATUS_WIDTH = 1000
+"""Widest a status screen's lines are (at normal text size)."""
+
+
 class StatusPage(ScreenPage):
     """A screen that tells where things are: a pictogram, a title, a few sentences.
 
@@ -222,7 +227,7 @@ class StatusPage(ScreenPage):
             column.addLayout(_in_the_middle(QHBoxLayout(), self.read, self.button, spacing=24))
         column.addStretch(3)
         self.column = column
-        holder = QWidget()
+        holder = self.holder = QWidget()
         holder.setLayout(column)
         footer = QHBoxLayout()
         if self.button is None:
@@ -230,7 +235,7 @@ class StatusPage(ScreenPage):
         footer.addStretch(1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 30, 24, 20)
-        outer.addLayout(_centered(holder, 1000), 1)
+        outer.addLayout(_centered(holder, STATUS_WIDTH), 1)
         outer.addLayout(footer)
         if self.staff is not None:
             footer.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignBottom)
@@ -241,8 +246,11 @@ class StatusPage(ScreenPage):
     ) -> None:
         """Fill the screen's texts; empty lines are hidden. Read aloud says them all, then
         ``extra`` and the button's words."""
-        # Large text on a 768 px high screen: the words need the room between them.
+        # Large text on a 768 px high screen: the words need the room between them, and
+        # lines as wide as the text is big (fewer of them: a long translation stays on
+        # the screen).
         self.column.setSpacing(8 if ctx.theme.large else 22)
+        self.holder.setMaximumWidth(ctx.theme.px(STATUS_WIDTH))
         self.icon.update_look(ctx)
         self.title.setText(title)
         for label, text in zip(self.lines, lines, strict=False):
@@ -540,7 +548,7 @@ class CodePage(ScreenPage):
         body.setSpacing(48)
         body.addLayout(left, 1)
         body.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
+        layout = self.page_layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 28)
         layout.setSpacing(24)
         layout.addLayout(header)
@@ -549,7 +557,8 @@ class CodePage(ScreenPage):
 
     def _build_form(self, keys: tuple[str, ...]) -> QVBoxLayout:
         watcher = _FieldWatcher(self)
-        form = QVBoxLayout()
+        self._gaps: list[QSpacerItem] = []
+        form = self.form = QVBoxLayout()
         form.setSpacing(10)
         for key in keys:
             caption = text_label("big")
@@ -570,7 +579,8 @@ class CodePage(ScreenPage):
             field.returnPressed.connect(self._enter)
             form.addWidget(caption)
             form.addWidget(field)
-            form.addSpacing(8)
+            self._gaps.append(QSpacerItem(0, 8))
+            form.addItem(self._gaps[-1])
             self.fields.append((key, field, caption))
         return form
 
@@ -623,6 +633,14 @@ class CodePage(ScreenPage):
             caption.setText(ctx.tr(key))
             field.setAccessibleName(ctx.tr(key))
             field.setMinimumWidth(ctx.theme.px(360))
+        # Large text: a long title takes three lines; the gaps give it their height, so
+        # that the two fields, the refusal and the buttons stay on a 768 px high screen.
+        large = ctx.theme.large
+        self.page_layout.setSpacing(12 if large else 24)
+        self.form.setSpacing(4 if large else 10)
+        for gap in self._gaps:
+            gap.changeSize(0, 0 if large else 8)
+        self.form.invalidate()
         error = self.shell.local.error
         sentence = error_sentence(error, ctx.language)
         self.error.setText(sentence)
@@ -1138,11 +1156,15 @@ class FinalPage(ScreenPage):
             return
         texts = bar_texts(view, ctx.language)
         self.digits.setText(countdown_digits(view.seconds_left))
-        # The count keeps its column narrow: the words beside it need the width.
-        for label in (self.digits, self.seconds):
-            label.setFixedWidth(260 if ctx.theme.large else 300)
-        self.panel_row.setSpacing(24 if ctx.theme.large else 36)
+        # The count keeps its column narrow: the words beside it need the width. Never
+        # narrower than the longest word under the count ("Sekunden", "секунд"...).
         self.seconds.setText(texts.time_left)
+        self.seconds.ensurePolished()  # the style's font, measured
+        metrics = self.seconds.fontMetrics()
+        widest = max(metrics.horizontalAdvance(word) for word in texts.time_left.split())
+        for label in (self.digits, self.seconds):
+            label.setFixedWidth(max(260 if ctx.theme.large else 300, widest + 4))
+        self.panel_row.setSpacing(24 if ctx.theme.large else 36)
         self.icon.update_look(ctx)
         self.title.setText(ctx.tr("final_title"))
         self.save.setText(ctx.tr("final_save"))
@@ -1677,6 +1699,7 @@ class DonePage(StatusPage):
         assert self.button is not None
         self.button.clicked.connect(shell.dismiss_receipt)
         holder, self.facts = fact_rows(RECEIPT_FACTS, "clock")
+        self.receipt = holder
         self.column.insertLayout(
             self.column.indexOf(self.title) + 1, _centered(holder, RECEIPT_WIDTH)
         )
@@ -1691,8 +1714,10 @@ class DonePage(StatusPage):
         if view is None:
             return
         lines = receipt_facts(view, ctx.language)
-        # Large text: the shield stays on the "erased" line, the height goes to the words.
+        # Large text: the shield stays on the "erased" line, the height goes to the words,
+        # and the lines spread as wide as the text is big (fewer of them).
         self.icon.setVisible(not ctx.theme.large)
+        self.receipt.setMaximumWidth(ctx.theme.px(RECEIPT_WIDTH))
         for index, (holder, icon, text) in enumerate(self.facts):
             line = lines[index] if index < len(lines) else None
             holder.setVisible(line is not None)
