@@ -1623,18 +1623,29 @@ class LauncherPage(ScreenPage):
                 self.tiles.append(tile)
                 self.grid.addWidget(tile, index // columns, index % columns)
                 tile.show()
+            # Columns of one width: a long word in one tile ("PDF-documenten") takes no
+            # width from the tile next to it.
+            for column in range(max(columns, self.grid.columnCount())):
+                self.grid.setColumnStretch(column, 1 if column < columns else 0)
         # 96 px with any text size: big enough to find a program by its picture alone, and
         # large text needs the room for the words.
         # (A bit smaller with large text: two columns of names beside their icons.)
         size = 80 if large else 96
         tone = ctx.theme.tone()
-        # Large text: two columns of wide tiles across the whole screen.
-        self.list.setMaximumWidth(WIDEST if large else LAUNCHER_MAX_WIDTH)
         self.list.update_look(ctx)
         for app, tile in zip(view.apps, self.tiles, strict=True):
             picture = app_pixmap(app.icon, app_fallback_icon(app), size, tone)
             tile.update_look(app.name, app_kind(app, ctx.language), picture)
             tile.setMinimumHeight(120 if large else 150)
+        # Large text: two columns of wide tiles across the whole screen. Otherwise compact,
+        # unless a long word in a tile ("Presentaciones") needs the row wider.
+        columns = launcher_columns(len(view.apps), large, width)
+        widest = max((tile.minimumSizeHint().width() for tile in self.tiles), default=0)
+        margins = self.grid.contentsMargins()
+        bar = self.list.area.verticalScrollBar().sizeHint().width()
+        needed = columns * widest + (columns - 1) * self.grid.spacing() + bar
+        needed += margins.left() + margins.right()
+        self.list.setMaximumWidth(WIDEST if large else max(LAUNCHER_MAX_WIDTH, needed))
         self.icon.update_look(ctx)
         self.title.setText(ctx.tr("launcher_title"))
         texts = bar_texts(view, ctx.language)

@@ -384,8 +384,18 @@ class AppTile(QPushButton):
         return self._layout.sizeHint().expandedTo(super().sizeHint())
 
     def minimumSizeHint(self) -> QSize:
-        """Never smaller than the icon and the words."""
-        return self._layout.minimumSize().expandedTo(QSize(64, 64))
+        """Never smaller than the icon and the words, nor narrower than its longest word."""
+        size = self._layout.minimumSize()
+        margins = self._layout.contentsMargins()
+        for label in (self._name, self._kind):
+            if label.text() and not label.isHidden():
+                metrics = label.fontMetrics()
+                widest = max(metrics.horizontalAdvance(w) for w in label.text().split())
+                needed = widest + 2 + margins.left() + margins.right()
+                if self._beside:
+                    needed += self._picture.width() + self._layout.spacing()
+                size.setWidth(max(size.width(), needed))
+        return size.expandedTo(QSize(64, 64))
 
     def hasHeightForWidth(self) -> bool:
         """The words wrap, so the height follows the width."""
