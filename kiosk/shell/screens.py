@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSpacerItem,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -179,6 +180,9 @@ def spoken(*lines: str) -> str:
 ANSWER_ROOM = 430
 """Widest a status screen's answer stays on one line, beside the loudspeaker (normal text)."""
 
+STATUS_WIDTH = 1000
+"""Widest a status screen's lines are (at normal text size)."""
+
 
 class StatusPage(ScreenPage):
     """A screen that tells where things are: a pictogram, a title, a few sentences.
@@ -226,7 +230,7 @@ class StatusPage(ScreenPage):
             column.addLayout(_in_the_middle(QHBoxLayout(), self.read, self.button, spacing=24))
         column.addStretch(3)
         self.column = column
-        holder = QWidget()
+        holder = self.holder = QWidget()
         holder.setLayout(column)
         footer = QHBoxLayout()
         if self.button is None:
@@ -234,7 +238,7 @@ class StatusPage(ScreenPage):
         footer.addStretch(1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 30, 24, 20)
-        outer.addLayout(_centered(holder, 1000), 1)
+        outer.addLayout(_centered(holder, STATUS_WIDTH), 1)
         outer.addLayout(footer)
         if self.staff is not None:
             footer.addWidget(self.staff, 0, Qt.AlignmentFlag.AlignBottom)
@@ -245,8 +249,11 @@ class StatusPage(ScreenPage):
     ) -> None:
         """Fill the screen's texts; empty lines are hidden. Read aloud says them all, then
         ``extra`` and the button's words."""
-        # Large text on a 768 px high screen: the words need the room between them.
+        # Large text on a 768 px high screen: the words need the room between them, and
+        # lines as wide as the text is big (fewer of them: a long translation stays on
+        # the screen).
         self.column.setSpacing(8 if ctx.theme.large else 22)
+        self.holder.setMaximumWidth(ctx.theme.px(STATUS_WIDTH))
         self.icon.update_look(ctx)
         self.title.setText(title)
         for label, text in zip(self.lines, lines, strict=False):
@@ -548,7 +555,7 @@ class CodePage(ScreenPage):
         body.setSpacing(48)
         body.addLayout(left, 1)
         body.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
+        layout = self.page_layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 28)
         layout.setSpacing(24)
         layout.addLayout(header)
@@ -557,7 +564,8 @@ class CodePage(ScreenPage):
 
     def _build_form(self, keys: tuple[str, ...]) -> QVBoxLayout:
         watcher = _FieldWatcher(self)
-        form = QVBoxLayout()
+        self._gaps: list[QSpacerItem] = []
+        form = self.form = QVBoxLayout()
         form.setSpacing(10)
         for key in keys:
             caption = text_label("big")
@@ -578,7 +586,8 @@ class CodePage(ScreenPage):
             field.returnPressed.connect(self._enter)
             form.addWidget(caption)
             form.addWidget(field)
-            form.addSpacing(8)
+            self._gaps.append(QSpacerItem(0, 8))
+            form.addItem(self._gaps[-1])
             self.fields.append((key, field, caption))
         return form
 
@@ -631,6 +640,14 @@ class CodePage(ScreenPage):
             caption.setText(ctx.tr(key))
             field.setAccessibleName(ctx.tr(key))
             field.setMinimumWidth(ctx.theme.px(360))
+        # Large text: a long title takes three lines; the gaps give it their height, so
+        # that the two fields, the refusal and the buttons stay on a 768 px high screen.
+        large = ctx.theme.large
+        self.page_layout.setSpacing(12 if large else 24)
+        self.form.setSpacing(4 if large else 10)
+        for gap in self._gaps:
+            gap.changeSize(0, 0 if large else 8)
+        self.form.invalidate()
         error = self.shell.local.error
         sentence = error_sentence(error, ctx.language)
         self.error.setText(sentence)
@@ -1146,11 +1163,15 @@ class FinalPage(ScreenPage):
             return
         texts = bar_texts(view, ctx.language)
         self.digits.setText(countdown_digits(view.seconds_left))
-        # The count keeps its column narrow: the words beside it need the width.
-        for label in (self.digits, self.seconds):
-            label.setFixedWidth(260 if ctx.theme.large else 300)
-        self.panel_row.setSpacing(24 if ctx.theme.large else 36)
+        # The count keeps its column narrow: the words beside it need the width. Never
+        # narrower than the longest word under the count ("Sekunden", "секунд"...).
         self.seconds.setText(texts.time_left)
+        self.seconds.ensurePolished()  # the style's font, measured
+        metrics = self.seconds.fontMetrics()
+        widest = max(metrics.horizontalAdvance(word) for word in texts.time_left.split())
+        for label in (self.digits, self.seconds):
+            label.setFixedWidth(max(260 if ctx.theme.large else 300, widest + 4))
+        self.panel_row.setSpacing(24 if ctx.theme.large else 36)
         self.icon.update_look(ctx)
         self.title.setText(ctx.tr("final_title"))
         self.save.setText(ctx.tr("final_save"))
@@ -1609,18 +1630,29 @@ class LauncherPage(ScreenPage):
                 self.tiles.append(tile)
                 self.grid.addWidget(tile, index // columns, index % columns)
                 tile.show()
+            # Columns of one width: a long word in one tile ("PDF-documenten") takes no
+            # width from the tile next to it.
+            for column in range(max(columns, self.grid.columnCount())):
+                self.grid.setColumnStretch(column, 1 if column < columns else 0)
         # 96 px with any text size: big enough to find a program by its picture alone, and
         # large text needs the room for the words.
         # (A bit smaller with large text: two columns of names beside their icons.)
         size = 80 if large else 96
         tone = ctx.theme.tone()
-        # Large text: two columns of wide tiles across the whole screen.
-        self.list.setMaximumWidth(WIDEST if large else LAUNCHER_MAX_WIDTH)
         self.list.update_look(ctx)
         for app, tile in zip(view.apps, self.tiles, strict=True):
             picture = app_pixmap(app.icon, app_fallback_icon(app), size, tone)
             tile.update_look(app.name, app_kind(app, ctx.language), picture)
             tile.setMinimumHeight(120 if large else 150)
+        # Large text: two columns of wide tiles across the whole screen. Otherwise compact,
+        # unless a long word in a tile ("Presentaciones") needs the row wider.
+        columns = launcher_columns(len(view.apps), large, width)
+        widest = max((tile.minimumSizeHint().width() for tile in self.tiles), default=0)
+        margins = self.grid.contentsMargins()
+        bar = self.list.area.verticalScrollBar().sizeHint().width()
+        needed = columns * widest + (columns - 1) * self.grid.spacing() + bar
+        needed += margins.left() + margins.right()
+        self.list.setMaximumWidth(WIDEST if large else max(LAUNCHER_MAX_WIDTH, needed))
         self.icon.update_look(ctx)
         self.title.setText(ctx.tr("launcher_title"))
         texts = bar_texts(view, ctx.language)
@@ -1685,6 +1717,7 @@ class DonePage(StatusPage):
         assert self.button is not None
         self.button.clicked.connect(shell.dismiss_receipt)
         holder, self.facts = fact_rows(RECEIPT_FACTS, "clock")
+        self.receipt = holder
         self.column.insertLayout(
             self.column.indexOf(self.title) + 1, _centered(holder, RECEIPT_WIDTH)
         )
@@ -1699,8 +1732,10 @@ class DonePage(StatusPage):
         if view is None:
             return
         lines = receipt_facts(view, ctx.language)
-        # Large text: the shield stays on the "erased" line, the height goes to the words.
+        # Large text: the shield stays on the "erased" line, the height goes to the words,
+        # and the lines spread as wide as the text is big (fewer of them).
         self.icon.setVisible(not ctx.theme.large)
+        self.receipt.setMaximumWidth(ctx.theme.px(RECEIPT_WIDTH))
         for index, (holder, icon, text) in enumerate(self.facts):
             line = lines[index] if index < len(lines) else None
             holder.setVisible(line is not None)

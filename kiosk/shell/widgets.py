@@ -395,8 +395,18 @@ class AppTile(QPushButton):
         return self._layout.sizeHint().expandedTo(super().sizeHint())
 
     def minimumSizeHint(self) -> QSize:
-        """Never smaller than the icon and the words."""
-        return self._layout.minimumSize().expandedTo(QSize(64, 64))
+        """Never smaller than the icon and the words, nor narrower than its longest word."""
+        size = self._layout.minimumSize()
+        margins = self._layout.contentsMargins()
+        for label in (self._name, self._kind):
+            if label.text() and not label.isHidden():
+                metrics = label.fontMetrics()
+                widest = max(metrics.horizontalAdvance(w) for w in label.text().split())
+                needed = widest + 2 + margins.left() + margins.right()
+                if self._beside:
+                    needed += self._picture.width() + self._layout.spacing()
+                size.setWidth(max(size.width(), needed))
+        return size.expandedTo(QSize(64, 64))
 
     def hasHeightForWidth(self) -> bool:
         """The words wrap, so the height follows the width."""
@@ -509,6 +519,7 @@ class ScrollList(QWidget):
         more.addStretch(1)
         self.more.hide()
         self._cue = 40
+        self._icon_box = 36
         # The cue is placed by hand under the list (see _place): in a layout, the list's
         # wish for all of its height squeezed it away.
         bar = self.area.verticalScrollBar()
@@ -529,7 +540,7 @@ class ScrollList(QWidget):
         """Draw the cue in the visitor's language and theme."""
         self.more_icon.update_look(ctx)
         self.more_text.setText(ctx.tr("more_below"))
-        self._cue = max(self.more_text.sizeHint().height(), ctx.theme.box(36)) + 4
+        self._icon_box = ctx.theme.box(36)
         self._place()
         self._update_cue()
 
@@ -548,8 +559,21 @@ class ScrollList(QWidget):
         super().resizeEvent(event)
         self._place()
 
+    def _fit_cue(self, width: int) -> None:
+        """The cue's words on one line, or on two when the list is too narrow for them."""
+        text = self.more_text
+        text.ensurePolished()
+        room = width - self.more_icon.width() - self._more_row.spacing()
+        needed = text.fontMetrics().horizontalAdvance(text.text()) + 2 * text.margin() + 2
+        wraps = needed > room > 0
+        text.setWordWrap(wraps)
+        text.setMinimumWidth(room if wraps else 0)
+        high = text.heightForWidth(room) if wraps else text.sizeHint().height()
+        self._cue = max(high, self._icon_box) + 4
+
     def _place(self) -> None:
         width, height = self.width(), self.height()
+        self._fit_cue(width)
         for _ in range(3):
             cue = self._cue if not self.more.isHidden() else 0
             self.more.setGeometry(0, height - cue, width, cue)
@@ -558,7 +582,17 @@ class ScrollList(QWidget):
             if cue == (self._cue if not self.more.isHidden() else 0):
                 break
 
+    def _follow_width(self) -> None:
+        """The list's rows as wide as the list: when the scroll bar comes or goes while the
+        list is hidden (a rule's text opened the first time), its layout kept the old width
+        and the words ran under the bar."""
+        inner = self.area.widget()
+        layout = inner.layout() if inner is not None else None
+        if inner is not None and layout is not None and layout.geometry().width() != inner.width():
+            layout.invalidate()
+
     def _update_cue(self) -> None:
+        self._follow_width()
         bar = self.area.verticalScrollBar()
         # The cue's row stays while the list can scroll; at the end only its arrow and
         # words go, so that the list's room, and so its end, does not move.

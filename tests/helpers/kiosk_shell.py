@@ -6,17 +6,17 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.core.protocol import ErrorBody, Reply, View
 from kiosk.shell.controller import ShellController
 from kiosk.shell.speaker import Speaker
-from kiosk.shell.viewmodel import Screen
+from kiosk.shell.viewmodel import LocalState, Screen
 from kiosk.shell.widgets import ActionButton
 from kiosk.shell.window import MainWindow, Shell, shell_on_agent
 from policies import Language
@@ -63,6 +63,11 @@ class FakeSpeaker(Speaker):
     @property
     def available(self) -> bool:
         return self._available
+
+    @available.setter
+    def available(self, available: bool) -> None:
+        """False: the PC has no sound (from the next screen drawn on)."""
+        self._available = available
 
     @property
     def speaking(self) -> bool:
@@ -183,3 +188,87 @@ def running_shell(
     finally:
         client.stop()
         QGuiApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+LOOKS = {
+    "normal": (False, False),
+    # High contrast only thickens the borders (a pixel or two on every button): large
+    # text with it is the tightest case of large text.
+    "large": (True, True),
+}
+"""The visitor's looks a screen must fit in: (large text, high contrast)."""
+
+
+class LookShell(ShellController):
+    """A shell whose visitor keeps one look (large text, contrast) through every scene.
+
+    Switching the look restyles the whole window: once per window, not twice per scene.
+    """
+
+    look: tuple[bool, bool] = (False, False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "local" and isinstance(value, LocalState):
+            large, contrast = self.look
+            value = replace(value, large_text=large, high_contrast=contrast)
+        super().__setattr__(name, value)
+
+
+def look_window(
+    qtbot: Any | None, size: tuple[int, int], look: str
+) -> tuple[LookShell, MainWindow]:
+    """A connected shell window of ``size`` whose visitor keeps the look named ``look``
+    (closed with the test, given its ``qtbot``)."""
+    shell = LookShell(FakeSender(), FakeSpeaker())
+    shell.look = LOOKS[look]
+    shell.local = shell.local
+    window = MainWindow(shell, windowed=True, size=size)
+    if qtbot is not None:
+        qtbot.addWidget(window)
+    window.show()
+    shell.set_connected(True)
+    return shell, window
+
+
+SETTLE_TURNS = 10
+
+
+def draw(
+    shell: ShellController,
+    window: MainWindow,
+    scene: Callable[[Any, Any, Language], None],
+    language: Language,
+) -> None:
+    """Put the window in ``scene``, laid out as it would be shown."""
+    speaker = shell.speaker
+    speaker.stop()
+    if isinstance(speaker, FakeSpeaker):
+        speaker.available = True
+    shell.set_connected(True)
+    scene(shell, window, language)
+    _settle(window)
+    # Painted (one pixel of it: as dear as the whole for what follows): painting sends
+    # the hidden screens the resizes they were owed, and some layouts only move then (a
+    # rule's text opened the first time ran under its scroll bar, in the pictures too).
+    window.grab(QRect(0, 0, 1, 1))
+    _settle(window)
+
+
+def _settle(window: QWidget) -> None:
+    # Layouts settle on posted events, wrapped words sometimes over two turns: until
+    # nothing moves any more (a layout that never settles fails on the last turn's state).
+    before = None
+    for _ in range(SETTLE_TURNS):
+        QApplication.processEvents()
+        now = _geometries(window)
+        if now == before:
+            break
+        before = now
+
+
+def _geometries(window: QWidget) -> list[tuple[int, int, int, int]]:
+    return [
+        (widget.x(), widget.y(), widget.width(), widget.height())
+        for widget in window.findChildren(QWidget)
+        if widget.isVisible()
+    ]

@@ -22,6 +22,9 @@ from kiosk.core.protocol import (
 )
 from policies import Language, default_policy
 
+Scene = Callable[[Any, Any, Language], None]
+"""Puts the shell's controller and window in one state: ``scene(shell, window, language)``."""
+
 PRINT_CONFIRM = PrintView(
     job_id=7,
     waiting="confirm",
@@ -348,3 +351,107 @@ def launcher_scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
         "programs-bar": state(State.ACTIVE, apps=SAMPLE_APPS, **session),
         "preparing": state(State.WIPING, preparing=True),
     }
+
+
+SESSION = {"seconds_left": 2520, "ends_at": "15:42"}
+"""A session of 42 minutes left, ending at 15:42."""
+LONG_TITLE = "Atelier recherche d'emploi : CV, lettre de motivation et inscription Actiris"
+
+MORE_APPS = tuple(
+    AppView(id=f"extra-{index}", name=name, icon=icon, exec=icon)
+    for index, (name, icon) in enumerate(
+        (
+            ("Chromium", "chromium"),
+            ("Files", "org.gnome.Nautilus"),
+            ("LibreOffice Draw", "libreoffice-draw"),
+            ("GIMP", "gimp"),
+            ("Text Editor", "org.gnome.TextEditor"),
+            ("Calculator", "org.gnome.Calculator"),
+        )
+    )
+)
+TWELVE_APPS = SAMPLE_APPS + MORE_APPS
+
+
+def twenty_rules(language: Language) -> tuple[RuleView, ...]:
+    """The default house rules, repeated until there are twenty."""
+    rules = sample_view(State.RULES, language).rules or ()
+    return tuple(
+        rule.model_copy(update={"id": f"{rule.id}-{index}"})
+        for index, rule in ((n, rules[n % len(rules)]) for n in range(20))
+    )
+
+
+def fit_scenes() -> dict[str, Scene]:
+    """The states where a screen is at its fullest: many programs or rules, reading aloud,
+    no sound, every item the bar can hold, a long workshop title."""
+    from kiosk.shell.viewmodel import LocalState, Page
+
+    def state(st: State, **changes: Any) -> Scene:
+        def scene(shell: Any, window: Any, lang: Language) -> None:
+            put(shell, sample_view(st, lang, **changes), LocalState(language=lang))
+
+        return scene
+
+    def launcher(apps: tuple[AppView, ...]) -> Scene:
+        def scene(shell: Any, window: Any, lang: Language) -> None:
+            running = sample_view(State.ACTIVE, lang, apps=apps, **SESSION)
+            put(shell, running, LocalState(language=lang, launcher_open=True))
+
+        return scene
+
+    def many_rules(shell: Any, window: Any, lang: Language) -> None:
+        put(
+            shell,
+            sample_view(State.RULES, lang, rules=twenty_rules(lang)),
+            LocalState(language=lang),
+        )
+
+    def rules_speaking(shell: Any, window: Any, lang: Language) -> None:
+        state(State.RULES)(shell, window, lang)
+        shell.speaker.speak("…", lang)
+
+    def animator_locked(shell: Any, window: Any, lang: Language) -> None:
+        put(shell, sample_view(State.WAITING, locked=True), LocalState(language=lang))
+        shell.open_animator()
+        page = window.pages["animator"]
+        page.pin.setText("1234")
+        page._pin_entered()
+
+    def without_sound(scene: Scene) -> Scene:
+        # The speaker (a FakeSpeaker) says the PC has no sound: a crossed-out loudspeaker
+        # and "no sound" where "read aloud" would be (``draw`` gives the sound back).
+        def no_sound(shell: Any, window: Any, lang: Language) -> None:
+            shell.speaker.available = False
+            scene(shell, window, lang)
+
+        return no_sound
+
+    def language_page(shell: Any, window: Any, lang: Language) -> None:
+        put(shell, sample_view(State.WAITING), LocalState(page=Page.LANGUAGE, language=lang))
+
+    full_bar = {
+        "apps": SAMPLE_APPS,
+        "help_requested": True,
+        "workshop_title": LONG_TITLE,
+        "pages_printed": 126,
+        **SESSION,
+    }
+    return {
+        "launcher-3": launcher(SAMPLE_APPS[:3]),
+        "launcher-8": launcher(TWELVE_APPS[:8]),
+        "launcher-12": launcher(TWELVE_APPS),
+        "rules-20": many_rules,
+        "rules-speaking": rules_speaking,
+        "language-no-sound": without_sound(language_page),
+        "rules-no-sound": without_sound(state(State.RULES)),
+        "animator-locked": animator_locked,
+        "full-bar": state(State.ACTIVE, **full_bar),
+        "long-workshop-bar": state(State.ACTIVE, workshop_title=LONG_TITLE, **SESSION),
+        "full-banner": state(State.WARNED, warning_minutes=10, **{**full_bar, "seconds_left": 598}),
+    }
+
+
+def every_scene() -> dict[str, Scene]:
+    """Every visitor screen, in each state that changes its layout."""
+    return {**scenes(), **launcher_scenes(), **pairing_scenes(), **fit_scenes()}

@@ -2,7 +2,12 @@
 
 :func:`layout_problems` walks every visible control of a window (buttons, labels, fields,
 pictograms) and names each one that lies partly off the screen, is clipped by its parent,
-overlaps a sibling, or whose words do not fit in it.
+overlaps a sibling, or whose words do not fit in it: a line wider than its room, wrapped
+words taller than their room, a button's or a field's text (typed or its placeholder) wider
+than the button or the field. A text the shell cuts short on purpose with "…" (a workshop
+title, staff's free text) is measured as shown: its whole is its tooltip, and read aloud.
+The shell's own buttons (``ActionButton``, ``AppTile``) show their words in labels inside them,
+which are checked as labels. The window stands for the screen: the shell fills it.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollBar,
     QStackedWidget,
     QStyle,
+    QStyleOptionButton,
     QStyleOptionFrame,
     QWidget,
 )
@@ -128,12 +135,35 @@ def _field_problem(field: QLineEdit) -> str | None:
     if metrics.height() > high + SLACK:
         return f"typed text needs {metrics.height()} px high, has {high} px"
     text = field.text() if field.echoMode() == QLineEdit.EchoMode.Normal else ""
+    what = "typed text"
+    if not field.text() and field.placeholderText():
+        text, what = field.placeholderText(), "its hint"
     if text:
         needed = metrics.horizontalAdvance(text)
         # QLineEdit keeps 2 px free on each side of its text.
         wide = room.width() - margins.left() - margins.right() - 4
         if needed > wide + SLACK:
-            return f"typed text needs {needed} px, has {wide} px"
+            return f"{what} needs {needed} px, has {wide} px"
+    return None
+
+
+def _button_problem(button: QAbstractButton) -> str | None:
+    """A button's own text (drawn by the style, as the keypad's digits) wider or taller
+    than the room the style leaves it."""
+    text = button.text()
+    if not text or not isinstance(button, QPushButton):
+        return None
+    option = QStyleOptionButton()
+    button.initStyleOption(option)
+    room = button.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, button)
+    metrics = button.fontMetrics()
+    needed = metrics.horizontalAdvance(text)
+    if not button.icon().isNull():
+        needed += button.iconSize().width() + 4
+    if needed > room.width() + SLACK:
+        return f"its text needs {needed} px, has {room.width()} px"
+    if metrics.height() > room.height() + SLACK:
+        return f"its text needs {metrics.height()} px high, has {room.height()} px"
     return None
 
 
@@ -192,6 +222,8 @@ def layout_problems(root: QWidget) -> list[str]:
                     problem = _words_problem(child) or _picture_problem(child)
                 elif isinstance(child, QLineEdit):
                     problem = _field_problem(child)
+                else:
+                    problem = _button_problem(child)
                 if problem:
                     note(child, problem)
                 seen = where.intersected(view)
