@@ -50,6 +50,22 @@ class Language(StrEnum):
     )
     TR = "tr", About("Türkçe", "tr_TR", voice="tr")
     ES = "es", About("Español", "es_ES", voice="es")
+    UK = "uk", About("Українська", "uk_UA", voice="uk")
+    RU = "ru", About("Русский", "ru_RU", voice="ru")
+    RO = "ro", About("Română", "ro_RO", voice="ro")
+    PT = "pt", About("Português", "pt_PT", voice="pt", system_locales=("pt_PT", "pt_BR"))
+    PL = "pl", About("Polski", "pl_PL", voice="pl")
+    BG = "bg", About("Български", "bg_BG", voice="bg")
+    # Dari has no ISO 639-1 code (prs is ISO 639-3). CLDR formats it as Afghan Persian;
+    # espeak-ng's Persian voice and the machine's Persian locale are Iranian, which Dari
+    # speakers understand.
+    PRS = "prs", About("دری", "fa_AF", voice="fa", right_to_left=True, system_locales=("fa_IR",))
+    PS = "ps", About("پښتو", "ps_AF", voice=None, right_to_left=True)
+    # DejaVu Sans has no Ge'ez and no Pashto ۍ: those letters come from Noto Sans Ethiopic
+    # and Noto Sans Arabic (fonts-noto-core), which the system takes for what the font lacks.
+    # Neither is the text's own font: their lines are 1.8 times as high as DejaVu's (68 px
+    # for 32 px letters), more than the keypad's keys and the session bar hold.
+    TI = "ti", About("ትግርኛ", "ti_ER", voice=None)
 
     about: About
 

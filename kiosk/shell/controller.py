@@ -309,7 +309,7 @@ class ShellController(QObject):
         """Read ``text`` in the visitor's language (or ``language``: the language picker
         says each language's name in its own voice); a second press stops. Without sound
         nothing happens: the button shows the "no sound" pictogram."""
-        if not self.speaker.available:
+        if not self.speaker.available or (language or self.language).about.voice is None:
             return
         if self.speaker.speaking:
             self.speaker.stop()

@@ -334,7 +334,7 @@ class LanguagePage(ScreenPage):
         layout.setSpacing(24)
         layout.addLayout(header)
         layout.addStretch(1)
-        layout.addLayout(_centered(grid_holder, 1000))
+        layout.addLayout(_centered(grid_holder, 1200))
         layout.addStretch(1)
         layout.addLayout(footer)
 
@@ -342,27 +342,11 @@ class LanguagePage(ScreenPage):
         """The offered languages, the one shown now marked."""
         if view is None:
             return
-        codes = tuple(language.value for language in view.languages)
-        if codes != self._languages:
-            self._languages = codes
-            _clear(self.grid)
-            self.buttons = {}
-            self.reads = {}
-            columns = 2 if len(codes) > 3 else 1
-            for index, language in enumerate(view.languages):
-                button = ActionButton(None, role="language", centered=True)
-                button.setCheckable(True)
-                button.clicked.connect(
-                    lambda _=False, lang=language: self.shell.pick_language(lang)
-                )
-                read = ReadButton(40)
-                read.clicked.connect(lambda _=False, lang=language: self._say(lang))
-                self.buttons[language.value] = button
-                self.reads[language.value] = read
-                row, column = index // columns, (index % columns) * 2
-                self.grid.addWidget(read, row, column)
-                self.grid.addWidget(button, row, column + 1)
-                button.show()  # at once: a layout would only show it on the next event loop turn
+        self._make_buttons(view)
+        # Many languages (fifteen): three columns, names a little smaller and not made
+        # larger by large text (each is big and bold already, in its own script), so that
+        # all fit on a 1024 px wide screen with their loudspeakers.
+        crowded = len(view.languages) > 8
         speaker = self.shell.speaker
         if not speaker.speaking:
             self._reading = None
@@ -379,11 +363,15 @@ class LanguagePage(ScreenPage):
                 available=True,
                 speaking=speaker.speaking and self._reading is language,
                 words=False,
+                language=language,
             )
             # Said in that language: whoever reads it, it names the language in itself.
             read.setAccessibleName(language.native_name)
             read.setToolTip(language.native_name)
-            read.setFixedSize(ctx.theme.px(80), ctx.theme.px(96))
+            if crowded:
+                read.setFixedSize(ctx.theme.box(56), ctx.theme.box(64))
+            else:
+                read.setFixedSize(ctx.theme.px(80), ctx.theme.px(96))
         self.no_sound.setVisible(not sound)
         if not sound:
             self.draw_read(self.no_sound, ctx, "")
@@ -391,8 +379,9 @@ class LanguagePage(ScreenPage):
             button = self.buttons[language.value]
             # Each language is named in itself, so a visitor finds theirs without reading ours.
             button.update_look(ctx, language.native_name)
+            button.set_family(language.about.font, 28 if crowded else None)
             button.setChecked(language is ctx.language and self.shell.local.language is not None)
-            button.setMinimumHeight(ctx.theme.box(96))
+            button.setMinimumHeight(ctx.theme.box(64 if crowded else 96))
         self.icon.update_look(ctx)
         self.title.setText(ctx.tr("choose_language"))
         self.large_text.update_look(ctx, ctx.tr("large_text"))
@@ -401,6 +390,32 @@ class LanguagePage(ScreenPage):
         self.contrast.setChecked(ctx.theme.contrast)
         self.staff.update_look(ctx)
         self.staff.setVisible(view.animator_pin_set)
+
+    def _make_buttons(self, view: View) -> None:
+        """A button and a loudspeaker per offered language (made again when they change)."""
+        codes = tuple(language.value for language in view.languages)
+        if codes != self._languages:
+            self._languages = codes
+            _clear(self.grid)
+            self.buttons = {}
+            self.reads = {}
+            # Fifteen languages fit on one screen in three columns (a button each, large
+            # enough to touch), with their loudspeakers.
+            columns = 1 if len(codes) <= 3 else 2 if len(codes) <= 8 else 3
+            for index, language in enumerate(view.languages):
+                button = ActionButton(None, role="language", centered=True)
+                button.setCheckable(True)
+                button.clicked.connect(
+                    lambda _=False, lang=language: self.shell.pick_language(lang)
+                )
+                read = ReadButton(40)
+                read.clicked.connect(lambda _=False, lang=language: self._say(lang))
+                self.buttons[language.value] = button
+                self.reads[language.value] = read
+                row, column = index // columns, (index % columns) * 2
+                self.grid.addWidget(read, row, column)
+                self.grid.addWidget(button, row, column + 1)
+                button.show()  # at once: a layout would only show it on the next event loop turn
 
     def _say(self, language: Language) -> None:
         """Say the language's name in that language; again on the same one: stop."""

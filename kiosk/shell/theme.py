@@ -138,8 +138,9 @@ _CONTRAST = _Colours(
 )
 
 
-def stylesheet(theme: Theme) -> str:
-    """The Qt style sheet of the whole shell for ``theme``."""
+def stylesheet(theme: Theme, font: str = "DejaVu Sans") -> str:
+    """The Qt style sheet of the whole shell for ``theme``, its texts in ``font`` (the
+    family that has the visitor's script)."""
     c = _CONTRAST if theme.contrast else _NORMAL
     px = theme.px
     box = theme.box
@@ -151,7 +152,7 @@ def stylesheet(theme: Theme) -> str:
     return f"""
 QWidget {{
     color: {c.text};
-    font-family: "DejaVu Sans";
+    font-family: "{font}";
     font-size: {px(22)}px;
 }}
 #root, QStackedWidget, #page, QScrollArea, #rulesList, #appList {{ background: {c.bg}; }}

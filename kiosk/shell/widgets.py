@@ -187,6 +187,12 @@ class ActionButton(QPushButton):
             self._text.setWordWrap(wrap)
             self._keep_words_whole()
 
+    def set_family(self, family: str, size: int | None = None) -> None:
+        """Draw the words in ``family`` (a language's own font, whatever the screen's), at
+        ``size`` pixels if given (else the style's)."""
+        sized = f" font-size: {size}px;" if size is not None else ""
+        self._text.setStyleSheet(f'font-family: "{family}";{sized}')
+
     def one_line_width(self) -> int:
         """How wide the words are on one line."""
         self._text.ensurePolished()
@@ -288,8 +294,21 @@ class ReadButton(ActionButton):
         # Never the focus: a screen's first button is its answer, not the loudspeaker.
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-    def show_state(self, ctx: Ctx, *, available: bool, speaking: bool, words: bool = True) -> None:
-        """Draw the button for the speaker's state now."""
+    def show_state(
+        self,
+        ctx: Ctx,
+        *,
+        available: bool,
+        speaking: bool,
+        words: bool = True,
+        language: Language | None = None,
+    ) -> None:
+        """Draw the button for the speaker's state now; not shown at all when ``language``
+        (the visitor's unless given) has no voice to read it (its speakers would press it
+        and hear another language, or nothing)."""
+        if (language or ctx.language).about.voice is None:
+            self.hide()
+            return
         self.show()
         # Drawn again only when something it shows changed: every view change asks.
         drawn = (ctx, available, speaking, words, self._tight)

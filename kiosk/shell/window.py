@@ -66,7 +66,7 @@ class MainWindow(QWidget):
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addWidget(self.stack)
         self.screen_shown: Screen | None = None
-        self._theme: Theme | None = None
+        self._look: tuple[Theme, str] | None = None
         self._mode: tuple[WindowMode, Theme, int] | None = None
         self._painted = False
         self._rendering = False
@@ -100,9 +100,10 @@ class MainWindow(QWidget):
         direction = Qt.LayoutDirection.RightToLeft if ctx.rtl else Qt.LayoutDirection.LeftToRight
         if QGuiApplication.layoutDirection() != direction:
             QGuiApplication.setLayoutDirection(direction)
-        if ctx.theme != self._theme:
-            self._theme = ctx.theme
-            self.setStyleSheet(stylesheet(ctx.theme))
+        look = (ctx.theme, ctx.language.about.font)
+        if look != self._look:
+            self._look = look
+            self.setStyleSheet(stylesheet(*look))
         screen = shell.screen
         page = self.pages[screen]
         if screen is not self.screen_shown:
