@@ -23,7 +23,8 @@ DEBIAN_PACKAGES=(
   libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth libxss1 xdotool
   # The visitor's window manager, and xwininfo/xprop to read window geometries in its test.
   openbox x11-utils
-  fonts-dejavu-core espeak-ng
+  # Noto: the Ge'ez letters of Tigrinya and Pashto's ۍ, which DejaVu lacks (the screens' tests).
+  fonts-dejavu-core fonts-noto-core espeak-ng
   postgresql
   gcc python3-dev libcups2-dev cups cups-client cups-bsd qpdf poppler-utils
   # The eID card's test: pcscd, the reader driver, OpenSC and NSS's modutil, both browsers.
@@ -46,7 +47,11 @@ DEMO_PACKAGES=(
   # Firefox and LibreOffice in the visitor's language, and its locales (fr_BE, nl_BE…).
   locales
   firefox-esr-l10n-fr firefox-esr-l10n-nl firefox-esr-l10n-ar firefox-esr-l10n-tr firefox-esr-l10n-es-es
+  firefox-esr-l10n-uk firefox-esr-l10n-ru firefox-esr-l10n-ro firefox-esr-l10n-pt-pt firefox-esr-l10n-pl
+  firefox-esr-l10n-bg firefox-esr-l10n-fa
   libreoffice-l10n-fr libreoffice-l10n-nl libreoffice-l10n-ar libreoffice-l10n-tr libreoffice-l10n-es
+  libreoffice-l10n-uk libreoffice-l10n-ru libreoffice-l10n-ro libreoffice-l10n-pt libreoffice-l10n-pl
+  libreoffice-l10n-bg libreoffice-l10n-fa
 )
 
 say() { printf '\033[1m[epn-kiosk]\033[0m %s\n' "$*" >&2; }
@@ -75,7 +80,7 @@ make_locales() {
   # The visitors' locales, so the demo's programs speak the language chosen on the PC.
   [ "$(id -u)" -eq 0 ] && command -v localedef >/dev/null || return 0
   local name
-  for name in fr_BE nl_BE en_GB ar_MA tr_TR es_ES; do
+  for name in fr_BE nl_BE en_GB ar_MA tr_TR es_ES uk_UA ru_RU ro_RO pt_PT pl_PL bg_BG fa_IR ps_AF ti_ER; do
     locale -a 2>/dev/null | grep -qx "${name}.utf8" || localedef -i "$name" -f UTF-8 "${name}.UTF-8" || true
   done
 }

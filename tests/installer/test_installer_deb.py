@@ -77,6 +77,7 @@ def test_names_versions_and_what_each_needs(debs: dict[Role, Path]) -> None:
         # PySide6's xcb plugin: without it the shell died at once on a Debian 12 machine.
         assert {"libxcb-cursor0", "libxkbcommon-x11-0", "python3.11"} <= needs
     kiosk_wants = names_in(field(kiosk, "Recommends"))
+    assert "fonts-noto-core" in kiosk_wants, "Tigrinya's Ge'ez letters"
     # The visitor's language in the programs; Firefox names Spanish by country.
     for firefox, office in (
         ("fr", "fr"),
@@ -84,6 +85,13 @@ def test_names_versions_and_what_each_needs(debs: dict[Role, Path]) -> None:
         ("ar", "ar"),
         ("tr", "tr"),
         ("es-es", "es"),
+        ("uk", "uk"),
+        ("ru", "ru"),
+        ("ro", "ro"),
+        ("pt-pt", "pt"),
+        ("pl", "pl"),
+        ("bg", "bg"),
+        ("fa", "fa"),  # Dari's
     ):
         assert {f"firefox-esr-l10n-{firefox}", f"libreoffice-l10n-{office}"} <= kiosk_wants
 
