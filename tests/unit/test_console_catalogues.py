@@ -32,22 +32,28 @@ SHELL_WORDS: Mapping[Language, tuple[str, str]] = {
 }
 
 
-@pytest.mark.parametrize("language", SHELL_WORDS)
+@pytest.mark.parametrize("language", list(Language))
 def test_the_sheet_names_the_code_and_the_minutes_in_each_visitor_language(
     language: Language,
 ) -> None:
-    code, minutes = SHELL_WORDS[language]
     how_to = ticket_sheet.text("how_to", language)
-    assert code in how_to
     # The button the visitor will touch, as the PC's screen says it.
     assert tr("mode_ticket", language) in how_to
-    assert ticket_sheet.text("minutes", language, 45) == f"45 {minutes}"
+    minutes = ticket_sheet.text("minutes", language, 45)
+    assert "45" in minutes
+    if language in SHELL_WORDS:
+        code, word = SHELL_WORDS[language]
+        assert code in how_to
+        assert minutes == f"45 {word}"
     if language.right_to_left:
-        assert "،" in how_to and "," not in how_to  # Arabic's own comma
+        assert "،" in how_to and "," not in how_to  # the Arabic script's own comma
+    assert ticket_sheet.text("how_to", language) != ticket_sheet.text("how_to", Language.EN) or (
+        language is Language.EN
+    )
 
 
 def test_staff_may_print_each_visitor_language_or_brusselss_three() -> None:
     brussels, *alone = ticket_sheet.choices()
     assert brussels == (Language.FR, Language.NL, Language.EN)
-    assert [languages[0] for languages in alone] == list(SHELL_WORDS)
+    assert [languages[0] for languages in alone] == list(Language)
     assert ticket_sheet.choice_name(brussels) == "Français · Nederlands · English"
