@@ -499,6 +499,11 @@ def money(cents: int, currency: str, language: Language) -> str:
     # decimal sign (nl_BE's CLDR pattern would say '€ 1,20'; Arabic keeps Western digits and,
     # as in the Maghreb, the decimal comma). English readers expect the sign first.
     pattern = None if language is Language.EN else PRICE_TAG
+    sign = PRICE_SIGNS.get(currency)
+    if sign is not None and pattern is not None:
+        # The sign on the room's price tags, whatever the language's own name for it
+        # (CLDR writes 'EUR' in Ukrainian and Romanian).
+        pattern = pattern.replace("¤", f"'{sign}'")
     amount = Decimal(cents).scaleb(-2)
     text = format_currency(amount, currency, format=pattern, locale=language.about.locale)
     # CLDR's currency spacing, which Babel leaves out: a code in letters ('CHF') is kept
@@ -508,6 +513,7 @@ def money(cents: int, currency: str, language: Language) -> str:
 
 NBSP = "\u00a0"
 PRICE_TAG = "#,##0.00\u00a0¤"
+PRICE_SIGNS = {"EUR": "€"}
 _LETTERS_AGAINST_DIGITS = re.compile(r"(?<=[^\W\d_])(?=[-\d])|(?<=\d)(?=[^\W\d_])")
 
 
