@@ -40,13 +40,16 @@ def test_every_text_exists_in_all_six_languages(key: str) -> None:
                 assert text not in english, (key, language)
 
 
+SENTENCE_ENDS = (".", "!", "።")  # Ge'ez (Tigrinya) ends a sentence with its own four dots
+
+
 @pytest.mark.parametrize("code", [r.value for r in Refusal] + list(TRANSPORT_CODES))
 def test_every_refusal_and_error_code_has_a_sentence(code: str) -> None:
     assert code in ERRORS or code in i18n.ERROR_ALIASES
     for language in Language:
         sentence = error_text(code, language)
         assert sentence and sentence != code and "_" not in sentence
-        assert sentence.rstrip().endswith((".", "!"))
+        assert sentence.rstrip().endswith(SENTENCE_ENDS)
 
 
 def test_an_unknown_code_gets_the_generic_sentence_never_the_code() -> None:
@@ -304,7 +307,7 @@ def test_every_launcher_and_preparing_sentence_is_in_every_language(key: str) ->
 
 def test_a_program_that_cannot_start_sends_the_visitor_to_staff_as_they_know_them() -> None:
     for language in Language:
-        assert tr("launch_failed", language).endswith(".")
+        assert tr("launch_failed", language).endswith(SENTENCE_ENDS)
     assert "membre de l'équipe" in tr("launch_failed", Language.FR)
     assert "begeleider" in tr("launch_failed", Language.NL)
     assert "أحد الموظفين" in tr("launch_failed", Language.AR)
