@@ -1603,7 +1603,7 @@ class LauncherPage(ScreenPage):
         self.error_row, error_row = _bare_row(14)
         error_row.addWidget(self.error_icon)
         error_row.addWidget(self.error, 1)
-        footer = QHBoxLayout()
+        footer = self.footer = QHBoxLayout()
         footer.setSpacing(18)
         footer.addWidget(self.close_button)
         footer.addWidget(self.read)
@@ -1689,6 +1689,24 @@ class LauncherPage(ScreenPage):
         )
         self.staff.update_look(ctx)
         self.staff.setVisible(view.animator_pin_set)
+        if not large:
+            self._fit_time_left(texts.time_left, width)
+
+    def _fit_time_left(self, text: str, width: int) -> None:
+        """The time left in its words on one line, or on two ("Mai aveți / 42 de minute")
+        when the footer's buttons leave it too little room on a narrow screen."""
+        room = width - 40 - 24  # the page's margins
+        others = (self.close_button, self.read, self.clock, self.staff)
+        shown = [widget for widget in others if not widget.isHidden()]
+        for widget in shown:
+            room -= max(widget.sizeHint().width(), widget.minimumWidth())
+        room -= self.footer.spacing() * len(shown) + 12  # the gaps, and the one before the key
+        metrics = self.time_left.fontMetrics()
+        if metrics.horizontalAdvance(text) + 4 <= room:
+            return
+        digit = next((index for index, char in enumerate(text) if char.isdigit()), -1)
+        cut = text.rfind(" ", 0, digit) if digit > 0 else -1
+        self.time_left.setText(text[:cut] + "\n" + text[cut + 1 :] if cut > 0 else two_lines(text))
 
 
 # -- after a session ----------------------------------------------------------------------
