@@ -732,11 +732,14 @@ class RulesPage(ScreenPage):
         self.read.clicked.connect(self._read_all)
         self.accept = ActionButton("accept", role="primary", icon_size=56)
         self.accept.clicked.connect(shell.accept_rules)
+        # Why accepting failed, on a line of its own above the buttons: the whole width for
+        # the words, and Back, Read aloud and Accept keep theirs.
         self.error = text_label("error")
         self.footer, footer = _bare_row(18)
+        self.footer_row = footer
         footer.addWidget(self.back)
         footer.addWidget(self.read)
-        footer.addWidget(self.error, 1)
+        footer.addStretch(1)
         footer.addWidget(self.accept)
 
         layout = QVBoxLayout(self)
@@ -745,6 +748,7 @@ class RulesPage(ScreenPage):
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
         layout.addWidget(self.body, 1)
+        layout.addWidget(self.error)
         layout.addWidget(self.footer)
 
     def _build_detail(self) -> QWidget:
@@ -836,9 +840,18 @@ class RulesPage(ScreenPage):
             button.show_state(ctx, available=speaker.available, speaking=speaker.speaking)
         self.back.update_look(ctx, ctx.tr("back"))
         self.accept.update_look(ctx, ctx.tr("accept"))
-        self.accept.setMinimumWidth(ctx.theme.box(280))
         self.accept.setEnabled(not self.shell.local.busy)
-        self.error.setText(error_sentence(self.shell.local.error, ctx.language))
+        error = error_sentence(self.shell.local.error, ctx.language)
+        self.error.setText(error)
+        self.error.setVisible(bool(error))
+        # Accept is wide, the step that matters; on a narrow screen with large text it gives
+        # up that extra width before its words are cut ("Я принимаю", "Akceptuję").
+        self.accept.setMinimumWidth(0)
+        room = self.window().width() - 80 - 2 * self.footer_row.spacing()
+        room -= max(self.back.sizeHint().width(), self.back.minimumSizeHint().width())
+        room -= max(self.read.minimumWidth(), self.read.minimumSizeHint().width())
+        own = self.accept.minimumSizeHint().width()
+        self.accept.setMinimumWidth(max(own, min(ctx.theme.box(280), room)))
         self.detail_close.update_look(ctx, ctx.tr("close"))
         shown = self._open if self._open in rules else None
         if shown is not None:
