@@ -1427,10 +1427,16 @@ class PrintPage(ScreenPage):
         for button in (self.cancel, self.print_button, self.ask_staff):
             button.setEnabled(not answered)
             # An explicit minimum hides the button's own: keep the larger, or words are cut.
-            button.setMinimumWidth(max(ctx.theme.px(200), button.minimumSizeHint().width()))
+            # (Touch-target wide with large text, not text wide: the card must not get
+            # wider than a 1024 px screen leaves it, or its words are measured for a width
+            # they do not get.)
+            button.setMinimumWidth(max(ctx.theme.box(200), button.minimumSizeHint().width()))
             button.setMinimumHeight(ctx.theme.box(80))
         margin = 20 if ctx.theme.large else 28
         self.card_layout.setContentsMargins(36, margin, 36, margin)
+        # Large text: smaller gaps, the height goes to the words (five facts on two lines
+        # each in Ukrainian or Polish on a 768 px high screen).
+        self.card_layout.setSpacing(12 if ctx.theme.large else 18)
         # A fact's words may now wrap on one more line: its row's height for the card's
         # width changes, its size hint does not, and Qt only asks again when told.
         for holder, _icon, _text in self.facts:
