@@ -1200,6 +1200,9 @@ class FinalPage(ScreenPage):
         for label in (self.digits, self.seconds):
             label.setFixedWidth(max(260 if ctx.theme.large else 300, widest + 4))
         self.panel_row.setSpacing(24 if ctx.theme.large else 36)
+        # Large text: a narrower edge, the title's longest word gets the width
+        # ("закінчиться" beside "Залишилося" under the count, on 1024 px).
+        self.panel_row.setContentsMargins(24 if ctx.theme.large else 40, 16, 16, 16)
         self.icon.update_look(ctx)
         self.title.setText(ctx.tr("final_title"))
         self.save.setText(ctx.tr("final_save"))
