@@ -124,11 +124,16 @@ def test_each_language_button_says_its_name_in_its_own_voice(qtbot: Any, tmp_pat
     assert set(page.reads) == {language.value for language in Language}
     for language in Language:
         read = page.reads[language.value]
+        if language.about.voice is None:
+            # No voice (Pashto, Tigrinya): no loudspeaker that would read in another one.
+            assert not read.isVisibleTo(kiosk.window)
+            continue
         assert read.isVisibleTo(kiosk.window)
         with qtbot.waitSignal(speaker.speakingChanged, timeout=2000):
             qtbot.mouseClick(read, LEFT)
         arguments = speaker.last_arguments
-        assert arguments[arguments.index("-v") + 1] == language.value
+        # The registry's voice: Dari is read by espeak-ng's Persian one.
+        assert arguments[arguments.index("-v") + 1] == language.about.voice
         assert speaker.last_text == language.native_name
         # Only the button that speaks shows the stop sign.
         assert [r.reading for r in page.reads.values()].count(True) == 1 and read.reading
