@@ -89,24 +89,33 @@ def test_texts_are_there_and_fit(rule_id: str, language: Language, field: str) -
         assert not value.endswith(".")
 
 
-@pytest.mark.parametrize(
-    ("rule_id", "field"), [(r, f) for r in RULE_IDS for f in ("short", "long")]
-)
-def test_arabic_texts_are_in_arabic_script(rule_id: str, field: str) -> None:
-    letters = [c for c in text(rule_id, Language.AR, field) if c.isalpha()]
-    arabic = [c for c in letters if unicodedata.name(c, "").startswith("ARABIC")]
-    # A technical word in Latin letters (USB) is fine; a sentence is not.
-    assert len(arabic) >= 0.9 * len(letters)
-    latin_words = re.findall(r"[A-Za-z]+", text(rule_id, Language.AR, field))
-    assert all(word.isupper() for word in latin_words), latin_words
+SCRIPTS = {
+    Language.AR: "ARABIC",
+    Language.PRS: "ARABIC",
+    Language.PS: "ARABIC",
+    Language.UK: "CYRILLIC",
+    Language.RU: "CYRILLIC",
+    Language.BG: "CYRILLIC",
+    Language.TI: "ETHIOPIC",
+}
+"""Each language's script; the others are written in Latin letters."""
 
 
-@pytest.mark.parametrize("language", [lang for lang in Language if lang is not Language.AR])
-def test_other_languages_are_in_latin_script(language: Language) -> None:
+@pytest.mark.parametrize("language", list(Language))
+def test_each_language_is_written_in_its_own_script(language: Language) -> None:
+    script = SCRIPTS.get(language, "LATIN")
     for rule_id in RULE_IDS:
         for field in ("short", "long"):
-            letters = [c for c in text(rule_id, language, field) if c.isalpha()]
-            assert all(unicodedata.name(c).startswith("LATIN") for c in letters), rule_id
+            value = text(rule_id, language, field)
+            letters = [c for c in value if c.isalpha()]
+            own = [c for c in letters if unicodedata.name(c, "").startswith(script)]
+            if script == "LATIN":
+                assert own == letters, (rule_id, field)
+                continue
+            # A technical word in Latin letters (USB) is fine; a sentence is not.
+            assert len(own) >= 0.9 * len(letters), (rule_id, field)
+            latin_words = re.findall(r"[A-Za-z]+", value)
+            assert all(word.isupper() for word in latin_words), latin_words
 
 
 @pytest.mark.parametrize("rule_id", RULE_IDS)
@@ -124,9 +133,9 @@ def test_french_punctuation_does_not_break_a_line_before_a_colon() -> None:
                 assert match.group(1) in "\u00a0\u202f", f"{rule_id}.{field}: {match.group(0)!r}"
 
 
-def test_arabic_is_written_right_to_left() -> None:
-    assert Language.AR.right_to_left
-    assert not any(lang.right_to_left for lang in Language if lang is not Language.AR)
+def test_the_arabic_script_languages_are_written_right_to_left() -> None:
+    rtl = {lang for lang in Language if lang.right_to_left}
+    assert rtl == {Language.AR, Language.PRS, Language.PS}
     assert Language.AR.native_name == "العربية"
 
 
