@@ -13,7 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
+from helpers.plural_samples import ARABIC_MINUTES_LEFT
 
 from installer import catalogues
 from installer.catalogues import Domain, Problem, check, extract, update, write_template
@@ -287,14 +289,7 @@ def test_check_names_a_fuzzy_translation_in_a_shipped_language(project: Path) ->
 def test_check_accepts_plural_forms_for_one_number_without_the_count(project: Path) -> None:
     # Arabic says "one minute" and "two minutes" with no digit: right, not a fault.
     update(SHELL, project, add=["ar"])
-    arabic = (
-        "لم تبقَ أي دقيقة",
-        "بقيت دقيقة واحدة",
-        "بقيت دقيقتان",
-        "بقيت {n} دقائق",
-        "بقيت {n} دقيقة",
-        "بقيت {n} دقيقة",
-    )
+    arabic = ARABIC_MINUTES_LEFT
     po = project / "kiosk/shell/locale/ar/LC_MESSAGES/shell.po"
     _translate(po, "ar", {"minutes_left": arabic, "hello": "مرحبًا {name}", "wait_title": "انتظر"})
     assert check(project, [SHELL], shipped=frozenset({"fr", "ar"})).problems == []
@@ -374,9 +369,9 @@ def test_the_notes_at_the_top_of_a_template_reach_every_new_language(tmp_path: P
     _edit(root / "kiosk/shell/screens.py", '"Hello {name}"', '"Good morning {name}"')
     assert write_template(SHELL, root)[2] is True
     assert note in path.read_text(encoding="utf-8")
-    update(SHELL, root, add=["pl"])
-    polish = (root / "kiosk/shell/locale/pl/LC_MESSAGES/shell.po").read_text(encoding="utf-8")
-    assert polish.startswith("# Polish (pl).\n") and note in polish
+    update(SHELL, root, add=["de"])  # a language the registry has not yet
+    german = (root / "kiosk/shell/locale/de/LC_MESSAGES/shell.po").read_text(encoding="utf-8")
+    assert german.startswith("# German (de).\n") and note in german
 
 
 GUIDE = catalogues.PROJECT / "docs" / "translate.md"
@@ -462,7 +457,15 @@ def test_the_plural_rule_is_the_one_of_the_locale_the_catalogue_declares(project
     portuguese = project / "kiosk/shell/locale/pt/LC_MESSAGES/shell.po"
     assert "Language: pt_PT" in portuguese.read_text(encoding="utf-8")
     assert check(project, [SHELL], shipped=frozenset({"fr"})).problems == []
-    # Brazil's rule in a catalogue that says pt_PT is named.
-    _edit(portuguese, "Language: pt_PT", "Language: pt_BR")
+    # Brazil's rule in the catalogue of the registry's pt (pt_PT) is named.
+    brazil = get_plural("pt_BR")
+    assert brazil.plural_expr != get_plural("pt_PT").plural_expr
+    text = portuguese.read_text(encoding="utf-8")
+    header = re.compile(r'"Plural-Forms: .*?\\n"\n', re.DOTALL)  # wrapped over lines
+    assert header.search(text)
+    portuguese.write_text(
+        header.sub(lambda _: f'"Plural-Forms: {brazil.plural_forms}\\n"\n', text, count=1),
+        encoding="utf-8",
+    )
     problems = check(project, [SHELL], shipped=frozenset({"fr"})).problems
     assert [(p.language, p.message[:12]) for p in problems] == [("pt", "Plural-Forms")]

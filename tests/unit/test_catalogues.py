@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
+from helpers.plural_samples import ARABIC_MINUTES_LEFT
 
 from epn_shared.catalogues import Catalogue, _t, _tn, compile_all, sources
 
@@ -54,14 +55,7 @@ def catalogue(tmp_path: Path) -> Catalogue:
             ),
         ],
     )
-    arabic = (
-        "لم تبقَ أي دقيقة",
-        "بقيت دقيقة واحدة",
-        "بقيت دقيقتان",
-        "بقيت {n} دقائق",
-        "بقيت {n} دقيقة",
-        "بقيت {n} دقيقة",
-    )
+    arabic = ARABIC_MINUTES_LEFT
     _po(tmp_path, "ar", [("minutes_left", arabic, False)])
     return Catalogue(tmp_path, "shell", TEXTS)
 
@@ -79,14 +73,7 @@ def test_counted_texts_follow_each_languages_plural_rule(catalogue: Catalogue) -
         "Il reste {n} minutes",
     ]
     forms = [catalogue.text("minutes_left", "ar", n) for n in (0, 1, 2, 3, 11, 100)]
-    assert forms == [
-        "لم تبقَ أي دقيقة",
-        "بقيت دقيقة واحدة",
-        "بقيت دقيقتان",
-        "بقيت {n} دقائق",
-        "بقيت {n} دقيقة",
-        "بقيت {n} دقيقة",
-    ]
+    assert forms == list(ARABIC_MINUTES_LEFT)
 
 
 def test_what_is_missing_or_waits_to_be_checked_is_said_in_english(catalogue: Catalogue) -> None:
