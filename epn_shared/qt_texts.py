@@ -13,7 +13,7 @@ up without its "&" too, so it is not left in English.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 
 def qt_translations_folder() -> str:
@@ -45,9 +45,10 @@ class QtOwnTexts:
         self.language: str | None = None
         self._translator: QTranslator | None = None
 
-    def use(self, language: str) -> bool:
-        """Qt's dialogs and standard buttons now speak ``language`` (an ISO 639-1 code);
-        False when Qt has no catalogue for it (its English stays)."""
+    def use(self, language: str, locale: str | None = None) -> bool:
+        """Qt's dialogs and standard buttons now speak ``language`` (its code), from Qt's
+        catalogue for ``locale`` or the nearest one (Dari's fa_AF: Persian's); False when Qt
+        has none for it (its English stays)."""
         if language == self.language:
             return self._translator is not None or language == "en"
         if self._translator is not None:
@@ -57,7 +58,12 @@ class QtOwnTexts:
         if language == "en":
             return True
         translator = _QtCatalogue(self.app)
-        if not translator.load(f"qtbase_{language}", qt_translations_folder()):
+        found = (
+            translator.load(QLocale(locale), "qtbase", "_", qt_translations_folder())
+            if locale is not None
+            else False
+        ) or translator.load(f"qtbase_{language}", qt_translations_folder())
+        if not found:
             return False
         self.app.installTranslator(translator)
         self._translator = translator

@@ -66,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
     client, shell, window = shell_on_agent(args.socket, speaker, windowed=args.windowed)
     # Qt's own words (a file dialog's buttons) follow the language the screens are drawn in.
     qt_texts = QtOwnTexts(app)
-    qt_texts.use(shell.language)
-    shell.changed.connect(lambda: qt_texts.use(shell.language))
+    qt_texts.use(shell.language, shell.language.about.locale)
+    shell.changed.connect(lambda: qt_texts.use(shell.language, shell.language.about.locale))
     watcher = InputWatcher(shell)
     app.installEventFilter(watcher)
     # Input to the browser and other programs counts too (X11); see kiosk.shell.idle.

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel
 
 from epn_shared.qt_texts import QtOwnTexts
+from policies import Language
 
 Button = QDialogButtonBox.StandardButton
 
@@ -69,3 +70,15 @@ def test_qt_has_its_own_words_in_the_pcs_first_languages(qt_texts: QtOwnTexts) -
     # A visitor who picks Arabic, Turkish or Spanish meets Qt's dialogs in it too.
     first = ("fr", "nl", "en", "ar", "tr", "es")
     assert [language for language in first if not qt_texts.use(language)] == []
+
+
+def test_qt_speaks_each_visitor_language_it_has_a_catalogue_for(qt_texts: QtOwnTexts) -> None:
+    # Dari takes Persian's catalogue through its locale (fa_AF → fa); Qt has none for
+    # Romanian, European Portuguese, Pashto or Tigrinya: its few words stay English there.
+    spoken = {lang for lang in Language if qt_texts.use(lang.value, lang.about.locale)}
+    assert {Language.UK, Language.RU, Language.PL, Language.BG, Language.PRS} <= spoken
+    assert not {Language.RO, Language.PT, Language.PS, Language.TI} & spoken
+    qt_texts.use(Language.PRS.value, Language.PRS.about.locale)
+    box = QDialogButtonBox(Button.Cancel)
+    assert _shown(box.button(Button.Cancel).text()) != "Cancel"
+    box.deleteLater()
