@@ -16,6 +16,7 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
 from babel.numbers import format_currency, format_percent
+from babel.units import format_unit
 
 from policies import Language
 
@@ -27,6 +28,21 @@ def _locale(language: Language) -> Locale:
 def money(cents: int, language: Language, currency: str = "EUR") -> str:
     """``12,30 €`` (fr), ``€ 12,30`` (nl), ``€12.30`` (en)."""
     return format_currency(Decimal(cents) / 100, currency, locale=_locale(language))
+
+
+def minutes(count: int, language: Language) -> str:
+    """A length in minutes: ``45 min`` (fr, nl), ``45 mins`` (en)."""
+    return format_unit(count, "duration-minute", length="short", locale=_locale(language))
+
+
+def duration(seconds: int, language: Language) -> str:
+    """A time spent, in hours and minutes: ``1 h 30 min`` (fr), ``1 uur 30 min`` (nl),
+    ``5 min`` when under an hour."""
+    hours, rest = divmod(seconds // 60, 60)
+    if not hours:
+        return minutes(rest, language)
+    spent = format_unit(hours, "duration-hour", length="short", locale=_locale(language))
+    return f"{spent} {minutes(rest, language)}" if rest else spent
 
 
 def percent(value: float, language: Language) -> str:

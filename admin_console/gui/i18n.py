@@ -313,9 +313,16 @@ TEXTS = sources(
     _t("usage.pick", "Choose a period."),
     _t("usage.bad_period", "The period ends before it starts."),
     _t("usage.nothing", "Nothing in this period"),
-    _t("usage.totals", "{sessions} sessions, {hours} of visitors, occupancy {occupancy}"),
-    _t("usage.totals_print", "Printing: {pages} pages on {sheets} sheets, {cost}"),
-    _t("usage.totals_help", "Help: {calls} calls, {hours} of accompaniment"),
+    # Translators: {sessions} is "3 sessions" (usage.n_sessions), {hours} "1 h 30 min".
+    _t("usage.totals", "{sessions}, {hours} of visitors, occupancy {occupancy}"),
+    # Translators: {pages} is "7 pages", {sheets} "4 sheets", {cost} "0,70 €".
+    _t("usage.totals_print", "Printing: {pages} on {sheets}, {cost}"),
+    # Translators: {calls} is "1 call" (usage.n_calls), {hours} "5 min".
+    _t("usage.totals_help", "Help: {calls}, {hours} of accompaniment"),
+    _tn("usage.n_sessions", "{n} session", "{n} sessions"),
+    _tn("usage.n_pages", "{n} page", "{n} pages"),
+    _tn("usage.n_sheets", "{n} sheet", "{n} sheets"),
+    _tn("usage.n_calls", "{n} call", "{n} calls"),
     _t("usage.by_kind", "Sessions by kind: {kinds}"),
     _t("usage.chart.hours_per_day", "Visitor hours per day"),
     _t("usage.chart.hours_per_month", "Visitor hours per month"),

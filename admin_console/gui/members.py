@@ -26,7 +26,7 @@ def member_cells(row: MemberModel, today: dt.date, language: Language) -> list[s
     allowance = (
         i18n.text("members.no_limit", language)
         if row.daily_allowance_minutes is None
-        else f"{row.daily_allowance_minutes} min"
+        else formats.minutes(row.daily_allowance_minutes, language)
     )
     ban = ""
     if banned_on(row, today) and row.banned_until is not None:

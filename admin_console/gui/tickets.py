@@ -53,7 +53,7 @@ def ticket_cells(
         state += f" ({when}{', ' + where if where else ''})"
     return [
         row.ref,
-        f"{row.minutes} min",
+        formats.minutes(row.minutes, language),
         str(row.free_pages),
         formats.day(row.valid_until, language),
         state,

@@ -90,12 +90,6 @@ def per_kiosk(report: UsageReport) -> list[Keyed]:
     return [Keyed(str(k.kiosk_id), k.kiosk_name or str(k.kiosk_id), k) for k in report.per_kiosk]
 
 
-def hours_text(seconds: int) -> str:
-    """``12 h 05``."""
-    minutes = seconds // 60
-    return f"{minutes // 60} h {minutes % 60:02d}"
-
-
 def occupancy_text(value: float | None, language: Language) -> str:
     """``42 %`` (as the language writes a percentage); a dash when the console could not
     compute it."""
@@ -104,12 +98,12 @@ def occupancy_text(value: float | None, language: Language) -> str:
 
 COLUMNS: Sequence[tuple[str, Callable[[UsageRow, Language], str]]] = (
     ("usage.col.sessions", lambda r, _: str(r.sessions)),
-    ("usage.col.hours", lambda r, _: hours_text(r.visitor_seconds)),
+    ("usage.col.hours", lambda r, lang: formats.duration(r.visitor_seconds, lang)),
     ("usage.col.occupancy", lambda r, lang: occupancy_text(r.occupancy, lang)),
     ("usage.col.pages", lambda r, _: str(r.pages)),
     ("usage.col.sheets", lambda r, _: str(r.sheets)),
     ("usage.col.cost", lambda r, lang: formats.money(r.cost_cents, lang)),
-    ("usage.col.accompanied", lambda r, _: hours_text(r.accompanied_seconds)),
+    ("usage.col.accompanied", lambda r, lang: formats.duration(r.accompanied_seconds, lang)),
     ("usage.col.help", lambda r, _: str(r.help_calls)),
 )
 """The table columns after the first (the day, hour or PC): header key and cell."""
@@ -144,22 +138,22 @@ def totals_lines(report: UsageReport, language: Language) -> list[str]:
         i18n.text(
             "usage.totals",
             language,
-            sessions=t.sessions,
-            hours=hours_text(t.visitor_seconds),
+            sessions=i18n.counted("usage.n_sessions", language, t.sessions),
+            hours=formats.duration(t.visitor_seconds, language),
             occupancy=occupancy_text(t.occupancy, language),
         ),
         i18n.text(
             "usage.totals_print",
             language,
-            pages=t.pages,
-            sheets=t.sheets,
+            pages=i18n.counted("usage.n_pages", language, t.pages),
+            sheets=i18n.counted("usage.n_sheets", language, t.sheets),
             cost=formats.money(t.cost_cents, language),
         ),
         i18n.text(
             "usage.totals_help",
             language,
-            calls=t.help_calls,
-            hours=hours_text(t.accompanied_seconds),
+            calls=i18n.counted("usage.n_calls", language, t.help_calls),
+            hours=formats.duration(t.accompanied_seconds, language),
         ),
         i18n.text("usage.by_kind", language, kinds=kinds),
     ]
@@ -184,7 +178,7 @@ def workshop_table(report: UsageReport, language: Language) -> tuple[list[str], 
             [
                 formats.day_and_time(workshop.started_at, language),
                 workshop.title,
-                f"{workshop.minutes} min",
+                formats.minutes(workshop.minutes, language),
                 str(workshop.participants),
                 f"{sum(1 for r in results if r.ok)}/{len(workshop.kiosk_ids or results)}",
             ]

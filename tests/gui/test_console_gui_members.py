@@ -61,7 +61,7 @@ def test_a_manager_looks_after_members(qtbot: Any, tmp_path: Path) -> None:
         qtbot.mouseClick(screen.add, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: _row(screen, "EPN-0012") is not None, timeout=WAIT_MS)
         assert screen.notice.text() == "Carte EPN-0012 ajoutée."
-        assert _row(screen, "EPN-0012") == ["EPN-0012", "Louis", "90 min", ""]
+        assert _row(screen, "EPN-0012") == ["EPN-0012", "Louis", "90\u00a0min", ""]
         assert screen.new_pin.text() == ""  # a PIN does not stay on screen
         assert screen.new_card.text() == ""  # the form is ready for the next member
 

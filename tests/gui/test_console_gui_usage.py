@@ -101,9 +101,12 @@ def test_the_report_reads_as_a_manager_needs_it() -> None:
     assert per_day(report, FR)[0].kinds == {"walk_in": 1, "ticket": 0, "member": 1, "workshop": 0}
     assert [k.label for k in per_hour(report)] == ["09h", "14h"]  # in the day's order
     lines = totals_lines(report, FR)
-    assert lines[0] == "3 sessions, 1 h 30 de présence, occupation 12\u00a0%"
+    # Each count in its plural form, each time spent in CLDR's hours and minutes.
+    assert lines[0] == "3 sessions, 1\u202fh 30\u00a0min de présence, occupation 12\u00a0%"
     assert lines[1] == "Impression\u00a0: 7 pages sur 4 feuilles, 0,70\u00a0€"
-    assert lines[2] == "Aide\u00a0: 1 demandes, 0 h 05 d'accompagnement"
+    assert lines[2] == "Aide\u00a0: 1 demande, 5\u00a0min d'accompagnement"
+    assert totals_lines(report, NL)[2] == "Hulp: 1 vraag, 5 min begeleiding"
+    assert totals_lines(report, EN)[1] == "Printing: 7 pages on 4 sheets, €0.70"
     assert lines[3].endswith("accès libre 2, ticket 0, membre 1 et atelier 0")
     # Money and percentages as each language writes them.
     assert totals_lines(report, NL)[1].endswith("€\u00a00,70")
@@ -178,7 +181,7 @@ def test_a_manager_reviews_a_month_and_exports_it(qtbot: Any, tmp_path: Path) ->
         qtbot.waitUntil(lambda: c.controller.usage.report is not None, timeout=WAIT_MS)
         assert screen.start.date().toString("dd/MM/yyyy") == "01/03/2026"
         assert screen.end.date().toString("dd/MM/yyyy") == "31/03/2026"
-        assert screen.totals.text().startswith("2 sessions, 1 h 15 de présence")
+        assert screen.totals.text().startswith("2 sessions, 1\u202fh 15\u00a0min de présence")
         assert "Impression\u00a0: 3 pages sur 2 feuilles, 0,30\u00a0€" in screen.totals.text()
         per_pc = screen.tables["kiosk"]
         assert [cell(per_pc, r, 0) for r in range(per_pc.rowCount())] == ["PC-01", "PC-02"]
@@ -195,7 +198,7 @@ def test_a_manager_reviews_a_month_and_exports_it(qtbot: Any, tmp_path: Path) ->
         assert workshops.rowCount() == 1
         assert [cell(workshops, 0, n) for n in range(1, 5)] == [
             "Rédiger son CV",
-            "90 min",
+            "90\u00a0min",
             "6",
             "0/1",  # the PC did not start it
         ]
@@ -211,7 +214,8 @@ def test_a_manager_reviews_a_month_and_exports_it(qtbot: Any, tmp_path: Path) ->
 
         # Last month: nothing yet.
         qtbot.mouseClick(screen.presets[Preset.LAST_MONTH], Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: screen.totals.text().startswith("0 sessions"), timeout=WAIT_MS)
+        # French counts 0 as one: "0 session".
+        qtbot.waitUntil(lambda: screen.totals.text().startswith("0 session,"), timeout=WAIT_MS)
         assert screen.start.date().toString("dd/MM/yyyy") == "01/02/2026"
         assert per_day.rowCount() in (0, 28)  # the console may list empty days
 
