@@ -389,6 +389,15 @@ class CupsQueue:
             try:
                 for name, value in QUEUE_DEFAULTS:
                     connection.addPrinterOptionDefault(self.queue, name, value)
+                # Asked only of a CUPS that has the policy: pycups 2.0.4 frees CUPS's answer
+                # twice when it refuses an unknown one (the process aborts).
+                known = connection.getPrinterAttributes(
+                    self.queue, requested_attributes=["printer-op-policy-supported"]
+                ).get("printer-op-policy-supported", ())
+                if POLICY_NAME not in (known if isinstance(known, list) else [known]):
+                    raise cups.IPPError(
+                        cups.IPP_NOT_POSSIBLE, f"CUPS has no {POLICY_NAME!r} operation policy"
+                    )
                 connection.setPrinterOpPolicy(self.queue, POLICY_NAME)
                 connection.acceptJobs(self.queue)
                 connection.enablePrinter(self.queue)
