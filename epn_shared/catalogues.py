@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,15 +127,3 @@ def compile_po(po: Path, language: str) -> bytes:
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()
-
-
-def compile_all(folders: Iterable[Path]) -> list[Path]:
-    """Compile every ``.po`` under ``folders`` to its ``.mo`` (the packages' build step);
-    returns the ``.mo`` files written."""
-    written = []
-    for folder in folders:
-        for po in sorted(folder.glob("*/LC_MESSAGES/*.po")):
-            mo = po.with_suffix(".mo")
-            mo.write_bytes(compile_po(po, po.parent.parent.name))
-            written.append(mo)
-    return written

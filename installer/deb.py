@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from epn_shared.catalogues import compile_all
+from installer.catalogues import DOMAINS, compile_domain
 from installer.locks import problems
 from installer.manpages import man_page
 from installer.plan import InstallerError, Role
@@ -129,7 +129,8 @@ def stage(source: Path, project: Path = PROJECT) -> None:
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
     # The texts' catalogues compiled (.mo), as the products read them fastest.
-    compile_all(folder for folder in source.rglob("locale") if folder.is_dir())
+    for domain in DOMAINS:
+        compile_domain(domain, source)
     man = source / "debian/man"
     man.mkdir(parents=True, exist_ok=True)
     for package in PACKAGES.values():

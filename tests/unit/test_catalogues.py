@@ -12,7 +12,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 from helpers.plural_samples import ARABIC_MINUTES_LEFT
 
-from epn_shared.catalogues import Catalogue, _t, _tn, compile_all, sources
+from epn_shared.catalogues import Catalogue, _t, _tn, compile_po, sources
 
 TEXTS = sources(
     _t("close", "Close"),
@@ -95,7 +95,7 @@ def test_a_compiled_catalogue_is_read_only_while_it_is_as_new_as_its_source(
     tmp_path: Path,
 ) -> None:
     po = _po(tmp_path, "fr", [("close", "Fermer", False)])
-    assert compile_all([tmp_path]) == [po.with_suffix(".mo")]
+    po.with_suffix(".mo").write_bytes(compile_po(po, "fr"))  # the packages' build step
     assert Catalogue(tmp_path, "shell", TEXTS).text("close", "fr") == "Fermer"
     # A translator's correction after the build is read from the .po, not the stale .mo.
     po.write_text(po.read_text().replace('"Fermer"', '"Fermer la fenêtre"'))
