@@ -8,7 +8,8 @@ Kiosk → console: ``hello`` once, then ``event`` (persistent, each with a uniqu
 console stores each id once and acknowledges it; the kiosk forgets only what was
 acknowledged), ``status`` (the live tile, not stored), ``command_result``.
 Console → kiosk: ``welcome``, ``ack``, ``command`` (each with a ``command_id`` the kiosk
-answers with a ``command_result``), ``error``.
+answers with a ``command_result``), ``staff_roster`` (who may use the staff key, and their
+PINs' hashes), ``error``.
 
 Enrollment (HTTPS, before the WebSocket): ``EnrollRequest`` → ``EnrollResponse``.
 
@@ -53,6 +54,12 @@ MAX_COUNT = 1_000_000_000
 """Most of anything else a kiosk counts (items wiped)."""
 MAX_JOB_ID = 2**31 - 1
 """Largest print job id (CUPS's ids are 32-bit)."""
+MAX_STAFF_ID = 2**31 - 1
+"""Largest staff id (the console's integer keys)."""
+MAX_ROSTER = 500
+"""Most staff members one roster names (a network's whole team fits)."""
+MAC_PATTERN = r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$"
+"""A network card's address, as Linux writes it (lower case, colons)."""
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 """No kiosk event happened before this instant (a PC whose clock says so is wrong)."""
 LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
@@ -202,8 +209,30 @@ class PrintJobBody(_EventBody):
     colour: bool = False
 
 
+class StaffActionBody(_EventBody):
+    """A staff member acted at the PC, behind the staff key (their PIN checked): the
+    console writes it to its audit log under that person's name."""
+
+    kind: Literal["staff_action"] = "staff_action"
+    staff_id: int | None = Field(
+        None,
+        strict=True,
+        ge=1,
+        le=MAX_STAFF_ID,
+        description="Whose PIN it was (the console's staff id); None: the PC's own "
+        "first-run PIN, before the console sent its staff.",
+    )
+    action: str = Field(max_length=40)
+    detail: str = Field("", max_length=200)
+
+
 EventBody = Annotated[
-    SessionStartedBody | SessionEndedBody | HelpRequestedBody | WipeFinishedBody | PrintJobBody,
+    SessionStartedBody
+    | SessionEndedBody
+    | HelpRequestedBody
+    | WipeFinishedBody
+    | PrintJobBody
+    | StaffActionBody,
     Field(discriminator="kind"),
 ]
 
@@ -262,6 +291,18 @@ class Hello(_Message):
     type: Literal["hello"] = "hello"
     agent_version: str = Field(max_length=40)
     policy_version: str | None = Field(None, max_length=64)
+    staff_revision: int | None = Field(
+        None,
+        strict=True,
+        ge=0,
+        le=2**63 - 1,
+        description="The revision of the staff roster the PC holds (None: it has none).",
+    )
+    mac: str | None = Field(
+        None,
+        pattern=MAC_PATTERN,
+        description="The network card the PC reaches the console through, for Wake-on-LAN.",
+    )
 
 
 class CommandResult(_Message):
@@ -318,6 +359,10 @@ class CommandAction(StrEnum):
     call."""
     """Start a session without a login for ``minutes``; ``text`` is the workshop's title and
     ``workshop_id`` names it. ``lock`` with ``reason="out_of_order"`` marks a PC out of order."""
+    RESTART = "restart"
+    """Restart the PC: a session on it is ended (and wiped) first."""
+    SHUT_DOWN = "shut_down"
+    """Switch the PC off: a session on it is ended (and wiped) first."""
 
 
 class Command(_Message):
@@ -335,6 +380,33 @@ class Command(_Message):
     pages: int | None = Field(None, ge=1, le=1000)
     job_id: int | None = Field(None, ge=1, le=MAX_JOB_ID)
     session_id: EventId | None = Field(None, description="The session a help_answered is for.")
+
+
+StaffLanguage = Literal["fr", "nl", "en"]
+"""The languages of the staff's own screens."""
+
+
+class RosterEntry(BaseModel):
+    """One staff member who may use the staff key at this PC."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: int = Field(strict=True, ge=1, le=MAX_STAFF_ID)
+    name: str = Field(min_length=1, max_length=40, description="As the PC greets them.")
+    language: StaffLanguage
+    pin_hash: str = Field(
+        min_length=1, max_length=200, pattern=r"^\$argon2id\$", description="argon2id."
+    )
+
+
+class StaffRoster(_Message):
+    """The staff who may use the staff key at this PC, each with their PIN's hash. It
+    replaces the PC's whole roster (a member missing from it is revoked at once); the
+    console sends it after ``welcome`` when the PC's ``staff_revision`` differs, and on
+    every change. An empty roster leaves the PC its own first-run PIN."""
+
+    type: Literal["staff_roster"] = "staff_roster"
+    revision: int = Field(strict=True, ge=0, le=2**63 - 1)
+    staff: tuple[RosterEntry, ...] = Field(max_length=MAX_ROSTER)
 
 
 class ErrorFrame(_Message):
@@ -425,7 +497,9 @@ class PairFinishRequest(BaseModel):
 # -- encoding ---------------------------------------------------------------------------
 
 KioskFrame = Annotated[Hello | Event | Status | CommandResult, Field(discriminator="type")]
-ConsoleFrame = Annotated[Welcome | Ack | Command | ErrorFrame, Field(discriminator="type")]
+ConsoleFrame = Annotated[
+    Welcome | Ack | Command | StaffRoster | ErrorFrame, Field(discriminator="type")
+]
 _KIOSK: TypeAdapter[KioskFrame] = TypeAdapter(KioskFrame)
 _CONSOLE: TypeAdapter[ConsoleFrame] = TypeAdapter(ConsoleFrame)
 
@@ -479,7 +553,7 @@ def _event_id(data: dict[str, Any]) -> str | None:
 
 _EVENT_ID: TypeAdapter[str] = TypeAdapter(EventId)
 _KIOSK_TYPES = frozenset({"hello", "event", "status", "command_result"})
-_CONSOLE_TYPES = frozenset({"welcome", "ack", "command", "error"})
+_CONSOLE_TYPES = frozenset({"welcome", "ack", "command", "staff_roster", "error"})
 
 
 def decode_kiosk_frame(frame: str | bytes) -> KioskFrame:
