@@ -8,12 +8,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from admin_console.api.types import RequestBody
+from admin_console.api.types import RequestBody, RowId
+from epn_shared.protocol import StaffLanguage
+from epn_shared.staff_pins import PIN_DIGITS
 
 MIN_PASSWORD_LENGTH = 8
 """The shortest password the console takes (the window checks the same rule as typed)."""
 MAX_PASSWORD_LENGTH = 200
 USERNAME_MAX = 80
+DISPLAY_NAME_MAX = 40
 
 
 class Role(StrEnum):
@@ -60,6 +63,9 @@ class Me(BaseModel):
     username: str
     role: Role
     token_expires_at: dt.datetime
+    display_name: str = Field("", description="How the PCs greet them; empty: the username.")
+    language: StaffLanguage = "fr"
+    has_pin: bool = Field(False, description="They have their own PIN for the PCs' staff key.")
 
 
 class PasswordProblem(StrEnum):
@@ -118,3 +124,93 @@ class FirstAdminRequest(RequestBody):
         if problem is not None:
             raise ValueError(_PASSWORD_SENTENCES[problem])
         return self
+
+
+# -- the team: accounts managed by managers and admins -----------------------------------
+
+Username = Annotated[str, StringConstraints(strip_whitespace=True)]
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+class StaffAccount(BaseModel):
+    """One staff account as the team list shows it (never a hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    language: StaffLanguage
+    disabled: bool
+    has_pin: bool
+    pin_set_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class StaffList(BaseModel):
+    """The team."""
+
+    staff: list[StaffAccount]
+
+
+class NewStaff(RequestBody):
+    """A new account: its first password is typed by whoever makes it, and told to the
+    new colleague, who changes it. A manager makes animators and managers; only an admin
+    makes an admin."""
+
+    username: Username = Field(min_length=1, max_length=USERNAME_MAX)
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+    role: Role
+    display_name: DisplayName = Field("", max_length=DISPLAY_NAME_MAX)
+    language: StaffLanguage = "fr"
+
+    @model_validator(mode="after")
+    def _not_the_username(self) -> NewStaff:
+        problem = password_problem(self.username, self.password)
+        if problem is not None:
+            raise ValueError(_PASSWORD_SENTENCES[problem])
+        return self
+
+
+class StaffChange(RequestBody):
+    """What a manager or admin changes on a colleague's account; a field left out stays.
+    Disabling logs the account out everywhere at once and revokes its PIN on every PC."""
+
+    role: Role | None = None
+    display_name: DisplayName | None = Field(None, max_length=DISPLAY_NAME_MAX)
+    language: StaffLanguage | None = None
+    disabled: bool | None = None
+
+
+class NewPassword(RequestBody):
+    """A password set for an account (a reset by a manager or admin, or one's own)."""
+
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
+    current_password: str | None = Field(
+        None,
+        max_length=MAX_PASSWORD_LENGTH,
+        description="One's own password now: needed to change one's own password.",
+    )
+
+
+class NewPin(RequestBody):
+    """One's own PIN for the staff key at the PCs (digits); None clears it."""
+
+    pin: str | None = Field(
+        min_length=PIN_DIGITS[0],
+        max_length=PIN_DIGITS[1],
+        description=f"{PIN_DIGITS[0]} to {PIN_DIGITS[1]} digits, not one repeated digit "
+        "nor digits in a row.",
+    )
+    current_password: str = Field(
+        min_length=1, max_length=MAX_PASSWORD_LENGTH, description="One's own password now."
+    )
+
+
+class MyChange(RequestBody):
+    """What a staff member changes on their own account; a field left out stays."""
+
+    display_name: DisplayName | None = Field(None, max_length=DISPLAY_NAME_MAX)
+    language: StaffLanguage | None = None
+
+
+StaffId = RowId

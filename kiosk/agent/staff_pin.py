@@ -16,11 +16,12 @@ import getpass
 import sys
 from pathlib import Path
 
+from epn_shared import staff_pins
 from epn_shared.files import write_atomically
 from kiosk.agent.credentials import hash_pin
 
 PIN_FILE = "staff-pin"
-PIN_DIGITS = (4, 12)
+PIN_DIGITS = staff_pins.PIN_DIGITS
 
 
 def pin_path(data_dir: Path) -> Path:
@@ -39,14 +40,8 @@ def read_pin_hash(data_dir: Path) -> str | None:
 
 def pin_problem(pin: str) -> str | None:
     """Why ``pin`` cannot be the staff PIN, or None when it can."""
-    low, high = PIN_DIGITS
-    if not pin.isascii() or not pin.isdigit():
-        return "a PIN is made of digits only (0-9)"
-    if not low <= len(pin) <= high:
-        return f"a PIN has {low} to {high} digits"
-    if len(set(pin)) == 1 or pin in "0123456789012" or pin in "9876543210987":
-        return "a PIN of one repeated digit or of digits in a row is guessed first: choose another"
-    return None
+    problem = staff_pins.pin_problem(pin)
+    return None if problem is None else staff_pins.sentence(problem)
 
 
 def set_pin(data_dir: Path, pin: str) -> None:

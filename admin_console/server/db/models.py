@@ -32,6 +32,22 @@ class StaffRow(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    display_name: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    """How the PCs greet them (a first name); empty: their username."""
+    language: Mapped[str] = mapped_column(sa.String(2), default="fr", server_default="fr")
+    """The language of their screens, at the console and behind the staff key (fr, nl, en)."""
+    pin_hash: Mapped[str | None] = mapped_column(sa.String(200))
+    """argon2id of their own PIN for the staff key at the PCs; None: no PIN, no staff key."""
+    pin_set_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class StaffRosterRow(Base):
+    """One row: the revision of the staff roster sent to the PCs, raised by every change a
+    PC must know (a PIN set or cleared, an account disabled, a name or language changed)."""
+
+    __tablename__ = "staff_roster"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(sa.BigInteger)
 
 
 class AccessTokenRow(Base):
@@ -63,6 +79,8 @@ class KioskRow(Base):
     """The policy the PC last said it runs (hello, or an accepted policy update)."""
     agent_version: Mapped[str | None] = mapped_column(sa.String(40))
     """The EPN Kiosk version the PC last said it runs (its hello)."""
+    mac: Mapped[str | None] = mapped_column(sa.String(17))
+    """The network card the PC last said it reaches the console through (Wake-on-LAN)."""
 
 
 class PairingCodeRow(Base):
