@@ -78,6 +78,7 @@ class KioskTile(BaseModel):
         "reach it (or wait for its visitor to finish).",
     )
     out_of_order: bool = Field(False, description="Marked out of order by staff: kept locked.")
+    site_id: int = Field(1, description="The site the PC stands in.")
     out_of_order_reason: str | None = None
 
 

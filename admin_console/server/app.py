@@ -47,6 +47,7 @@ from admin_console.server.routes import (
     printers,
     records,
     setup,
+    sites,
     staff,
     tickets,
     usage,
@@ -61,6 +62,7 @@ logger = logging.getLogger("admin_console.api")
 _ROUTERS = (
     staff,
     setup,
+    sites,
     enrollment,
     kiosks,
     records,

@@ -55,6 +55,12 @@ class Principal:
     role: Role
     token_sha256: str
     expires_at: dt.datetime
+    sites: frozenset[int] | None = None
+    """The sites they work at; None: every site (an admin)."""
+
+    def sees(self, site_id: int) -> bool:
+        """True when ``site_id`` is one of their sites."""
+        return self.sites is None or site_id in self.sites
 
 
 HASH_CHECKS_AT_ONCE = 4
@@ -257,7 +263,9 @@ class AuthService:
             raise NotAuthenticated("this token is unknown or has expired: log in again")
         if owner.staff.disabled:
             raise NotAuthenticated("this account is disabled")
-        return Principal(owner.staff, Role(owner.staff.role), token_sha256, owner.expires_at)
+        role = Role(owner.staff.role)
+        sites = None if role is Role.ADMIN else self._repos.sites.of_staff(owner.staff.id)
+        return Principal(owner.staff, role, token_sha256, owner.expires_at, sites)
 
     def logout(self, principal: Principal) -> None:
         """Forget the token of this request."""

@@ -133,6 +133,8 @@ class _Listener:
     """One staff client: the changes not yet sent to it, and whether it was dropped."""
 
     who: str
+    sites: frozenset[int] | None = None
+    """The sites whose PCs it is told of (None: every site)."""
     queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(MAX_STAFF_BACKLOG))
     dropped: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -235,6 +237,7 @@ class Hub:
             left_behind=left_behind(kiosk.agent_version, self.expected_version()),
             out_of_order=kiosk.out_of_order,
             out_of_order_reason=kiosk.out_of_order_reason,
+            site_id=kiosk.site_id,
         )
 
     def expected_version(self) -> str:
@@ -271,6 +274,8 @@ class Hub:
             ensure_ascii=False,
         )
         for listener in list(self._listeners):
+            if listener.sites is not None and kiosk.site_id not in listener.sites:
+                continue  # nothing outside a person's sites
             try:
                 listener.queue.put_nowait(message)
             except asyncio.QueueFull:
@@ -692,7 +697,7 @@ class Hub:
             await websocket.close(POLICY_VIOLATION, str(exc)[:120])
             return
         who = principal.staff.username
-        listener = _Listener(who)
+        listener = _Listener(who, principal.sites)
         self._listeners.add(listener)
         tasks: list[asyncio.Task[Any]] = []
         sending = asyncio.Lock()  # the pushes and the reader's error frames, one at a time
@@ -700,7 +705,9 @@ class Hub:
         log_event(logger, "staff_listening", who=who)
         try:
             kiosks = await asyncio.to_thread(self._repos.kiosks.all)
-            room = [self.tile(k).model_dump(mode="json") for k in kiosks]
+            room = [
+                self.tile(k).model_dump(mode="json") for k in kiosks if principal.sees(k.site_id)
+            ]
             now = self._clock.now().isoformat()
             await websocket.send_json({"type": "room", "kiosks": room, "now": now})
             reader = asyncio.create_task(self._drain(websocket, sending))

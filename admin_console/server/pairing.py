@@ -76,8 +76,9 @@ class Pairing:
         """The code's digest as the database keeps it (HMAC under the pairing key)."""
         return hmac.new(self._digest_key, code.plain.encode("ascii"), hashlib.sha256).hexdigest()
 
-    def create(self, made_by: str) -> tuple[PairingCode, dt.datetime]:
-        """A new code, open for :data:`PAIRING_CODE_LIFETIME`; returns it and its end."""
+    def create(self, made_by: str, site_id: int = 1) -> tuple[PairingCode, dt.datetime]:
+        """A new code, open for :data:`PAIRING_CODE_LIFETIME`, enrolling its PC into
+        ``site_id``; returns it and its end."""
         now = self._clock.now()
         self._repos.kiosks.erase_expired_secrets(now)
         taken = self._repos.kiosks.open_code_ids(now)
@@ -96,6 +97,7 @@ class Pairing:
             expires_at,
             code_id=code.code_id,
             secret_sealed=base64.urlsafe_b64encode(sealed).decode("ascii"),
+            site_id=site_id,
         )
         return code, expires_at
 

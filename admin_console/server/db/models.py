@@ -61,12 +61,38 @@ class AccessTokenRow(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class SiteRow(Base):
+    """A site: one room of the network the console runs (site 1 is the first room)."""
+
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    address: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class StaffSiteRow(Base):
+    """A staff member works at a site (an admin works at every site without a row)."""
+
+    __tablename__ = "staff_sites"
+    staff_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    site_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
 class KioskRow(Base):
     """An enrolled public PC."""
 
     __tablename__ = "kiosks"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(40))
+    site_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("sites.id", name="fk_kiosks_site"), index=True, default=1, server_default="1"
+    )
+    """The site the PC stands in."""
     location: Mapped[str] = mapped_column(sa.String(80), default="")
     token_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
@@ -100,6 +126,10 @@ class PairingCodeRow(Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     made_by: Mapped[str] = mapped_column(sa.String(80))
     kiosk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kiosks.id"))
+    site_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sites.id", name="fk_pairing_codes_site")
+    )
+    """The site the PC it enrolls goes into (None: site 1, for codes made before sites)."""
 
 
 class EventRow(Base):

@@ -17,7 +17,7 @@ from admin_console.server import usage as usage_review
 from admin_console.server.auth import Principal, digest
 from admin_console.server.console import Console
 from admin_console.server.db.repositories.kiosks import Kiosk
-from admin_console.server.errors import Forbidden, InvalidInput, NotAuthenticated
+from admin_console.server.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -31,8 +31,6 @@ def _console(request: Request) -> Console:
 
 
 ConsoleDep = Annotated[Console, Depends(_console)]
-KioskId = Annotated[int, Path_(ge=1, le=MAX_ID, description="The PC's id.")]
-KioskFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this PC.")]
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/login.")
 
 
@@ -42,6 +40,55 @@ def _principal(
 ) -> Principal:
     token = credentials.credentials if credentials is not None else None
     return console.auth.authenticate(token)
+
+
+def in_scope(console: Console, who: Principal, kiosk_id: int) -> int:
+    """``kiosk_id`` when that PC is in one of the caller's sites; :class:`NotFound` for a
+    PC elsewhere, worded as for a PC that does not exist: nothing outside a person's sites
+    is shown, not even that it exists."""
+    if who.sites is not None:
+        kiosk = console.repos.kiosks.get(kiosk_id)
+        if kiosk is None or kiosk.site_id not in who.sites:
+            raise NotFound(f"no PC with id {kiosk_id}")
+    return kiosk_id
+
+
+def _kiosk_id(
+    console: ConsoleDep,
+    who: Annotated[Principal, Depends(_principal)],
+    kiosk_id: Annotated[int, Path_(ge=1, le=MAX_ID, description="The PC's id.")],
+) -> int:
+    return in_scope(console, who, kiosk_id)
+
+
+def _kiosk_filter(
+    console: ConsoleDep,
+    who: Annotated[Principal, Depends(_principal)],
+    kiosk_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this PC.")] = None,
+) -> int | None:
+    return None if kiosk_id is None else in_scope(console, who, kiosk_id)
+
+
+def _site_filter(
+    who: Annotated[Principal, Depends(_principal)],
+    site_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only this site (default: all yours).")
+    ] = None,
+) -> frozenset[int] | None:
+    if site_id is None:
+        return who.sites
+    if not who.sees(site_id):
+        raise NotFound(f"no site with id {site_id}")
+    return frozenset({site_id})
+
+
+KioskId = Annotated[int, Depends(_kiosk_id)]
+"""The PC of the path, one of the caller's sites' (404 otherwise)."""
+KioskFilter = Annotated[int | None, Depends(_kiosk_filter)]
+"""An optional PC to filter on, one of the caller's sites' (404 otherwise)."""
+Sites = Annotated[frozenset[int] | None, Depends(_site_filter)]
+"""The sites a list covers: the one asked (``?site_id=``, one of the caller's) or all the
+caller's (None: every site, for an admin who asks for none)."""
 
 
 def _need(role: Role) -> Callable[[Console, Principal], Principal]:

@@ -9,10 +9,11 @@ import logging
 from fastapi import APIRouter
 
 from admin_console.api.room import KioskSelf, PairingCodeResponse
+from admin_console.api.sites import PairingCodeRequest
 from admin_console.server.auth import digest, new_token
 from admin_console.server.console import Console
 from admin_console.server.db.repositories.kiosks import Kiosk
-from admin_console.server.errors import PairingRefused
+from admin_console.server.errors import NotFound, PairingRefused
 from admin_console.server.routes.deps import Admin, ConsoleDep, KioskCaller, problems
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import (
@@ -28,10 +29,19 @@ router = APIRouter()
 
 
 @router.post("/api/pairing-codes", status_code=201, responses=problems(401, 403, 409))
-def pairing_code(console: ConsoleDep, who: Admin) -> PairingCodeResponse:
-    """A one-time code for enrolling one PC, valid 10 minutes; shown only now."""
-    code, expires_at = console.pairing.create(who.staff.username)
-    console.auth.audit(who.staff.username, "pairing_code_created", detail=code.code_id)
+def pairing_code(
+    console: ConsoleDep, who: Admin, body: PairingCodeRequest | None = None
+) -> PairingCodeResponse:
+    """A one-time code for enrolling one PC into a site (site 1 when not said), valid 10
+    minutes; shown only now."""
+    site_id = body.site_id if body is not None else 1
+    site = console.repos.sites.get(site_id)
+    if site is None:
+        raise NotFound(f"no site with id {site_id}")
+    code, expires_at = console.pairing.create(who.staff.username, site_id)
+    console.auth.audit(
+        who.staff.username, "pairing_code_created", detail=f"{code.code_id} for {site.name}"
+    )
     return PairingCodeResponse(
         code=code.text, expires_at=expires_at, fingerprint=console.settings.fingerprint
     )

@@ -12,7 +12,7 @@ from admin_console.api.help import HelpCallModel
 from admin_console.server.auth import Principal
 from admin_console.server.console import Console
 from admin_console.server.db.repositories.help import TICKET_FORGED, HelpCall
-from admin_console.server.routes.deps import Animator, ConsoleDep, KioskId, problems
+from admin_console.server.routes.deps import Animator, ConsoleDep, KioskId, Sites, problems
 
 router = APIRouter()
 
@@ -29,14 +29,20 @@ def _help_model(call: HelpCall, now: dt.datetime) -> HelpCallModel:
 
 
 @router.get("/api/help", responses=problems(401, 403))
-def help_queue(console: ConsoleDep, _who: Animator) -> list[HelpCallModel]:
-    """PCs waiting for help (or being helped), oldest call first, with the waiting time."""
+def help_queue(console: ConsoleDep, _who: Animator, sites: Sites) -> list[HelpCallModel]:
+    """PCs of the caller's sites (or the one asked) waiting for help (or being helped),
+    oldest call first, with the waiting time."""
     now = console.clock.now()
-    return [_help_model(c, now) for c in console.repos.help.open_calls()]
+    where = None if sites is None else console.repos.sites.kiosk_sites()
+    return [
+        _help_model(c, now)
+        for c in console.repos.help.open_calls()
+        if sites is None or where is None or where.get(c.kiosk_id, 0) in sites
+    ]
 
 
 @router.post("/api/help/{kiosk_id}/take", responses=problems(401, 403, 404, 409))
-def take(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> HelpCallModel:
+def take(console: ConsoleDep, who: Animator, kiosk_id: KioskId) -> HelpCallModel:
     """I go to this PC: the call is taken by me, now."""
     now = console.clock.now()
     call = console.repos.help.take(kiosk_id, who.staff.username, now)
@@ -45,7 +51,7 @@ def take(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> HelpCallModel
 
 
 @router.post("/api/help/{kiosk_id}/done", responses=problems(401, 403, 404, 409))
-async def done(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> HelpCallModel:
+async def done(console: ConsoleDep, who: Animator, kiosk_id: KioskId) -> HelpCallModel:
     """The visitor was helped: the accompanied time (done - taken) is recorded, and the
     PC stops saying someone is coming (the visitor may ask again)."""
     now = console.clock.now()
@@ -62,7 +68,7 @@ async def done(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> HelpCal
 
 
 @router.post("/api/help/{kiosk_id}/cancel", responses=problems(401, 403, 404, 409))
-async def cancel(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> HelpCallModel:
+async def cancel(console: ConsoleDep, who: Animator, kiosk_id: KioskId) -> HelpCallModel:
     """Close the call without helping (the visitor left, or asked by mistake): no
     accompanied time; the PC stops saying someone is coming."""
     now = console.clock.now()

@@ -24,7 +24,14 @@ from admin_console.server.console import Console
 from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import Conflict, NotFound
 from admin_console.server.hub import OUT_OF_ORDER, KioskOffline, ignore_result
-from admin_console.server.routes.deps import Admin, Animator, ConsoleDep, KioskId, problems
+from admin_console.server.routes.deps import (
+    Admin,
+    Animator,
+    ConsoleDep,
+    KioskId,
+    Sites,
+    problems,
+)
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import Command, CommandAction
 
@@ -36,14 +43,17 @@ router = APIRouter()
 def kiosks(
     console: ConsoleDep,
     _who: Animator,
+    sites: Sites,
     include_revoked: Annotated[bool, Query(description="Also list revoked PCs.")] = False,
 ) -> list[KioskTile]:
-    """The room: one entry per PC, with its live status."""
-    return [console.hub.tile(k) for k in console.repos.kiosks.all(include_revoked)]
+    """The room: one entry per PC of the caller's sites (or the one asked), with its live
+    status."""
+    found = console.repos.kiosks.all(include_revoked)
+    return [console.hub.tile(k) for k in found if sites is None or k.site_id in sites]
 
 
 @router.post("/api/kiosks/{kiosk_id}/revoke", responses=problems(401, 403, 404))
-async def revoke(console: ConsoleDep, kiosk_id: KioskId, who: Admin) -> KioskTile:
+async def revoke(console: ConsoleDep, who: Admin, kiosk_id: KioskId) -> KioskTile:
     """Refuse this PC from now on; its connection is closed."""
     auth = console.auth
     kiosk = await run_in_threadpool(console.repos.kiosks.revoke, kiosk_id, auth.now())
@@ -58,9 +68,9 @@ async def revoke(console: ConsoleDep, kiosk_id: KioskId, who: Admin) -> KioskTil
 @router.post("/api/kiosks/{kiosk_id}/commands", responses=problems(401, 403, 404, 409))
 async def command(
     console: ConsoleDep,
+    who: Animator,
     kiosk_id: KioskId,
     body: Annotated[CommandRequest, Body()],
-    who: Animator,
 ) -> CommandResponse:
     """Send a staff action to a PC and wait a few seconds for its answer."""
     kiosk = await live_kiosk(console, kiosk_id)
@@ -77,7 +87,7 @@ async def command(
 
 @router.post("/api/kiosks/{kiosk_id}/out-of-order", responses=problems(401, 403, 404, 409))
 async def out_of_order(
-    console: ConsoleDep, kiosk_id: KioskId, body: OutOfOrderRequest, who: Animator
+    console: ConsoleDep, who: Animator, kiosk_id: KioskId, body: OutOfOrderRequest
 ) -> KioskTile:
     """Mark a PC out of order: it is locked now if online, and again each time it
     connects, until put back in order."""
@@ -98,7 +108,7 @@ async def out_of_order(
 
 
 @router.post("/api/kiosks/{kiosk_id}/back-in-order", responses=problems(401, 403, 404, 409))
-async def back_in_order(console: ConsoleDep, kiosk_id: KioskId, who: Animator) -> KioskTile:
+async def back_in_order(console: ConsoleDep, who: Animator, kiosk_id: KioskId) -> KioskTile:
     """The PC works again: the flag is lifted and the PC unlocked if online."""
     before = await live_kiosk(console, kiosk_id)
     kiosk = await run_in_threadpool(

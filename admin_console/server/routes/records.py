@@ -10,7 +10,14 @@ from fastapi import APIRouter, Depends, Query
 
 from admin_console.api.records import AuditPage, EventPage
 from admin_console.api.types import MAX_ID, Instant
-from admin_console.server.routes.deps import ConsoleDep, KioskFilter, Manager, aware, problems
+from admin_console.server.routes.deps import (
+    ConsoleDep,
+    KioskFilter,
+    Manager,
+    Sites,
+    aware,
+    problems,
+)
 
 router = APIRouter()
 
@@ -24,8 +31,8 @@ class _EventFilter:
 
 
 def _event_filter(
+    kiosk_id: KioskFilter,
     kind: Annotated[str | None, Query(max_length=32)] = None,
-    kiosk_id: KioskFilter = None,
     since: Annotated[Instant | None, Query(description="From (inclusive).")] = None,
     until: Annotated[Instant | None, Query(description="To (exclusive).")] = None,
 ) -> _EventFilter:
@@ -52,14 +59,21 @@ Paging = Annotated[_Paging, Depends(_paging)]
 def audit(
     console: ConsoleDep,
     _who: Manager,
+    *,
     paging: Paging,
+    kiosk_id: KioskFilter,
+    sites: Sites,
     who: Annotated[str | None, Query(max_length=80)] = None,
     action: Annotated[str | None, Query(max_length=40)] = None,
-    kiosk_id: KioskFilter = None,
 ) -> AuditPage:
-    """The audit log, newest first."""
+    """The audit log, newest first: what happened in the caller's sites (or the one asked)."""
     page = console.repos.audit.page(
-        who=who, action=action, kiosk_id=kiosk_id, limit=paging.limit, offset=paging.offset
+        who=who,
+        action=action,
+        kiosk_id=kiosk_id,
+        sites=sites,
+        limit=paging.limit,
+        offset=paging.offset,
     )
     return AuditPage.model_validate(page, from_attributes=True)
 
@@ -70,13 +84,16 @@ def events(
     _who: Manager,
     paging: Paging,
     where: Annotated[_EventFilter, Depends(_event_filter)],
+    sites: Sites,
 ) -> EventPage:
-    """Events the PCs reported, newest first; times without an offset are UTC."""
+    """Events the PCs of the caller's sites (or the one asked) reported, newest first;
+    times without an offset are UTC."""
     page = console.repos.events.page(
         kind=where.kind,
         kiosk_id=where.kiosk_id,
         since=where.since,
         until=where.until,
+        sites=sites,
         limit=paging.limit,
         offset=paging.offset,
     )

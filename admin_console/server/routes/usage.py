@@ -11,30 +11,46 @@ from admin_console.api.usage import UsageReport
 from admin_console.server import policy as policy_store
 from admin_console.server import usage as usage_review
 from admin_console.server.console import Console
-from admin_console.server.routes.deps import ConsoleDep, DayRange, Days, Manager, problems
+from admin_console.server.routes.deps import (
+    ConsoleDep,
+    DayRange,
+    Days,
+    Manager,
+    Sites,
+    problems,
+)
 
 router = APIRouter()
 
 
-def _usage_inputs(console: Console, days: DayRange) -> dict[str, Any]:
+def _usage_inputs(console: Console, days: DayRange, sites: frozenset[int] | None) -> dict[str, Any]:
+    """What the review of ``days`` counts: the sessions, help calls, PCs and workshops of
+    ``sites`` (None: every site)."""
     period = usage_review.Period(days.start, days.end, console.visitor_access.timezone)
     low, high = period.bounds()
     repos = console.repos
+    kiosks = [
+        k for k in repos.kiosks.all(include_revoked=True) if sites is None or k.site_id in sites
+    ]
+    ids = {k.id for k in kiosks}
     return {
         "period": period,
-        "sessions": repos.sessions.overlapping(low, high),
-        "calls": repos.help.between(low, high),
-        "kiosks": repos.kiosks.all(include_revoked=True),
-        "workshops": repos.workshops.between(low, high),
+        "sessions": [s for s in repos.sessions.overlapping(low, high) if s.kiosk_id in ids],
+        "calls": [c for c in repos.help.between(low, high) if c.kiosk_id in ids],
+        "kiosks": kiosks,
+        "workshops": [
+            w for w in repos.workshops.between(low, high) if any(k in ids for k in w.kiosk_ids)
+        ],
         "policy": policy_store.in_force(repos.policies.current()).policy,
         "now": console.clock.now(),
     }
 
 
 @router.get("/api/usage", responses=problems(401, 403))
-def usage(console: ConsoleDep, _who: Manager, days: Days) -> UsageReport:
-    """Anonymous usage of a period of local days (``end`` included, at most 366)."""
-    inputs = _usage_inputs(console, days)
+def usage(console: ConsoleDep, _who: Manager, days: Days, sites: Sites) -> UsageReport:
+    """Anonymous usage of a period of local days (``end`` included, at most 366), at the
+    caller's sites together or at the one asked."""
+    inputs = _usage_inputs(console, days, sites)
     return usage_review.report(inputs.pop("period"), **inputs)
 
 
@@ -47,6 +63,7 @@ def usage_csv(
     console: ConsoleDep,
     _who: Manager,
     days: Days,
+    sites: Sites,
     table: Annotated[
         Literal["day", "hour", "kiosk", "sessions"],
         Query(description="Which table: per day, per hour, per PC, or one row a session."),
@@ -54,7 +71,7 @@ def usage_csv(
 ) -> Response:
     """The usage review as CSV (money in euros), for a spreadsheet or the funder's
     report; no card numbers and no tickets."""
-    inputs = _usage_inputs(console, days)
+    inputs = _usage_inputs(console, days, sites)
     period = inputs.pop("period")
     if table == "sessions":
         text = usage_review.csv_sessions(

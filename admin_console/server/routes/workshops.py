@@ -11,7 +11,7 @@ from admin_console.api.workshops import Workshop, WorkshopRequest, WorkshopResul
 from admin_console.server import usage as usage_review
 from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import InvalidInput
-from admin_console.server.routes.deps import Animator, ConsoleDep, RecentDays, problems
+from admin_console.server.routes.deps import Animator, ConsoleDep, RecentDays, Sites, problems
 from admin_console.server.routes.kiosks import dispatch
 from epn_shared.protocol import CommandAction
 
@@ -31,7 +31,7 @@ async def start_workshop(console: ConsoleDep, body: WorkshopRequest, who: Animat
     kiosks: list[Kiosk] = []
     for kiosk_id in dict.fromkeys(body.kiosk_ids):
         kiosk = await run_in_threadpool(repos.kiosks.get, kiosk_id)
-        if kiosk is None or kiosk.revoked_at is not None:
+        if kiosk is None or kiosk.revoked_at is not None or not who.sees(kiosk.site_id):
             raise InvalidInput("kiosk_ids", f"no enrolled PC with id {kiosk_id}")
         kiosks.append(kiosk)
     workshop = await run_in_threadpool(
@@ -72,8 +72,14 @@ async def start_workshop(console: ConsoleDep, body: WorkshopRequest, who: Animat
 
 
 @router.get("/api/workshops", responses=problems(401, 403))
-def workshops(console: ConsoleDep, _who: Animator, days: RecentDays) -> list[Workshop]:
-    """Workshops started in a period of local days (the last 30 by default), oldest
-    first."""
+def workshops(
+    console: ConsoleDep, _who: Animator, days: RecentDays, sites: Sites
+) -> list[Workshop]:
+    """Workshops started in a period of local days (the last 30 by default) on PCs of the
+    caller's sites (or the one asked), oldest first."""
     low, high = usage_review.bounds(days.start, days.end, console.visitor_access.timezone)
-    return console.repos.workshops.between(low, high)
+    found = console.repos.workshops.between(low, high)
+    if sites is None:
+        return found
+    where = console.repos.sites.kiosk_sites()
+    return [w for w in found if any(where.get(k) in sites for k in w.kiosk_ids)]

@@ -19,6 +19,7 @@ from admin_console.server.db.repositories.members import MemberRepository
 from admin_console.server.db.repositories.policies import PolicyRepository
 from admin_console.server.db.repositories.sessions import SessionRepository
 from admin_console.server.db.repositories.setup import SetupRepository
+from admin_console.server.db.repositories.sites import SiteRepository
 from admin_console.server.db.repositories.staff import StaffRepository, TokenRepository
 from admin_console.server.db.repositories.tickets import TicketRepository
 from admin_console.server.db.repositories.workshops import WorkshopRepository
@@ -41,6 +42,7 @@ class Repositories:
     policies: PolicyRepository
     workshops: WorkshopRepository
     setup: SetupRepository
+    sites: SiteRepository
 
     @classmethod
     def on(cls, engine: sa.Engine, fold: Fold) -> Repositories:
@@ -61,4 +63,5 @@ class Repositories:
             PolicyRepository(sessions),
             WorkshopRepository(sessions),
             SetupRepository(sessions),
+            SiteRepository(sessions),
         )

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from admin_console.api.records import AuditEntry
-from admin_console.server.db.models import AuditRow, KioskRow
-from admin_console.server.db.repositories.base import Page, Repository, given
+from admin_console.server.db.models import AuditRow, KioskRow, StaffRow, StaffSiteRow
+from admin_console.server.db.repositories.base import Page, Repository, given, in_sites
 
 
 def audit_line(
@@ -46,13 +47,30 @@ class AuditRepository(Repository):
         who: str | None = None,
         action: str | None = None,
         kiosk_id: int | None = None,
+        sites: frozenset[int] | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> Page[AuditEntry]:
-        """Lines, newest first."""
+        """Lines, newest first. With ``sites``, only what happened there: at a PC of those
+        sites, or away from any PC by a staff member who works at one of them."""
+        conditions = given(
+            [(AuditRow.who, who), (AuditRow.action, action), (AuditRow.kiosk_id, kiosk_id)]
+        )
+        if sites is not None:
+            colleagues = (
+                sa.select(StaffRow.username)
+                .join(StaffSiteRow, StaffSiteRow.staff_id == StaffRow.id)
+                .where(StaffSiteRow.site_id.in_(sites))
+            )
+            conditions.append(
+                sa.or_(
+                    in_sites(AuditRow.kiosk_id, sites),
+                    sa.and_(AuditRow.kiosk_id.is_(None), AuditRow.who.in_(colleagues)),
+                )
+            )
         return self._page(
             AuditRow,
-            given([(AuditRow.who, who), (AuditRow.action, action), (AuditRow.kiosk_id, kiosk_id)]),
+            conditions,
             [AuditRow.id.desc()],
             value=lambda r: AuditEntry.model_validate(r, from_attributes=True),
             limit=limit,

@@ -9,8 +9,9 @@ from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import QueryableAttribute, Session, sessionmaker
 
+from admin_console.server.db.models import KioskRow
 from admin_console.server.errors import StorageError
 
 T = TypeVar("T")
@@ -58,6 +59,11 @@ def inserted(session: Session, row: R) -> R:
 def given(pairs: Iterable[tuple[Any, object]]) -> list[sa.ColumnElement[bool]]:
     """``column == value`` for each pair whose value is given (not None)."""
     return [column == value for column, value in pairs if value is not None]
+
+
+def in_sites(kiosk_id: QueryableAttribute[Any], sites: frozenset[int]) -> sa.ColumnElement[bool]:
+    """The rows whose PC (``kiosk_id``) stands in one of ``sites``."""
+    return kiosk_id.in_(sa.select(KioskRow.id).where(KioskRow.site_id.in_(sites)))
 
 
 def claimed(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from admin_console.api.records import StoredEvent
 from admin_console.server.db.models import EventRow
-from admin_console.server.db.repositories.base import Page, Repository, given
+from admin_console.server.db.repositories.base import Page, Repository, given, in_sites
 from admin_console.server.errors import StorageError
 
 
@@ -86,11 +86,15 @@ class EventRepository(Repository):
         kiosk_id: int | None = None,
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
+        sites: frozenset[int] | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> Page[StoredEvent]:
-        """Events, newest first, filtered by kind, PC and time (``since`` <= at < ``until``)."""
+        """Events, newest first, filtered by kind, PC, time (``since`` <= at < ``until``)
+        and the sites of the PCs (None: every site)."""
         conditions = given([(EventRow.kind, kind), (EventRow.kiosk_id, kiosk_id)])
+        if sites is not None:
+            conditions.append(in_sites(EventRow.kiosk_id, sites))
         if since is not None:
             conditions.append(EventRow.at >= since)
         if until is not None:

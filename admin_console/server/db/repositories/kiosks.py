@@ -34,6 +34,7 @@ class Kiosk:
     out_of_order_at: dt.datetime | None = None
     policy_version: str | None = None
     agent_version: str | None = None
+    site_id: int = 1
 
     @property
     def out_of_order(self) -> bool:
@@ -63,6 +64,7 @@ class KioskRepository(Repository):
         *,
         code_id: str | None = None,
         secret_sealed: str | None = None,
+        site_id: int | None = None,
     ) -> int:
         """Keep a new pairing code: its digest, its id, its sealed secret; returns its row."""
         with self._write() as s:
@@ -75,6 +77,7 @@ class KioskRepository(Repository):
                     created_at=now,
                     expires_at=expires_at,
                     made_by=made_by,
+                    site_id=site_id,
                 ),
             )
             return row.id
@@ -209,7 +212,14 @@ class KioskRepository(Repository):
         if taken is not None:
             raise Conflict(f"a PC named {name!r} is already enrolled; revoke it first")
         kiosk = inserted(
-            s, KioskRow(name=name, location=location, token_sha256=token_sha256, created_at=now)
+            s,
+            KioskRow(
+                name=name,
+                location=location,
+                token_sha256=token_sha256,
+                created_at=now,
+                site_id=code.site_id or 1,
+            ),
         )
         # Two exchanges racing on one code make one PC.
         mine = claimed(

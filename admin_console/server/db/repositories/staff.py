@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from admin_console.server.db.models import AccessTokenRow, StaffRow
+from admin_console.server.db.models import AccessTokenRow, SiteRow, StaffRow, StaffSiteRow
 from admin_console.server.db.repositories.base import (
     Repository,
     WithSecret,
@@ -42,7 +42,9 @@ class StaffRepository(Repository):
     """Staff accounts."""
 
     def add(self, username: str, password_hash: str, role: str, now: dt.datetime) -> Staff:
-        """Create an account; :class:`Conflict` if the username is taken."""
+        """Create an account; :class:`Conflict` if the username is taken. On a console of
+        one site, someone who is not an admin works there from the start; with several,
+        they work nowhere until given sites (an admin works everywhere)."""
         try:
             with self._write() as s:
                 row = inserted(
@@ -51,6 +53,9 @@ class StaffRepository(Repository):
                         username=username, password_hash=password_hash, role=role, created_at=now
                     ),
                 )
+                sites = s.scalars(sa.select(SiteRow.id).limit(2)).all()
+                if role != "admin" and len(sites) == 1:
+                    s.add(StaffSiteRow(staff_id=row.id, site_id=sites[0]))
                 return copy_row(Staff, row)
         except IntegrityError as exc:
             raise Conflict(f"the username {username!r} is taken") from exc

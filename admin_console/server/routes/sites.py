@@ -1,0 +1,123 @@
+"""Sites: listing and making them, who works where, which PC stands where."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+from fastapi import APIRouter
+from fastapi import Path as Path_
+
+from admin_console.api.room import KioskTile
+from admin_console.api.sites import KioskSite, NewSite, SiteChange, SiteModel, StaffSites
+from admin_console.api.staff import Role
+from admin_console.api.types import MAX_ID
+from admin_console.server.console import Console
+from admin_console.server.db.repositories.sites import Site
+from admin_console.server.errors import Forbidden, NotFound
+from admin_console.server.routes.deps import (
+    Admin,
+    ConsoleDep,
+    KioskId,
+    Manager,
+    Staff,
+    problems,
+)
+
+router = APIRouter()
+SiteId = Annotated[int, Path_(ge=1, le=MAX_ID, description="The site's id.")]
+StaffId = Annotated[int, Path_(ge=1, le=MAX_ID, description="The staff member's id.")]
+
+
+def _models(console: Console, sites: list[Site]) -> list[SiteModel]:
+    counts = Counter(k.site_id for k in console.repos.kiosks.all())
+    return [
+        SiteModel(
+            id=s.id, name=s.name, address=s.address, created_at=s.created_at, kiosks=counts[s.id]
+        )
+        for s in sites
+    ]
+
+
+@router.get("/api/sites", responses=problems(401))
+def sites(console: ConsoleDep, who: Staff) -> list[SiteModel]:
+    """The sites the caller works at (an admin: every site), by name."""
+    return _models(console, console.repos.sites.all(who.sites))
+
+
+@router.post("/api/sites", status_code=201, responses=problems(401, 403, 409))
+def create_site(console: ConsoleDep, body: NewSite, who: Admin) -> SiteModel:
+    """A new site (admins only)."""
+    site = console.repos.sites.add(body.name, body.address, console.clock.now())
+    console.auth.audit(who.staff.username, "site_created", detail=site.name)
+    return _models(console, [site])[0]
+
+
+@router.patch("/api/sites/{site_id}", responses=problems(401, 403, 404, 409))
+def change_site(console: ConsoleDep, site_id: SiteId, body: SiteChange, who: Admin) -> SiteModel:
+    """Rename a site or change its address (admins only)."""
+    site = console.repos.sites.change(site_id, name=body.name, address=body.address)
+    console.auth.audit(who.staff.username, "site_changed", detail=site.name)
+    return _models(console, [site])[0]
+
+
+@router.get("/api/staff/{staff_id}/sites", responses=problems(401, 403, 404))
+def staff_sites(console: ConsoleDep, staff_id: StaffId, who: Manager) -> StaffSites:
+    """The sites a colleague works at, as far as the caller sees them (an admin's: none
+    listed, every site implied)."""
+    target = console.repos.staff.get(staff_id)
+    if target is None:
+        raise NotFound(f"no staff member with id {staff_id}")
+    theirs = console.repos.sites.of_staff(staff_id)
+    seen = theirs if who.sites is None else theirs & who.sites
+    return StaffSites(site_ids=sorted(seen))
+
+
+@router.put("/api/staff/{staff_id}/sites", responses=problems(401, 403, 404))
+def set_staff_sites(
+    console: ConsoleDep, staff_id: StaffId, body: StaffSites, who: Manager
+) -> StaffSites:
+    """Say where a colleague works. An admin sets any sites of anyone but an admin (who
+    works everywhere); a manager gives or takes only their own sites, and the colleague's
+    other sites stay as they are."""
+    target = console.repos.staff.get(staff_id)
+    if target is None:
+        raise NotFound(f"no staff member with id {staff_id}")
+    if Role(target.role) is Role.ADMIN:
+        raise Forbidden("an admin works at every site: there is nothing to set")
+    asked = frozenset(body.site_ids)
+    theirs = console.repos.sites.of_staff(staff_id)
+    if who.sites is not None:
+        if target.id == who.staff.id:
+            raise Forbidden("ask an admin to change the sites you work at")
+        outside = asked - who.sites
+        if outside:
+            raise NotFound(f"no site with id {min(outside)}")
+        asked = asked | (theirs - who.sites)
+    console.repos.sites.set_staff_sites(staff_id, asked)
+    names = ", ".join(s.name for s in console.repos.sites.all(asked)) or "none"
+    console.auth.audit(who.staff.username, "staff_sites_set", detail=f"{target.username}: {names}")
+    seen = asked if who.sites is None else asked & who.sites
+    return StaffSites(site_ids=sorted(seen))
+
+
+@router.put("/api/kiosks/{kiosk_id}/site", responses=problems(401, 403, 404))
+async def move_kiosk(
+    console: ConsoleDep, who: Manager, kiosk_id: KioskId, body: KioskSite
+) -> KioskTile:
+    """Move a PC to another site (the caller works at both). Its staff roster and policy
+    follow at once if it is connected."""
+    if not who.sees(body.site_id):
+        raise NotFound(f"no site with id {body.site_id}")
+    console.repos.sites.move_kiosk(kiosk_id, body.site_id)
+    kiosk = console.repos.kiosks.get(kiosk_id)
+    assert kiosk is not None  # moved just now; a PC row is never deleted
+    site = console.repos.sites.get(body.site_id)
+    console.auth.audit(
+        who.staff.username,
+        "kiosk_moved",
+        kiosk_id=kiosk_id,
+        detail=f"{kiosk.name} to {site.name if site else body.site_id}",
+    )
+    console.hub.kiosk_changed(kiosk)
+    return console.hub.tile(kiosk)

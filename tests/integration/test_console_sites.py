@@ -1,0 +1,331 @@
+"""Several sites on one console, on a real server (SQLite and PostgreSQL): nothing outside a
+person's sites, ever. Every route of the staff API is listed here with how it meets sites
+(a route added without being listed fails the first test), and each is called by staff of
+one site about a PC of the other: the answer is the one for a PC that does not exist, and
+no list shows the other site's PCs, help calls, workshops, events or audit lines.
+
+The network: site 1 "Maison de quartier" (PC-A) and site 2 "Bibliothèque" (PC-B); an
+animator and a manager of site 1, an animator of site 2, a manager of both, an admin."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest_pg import module_database_url, postgres
+from helpers.console_server import ConsoleServer, KioskSocket, StaffLogin
+from websockets.sync.client import connect
+
+from admin_console.server.auth import Role
+from epn_shared.protocol import Event, HelpRequestedBody, Status
+
+__all__ = ["module_database_url", "postgres"]
+
+FAR = "2030-01-01T00:00:00Z"
+MISSING = 999_999
+"""A PC id that exists nowhere: what staff see of a PC of another site must be the same."""
+
+
+@dataclass
+class Network:
+    """A console with two sites, a PC in each, staff of one, the other, or both."""
+
+    server: ConsoleServer
+    staff: dict[str, StaffLogin]
+    pc_a: int
+    pc_b: int
+    site_b: int
+    sockets: list[KioskSocket]
+
+    def client(self, who: str) -> httpx.Client:
+        return self.server.client(self.staff[who])
+
+
+@pytest.fixture(scope="module")
+def network(module_database_url: str | None) -> Iterator[Network]:
+    folder = Path(tempfile.mkdtemp(prefix="epn-sites-"))
+    with ConsoleServer(folder, database_url=module_database_url) as running:
+        admin = running.add_staff("ada", Role.ADMIN)
+        with running.client(admin) as http:
+            http.patch("/api/sites/1", json={"name": "Maison de quartier"}).raise_for_status()
+            site_b = http.post("/api/sites", json={"name": "Bibliothèque"}).json()["id"]
+            pc_a, token_a = running.enroll(admin, "PC-A")
+            code = http.post("/api/pairing-codes", json={"site_id": site_b}).json()["code"]
+            done = http.post("/api/enroll", json={"code": code, "name": "PC-B"}).json()
+            pc_b, token_b = int(done["kiosk_id"]), str(done["token"])
+        staff = {"admin": admin}
+        for name, role in (
+            ("animator_a", Role.ANIMATOR),
+            ("manager_a", Role.MANAGER),
+            ("animator_b", Role.ANIMATOR),
+            ("manager_ab", Role.MANAGER),
+        ):
+            staff[name] = running.add_staff(name, role)
+        with running.client(admin) as http:
+            for name, sites in (
+                ("animator_a", [1]),
+                ("manager_a", [1]),
+                ("animator_b", [site_b]),
+                ("manager_ab", [1, site_b]),
+            ):
+                staff_id = running.console.repos.staff.credentials(name).record.id  # type: ignore[union-attr]
+                answer = http.put(f"/api/staff/{staff_id}/sites", json={"site_ids": sites})
+                assert answer.status_code == 200, answer.text
+        # Each PC online, asking for help, with a workshop and an event of its own.
+        sockets = [KioskSocket(running, token_a), KioskSocket(running, token_b)]
+        for socket in sockets:
+            socket.send(Status(state="active", seconds_left=600))
+            socket.send(Event(id=f"help-{id(socket)}", at=FAR, body=HelpRequestedBody()))
+            socket.recv()  # the ack
+        with running.client(admin) as http:
+            for pc in (pc_a, pc_b):
+                body = {"kiosk_ids": [pc], "minutes": 60, "title": f"Atelier {pc}", "participants": 2}
+                assert http.post("/api/workshops", json=body).status_code == 201
+        yield Network(running, staff, pc_a, pc_b, site_b, sockets)
+        for socket in sockets:
+            socket.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- every route, and how it meets sites -------------------------------------------------
+
+# (method, path template, body): {pc} is a PC's id.
+PC_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
+    ("POST", "/api/kiosks/{pc}/revoke", None),
+    ("POST", "/api/kiosks/{pc}/commands", {"action": "message", "text": "Bonjour"}),
+    ("POST", "/api/kiosks/{pc}/out-of-order", {"reason": "no mouse"}),
+    ("POST", "/api/kiosks/{pc}/back-in-order", None),
+    ("POST", "/api/help/{pc}/take", None),
+    ("POST", "/api/help/{pc}/done", None),
+    ("POST", "/api/help/{pc}/cancel", None),
+    ("PUT", "/api/kiosks/{pc}/site", {"site_id": 1}),
+    ("GET", "/api/audit?kiosk_id={pc}", None),
+    ("GET", "/api/events?kiosk_id={pc}", None),
+    (
+        "POST",
+        "/api/workshops",
+        {"kiosk_ids": ["{pc}"], "minutes": 30, "title": "Mail", "participants": 1},
+    ),
+]
+"""Routes about one PC: a PC of another site is answered as a PC that does not exist."""
+LIST_ROUTES = [
+    "/api/kiosks",
+    "/api/help",
+    "/api/workshops",
+    "/api/audit",
+    "/api/events",
+    "/api/usage?start=2029-12-01&end=2030-01-31",
+    "/api/usage.csv?start=2029-12-01&end=2030-01-31&table=kiosk",
+    "/api/sites",
+]
+"""Lists: only what is in the caller's sites (``?site_id=`` narrows to one of them)."""
+NETWORK_ROUTES = {
+    ("GET", "/api/me"): "who the caller is",
+    ("POST", "/api/login"): "before anyone is known",
+    ("POST", "/api/logout"): "the caller's own token",
+    ("GET", "/api/first-admin"): "before any account exists",
+    ("POST", "/api/first-admin"): "before any account exists",
+    ("GET", "/api/setup"): "the network's name and address",
+    ("PUT", "/api/setup"): "admins only",
+    ("POST", "/api/sites"): "admins only",
+    ("PATCH", "/api/sites/{site_id}"): "admins only",
+    ("GET", "/api/staff/{staff_id}/sites"): "shows only the caller's sites of the colleague",
+    ("PUT", "/api/staff/{staff_id}/sites"): "gives only the caller's sites (tested below)",
+    ("POST", "/api/pairing-codes"): "admins only",
+    ("POST", "/api/tickets"): "a ticket opens any PC of the network",
+    ("GET", "/api/tickets"): "tickets are the network's",
+    ("POST", "/api/members"): "a member card opens any PC of the network",
+    ("GET", "/api/members"): "members are the network's",
+    ("PATCH", "/api/members/{card}"): "members are the network's",
+    ("POST", "/api/members/{card}/ban"): "a ban holds at every site",
+    ("POST", "/api/members/{card}/unban"): "a ban holds at every site",
+    ("GET", "/api/policy"): "one policy for the network",
+    ("PUT", "/api/policy"): "one policy for the network",
+    ("GET", "/api/policy/history"): "one policy for the network",
+    ("GET", "/api/printers"): "the console machine's own printers (ticket sheets)",
+    ("POST", "/api/printers/test-page"): "the console machine's own printers",
+}
+"""Routes that are the network's, not a site's: why."""
+PC_TOKEN_ROUTES = {
+    ("POST", "/api/enroll"),
+    ("POST", "/api/pair/start"),
+    ("POST", "/api/pair/finish"),
+    ("GET", "/api/kiosk/self"),
+    ("POST", "/api/kiosk/tickets/redeem"),
+    ("POST", "/api/kiosk/members/check"),
+}
+"""Routes a PC calls with its own token (it knows only itself)."""
+
+
+def _template(path: str) -> str:
+    return path.split("?")[0].replace("{pc}", "{kiosk_id}")
+
+
+def test_every_route_of_the_staff_api_says_how_it_meets_sites(network: Network) -> None:
+    with network.server.client() as http:
+        spec = http.get("/openapi.json").json()
+    routes = {(m.upper(), p) for p, methods in spec["paths"].items() for m in methods}
+    listed = (
+        {(m, _template(p)) for m, p, _ in PC_ROUTES}
+        | {("GET", _template(p)) for p in LIST_ROUTES}
+        | set(NETWORK_ROUTES)
+        | PC_TOKEN_ROUTES
+    )
+    assert routes - listed == set(), "say how these routes meet sites"
+    assert listed - routes == set(), "these routes are gone"
+
+
+def _call(http: httpx.Client, method: str, path: str, body: Any, pc: int) -> httpx.Response:
+    if isinstance(body, dict) and body.get("kiosk_ids") == ["{pc}"]:
+        body = {**body, "kiosk_ids": [pc]}
+    return http.request(method, path.format(pc=pc), json=body)
+
+
+@pytest.mark.parametrize("who", ["animator_a", "manager_a"])
+@pytest.mark.parametrize(("method", "path", "body"), PC_ROUTES, ids=[p for _, p, _ in PC_ROUTES])
+def test_a_pc_of_another_site_is_answered_as_a_pc_that_does_not_exist(
+    network: Network, who: str, method: str, path: str, body: Any
+) -> None:
+    with network.client(who) as http:
+        elsewhere = _call(http, method, path, body, network.pc_b)
+        nowhere = _call(http, method, path, body, MISSING)
+    if nowhere.status_code == 403:  # the role comes first: the same for both
+        assert elsewhere.status_code == 403
+        return
+    assert elsewhere.status_code == nowhere.status_code
+    assert elsewhere.status_code in (404, 422)
+    assert elsewhere.json()["detail"].replace(str(network.pc_b), "N") == nowhere.json()[
+        "detail"
+    ].replace(str(MISSING), "N")
+
+
+def _mentions_pc(text: str, pc: int, name: str) -> bool:
+    data = text if not text.startswith(("{", "[")) else json.dumps(json.loads(text))
+    return name in data or f'"kiosk_id": {pc}' in data or f'"id": {pc}, "name"' in data
+
+
+@pytest.mark.parametrize("path", LIST_ROUTES)
+def test_lists_show_only_the_callers_sites(network: Network, path: str) -> None:
+    answers = {}
+    for who in ("manager_a", "manager_ab", "admin"):
+        with network.client(who) as http:
+            response = http.get(path)
+            assert response.status_code == 200, response.text
+            answers[who] = response.text
+    if path != "/api/sites":
+        assert not _mentions_pc(answers["manager_a"], network.pc_b, "PC-B"), answers["manager_a"]
+        if "usage" not in path:  # the usage review names PCs only in its per-PC table
+            for who in ("manager_ab", "admin"):
+                assert _mentions_pc(answers[who], network.pc_b, "PC-B") or "Atelier" in answers[who]
+    else:
+        assert "Bibliothèque" not in answers["manager_a"]
+        assert "Bibliothèque" in answers["manager_ab"]
+
+
+def test_the_room_and_its_changes_reach_only_staff_of_the_pcs_site(network: Network) -> None:
+    def room_of(who: str) -> tuple[list[str], Any]:
+        headers = {"Authorization": f"Bearer {network.staff[who].token}"}
+        staff = connect(f"{network.server.ws_url}/ws/staff", additional_headers=headers)
+        room = json.loads(staff.recv(5))
+        return [k["name"] for k in room["kiosks"]], staff
+
+    names_a, staff_a = room_of("animator_a")
+    names_b, staff_b = room_of("animator_b")
+    try:
+        assert names_a == ["PC-A"]
+        assert names_b == ["PC-B"]
+        # PC-B changes, then PC-A: the animator of site 1 hears only of PC-A.
+        network.sockets[1].send(Status(state="active", seconds_left=300))
+        network.sockets[0].send(Status(state="active", seconds_left=200))
+        first = json.loads(staff_a.recv(5))
+        assert first["kiosk"]["name"] == "PC-A"
+        assert json.loads(staff_b.recv(5))["kiosk"]["name"] == "PC-B"
+    finally:
+        staff_a.close()
+        staff_b.close()
+
+
+def test_the_usage_review_counts_one_site_or_the_callers_sites_together(network: Network) -> None:
+    with network.client("manager_ab") as http:
+        both = http.get("/api/usage.csv?start=2029-12-01&end=2030-01-31&table=kiosk").text
+        only_b = http.get(
+            f"/api/usage.csv?start=2029-12-01&end=2030-01-31&table=kiosk&site_id={network.site_b}"
+        ).text
+    with network.client("manager_a") as http:
+        refused = http.get(f"/api/usage?start=2029-12-01&end=2030-01-31&site_id={network.site_b}")
+    assert "PC-A" in both and "PC-B" in both
+    assert "PC-B" in only_b and "PC-A" not in only_b
+    assert refused.status_code == 404
+    assert refused.json()["detail"] == f"no site with id {network.site_b}"
+
+
+def test_a_manager_gives_only_their_own_sites_and_keeps_the_colleagues_others(
+    network: Network,
+) -> None:
+    repos = network.server.console.repos
+    manager_b = network.server.add_staff("manager_b", Role.MANAGER)
+    animator = network.server.add_staff("animator_ab", Role.ANIMATOR)
+    animator_id = repos.staff.credentials("animator_ab").record.id  # type: ignore[union-attr]
+    manager_b_id = repos.staff.credentials("manager_b").record.id  # type: ignore[union-attr]
+    with network.client("admin") as http:
+        http.put(f"/api/staff/{manager_b_id}/sites", json={"site_ids": [network.site_b]})
+        http.put(f"/api/staff/{animator_id}/sites", json={"site_ids": [1, network.site_b]})
+    with network.server.client(manager_b) as http:
+        grab = http.put(f"/api/staff/{animator_id}/sites", json={"site_ids": [1]})
+        mine = http.put(f"/api/staff/{animator_id}/sites", json={"site_ids": []})
+        self_grant = http.put(f"/api/staff/{manager_b_id}/sites", json={"site_ids": [network.site_b]})
+        admin_id = repos.staff.credentials("ada").record.id  # type: ignore[union-attr]
+        on_admin = http.put(f"/api/staff/{admin_id}/sites", json={"site_ids": []})
+    assert grab.status_code == 404  # site 1 is not theirs to give
+    assert mine.status_code == 200
+    assert mine.json() == {"site_ids": []}  # as far as they see
+    assert repos.sites.of_staff(animator_id) == frozenset({1})  # site 1 stayed
+    assert self_grant.status_code == 403
+    assert on_admin.status_code == 403
+    with network.server.client(animator) as http:
+        assert [k["name"] for k in http.get("/api/kiosks").json()] == ["PC-A"]
+
+
+def test_a_pc_moved_to_another_site_leaves_the_first_sites_staff(network: Network) -> None:
+    with network.client("admin") as http:
+        code = http.post("/api/pairing-codes", json={"site_id": 1}).json()["code"]
+        pc = int(http.post("/api/enroll", json={"code": code, "name": "PC-C"}).json()["kiosk_id"])
+    with network.client("animator_a") as http:
+        assert "PC-C" in [k["name"] for k in http.get("/api/kiosks").json()]
+    with network.client("manager_a") as http:
+        refused = http.put(f"/api/kiosks/{pc}/site", json={"site_id": network.site_b})
+    with network.client("manager_ab") as http:
+        moved = http.put(f"/api/kiosks/{pc}/site", json={"site_id": network.site_b})
+    assert refused.status_code == 404  # site 2 is not theirs
+    assert moved.status_code == 200
+    assert moved.json()["site_id"] == network.site_b
+    with network.client("animator_a") as http:
+        assert "PC-C" not in [k["name"] for k in http.get("/api/kiosks").json()]
+        assert http.post(f"/api/kiosks/{pc}/out-of-order", json={"reason": "x"}).status_code == 404
+    with network.client("admin") as http:
+        audit = http.get("/api/audit?action=kiosk_moved").json()["items"]
+    assert audit[0]["who"] == "manager_ab"
+    assert audit[0]["detail"] == "PC-C to Bibliothèque"
+
+
+def test_a_new_account_on_a_one_site_console_works_there_and_on_several_nowhere(
+    tmp_path: Path,
+) -> None:
+    with ConsoleServer(tmp_path) as one:
+        admin = one.add_staff("ada", Role.ADMIN)
+        one.enroll(admin, "PC-1")
+        first = one.add_staff("ines", Role.ANIMATOR)
+        with one.client(first) as http:
+            assert [k["name"] for k in http.get("/api/kiosks").json()] == ["PC-1"]
+        with one.client(admin) as http:
+            assert http.post("/api/sites", json={"name": "Annexe"}).status_code == 201
+        second = one.add_staff("jo", Role.ANIMATOR)
+        with one.client(second) as http:
+            assert http.get("/api/kiosks").json() == []
