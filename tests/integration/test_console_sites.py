@@ -86,7 +86,12 @@ def network(module_database_url: str | None) -> Iterator[Network]:
             socket.recv()  # the ack
         with running.client(admin) as http:
             for pc in (pc_a, pc_b):
-                body = {"kiosk_ids": [pc], "minutes": 60, "title": f"Atelier {pc}", "participants": 2}
+                body = {
+                    "kiosk_ids": [pc],
+                    "minutes": 60,
+                    "title": f"Atelier {pc}",
+                    "participants": 2,
+                }
                 assert http.post("/api/workshops", json=body).status_code == 201
         yield Network(running, staff, pc_a, pc_b, site_b, sockets)
         for socket in sockets:
@@ -165,7 +170,7 @@ PC_TOKEN_ROUTES = {
 
 
 def _template(path: str) -> str:
-    return path.split("?")[0].replace("{pc}", "{kiosk_id}")
+    return path.split("?", maxsplit=1)[0].replace("{pc}", "{kiosk_id}")
 
 
 def test_every_route_of_the_staff_api_says_how_it_meets_sites(network: Network) -> None:
@@ -280,7 +285,9 @@ def test_a_manager_gives_only_their_own_sites_and_keeps_the_colleagues_others(
     with network.server.client(manager_b) as http:
         grab = http.put(f"/api/staff/{animator_id}/sites", json={"site_ids": [1]})
         mine = http.put(f"/api/staff/{animator_id}/sites", json={"site_ids": []})
-        self_grant = http.put(f"/api/staff/{manager_b_id}/sites", json={"site_ids": [network.site_b]})
+        self_grant = http.put(
+            f"/api/staff/{manager_b_id}/sites", json={"site_ids": [network.site_b]}
+        )
         admin_id = repos.staff.credentials("ada").record.id  # type: ignore[union-attr]
         on_admin = http.put(f"/api/staff/{admin_id}/sites", json={"site_ids": []})
     assert grab.status_code == 404  # site 1 is not theirs to give

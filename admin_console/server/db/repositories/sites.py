@@ -106,6 +106,5 @@ class SiteRepository(Repository):
     def kiosk_sites(self) -> dict[int, int]:
         """Each PC's site, by PC id (revoked PCs too)."""
         with self._read() as s:
-            return {
-                kiosk: site for kiosk, site in s.execute(sa.select(KioskRow.id, KioskRow.site_id))
-            }
+            rows = s.execute(sa.select(KioskRow.id, KioskRow.site_id)).all()
+            return dict(rows)
