@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -54,3 +54,21 @@ class PairingCodeRequest(RequestBody):
     """The site the PC enrolled with this code goes into."""
 
     site_id: RowId = 1
+
+
+class SiteRules(RequestBody):
+    """A site's own settings over the network's policy, as policy data: any of ``name``,
+    ``opening_hours`` (with its ``closures``), ``printing`` (prices, pages, printer) and
+    ``extra_house_rules`` (house rules after the network's, each in every language the
+    policy offers). A table is merged over the network's; ``{}`` follows the network."""
+
+    rules: dict[str, Any] = Field(max_length=10)
+
+
+class SiteRulesState(BaseModel):
+    """A site's own settings, and the whole policy its PCs run."""
+
+    site_id: int
+    rules: dict[str, Any]
+    policy: dict[str, Any]
+    policy_version: str

@@ -34,6 +34,7 @@ from packaging.version import InvalidVersion, Version
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from admin_console.api.room import KioskTile, LiveStatus
+from admin_console.server import policy as policy_store
 from admin_console.server.auth import AuthService, digest
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Repositories
@@ -252,6 +253,12 @@ class Hub:
         if link is not None:
             link.kiosk = kiosk
         self._publish(kiosk)
+
+    def policy_of(self, site_id: int) -> policy_store.SitePolicy | None:
+        """The policy the PCs of a site must run (None: their bundled default)."""
+        return policy_store.for_site(
+            self._repos.policies.current(), self._repos.sites.rules_of(site_id)
+        )
 
     def online_ids(self) -> list[int]:
         """The ids of the PCs connected now."""
@@ -498,8 +505,8 @@ class Hub:
             changed = await asyncio.to_thread(self._repos.kiosks.set_reported, kiosk.id, **said)
             if changed is not None:
                 self.kiosk_changed(changed)
-        current = await asyncio.to_thread(self._repos.policies.current)
-        if current is not None and hello.policy_version != current.policy_version:
+        current = await asyncio.to_thread(self.policy_of, kiosk.site_id)
+        if current is not None and hello.policy_version != current.policy.version:
             await self._send_quietly(
                 link,
                 Command(
@@ -508,7 +515,7 @@ class Hub:
                     by="console",
                     policy=current.data,
                 ),
-                {"version": current.version, "policy_version": current.policy_version},
+                {"version": current.network_version, "policy_version": current.policy.version},
             )
         await self._resend_help_answers(link)
         if link.kiosk.out_of_order:

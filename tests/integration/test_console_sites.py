@@ -19,14 +19,15 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest_pg import module_database_url, postgres
+from conftest_pg import data_dir, database_url, module_database_url, postgres, server
 from helpers.console_server import ConsoleServer, KioskSocket, StaffLogin
 from websockets.sync.client import connect
 
 from admin_console.server.auth import Role
-from epn_shared.protocol import Event, HelpRequestedBody, Status
+from epn_shared.protocol import Ack, Command, CommandAction, Event, HelpRequestedBody, Status
+from policies import default_policy, policy_from_data
 
-__all__ = ["module_database_url", "postgres"]
+__all__ = ["data_dir", "database_url", "module_database_url", "postgres", "server"]
 
 FAR = "2030-01-01T00:00:00Z"
 MISSING = 999_999
@@ -142,6 +143,8 @@ NETWORK_ROUTES = {
     ("POST", "/api/sites"): "admins only",
     ("PATCH", "/api/sites/{site_id}"): "admins only",
     ("GET", "/api/staff/{staff_id}/sites"): "shows only the caller's sites of the colleague",
+    ("GET", "/api/sites/{site_id}/rules"): "a site of the caller's only (tested below)",
+    ("PUT", "/api/sites/{site_id}/rules"): "a site of the caller's only (tested below)",
     ("PUT", "/api/staff/{staff_id}/sites"): "gives only the caller's sites (tested below)",
     ("POST", "/api/pairing-codes"): "admins only",
     ("POST", "/api/tickets"): "a ticket opens any PC of the network",
@@ -336,3 +339,140 @@ def test_a_new_account_on_a_one_site_console_works_there_and_on_several_nowhere(
         second = one.add_staff("jo", Role.ANIMATOR)
         with one.client(second) as http:
             assert http.get("/api/kiosks").json() == []
+
+
+# -- a site's own settings over the network's policy ----------------------------------------
+
+
+def _own_rule(text: str) -> dict[str, Any]:
+    """A house rule of the site's own, in every language the policy offers."""
+    policy = default_policy()
+    texts = {lang.value: {"short": text, "long": f"{text}."} for lang in policy.languages}
+    return {"id": "cafe", "pictogram": "respect", "texts": texts}
+
+
+def _two_sites(server: ConsoleServer) -> tuple[dict[str, StaffLogin], list[tuple[int, str]], int]:
+    admin = server.add_staff("ada", Role.ADMIN)
+    with server.client(admin) as http:
+        site_b = http.post("/api/sites", json={"name": "Bibliothèque"}).json()["id"]
+        pc_a = server.enroll(admin, "PC-A")
+        code = http.post("/api/pairing-codes", json={"site_id": site_b}).json()["code"]
+        done = http.post("/api/enroll", json={"code": code, "name": "PC-B"}).json()
+    staff = {"admin": admin}
+    for name, role, sites in (
+        ("manager_a", Role.MANAGER, [1]),
+        ("animator_a", Role.ANIMATOR, [1]),
+        ("animator_b", Role.ANIMATOR, [site_b]),
+    ):
+        staff[name] = server.add_staff(name, role)
+        staff_id = server.console.repos.staff.credentials(name).record.id  # type: ignore[union-attr]
+        with server.client(admin) as http:
+            http.put(f"/api/staff/{staff_id}/sites", json={"site_ids": sites}).raise_for_status()
+    return staff, [pc_a, (int(done["kiosk_id"]), str(done["token"]))], site_b
+
+
+def _policy_update(socket: KioskSocket, timeout: float = 5.0) -> Command:
+    while True:
+        frame = socket.recv(timeout)
+        if isinstance(frame, Command) and frame.action is CommandAction.POLICY_UPDATE:
+            return frame
+
+
+def test_a_sites_own_printing_and_rules_reach_its_pcs_only(server: ConsoleServer) -> None:
+    staff, ((_, token_a), (_, token_b)), _site_b = _two_sites(server)
+    default = default_policy().version
+    own = {
+        "printing": {"price_per_page_cents": 20},
+        "extra_house_rules": [_own_rule("Pas de café")],
+    }
+    with (
+        KioskSocket(server, token_a, policy_version=default) as pc_a,
+        KioskSocket(server, token_b, policy_version=default) as pc_b,
+    ):
+        with server.client(staff["manager_a"]) as http:
+            changed = http.put("/api/sites/1/rules", json={"rules": own})
+        assert changed.status_code == 200, changed.text
+        update = _policy_update(pc_a)
+        pushed = policy_from_data(update.policy or {})
+        assert pushed.printing.price_per_page_cents == 20
+        assert pushed.house_rules.rules[-1].id == "cafe"
+        # The network's rules all come first, unchanged.
+        assert pushed.house_rules.rules[:-1] == default_policy().house_rules.rules
+        assert pushed.version == changed.json()["policy_version"]
+        # PC-B's site follows the network: nothing is sent there.
+        pc_b.send(Event(id="help-b-0000001", at=server.clock.now(), body=HelpRequestedBody()))
+        assert isinstance(pc_b.recv(), Ack)
+    # A PC of site 1 that was offline gets the site's policy right after its welcome.
+    with KioskSocket(server, token_a, policy_version=default) as late:
+        assert policy_from_data(_policy_update(late).policy or {}).version == pushed.version
+    with server.client(staff["admin"]) as http:
+        audit = http.get("/api/audit?action=site_rules_changed").json()["items"]
+    assert audit[0]["who"] == "manager_a"
+    assert "extra_house_rules, printing" in audit[0]["detail"]
+
+
+def test_a_bad_site_setting_is_named_and_the_sites_settings_stay(server: ConsoleServer) -> None:
+    staff, _pcs, _site_b = _two_sites(server)
+    good = {"printing": {"price_per_page_cents": 15}}
+    with server.client(staff["manager_a"]) as http:
+        assert http.put("/api/sites/1/rules", json={"rules": good}).status_code == 200
+        bad_price = http.put(
+            "/api/sites/1/rules", json={"rules": {"printing": {"price_per_page_cents": -1}}}
+        )
+        not_a_site_setting = http.put("/api/sites/1/rules", json={"rules": {"web": {}}})
+        untranslated = {"fr": {"short": "Pas de café", "long": "Pas de café."}}
+        one_language = http.put(
+            "/api/sites/1/rules",
+            json={
+                "rules": {
+                    "extra_house_rules": [
+                        {"id": "cafe", "pictogram": "respect", "texts": untranslated}
+                    ]
+                }
+            },
+        )
+        kept = http.get("/api/sites/1/rules").json()
+    assert bad_price.status_code == 422
+    assert "site.printing.price_per_page_cents" in bad_price.json()["detail"]
+    assert not_a_site_setting.status_code == 422
+    assert "site.web" in not_a_site_setting.json()["detail"]
+    assert one_language.status_code == 422
+    assert "site.extra_house_rules[0].texts" in one_language.json()["detail"]
+    assert "nl" in one_language.json()["detail"]
+    assert kept["rules"] == good
+    assert kept["policy"]["printing"]["price_per_page_cents"] == 15
+
+
+def test_a_network_policy_that_a_sites_settings_no_longer_fit_is_refused(
+    server: ConsoleServer,
+) -> None:
+    staff, _pcs, _site_b = _two_sites(server)
+    rules = {"extra_house_rules": [_own_rule("Pas de café")]}
+    with server.client(staff["manager_a"]) as http:
+        assert http.put("/api/sites/1/rules", json={"rules": rules}).status_code == 200
+    # The network adds a rule with the id the site's own rule has.
+    network_rules = default_policy().model_dump(mode="json")["house_rules"]["rules"]
+    clash = {"house_rules": {"rules": [*network_rules, _own_rule("Pas de boissons")]}}
+    with server.client(staff["admin"]) as http:
+        refused = http.put("/api/policy", json={"policy": clash})
+        version = http.get("/api/policy").json()["version"]
+    assert refused.status_code == 422
+    assert "site.extra_house_rules" in refused.json()["detail"]
+    assert "in the settings of the site EPN" in refused.json()["detail"]
+    assert version == 0
+
+
+def test_staff_read_and_set_only_their_sites_settings(server: ConsoleServer) -> None:
+    staff, _pcs, site_b = _two_sites(server)
+    with server.client(staff["animator_b"]) as http:
+        other = http.get("/api/sites/1/rules")
+        own = http.get(f"/api/sites/{site_b}/rules")
+    with server.client(staff["animator_a"]) as http:
+        animator_sets = http.put("/api/sites/1/rules", json={"rules": {}})
+    with server.client(staff["manager_a"]) as http:
+        elsewhere = http.put(f"/api/sites/{site_b}/rules", json={"rules": {}})
+    assert other.status_code == 404
+    assert own.status_code == 200
+    assert animator_sets.status_code == 403
+    assert elsewhere.status_code == 404
+    assert elsewhere.json()["detail"] == f"no site with id {site_b}"

@@ -69,6 +69,8 @@ class SiteRow(Base):
     name: Mapped[str] = mapped_column(sa.String(80), unique=True)
     address: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    rules: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    """The site's own settings over the network's policy (``policy.SITE_SETTINGS``)."""
 
 
 class StaffSiteRow(Base):

@@ -7,22 +7,35 @@ from typing import Annotated
 
 from fastapi import APIRouter
 from fastapi import Path as Path_
+from starlette.concurrency import run_in_threadpool
 
 from admin_console.api.room import KioskTile
-from admin_console.api.sites import KioskSite, NewSite, SiteChange, SiteModel, StaffSites
+from admin_console.api.sites import (
+    KioskSite,
+    NewSite,
+    SiteChange,
+    SiteModel,
+    SiteRules,
+    SiteRulesState,
+    StaffSites,
+)
 from admin_console.api.staff import Role
 from admin_console.api.types import MAX_ID
+from admin_console.server import policy as policy_store
+from admin_console.server.auth import Principal
 from admin_console.server.console import Console
 from admin_console.server.db.repositories.sites import Site
 from admin_console.server.errors import Forbidden, NotFound
 from admin_console.server.routes.deps import (
     Admin,
+    Animator,
     ConsoleDep,
     KioskId,
     Manager,
     Staff,
     problems,
 )
+from admin_console.server.routes.policy import push_policy
 
 router = APIRouter()
 SiteId = Annotated[int, Path_(ge=1, le=MAX_ID, description="The site's id.")]
@@ -120,4 +133,52 @@ async def move_kiosk(
         detail=f"{kiosk.name} to {site.name if site else body.site_id}",
     )
     console.hub.kiosk_changed(kiosk)
+    await push_policy(console, who, body.site_id)
     return console.hub.tile(kiosk)
+
+
+def _rules_state(console: Console, site_id: int) -> SiteRulesState:
+    rules = console.repos.sites.rules_of(site_id)
+    network = policy_store.in_force(console.repos.policies.current()).policy
+    policy = policy_store.site_policy(network, rules)
+    return SiteRulesState(
+        site_id=site_id,
+        rules=rules,
+        policy=policy_store.as_data(policy),
+        policy_version=policy.version,
+    )
+
+
+def _visible_site(who: Principal, console: Console, site_id: int) -> Site:
+    site = console.repos.sites.get(site_id)
+    if site is None or not who.sees(site_id):
+        raise NotFound(f"no site with id {site_id}")
+    return site
+
+
+@router.get("/api/sites/{site_id}/rules", responses=problems(401, 403, 404))
+def site_rules(console: ConsoleDep, who: Animator, site_id: SiteId) -> SiteRulesState:
+    """A site's own settings, and the whole policy its PCs run."""
+    _visible_site(who, console, site_id)
+    return _rules_state(console, site_id)
+
+
+@router.put("/api/sites/{site_id}/rules", responses=problems(401, 403, 404))
+async def change_site_rules(
+    console: ConsoleDep, who: Manager, site_id: SiteId, body: SiteRules
+) -> SiteRulesState:
+    """Set a site's own opening hours, printing and extra house rules (a manager of the
+    site): checked against the network's policy (a bad field is named, nothing changes),
+    kept, and sent at once to the site's PCs online (the others at their next hello)."""
+    site = _visible_site(who, console, site_id)
+    network = policy_store.in_force(await run_in_threadpool(console.repos.policies.current))
+    made = policy_store.site_policy(network.policy, body.rules)
+    await run_in_threadpool(console.repos.sites.set_rules, site_id, body.rules)
+    await run_in_threadpool(
+        console.auth.audit,
+        who.staff.username,
+        "site_rules_changed",
+        detail=f"{site.name}: {', '.join(sorted(body.rules)) or 'as the network'} ({made.version})",
+    )
+    await push_policy(console, who, site_id)
+    return await run_in_threadpool(_rules_state, console, site_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,8 @@ class Site:
     name: str
     address: str
     created_at: dt.datetime
+    rules: dict[str, Any]
+    """Its own settings over the network's policy."""
 
 
 class SiteRepository(Repository):
@@ -51,6 +54,22 @@ class SiteRepository(Repository):
                 return copy_row(Site, row)
         except IntegrityError as exc:
             raise Conflict(f"a site named {name!r} exists already") from exc
+
+    def set_rules(self, site_id: int, rules: dict[str, Any]) -> Site:
+        """Replace a site's own settings (already checked); :class:`NotFound`."""
+        with self._write() as s:
+            row = s.get(SiteRow, site_id)
+            if row is None:
+                raise NotFound(f"no site with id {site_id}")
+            row.rules = dict(rules)
+            s.flush()
+            return copy_row(Site, row)
+
+    def rules_of(self, site_id: int) -> dict[str, Any]:
+        """A site's own settings ({} for a site that is gone)."""
+        with self._read() as s:
+            row = s.get(SiteRow, site_id)
+            return {} if row is None else dict(row.rules)
 
     def get(self, site_id: int) -> Site | None:
         """A site by id."""

@@ -1,6 +1,7 @@
 """Sites: the rooms one console runs. Each PC belongs to one site, each staff member works
 at the sites they are given (an admin at all), and a pairing code enrolls its PC into the
-site it was made for. The room the console ran before becomes site 1, with every PC.
+site it was made for; a site sets its own opening hours, printing and extra house rules
+over the network's policy. The room the console ran before becomes site 1, with every PC.
 
 Revision ID: c0009
 Revises: c0008
@@ -30,13 +31,16 @@ def upgrade() -> None:
         sa.Column("name", sa.String(80), nullable=False, unique=True),
         sa.Column("address", sa.String(300), nullable=False, server_default=""),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("rules", sa.JSON(), nullable=False),
     )
     bind = op.get_bind()
     setup = bind.execute(sa.text("SELECT epn_name, address FROM console_setup")).first()
     name = (setup[0] if setup is not None else "") or "EPN"
     address = setup[1] if setup is not None else ""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    op.bulk_insert(sites, [{"id": 1, "name": name, "address": address, "created_at": now}])
+    op.bulk_insert(
+        sites, [{"id": 1, "name": name, "address": address, "created_at": now, "rules": {}}]
+    )
     if bind.dialect.name == "postgresql":
         op.execute("SELECT setval(pg_get_serial_sequence('sites', 'id'), 1)")
     with op.batch_alter_table("kiosks") as batch:
