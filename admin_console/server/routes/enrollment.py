@@ -28,7 +28,7 @@ logger = logging.getLogger("admin_console.api")
 router = APIRouter()
 
 
-@router.post("/api/pairing-codes", status_code=201, responses=problems(401, 403, 409))
+@router.post("/api/pairing-codes", status_code=201, responses=problems(401, 403, 404, 409))
 def pairing_code(
     console: ConsoleDep, who: Admin, body: PairingCodeRequest | None = None
 ) -> PairingCodeResponse:

@@ -28,7 +28,7 @@ def _help_model(call: HelpCall, now: dt.datetime) -> HelpCallModel:
     )
 
 
-@router.get("/api/help", responses=problems(401, 403))
+@router.get("/api/help", responses=problems(401, 403, 404))
 def help_queue(console: ConsoleDep, _who: Animator, sites: Sites) -> list[HelpCallModel]:
     """PCs of the caller's sites (or the one asked) waiting for help (or being helped),
     oldest call first, with the waiting time."""

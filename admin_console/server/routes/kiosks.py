@@ -39,7 +39,7 @@ logger = logging.getLogger("admin_console.api")
 router = APIRouter()
 
 
-@router.get("/api/kiosks", responses=problems(401, 403))
+@router.get("/api/kiosks", responses=problems(401, 403, 404))
 def kiosks(
     console: ConsoleDep,
     _who: Animator,

@@ -55,7 +55,7 @@ def _paging(
 Paging = Annotated[_Paging, Depends(_paging)]
 
 
-@router.get("/api/audit", responses=problems(401, 403))
+@router.get("/api/audit", responses=problems(401, 403, 404))
 def audit(
     console: ConsoleDep,
     _who: Manager,
@@ -78,7 +78,7 @@ def audit(
     return AuditPage.model_validate(page, from_attributes=True)
 
 
-@router.get("/api/events", responses=problems(401, 403))
+@router.get("/api/events", responses=problems(401, 403, 404))
 def events(
     console: ConsoleDep,
     _who: Manager,

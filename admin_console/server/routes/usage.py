@@ -46,7 +46,7 @@ def _usage_inputs(console: Console, days: DayRange, sites: frozenset[int] | None
     }
 
 
-@router.get("/api/usage", responses=problems(401, 403))
+@router.get("/api/usage", responses=problems(401, 403, 404))
 def usage(console: ConsoleDep, _who: Manager, days: Days, sites: Sites) -> UsageReport:
     """Anonymous usage of a period of local days (``end`` included, at most 366), at the
     caller's sites together or at the one asked."""
@@ -56,7 +56,7 @@ def usage(console: ConsoleDep, _who: Manager, days: Days, sites: Sites) -> Usage
 
 @router.get(
     "/api/usage.csv",
-    responses={**problems(401, 403), 200: {"content": {"text/csv": {}}}},
+    responses={**problems(401, 403, 404), 200: {"content": {"text/csv": {}}}},
     response_class=Response,
 )
 def usage_csv(

@@ -71,7 +71,7 @@ async def start_workshop(console: ConsoleDep, body: WorkshopRequest, who: Animat
     return await run_in_threadpool(repos.workshops.set_results, workshop.id, results)
 
 
-@router.get("/api/workshops", responses=problems(401, 403))
+@router.get("/api/workshops", responses=problems(401, 403, 404))
 def workshops(
     console: ConsoleDep, _who: Animator, days: RecentDays, sites: Sites
 ) -> list[Workshop]:
