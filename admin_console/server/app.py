@@ -48,6 +48,7 @@ from admin_console.server.routes import (
     records,
     setup,
     staff,
+    team,
     tickets,
     usage,
     workshops,
@@ -60,6 +61,7 @@ logger = logging.getLogger("admin_console.api")
 # In this order in the OpenAPI document.
 _ROUTERS = (
     staff,
+    team,
     setup,
     enrollment,
     kiosks,
