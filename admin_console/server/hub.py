@@ -84,6 +84,10 @@ DROP_CLOSE_WAIT = 60.0
 LOGGED_OUT = 4003
 """Close code of a staff listener whose account was disabled or its password reset: its
 token is no longer valid, the window asks to log in again."""
+STAFF_WATCH_SECONDS = 5.0
+"""How often the hub looks for staff changes made outside this process (the command line):
+a roster revision its PCs do not hold, a staff connection whose token was dropped."""
+LOGGED_OUT_ELSEWHERE = "you were logged out: log in again"
 OUT_OF_ORDER = "out_of_order"
 """The ``reason`` of the ``lock`` that keeps a PC marked out of order locked."""
 
@@ -546,9 +550,11 @@ class Hub:
     async def _roster_on_hello(self, link: _Link, revision: int | None) -> None:
         async with self._roster_lock:
             current = await asyncio.to_thread(self._repos.staff.revision)
-            link.staff_revision = revision
+            # A PC holding none is as one holding revision 0: a console whose staff never
+            # had a PIN has nothing to tell it (it keeps its own first-run PIN).
+            link.staff_revision = revision or 0
             link.greeted = True
-            if revision != current:
+            if link.staff_revision != current:
                 roster = await asyncio.to_thread(self._repos.staff.roster)
                 await self._send_roster(link, roster)
 
@@ -563,6 +569,32 @@ class Hub:
                 if link.greeted and link.staff_revision != roster.revision
             ]
             await asyncio.gather(*(self._send_roster(link, roster) for link in links))
+
+    async def watch_staff(self, every: float = STAFF_WATCH_SECONDS) -> None:
+        """Until cancelled, every ``every`` seconds, catch up with staff changes made
+        outside this process (``epn-console staff disable`` on the console machine): send
+        the roster to the PCs holding another revision, close the staff connections whose
+        token is gone. The API's own changes are told at once, not by this."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self._catch_up_staff()
+            except StorageError as exc:
+                log_event(logger, "storage_failed", logging.ERROR, error=str(exc))
+
+    async def _catch_up_staff(self) -> None:
+        revision = await asyncio.to_thread(self._repos.staff.revision)
+        if any(k.greeted and k.staff_revision != revision for k in self._links.values()):
+            await self.roster_changed()
+        listeners = list(self._listeners)
+        if not listeners:
+            return
+        valid = await asyncio.to_thread(
+            self._repos.tokens.valid, [x.token_sha256 for x in listeners], self._clock.now()
+        )
+        for listener in listeners:
+            if listener.token_sha256 not in valid:
+                self.log_out_staff(listener.staff_id, LOGGED_OUT_ELSEWHERE)
 
     async def _send_roster(self, link: _Link, roster: StaffRoster) -> None:
         try:

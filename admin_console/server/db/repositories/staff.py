@@ -365,6 +365,19 @@ class TokenRepository(Repository):
             ).first()
             return None if found is None else TokenOwner(_staff(found[0]), found[1])
 
+    def valid(self, token_sha256s: list[str], now: dt.datetime) -> set[str]:
+        """Which of these tokens are still valid: kept, not expired, of an enabled account."""
+        if not token_sha256s:
+            return set()
+        with self._read() as s:
+            found = s.scalars(
+                sa.select(AccessTokenRow.token_sha256)
+                .join(StaffRow, AccessTokenRow.staff_id == StaffRow.id)
+                .where(AccessTokenRow.token_sha256.in_(set(token_sha256s)))
+                .where(AccessTokenRow.expires_at > now, StaffRow.disabled.is_(False))
+            )
+            return set(found)
+
     def remove(self, token_sha256: str) -> None:
         """Forget a token (logout)."""
         with self._write() as s:
