@@ -581,6 +581,8 @@ class Hub:
                 await self._catch_up_staff()
             except StorageError as exc:
                 log_event(logger, "storage_failed", logging.ERROR, error=str(exc))
+            except Exception:
+                logger.exception("bug while catching up with staff changes")
 
     async def _catch_up_staff(self) -> None:
         revision = await asyncio.to_thread(self._repos.staff.revision)

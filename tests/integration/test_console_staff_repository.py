@@ -44,9 +44,10 @@ def test_each_change_a_pc_must_know_raises_the_revision_and_no_other(
     repos: Repositories,
 ) -> None:
     staff = repos.staff
-    ana = _add(staff, "ana")
+    ana, bob = _add(staff, "ana"), _add(staff, "bob")
     assert staff.revision() == 0
     steps = [
+        (lambda: staff.change(bob.id, display_name="Bob", disabled=True), False),  # no PIN
         (lambda: staff.set_pin_hash(ana.id, PIN_HASH, NOW), True),
         (lambda: staff.change(ana.id, display_name="Ana"), True),
         (lambda: staff.change(ana.id, display_name="Ana"), False),  # the same: nothing
@@ -101,6 +102,7 @@ def test_a_disable_drops_every_token_of_the_account_at_once(repos: Repositories)
     ana, bob = _add(staff, "ana"), _add(staff, "bob")
     tokens.add("a" * 64, ana.id, NOW, NOW + dt.timedelta(hours=12))
     tokens.add("b" * 64, bob.id, NOW, NOW + dt.timedelta(hours=12))
+    staff.set_pin_hash(ana.id, PIN_HASH, NOW)
     changed = staff.change(ana.id, disabled=True)
     assert changed is not None
     assert changed.logged_out and changed.roster_changed
