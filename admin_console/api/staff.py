@@ -95,6 +95,11 @@ _PASSWORD_SENTENCES = {
 }
 
 
+def password_sentence(problem: PasswordProblem) -> str:
+    """The problem in English, for the API's errors and the command line."""
+    return _PASSWORD_SENTENCES[problem]
+
+
 class FirstAdminState(BaseModel):
     """Whether the first admin account can be made here, without a terminal."""
 
@@ -144,6 +149,11 @@ class StaffAccount(BaseModel):
     has_pin: bool
     pin_set_at: dt.datetime | None
     created_at: dt.datetime
+    site_ids: list[int] = Field(
+        default_factory=list,
+        description="The sites they work at, among the caller's (an admin: none listed, "
+        "every site).",
+    )
 
 
 class StaffList(BaseModel):

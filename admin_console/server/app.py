@@ -9,6 +9,7 @@ Problem saying only "internal error", never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -49,6 +50,7 @@ from admin_console.server.routes import (
     setup,
     sites,
     staff,
+    team,
     tickets,
     usage,
     workshops,
@@ -61,6 +63,7 @@ logger = logging.getLogger("admin_console.api")
 # In this order in the OpenAPI document.
 _ROUTERS = (
     staff,
+    team,
     setup,
     sites,
     enrollment,
@@ -113,7 +116,11 @@ def create_app(console: Console) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        watching = asyncio.create_task(console.hub.watch_staff())
         yield
+        watching.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watching
         await console.hub.close_all()
 
     app = FastAPI(

@@ -20,11 +20,19 @@ from typing import Any
 import httpx
 import pytest
 from conftest_pg import data_dir, database_url, module_database_url, postgres, server
-from helpers.console_server import ConsoleServer, KioskSocket, StaffLogin
+from helpers.console_server import TEST_PASSWORD, ConsoleServer, KioskSocket, StaffLogin
 from websockets.sync.client import connect
 
 from admin_console.server.auth import Role
-from epn_shared.protocol import Ack, Command, CommandAction, Event, HelpRequestedBody, Status
+from epn_shared.protocol import (
+    Ack,
+    Command,
+    CommandAction,
+    Event,
+    HelpRequestedBody,
+    StaffRoster,
+    Status,
+)
 from policies import default_policy, policy_from_data
 
 __all__ = ["data_dir", "database_url", "module_database_url", "postgres", "server"]
@@ -134,6 +142,13 @@ LIST_ROUTES = [
 """Lists: only what is in the caller's sites (``?site_id=`` narrows to one of them)."""
 NETWORK_ROUTES = {
     ("GET", "/api/me"): "who the caller is",
+    ("PATCH", "/api/me"): "the caller's own account",
+    ("PUT", "/api/me/password"): "the caller's own account",
+    ("PUT", "/api/me/pin"): "the caller's own account (reaches their sites' PCs: below)",
+    ("GET", "/api/staff"): "the colleagues of the caller's sites only (tested below)",
+    ("POST", "/api/staff"): "a manager's new colleague works at the manager's sites (below)",
+    ("PATCH", "/api/staff/{staff_id}"): "a colleague of the caller's sites only (below)",
+    ("POST", "/api/staff/{staff_id}/password"): "a colleague of the caller's sites only",
     ("POST", "/api/login"): "before anyone is known",
     ("POST", "/api/logout"): "the caller's own token",
     ("GET", "/api/first-admin"): "before any account exists",
@@ -476,3 +491,76 @@ def test_staff_read_and_set_only_their_sites_settings(server: ConsoleServer) -> 
     assert animator_sets.status_code == 403
     assert elsewhere.status_code == 404
     assert elsewhere.json()["detail"] == f"no site with id {site_b}"
+
+
+# -- the team and the staff key, site by site -------------------------------------------
+
+
+def _staff_id(server: ConsoleServer, username: str) -> int:
+    found = server.console.repos.staff.credentials(username)
+    assert found is not None
+    return found.record.id
+
+
+def test_a_manager_sees_and_changes_only_colleagues_of_their_sites(server: ConsoleServer) -> None:
+    staff, _pcs, site_b = _two_sites(server)
+    b_id = _staff_id(server, "animator_b")
+    with server.client(staff["manager_a"]) as http:
+        team = [s["username"] for s in http.get("/api/staff").json()["staff"]]
+        elsewhere = http.patch(f"/api/staff/{b_id}", json={"disabled": True})
+        nowhere = http.patch(f"/api/staff/{MISSING}", json={"disabled": True})
+        reset = http.post(f"/api/staff/{b_id}/password", json={"password": "un-nouveau-mot"})
+        made = http.post(
+            "/api/staff",
+            json={"username": "nadia", "password": "bienvenue-2026", "role": "animator"},
+        )
+    assert sorted(team) == ["ada", "animator_a", "manager_a"]
+    assert elsewhere.status_code == nowhere.status_code == 404
+    assert elsewhere.json()["detail"].replace(str(b_id), "N") == nowhere.json()["detail"].replace(
+        str(MISSING), "N"
+    )
+    assert reset.status_code == 404
+    assert made.status_code == 201, made.text
+    assert made.json()["site_ids"] == [1]  # the manager's site
+    with server.client(staff["admin"]) as http:
+        everyone = {s["username"]: s["site_ids"] for s in http.get("/api/staff").json()["staff"]}
+    assert everyone["animator_b"] == [site_b]
+    assert everyone["nadia"] == [1]
+    assert server.console.repos.staff.get(b_id).disabled is False  # type: ignore[union-attr]
+
+
+def _roster(socket: KioskSocket, timeout: float = 5.0) -> StaffRoster:
+    while True:
+        frame = socket.recv(timeout)
+        if isinstance(frame, StaffRoster):
+            return frame
+
+
+def _set_pin(server: ConsoleServer, login: StaffLogin, pin: str) -> None:
+    with server.client(login) as http:
+        done = http.put("/api/me/pin", json={"pin": pin, "current_password": TEST_PASSWORD})
+        assert done.status_code == 204, done.text
+
+
+def test_each_pc_gets_the_staff_key_of_its_own_sites_staff_only(server: ConsoleServer) -> None:
+    staff, ((pc_a, token_a), (_, token_b)), site_b = _two_sites(server)
+    for who, pin in (("admin", "4821"), ("animator_a", "5930"), ("animator_b", "7391")):
+        _set_pin(server, staff[who], pin)
+    with KioskSocket(server, token_a, staff_revision=0) as first:
+        names_a = {e.name for e in _roster(first).staff}
+    with KioskSocket(server, token_b, staff_revision=0) as second:
+        names_b = {e.name for e in _roster(second).staff}
+    assert names_a == {"ada", "animator_a"}
+    assert names_b == {"ada", "animator_b"}
+    # PC-A moves to site 2: it is sent site 2's roster at once.
+    with KioskSocket(server, token_a, staff_revision=0) as moving:
+        _roster(moving)
+        with server.client(staff["admin"]) as http:
+            moved = http.put(f"/api/kiosks/{pc_a}/site", json={"site_id": site_b})
+            assert moved.status_code == 200, moved.text
+        assert {e.name for e in _roster(moving).staff} == {"ada", "animator_b"}
+        # animator_b no longer works at site 2: their PIN leaves its PCs at once.
+        with server.client(staff["admin"]) as http:
+            b_id = _staff_id(server, "animator_b")
+            http.put(f"/api/staff/{b_id}/sites", json={"site_ids": [1]}).raise_for_status()
+        assert {e.name for e in _roster(moving).staff} == {"ada"}

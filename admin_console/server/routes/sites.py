@@ -24,6 +24,7 @@ from admin_console.api.types import MAX_ID
 from admin_console.server import policy as policy_store
 from admin_console.server.auth import Principal
 from admin_console.server.console import Console
+from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.db.repositories.sites import Site
 from admin_console.server.errors import Forbidden, NotFound
 from admin_console.server.routes.deps import (
@@ -87,12 +88,21 @@ def staff_sites(console: ConsoleDep, staff_id: StaffId, who: Manager) -> StaffSi
 
 
 @router.put("/api/staff/{staff_id}/sites", responses=problems(401, 403, 404))
-def set_staff_sites(
+async def set_staff_sites(
     console: ConsoleDep, staff_id: StaffId, body: StaffSites, who: Manager
 ) -> StaffSites:
     """Say where a colleague works. An admin sets any sites of anyone but an admin (who
     works everywhere); a manager gives or takes only their own sites, and the colleague's
-    other sites stay as they are."""
+    other sites stay as they are. The PCs of the sites given or taken get their new staff
+    roster at once."""
+    done = await run_in_threadpool(_set_staff_sites, console, staff_id, body, who)
+    await console.hub.roster_changed()
+    return done
+
+
+def _set_staff_sites(
+    console: Console, staff_id: int, body: StaffSites, who: Principal
+) -> StaffSites:
     target = console.repos.staff.get(staff_id)
     if target is None:
         raise NotFound(f"no staff member with id {staff_id}")
@@ -120,21 +130,28 @@ async def move_kiosk(
 ) -> KioskTile:
     """Move a PC to another site (the caller works at both). Its staff roster and policy
     follow at once if it is connected."""
-    if not who.sees(body.site_id):
-        raise NotFound(f"no site with id {body.site_id}")
-    console.repos.sites.move_kiosk(kiosk_id, body.site_id)
+    kiosk = await run_in_threadpool(_move_kiosk, console, kiosk_id, body.site_id, who)
+    console.hub.kiosk_changed(kiosk)
+    await console.hub.roster_changed()
+    await push_policy(console, who, body.site_id)
+    return console.hub.tile(kiosk)
+
+
+def _move_kiosk(console: Console, kiosk_id: int, site_id: int, who: Principal) -> Kiosk:
+    if not who.sees(site_id):
+        raise NotFound(f"no site with id {site_id}")
+    console.repos.sites.move_kiosk(kiosk_id, site_id)
     kiosk = console.repos.kiosks.get(kiosk_id)
-    assert kiosk is not None  # moved just now; a PC row is never deleted
-    site = console.repos.sites.get(body.site_id)
+    if kiosk is None:  # moved just now: a PC's row is never deleted
+        raise NotFound(f"no PC with id {kiosk_id}")
+    site = console.repos.sites.get(site_id)
     console.auth.audit(
         who.staff.username,
         "kiosk_moved",
         kiosk_id=kiosk_id,
-        detail=f"{kiosk.name} to {site.name if site else body.site_id}",
+        detail=f"{kiosk.name} to {site.name if site else site_id}",
     )
-    console.hub.kiosk_changed(kiosk)
-    await push_policy(console, who, body.site_id)
-    return console.hub.tile(kiosk)
+    return kiosk
 
 
 def _rules_state(console: Console, site_id: int) -> SiteRulesState:

@@ -8,9 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from admin_console.server.db.models import KioskRow, SiteRow, StaffSiteRow
+from admin_console.server.db.models import KioskRow, SiteRow, StaffRow, StaffSiteRow
 from admin_console.server.db.repositories.base import Repository, copy_row, inserted
+from admin_console.server.db.repositories.staff import raise_revision
 from admin_console.server.errors import Conflict, NotFound
 
 
@@ -93,6 +95,16 @@ class SiteRepository(Repository):
             )
             return frozenset(found)
 
+    def staff_sites(self) -> dict[int, frozenset[int]]:
+        """Each staff member's sites, by staff id (admins have none listed)."""
+        found: dict[int, set[int]] = {}
+        with self._read() as s:
+            for staff_id, site_id in s.execute(
+                sa.select(StaffSiteRow.staff_id, StaffSiteRow.site_id)
+            ):
+                found.setdefault(staff_id, set()).add(site_id)
+        return {k: frozenset(v) for k, v in found.items()}
+
     def staff_of(self, site_id: int) -> frozenset[int]:
         """The staff members given this site."""
         with self._read() as s:
@@ -111,6 +123,8 @@ class SiteRepository(Repository):
             s.execute(sa.delete(StaffSiteRow).where(StaffSiteRow.staff_id == staff_id))
             for site_id in sorted(site_ids):
                 s.add(StaffSiteRow(staff_id=staff_id, site_id=site_id))
+            if _has_pin(s, StaffRow.id == staff_id):
+                raise_revision(s)  # the rosters of the sites given or taken change
 
     def move_kiosk(self, kiosk_id: int, site_id: int) -> None:
         """Put a PC in another site; :class:`NotFound` for an unknown PC or site."""
@@ -121,9 +135,19 @@ class SiteRepository(Repository):
             if row is None:
                 raise NotFound(f"no PC with id {kiosk_id}")
             row.site_id = site_id
+            if _has_pin(s):
+                raise_revision(s)  # the PC now gets the new site's roster
 
     def kiosk_sites(self) -> dict[int, int]:
         """Each PC's site, by PC id (revoked PCs too)."""
         with self._read() as s:
             rows = s.execute(sa.select(KioskRow.id, KioskRow.site_id)).all()
             return dict(rows)
+
+
+def _has_pin(s: Session, *where: sa.ColumnElement[bool]) -> bool:
+    """Some enabled account (of ``where``) has a PIN: it is on some PC's roster."""
+    query = sa.select(StaffRow.id).where(
+        StaffRow.disabled.is_(False), StaffRow.pin_hash.is_not(None), *where
+    )
+    return s.scalars(query.limit(1)).first() is not None
