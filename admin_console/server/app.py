@@ -44,6 +44,7 @@ from admin_console.server.routes import (
     kiosks,
     members,
     policy,
+    power,
     printers,
     records,
     setup,
@@ -53,6 +54,7 @@ from admin_console.server.routes import (
     workshops,
     ws,
 )
+from admin_console.server.wake import WakeFailed
 from epn_shared.json_log import event as log_event
 
 logger = logging.getLogger("admin_console.api")
@@ -63,6 +65,7 @@ _ROUTERS = (
     setup,
     enrollment,
     kiosks,
+    power,
     records,
     tickets,
     members,
@@ -87,6 +90,7 @@ _STATUS: list[tuple[type[ConsoleError], int]] = [
     (StorageError, 503),
     (NoQueue, 409),
     (PrintSystemError, 502),
+    (WakeFailed, 502),
 ]
 
 

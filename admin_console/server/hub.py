@@ -235,6 +235,7 @@ class Hub:
             left_behind=left_behind(kiosk.agent_version, self.expected_version()),
             out_of_order=kiosk.out_of_order,
             out_of_order_reason=kiosk.out_of_order_reason,
+            mac=kiosk.mac,
         )
 
     def expected_version(self) -> str:
@@ -488,8 +489,14 @@ class Hub:
         )
         await link.send(encode(welcome))
         kiosk = link.kiosk
-        said = {"policy_version": hello.policy_version, "agent_version": hello.agent_version}
-        if said != {"policy_version": kiosk.policy_version, "agent_version": kiosk.agent_version}:
+        said = {
+            "policy_version": hello.policy_version,
+            "agent_version": hello.agent_version,
+            # A hello without a card (read failed, an older agent) keeps the one known:
+            # the PC is woken when it is off, from what it said when it was on.
+            "mac": hello.mac or kiosk.mac,
+        }
+        if said != {name: getattr(kiosk, name) for name in said}:
             changed = await asyncio.to_thread(self._repos.kiosks.set_reported, kiosk.id, **said)
             if changed is not None:
                 self.kiosk_changed(changed)
