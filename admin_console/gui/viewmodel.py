@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from admin_console.api.room import CommandResponse, KioskTile, LiveStatus
+from admin_console.api.room import CommandResponse, KioskTile, LiveStatus, PowerResult
 from admin_console.api.workshops import WorkshopResult
 from admin_console.gui import formats, i18n
 from policies import Language
@@ -269,6 +269,19 @@ def outcome_of(answer: CommandResponse | WorkshopResult) -> tuple[Outcome, str, 
     if status == "pending":
         return Outcome.PENDING, "", None
     return Outcome.REFUSED, answer.message or "", answer.code or None
+
+
+def power_outcome(answer: PowerResult) -> tuple[Outcome, str, str | None]:
+    """What became of a power action on one PC: the outcome and, when it did not go, why."""
+    if answer.status == "done":
+        return Outcome.DONE, "", None
+    if answer.status == "pending":
+        return Outcome.PENDING, "", None
+    if answer.status == "offline":
+        return Outcome.OFFLINE, "", "offline"
+    if answer.status == "no_mac":
+        return Outcome.REFUSED, "", "no_mac"
+    return Outcome.REFUSED, answer.message or "", answer.code
 
 
 def reason_text(code: str | None, message: str, language: Language) -> str:
