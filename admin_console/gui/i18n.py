@@ -243,7 +243,10 @@ TEXTS = sources(
     _t("verb.restart", "restart"),
     _t("verb.shut_down", "shut down"),
     _t("verb.wake", "wake up"),
-    _t("refusal.no_mac", "network card not known: switch it on by hand"),
+    _t(
+        "result.no_mac",
+        "not sent, the console does not know its network card: switch it on by hand",
+    ),
     _t("verb.workshop", "workshop"),
     _t("verb.out_of_order", "out of order"),
     _t("verb.back_in_order", "back in order"),

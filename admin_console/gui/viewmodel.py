@@ -240,6 +240,7 @@ class Outcome(StrEnum):
     PENDING = "pending"  # sent; the PC did not answer in time
     OFFLINE = "offline"  # nothing was sent
     FAILED = "failed"  # the console or the network failed
+    NO_CARD = "no_mac"  # not woken: the console does not know the PC's network card
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ def power_outcome(answer: PowerResult) -> tuple[Outcome, str, str | None]:
     if answer.status == "offline":
         return Outcome.OFFLINE, "", "offline"
     if answer.status == "no_mac":
-        return Outcome.REFUSED, "", "no_mac"
+        return Outcome.NO_CARD, "", "no_mac"
     return Outcome.REFUSED, answer.message or "", answer.code
 
 
@@ -336,6 +337,7 @@ OUTCOME_COLOURS: Mapping[Outcome, str] = {
     Outcome.PENDING: "#e65100",
     Outcome.OFFLINE: "#616161",
     Outcome.FAILED: "#b71c1c",
+    Outcome.NO_CARD: "#616161",
 }
 
 
