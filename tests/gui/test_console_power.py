@@ -70,6 +70,12 @@ def in_room(qtbot: Any, room: Room, who: str, pcs: int) -> None:
     )
 
 
+def state_of(room: Room, name: str) -> str | None:
+    """What the room view says the PC is doing."""
+    status = room.controller.pcs[room.pcs.ids[name]].status
+    return None if status is None else status.state
+
+
 def open_menu(qtbot: Any, room: Room, name: str) -> QMenu:
     """Click the ⋮ of the PC's tile; its menu."""
     screen = room.window.room
@@ -92,10 +98,7 @@ def test_restart_asks_first_naming_the_pc_and_its_visitor_then_the_visitor_is_lo
     pc = room.pcs.pc("PC-01")
     shell = visitor(pc)
     in_room(qtbot, room, "nadia", 1)
-    qtbot.waitUntil(
-        lambda: room.controller.pcs[room.pcs.ids["PC-01"]].status.state == "active",  # type: ignore[union-attr]
-        timeout=WAIT_MS,
-    )
+    qtbot.waitUntil(lambda: state_of(room, "PC-01") == "active", timeout=WAIT_MS)
     dialog = room.window.room.power_dialog
 
     # Asked, then cancelled: nothing goes.

@@ -371,14 +371,18 @@ def _power_screens(app: Any, window: Any, controller: Any, out: Path, suffix: st
     menu.hide()
 
     dialog = screen.power_dialog
-    for name, ask in (
-        ("restart", lambda: screen.ask_power_one(PowerAction.RESTART, 2)),
-        ("shut-down-free", lambda: screen.ask_power_one(PowerAction.SHUT_DOWN, 1)),
-        ("wake", lambda: screen.ask_power_one(PowerAction.WAKE, 6)),
-        ("shut-down-all", lambda: screen.ask_power_room(PowerAction.SHUT_DOWN)),
-        ("wake-all", lambda: screen.ask_power_room(PowerAction.WAKE)),
-    ):
-        ask()
+    asked: tuple[tuple[str, PowerAction, int | None], ...] = (
+        ("restart", PowerAction.RESTART, 2),
+        ("shut-down-free", PowerAction.SHUT_DOWN, 1),
+        ("wake", PowerAction.WAKE, 6),
+        ("shut-down-all", PowerAction.SHUT_DOWN, None),
+        ("wake-all", PowerAction.WAKE, None),
+    )
+    for name, action, pc_id in asked:
+        if pc_id is None:
+            screen.ask_power_room(action)
+        else:
+            screen.ask_power_one(action, pc_id)
         settle()
         dialog.grab().save(str(out / f"console-power-{name}{suffix}.png"))
         dialog.reject()
