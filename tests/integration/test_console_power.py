@@ -5,7 +5,11 @@ socket on 127.0.0.1 standing for the PCs' broadcast address, on SQLite and Postg
 
 from __future__ import annotations
 
+import ipaddress
+import json
+import shutil
 import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -277,6 +281,52 @@ def test_a_pc_whose_card_is_not_known_cannot_be_woken_409(
     assert answer.status_code == 409
     assert "network card" in answer.json()["detail"]
     assert packets(broadcast) == []
+
+
+def this_machines_card() -> tuple[str, str]:
+    """An IPv4 address of this machine on a network card, and that card's address."""
+    ip = shutil.which("ip")
+    if ip is None:
+        pytest.skip("no ip command here")
+    listed = json.loads(subprocess.run([ip, "-j", "addr"], capture_output=True, check=True).stdout)
+    for interface in listed:
+        card = interface.get("address", "")
+        for address in interface.get("addr_info", ()):
+            if (
+                address.get("family") != "inet"
+                or ipaddress.ip_address(address["local"]).is_loopback
+            ):
+                continue
+            if card and card != "00:00:00:00:00:00":
+                return local, card
+    pytest.skip("this machine has no network card with an IPv4 address")
+
+
+def test_a_pc_linked_through_its_card_says_it_and_is_woken_with_it_once_off(
+    data_dir: Path, database_url: str | None, broadcast: socket.socket
+) -> None:
+    address, card = this_machines_card()
+    port = broadcast.getsockname()[1]
+    with ConsoleServer(
+        data_dir,
+        database_url=database_url,
+        listen_on=address,
+        wake_address="127.0.0.1",
+        wake_port=port,
+    ) as server:
+        admin = server.add_staff("ada", Role.ADMIN)
+        room = LinkedRoom(server, admin)
+        try:
+            pc = room.pc("PC-01")
+            kiosk_id = room.ids["PC-01"]
+            eventually(lambda: tile(server, admin, kiosk_id)["mac"] == card, "the card said")
+            pc.stop()  # switched off
+            eventually(lambda: not tile(server, admin, kiosk_id)["online"], "the PC off")
+            with server.client(admin) as http:
+                assert http.post(f"/api/kiosks/{kiosk_id}/wake").json()["status"] == "done"
+        finally:
+            room.close()
+    assert packets(broadcast) == [b"\xff" * 6 + bytes.fromhex(card.replace(":", "")) * 16]
 
 
 # -- the whole room ------------------------------------------------------------------------
