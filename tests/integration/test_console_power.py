@@ -292,10 +292,8 @@ def this_machines_card() -> tuple[str, str]:
     for interface in listed:
         card = interface.get("address", "")
         for address in interface.get("addr_info", ()):
-            if (
-                address.get("family") != "inet"
-                or ipaddress.ip_address(address["local"]).is_loopback
-            ):
+            local = address.get("local", "")
+            if address.get("family") != "inet" or ipaddress.ip_address(local).is_loopback:
                 continue
             if card and card != "00:00:00:00:00:00":
                 return local, card
