@@ -21,7 +21,13 @@ password not the same) and its ``-rtl``; and ``console-first-run-printer.png`` (
 CUPS knows, one chosen, its test page accepted) with ``console-first-run-printer-cups.png``
 (the console's CUPS not answering) and ``console-first-run-printer-rtl.png``, and the same
 chooser in the policy tab, ``console-policy-printer.png``; ``console-pairing-code.png``
-(a new PC's pairing code, as an admin shows it).
+(a new PC's pairing code, as an admin shows it); the PCs' power: ``console-power-menu.png``
+(a PC's menu on the room, Wake up greyed out on a PC that is on, a manager's Shut down
+all and Wake up all), the questions ``console-power-restart.png`` (a visitor on the PC),
+``console-power-shut-down-free.png``, ``console-power-wake.png``,
+``console-power-shut-down-all.png`` (how many visitors lose their session) and
+``console-power-wake-all.png`` (a PC whose card is not known), and
+``console-power-results.png``.
 """
 
 from __future__ import annotations
