@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from admin_console.api.types import RequestBody, RowId
 from epn_shared.protocol import LoginKind
@@ -80,6 +80,11 @@ class KioskTile(BaseModel):
     out_of_order: bool = Field(False, description="Marked out of order by staff: kept locked.")
     site_id: int = Field(1, description="The site the PC stands in.")
     out_of_order_reason: str | None = None
+    mac: str | None = Field(
+        None,
+        description="The PC's network card (its hello), for Wake-on-LAN; None: not known, "
+        "it cannot be woken from the console.",
+    )
 
 
 class OutOfOrderRequest(RequestBody):
@@ -137,6 +142,18 @@ class PrintReleaseCommand(RequestBody):
     pages: int = Field(strict=True, ge=1, le=1000)
 
 
+class RestartCommand(RequestBody):
+    """Restart the PC: a visitor on it loses their session (ended and wiped first)."""
+
+    action: Literal["restart"]
+
+
+class ShutDownCommand(RequestBody):
+    """Switch the PC off: a visitor on it loses their session (ended and wiped first)."""
+
+    action: Literal["shut_down"]
+
+
 CommandRequest = Annotated[
     ExtendCommand
     | EndCommand
@@ -144,9 +161,54 @@ CommandRequest = Annotated[
     | UnlockCommand
     | MessageCommand
     | GrantPagesCommand
-    | PrintReleaseCommand,
+    | PrintReleaseCommand
+    | RestartCommand
+    | ShutDownCommand,
     Field(discriminator="action"),
 ]
+
+PowerAction = Literal["restart", "shut_down", "wake"]
+
+MAX_POWER_PCS = 5000
+"""The most PCs one power request names (a whole network's room view is 3,000)."""
+
+
+class PowerRequest(RequestBody):
+    """Restart, switch off or wake several PCs at once (the room's, a site's later)."""
+
+    action: PowerAction
+    kiosk_ids: list[RowId] = Field(min_length=1, max_length=MAX_POWER_PCS)
+
+    @field_validator("kiosk_ids")
+    @classmethod
+    def _each_once(cls, ids: list[int]) -> list[int]:
+        if len(set(ids)) != len(ids):
+            raise ValueError("name each PC once")
+        return ids
+
+
+PowerStatus = Literal["done", "pending", "offline", "no_mac", "refused"]
+
+
+class PowerResult(BaseModel):
+    """What became of one PC: ``done`` (woken: the packet went out; restart, shut down:
+    the PC answered and goes now), ``pending`` (sent, no answer yet), ``offline`` (not
+    connected: nothing sent), ``no_mac`` (never said its network card: cannot be woken),
+    ``refused`` (the PC said no: ``code``, ``message``)."""
+
+    kiosk_id: int
+    name: str
+    status: PowerStatus
+    code: str | None = None
+    message: str | None = None
+
+
+class PowerResponse(BaseModel):
+    """Each PC's result, in the order asked."""
+
+    action: PowerAction
+    results: list[PowerResult]
+
 
 CommandStatus = Literal["done", "failed", "pending", "offline"]
 

@@ -23,7 +23,13 @@ from admin_console.api.help import HelpCallModel
 from admin_console.api.members import MemberModel
 from admin_console.api.policy import PolicyState
 from admin_console.api.printers import PrinterList, SentTestPage
-from admin_console.api.room import CommandResponse, KioskTile, PairingCodeResponse
+from admin_console.api.room import (
+    CommandResponse,
+    KioskTile,
+    PairingCodeResponse,
+    PowerResponse,
+    PowerResult,
+)
 from admin_console.api.setup import SetupState
 from admin_console.api.staff import FirstAdminState, LoginResponse
 from admin_console.api.tickets import Ticket, TicketsCreated
@@ -106,6 +112,8 @@ COMMAND = Call[CommandResponse]("POST", "/api/kiosks/{kiosk_id}/commands", Comma
 OUT_OF_ORDER = Call[KioskTile]("POST", "/api/kiosks/{kiosk_id}/out-of-order", KioskTile)
 BACK_IN_ORDER = Call[KioskTile]("POST", "/api/kiosks/{kiosk_id}/back-in-order", KioskTile)
 START_WORKSHOP = Call[Workshop]("POST", "/api/workshops", Workshop)
+WAKE = Call[PowerResult]("POST", "/api/kiosks/{kiosk_id}/wake", PowerResult)
+POWER = Call[PowerResponse]("POST", "/api/kiosks/power", PowerResponse)
 TICKETS = Call[list[Ticket]]("GET", "/api/tickets", list[Ticket])
 MAKE_TICKETS = Call[TicketsCreated]("POST", "/api/tickets", TicketsCreated)
 MEMBERS = Call[list[MemberModel]]("GET", "/api/members", list[MemberModel])

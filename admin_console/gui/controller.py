@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 
-from admin_console.api.room import CommandResponse, KioskTile
+from admin_console.api.room import CommandResponse, KioskTile, PowerResponse, PowerResult
 from admin_console.api.staff import LoginResponse
 from admin_console.gui import calls, i18n
 from admin_console.gui.calls import BAD_REPLY, read_reply
@@ -22,6 +22,7 @@ from admin_console.gui.helpqueue import HelpQueue
 from admin_console.gui.members import MemberDesk
 from admin_console.gui.pairing import PairingDesk
 from admin_console.gui.policy import PolicyDesk
+from admin_console.gui.power import PowerAction
 from admin_console.gui.printers import PrinterDesk
 from admin_console.gui.setup import SetupDesk
 from admin_console.gui.tab_controller import Now, Section, api_error, check_text
@@ -32,6 +33,7 @@ from admin_console.gui.viewmodel import (
     Outcome,
     locked_minutes,
     outcome_of,
+    power_outcome,
     seconds_left_at,
 )
 from policies import Language
@@ -377,6 +379,54 @@ class ConsoleController(QObject):
                 outcome, reason, code = self._failure(reply)
             self.results[index] = CommandResult(
                 before.pc_id, before.pc_name, before.action, before.minutes, outcome, reason, code
+            )
+        self.results_changed.emit()
+
+    def power_one(self, action: PowerAction, pc_id: int) -> None:
+        """Restart, shut down or wake one PC (staff confirmed it)."""
+        pc = self.pcs.get(pc_id)
+        if pc is None:
+            return
+        self.results = [CommandResult(pc.id, pc.name, action.value, None, Outcome.SENDING)]
+        self.results_changed.emit()
+        if action is PowerAction.WAKE:
+            self.client.send(
+                calls.WAKE, None, partial(self._power_answered, calls.WAKE), kiosk_id=pc.id
+            )
+        else:
+            done = partial(self._answered, 0, calls.COMMAND)
+            self.client.send(calls.COMMAND, {"action": action.value}, done, kiosk_id=pc.id)
+
+    def power_room(self, action: PowerAction, pc_ids: Iterable[int]) -> None:
+        """Shut down or wake these PCs in one request (staff confirmed it); a line per PC."""
+        targets = [self.pcs[i] for i in pc_ids if i in self.pcs]
+        if not targets:
+            return
+        self.results = [
+            CommandResult(pc.id, pc.name, action.value, None, Outcome.SENDING) for pc in targets
+        ]
+        self.results_changed.emit()
+        body = {"action": action.value, "kiosk_ids": [pc.id for pc in targets]}
+        self.client.send(calls.POWER, body, partial(self._power_answered, calls.POWER))
+
+    def _power_answered(self, call: calls.Call[PowerResult | PowerResponse], reply: Reply) -> None:
+        if reply.status == 401:
+            self._expired()
+            return
+        answer = read_reply(call, reply)
+        if isinstance(answer, PowerResult):
+            answers = {answer.kiosk_id: answer}
+        elif isinstance(answer, PowerResponse):
+            answers = {r.kiosk_id: r for r in answer.results}
+        else:
+            answers = {}
+        for index, before in enumerate(self.results):
+            found = answers.get(before.pc_id)
+            outcome, reason, code = (
+                power_outcome(found) if found is not None else self._failure(reply)
+            )
+            self.results[index] = CommandResult(
+                before.pc_id, before.pc_name, before.action, None, outcome, reason, code
             )
         self.results_changed.emit()
 

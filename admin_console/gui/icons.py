@@ -40,6 +40,12 @@ SVGS: dict[str, str] = {
     "print": '<path d="M7 9V3h10v6M7 17H4v-7h16v7h-3"/><rect x="7" y="14" width="10" height="7"/>',
     "go": '<path d="M5 12h14M13 6l6 6-6 6"/>',
     "done": '<path d="M4 12l5 5L20 6"/>',
+    "power": '<path d="M12 3v9"/><path d="M7 6.5a7.5 7.5 0 1 0 10 0"/>',
+    "restart": '<path d="M20 12a8 8 0 1 1-2.3-5.7"/><path d="M20 4v5h-5"/>',
+    "wake": '<circle cx="12" cy="12" r="4"/><path d="M12 2v3M12 19v3M2 12h3M19 12h3M5 5l2 2'
+    'M17 17l2 2M5 19l2-2M17 7l2-2"/>',
+    "more": '<circle cx="12" cy="5" r="1.5" fill="{c}"/><circle cx="12" cy="12" r="1.5" '
+    'fill="{c}"/><circle cx="12" cy="19" r="1.5" fill="{c}"/>',
 }
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from admin_console.api.room import CommandResponse, KioskTile, LiveStatus
+from admin_console.api.room import CommandResponse, KioskTile, LiveStatus, PowerResult
 from admin_console.api.workshops import WorkshopResult
 from admin_console.gui import formats, i18n
 from policies import Language
@@ -240,6 +240,7 @@ class Outcome(StrEnum):
     PENDING = "pending"  # sent; the PC did not answer in time
     OFFLINE = "offline"  # nothing was sent
     FAILED = "failed"  # the console or the network failed
+    NO_CARD = "no_mac"  # not woken: the console does not know the PC's network card
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,19 @@ def outcome_of(answer: CommandResponse | WorkshopResult) -> tuple[Outcome, str, 
     if status == "pending":
         return Outcome.PENDING, "", None
     return Outcome.REFUSED, answer.message or "", answer.code or None
+
+
+def power_outcome(answer: PowerResult) -> tuple[Outcome, str, str | None]:
+    """What became of a power action on one PC: the outcome and, when it did not go, why."""
+    if answer.status == "done":
+        return Outcome.DONE, "", None
+    if answer.status == "pending":
+        return Outcome.PENDING, "", None
+    if answer.status == "offline":
+        return Outcome.OFFLINE, "", "offline"
+    if answer.status == "no_mac":
+        return Outcome.NO_CARD, "", "no_mac"
+    return Outcome.REFUSED, answer.message or "", answer.code
 
 
 def reason_text(code: str | None, message: str, language: Language) -> str:
@@ -323,6 +337,7 @@ OUTCOME_COLOURS: Mapping[Outcome, str] = {
     Outcome.PENDING: "#e65100",
     Outcome.OFFLINE: "#616161",
     Outcome.FAILED: "#b71c1c",
+    Outcome.NO_CARD: "#616161",
 }
 
 

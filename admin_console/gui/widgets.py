@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSpinBox,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +29,8 @@ from admin_console.gui import i18n, icons
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.help_view import HelpPanel
 from admin_console.gui.pairing_view import PairingDialog
+from admin_console.gui.power import PowerAction, PowerQuestion, ask_one, ask_room, targets
+from admin_console.gui.power_view import PowerDialog, power_menu
 from admin_console.gui.viewmodel import (
     OUTCOME_COLOURS,
     SELECTED_BORDER,
@@ -128,12 +132,16 @@ class LoginScreen(QWidget):
 
 
 class Tile(QFrame):
-    """One PC: name, location, state in words and colour. A click selects it."""
+    """One PC: name, location, state in words and colour. A click selects it; its menu
+    button (or a right click, or the menu key) asks for the PC's own actions."""
 
     clicked = Signal(int)
+    menu_asked = Signal(int, QPoint)
+    """The PC's id and where (on screen) its menu opens."""
 
-    def __init__(self, view: TileView, parent: QWidget | None = None) -> None:
+    def __init__(self, view: TileView, menu_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.menu_label = menu_label
         self.setFixedSize(TILE_WIDTH, TILE_HEIGHT)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -150,9 +158,15 @@ class Tile(QFrame):
         self.detail.setWordWrap(True)
         self.notice = QLabel()  # beside the location: the tile keeps its lines for the state
         _big(self.notice, 9, bold=True)
+        self.more = QToolButton()
+        self.more.setObjectName("tileMenu")
+        self.more.setAutoRaise(True)
+        self.more.setFixedSize(28, 28)
+        self.more.clicked.connect(self._more_clicked)
         top = QHBoxLayout()
         top.addWidget(self.name, 1)
         top.addWidget(self.icon)
+        top.addWidget(self.more)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(2)
@@ -187,8 +201,18 @@ class Tile(QFrame):
             self.icon.setPixmap(icons.pixmap(view.icon, 28, c.text))
         else:
             self.icon.clear()
+        self.more.setIcon(icons.icon("more", c.text))
+        self.more.setToolTip(self.menu_label)
+        self.more.setAccessibleName(f"{view.name}: {self.menu_label}")
         said = (f"{view.name}:", view.headline, view.detail, view.notice_why)
         self.setAccessibleName(" ".join(part for part in said if part))
+
+    def _more_clicked(self) -> None:
+        self.menu_asked.emit(self.view.pc_id, self.more.mapToGlobal(self.more.rect().bottomLeft()))
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """A right click or the menu key: the PC's menu."""
+        self.menu_asked.emit(self.view.pc_id, event.globalPos())
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """A click toggles the selection."""
@@ -405,11 +429,24 @@ class RoomScreen(QWidget):
         self.pair_pc.hide()  # admins only: shown at their login
         self.pairing = PairingDialog(self.controller.pairing, self)
         self.pair_pc.clicked.connect(self.show_pairing)
+        # The whole room's power: managers only (shown at their login).
+        self.shut_down_all = QPushButton(
+            icons.icon("power"), i18n.text("power.shut_down_all", lang)
+        )
+        self.wake_all = QPushButton(icons.icon("wake"), i18n.text("power.wake_all", lang))
+        for button in (self.shut_down_all, self.wake_all):
+            button.hide()
+        self.power_dialog = PowerDialog(lang, self)
+        self.power_menu_shown: QMenu | None = None
+        """The last PC menu opened (tests and pictures pick from it)."""
         header = QHBoxLayout()
         header.addWidget(title)
         header.addSpacing(16)
         header.addWidget(self.live)
         header.addStretch(1)
+        header.addWidget(self.wake_all)
+        header.addWidget(self.shut_down_all)
+        header.addSpacing(16)
         header.addWidget(self.pair_pc)
         header.addSpacing(16)
         header.addWidget(self.user)
@@ -496,6 +533,9 @@ class RoomScreen(QWidget):
         self.select_all.clicked.connect(lambda: c.select(c.pcs))
         self.select_none.clicked.connect(lambda: c.select(()))
         self.logout.clicked.connect(c.logout)
+        self.shut_down_all.clicked.connect(lambda: self.ask_power_room(PowerAction.SHUT_DOWN))
+        self.wake_all.clicked.connect(lambda: self.ask_power_room(PowerAction.WAKE))
+        self.power_dialog.confirmed.connect(self._power_confirmed)
         c.room_changed.connect(self.redraw)
         c.selection_changed.connect(self.redraw)
         c.results_changed.connect(self.redraw_results)
@@ -503,7 +543,42 @@ class RoomScreen(QWidget):
         c.logged_in.connect(self._user)
 
     def _user(self, name: str) -> None:
-        self.user.setText(i18n.text("room.user", self.controller.language, user=name))
+        c = self.controller
+        self.user.setText(i18n.text("room.user", c.language, user=name))
+        for button in (self.shut_down_all, self.wake_all):
+            button.setVisible(c.at_least("manager"))
+
+    def show_power_menu(self, pc_id: int, where: QPoint) -> QMenu | None:
+        """The PC's menu at ``where``; the action picked is asked before it goes."""
+        c = self.controller
+        pc = c.pcs.get(pc_id)
+        if pc is None:
+            return None
+        menu = power_menu(pc, c.language, self)
+        menu.triggered.connect(lambda item: self.ask_power_one(PowerAction(item.data()), pc_id))
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(where)
+        self.power_menu_shown = menu
+        return menu
+
+    def ask_power_one(self, action: PowerAction, pc_id: int) -> None:
+        """Ask before ``action`` goes to one PC."""
+        c = self.controller
+        pc = c.pcs.get(pc_id)
+        if pc is not None:
+            self.power_dialog.ask(ask_one(action, pc, c.language))
+
+    def ask_power_room(self, action: PowerAction) -> None:
+        """Ask before ``action`` goes to every PC of the room it can reach."""
+        c = self.controller
+        self.power_dialog.ask(ask_room(action, list(c.pcs.values()), c.language))
+
+    def _power_confirmed(self, question: PowerQuestion) -> None:
+        # One PC goes by its own route (an animator's); several in one request.
+        if len(question.pc_ids) == 1:
+            self.controller.power_one(question.action, question.pc_ids[0])
+        elif question.pc_ids:
+            self.controller.power_room(question.action, question.pc_ids)
 
     def _live(self, live: bool) -> None:
         lang = self.controller.language
@@ -534,8 +609,9 @@ class RoomScreen(QWidget):
             view = tile_view(pc, c.language, selected=pc.id in c.selected, now=now)
             tile = self.tiles.get(pc.id)
             if tile is None:
-                tile = Tile(view)
+                tile = Tile(view, i18n.text("power.menu", c.language))
                 tile.clicked.connect(c.toggle)
+                tile.menu_asked.connect(self.show_power_menu)
                 self.tiles[pc.id] = tile
             elif tile.view != view:
                 tile.show_view(view)
@@ -563,6 +639,9 @@ class RoomScreen(QWidget):
         )
         for button in self.buttons.values():
             button.setEnabled(count > 0)
+        pcs_now = list(c.pcs.values())
+        self.shut_down_all.setEnabled(bool(targets(PowerAction.SHUT_DOWN, pcs_now)))
+        self.wake_all.setEnabled(bool(targets(PowerAction.WAKE, pcs_now)))
         if not count:
             self.ask.hide()
 

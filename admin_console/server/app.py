@@ -45,6 +45,7 @@ from admin_console.server.routes import (
     kiosks,
     members,
     policy,
+    power,
     printers,
     records,
     setup,
@@ -56,6 +57,7 @@ from admin_console.server.routes import (
     workshops,
     ws,
 )
+from admin_console.server.wake import WakeFailed
 from epn_shared.json_log import event as log_event
 
 logger = logging.getLogger("admin_console.api")
@@ -68,6 +70,7 @@ _ROUTERS = (
     sites,
     enrollment,
     kiosks,
+    power,
     records,
     tickets,
     members,
@@ -92,6 +95,7 @@ _STATUS: list[tuple[type[ConsoleError], int]] = [
     (StorageError, 503),
     (NoQueue, 409),
     (PrintSystemError, 502),
+    (WakeFailed, 502),
 ]
 
 

@@ -265,6 +265,7 @@ class Hub:
             out_of_order=kiosk.out_of_order,
             out_of_order_reason=kiosk.out_of_order_reason,
             site_id=kiosk.site_id,
+            mac=kiosk.mac,
         )
 
     def expected_version(self) -> str:
@@ -527,8 +528,14 @@ class Hub:
         await link.send(encode(welcome))
         await self._roster_on_hello(link, hello.staff_revision)
         kiosk = link.kiosk
-        said = {"policy_version": hello.policy_version, "agent_version": hello.agent_version}
-        if said != {"policy_version": kiosk.policy_version, "agent_version": kiosk.agent_version}:
+        said = {
+            "policy_version": hello.policy_version,
+            "agent_version": hello.agent_version,
+            # A hello without a card (read failed, an older agent) keeps the one known:
+            # the PC is woken when it is off, from what it said when it was on.
+            "mac": hello.mac or kiosk.mac,
+        }
+        if said != {name: getattr(kiosk, name) for name in said}:
             changed = await asyncio.to_thread(self._repos.kiosks.set_reported, kiosk.id, **said)
             if changed is not None:
                 self.kiosk_changed(changed)

@@ -4,11 +4,11 @@ options, then ``EPN_CONSOLE_*`` environment variables (``EPN_CONSOLE_DATA_DIR``,
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network, IPv6Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, IPvAnyAddress
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from admin_console.server.limits import RateLimits
@@ -75,3 +75,9 @@ class ServerSettings(BaseSettings):
         description="The CUPS the console lists printers of and prints test pages on (a "
         "socket path or host, as CUPS_SERVER); without it, CUPS_SERVER or the local CUPS.",
     )
+    wake_address: IPvAnyAddress = Field(
+        IPv4Address("255.255.255.255"),
+        description="Where Wake-on-LAN packets go: the broadcast address of the PCs' network "
+        "(e.g. 192.168.1.255 when the console has several networks).",
+    )
+    wake_port: int = Field(9, ge=1, le=65535, description="The UDP port of Wake-on-LAN packets.")

@@ -30,6 +30,7 @@ from kiosk.agent.secrets import KeyringTokens
 from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeeper
 from kiosk.agent.shells import Shells
 from kiosk.agent.store import Store
+from kiosk.agent.system.power import Power, RecordedPower, SystemdPower
 from kiosk.agent.update_hold import FREE_STATES, UpdateHold
 from kiosk.agent.wipe_runner import WipeRunner
 from kiosk.agent.wiper import SandboxWiper, Wiper
@@ -81,6 +82,7 @@ class Agent:
         link_options: LinkOptions | None = None,
         pin_verifier: PinVerifier = verify_pin,
         discovery: DiscoveryOptions | None = None,
+        power: Power | None = None,
     ) -> None:
         self.config, self.clock, self.store, self.wiper = config, clock, store, wiper
         self.link_options = link_options
@@ -112,7 +114,11 @@ class Agent:
             linked=self.console_paired,
             options=discovery or DiscoveryOptions(),
         )
-        self.console = ConsoleHandler(clock, keeper, self.policies, printing, wipe, tokens, hold)
+        if power is None:
+            power = RecordedPower(config.data_dir) if config.sandbox else SystemdPower()
+        self.console = ConsoleHandler(
+            clock, keeper, self.policies, printing, wipe, tokens, hold, power=power
+        )
         self.link: ConsoleLink | None = None
         self.console_api: ConsoleApi | None = None
         self._link_task: asyncio.Task[None] | None = None

@@ -1,8 +1,13 @@
 """What the console link asks of this PC (the link's ``LinkHandler``): its hello, its
-status, and staff commands, each run through the engine and audited, refused ones too."""
+status, and staff commands, each run through the engine and audited, refused ones too.
+
+A restart or shut-down ends a running session (reason ``staff``: the visitor sees the usual
+end) and waits for its wipe before answering; the PC's power is asked only once the link
+has sent that answer, so the console hears "done" before the PC goes away."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import logging
@@ -16,6 +21,8 @@ from kiosk.agent.printing.coordinator import PrintCoordinator
 from kiosk.agent.secrets import TokenStore, decode_key
 from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeeper
 from kiosk.agent.store import AuditEntry
+from kiosk.agent.system.errors import CommandFailed
+from kiosk.agent.system.power import Power, PowerAction
 from kiosk.agent.update_hold import UpdateHold
 from kiosk.agent.wipe_runner import WipeRunner
 from kiosk.core.engine import IN_SESSION
@@ -28,6 +35,10 @@ log = logging.getLogger(__name__)
 _NEEDED_FIELDS = {
     wire.CommandAction.EXTEND: ("minutes", "minutes: say how many minutes to add"),
     wire.CommandAction.MESSAGE: ("text", "text: a message needs a text"),
+}
+_POWER_ACTIONS = {
+    wire.CommandAction.RESTART: PowerAction.RESTART,
+    wire.CommandAction.SHUT_DOWN: PowerAction.SHUT_DOWN,
 }
 
 
@@ -43,8 +54,13 @@ class ConsoleHandler:
     tokens: TokenStore | None
     hold: UpdateHold | None = None
     """The update hold: while it is in force no workshop starts, and the status says so."""
+    power: Power | None = None
+    """Restarts or switches off the PC (None: it cannot be, the command is refused)."""
     ticket_key: bytes | None = dataclasses.field(default=None, init=False)
     """The console's key for offline ticket codes (kept with the token)."""
+    _power_due: dict[str, PowerAction] = dataclasses.field(default_factory=dict, init=False)
+    """Restarts and shut-downs answered, by command id, waiting for their answer to be sent."""
+    _power_tasks: set[asyncio.Task[None]] = dataclasses.field(default_factory=set, init=False)
 
     def console_hello(self) -> wire.Hello:
         """The first frame of each connection to the console."""
@@ -122,6 +138,7 @@ class ConsoleHandler:
         if needed is not None and getattr(command, needed[0]) is None:
             return refused("bad_field", needed[1])
         engine = keeper.engine
+        power = _POWER_ACTIONS.get(action)
         minutes, text = command.minutes or 0, command.text or ""
         try:
             if action is wire.CommandAction.EXTEND:
@@ -135,6 +152,10 @@ class ConsoleHandler:
                 not_started = await self._workshop(command, actor)
                 if not_started is not None:
                     return refused(*not_started)
+            elif power is not None:
+                not_done = await self._power_command(command, actor, power)
+                if not_done is not None:
+                    return refused(*not_done)
             elif action is wire.CommandAction.UNLOCK:
                 keeper.change(now, lambda: engine.unlock(now, actor), audits=audit)
             elif action is wire.CommandAction.MESSAGE:
@@ -162,6 +183,46 @@ class ConsoleHandler:
             return refused("not_allowed", f"not now: {exc}")
         event(log, "console_command", action=action.value, state=engine.state.value)
         return wire.CommandResult(command_id=command.command_id, ok=True)
+
+    def console_result_sent(self, command: wire.Command, result: wire.CommandResult) -> None:
+        """The console has the answer to a restart or shut-down: now ask the PC's power
+        (in a worker thread: ``systemctl`` must not hold the agent's loop)."""
+        action = self._power_due.pop(command.command_id, None)
+        if action is None or not result.ok or self.power is None:
+            return
+        task = asyncio.get_running_loop().create_task(
+            self._request_power(self.power, action, command.by or "console"), name="power"
+        )
+        self._power_tasks.add(task)
+        task.add_done_callback(self._power_tasks.discard)
+
+    @staticmethod
+    async def _request_power(power: Power, action: PowerAction, by: str) -> None:
+        try:
+            await asyncio.to_thread(power.request, action, by)
+        except (OSError, CommandFailed) as exc:
+            event(log, "power_request_failed", logging.ERROR, action=action.value, error=str(exc))
+
+    async def _power_command(
+        self, command: wire.Command, actor: Actor, action: PowerAction
+    ) -> tuple[str, str] | None:
+        """End and wipe a running session, then keep ``action`` for when the answer is
+        sent; (code, why) when the PC will not do it."""
+        if self.power is None:
+            return "not_allowed", "this PC cannot be restarted or switched off from the console"
+        keeper, engine = self.keeper, self.keeper.engine
+        now = self.clock.now()
+        if self.hold is not None and self.hold.held(now):
+            # Cutting the power in the middle of an installation can leave it broken.
+            return Refusal.UPDATING.value, "this PC is being updated: try again when it is over"
+        audit = (AuditEntry(now.wall, actor.kind.value, actor.name, command.action.value, ""),)
+        if engine.state in VISITOR_STATES:
+            keeper.change(now, lambda: engine.end(now, EndReason.STAFF, actor), audits=audit)
+        else:
+            keeper.record(now, [], audits=audit)
+        await self.wipe.finish()
+        self._power_due[command.command_id] = action
+        return None
 
     def _print_command(self, command: wire.Command) -> tuple[str, str] | None:
         """Grant pages to the session, or release a job the kiosk could not count."""

@@ -29,7 +29,7 @@ import logging
 import random
 import re
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -56,6 +56,7 @@ from epn_shared.protocol import (
 )
 from kiosk.agent.errors import AgentError
 from kiosk.agent.store import PendingEvent
+from kiosk.agent.system.network_cards import card_for_address
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,9 @@ class LinkHandler(Protocol):
     async def console_command(self, command: Command) -> CommandResult:
         """Run a staff command; its answer."""
 
+    def console_result_sent(self, command: Command, result: CommandResult) -> None:
+        """The command's result went to the console (a restart may go ahead now)."""
+
 
 @dataclass(frozen=True)
 class LinkOptions:
@@ -281,6 +285,7 @@ class ConsoleLink:
         allow_insecure: bool = False,
         options: LinkOptions | None = None,
         rng: random.Random | None = None,
+        card_of: Callable[[str | None], str | None] = card_for_address,
     ) -> None:
         if not settings.secure and not allow_insecure:
             raise LinkSettingsError(f"{settings.url}: a console is reached over wss:// only")
@@ -290,6 +295,8 @@ class ConsoleLink:
         self._token = token
         self.outbox = outbox
         self.handler = handler
+        self._card_of = card_of
+        """The network card a local address goes out through (for the hello's ``mac``)."""
         self.options = options or LinkOptions()
         self.backoff = Backoff(self.options.backoff_initial, self.options.backoff_cap, rng)
         self._outbox_ready = asyncio.Event()
@@ -383,7 +390,7 @@ class ConsoleLink:
             await self._serve(websocket)
 
     async def _serve(self, websocket: ClientConnection) -> None:
-        await websocket.send(encode(self.handler.console_hello()))
+        await websocket.send(encode(self._hello(websocket)))
         async with asyncio.timeout(self.options.open_timeout):
             first = await websocket.recv()
         try:
@@ -417,6 +424,15 @@ class ConsoleLink:
             # Not ``await task``: a cancelled wait must not be swallowed here.
             await asyncio.wait(tasks, timeout=5)
 
+    def _hello(self, websocket: ClientConnection) -> Hello:
+        """The handler's hello, with the card this connection goes out through."""
+        hello = self.handler.console_hello()
+        if hello.mac is not None:
+            return hello
+        local = websocket.local_address
+        mac = self._card_of(str(local[0]) if local else None)
+        return hello.model_copy(update={"mac": mac})
+
     # -- the three jobs of a connection --------------------------------------------------
 
     async def _read(self, websocket: ClientConnection, flight: _Flight) -> None:
@@ -432,6 +448,7 @@ class ConsoleLink:
                 result = await self._run_command(frame)
                 async with self._sending:
                     await websocket.send(encode(result))
+                self.handler.console_result_sent(frame, result)
             elif isinstance(frame, ErrorFrame):
                 event(log, "link_console_error", logging.WARNING, code=frame.code)
                 if frame.event_id is not None:

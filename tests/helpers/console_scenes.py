@@ -21,7 +21,13 @@ password not the same) and its ``-rtl``; and ``console-first-run-printer.png`` (
 CUPS knows, one chosen, its test page accepted) with ``console-first-run-printer-cups.png``
 (the console's CUPS not answering) and ``console-first-run-printer-rtl.png``, and the same
 chooser in the policy tab, ``console-policy-printer.png``; ``console-pairing-code.png``
-(a new PC's pairing code, as an admin shows it).
+(a new PC's pairing code, as an admin shows it); the PCs' power: ``console-power-menu.png``
+(a PC's menu on the room, Wake up greyed out on a PC that is on, a manager's Shut down
+all and Wake up all), the questions ``console-power-restart.png`` (a visitor on the PC),
+``console-power-shut-down-free.png``, ``console-power-wake.png``,
+``console-power-shut-down-all.png`` (how many visitors lose their session) and
+``console-power-wake-all.png`` (a PC whose card is not known), and
+``console-power-results.png``.
 """
 
 from __future__ import annotations
@@ -321,6 +327,7 @@ def render(
     window.room.ask.ask("end")
     save("room-end")
     _pairing_screen(app, window, controller, out, suffix)
+    _power_screens(app, window, controller, out, suffix)
     _more_screens(app, window, controller, out, save)
     window.close()
 
@@ -334,6 +341,70 @@ def _pairing_screen(app: Any, window: Any, controller: Any, out: Path, suffix: s
         app.processEvents()
     dialog.grab().save(str(out / f"console-pairing-code{suffix}.png"))
     dialog.hide()
+
+
+def _power_screens(app: Any, window: Any, controller: Any, out: Path, suffix: str) -> None:
+    # The PCs' power: a PC's menu on the room, the question before a restart, and a
+    # manager's whole-room shut-down and wake-up.
+    from PySide6.QtGui import QPainter
+
+    from admin_console.gui.power import PowerAction
+
+    def settle() -> None:
+        for _ in range(3):
+            app.processEvents()
+
+    room = [dict(entry) for entry in SAMPLE_ROOM]
+    for entry in room:
+        if entry["id"] != 11:  # PC-11 never said its network card
+            entry["mac"] = f"52:54:00:00:00:{entry['id']:02x}"
+    controller.set_room(room)
+    controller.role = "manager"
+    window.room._user("marie")
+    controller.select([])
+    controller.results = []
+    controller.results_changed.emit()
+    screen = window.room
+    tile = screen.tiles[2]
+    where = tile.more.mapToGlobal(tile.more.rect().bottomLeft())
+    menu = screen.show_power_menu(2, where)
+    settle()
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(window.mapFromGlobal(where), menu.grab())
+    painter.end()
+    picture.save(str(out / f"console-power-menu{suffix}.png"))
+    menu.hide()
+
+    dialog = screen.power_dialog
+    asked: tuple[tuple[str, PowerAction, int | None], ...] = (
+        ("restart", PowerAction.RESTART, 2),
+        ("shut-down-free", PowerAction.SHUT_DOWN, 1),
+        ("wake", PowerAction.WAKE, 6),
+        ("shut-down-all", PowerAction.SHUT_DOWN, None),
+        ("wake-all", PowerAction.WAKE, None),
+    )
+    for name, action, pc_id in asked:
+        if pc_id is None:
+            screen.ask_power_room(action)
+        else:
+            screen.ask_power_one(action, pc_id)
+        settle()
+        dialog.grab().save(str(out / f"console-power-{name}{suffix}.png"))
+        dialog.reject()
+    controller.results = [
+        CommandResult(1, "PC-01", "shut_down", None, Outcome.DONE),
+        CommandResult(2, "PC-02", "shut_down", None, Outcome.DONE),
+        CommandResult(5, "PC-05", "shut_down", None, Outcome.PENDING),
+        CommandResult(6, "PC-06", "wake", None, Outcome.DONE),
+        CommandResult(11, "PC-11", "wake", None, Outcome.NO_CARD, "", "no_mac"),
+    ]
+    controller.results_changed.emit()
+    settle()
+    window.grab().save(str(out / f"console-power-results{suffix}.png"))
+    controller.role = "animator"
+    window.room._user("nadia")
+    controller.set_room(SAMPLE_ROOM)
 
 
 def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) -> None:

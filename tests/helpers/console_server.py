@@ -67,7 +67,9 @@ class ConsoleServer:
     ``clock`` defaults to a :class:`FakeClock` the test can move; ``database_url`` None
     means SQLite in ``data_dir``; ``hasher`` checks passwords and PINs (small costs by
     default); ``access_log`` makes uvicorn log each request line, as an operator might;
-    ``settings`` are further :class:`ServerSettings` fields (``cups_server=...``).
+    ``settings`` are further :class:`ServerSettings` fields (``cups_server=...``);
+    ``listen_on`` is the address it listens on (another of this machine's addresses: PCs
+    then reach it through a network card, not the loopback).
     """
 
     def __init__(
@@ -80,9 +82,11 @@ class ConsoleServer:
         tls: bool = False,
         hasher: PasswordHasher = FAST_HASHER,
         access_log: bool = False,
+        listen_on: str = "127.0.0.1",
         **settings: Any,
     ) -> None:
         self.data_dir = data_dir
+        self.listen_on = listen_on
         self.clock = clock if clock is not None else FakeClock()
         self.tls: TlsFiles | None = ensure_tls(data_dir) if tls else None
         pin = fingerprint(self.tls.server_cert) if self.tls else None
@@ -99,9 +103,9 @@ class ConsoleServer:
         )
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
+        self._sock.bind((listen_on, 0))
         self.port: int = self._sock.getsockname()[1]
-        config = uvicorn_config(self.console, "127.0.0.1", self.port, self.tls)
+        config = uvicorn_config(self.console, listen_on, self.port, self.tls)
         config.access_log = access_log  # read by each connection: what a request line shows
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name="console-server", daemon=True)
@@ -110,12 +114,12 @@ class ConsoleServer:
     @property
     def url(self) -> str:
         """The server's base URL."""
-        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.listen_on}:{self.port}"
 
     @property
     def ws_url(self) -> str:
         """The server's base WebSocket URL."""
-        return f"{'wss' if self.tls else 'ws'}://127.0.0.1:{self.port}"
+        return f"{'wss' if self.tls else 'ws'}://{self.listen_on}:{self.port}"
 
     def _run(self) -> None:
         try:
@@ -187,8 +191,8 @@ class KioskSocket:
     """A kiosk's WebSocket to the console, driven by a test (the ``websockets`` sync client).
 
     Sends ``hello`` (saying it runs ``policy_version`` and EPN Kiosk ``agent_version``, by
-    default the installed one, and holds the staff roster ``staff_revision``) and reads the
-    ``welcome`` unless ``hello=False``.
+    default the installed one, through the network card ``mac``, holding the staff roster
+    ``staff_revision``) and reads the ``welcome`` unless ``hello=False``.
     """
 
     def __init__(
@@ -200,6 +204,7 @@ class KioskSocket:
         policy_version: str | None = None,
         agent_version: str | None = None,
         staff_revision: int | None = None,
+        mac: str | None = None,
     ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         ssl_context = None
@@ -227,6 +232,7 @@ class KioskSocket:
                     agent_version=said,
                     policy_version=policy_version,
                     staff_revision=staff_revision,
+                    mac=mac,
                 )
             )
             frame = self.recv()

@@ -86,6 +86,13 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, Role]] = [
     ("GET", "/api/usage.csv?start=2026-03-01&end=2026-03-31&table=sessions", None, Role.MANAGER),
     ("POST", "/api/kiosks/{kiosk}/out-of-order", {"reason": "no mouse"}, Role.ANIMATOR),
     ("POST", "/api/kiosks/{kiosk}/back-in-order", None, Role.ANIMATOR),
+    # One PC's power: whoever is in the room (the PC is offline: nothing goes; no card: 409).
+    ("POST", "/api/kiosks/{kiosk}/commands", {"action": "restart"}, Role.ANIMATOR),
+    ("POST", "/api/kiosks/{kiosk}/commands", {"action": "shut_down"}, Role.ANIMATOR),
+    ("POST", "/api/kiosks/{kiosk}/wake", None, Role.ANIMATOR),
+    # Several PCs at once: every visitor of the room loses their session, a manager decides.
+    ("POST", "/api/kiosks/power", {"action": "shut_down", "kiosk_ids": ["{kiosk}"]}, Role.MANAGER),
+    ("POST", "/api/kiosks/power", {"action": "wake", "kiosk_ids": ["{kiosk}"]}, Role.MANAGER),
 ]
 # For PCs only: their own token, never a staff one.
 KIOSK_ENDPOINTS = [

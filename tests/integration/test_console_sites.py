@@ -122,6 +122,9 @@ PC_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("PUT", "/api/kiosks/{pc}/site", {"site_id": 1}),
     ("GET", "/api/audit?kiosk_id={pc}", None),
     ("GET", "/api/events?kiosk_id={pc}", None),
+    ("POST", "/api/kiosks/{pc}/wake", None),
+    ("POST", "/api/kiosks/power", {"action": "wake", "kiosk_ids": ["{pc}"]}),
+    ("POST", "/api/kiosks/power", {"action": "shut_down", "kiosk_ids": ["{pc}"]}),
     (
         "POST",
         "/api/workshops",

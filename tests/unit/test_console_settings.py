@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from admin_console.cli import SETUP_OPTIONS, command_parser
 from admin_console.server.settings import ServerSettings
@@ -20,9 +21,12 @@ SERVE_OPTIONS = {
     "--no-tls",
     "--no-announce",
     "--cups-server",
+    "--wake-address",
+    "--wake-port",
 }
 """What the installer's unit, the README and the tests' harnesses write (and the switch
-that keeps the console off the local network's mDNS, and the CUPS it lists printers of)."""
+that keeps the console off the local network's mDNS, the CUPS it lists printers of, and
+where its Wake-on-LAN packets go)."""
 
 
 def _command(name: str) -> argparse.ArgumentParser:
@@ -62,6 +66,16 @@ def test_every_server_setting_is_an_option_of_serve_unless_it_says_who_sets_it()
 )
 def test_the_setup_commands_take_where_the_database_is(command: str) -> None:
     assert set(_options(_command(command))) == set(SETUP_OPTIONS)
+
+
+def test_wake_on_lan_goes_to_the_whole_network_unless_told_where(tmp_path: Path) -> None:
+    default = ServerSettings(data_dir=tmp_path)
+    assert (str(default.wake_address), default.wake_port) == ("255.255.255.255", 9)
+    words = ["serve", "--wake-address", "192.168.1.255", "--wake-port", "7"]
+    settings = settings_from(ServerSettings, command_parser().parse_args(words))
+    assert (str(settings.wake_address), settings.wake_port) == ("192.168.1.255", 7)
+    with pytest.raises(ValidationError, match="wake_address"):
+        ServerSettings(data_dir=tmp_path, wake_address="the-room")
 
 
 def test_serve_options_set_their_fields(tmp_path: Path) -> None:

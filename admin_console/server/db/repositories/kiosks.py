@@ -35,6 +35,8 @@ class Kiosk:
     policy_version: str | None = None
     agent_version: str | None = None
     site_id: int = 1
+    mac: str | None = None
+    """The network card the PC last said it reaches the console through (Wake-on-LAN)."""
 
     @property
     def out_of_order(self) -> bool:
@@ -280,9 +282,9 @@ class KioskRepository(Repository):
             return copy_row(Kiosk, row)
 
     def set_reported(self, kiosk_id: int, **versions: str | None) -> Kiosk | None:
-        """What the PC now says it runs: ``policy_version``, ``agent_version`` (None: it did
-        not say); None for a PC that is gone."""
-        unknown = set(versions) - {"policy_version", "agent_version"}
+        """What the PC now says it runs: ``policy_version``, ``agent_version``, its network
+        card ``mac`` (None: it did not say); None for a PC that is gone."""
+        unknown = set(versions) - {"policy_version", "agent_version", "mac"}
         if unknown:
             raise ValueError(f"not a version a PC reports: {sorted(unknown)}")
         with self._write() as s:
