@@ -54,6 +54,14 @@ class UsageKiosk(UsageRow):
     kiosk_name: str
 
 
+class UsageSite(UsageRow):
+    """One site over the period: its PCs, and their occupancy by the site's own hours."""
+
+    site_id: int
+    site_name: str
+    pcs: int = Field(description="The site's enrolled PCs (not revoked).")
+
+
 class UsageReport(BaseModel):
     """The usage of a period of local days (``end`` included)."""
 
@@ -65,4 +73,8 @@ class UsageReport(BaseModel):
     per_day: list[UsageDay]
     per_hour: list[UsageHour]
     per_kiosk: list[UsageKiosk]
+    per_site: list[UsageSite] = Field(
+        default_factory=list,
+        description="Each site of the review (the caller's, or the one asked).",
+    )
     workshops: list[Workshop]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ from admin_console.api.usage import (
     UsageKiosk,
     UsageReport,
     UsageRow,
+    UsageSite,
 )
 from admin_console.api.workshops import Workshop
 from admin_console.server.db.repositories.help import HelpCall
@@ -169,8 +170,11 @@ def report(
     workshops: Sequence[Workshop],
     policy: Policy,
     now: dt.datetime,
+    sites: Mapping[int, tuple[str, Policy]] | None = None,
 ) -> UsageReport:
-    """The usage report of ``period``; ``kiosks`` includes revoked PCs (for their names)."""
+    """The usage report of ``period``; ``kiosks`` includes revoked PCs (for their names).
+    ``sites`` names each site of the review with the policy its PCs run, for the per-site
+    table (whose occupancy follows each site's own opening hours)."""
     tz = period.tz
     low, high = period.bounds()
     pcs = sum(1 for k in kiosks if k.revoked_at is None)
@@ -205,6 +209,7 @@ def report(
         acc.open_seconds = total.open_seconds
 
     names = {k.id: k.name for k in kiosks}
+    per_site = _per_site(period, kiosks, per_kiosk, sites or {})
     return UsageReport(
         start=period.start,
         end=period.end,
@@ -227,8 +232,38 @@ def report(
                 per_kiosk.items(), key=lambda item: (names.get(item[0], ""), item[0])
             )
         ],
+        per_site=per_site,
         workshops=list(workshops),
     )
+
+
+def _per_site(
+    period: Period,
+    kiosks: Sequence[Kiosk],
+    per_kiosk: Mapping[int, _Acc],
+    sites: Mapping[int, tuple[str, Policy]],
+) -> list[UsageSite]:
+    """One row per site: the sums of its PCs, its occupancy by its own opening hours."""
+    site_of = {k.id: k.site_id for k in kiosks}
+    rows = []
+    for site_id, (name, policy) in sorted(sites.items(), key=lambda item: (item[1][0], item[0])):
+        acc = _Acc()
+        acc.open_seconds = sum(sum(open_seconds_by_hour(policy, day)) for day in period.days())
+        pcs = sum(1 for k in kiosks if k.site_id == site_id and k.revoked_at is None)
+        for kiosk_id, mine in per_kiosk.items():
+            if site_of.get(kiosk_id) != site_id:
+                continue
+            for name_ in ("sessions", "pages", "sheets", "cost_cents"):
+                setattr(acc, name_, getattr(acc, name_) + getattr(mine, name_))
+            acc.visitor_seconds += mine.visitor_seconds
+            acc.accompanied_seconds += mine.accompanied_seconds
+            acc.help_calls += mine.help_calls
+        rows.append(
+            UsageSite.model_validate(
+                {**acc.row(pcs), "site_id": site_id, "site_name": name, "pcs": pcs}
+            )
+        )
+    return rows
 
 
 # -- CSV -----------------------------------------------------------------------------------
@@ -278,7 +313,8 @@ def _write(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
 
 
 def csv_table(usage: UsageReport, table: str) -> str:
-    """The ``day``, ``hour`` or ``kiosk`` table of a report as CSV, with a header row."""
+    """The ``day``, ``hour``, ``kiosk`` or ``site`` table of a report as CSV, with a header
+    row."""
     if table == "day":
         return _write(
             ("day", *KINDS, *_FIGURES),
@@ -293,6 +329,11 @@ def csv_table(usage: UsageReport, table: str) -> str:
         return _write(
             ("kiosk", *_FIGURES),
             ([_text(k.kiosk_name), *_figures(k)] for k in usage.per_kiosk),
+        )
+    if table == "site":
+        return _write(
+            ("site", "pcs", *_FIGURES),
+            ([_text(x.site_name), x.pcs, *_figures(x)] for x in usage.per_site),
         )
     raise ValueError(f"no table {table!r}")
 

@@ -567,3 +567,36 @@ def test_each_pc_gets_the_staff_key_of_its_own_sites_staff_only(server: ConsoleS
             b_id = _staff_id(server, "animator_b")
             http.put(f"/api/staff/{b_id}/sites", json={"site_ids": [1]}).raise_for_status()
         assert {e.name for e in _roster(moving).staff} == {"ada"}
+
+
+def test_the_usage_review_has_a_row_per_site_with_its_own_opening_hours(
+    server: ConsoleServer,
+) -> None:
+    staff, ((_, token_a), (_, token_b)), site_b = _two_sites(server)
+    now = server.clock.now()
+    for n, token in enumerate((token_a, token_b)):
+        with KioskSocket(server, token) as pc:
+            pc.send(Event(id=f"help-call-{n:04d}", at=now, body=HelpRequestedBody()))
+            assert isinstance(pc.recv(), Ack)
+    closed = {day: [] for day in ("monday", "tuesday", "wednesday", "thursday", "friday")}
+    closed |= {"saturday": [], "sunday": []}
+    with server.client(staff["admin"]) as http:
+        assert (
+            http.put(
+                f"/api/sites/{site_b}/rules", json={"rules": {"opening_hours": closed}}
+            ).status_code
+            == 200
+        )
+        day = now.date().isoformat()
+        review = http.get(f"/api/usage?start={day}&end={day}").json()
+        table = http.get(f"/api/usage.csv?start={day}&end={day}&table=site").text
+    rows = {r["site_name"]: r for r in review["per_site"]}
+    assert set(rows) == {"EPN", "Bibliothèque"}
+    assert (rows["EPN"]["pcs"], rows["EPN"]["help_calls"]) == (1, 1)
+    assert (rows["Bibliothèque"]["pcs"], rows["Bibliothèque"]["help_calls"]) == (1, 1)
+    assert rows["Bibliothèque"]["occupancy"] is None  # closed all day by its own hours
+    assert table.splitlines()[0].startswith("site,pcs,sessions")
+    assert len(table.splitlines()) == 3
+    with server.client(staff["manager_a"]) as http:
+        mine = http.get(f"/api/usage?start={day}&end={day}").json()["per_site"]
+    assert [r["site_name"] for r in mine] == ["EPN"]

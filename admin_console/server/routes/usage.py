@@ -11,6 +11,7 @@ from admin_console.api.usage import UsageReport
 from admin_console.server import policy as policy_store
 from admin_console.server import usage as usage_review
 from admin_console.server.console import Console
+from admin_console.server.db.repositories.policies import PolicyRecord
 from admin_console.server.routes.deps import (
     ConsoleDep,
     DayRange,
@@ -19,6 +20,7 @@ from admin_console.server.routes.deps import (
     Sites,
     problems,
 )
+from policies import Policy
 
 router = APIRouter()
 
@@ -29,6 +31,7 @@ def _usage_inputs(console: Console, days: DayRange, sites: frozenset[int] | None
     period = usage_review.Period(days.start, days.end, console.visitor_access.timezone)
     low, high = period.bounds()
     repos = console.repos
+    record = repos.policies.current()
     kiosks = [
         k for k in repos.kiosks.all(include_revoked=True) if sites is None or k.site_id in sites
     ]
@@ -41,9 +44,18 @@ def _usage_inputs(console: Console, days: DayRange, sites: frozenset[int] | None
         "workshops": [
             w for w in repos.workshops.between(low, high) if any(k in ids for k in w.kiosk_ids)
         ],
-        "policy": policy_store.in_force(repos.policies.current()).policy,
+        "policy": policy_store.in_force(record).policy,
         "now": console.clock.now(),
+        "sites": {
+            site.id: (site.name, _site_policy(record, site.rules))
+            for site in repos.sites.all(sites)
+        },
     }
+
+
+def _site_policy(record: PolicyRecord | None, rules: dict[str, Any]) -> Policy:
+    made = policy_store.for_site(record, rules)
+    return made.policy if made is not None else policy_store.in_force(record).policy
 
 
 @router.get("/api/usage", responses=problems(401, 403, 404))
@@ -65,8 +77,10 @@ def usage_csv(
     days: Days,
     sites: Sites,
     table: Annotated[
-        Literal["day", "hour", "kiosk", "sessions"],
-        Query(description="Which table: per day, per hour, per PC, or one row a session."),
+        Literal["day", "hour", "kiosk", "site", "sessions"],
+        Query(
+            description="Which table: per day, per hour, per PC, per site, or one row a session."
+        ),
     ] = "day",
 ) -> Response:
     """The usage review as CSV (money in euros), for a spreadsheet or the funder's
