@@ -14,8 +14,9 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 
 from admin_console.api.room import CommandResponse, KioskTile
-from admin_console.api.staff import LoginResponse
+from admin_console.api.staff import LoginResponse, Me
 from admin_console.gui import calls, i18n
+from admin_console.gui.account import AccountDesk
 from admin_console.gui.calls import BAD_REPLY, read_reply
 from admin_console.gui.client import ConsoleClient, Endpoint, Failure, Reply, RoomFeed
 from admin_console.gui.helpqueue import HelpQueue
@@ -25,6 +26,7 @@ from admin_console.gui.policy import PolicyDesk
 from admin_console.gui.printers import PrinterDesk
 from admin_console.gui.setup import SetupDesk
 from admin_console.gui.tab_controller import Now, Section, api_error, check_text
+from admin_console.gui.team import TeamDesk
 from admin_console.gui.tickets import TicketDesk
 from admin_console.gui.usage import UsageReview
 from admin_console.gui.viewmodel import (
@@ -77,6 +79,8 @@ class ConsoleController(QObject):
     selection_changed = Signal()
     live_changed = Signal(bool)
     results_changed = Signal()
+    language_changed = Signal(str)
+    """The window speaks another language now (its code): the screens are drawn again."""
 
     def __init__(
         self,
@@ -88,6 +92,8 @@ class ConsoleController(QObject):
         super().__init__(parent)
         self.endpoint = endpoint
         self.language = language
+        self.start_language = language
+        """The window's language before anyone logs in (the desktop's): back to it at logout."""
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
         self.client = ConsoleClient(endpoint, self)
         self.feed = RoomFeed(endpoint, self)
@@ -109,7 +115,12 @@ class ConsoleController(QObject):
         self.setup = SetupDesk(self.client, language, self._now, self)
         self.printers = PrinterDesk(self.client, language, self._now, self)
         self.pairing = PairingDesk(self.client, language, self._now, self)
+        self.team = TeamDesk(self.client, language, self._now, self)
+        self.account = AccountDesk(self.client, language, self._now, self)
+        self.account.loaded.connect(self._my_language)
         sections: tuple[Section, ...] = (
+            self.team,
+            self.account,
             self.printers,
             self.pairing,
             self.tickets,
@@ -119,6 +130,7 @@ class ConsoleController(QObject):
             self.policy,
             self.setup,
         )
+        self.sections = sections
         for section in sections:
             section.expired.connect(self._expired)
         self.feed.room.connect(lambda _entries: self.help.refresh())
@@ -154,12 +166,43 @@ class ConsoleController(QObject):
         body = {"username": username.strip(), "password": password}
         self.client.send(calls.LOGIN, body, done)
 
-    def _start(self, answer: LoginResponse) -> None:
+    def _start(self, answer: LoginResponse, first: bool = False) -> None:
         self.client.token = answer.token
         self.username = answer.username
         self.role = answer.role.value
+        # Who they are first: the window speaks their own language from the first screen.
+        self.account.load(lambda me: self._go_on(answer, me, first))
+
+    def _go_on(self, answer: LoginResponse, me: Me | None, first: bool) -> None:
+        if self.client.token != answer.token:
+            return  # logged out (or expired) meanwhile
+        if me is not None and me.language != self.language:
+            if first:  # the first admin was made in this window's language: theirs now
+                self.account.keep_language(self.language)
+            else:
+                self.set_language(Language(me.language))
         self.feed.start(answer.token)
-        self.logged_in.emit(self.username)
+        self.logged_in.emit(answer.username)
+
+    def _my_language(self) -> None:
+        me = self.account.me
+        if me is not None:
+            self.set_language(Language(me.language))
+
+    def set_language(self, language: Language) -> None:
+        """Speak ``language`` from now on (every tab's sentences); ``language_changed``
+        follows when it is another one."""
+        if language == self.language:
+            return
+        self.language = language
+        for section in self.sections:
+            section.language = language
+        self.language_changed.emit(language.value)
+
+    @property
+    def me(self) -> Me | None:
+        """The logged-in staff member as the console knows them."""
+        return self.account.me
 
     def check_first_admin(self) -> None:
         """Ask the console whether it still has no account; ``first_admin_needed`` follows
@@ -186,7 +229,7 @@ class ConsoleController(QObject):
             self.busy = False
             answer = read_reply(calls.CREATE_FIRST_ADMIN, reply)
             if answer is not BAD_REPLY:
-                self._start(answer)
+                self._start(answer, first=True)
                 return
             lang = self.language
             if reply.ok:
@@ -218,6 +261,10 @@ class ConsoleController(QObject):
         self._forget()
         self.logged_out.emit(i18n.text("room.expired", self.language))
 
+    def user_id(self) -> int | None:
+        """The logged-in staff member's account id (None before the console said)."""
+        return self.account.me.id if self.account.me is not None else None
+
     def at_least(self, role: str) -> bool:
         """True when the logged-in staff member has ``role`` or a higher one."""
         if self.role not in ROLES or role not in ROLES:
@@ -227,6 +274,9 @@ class ConsoleController(QObject):
     def _forget(self) -> None:
         self.username = None
         self.role = None
+        self.team.forget()
+        self.account.forget()
+        self.set_language(self.start_language)  # the next colleague finds the desktop's
         self.setup.forget()
         self.printers.forget()
         self.pairing.forget()
