@@ -18,6 +18,7 @@ from admin_console.api.staff import (
 from admin_console.gui import calls, i18n
 from admin_console.gui.client import Reply
 from admin_console.gui.tab_controller import Section, api_error
+from admin_console.gui.viewmodel import locked_minutes
 from epn_shared.staff_pins import PIN_DIGITS, pin_problem
 from policies import Language
 
@@ -98,6 +99,9 @@ class AccountDesk(Section):
             return i18n.text(key, self.language)
         if reply.failure is None and reply.status == 403 and form in ("password", "pin"):
             return i18n.text("account.refused.wrong_password", self.language)
+        if reply.failure is None and reply.status == 429:  # too many wrong passwords: it waits
+            minutes = locked_minutes(reply.detail, self.now())
+            return i18n.counted("login.locked", self.language, minutes)
         if reply.failure is None and reply.status == 422 and form == "pin":
             return i18n.text("account.refused.bad_pin", self.language)
         return api_error(reply, self.language)
