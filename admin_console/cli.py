@@ -3,6 +3,14 @@
     epn-console serve [--data-dir D] [--database-url URL] [--host H] [--port P] [--no-tls]
                       [--no-announce]
     epn-console create-admin USERNAME [--password-stdin]
+    epn-console create-staff USERNAME --role animator|manager|admin [--password-stdin]
+    epn-console staff list
+    epn-console staff create USERNAME --role R [--name N] [--language fr|nl|en] [--password-stdin]
+    epn-console staff disable|enable USERNAME
+    epn-console staff reset-password USERNAME [--password-stdin]
+    epn-console staff set-role USERNAME animator|manager|admin
+    epn-console staff set-language USERNAME fr|nl|en
+    epn-console staff set-name USERNAME NAME
     epn-console pairing-code
     epn-console backup --to DIR [--keep-days N]    epn-console backup-code
     epn-console restore FILE [--data-dir D] [--database-url URL] [--code-stdin]
@@ -26,6 +34,7 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from admin_console.server.settings import ServerSettings
 from epn_shared.settings_cli import BadSettings, add_options, settings_from
@@ -60,6 +69,8 @@ def command_parser() -> argparse.ArgumentParser:
         account.add_argument(
             "--if-missing", action="store_true", help="do nothing if the account exists"
         )
+
+    _staff_parser(sub)
 
     code = sub.add_parser("pairing-code", help="print a one-time code to enroll one PC")
     add_options(code, ServerSettings, fields=SETUP_OPTIONS)
@@ -103,6 +114,41 @@ def command_parser() -> argparse.ArgumentParser:
 
 
 STAFF_LANGUAGES = ("fr", "nl", "en")
+ROLES = ("animator", "manager", "admin")
+
+
+def _staff_parser(sub: Any) -> None:
+    """``epn-console staff ...``: the team, from the console machine's terminal (as an admin;
+    the audit names ``epn-console``)."""
+    team = sub.add_parser("staff", help="the staff accounts: list, create, disable, reset...")
+    add_options(team, ServerSettings, fields=SETUP_OPTIONS)
+    what = team.add_subparsers(dest="staff_command", required=True)
+    what.add_parser("list", help="every account, its role, language, PIN and whether enabled")
+    create = what.add_parser("create", help="create an account")
+    create.add_argument("username")
+    create.add_argument("--role", choices=ROLES, required=True)
+    create.add_argument("--name", default="", help="how the PCs greet them (a first name)")
+    create.add_argument("--language", choices=STAFF_LANGUAGES, default="fr")
+    reset = what.add_parser("reset-password", help="give an account a new password")
+    reset.add_argument("username")
+    for made in (create, reset):
+        made.add_argument(
+            "--password-stdin", action="store_true", help="read the password on stdin"
+        )
+    for name, text in (
+        ("disable", "disable an account: logged out everywhere, its PIN revoked at the PCs"),
+        ("enable", "enable a disabled account again"),
+    ):
+        what.add_parser(name, help=text).add_argument("username")
+    role = what.add_parser("set-role", help="change an account's role")
+    role.add_argument("username")
+    role.add_argument("role", choices=ROLES)
+    language = what.add_parser("set-language", help="change an account's language")
+    language.add_argument("username")
+    language.add_argument("language", choices=STAFF_LANGUAGES)
+    name = what.add_parser("set-name", help="change how the PCs greet an account")
+    name.add_argument("username")
+    name.add_argument("name")
 
 
 def staff_language(environ: Mapping[str, str]) -> str:
@@ -154,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _backup_command(args, settings)
         if args.command == "publish":
             return _publish(args, settings)
+        if args.command == "staff":
+            return _staff_command(args, settings)
         return _setup_command(args, settings)
     except (ConsoleError, ValueError, OSError) as exc:
         print(f"epn-console: {exc}", file=sys.stderr)
@@ -291,6 +339,59 @@ def _setup_command(args: argparse.Namespace, settings: ServerSettings) -> int:
             f"valid until {expires_at.astimezone():%H:%M}; on the PC type only this code"
             f" (scripts that pin the certificate fingerprint: {pin})"
         )
+        return 0
+    finally:
+        console.close()
+
+
+def _staff_command(args: argparse.Namespace, settings: ServerSettings) -> int:
+    from admin_console.api.staff import Role  # noqa: PLC0415
+    from admin_console.server.console import build_console  # noqa: PLC0415
+    from admin_console.server.errors import NotFound  # noqa: PLC0415
+    from admin_console.server.team import Actor  # noqa: PLC0415
+
+    console = build_console(settings)
+    actor = Actor.command_line()
+    team = console.team
+    try:
+        command = args.staff_command
+        if command == "list":
+            for member in team.team(actor):
+                state = "disabled" if member.disabled else "enabled"
+                pin = "PIN" if member.has_pin else "no PIN"
+                shown = f" ({member.display_name})" if member.display_name else ""
+                print(f"{member.username}{shown}\t{member.role}\t{member.language}\t{pin}\t{state}")
+            return 0
+        if command == "create":
+            password = _read_password(args.password_stdin)
+            team.create(
+                actor,
+                args.username,
+                password,
+                Role(args.role),
+                display_name=args.name,
+                language=args.language,
+            )
+            print(f"{args.role} account {args.username!r} created")
+            return 0
+        staff = console.repos.staff.find(args.username)
+        if staff is None:
+            raise NotFound(f"no staff account {args.username!r}")
+        if command == "reset-password":
+            team.reset_password(actor, staff.id, _read_password(args.password_stdin))
+            print(f"new password set for {staff.username!r}: logged out everywhere")
+            return 0
+        changes: dict[str, dict[str, Any]] = {
+            "disable": {"disabled": True},
+            "enable": {"disabled": False},
+            "set-role": {"role": Role(getattr(args, "role", "animator"))},
+            "set-language": {"language": getattr(args, "language", None)},
+            "set-name": {"display_name": getattr(args, "name", None)},
+        }
+        changed = team.change(actor, staff.id, **changes[command])
+        print(f"{staff.username!r}: {command.replace('-', ' ')} done")
+        if changed.roster_changed or changed.logged_out:
+            print("the console tells its PCs and open windows within a few seconds")
         return 0
     finally:
         console.close()

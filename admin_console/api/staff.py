@@ -95,6 +95,11 @@ _PASSWORD_SENTENCES = {
 }
 
 
+def password_sentence(problem: PasswordProblem) -> str:
+    """The problem in English, for the API's errors and the command line."""
+    return _PASSWORD_SENTENCES[problem]
+
+
 class FirstAdminState(BaseModel):
     """Whether the first admin account can be made here, without a terminal."""
 

@@ -9,6 +9,7 @@ Problem saying only "internal error", never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -48,6 +49,7 @@ from admin_console.server.routes import (
     records,
     setup,
     staff,
+    team,
     tickets,
     usage,
     workshops,
@@ -60,6 +62,7 @@ logger = logging.getLogger("admin_console.api")
 # In this order in the OpenAPI document.
 _ROUTERS = (
     staff,
+    team,
     setup,
     enrollment,
     kiosks,
@@ -111,7 +114,11 @@ def create_app(console: Console) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        watching = asyncio.create_task(console.hub.watch_staff())
         yield
+        watching.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watching
         await console.hub.close_all()
 
     app = FastAPI(

@@ -20,6 +20,7 @@ from admin_console.server.pairing import Pairing
 from admin_console.server.printers import CupsTools
 from admin_console.server.sessions import SessionFolding
 from admin_console.server.settings import ServerSettings
+from admin_console.server.team import StaffTeam
 from admin_console.server.tls import ensure_pairing_key, ensure_ticket_key, ticket_key_text
 from admin_console.server.visitor_access import VisitorAccess
 
@@ -39,6 +40,8 @@ class Console:
     printers: CupsTools
     apt: AptRepository
     """The room's packages, served to its PCs under ``/apt/``."""
+    team: StaffTeam
+    """The staff accounts managed by managers and admins, and each one's own."""
 
     def close(self) -> None:
         """Release the database connections."""
@@ -71,5 +74,15 @@ def build_console(
     pairing = Pairing(repos, clock, pairing_key)
     printers = CupsTools(settings.cups_server)
     return Console(
-        settings, engine, repos, auth, hub, clock, visitor_access, pairing, printers, apt
+        settings,
+        engine,
+        repos,
+        auth,
+        hub,
+        clock,
+        visitor_access,
+        pairing,
+        printers,
+        apt,
+        StaffTeam(repos, auth),
     )

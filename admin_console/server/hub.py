@@ -6,13 +6,20 @@ staff; a ``command_result`` is stored and wakes the API call waiting for it. A m
 frame gets an ``error`` frame back and the connection stays open; for an event refused for
 its values, the frame names the event, and the kiosk forgets it.
 
-Right after its ``welcome`` (which carries the ticket key), a PC whose policy differs from
-the console's gets a ``policy_update``, a PC marked out of order gets its ``lock`` again,
-and a PC whose help call staff closed while it was away gets that ``help_answered``.
+Right after its ``welcome`` (which carries the ticket key), a PC whose staff roster
+revision differs from the console's gets the ``staff_roster`` first, before anything else
+(an account disabled or a PIN changed while it was offline is revoked there before any
+command), then a PC whose policy differs from the console's gets a ``policy_update``, a PC
+marked out of order gets its ``lock`` again, and a PC whose help call staff closed while it
+was away gets that ``help_answered``.
 
 A help call closed by staff (done or cancelled) is pushed to the PC as ``help_answered``
 for the session that asked. Until the PC answers, its statuses still saying "help asked"
 open no new call (they were sent before it heard); the room card stops asking at once.
+
+Every roster change is pushed to each online PC (:meth:`Hub.roster_changed`); an account
+logged out everywhere (disabled, password reset) has its staff connections closed at once
+(:meth:`Hub.log_out_staff`).
 
 Database calls run in worker threads (``asyncio.to_thread``): the event loop never waits
 on the database.
@@ -53,6 +60,7 @@ from epn_shared.protocol import (
     Hello,
     HelpRequestedBody,
     SessionEndedBody,
+    StaffRoster,
     Status,
     Welcome,
     decode_kiosk_frame,
@@ -73,6 +81,13 @@ MAX_STAFF_BACKLOG = 2000
 """Changes waiting to be sent to one staff listener; one more and it is dropped."""
 DROP_CLOSE_WAIT = 60.0
 """Seconds a dropped listener's close frame may wait for the client to read again."""
+LOGGED_OUT = 4003
+"""Close code of a staff listener whose account was disabled or its password reset: its
+token is no longer valid, the window asks to log in again."""
+STAFF_WATCH_SECONDS = 5.0
+"""How often the hub looks for staff changes made outside this process (the command line):
+a roster revision its PCs do not hold, a staff connection whose token was dropped."""
+LOGGED_OUT_ELSEWHERE = "you were logged out: log in again"
 OUT_OF_ORDER = "out_of_order"
 """The ``reason`` of the ``lock`` that keeps a PC marked out of order locked."""
 
@@ -122,6 +137,10 @@ class _Link:
     send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     statuses: int = 0
     """Statuses taken from this connection so far."""
+    staff_revision: int | None = None
+    """The staff roster revision the PC holds (its hello's, then each one sent)."""
+    greeted: bool = False
+    """Its hello was answered: roster pushes go to it from now on."""
 
     async def send(self, text: str) -> None:
         async with self.send_lock:
@@ -133,8 +152,13 @@ class _Listener:
     """One staff client: the changes not yet sent to it, and whether it was dropped."""
 
     who: str
+    staff_id: int = 0
+    token_sha256: str = ""
     queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(MAX_STAFF_BACKLOG))
     dropped: asyncio.Event = field(default_factory=asyncio.Event)
+    logged_out: asyncio.Event = field(default_factory=asyncio.Event)
+    reason: str = ""
+    """Why it was logged out (the close frame's reason)."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +212,8 @@ class Hub:
         """The session of each PC's last help_requested event (the one a call is for)."""
         self._clearing: dict[int, set[str]] = {}
         """help_answered commands sent to each PC and not answered yet."""
+        self._roster_lock = asyncio.Lock()
+        """One roster read-and-send at a time: a PC never gets an older roster after a newer."""
 
     # -- the room ------------------------------------------------------------------------
 
@@ -487,6 +513,7 @@ class Hub:
             ticket_key=self._ticket_key,
         )
         await link.send(encode(welcome))
+        await self._roster_on_hello(link, hello.staff_revision)
         kiosk = link.kiosk
         said = {"policy_version": hello.policy_version, "agent_version": hello.agent_version}
         if said != {"policy_version": kiosk.policy_version, "agent_version": kiosk.agent_version}:
@@ -517,6 +544,71 @@ class Hub:
                 ),
                 {"reason": OUT_OF_ORDER},
             )
+
+    # -- the staff roster ----------------------------------------------------------------
+
+    async def _roster_on_hello(self, link: _Link, revision: int | None) -> None:
+        async with self._roster_lock:
+            current = await asyncio.to_thread(self._repos.staff.revision)
+            # A PC holding none is as one holding revision 0: a console whose staff never
+            # had a PIN has nothing to tell it (it keeps its own first-run PIN).
+            link.staff_revision = revision or 0
+            link.greeted = True
+            if link.staff_revision != current:
+                roster = await asyncio.to_thread(self._repos.staff.roster)
+                await self._send_roster(link, roster)
+
+    async def roster_changed(self) -> None:
+        """The staff roster changed (a PIN, an account disabled or enabled, a name or a
+        language): send it to every online PC that holds another revision."""
+        async with self._roster_lock:
+            roster = await asyncio.to_thread(self._repos.staff.roster)
+            links = [
+                link
+                for link in self._links.values()
+                if link.greeted and link.staff_revision != roster.revision
+            ]
+            await asyncio.gather(*(self._send_roster(link, roster) for link in links))
+
+    async def watch_staff(self, every: float = STAFF_WATCH_SECONDS) -> None:
+        """Until cancelled, every ``every`` seconds, catch up with staff changes made
+        outside this process (``epn-console staff disable`` on the console machine): send
+        the roster to the PCs holding another revision, close the staff connections whose
+        token is gone. The API's own changes are told at once, not by this."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self._catch_up_staff()
+            except StorageError as exc:
+                log_event(logger, "storage_failed", logging.ERROR, error=str(exc))
+
+    async def _catch_up_staff(self) -> None:
+        revision = await asyncio.to_thread(self._repos.staff.revision)
+        if any(k.greeted and k.staff_revision != revision for k in self._links.values()):
+            await self.roster_changed()
+        listeners = list(self._listeners)
+        if not listeners:
+            return
+        valid = await asyncio.to_thread(
+            self._repos.tokens.valid, [x.token_sha256 for x in listeners], self._clock.now()
+        )
+        for listener in listeners:
+            if listener.token_sha256 not in valid:
+                self.log_out_staff(listener.staff_id, LOGGED_OUT_ELSEWHERE)
+
+    async def _send_roster(self, link: _Link, roster: StaffRoster) -> None:
+        try:
+            await link.send(encode(roster))
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            return  # gone: it gets the roster at its next hello
+        link.staff_revision = roster.revision
+        log_event(
+            logger,
+            "staff_roster_sent",
+            kiosk=link.kiosk.name,
+            revision=roster.revision,
+            staff=len(roster.staff),
+        )
 
     async def help_answered(self, kiosk_id: int, reason: str, by: str) -> None:
         """Staff closed this PC's help call (``done`` or ``cancelled``): tell the PC, for the
@@ -680,20 +772,10 @@ class Hub:
         The token comes in the ``Authorization`` header of the handshake, never in the
         address (which proxies and logs keep). A client more than
         :data:`MAX_STAFF_BACKLOG` changes behind is closed with :data:`FELL_BEHIND`."""
-        in_address = "token" in websocket.query_params or websocket.scope.get("epn.query_token")
-        token = bearer(websocket.headers.get("authorization"))
-        await websocket.accept()
-        if in_address:
-            await websocket.close(POLICY_VIOLATION, "send the token in the Authorization header")
+        listener = await self._admit(websocket)
+        if listener is None:
             return
-        try:
-            principal = await asyncio.to_thread(self._auth.authenticate, token)
-        except NotAuthenticated as exc:
-            await websocket.close(POLICY_VIOLATION, str(exc)[:120])
-            return
-        who = principal.staff.username
-        listener = _Listener(who)
-        self._listeners.add(listener)
+        who = listener.who
         tasks: list[asyncio.Task[Any]] = []
         sending = asyncio.Lock()  # the pushes and the reader's error frames, one at a time
         closed = False
@@ -706,9 +788,18 @@ class Hub:
             reader = asyncio.create_task(self._drain(websocket, sending))
             sender = asyncio.create_task(self._push(websocket, listener, sending))
             dropped = asyncio.create_task(listener.dropped.wait())
-            tasks = [reader, sender, dropped]
+            logged_out = asyncio.create_task(listener.logged_out.wait())
+            tasks = [reader, sender, dropped, logged_out]
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            if dropped.done():
+            if logged_out.done():
+                sender.cancel()
+                log_event(logger, "staff_logged_out", who=who)
+                closed = True
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(
+                        websocket.close(LOGGED_OUT, listener.reason[:120]), DROP_CLOSE_WAIT
+                    )
+            elif dropped.done():
                 sender.cancel()  # it may wait for a client that reads no more
                 log_event(
                     logger, "staff_dropped", logging.WARNING, who=who, backlog=MAX_STAFF_BACKLOG
@@ -734,6 +825,45 @@ class Hub:
             if not closed and websocket.client_state is WebSocketState.CONNECTED:
                 with contextlib.suppress(Exception):
                     await websocket.close()
+
+    async def _admit(self, websocket: WebSocket) -> _Listener | None:
+        """Accept a staff connection and list it as a listener; None (closed) when its
+        token is missing, in the address, or not valid."""
+        in_address = "token" in websocket.query_params or websocket.scope.get("epn.query_token")
+        token = bearer(websocket.headers.get("authorization"))
+        await websocket.accept()
+        if in_address:
+            await websocket.close(POLICY_VIOLATION, "send the token in the Authorization header")
+            return None
+        listener: _Listener | None = None
+        try:
+            principal = await asyncio.to_thread(self._auth.authenticate, token)
+            listener = _Listener(principal.staff.username, principal.staff.id, digest(token or ""))
+            self._listeners.add(listener)
+            # Again, now that it is listed: an account logged out during the first check
+            # is refused here, or closed by log_out_staff.
+            await asyncio.to_thread(self._auth.authenticate, token)
+        except NotAuthenticated as exc:
+            if listener is not None:
+                self._listeners.discard(listener)
+            await websocket.close(POLICY_VIOLATION, str(exc)[:120])
+            return None
+        return listener
+
+    def log_out_staff(self, staff_id: int, reason: str, keep_token: str | None = None) -> int:
+        """Close at once every live staff connection of this account (disabled, password
+        reset), but the one of token ``keep_token`` (its SHA-256) if given; returns how
+        many. Their tokens are already dropped: a reconnection is refused."""
+        closing = [
+            listener
+            for listener in self._listeners
+            if listener.staff_id == staff_id and listener.token_sha256 != keep_token
+        ]
+        for listener in closing:
+            self._listeners.discard(listener)
+            listener.reason = reason
+            listener.logged_out.set()
+        return len(closing)
 
     @staticmethod
     async def _push(websocket: WebSocket, listener: _Listener, sending: asyncio.Lock) -> None:

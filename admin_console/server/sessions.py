@@ -1,4 +1,5 @@
-"""Session folding: what the PCs' events mean for the sessions table and the tickets.
+"""Session folding: what the PCs' events mean for the sessions table, the tickets and the
+audit (a staff member's action at a PC).
 
 The repositories store rows; this service decides, event by event, which session row a
 start, an end or a print changes and how (see :class:`SessionFolding`)."""
@@ -9,7 +10,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from admin_console.server.db.models import KioskRow
+from admin_console.server.db.models import KioskRow, StaffRow
 from admin_console.server.db.repositories.audit import audit_line, kiosk_who
 from admin_console.server.db.repositories.events import PRINTED_SIGN, NewEvent
 from admin_console.server.db.repositories.help import TICKET_FORGED, call_staff
@@ -26,6 +27,23 @@ def _stored_count(value: int) -> int:
     back whose release never reached the console), and never past the column, however many
     jobs of the largest size one PC token reports for one session."""
     return max(0, min(value, _MAX_STORED_COUNT))
+
+
+PC_PIN = "PC PIN"
+"""Who the audit names for an action at a PC behind its own first-run PIN (no staff
+member's), or behind the PIN of an account the console no longer has."""
+PC_ACTION_PREFIX = "pc_"
+"""Prefix of the audit action of what a staff member did at a PC (``pc_end_session``)."""
+
+
+def staff_action_audit(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> None:
+    """The audit line of a staff member's action at a PC (a ``staff_action`` event), under
+    their username, written once with the event."""
+    staff_id = e.body.get("staff_id")
+    row = s.get(StaffRow, staff_id) if isinstance(staff_id, int) else None
+    who = row.username if row is not None else PC_PIN
+    action = (PC_ACTION_PREFIX + str(e.body.get("action") or "action"))[:40]
+    audit_line(s, who, action, now, kiosk_id=kiosk_id, detail=str(e.body.get("detail") or ""))
 
 
 class SessionFolding:
@@ -64,6 +82,8 @@ class SessionFolding:
                 row.extended_seconds = int(body.get("extended_seconds") or 0)
                 row.end_reason = body.get("reason")
             count_help(s, row)
+        elif e.kind == "staff_action":
+            staff_action_audit(s, kiosk_id, e, now)
         elif e.kind == "print_job" and str(body.get("outcome")) in PRINTED_SIGN:
             sign = PRINTED_SIGN[str(body.get("outcome"))]
             session_id = body.get("session_id")

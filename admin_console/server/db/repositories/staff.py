@@ -1,26 +1,41 @@
-"""Staff accounts and their access tokens."""
+"""Staff accounts, their access tokens, and the staff roster the PCs are sent.
+
+The roster is every enabled account with a PIN of its own, under one revision number
+(the ``staff_roster`` row): each change a PC must know (a PIN set or cleared, an account
+disabled or enabled, a name or language changed) raises it in the transaction that makes
+the change, so a PC holding an older revision is sent the whole roster again."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from admin_console.server.db.models import AccessTokenRow, StaffRow
+from admin_console.server.db.models import AccessTokenRow, StaffRosterRow, StaffRow
 from admin_console.server.db.repositories.base import (
     Repository,
     WithSecret,
     copy_row,
     inserted,
+    rowcount,
 )
-from admin_console.server.errors import Conflict
+from admin_console.server.errors import Conflict, StorageError
+from epn_shared.protocol import RosterEntry, StaffRoster
+
+ROSTER_ROW = 1
+"""The id of the one ``staff_roster`` row."""
+ADMIN = "admin"
 
 
 @dataclass(frozen=True)
 class Staff:
-    """A staff account, without its password hash."""
+    """A staff account, without its password hash nor its PIN hash (only whether it has
+    a PIN): what the API, the audit and the hub may see."""
 
     id: int
     username: str
@@ -28,6 +43,33 @@ class Staff:
     failed_logins: int
     locked_until: dt.datetime | None
     disabled: bool
+    display_name: str = ""
+    language: str = "fr"
+    has_pin: bool = False
+    pin_set_at: dt.datetime | None = None
+    created_at: dt.datetime | None = None
+
+
+def _staff(row: StaffRow) -> Staff:
+    return copy_row(Staff, row, has_pin=row.pin_hash is not None)
+
+
+def roster_name(display_name: str, username: str) -> str:
+    """How the PCs greet a staff member: their display name, else their username (cut to
+    the 40 characters a PC shows)."""
+    return (display_name.strip() or username)[:40]
+
+
+@dataclass(frozen=True)
+class StaffChanged:
+    """An account after a change, and what the change means beyond the console."""
+
+    staff: Staff
+    before: Staff
+    roster_changed: bool
+    """The PCs must be sent the roster again."""
+    logged_out: bool
+    """Its tokens were dropped: its open staff connections must close."""
 
 
 @dataclass(frozen=True)
@@ -41,17 +83,32 @@ class TokenOwner:
 class StaffRepository(Repository):
     """Staff accounts."""
 
-    def add(self, username: str, password_hash: str, role: str, now: dt.datetime) -> Staff:
-        """Create an account; :class:`Conflict` if the username is taken."""
+    def add(
+        self,
+        username: str,
+        password_hash: str,
+        role: str,
+        now: dt.datetime,
+        *,
+        display_name: str = "",
+        language: str = "fr",
+    ) -> Staff:
+        """Create an account (without a PIN: the roster does not change); :class:`Conflict`
+        if the username is taken."""
         try:
             with self._write() as s:
                 row = inserted(
                     s,
                     StaffRow(
-                        username=username, password_hash=password_hash, role=role, created_at=now
+                        username=username,
+                        password_hash=password_hash,
+                        role=role,
+                        created_at=now,
+                        display_name=display_name,
+                        language=language,
                     ),
                 )
-                return copy_row(Staff, row)
+                return _staff(row)
         except IntegrityError as exc:
             raise Conflict(f"the username {username!r} is taken") from exc
 
@@ -87,19 +144,30 @@ class StaffRepository(Repository):
             if made is None:
                 return None
             row = s.get_one(StaffRow, made)
-            return copy_row(Staff, row)
+            return _staff(row)
 
     def credentials(self, username: str) -> WithSecret[Staff] | None:
         """The account named ``username`` with its password hash, if any."""
         with self._read() as s:
             row = s.scalars(sa.select(StaffRow).where(StaffRow.username == username)).first()
-            return None if row is None else WithSecret(copy_row(Staff, row), row.password_hash)
+            return None if row is None else WithSecret(_staff(row), row.password_hash)
 
     def get(self, staff_id: int) -> Staff | None:
         """An account by id."""
         with self._read() as s:
             row = s.get(StaffRow, staff_id)
-            return None if row is None else copy_row(Staff, row)
+            return None if row is None else _staff(row)
+
+    def find(self, username: str) -> Staff | None:
+        """An account by username."""
+        with self._read() as s:
+            row = s.scalars(sa.select(StaffRow).where(StaffRow.username == username)).first()
+            return None if row is None else _staff(row)
+
+    def team(self) -> list[Staff]:
+        """Every account, by username."""
+        with self._read() as s:
+            return [_staff(r) for r in s.scalars(sa.select(StaffRow).order_by(StaffRow.username))]
 
     def count(self) -> int:
         """How many accounts exist."""
@@ -140,10 +208,137 @@ class StaffRepository(Repository):
                 .values(password_hash=password_hash)
             )
 
-    def set_disabled(self, staff_id: int, disabled: bool) -> None:
-        """Disable or re-enable an account."""
+    def set_disabled(self, staff_id: int, disabled: bool) -> StaffChanged | None:
+        """Disable or re-enable an account (see :meth:`change`)."""
+        return self.change(staff_id, disabled=disabled)
+
+    def change(
+        self,
+        staff_id: int,
+        *,
+        role: str | None = None,
+        display_name: str | None = None,
+        language: str | None = None,
+        disabled: bool | None = None,
+    ) -> StaffChanged | None:
+        """Change the fields given of an account; None if there is no such account.
+
+        Disabling drops its tokens; a change the PCs must know raises the roster revision;
+        both in the same transaction. :class:`Conflict` if it would leave the console
+        without an enabled admin (the admins' rows are locked first, so two admins
+        demoting each other at once cannot both get through)."""
         with self._write() as s:
-            s.execute(sa.update(StaffRow).where(StaffRow.id == staff_id).values(disabled=disabled))
+            row = s.get(StaffRow, staff_id, with_for_update=True)
+            if row is None:
+                return None
+            before = _staff(row)
+            enabled_admins = sa.select(StaffRow.id).where(
+                StaffRow.role == ADMIN, StaffRow.disabled.is_(False)
+            )
+            was_admin = row.role == ADMIN and not row.disabled
+            if was_admin:
+                s.execute(enabled_admins.with_for_update()).all()
+            if role is not None:
+                row.role = role
+            if display_name is not None:
+                row.display_name = display_name
+            if language is not None:
+                row.language = language
+            if disabled is not None:
+                row.disabled = disabled
+            s.flush()
+            # Counted after the change, in its transaction: the last enabled admin stays.
+            if was_admin and s.execute(enabled_admins.limit(1)).first() is None:
+                raise Conflict(
+                    f"{row.username} is the last enabled admin: make another admin first"
+                )
+            after = _staff(row)
+            seen = ("display_name", "language", "disabled")
+            roster_changed = any(getattr(before, f) != getattr(after, f) for f in seen)
+            if roster_changed:
+                _raise_revision(s)
+            logged_out = after.disabled and not before.disabled
+            if logged_out:
+                s.execute(sa.delete(AccessTokenRow).where(AccessTokenRow.staff_id == staff_id))
+            return StaffChanged(after, before, roster_changed, logged_out)
+
+    def reset_password(self, staff_id: int, password_hash: str) -> bool:
+        """Set a new password hash and drop every token of the account (logged out
+        everywhere), in one transaction; False if there is no such account."""
+        with self._write() as s:
+            done = s.execute(
+                sa.update(StaffRow)
+                .where(StaffRow.id == staff_id)
+                .values(password_hash=password_hash)
+            )
+            if rowcount(done) != 1:
+                return False
+            s.execute(sa.delete(AccessTokenRow).where(AccessTokenRow.staff_id == staff_id))
+            return True
+
+    def change_password(self, staff_id: int, password_hash: str, keep_token: str) -> None:
+        """One's own new password: every other token of the account is dropped (logged
+        out elsewhere), the one of this request (its SHA-256) kept."""
+        with self._write() as s:
+            s.execute(
+                sa.update(StaffRow)
+                .where(StaffRow.id == staff_id)
+                .values(password_hash=password_hash)
+            )
+            s.execute(
+                sa.delete(AccessTokenRow).where(
+                    AccessTokenRow.staff_id == staff_id,
+                    AccessTokenRow.token_sha256 != keep_token,
+                )
+            )
+
+    def set_pin_hash(self, staff_id: int, pin_hash: str | None, now: dt.datetime) -> bool:
+        """Set (an argon2id hash) or clear (None) an account's own PIN for the PCs, raising
+        the roster revision; False if there is no such account."""
+        with self._write() as s:
+            done = s.execute(
+                sa.update(StaffRow)
+                .where(StaffRow.id == staff_id)
+                .values(pin_hash=pin_hash, pin_set_at=None if pin_hash is None else now)
+            )
+            if rowcount(done) != 1:
+                return False
+            _raise_revision(s)
+            return True
+
+    def revision(self) -> int:
+        """The roster's revision now (0 before any change)."""
+        with self._read() as s:
+            return s.scalar(sa.select(StaffRosterRow.revision)) or 0
+
+    def roster(self) -> StaffRoster:
+        """The roster the PCs are sent: each enabled account with a PIN, with its name (the
+        display name, else the username), language and PIN hash, under its revision."""
+        with self._read() as s:
+            # The revision is read first: a change committed between the two reads is sent
+            # under the older number, and sent again at the next hello; never the reverse.
+            revision = s.scalar(sa.select(StaffRosterRow.revision)) or 0
+            rows = s.execute(
+                sa.select(
+                    StaffRow.id,
+                    StaffRow.username,
+                    StaffRow.display_name,
+                    StaffRow.language,
+                    StaffRow.pin_hash,
+                )
+                .where(StaffRow.disabled.is_(False), StaffRow.pin_hash.is_not(None))
+                .order_by(StaffRow.id)
+            ).all()
+        entries = tuple(
+            RosterEntry(
+                id=r.id,
+                name=roster_name(r.display_name, r.username),
+                language=r.language,
+                pin_hash=r.pin_hash,
+            )
+            for r in rows
+        )
+        return StaffRoster(revision=revision, staff=entries)
 
 
 class TokenRepository(Repository):
@@ -168,7 +363,20 @@ class TokenRepository(Repository):
                 .where(AccessTokenRow.token_sha256 == token_sha256)
                 .where(AccessTokenRow.expires_at > now)
             ).first()
-            return None if found is None else TokenOwner(copy_row(Staff, found[0]), found[1])
+            return None if found is None else TokenOwner(_staff(found[0]), found[1])
+
+    def valid(self, token_sha256s: list[str], now: dt.datetime) -> set[str]:
+        """Which of these tokens are still valid: kept, not expired, of an enabled account."""
+        if not token_sha256s:
+            return set()
+        with self._read() as s:
+            found = s.scalars(
+                sa.select(AccessTokenRow.token_sha256)
+                .join(StaffRow, AccessTokenRow.staff_id == StaffRow.id)
+                .where(AccessTokenRow.token_sha256.in_(set(token_sha256s)))
+                .where(AccessTokenRow.expires_at > now, StaffRow.disabled.is_(False))
+            )
+            return set(found)
 
     def remove(self, token_sha256: str) -> None:
         """Forget a token (logout)."""
@@ -180,3 +388,22 @@ class TokenRepository(Repository):
         with self._write() as s:
             result = s.execute(sa.delete(AccessTokenRow).where(AccessTokenRow.expires_at <= now))
             return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _raise_revision(s: Session) -> None:
+    """Raise the roster's revision in ``s``'s transaction (making its row at 1). One upsert:
+    on PostgreSQL it locks the row, so concurrent changes get one number each, in the order
+    they commit."""
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        insert: Any = postgresql.insert(StaffRosterRow)
+    elif dialect == "sqlite":
+        insert = sqlite.insert(StaffRosterRow)
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise StorageError(f"unsupported database {dialect}")
+    s.execute(
+        insert.values(id=ROSTER_ROW, revision=1).on_conflict_do_update(
+            index_elements=[StaffRosterRow.id],
+            set_={"revision": StaffRosterRow.revision + 1},
+        )
+    )
