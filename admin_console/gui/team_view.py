@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -99,7 +100,6 @@ class NewAccountDialog(QDialog):
         lang = desk.language
         self.setWindowTitle(i18n.text("team.new", lang))
         self.setModal(True)
-        self.setMinimumWidth(560)
         self.username = QLineEdit()
         self.username.setMaxLength(USERNAME_MAX)
         self.username.setAccessibleName(i18n.text("team.username", lang))
@@ -149,6 +149,10 @@ class NewAccountDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.notice)
         layout.addLayout(buttons)
+        # No size constraint from the layout: nothing asks the platform for size hints
+        # (the offscreen one refuses, as for the pairing code); a fixed first size.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.resize(620, 560)
         self.create_button.clicked.connect(self._create)
         self.cancel.clicked.connect(self.reject)
         self.password.editingFinished.connect(lambda: self._check({"password"}))
