@@ -5,7 +5,6 @@ checked as typed; a PIN that breaks the PCs' rule is refused in words before it 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -21,7 +20,7 @@ from admin_console.gui.account import AccountDesk, new_password_problems, new_pi
 from admin_console.gui.dialogs import Dialogs
 from admin_console.gui.tab_widgets import Notice, field_error, help_text, say, title
 from admin_console.gui.team import role_name
-from admin_console.gui.team_view import column, language_box, secret
+from admin_console.gui.team_view import column, form_layout, language_box, level_labels, secret
 from epn_shared.staff_pins import PIN_DIGITS
 from policies import Language
 
@@ -86,8 +85,7 @@ class AccountScreen(QWidget):
         self.display_name.setAccessibleName(i18n.text("team.name", lang))
         self.language = language_box(lang)
         self.save = QPushButton(i18n.text("account.save", lang))
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = form_layout(box)
         form.addRow(
             i18n.text("team.name", lang),
             column(self.display_name, help_text(i18n.text("account.name_help", lang))),
@@ -97,6 +95,7 @@ class AccountScreen(QWidget):
             column(self.language, help_text(i18n.text("account.language_help", lang))),
         )
         form.addRow(self.save)
+        level_labels(form)
         return box
 
     def _build_password(self) -> QGroupBox:
@@ -110,8 +109,7 @@ class AccountScreen(QWidget):
         self.password_again.setAccessibleName(i18n.text("admin.again", lang))
         self.password_errors = {n: field_error() for n in ("current", "password", "again")}
         self.change_password = QPushButton(i18n.text("account.change_password", lang))
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = form_layout(box)
         errors = self.password_errors
         form.addRow(i18n.text("account.current", lang), column(self.current, errors["current"]))
         form.addRow(
@@ -124,6 +122,7 @@ class AccountScreen(QWidget):
         )
         form.addRow(i18n.text("admin.again", lang), column(self.password_again, errors["again"]))
         form.addRow(self.change_password)
+        level_labels(form)
         return box
 
     def _build_pin(self) -> QGroupBox:
@@ -142,8 +141,7 @@ class AccountScreen(QWidget):
         self.set_pin = QPushButton(i18n.text("account.set_pin", lang))
         self.clear_pin = QPushButton(i18n.text("account.clear_pin", lang))
         low, high = PIN_DIGITS
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = form_layout(box)
         form.addRow(self.pin_state)
         form.addRow(help_text(i18n.text("account.pin_intro", lang)))
         errors = self.pin_errors
@@ -168,6 +166,7 @@ class AccountScreen(QWidget):
         buttons.addWidget(self.set_pin)
         buttons.addWidget(self.clear_pin)
         form.addRow(buttons)
+        level_labels(form)
         return box
 
     def start(self) -> None:

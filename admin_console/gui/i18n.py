@@ -584,7 +584,7 @@ TEXTS = sources(
     _t("team.col.username", "Username"),
     _t("team.col.role", "Role"),
     _t("team.col.language", "Language"),
-    _t("team.col.pin", "PIN for the PCs"),
+    _t("team.col.pin", "PIN"),
     _t("team.col.state", "Account"),
     _t("team.role.animator", "Animator"),
     _t("team.role.manager", "Manager"),

@@ -82,6 +82,36 @@ def secret() -> QLineEdit:
     return edit
 
 
+FIELD_HEIGHT = 32
+"""Every box of these forms, and its label beside it, is this high: the label stays level
+with its box, not with the help under the box."""
+
+
+def form_layout(parent: QWidget | None = None) -> QFormLayout:
+    """A form whose boxes take the width and whose labels sit at the top of their row."""
+    form = QFormLayout(parent) if parent is not None else QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
+    return form
+
+
+def level_labels(form: QFormLayout) -> None:
+    """Each label as high as the box beside it (the first widget of its field)."""
+    for row in range(form.rowCount()):
+        label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        if label is None or field is None or not isinstance(label.widget(), QLabel):
+            continue
+        inner = field.layout()
+        box = inner.itemAt(0).widget() if inner is not None and inner.count() else field.widget()
+        if box is not None:
+            box.setMinimumHeight(FIELD_HEIGHT)
+        text = label.widget()
+        assert isinstance(text, QLabel)
+        text.setFixedHeight(FIELD_HEIGHT)
+        text.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+
+
 def column(*widgets: QWidget) -> QVBoxLayout:
     """A field with its help and its problem under it."""
     layout = QVBoxLayout()
@@ -115,8 +145,7 @@ class NewAccountDialog(QDialog):
         self.create_button.setDefault(True)
         self.cancel = QPushButton(i18n.text("team.cancel", lang))
         self.notice = Notice()
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = form_layout()
         form.addRow(
             i18n.text("team.username", lang),
             column(
@@ -140,11 +169,13 @@ class NewAccountDialog(QDialog):
             ),
         )
         form.addRow(i18n.text("admin.again", lang), column(self.again, self.errors["again"]))
+        level_labels(form)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel)
         buttons.addWidget(self.create_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(title(i18n.text("team.new", lang)))
         layout.addWidget(help_text(i18n.text("team.new_intro", lang)))
         layout.addLayout(form)
         layout.addWidget(self.notice)
@@ -254,7 +285,7 @@ class TeamScreen(QWidget):
         right.addStretch(1)
         right_host = QWidget()
         right_host.setLayout(right)
-        right_host.setFixedWidth(470)
+        right_host.setFixedWidth(430)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
         layout.addWidget(right_host)
@@ -298,8 +329,7 @@ class TeamScreen(QWidget):
         self.reset = QPushButton(i18n.text("team.reset", lang))
         self.toggle = QPushButton(i18n.text("team.disable", lang))
         self.toggle_help = help_text(i18n.text("team.disable_help", lang))
-        form = QFormLayout(self.chosen)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = form_layout(self.chosen)
         form.addRow(i18n.text("team.name", lang), self.display_name)
         form.addRow(i18n.text("team.role", lang), self.role)
         form.addRow(i18n.text("team.language", lang), self.language)
@@ -310,7 +340,7 @@ class TeamScreen(QWidget):
         form.addRow(heading)
         form.addRow(help_text(i18n.text("team.password_help", lang)))
         form.addRow(
-            i18n.text("team.new_password", lang), column(self.password, self.errors["password"])
+            i18n.text("admin.password", lang), column(self.password, self.errors["password"])
         )
         form.addRow(i18n.text("admin.again", lang), column(self.again, self.errors["again"]))
         form.addRow(self.reset)
@@ -319,6 +349,7 @@ class TeamScreen(QWidget):
         form.addRow(state)
         form.addRow(self.toggle_help)
         form.addRow(self.toggle)
+        level_labels(form)
 
     def account(self) -> StaffAccount | None:
         """The colleague chosen in the table."""
