@@ -103,7 +103,8 @@ def level_labels(form: QFormLayout) -> None:
         if label is None or field is None or not isinstance(label.widget(), QLabel):
             continue
         inner = field.layout()
-        box = inner.itemAt(0).widget() if inner is not None and inner.count() else field.widget()
+        first = inner.itemAt(0) if inner is not None and inner.count() else None
+        box = first.widget() if first is not None else field.widget()
         if box is not None:
             box.setMinimumHeight(FIELD_HEIGHT)
         text = label.widget()

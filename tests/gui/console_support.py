@@ -13,11 +13,11 @@ from helpers.console_server import TEST_PASSWORD, ConsoleServer, StaffLogin
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget, QWidget
 
+from admin_console.api.staff import Role
 from admin_console.gui.client import Endpoint
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.dialogs import Dialogs
 from admin_console.gui.window import ConsoleWindow
-from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
 from policies import Language
 

@@ -49,9 +49,8 @@ def _click(qtbot: Any, button: Any) -> None:
 
 def _logs_in(c: Console, username: str, password: str) -> int:
     with c.server.client() as http:
-        return http.post(
-            "/api/login", json={"username": username, "password": password}
-        ).status_code
+        answer = http.post("/api/login", json={"username": username, "password": password})
+        return int(answer.status_code)
 
 
 def test_a_manager_makes_an_animator_account_and_the_team_shows_them(
@@ -236,7 +235,7 @@ def test_my_own_pin_is_checked_as_typed_then_set_and_cleared(qtbot: Any, tmp_pat
         screen.pin_current.setText(TEST_PASSWORD)
         _click(qtbot, screen.set_pin)
         assert "deviner" in screen.pin_errors["pin"].text()
-        assert not c.server.console.repos.staff.find("nadia").has_pin  # type: ignore[union-attr]
+        assert not c.server.console.repos.staff.find("nadia").has_pin
 
         # A wrong current password: the console refuses, said under it.
         screen.pin.setText("4821")
@@ -257,7 +256,7 @@ def test_my_own_pin_is_checked_as_typed_then_set_and_cleared(qtbot: Any, tmp_pat
         assert screen.notice.text().startswith("Votre PIN est enregistré")
         assert screen.pin.text() == "" and screen.pin_current.text() == ""
         assert c.controller.me is not None and c.controller.me.has_pin
-        assert c.server.console.repos.staff.find("nadia").has_pin  # type: ignore[union-attr]
+        assert c.server.console.repos.staff.find("nadia").has_pin
 
         screen.pin_current.setText(TEST_PASSWORD)
         c.dialogs.confirm_answer = True
@@ -311,7 +310,7 @@ def test_the_window_speaks_my_language_and_switches_when_i_change_it(
         assert tabs.currentWidget() is screen  # where they were
         qtbot.waitUntil(lambda: screen.notice.text() == "Saved.", timeout=WAIT_MS)
         assert screen.display_name.text() == "Nadia"
-        assert c.server.console.repos.staff.find("nadia").language == "en"  # type: ignore[union-attr]
+        assert c.server.console.repos.staff.find("nadia").language == "en"
 
         # Logged out: the next colleague finds the desktop's language.
         _click(qtbot, c.window.room.logout)
@@ -328,3 +327,15 @@ def test_refusals_are_said_in_words() -> None:
     assert refusal(taken, "create", EN) == "This username is already taken: choose another."
     forbidden = Reply(403, {"detail": "only an admin makes an admin"})
     assert refusal(forbidden, "create", FR).startswith("Votre compte ne peut pas faire ceci")
+
+
+def test_each_pin_problem_is_said_in_each_staff_language() -> None:
+    from admin_console.gui.account import new_pin_problems
+
+    assert new_pin_problems("4821", "4821", FR) == {}
+    assert new_pin_problems("4821", "4812", NL) == {"again": "De twee pincodes zijn niet dezelfde."}
+    assert new_pin_problems("12", "12", EN) == {"pin": "A PIN has 4 to 12 digits."}
+    assert new_pin_problems("9876", "9876", NL)["pin"].startswith("Te makkelijk te raden")
+    assert new_pin_problems("48 21", "48 21", FR) == {
+        "pin": "Un PIN ne contient que des chiffres (0 à 9)."
+    }

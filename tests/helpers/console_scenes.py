@@ -329,7 +329,9 @@ def _team_screens(window: Any, controller: Any, save: Any, shots: Any) -> None:
     dialog.reject()
     # The question before disabling: what it does to the colleague ("Yes", "No" in the
     # window's language, as the console app installs Qt's own texts).
-    qt_texts = QtOwnTexts(QApplication.instance())
+    app = QApplication.instance()
+    assert app is not None
+    qt_texts = QtOwnTexts(app)
     qt_texts.use(lang.value)
     question = QMessageBox(
         QMessageBox.Icon.Question,
