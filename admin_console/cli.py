@@ -121,8 +121,7 @@ def _staff_parser(sub: Any) -> None:
     """``epn-console staff ...``: the team, from the console machine's terminal (as an admin;
     the audit names ``epn-console``)."""
     team = sub.add_parser("staff", help="the staff accounts: list, create, disable, reset...")
-    add_options(team, ServerSettings, fields=SETUP_OPTIONS)
-    what = team.add_subparsers(dest="staff_command", required=True)
+    what = team.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
     what.add_parser("list", help="every account, its role, language, PIN and whether enabled")
     create = what.add_parser("create", help="create an account")
     create.add_argument("username")
@@ -149,6 +148,8 @@ def _staff_parser(sub: Any) -> None:
     name = what.add_parser("set-name", help="change how the PCs greet an account")
     name.add_argument("username")
     name.add_argument("name")
+    for action in what.choices.values():
+        add_options(action, ServerSettings, fields=SETUP_OPTIONS)
 
 
 def staff_language(environ: Mapping[str, str]) -> str:

@@ -581,6 +581,8 @@ class Hub:
                 await self._catch_up_staff()
             except StorageError as exc:
                 log_event(logger, "storage_failed", logging.ERROR, error=str(exc))
+            except Exception:
+                logger.exception("bug while catching up with staff changes")
 
     async def _catch_up_staff(self) -> None:
         revision = await asyncio.to_thread(self._repos.staff.revision)
@@ -594,7 +596,7 @@ class Hub:
         )
         for listener in listeners:
             if listener.token_sha256 not in valid:
-                self.log_out_staff(listener.staff_id, LOGGED_OUT_ELSEWHERE)
+                self._log_out(listener, LOGGED_OUT_ELSEWHERE)
 
     async def _send_roster(self, link: _Link, roster: StaffRoster) -> None:
         try:
@@ -860,10 +862,13 @@ class Hub:
             if listener.staff_id == staff_id and listener.token_sha256 != keep_token
         ]
         for listener in closing:
-            self._listeners.discard(listener)
-            listener.reason = reason
-            listener.logged_out.set()
+            self._log_out(listener, reason)
         return len(closing)
+
+    def _log_out(self, listener: _Listener, reason: str) -> None:
+        self._listeners.discard(listener)
+        listener.reason = reason
+        listener.logged_out.set()
 
     @staticmethod
     async def _push(websocket: WebSocket, listener: _Listener, sending: asyncio.Lock) -> None:

@@ -187,7 +187,8 @@ class KioskSocket:
     """A kiosk's WebSocket to the console, driven by a test (the ``websockets`` sync client).
 
     Sends ``hello`` (saying it runs ``policy_version`` and EPN Kiosk ``agent_version``, by
-    default the installed one) and reads the ``welcome`` unless ``hello=False``.
+    default the installed one, and holds the staff roster ``staff_revision``) and reads the
+    ``welcome`` unless ``hello=False``.
     """
 
     def __init__(
@@ -198,6 +199,7 @@ class KioskSocket:
         hello: bool = True,
         policy_version: str | None = None,
         agent_version: str | None = None,
+        staff_revision: int | None = None,
     ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         ssl_context = None
@@ -220,7 +222,13 @@ class KioskSocket:
         self.welcome: Welcome | None = None
         if hello:
             said = agent_version or installed_version()
-            self.send(Hello(agent_version=said, policy_version=policy_version))
+            self.send(
+                Hello(
+                    agent_version=said,
+                    policy_version=policy_version,
+                    staff_revision=staff_revision,
+                )
+            )
             frame = self.recv()
             assert isinstance(frame, Welcome), frame
             self.welcome = frame

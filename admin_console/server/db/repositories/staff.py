@@ -223,8 +223,9 @@ class StaffRepository(Repository):
     ) -> StaffChanged | None:
         """Change the fields given of an account; None if there is no such account.
 
-        Disabling drops its tokens; a change the PCs must know raises the roster revision;
-        both in the same transaction. :class:`Conflict` if it would leave the console
+        Disabling drops its tokens; a change the PCs must know (the name, language or
+        disabling of someone with a PIN) raises the roster revision; both in the same
+        transaction. :class:`Conflict` if it would leave the console
         without an enabled admin (the admins' rows are locked first, so two admins
         demoting each other at once cannot both get through)."""
         with self._write() as s:
@@ -253,8 +254,11 @@ class StaffRepository(Repository):
                     f"{row.username} is the last enabled admin: make another admin first"
                 )
             after = _staff(row)
+            # Only someone with a PIN is on the PCs' roster: another's name is not theirs to know.
             seen = ("display_name", "language", "disabled")
-            roster_changed = any(getattr(before, f) != getattr(after, f) for f in seen)
+            roster_changed = after.has_pin and any(
+                getattr(before, f) != getattr(after, f) for f in seen
+            )
             if roster_changed:
                 _raise_revision(s)
             logged_out = after.disabled and not before.disabled
