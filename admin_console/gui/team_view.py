@@ -191,6 +191,7 @@ class NewAccountDialog(QDialog):
         self.again.editingFinished.connect(lambda: self._check({"again"}))
         desk.created.connect(self._created)
         desk.refused.connect(self._refused)
+        desk.failed.connect(self._refused)  # the console unreachable: said here too
 
     def start(self, roles: tuple[Role, ...], language: Language) -> None:
         """Empty, offering ``roles`` (animator first), the new colleague's language first
