@@ -339,3 +339,22 @@ def test_each_pin_problem_is_said_in_each_staff_language() -> None:
     assert new_pin_problems("48 21", "48 21", FR) == {
         "pin": "Un PIN ne contient que des chiffres (0 à 9)."
     }
+
+
+def test_the_first_admin_made_in_a_dutch_window_reads_dutch(qtbot: Any, tmp_path: Path) -> None:
+    with console(qtbot, tmp_path, NL, staff=False) as c:
+        window = c.window
+        c.controller.check_first_admin()
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.first_admin, timeout=WAIT_MS)
+        screen = window.first_admin
+        screen.username.setText("ada")
+        screen.password.setText("een lange zin")
+        screen.again.setText("een lange zin")
+        _click(qtbot, screen.create_button)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.first_run, timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: c.server.console.repos.staff.find("ada").language == "nl",
+            timeout=WAIT_MS,
+        )
+        assert c.controller.language is NL
+        assert window.tabs.tabText(window.tab_index["account"]) == "Mijn account"
