@@ -40,6 +40,9 @@ SVGS: dict[str, str] = {
     "print": '<path d="M7 9V3h10v6M7 17H4v-7h16v7h-3"/><rect x="7" y="14" width="10" height="7"/>',
     "go": '<path d="M5 12h14M13 6l6 6-6 6"/>',
     "done": '<path d="M4 12l5 5L20 6"/>',
+    "team": '<circle cx="7" cy="8" r="2.5"/><circle cx="17" cy="8" r="2.5"/>'
+    '<circle cx="12" cy="6" r="2.5"/><path d="M2 19a5 5 0 0 1 10 0M12 19a5 5 0 0 1 10 0"/>',
+    "key": '<circle cx="7" cy="12" r="4"/><path d="M11 12h10M18 12v3M21 12v2"/>',
 }
 
 

@@ -103,8 +103,8 @@ class ConsoleWindow(QWidget):
             ("members", "members", self.members),
             ("usage", "chart", self.usage),
             ("policy", "policy", self.policy),
-            ("team", "members", self.team),
-            ("account", "members", self.account),
+            ("team", "team", self.team),
+            ("account", "key", self.account),
         ):
             self.tab_index[key] = self.tabs.addTab(
                 screen, icons.icon(icon), i18n.text(f"tab.{key}", lang)
