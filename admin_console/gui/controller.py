@@ -118,6 +118,7 @@ class ConsoleController(QObject):
         self.team = TeamDesk(self.client, language, self._now, self)
         self.account = AccountDesk(self.client, language, self._now, self)
         self.account.loaded.connect(self._my_language)
+        self.team.account_changed.connect(self._team_changed)
         sections: tuple[Section, ...] = (
             self.team,
             self.account,
@@ -183,6 +184,10 @@ class ConsoleController(QObject):
                 self.set_language(Language(me.language))
         self.feed.start(answer.token)
         self.logged_in.emit(answer.username)
+
+    def _team_changed(self, staff_id: int) -> None:
+        if staff_id == self.user_id():
+            self.account.load()  # one's own language changed in the team tab: the window too
 
     def _my_language(self) -> None:
         me = self.account.me

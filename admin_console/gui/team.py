@@ -88,6 +88,8 @@ class TeamDesk(Section):
     """A new account's username: the form can be emptied."""
     refused = Signal(str)
     """A change was refused: the sentence."""
+    account_changed = Signal(int)
+    """An account was changed (its id): one's own name or language may have changed."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,6 +117,7 @@ class TeamDesk(Section):
     def _done(self, key: str) -> Callable[[StaffAccount], None]:
         def ok(account: StaffAccount) -> None:
             self.saved.emit(i18n.text(key, self.language, name=shown_name(account)))
+            self.account_changed.emit(account.id)
             self.load()
 
         return ok

@@ -358,3 +358,21 @@ def test_the_first_admin_made_in_a_dutch_window_reads_dutch(qtbot: Any, tmp_path
         )
         assert c.controller.language is NL
         assert window.tabs.tabText(window.tab_index["account"]) == "Mijn account"
+
+
+def test_my_own_language_changed_in_the_team_tab_switches_the_window(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    with console(qtbot, tmp_path) as c:
+        screen = _team(qtbot, c, "marie")
+        _choose(qtbot, screen, "marie")
+        screen.language.setCurrentIndex(screen.language.findData("nl"))
+        _click(qtbot, screen.save)
+        qtbot.waitUntil(lambda: c.controller.language is NL, timeout=WAIT_MS)
+        tabs = c.window.tabs
+        assert tabs.tabText(c.window.tab_index["team"]) == "Team"
+        assert tabs.currentWidget() is c.window.team  # where she was
+        qtbot.waitUntil(
+            lambda: (_row(c.window.team, "marie") or [])[2:4] == ["Coördinator", "Nederlands"],
+            timeout=WAIT_MS,
+        )
