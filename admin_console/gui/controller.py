@@ -171,6 +171,10 @@ class ConsoleController(QObject):
         self.client.token = answer.token
         self.username = answer.username
         self.role = answer.role.value
+        # The room's socket on the new login at once: nothing of an earlier login (its
+        # socket refused as it expired) may end this one while the console is asked who
+        # they are.
+        self.feed.start(answer.token)
         # Who they are first: the window speaks their own language from the first screen.
         self.account.load(lambda me: self._go_on(answer, me, first))
 
@@ -182,7 +186,6 @@ class ConsoleController(QObject):
                 self.account.keep_language(self.language)
             else:
                 self.set_language(Language(me.language))
-        self.feed.start(answer.token)
         self.logged_in.emit(answer.username)
 
     def _team_changed(self, staff_id: int) -> None:
@@ -263,6 +266,7 @@ class ConsoleController(QObject):
 
     def _expired(self) -> None:
         self.client.token = None
+        self.feed.stop()  # its token is refused too: it would only be refused again
         self._forget()
         self.logged_out.emit(i18n.text("room.expired", self.language))
 
