@@ -442,6 +442,32 @@ def test_my_password_needs_the_current_one_and_logs_out_my_other_logins(
     assert log_in(server, "ana", NEW_PASSWORD).status_code == 200
 
 
+def test_my_new_password_closes_my_other_windows_and_keeps_this_one(
+    server: ConsoleServer,
+) -> None:
+    here = server.add_staff("ana", Role.ANIMATOR)
+    elsewhere = server.console.auth.login("ana", TEST_PASSWORD).token
+    url = f"{server.ws_url}/ws/staff"
+    with (
+        connect(url, additional_headers={"Authorization": f"Bearer {here.token}"}) as mine,
+        connect(url, additional_headers={"Authorization": f"Bearer {elsewhere}"}) as other,
+    ):
+        for window in (mine, other):
+            assert json.loads(window.recv(5))["type"] == "room"
+        with server.client(here) as http:
+            changed = http.put(
+                "/api/me/password",
+                json={"password": NEW_PASSWORD, "current_password": TEST_PASSWORD},
+            )
+        assert changed.status_code == 204
+        with pytest.raises(ConnectionClosed) as closed:
+            other.recv(5)
+        mine.send("{}")  # still open: a staff client's frame gets an error frame back
+        assert json.loads(mine.recv(5))["type"] == "error"
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == LOGGED_OUT
+
+
 def test_the_audit_says_who_did_what_and_never_a_secret(
     server: ConsoleServer, admin: StaffLogin
 ) -> None:
@@ -534,6 +560,10 @@ def test_a_pin_change_and_a_disable_reach_an_online_pc_at_once(
         without = _roster(pc)
         assert without.revision > with_ana.revision
         assert [e.name for e in without.staff] == ["max"]
+        with server.client(manager) as http:
+            http.patch("/api/me", json={"display_name": "Maxime", "language": "nl"})
+        renamed = _roster(pc)
+        assert [(e.name, e.language) for e in renamed.staff] == [("Maxime", "nl")]
         assert set_pin(server, manager, None).status_code == 204
         assert _roster(pc).staff == ()
 
