@@ -17,11 +17,12 @@ from policies import Language
 def run(endpoint: Endpoint, language: Language = i18n.FR) -> int:
     """Build the window and run Qt's event loop until it closes."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    # Qt's own dialogs (where to save a sheet, "Yes"/"No") in the staff language too; the
-    # window keeps its language while it runs.
+    # Qt's own dialogs (where to save a sheet, "Yes"/"No") in the staff language too, also
+    # when the window switches to the logged-in staff member's own.
     qt_texts = QtOwnTexts(app)
     qt_texts.use(language)
     controller = ConsoleController(endpoint, language)
+    controller.language_changed.connect(qt_texts.use)
     window = ConsoleWindow(controller)
     window.show()
     controller.check_first_admin()

@@ -31,7 +31,7 @@ from admin_console.api.room import (
     PowerResult,
 )
 from admin_console.api.setup import SetupState
-from admin_console.api.staff import FirstAdminState, LoginResponse
+from admin_console.api.staff import FirstAdminState, LoginResponse, Me, StaffAccount, StaffList
 from admin_console.api.tickets import Ticket, TicketsCreated
 from admin_console.api.usage import UsageReport
 from admin_console.api.workshops import Workshop
@@ -134,6 +134,14 @@ CHANGE_SETUP = Call[SetupState]("PUT", "/api/setup", SetupState)
 PRINTERS = Call[PrinterList]("GET", "/api/printers", PrinterList)
 TEST_PAGE = Call[SentTestPage]("POST", "/api/printers/test-page", SentTestPage)
 PAIRING_CODE = Call[PairingCodeResponse]("POST", "/api/pairing-codes", PairingCodeResponse)
+ME = Call[Me]("GET", "/api/me", Me)
+CHANGE_ME = Call[Me]("PATCH", "/api/me", Me)
+MY_PASSWORD = Call[None]("PUT", "/api/me/password", None)
+MY_PIN = Call[None]("PUT", "/api/me/pin", None)
+STAFF = Call[StaffList]("GET", "/api/staff", StaffList)
+NEW_STAFF = Call[StaffAccount]("POST", "/api/staff", StaffAccount)
+CHANGE_STAFF = Call[StaffAccount]("PATCH", "/api/staff/{staff_id}", StaffAccount)
+RESET_PASSWORD = Call[None]("POST", "/api/staff/{staff_id}/password", None)
 
 CALLS: tuple[Call[Any], ...] = tuple(v for v in list(globals().values()) if isinstance(v, Call))
 """Every call above: what the contract test checks."""

@@ -14,8 +14,9 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 
 from admin_console.api.room import CommandResponse, KioskTile, PowerResponse, PowerResult
-from admin_console.api.staff import LoginResponse
+from admin_console.api.staff import LoginResponse, Me
 from admin_console.gui import calls, i18n
+from admin_console.gui.account import AccountDesk
 from admin_console.gui.calls import BAD_REPLY, read_reply
 from admin_console.gui.client import ConsoleClient, Endpoint, Failure, Reply, RoomFeed
 from admin_console.gui.helpqueue import HelpQueue
@@ -26,6 +27,7 @@ from admin_console.gui.power import PowerAction
 from admin_console.gui.printers import PrinterDesk
 from admin_console.gui.setup import SetupDesk
 from admin_console.gui.tab_controller import Now, Section, api_error, check_text
+from admin_console.gui.team import TeamDesk
 from admin_console.gui.tickets import TicketDesk
 from admin_console.gui.usage import UsageReview
 from admin_console.gui.viewmodel import (
@@ -79,6 +81,8 @@ class ConsoleController(QObject):
     selection_changed = Signal()
     live_changed = Signal(bool)
     results_changed = Signal()
+    language_changed = Signal(str)
+    """The window speaks another language now (its code): the screens are drawn again."""
 
     def __init__(
         self,
@@ -90,6 +94,8 @@ class ConsoleController(QObject):
         super().__init__(parent)
         self.endpoint = endpoint
         self.language = language
+        self.start_language = language
+        """The window's language before anyone logs in (the desktop's): back to it at logout."""
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
         self.client = ConsoleClient(endpoint, self)
         self.feed = RoomFeed(endpoint, self)
@@ -111,7 +117,13 @@ class ConsoleController(QObject):
         self.setup = SetupDesk(self.client, language, self._now, self)
         self.printers = PrinterDesk(self.client, language, self._now, self)
         self.pairing = PairingDesk(self.client, language, self._now, self)
+        self.team = TeamDesk(self.client, language, self._now, self)
+        self.account = AccountDesk(self.client, language, self._now, self)
+        self.account.loaded.connect(self._my_language)
+        self.team.account_changed.connect(self._team_changed)
         sections: tuple[Section, ...] = (
+            self.team,
+            self.account,
             self.printers,
             self.pairing,
             self.tickets,
@@ -121,6 +133,7 @@ class ConsoleController(QObject):
             self.policy,
             self.setup,
         )
+        self.sections = sections
         for section in sections:
             section.expired.connect(self._expired)
         self.feed.room.connect(lambda _entries: self.help.refresh())
@@ -156,12 +169,50 @@ class ConsoleController(QObject):
         body = {"username": username.strip(), "password": password}
         self.client.send(calls.LOGIN, body, done)
 
-    def _start(self, answer: LoginResponse) -> None:
+    def _start(self, answer: LoginResponse, first: bool = False) -> None:
         self.client.token = answer.token
         self.username = answer.username
         self.role = answer.role.value
+        # The room's socket on the new login at once: nothing of an earlier login (its
+        # socket refused as it expired) may end this one while the console is asked who
+        # they are.
         self.feed.start(answer.token)
-        self.logged_in.emit(self.username)
+        # Who they are first: the window speaks their own language from the first screen.
+        self.account.load(lambda me: self._go_on(answer, me, first))
+
+    def _go_on(self, answer: LoginResponse, me: Me | None, first: bool) -> None:
+        if self.client.token != answer.token:
+            return  # logged out (or expired) meanwhile
+        if me is not None and me.language != self.language:
+            if first:  # the first admin was made in this window's language: theirs now
+                self.account.keep_language(self.language)
+            else:
+                self.set_language(Language(me.language))
+        self.logged_in.emit(answer.username)
+
+    def _team_changed(self, staff_id: int) -> None:
+        if staff_id == self.user_id():
+            self.account.load()  # one's own language changed in the team tab: the window too
+
+    def _my_language(self) -> None:
+        me = self.account.me
+        if me is not None:
+            self.set_language(Language(me.language))
+
+    def set_language(self, language: Language) -> None:
+        """Speak ``language`` from now on (every tab's sentences); ``language_changed``
+        follows when it is another one."""
+        if language == self.language:
+            return
+        self.language = language
+        for section in self.sections:
+            section.language = language
+        self.language_changed.emit(language.value)
+
+    @property
+    def me(self) -> Me | None:
+        """The logged-in staff member as the console knows them."""
+        return self.account.me
 
     def check_first_admin(self) -> None:
         """Ask the console whether it still has no account; ``first_admin_needed`` follows
@@ -188,7 +239,7 @@ class ConsoleController(QObject):
             self.busy = False
             answer = read_reply(calls.CREATE_FIRST_ADMIN, reply)
             if answer is not BAD_REPLY:
-                self._start(answer)
+                self._start(answer, first=True)
                 return
             lang = self.language
             if reply.ok:
@@ -217,8 +268,13 @@ class ConsoleController(QObject):
 
     def _expired(self) -> None:
         self.client.token = None
+        self.feed.stop()  # its token is refused too: it would only be refused again
         self._forget()
         self.logged_out.emit(i18n.text("room.expired", self.language))
+
+    def user_id(self) -> int | None:
+        """The logged-in staff member's account id (None before the console said)."""
+        return self.account.me.id if self.account.me is not None else None
 
     def at_least(self, role: str) -> bool:
         """True when the logged-in staff member has ``role`` or a higher one."""
@@ -229,6 +285,9 @@ class ConsoleController(QObject):
     def _forget(self) -> None:
         self.username = None
         self.role = None
+        self.team.forget()
+        self.account.forget()
+        self.set_language(self.start_language)  # the next colleague finds the desktop's
         self.setup.forget()
         self.printers.forget()
         self.pairing.forget()

@@ -281,6 +281,8 @@ TEXTS = sources(
     _t("tab.members", "Members"),
     _t("tab.usage", "Usage"),
     _t("tab.policy", "Policy"),
+    _t("tab.team", "Team"),
+    _t("tab.account", "My account"),
     # -- help queue --------------------------------------------------------------------
     _t("help.title", "Help calls"),
     _t("help.empty", "Nobody is waiting for help."),
@@ -632,6 +634,143 @@ TEXTS = sources(
         "If you can read this page, the printer works: go back to the console and keep this "
         "choice. Visitors' pages will come out here.",
     ),
+    # -- the team (managers and admins) ------------------------------------------------
+    _t("team.title", "The team"),
+    _t(
+        "team.intro",
+        "One account per person, never a shared one: the audit then shows who did what. "
+        "When someone leaves, disable their account.",
+    ),
+    _t("team.add", "New account…"),
+    _t("team.col.name", "Name"),
+    _t("team.col.username", "Username"),
+    _t("team.col.role", "Role"),
+    _t("team.col.language", "Language"),
+    _t("team.col.pin", "PIN"),
+    _t("team.col.state", "Account"),
+    _t("team.role.animator", "Animator"),
+    _t("team.role.manager", "Manager"),
+    _t("team.role.admin", "Administrator"),
+    _t("team.pin_set", "set"),
+    _t("team.pin_none", "none"),
+    _t("team.active", "active"),
+    _t("team.disabled", "disabled"),
+    _t("team.new", "A new colleague's account"),
+    _t(
+        "team.new_intro",
+        "Type a first password and tell it to your colleague: they change it in “My "
+        "account” and choose their own PIN for the PCs there.",
+    ),
+    _t("team.username", "Username"),
+    _t("team.username_help", "What they type to log in, e.g. “nadia” or “nadia.benali”."),
+    _t("team.name", "Name"),
+    _t("team.name_help", "How the PCs greet them. Empty: the username."),
+    _t("team.role", "Role"),
+    _t("team.language", "Language"),
+    _t("team.first_password", "First password"),
+    _t("team.first_password_help", "At least 8 characters, not the username."),
+    _t("team.create", "Create the account"),
+    _t("team.cancel", "Cancel"),
+    _t("team.choose", "Choose a colleague in the list"),
+    _t("team.account_of", "Account of {name}"),
+    _t("team.save", "Save name, role and language"),
+    _t("team.password_title", "New password"),
+    _t(
+        "team.password_help",
+        "When they forgot theirs. They are logged out everywhere; tell them the new one.",
+    ),
+    _t("team.new_password", "New password"),
+    _t("team.reset", "Set this password"),
+    _t(
+        "team.reset_confirm",
+        "Give {name} this new password? They are logged out everywhere and log in again with it.",
+    ),
+    _t("team.state_title", "The account"),
+    _t("team.disable", "Disable the account"),
+    _t("team.enable", "Enable the account again"),
+    _t(
+        "team.disable_help",
+        "For someone who left: they can no longer log in, and their PIN no longer opens "
+        "the staff menu on the PCs.",
+    ),
+    _t(
+        "team.enable_help",
+        "They can log in again with their password. Their PIN works again on the PCs.",
+    ),
+    _t(
+        "team.disable_confirm",
+        "Disable the account of {name}? They are logged out everywhere at once, and their "
+        "PIN stops working on every PC.",
+    ),
+    _t("team.admin_only", "Only an administrator can change an administrator's account."),
+    _t(
+        "team.yourself",
+        "This is you: nobody changes their own role or disables themselves. Your password "
+        "and PIN are in “My account”.",
+    ),
+    _t("team.created", "Account of {name} created."),
+    _t("team.changed", "Account of {name} saved."),
+    _t("team.disabled_done", "Account of {name} disabled: logged out everywhere."),
+    _t("team.enabled_done", "Account of {name} enabled again."),
+    _t("team.password_done", "New password set for {name}: tell it to them."),
+    _t("team.refused.username_taken", "This username is already taken: choose another."),
+    _t(
+        "team.refused.last_admin",
+        "Refused: this is the last administrator. First give the administrator role to "
+        "someone else.",
+    ),
+    _t("team.refused.own_account", "Nobody changes their own role or disables themselves."),
+    _t(
+        "team.refused.forbidden",
+        "Your account may not do this: only an administrator makes or changes an administrator.",
+    ),
+    _t("team.refused.not_found", "This account no longer exists: refresh the list."),
+    # -- my account (everyone) -----------------------------------------------------------
+    _t("account.title", "My account"),
+    _t("account.who", "Logged in as {username} ({role})."),
+    _t("account.me", "Me"),
+    _t("account.name_help", "How the PCs greet you. Empty: your username."),
+    _t("account.language_help", "This window and the staff menu on the PCs speak it."),
+    _t("account.save", "Save my name and language"),
+    _t("account.saved", "Saved."),
+    _t("account.password_title", "My password"),
+    _t("account.current", "Current password"),
+    _t("account.current_missing", "Type your current password: it shows it is you."),
+    _t("account.password_help", "At least 8 characters, not your username."),
+    _t("account.change_password", "Change my password"),
+    _t("account.password_done", "Your password is changed."),
+    _t("account.pin_title", "My PIN for the PCs"),
+    _t(
+        "account.pin_intro",
+        "At a PC: the “Staff” key at the bottom right, then your PIN. Keep it to yourself.",
+    ),
+    _t("account.has_pin", "You have a PIN for the PCs."),
+    _t("account.no_pin", "You have no PIN for the PCs yet."),
+    _t("account.pin_current_help", "Your password for this window, not a PIN."),
+    _t("account.pin", "New PIN"),
+    _t("account.pin_again", "New PIN, once more"),
+    _t(
+        "account.pin_help",
+        "{low} to {high} digits. Not one digit repeated (1111) nor digits in a row (1234).",
+    ),
+    _t("account.set_pin", "Set my PIN"),
+    _t("account.clear_pin", "Remove my PIN"),
+    _t(
+        "account.clear_confirm",
+        "Remove your PIN? The staff key on the PCs will no longer open for you until you "
+        "set a new one.",
+    ),
+    _t("account.pin_done", "Your PIN is set: it works on every PC within a minute."),
+    _t("account.pin_cleared", "Your PIN is removed."),
+    _t("account.pin.not_digits", "A PIN is made of digits only (0 to 9)."),
+    _t("account.pin.length", "A PIN has {low} to {high} digits."),
+    _t(
+        "account.pin.guessable",
+        "Too easy to guess (one digit repeated, or digits in a row): choose another.",
+    ),
+    _t("account.pin.mismatch", "The two PINs are not the same."),
+    _t("account.refused.wrong_password", "Your current password is not right."),
+    _t("account.refused.bad_pin", "The console refuses this PIN: choose another."),
 )
 
 CATALOGUE = Catalogue(Path(__file__).parent / "locale", "console", TEXTS)

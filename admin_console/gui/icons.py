@@ -46,6 +46,9 @@ SVGS: dict[str, str] = {
     'M17 17l2 2M5 19l2-2M17 7l2-2"/>',
     "more": '<circle cx="12" cy="5" r="1.5" fill="{c}"/><circle cx="12" cy="12" r="1.5" '
     'fill="{c}"/><circle cx="12" cy="19" r="1.5" fill="{c}"/>',
+    "team": '<circle cx="7" cy="8" r="2.5"/><circle cx="17" cy="8" r="2.5"/>'
+    '<circle cx="12" cy="6" r="2.5"/><path d="M2 19a5 5 0 0 1 10 0M12 19a5 5 0 0 1 10 0"/>',
+    "key": '<circle cx="7" cy="12" r="4"/><path d="M11 12h10M18 12v3M21 12v2"/>',
 }
 
 

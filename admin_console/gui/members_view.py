@@ -87,9 +87,9 @@ class MembersScreen(QWidget):
         self.table.itemSelectionChanged.connect(self._chosen)
         desk.listed.connect(self.show_list)
         desk.saved.connect(self._saved)
-        desk.created.connect(lambda _card: self._empty_form())
+        desk.created.connect(self._empty_form)
         desk.failed.connect(self.notice.bad)
-        desk.refused_field.connect(lambda _field, sentence: self.notice.bad(sentence))
+        desk.refused_field.connect(self._refused_field)
         self._chosen()
 
     def _build_create(self) -> QGroupBox:
@@ -195,7 +195,10 @@ class MembersScreen(QWidget):
         for secret in (self.new_pin, self.pin):
             secret.clear()  # a PIN is typed, given to the member, and not kept on screen
 
-    def _empty_form(self) -> None:
+    def _refused_field(self, _field: str, sentence: str) -> None:
+        self.notice.bad(sentence)
+
+    def _empty_form(self, _card: str = "") -> None:
         for edit in (self.new_card, self.new_pin, self.new_nickname):
             edit.clear()
         self.new_allowance.setValue(0)

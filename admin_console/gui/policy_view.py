@@ -208,7 +208,7 @@ class PolicyScreen(QWidget):
         self.reload.clicked.connect(desk.load)
         self.language.currentIndexChanged.connect(lambda _i: self._switch_language())
         desk.loaded.connect(self.show_policy)
-        desk.saved.connect(lambda: self.notice.good(i18n.text("policy.saved", lang)))
+        desk.saved.connect(self._saved)
         desk.failed.connect(self.notice.bad)
         desk.field_errors.connect(self.show_errors)
         self.set_editable(False)
@@ -282,6 +282,9 @@ class PolicyScreen(QWidget):
             rule.long.setReadOnly(not editable)
         self.save.setVisible(editable)
         self.read_only.setVisible(not editable)
+
+    def _saved(self) -> None:
+        self.notice.good(i18n.text("policy.saved", self.desk.language))
 
     def show_policy(self) -> None:
         """The policy in force, and which PCs run it; what staff typed is dropped."""

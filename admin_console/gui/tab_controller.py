@@ -90,9 +90,14 @@ class Section(QObject):
         ``refused`` may handle the answer (return True), else ``failed`` says what went
         wrong."""
 
+        sent_with = self.client.token
+
         def done(reply: Reply) -> None:
             if reply.status == 401:
-                self.expired.emit()
+                # Only a refusal of the login in use ends it: an answer to a request sent
+                # before the staff member logged in again says nothing of the new login.
+                if self.client.token == sent_with:
+                    self.expired.emit()
                 return
             value = read_reply(call, reply)
             if value is not BAD_REPLY:

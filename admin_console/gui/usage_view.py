@@ -53,7 +53,6 @@ class UsageScreen(QWidget):
         super().__init__(parent)
         self.review = review
         self.dialogs = dialogs
-        lang = review.language
         self.totals = QLabel()
         self.totals.setWordWrap(True)
         self.totals.setObjectName("totals")
@@ -73,9 +72,7 @@ class UsageScreen(QWidget):
         self.export.clicked.connect(self.save_csv)
         review.loaded.connect(self.redraw)
         review.failed.connect(self.notice.bad)
-        review.exported.connect(
-            lambda path: self.notice.good(i18n.text("usage.exported", lang, path=path))
-        )
+        review.exported.connect(self._exported)
         self.choose(Preset.THIS_MONTH, load=False)
         self.redraw()
 
@@ -140,6 +137,9 @@ class UsageScreen(QWidget):
         self.end.setDate(_qdate(end))
         if load:
             self.load()
+
+    def _exported(self, path: str) -> None:
+        self.notice.good(i18n.text("usage.exported", self.review.language, path=path))
 
     def load(self) -> None:
         """Ask the console for the chosen period."""

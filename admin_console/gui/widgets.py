@@ -106,7 +106,7 @@ class LoginScreen(QWidget):
         self.password.returnPressed.connect(self._submit)
         self.username.returnPressed.connect(self.password.setFocus)
         controller.login_failed.connect(self.show_error)
-        controller.logged_in.connect(lambda _name: self._reset())
+        controller.logged_in.connect(self._reset)
 
     def _submit(self) -> None:
         self.error.setText("")
@@ -125,7 +125,8 @@ class LoginScreen(QWidget):
         self.submit.setEnabled(True)
         self.submit.setText(i18n.text("login.submit", self.controller.language))
 
-    def _reset(self) -> None:
+    def _reset(self, _username: str = "") -> None:
+        # A bound method, not a lambda: it goes with this screen when the window redraws.
         self.password.clear()
         self.error.setText("")
         self._ready()

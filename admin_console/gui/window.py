@@ -1,5 +1,9 @@
 """The console's main window: the login screen, then the tabs (room, tickets, members,
-usage, policy) that the staff member's role allows."""
+usage, policy, team, my account) that the staff member's role allows.
+
+The window speaks the logged-in staff member's own language: when it changes (at login,
+or in "My account") every screen is drawn again in it; what the screens show is kept by
+the controllers, so nothing is lost but half-typed fields."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLayout, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from admin_console.gui import i18n, icons
+from admin_console.gui.account_view import AccountScreen
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.dialogs import Dialogs
 from admin_console.gui.first_admin_view import FirstAdminScreen
@@ -14,6 +19,7 @@ from admin_console.gui.first_run_view import FirstRunScreen
 from admin_console.gui.members_view import MembersScreen
 from admin_console.gui.policy_view import PolicyScreen
 from admin_console.gui.setup import window_title
+from admin_console.gui.team_view import TeamScreen
 from admin_console.gui.tickets_view import TicketsScreen
 from admin_console.gui.usage_view import UsageScreen
 from admin_console.gui.widgets import LoginScreen, RoomScreen
@@ -35,7 +41,7 @@ QLineEdit[bad="true"], QDateEdit[bad="true"] { border: 2px solid #b71c1c; }
 #totals { background: #e3f2fd; border-radius: 6px; padding: 6px; }
 """
 
-MANAGER_TABS = ("members", "usage")
+MANAGER_TABS = ("members", "usage", "team")
 
 
 class ConsoleWindow(QWidget):
@@ -54,9 +60,27 @@ class ConsoleWindow(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.dialogs = dialogs or Dialogs()
-        lang = controller.language
-        self.setWindowTitle(i18n.text("app.title", lang))
         self.setStyleSheet(STYLE)
+        self.stack = QStackedWidget()
+        self._first_run_offered = False
+        """The assistant was shown since this login ("later" keeps it away until the next)."""
+        self._build()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.resize(1200, 780)
+        controller.first_admin_needed.connect(self._first_admin)
+        controller.logged_in.connect(self._logged_in)
+        controller.logged_out.connect(self._logged_out)
+        controller.setup.loaded.connect(self._setup_loaded)
+        controller.language_changed.connect(self._language_changed)
+
+    def _build(self) -> None:
+        """Every screen, in the controller's language, in the stack."""
+        controller = self.controller
+        lang = controller.language
+        self.setWindowTitle(window_title(controller.setup.state, lang))
         self.login = LoginScreen(controller)
         self.room = RoomScreen(controller)
         self.tickets = TicketsScreen(
@@ -69,6 +93,8 @@ class ConsoleWindow(QWidget):
         self.policy = PolicyScreen(
             controller.policy, lambda: controller.pcs, controller.printers, self._epn_name
         )
+        self.team = TeamScreen(controller.team, controller, self.dialogs)
+        self.account = AccountScreen(controller.account, self.dialogs)
         self.tabs = QTabWidget()
         self.tab_index: dict[str, int] = {}
         for key, icon, screen in (
@@ -77,34 +103,53 @@ class ConsoleWindow(QWidget):
             ("members", "members", self.members),
             ("usage", "chart", self.usage),
             ("policy", "policy", self.policy),
+            ("team", "team", self.team),
+            ("account", "key", self.account),
         ):
             self.tab_index[key] = self.tabs.addTab(
                 screen, icons.icon(icon), i18n.text(f"tab.{key}", lang)
             )
-        self.stack = QStackedWidget()
         self.stack.addWidget(self.login)
         self.stack.addWidget(self.tabs)
         self.first_run = FirstRunScreen(controller.policy, controller.setup, controller.printers)
         self.stack.addWidget(self.first_run)
         self.first_admin = FirstAdminScreen(controller)
         self.stack.addWidget(self.first_admin)
-        self._first_run_offered = False
-        """The assistant was shown since this login ("later" keeps it away until the next)."""
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        self.resize(1200, 780)
-        controller.first_admin_needed.connect(self._first_admin)
-        controller.logged_in.connect(self._logged_in)
-        controller.logged_out.connect(self._logged_out)
         controller.room_changed.connect(self.policy.show_pcs)
-        controller.setup.loaded.connect(self._setup_loaded)
         self.first_run.done.connect(self._first_run_closed)
         self.first_run.later.connect(self._first_run_closed)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.room.logout.clicked.disconnect()
         self.room.logout.clicked.connect(self._logout)
+
+    def _language_changed(self, _code: str) -> None:
+        # Every screen again, in the new language, where staff were.
+        shown = self.stack.currentWidget()
+        place = next((n for n, w in self._places().items() if w is shown), "login")
+        tab = next((k for k, i in self.tab_index.items() if i == self.tabs.currentIndex()), "room")
+        old = [w for i in range(self.stack.count()) if (w := self.stack.widget(i)) is not None]
+        for widget in old:
+            self.stack.removeWidget(widget)
+        self._build()
+        for widget in old:
+            widget.deleteLater()
+        if self.controller.username:
+            self._show_role()
+            self.room.redraw()
+            self.policy.show_pcs()
+            self.tabs.blockSignals(True)
+            self.tabs.setCurrentIndex(self.tab_index[tab])
+            self.tabs.blockSignals(False)
+            self._tab_shown(self.tab_index[tab])
+        self.stack.setCurrentWidget(self._places()[place])
+
+    def _places(self) -> dict[str, QWidget]:
+        return {
+            "login": self.login,
+            "tabs": self.tabs,
+            "first_run": self.first_run,
+            "first_admin": self.first_admin,
+        }
 
     def _epn_name(self) -> str:
         state = self.controller.setup.state
@@ -119,14 +164,20 @@ class ConsoleWindow(QWidget):
         if self.may_close():
             self.controller.logout()
 
-    def _logged_in(self, _name: str) -> None:
+    def _show_role(self) -> None:
+        """The tabs and buttons the staff member's role allows."""
         c = self.controller
-        self.first_admin.start()  # no password stays in a hidden field
         manager = c.at_least("manager")
         for key in MANAGER_TABS:
             self.tabs.setTabVisible(self.tab_index[key], manager)
         self.policy.set_editable(manager)
         self.room.pair_pc.setVisible(c.at_least("admin"))  # the console makes codes for admins
+
+    def _logged_in(self, _name: str) -> None:
+        c = self.controller
+        self.first_admin.start()  # no password stays in a hidden field
+        self._show_role()
+        self.account.start()
         self.tabs.setCurrentIndex(self.tab_index["room"])
         self.stack.setCurrentWidget(self.tabs)
         self._first_run_offered = False
@@ -159,6 +210,10 @@ class ConsoleWindow(QWidget):
             self.usage.load()
         elif index == self.tab_index["policy"]:
             c.policy.load()
+        elif index == self.tab_index["team"] and c.at_least("manager"):
+            c.team.load()
+        elif index == self.tab_index["account"]:
+            self.account.start()
 
     def _logged_out(self, why: str) -> None:
         self.room.pair_pc.hide()

@@ -13,11 +13,11 @@ from helpers.console_server import TEST_PASSWORD, ConsoleServer, StaffLogin
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget, QWidget
 
+from admin_console.api.staff import Role
 from admin_console.gui.client import Endpoint
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.dialogs import Dialogs
 from admin_console.gui.window import ConsoleWindow
-from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
 from policies import Language
 
@@ -74,7 +74,8 @@ def console(
 ) -> Iterator[Console]:
     """A real console server on 127.0.0.1 (fake clock) with an admin, a manager ``marie``
     and an animator ``nadia`` (none with ``staff=False``: the admin is then a login of
-    nobody), and a console window on it in ``language`` (not logged in). Its CUPS is
+    nobody), each of whom reads ``language``, and a console window on it in ``language``
+    (not logged in: the window speaks each one's own language once logged in). Its CUPS is
     ``cups_server``; by default a socket where none answers, never the machine's own.
     ``settings``: further server settings (``console_machine=...``)."""
     cups = cups_server or str(tmp_path / "no-cups.sock")
@@ -84,6 +85,8 @@ def console(
             admin = server.add_staff("admin", Role.ADMIN)
             server.add_staff("marie", Role.MANAGER, login=False)
             server.add_staff("nadia", Role.ANIMATOR, login=False)
+            for name in ("admin", "marie", "nadia"):
+                speaks(server, name, language)
         endpoint = Endpoint.parse(server.url, None, insecure_http=True)
         controller = ConsoleController(endpoint, language, now=server.clock.now)
         dialogs = AnsweringDialogs()
@@ -95,6 +98,13 @@ def console(
         finally:
             controller.feed.stop()
             controller.help.timer.stop()
+
+
+def speaks(server: ConsoleServer, username: str, language: Language) -> None:
+    """Make ``language`` the account's own (as a manager chooses it in the team tab)."""
+    staff = server.console.repos.staff.find(username)
+    assert staff is not None
+    server.console.repos.staff.change(staff.id, language=language.value)
 
 
 def cell(table: QTableWidget, row: int, column: int) -> str:

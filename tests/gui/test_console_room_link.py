@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from console_support import log_in
+from console_support import log_in, speaks
 from helpers.console_server import ConsoleServer
 from helpers.kiosk_agent import ShellClient
 from helpers.room_link import LinkedRoom, ask_help, visitor
@@ -49,11 +49,14 @@ class Room:
 
 @pytest.fixture
 def room(qtbot: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Room]:
-    """The console (its window in ``request.param``'s language, French by default)."""
+    """The console (its window, and its staff, in ``request.param``'s language, French by
+    default)."""
     language = getattr(request, "param", FR)
     with ConsoleServer(tmp_path) as server:
         admin = server.add_staff("admin", Role.ADMIN)
         server.add_staff("nadia", Role.ANIMATOR, login=False)
+        for name in ("admin", "nadia"):
+            speaks(server, name, language)
         pcs = LinkedRoom(server, admin)
         endpoint = Endpoint.parse(server.url, None, insecure_http=True)
         controller = ConsoleController(endpoint, language, now=server.clock.now)

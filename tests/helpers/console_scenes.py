@@ -27,7 +27,13 @@ all and Wake up all), the questions ``console-power-restart.png`` (a visitor on 
 ``console-power-shut-down-free.png``, ``console-power-wake.png``,
 ``console-power-shut-down-all.png`` (how many visitors lose their session) and
 ``console-power-wake-all.png`` (a PC whose card is not known), and
-``console-power-results.png``.
+``console-power-results.png``;
+the team, as a manager sees it:
+``console-team.png`` (a colleague chosen, just made), ``console-team-new.png`` (a new
+colleague's account, its username taken), ``console-team-self.png`` (one's own row: why the
+role and "disable" are greyed), ``console-team-disable.png`` (the question before disabling);
+and ``console-my-account.png`` (a guessable PIN said as typed, a password typed twice
+differently) with ``console-my-account-pin.png`` (the PIN set).
 """
 
 from __future__ import annotations
@@ -247,6 +253,137 @@ SAMPLE_PAIRING_CODE: dict[str, Any] = {
 """What ``POST /api/pairing-codes`` answers."""
 
 
+def _staff_account(
+    staff_id: int,
+    username: str,
+    name: str,
+    role: str,
+    language: str = "fr",
+    *,
+    pin: bool = True,
+    disabled: bool = False,
+) -> dict[str, Any]:
+    """One account as ``GET /api/staff`` lists it."""
+    return {
+        "id": staff_id,
+        "username": username,
+        "display_name": name,
+        "role": role,
+        "language": language,
+        "disabled": disabled,
+        "has_pin": pin,
+        "pin_set_at": "2026-10-02T09:00:00+00:00" if pin else None,
+        "created_at": "2026-09-01T10:00:00+00:00",
+    }
+
+
+SAMPLE_TEAM: dict[str, Any] = {
+    "staff": [
+        _staff_account(1, "admin", "Aïcha Benali", "admin"),
+        _staff_account(2, "marie", "Marie", "manager"),
+        _staff_account(3, "nadia", "Nadia", "animator", "fr"),
+        _staff_account(4, "youssef", "Youssef", "animator", "nl"),
+        _staff_account(5, "karim.vandenberghe", "Karim Vandenberghe", "animator", "nl", pin=False),
+        _staff_account(6, "stagiaire.2025", "", "animator", "en", pin=False, disabled=True),
+    ]
+}
+"""A small EPN's team: an admin, a manager, animators on contracts, an intern who left."""
+
+
+def _me(staff_id: int, username: str, name: str, role: str, language: str, *, pin: bool) -> Any:
+    return calls.ME.read(
+        {
+            "id": staff_id,
+            "username": username,
+            "role": role,
+            "token_expires_at": "2026-11-20T22:00:00+00:00",
+            "display_name": name,
+            "language": language,
+            "has_pin": pin,
+        }
+    )
+
+
+def _team_screens(window: Any, controller: Any, save: Any, shots: Any) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from admin_console.gui import i18n
+    from epn_shared.qt_texts import QtOwnTexts
+
+    lang = controller.language
+    controller.account.me = _me(2, "marie", "Marie", "manager", lang.value, pin=True)
+    team = controller.team
+    team._listed(calls.STAFF.read(SAMPLE_TEAM))
+    screen = window.team
+    window.tabs.setCurrentWidget(screen)
+    screen.table.selectRow(next(i for i, a in enumerate(screen.shown) if a.id == 5))
+    team.saved.emit(i18n.text("team.created", lang, name="Karim Vandenberghe"))
+    save("team")
+    # One's own row: the role and "disable" greyed, and why.
+    screen.table.selectRow(next(i for i, a in enumerate(screen.shown) if a.id == 2))
+    screen.notice.setText("")
+    save("team-self")
+    # A new colleague's account, its username already taken.
+    dialog = screen.new_account
+    dialog.start(screen.offered(), lang)
+    dialog.username.setText("nadia")
+    dialog.display_name.setText("Nadia El Idrissi")
+    dialog.password.setText("bienvenue à l'EPN")
+    dialog.again.setText("bienvenue à l'EPN")
+    dialog.create_button.setEnabled(True)
+    dialog.notice.bad(i18n.text("team.refused.username_taken", lang))
+    shots("team-new", dialog)
+    dialog.reject()
+    # The question before disabling: what it does to the colleague ("Yes", "No" in the
+    # window's language, as the console app installs Qt's own texts).
+    app = QApplication.instance()
+    assert app is not None
+    qt_texts = QtOwnTexts(app)
+    qt_texts.use(lang.value)
+    question = QMessageBox(
+        QMessageBox.Icon.Question,
+        i18n.text("team.disable", lang),
+        i18n.text("team.disable_confirm", lang, name="Youssef"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        window,
+    )
+    # Drawn without being shown: a shown message box asks the platform for size hints,
+    # which the offscreen one refuses (a warning).
+    layout = question.layout()
+    if layout is not None:
+        layout.activate()
+    question.resize(question.sizeHint())
+    shots("team-disable", question, show=False)
+    question.deleteLater()
+    qt_texts.use("en")
+
+
+def _account_screens(window: Any, controller: Any, save: Any) -> None:
+    from admin_console.gui import i18n
+
+    lang = controller.language
+    role = controller.role
+    controller.role = "animator"  # an animator's window: no team tab
+    window._show_role()
+    controller.account.me = _me(3, "nadia", "Nadia", "animator", lang.value, pin=False)
+    screen = window.account
+    window.tabs.setCurrentWidget(screen)
+    screen.start()
+    screen.current.setText("correct horse")
+    screen.password.setText("une phrase longue")
+    screen.password_again.setText("une phrase longe")
+    screen._check_password({"again"})
+    screen.pin.setText("1234")
+    screen._pin_typed("1234")
+    save("my-account")
+    controller.account.me = _me(3, "nadia", "Nadia", "animator", lang.value, pin=True)
+    screen.start()
+    controller.account.saved.emit(i18n.text("account.pin_done", lang))
+    save("my-account-pin")
+    controller.role = role
+    window._show_role()
+
+
 def _first_admin_screens(app: Any, window: Any, save: Any) -> None:
     from PySide6.QtCore import Qt
 
@@ -328,7 +465,20 @@ def render(
     save("room-end")
     _pairing_screen(app, window, controller, out, suffix)
     _power_screens(app, window, controller, out, suffix)
-    _more_screens(app, window, controller, out, save)
+
+    def shots(name: str, widget: Any, show: bool = True) -> None:
+        # A small window over the console's: shown (or only drawn), settled, looked at,
+        # then taken.
+        if show:
+            widget.show()
+        for _ in range(3):
+            app.processEvents()
+        if seen is not None:
+            seen(name, widget)
+        widget.grab().save(str(out / f"console-{name}{suffix}.png"))
+        widget.hide()
+
+    _more_screens(app, window, controller, out, save, shots=shots)
     window.close()
 
 
@@ -407,7 +557,9 @@ def _power_screens(app: Any, window: Any, controller: Any, out: Path, suffix: st
     controller.set_room(SAMPLE_ROOM)
 
 
-def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) -> None:
+def _more_screens(
+    app: Any, window: Any, controller: Any, out: Path, save: Any, *, shots: Any
+) -> None:
 
     from admin_console.gui.ticket_sheet import BRUSSELS, write_sheet
     from policies import Language
@@ -500,7 +652,7 @@ def _more_screens(app: Any, window: Any, controller: Any, out: Path, save: Any) 
         sheet.unlink()
     tickets.mark_printed()
 
-    _manager_tabs(app, window, controller, save)
+    _manager_tabs(app, window, controller, save, shots)
 
 
 def _hours_screens(app: Any, window: Any, controller: Any, save: Any) -> None:
@@ -591,7 +743,7 @@ def _reply(status: int, detail: str) -> Any:
     return Reply(status, {"detail": detail})
 
 
-def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
+def _manager_tabs(app: Any, window: Any, controller: Any, save: Any, shots: Any) -> None:
     from PySide6.QtCore import Qt
 
     from admin_console.gui import i18n
@@ -634,6 +786,8 @@ def _manager_tabs(app: Any, window: Any, controller: Any, save: Any) -> None:
     window.members.table.selectRow(2)
     members.saved.emit(i18n.text("members.banned", controller.language, card="EPN-0047"))
     save("members")
+    _team_screens(window, controller, save, shots)
+    _account_screens(window, controller, save)
 
     controller.usage._loaded(calls.USAGE.read(sample_usage()))
     window.tabs.setCurrentWidget(window.usage)
