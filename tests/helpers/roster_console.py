@@ -67,7 +67,7 @@ class RosterConsole:
         self._server = await serve(
             self._handle, "127.0.0.1", self.port, process_request=self._check_token
         )
-        self.port = self._server.sockets[0].getsockname()[1]
+        self.port = next(iter(self._server.sockets)).getsockname()[1]
 
     def kill(self) -> None:
         """Stop at once, connections cut (the PC is offline until :meth:`start`)."""
@@ -154,7 +154,7 @@ def roster(revision: int, *people: tuple[int, str, str, str]) -> StaffRoster:
     return StaffRoster(
         revision=revision,
         staff=tuple(
-            RosterEntry(id=i, name=name, language=language, pin_hash=pin_hash)  # type: ignore[arg-type]
+            RosterEntry(id=i, name=name, language=language, pin_hash=pin_hash)
             for i, name, language, pin_hash in people
         ),
     )

@@ -19,7 +19,7 @@ import pytest
 from helpers.kiosk_agent import AgentThread, ShellClient
 from helpers.roster_console import RosterConsole, enroll_folder, roster, wait_until
 
-from epn_shared.protocol import StaffActionBody, decode_kiosk_frame
+from epn_shared.protocol import Event, StaffActionBody, decode_kiosk_frame
 from kiosk.agent.credentials import hash_pin
 from kiosk.agent.link import LinkOptions
 from kiosk.core.model import State
@@ -71,7 +71,7 @@ def opens(shell: ShellClient, pin: str, staff_id: int | None = None) -> bool:
     reply = shell.request("animator", pin=pin, action="check", **fields)
     if not reply.ok:
         assert reply.error is not None and reply.error.code == "wrong_pin", reply.error
-    return reply.ok
+    return bool(reply.ok)
 
 
 # -- attacks first -----------------------------------------------------------------------
@@ -96,6 +96,29 @@ def test_the_pcs_own_pin_no_longer_opens_the_staff_key_once_the_console_sent_its
         assert not opens(shell, PC_PIN, staff_id=1)
         reply = shell.request("animator", pin=FATIMA_PIN, action="check", staff_id=1)
         assert reply.ok and reply.staff_name == "Fatima" and reply.staff_language == "fr"
+
+
+def test_a_pc_without_its_own_pin_gets_a_staff_key_from_the_roster(
+    folder: Path, console: RosterConsole
+) -> None:
+    enroll_folder(folder, console.url)
+    bare = AgentThread(
+        data_dir=folder,
+        config_options={"allow_insecure_link": True},
+        agent_options={"link_options": FAST},
+    )
+    with bare as agent, ShellClient(agent.socket_path) as shell:
+        console.wait_connected()
+        assert not shell.hello().animator_pin_set  # no staff key yet
+        console.send_roster(roster(1, FATIMA))
+        held(agent, 1)
+        assert shell.wait_view(lambda v: v.animator_pin_set).staff
+        assert opens(shell, FATIMA_PIN, staff_id=1)
+        console.send_roster(roster(2))  # everybody gone: no key again, not even a blank one
+        held(agent, 2)
+        assert not shell.wait_view(lambda v: not v.staff).animator_pin_set
+        reply = shell.request("animator", pin=FATIMA_PIN, action="check", staff_id=1)
+        assert not reply.ok
 
 
 def test_a_pin_opens_only_the_key_of_the_person_it_belongs_to(
@@ -193,8 +216,10 @@ def test_a_broken_roster_frame_keeps_the_roster_held(
             )
             console.send_roster(roster(3, JAN, (2, "Eve", "en", hash_pin("248613"))))
             wait_until(
-                lambda: sum(getattr(r, "event", "") == "staff_roster_refused" for r in caplog.records)
-                == 2,
+                lambda: (
+                    sum(getattr(r, "event", "") == "staff_roster_refused" for r in caplog.records)
+                    == 2
+                ),
                 10,
                 "two refused rosters logged",
             )
@@ -224,10 +249,11 @@ def test_each_staff_action_reaches_the_console_with_the_persons_id_even_after_of
         assert extend.ok
         # Kept in the outbox, written with the local audit row, while the console is away.
         kept = agent.call(lambda: agent.agent.store.outbox_after(0, 100))
-        bodies = [decode_kiosk_frame(e.frame).body for e in kept]  # type: ignore[union-attr]
+        frames = [decode_kiosk_frame(e.frame) for e in kept]
+        bodies = [f.body for f in frames if isinstance(f, Event)]
         told = [(b.staff_id, b.action, b.detail) for b in bodies if isinstance(b, StaffActionBody)]
         assert told == [(2, "menu_opened", ""), (2, "extend", "minutes=15")]
-        audit = agent.call(lambda: agent.agent.store.audit_entries())
+        audit = agent.call(agent.agent.store.audit_entries)
         assert [(a.actor_name, a.action) for a in audit[-2:]] == [
             ("Jan (staff 2)", "menu_opened"),
             ("Jan (staff 2)", "extend"),
@@ -236,7 +262,8 @@ def test_each_staff_action_reaches_the_console_with_the_persons_id_even_after_of
         console.start()
         wait_until(lambda: len(console.staff_actions()) == 2, 10, "the staff actions told")
         actions = [e.body for e in console.staff_actions()]
-        assert [(b.staff_id, b.action) for b in actions] == [(2, "menu_opened"), (2, "extend")]  # type: ignore[union-attr]
+        told_after = [(b.staff_id, b.action) for b in actions if isinstance(b, StaffActionBody)]
+        assert told_after == [(2, "menu_opened"), (2, "extend")]
 
 
 def test_the_pcs_own_pin_is_told_as_nobodys_before_the_console_sent_its_staff(
@@ -247,7 +274,7 @@ def test_the_pcs_own_pin_is_told_as_nobodys_before_the_console_sent_its_staff(
         shell.hello()
         shell.start_session()
         assert shell.request("animator", pin=PC_PIN, action="lock").ok
-        wait_until(lambda: console.staff_actions(), 10, "the lock told")
+        wait_until(console.staff_actions, 10, "the lock told")
         body = console.staff_actions()[0].body
         assert isinstance(body, StaffActionBody)
         assert (body.staff_id, body.action) == (None, "lock")
