@@ -108,7 +108,7 @@ class Agent:
             config.update_hold_seconds, self._free_for_update, self._hold_changed
         )
         self.shells = Shells(
-            config, clock, keeper, checks, wipe, printing, display, hold, self.roster
+            config, clock, keeper, checks, wipe, printing, display, hold, roster=self.roster
         )
         self.roster.on_changed = self.shells.schedule_views
         self.server = self.shells.server
@@ -121,7 +121,7 @@ class Agent:
             options=discovery or DiscoveryOptions(),
         )
         self.console = ConsoleHandler(
-            clock, keeper, self.policies, printing, wipe, tokens, hold, self.roster
+            clock, keeper, self.policies, printing, wipe, tokens, hold, roster=self.roster
         )
         self.link: ConsoleLink | None = None
         self.console_api: ConsoleApi | None = None
