@@ -29,6 +29,7 @@ from kiosk.agent.printing.coordinator import PrintCoordinator
 from kiosk.agent.secrets import KeyringTokens
 from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeeper
 from kiosk.agent.shells import Shells
+from kiosk.agent.staff_roster import StaffRoster
 from kiosk.agent.store import Store
 from kiosk.agent.system.power import Power, RecordedPower, SystemdPower
 from kiosk.agent.update_hold import FREE_STATES, UpdateHold
@@ -100,11 +101,18 @@ class Agent:
         wipe = self.wipe = WipeRunner(keeper, wiper, clock, display)
         printing = self.printing = PrintCoordinator(config, clock, keeper, self._print_changed)
         self.policies = PolicyKeeper(config, source, self.engine, printing)
-        checks = LoginChecks(store, clock, config.animator_pin_hash, verify=pin_verifier)
+        # The console's staff roster, kept in the store: read before any shell asks.
+        self.roster = StaffRoster(store, clock)
+        checks = LoginChecks(
+            store, clock, config.animator_pin_hash, verify=pin_verifier, roster=self.roster
+        )
         hold = self.update_hold = UpdateHold(
             config.update_hold_seconds, self._free_for_update, self._hold_changed
         )
-        self.shells = Shells(config, clock, keeper, checks, wipe, printing, display, hold)
+        self.shells = Shells(
+            config, clock, keeper, checks, wipe, printing, display, hold, roster=self.roster
+        )
+        self.roster.on_changed = self.shells.schedule_views
         self.server = self.shells.server
         self.admin = AdminRequests(clock, hold, lambda: keeper.stopping)
         self.admin_server = self.admin.server(config.admin_socket_path)
@@ -117,7 +125,15 @@ class Agent:
         if power is None:
             power = RecordedPower(config.data_dir) if config.sandbox else SystemdPower()
         self.console = ConsoleHandler(
-            clock, keeper, self.policies, printing, wipe, tokens, hold, power=power
+            clock,
+            keeper,
+            self.policies,
+            printing,
+            wipe,
+            tokens,
+            hold,
+            power=power,
+            roster=self.roster,
         )
         self.link: ConsoleLink | None = None
         self.console_api: ConsoleApi | None = None
@@ -211,6 +227,7 @@ class Agent:
         if settings is None:
             return
         self.keeper.console_events = outbox.console_events
+        self.keeper.staff_events = outbox.staff_action_event
         console = self.console
         tokens = console.tokens = console.tokens or KeyringTokens(config.secrets_dir)
         token = tokens.get()
@@ -237,7 +254,12 @@ class Agent:
             console.ticket_key = tokens.get_ticket_key()
             access = ConsoleAccess(self.console_api, self._link_up, lambda: console.ticket_key)
         self.shells.login_checks = LoginChecks(
-            self.store, self.clock, config.animator_pin_hash, access, verify=self._pin_verifier
+            self.store,
+            self.clock,
+            config.animator_pin_hash,
+            access,
+            verify=self._pin_verifier,
+            roster=self.roster,
         )
 
     def _link_up(self) -> bool:

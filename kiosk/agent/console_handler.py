@@ -1,5 +1,6 @@
 """What the console link asks of this PC (the link's ``LinkHandler``): its hello, its
-status, and staff commands, each run through the engine and audited, refused ones too.
+status, staff commands, each run through the engine and audited, refused ones too, and the
+staff roster.
 
 A restart or shut-down ends a running session (reason ``staff``: the visitor sees the usual
 end) and waits for its wipe before answering; the PC's power is asked only once the link
@@ -20,6 +21,7 @@ from kiosk.agent.policy_keeper import PolicyKeeper
 from kiosk.agent.printing.coordinator import PrintCoordinator
 from kiosk.agent.secrets import TokenStore, decode_key
 from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeeper
+from kiosk.agent.staff_roster import RosterRefused, StaffRoster
 from kiosk.agent.store import AuditEntry
 from kiosk.agent.system.errors import CommandFailed
 from kiosk.agent.system.power import Power, PowerAction
@@ -56,6 +58,9 @@ class ConsoleHandler:
     """The update hold: while it is in force no workshop starts, and the status says so."""
     power: Power | None = None
     """Restarts or switches off the PC (None: it cannot be, the command is refused)."""
+    roster: StaffRoster | None = None
+    """Who may use the staff key at this PC: the console replaces it, the hello says which
+    revision is held."""
     ticket_key: bytes | None = dataclasses.field(default=None, init=False)
     """The console's key for offline ticket codes (kept with the token)."""
     _power_due: dict[str, PowerAction] = dataclasses.field(default_factory=dict, init=False)
@@ -64,7 +69,21 @@ class ConsoleHandler:
 
     def console_hello(self) -> wire.Hello:
         """The first frame of each connection to the console."""
-        return wire.Hello(agent_version=installed_version(), policy_version=self.policies.version)
+        return wire.Hello(
+            agent_version=installed_version(),
+            policy_version=self.policies.version,
+            staff_revision=None if self.roster is None else self.roster.revision,
+        )
+
+    def console_roster(self, roster: wire.StaffRoster) -> None:
+        """The console's staff roster replaces the one held (a bad one is logged, and the
+        held one stays)."""
+        if self.roster is None:
+            return
+        try:
+            self.roster.replace(roster)
+        except RosterRefused as exc:
+            event(log, "staff_roster_refused", logging.ERROR, error=str(exc))
 
     def console_welcome(self, welcome: wire.Welcome) -> None:
         """Keep the console's ticket key (with the token) when it is new."""

@@ -49,6 +49,7 @@ from epn_shared.protocol import (
     ConsoleProtocolError,
     ErrorFrame,
     Hello,
+    StaffRoster,
     Status,
     Welcome,
     decode_console_frame,
@@ -149,6 +150,16 @@ def save_console_settings(settings: ConsoleSettings, path: Path) -> None:
     write_atomically(path, settings.model_dump_json(indent=2), mode=0o644)
 
 
+def _frame_type(raw: str | bytes) -> str | None:
+    """The ``type`` a frame that could not be read says it is, if it says one."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    kind = data.get("type") if isinstance(data, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
 # -- the link's collaborators ------------------------------------------------------------
 
 
@@ -182,6 +193,9 @@ class LinkHandler(Protocol):
 
     def console_result_sent(self, command: Command, result: CommandResult) -> None:
         """The command's result went to the console (a restart may go ahead now)."""
+
+    def console_roster(self, roster: StaffRoster) -> None:
+        """The console's staff roster, to replace the one held."""
 
 
 @dataclass(frozen=True)
@@ -440,6 +454,11 @@ class ConsoleLink:
             try:
                 frame = decode_console_frame(raw)
             except ConsoleProtocolError as exc:
+                if _frame_type(raw) == "staff_roster":
+                    # Who may use the staff key is not left to a frame half read: the
+                    # roster held stays, and this is an error (the console's or the wire's).
+                    event(log, "staff_roster_refused", logging.ERROR, error=exc.message)
+                    continue
                 event(log, "link_bad_frame", logging.WARNING, code=exc.code, error=exc.message)
                 continue
             if isinstance(frame, Ack):
@@ -449,6 +468,8 @@ class ConsoleLink:
                 async with self._sending:
                     await websocket.send(encode(result))
                 self.handler.console_result_sent(frame, result)
+            elif isinstance(frame, StaffRoster):
+                self.handler.console_roster(frame)
             elif isinstance(frame, ErrorFrame):
                 event(log, "link_console_error", logging.WARNING, code=frame.code)
                 if frame.event_id is not None:

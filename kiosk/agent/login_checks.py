@@ -5,10 +5,11 @@ go back from the rules, restart the agent, reboot the PC or set its clock back.
 
 Guards: one for the whole PC (wrong ticket codes and wrong member logins together: 3 free,
 then 30 s doubling up to 15 min, one forgotten per 15 min), one per card number and one for
-the animator PIN (5 free each, then the same delays). A try is counted before its slow
-check (argon2 here, or the console's answer) and given back only when it was right, so 60
-parallel connections get no more checks than one connection trying again and again. No
-login, right or wrong, forgives earlier wrong tries.
+the animator PIN (5 free each, then the same delays; one guard for every staff member's
+PIN, whichever name is tapped, so naming someone else gains no tries). A try is counted
+before its slow check (argon2 here, or the console's answer) and given back only when it
+was right, so 60 parallel connections get no more checks than one connection trying again
+and again. No login, right or wrong, forgives earlier wrong tries.
 
 A kiosk without a console checks tickets and members in its local store. An enrolled
 kiosk asks the console (:mod:`kiosk.agent.console_api`); when the console cannot be
@@ -46,6 +47,7 @@ from policies import LoginMode, MemberOffline, Policy
 
 if TYPE_CHECKING:
     from kiosk.agent.console_api import ConsoleApi
+    from kiosk.agent.staff_roster import StaffRoster
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,17 @@ class ConsoleAccess:
 WRONG_MEMBER = "wrong card number or PIN"
 
 
+@dataclass(frozen=True)
+class StaffKey:
+    """Who opened the staff key: a person of the console's roster, or (``staff_id`` None)
+    the PC's own first-run PIN."""
+
+    staff_id: int | None = None
+    name: str | None = None
+    language: str | None = None
+    """Their staff menu's language (fr, nl or en); None: the room's."""
+
+
 class LoginChecks:
     """Says who a visitor is (or refuses, with a reason the shell can translate).
 
@@ -92,11 +105,14 @@ class LoginChecks:
         clock: Clock,
         animator_pin_hash: str | None,
         console: ConsoleAccess | None = None,
+        *,
         verify: PinVerifier = verify_pin,
+        roster: StaffRoster | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._animator_pin_hash = animator_pin_hash
+        self._roster = roster
         self._console = console
         self._verify = verify
         # Console tickets redeemed at this PC whose session did not start (the visitor went
@@ -143,15 +159,42 @@ class LoginChecks:
             raise CommandRefused(Refusal.BAD_TICKET, "this ticket was already used")
         return ticket.id
 
-    async def animator_pin_matches(self, pin: str) -> bool:
-        """Check the animator PIN; raises when none is set or after too many wrong tries."""
-        if self._animator_pin_hash is None:
+    @property
+    def staff_key_set(self) -> bool:
+        """Some PIN can open the staff key here: the roster's, or the PC's own."""
+        if self._roster is not None and not self._roster.empty:
+            return True
+        return self._animator_pin_hash is not None
+
+    async def animator_pin_matches(self, pin: str, staff_id: int | None = None) -> StaffKey | None:
+        """Whose staff key ``pin`` opens (None: nobody's); raises when no PIN is set or
+        after too many wrong tries.
+
+        With a roster, ``pin`` is checked against the hash of the person ``staff_id`` names
+        only (an unknown or missing id costs the same argon2 work, and is never right);
+        without one, against the PC's own PIN. Every try counts on the one animator guard.
+        """
+        roster = self._roster
+        if (roster is None or roster.empty) and self._animator_pin_hash is None:
             raise CommandRefused(Refusal.WRONG_PIN, "no animator PIN is set on this PC")
         reservation = self._reserve({ANIMATOR_GUARD: ANIMATOR_RULE})
-        matches = await self._check_pin(self._animator_pin_hash, pin)
-        if matches:
-            self._take_back(reservation)
-        return matches
+        if roster is None or roster.empty:
+            if not await self._check_pin(self._animator_pin_hash, pin):
+                return None
+            if roster is not None and not roster.empty:
+                return None  # the console's staff came during the check: theirs only now
+            who = StaffKey()
+        else:
+            member = roster.member(staff_id)
+            if not await self._check_pin(member.pin_hash if member else None, pin):
+                return None
+            assert member is not None  # a dummy hash never matches
+            if roster.member(staff_id) != member:
+                # A new roster came during the check: that PIN may just have been revoked.
+                return None
+            who = StaffKey(member.id, member.name, member.language)
+        self._take_back(reservation)
+        return who
 
     # -- the guards ----------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from epn_shared.protocol import (
     PrintJobBody,
     SessionEndedBody,
     SessionStartedBody,
+    StaffActionBody,
     WipeFinishedBody,
     encode,
 )
@@ -156,5 +157,20 @@ def print_job_event(
         cost_cents=_within(fact.cost_cents, MAX_JOB_CENTS),
         colour=fact.colour,
     )
+    frame = Event(id=new_id(), at=at, body=body)
+    return OutboxEvent(frame.id, at, encode(frame))
+
+
+def staff_action_event(
+    staff_id: int | None,
+    action: str,
+    detail: str,
+    *,
+    at: dt.datetime,
+    new_id: Callable[[], str] = new_event_id,
+) -> OutboxEvent:
+    """A staff member's action at this PC (their PIN checked), for the console's audit:
+    ``staff_id`` None is the PC's own first-run PIN."""
+    body = StaffActionBody(staff_id=staff_id, action=action[:40], detail=detail[:200])
     frame = Event(id=new_id(), at=at, body=body)
     return OutboxEvent(frame.id, at, encode(frame))

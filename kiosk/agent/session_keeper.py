@@ -56,6 +56,21 @@ def _event_fields(event_obj: ev.Event) -> dict[str, Any]:
     return fields
 
 
+@dataclasses.dataclass(frozen=True)
+class StaffAction:
+    """What a staff member did at this PC behind the staff key, for the console's audit
+    (written to the outbox with the local audit row, in the same transaction)."""
+
+    staff_id: int | None
+    """The console's id of the person whose PIN it was; None: the PC's own PIN."""
+    action: str
+    detail: str = ""
+
+
+StaffEvents = Callable[..., OutboxEvent]
+"""Builds a staff action's outbox row (``kiosk.agent.outbox.staff_action_event``)."""
+
+
 @dataclasses.dataclass(eq=False)
 class SessionKeeper:
     """The engine and its record in the store. Its hooks: ``on_saved(outbox_sent, changed)``
@@ -70,6 +85,8 @@ class SessionKeeper:
     on_recorded: Callable[[], None]
     console_events: Callable[..., Translated] | None = None
     """When enrolled: what of the engine's events goes to the console's outbox."""
+    staff_events: StaffEvents | None = None
+    """When enrolled: the outbox row of a staff action at this PC."""
     session_id: str | None = None
     recovering: bool = False
     """Finishing a wipe that a crash left undone: the screen says "being prepared"."""
@@ -85,13 +102,19 @@ class SessionKeeper:
         ticket_used: int | None = None,
         offline_ticket: str | None = None,
         audits: tuple[AuditEntry, ...] = (),
+        staff: StaffAction | None = None,
     ) -> list[ev.Event]:
         """Run one engine action; if it changed anything, persist and show the result."""
         before = self.engine.snapshot
         events = action()
-        if self.engine.snapshot is not before or events or audits:
+        if self.engine.snapshot is not before or events or audits or staff:
             self.record(
-                now, events, ticket_used=ticket_used, offline_ticket=offline_ticket, audits=audits
+                now,
+                events,
+                ticket_used=ticket_used,
+                offline_ticket=offline_ticket,
+                audits=audits,
+                staff=staff,
             )
         return events
 
@@ -109,8 +132,10 @@ class SessionKeeper:
         offline_ticket: str | None = None,
         audits: tuple[AuditEntry, ...] = (),
         alive_at: dt.datetime | None = None,
+        staff: StaffAction | None = None,
     ) -> None:
-        """Persist the snapshot and what goes with it in one transaction, log, tell."""
+        """Persist the snapshot and what goes with it in one transaction, log, tell
+        (``staff``: a staff action, which the console hears of when this PC is enrolled)."""
         finished: FinishedSession | None = None
         usage: MemberUsage | None = None
         session = self.engine.session
@@ -124,6 +149,8 @@ class SessionKeeper:
             )
             outbox += translated.outbox
             self.session_id = translated.session_id
+        if staff is not None and self.staff_events is not None:
+            outbox += (self.staff_events(staff.staff_id, staff.action, staff.detail, at=now.wall),)
         try:
             self.store.commit(
                 Change(

@@ -17,9 +17,10 @@ from kiosk.agent.console_pairing import ConsolePairing
 from kiosk.agent.display_watch import DISPLAY_CHECK_AFTER_LOSS, DisplayWatch
 from kiosk.agent.errors import TooManyTries
 from kiosk.agent.ipc import Connection, IpcServer, error_reply
-from kiosk.agent.login_checks import LoginChecks
+from kiosk.agent.login_checks import LoginChecks, StaffKey
 from kiosk.agent.printing.coordinator import PrintCoordinator
-from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeeper
+from kiosk.agent.session_keeper import VISITOR_STATES, WIPE_STATES, SessionKeeper, StaffAction
+from kiosk.agent.staff_roster import StaffRoster
 from kiosk.agent.store import AuditEntry
 from kiosk.agent.update_hold import UpdateHold
 from kiosk.agent.views import build_view
@@ -29,6 +30,7 @@ from kiosk.core.engine import IN_SESSION
 from kiosk.core.errors import CommandRefused, IllegalTransition, Refusal
 from kiosk.core.model import Actor, ActorKind, EndReason, Instant, State
 from kiosk.core.protocol import AppView, Reply, Request, View
+from policies import Language
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,8 @@ class Shells:
     display: DisplayWatch
     hold: UpdateHold
     """While an update holds the PC, no visitor session starts (see ``update_hold``)."""
+    roster: StaffRoster | None = None
+    """The console's staff roster: its names go in every view (never a hash)."""
     pairing: ConsolePairing | None = dataclasses.field(default=None, init=False)
     """Pairing this PC with a console from the staff menu (set by the agent)."""
     display_session: str | None = dataclasses.field(default=None, init=False)
@@ -76,9 +80,9 @@ class Shells:
         now = now or self.clock.now()
         engine, printing = self.keeper.engine, self.printing
         policy = engine.policy
-        view = build_view(
-            engine, policy, now, self.config.pc_name, self.config.animator_pin_hash is not None
-        )
+        view = build_view(engine, policy, now, self.config.pc_name, self.login_checks.staff_key_set)
+        if self.roster is not None and not self.roster.empty:
+            view = view.model_copy(update={"staff": self.roster.views()})
         if self.pairing is not None and self.pairing.paired:
             view = view.model_copy(update={"console_paired": True})
         if self.hold.held(now):
@@ -204,10 +208,9 @@ class Shells:
             case shell_protocol.ClearMessage():
                 keeper.change(now, lambda: engine.clear_message(now))
             case shell_protocol.AnimatorAction():
-                await self._animator(request)
+                return [await self._animator(request)]
             case shell_protocol.FindConsoles():
-                pairing = await self._pairing(request.pin, "find_consoles")
-                return [Reply(re=request.id, ok=True, consoles=await pairing.find())]
+                return [await self._find(request)]
             case shell_protocol.PairConsole():
                 return [await self._pair(request)]
             case shell_protocol.PrintAnswer():
@@ -273,54 +276,81 @@ class Shells:
             )
             self.login_checks.session_started(session.visitor)
 
-    async def _staff_pin(self, pin: str, asked: str) -> None:
-        """Check the animator PIN for ``asked`` at the animator guard (a wrong PIN is a wrong
-        try, and audited); :class:`CommandRefused` when it is not the PIN."""
-        if not await self.login_checks.animator_pin_matches(pin):
+    async def _staff_pin(self, pin: str, staff_id: int | None, asked: str) -> StaffKey:
+        """Whose staff key ``pin`` opens for ``asked`` (checked at the animator guard: a
+        wrong PIN is a wrong try, and audited); :class:`CommandRefused` when it opens none."""
+        who = await self.login_checks.animator_pin_matches(pin, staff_id)
+        if who is None:
             now, actor = self.clock.now(), _KIOSK_ANIMATOR
-            refused = AuditEntry(
-                now.wall, actor.kind.value, actor.name, "pin_refused", f"asked: {asked}"
-            )
+            tried = f"asked: {asked}" + ("" if staff_id is None else f"; staff_id={staff_id}")
+            refused = AuditEntry(now.wall, actor.kind.value, actor.name, "pin_refused", tried)
             self.keeper.record(now, [], audits=(refused,))
             raise CommandRefused(Refusal.WRONG_PIN, "wrong animator PIN")
+        return who
 
-    async def _pairing(self, pin: str, asked: str) -> ConsolePairing:
-        """The pairing, for staff only (the PIN checked), on a PC without a session."""
-        await self._staff_pin(pin, asked)
+    async def _pairing(self, pin: str, staff_id: int | None, asked: str) -> StaffKey:
+        """Who asks for the pairing: staff only (the PIN checked), on a PC without a
+        session."""
+        who = await self._staff_pin(pin, staff_id, asked)
         if self.pairing is None:
             raise CommandRefused(Refusal.PAIRING_FAILED, "this agent cannot pair")
         if self.keeper.engine.state is not State.WAITING:
             # Events of a session begun unpaired would reach the console half told.
             raise CommandRefused(Refusal.BUSY, "pair when no session runs on this PC")
-        return self.pairing
+        return who
+
+    async def _find(self, request: shell_protocol.FindConsoles) -> Reply:
+        await self._pairing(request.pin, request.staff_id, "find_consoles")
+        assert self.pairing is not None
+        return Reply(re=request.id, ok=True, consoles=await self.pairing.find())
 
     async def _pair(self, request: shell_protocol.PairConsole) -> Reply:
-        pairing = await self._pairing(request.pin, "pair_console")
-        name = await pairing.pair(request.address, request.code)
-        now, actor = self.clock.now(), _KIOSK_ANIMATOR
+        who = await self._pairing(request.pin, request.staff_id, "pair_console")
+        assert self.pairing is not None
+        name = await self.pairing.pair(request.address, request.code)
+        now, actor = self.clock.now(), _staff_actor(who)
         paired = AuditEntry(now.wall, actor.kind.value, actor.name, "console_paired", name)
-        self.keeper.record(now, [], audits=(paired,))
+        # Paired now: the console hears of it (with whose PIN) through the new outbox.
+        staff = StaffAction(who.staff_id, "console_paired", name[:200])
+        self.keeper.record(now, [], audits=(paired,), staff=staff)
         self.schedule_views()
         return Reply(re=request.id, ok=True, paired_with=name)
 
-    async def _animator(self, request: shell_protocol.AnimatorAction) -> None:
+    async def _animator(self, request: shell_protocol.AnimatorAction) -> Reply:
         """An animator action, or only the PIN's check (before the staff menu opens): both
-        go through the animator guard, a wrong PIN being a wrong try either way."""
-        await self._staff_pin(request.pin, request.action)
+        go through the animator guard, a wrong PIN being a wrong try either way. Each one
+        done is audited here and told to the console, under the person's staff id."""
+        who = await self._staff_pin(request.pin, request.staff_id, request.action)
         now = self.clock.now()
-        keeper, engine, actor = self.keeper, self.keeper.engine, _KIOSK_ANIMATOR
-        if request.action == "check":
-            return
+        keeper, engine, actor = self.keeper, self.keeper.engine, _staff_actor(who)
+        verb = "menu_opened" if request.action == "check" else request.action
         detail = f"minutes={request.minutes}" if request.action == "extend" else ""
-        audit = (AuditEntry(now.wall, actor.kind.value, actor.name, request.action, detail),)
+        audit = (AuditEntry(now.wall, actor.kind.value, actor.name, verb, detail),)
+        staff = StaffAction(who.staff_id, verb, detail)
+        if request.action == "check":
+            keeper.record(now, [], audits=audit, staff=staff)
+            language = Language(who.language) if who.language is not None else None
+            return Reply(re=request.id, ok=True, staff_name=who.name, staff_language=language)
         if request.action == "extend":
             if request.minutes is None:
                 raise CommandRefused(Refusal.BAD_EXTENSION, "say how many minutes to add")
             minutes = request.minutes
-            keeper.change(now, lambda: engine.extend(now, minutes, actor), audits=audit)
+            keeper.change(
+                now, lambda: engine.extend(now, minutes, actor), audits=audit, staff=staff
+            )
         elif request.action == "end":
-            keeper.change(now, lambda: engine.end(now, EndReason.STAFF, actor), audits=audit)
+            keeper.change(
+                now, lambda: engine.end(now, EndReason.STAFF, actor), audits=audit, staff=staff
+            )
         elif request.action == "lock":
-            keeper.change(now, lambda: engine.lock(now, actor), audits=audit)
+            keeper.change(now, lambda: engine.lock(now, actor), audits=audit, staff=staff)
         else:
-            keeper.change(now, lambda: engine.unlock(now, actor), audits=audit)
+            keeper.change(now, lambda: engine.unlock(now, actor), audits=audit, staff=staff)
+        return _ok(request)
+
+
+def _staff_actor(who: StaffKey) -> Actor:
+    """The actor of the local audit: the person by name and staff id, or the PC's PIN."""
+    if who.staff_id is None:
+        return _KIOSK_ANIMATOR
+    return Actor(ActorKind.ANIMATOR, f"{who.name} (staff {who.staff_id})"[:80])

@@ -5,6 +5,10 @@ or end one there. The PIN is kept as an argon2id hash in ``DATA_DIR/staff-pin`` 
 root's on a kiosk); the agent reads it when it starts: restart the PC between visitors
 (on a new PC, the restart at the end of its install) for the staff key to use it.
 
+It is the first-run default only: once the console has sent the PC its staff roster
+(:mod:`kiosk.agent.staff_roster`), each staff member opens the staff key with their own PIN,
+and this one no longer does (it works again only if the console's roster becomes empty).
+
 Exit status: 0 the PIN is set, 1 it was not (a PIN refused, the two typings differ, the
 file could not be written: the old PIN, if any, stays).
 """

@@ -1,8 +1,9 @@
 """The agent's local store: SQLite in WAL mode, SQLAlchemy 2 Core tables, Alembic migrations.
 
-Privacy by default: nothing here holds a name. Sessions are anonymous, tickets are kept as
-a sha256 of their code, members as a card number and an argon2id PIN hash. Methods return
-plain frozen dataclasses. Everything one engine change implies is written by
+Privacy by default: nothing here holds a visitor's name (only the staff roster names the
+staff who may use the staff key, as the console sent it). Sessions are anonymous, tickets
+are kept as a sha256 of their code, members as a card number and an argon2id PIN hash.
+Methods return plain frozen dataclasses. Everything one engine change implies is written by
 :meth:`Store.commit` in one transaction.
 
 Core, not the ORM: the agent runs all day on every PC, and SQLAlchemy's ORM costs it about
@@ -32,7 +33,7 @@ from kiosk.agent.errors import StoreError, TooManyTries
 from kiosk.core.codec import snapshot_from_data, snapshot_to_data
 from kiosk.core.model import Snapshot
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 """The newest migration. A store already there is opened without loading Alembic (about
 12 MB the always-running agent does not need); a test checks it is Alembic's head."""
 
@@ -173,6 +174,26 @@ audit = sa.Table(
 )
 
 
+staff_roster = sa.Table(
+    # One staff member who may use the staff key here, as the console's last roster said.
+    "staff_roster",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(40), nullable=False),
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("pin_hash", sa.String(200), nullable=False),
+)
+
+staff_roster_revision = sa.Table(
+    # The revision of the console's roster held here: one row once a roster came.
+    "staff_roster_revision",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("revision", sa.BigInteger, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+)
+
+
 # -- values ------------------------------------------------------------------------------
 
 
@@ -282,6 +303,24 @@ class AuditEntry:
     actor_name: str
     action: str
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """One person who may use the staff key at this PC (the console's staff id)."""
+
+    id: int
+    name: str
+    language: str  # fr, nl or en: their staff menu's language
+    pin_hash: str  # argon2id, made by the console
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The staff roster held (``revision`` None: the console never sent one)."""
+
+    revision: int | None = None
+    members: tuple[StaffMember, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -730,6 +769,43 @@ class Store:
             .values(guard=guard, **values)
             .on_conflict_do_update(index_elements=["guard"], set_=values)
         )
+
+    # -- the staff roster ----------------------------------------------------------------
+
+    def staff_roster(self) -> Roster:
+        """The roster last kept (an empty one of no revision before the first)."""
+        try:
+            with self._engine.connect() as c:
+                kept = c.execute(_by_key(staff_roster_revision, id=1)).first()
+                if kept is None:
+                    return Roster()
+                rows = c.execute(sa.select(staff_roster).order_by(staff_roster.c.id))
+                members = tuple(StaffMember(r.id, r.name, r.language, r.pin_hash) for r in rows)
+                return Roster(int(kept.revision), members)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read the staff roster: {exc}") from exc
+
+    def replace_staff_roster(self, roster: Roster, at: dt.datetime) -> None:
+        """Keep ``roster`` instead of the one held, all or nothing."""
+        if roster.revision is None:
+            raise ValueError("a roster kept has the console's revision")
+        try:
+            with self._engine.begin() as c:
+                c.execute(sa.delete(staff_roster))
+                if roster.members:
+                    c.execute(
+                        sa.insert(staff_roster), [dataclasses.asdict(m) for m in roster.members]
+                    )
+                values = {"revision": roster.revision, "received_at": at}
+                kept = c.execute(
+                    sa.update(staff_roster_revision)
+                    .where(staff_roster_revision.c.id == 1)
+                    .values(values)
+                )
+                if not kept.rowcount:
+                    c.execute(sa.insert(staff_roster_revision).values(id=1, **values))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot keep the staff roster: {exc}") from exc
 
     # -- reading records -----------------------------------------------------------------
 

@@ -4,7 +4,8 @@ Newline-delimited JSON over a unix socket. Every line is one object with ``v`` (
 protocol version), ``type`` (a declared message type) and, for requests, an ``id`` that the
 reply carries back as ``re``. The agent pushes a ``view`` whenever what the visitor should
 see changes (and each second while a session's time runs). The shell can only ask for what
-a visitor may do, plus animator actions that carry the animator PIN.
+a visitor may do, plus animator actions that carry the animator PIN (and which staff
+member's it is, when the console sent a roster).
 """
 
 from __future__ import annotations
@@ -132,6 +133,14 @@ class AnimatorAction(_Request):
     pin: str = Field(max_length=40)
     action: Literal["check", "extend", "end", "lock", "unlock"]
     minutes: int | None = Field(None, ge=1, le=24 * 60)
+    staff_id: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        strict=True,
+        description="Who is typing their PIN (a name tapped on the roster); None: the "
+        "PC's own PIN, which opens the staff key only while the roster is empty.",
+    )
 
 
 class FindConsoles(_Request):
@@ -140,6 +149,14 @@ class FindConsoles(_Request):
 
     type: Literal["find_consoles"] = "find_consoles"
     pin: str = Field(max_length=40)
+    staff_id: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        strict=True,
+        description="Who is typing their PIN (a name tapped on the roster); None: the "
+        "PC's own PIN, which opens the staff key only while the roster is empty.",
+    )
 
 
 class PairConsole(_Request):
@@ -151,6 +168,14 @@ class PairConsole(_Request):
     pin: str = Field(max_length=40)
     address: str = Field(min_length=1, max_length=200)
     code: str = Field(min_length=1, max_length=40)
+    staff_id: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        strict=True,
+        description="Who is typing their PIN (a name tapped on the roster); None: the "
+        "PC's own PIN, which opens the staff key only while the roster is empty.",
+    )
 
 
 class PrintAnswer(_Request):
@@ -263,6 +288,19 @@ class Reply(_Message):
     """``hold_for_update``: the hold's token, to release it."""
     hold_seconds: int | None = Field(None, ge=0)
     """``hold_for_update``: how long the hold lasts unless released or ended sooner."""
+    staff_name: str | None = Field(None, max_length=40)
+    """``animator`` ``check``: the name of the staff member whose PIN it was (None: the
+    PC's own PIN), as the staff menu greets them."""
+    staff_language: Language | None = None
+    """``animator`` ``check``: that person's language (fr, nl or en) for their menu."""
+
+
+class StaffMemberView(BaseModel):
+    """A staff member the PIN screen offers to tap (their name; never their PIN's hash)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: int = Field(ge=1, strict=True)
+    name: str = Field(max_length=40)
 
 
 class RuleView(BaseModel):
@@ -375,6 +413,9 @@ class View(_Message):
     """The language of the staff menu (the policy's ``staff.language``), not the visitor's."""
     console_paired: bool = False
     """This PC is paired with a console (else the staff menu offers to pair it)."""
+    staff: tuple[StaffMemberView, ...] = ()
+    """The console's staff roster, by name: each person taps theirs, then types their own
+    PIN. Empty: the PC's own PIN opens the staff key, no name asked."""
     updating: bool = False
     """An update is being installed: no visitor may start a session until it is over."""
 

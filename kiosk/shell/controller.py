@@ -44,6 +44,7 @@ from kiosk.shell.viewmodel import (
     Screen,
     WindowMode,
     after_view,
+    chosen_staff,
     screen_for,
     shown_language,
     window_mode,
@@ -100,6 +101,12 @@ class ShellController(QObject):
         return self.view.staff_language if self.view is not None else Language.FR
 
     @property
+    def chosen_staff(self) -> int | None:
+        """Whose PIN the staff PIN screen asks for (None: the PC's own PIN, or no name
+        tapped yet)."""
+        return chosen_staff(self.view, self.local)
+
+    @property
     def theme(self) -> Theme:
         """The visitor's display choices."""
         return Theme(large=self.local.large_text, contrast=self.local.high_contrast)
@@ -145,6 +152,7 @@ class ShellController(QObject):
                 staff_unlocked=False,
                 pairing_open=False,
                 searching=False,
+                **self._staff_forgotten(),
             )
             if self.speaker.speaking:
                 self.speaker.stop()
@@ -325,7 +333,8 @@ class ShellController(QObject):
         self._update(animator_open=True, staff_unlocked=False, error=None, busy=False)
 
     def close_animator(self) -> None:
-        """Back to what the visitor sees."""
+        """Back to what the visitor sees, in the visitor's language; the staff member who
+        was greeted is forgotten (the next one taps their own name)."""
         self._staff_pin = ""
         self._update(
             animator_open=False,
@@ -333,11 +342,23 @@ class ShellController(QObject):
             pairing_open=False,
             error=None,
             busy=False,
+            **self._staff_forgotten(),
         )
+
+    def _staff_forgotten(self) -> dict[str, Any]:
+        """What a closed staff menu forgets of the person it greeted: who they are, and
+        their language (a language picked on a menu opened with the PC's own PIN stays)."""
+        if self.local.staff_name is None:
+            return {"staff_id": None}
+        return {"staff_id": None, "staff_name": None, "staff_language": None}
 
     def set_staff_language(self, language: Language) -> None:
         """The animator reads their menu in another language (until the PC is free)."""
         self._update(staff_language=language)
+
+    def pick_staff(self, staff_id: int) -> None:
+        """A staff member tapped their name on the PIN screen: the PIN typed is theirs."""
+        self._update(staff_id=staff_id, error=None)
 
     def check_animator_pin(self, pin: str) -> None:
         """Ask the agent whether ``pin`` is right; the menu opens only if it is (a wrong
@@ -346,20 +367,38 @@ class ShellController(QObject):
             return
 
         def done(reply: Reply) -> None:
-            if reply.ok:
-                self._update(staff_unlocked=True, busy=False, error=None)
-            else:
+            if not reply.ok:
                 self._update(staff_unlocked=False, busy=False, error=reply.error)
+            elif reply.staff_name is not None:
+                # A person of the roster: greeted by name, their menu in their language.
+                language = reply.staff_language or self.staff_language
+                self._update(
+                    staff_unlocked=True,
+                    busy=False,
+                    error=None,
+                    staff_name=reply.staff_name,
+                    staff_language=language,
+                )
+            else:
+                self._update(staff_unlocked=True, busy=False, error=None)
 
         self._update(busy=True, error=None)
-        self._sender.send(AnimatorAction, on_reply=done, pin=pin, action="check")
+        self._sender.send(
+            AnimatorAction, on_reply=done, pin=pin, action="check", staff_id=self.chosen_staff
+        )
 
     def animator(self, pin: str, action: AnimatorVerb, minutes: int | None = None) -> None:
         """An animator action; the agent checks the PIN. Success closes the panel."""
 
         def done(reply: Reply) -> None:
             if reply.ok:
-                self._update(animator_open=False, staff_unlocked=False, busy=False, error=None)
+                self._update(
+                    animator_open=False,
+                    staff_unlocked=False,
+                    busy=False,
+                    error=None,
+                    **self._staff_forgotten(),
+                )
             elif reply.error is not None and reply.error.code in ("wrong_pin", "too_many_tries"):
                 # The PIN changed meanwhile, or tries wait: the PIN is asked again.
                 self._update(staff_unlocked=False, busy=False, error=reply.error)
@@ -367,7 +406,14 @@ class ShellController(QObject):
                 self._update(busy=False, error=reply.error)
 
         self._update(busy=True, error=None)
-        self._sender.send(AnimatorAction, on_reply=done, pin=pin, action=action, minutes=minutes)
+        self._sender.send(
+            AnimatorAction,
+            on_reply=done,
+            pin=pin,
+            action=action,
+            minutes=minutes,
+            staff_id=self.chosen_staff,
+        )
 
     # -- pairing this PC with the console (a step of the staff menu) -----------------------
 
@@ -394,7 +440,9 @@ class ShellController(QObject):
                 self._staff_refused(reply, searching=False, consoles=())
 
         self._update(searching=True, error=None)
-        self._sender.send(FindConsoles, on_reply=done, pin=self._staff_pin)
+        self._sender.send(
+            FindConsoles, on_reply=done, pin=self._staff_pin, staff_id=self.chosen_staff
+        )
 
     def pair_console(self, address: str, code: str) -> None:
         """Pair this PC with the console at ``address`` using the code it shows."""
@@ -409,7 +457,12 @@ class ShellController(QObject):
 
         self._update(busy=True, error=None)
         self._sender.send(
-            PairConsole, on_reply=done, pin=self._staff_pin, address=address, code=code
+            PairConsole,
+            on_reply=done,
+            pin=self._staff_pin,
+            address=address,
+            code=code,
+            staff_id=self.chosen_staff,
         )
 
     def _staff_refused(self, reply: Reply, **changes: Any) -> None:

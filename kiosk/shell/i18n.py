@@ -159,6 +159,12 @@ STRINGS = sources(
     _t("staff_pin_title", "Staff: type your PIN code"),
     # Translators: Staff are named as visitors know them, the same word everywhere.
     _t("staff_actions", "Staff actions"),
+    # Translators: Staff only (their menu is in French, Dutch or English): above the buttons
+    # with the names of this room's staff; each person touches theirs, then types their PIN.
+    _t("staff_who", "Touch your name"),
+    # Translators: Staff only: the staff menu greets the person whose PIN opened it. {name} is
+    # their first name, as the console has it.
+    _t("staff_hello", "Hello {name}"),
     # Translators: {n} is the number of minutes added to the session.
     _tn("extend_by", "Add {n} minute", "Add {n} minutes"),
     _t("staff_end", "End the session"),
@@ -352,6 +358,8 @@ ERRORS = sources(
     _t("empty_pin", "Now type your PIN code."),
     # Translators: Staff are named as visitors know them, the same word everywhere.
     _t("empty_staff_pin", "Type the staff PIN code."),
+    # Translators: Staff only: a PIN typed before a name was touched.
+    _t("empty_staff_name", "Touch your name first, then type your PIN code."),
 )
 
 ERROR_ALIASES: Mapping[str, str] = dict.fromkeys(

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from epn_shared.ticket_codes import CODE_DIGITS
 from kiosk.core.errors import Refusal
 from kiosk.core.model import LockReason, State
-from kiosk.core.protocol import AppView, ConsoleView, RuleView, View
+from kiosk.core.protocol import AppView, ConsoleView, RuleView, StaffMemberView, View
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
 from kiosk.shell.icons import app_pixmap, pictogram_pixmap
@@ -692,6 +692,7 @@ EMPTY_FORM_ICONS = {
     "empty_card": "member_card",
     "empty_pin": "key",
     "empty_staff_pin": "key",
+    "empty_staff_name": "touch",
 }
 """The pictogram beside "type your …" when a form is sent empty: what to type."""
 
@@ -1816,7 +1817,11 @@ STAFF_LANGUAGES = (Language.FR, Language.NL, Language.EN)
 class AnimatorPage(ScreenPage):
     """The animator's panel: PIN first, checked by the agent, then extend, end, lock or
     unlock. Written in the staff's language (the room's, or the one picked on the panel's
-    FR / NL / EN switch), never in the visitor's, and laid out left to right."""
+    FR / NL / EN switch), never in the visitor's, and laid out left to right.
+
+    When the console sent its staff, each person taps their name (large buttons; the only
+    one is tapped already) and types their own PIN; the menu then greets them by name, in
+    their own language."""
 
     def __init__(self, shell: ShellController) -> None:
         super().__init__(shell)
@@ -1836,13 +1841,7 @@ class AnimatorPage(ScreenPage):
         self.steps = QStackedWidget()
         switch = self._build_switch()
 
-        pin_step, pin_row = _bare_row(48)
-        pin_left = QVBoxLayout()
-        pin_left.addWidget(self.pin)
-        pin_left.addStretch(1)
-        pin_row.addLayout(pin_left, 1)
-        pin_row.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop)
-
+        pin_step = self._build_pin_step()
         actions_step = self._build_actions()
         self.steps.addWidget(pin_step)
         self.steps.addWidget(actions_step)
@@ -1867,6 +1866,31 @@ class AnimatorPage(ScreenPage):
         layout.addWidget(self.steps, 1)
         layout.addLayout(error_row)
         layout.addLayout(footer)
+
+    def _build_pin_step(self) -> QWidget:
+        """The names to tap (when the console sent its staff) and the PIN field on the
+        left, the keypad on the right."""
+        pin_step, pin_row = _bare_row(48)
+        pin_left = QVBoxLayout()
+        pin_left.setSpacing(12)
+        self.who = text_label("big")
+        names = QWidget()
+        names.setObjectName("page")
+        self.names_grid = QGridLayout(names)
+        self.names_grid.setContentsMargins(0, 0, 0, 0)
+        self.names_grid.setSpacing(10)
+        self.names = ScrollList(names)
+        self.name_buttons: dict[int, ActionButton] = {}
+        self._listed_staff: tuple[StaffMemberView, ...] | None = None
+        self._name_columns = 2
+        pin_left.addWidget(self.who)
+        # As tall as the names need (a long roster scrolls), the PIN field right under it.
+        pin_left.addWidget(self.names)
+        pin_left.addWidget(self.pin)
+        pin_left.addStretch(1)
+        pin_row.addLayout(pin_left, 1)
+        pin_row.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop)
+        return pin_step
 
     def _build_switch(self) -> QHBoxLayout:
         """The FR / NL / EN switch of the staff menu's language."""
@@ -1920,8 +1944,16 @@ class AnimatorPage(ScreenPage):
         self.pin.insert(digit)
         self.shell.clear_error()
 
+    def _pick(self, staff_id: int) -> None:
+        self.shell.pick_staff(staff_id)
+        self.pin.setFocus()
+
     def _pin_entered(self) -> None:
         if self.shell.local.busy:
+            return
+        view = self.shell.view
+        if view is not None and view.staff and self.shell.chosen_staff is None:
+            self.shell.refuse_here("empty_staff_name", "no name tapped")
             return
         if not self.pin.text():
             self.shell.refuse_here("empty_staff_pin", "no PIN typed")
@@ -1932,6 +1964,41 @@ class AnimatorPage(ScreenPage):
     def _act(self, action: str, minutes: int | None = None) -> None:
         if action in ("extend", "end", "lock", "unlock"):
             self.shell.animator(self.pin.text(), action, minutes)  # type: ignore[arg-type]
+
+    def _draw_names(self, view: View | None, ctx: Ctx) -> None:
+        """The roster's names, the one tapped checked (none: no roster): two to a row,
+        three rows in sight, the others a scroll away; with large text one to a row."""
+        staff = view.staff if view is not None else ()
+        columns = 1 if ctx.theme.large else 2
+        if staff != self._listed_staff or columns != self._name_columns:
+            self._listed_staff, self._name_columns = staff, columns
+            _clear(self.names_grid)
+            self.name_buttons = {}
+            for index, member in enumerate(staff):
+                button = ActionButton("walk_in", icon_size=40)
+                button.setCheckable(True)
+                button.clicked.connect(lambda _=False, i=member.id: self._pick(i))
+                self.names_grid.addWidget(button, index // columns, index % columns)
+                button.show()  # now, not after the event loop's turn: it is drawn at once
+                self.name_buttons[member.id] = button
+        chosen = self.shell.chosen_staff
+        height = ctx.theme.box(72)
+        for member in staff:
+            button = self.name_buttons[member.id]
+            button.update_look(ctx, member.name)
+            button.setChecked(member.id == chosen)
+            button.setEnabled(not self.shell.local.busy)
+            button.setMinimumHeight(height)
+        self.who.setText(ctx.tr("staff_who"))
+        self.who.setVisible(bool(staff))
+        self.names.setVisible(bool(staff))
+        self.names.update_look(ctx)
+        rows = -(-len(staff) // columns)
+        # Large text on a 768 px high screen: two names, or one and the cue that more follow.
+        shown = (rows if rows <= 2 else 1) if ctx.theme.large else min(rows, 3)
+        cue = self.names.cue_height if rows > shown else 0
+        spacing = self.names_grid.spacing()
+        self.names.setMinimumHeight(shown * (height + spacing) + cue)
 
     def show_view(self, view: View | None, ctx: Ctx) -> None:
         """The PIN keypad or the actions that make sense now, in the staff's language."""
@@ -1944,7 +2011,13 @@ class AnimatorPage(ScreenPage):
         self.steps.setCurrentIndex(1 if local.staff_unlocked else 0)
         pin_step = not local.staff_unlocked
         self.icon.update_look(ctx)
-        self.title.setText(ctx.tr("staff_pin_title" if pin_step else "staff_actions"))
+        if pin_step:
+            self.title.setText(ctx.tr("staff_pin_title"))
+        elif local.staff_name is not None:
+            self.title.setText(ctx.tr("staff_hello", name=local.staff_name))
+        else:
+            self.title.setText(ctx.tr("staff_actions"))
+        self._draw_names(view, ctx)
         self.pin.setAccessibleName(ctx.tr("pin_code"))
         self.keypad.update_look(ctx)
         self.keypad.setEnabled(not local.busy)

@@ -85,7 +85,12 @@ class LocalState:
     staff_unlocked: bool = False
     """The agent accepted the PIN typed on the animator's panel: its menu is open."""
     staff_language: Language | None = None
-    """The language the animator picked on their menu (else the policy's)."""
+    """The language the animator picked on their menu, or the language of the staff member
+    whose PIN opened it (else the policy's)."""
+    staff_id: int | None = None
+    """The name tapped on the staff PIN screen (the console's staff id)."""
+    staff_name: str | None = None
+    """The staff member whose PIN opened the menu: the menu greets them."""
     pairing_open: bool = False
     """Staff opened "connect this PC to the console" from their menu."""
     searching: bool = False
@@ -116,6 +121,9 @@ def after_view(previous: View | None, view: View, local: LocalState) -> LocalSta
         local = replace(local, launcher_open=False, launch_failed=False)
     if view.language is not None and view.language != local.language:
         local = replace(local, language=view.language)
+    if local.staff_id is not None and all(s.id != local.staff_id for s in view.staff):
+        # Taken off the roster (disabled): their name cannot be the one tapped.
+        local = replace(local, staff_id=None)
     if before is not None and before is not view.state:
         local = replace(local, error=None, busy=False)
     job_before = previous.print_job if previous is not None else None
@@ -128,6 +136,15 @@ def after_view(previous: View | None, view: View, local: LocalState) -> LocalSta
         if not local.animator_open:
             local = replace(local, error=None)
     return local
+
+
+def chosen_staff(view: View | None, local: LocalState) -> int | None:
+    """The staff member the PIN is typed for: the name tapped, or the only one on the
+    roster (None: no roster, or nobody tapped yet)."""
+    staff = view.staff if view is not None else ()
+    if local.staff_id is not None and any(s.id == local.staff_id for s in staff):
+        return local.staff_id
+    return staff[0].id if len(staff) == 1 else None
 
 
 def shown_language(view: View | None, local: LocalState) -> Language:

@@ -563,6 +563,11 @@ class ScrollList(QWidget):
         self._place()
         self._update_cue()
 
+    @property
+    def cue_height(self) -> int:
+        """How high the "more below" cue is, when the list scrolls."""
+        return self._cue
+
     def sizeHint(self) -> QSize:
         """The list's own wish."""
         return self.area.sizeHint()

@@ -37,7 +37,9 @@ SESSION = {"seconds_left": 2520, "ends_at": "15:42"}
 needs_espeak = pytest.mark.skipif(
     shutil.which("espeak-ng") is None, reason="espeak-ng is not installed"
 )
-STAFF_SCENES = frozenset({"animator-pin", "animator-actions"})
+STAFF_SCENES = frozenset(
+    {"animator-pin", "animator-actions", "animator-pin-staff", "animator-greeting"}
+)
 """The staff's panel: no read aloud (staff read their menu)."""
 SCENES: dict[str, Callable[[Any, Any, Language], None]] = {
     name: scene

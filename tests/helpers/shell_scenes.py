@@ -17,6 +17,7 @@ from kiosk.core.protocol import (
     PrintView,
     ReceiptView,
     RuleView,
+    StaffMemberView,
     SummaryView,
     View,
 )
@@ -111,6 +112,16 @@ def sample_view(state: State, language: Language | None = None, **changes: Any) 
         )
     fields.update(changes)
     return View(**fields)
+
+
+ROOM_STAFF = (
+    StaffMemberView(id=1, name="Fatima"),
+    StaffMemberView(id=2, name="Jan"),
+    StaffMemberView(id=3, name="Marie-Christine"),
+    StaffMemberView(id=4, name="Youssef"),
+    StaffMemberView(id=5, name="Anne"),
+)
+"""A room's staff as the console's roster names them (the PIN screen lists them)."""
 
 
 FOUND_CONSOLES = (
@@ -253,6 +264,26 @@ def scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
         shell.local = replace(shell.local, staff_unlocked=True)
         shell.changed.emit()
 
+    def animator_staff(shell: Any, window: Any, lang: Language) -> None:
+        state(State.ACTIVE, staff=ROOM_STAFF, **session)(shell, window, lang)
+        shell.open_animator()
+        shell.pick_staff(1)
+        window.pages["animator"].pin.setText("1234")
+
+    def animator_greeting(shell: Any, window: Any, lang: Language) -> None:
+        state(State.ACTIVE, staff=ROOM_STAFF, **session)(shell, window, lang)
+        shell.open_animator()
+        window.pages["animator"].pin.setText("1234")
+        # As when the agent accepted Fatima's PIN: her name, her language (French).
+        shell.local = replace(
+            shell.local,
+            staff_unlocked=True,
+            staff_id=1,
+            staff_name="Fatima",
+            staff_language=Language.FR,
+        )
+        shell.changed.emit()
+
     def closed(shell: Any, window: Any, lang: Language) -> None:
         view = sample_view(State.WAITING, is_open=False, opens_at="2025-06-02 10:00")
         put(shell, view, LocalState(language=lang))
@@ -301,6 +332,8 @@ def scenes() -> dict[str, Callable[[Any, Any, Language], None]]:
         ),
         "animator-pin": animator,
         "animator-actions": animator_actions,
+        "animator-pin-staff": animator_staff,
+        "animator-greeting": animator_greeting,
         "ending": state(State.ENDING, end_reason=EndReason.TIME_UP),
         "wiping": state(State.WIPING, end_reason=EndReason.VISITOR),
         "done": state(State.DONE, receipt=receipt, summary=SUMMARY),
