@@ -67,7 +67,9 @@ PC_NAMES = ("PC-01", "PC-02", "PC-03")
 DEFAULT_PORT = 8470
 DEMO_MEMBER_CARD = "1001"
 DEMO_MEMBER_PIN = "2468"
-DEMO_ANIMATOR_PIN = "1234"
+DEMO_ANIMATOR_PIN = "1357"
+"""The demo animator's own PIN at the PCs (a PIN of digits in a row is refused)."""
+DEMO_ANIMATOR_NAME = "Sam"
 LOCATION = "Salle démo"
 
 XEPHYR = "Xephyr"
@@ -383,6 +385,8 @@ class DemoRoom:
         with self._http(DEMO_ADMIN) as admin:
             self._member(admin)
             self._enroll_all(admin)
+        with self._http(DEMO_ANIMATOR) as animator:
+            self._animator_pin(animator)
         self._seed_members()
         policy = self.data_dir / "demo-policy.toml"
         policy.write_text(OPEN_ALL_DAY + "\n", encoding="utf-8")
@@ -439,6 +443,16 @@ class DemoRoom:
         answer = admin.post("/api/members", json={"card": DEMO_MEMBER_CARD, "pin": DEMO_MEMBER_PIN})
         if answer.status_code not in (201, 409):  # 409: made by an earlier start
             raise DemoFailed(f"the console made no member card: {answer.text[:200]}")
+
+    def _animator_pin(self, animator: httpx.Client) -> None:
+        """The demo animator's name for the PCs and own PIN, set in their account as staff
+        do: the PCs' staff key then asks them to touch their name, and greets them."""
+        named = animator.patch("/api/me", json={"display_name": DEMO_ANIMATOR_NAME})
+        pin = animator.put(
+            "/api/me/pin", json={"pin": DEMO_ANIMATOR_PIN, "current_password": DEMO_ANIMATOR[1]}
+        )
+        if named.status_code != 200 or pin.status_code != 204:
+            raise DemoFailed(f"the console kept no PIN for the animator: {pin.text[:200]}")
 
     def _start_console(self) -> None:
         log = self.console_dir / "console.log"

@@ -30,6 +30,8 @@ from helpers.processes import DEADLINE, demo_room, wait_for
 from installer.demo.room import (
     DEMO_ADMIN,
     DEMO_ANIMATOR,
+    DEMO_ANIMATOR_NAME,
+    DEMO_ANIMATOR_PIN,
     DEMO_MEMBER_CARD,
     DEMO_MEMBER_PIN,
     PC_NAMES,
@@ -314,3 +316,18 @@ def test_the_demo_card_logs_in_online_and_with_the_console_stopped(
         "login", mode="member", language="fr", card=DEMO_MEMBER_CARD, pin="1111"
     )
     assert not reply.ok
+
+
+def test_the_demo_animator_touches_their_name_and_the_staff_menu_greets_them(
+    room: DemoRoom,
+) -> None:
+    # The demo set Sam's own PIN at the console; each PC got Sam in its staff roster.
+    with ShellClient(room.sockets["PC-02"], timeout=DEADLINE) as shell:
+        shell.hello()
+        view = shell.wait_view(lambda v: [s.name for s in v.staff] == [DEMO_ANIMATOR_NAME])
+        (sam,) = view.staff
+        wrong = shell.request("animator", pin="9090", action="check", staff_id=sam.id)
+        right = shell.request("animator", pin=DEMO_ANIMATOR_PIN, action="check", staff_id=sam.id)
+    assert not wrong.ok
+    assert right.ok, right.error
+    assert (right.staff_name, right.staff_language) == (DEMO_ANIMATOR_NAME, "fr")
