@@ -46,6 +46,9 @@ def test_many_programs_scroll_and_say_there_is_more(kiosk: Any, qtbot: Any) -> N
     assert all(app.name in said for app in TWELVE_APPS)
 
 
+# A PC's power menu pops up like any menu: the offscreen platform cannot raise it or give it
+# the keyboard, and says so.
+@pytest.mark.qt_log_ignore(r"This plugin does not support (raise|grabbing)")
 @pytest.mark.parametrize("language", ["fr", "nl", "en"])
 def test_every_console_screen_fits_a_1366_by_768_screen(
     qtbot: Any, tmp_path: Any, language: str
