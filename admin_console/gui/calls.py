@@ -31,7 +31,8 @@ from admin_console.api.room import (
     PowerResult,
 )
 from admin_console.api.setup import SetupState
-from admin_console.api.staff import FirstAdminState, LoginResponse
+from admin_console.api.sites import SiteModel, SiteRulesState, StaffSites
+from admin_console.api.staff import FirstAdminState, LoginResponse, StaffList
 from admin_console.api.tickets import Ticket, TicketsCreated
 from admin_console.api.usage import UsageReport
 from admin_console.api.workshops import Workshop
@@ -134,6 +135,14 @@ CHANGE_SETUP = Call[SetupState]("PUT", "/api/setup", SetupState)
 PRINTERS = Call[PrinterList]("GET", "/api/printers", PrinterList)
 TEST_PAGE = Call[SentTestPage]("POST", "/api/printers/test-page", SentTestPage)
 PAIRING_CODE = Call[PairingCodeResponse]("POST", "/api/pairing-codes", PairingCodeResponse)
+SITES = Call[list[SiteModel]]("GET", "/api/sites", list[SiteModel])
+NEW_SITE = Call[SiteModel]("POST", "/api/sites", SiteModel)
+CHANGE_SITE = Call[SiteModel]("PATCH", "/api/sites/{site_id}", SiteModel)
+SITES_TEAM = Call[StaffList]("GET", "/api/staff", StaffList)
+SET_STAFF_SITES = Call[StaffSites]("PUT", "/api/staff/{staff_id}/sites", StaffSites)
+MOVE_PC = Call[KioskTile]("PUT", "/api/kiosks/{kiosk_id}/site", KioskTile)
+SITE_RULES = Call[SiteRulesState]("GET", "/api/sites/{site_id}/rules", SiteRulesState)
+CHANGE_SITE_RULES = Call[SiteRulesState]("PUT", "/api/sites/{site_id}/rules", SiteRulesState)
 
 CALLS: tuple[Call[Any], ...] = tuple(v for v in list(globals().values()) if isinstance(v, Call))
 """Every call above: what the contract test checks."""

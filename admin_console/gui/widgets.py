@@ -3,6 +3,7 @@ they decide nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
@@ -31,6 +32,8 @@ from admin_console.gui.help_view import HelpPanel
 from admin_console.gui.pairing_view import PairingDialog
 from admin_console.gui.power import PowerAction, PowerQuestion, ask_one, ask_room, targets
 from admin_console.gui.power_view import PowerDialog, power_menu
+from admin_console.gui.site_chooser import SiteChooser
+from admin_console.gui.sites import site_name
 from admin_console.gui.viewmodel import (
     OUTCOME_COLOURS,
     SELECTED_BORDER,
@@ -439,10 +442,16 @@ class RoomScreen(QWidget):
         self.power_dialog = PowerDialog(lang, self)
         self.power_menu_shown: QMenu | None = None
         """The last PC menu opened (tests and pictures pick from it)."""
+        # Staff of several sites choose which room they see (hidden with one site).
+        self.site = SiteChooser(lang)
+        self.site.chosen.connect(self.controller.show_site)
+        self.controller.sites.sites_loaded.connect(self._sites_loaded)
         header = QHBoxLayout()
         header.addWidget(title)
         header.addSpacing(16)
         header.addWidget(self.live)
+        header.addSpacing(16)
+        header.addWidget(self.site)
         header.addStretch(1)
         header.addWidget(self.wake_all)
         header.addWidget(self.shut_down_all)
@@ -453,6 +462,12 @@ class RoomScreen(QWidget):
         header.addWidget(self.logout)
         self._header = header
         return header
+
+    def _sites_loaded(self) -> None:
+        sites = self.controller.sites.sites
+        self.site.set_sites(sites)
+        self.pairing.site.set_sites(sites)
+        self.redraw()  # the tiles say their site when the room shows several
 
     def show_pairing(self) -> None:
         """The dialog with a fresh code for a new PC (the window stays usable)."""
@@ -530,7 +545,7 @@ class RoomScreen(QWidget):
         self.buttons["release_print"].clicked.connect(lambda: self.ask.ask("release_print"))
         self.buttons["out_of_order"].clicked.connect(lambda: self.ask.ask("out_of_order"))
         self.buttons["back_in_order"].clicked.connect(c.back_in_order)
-        self.select_all.clicked.connect(lambda: c.select(c.pcs))
+        self.select_all.clicked.connect(lambda: c.select(c.shown_pcs()))
         self.select_none.clicked.connect(lambda: c.select(()))
         self.logout.clicked.connect(c.logout)
         self.shut_down_all.clicked.connect(lambda: self.ask_power_room(PowerAction.SHUT_DOWN))
@@ -571,7 +586,7 @@ class RoomScreen(QWidget):
     def ask_power_room(self, action: PowerAction) -> None:
         """Ask before ``action`` goes to every PC of the room it can reach."""
         c = self.controller
-        self.power_dialog.ask(ask_room(action, list(c.pcs.values()), c.language))
+        self.power_dialog.ask(ask_room(action, list(c.shown_pcs().values()), c.language))
 
     def _power_confirmed(self, question: PowerQuestion) -> None:
         # One PC goes by its own route (an animator's); several in one request.
@@ -597,7 +612,11 @@ class RoomScreen(QWidget):
     def redraw(self) -> None:
         """Draw the tiles and the selection from the controller."""
         c = self.controller
-        pcs = room_order(c.pcs)
+        pcs = room_order(c.shown_pcs())
+        sites = c.sites.sites
+        several = c.room_site is None and len({pc.site_id for pc in pcs}) > 1
+        if several:  # the room of several sites: site by site, each tile says which
+            pcs.sort(key=lambda pc: site_name(sites, pc.site_id).lower())
         now = c.console_now()
         room_width = self.grid_scroll.viewport().width() if self.grid_scroll.isVisible() else 0
         if room_width < TILE_WIDTH:
@@ -607,6 +626,9 @@ class RoomScreen(QWidget):
         seen = set()
         for index, pc in enumerate(pcs):
             view = tile_view(pc, c.language, selected=pc.id in c.selected, now=now)
+            if several:
+                place = " · ".join(p for p in (site_name(sites, pc.site_id), pc.location) if p)
+                view = dataclasses.replace(view, location=place)
             tile = self.tiles.get(pc.id)
             if tile is None:
                 tile = Tile(view, i18n.text("power.menu", c.language))
@@ -631,6 +653,9 @@ class RoomScreen(QWidget):
         self.grid_host.setMinimumHeight(
             rows * (TILE_HEIGHT + self.grid.spacing()) + margins.top() + margins.bottom()
         )
+        self.empty.setText(
+            i18n.text("room.empty_site" if c.room_site else "room.empty", c.language)
+        )
         self.empty.setVisible(not pcs)
         count = len(c.selected)
         lang = c.language
@@ -639,7 +664,7 @@ class RoomScreen(QWidget):
         )
         for button in self.buttons.values():
             button.setEnabled(count > 0)
-        pcs_now = list(c.pcs.values())
+        pcs_now = list(c.shown_pcs().values())
         self.shut_down_all.setEnabled(bool(targets(PowerAction.SHUT_DOWN, pcs_now)))
         self.wake_all.setEnabled(bool(targets(PowerAction.WAKE, pcs_now)))
         if not count:
@@ -654,6 +679,7 @@ class RoomScreen(QWidget):
             if pc is None:
                 continue
             view = tile_view(pc, c.language, selected=pc_id in c.selected, now=now)
+            view = dataclasses.replace(view, location=tile.view.location)  # with its site
             if view != tile.view:
                 tile.show_view(view)
 

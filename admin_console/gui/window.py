@@ -14,6 +14,7 @@ from admin_console.gui.first_run_view import FirstRunScreen
 from admin_console.gui.members_view import MembersScreen
 from admin_console.gui.policy_view import PolicyScreen
 from admin_console.gui.setup import window_title
+from admin_console.gui.sites_view import SitesScreen
 from admin_console.gui.tickets_view import TicketsScreen
 from admin_console.gui.usage_view import UsageScreen
 from admin_console.gui.widgets import LoginScreen, RoomScreen
@@ -35,7 +36,7 @@ QLineEdit[bad="true"], QDateEdit[bad="true"] { border: 2px solid #b71c1c; }
 #totals { background: #e3f2fd; border-radius: 6px; padding: 6px; }
 """
 
-MANAGER_TABS = ("members", "usage")
+MANAGER_TABS = ("members", "usage", "sites")
 
 
 class ConsoleWindow(QWidget):
@@ -69,6 +70,14 @@ class ConsoleWindow(QWidget):
         self.policy = PolicyScreen(
             controller.policy, lambda: controller.pcs, controller.printers, self._epn_name
         )
+        self.sites = SitesScreen(
+            controller.sites,
+            pcs=lambda: controller.pcs,
+            me=lambda: controller.username,
+            printers=controller.printers,
+            epn_name=self._epn_name,
+            dialogs=self.dialogs,
+        )
         self.tabs = QTabWidget()
         self.tab_index: dict[str, int] = {}
         for key, icon, screen in (
@@ -77,6 +86,7 @@ class ConsoleWindow(QWidget):
             ("members", "members", self.members),
             ("usage", "chart", self.usage),
             ("policy", "policy", self.policy),
+            ("sites", "members", self.sites),
         ):
             self.tab_index[key] = self.tabs.addTab(
                 screen, icons.icon(icon), i18n.text(f"tab.{key}", lang)
@@ -99,6 +109,10 @@ class ConsoleWindow(QWidget):
         controller.logged_in.connect(self._logged_in)
         controller.logged_out.connect(self._logged_out)
         controller.room_changed.connect(self.policy.show_pcs)
+        controller.room_changed.connect(self._room_changed)
+        controller.sites.sites_loaded.connect(
+            lambda: self.usage.site.set_sites(controller.sites.sites)
+        )
         controller.setup.loaded.connect(self._setup_loaded)
         self.first_run.done.connect(self._first_run_closed)
         self.first_run.later.connect(self._first_run_closed)
@@ -126,6 +140,7 @@ class ConsoleWindow(QWidget):
         for key in MANAGER_TABS:
             self.tabs.setTabVisible(self.tab_index[key], manager)
         self.policy.set_editable(manager)
+        self.sites.set_admin(c.at_least("admin"))
         self.room.pair_pc.setVisible(c.at_least("admin"))  # the console makes codes for admins
         self.tabs.setCurrentIndex(self.tab_index["room"])
         self.stack.setCurrentWidget(self.tabs)
@@ -159,6 +174,13 @@ class ConsoleWindow(QWidget):
             self.usage.load()
         elif index == self.tab_index["policy"]:
             c.policy.load()
+        elif index == self.tab_index["sites"] and c.at_least("manager"):
+            self.sites.load()
+
+    def _room_changed(self) -> None:
+        # The Sites tab's PCs follow the room while it is shown (a PC moved, came online).
+        if self.tabs.currentWidget() is self.sites:
+            self.sites.pcs.redraw()
 
     def _logged_out(self, why: str) -> None:
         self.room.pair_pc.hide()
