@@ -410,7 +410,7 @@ class SettingsPage(QScrollArea):
         if value is None:
             return "—"
         if path.endswith("_cents"):
-            return formats.money(int(value), lang)
+            return f"{value} ({formats.money(int(value), lang)})"  # typed in cents
         return str(value)
 
     def _loaded(self, site_id: int) -> None:
