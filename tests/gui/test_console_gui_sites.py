@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from console_support import WAIT_MS, Console, console, log_in
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSpinBox
 
 from admin_console.gui.window import ConsoleWindow
 from policies import Language
@@ -23,7 +24,7 @@ from policies import Language
 def _staff_id(c: Console, username: str) -> int:
     found = c.server.console.repos.staff.credentials(username)
     assert found is not None
-    return found.record.id
+    return int(found.record.id)
 
 
 def _network(c: Console, marie_sites: list[int] | None = None) -> int:
@@ -42,7 +43,8 @@ def _network(c: Console, marie_sites: list[int] | None = None) -> int:
 
 
 def _admin_http(c: Console) -> httpx.Client:
-    return c.server.client(c.admin)
+    client: httpx.Client = c.server.client(c.admin)
+    return client
 
 
 def _tile_names(window: ConsoleWindow) -> set[str]:
@@ -161,7 +163,9 @@ def test_a_manager_sets_a_sites_own_print_price_and_goes_back_to_the_networks(
         assert not page.fields[price].input.isEnabled()
 
         page.own[price].setChecked(True)
-        page.fields[price].input.setValue(25)
+        box = page.fields[price].input
+        assert isinstance(box, QSpinBox)
+        box.setValue(25)
         qtbot.mouseClick(page.save, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(page.notice.isVisible, timeout=WAIT_MS)
         assert page.notice.text().startswith("Enregistré")
