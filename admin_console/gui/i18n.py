@@ -571,7 +571,6 @@ TEXTS = sources(
     _t("sites.all_mine", "All my sites"),
     _t("sites.title", "Sites"),
     _tn("sites.pcs", "{n} PC", "{n} PCs"),
-    _t("sites.line", "{name} — {pcs}"),
     _t("sites.none", "No site chosen"),
     _t("sites.new", "New site"),
     _t("sites.rename", "Change name or address"),

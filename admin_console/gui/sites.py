@@ -44,9 +44,9 @@ HOURS_FIELD = "opening_hours"
 
 
 def site_line(site: SiteModel, language: Language) -> str:
-    """``Bibliothèque — 4 PC``: a site in the list of sites."""
+    """A site in the list of sites: its name, and under it ``4 PC``."""
     pcs = i18n.counted("sites.pcs", language, site.kiosks)
-    return i18n.text("sites.line", language, name=site.name, pcs=pcs)
+    return f"{site.name}\n{pcs}"
 
 
 def site_name(sites: Sequence[SiteModel], site_id: int) -> str:
@@ -60,6 +60,43 @@ def site_name(sites: Sequence[SiteModel], site_id: int) -> str:
 def pcs_of_site(pcs: Mapping[int, KioskTile], site_id: int | None) -> dict[int, KioskTile]:
     """The PCs of one site (None: all of them)."""
     return {k: pc for k, pc in pcs.items() if site_id is None or pc.site_id == site_id}
+
+
+@dataclass(frozen=True)
+class RoomGrid:
+    """Where the room's tiles go: each PC's (row, column), and with several sites a title
+    row above each site's PCs."""
+
+    cells: list[tuple[KioskTile, int, int]]
+    titles: list[tuple[int, int]]
+    """(site id, row) of each site's title."""
+    rows: int
+    """Rows of tiles (titles not counted)."""
+
+
+def room_grid(
+    pcs: Sequence[KioskTile], columns: int, sites: Sequence[SiteModel], grouped: bool
+) -> RoomGrid:
+    """The grid of ``pcs`` (in the room's order) over ``columns``: one run of tiles, or
+    (``grouped``) site by site, by the sites' names, each under its title and starting on
+    a row of its own."""
+    if not grouped:
+        cells = [(pc, *divmod(i, columns)) for i, pc in enumerate(pcs)]
+        return RoomGrid(cells, [], -(-len(pcs) // columns))
+    groups: dict[int, list[KioskTile]] = {}
+    for pc in pcs:
+        groups.setdefault(pc.site_id, []).append(pc)
+    order = sorted(groups, key=lambda site_id: site_name(sites, site_id).lower())
+    cells, titles, row, tile_rows = [], [], 0, 0
+    for site_id in order:
+        titles.append((site_id, row))
+        row += 1
+        for i, pc in enumerate(groups[site_id]):
+            cells.append((pc, row + i // columns, i % columns))
+        used = -(-len(groups[site_id]) // columns)
+        row += used
+        tile_rows += used
+    return RoomGrid(cells, titles, tile_rows)
 
 
 @dataclass(frozen=True)

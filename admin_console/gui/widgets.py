@@ -3,7 +3,6 @@ they decide nothing."""
 
 from __future__ import annotations
 
-import dataclasses
 from functools import partial
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
@@ -33,7 +32,7 @@ from admin_console.gui.pairing_view import PairingDialog
 from admin_console.gui.power import PowerAction, PowerQuestion, ask_one, ask_room, targets
 from admin_console.gui.power_view import PowerDialog, power_menu
 from admin_console.gui.site_chooser import SiteChooser
-from admin_console.gui.sites import site_name
+from admin_console.gui.sites import room_grid, site_name
 from admin_console.gui.viewmodel import (
     OUTCOME_COLOURS,
     SELECTED_BORDER,
@@ -486,6 +485,8 @@ class RoomScreen(QWidget):
         self.grid_scroll = scroll
         self.empty = QLabel(i18n.text("room.empty", self.controller.language))
         self.tiles: dict[int, Tile] = {}
+        self.titles: dict[int, QLabel] = {}
+        """Each site's name above its tiles, when the room shows several."""
         return scroll
 
     def _build_actions(self) -> QVBoxLayout:
@@ -614,9 +615,8 @@ class RoomScreen(QWidget):
         c = self.controller
         pcs = room_order(c.shown_pcs())
         sites = c.sites.sites
+        # The room of several sites: site by site, each under its name.
         several = c.room_site is None and len({pc.site_id for pc in pcs}) > 1
-        if several:  # the room of several sites: site by site, each tile says which
-            pcs.sort(key=lambda pc: site_name(sites, pc.site_id).lower())
         now = c.console_now()
         room_width = self.grid_scroll.viewport().width() if self.grid_scroll.isVisible() else 0
         if room_width < TILE_WIDTH:
@@ -624,11 +624,10 @@ class RoomScreen(QWidget):
         spacing = self.grid.spacing()
         columns = max(1, (room_width - 20 + spacing) // (TILE_WIDTH + spacing))
         seen = set()
-        for index, pc in enumerate(pcs):
+        grid = room_grid(pcs, columns, sites, several)
+        self._site_titles(grid.titles, columns)
+        for pc, row, column in grid.cells:
             view = tile_view(pc, c.language, selected=pc.id in c.selected, now=now)
-            if several:
-                place = " · ".join(p for p in (site_name(sites, pc.site_id), pc.location) if p)
-                view = dataclasses.replace(view, location=place)
             tile = self.tiles.get(pc.id)
             if tile is None:
                 tile = Tile(view, i18n.text("power.menu", c.language))
@@ -637,7 +636,6 @@ class RoomScreen(QWidget):
                 self.tiles[pc.id] = tile
             elif tile.view != view:
                 tile.show_view(view)
-            row, column = divmod(index, columns)
             here = self.grid.itemAtPosition(row, column)
             if here is None or here.widget() is not tile:
                 # Adding a widget twice leaves its old cell behind: move it, do not copy it.
@@ -648,10 +646,13 @@ class RoomScreen(QWidget):
             self.tiles.pop(pc_id).deleteLater()
         # Said outright: the scroll area does not always hear that the grid grew, and a
         # squeezed grid draws tiles on top of each other instead of scrolling.
-        rows = -(-len(pcs) // columns)
         margins = self.grid.contentsMargins()
+        titles = sum(t.sizeHint().height() + self.grid.spacing() for t in self.titles.values())
         self.grid_host.setMinimumHeight(
-            rows * (TILE_HEIGHT + self.grid.spacing()) + margins.top() + margins.bottom()
+            grid.rows * (TILE_HEIGHT + self.grid.spacing())
+            + titles
+            + margins.top()
+            + margins.bottom()
         )
         self.empty.setText(
             i18n.text("room.empty_site" if c.room_site else "room.empty", c.language)
@@ -670,6 +671,25 @@ class RoomScreen(QWidget):
         if not count:
             self.ask.hide()
 
+    def _site_titles(self, titles: list[tuple[int, int]], columns: int) -> None:
+        # One title row per site above its tiles (none with one site shown).
+        sites = self.controller.sites.sites
+        wanted = dict(titles)
+        for site_id in set(self.titles) - set(wanted):
+            old = self.titles.pop(site_id)
+            self.grid.removeWidget(old)
+            old.deleteLater()
+        for site_id, row in titles:
+            label = self.titles.get(site_id)
+            if label is None:
+                label = QLabel()
+                label.setObjectName("sectionTitle")
+                _big(label, 13, bold=True)
+                self.titles[site_id] = label
+            label.setText(site_name(sites, site_id))
+            self.grid.removeWidget(label)
+            self.grid.addWidget(label, row, 0, 1, columns)
+
     def tick(self) -> None:
         """Redraw the tiles whose words changed with the time (the time left)."""
         c = self.controller
@@ -679,7 +699,6 @@ class RoomScreen(QWidget):
             if pc is None:
                 continue
             view = tile_view(pc, c.language, selected=pc_id in c.selected, now=now)
-            view = dataclasses.replace(view, location=tile.view.location)  # with its site
             if view != tile.view:
                 tile.show_view(view)
 

@@ -64,13 +64,21 @@ def test_a_manager_of_two_sites_switches_the_room_between_them(qtbot: Any, tmp_p
         qtbot.waitUntil(lambda: _tile_names(c.window) == {"PC-A", "PC-B"}, timeout=WAIT_MS)
         qtbot.waitUntil(room.site.isVisible, timeout=WAIT_MS)
         assert room.site.box.currentText() == "Tous mes sites"
-        # Both sites at once: each tile says which site it stands in.
-        locations = {t.view.name: t.location.text() for t in room.tiles.values()}
-        assert locations == {"PC-A": "Maison de quartier · Salle 1", "PC-B": "Bibliothèque"}
+        # Both sites at once: site by site, each under its name (by name: B before M).
+        titles = {site: label.text() for site, label in room.titles.items()}
+        assert titles == {1: "Maison de quartier", site_b: "Bibliothèque"}
+        rows = {
+            t.view.name: room.grid.getItemPosition(room.grid.indexOf(t))[0]
+            for t in room.tiles.values()
+        }
+        title_rows = {
+            s: room.grid.getItemPosition(room.grid.indexOf(t))[0] for s, t in room.titles.items()
+        }
+        assert title_rows[site_b] < rows["PC-B"] < title_rows[1] < rows["PC-A"]
 
         room.site.choose(site_b)
         qtbot.waitUntil(lambda: _tile_names(c.window) == {"PC-B"}, timeout=WAIT_MS)
-        assert room.tiles[next(iter(room.tiles))].location.text() == ""
+        assert not room.titles  # one site shown: no title over its tiles
         qtbot.mouseClick(room.select_all, Qt.MouseButton.LeftButton)
         assert {c.controller.pcs[i].name for i in c.controller.selected} == {"PC-B"}
 
@@ -128,7 +136,7 @@ def test_an_admin_makes_a_site_and_a_code_that_enrolls_a_pc_into_it(
         qtbot.waitUntil(lambda: sites.name.text() == "Espace Nord", timeout=WAIT_MS)
         new_site = sites.site()
         assert new_site is not None
-        assert sites.list.currentItem().text() == "Espace Nord — 0 PC"
+        assert sites.list.currentItem().text() == "Espace Nord\n0 PC"
 
         c.window.tabs.setCurrentIndex(c.window.tab_index["room"])
         pairing = c.window.room.pairing

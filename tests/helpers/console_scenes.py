@@ -27,7 +27,8 @@ all and Wake up all), the questions ``console-power-restart.png`` (a visitor on 
 ``console-power-shut-down-free.png``, ``console-power-wake.png``,
 ``console-power-shut-down-all.png`` (how many visitors lose their session) and
 ``console-power-wake-all.png`` (a PC whose card is not known), and
-``console-power-results.png``.
+``console-power-results.png``; the screens about sites are listed in
+:mod:`helpers.console_sites_scenes`.
 """
 
 from __future__ import annotations
@@ -329,6 +330,9 @@ def render(
     _pairing_screen(app, window, controller, out, suffix)
     _power_screens(app, window, controller, out, suffix)
     _more_screens(app, window, controller, out, save)
+    from helpers.console_sites_scenes import sites_screens
+
+    sites_screens(app, window, controller, out, suffix)
     window.close()
 
 
