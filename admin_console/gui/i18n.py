@@ -608,8 +608,8 @@ TEXTS = sources(
     _t("sites.move_title", "Move a PC"),
     _t(
         "sites.move_question",
-        "Move {pc} to {site}? From then on it follows the settings of {site}, and only the staff "
-        "of {site} see it.",
+        "Move {pc} to {site}? It then follows that site's settings, and only that site's staff "
+        "see it.",
     ),
     _t("sites.moved", "{pc} is now at {site}."),
     _t(

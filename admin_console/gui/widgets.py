@@ -643,7 +643,11 @@ class RoomScreen(QWidget):
                 self.grid.addWidget(tile, row, column)
             seen.add(pc.id)
         for pc_id in set(self.tiles) - seen:
-            self.tiles.pop(pc_id).deleteLater()
+            gone = self.tiles.pop(pc_id)
+            # Out of the grid at once: a PC of another site goes the moment it is chosen.
+            self.grid.removeWidget(gone)
+            gone.hide()
+            gone.deleteLater()
         # Said outright: the scroll area does not always hear that the grid grew, and a
         # squeezed grid draws tiles on top of each other instead of scrolling.
         margins = self.grid.contentsMargins()
@@ -678,6 +682,7 @@ class RoomScreen(QWidget):
         for site_id in set(self.titles) - set(wanted):
             old = self.titles.pop(site_id)
             self.grid.removeWidget(old)
+            old.hide()  # gone now, not at the next turn of the event loop
             old.deleteLater()
         for site_id, row in titles:
             label = self.titles.get(site_id)

@@ -82,6 +82,7 @@ def sites_screens(app: Any, window: Any, controller: Any, out: Path, suffix: str
     controller.role = "manager"
     window._logged_in("marie")
     controller.username = "marie"
+    window.room._user("marie")
     controller.help.timer.stop()
     room = [dict(entry, site_id=1 if entry["id"] <= 6 else 2) for entry in SAMPLE_ROOM]
     controller.set_room(room)
@@ -100,6 +101,7 @@ def sites_screens(app: Any, window: Any, controller: Any, out: Path, suffix: str
     window.usage.site.box.blockSignals(True)
     window.usage.site.choose(1)
     window.usage.site.box.blockSignals(False)
+    window.usage.notice.setText("")  # an earlier call to the absent console
     save("sites-usage")
 
     dialog = window.room.pairing
@@ -129,9 +131,12 @@ def sites_screens(app: Any, window: Any, controller: Any, out: Path, suffix: str
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         window,
     )
-    question.show()
+    # Drawn without being shown: a shown message box asks the platform for what the
+    # offscreen one refuses.
+    question.layout().activate()
+    question.resize(question.sizeHint())
     save("sites-move", question)
-    question.hide()
+    question.deleteLater()
 
     _settings_screens(window, controller, save)
     screen.pages.setCurrentWidget(screen.team)
