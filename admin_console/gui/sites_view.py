@@ -521,13 +521,7 @@ class SitesScreen(QWidget):
         self.admin = False
         self._wanted: int | None = None
         """A site just made or renamed: chosen when the list comes again."""
-        self.list = QListWidget()
-        self.list.setAccessibleName(i18n.text("tab.sites", lang))
-        self.list.setMinimumWidth(260)
-        self.list.setMaximumWidth(340)
-        self.list.setWordWrap(True)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setSpacing(2)
+        self.list = self._build_list()
         self.new_site = QPushButton(icons.icon("extend"), i18n.text("sites.new", lang))
         self.rename = QPushButton(i18n.text("sites.rename", lang))
         self.dialog = SiteDialog(desk, self)
@@ -570,6 +564,16 @@ class SitesScreen(QWidget):
         desk.failed.connect(self.notice.bad)
         self.set_admin(False)
         self.redraw()
+
+    def _build_list(self) -> QListWidget:
+        sites = QListWidget()
+        sites.setAccessibleName(i18n.text("tab.sites", self.desk.language))
+        sites.setMinimumWidth(260)
+        sites.setMaximumWidth(340)
+        sites.setWordWrap(True)  # a long name on two lines, not cut
+        sites.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        sites.setSpacing(2)
+        return sites
 
     def set_admin(self, admin: bool) -> None:
         """Admins make and rename sites."""

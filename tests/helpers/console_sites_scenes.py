@@ -133,7 +133,9 @@ def sites_screens(app: Any, window: Any, controller: Any, out: Path, suffix: str
     )
     # Drawn without being shown: a shown message box asks the platform for what the
     # offscreen one refuses.
-    question.layout().activate()
+    laid_out = question.layout()
+    if laid_out is not None:
+        laid_out.activate()
     question.resize(question.sizeHint())
     save("sites-move", question)
     question.deleteLater()
