@@ -249,7 +249,6 @@ class PcsPage(QWidget):
         self.move_button.clicked.connect(self._move)
         self.list.currentRowChanged.connect(lambda _row: self._enable())
         desk.pc_moved.connect(self._moved)
-        desk.failed.connect(self.notice.bad)
 
     def show_site(self, site_id: int | None) -> None:
         """The PCs of site ``site_id``, and where else they can go."""

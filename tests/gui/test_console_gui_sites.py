@@ -242,3 +242,10 @@ def test_a_manager_ticks_a_colleague_for_a_site_and_moves_a_pc_there(
         assert moved["PC-A"] == site_b
         qtbot.waitUntil(lambda: pcs.list.count() == 0, timeout=WAIT_MS)
         assert pcs.none.isVisible()
+
+        # A site that is not one of hers (another manager's, or removed): said in words.
+        c.controller.sites.move_pc(c.controller.pcs[next(iter(c.controller.pcs))].id, 999)
+        qtbot.waitUntil(sites.notice.isVisible, timeout=WAIT_MS)
+        assert sites.notice.text() == (
+            "La console a répondu par une erreur\u00a0: introuvable (supprimé entre-temps\u00a0?)"
+        )
