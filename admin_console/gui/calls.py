@@ -31,6 +31,7 @@ from admin_console.api.room import (
     PowerResult,
 )
 from admin_console.api.setup import SetupState
+from admin_console.api.sites import SiteModel, SiteRulesState, StaffSites
 from admin_console.api.staff import FirstAdminState, LoginResponse, Me, StaffAccount, StaffList
 from admin_console.api.tickets import Ticket, TicketsCreated
 from admin_console.api.usage import UsageReport
@@ -142,6 +143,13 @@ STAFF = Call[StaffList]("GET", "/api/staff", StaffList)
 NEW_STAFF = Call[StaffAccount]("POST", "/api/staff", StaffAccount)
 CHANGE_STAFF = Call[StaffAccount]("PATCH", "/api/staff/{staff_id}", StaffAccount)
 RESET_PASSWORD = Call[None]("POST", "/api/staff/{staff_id}/password", None)
+SITES = Call[list[SiteModel]]("GET", "/api/sites", list[SiteModel])
+NEW_SITE = Call[SiteModel]("POST", "/api/sites", SiteModel)
+CHANGE_SITE = Call[SiteModel]("PATCH", "/api/sites/{site_id}", SiteModel)
+SET_STAFF_SITES = Call[StaffSites]("PUT", "/api/staff/{staff_id}/sites", StaffSites)
+MOVE_PC = Call[KioskTile]("PUT", "/api/kiosks/{kiosk_id}/site", KioskTile)
+SITE_RULES = Call[SiteRulesState]("GET", "/api/sites/{site_id}/rules", SiteRulesState)
+CHANGE_SITE_RULES = Call[SiteRulesState]("PUT", "/api/sites/{site_id}/rules", SiteRulesState)
 
 CALLS: tuple[Call[Any], ...] = tuple(v for v in list(globals().values()) if isinstance(v, Call))
 """Every call above: what the contract test checks."""

@@ -26,6 +26,7 @@ from admin_console.gui.policy import PolicyDesk
 from admin_console.gui.power import PowerAction
 from admin_console.gui.printers import PrinterDesk
 from admin_console.gui.setup import SetupDesk
+from admin_console.gui.sites import SitesDesk, pcs_of_site
 from admin_console.gui.tab_controller import Now, Section, api_error, check_text
 from admin_console.gui.team import TeamDesk
 from admin_console.gui.tickets import TicketDesk
@@ -121,6 +122,10 @@ class ConsoleController(QObject):
         self.account = AccountDesk(self.client, language, self._now, self)
         self.account.loaded.connect(self._my_language)
         self.team.account_changed.connect(self._team_changed)
+        self.sites = SitesDesk(self.client, language, self._now, self)
+        self.sites.pc_moved.connect(self._put)
+        self.room_site: int | None = None
+        """The one site the room shows (None: all of the staff member's sites)."""
         sections: tuple[Section, ...] = (
             self.team,
             self.account,
@@ -132,6 +137,7 @@ class ConsoleController(QObject):
             self.usage,
             self.policy,
             self.setup,
+            self.sites,
         )
         self.sections = sections
         for section in sections:
@@ -188,6 +194,8 @@ class ConsoleController(QObject):
                 self.account.keep_language(self.language)
             else:
                 self.set_language(Language(me.language))
+        self.room_site = None
+        self.sites.load()
         self.logged_in.emit(answer.username)
 
     def _team_changed(self, staff_id: int) -> None:
@@ -291,6 +299,9 @@ class ConsoleController(QObject):
         self.setup.forget()
         self.printers.forget()
         self.pairing.forget()
+        self.sites.forget()
+        self.room_site = None
+        self.help.site_id = None
         self.help.clear()
         self.pcs.clear()
         self.selected.clear()
@@ -328,7 +339,7 @@ class ConsoleController(QObject):
         """The whole room (at each connection of the staff socket)."""
         tiles = (_tile(entry) for entry in entries)
         self.pcs = {pc.id: pc for pc in tiles if pc is not None}
-        self.selected &= set(self.pcs)
+        self.selected &= set(self.shown_pcs())
         self.room_changed.emit()
 
     def update_pc(self, entry: dict[str, Any]) -> None:
@@ -340,11 +351,25 @@ class ConsoleController(QObject):
     def _put(self, pc: KioskTile) -> None:
         before = self.pcs.get(pc.id)
         self.pcs[pc.id] = pc
+        self.selected &= set(self.shown_pcs())  # a PC moved to a site not shown
         self.room_changed.emit()
         # A PC reports its status up to twice a second: the queue is asked again only when
         # a call appears or goes, not at each countdown.
         if before is None or _asks_help(before) != _asks_help(pc):
             self.help.refresh()
+
+    def shown_pcs(self) -> dict[int, KioskTile]:
+        """The PCs the room shows: those of the site chosen, or all of them."""
+        return pcs_of_site(self.pcs, self.room_site)
+
+    def show_site(self, site_id: int | None) -> None:
+        """Show one site's PCs in the room (None: all); the selection keeps only those."""
+        self.room_site = site_id
+        self.selected &= set(self.shown_pcs())
+        self.help.site_id = site_id
+        self.help.refresh()
+        self.room_changed.emit()
+        self.selection_changed.emit()
 
     def toggle(self, pc_id: int) -> None:
         """Add a PC to the selection, or take it out."""
@@ -353,7 +378,7 @@ class ConsoleController(QObject):
 
     def select(self, pc_ids: Iterable[int]) -> None:
         """Select exactly these PCs."""
-        self.selected = set(pc_ids) & set(self.pcs)
+        self.selected = set(pc_ids) & set(self.shown_pcs())
         self.selection_changed.emit()
 
     # -- actions ---------------------------------------------------------------------------

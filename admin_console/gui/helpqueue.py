@@ -70,6 +70,8 @@ class HelpQueue(Section):
         self.timer.timeout.connect(self.refresh)
         self._loading = False
         self._again = False
+        self.site_id: int | None = None
+        """The one site whose calls are listed (None: all the staff member's sites)."""
 
     def start(self) -> None:
         """Load now and every few seconds."""
@@ -90,7 +92,8 @@ class HelpQueue(Section):
             self._again = True
             return
         self._loading = True
-        self.call(calls.HELP_QUEUE, self._loaded, refused=self._not_loaded)
+        site = None if self.site_id is None else str(self.site_id)
+        self.call(calls.HELP_QUEUE, self._loaded, refused=self._not_loaded, query={"site_id": site})
 
     def _not_loaded(self, _reply: Reply) -> bool:
         self._loading = False

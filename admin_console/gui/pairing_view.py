@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from admin_console.api.room import PairingCodeResponse
 from admin_console.gui import formats, i18n
 from admin_console.gui.pairing import PairingDesk
+from admin_console.gui.site_chooser import SiteChooser
 
 CODE_POINTS = 40
 
@@ -36,6 +37,10 @@ class PairingDialog(QDialog):
             " font-family: 'DejaVu Sans Mono', monospace; letter-spacing: 2px; }"
             " #pairingUntil { font-size: 16pt; }"
         )
+        # With several sites: which one the new PC goes into (a new code for each).
+        self.site = SiteChooser(lang, with_all=False)
+        self.site.label.setText(i18n.text("pairing.site", lang))
+        self.site.chosen.connect(lambda _site: self.ask() if self.isVisible() else None)
         self.code = QLabel()
         self.code.setObjectName("pairingCode")
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -58,6 +63,7 @@ class PairingDialog(QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.setSpacing(14)
+        layout.addWidget(self.site)
         layout.addWidget(self.code)
         layout.addWidget(self.until)
         layout.addWidget(self.how)
@@ -66,7 +72,7 @@ class PairingDialog(QDialog):
         # No size constraint from the layout: as the main window, nothing asks the
         # platform for size hints (the offscreen one refuses); a fixed first size.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        self.resize(680, 330)
+        self.resize(680, 380)
         self.again.clicked.connect(self.ask)
         self.close_button.clicked.connect(self.accept)
         desk.made.connect(self.show_code)
@@ -78,7 +84,7 @@ class PairingDialog(QDialog):
         self.code.setText("…")
         self.until.setText(i18n.text("pairing.asking", self.desk.language))
         self.again.setEnabled(False)
-        self.desk.ask()
+        self.desk.ask(self.site.site_id())
 
     def show_code(self, made: PairingCodeResponse) -> None:
         """The code, as the console wrote it, and until when (this computer's time)."""

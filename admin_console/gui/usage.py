@@ -249,10 +249,16 @@ class UsageReview(Section):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.report: UsageReport | None = None
+        self.site_id: int | None = None
+        """The one site reviewed (None: all the staff member's sites together)."""
+
+    def _site(self) -> str | None:
+        return None if self.site_id is None else str(self.site_id)
 
     def load(self, start: dt.date, end: dt.date) -> None:
         """Ask for the period ``start``..``end`` (both included); ``loaded`` follows."""
-        self.call(calls.USAGE, self._loaded, query={"start": start, "end": end})
+        query: calls.Query = {"start": start, "end": end, "site_id": self._site()}
+        self.call(calls.USAGE, self._loaded, query=query)
 
     def _loaded(self, report: UsageReport) -> None:
         self.report = report
@@ -266,5 +272,5 @@ class UsageReview(Section):
                 out.write(raw)
             self.exported.emit(path)
 
-        query: calls.Query = {"start": start, "end": end, "table": which}
+        query: calls.Query = {"start": start, "end": end, "table": which, "site_id": self._site()}
         self.call(calls.USAGE_CSV, save, query=query)

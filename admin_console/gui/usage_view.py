@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from admin_console.gui import i18n, icons
 from admin_console.gui.charts import BarChart
 from admin_console.gui.dialogs import Dialogs
+from admin_console.gui.site_chooser import SiteChooser
 from admin_console.gui.tab_widgets import Notice, fill, table, title
 from admin_console.gui.usage import (
     CSV_TABLES,
@@ -65,6 +66,13 @@ class UsageScreen(QWidget):
         body.addLayout(self._build_tables(), 6)
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_period())
+        # Staff of several sites review one of them or all together (hidden with one).
+        self.site = SiteChooser(review.language)
+        self.site.chosen.connect(self._site_chosen)
+        site_row = QHBoxLayout()
+        site_row.addWidget(self.site)
+        site_row.addStretch(1)
+        layout.addLayout(site_row)
         layout.addWidget(self.totals)
         layout.addLayout(body, 1)
 
@@ -123,6 +131,11 @@ class UsageScreen(QWidget):
         table_column.addLayout(export_row)
         table_column.addWidget(self.notice)
         return table_column
+
+    def _site_chosen(self, site_id: int | None) -> None:
+        self.review.site_id = site_id
+        if self.review.report is not None:
+            self.load()  # the figures shown are of the site now chosen
 
     def period(self) -> tuple[dt.date, dt.date]:
         """The chosen first and last day."""

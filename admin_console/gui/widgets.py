@@ -31,6 +31,8 @@ from admin_console.gui.help_view import HelpPanel
 from admin_console.gui.pairing_view import PairingDialog
 from admin_console.gui.power import PowerAction, PowerQuestion, ask_one, ask_room, targets
 from admin_console.gui.power_view import PowerDialog, power_menu
+from admin_console.gui.site_chooser import SiteChooser
+from admin_console.gui.sites import room_grid, site_name
 from admin_console.gui.viewmodel import (
     OUTCOME_COLOURS,
     SELECTED_BORDER,
@@ -440,10 +442,16 @@ class RoomScreen(QWidget):
         self.power_dialog = PowerDialog(lang, self)
         self.power_menu_shown: QMenu | None = None
         """The last PC menu opened (tests and pictures pick from it)."""
+        # Staff of several sites choose which room they see (hidden with one site).
+        self.site = SiteChooser(lang)
+        self.site.chosen.connect(self.controller.show_site)
+        self.controller.sites.sites_loaded.connect(self._sites_loaded)
         header = QHBoxLayout()
         header.addWidget(title)
         header.addSpacing(16)
         header.addWidget(self.live)
+        header.addSpacing(16)
+        header.addWidget(self.site)
         header.addStretch(1)
         header.addWidget(self.wake_all)
         header.addWidget(self.shut_down_all)
@@ -454,6 +462,12 @@ class RoomScreen(QWidget):
         header.addWidget(self.logout)
         self._header = header
         return header
+
+    def _sites_loaded(self) -> None:
+        sites = self.controller.sites.sites
+        self.site.set_sites(sites)
+        self.pairing.site.set_sites(sites)
+        self.redraw()  # the tiles say their site when the room shows several
 
     def show_pairing(self) -> None:
         """The dialog with a fresh code for a new PC (the window stays usable)."""
@@ -472,6 +486,8 @@ class RoomScreen(QWidget):
         self.grid_scroll = scroll
         self.empty = QLabel(i18n.text("room.empty", self.controller.language))
         self.tiles: dict[int, Tile] = {}
+        self.titles: dict[int, QLabel] = {}
+        """Each site's name above its tiles, when the room shows several."""
         return scroll
 
     def _build_actions(self) -> QVBoxLayout:
@@ -531,7 +547,7 @@ class RoomScreen(QWidget):
         self.buttons["release_print"].clicked.connect(lambda: self.ask.ask("release_print"))
         self.buttons["out_of_order"].clicked.connect(lambda: self.ask.ask("out_of_order"))
         self.buttons["back_in_order"].clicked.connect(c.back_in_order)
-        self.select_all.clicked.connect(lambda: c.select(c.pcs))
+        self.select_all.clicked.connect(lambda: c.select(c.shown_pcs()))
         self.select_none.clicked.connect(lambda: c.select(()))
         self.logout.clicked.connect(c.logout)
         self.shut_down_all.clicked.connect(lambda: self.ask_power_room(PowerAction.SHUT_DOWN))
@@ -572,7 +588,7 @@ class RoomScreen(QWidget):
     def ask_power_room(self, action: PowerAction) -> None:
         """Ask before ``action`` goes to every PC of the room it can reach."""
         c = self.controller
-        self.power_dialog.ask(ask_room(action, list(c.pcs.values()), c.language))
+        self.power_dialog.ask(ask_room(action, list(c.shown_pcs().values()), c.language))
 
     def _power_confirmed(self, question: PowerQuestion) -> None:
         # One PC goes by its own route (an animator's); several in one request.
@@ -598,7 +614,10 @@ class RoomScreen(QWidget):
     def redraw(self) -> None:
         """Draw the tiles and the selection from the controller."""
         c = self.controller
-        pcs = room_order(c.pcs)
+        pcs = room_order(c.shown_pcs())
+        sites = c.sites.sites
+        # The room of several sites: site by site, each under its name.
+        several = c.room_site is None and len({pc.site_id for pc in pcs}) > 1
         now = c.console_now()
         room_width = self.grid_scroll.viewport().width() if self.grid_scroll.isVisible() else 0
         if room_width < TILE_WIDTH:
@@ -606,7 +625,9 @@ class RoomScreen(QWidget):
         spacing = self.grid.spacing()
         columns = max(1, (room_width - 20 + spacing) // (TILE_WIDTH + spacing))
         seen = set()
-        for index, pc in enumerate(pcs):
+        grid = room_grid(pcs, columns, sites, several)
+        self._site_titles(grid.titles, columns)
+        for pc, row, column in grid.cells:
             view = tile_view(pc, c.language, selected=pc.id in c.selected, now=now)
             tile = self.tiles.get(pc.id)
             if tile is None:
@@ -616,7 +637,6 @@ class RoomScreen(QWidget):
                 self.tiles[pc.id] = tile
             elif tile.view != view:
                 tile.show_view(view)
-            row, column = divmod(index, columns)
             here = self.grid.itemAtPosition(row, column)
             if here is None or here.widget() is not tile:
                 # Adding a widget twice leaves its old cell behind: move it, do not copy it.
@@ -624,13 +644,23 @@ class RoomScreen(QWidget):
                 self.grid.addWidget(tile, row, column)
             seen.add(pc.id)
         for pc_id in set(self.tiles) - seen:
-            self.tiles.pop(pc_id).deleteLater()
+            gone = self.tiles.pop(pc_id)
+            # Out of the grid at once: a PC of another site goes the moment it is chosen.
+            self.grid.removeWidget(gone)
+            gone.hide()
+            gone.deleteLater()
         # Said outright: the scroll area does not always hear that the grid grew, and a
         # squeezed grid draws tiles on top of each other instead of scrolling.
-        rows = -(-len(pcs) // columns)
         margins = self.grid.contentsMargins()
+        titles = sum(t.sizeHint().height() + self.grid.spacing() for t in self.titles.values())
         self.grid_host.setMinimumHeight(
-            rows * (TILE_HEIGHT + self.grid.spacing()) + margins.top() + margins.bottom()
+            grid.rows * (TILE_HEIGHT + self.grid.spacing())
+            + titles
+            + margins.top()
+            + margins.bottom()
+        )
+        self.empty.setText(
+            i18n.text("room.empty_site" if c.room_site else "room.empty", c.language)
         )
         self.empty.setVisible(not pcs)
         count = len(c.selected)
@@ -640,11 +670,31 @@ class RoomScreen(QWidget):
         )
         for button in self.buttons.values():
             button.setEnabled(count > 0)
-        pcs_now = list(c.pcs.values())
+        pcs_now = list(c.shown_pcs().values())
         self.shut_down_all.setEnabled(bool(targets(PowerAction.SHUT_DOWN, pcs_now)))
         self.wake_all.setEnabled(bool(targets(PowerAction.WAKE, pcs_now)))
         if not count:
             self.ask.hide()
+
+    def _site_titles(self, titles: list[tuple[int, int]], columns: int) -> None:
+        # One title row per site above its tiles (none with one site shown).
+        sites = self.controller.sites.sites
+        wanted = dict(titles)
+        for site_id in set(self.titles) - set(wanted):
+            old = self.titles.pop(site_id)
+            self.grid.removeWidget(old)
+            old.hide()  # gone now, not at the next turn of the event loop
+            old.deleteLater()
+        for site_id, row in titles:
+            label = self.titles.get(site_id)
+            if label is None:
+                label = QLabel()
+                label.setObjectName("sectionTitle")
+                _big(label, 13, bold=True)
+                self.titles[site_id] = label
+            label.setText(site_name(sites, site_id))
+            self.grid.removeWidget(label)
+            self.grid.addWidget(label, row, 0, 1, columns)
 
     def tick(self) -> None:
         """Redraw the tiles whose words changed with the time (the time left)."""

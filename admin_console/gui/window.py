@@ -19,6 +19,7 @@ from admin_console.gui.first_run_view import FirstRunScreen
 from admin_console.gui.members_view import MembersScreen
 from admin_console.gui.policy_view import PolicyScreen
 from admin_console.gui.setup import window_title
+from admin_console.gui.sites_view import SitesScreen
 from admin_console.gui.team_view import TeamScreen
 from admin_console.gui.tickets_view import TicketsScreen
 from admin_console.gui.usage_view import UsageScreen
@@ -41,7 +42,7 @@ QLineEdit[bad="true"], QDateEdit[bad="true"] { border: 2px solid #b71c1c; }
 #totals { background: #e3f2fd; border-radius: 6px; padding: 6px; }
 """
 
-MANAGER_TABS = ("members", "usage", "team")
+MANAGER_TABS = ("members", "usage", "team", "sites")
 
 
 class ConsoleWindow(QWidget):
@@ -75,6 +76,9 @@ class ConsoleWindow(QWidget):
         controller.logged_out.connect(self._logged_out)
         controller.setup.loaded.connect(self._setup_loaded)
         controller.language_changed.connect(self._language_changed)
+        # Here, not in _build: the window itself is not rebuilt when the language changes.
+        controller.room_changed.connect(self._room_changed)
+        controller.sites.sites_loaded.connect(self._sites_loaded)
 
     def _build(self) -> None:
         """Every screen, in the controller's language, in the stack."""
@@ -95,6 +99,14 @@ class ConsoleWindow(QWidget):
         )
         self.team = TeamScreen(controller.team, controller, self.dialogs)
         self.account = AccountScreen(controller.account, self.dialogs)
+        self.sites = SitesScreen(
+            controller.sites,
+            pcs=lambda: controller.pcs,
+            me=lambda: controller.username,
+            printers=controller.printers,
+            epn_name=self._epn_name,
+            dialogs=self.dialogs,
+        )
         self.tabs = QTabWidget()
         self.tab_index: dict[str, int] = {}
         for key, icon, screen in (
@@ -104,6 +116,7 @@ class ConsoleWindow(QWidget):
             ("usage", "chart", self.usage),
             ("policy", "policy", self.policy),
             ("team", "team", self.team),
+            ("sites", "members", self.sites),
             ("account", "key", self.account),
         ):
             self.tab_index[key] = self.tabs.addTab(
@@ -135,6 +148,11 @@ class ConsoleWindow(QWidget):
             widget.deleteLater()
         if self.controller.username:
             self._show_role()
+            # The new choosers list the sites again and show the choices made before.
+            self.room._sites_loaded()
+            self._sites_loaded()
+            self.room.site.show_choice(self.controller.room_site)
+            self.usage.site.show_choice(self.controller.usage.site_id)
             self.room.redraw()
             self.policy.show_pcs()
             self.tabs.blockSignals(True)
@@ -171,6 +189,7 @@ class ConsoleWindow(QWidget):
         for key in MANAGER_TABS:
             self.tabs.setTabVisible(self.tab_index[key], manager)
         self.policy.set_editable(manager)
+        self.sites.set_admin(c.at_least("admin"))
         self.room.pair_pc.setVisible(c.at_least("admin"))  # the console makes codes for admins
 
     def _logged_in(self, _name: str) -> None:
@@ -214,6 +233,16 @@ class ConsoleWindow(QWidget):
             c.team.load()
         elif index == self.tab_index["account"]:
             self.account.start()
+        elif index == self.tab_index["sites"] and c.at_least("manager"):
+            self.sites.load()
+
+    def _sites_loaded(self) -> None:
+        self.usage.site.set_sites(self.controller.sites.sites)
+
+    def _room_changed(self) -> None:
+        # The Sites tab's PCs follow the room while it is shown (a PC moved, came online).
+        if self.tabs.currentWidget() is self.sites:
+            self.sites.pcs.redraw()
 
     def _logged_out(self, why: str) -> None:
         self.room.pair_pc.hide()

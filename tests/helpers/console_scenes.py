@@ -33,7 +33,8 @@ the team, as a manager sees it:
 colleague's account, its username taken), ``console-team-self.png`` (one's own row: why the
 role and "disable" are greyed), ``console-team-disable.png`` (the question before disabling);
 and ``console-my-account.png`` (a guessable PIN said as typed, a password typed twice
-differently) with ``console-my-account-pin.png`` (the PIN set).
+differently) with ``console-my-account-pin.png`` (the PIN set);
+the screens about sites are listed in :mod:`helpers.console_sites_scenes`.
 """
 
 from __future__ import annotations
@@ -479,6 +480,9 @@ def render(
         widget.hide()
 
     _more_screens(app, window, controller, out, save, shots=shots)
+    from helpers.console_sites_scenes import sites_screens
+
+    sites_screens(app, window, controller, out, suffix)
     window.close()
 
 
