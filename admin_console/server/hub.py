@@ -40,6 +40,7 @@ from admin_console.server.db.repositories import Repositories
 from admin_console.server.db.repositories.events import NewEvent
 from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import ConsoleError, NotAuthenticated, StorageError
+from admin_console.server.ingest import EventWriter
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import (
     MAX_FRAME_BYTES,
@@ -52,7 +53,6 @@ from epn_shared.protocol import (
     Event,
     Hello,
     HelpRequestedBody,
-    SessionEndedBody,
     Status,
     Welcome,
     decode_kiosk_frame,
@@ -188,6 +188,7 @@ class Hub:
         """The session of each PC's last help_requested event (the one a call is for)."""
         self._clearing: dict[int, set[str]] = {}
         """help_answered commands sent to each PC and not answered yet."""
+        self._writer = EventWriter(repos.events)
 
     # -- the room ------------------------------------------------------------------------
 
@@ -331,6 +332,7 @@ class Hub:
             with contextlib.suppress(Exception):
                 await link.websocket.close(1001, "console stopping")
         self._links.clear()
+        await self._writer.close()
 
     def _fail_waiting(self, kiosk_id: int) -> None:
         for command_id, (owner, future) in list(self._waiting.items()):
@@ -597,27 +599,15 @@ class Hub:
         unique = list({e.id: e for e in events}.values())
         new = [NewEvent(e.id, e.at, e.body.kind, e.body.model_dump(mode="json")) for e in unique]
         now = self._clock.now()
-        # Stored with what each new event means for the sessions and offline tickets, in one
-        # transaction: a resent event changes nothing.
-        await asyncio.to_thread(self._repos.events.add_once, link.kiosk.id, new, now)
-        await asyncio.to_thread(self._desk_facts, link.kiosk.id, unique)
+        # Stored with what each new event means for the sessions, offline tickets and help
+        # queue, in one transaction with the events other PCs sent meanwhile: a resent
+        # event changes nothing; the acknowledgement follows the commit.
+        await self._writer.store(link.kiosk.id, new, now)
         for e in unique:
             if isinstance(e.body, HelpRequestedBody):
                 self._help_sessions[link.kiosk.id] = e.body.session_id
         self._last_seen[link.kiosk.id] = now
         await link.send(encode(Ack(ids=tuple(e.id for e in unique))))
-
-    def _desk_facts(self, kiosk_id: int, events: list[Event]) -> None:
-        # What the events mean for the help queue; each step is idempotent, so an event
-        # sent again changes nothing. Tickets are not here: a session's ticket_ref is only
-        # what the PC redeemed online (already used then); a reference, public, never
-        # spends a ticket (the digest of an offline code does, in add_once).
-        for e in events:
-            body = e.body
-            if isinstance(body, HelpRequestedBody):
-                self._repos.help.open(kiosk_id, e.at, e.id)
-            elif isinstance(body, SessionEndedBody):
-                self._repos.help.cancel_waiting(kiosk_id, e.at)
 
     async def _status(self, link: _Link, status: Status) -> None:
         now = self._clock.now()
