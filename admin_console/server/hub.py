@@ -302,6 +302,10 @@ class Hub:
     ) -> asyncio.Future[CommandResult]:
         """Record a command, send it to a connected PC and note it sent; the future gets the
         PC's answer. :class:`KioskOffline` (recorded, not sent) if the PC is not connected."""
+        # Recorded as sent when the PC is online (one write, not two, before it goes: the
+        # animator waits for it), put right in the rare case the send then fails.
+        now = self._clock.now()
+        online = kiosk_id in self._links
         await asyncio.to_thread(
             self._repos.commands.add,
             command.command_id,
@@ -309,11 +313,15 @@ class Hub:
             command.action.value,
             parameters,
             by=command.by,
-            now=self._clock.now(),
+            now=now,
+            sent_at=now if online else None,
         )
-        future = await self.send_command(kiosk_id, command)
-        await asyncio.to_thread(self._repos.commands.sent, command.command_id, self._clock.now())
-        return future
+        try:
+            return await self.send_command(kiosk_id, command)
+        except KioskOffline:
+            if online:
+                await asyncio.to_thread(self._repos.commands.unsent, command.command_id)
+            raise
 
     async def disconnect(self, kiosk: Kiosk, reason: str) -> None:
         """Close a PC's connection with a policy-violation code (after a revoke)."""

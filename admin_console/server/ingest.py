@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from admin_console.server.db.repositories.events import Arrival, EventRepository, NewEvent
 from admin_console.server.errors import StorageError
 
-MAX_WRITE_BATCH = 2000
+MAX_WRITE_BATCH = 1000
 """Most events stored in one transaction (from all the PCs waiting)."""
 
 
