@@ -111,6 +111,7 @@ def create_app(console: Console) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await console.hub.start()
         yield
         await console.hub.close_all()
 

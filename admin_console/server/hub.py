@@ -35,6 +35,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from admin_console.api.room import KioskTile, LiveStatus
 from admin_console.server.auth import AuthService, digest
+from admin_console.server.bus import Bus, BusMessage, LocalBus
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Repositories
 from admin_console.server.db.repositories.events import NewEvent
@@ -168,6 +169,7 @@ class Hub:
         version: str | None = None,
         *,
         published: Callable[[], str | None] | None = None,
+        bus: Bus | None = None,
     ) -> None:
         self._version = version or installed_version()
         """The console's own EPN Kiosk version: what its PCs should run when it publishes
@@ -189,12 +191,27 @@ class Hub:
         self._clearing: dict[int, set[str]] = {}
         """help_answered commands sent to each PC and not answered yet."""
         self._writer = EventWriter(repos.events)
+        self._bus: Bus = bus or LocalBus()
+        """What this process tells the console's other processes, and hears from them."""
+        self._remote: dict[int, dict[str, Any]] = {}
+        """The tiles of the PCs online at another process, as that process last told."""
+        self._relayed: dict[str, str] = {}
+        """Commands another process sent through this one to its PC: whom to answer."""
+        self._bus_handlers: dict[str, Callable[[dict[str, Any]], None]] = {
+            "tile": self._heard_tile,
+            "to_pc": self._heard_to_pc,
+            "result": self._heard_result,
+        }
+
+    async def start(self) -> None:
+        """Start hearing the console's other processes (on the server's event loop)."""
+        await self._bus.start(self._heard)
 
     # -- the room ------------------------------------------------------------------------
 
     def is_online(self, kiosk_id: int) -> bool:
-        """True if the PC has a live connection."""
-        return kiosk_id in self._links
+        """True if the PC has a live connection (to this process or another)."""
+        return kiosk_id in self._links or kiosk_id in self._remote
 
     def statuses_taken(self, kiosk_id: int) -> int | None:
         """How many statuses the PC's live connection brought so far (None: offline)."""
@@ -203,6 +220,9 @@ class Hub:
 
     def tile(self, kiosk: Kiosk) -> KioskTile:
         """The room view's entry for one PC."""
+        remote = self._remote.get(kiosk.id)
+        if remote is not None and kiosk.id not in self._links:
+            return KioskTile.model_validate(remote)  # connected to another process
         live = self._live.get(kiosk.id)
         online = kiosk.id in self._links and kiosk.revoked_at is None
         status = None
@@ -256,21 +276,29 @@ class Hub:
         return list(self._links)
 
     def _publish(self, kiosk: Kiosk) -> None:
-        if not self._listeners:
+        # The process a PC is connected to tells the others about it (or, once it left,
+        # that it is offline); a PC of another process is that one's to tell.
+        if kiosk.id in self._links:
+            self._remote.pop(kiosk.id, None)  # it came here from another process
+        shared = self._bus.shared and kiosk.id not in self._remote
+        if not self._listeners and not shared:
             return
         # Encoded once for every listener; a listener too far behind is dropped rather
         # than kept growing: a client that stops reading must not grow the server.
         # ``now``: the console's clock, so a staff computer whose clock is off still counts
         # the sessions' time down right.
+        tile = self.tile(kiosk).model_dump(mode="json")
+        now = self._clock.now().isoformat()
+        if shared:
+            self._bus.publish("tile", {"kiosk": tile, "now": now})
         message = json.dumps(
-            {
-                "type": "kiosk",
-                "kiosk": self.tile(kiosk).model_dump(mode="json"),
-                "now": self._clock.now().isoformat(),
-            },
+            {"type": "kiosk", "kiosk": tile, "now": now},
             separators=(",", ":"),
             ensure_ascii=False,
         )
+        self._to_listeners(message)
+
+    def _to_listeners(self, message: str) -> None:
         for listener in list(self._listeners):
             try:
                 listener.queue.put_nowait(message)
@@ -286,10 +314,14 @@ class Hub:
         :class:`KioskOffline` if the PC is not connected.
         """
         link = self._links.get(kiosk_id)
-        if link is None:
+        if link is None and kiosk_id not in self._remote:
             raise KioskOffline(f"PC {kiosk_id} is not connected")
         future: asyncio.Future[CommandResult] = asyncio.get_running_loop().create_future()
         self._waiting[command.command_id] = (kiosk_id, future)
+        if link is None:  # connected to another process: it sends the frame
+            frame = {"kiosk_id": kiosk_id, "command_id": command.command_id}
+            self._bus.publish("to_pc", {**frame, "frame": encode(command)})
+            return future
         try:
             await link.send(encode(command))
         except (WebSocketDisconnect, RuntimeError, OSError) as exc:
@@ -305,7 +337,7 @@ class Hub:
         # Recorded as sent when the PC is online (one write, not two, before it goes: the
         # animator waits for it), put right in the rare case the send then fails.
         now = self._clock.now()
-        online = kiosk_id in self._links
+        online = self.is_online(kiosk_id)
         await asyncio.to_thread(
             self._repos.commands.add,
             command.command_id,
@@ -341,6 +373,7 @@ class Hub:
                 await link.websocket.close(1001, "console stopping")
         self._links.clear()
         await self._writer.close()
+        await self._bus.close()
 
     def _fail_waiting(self, kiosk_id: int) -> None:
         for command_id, (owner, future) in list(self._waiting.items()):
@@ -656,6 +689,9 @@ class Hub:
         waiting = self._waiting.pop(result.command_id, None)
         if waiting is not None and not waiting[1].done():
             waiting[1].set_result(result)
+        origin = self._relayed.pop(result.command_id, None)
+        if origin is not None:
+            self._bus.publish("result", {"to": origin, "result": result.model_dump(mode="json")})
 
     async def _help_answer_came(self, link: _Link, result: CommandResult) -> None:
         kiosk_id = link.kiosk.id
@@ -669,6 +705,67 @@ class Hub:
             await asyncio.to_thread(self._repos.help.open, kiosk_id, self._clock.now())
             self._live[kiosk_id] = _Live(live.status, live.at, True)
             self._publish(link.kiosk)
+
+    # -- the console's other processes ----------------------------------------------------
+
+    def on_every_process(self, kind: str, handler: Callable[[dict[str, Any]], None]) -> None:
+        """Run ``handler`` (on the event loop) for each ``kind`` message another process
+        sends with :meth:`tell_every_process`."""
+        self._bus_handlers[kind] = handler
+
+    def tell_every_process(self, kind: str, data: dict[str, Any]) -> None:
+        """Run the ``kind`` handler here and in every other process of the console (e.g.
+        "send this to every online PC": each process sends it to its own)."""
+        handler = self._bus_handlers.get(kind)
+        if handler is not None:
+            handler(data)
+        self._bus.publish(kind, data)
+
+    def _heard(self, message: BusMessage) -> None:
+        handler = self._bus_handlers.get(message.kind)
+        if handler is None:
+            log_event(logger, "bus_unknown_kind", logging.WARNING, kind=message.kind)
+            return
+        if message.kind == "to_pc":
+            message.data["origin"] = message.origin
+        handler(message.data)
+
+    def _heard_tile(self, data: dict[str, Any]) -> None:
+        tile = data["kiosk"]
+        kiosk_id = int(tile["id"])
+        if kiosk_id in self._links:
+            self._remote.pop(kiosk_id, None)
+            return  # an older connection's last word: this process has the PC now
+        if tile.get("online"):
+            self._remote[kiosk_id] = tile
+        elif self._remote.pop(kiosk_id, None) is not None:
+            self._fail_waiting(kiosk_id)
+        message = json.dumps(
+            {"type": "kiosk", "kiosk": tile, "now": data.get("now")},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        self._to_listeners(message)
+
+    def _heard_to_pc(self, data: dict[str, Any]) -> None:
+        link = self._links.get(int(data["kiosk_id"]))
+        if link is None:
+            return  # not here (gone meanwhile: the sender's wait ends in "pending")
+        self._relayed[str(data["command_id"])] = str(data["origin"])
+        task = asyncio.get_running_loop().create_task(self._relay(link, str(data["frame"])))
+        task.add_done_callback(_ignore_task)
+
+    async def _relay(self, link: _Link, frame: str) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+            await link.send(frame)
+
+    def _heard_result(self, data: dict[str, Any]) -> None:
+        if data.get("to") != self._bus.process_id:
+            return
+        result = CommandResult.model_validate(data["result"])
+        waiting = self._waiting.pop(result.command_id, None)
+        if waiting is not None and not waiting[1].done():
+            waiting[1].set_result(result)
 
     # -- staff listeners -----------------------------------------------------------------
 
@@ -769,6 +866,11 @@ def staff_frame_error(message: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(parsed, dict):
             code, text = "malformed", "a frame is a JSON object"
     return {"type": "error", "code": code, "message": text}
+
+
+def _ignore_task(task: asyncio.Task[None]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def ignore_result(future: asyncio.Future[CommandResult]) -> None:
