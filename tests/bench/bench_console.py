@@ -842,7 +842,9 @@ def main() -> int:
             # Always 1000 simulated PCs (fed to the hub, not connected): comparable runs.
             stuck = stuck_listener_figures(workdir, 1000, args.stuck_listener_rounds)
     except (CannotMeasure, OSError, httpx.HTTPError) as exc:
-        print(f"bench_console: could not measure: {exc}", file=sys.stderr)
+        print(f"bench_console: could not measure: {type(exc).__name__}: {exc}", file=sys.stderr)
+        for name, value in side_by_side(measured) if measured else []:
+            print(f"  measured before: {name}: {value}", file=sys.stderr)
         return 1
     finally:
         if cluster is not None:
