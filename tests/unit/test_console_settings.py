@@ -20,9 +20,12 @@ SERVE_OPTIONS = {
     "--no-tls",
     "--no-announce",
     "--cups-server",
+    "--workers",
+    "--shared",
 }
 """What the installer's unit, the README and the tests' harnesses write (and the switch
-that keeps the console off the local network's mDNS, and the CUPS it lists printers of)."""
+that keeps the console off the local network's mDNS, the CUPS it lists printers of, and
+the server processes that serve one console together)."""
 
 
 def _command(name: str) -> argparse.ArgumentParser:
