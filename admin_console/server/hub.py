@@ -195,8 +195,8 @@ class Hub:
         """What this process tells the console's other processes, and hears from them."""
         self._remote: dict[int, dict[str, Any]] = {}
         """The tiles of the PCs online at another process, as that process last told."""
-        self._relayed: dict[str, str] = {}
-        """Commands another process sent through this one to its PC: whom to answer."""
+        self._relayed: dict[str, tuple[int, str]] = {}
+        """Commands another process sent through this one to its PC: the PC, whom to answer."""
         self._bus_handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "tile": self._heard_tile,
             "to_pc": self._heard_to_pc,
@@ -376,6 +376,9 @@ class Hub:
         await self._bus.close()
 
     def _fail_waiting(self, kiosk_id: int) -> None:
+        for command_id, (owner, _origin) in list(self._relayed.items()):
+            if owner == kiosk_id:
+                del self._relayed[command_id]  # the sender's wait ends in "pending"
         for command_id, (owner, future) in list(self._waiting.items()):
             if owner == kiosk_id:
                 del self._waiting[command_id]
@@ -689,9 +692,10 @@ class Hub:
         waiting = self._waiting.pop(result.command_id, None)
         if waiting is not None and not waiting[1].done():
             waiting[1].set_result(result)
-        origin = self._relayed.pop(result.command_id, None)
-        if origin is not None:
-            self._bus.publish("result", {"to": origin, "result": result.model_dump(mode="json")})
+        relayed = self._relayed.pop(result.command_id, None)
+        if relayed is not None:
+            answer = {"to": relayed[1], "result": result.model_dump(mode="json")}
+            self._bus.publish("result", answer)
 
     async def _help_answer_came(self, link: _Link, result: CommandResult) -> None:
         kiosk_id = link.kiosk.id
@@ -751,7 +755,7 @@ class Hub:
         link = self._links.get(int(data["kiosk_id"]))
         if link is None:
             return  # not here (gone meanwhile: the sender's wait ends in "pending")
-        self._relayed[str(data["command_id"])] = str(data["origin"])
+        self._relayed[str(data["command_id"])] = (link.kiosk.id, str(data["origin"]))
         task = asyncio.get_running_loop().create_task(self._relay(link, str(data["frame"])))
         task.add_done_callback(_ignore_task)
 
