@@ -1,7 +1,7 @@
 """``epn-console``: the admin console server and its first-setup commands.
 
     epn-console serve [--data-dir D] [--database-url URL] [--host H] [--port P] [--no-tls]
-                      [--no-announce]
+                      [--no-announce] [--workers N] [--shared]
     epn-console create-admin USERNAME [--password-stdin]
     epn-console create-staff USERNAME --role animator|manager|admin [--password-stdin]
     epn-console staff list

@@ -120,6 +120,7 @@ def create_app(console: Console) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await console.hub.start()
         watching = asyncio.create_task(console.hub.watch_staff())
         yield
         watching.cancel()

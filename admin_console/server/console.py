@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 
 from admin_console.server.apt_repo import AptRepository
 from admin_console.server.auth import AuthService
+from admin_console.server.bus import bus_for
 from admin_console.server.clock import Clock, SystemClock
 from admin_console.server.db.engine import make_engine, sqlite_url, upgrade
 from admin_console.server.db.repositories import Repositories
@@ -53,7 +54,9 @@ def build_console(
 ) -> Console:
     """The composition root: engine, migrations to head, repositories, auth, hub."""
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url or sqlite_url(settings.data_dir))
+    url = settings.database_url or sqlite_url(settings.data_dir)
+    bus = bus_for(url, shared=settings.shared or settings.workers > 1)
+    engine = make_engine(url)
     try:
         upgrade(engine)
     except StorageError:
@@ -70,7 +73,9 @@ def build_console(
     auth = AuthService(repos, clock, hasher)
     visitor_access = VisitorAccess(repos, auth, clock, ZoneInfo(settings.timezone), ticket_key)
     apt = AptRepository(settings.data_dir)
-    hub = Hub(repos, auth, clock, ticket_key_text(ticket_key), published=apt.newest_version)
+    hub = Hub(
+        repos, auth, clock, ticket_key_text(ticket_key), published=apt.newest_version, bus=bus
+    )
     pairing = Pairing(repos, clock, pairing_key)
     printers = CupsTools(settings.cups_server)
     return Console(

@@ -43,11 +43,13 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from admin_console.api.room import KioskTile, LiveStatus
 from admin_console.server import policy as policy_store
 from admin_console.server.auth import AuthService, digest
+from admin_console.server.bus import Bus, BusMessage, LocalBus
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Repositories
 from admin_console.server.db.repositories.events import NewEvent
 from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import ConsoleError, NotAuthenticated, StorageError
+from admin_console.server.ingest import EventWriter
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import (
     MAX_FRAME_BYTES,
@@ -60,7 +62,6 @@ from epn_shared.protocol import (
     Event,
     Hello,
     HelpRequestedBody,
-    SessionEndedBody,
     StaffRoster,
     Status,
     Welcome,
@@ -195,6 +196,7 @@ class Hub:
         version: str | None = None,
         *,
         published: Callable[[], str | None] | None = None,
+        bus: Bus | None = None,
     ) -> None:
         self._version = version or installed_version()
         """The console's own EPN Kiosk version: what its PCs should run when it publishes
@@ -217,12 +219,32 @@ class Hub:
         """help_answered commands sent to each PC and not answered yet."""
         self._roster_lock = asyncio.Lock()
         """One roster read-and-send at a time: a PC never gets an older roster after a newer."""
+        self._writer = EventWriter(repos.events)
+        self._bus: Bus = bus or LocalBus()
+        """What this process tells the console's other processes, and hears from them."""
+        self._remote: dict[int, dict[str, Any]] = {}
+        """The tiles of the PCs online at another process, as that process last told."""
+        self._bus_tasks: set[asyncio.Task[None]] = set()
+        """Work started on another process's word (kept until done)."""
+        self._relayed: dict[str, tuple[int, str]] = {}
+        """Commands another process sent through this one to its PC: the PC, whom to answer."""
+        self._bus_handlers: dict[str, Callable[[dict[str, Any]], None]] = {
+            "tile": self._heard_tile,
+            "to_pc": self._heard_to_pc,
+            "result": self._heard_result,
+            "roster": self._heard_roster,
+            "log_out": self._heard_log_out,
+        }
+
+    async def start(self) -> None:
+        """Start hearing the console's other processes (on the server's event loop)."""
+        await self._bus.start(self._heard)
 
     # -- the room ------------------------------------------------------------------------
 
     def is_online(self, kiosk_id: int) -> bool:
-        """True if the PC has a live connection."""
-        return kiosk_id in self._links
+        """True if the PC has a live connection (to this process or another)."""
+        return kiosk_id in self._links or kiosk_id in self._remote
 
     def statuses_taken(self, kiosk_id: int) -> int | None:
         """How many statuses the PC's live connection brought so far (None: offline)."""
@@ -231,6 +253,9 @@ class Hub:
 
     def tile(self, kiosk: Kiosk) -> KioskTile:
         """The room view's entry for one PC."""
+        remote = self._remote.get(kiosk.id)
+        if remote is not None and kiosk.id not in self._links:
+            return KioskTile.model_validate(remote)  # connected to another process
         live = self._live.get(kiosk.id)
         online = kiosk.id in self._links and kiosk.revoked_at is None
         status = None
@@ -292,23 +317,31 @@ class Hub:
         return list(self._links)
 
     def _publish(self, kiosk: Kiosk) -> None:
-        if not self._listeners:
+        # The process a PC is connected to tells the others about it (or, once it left,
+        # that it is offline); a PC of another process is that one's to tell.
+        if kiosk.id in self._links:
+            self._remote.pop(kiosk.id, None)  # it came here from another process
+        shared = self._bus.shared and kiosk.id not in self._remote
+        if not self._listeners and not shared:
             return
         # Encoded once for every listener; a listener too far behind is dropped rather
         # than kept growing: a client that stops reading must not grow the server.
         # ``now``: the console's clock, so a staff computer whose clock is off still counts
         # the sessions' time down right.
+        tile = self.tile(kiosk).model_dump(mode="json")
+        now = self._clock.now().isoformat()
+        if shared:
+            self._bus.publish("tile", {"kiosk": tile, "now": now})
         message = json.dumps(
-            {
-                "type": "kiosk",
-                "kiosk": self.tile(kiosk).model_dump(mode="json"),
-                "now": self._clock.now().isoformat(),
-            },
+            {"type": "kiosk", "kiosk": tile, "now": now},
             separators=(",", ":"),
             ensure_ascii=False,
         )
+        self._to_listeners(message, kiosk.site_id)
+
+    def _to_listeners(self, message: str, site_id: int) -> None:
         for listener in list(self._listeners):
-            if listener.sites is not None and kiosk.site_id not in listener.sites:
+            if listener.sites is not None and site_id not in listener.sites:
                 continue  # nothing outside a person's sites
             try:
                 listener.queue.put_nowait(message)
@@ -324,10 +357,14 @@ class Hub:
         :class:`KioskOffline` if the PC is not connected.
         """
         link = self._links.get(kiosk_id)
-        if link is None:
+        if link is None and kiosk_id not in self._remote:
             raise KioskOffline(f"PC {kiosk_id} is not connected")
         future: asyncio.Future[CommandResult] = asyncio.get_running_loop().create_future()
         self._waiting[command.command_id] = (kiosk_id, future)
+        if link is None:  # connected to another process: it sends the frame
+            frame = {"kiosk_id": kiosk_id, "command_id": command.command_id}
+            self._bus.publish("to_pc", {**frame, "frame": encode(command)})
+            return future
         try:
             await link.send(encode(command))
         except (WebSocketDisconnect, RuntimeError, OSError) as exc:
@@ -340,6 +377,10 @@ class Hub:
     ) -> asyncio.Future[CommandResult]:
         """Record a command, send it to a connected PC and note it sent; the future gets the
         PC's answer. :class:`KioskOffline` (recorded, not sent) if the PC is not connected."""
+        # Recorded as sent when the PC is online (one write, not two, before it goes: the
+        # animator waits for it), put right in the rare case the send then fails.
+        now = self._clock.now()
+        online = self.is_online(kiosk_id)
         await asyncio.to_thread(
             self._repos.commands.add,
             command.command_id,
@@ -347,11 +388,15 @@ class Hub:
             command.action.value,
             parameters,
             by=command.by,
-            now=self._clock.now(),
+            now=now,
+            sent_at=now if online else None,
         )
-        future = await self.send_command(kiosk_id, command)
-        await asyncio.to_thread(self._repos.commands.sent, command.command_id, self._clock.now())
-        return future
+        try:
+            return await self.send_command(kiosk_id, command)
+        except KioskOffline:
+            if online:
+                await asyncio.to_thread(self._repos.commands.unsent, command.command_id)
+            raise
 
     async def disconnect(self, kiosk: Kiosk, reason: str) -> None:
         """Close a PC's connection with a policy-violation code (after a revoke)."""
@@ -370,8 +415,13 @@ class Hub:
             with contextlib.suppress(Exception):
                 await link.websocket.close(1001, "console stopping")
         self._links.clear()
+        await self._writer.close()
+        await self._bus.close()
 
     def _fail_waiting(self, kiosk_id: int) -> None:
+        for command_id, (owner, _origin) in list(self._relayed.items()):
+            if owner == kiosk_id:
+                del self._relayed[command_id]  # the sender's wait ends in "pending"
         for command_id, (owner, future) in list(self._waiting.items()):
             if owner == kiosk_id:
                 del self._waiting[command_id]
@@ -580,7 +630,17 @@ class Hub:
     async def roster_changed(self) -> None:
         """The staff roster changed (a PIN, an account disabled or enabled, a name or a
         language, who works at which site, a PC moved): send each online PC that holds
-        another revision the roster of its site."""
+        another revision the roster of its site, here and at the console's other
+        processes (each sends to its own PCs)."""
+        await self._send_rosters()
+        self._bus.publish("roster", {})
+
+    def _heard_roster(self, _data: dict[str, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(self._send_rosters())
+        self._bus_tasks.add(task)
+        task.add_done_callback(self._bus_tasks.discard)
+
+    async def _send_rosters(self) -> None:
         async with self._roster_lock:
             revision = await asyncio.to_thread(self._repos.staff.revision)
             links = [
@@ -716,27 +776,15 @@ class Hub:
         unique = list({e.id: e for e in events}.values())
         new = [NewEvent(e.id, e.at, e.body.kind, e.body.model_dump(mode="json")) for e in unique]
         now = self._clock.now()
-        # Stored with what each new event means for the sessions and offline tickets, in one
-        # transaction: a resent event changes nothing.
-        await asyncio.to_thread(self._repos.events.add_once, link.kiosk.id, new, now)
-        await asyncio.to_thread(self._desk_facts, link.kiosk.id, unique)
+        # Stored with what each new event means for the sessions, offline tickets and help
+        # queue, in one transaction with the events other PCs sent meanwhile: a resent
+        # event changes nothing; the acknowledgement follows the commit.
+        await self._writer.store(link.kiosk.id, new, now)
         for e in unique:
             if isinstance(e.body, HelpRequestedBody):
                 self._help_sessions[link.kiosk.id] = e.body.session_id
         self._last_seen[link.kiosk.id] = now
         await link.send(encode(Ack(ids=tuple(e.id for e in unique))))
-
-    def _desk_facts(self, kiosk_id: int, events: list[Event]) -> None:
-        # What the events mean for the help queue; each step is idempotent, so an event
-        # sent again changes nothing. Tickets are not here: a session's ticket_ref is only
-        # what the PC redeemed online (already used then); a reference, public, never
-        # spends a ticket (the digest of an offline code does, in add_once).
-        for e in events:
-            body = e.body
-            if isinstance(body, HelpRequestedBody):
-                self._repos.help.open(kiosk_id, e.at, e.id)
-            elif isinstance(body, SessionEndedBody):
-                self._repos.help.cancel_waiting(kiosk_id, e.at)
 
     async def _status(self, link: _Link, status: Status) -> None:
         now = self._clock.now()
@@ -777,6 +825,10 @@ class Hub:
         waiting = self._waiting.pop(result.command_id, None)
         if waiting is not None and not waiting[1].done():
             waiting[1].set_result(result)
+        relayed = self._relayed.pop(result.command_id, None)
+        if relayed is not None:
+            answer = {"to": relayed[1], "result": result.model_dump(mode="json")}
+            self._bus.publish("result", answer)
 
     async def _help_answer_came(self, link: _Link, result: CommandResult) -> None:
         kiosk_id = link.kiosk.id
@@ -790,6 +842,67 @@ class Hub:
             await asyncio.to_thread(self._repos.help.open, kiosk_id, self._clock.now())
             self._live[kiosk_id] = _Live(live.status, live.at, True)
             self._publish(link.kiosk)
+
+    # -- the console's other processes ----------------------------------------------------
+
+    def on_every_process(self, kind: str, handler: Callable[[dict[str, Any]], None]) -> None:
+        """Run ``handler`` (on the event loop) for each ``kind`` message another process
+        sends with :meth:`tell_every_process`."""
+        self._bus_handlers[kind] = handler
+
+    def tell_every_process(self, kind: str, data: dict[str, Any]) -> None:
+        """Run the ``kind`` handler here and in every other process of the console (e.g.
+        "send this to every online PC": each process sends it to its own)."""
+        handler = self._bus_handlers.get(kind)
+        if handler is not None:
+            handler(data)
+        self._bus.publish(kind, data)
+
+    def _heard(self, message: BusMessage) -> None:
+        handler = self._bus_handlers.get(message.kind)
+        if handler is None:
+            log_event(logger, "bus_unknown_kind", logging.WARNING, kind=message.kind)
+            return
+        if message.kind == "to_pc":
+            message.data["origin"] = message.origin
+        handler(message.data)
+
+    def _heard_tile(self, data: dict[str, Any]) -> None:
+        tile = data["kiosk"]
+        kiosk_id = int(tile["id"])
+        if kiosk_id in self._links:
+            self._remote.pop(kiosk_id, None)
+            return  # an older connection's last word: this process has the PC now
+        if tile.get("online"):
+            self._remote[kiosk_id] = tile
+        elif self._remote.pop(kiosk_id, None) is not None:
+            self._fail_waiting(kiosk_id)
+        message = json.dumps(
+            {"type": "kiosk", "kiosk": tile, "now": data.get("now")},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        self._to_listeners(message, int(tile.get("site_id", 1)))
+
+    def _heard_to_pc(self, data: dict[str, Any]) -> None:
+        link = self._links.get(int(data["kiosk_id"]))
+        if link is None:
+            return  # not here (gone meanwhile: the sender's wait ends in "pending")
+        self._relayed[str(data["command_id"])] = (link.kiosk.id, str(data["origin"]))
+        task = asyncio.get_running_loop().create_task(self._relay(link, str(data["frame"])))
+        task.add_done_callback(_ignore_task)
+
+    async def _relay(self, link: _Link, frame: str) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+            await link.send(frame)
+
+    def _heard_result(self, data: dict[str, Any]) -> None:
+        if data.get("to") != self._bus.process_id:
+            return
+        result = CommandResult.model_validate(data["result"])
+        waiting = self._waiting.pop(result.command_id, None)
+        if waiting is not None and not waiting[1].done():
+            waiting[1].set_result(result)
 
     # -- staff listeners -----------------------------------------------------------------
 
@@ -888,8 +1001,17 @@ class Hub:
 
     def log_out_staff(self, staff_id: int, reason: str, keep_token: str | None = None) -> int:
         """Close at once every live staff connection of this account (disabled, password
-        reset), but the one of token ``keep_token`` (its SHA-256) if given; returns how
-        many. Their tokens are already dropped: a reconnection is refused."""
+        reset), but the one of token ``keep_token`` (its SHA-256) if given, here and at the
+        console's other processes; returns how many here. Their tokens are already
+        dropped: a reconnection is refused."""
+        self._bus.publish("log_out", {"staff_id": staff_id, "reason": reason, "keep": keep_token})
+        return self._log_out_here(staff_id, reason, keep_token)
+
+    def _heard_log_out(self, data: dict[str, Any]) -> None:
+        keep = data.get("keep")
+        self._log_out_here(int(data["staff_id"]), str(data["reason"]), keep if keep else None)
+
+    def _log_out_here(self, staff_id: int, reason: str, keep_token: str | None) -> int:
         closing = [
             listener
             for listener in self._listeners
@@ -940,6 +1062,11 @@ def staff_frame_error(message: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(parsed, dict):
             code, text = "malformed", "a frame is a JSON object"
     return {"type": "error", "code": code, "message": text}
+
+
+def _ignore_task(task: asyncio.Task[None]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def ignore_result(future: asyncio.Future[CommandResult]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import signal
 import socket
 from typing import TYPE_CHECKING
@@ -47,14 +49,13 @@ def serve(settings: ServerSettings) -> int:
     """Start the console and run until SIGINT or SIGTERM."""
     tls = ensure_tls(settings.data_dir) if settings.tls else None
     pin = fingerprint(tls.server_cert) if tls else None
+    if settings.workers > 1:
+        return _serve_workers(settings.model_copy(update={"fingerprint": pin}), tls)
     console = build_console(settings.model_copy(update={"fingerprint": pin}))
     try:
         _ensure_repository(console)
         server = uvicorn.Server(uvicorn_config(console, settings.host, settings.port, tls))
-        sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((settings.host, settings.port))
-        sock.listen(2048)  # connections made as soon as the log says so wait, not fail
+        sock = _listening_socket(settings.host, settings.port)
         port = sock.getsockname()[1]
         log_event(
             logger,
@@ -79,6 +80,85 @@ def serve(settings: ServerSettings) -> int:
         console.close()
     log_event(logger, "console_stopped")
     return 0
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)  # connections made as soon as the log says so wait, not fail
+    return sock
+
+
+def _serve_workers(settings: ServerSettings, tls: TlsFiles | None) -> int:
+    """``settings.workers`` server processes on one listening socket (each connection goes
+    to whichever accepts it first), each with its own hub, telling the others through
+    PostgreSQL (:mod:`admin_console.server.bus`). This process only starts them (after the
+    migrations, once), passes SIGTERM and SIGINT on to them by their pids, and waits."""
+    console = build_console(settings)  # migrations, keys and bus settings checked once
+    try:
+        _ensure_repository(console)
+    finally:
+        console.close()
+    sock = _listening_socket(settings.host, settings.port)
+    port = sock.getsockname()[1]
+    children: list[int] = []
+    for _ in range(settings.workers):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, which exits here
+            code = 1
+            try:
+                code = _run_worker(settings, tls, sock)
+            finally:
+                os._exit(code)
+        children.append(pid)
+    sock.close()
+
+    def pass_on(signum: int, _frame: object) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, pass_on)
+    log_event(
+        logger,
+        "console_listening",
+        host=settings.host,
+        port=port,
+        tls=tls is not None,
+        fingerprint=settings.fingerprint,
+        workers=children,
+        database=_shown_database(settings),
+    )
+    worst = 0
+    for child in children:
+        _, status = os.waitpid(child, 0)
+        worst = max(worst, os.waitstatus_to_exitcode(status))
+    log_event(logger, "console_stopped")
+    return 0 if worst <= 0 else worst
+
+
+def _run_worker(settings: ServerSettings, tls: TlsFiles | None, sock: socket.socket) -> int:
+    """One of the server processes: its own console (engine, hub, bus) on the shared socket."""
+    console = build_console(settings)
+    try:
+        server = uvicorn.Server(uvicorn_config(console, settings.host, settings.port, tls))
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: None)
+        log_event(logger, "console_worker_started", pid=os.getpid())
+        server.run(sockets=[sock])
+    finally:
+        console.close()
+    return 0
+
+
+def _shown_database(settings: ServerSettings) -> str:
+    """The database's URL as logs may show it (no password)."""
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    url = settings.database_url or "sqlite"
+    return sa.make_url(url).render_as_string(hide_password=True) if "://" in url else url
 
 
 def _ensure_repository(console: Console) -> None:

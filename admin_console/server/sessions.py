@@ -1,19 +1,26 @@
 """Session folding: what the PCs' events mean for the sessions table, the tickets and the
-audit (a staff member's action at a PC).
+help queue and the audit (a staff member's action at a PC).
 
 The repositories store rows; this service decides, event by event, which session row a
-start, an end or a print changes and how (see :class:`SessionFolding`)."""
+start, an end or a print changes and how, and which help call a PC's call or its
+session's end opens or closes (see :class:`SessionFolding`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
 from admin_console.server.db.models import KioskRow, StaffRow
 from admin_console.server.db.repositories.audit import audit_line, kiosk_who
 from admin_console.server.db.repositories.events import PRINTED_SIGN, NewEvent
-from admin_console.server.db.repositories.help import TICKET_FORGED, call_staff
+from admin_console.server.db.repositories.help import (
+    TICKET_FORGED,
+    call_staff,
+    close_waiting,
+    open_call,
+)
 from admin_console.server.db.repositories.sessions import count_help, session_at, session_row
 from admin_console.server.db.repositories.tickets import use_ticket
 from epn_shared.ticket_codes import stored_digest
@@ -48,8 +55,9 @@ def staff_action_audit(s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime)
 
 class SessionFolding:
     """Writes what a PC's new events mean: the start, end and prints of its sessions, the
-    tickets it let in offline. :class:`EventRepository` calls it in the transaction that
-    stores the events, for the new ones only, so each event counts exactly once.
+    tickets it let in offline, then its help calls (a call asked opens one, a session's
+    end closes the one nobody took). :class:`EventRepository` calls it in the transaction
+    that stores the events, for the new ones only, so each event counts exactly once.
 
     ``ticket_key`` keys the digest of a code a PC let in offline before it is looked up:
     tickets are stored by :func:`stored_digest`, never by the plain SHA-256 a PC sends."""
@@ -57,8 +65,20 @@ class SessionFolding:
     def __init__(self, ticket_key: bytes) -> None:
         self._ticket_key = ticket_key
 
-    def __call__(self, s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> None:
-        """Fold one new event of PC ``kiosk_id`` into the rows of ``s``'s transaction."""
+    def __call__(
+        self, s: Session, kiosk_id: int, events: Sequence[NewEvent], now: dt.datetime
+    ) -> None:
+        """Fold the new events of PC ``kiosk_id`` into the rows of ``s``'s transaction: its
+        sessions first, then the help queue (as the PC sent them, each in order)."""
+        for e in events:
+            self._fold(s, kiosk_id, e, now)
+        for e in events:
+            if e.kind == "help_requested":
+                open_call(s, kiosk_id, e.at, e.event_id)
+            elif e.kind == "session_ended":
+                close_waiting(s, kiosk_id, e.at)
+
+    def _fold(self, s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> None:
         body = e.body
         if e.kind in ("session_started", "session_ended"):
             row = session_row(s, kiosk_id, str(body.get("session_id")))

@@ -37,6 +37,18 @@ class ServerSettings(BaseSettings):
         "DATA_DIR.",
     )
     host: str = Field("127.0.0.1", min_length=1, description="Address to listen on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Server processes sharing the address (more than 1: PostgreSQL only; "
+        "they tell each other through it).",
+    )
+    shared: bool = Field(
+        False,
+        description="Other server processes serve this console too (started apart, behind "
+        "one address): hear them through PostgreSQL LISTEN/NOTIFY. Implied by --workers 2+.",
+    )
     port: int = Field(8443, ge=0, le=65535, description="Port to listen on, 0 for any free port.")
     tls: Annotated[bool, Option("--no-tls")] = Field(
         True,

@@ -3,8 +3,17 @@
 Run from the repository root:
 
     .venv/bin/python tests/bench/bench_console.py --kiosks 100
-    .venv/bin/python tests/bench/bench_console.py --kiosks 1000 --postgres
+    .venv/bin/python tests/bench/bench_console.py --kiosks 3000 --databases sqlite,postgres
     .venv/bin/python tests/bench/bench_console.py --kiosks 1000 --database-url postgresql+psycopg://...
+
+For each database asked for (``--databases``, one after the other in one run; ``postgres``
+starts a private PostgreSQL cluster), starts the real console server as its own process
+(``epn-console serve`` on 127.0.0.1, a temporary data folder), makes an admin with
+``epn-console create-admin``, enrolls N PCs over
+HTTP (pairing code, then enroll), and connects N simulated kiosks as real WebSocket clients
+(the ``websockets`` library, all in this one asyncio process) that speak
+``epn_shared.protocol``: ``hello``, a ``status`` every few seconds, ``event`` frames, and
+a ``command_result`` for each ``command`` at once.
 
 Starts the real console server as its own process (``epn-console serve`` on 127.0.0.1, a
 temporary data folder, SQLite unless told otherwise; ``--postgres`` starts a private
@@ -25,9 +34,12 @@ Measures, with every kiosk connected and sending its status:
   changes from each of 1000 simulated PCs fed to the hub, without and with a staff
   listener that reads nothing (goal: flat; the stuck listener is dropped with code 4001).
 
-Prints one ``figure: value unit`` line per figure, the headline (``command_p99``) last;
-exits non-zero when it could not measure (a kiosk not connected, a command not done, an
-event not acknowledged). Everything it starts is stopped by its pid.
+Prints one ``DATABASE_figure: value unit`` line per figure and database, the databases of
+a figure next to each other (``sqlite_event_ingest``, ``postgres_event_ingest``), the
+headline (``command_p99`` of each database) last; ``--profile FOLDER`` runs each console
+under cProfile (every thread, ``profiled.py``). Exits non-zero when it could not measure
+(a kiosk not connected, a command not done, an event not acknowledged). Everything it
+starts is stopped by its pid.
 """
 
 from __future__ import annotations
@@ -144,7 +156,13 @@ def stop_postgres(cluster: Any) -> None:
 class ConsoleProcess:
     """``epn-console serve`` in a child process on a free 127.0.0.1 port."""
 
-    def __init__(self, data_dir: Path, database_url: str | None, tls: bool) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        database_url: str | None,
+        tls: bool,
+        profile: Path | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.log_path = data_dir / "console.log"
         common = ["--data-dir", str(data_dir)]
@@ -161,6 +179,8 @@ class ConsoleProcess:
         )
         if made.returncode != 0:
             raise CannotMeasure(f"create-admin failed: {made.stderr[-500:]}")
+        if profile is not None:
+            cli = [sys.executable, str(Path(__file__).with_name("profiled.py")), str(profile)]
         serve = [*cli, "serve", *common, "--host", "127.0.0.1", "--port", "0"]
         if not tls:
             serve.append("--no-tls")
@@ -423,10 +443,14 @@ async def log_in(http: httpx.AsyncClient) -> str:
 async def enroll_all(http: httpx.AsyncClient, count: int, parallel: int = 4) -> list[SimKiosk]:
     """Enroll ``count`` PCs, each with its own pairing code, ``parallel`` at a time."""
     gate = asyncio.Semaphore(parallel)
+    # One code made at a time: of two made at once, both may get the same two-letter id
+    # (the console picks a free one, then stores it), and the second PC is then refused.
+    making = asyncio.Lock()
 
     async def one(index: int) -> SimKiosk:
         async with gate:
-            code = await http.post("/api/pairing-codes")
+            async with making:
+                code = await http.post("/api/pairing-codes")
             if code.status_code != 201:
                 raise CannotMeasure(f"pairing code refused: {code.status_code} {code.text[:200]}")
             body = {"code": code.json()["code"], "name": f"PC-{index:04d}", "location": "bench"}
@@ -492,6 +516,10 @@ async def staff_latencies(
 
         async def read() -> None:
             async for raw in staff:
+                # Every PC's status comes through (1000 a second at 3000 PCs): only the
+                # timed ones are parsed, or this loop, not the console, sets the figure.
+                if '"seconds_left":20000' not in str(raw):
+                    continue
                 message = json.loads(raw)
                 tile = message.get("kiosk") if message.get("type") == "kiosk" else None
                 status = (tile or {}).get("status") or {}
@@ -512,7 +540,13 @@ async def staff_latencies(
                 changed = Status(state="active", seconds_left=marker, login=LoginKind.WALK_IN)
                 started = time.perf_counter()
                 await kiosk.websocket.send(encode(changed))
-                await asyncio.wait_for(seen[kiosk.kiosk_id].wait(), 10)
+                try:
+                    await asyncio.wait_for(seen[kiosk.kiosk_id].wait(), 10)
+                except TimeoutError as exc:
+                    why = f"closed with {staff.close_code}" if reader.done() else "open"
+                    raise CannotMeasure(
+                        f"a PC's status did not reach the staff stream in 10 s (stream {why})"
+                    ) from exc
                 latencies.append(time.perf_counter() - started)
                 del expected[kiosk.kiosk_id]
                 await asyncio.sleep(0.02)
@@ -641,11 +675,13 @@ async def measure(args: argparse.Namespace, console: ConsoleProcess) -> Figures:
     figures.add("command_p50", f"{statistics.median(latencies) * 1000:.1f} ms")
     figures.add("command_max", f"{max(latencies) * 1000:.1f} ms")
     figures.add("server_cpu_during_commands", f"{100 * command_cpu / command_seconds:.0f} %")
-    figures.add("pc_status_to_staff_view_p50", f"{statistics.median(to_staff) * 1000:.1f} ms")
-    figures.add("pc_status_to_staff_view_p99", f"{percentile(to_staff, 0.99) * 1000:.1f} ms")
+    figures.add("staff_push_p50", f"{statistics.median(to_staff) * 1000:.1f} ms")
+    figures.add("staff_push_p99", f"{percentile(to_staff, 0.99) * 1000:.1f} ms")
     figures.add("events_stored", f"{count} ({args.events} per kiosk, window {args.window})")
-    figures.add("event_ingest_rate", f"{count / ingest_seconds:.0f} events/s")
+    figures.add("event_ingest", f"{count / ingest_seconds:.0f} events/s")
     figures.add("server_cpu_during_ingest", f"{100 * ingest_cpu / ingest_seconds:.0f} %")
+    # What a busy machine changes least: the server's own CPU time for each event.
+    figures.add("server_cpu_per_event", f"{1000 * ingest_cpu / count:.2f} ms")
     figures.add("server_cpu_seconds", f"{run_cpu:.1f} s over {run_seconds:.0f} s")
     figures.add("server_rss_peak", f"{peak_rss:.0f} MB")
     figures.add("server_rss_end", f"{rss_now:.0f} MB")
@@ -685,12 +721,23 @@ def stuck_listener_figures(workdir: Path, kiosks: int, rounds: int) -> list[tupl
     ]
 
 
-def main() -> int:
+DATABASES = ("sqlite", "postgres")
+"""The databases a run can measure, in the order they are measured and printed."""
+
+
+def parse_args() -> argparse.Namespace:
+    """The bench's options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--kiosks", type=int, default=100, help="PCs to enroll and connect")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--database-url", help="the console's database (default SQLite)")
-    where.add_argument("--postgres", action="store_true", help="a private PostgreSQL cluster")
+    where.add_argument(
+        "--databases",
+        default="sqlite",
+        help="comma-separated, measured one after the other in one run: sqlite, postgres "
+        "(a private PostgreSQL cluster)",
+    )
+    where.add_argument("--database-url", help="measure the console on this database only")
+    where.add_argument("--postgres", action="store_true", help="the same as --databases postgres")
     parser.add_argument("--tls", action="store_true", help="HTTPS and WSS (the console's own CA)")
     parser.add_argument("--commands", type=int, default=300, help="commands to time")
     parser.add_argument(
@@ -705,8 +752,13 @@ def main() -> int:
         help="events a kiosk sends before waiting for an ack (the real link: up to 500)",
     )
     parser.add_argument("--status-every", type=float, default=3.0, help="seconds between statuses")
-    parser.add_argument("--ingest-timeout", type=float, default=120.0, help="seconds")
-    parser.add_argument("--keep-log", type=Path, help="copy the console's log here")
+    parser.add_argument("--ingest-timeout", type=float, default=300.0, help="seconds")
+    parser.add_argument("--keep-log", type=Path, help="copy each console's log into this folder")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="profile each console (all its threads) into FOLDER/DATABASE.prof (slower)",
+    )
     parser.add_argument(
         "--stuck-listener-rounds",
         type=int,
@@ -714,55 +766,106 @@ def main() -> int:
         help="changes per PC in the stuck staff listener run (0: skip it)",
     )
     args = parser.parse_args()
+    if args.postgres:
+        args.databases = "postgres"
+    args.databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    unknown = [d for d in args.databases if d not in DATABASES]
+    if unknown or not args.databases:
+        parser.error(f"--databases: one or more of {', '.join(DATABASES)}, not {unknown}")
+    if args.database_url:
+        is_postgres = args.database_url.startswith("postgresql")
+        args.databases = ["postgres" if is_postgres else "sqlite"]
+    return args
 
-    limit = raise_open_files_limit()
-    if limit < 2 * args.kiosks + 200:
-        print(f"bench_console: open files limit {limit} is too low", file=sys.stderr)
-        return 1
-    workdir = Path(tempfile.mkdtemp(prefix="epn-bench-console-"))
-    cluster: Any = None
-    database_url: str | None = None
+
+def measure_on(
+    args: argparse.Namespace, database: str, workdir: Path, database_url: str | None
+) -> Figures:
+    """One console on ``database`` (SQLite in its data folder when no URL): its figures.
+    The console is stopped by its pid before this returns."""
     console: ConsoleProcess | None = None
+    profile = args.profile / f"{database}.prof" if args.profile else None
     try:
-        database_url = args.database_url
-        if args.postgres:
-            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' helpers
-            from helpers.postgres import PostgresCluster, PostgresUnavailable
-
-            try:
-                cluster = PostgresCluster().start()
-            except PostgresUnavailable as exc:
-                raise CannotMeasure(f"no PostgreSQL: {exc}") from exc
-            database_url = cluster.create_database()
-        console = ConsoleProcess(workdir / "console", database_url, args.tls)
+        console = ConsoleProcess(workdir / database, database_url, args.tls, profile)
         if open_files_limit(console.pid) < args.kiosks + 100:
             raise CannotMeasure(f"the console may open only {open_files_limit(console.pid)} files")
         figures = asyncio.run(measure(args, console))
         errors = console.errors()
         if errors:
             raise CannotMeasure(f"the console logged {len(errors)} errors: {errors[0][:300]}")
-        if args.stuck_listener_rounds > 0:
-            headline = figures.lines.pop()
-            # Always 1000 simulated PCs (fed to the hub, not connected): comparable runs.
-            figures.lines.extend(stuck_listener_figures(workdir, 1000, args.stuck_listener_rounds))
-            figures.lines.append(headline)
-    except (CannotMeasure, OSError, httpx.HTTPError) as exc:
-        print(f"bench_console: could not measure: {exc}", file=sys.stderr)
-        if console is not None:
-            print(console.tail(), file=sys.stderr)
-        return 1
+        return figures
+    except CannotMeasure as exc:
+        tail = f"\n{console.tail()}" if console is not None else ""
+        raise CannotMeasure(f"on {database}: {exc}{tail}") from exc
     finally:
         if console is not None:
             stop(console.process)
             if args.keep_log is not None:
-                shutil.copyfile(console.log_path, args.keep_log)
+                args.keep_log.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(console.log_path, args.keep_log / f"{database}.log")
+
+
+def side_by_side(measured: dict[str, Figures]) -> list[tuple[str, str]]:
+    """One ``DATABASE_figure`` line per figure and database, each figure's databases next
+    to each other; the headline (``command_p99``) of every database last."""
+    names = [name for name, _ in next(iter(measured.values())).lines]
+    headline = "command_p99"
+    lines = []
+    for name in [n for n in names if n != headline] + [headline]:
+        for database, figures in measured.items():
+            value = dict(figures.lines).get(name)
+            if value is not None:
+                lines.append((f"{database}_{name}", value))
+    return lines
+
+
+def main() -> int:
+    args = parse_args()
+    limit = raise_open_files_limit()
+    if limit < 2 * args.kiosks + 200:
+        print(f"bench_console: open files limit {limit} is too low", file=sys.stderr)
+        return 1
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="epn-bench-console-"))
+    cluster: Any = None
+    measured: dict[str, Figures] = {}
+    stuck: list[tuple[str, str]] = []
+    try:
+        for database in args.databases:
+            database_url = args.database_url
+            if database == "postgres" and database_url is None:
+                sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the helpers
+                from helpers.postgres import PostgresCluster, PostgresUnavailable
+
+                try:
+                    cluster = PostgresCluster().start()
+                except PostgresUnavailable as exc:
+                    raise CannotMeasure(f"no PostgreSQL: {exc}") from exc
+                database_url = cluster.create_database()
+            print(f"bench_console: {args.kiosks} PCs on {database}", file=sys.stderr)
+            measured[database] = measure_on(args, database, workdir, database_url)
+            if cluster is not None:
+                stop_postgres(cluster)
+                cluster = None
+        if args.stuck_listener_rounds > 0:
+            # Always 1000 simulated PCs (fed to the hub, not connected): comparable runs.
+            stuck = stuck_listener_figures(workdir, 1000, args.stuck_listener_rounds)
+    except (CannotMeasure, OSError, httpx.HTTPError) as exc:
+        print(f"bench_console: could not measure: {type(exc).__name__}: {exc}", file=sys.stderr)
+        for name, value in side_by_side(measured) if measured else []:
+            print(f"  measured before: {name}: {value}", file=sys.stderr)
+        return 1
+    finally:
         if cluster is not None:
             stop_postgres(cluster)
         shutil.rmtree(workdir, ignore_errors=True)
 
-    database = "postgresql" if database_url else "sqlite"
-    print(f"kiosks: {args.kiosks} on {database}{' with TLS' if args.tls else ''}")
-    for name, value in figures.lines:
+    tls = " with TLS" if args.tls else ""
+    print(f"kiosks: {args.kiosks} on {', '.join(measured)}{tls}")
+    lines = side_by_side(measured)
+    headlines = len(measured)
+    for name, value in lines[:-headlines] + stuck + lines[-headlines:]:
         print(f"{name}: {value}")
     return 0
 

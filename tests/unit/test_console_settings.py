@@ -23,10 +23,12 @@ SERVE_OPTIONS = {
     "--cups-server",
     "--wake-address",
     "--wake-port",
+    "--workers",
+    "--shared",
 }
 """What the installer's unit, the README and the tests' harnesses write (and the switch
-that keeps the console off the local network's mDNS, the CUPS it lists printers of, and
-where its Wake-on-LAN packets go)."""
+that keeps the console off the local network's mDNS, the CUPS it lists printers of, where
+its Wake-on-LAN packets go, and the server processes that serve one console together)."""
 
 
 def _command(name: str) -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from admin_console.server.db.repositories.audit import AuditRepository
+from admin_console.server.db.repositories.base import write_lock_for
 from admin_console.server.db.repositories.commands import CommandRepository
 from admin_console.server.db.repositories.events import EventRepository, Fold
 from admin_console.server.db.repositories.help import HelpRepository
@@ -48,7 +49,7 @@ class Repositories:
     def on(cls, engine: sa.Engine, fold: Fold) -> Repositories:
         """Repositories sharing one session factory on ``engine``; ``fold`` writes what a
         PC's new events mean (see :class:`EventRepository`)."""
-        sessions = sessionmaker(engine, expire_on_commit=False)
+        sessions = sessionmaker(engine, expire_on_commit=False, info=write_lock_for(engine))
         return cls(
             StaffRepository(sessions),
             TokenRepository(sessions),

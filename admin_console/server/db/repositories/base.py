@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any, Generic, TypeVar, cast
@@ -81,6 +82,33 @@ def rowcount(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+WRITE_LOCK = "epn.write_lock"
+"""The ``Session.info`` key of the lock a database that takes one writer at a time
+(SQLite) needs around each write transaction (see :func:`writing`)."""
+
+
+def write_lock_for(engine: sa.Engine) -> dict[str, Any]:
+    """The ``info`` of the sessions on ``engine``: a lock of their own for SQLite."""
+    return {WRITE_LOCK: threading.RLock()} if engine.dialect.name == "sqlite" else {}
+
+
+@contextlib.contextmanager
+def writing(session: Session) -> Iterator[None]:
+    """Hold the session's write lock, if its database has one, for the transaction.
+
+    SQLite lets one writer in at a time; the others wait in its busy handler, which sleeps
+    1, 2, 5, 10 ms and longer between tries, and a transaction that read before another's
+    commit cannot write at all. Taking turns in the process instead, each writer starts the
+    moment the one before commits (the event writer's batches, commands and audit lines of
+    a busy console). PostgreSQL takes concurrent writers itself: no lock."""
+    lock = session.info.get(WRITE_LOCK)
+    if lock is None:
+        yield
+        return
+    with lock:
+        yield
+
+
 class Repository:
     """A repository over one session factory; every database failure comes out as
     :class:`StorageError`."""
@@ -124,7 +152,7 @@ class Repository:
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:
         try:
-            with self._sessions() as session, session.begin():
+            with self._sessions() as session, writing(session), session.begin():
                 yield session
         except IntegrityError:
             raise

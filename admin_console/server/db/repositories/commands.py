@@ -41,8 +41,10 @@ class CommandRepository(Repository):
         *,
         by: str,
         now: dt.datetime,
+        sent_at: dt.datetime | None = None,
     ) -> CommandRecord:
-        """Record a command before it is sent."""
+        """Record a command before it is sent; ``sent_at``: as sent then (to a PC online,
+        one write fewer before it goes; :meth:`unsent` if it then could not go)."""
         with self._write() as s:
             row = inserted(
                 s,
@@ -53,6 +55,7 @@ class CommandRepository(Repository):
                     parameters=parameters,
                     by=by,
                     created_at=now,
+                    sent_at=sent_at,
                 ),
             )
             return copy_row(CommandRecord, row, parameters=dict(row.parameters))
@@ -63,6 +66,12 @@ class CommandRepository(Repository):
             s.execute(
                 sa.update(CommandRow).where(CommandRow.command_id == command_id).values(sent_at=now)
             )
+
+    def unsent(self, command_id: str) -> None:
+        """The command recorded as sent could not go out after all."""
+        with self._write() as s:
+            unsend = sa.update(CommandRow).where(CommandRow.command_id == command_id)
+            s.execute(unsend.values(sent_at=None))
 
     def answer(
         self,

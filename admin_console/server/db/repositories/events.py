@@ -32,8 +32,18 @@ PRINTED_SIGN = {"released": 1, "not_printed": -1}
 """How a ``print_job`` outcome moves a session's printed pages and money: a release counts,
 a release taken back (the job went back on hold before printing) uncounts."""
 
-Fold = Callable[[Session, int, NewEvent, dt.datetime], None]
-"""Writes, in the transaction that stores them, what a PC's new event means."""
+Fold = Callable[[Session, int, Sequence[NewEvent], dt.datetime], None]
+"""Writes, in the transaction that stores them, what a PC's new events (in the order it
+sent them) mean."""
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Events one PC sent together, received at ``received_at``."""
+
+    kiosk_id: int
+    events: Sequence[NewEvent]
+    received_at: dt.datetime
 
 
 class EventRepository(Repository):
@@ -52,32 +62,45 @@ class EventRepository(Repository):
         What the new ones mean for the sessions table and offline tickets is written in the
         same transaction, so each event counts exactly once. Returns the events that were new.
         """
-        new: list[NewEvent] = []
+        return self.add_together([Arrival(kiosk_id, events, now)])[0]
+
+    def add_together(self, arrivals: Sequence[Arrival]) -> list[list[NewEvent]]:
+        """Store the events of several PCs in one transaction (one commit for them all:
+        what lets a console keep up with thousands of PCs); for each arrival, its events
+        that were new. An id already stored, or met earlier in ``arrivals``, is skipped.
+
+        Then each arrival's new events are folded, one PC after the other, in the same
+        transaction: either every event here is stored and counted, or none is."""
+        rows: list[dict[str, Any]] = []
+        met: set[str] = set()
+        for arrival in arrivals:
+            for e in arrival.events:
+                if e.event_id not in met:
+                    met.add(e.event_id)
+                    rows.append(
+                        {
+                            "event_id": e.event_id,
+                            "kiosk_id": arrival.kiosk_id,
+                            "at": e.at,
+                            "kind": e.kind,
+                            "body": e.body,
+                            "received_at": arrival.received_at,
+                        }
+                    )
         with self._write() as s:
-            dialect = s.get_bind().dialect.name
-            for e in events:
-                row = {
-                    "event_id": e.event_id,
-                    "kiosk_id": kiosk_id,
-                    "at": e.at,
-                    "kind": e.kind,
-                    "body": e.body,
-                    "received_at": now,
-                }
-                if dialect == "postgresql":
-                    insert: Any = postgresql.insert(EventRow)
-                elif dialect == "sqlite":
-                    insert = sqlite.insert(EventRow)
-                else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-                    raise StorageError(f"unsupported database {dialect}")
-                # RETURNING says whether the row went in (an ORM bulk insert has no rowcount).
-                statement = insert.on_conflict_do_nothing(index_elements=["event_id"])
-                stored = s.connection().execute(statement.returning(EventRow.id), row)
-                if stored.first() is not None:
-                    new.append(e)
-            for e in new:
-                self._fold(s, kiosk_id, e, now)
-        return new
+            stored = _insert_new(s, rows)
+            news: list[list[NewEvent]] = []
+            for arrival in arrivals:
+                new = []
+                for e in arrival.events:
+                    if e.event_id in stored:
+                        stored.discard(e.event_id)  # the first of its copies only
+                        new.append(e)
+                news.append(new)
+            for arrival, new in zip(arrivals, news, strict=True):
+                if new:
+                    self._fold(s, arrival.kiosk_id, new, arrival.received_at)
+        return news
 
     def page(
         self,
@@ -115,3 +138,20 @@ class EventRepository(Repository):
             if kiosk_id is not None:
                 query = query.where(EventRow.kiosk_id == kiosk_id)
             return s.scalar(query) or 0
+
+
+def _insert_new(s: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert the event rows whose id is not stored yet, in as few statements as the
+    driver allows; the ids that went in."""
+    if not rows:
+        return set()
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        insert: Any = postgresql.insert(EventRow)
+    elif dialect == "sqlite":
+        insert = sqlite.insert(EventRow)
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise StorageError(f"unsupported database {dialect}")
+    # RETURNING says which rows went in (an executemany has no per-row rowcount).
+    statement = insert.on_conflict_do_nothing(index_elements=["event_id"])
+    return set(s.connection().execute(statement.returning(EventRow.event_id), rows).scalars())

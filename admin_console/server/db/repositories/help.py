@@ -47,65 +47,84 @@ def call_staff(s: Session, kiosk_id: int, reason: str, event_id: str, now: dt.da
     s.add(HelpCallRow(kiosk_id=kiosk_id, event_id=event_id, requested_at=now, reason=reason))
 
 
+def open_call(s: Session, kiosk_id: int, at: dt.datetime, event_id: str | None = None) -> bool:
+    """Put the PC in the queue unless it is already there (or this event was seen), in
+    ``s``'s transaction. True if a call was opened.
+
+    One press of the help button reaches the console twice: in the PC's status (no
+    ``event_id``, it opens the call at once) and as its ``help_requested`` event, in
+    either order, either perhaps after staff already closed the call. The event takes
+    over the oldest call a status opened around the press (within
+    :data:`HELP_STATUS_SLACK` of the event's time) that no event has claimed yet, open
+    or closed, rather than opening a second one; its id then keeps a resent event out.
+    A status opens no call when an event's call of that moment was already closed: it
+    is that press's, late; and if it was a new press, its event opens the call."""
+    if event_id is not None:
+        seen = s.scalars(sa.select(HelpCallRow.id).where(HelpCallRow.event_id == event_id)).first()
+        if seen is not None:
+            return False
+        unclaimed = s.scalars(
+            sa.select(HelpCallRow)
+            .where(HelpCallRow.kiosk_id == kiosk_id)
+            .where(HelpCallRow.event_id.is_(None))
+            .where(HelpCallRow.reason.is_(None))
+            .where(HelpCallRow.requested_at >= at - HELP_STATUS_SLACK)
+            .where(HelpCallRow.requested_at <= at + HELP_STATUS_SLACK)
+            .order_by(HelpCallRow.id)
+        ).first()
+        if unclaimed is not None:
+            unclaimed.event_id = event_id
+            return False
+    waiting = s.scalars(
+        sa.select(HelpCallRow.id)
+        .where(HelpCallRow.kiosk_id == kiosk_id)
+        .where(HelpCallRow.done_at.is_(None))
+        .where(HelpCallRow.reason.is_(None))
+    ).first()
+    if waiting is not None:
+        return False
+    if event_id is None:
+        answered = s.scalars(
+            sa.select(HelpCallRow.id)
+            .where(HelpCallRow.kiosk_id == kiosk_id)
+            .where(HelpCallRow.event_id.is_not(None))
+            .where(HelpCallRow.reason.is_(None))
+            .where(HelpCallRow.done_at.is_not(None))
+            .where(HelpCallRow.requested_at >= at - HELP_STATUS_SLACK)
+            .where(HelpCallRow.requested_at <= at + HELP_STATUS_SLACK)
+        ).first()
+        if answered is not None:
+            return False  # a late status of the press that call is for
+    s.add(HelpCallRow(kiosk_id=kiosk_id, event_id=event_id, requested_at=at))
+    s.flush()
+    recount_help_at(s, kiosk_id, at)
+    return True
+
+
+def close_waiting(s: Session, kiosk_id: int, now: dt.datetime) -> int:
+    """Close the PC's call nobody took, unhelped (it no longer asks), in ``s``'s
+    transaction; how many were closed."""
+    done = s.execute(
+        sa.update(HelpCallRow)
+        .where(HelpCallRow.kiosk_id == kiosk_id)
+        .where(HelpCallRow.done_at.is_(None))
+        .where(HelpCallRow.taken_at.is_(None))
+        # The console's own calls stay until staff have looked.
+        .where(HelpCallRow.reason.is_(None))
+        .values(done_at=now)
+    )
+    return rowcount(done)
+
+
 class HelpRepository(Repository):
     """The help queue: calls opened by kiosks, taken and closed by animators."""
 
     def open(self, kiosk_id: int, at: dt.datetime, event_id: str | None = None) -> bool:
         """Put the PC in the queue unless it is already there (or this event was seen).
-        True if a call was opened.
-
-        One press of the help button reaches the console twice: in the PC's status (no
-        ``event_id``, it opens the call at once) and as its ``help_requested`` event, in
-        either order, either perhaps after staff already closed the call. The event takes
-        over the oldest call a status opened around the press (within
-        :data:`HELP_STATUS_SLACK` of the event's time) that no event has claimed yet, open
-        or closed, rather than opening a second one; its id then keeps a resent event out.
-        A status opens no call when an event's call of that moment was already closed: it
-        is that press's, late; and if it was a new press, its event opens the call."""
+        True if a call was opened (see :func:`open_call`)."""
         try:
             with self._write() as s:
-                if event_id is not None:
-                    seen = s.scalars(
-                        sa.select(HelpCallRow.id).where(HelpCallRow.event_id == event_id)
-                    ).first()
-                    if seen is not None:
-                        return False
-                    unclaimed = s.scalars(
-                        sa.select(HelpCallRow)
-                        .where(HelpCallRow.kiosk_id == kiosk_id)
-                        .where(HelpCallRow.event_id.is_(None))
-                        .where(HelpCallRow.reason.is_(None))
-                        .where(HelpCallRow.requested_at >= at - HELP_STATUS_SLACK)
-                        .where(HelpCallRow.requested_at <= at + HELP_STATUS_SLACK)
-                        .order_by(HelpCallRow.id)
-                    ).first()
-                    if unclaimed is not None:
-                        unclaimed.event_id = event_id
-                        return False
-                waiting = s.scalars(
-                    sa.select(HelpCallRow.id)
-                    .where(HelpCallRow.kiosk_id == kiosk_id)
-                    .where(HelpCallRow.done_at.is_(None))
-                    .where(HelpCallRow.reason.is_(None))
-                ).first()
-                if waiting is not None:
-                    return False
-                if event_id is None:
-                    answered = s.scalars(
-                        sa.select(HelpCallRow.id)
-                        .where(HelpCallRow.kiosk_id == kiosk_id)
-                        .where(HelpCallRow.event_id.is_not(None))
-                        .where(HelpCallRow.reason.is_(None))
-                        .where(HelpCallRow.done_at.is_not(None))
-                        .where(HelpCallRow.requested_at >= at - HELP_STATUS_SLACK)
-                        .where(HelpCallRow.requested_at <= at + HELP_STATUS_SLACK)
-                    ).first()
-                    if answered is not None:
-                        return False  # a late status of the press that call is for
-                s.add(HelpCallRow(kiosk_id=kiosk_id, event_id=event_id, requested_at=at))
-                s.flush()
-                recount_help_at(s, kiosk_id, at)
-                return True
+                return open_call(s, kiosk_id, at, event_id)
         except IntegrityError:
             return False  # the same help_requested event, sent again
 
@@ -172,16 +191,7 @@ class HelpRepository(Repository):
     def cancel_waiting(self, kiosk_id: int, now: dt.datetime) -> int:
         """The PC no longer asks for help and nobody took the call: close it unhelped."""
         with self._write() as s:
-            done = s.execute(
-                sa.update(HelpCallRow)
-                .where(HelpCallRow.kiosk_id == kiosk_id)
-                .where(HelpCallRow.done_at.is_(None))
-                .where(HelpCallRow.taken_at.is_(None))
-                # The console's own calls stay until staff have looked.
-                .where(HelpCallRow.reason.is_(None))
-                .values(done_at=now)
-            )
-            return rowcount(done)
+            return close_waiting(s, kiosk_id, now)
 
     def between(self, start: dt.datetime, end: dt.datetime) -> list[HelpCall]:
         """Visitors' calls made from ``start`` (inclusive) to ``end`` (exclusive), oldest

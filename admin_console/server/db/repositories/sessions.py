@@ -40,13 +40,24 @@ def _session_facts(row: SessionRow) -> SessionFacts:
     return copy_row(SessionFacts, row)
 
 
+_ROWS = "epn.session_rows"
+"""The ``Session.info`` key of the session rows one transaction already found or made."""
+
+
 def session_row(s: Session, kiosk_id: int, session_id: str) -> SessionRow | None:
-    """The row of the PC's session ``session_id`` (made if new); None if another PC's."""
-    row = s.scalars(sa.select(SessionRow).where(SessionRow.session_id == session_id)).first()
+    """The row of the PC's session ``session_id`` (made if new); None if another PC's.
+
+    Kept for the rest of the transaction: a batch of events holds a session's start,
+    prints and end, and each would look the row up again."""
+    known: dict[str, SessionRow] = s.info.setdefault(_ROWS, {})
+    row = known.get(session_id)
+    if row is None:
+        row = s.scalars(sa.select(SessionRow).where(SessionRow.session_id == session_id)).first()
     if row is None:
         row = SessionRow(session_id=session_id, kiosk_id=kiosk_id)
         s.add(row)
         s.flush()
+    known[session_id] = row
     # A PC only ever reports its own sessions; another PC's id is not its to change.
     return row if row.kiosk_id == kiosk_id else None
 

@@ -1,0 +1,309 @@
+"""Several console server processes serving one console on one PostgreSQL database: a
+staff window connected to one process sees the PCs connected to the other live, and a
+command sent through one reaches a PC connected to the other and its answer comes back.
+Real ``epn-console serve`` processes (``--shared``: they tell each other through
+PostgreSQL LISTEN/NOTIFY), stopped by their pids; PCs and the staff window are real
+WebSocket clients."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest_pg import postgres
+from helpers.console_server import KioskSocket
+from helpers.postgres import PostgresCluster
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+from websockets.sync.connection import Connection
+
+from epn_shared.protocol import LoginKind, StaffRoster, Status
+
+__all__ = ["postgres"]
+
+CLI = [sys.executable, "-m", "admin_console.cli"]
+PASSWORD = "a long enough password"
+
+
+class Process:
+    """One ``epn-console serve`` process, its stderr read as JSON lines."""
+
+    def __init__(self, data_dir: Path, database_url: str, *options: str) -> None:
+        common = ["--data-dir", str(data_dir), "--database-url", database_url]
+        self.process = subprocess.Popen(
+            [*CLI, "serve", *common, "--port", "0", "--no-tls", "--no-announce", *options],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[dict[str, Any]] = []
+        self.raw: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.port = int(self.wait_event("console_listening")["port"])
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.raw.append(line)
+            self.lines.append(json.loads(line))
+
+    def wait_event(self, name: str, timeout: float = 30.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if line.get("event") == name:
+                    return line
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.02)
+        raise AssertionError(f"no {name} in the server's log: {''.join(self.raw)[-2000:]}")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def errors(self) -> list[str]:
+        return [r for r, line in zip(self.raw, self.lines, strict=True) if line["level"] == "error"]
+
+    def stop(self) -> int:
+        """SIGTERM by its pid; its exit code."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+        try:
+            return self.process.wait(30)
+        finally:
+            if self.process.poll() is None:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+            self._reader.join(5)
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a simulated PC connects: one process's address (what KioskSocket reads)."""
+
+    ws_url: str
+    tls: None = None
+
+
+@pytest.fixture
+def two_processes(postgres: PostgresCluster, tmp_path: Path) -> Iterator[tuple[Process, Process]]:
+    url = postgres.create_database()
+    where = ["--data-dir", str(tmp_path), "--database-url", url]
+    made = subprocess.run(
+        [*CLI, "create-admin", "ada", "--password-stdin", *where],
+        input=PASSWORD,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    first = Process(tmp_path, url, "--shared")  # makes the keys both use
+    second = Process(tmp_path, url, "--shared")
+    try:
+        yield first, second
+    finally:
+        codes = (first.stop(), second.stop())
+        postgres.drop_database(url)
+    assert codes == (0, 0)
+    assert first.errors() == second.errors() == []
+
+
+def log_in(process: Process) -> str:
+    answer = httpx.post(
+        f"{process.url}/api/login", json={"username": "ada", "password": PASSWORD}, timeout=10
+    )
+    answer.raise_for_status()
+    return str(answer.json()["token"])
+
+
+def enroll(process: Process, token: str, name: str) -> tuple[int, str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=process.url, headers=headers, timeout=10) as http:
+        code = http.post("/api/pairing-codes").json()["code"]
+        done = http.post("/api/enroll", json={"code": code, "name": name, "location": ""})
+        done.raise_for_status()
+        return int(done.json()["kiosk_id"]), str(done.json()["token"])
+
+
+def staff_stream(process: Process, token: str) -> ClientConnection:
+    return connect(
+        f"ws://127.0.0.1:{process.port}/ws/staff",
+        additional_headers={"Authorization": f"Bearer {token}"},
+        open_timeout=10,
+        max_size=None,
+    )
+
+
+def wait_tile(
+    staff: Connection, room: dict[str, Any], kiosk_id: int, **expected: Any
+) -> dict[str, Any]:
+    """The PC's tile once the staff stream says it is as ``expected`` (its room first)."""
+    deadline = time.monotonic() + 20
+    tiles = {t["id"]: t for t in room["kiosks"]}
+
+    def matches(tile: dict[str, Any] | None) -> bool:
+        if tile is None:
+            return False
+        status = tile.get("status") or {}
+        return all(tile.get(k, status.get(k)) == v for k, v in expected.items())
+
+    tile: dict[str, Any] | None = tiles.get(kiosk_id)
+    while not matches(tile):
+        message = json.loads(staff.recv(max(0.01, deadline - time.monotonic())))
+        if message.get("type") == "kiosk" and message["kiosk"]["id"] == kiosk_id:
+            tile = dict(message["kiosk"])
+    assert tile is not None
+    return tile
+
+
+def test_a_staff_window_at_one_process_sees_and_commands_a_pc_at_the_other(
+    two_processes: tuple[Process, Process],
+) -> None:
+    here, there = two_processes
+    token = log_in(here)
+    near_id, near_token = enroll(here, token, "PC-near")
+    far_id, far_token = enroll(here, token, "PC-far")
+    with (
+        KioskSocket(Address(f"ws://127.0.0.1:{here.port}"), near_token),
+        KioskSocket(Address(f"ws://127.0.0.1:{there.port}"), far_token) as far,
+        staff_stream(here, token) as staff,
+    ):
+        room = json.loads(staff.recv(10))
+        assert room["type"] == "room"
+        assert wait_tile(staff, room, near_id, online=True)["name"] == "PC-near"
+        assert wait_tile(staff, room, far_id, online=True)["name"] == "PC-far"
+
+        # The far PC's visitor has 4242 s left: the staff window at the other process sees it.
+        far.send(Status(state="active", seconds_left=4242, login=LoginKind.WALK_IN))
+        seen = wait_tile(staff, room, far_id, seconds_left=4242)
+        assert seen["status"]["state"] == "active"
+        listed = httpx.get(
+            f"{here.url}/api/kiosks", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).json()
+        assert {t["id"]: t["online"] for t in listed} == {near_id: True, far_id: True}
+
+        # An animator at this process extends the far PC's session: it reaches the PC and
+        # its answer comes back.
+        with far.answering() as received:
+            answer = httpx.post(
+                f"{here.url}/api/kiosks/{far_id}/commands",
+                json={"action": "extend", "minutes": 10},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=20,
+            )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["status"] == "done"
+        assert [(c.action.value, c.minutes) for c in received] == [("extend", 10)]
+
+    # Gone from the other process: offline here too.
+    with staff_stream(here, token) as staff:
+        room = json.loads(staff.recv(10))
+        assert wait_tile(staff, room, far_id, online=False)["online"] is False
+
+
+def test_serve_with_two_workers_shows_and_commands_every_pc_whichever_process_has_it(
+    postgres: PostgresCluster, tmp_path: Path
+) -> None:
+    url = postgres.create_database()
+    where = ["--data-dir", str(tmp_path), "--database-url", url]
+    made = subprocess.run(
+        [*CLI, "create-admin", "ada", "--password-stdin", *where],
+        input=PASSWORD,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    served = Process(tmp_path, url, "--workers", "2")
+    workers = served.wait_event("console_listening")["workers"]
+    try:
+        assert len(workers) == 2
+        token = log_in(served)
+        pcs = [enroll(served, token, f"PC-{n}") for n in range(6)]
+        address = Address(f"ws://127.0.0.1:{served.port}")
+        sockets = [KioskSocket(address, pc_token) for _, pc_token in pcs]
+        try:
+            with staff_stream(served, token) as staff:
+                room = json.loads(staff.recv(10))
+                for kiosk_id, _ in pcs:
+                    wait_tile(staff, room, kiosk_id, online=True)
+            for (kiosk_id, _), socket in zip(pcs, sockets, strict=True):
+                with socket.answering():
+                    answer = httpx.post(
+                        f"{served.url}/api/kiosks/{kiosk_id}/commands",
+                        json={"action": "message", "text": "On ferme dans 10 minutes"},
+                        headers={"Authorization": f"Bearer {token}"},
+                        timeout=20,
+                    )
+                assert answer.json()["status"] == "done", answer.text
+        finally:
+            for socket in sockets:
+                socket.close()
+    finally:
+        code = served.stop()
+        postgres.drop_database(url)
+    assert code == 0
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert served.errors() == []
+
+
+def test_a_pin_set_and_a_disable_at_one_process_reach_the_pcs_and_windows_of_the_other(
+    two_processes: tuple[Process, Process],
+) -> None:
+    here, there = two_processes
+    token = log_in(here)
+    _far_id, far_token = enroll(here, token, "PC-far")
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=here.url, headers=headers, timeout=10) as http:
+        made = http.post(
+            "/api/staff",
+            json={"username": "fatima", "password": "un mot de passe long", "role": "animator"},
+        )
+        assert made.status_code == 201, made.text
+        fatima_id = made.json()["id"]
+    fatima = httpx.post(
+        f"{there.url}/api/login",
+        json={"username": "fatima", "password": "un mot de passe long"},
+        timeout=10,
+    ).json()["token"]
+    with (
+        KioskSocket(Address(f"ws://127.0.0.1:{there.port}"), far_token, staff_revision=0) as far,
+        staff_stream(there, fatima) as window,
+    ):
+        json.loads(window.recv(10))  # the room
+        pin = {"pin": "592816", "current_password": "un mot de passe long"}
+        with httpx.Client(base_url=there.url, timeout=10) as http:
+            http.headers["Authorization"] = f"Bearer {fatima}"
+            assert http.put("/api/me/pin", json=pin).status_code == 204
+        # Her PIN, set at the process the PC is connected to, is in its roster; she is
+        # disabled through the other process: the PC and her window there hear of it.
+        roster = far.recv(10)
+        while not isinstance(roster, StaffRoster):
+            roster = far.recv(10)
+        assert [e.id for e in roster.staff] == [fatima_id]
+        with httpx.Client(base_url=here.url, headers=headers, timeout=10) as http:
+            http.patch(f"/api/staff/{fatima_id}", json={"disabled": True}).raise_for_status()
+        again = far.recv(10)
+        while not isinstance(again, StaffRoster):
+            again = far.recv(10)
+        assert again.staff == ()
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                window.recv(10)
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4003
