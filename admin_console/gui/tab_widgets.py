@@ -4,17 +4,26 @@ that says what just happened (green) or went wrong (red)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
+
+Row = TypeVar("Row")
+
+PANEL_WIDTH = 430
+"""The width of the panel beside a tab's list: a form's labels and fields at a readable size."""
 
 
 def big(widget: QWidget, points: int, bold: bool = False) -> None:
@@ -84,6 +93,30 @@ def fill(view: QTableWidget, header: Sequence[str], rows: Sequence[Sequence[str]
     view.resizeColumnsToContents()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+
+
+def chosen_row(view: QTableWidget, rows: Sequence[Row]) -> Row | None:
+    """The row of ``rows`` selected in ``view`` (the rows it shows, in order); None when
+    nothing is selected."""
+    row = view.currentRow()
+    if not view.selectedItems() or not 0 <= row < len(rows):
+        return None
+    return rows[row]
+
+
+def list_beside_panel(owner: QWidget, left: QLayout, panel: Sequence[QWidget]) -> None:
+    """Lay out ``owner``: ``left`` (a tab's list) taking the room, and the ``panel`` widgets
+    stacked at the top of a fixed-width column on its right."""
+    right = QVBoxLayout()
+    for widget in panel:
+        right.addWidget(widget)
+    right.addStretch(1)
+    right_host = QWidget()
+    right_host.setLayout(right)
+    right_host.setFixedWidth(PANEL_WIDTH)
+    layout = QHBoxLayout(owner)
+    layout.addLayout(left, 1)
+    layout.addWidget(right_host)
 
 
 class Notice(QLabel):

@@ -34,7 +34,17 @@ from admin_console.gui import i18n
 from admin_console.gui.account import new_password_problems
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.dialogs import Dialogs
-from admin_console.gui.tab_widgets import Notice, field_error, fill, help_text, say, table, title
+from admin_console.gui.tab_widgets import (
+    Notice,
+    chosen_row,
+    field_error,
+    fill,
+    help_text,
+    list_beside_panel,
+    say,
+    table,
+    title,
+)
 from admin_console.gui.team import (
     TEAM_LANGUAGES,
     TeamDesk,
@@ -281,16 +291,7 @@ class TeamScreen(QWidget):
         left.addWidget(self.table, 1)
         self._build_chosen()
         self.notice = Notice()
-        right = QVBoxLayout()
-        right.addWidget(self.notice)
-        right.addWidget(self.chosen)
-        right.addStretch(1)
-        right_host = QWidget()
-        right_host.setLayout(right)
-        right_host.setFixedWidth(430)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addWidget(right_host)
+        list_beside_panel(self, left, (self.notice, self.chosen))
         self.new_account = NewAccountDialog(desk, self)
 
         self.shown: list[StaffAccount] = []
@@ -355,10 +356,7 @@ class TeamScreen(QWidget):
 
     def account(self) -> StaffAccount | None:
         """The colleague chosen in the table."""
-        row = self.table.currentRow()
-        if not self.table.selectedItems() or not 0 <= row < len(self.shown):
-            return None
-        return self.shown[row]
+        return chosen_row(self.table, self.shown)
 
     def show_list(self) -> None:
         """The whole team; the one chosen stays chosen."""
