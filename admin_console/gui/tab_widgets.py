@@ -3,7 +3,7 @@ that says what just happened (green) or went wrong (red)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
@@ -62,6 +62,16 @@ def say(label: QLabel, sentence: str) -> None:
     """Show ``sentence`` in ``label`` (empty: hide it)."""
     label.setText(sentence)
     label.setVisible(bool(sentence))
+
+
+def tell_problems(
+    errors: Mapping[str, QLabel], problems: Mapping[str, str], fields: Iterable[str]
+) -> bool:
+    """Say under each of ``fields`` its problem from ``problems`` (none: its label is
+    hidden); True when ``problems`` is empty, so the form may be sent."""
+    for name in fields:
+        say(errors[name], problems.get(name, ""))
+    return not problems
 
 
 def table() -> QTableWidget:

@@ -43,6 +43,7 @@ from admin_console.gui.tab_widgets import (
     list_beside_panel,
     say,
     table,
+    tell_problems,
     title,
 )
 from admin_console.gui.team import (
@@ -233,9 +234,7 @@ class NewAccountDialog(QDialog):
 
     def _check(self, fields: set[str]) -> bool:
         problems = self.problems()
-        for name in fields:
-            say(self.errors[name], problems.get(name, ""))
-        return not problems
+        return tell_problems(self.errors, problems, fields)
 
     def _create(self) -> None:
         if not self._check(set(self.errors)):
@@ -454,9 +453,7 @@ class TeamScreen(QWidget):
             self.again.text(),
             self.desk.language,
         )
-        for name in fields:
-            say(self.errors[name], problems.get(name, ""))
-        return not problems
+        return tell_problems(self.errors, problems, fields)
 
     def _reset(self) -> None:
         account = self.account()
