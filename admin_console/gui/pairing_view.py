@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QLayout,
     QPushButton,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 from admin_console.api.room import PairingCodeResponse
 from admin_console.gui import formats, i18n
 from admin_console.gui.pairing import PairingDesk
+from admin_console.gui.tab_widgets import button_row
 
 CODE_POINTS = 40
 
@@ -52,10 +52,7 @@ class PairingDialog(QDialog):
         self.error.hide()
         self.again = QPushButton(i18n.text("pairing.again", lang))
         self.close_button = QPushButton(i18n.text("pairing.close", lang))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.again)
-        buttons.addWidget(self.close_button)
+        buttons = button_row(self.again, self.close_button)
         layout = QVBoxLayout(self)
         layout.setSpacing(14)
         layout.addWidget(self.code)

@@ -105,6 +105,15 @@ def fill(view: QTableWidget, header: Sequence[str], rows: Sequence[Sequence[str]
     view.horizontalHeader().setStretchLastSection(True)
 
 
+def button_row(*buttons: QWidget) -> QHBoxLayout:
+    """A dialog's buttons, side by side at its trailing edge, in the order given."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    return row
+
+
 def chosen_row(view: QTableWidget, rows: Sequence[Row]) -> Row | None:
     """The row of ``rows`` selected in ``view`` (the rows it shows, in order); None when
     nothing is selected."""

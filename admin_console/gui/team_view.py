@@ -36,6 +36,7 @@ from admin_console.gui.controller import ConsoleController
 from admin_console.gui.dialogs import Dialogs
 from admin_console.gui.tab_widgets import (
     Notice,
+    button_row,
     chosen_row,
     field_error,
     fill,
@@ -182,10 +183,7 @@ class NewAccountDialog(QDialog):
         )
         form.addRow(i18n.text("admin.again", lang), column(self.again, self.errors["again"]))
         level_labels(form)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.create_button)
+        buttons = button_row(self.cancel, self.create_button)
         layout = QVBoxLayout(self)
         layout.addWidget(title(i18n.text("team.new", lang)))
         layout.addWidget(help_text(i18n.text("team.new_intro", lang)))
