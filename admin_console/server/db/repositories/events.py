@@ -9,13 +9,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from admin_console.api.records import StoredEvent
 from admin_console.server.db.models import EventRow
-from admin_console.server.db.repositories.base import Page, Repository, given, in_sites
-from admin_console.server.errors import StorageError
+from admin_console.server.db.repositories.base import (
+    Page,
+    Repository,
+    dialect_insert,
+    given,
+    in_sites,
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,6 @@ class EventRepository(Repository):
         """
         new: list[NewEvent] = []
         with self._write() as s:
-            dialect = s.get_bind().dialect.name
             for e in events:
                 row = {
                     "event_id": e.event_id,
@@ -64,13 +67,8 @@ class EventRepository(Repository):
                     "body": e.body,
                     "received_at": now,
                 }
-                if dialect == "postgresql":
-                    insert: Any = postgresql.insert(EventRow)
-                elif dialect == "sqlite":
-                    insert = sqlite.insert(EventRow)
-                else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-                    raise StorageError(f"unsupported database {dialect}")
                 # RETURNING says whether the row went in (an ORM bulk insert has no rowcount).
+                insert = dialect_insert(s, EventRow)
                 statement = insert.on_conflict_do_nothing(index_elements=["event_id"])
                 stored = s.connection().execute(statement.returning(EventRow.id), row)
                 if stored.first() is not None:
