@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 from helpers.kiosk_agent import AgentThread, ShellClient
-from helpers.roster_console import RosterConsole, enroll_folder, roster, wait_until
+from helpers.kiosk_endpoint import enrolled_agent, wait_until
+from helpers.roster_console import RosterConsole, roster
 
 from epn_shared.protocol import Event, StaffActionBody, decode_kiosk_frame
 from kiosk.agent.credentials import hash_pin
@@ -51,13 +52,7 @@ def folder() -> Iterator[Path]:
 
 def pc(folder: Path, console: RosterConsole) -> AgentThread:
     """A PC enrolled with ``console``, its own PIN set (not started)."""
-    enroll_folder(folder, console.url)
-    return AgentThread(
-        data_dir=folder,
-        animator_pin=PC_PIN,
-        config_options={"allow_insecure_link": True},
-        agent_options={"link_options": FAST},
-    )
+    return enrolled_agent(folder, console.url, FAST, animator_pin=PC_PIN)
 
 
 def held(agent: AgentThread, revision: int) -> None:
@@ -101,12 +96,7 @@ def test_the_pcs_own_pin_no_longer_opens_the_staff_key_once_the_console_sent_its
 def test_a_pc_without_its_own_pin_gets_a_staff_key_from_the_roster(
     folder: Path, console: RosterConsole
 ) -> None:
-    enroll_folder(folder, console.url)
-    bare = AgentThread(
-        data_dir=folder,
-        config_options={"allow_insecure_link": True},
-        agent_options={"link_options": FAST},
-    )
+    bare = enrolled_agent(folder, console.url, FAST)
     with bare as agent, ShellClient(agent.socket_path) as shell:
         console.wait_connected()
         assert not shell.hello().animator_pin_set  # no staff key yet
