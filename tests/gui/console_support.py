@@ -63,6 +63,24 @@ def log_in(qtbot: Any, window: ConsoleWindow, username: str, password: str = TES
 
 
 @contextlib.contextmanager
+def console_window(
+    qtbot: Any, server: ConsoleServer, language: Language, dialogs: Dialogs | None = None
+) -> Iterator[tuple[ConsoleController, ConsoleWindow]]:
+    """A console window in ``language`` on ``server``, shown, not logged in (``dialogs``:
+    its questions' answers; default: the real ones); its feed and help timer stopped after."""
+    endpoint = Endpoint.parse(server.url, None, insecure_http=True)
+    controller = ConsoleController(endpoint, language, now=server.clock.now)
+    window = ConsoleWindow(controller, dialogs)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        yield controller, window
+    finally:
+        controller.feed.stop()
+        controller.help.timer.stop()
+
+
+@contextlib.contextmanager
 def console(
     qtbot: Any,
     tmp_path: Path,
@@ -87,17 +105,9 @@ def console(
             server.add_staff("nadia", Role.ANIMATOR, login=False)
             for name in ("admin", "marie", "nadia"):
                 speaks(server, name, language)
-        endpoint = Endpoint.parse(server.url, None, insecure_http=True)
-        controller = ConsoleController(endpoint, language, now=server.clock.now)
         dialogs = AnsweringDialogs()
-        window = ConsoleWindow(controller, dialogs)
-        qtbot.addWidget(window)
-        window.show()
-        try:
+        with console_window(qtbot, server, language, dialogs) as (controller, window):
             yield Console(server, admin, controller, window, dialogs)
-        finally:
-            controller.feed.stop()
-            controller.help.timer.stop()
 
 
 def speaks(server: ConsoleServer, username: str, language: Language) -> None:
