@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.console_server import TEST_PASSWORD, ConsoleServer, StaffLogin
+from helpers.room_link import LinkedRoom
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget, QWidget
 
@@ -60,6 +61,21 @@ def log_in(qtbot: Any, window: ConsoleWindow, username: str, password: str = TES
     window.login.password.setText(password)
     qtbot.mouseClick(window.login.submit, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tabs, timeout=WAIT_MS)
+
+
+@dataclass
+class Room:
+    """A console server with PCs linked to it (:class:`LinkedRoom`) and a console window
+    on it."""
+
+    server: ConsoleServer
+    pcs: LinkedRoom
+    controller: ConsoleController
+    window: ConsoleWindow
+
+    def tile(self, name: str) -> Any:
+        """The room view's tile of the PC ``name``."""
+        return self.window.room.tiles.get(self.pcs.ids[name])
 
 
 @contextlib.contextmanager

@@ -5,20 +5,17 @@ naming the PC or how many, and what the visitors on them lose."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from console_support import console_window, log_in
+from console_support import Room, console_window, log_in
 from helpers.console_server import ConsoleServer
 from helpers.room_link import LinkedRoom, visitor
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from admin_console.api.staff import Role
-from admin_console.gui.controller import ConsoleController
-from admin_console.gui.window import ConsoleWindow
 from kiosk.agent.system.power import recorded_request
 from kiosk.core.model import EndReason, State
 from policies import Language
@@ -30,14 +27,6 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (raise|gra
 WAIT_MS = 15_000
 LEFT = Qt.MouseButton.LeftButton
 NBSP = "\u00a0"
-
-
-@dataclass
-class Room:
-    server: ConsoleServer
-    pcs: LinkedRoom
-    controller: ConsoleController
-    window: ConsoleWindow
 
 
 @pytest.fixture

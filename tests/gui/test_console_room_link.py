@@ -9,21 +9,18 @@ clock; the window reads the server's fake clock.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from console_support import console_window, log_in, speaks
+from console_support import Room, console_window, log_in, speaks
 from helpers.console_server import ConsoleServer
 from helpers.kiosk_agent import ShellClient
 from helpers.room_link import LinkedRoom, ask_help, visitor
 from PySide6.QtCore import Qt
 
 from admin_console.gui import i18n
-from admin_console.gui.controller import ConsoleController
 from admin_console.gui.viewmodel import TileKind, time_left
-from admin_console.gui.window import ConsoleWindow
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
 from kiosk.shell import i18n as shell_i18n
@@ -33,17 +30,6 @@ FR, NL, EN = Language.FR, Language.NL, Language.EN
 
 WAIT_MS = 10_000
 LEFT = Qt.MouseButton.LeftButton
-
-
-@dataclass
-class Room:
-    server: ConsoleServer
-    pcs: LinkedRoom
-    controller: ConsoleController
-    window: ConsoleWindow
-
-    def tile(self, name: str) -> Any:
-        return self.window.room.tiles.get(self.pcs.ids[name])
 
 
 @pytest.fixture
