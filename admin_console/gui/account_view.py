@@ -18,7 +18,7 @@ from admin_console.api.staff import DISPLAY_NAME_MAX
 from admin_console.gui import i18n
 from admin_console.gui.account import AccountDesk, new_password_problems, new_pin_problems
 from admin_console.gui.dialogs import Dialogs
-from admin_console.gui.tab_widgets import Notice, field_error, help_text, say, title
+from admin_console.gui.tab_widgets import Notice, field_error, help_text, say, tell_problems, title
 from admin_console.gui.team import role_name
 from admin_console.gui.team_view import column, form_layout, language_box, level_labels, secret
 from epn_shared.staff_pins import PIN_DIGITS
@@ -233,9 +233,7 @@ class AccountScreen(QWidget):
         )
         if not self.current.text():
             problems["current"] = i18n.text("account.current_missing", self.desk.language)
-        for name in fields:
-            say(self.password_errors[name], problems.get(name, ""))
-        return not problems
+        return tell_problems(self.password_errors, problems, fields)
 
     def _change_password(self) -> None:
         if not self._check_password(set(self.password_errors)):
@@ -256,9 +254,7 @@ class AccountScreen(QWidget):
         problems = {} if clearing else new_pin_problems(*typed, lang)
         if not self.pin_current.text():
             problems["current"] = i18n.text("account.current_missing", lang)
-        for name in fields:
-            say(self.pin_errors[name], problems.get(name, ""))
-        return not problems
+        return tell_problems(self.pin_errors, problems, fields)
 
     def _set_pin(self) -> None:
         if not self._check_pin(set(self.pin_errors)):

@@ -21,11 +21,11 @@ from admin_console.api.staff import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     USERNAME_MAX,
-    password_problem,
 )
 from admin_console.gui import i18n
+from admin_console.gui.account import new_password_problems
 from admin_console.gui.controller import ConsoleController
-from admin_console.gui.tab_widgets import Notice, big, field_error, help_text, say
+from admin_console.gui.tab_widgets import Notice, big, field_error, help_text, say, tell_problems
 from policies import Language
 
 
@@ -39,12 +39,7 @@ def account_problems(
         problems["username"] = i18n.text("admin.username_missing", language)
     elif len(username.strip()) > USERNAME_MAX:
         problems["username"] = i18n.text("check.max_length", language, n=USERNAME_MAX)
-    problem = password_problem(username, password)
-    if problem is not None:
-        limit = MAX_PASSWORD_LENGTH if problem.value == "too_long" else MIN_PASSWORD_LENGTH
-        problems["password"] = i18n.text(f"admin.{problem.value}", language, n=limit)
-    elif again != password:
-        problems["again"] = i18n.text("admin.mismatch", language)
+    problems.update(new_password_problems(username, password, again, language))
     return problems
 
 
@@ -143,9 +138,7 @@ class FirstAdminScreen(QWidget):
         problems = account_problems(
             self.username.text(), self.password.text(), self.again.text(), self.language
         )
-        for name in fields:
-            say(self.errors[name], problems.get(name, ""))
-        return not problems
+        return tell_problems(self.errors, problems, fields)
 
     def _create(self) -> None:
         if not self._check(set(self.errors)):

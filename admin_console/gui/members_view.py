@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from admin_console.api.members import MemberModel
 from admin_console.gui import i18n
 from admin_console.gui.members import MemberDesk, banned_on, member_cells
-from admin_console.gui.tab_widgets import Notice, fill, table, title
+from admin_console.gui.tab_widgets import Notice, chosen_row, fill, list_beside_panel, table, title
 
 HEADERS = ("members.col.card", "members.col.nickname", "members.col.allowance", "members.col.ban")
 
@@ -63,18 +63,7 @@ class MembersScreen(QWidget):
         create = self._build_create()
         self._build_chosen()
         self.notice = Notice()
-
-        right = QVBoxLayout()
-        right.addWidget(create)
-        right.addWidget(self.chosen)
-        right.addWidget(self.notice)
-        right.addStretch(1)
-        right_host = QWidget()
-        right_host.setLayout(right)
-        right_host.setFixedWidth(430)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addWidget(right_host)
+        list_beside_panel(self, left, (create, self.chosen, self.notice))
 
         self.shown: list[MemberModel] = []
         self.refresh.clicked.connect(desk.load)
@@ -144,11 +133,7 @@ class MembersScreen(QWidget):
 
     def member(self) -> MemberModel | None:
         """The member chosen in the table."""
-        row = self.table.currentRow()
-        rows = self.shown
-        if not self.table.selectedItems() or not 0 <= row < len(rows):
-            return None
-        return rows[row]
+        return chosen_row(self.table, self.shown)
 
     def show_list(self) -> None:
         """Every member; the one chosen stays chosen."""

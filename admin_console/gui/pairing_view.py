@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QLayout,
     QPushButton,
@@ -18,6 +17,7 @@ from admin_console.api.room import PairingCodeResponse
 from admin_console.gui import formats, i18n
 from admin_console.gui.pairing import PairingDesk
 from admin_console.gui.site_chooser import SiteChooser
+from admin_console.gui.tab_widgets import button_row
 
 CODE_POINTS = 40
 
@@ -57,10 +57,7 @@ class PairingDialog(QDialog):
         self.error.hide()
         self.again = QPushButton(i18n.text("pairing.again", lang))
         self.close_button = QPushButton(i18n.text("pairing.close", lang))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.again)
-        buttons.addWidget(self.close_button)
+        buttons = button_row(self.again, self.close_button)
         layout = QVBoxLayout(self)
         layout.setSpacing(14)
         layout.addWidget(self.site)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from admin_console.api.room import KioskTile
 from admin_console.gui import i18n, icons
 from admin_console.gui.power import PowerAction, PowerQuestion, may
+from admin_console.gui.tab_widgets import button_row
 from policies import Language
 
 ICONS = {PowerAction.RESTART: "restart", PowerAction.SHUT_DOWN: "power", PowerAction.WAKE: "wake"}
@@ -76,10 +77,7 @@ class PowerDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.title, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.confirm)
+        buttons = button_row(self.cancel, self.confirm)
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         layout.addLayout(top)

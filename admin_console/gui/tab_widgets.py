@@ -3,18 +3,27 @@ that says what just happened (green) or went wrong (red)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
+
+Row = TypeVar("Row")
+
+PANEL_WIDTH = 430
+"""The width of the panel beside a tab's list: a form's labels and fields at a readable size."""
 
 
 def big(widget: QWidget, points: int, bold: bool = False) -> None:
@@ -55,6 +64,16 @@ def say(label: QLabel, sentence: str) -> None:
     label.setVisible(bool(sentence))
 
 
+def tell_problems(
+    errors: Mapping[str, QLabel], problems: Mapping[str, str], fields: Iterable[str]
+) -> bool:
+    """Say under each of ``fields`` its problem from ``problems`` (none: its label is
+    hidden); True when ``problems`` is empty, so the form may be sent."""
+    for name in fields:
+        say(errors[name], problems.get(name, ""))
+    return not problems
+
+
 def table() -> QTableWidget:
     """A read-only table, one row selected at a time."""
     view = QTableWidget()
@@ -84,6 +103,39 @@ def fill(view: QTableWidget, header: Sequence[str], rows: Sequence[Sequence[str]
     view.resizeColumnsToContents()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+
+
+def button_row(*buttons: QWidget) -> QHBoxLayout:
+    """A dialog's buttons, side by side at its trailing edge, in the order given."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    return row
+
+
+def chosen_row(view: QTableWidget, rows: Sequence[Row]) -> Row | None:
+    """The row of ``rows`` selected in ``view`` (the rows it shows, in order); None when
+    nothing is selected."""
+    row = view.currentRow()
+    if not view.selectedItems() or not 0 <= row < len(rows):
+        return None
+    return rows[row]
+
+
+def list_beside_panel(owner: QWidget, left: QLayout, panel: Sequence[QWidget]) -> None:
+    """Lay out ``owner``: ``left`` (a tab's list) taking the room, and the ``panel`` widgets
+    stacked at the top of a fixed-width column on its right."""
+    right = QVBoxLayout()
+    for widget in panel:
+        right.addWidget(widget)
+    right.addStretch(1)
+    right_host = QWidget()
+    right_host.setLayout(right)
+    right_host.setFixedWidth(PANEL_WIDTH)
+    layout = QHBoxLayout(owner)
+    layout.addLayout(left, 1)
+    layout.addWidget(right_host)
 
 
 class Notice(QLabel):

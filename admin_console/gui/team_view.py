@@ -34,7 +34,19 @@ from admin_console.gui import i18n
 from admin_console.gui.account import new_password_problems
 from admin_console.gui.controller import ConsoleController
 from admin_console.gui.dialogs import Dialogs
-from admin_console.gui.tab_widgets import Notice, field_error, fill, help_text, say, table, title
+from admin_console.gui.tab_widgets import (
+    Notice,
+    button_row,
+    chosen_row,
+    field_error,
+    fill,
+    help_text,
+    list_beside_panel,
+    say,
+    table,
+    tell_problems,
+    title,
+)
 from admin_console.gui.team import (
     TEAM_LANGUAGES,
     TeamDesk,
@@ -171,10 +183,7 @@ class NewAccountDialog(QDialog):
         )
         form.addRow(i18n.text("admin.again", lang), column(self.again, self.errors["again"]))
         level_labels(form)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.create_button)
+        buttons = button_row(self.cancel, self.create_button)
         layout = QVBoxLayout(self)
         layout.addWidget(title(i18n.text("team.new", lang)))
         layout.addWidget(help_text(i18n.text("team.new_intro", lang)))
@@ -223,9 +232,7 @@ class NewAccountDialog(QDialog):
 
     def _check(self, fields: set[str]) -> bool:
         problems = self.problems()
-        for name in fields:
-            say(self.errors[name], problems.get(name, ""))
-        return not problems
+        return tell_problems(self.errors, problems, fields)
 
     def _create(self) -> None:
         if not self._check(set(self.errors)):
@@ -281,16 +288,7 @@ class TeamScreen(QWidget):
         left.addWidget(self.table, 1)
         self._build_chosen()
         self.notice = Notice()
-        right = QVBoxLayout()
-        right.addWidget(self.notice)
-        right.addWidget(self.chosen)
-        right.addStretch(1)
-        right_host = QWidget()
-        right_host.setLayout(right)
-        right_host.setFixedWidth(430)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addWidget(right_host)
+        list_beside_panel(self, left, (self.notice, self.chosen))
         self.new_account = NewAccountDialog(desk, self)
 
         self.shown: list[StaffAccount] = []
@@ -355,10 +353,7 @@ class TeamScreen(QWidget):
 
     def account(self) -> StaffAccount | None:
         """The colleague chosen in the table."""
-        row = self.table.currentRow()
-        if not self.table.selectedItems() or not 0 <= row < len(self.shown):
-            return None
-        return self.shown[row]
+        return chosen_row(self.table, self.shown)
 
     def show_list(self) -> None:
         """The whole team; the one chosen stays chosen."""
@@ -456,9 +451,7 @@ class TeamScreen(QWidget):
             self.again.text(),
             self.desk.language,
         )
-        for name in fields:
-            say(self.errors[name], problems.get(name, ""))
-        return not problems
+        return tell_problems(self.errors, problems, fields)
 
     def _reset(self) -> None:
         account = self.account()

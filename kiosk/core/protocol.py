@@ -44,6 +44,19 @@ class _Request(_Message):
     id: int = Field(ge=0, le=2**53, strict=True)
 
 
+TappedStaffId = Annotated[
+    int | None,
+    Field(
+        ge=1,
+        le=2**31 - 1,
+        strict=True,
+        description="Who is typing their PIN (a name tapped on the roster); None: the "
+        "PC's own PIN, which opens the staff key only while the roster is empty.",
+    ),
+]
+"""Whose PIN a staff request carries: the same field on every request behind the staff key."""
+
+
 # -- shell -> agent ---------------------------------------------------------------------
 
 
@@ -133,14 +146,7 @@ class AnimatorAction(_Request):
     pin: str = Field(max_length=40)
     action: Literal["check", "extend", "end", "lock", "unlock"]
     minutes: int | None = Field(None, ge=1, le=24 * 60)
-    staff_id: int | None = Field(
-        None,
-        ge=1,
-        le=2**31 - 1,
-        strict=True,
-        description="Who is typing their PIN (a name tapped on the roster); None: the "
-        "PC's own PIN, which opens the staff key only while the roster is empty.",
-    )
+    staff_id: TappedStaffId = None
 
 
 class FindConsoles(_Request):
@@ -149,14 +155,7 @@ class FindConsoles(_Request):
 
     type: Literal["find_consoles"] = "find_consoles"
     pin: str = Field(max_length=40)
-    staff_id: int | None = Field(
-        None,
-        ge=1,
-        le=2**31 - 1,
-        strict=True,
-        description="Who is typing their PIN (a name tapped on the roster); None: the "
-        "PC's own PIN, which opens the staff key only while the roster is empty.",
-    )
+    staff_id: TappedStaffId = None
 
 
 class PairConsole(_Request):
@@ -168,14 +167,7 @@ class PairConsole(_Request):
     pin: str = Field(max_length=40)
     address: str = Field(min_length=1, max_length=200)
     code: str = Field(min_length=1, max_length=40)
-    staff_id: int | None = Field(
-        None,
-        ge=1,
-        le=2**31 - 1,
-        strict=True,
-        description="Who is typing their PIN (a name tapped on the roster); None: the "
-        "PC's own PIN, which opens the staff key only while the roster is empty.",
-    )
+    staff_id: TappedStaffId = None
 
 
 class PrintAnswer(_Request):

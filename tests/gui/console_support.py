@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.console_server import TEST_PASSWORD, ConsoleServer, StaffLogin
+from helpers.room_link import LinkedRoom
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget, QWidget
 
@@ -62,6 +63,39 @@ def log_in(qtbot: Any, window: ConsoleWindow, username: str, password: str = TES
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tabs, timeout=WAIT_MS)
 
 
+@dataclass
+class Room:
+    """A console server with PCs linked to it (:class:`LinkedRoom`) and a console window
+    on it."""
+
+    server: ConsoleServer
+    pcs: LinkedRoom
+    controller: ConsoleController
+    window: ConsoleWindow
+
+    def tile(self, name: str) -> Any:
+        """The room view's tile of the PC ``name``."""
+        return self.window.room.tiles.get(self.pcs.ids[name])
+
+
+@contextlib.contextmanager
+def console_window(
+    qtbot: Any, server: ConsoleServer, language: Language, dialogs: Dialogs | None = None
+) -> Iterator[tuple[ConsoleController, ConsoleWindow]]:
+    """A console window in ``language`` on ``server``, shown, not logged in (``dialogs``:
+    its questions' answers; default: the real ones); its feed and help timer stopped after."""
+    endpoint = Endpoint.parse(server.url, None, insecure_http=True)
+    controller = ConsoleController(endpoint, language, now=server.clock.now)
+    window = ConsoleWindow(controller, dialogs)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        yield controller, window
+    finally:
+        controller.feed.stop()
+        controller.help.timer.stop()
+
+
 @contextlib.contextmanager
 def console(
     qtbot: Any,
@@ -87,17 +121,9 @@ def console(
             server.add_staff("nadia", Role.ANIMATOR, login=False)
             for name in ("admin", "marie", "nadia"):
                 speaks(server, name, language)
-        endpoint = Endpoint.parse(server.url, None, insecure_http=True)
-        controller = ConsoleController(endpoint, language, now=server.clock.now)
         dialogs = AnsweringDialogs()
-        window = ConsoleWindow(controller, dialogs)
-        qtbot.addWidget(window)
-        window.show()
-        try:
+        with console_window(qtbot, server, language, dialogs) as (controller, window):
             yield Console(server, admin, controller, window, dialogs)
-        finally:
-            controller.feed.stop()
-            controller.help.timer.stop()
 
 
 def speaks(server: ConsoleServer, username: str, language: Language) -> None:

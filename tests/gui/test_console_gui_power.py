@@ -5,21 +5,17 @@ naming the PC or how many, and what the visitors on them lose."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from console_support import log_in
+from console_support import Room, console_window, log_in
 from helpers.console_server import ConsoleServer
 from helpers.room_link import LinkedRoom, visitor
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from admin_console.api.staff import Role
-from admin_console.gui.client import Endpoint
-from admin_console.gui.controller import ConsoleController
-from admin_console.gui.window import ConsoleWindow
 from kiosk.agent.system.power import recorded_request
 from kiosk.core.model import EndReason, State
 from policies import Language
@@ -33,14 +29,6 @@ LEFT = Qt.MouseButton.LeftButton
 NBSP = "\u00a0"
 
 
-@dataclass
-class Room:
-    server: ConsoleServer
-    pcs: LinkedRoom
-    controller: ConsoleController
-    window: ConsoleWindow
-
-
 @pytest.fixture
 def room(qtbot: Any, tmp_path: Path) -> Iterator[Room]:
     with ConsoleServer(tmp_path) as server:
@@ -48,16 +36,10 @@ def room(qtbot: Any, tmp_path: Path) -> Iterator[Room]:
         server.add_staff("nadia", Role.ANIMATOR, login=False)
         server.add_staff("marie", Role.MANAGER, login=False)
         pcs = LinkedRoom(server, admin)
-        endpoint = Endpoint.parse(server.url, None, insecure_http=True)
-        controller = ConsoleController(endpoint, Language.FR, now=server.clock.now)
-        window = ConsoleWindow(controller)
-        qtbot.addWidget(window)
-        window.show()
         try:
-            yield Room(server, pcs, controller, window)
+            with console_window(qtbot, server, Language.FR) as (controller, window):
+                yield Room(server, pcs, controller, window)
         finally:
-            controller.feed.stop()
-            controller.help.timer.stop()
             pcs.close()
 
 

@@ -9,22 +9,18 @@ clock; the window reads the server's fake clock.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from console_support import log_in, speaks
+from console_support import Room, console_window, log_in, speaks
 from helpers.console_server import ConsoleServer
 from helpers.kiosk_agent import ShellClient
 from helpers.room_link import LinkedRoom, ask_help, visitor
 from PySide6.QtCore import Qt
 
 from admin_console.gui import i18n
-from admin_console.gui.client import Endpoint
-from admin_console.gui.controller import ConsoleController
 from admin_console.gui.viewmodel import TileKind, time_left
-from admin_console.gui.window import ConsoleWindow
 from admin_console.server.auth import Role
 from admin_console.server.clock import FakeClock
 from kiosk.shell import i18n as shell_i18n
@@ -34,17 +30,6 @@ FR, NL, EN = Language.FR, Language.NL, Language.EN
 
 WAIT_MS = 10_000
 LEFT = Qt.MouseButton.LeftButton
-
-
-@dataclass
-class Room:
-    server: ConsoleServer
-    pcs: LinkedRoom
-    controller: ConsoleController
-    window: ConsoleWindow
-
-    def tile(self, name: str) -> Any:
-        return self.window.room.tiles.get(self.pcs.ids[name])
 
 
 @pytest.fixture
@@ -58,16 +43,10 @@ def room(qtbot: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator
         for name in ("admin", "nadia"):
             speaks(server, name, language)
         pcs = LinkedRoom(server, admin)
-        endpoint = Endpoint.parse(server.url, None, insecure_http=True)
-        controller = ConsoleController(endpoint, language, now=server.clock.now)
-        window = ConsoleWindow(controller)
-        qtbot.addWidget(window)
-        window.show()
         try:
-            yield Room(server, pcs, controller, window)
+            with console_window(qtbot, server, language) as (controller, window):
+                yield Room(server, pcs, controller, window)
         finally:
-            controller.feed.stop()
-            controller.help.timer.stop()
             pcs.close()
 
 

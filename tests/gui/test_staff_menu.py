@@ -10,17 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers.kiosk_agent import AgentThread, open_all_day_policy
-from helpers.kiosk_shell import find_button, running_shell, visible_texts
+from helpers.kiosk_agent import AgentThread, staff_menu_policy
+from helpers.kiosk_shell import (
+    find_button,
+    open_staff_key,
+    type_pin,
+    visible_texts,
+    visitor_in_session,
+)
 from PySide6.QtCore import Qt
 
 from kiosk.core.model import State
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
-from kiosk.shell.screens import AnimatorPage
 from kiosk.shell.viewmodel import Screen
 from kiosk.shell.window import MainWindow
-from policies import Language, StaffLanguage, StaffRules
+from policies import Language, StaffLanguage
 
 LEFT = Qt.MouseButton.LeftButton
 PIN = "2468"
@@ -30,9 +35,7 @@ AR, NL, EN = Language.AR, Language.NL, Language.EN
 @pytest.fixture
 def agent() -> Iterator[AgentThread]:
     """A real agent with an animator PIN, its staff menu in Dutch."""
-    policy = open_all_day_policy(idle_timeout_minutes=240).model_copy(
-        update={"staff": StaffRules(language=StaffLanguage.NL)}
-    )
+    policy = staff_menu_policy(StaffLanguage.NL)
     with AgentThread(policy=policy, animator_pin=PIN) as running:
         yield running
 
@@ -40,37 +43,16 @@ def agent() -> Iterator[AgentThread]:
 @pytest.fixture
 def shell_window(agent: AgentThread, qtbot) -> Iterator[tuple[ShellController, MainWindow]]:
     """The real shell on ``agent``, a visitor in session in Arabic."""
-    with running_shell(qtbot, agent.socket_path, AR) as (shell, window):
-        qtbot.mouseClick(find_button(window, i18n.tr("mode_walk_in", AR)), LEFT)
-        qtbot.waitUntil(lambda: shell.screen is Screen.RULES, timeout=5000)
-        qtbot.mouseClick(find_button(window, i18n.tr("accept", AR)), LEFT)
-        # The launcher opens first when the PC has the visitor's programs installed.
-        qtbot.waitUntil(lambda: shell.screen in (Screen.SESSION, Screen.LAUNCHER), timeout=5000)
-        if shell.screen is Screen.LAUNCHER:
-            shell.close_launcher()
+    with visitor_in_session(qtbot, agent.socket_path, AR) as (shell, window):
         yield shell, window
-
-
-def _panel(shell: ShellController, window: MainWindow, qtbot) -> AnimatorPage:
-    qtbot.mouseClick(window.pages[Screen.SESSION].staff, LEFT)
-    assert shell.screen is Screen.ANIMATOR
-    page = window.pages[Screen.ANIMATOR]
-    assert isinstance(page, AnimatorPage)
-    return page
-
-
-def _type_pin(page: AnimatorPage, pin: str, qtbot) -> None:
-    for digit in pin:
-        qtbot.mouseClick(page.keypad.digits[digit], LEFT)
-    qtbot.mouseClick(page.keypad.ok, LEFT)
 
 
 def test_a_wrong_pin_never_opens_the_staff_menu_and_counts_as_a_wrong_try(
     agent: AgentThread, shell_window: tuple[ShellController, MainWindow], qtbot
 ) -> None:
     shell, window = shell_window
-    page = _panel(shell, window, qtbot)
-    _type_pin(page, "1111", qtbot)
+    page = open_staff_key(shell, window, qtbot)
+    type_pin(page, "1111", qtbot)
     qtbot.waitUntil(lambda: shell.local.error is not None, timeout=10_000)
     assert shell.local.error is not None and shell.local.error.code == "wrong_pin"
     assert i18n.error_text("wrong_pin", NL) in visible_texts(window)
@@ -92,13 +74,13 @@ def test_the_staff_menu_is_in_the_staffs_language_and_can_be_switched(
     agent: AgentThread, shell_window: tuple[ShellController, MainWindow], qtbot
 ) -> None:
     shell, window = shell_window
-    page = _panel(shell, window, qtbot)
+    page = open_staff_key(shell, window, qtbot)
     # The visitor reads Arabic; the animator reads the room's staff language, left to right.
     assert i18n.tr("staff_pin_title", NL) in visible_texts(window)
     assert page.layoutDirection() == Qt.LayoutDirection.LeftToRight
     qtbot.mouseClick(page.keypad.ok, LEFT)
     assert i18n.error_text("empty_staff_pin", NL) in visible_texts(window), "empty: told"
-    _type_pin(page, PIN, qtbot)
+    type_pin(page, PIN, qtbot)
     qtbot.waitUntil(lambda: shell.local.staff_unlocked, timeout=10_000)
     assert page.steps.currentIndex() == 1
     assert i18n.tr("extend_by", NL, n=15) in visible_texts(window)

@@ -8,8 +8,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers.kiosk_agent import AgentThread, open_all_day_policy
-from helpers.kiosk_shell import find_button, running_shell, visible_texts
+from helpers.kiosk_agent import AgentThread, staff_menu_policy
+from helpers.kiosk_shell import (
+    find_button,
+    open_staff_key,
+    type_pin,
+    visible_texts,
+    visitor_in_session,
+)
 from PySide6.QtCore import Qt
 
 from epn_shared.protocol import RosterEntry, StaffRoster
@@ -17,10 +23,9 @@ from kiosk.agent.credentials import hash_pin
 from kiosk.core.model import State
 from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
-from kiosk.shell.screens import AnimatorPage, SessionPage
 from kiosk.shell.viewmodel import Screen
 from kiosk.shell.window import MainWindow
-from policies import Language, StaffLanguage, StaffRules
+from policies import Language, StaffLanguage
 
 LEFT = Qt.MouseButton.LeftButton
 AR, FR, NL, EN = Language.AR, Language.FR, Language.NL, Language.EN
@@ -41,9 +46,7 @@ def roster(*people: tuple[int, str, str, str]) -> StaffRoster:
 @pytest.fixture
 def agent() -> Iterator[AgentThread]:
     """A real agent with its own PIN, its room's staff menu in English."""
-    policy = open_all_day_policy(idle_timeout_minutes=240).model_copy(
-        update={"staff": StaffRules(language=StaffLanguage.EN)}
-    )
+    policy = staff_menu_policy(StaffLanguage.EN)
     with AgentThread(policy=policy, animator_pin=PC_PIN) as running:
         yield running
 
@@ -56,30 +59,8 @@ def give_roster(agent: AgentThread, frame: StaffRoster) -> None:
 @pytest.fixture
 def shell_window(agent: AgentThread, qtbot: Any) -> Iterator[tuple[ShellController, MainWindow]]:
     """The real shell on ``agent``, a visitor in session in Arabic."""
-    with running_shell(qtbot, agent.socket_path, AR) as (shell, window):
-        qtbot.mouseClick(find_button(window, i18n.tr("mode_walk_in", AR)), LEFT)
-        qtbot.waitUntil(lambda: shell.screen is Screen.RULES, timeout=5000)
-        qtbot.mouseClick(find_button(window, i18n.tr("accept", AR)), LEFT)
-        qtbot.waitUntil(lambda: shell.screen in (Screen.SESSION, Screen.LAUNCHER), timeout=5000)
-        if shell.screen is Screen.LAUNCHER:
-            shell.close_launcher()
+    with visitor_in_session(qtbot, agent.socket_path, AR) as (shell, window):
         yield shell, window
-
-
-def _panel(shell: ShellController, window: MainWindow, qtbot: Any) -> AnimatorPage:
-    session = window.pages[Screen.SESSION]
-    assert isinstance(session, SessionPage)
-    qtbot.mouseClick(session.staff, LEFT)
-    assert shell.screen is Screen.ANIMATOR
-    page = window.pages[Screen.ANIMATOR]
-    assert isinstance(page, AnimatorPage)
-    return page
-
-
-def _type_pin(page: AnimatorPage, pin: str, qtbot: Any) -> None:
-    for digit in pin:
-        qtbot.mouseClick(page.keypad.digits[digit], LEFT)
-    qtbot.mouseClick(page.keypad.ok, LEFT)
 
 
 def test_a_staff_member_touches_their_name_types_their_pin_and_is_greeted_in_their_language(
@@ -88,7 +69,7 @@ def test_a_staff_member_touches_their_name_types_their_pin_and_is_greeted_in_the
     shell, window = shell_window
     give_roster(agent, roster((1, "Fatima", "fr", FATIMA_PIN), (2, "Jan", "nl", JAN_PIN)))
     qtbot.waitUntil(lambda: shell.view is not None and len(shell.view.staff) == 2, timeout=5000)
-    page = _panel(shell, window, qtbot)
+    page = open_staff_key(shell, window, qtbot)
     assert i18n.tr("staff_who", EN) in visible_texts(window)
     assert {b.label for b in page.name_buttons.values() if b.isVisibleTo(window)} == {
         "Fatima",
@@ -96,7 +77,7 @@ def test_a_staff_member_touches_their_name_types_their_pin_and_is_greeted_in_the
     }
 
     # A PIN before a name: the screen asks for the name, nothing is sent.
-    _type_pin(page, FATIMA_PIN, qtbot)
+    type_pin(page, FATIMA_PIN, qtbot)
     assert i18n.error_text("empty_staff_name", EN) in visible_texts(window)
     assert not shell.local.staff_unlocked
 
@@ -115,15 +96,15 @@ def test_a_staff_member_touches_their_name_types_their_pin_and_is_greeted_in_the
     assert i18n.tr("staff_hello", FR, name="Fatima") not in visible_texts(window)
 
     # The next one is Jan, in Dutch: Fatima's name and language are not kept for him.
-    page = _panel(shell, window, qtbot)
+    page = open_staff_key(shell, window, qtbot)
     assert i18n.tr("staff_who", EN) in visible_texts(window)
     assert not any(b.isChecked() for b in page.name_buttons.values())
     qtbot.mouseClick(page.name_buttons[2], LEFT)
-    _type_pin(page, FATIMA_PIN, qtbot)  # her PIN, his name: refused
+    type_pin(page, FATIMA_PIN, qtbot)  # her PIN, his name: refused
     qtbot.waitUntil(lambda: shell.local.error is not None, timeout=10_000)
     assert shell.local.error is not None and shell.local.error.code == "wrong_pin"
     assert not shell.local.staff_unlocked
-    _type_pin(page, JAN_PIN, qtbot)
+    type_pin(page, JAN_PIN, qtbot)
     qtbot.waitUntil(lambda: shell.local.staff_unlocked, timeout=10_000)
     assert page.title.text() == "Hallo Jan"
     before = shell.view.seconds_left if shell.view is not None else None
@@ -145,12 +126,12 @@ def test_the_only_person_on_the_roster_is_chosen_already_and_the_pcs_own_pin_is_
     shell, window = shell_window
     give_roster(agent, roster((1, "Fatima", "fr", FATIMA_PIN)))
     qtbot.waitUntil(lambda: shell.view is not None and len(shell.view.staff) == 1, timeout=5000)
-    page = _panel(shell, window, qtbot)
+    page = open_staff_key(shell, window, qtbot)
     assert page.name_buttons[1].isChecked()  # nobody else to choose
-    _type_pin(page, PC_PIN, qtbot)
+    type_pin(page, PC_PIN, qtbot)
     qtbot.waitUntil(lambda: shell.local.error is not None, timeout=10_000)
     assert shell.local.error is not None and shell.local.error.code == "wrong_pin"
-    _type_pin(page, FATIMA_PIN, qtbot)
+    type_pin(page, FATIMA_PIN, qtbot)
     qtbot.waitUntil(lambda: shell.local.staff_unlocked, timeout=10_000)
     assert page.title.text() == "Bonjour Fatima"
 
@@ -159,9 +140,9 @@ def test_without_a_roster_the_pin_screen_asks_no_name(
     shell_window: tuple[ShellController, MainWindow], qtbot: Any
 ) -> None:
     shell, window = shell_window
-    page = _panel(shell, window, qtbot)
+    page = open_staff_key(shell, window, qtbot)
     assert i18n.tr("staff_who", EN) not in visible_texts(window)
     assert not page.names.isVisibleTo(window)
-    _type_pin(page, PC_PIN, qtbot)
+    type_pin(page, PC_PIN, qtbot)
     qtbot.waitUntil(lambda: shell.local.staff_unlocked, timeout=10_000)
     assert page.title.text() == i18n.tr("staff_actions", EN)  # no name to greet

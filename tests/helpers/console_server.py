@@ -187,6 +187,18 @@ class ConsoleServer:
         return admin, [self.enroll(admin, name) for name in names]
 
 
+def closed_at_once(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """Open a WebSocket to ``url`` (with ``headers``) that the console must close before
+    it says anything; the code and reason of its close frame."""
+    with connect(url, additional_headers=headers or {}) as ws:
+        try:
+            ws.recv(5)
+        except ConnectionClosed as closed:
+            assert closed.rcvd is not None, "closed without a close frame"
+            return closed.rcvd.code, closed.rcvd.reason
+    raise AssertionError(f"{url}: a frame came where the socket should have been closed")
+
+
 class KioskSocket:
     """A kiosk's WebSocket to the console, driven by a test (the ``websockets`` sync client).
 

@@ -47,7 +47,7 @@ from kiosk.agent.wiper import SandboxWiper, Wiper
 from kiosk.core.clock import FakeClock
 from kiosk.core.model import Instant, State
 from kiosk.core.protocol import PROTOCOL_VERSION, Reply, View, decode_push
-from policies import Policy, default_policy, policy_from_data
+from policies import Policy, StaffLanguage, StaffRules, default_policy, policy_from_data
 
 T = TypeVar("T")
 
@@ -70,6 +70,14 @@ def open_all_day_policy(**session: int) -> Policy:
     data.update(open_all_day_data())
     data["session"].update(session)
     return policy_from_data(data, "(test policy)")
+
+
+def staff_menu_policy(language: StaffLanguage) -> Policy:
+    """Open all day, long idle time (a staff menu test is never cut short), the staff menu
+    in ``language``."""
+    return open_all_day_policy(idle_timeout_minutes=240).model_copy(
+        update={"staff": StaffRules(language=language)}
+    )
 
 
 def write_policy(policy: Policy, path: Path) -> Path:

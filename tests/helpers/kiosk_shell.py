@@ -14,7 +14,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.core.protocol import ErrorBody, Reply, View
+from kiosk.shell import i18n
 from kiosk.shell.controller import ShellController
+from kiosk.shell.screens import AnimatorPage, SessionPage
 from kiosk.shell.speaker import Speaker
 from kiosk.shell.viewmodel import LocalState, Screen
 from kiosk.shell.widgets import ActionButton
@@ -188,6 +190,41 @@ def running_shell(
     finally:
         client.stop()
         QGuiApplication.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+
+@contextlib.contextmanager
+def visitor_in_session(
+    qtbot: Any, socket_path: str | os.PathLike[str], language: Language
+) -> Iterator[tuple[ShellController, MainWindow]]:
+    """:func:`running_shell`, then a walk-in visitor in ``language`` who accepted the rules,
+    in session (the launcher, which opens first when the PC has programs, closed)."""
+    left = Qt.MouseButton.LeftButton
+    with running_shell(qtbot, socket_path, language) as (shell, window):
+        qtbot.mouseClick(find_button(window, i18n.tr("mode_walk_in", language)), left)
+        qtbot.waitUntil(lambda: shell.screen is Screen.RULES, timeout=5000)
+        qtbot.mouseClick(find_button(window, i18n.tr("accept", language)), left)
+        qtbot.waitUntil(lambda: shell.screen in (Screen.SESSION, Screen.LAUNCHER), timeout=5000)
+        if shell.screen is Screen.LAUNCHER:
+            shell.close_launcher()
+        yield shell, window
+
+
+def open_staff_key(shell: ShellController, window: MainWindow, qtbot: Any) -> AnimatorPage:
+    """Touch the session's staff key: the staff menu's PIN page, shown."""
+    session = window.pages[Screen.SESSION]
+    assert isinstance(session, SessionPage)
+    qtbot.mouseClick(session.staff, Qt.MouseButton.LeftButton)
+    assert shell.screen is Screen.ANIMATOR
+    page = window.pages[Screen.ANIMATOR]
+    assert isinstance(page, AnimatorPage)
+    return page
+
+
+def type_pin(page: AnimatorPage, pin: str, qtbot: Any) -> None:
+    """Type ``pin`` on the staff menu's keypad and confirm."""
+    for digit in pin:
+        qtbot.mouseClick(page.keypad.digits[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.keypad.ok, Qt.MouseButton.LeftButton)
 
 
 LOOKS = {

@@ -13,11 +13,13 @@ import logging
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from helpers.kiosk_agent import AgentThread, ShellClient
-from helpers.roster_console import RosterConsole, enroll_folder, roster, wait_until
+from helpers.kiosk_endpoint import enrolled_agent, wait_until
+from helpers.roster_console import RosterConsole, roster
 
 from epn_shared.protocol import Event, StaffActionBody, decode_kiosk_frame
 from kiosk.agent.credentials import hash_pin
@@ -51,13 +53,20 @@ def folder() -> Iterator[Path]:
 
 def pc(folder: Path, console: RosterConsole) -> AgentThread:
     """A PC enrolled with ``console``, its own PIN set (not started)."""
-    enroll_folder(folder, console.url)
-    return AgentThread(
-        data_dir=folder,
-        animator_pin=PC_PIN,
-        config_options={"allow_insecure_link": True},
-        agent_options={"link_options": FAST},
-    )
+    return enrolled_agent(folder, console.url, FAST, animator_pin=PC_PIN)
+
+
+@contextmanager
+def staffed_pc(
+    folder: Path, console: RosterConsole, *people: tuple[int, str, str, str]
+) -> Iterator[tuple[AgentThread, ShellClient]]:
+    """A running PC that holds roster 1 of ``people``, and its shell, hello said."""
+    with pc(folder, console) as agent, ShellClient(agent.socket_path) as shell:
+        console.wait_connected()
+        console.send_roster(roster(1, *people))
+        held(agent, 1)
+        shell.hello()
+        yield agent, shell
 
 
 def held(agent: AgentThread, revision: int) -> None:
@@ -101,12 +110,7 @@ def test_the_pcs_own_pin_no_longer_opens_the_staff_key_once_the_console_sent_its
 def test_a_pc_without_its_own_pin_gets_a_staff_key_from_the_roster(
     folder: Path, console: RosterConsole
 ) -> None:
-    enroll_folder(folder, console.url)
-    bare = AgentThread(
-        data_dir=folder,
-        config_options={"allow_insecure_link": True},
-        agent_options={"link_options": FAST},
-    )
+    bare = enrolled_agent(folder, console.url, FAST)
     with bare as agent, ShellClient(agent.socket_path) as shell:
         console.wait_connected()
         assert not shell.hello().animator_pin_set  # no staff key yet
@@ -124,11 +128,7 @@ def test_a_pc_without_its_own_pin_gets_a_staff_key_from_the_roster(
 def test_a_pin_opens_only_the_key_of_the_person_it_belongs_to(
     folder: Path, console: RosterConsole
 ) -> None:
-    with pc(folder, console) as agent, ShellClient(agent.socket_path) as shell:
-        console.wait_connected()
-        console.send_roster(roster(1, FATIMA, JAN))
-        held(agent, 1)
-        shell.hello()
+    with staffed_pc(folder, console, FATIMA, JAN) as (agent, shell):
         assert not opens(shell, FATIMA_PIN, staff_id=2)  # Fatima's PIN, Jan's name
         assert not opens(shell, FATIMA_PIN)  # no name tapped
         assert not opens(shell, FATIMA_PIN, staff_id=99)  # nobody of that id
@@ -143,11 +143,7 @@ def test_a_pin_opens_only_the_key_of_the_person_it_belongs_to(
 def test_a_person_removed_or_given_a_new_pin_is_refused_at_once(
     folder: Path, console: RosterConsole
 ) -> None:
-    with pc(folder, console) as agent, ShellClient(agent.socket_path) as shell:
-        console.wait_connected()
-        console.send_roster(roster(1, FATIMA, JAN))
-        held(agent, 1)
-        shell.hello()
+    with staffed_pc(folder, console, FATIMA, JAN) as (agent, shell):
         shell.start_session()
         assert opens(shell, FATIMA_PIN, staff_id=1)  # her menu is open on the screen…
 
@@ -166,11 +162,7 @@ def test_a_person_removed_or_given_a_new_pin_is_refused_at_once(
 def test_wrong_pins_count_on_one_guard_whatever_name_is_tapped(
     folder: Path, console: RosterConsole
 ) -> None:
-    with pc(folder, console) as agent, ShellClient(agent.socket_path) as shell:
-        console.wait_connected()
-        console.send_roster(roster(1, FATIMA, JAN))
-        held(agent, 1)
-        shell.hello()
+    with staffed_pc(folder, console, FATIMA, JAN) as (_agent, shell):
         for staff_id in (1, 2, 1, 2, 99):  # five wrong tries, spread over names
             assert not opens(shell, "111000", staff_id=staff_id)
         # The sixth waits, even with the right PIN and a name not tried yet.
@@ -203,11 +195,7 @@ def test_the_roster_outlives_a_restart_and_offline_time(
 def test_a_broken_roster_frame_keeps_the_roster_held(
     folder: Path, console: RosterConsole, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with pc(folder, console) as agent, ShellClient(agent.socket_path) as shell:
-        console.wait_connected()
-        console.send_roster(roster(1, FATIMA))
-        held(agent, 1)
-        shell.hello()
+    with staffed_pc(folder, console, FATIMA) as (agent, shell):
         with caplog.at_level(logging.ERROR):
             # A PIN that is not an argon2id hash, then one id twice: neither is a roster.
             console.send_raw(
@@ -235,11 +223,7 @@ def test_a_broken_roster_frame_keeps_the_roster_held(
 def test_each_staff_action_reaches_the_console_with_the_persons_id_even_after_offline_time(
     folder: Path, console: RosterConsole
 ) -> None:
-    with pc(folder, console) as agent, ShellClient(agent.socket_path) as shell:
-        console.wait_connected()
-        console.send_roster(roster(1, FATIMA, JAN))
-        held(agent, 1)
-        shell.hello()
+    with staffed_pc(folder, console, FATIMA, JAN) as (agent, shell):
         shell.start_session()
         console.kill()
         agent.wait_until(lambda: not agent.agent.link.connected, 10, "the link down")

@@ -9,15 +9,16 @@ import contextlib
 import datetime as dt
 import json
 import ssl
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers.kiosk_agent import AgentThread, ShellClient, open_all_day_policy
-from websockets.asyncio.server import Server, ServerConnection, serve
+from helpers.kiosk_endpoint import KioskEndpoint, enroll_folder, wait_until
+from helpers.kiosk_endpoint import enrolled_agent as enrolled
+from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
@@ -38,11 +39,10 @@ from kiosk.agent.secrets import KeyringTokens
 from kiosk.core.model import ActorKind, State
 from policies import default_policy
 
-TOKEN = "kiosk-token-for-tests-0123456789"
 FAST = LinkOptions(backoff_initial=0.05, backoff_cap=0.4, status_min_interval=0.05, open_timeout=5)
 
 
-class FakeConsole:
+class FakeConsole(KioskEndpoint):
     """A console that stores events by id, acknowledges them, and pushes commands.
 
     Runs its own event loop in a thread. ``ack_every`` events are acknowledged together
@@ -51,78 +51,21 @@ class FakeConsole:
     """
 
     def __init__(self, *, ack_every: int = 1, ssl_context: ssl.SSLContext | None = None) -> None:
+        super().__init__(ssl_context)
         self.ack_every = ack_every
         self.acking = True
-        self.ssl_context = ssl_context
-        self.port = 0
         self.stored: dict[str, Event] = {}
         self.duplicates = 0
         self.hellos: list[Hello] = []
         self.statuses: list[Status] = []
         self.headers: list[Headers] = []
-        self.connections = 0
         self._results: dict[str, asyncio.Future[CommandResult]] = {}
-        self._server: Server | None = None
-        self._current: ServerConnection | None = None
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._lock = threading.Lock()
-
-    # -- life cycle ----------------------------------------------------------------------
-
-    def _run(self, coroutine: Any, timeout: float = 10.0) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
-
-    def start(self) -> FakeConsole:
-        """Listen (on the same port as before after a :meth:`kill`)."""
-        if not self._thread.is_alive():
-            self._thread.start()
-        self._run(self._listen())
-        return self
-
-    async def _listen(self) -> None:
-        self._server = await serve(
-            self._handle,
-            "127.0.0.1",
-            self.port,
-            ssl=self.ssl_context,
-            process_request=self._check_token,
-        )
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    def kill(self) -> None:
-        """Stop at once, as a crashed console would: connections cut, nothing said."""
-        self._run(self._kill())
-
-    async def _kill(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.close(close_connections=False)
-        for connection in list(server.connections):
-            connection.transport.abort()
-        await server.wait_closed()
-        self._current = None
-
-    def stop(self) -> None:
-        """Kill and end the thread."""
-        self.kill()
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-
-    @property
-    def url(self) -> str:
-        """The kiosk WebSocket URL."""
-        scheme = "wss" if self.ssl_context else "ws"
-        return f"{scheme}://127.0.0.1:{self.port}/ws/kiosk"
 
     # -- serving -------------------------------------------------------------------------
 
     def _check_token(self, connection: ServerConnection, request: Request) -> Response | None:
         self.headers.append(request.headers)
-        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return connection.respond(401, "unknown kiosk token\n")
-        return None
+        return super()._check_token(connection, request)
 
     async def _handle(self, websocket: ServerConnection) -> None:
         hello = decode_kiosk_frame(await websocket.recv())
@@ -169,16 +112,7 @@ class FakeConsole:
 
     def wait_connected(self, count: int = 1, timeout: float = 10.0) -> None:
         """Wait until the kiosk was welcomed ``count`` times in all."""
-        wait_until(lambda: self.connections >= count, timeout, f"{count} connections")
-
-    def send_raw(self, text: str) -> None:
-        """Send any text frame to the connected kiosk."""
-
-        async def send() -> None:
-            assert self._current is not None, "no kiosk connected"
-            await self._current.send(text)
-
-        self._run(send())
+        self._wait_connections(count, timeout)
 
     def command(self, action: str, timeout: float = 10.0, **fields: Any) -> CommandResult:
         """Push a command and wait for its result."""
@@ -202,24 +136,6 @@ class FakeConsole:
             return [e.body.kind for e in self.stored.values()]
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    """Poll ``condition`` until it holds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout} s for {what}")
-        time.sleep(0.01)
-
-
-def enroll_folder(folder: Path, url: str, fingerprint: str | None = None) -> None:
-    """Make ``folder`` look like an agent data folder after ``epn-kiosk enroll``."""
-    KeyringTokens(folder / "secrets", create=True).set(TOKEN)
-    save_console_settings(
-        ConsoleSettings(url=url, fingerprint_sha256=fingerprint, kiosk_id=1, name="PC-TEST"),
-        folder / "console.json",
-    )
-
-
 @pytest.fixture
 def console() -> Iterator[FakeConsole]:
     """A running fake console on a free port."""
@@ -232,14 +148,7 @@ def enrolled_agent(
     tmp_dir: Path, console: FakeConsole, options: LinkOptions = FAST, **kwargs: Any
 ) -> AgentThread:
     """An agent (not started) enrolled with ``console`` over ws://."""
-    enroll_folder(tmp_dir, console.url)
-    return AgentThread(
-        data_dir=tmp_dir,
-        animator_pin=None,
-        config_options={"allow_insecure_link": True},
-        agent_options={"link_options": options},
-        **kwargs,
-    )
+    return enrolled(tmp_dir, console.url, options, **kwargs)
 
 
 @pytest.fixture

@@ -50,6 +50,19 @@ def _fatima(server: ConsoleServer, admin: StaffLogin) -> tuple[StaffLogin, int]:
     return fatima, staff_id
 
 
+def _fatima_held(agent: AgentThread, server: ConsoleServer, admin: StaffLogin) -> int:
+    """Fatima (see :func:`_fatima`) made at the console and held by ``agent``; her id."""
+    _fatima_login, fatima_id = _fatima(server, admin)
+    _holds(agent, {"Fatima"})
+    return fatima_id
+
+
+def _disable(server: ConsoleServer, admin: StaffLogin, staff_id: int) -> None:
+    """The admin disables ``staff_id``'s account at the console."""
+    with server.client(admin) as http:
+        http.patch(f"/api/staff/{staff_id}", json={"disabled": True}).raise_for_status()
+
+
 def _names(agent: AgentThread) -> set[str]:
     return {v.name for v in agent.agent.roster.views()}
 
@@ -67,8 +80,7 @@ def test_a_pin_set_at_the_console_opens_the_staff_key_at_the_pc_for_that_person(
     room: LinkedRoom, server: ConsoleServer, admin: StaffLogin
 ) -> None:
     agent = room.pc("PC-01")
-    _fatima_login, fatima_id = _fatima(server, admin)
-    _holds(agent, {"Fatima"})
+    fatima_id = _fatima_held(agent, server, admin)
     shell = visitor(agent)
     view = shell.wait_view(lambda v: len(v.staff) == 1)
     assert [(s.id, s.name) for s in view.staff] == [(fatima_id, "Fatima")]
@@ -89,8 +101,7 @@ def test_a_pin_set_at_the_console_opens_the_staff_key_at_the_pc_for_that_person(
     line = next(a for a in audited() if a["action"] == "pc_extend")
     assert line["kiosk_id"] == room.ids["PC-01"]
     # Disabled at the console: her PIN no longer opens the key on the PC.
-    with server.client(admin) as http:
-        http.patch(f"/api/staff/{fatima_id}", json={"disabled": True}).raise_for_status()
+    _disable(server, admin, fatima_id)
     _holds(agent, set())
     assert _check(shell, FATIMA_PIN, fatima_id)[0] is False
     shell.close()
@@ -100,11 +111,9 @@ def test_a_pc_that_was_off_when_someone_was_disabled_refuses_them_once_back(
     room: LinkedRoom, server: ConsoleServer, admin: StaffLogin
 ) -> None:
     agent = room.pc("PC-02")
-    _fatima_login, fatima_id = _fatima(server, admin)
-    _holds(agent, {"Fatima"})
+    fatima_id = _fatima_held(agent, server, admin)
     agent = room.restart("PC-02", reachable=False)
-    with server.client(admin) as http:
-        http.patch(f"/api/staff/{fatima_id}", json={"disabled": True}).raise_for_status()
+    _disable(server, admin, fatima_id)
     # Offline, the PC still holds her (it could not know).
     assert _names(agent) == {"Fatima"}
     agent = room.restart("PC-02")

@@ -82,6 +82,8 @@ def _site_filter(
     return frozenset({site_id})
 
 
+StaffId = Annotated[int, Path_(ge=1, le=MAX_ID, description="The staff member's id.")]
+"""A staff member of the path (their account's id)."""
 KioskId = Annotated[int, Depends(_kiosk_id)]
 """The PC of the path, one of the caller's sites' (404 otherwise)."""
 KioskFilter = Annotated[int | None, Depends(_kiosk_filter)]

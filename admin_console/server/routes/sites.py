@@ -26,6 +26,7 @@ from admin_console.server.auth import Principal
 from admin_console.server.console import Console
 from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.db.repositories.sites import Site
+from admin_console.server.db.repositories.staff import Staff as StaffMember
 from admin_console.server.errors import Forbidden, NotFound
 from admin_console.server.routes.deps import (
     Admin,
@@ -34,13 +35,13 @@ from admin_console.server.routes.deps import (
     KioskId,
     Manager,
     Staff,
+    StaffId,
     problems,
 )
 from admin_console.server.routes.policy import push_policy
 
 router = APIRouter()
 SiteId = Annotated[int, Path_(ge=1, le=MAX_ID, description="The site's id.")]
-StaffId = Annotated[int, Path_(ge=1, le=MAX_ID, description="The staff member's id.")]
 
 
 def _models(console: Console, sites: list[Site]) -> list[SiteModel]:
@@ -51,6 +52,20 @@ def _models(console: Console, sites: list[Site]) -> list[SiteModel]:
         )
         for s in sites
     ]
+
+
+def _staff_member(console: Console, staff_id: int) -> StaffMember:
+    """The staff member ``staff_id``; :class:`NotFound` when there is none."""
+    target = console.repos.staff.get(staff_id)
+    if target is None:
+        raise NotFound(f"no staff member with id {staff_id}")
+    return target
+
+
+def _seen(who: Principal, site_ids: frozenset[int]) -> StaffSites:
+    """``site_ids`` as far as ``who`` sees them (an admin: all)."""
+    seen = site_ids if who.sites is None else site_ids & who.sites
+    return StaffSites(site_ids=sorted(seen))
 
 
 @router.get("/api/sites", responses=problems(401))
@@ -79,12 +94,8 @@ def change_site(console: ConsoleDep, site_id: SiteId, body: SiteChange, who: Adm
 def staff_sites(console: ConsoleDep, staff_id: StaffId, who: Manager) -> StaffSites:
     """The sites a colleague works at, as far as the caller sees them (an admin's: none
     listed, every site implied)."""
-    target = console.repos.staff.get(staff_id)
-    if target is None:
-        raise NotFound(f"no staff member with id {staff_id}")
-    theirs = console.repos.sites.of_staff(staff_id)
-    seen = theirs if who.sites is None else theirs & who.sites
-    return StaffSites(site_ids=sorted(seen))
+    _staff_member(console, staff_id)
+    return _seen(who, console.repos.sites.of_staff(staff_id))
 
 
 @router.put("/api/staff/{staff_id}/sites", responses=problems(401, 403, 404))
@@ -103,9 +114,7 @@ async def set_staff_sites(
 def _set_staff_sites(
     console: Console, staff_id: int, body: StaffSites, who: Principal
 ) -> StaffSites:
-    target = console.repos.staff.get(staff_id)
-    if target is None:
-        raise NotFound(f"no staff member with id {staff_id}")
+    target = _staff_member(console, staff_id)
     if Role(target.role) is Role.ADMIN:
         raise Forbidden("an admin works at every site: there is nothing to set")
     asked = frozenset(body.site_ids)
@@ -120,8 +129,7 @@ def _set_staff_sites(
     console.repos.sites.set_staff_sites(staff_id, asked)
     names = ", ".join(s.name for s in console.repos.sites.all(asked)) or "none"
     console.auth.audit(who.staff.username, "staff_sites_set", detail=f"{target.username}: {names}")
-    seen = asked if who.sites is None else asked & who.sites
-    return StaffSites(site_ids=sorted(seen))
+    return _seen(who, asked)
 
 
 @router.put("/api/kiosks/{kiosk_id}/site", responses=problems(401, 403, 404))

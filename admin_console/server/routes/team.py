@@ -6,10 +6,7 @@ After a change the hub is told: a disabled account's live staff connections clos
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter
-from fastapi import Path as Path_
 from starlette.concurrency import run_in_threadpool
 
 from admin_console.api.staff import (
@@ -20,14 +17,12 @@ from admin_console.api.staff import (
     StaffChange,
     StaffList,
 )
-from admin_console.api.types import MAX_ID
 from admin_console.server.console import Console
 from admin_console.server.db.repositories.staff import Staff, StaffChanged
-from admin_console.server.routes.deps import ConsoleDep, Manager, problems
+from admin_console.server.routes.deps import ConsoleDep, Manager, StaffId, problems
 from admin_console.server.team import Actor
 
 router = APIRouter()
-StaffId = Annotated[int, Path_(ge=1, le=MAX_ID, description="The staff account's id.")]
 
 DISABLED = "your account was disabled: ask a manager"
 RESET = "your password was reset: log in with the new one"

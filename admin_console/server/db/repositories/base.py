@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import QueryableAttribute, Session, sessionmaker
 
@@ -75,6 +76,17 @@ def claimed(
     ticket, two animators on one call), the database lets exactly one through."""
     done = s.execute(sa.update(entity).where(*where, unset.is_(None)).values(**values))
     return rowcount(done) == 1
+
+
+def dialect_insert(session: Session, table: Any) -> Any:
+    """An INSERT into ``table`` in the dialect of ``session``'s database, which knows
+    ``ON CONFLICT`` (SQLite and PostgreSQL alike); :class:`StorageError` for another."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise StorageError(f"unsupported database {dialect}")  # pragma: no cover - only those two
 
 
 def rowcount(result: Any) -> int:

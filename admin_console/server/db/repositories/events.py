@@ -9,13 +9,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from admin_console.api.records import StoredEvent
 from admin_console.server.db.models import EventRow
-from admin_console.server.db.repositories.base import Page, Repository, given, in_sites
-from admin_console.server.errors import StorageError
+from admin_console.server.db.repositories.base import (
+    Page,
+    Repository,
+    dialect_insert,
+    given,
+    in_sites,
+)
 
 
 @dataclass(frozen=True)
@@ -145,13 +149,6 @@ def _insert_new(s: Session, rows: list[dict[str, Any]]) -> set[str]:
     driver allows; the ids that went in."""
     if not rows:
         return set()
-    dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
-        insert: Any = postgresql.insert(EventRow)
-    elif dialect == "sqlite":
-        insert = sqlite.insert(EventRow)
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise StorageError(f"unsupported database {dialect}")
     # RETURNING says which rows went in (an executemany has no per-row rowcount).
-    statement = insert.on_conflict_do_nothing(index_elements=["event_id"])
+    statement = dialect_insert(s, EventRow).on_conflict_do_nothing(index_elements=["event_id"])
     return set(s.connection().execute(statement.returning(EventRow.event_id), rows).scalars())

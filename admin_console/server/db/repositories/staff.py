@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,10 +25,11 @@ from admin_console.server.db.repositories.base import (
     Repository,
     WithSecret,
     copy_row,
+    dialect_insert,
     inserted,
     rowcount,
 )
-from admin_console.server.errors import Conflict, StorageError
+from admin_console.server.errors import Conflict
 from epn_shared.protocol import RosterEntry, StaffRoster
 
 ROSTER_ROW = 1
@@ -418,15 +417,10 @@ def raise_revision(s: Session) -> None:
     """Raise the roster's revision in ``s``'s transaction (making its row at 1). One upsert:
     on PostgreSQL it locks the row, so concurrent changes get one number each, in the order
     they commit."""
-    dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
-        insert: Any = postgresql.insert(StaffRosterRow)
-    elif dialect == "sqlite":
-        insert = sqlite.insert(StaffRosterRow)
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise StorageError(f"unsupported database {dialect}")
     s.execute(
-        insert.values(id=ROSTER_ROW, revision=1).on_conflict_do_update(
+        dialect_insert(s, StaffRosterRow)
+        .values(id=ROSTER_ROW, revision=1)
+        .on_conflict_do_update(
             index_elements=[StaffRosterRow.id],
             set_={"revision": StaffRosterRow.revision + 1},
         )
