@@ -45,7 +45,7 @@ class StaffRosterRow(Base):
     """One row: the revision of the staff roster sent to the PCs, raised by every change a
     PC must know (a PIN set or cleared, an account disabled, a name or language changed)."""
 
-    __tablename__ = "staff_roster"
+    __tablename__ = "console_staff_roster"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     revision: Mapped[int] = mapped_column(sa.BigInteger)
 

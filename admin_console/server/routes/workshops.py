@@ -44,13 +44,17 @@ async def start_workshop(console: ConsoleDep, body: WorkshopRequest, who: Animat
             now=console.clock.now(),
         )
     )
-    await run_in_threadpool(
-        console.auth.audit,
-        who.staff.username,
-        "workshop_started",
-        detail=f"{body.title}: {body.minutes} min, {body.participants} participants, "
-        f"on {', '.join(k.name for k in kiosks)}",
-    )
+    # One line per PC, at that PC: each site's staff see the lines of their own PCs only.
+    for kiosk in kiosks:
+        await run_in_threadpool(
+            lambda k=kiosk: console.auth.audit(
+                who.staff.username,
+                "workshop_started",
+                kiosk_id=k.id,
+                detail=f"{body.title}: {body.minutes} min, {body.participants} participants, "
+                f"on {k.name} (one of {len(kiosks)} PCs)",
+            )
+        )
     parameters = {
         "minutes": body.minutes,
         "text": body.title,

@@ -52,15 +52,19 @@ class AuditRepository(Repository):
         offset: int = 0,
     ) -> Page[AuditEntry]:
         """Lines, newest first. With ``sites``, only what happened there: at a PC of those
-        sites, or away from any PC by a staff member who works at one of them."""
+        sites, or away from any PC by a staff member who works at one of them (an admin
+        works at every site)."""
         conditions = given(
             [(AuditRow.who, who), (AuditRow.action, action), (AuditRow.kiosk_id, kiosk_id)]
         )
         if sites is not None:
-            colleagues = (
-                sa.select(StaffRow.username)
-                .join(StaffSiteRow, StaffSiteRow.staff_id == StaffRow.id)
-                .where(StaffSiteRow.site_id.in_(sites))
+            colleagues = sa.select(StaffRow.username).where(
+                sa.or_(
+                    StaffRow.role == "admin",  # an admin works at every site
+                    StaffRow.id.in_(
+                        sa.select(StaffSiteRow.staff_id).where(StaffSiteRow.site_id.in_(sites))
+                    ),
+                )
             )
             conditions.append(
                 sa.or_(

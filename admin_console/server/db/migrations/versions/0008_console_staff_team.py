@@ -30,7 +30,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("pin_hash", sa.String(200), nullable=True))
         batch.add_column(sa.Column("pin_set_at", sa.DateTime(), nullable=True))
     op.create_table(
-        "staff_roster",
+        "console_staff_roster",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("revision", sa.BigInteger(), nullable=False),
     )
@@ -42,7 +42,7 @@ def downgrade() -> None:
     """Drop them."""
     with op.batch_alter_table("kiosks") as batch:
         batch.drop_column("mac")
-    op.drop_table("staff_roster")
+    op.drop_table("console_staff_roster")
     with op.batch_alter_table("staff") as batch:
         batch.drop_column("pin_set_at")
         batch.drop_column("pin_hash")
