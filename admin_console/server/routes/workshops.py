@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -47,12 +48,13 @@ async def start_workshop(console: ConsoleDep, body: WorkshopRequest, who: Animat
     # One line per PC, at that PC: each site's staff see the lines of their own PCs only.
     for kiosk in kiosks:
         await run_in_threadpool(
-            lambda k=kiosk: console.auth.audit(
+            partial(
+                console.auth.audit,
                 who.staff.username,
                 "workshop_started",
-                kiosk_id=k.id,
+                kiosk_id=kiosk.id,
                 detail=f"{body.title}: {body.minutes} min, {body.participants} participants, "
-                f"on {k.name} (one of {len(kiosks)} PCs)",
+                f"on {kiosk.name} (one of {len(kiosks)} PCs)",
             )
         )
     parameters = {
