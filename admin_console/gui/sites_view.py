@@ -141,7 +141,25 @@ class SiteDialog(QDialog):
         say(self.error, sentence)
 
 
-class TeamPage(QWidget):
+class _SitePage(QWidget):
+    """A page about one site: another site chosen clears what it last said."""
+
+    site_id: int | None
+    notice: Notice
+
+    def show_site(self, site_id: int | None) -> None:
+        """Show site ``site_id``."""
+        if site_id != self.site_id:
+            self.notice.setText("")
+        self.site_id = site_id
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Draw the page for ``site_id`` again."""
+        raise NotImplementedError
+
+
+class TeamPage(_SitePage):
     """Who works at the site: one box per colleague."""
 
     def __init__(self, desk: SitesDesk, me: Callable[[], str | None]) -> None:
@@ -170,13 +188,6 @@ class TeamPage(QWidget):
         desk.team_changed.connect(
             lambda who: self.notice.good(i18n.text("sites.team_saved", lang, name=who))
         )
-
-    def show_site(self, site_id: int | None) -> None:
-        """The team of site ``site_id``."""
-        if site_id != self.site_id:
-            self.notice.setText("")
-        self.site_id = site_id
-        self.redraw()
 
     def redraw(self) -> None:
         """One box per colleague, ticked when they work here."""
@@ -214,7 +225,7 @@ class TeamPage(QWidget):
         self.desk.set_works_at(account, site_id, on)
 
 
-class PcsPage(QWidget):
+class PcsPage(_SitePage):
     """The site's PCs; one is moved to another site after a question."""
 
     def __init__(
@@ -249,13 +260,6 @@ class PcsPage(QWidget):
         self.move_button.clicked.connect(self._move)
         self.list.currentRowChanged.connect(lambda _row: self._enable())
         desk.pc_moved.connect(self._moved)
-
-    def show_site(self, site_id: int | None) -> None:
-        """The PCs of site ``site_id``, and where else they can go."""
-        if site_id != self.site_id:
-            self.notice.setText("")
-        self.site_id = site_id
-        self.redraw()
 
     def redraw(self) -> None:
         """The list of PCs (name, place, state) and the other sites."""

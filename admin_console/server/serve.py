@@ -7,7 +7,7 @@ import logging
 import os
 import signal
 import socket
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
@@ -57,11 +57,9 @@ def serve(settings: ServerSettings) -> int:
         server = uvicorn.Server(uvicorn_config(console, settings.host, settings.port, tls))
         sock = _listening_socket(settings.host, settings.port)
         port = sock.getsockname()[1]
-        log_event(
-            logger,
-            "console_listening",
-            host=settings.host,
-            port=port,
+        _listening(
+            settings,
+            port,
             tls=tls is not None,
             fingerprint=pin,
             database=console.engine.url.render_as_string(hide_password=True),
@@ -121,15 +119,13 @@ def _serve_workers(settings: ServerSettings, tls: TlsFiles | None) -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, pass_on)
-    log_event(
-        logger,
-        "console_listening",
-        host=settings.host,
-        port=port,
+    _listening(
+        settings,
+        port,
         tls=tls is not None,
         fingerprint=settings.fingerprint,
-        workers=children,
         database=_shown_database(settings),
+        workers=children,
     )
     worst = 0
     for child in children:
@@ -151,6 +147,11 @@ def _run_worker(settings: ServerSettings, tls: TlsFiles | None, sock: socket.soc
     finally:
         console.close()
     return 0
+
+
+def _listening(settings: ServerSettings, port: int, **facts: Any) -> None:
+    """Say where the console listens (what the tests and the demo wait for)."""
+    log_event(logger, "console_listening", host=settings.host, port=port, **facts)
 
 
 def _shown_database(settings: ServerSettings) -> str:

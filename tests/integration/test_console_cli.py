@@ -4,26 +4,22 @@ pairing code that enrolls a PC, stop cleanly on SIGTERM."""
 
 from __future__ import annotations
 
-import json
 import os
-import signal
 import ssl
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from helpers.console_process import CLI, ServeProcess
 
 from admin_console.server.tls import TlsFiles
 from kiosk.agent.discovery import discover
 from kiosk.agent.link import load_console_settings, normalise_fingerprint
 
-CLI = [sys.executable, "-m", "admin_console.cli"]
 KIOSK_CLI = [sys.executable, "-m", "kiosk.cli", "enroll"]
 PASSWORD = "a long enough password"
 
@@ -42,49 +38,19 @@ def run(
     )
 
 
-class Served:
-    """``epn-console serve`` in a child process, its stderr read as JSON lines."""
+class Served(ServeProcess):
+    """``epn-console serve`` on a data folder, on a free port."""
 
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
-        self.process = subprocess.Popen(
-            [*CLI, "serve", "--data-dir", str(data_dir), "--port", "0"],
-            env=None if env is None else {**os.environ, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: list[dict[str, Any]] = []
-        self.raw: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.raw.append(line)
-            self.lines.append(json.loads(line))
+        super().__init__(["--data-dir", str(data_dir), "--port", "0"], env)
 
     def wait_event(self, name: str, timeout: float = 20.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if line.get("event") == name:
-                    return line
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.02)
-        raise AssertionError(f"no {name} in the server's log: {''.join(self.raw)[-2000:]}")
+        """The first log line of event ``name`` (within 20 s by default)."""
+        return super().wait_event(name, timeout)
 
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(20)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait(5)
-            self._reader.join(5)
+    def stop(self, timeout: float = 20.0) -> int:
+        """SIGTERM by its pid; its exit code."""
+        return super().stop(timeout)
 
 
 @pytest.fixture

@@ -8,11 +8,7 @@ WebSocket clients."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest_pg import postgres
+from helpers.console_process import CLI, ServeProcess
 from helpers.console_server import KioskSocket
 from helpers.postgres import PostgresCluster
 from websockets.exceptions import ConnectionClosed
@@ -32,62 +29,20 @@ from epn_shared.protocol import LoginKind, StaffRoster, Status
 
 __all__ = ["postgres"]
 
-CLI = [sys.executable, "-m", "admin_console.cli"]
 PASSWORD = "a long enough password"
 
 
-class Process:
-    """One ``epn-console serve`` process, its stderr read as JSON lines."""
+class Process(ServeProcess):
+    """One ``epn-console serve`` process of a console on PostgreSQL, on a free port."""
 
     def __init__(self, data_dir: Path, database_url: str, *options: str) -> None:
         common = ["--data-dir", str(data_dir), "--database-url", database_url]
-        self.process = subprocess.Popen(
-            [*CLI, "serve", *common, "--port", "0", "--no-tls", "--no-announce", *options],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: list[dict[str, Any]] = []
-        self.raw: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
+        super().__init__([*common, "--port", "0", "--no-tls", "--no-announce", *options])
         self.port = int(self.wait_event("console_listening")["port"])
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.raw.append(line)
-            self.lines.append(json.loads(line))
-
-    def wait_event(self, name: str, timeout: float = 30.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if line.get("event") == name:
-                    return line
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.02)
-        raise AssertionError(f"no {name} in the server's log: {''.join(self.raw)[-2000:]}")
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    def errors(self) -> list[str]:
-        return [r for r, line in zip(self.raw, self.lines, strict=True) if line["level"] == "error"]
-
-    def stop(self) -> int:
-        """SIGTERM by its pid; its exit code."""
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-        try:
-            return self.process.wait(30)
-        finally:
-            if self.process.poll() is None:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait(5)
-            self._reader.join(5)
 
 
 @dataclass(frozen=True)
@@ -98,10 +53,10 @@ class Address:
     tls: None = None
 
 
-@pytest.fixture
-def two_processes(postgres: PostgresCluster, tmp_path: Path) -> Iterator[tuple[Process, Process]]:
+def _database_with_admin(postgres: PostgresCluster, data_dir: Path) -> str:
+    """A new database of the cluster with the admin "ada" made in it; its URL."""
     url = postgres.create_database()
-    where = ["--data-dir", str(tmp_path), "--database-url", url]
+    where = ["--data-dir", str(data_dir), "--database-url", url]
     made = subprocess.run(
         [*CLI, "create-admin", "ada", "--password-stdin", *where],
         input=PASSWORD,
@@ -111,6 +66,12 @@ def two_processes(postgres: PostgresCluster, tmp_path: Path) -> Iterator[tuple[P
         check=False,
     )
     assert made.returncode == 0, made.stderr
+    return url
+
+
+@pytest.fixture
+def two_processes(postgres: PostgresCluster, tmp_path: Path) -> Iterator[tuple[Process, Process]]:
+    url = _database_with_admin(postgres, tmp_path)
     first = Process(tmp_path, url, "--shared")  # makes the keys both use
     second = Process(tmp_path, url, "--shared")
     try:
@@ -218,17 +179,7 @@ def test_a_staff_window_at_one_process_sees_and_commands_a_pc_at_the_other(
 def test_serve_with_two_workers_shows_and_commands_every_pc_whichever_process_has_it(
     postgres: PostgresCluster, tmp_path: Path
 ) -> None:
-    url = postgres.create_database()
-    where = ["--data-dir", str(tmp_path), "--database-url", url]
-    made = subprocess.run(
-        [*CLI, "create-admin", "ada", "--password-stdin", *where],
-        input=PASSWORD,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert made.returncode == 0, made.stderr
+    url = _database_with_admin(postgres, tmp_path)
     served = Process(tmp_path, url, "--workers", "2")
     workers = served.wait_event("console_listening")["workers"]
     try:
