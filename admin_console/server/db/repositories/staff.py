@@ -239,16 +239,24 @@ class StaffRepository(Repository):
         without an enabled admin (the admins' rows are locked first, so two admins
         demoting each other at once cannot both get through)."""
         with self._write() as s:
-            row = s.get(StaffRow, staff_id, with_for_update=True)
-            if row is None:
-                return None
-            before = _staff(row)
             enabled_admins = sa.select(StaffRow.id).where(
                 StaffRow.role == ADMIN, StaffRow.disabled.is_(False)
             )
+            peek = s.get(StaffRow, staff_id)
+            if peek is None:
+                return None
+            locked = peek.role == ADMIN and not peek.disabled
+            if locked:
+                # Every enabled admin's row, in id order, before this one alone: two admins
+                # changing each other at once wait for one another instead of deadlocking.
+                s.execute(enabled_admins.order_by(StaffRow.id).with_for_update()).all()
+            row = s.get(StaffRow, staff_id, with_for_update=True, populate_existing=True)
+            if row is None:
+                return None
+            before = _staff(row)
             was_admin = row.role == ADMIN and not row.disabled
-            if was_admin:
-                s.execute(enabled_admins.with_for_update()).all()
+            if was_admin and not locked:
+                s.execute(enabled_admins.order_by(StaffRow.id).with_for_update()).all()
             if role is not None:
                 row.role = role
             if display_name is not None:
