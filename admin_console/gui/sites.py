@@ -235,9 +235,9 @@ class SitesDesk(Section):
 
         def network(state: PolicyState) -> None:
             self.network = state
-            self.call(calls.SITE_RULES, self._rules, site_id=site_id)
+            self.call(calls.SITE_RULES, self._rules, site_id=site_id, latest="rules")
 
-        self.call(calls.POLICY, network)
+        self.call(calls.POLICY, network, latest="rules")
 
     def _rules(self, state: SiteRulesState) -> None:
         self.rules[state.site_id] = state

@@ -74,6 +74,8 @@ class Section(QObject):
         self.client = client
         self.language = language
         self.now = now
+        self._asked: dict[str, int] = {}
+        """For each ``latest`` kind of call, the number of the last one sent."""
 
     def call(
         self,
@@ -83,16 +85,26 @@ class Section(QObject):
         body: object = None,
         refused: Callable[[Reply], bool] | None = None,
         query: Query | None = None,
+        latest: str | None = None,
         **params: object,
     ) -> None:
         """Send ``call`` (its path filled with ``params``); ``ok`` gets a 2xx answer read
         as the call's model. Otherwise (an error, or an answer that is not the model)
         ``refused`` may handle the answer (return True), else ``failed`` says what went
-        wrong."""
+        wrong.
+
+        With ``latest``, only the answer to the last call sent under that name counts: a
+        list asked again (another filter, another site) before the first answer came
+        shows what was asked last, whichever answer arrives last."""
 
         sent_with = self.client.token
+        number = 0
+        if latest is not None:
+            number = self._asked[latest] = self._asked.get(latest, 0) + 1
 
         def done(reply: Reply) -> None:
+            if latest is not None and self._asked[latest] != number:
+                return  # asked again since: this answer is for a view no longer shown
             if reply.status == 401:
                 # Only a refusal of the login in use ends it: an answer to a request sent
                 # before the staff member logged in again says nothing of the new login.

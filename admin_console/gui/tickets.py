@@ -113,7 +113,7 @@ class TicketDesk(Section):
         """List tickets (only ``state`` ones if given); ``listed`` follows."""
         self.state_filter = state
         query = {"state": state if state in TICKET_STATES else None}
-        self.call(calls.TICKETS, self._listed, query=query)
+        self.call(calls.TICKETS, self._listed, query=query, latest="list")
 
     def _listed(self, tickets: list[Ticket]) -> None:
         self.rows = tickets

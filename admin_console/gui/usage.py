@@ -258,7 +258,7 @@ class UsageReview(Section):
     def load(self, start: dt.date, end: dt.date) -> None:
         """Ask for the period ``start``..``end`` (both included); ``loaded`` follows."""
         query: calls.Query = {"start": start, "end": end, "site_id": self._site()}
-        self.call(calls.USAGE, self._loaded, query=query)
+        self.call(calls.USAGE, self._loaded, query=query, latest="review")
 
     def _loaded(self, report: UsageReport) -> None:
         self.report = report

@@ -112,3 +112,33 @@ def test_a_ticket_list_the_window_cannot_read_is_said_in_a_sentence(
                 desk.create(1, 60, server.clock.now() + dt.timedelta(days=3), 0)
             assert failed.args == [i18n.text("net.bad_reply", i18n.FR)]
             assert desk.issued == [] and not desk.unprinted
+
+
+def test_a_list_asked_twice_shows_the_last_one_asked_whatever_answer_comes_last(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """Staff choose "used" while the full list is still on its way (the batch just made
+    asks for it): the slow full list, answered last, must not replace the used ones."""
+    with ConsoleServer(tmp_path) as server:
+        nadia = server.add_staff("nadia", Role.ANIMATOR)
+        with server.client(nadia) as http:
+            until = (server.clock.now() + dt.timedelta(days=3)).isoformat()
+            made = http.post("/api/tickets", json={"count": 3, "minutes": 60, "valid_until": until})
+            made.raise_for_status()
+        full_list_sent = threading.Event()
+
+        def slow_full_list(path: str, data: Any) -> Any:
+            if path == "/api/tickets":  # no state asked: every ticket
+                full_list_sent.wait(timeout=10)
+            return data
+
+        with proxy(server.url, [slow_full_list]) as url:
+            desk = _window_controller(url, nadia).tickets
+            desk.load()  # every ticket, held back by the proxy
+            with qtbot.waitSignal(desk.listed, timeout=WAIT_MS):
+                desk.load("used")
+            assert desk.rows == [] and desk.state_filter == "used"
+            full_list_sent.set()  # the first answer now comes, last
+            with qtbot.assertNotEmitted(desk.listed, wait=1000):
+                pass
+            assert desk.rows == []  # still the used tickets: none
