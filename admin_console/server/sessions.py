@@ -14,14 +14,21 @@ from sqlalchemy.orm import Session
 
 from admin_console.server.db.models import KioskRow, StaffRow
 from admin_console.server.db.repositories.audit import audit_line, kiosk_who
-from admin_console.server.db.repositories.events import PRINTED_SIGN, NewEvent
+from admin_console.server.db.repositories.events import PRINTED_SIGN, Arrival, NewEvent
 from admin_console.server.db.repositories.help import (
     TICKET_FORGED,
     call_staff,
     close_waiting,
+    kiosks_waiting,
     open_call,
 )
-from admin_console.server.db.repositories.sessions import count_help, session_at, session_row
+from admin_console.server.db.repositories.sessions import (
+    count_help_later,
+    count_marked_help,
+    find_session_rows,
+    session_at,
+    session_row,
+)
 from admin_console.server.db.repositories.tickets import use_ticket
 from epn_shared.ticket_codes import stored_digest
 
@@ -35,6 +42,9 @@ def _stored_count(value: int) -> int:
     jobs of the largest size one PC token reports for one session."""
     return max(0, min(value, _MAX_STORED_COUNT))
 
+
+_OF_A_SESSION = frozenset({"session_started", "session_ended", "print_job"})
+"""The events whose ``session_id`` names the session row they change."""
 
 PC_PIN = "PC PIN"
 """Who the audit names for an action at a PC behind its own first-run PIN (no staff
@@ -65,18 +75,35 @@ class SessionFolding:
     def __init__(self, ticket_key: bytes) -> None:
         self._ticket_key = ticket_key
 
-    def __call__(
-        self, s: Session, kiosk_id: int, events: Sequence[NewEvent], now: dt.datetime
-    ) -> None:
-        """Fold the new events of PC ``kiosk_id`` into the rows of ``s``'s transaction: its
-        sessions first, then the help queue (as the PC sent them, each in order)."""
-        for e in events:
-            self._fold(s, kiosk_id, e, now)
-        for e in events:
-            if e.kind == "help_requested":
-                open_call(s, kiosk_id, e.at, e.event_id)
-            elif e.kind == "session_ended":
-                close_waiting(s, kiosk_id, e.at)
+    def __call__(self, s: Session, arrivals: Sequence[Arrival]) -> None:
+        """Fold the new events of these PCs into the rows of ``s``'s transaction, one PC
+        after the other: its sessions first, then the help queue (as the PC sent them, each
+        in order); then the help calls of every session that changed, counted once.
+
+        The rows a batch needs are looked up together first, so a batch of a thousand
+        PCs' events costs a few queries, not several per event."""
+        find_session_rows(
+            s,
+            {
+                str(e.body["session_id"])
+                for a in arrivals
+                for e in a.events
+                if e.kind in _OF_A_SESSION and e.body.get("session_id")
+            },
+        )
+        ending = {a.kiosk_id for a in arrivals for e in a.events if e.kind == "session_ended"}
+        waiting = kiosks_waiting(s, ending)
+        for arrival in arrivals:
+            kiosk_id = arrival.kiosk_id
+            for e in arrival.events:
+                self._fold(s, kiosk_id, e, arrival.received_at)
+            for e in arrival.events:
+                if e.kind == "help_requested":
+                    open_call(s, kiosk_id, e.at, e.event_id)
+                    waiting.add(kiosk_id)
+                elif e.kind == "session_ended" and kiosk_id in waiting:
+                    close_waiting(s, kiosk_id, e.at)
+        count_marked_help(s)
 
     def _fold(self, s: Session, kiosk_id: int, e: NewEvent, now: dt.datetime) -> None:
         body = e.body
@@ -101,7 +128,7 @@ class SessionFolding:
                 row.seconds_used = body.get("seconds_used")
                 row.extended_seconds = int(body.get("extended_seconds") or 0)
                 row.end_reason = body.get("reason")
-            count_help(s, row)
+            count_help_later(s, row)
         elif e.kind == "staff_action":
             staff_action_audit(s, kiosk_id, e, now)
         elif e.kind == "print_job" and str(body.get("outcome")) in PRINTED_SIGN:

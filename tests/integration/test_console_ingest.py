@@ -15,7 +15,7 @@ from conftest_pg import admin, data_dir, database_url, postgres, server
 from helpers.console_server import ConsoleServer, KioskSocket, StaffLogin
 from sqlalchemy.orm import Session, sessionmaker
 
-from admin_console.server.db.repositories.events import EventRepository, NewEvent
+from admin_console.server.db.repositories.events import Arrival, EventRepository, NewEvent
 from admin_console.server.ingest import EventWriter
 from admin_console.server.sessions import SessionFolding
 from admin_console.server.tls import ensure_ticket_key
@@ -129,12 +129,10 @@ class FailingFor:
         self.fold = fold
         self.kiosk_id = kiosk_id
 
-    def __call__(
-        self, s: Session, kiosk_id: int, events: Sequence[NewEvent], now: dt.datetime
-    ) -> None:
-        if kiosk_id == self.kiosk_id:
+    def __call__(self, s: Session, arrivals: Sequence[Arrival]) -> None:
+        if any(a.kiosk_id == self.kiosk_id for a in arrivals):
             raise RuntimeError("a bug in folding this PC's events")
-        self.fold(s, kiosk_id, events, now)
+        self.fold(s, arrivals)
 
 
 def new_events(events: list[Event]) -> list[NewEvent]:

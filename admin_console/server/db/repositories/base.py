@@ -18,6 +18,7 @@ from admin_console.server.errors import StorageError
 
 T = TypeVar("T")
 R = TypeVar("R")
+V = TypeVar("V", int, str)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,17 @@ class WithSecret(Generic[T]):
 
 
 _FIELDS: dict[Any, tuple[str, ...]] = {}
+
+
+IN_CHUNK = 500
+"""Most values in one ``IN (…)`` (well under every driver's parameter limit)."""
+
+
+def in_chunks(values: Iterable[V]) -> Iterator[list[V]]:
+    """``values`` (sorted) in lists of at most :data:`IN_CHUNK`, one ``IN (…)`` each."""
+    listed = sorted(values)
+    for start in range(0, len(listed), IN_CHUNK):
+        yield listed[start : start + IN_CHUNK]
 
 
 def copy_row(kind: type[T], row: object, **given: Any) -> T:

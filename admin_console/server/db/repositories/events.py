@@ -36,10 +36,6 @@ PRINTED_SIGN = {"released": 1, "not_printed": -1}
 """How a ``print_job`` outcome moves a session's printed pages and money: a release counts,
 a release taken back (the job went back on hold before printing) uncounts."""
 
-Fold = Callable[[Session, int, Sequence[NewEvent], dt.datetime], None]
-"""Writes, in the transaction that stores them, what a PC's new events (in the order it
-sent them) mean."""
-
 
 @dataclass(frozen=True)
 class Arrival:
@@ -48,6 +44,11 @@ class Arrival:
     kiosk_id: int
     events: Sequence[NewEvent]
     received_at: dt.datetime
+
+
+Fold = Callable[[Session, Sequence[Arrival]], None]
+"""Writes, in the transaction that stores them, what the new events of several PCs mean:
+given each arrival with only its new events, in the order its PC sent them."""
 
 
 class EventRepository(Repository):
@@ -73,8 +74,8 @@ class EventRepository(Repository):
         what lets a console keep up with thousands of PCs); for each arrival, its events
         that were new. An id already stored, or met earlier in ``arrivals``, is skipped.
 
-        Then each arrival's new events are folded, one PC after the other, in the same
-        transaction: either every event here is stored and counted, or none is."""
+        Then the new events are folded, all PCs' together, in the same transaction:
+        either every event here is stored and counted, or none is."""
         rows: list[dict[str, Any]] = []
         met: set[str] = set()
         for arrival in arrivals:
@@ -101,9 +102,13 @@ class EventRepository(Repository):
                         stored.discard(e.event_id)  # the first of its copies only
                         new.append(e)
                 news.append(new)
-            for arrival, new in zip(arrivals, news, strict=True):
-                if new:
-                    self._fold(s, arrival.kiosk_id, new, arrival.received_at)
+            folded = [
+                Arrival(arrival.kiosk_id, new, arrival.received_at)
+                for arrival, new in zip(arrivals, news, strict=True)
+                if new
+            ]
+            if folded:
+                self._fold(s, folded)
         return news
 
     def page(

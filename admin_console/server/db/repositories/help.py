@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -10,7 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from admin_console.server.db.models import HelpCallRow, KioskRow
-from admin_console.server.db.repositories.base import Repository, claimed, copy_row, rowcount
+from admin_console.server.db.repositories.base import (
+    Repository,
+    claimed,
+    copy_row,
+    in_chunks,
+    rowcount,
+)
 from admin_console.server.db.repositories.sessions import recount_help_at
 from admin_console.server.errors import Conflict, NotFound
 
@@ -101,16 +108,31 @@ def open_call(s: Session, kiosk_id: int, at: dt.datetime, event_id: str | None =
     return True
 
 
+_NOBODY_TOOK = (
+    HelpCallRow.done_at.is_(None),
+    HelpCallRow.taken_at.is_(None),
+    # The console's own calls stay until staff have looked.
+    HelpCallRow.reason.is_(None),
+)
+"""A visitor's call still waiting, that no staff member took."""
+
+
+def kiosks_waiting(s: Session, kiosk_ids: Collection[int]) -> set[int]:
+    """Those of these PCs that have a call nobody took (one query for them all)."""
+    found: set[int] = set()
+    for chunk in in_chunks(kiosk_ids):
+        query = sa.select(HelpCallRow.kiosk_id).where(HelpCallRow.kiosk_id.in_(chunk))
+        found.update(s.scalars(query.where(*_NOBODY_TOOK).distinct()))
+    return found
+
+
 def close_waiting(s: Session, kiosk_id: int, now: dt.datetime) -> int:
     """Close the PC's call nobody took, unhelped (it no longer asks), in ``s``'s
     transaction; how many were closed."""
     done = s.execute(
         sa.update(HelpCallRow)
         .where(HelpCallRow.kiosk_id == kiosk_id)
-        .where(HelpCallRow.done_at.is_(None))
-        .where(HelpCallRow.taken_at.is_(None))
-        # The console's own calls stay until staff have looked.
-        .where(HelpCallRow.reason.is_(None))
+        .where(*_NOBODY_TOOK)
         .values(done_at=now)
     )
     return rowcount(done)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from admin_console.server.db.models import HelpCallRow, SessionRow
-from admin_console.server.db.repositories.base import Repository, copy_row
+from admin_console.server.db.repositories.base import Repository, copy_row, in_chunks
 
 
 @dataclass(frozen=True)
@@ -42,21 +44,53 @@ def _session_facts(row: SessionRow) -> SessionFacts:
 
 _ROWS = "epn.session_rows"
 """The ``Session.info`` key of the session rows one transaction already found or made."""
+_ABSENT = "epn.sessions_absent"
+"""The ``Session.info`` key of the session ids one transaction looked up and did not find."""
+_RECOUNT = "epn.sessions_recount"
+"""The ``Session.info`` key of the session rows whose help calls are to be counted again."""
+
+
+def find_session_rows(s: Session, session_ids: Collection[str]) -> None:
+    """Look up the rows of these sessions together (a few ``IN`` queries), for
+    :func:`session_row` to find, or make without a lookup, in the rest of the transaction:
+    a batch of many PCs' events then costs no query per session."""
+    known: dict[str, SessionRow] = s.info.setdefault(_ROWS, {})
+    absent: set[str] = s.info.setdefault(_ABSENT, set())
+    wanted = {i for i in session_ids if i not in known and i not in absent}
+    for chunk in in_chunks(wanted):
+        for row in s.scalars(sa.select(SessionRow).where(SessionRow.session_id.in_(chunk))):
+            known[row.session_id] = row
+    absent.update(i for i in wanted if i not in known)
 
 
 def session_row(s: Session, kiosk_id: int, session_id: str) -> SessionRow | None:
     """The row of the PC's session ``session_id`` (made if new); None if another PC's.
 
     Kept for the rest of the transaction: a batch of events holds a session's start,
-    prints and end, and each would look the row up again."""
+    prints and end, and each would look the row up again. A new row is written with the
+    transaction's next flush (those of a batch in one statement)."""
     known: dict[str, SessionRow] = s.info.setdefault(_ROWS, {})
+    absent: set[str] = s.info.setdefault(_ABSENT, set())
     row = known.get(session_id)
-    if row is None:
+    if row is None and session_id not in absent:
         row = s.scalars(sa.select(SessionRow).where(SessionRow.session_id == session_id)).first()
     if row is None:
-        row = SessionRow(session_id=session_id, kiosk_id=kiosk_id)
+        # Counts set here, not left to the column defaults: the row is read before its
+        # INSERT (a print adds to ``pages``).
+        row = SessionRow(
+            session_id=session_id,
+            kiosk_id=kiosk_id,
+            extended_seconds=0,
+            offline=False,
+            pages=0,
+            sheets=0,
+            cost_cents=0,
+            helped=False,
+            help_calls=0,
+            accompanied_seconds=0,
+        )
         s.add(row)
-        s.flush()
+        absent.discard(session_id)
     known[session_id] = row
     # A PC only ever reports its own sessions; another PC's id is not its to change.
     return row if row.kiosk_id == kiosk_id else None
@@ -73,22 +107,56 @@ def session_at(s: Session, kiosk_id: int, at: dt.datetime) -> SessionRow | None:
     ).first()
 
 
+def _visitor_calls(kiosk_ids: Collection[int], since: dt.datetime) -> sa.Select[HelpCallRow]:
+    return (
+        sa.select(HelpCallRow)
+        .where(HelpCallRow.kiosk_id.in_(kiosk_ids))
+        .where(HelpCallRow.reason.is_(None))
+        .where(HelpCallRow.requested_at >= since)
+    )
+
+
+def _set_help(row: SessionRow, calls: Iterable[HelpCallRow]) -> None:
+    """Put the visitor's help calls made during the session (of ``calls``, its PC's) in
+    its row."""
+    assert row.started_at is not None
+    during = [
+        c
+        for c in calls
+        if c.requested_at >= row.started_at
+        and (row.ended_at is None or c.requested_at <= row.ended_at)
+    ]
+    row.help_calls = len(during)
+    row.helped = any(c.taken_at is not None for c in during)
+    row.accompanied_seconds = sum(c.accompanied_seconds or 0 for c in during)
+
+
 def count_help(s: Session, row: SessionRow) -> None:
     """Count the visitors' help calls made during the session into its row."""
-    if row.started_at is None:
+    if row.started_at is not None:
+        _set_help(row, s.scalars(_visitor_calls([row.kiosk_id], row.started_at)))
+
+
+def count_help_later(s: Session, row: SessionRow) -> None:
+    """Have :func:`count_marked_help` count the session's help calls, once, when the
+    transaction's events are all folded."""
+    s.info.setdefault(_RECOUNT, {})[row.session_id] = row
+
+
+def count_marked_help(s: Session) -> None:
+    """Count the help calls of every session :func:`count_help_later` named, with one
+    query for all their PCs."""
+    marked: dict[str, SessionRow] = s.info.pop(_RECOUNT, {})
+    rows = [r for r in marked.values() if r.started_at is not None]
+    if not rows:
         return
-    query = (
-        sa.select(HelpCallRow)
-        .where(HelpCallRow.kiosk_id == row.kiosk_id)
-        .where(HelpCallRow.reason.is_(None))
-        .where(HelpCallRow.requested_at >= row.started_at)
-    )
-    if row.ended_at is not None:
-        query = query.where(HelpCallRow.requested_at <= row.ended_at)
-    calls = list(s.scalars(query))
-    row.help_calls = len(calls)
-    row.helped = any(c.taken_at is not None for c in calls)
-    row.accompanied_seconds = sum(c.accompanied_seconds or 0 for c in calls)
+    since = min(r.started_at for r in rows if r.started_at is not None)
+    calls: dict[int, list[HelpCallRow]] = defaultdict(list)
+    for chunk in in_chunks({r.kiosk_id for r in rows}):
+        for call in s.scalars(_visitor_calls(chunk, since)):
+            calls[call.kiosk_id].append(call)
+    for row in rows:
+        _set_help(row, calls[row.kiosk_id])
 
 
 def recount_help_at(s: Session, kiosk_id: int, at: dt.datetime) -> None:
