@@ -635,7 +635,41 @@ TEXTS = sources(
     ),
     _t("sites.rules_refused", "Not saved: correct what is said in red."),
     _t("sites.fix_hours", "Not saved: correct the opening hours said in red."),
-    _t("sites.rules_later", "House rules: this site uses the network's (the “Policy” tab)."),
+    _t("sites.section.pcs", "On this site's PCs"),
+    _t("sites.field.pc_name", "The room's name on the PCs"),
+    _t(
+        "sites.help.pc_name",
+        "The room's name this site's PCs are given in their settings (left to the network: "
+        "the network's name).",
+    ),
+    _t("sites.own_rules", "This site's own house rules"),
+    _t(
+        "sites.own_rules_help",
+        "This site's PCs show these rules after the network's (the “Policy” tab). Write each "
+        "rule in every language the PCs offer: choose the language, type the short sentence and "
+        "its explanation, then the next language.",
+    ),
+    _t("sites.own_rules_none", "No house rule of its own: this site's PCs show the network's."),
+    _t("sites.add_rule", "Add a house rule"),
+    _t("sites.remove_rule", "Remove this rule"),
+    _t("sites.rule_heading", "Rule {n} of this site"),
+    _t("sites.pictogram", "Picture"),
+    _t("sites.pictogram.content", "Screens"),
+    _t("sites.pictogram.equipment", "Equipment"),
+    _t("sites.pictogram.help", "Help"),
+    _t("sites.pictogram.legal", "The law"),
+    _t("sites.pictogram.printing", "Printing"),
+    _t("sites.pictogram.privacy", "Privacy"),
+    _t("sites.pictogram.respect", "Respect"),
+    _t("sites.pictogram.time", "Time"),
+    _t(
+        "sites.rule_missing",
+        "Not written in {languages} yet: the PCs offer these languages too. Choose each one "
+        "above and type the rule.",
+    ),
+    _t("sites.rule_short", "short sentence"),
+    _t("sites.rule_long", "explanation"),
+    _t("sites.rule_text_problem", "{language_name}, {text}: {reason}"),
     # -- the room's printer (first run, policy tab) -------------------------------------
     _t("setup.step.printer", "Printer"),
     _t("printer.title", "The room's printer"),

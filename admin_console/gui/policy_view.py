@@ -126,9 +126,10 @@ class FieldEditor(QWidget):
 
 
 class RuleEditor(QFrame):
-    """One house rule in the chosen language: the short sentence and the explanation."""
+    """One house rule in the chosen language: the short sentence and the explanation
+    (``heading``: what names the rule above them, its id by default)."""
 
-    def __init__(self, rule_id: str, pictogram: str) -> None:
+    def __init__(self, rule_id: str, pictogram: str, heading: str | None = None) -> None:
         super().__init__()
         self.setObjectName("ruleBox")
         self.rule_id = rule_id
@@ -140,20 +141,46 @@ class RuleEditor(QFrame):
         self.error.setObjectName("loginError")
         self.error.setWordWrap(True)
         self.error.hide()
-        name = QLabel(rule_id)
+        name = QLabel(rule_id if heading is None else heading)
         name.setObjectName("muted")
-        picture = QLabel()
-        picture.setPixmap(icons.pictogram(pictogram, 32))
-        picture.setToolTip(pictogram)
-        heading = QHBoxLayout()
-        heading.addWidget(picture)
-        heading.addWidget(name, 1)
+        self.picture = QLabel()
+        self.show_pictogram(pictogram)
+        self.heading = QHBoxLayout()
+        """The rule's pictogram and name; a page may add its own buttons there."""
+        self.heading.addWidget(self.picture)
+        self.heading.addWidget(name, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        layout.addLayout(heading)
+        layout.addLayout(self.heading)
         layout.addWidget(self.short)
         layout.addWidget(self.long)
         layout.addWidget(self.error)
+
+    def show_pictogram(self, pictogram: str) -> None:
+        """Show the rule's pictogram (as the PCs show it)."""
+        self.picture.setPixmap(icons.pictogram(pictogram, 32))
+        self.picture.setToolTip(pictogram)
+
+    def set_texts(self, short: str, long: str, language: Language) -> None:
+        """Show the rule's texts in ``language``, written in its direction."""
+        self.short.setText(short)
+        self.long.setPlainText(long)
+        direction = (
+            Qt.LayoutDirection.RightToLeft
+            if language.right_to_left
+            else Qt.LayoutDirection.LeftToRight
+        )
+        self.short.setLayoutDirection(direction)
+        self.long.setLayoutDirection(direction)
+
+    def texts(self) -> tuple[str, str]:
+        """The short sentence and the explanation as typed."""
+        return self.short.text(), self.long.toPlainText()
+
+    def complain(self, sentence: str) -> None:
+        """Show the console's reason under the rule (empty: clear it)."""
+        self.error.setText(sentence)
+        self.error.setVisible(bool(sentence))
 
 
 class PolicyScreen(QWidget):
@@ -341,9 +368,7 @@ class PolicyScreen(QWidget):
 
     def _keep_typed(self) -> None:
         if self._shown_language is not None and self.rules:
-            self.typed[self._shown_language] = [
-                (rule.short.text(), rule.long.toPlainText()) for rule in self.rules
-            ]
+            self.typed[self._shown_language] = [rule.texts() for rule in self.rules]
 
     def _switch_language(self) -> None:
         self._keep_typed()
@@ -355,19 +380,14 @@ class PolicyScreen(QWidget):
             [
                 (rule_id, *(typed[i] if typed else (short, long)))
                 for i, (rule_id, short, long) in enumerate(texts)
-            ]
+            ],
+            Language(code),
         )
         self._shown_language = code
-        direction = (
-            Qt.LayoutDirection.RightToLeft
-            if Language(code).right_to_left
-            else Qt.LayoutDirection.LeftToRight
-        )
-        for rule in self.rules:
-            rule.short.setLayoutDirection(direction)
-            rule.long.setLayoutDirection(direction)
 
-    def _show_rules(self, rules: list[tuple[str, str, str]]) -> None:
+    def _show_rules(
+        self, rules: list[tuple[str, str, str]], language: Language = Language.EN
+    ) -> None:
         for old in self.rules:
             # Not setParent(None): a parentless widget is a window, and asks the platform.
             self.rules_host.removeWidget(old)
@@ -379,8 +399,7 @@ class PolicyScreen(QWidget):
         for index, (rule_id, short, long) in enumerate(rules):
             picture = pictograms[index] if index < len(pictograms) else ""
             editor = RuleEditor(rule_id, picture)
-            editor.short.setText(short)
-            editor.long.setPlainText(long)
+            editor.set_texts(short, long, language)
             editor.short.setReadOnly(not self.editable)
             editor.long.setReadOnly(not self.editable)
             self.rules_host.addWidget(editor)
@@ -439,5 +458,4 @@ class PolicyScreen(QWidget):
         except (ValueError, IndexError):
             return
         if 0 <= index < len(self.rules):
-            self.rules[index].error.setText(sentence)
-            self.rules[index].error.show()
+            self.rules[index].complain(sentence)

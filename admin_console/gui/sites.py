@@ -10,6 +10,7 @@ API's answers into lines, ticks and the ``rules`` body of ``PUT /api/sites/{id}/
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +21,12 @@ from admin_console.api.policy import PolicyState
 from admin_console.api.room import KioskTile
 from admin_console.api.sites import SiteModel, SiteRulesState, StaffSites
 from admin_console.api.staff import Role, StaffAccount, StaffList
-from admin_console.gui import calls, i18n
+from admin_console.gui import calls, formats, i18n
 from admin_console.gui.client import Reply
-from admin_console.gui.policy import FieldSpec, get_path, model_specs
+from admin_console.gui.policy import FieldKind, FieldSpec, get_path, model_specs
 from admin_console.gui.tab_controller import Section, api_error, check_text
 from policies import Language
-from policies.model import PrintRules
+from policies.model import Policy, PrintRules
 
 PRINT_FIELDS: tuple[FieldSpec, ...] = tuple(
     spec
@@ -41,6 +42,13 @@ PRINT_FIELDS: tuple[FieldSpec, ...] = tuple(
 """The printing numbers a site may set for itself (the printer is chosen apart)."""
 PRINTER_FIELD = "printing.printer_uri"
 HOURS_FIELD = "opening_hours"
+NAME_FIELD = FieldSpec("name", FieldKind.TEXT, Policy.model_fields["name"].description or "name")
+"""The room's name the site's PCs show (the network's otherwise)."""
+RULES_FIELD = "extra_house_rules"
+"""The site's own house rules, shown on its PCs after the network's."""
+FORM_SETTINGS = ("printing", HOURS_FIELD, NAME_FIELD.path, RULES_FIELD)
+"""The settings of a site the form edits: sent as the form says, a setting left out going
+back to the network's."""
 
 
 def site_line(site: SiteModel, language: Language) -> str:
@@ -147,7 +155,8 @@ def ticked_sites(account: StaffAccount, site_id: int, works_there: bool) -> list
 
 def own_values(rules: Mapping[str, Any]) -> dict[str, Any]:
     """The settings a site holds itself, by dotted path (``printing.pages_per_session``,
-    ``opening_hours``): what the form ticks as "own value"."""
+    ``opening_hours``, ``name``, ``extra_house_rules``): what the form shows as the site's
+    own."""
     found: dict[str, Any] = {}
     for spec in PRINT_FIELDS:
         value = get_path(rules, spec.path)
@@ -158,20 +167,87 @@ def own_values(rules: Mapping[str, Any]) -> dict[str, Any]:
         found[PRINTER_FIELD] = printing[PRINTER_FIELD.split(".")[1]]
     if isinstance(rules.get(HOURS_FIELD), Mapping):
         found[HOURS_FIELD] = rules[HOURS_FIELD]
+    if isinstance(rules.get(NAME_FIELD.path), str):
+        found[NAME_FIELD.path] = rules[NAME_FIELD.path]
+    extra = rules.get(RULES_FIELD)
+    if isinstance(extra, list) and extra:
+        found[RULES_FIELD] = [r for r in extra if isinstance(r, Mapping)]
     return found
 
 
 def rules_with(before: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
-    """The site's ``rules`` with its printing and opening hours as ``own`` says (a path
-    left out goes back to the network's value); its other settings (its name on the PCs,
-    extra house rules) stay as they were."""
-    rules = {k: copy.deepcopy(v) for k, v in before.items() if k not in ("printing", HOURS_FIELD)}
+    """The site's ``rules`` with its printing, opening hours, name on the PCs and extra
+    house rules as ``own`` says (a path left out, or no extra rule, goes back to the
+    network's); any other setting of the site stays as it was."""
+    rules = {k: copy.deepcopy(v) for k, v in before.items() if k not in FORM_SETTINGS}
     printing = {path.split(".", 1)[1]: v for path, v in own.items() if path.startswith("printing.")}
     if printing:
         rules["printing"] = printing
-    if HOURS_FIELD in own:
-        rules[HOURS_FIELD] = copy.deepcopy(own[HOURS_FIELD])
+    for key in (HOURS_FIELD, NAME_FIELD.path):
+        if key in own:
+            rules[key] = copy.deepcopy(own[key])
+    if own.get(RULES_FIELD):
+        rules[RULES_FIELD] = copy.deepcopy(list(own[RULES_FIELD]))
     return rules
+
+
+def new_rule_id(rules: Sequence[Mapping[str, Any]]) -> str:
+    """An id for a site's new house rule that none of ``rules`` (the network's and the
+    site's) has: ``site-1``, ``site-2``…"""
+    taken = {str(rule.get("id", "")) for rule in rules}
+    n = 1
+    while f"site-{n}" in taken:
+        n += 1
+    return f"site-{n}"
+
+
+def with_text(rule: Mapping[str, Any], language: str, short: str, long: str) -> dict[str, Any]:
+    """``rule`` with its text in ``language`` as typed; nothing typed in that language
+    leaves the language out (the console then says the rule lacks it)."""
+    texts = {k: dict(v) for k, v in (rule.get("texts") or {}).items() if k != language}
+    if short.strip() or long.strip():
+        texts[language] = {"short": short.strip(), "long": long.strip()}
+    return {**copy.deepcopy(dict(rule)), "texts": texts}
+
+
+def language_name(code: str) -> str:
+    """A language as its speakers name it (its code when this window does not know it)."""
+    try:
+        return Language(code).native_name
+    except ValueError:
+        return code
+
+
+_MISSING_LANGUAGES = re.compile(r"has no text in ([a-z]+(?:, [a-z]+)*)$")
+_RULE_ERROR = re.compile(r"^extra_house_rules\[(\d+)\](.*)$")
+
+
+def rule_of_error(field: str) -> tuple[int, str] | None:
+    """Which extra house rule a console error names, and the rest of the name:
+    ``extra_house_rules[0].texts.nl.long`` → (0, ``.texts.nl.long``); None for another
+    field."""
+    found = _RULE_ERROR.match(field)
+    return (int(found[1]), found[2]) if found else None
+
+
+def site_check_text(field: str, message: str, language: Language) -> str:
+    """A console error about one of the site's settings, in staff's words: a house rule
+    without a text in some languages names them as their speakers do; a text that is too
+    short or long says which language and which text; the rest as :func:`check_text`."""
+    missing = _MISSING_LANGUAGES.search(message)
+    if missing:
+        names = [language_name(code) for code in missing[1].split(", ")]
+        return i18n.text("sites.rule_missing", language, languages=formats.listed(names, language))
+    reason = check_text(message, language)
+    rule = rule_of_error(field)
+    parts = rule[1].split(".") if rule else []
+    if len(parts) == 4 and parts[1] == "texts" and parts[3] in ("short", "long"):
+        name = language_name(parts[2])
+        which = i18n.text(f"sites.rule_{parts[3]}", language)
+        return i18n.text(
+            "sites.rule_text_problem", language, language_name=name, text=which, reason=reason
+        )
+    return reason
 
 
 def field_of_error(name: str) -> str:
@@ -310,8 +386,9 @@ class SitesDesk(Section):
         self.call(calls.MOVE_PC, done, body={"site_id": site_id}, kiosk_id=pc_id)
 
     def save_rules(self, site_id: int, own: Mapping[str, Any]) -> None:
-        """The site's printing and opening hours as ``own`` says (by dotted path; a path
-        left out follows the network); ``rules_saved`` or ``rules_refused`` follows."""
+        """The site's settings as ``own`` says (by dotted path, as :func:`rules_with`
+        reads it; a path left out follows the network); ``rules_saved`` or
+        ``rules_refused`` follows."""
         state = self.rules.get(site_id)
         rules = rules_with(state.rules if state else {}, own)
 
@@ -324,7 +401,7 @@ class SitesDesk(Section):
             if reply.failure is not None or reply.status != 422:
                 return False
             found = {
-                field_of_error(name): check_text(message, self.language)
+                field_of_error(name): site_check_text(field_of_error(name), message, self.language)
                 for name, message in reply.fields.items()
             }
             self.rules_refused.emit(found or {"": api_error(reply, self.language)})

@@ -1,15 +1,17 @@
 """The Sites tab (managers and admins): the list of sites with their PCs; for the site
 chosen, who works there, its PCs (moved to another site after a question), and its own
-settings over the network's policy (printing, opening hours). Admins make and rename
-sites."""
+settings over the network's policy (its name on the PCs, house rules of its own, printing,
+opening hours). Admins make and rename sites."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,21 +38,28 @@ from admin_console.gui import formats, i18n, icons
 from admin_console.gui.dialogs import Dialogs
 from admin_console.gui.hours_view import HoursEditor
 from admin_console.gui.policy import get_path
-from admin_console.gui.policy_view import FieldEditor
+from admin_console.gui.policy_view import FieldEditor, RuleEditor
 from admin_console.gui.printer_view import PrinterPicker
 from admin_console.gui.printers import PrinterDesk
 from admin_console.gui.sites import (
     HOURS_FIELD,
+    NAME_FIELD,
     PRINT_FIELDS,
     PRINTER_FIELD,
+    RULES_FIELD,
     SitesDesk,
+    language_name,
+    new_rule_id,
     own_values,
     pcs_of_site,
+    rule_of_error,
     site_line,
     team_ticks,
+    with_text,
 )
 from admin_console.gui.tab_widgets import Notice, field_error, help_text, say, title
 from admin_console.gui.viewmodel import room_order, tile_view
+from policies import PICTOGRAMS, Language
 
 SITE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -313,9 +322,166 @@ class PcsPage(_SitePage):
         self.redraw()
 
 
+class HouseRulesBox(QGroupBox):
+    """The site's own house rules, shown on its PCs after the network's: each written in
+    every language the policy offers, one language shown at a time (what was typed in the
+    others is kept), with a pictogram chosen for each; rules added and removed."""
+
+    def __init__(self, language: Language) -> None:
+        super().__init__(i18n.text("sites.own_rules", language))
+        self.staff_language = language
+        self.rules: list[dict[str, Any]] = []
+        """The site's rules as policy data, with what staff typed."""
+        self.network_rules: list[Mapping[str, Any]] = []
+        self.editors: list[RuleEditor] = []
+        self.pictures: list[QComboBox] = []
+        self.shown: str | None = None
+        """The language whose texts the editors show."""
+        self.language = QComboBox()
+        self.language.setAccessibleName(i18n.text("policy.rules_language", language))
+        self.none = help_text(i18n.text("sites.own_rules_none", language))
+        self.add = QPushButton(icons.icon("extend"), i18n.text("sites.add_rule", language))
+        self.error = field_error()
+        self.host = QVBoxLayout()
+        picker = QHBoxLayout()
+        picker.addWidget(QLabel(i18n.text("policy.rules_language", language)))
+        picker.addWidget(self.language)
+        picker.addStretch(1)
+        adding = QHBoxLayout()
+        adding.addWidget(self.add)
+        adding.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(help_text(i18n.text("sites.own_rules_help", language)))
+        layout.addLayout(picker)
+        layout.addWidget(self.none)
+        layout.addLayout(self.host)
+        layout.addWidget(self.error)
+        layout.addLayout(adding)
+        self.language.currentIndexChanged.connect(lambda _i: self._switch_language())
+        self.add.clicked.connect(self._add)
+
+    def show_rules(
+        self,
+        rules: Sequence[Mapping[str, Any]],
+        network_rules: Sequence[Mapping[str, Any]],
+        languages: Sequence[str],
+    ) -> None:
+        """Show the site's ``rules`` in the ``languages`` the policy offers (the one shown
+        stays shown when it is still offered); ``network_rules`` keep their ids."""
+        self.rules = [copy.deepcopy(dict(rule)) for rule in rules]
+        self.network_rules = list(network_rules)
+        self.language.blockSignals(True)
+        self.language.clear()
+        for code in languages:
+            self.language.addItem(language_name(code), code)
+        at = self.language.findData(self.shown)
+        self.language.setCurrentIndex(max(at, 0))
+        self.language.blockSignals(False)
+        self.shown = None  # nothing typed on the editors yet: nothing to keep
+        self._draw()
+
+    def value(self) -> list[dict[str, Any]]:
+        """The site's rules, with what was typed in every language."""
+        self._keep_typed()
+        return copy.deepcopy(self.rules)
+
+    def complain(self, sentence: str, field: str = "") -> None:
+        """The console's reason, under the rule that ``field`` names
+        (``extra_house_rules[0].texts``), or under the rules."""
+        rule = rule_of_error(field)
+        if rule is not None and 0 <= rule[0] < len(self.editors):
+            editor = self.editors[rule[0]]
+            said = editor.error.text() if editor.error.isVisible() else ""
+            editor.complain(" ".join(p for p in (said, sentence) if p))
+        else:
+            say(self.error, " ".join(p for p in (self.error.text(), sentence) if p).strip())
+
+    def clear_complaints(self) -> None:
+        """Nothing said under the rules."""
+        say(self.error, "")
+        for editor in self.editors:
+            editor.complain("")
+
+    def _keep_typed(self) -> None:
+        if self.shown is None:
+            return
+        for index, editor in enumerate(self.editors):
+            self.rules[index] = with_text(self.rules[index], self.shown, *editor.texts())
+
+    def _switch_language(self) -> None:
+        self._keep_typed()
+        code = self.language.currentData()
+        if not isinstance(code, str):
+            return
+        languages = [str(self.language.itemData(i)) for i in range(self.language.count())]
+        for rule, editor in zip(self.rules, self.editors, strict=True):
+            texts = rule.get("texts") or {}
+            own = texts.get(code) or {}
+            editor.set_texts(own.get("short", ""), own.get("long", ""), Language(code))
+            # The text in another language, greyed in an empty field: what to translate.
+            other: Mapping[str, str] = next(
+                (texts[c] for c in languages if c != code and c in texts), {}
+            )
+            editor.short.setPlaceholderText(other.get("short", ""))
+            editor.long.setPlaceholderText(other.get("long", ""))
+        self.shown = code
+
+    def _draw(self) -> None:
+        for old in self.editors:
+            # Not setParent(None): a parentless widget is a window, and asks the platform.
+            self.host.removeWidget(old)
+            old.hide()
+            old.deleteLater()
+        self.editors, self.pictures = [], []
+        lang = self.staff_language
+        for index, rule in enumerate(self.rules):
+            pictogram = str(rule.get("pictogram", ""))
+            heading = i18n.text("sites.rule_heading", lang, n=index + 1)
+            editor = RuleEditor(str(rule.get("id", "")), pictogram, heading)
+            picture = QComboBox()
+            picture.setAccessibleName(i18n.text("sites.pictogram", lang))
+            for name in sorted(PICTOGRAMS):
+                picture.addItem(
+                    QIcon(icons.pictogram(name, 24)),
+                    i18n.text(f"sites.pictogram.{name}", lang),
+                    name,
+                )
+            picture.setCurrentIndex(max(picture.findData(pictogram), 0))
+            picture.currentIndexChanged.connect(partial(self._pictogram_chosen, index))
+            remove = QPushButton(i18n.text("sites.remove_rule", lang))
+            remove.clicked.connect(partial(self._remove, index))
+            editor.heading.addWidget(picture)
+            editor.heading.addWidget(remove)
+            self.host.addWidget(editor)
+            self.editors.append(editor)
+            self.pictures.append(picture)
+        self.none.setVisible(not self.rules)
+        self._switch_language()
+
+    def _pictogram_chosen(self, index: int, _at: int) -> None:
+        name = str(self.pictures[index].currentData())
+        self.rules[index]["pictogram"] = name
+        self.editors[index].show_pictogram(name)
+
+    def _add(self) -> None:
+        self._keep_typed()
+        rule_id = new_rule_id([*self.network_rules, *self.rules])
+        self.rules.append({"id": rule_id, "pictogram": "respect", "texts": {}})
+        self.shown = None
+        self._draw()
+        self.editors[-1].short.setFocus()
+
+    def _remove(self, index: int, _checked: bool = False) -> None:
+        self._keep_typed()
+        del self.rules[index]
+        self.shown = None
+        self._draw()
+
+
 class SettingsPage(QScrollArea):
-    """The site's own printing and opening hours over the network's: each value ticked as
-    the site's own, or left to the network (its value shown beside)."""
+    """The site's own settings over the network's: its name on the PCs, printing and
+    opening hours, each ticked as the site's own or left to the network (its value shown
+    beside), and house rules of its own after the network's."""
 
     def __init__(self, desk: SitesDesk, printers: PrinterDesk, epn_name: Callable[[], str]) -> None:
         super().__init__()
@@ -330,6 +496,8 @@ class SettingsPage(QScrollArea):
         self.notice = Notice()
         self.save = QPushButton(i18n.text("sites.save_rules", lang))
         self.save.setMinimumHeight(38)
+        on_pcs = self._build_name()
+        self.house_rules = HouseRulesBox(lang)
         printing = QGroupBox(i18n.text("policy.section.printing", lang))
         grid = QGridLayout(printing)
         grid.setHorizontalSpacing(12)
@@ -351,11 +519,12 @@ class SettingsPage(QScrollArea):
         layout = QVBoxLayout(host)
         layout.addLayout(top)
         layout.addWidget(self.notice)
+        layout.addWidget(on_pcs)
+        layout.addWidget(self.house_rules)
         layout.addWidget(printing)
         layout.addWidget(self.hours_own)
         layout.addWidget(self.hours)
         layout.addWidget(printer_box)
-        layout.addWidget(help_text(i18n.text("sites.rules_later", lang)))
         layout.addStretch(1)
         self.setWidget(host)
         for path, box in self.own.items():
@@ -364,6 +533,24 @@ class SettingsPage(QScrollArea):
         desk.rules_loaded.connect(self._loaded)
         desk.rules_saved.connect(lambda _s: self.notice.good(i18n.text("sites.rules_saved", lang)))
         desk.rules_refused.connect(self.show_errors)
+
+    def _build_name(self) -> QGroupBox:
+        lang = self.desk.language
+        on_pcs = QGroupBox(i18n.text("sites.section.pcs", lang))
+        grid = QGridLayout(on_pcs)
+        grid.setHorizontalSpacing(12)
+        label = QLabel(i18n.text("sites.field.pc_name", lang))
+        label.setWordWrap(True)
+        label.setMinimumWidth(220)
+        name = FieldEditor(NAME_FIELD, lang)
+        if isinstance(name.input, QLineEdit):
+            name.input.setMaxLength(80)  # as the policy's name
+            name.input.setMinimumWidth(260)
+        name.input.setAccessibleName(i18n.text("sites.field.pc_name", lang))
+        self._row(grid, 0, NAME_FIELD.path, label, name)
+        self.fields[NAME_FIELD.path] = name
+        grid.addWidget(help_text(i18n.text("sites.help.pc_name", lang)), 1, 0, 1, 4)
+        return on_pcs
 
     def _build_printer(self, printers: PrinterDesk, epn_name: Callable[[], str]) -> QGroupBox:
         lang = self.desk.language
@@ -442,6 +629,13 @@ class SettingsPage(QScrollArea):
         )
         self.printer.set_value(own.get(PRINTER_FIELD, printer))
         self.hours.show_hours(own.get(HOURS_FIELD, self._network_value(HOURS_FIELD)))
+        network = self.desk.network.policy if self.desk.network is not None else {}
+        self.house_rules.clear_complaints()
+        self.house_rules.show_rules(
+            own.get(RULES_FIELD, []),
+            get_path(network, "house_rules.rules") or [],
+            network.get("languages") or [lang.value],
+        )
         for path in self.own:
             self._own_toggled(path, reset=False)
 
@@ -463,8 +657,8 @@ class SettingsPage(QScrollArea):
             editor.input.setEnabled(on)
 
     def own_settings(self) -> dict[str, Any] | None:
-        """The values ticked as the site's own, by path (None: the hours are not right,
-        said under them)."""
+        """The values ticked as the site's own, by path, and the site's house rules as
+        typed (None: the hours are not right, said under them)."""
         found: dict[str, Any] = {}
         for path, editor in self.fields.items():
             if self.own[path].isChecked():
@@ -475,6 +669,7 @@ class SettingsPage(QScrollArea):
             if not self.hours.check():
                 return None
             found[HOURS_FIELD] = self.hours.value()
+        found[RULES_FIELD] = self.house_rules.value()
         return found
 
     def _save(self) -> None:
@@ -482,6 +677,7 @@ class SettingsPage(QScrollArea):
         for editor in self.fields.values():
             editor.complain("")
         self.hours.complain("")
+        self.house_rules.clear_complaints()
         own = self.own_settings()
         if own is None:
             self.notice.bad(i18n.text("sites.fix_hours", self.desk.language))
@@ -495,7 +691,9 @@ class SettingsPage(QScrollArea):
         others = []
         for name, sentence in errors.items():
             field = next((p for p in self.fields if name == p or name.startswith(p + ".")), None)
-            if field is not None:
+            if name == RULES_FIELD or rule_of_error(name) is not None:
+                self.house_rules.complain(sentence, name)
+            elif field is not None:
                 self.fields[field].complain(sentence)
             elif name.startswith(HOURS_FIELD):
                 self.hours.complain(sentence, name)

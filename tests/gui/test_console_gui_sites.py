@@ -3,7 +3,8 @@ between them and sees each site's PCs (and only those are selected or switched o
 together); a manager of one site sees no chooser at all; an admin makes a site and a
 pairing code that enrolls a PC into it; a manager sets a site's own print price (the
 console's site rules then hold it) and goes back to the network's; a manager ticks a
-colleague for a site; a PC is moved to another site after a question.
+colleague for a site; a PC is moved to another site after a question; a manager gives one
+room a house rule of its own and its name on the PCs, and that room's PC runs them.
 
 The network: site 1 "Maison de quartier" with PC-A, site 2 "Bibliothèque" with PC-B."""
 
@@ -14,9 +15,18 @@ from typing import Any
 
 import httpx
 from console_support import WAIT_MS, Console, console, log_in
+from helpers.answer_proxy import Tamper, proxy
+from helpers.console_server import ConsoleServer
+from helpers.room_link import LinkedRoom
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QSpinBox
 
+from admin_console.api.staff import Role
+from admin_console.gui import i18n
+from admin_console.gui.client import Endpoint
+from admin_console.gui.controller import ConsoleController
+from admin_console.gui.sites_view import SettingsPage
 from admin_console.gui.window import ConsoleWindow
 from policies import Language
 
@@ -249,3 +259,165 @@ def test_a_manager_ticks_a_colleague_for_a_site_and_moves_a_pc_there(
         assert sites.notice.text() == (
             "La console a répondu par une erreur\u00a0: introuvable (supprimé entre-temps\u00a0?)"
         )
+
+
+FOOD = {
+    "fr": ("Pas de nourriture près des PC", "Les miettes et les boissons abîment les claviers."),
+    "nl": ("Geen eten bij de pc's", "Kruimels en drankjes beschadigen de toetsenborden."),
+    "en": ("No food near the PCs", "Crumbs and drinks damage the keyboards."),
+}
+"""A house rule of the Anderlecht room only, in the three languages its network offers."""
+
+
+def _anderlecht(c: Console) -> int:
+    """Site 1 "Anderlecht" and site 2 "Molenbeek", both marie's; the network's PCs offer
+    French, Dutch and English; Anderlecht already prints at 0,20 €. Molenbeek's id."""
+    with _admin_http(c) as http:
+        http.patch("/api/sites/1", json={"name": "Anderlecht"}).raise_for_status()
+        molenbeek = int(http.post("/api/sites", json={"name": "Molenbeek"}).json()["id"])
+        answer = http.put(f"/api/staff/{_staff_id(c, 'marie')}/sites", json={"site_ids": [1, 2]})
+        assert answer.status_code == 200, answer.text
+        languages = {"policy": {"languages": ["fr", "nl", "en"]}}
+        http.put("/api/policy", json=languages).raise_for_status()
+        printing = {"rules": {"printing": {"price_per_page_cents": 20}}}
+        http.put("/api/sites/1/rules", json=printing).raise_for_status()
+    return molenbeek
+
+
+def _type_rule(page: Any, index: int, language: str) -> None:
+    """Show ``language`` and type the food rule's texts there."""
+    rules = page.house_rules
+    rules.language.setCurrentIndex(rules.language.findData(language))
+    editor = rules.editors[index]
+    short, long = FOOD[language]
+    editor.short.setText(short)  # not key clicks: QTest types no accented letter
+    editor.long.setPlainText(long)
+
+
+def test_a_manager_adds_a_house_rule_and_a_name_to_one_room_and_its_pc_gets_them(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    with console(qtbot, tmp_path) as c:
+        molenbeek = _anderlecht(c)
+        room = LinkedRoom(c.server, c.admin)
+        try:
+            pc = room.pc("PC-A")  # at Anderlecht
+            network_rules = [rule.id for rule in pc.call(lambda: pc.agent.policy).house_rules.rules]
+            log_in(qtbot, c.window, "marie")
+            _open_sites(qtbot, c.window)
+            c.window.sites.choose(1)
+            page = c.window.sites.settings
+            c.window.sites.pages.setCurrentWidget(page)
+            qtbot.waitUntil(lambda: 1 in c.controller.sites.rules, timeout=WAIT_MS)
+            rules = page.house_rules
+            assert rules.none.isVisible() and not rules.editors
+            offered = [rules.language.itemText(i) for i in range(rules.language.count())]
+            assert offered == ["Français", "Nederlands", "English"]
+            assert page.network["name"].text() == "réseau\u00a0: EPN"
+
+            page.own["name"].setChecked(True)
+            page.fields["name"].input.clear()
+            QTest.keyClicks(page.fields["name"].input, "EPN Anderlecht")
+            qtbot.mouseClick(rules.add, Qt.MouseButton.LeftButton)
+            assert len(rules.editors) == 1 and not rules.none.isVisible()
+            rules.pictures[0].setCurrentIndex(rules.pictures[0].findData("equipment"))
+            _type_rule(page, 0, "fr")
+            _type_rule(page, 0, "nl")
+            # English left empty: the console says so, under the rule, in staff's words.
+            rules.language.setCurrentIndex(rules.language.findData("en"))
+            assert rules.editors[0].short.text() == ""
+            assert rules.editors[0].short.placeholderText() == FOOD["fr"][0]  # to translate
+            qtbot.mouseClick(page.save, Qt.MouseButton.LeftButton)
+            error = rules.editors[0].error
+            qtbot.waitUntil(lambda: not error.isHidden(), timeout=WAIT_MS)
+            assert error.text() == (
+                "Pas encore écrite en English\u00a0: les PC proposent aussi ces langues. "
+                "Choisissez-les une à une ci-dessus et tapez la règle."
+            )
+            assert page.notice.text() == "Pas enregistré\u00a0: corrigez ce qui est dit en rouge."
+            with _admin_http(c) as http:
+                kept = http.get("/api/sites/1/rules").json()
+            assert kept["rules"] == {"printing": {"price_per_page_cents": 20}}
+            # Nothing typed is lost: the name, and the rule in French and Dutch.
+            assert page.fields["name"].value() == "EPN Anderlecht"
+            rules.language.setCurrentIndex(rules.language.findData("nl"))
+            assert rules.editors[0].texts() == FOOD["nl"]
+
+            _type_rule(page, 0, "en")
+            qtbot.mouseClick(page.save, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: page.notice.text().startswith("Enregistré"), timeout=WAIT_MS)
+            assert rules.editors[0].error.isHidden()  # the page drawn again, as saved
+            with _admin_http(c) as http:
+                state = http.get("/api/sites/1/rules").json()
+                other = http.get(f"/api/sites/{molenbeek}/rules").json()
+            food = {
+                "id": "site-1",
+                "pictogram": "equipment",
+                "texts": {k: {"short": s, "long": lg} for k, (s, lg) in FOOD.items()},
+            }
+            # The print price set before is still the site's: only the rule and name came.
+            assert state["rules"] == {
+                "printing": {"price_per_page_cents": 20},
+                "name": "EPN Anderlecht",
+                "extra_house_rules": [food],
+            }
+            policy = state["policy"]
+            assert [r["id"] for r in policy["house_rules"]["rules"]] == [*network_rules, "site-1"]
+            assert policy["house_rules"]["rules"][-1] == food
+            assert policy["name"] == "EPN Anderlecht"
+            assert policy["printing"]["price_per_page_cents"] == 20
+            assert [r["id"] for r in other["policy"]["house_rules"]["rules"]] == network_rules
+            # The page shows what the console now holds.
+            assert len(rules.editors) == 1
+            assert rules.editors[0].texts() == FOOD[str(rules.language.currentData())]
+
+            # Anderlecht's PC runs it: the network's rules, then the room's own.
+            def pc_rules() -> list[str]:
+                return [r.id for r in pc.call(lambda: pc.agent.policy).house_rules.rules]
+
+            qtbot.waitUntil(lambda: pc_rules() == [*network_rules, "site-1"], timeout=WAIT_MS)
+            running = pc.call(lambda: pc.agent.policy)
+            assert running.name == "EPN Anderlecht"
+            assert running.printing.price_per_page_cents == 20
+            assert running.house_rules.rules[-1].texts[Language.NL].short == FOOD["nl"][0]
+        finally:
+            room.close()
+
+
+def test_an_answer_the_window_cannot_read_loses_nothing_typed_on_the_sites_settings(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    with ConsoleServer(tmp_path) as server:
+        admin = server.add_staff("admin", Role.ADMIN)
+        marie = server.add_staff("marie", Role.MANAGER)
+        with server.client(admin) as http:
+            languages = {"policy": {"languages": list(FOOD)}}
+            http.put("/api/policy", json=languages).raise_for_status()
+        tamper: list[Tamper] = []
+        with proxy(server.url, tamper) as url:
+            endpoint = Endpoint.parse(url, None, insecure_http=True)
+            controller = ConsoleController(endpoint, Language.FR)
+            controller.client.token = marie.token
+            page = SettingsPage(controller.sites, controller.printers, lambda: "EPN")
+            qtbot.addWidget(page)
+            page.show()
+            page.show_site(1)
+            qtbot.waitUntil(lambda: 1 in controller.sites.rules, timeout=WAIT_MS)
+            qtbot.mouseClick(page.house_rules.add, Qt.MouseButton.LeftButton)
+            for language in FOOD:
+                _type_rule(page, 0, language)
+            # A console whose answer lacks the policy the window reads.
+            tamper.append(
+                lambda path, data: (
+                    {k: v for k, v in data.items() if k != "policy"}
+                    if path == "/api/sites/1/rules"
+                    else data
+                )
+            )
+            with qtbot.waitSignal(controller.sites.failed, timeout=WAIT_MS) as failed:
+                qtbot.mouseClick(page.save, Qt.MouseButton.LeftButton)
+            assert failed.args == [i18n.text("net.bad_reply", Language.FR)]
+            assert [rule["texts"] for rule in page.house_rules.value()] == [
+                {k: {"short": s, "long": lg} for k, (s, lg) in FOOD.items()}
+            ]
+            assert page.house_rules.editors[0].texts() == FOOD["en"]

@@ -5,69 +5,19 @@ the way by a small HTTP proxy in between."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
 import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 from console_support import WAIT_MS
+from helpers.answer_proxy import Tamper, proxy
 from helpers.console_server import ConsoleServer, StaffLogin
 
 from admin_console.gui import i18n
 from admin_console.gui.client import Endpoint
 from admin_console.gui.controller import ConsoleController
 from admin_console.server.auth import Role
-
-Tamper = Callable[[str, Any], Any]
-
-
-@contextlib.contextmanager
-def proxy(target: str, tamper: list[Tamper]) -> Iterator[str]:
-    """An HTTP proxy on 127.0.0.1 in front of ``target``: each JSON answer goes through
-    the functions in ``tamper`` (given the path) on its way back. Yields its address."""
-
-    class Forward(BaseHTTPRequestHandler):
-        def _forward(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            keep = ("Authorization", "Content-Type")
-            answer = httpx.request(
-                self.command,
-                target + self.path,
-                content=self.rfile.read(length) if length else None,
-                headers={k: v for k, v in self.headers.items() if k in keep},
-                timeout=10,
-            )
-            body = answer.content
-            if body and answer.headers.get("content-type", "").startswith("application/json"):
-                data = json.loads(body)
-                for change in tamper:
-                    data = change(self.path, data)
-                body = json.dumps(data).encode()
-            self.send_response(answer.status_code)
-            self.send_header("Content-Type", answer.headers.get("content-type", ""))
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = do_PUT = do_PATCH = _forward
-
-        def log_message(self, *_args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def _window_controller(url: str, staff: StaffLogin) -> ConsoleController:

@@ -6,8 +6,10 @@ two sites, the room of both, each tile saying its site), ``console-room-sites-on
 ``console-sites.png`` (the Sites tab: who works at the site, a manager's own box greyed),
 ``console-sites-pcs.png`` (the site's PCs and where one can be moved),
 ``console-sites-move.png`` (the question before a PC is moved),
-``console-sites-settings.png`` (the site's own print price and pages over the network's,
-just saved), ``console-sites-hours.png`` (the site's own opening hours),
+``console-sites-settings.png`` (the site's own name on the PCs, a house rule of its own,
+and its print price and pages over the network's, just saved),
+``console-sites-rules-missing.png`` (a second rule of its own not yet written in English,
+as the console says), ``console-sites-hours.png`` (the site's own opening hours),
 ``console-sites-new.png`` (an admin's new site, its name already taken)."""
 
 from __future__ import annotations
@@ -19,6 +21,26 @@ from typing import Any
 from helpers.console_scenes import SAMPLE_PAIRING_CODE, SAMPLE_ROOM, sample_policy
 
 from admin_console.gui import calls
+from admin_console.gui.sites import site_check_text as desk_words
+
+SITE_RULE = {
+    "id": "site-1",
+    "pictogram": "equipment",
+    "texts": {
+        "fr": {
+            "short": "Pas de nourriture près des PC",
+            "long": "Les miettes et les boissons abîment les claviers. Mangez à la cafétéria.",
+        },
+        "nl": {
+            "short": "Geen eten bij de pc's",
+            "long": "Kruimels en drankjes beschadigen de toetsenborden. Eet in de cafetaria.",
+        },
+        "en": {
+            "short": "No food near the PCs",
+            "long": "Crumbs and drinks damage the keyboards. Eat in the cafeteria.",
+        },
+    },
+}
 
 SITES = [
     {
@@ -160,12 +182,16 @@ def _settings_screens(window: Any, controller: Any, save: Callable[..., None]) -
     desk = controller.sites
     screen = window.sites
     screen.pages.setCurrentWidget(screen.settings)
-    network = calls.POLICY.read(sample_policy())
+    sample = sample_policy()
+    sample["policy"]["languages"] = ["fr", "nl", "en"]  # the languages this network offers
+    network = calls.POLICY.read(sample)
     desk.network = network
     hours = dict(network.policy["opening_hours"])
     hours["saturday"] = [{"opens": "09:30", "closes": "12:30"}]
     hours["closures"] = [{"start": "2026-12-24", "end": "2027-01-02", "reason": "Fêtes"}]
     rules = {
+        "name": "EPN Maison de quartier",
+        "extra_house_rules": [SITE_RULE],
         "printing": {"price_per_page_cents": 15, "pages_per_session": 30},
         "opening_hours": hours,
     }
@@ -182,6 +208,23 @@ def _settings_screens(window: Any, controller: Any, save: Callable[..., None]) -
     desk.rules_saved.emit(1)
     save("sites-settings")
     page = screen.settings
+    rules_box = page.house_rules
+    rules_box.add.click()
+    rules_box.pictures[1].setCurrentIndex(rules_box.pictures[1].findData("content"))
+    rules_box.language.setCurrentIndex(rules_box.language.findData("nl"))
+    rules_box.editors[1].short.setText("Gebruik een koptelefoon voor video's")
+    rules_box.editors[1].long.setPlainText("Anderen willen rustig werken.")
+    rules_box.language.setCurrentIndex(rules_box.language.findData("en"))
+    desk.rules_refused.emit(
+        {
+            "extra_house_rules[1].texts": desk_words(
+                "extra_house_rules[1].texts", "rule 'site-2' has no text in fr, en", desk.language
+            )
+        }
+    )
+    page.verticalScrollBar().setValue(rules_box.y())
+    save("sites-rules-missing")
+    page.verticalScrollBar().setValue(0)
     page.ensureWidgetVisible(page.hours)
     page.verticalScrollBar().setValue(page.hours.y())
     save("sites-hours")
