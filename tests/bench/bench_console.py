@@ -114,6 +114,23 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def console_pids(pid: int) -> list[int]:
+    """The console's process and the server processes it forked (``--workers``)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(int(c) for c in children)]
+
+
+def console_cpu_seconds(pid: int) -> float:
+    """User + system CPU time so far of the console's processes, all together."""
+    return sum(cpu_seconds(p) for p in console_pids(pid))
+
+
+def console_memory_mb(pid: int, key: str) -> float:
+    """A memory figure of the console's processes, added up (with ``--workers``, each
+    process's own peak: an upper bound of their peak together)."""
+    return sum(memory_mb(p, key) for p in console_pids(pid))
+
+
 def memory_mb(pid: int, key: str) -> float:
     """A memory figure of ``/proc/PID/status`` (``VmRSS``, ``VmHWM``), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -162,6 +179,7 @@ class ConsoleProcess:
         database_url: str | None,
         tls: bool,
         profile: Path | None = None,
+        workers: int = 1,
     ) -> None:
         self.data_dir = data_dir
         self.log_path = data_dir / "console.log"
@@ -184,6 +202,8 @@ class ConsoleProcess:
         serve = [*cli, "serve", *common, "--host", "127.0.0.1", "--port", "0"]
         if not tls:
             serve.append("--no-tls")
+        if workers > 1:
+            serve += ["--workers", str(workers)]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 serve,
@@ -194,8 +214,10 @@ class ConsoleProcess:
         self.port = self._wait_listening()
         self.scheme = "https" if tls else "http"
         self.ssl: ssl.SSLContext | None = None
+        self.cafile: str | None = None
         if tls:
-            self.ssl = ssl.create_default_context(cafile=str(data_dir / "tls" / "ca.pem"))
+            self.cafile = str(data_dir / "tls" / "ca.pem")
+            self.ssl = ssl.create_default_context(cafile=self.cafile)
 
     @property
     def pid(self) -> int:
@@ -298,8 +320,15 @@ def event_frames(count: int, now: dt.datetime) -> list[tuple[str, str]]:
 class Room:
     """N kiosks on one event loop."""
 
-    def __init__(self, console: ConsoleProcess, kiosks: list[SimKiosk], status_every: float):
-        self.console = console
+    def __init__(
+        self,
+        ws_url: str,
+        context: ssl.SSLContext | None,
+        kiosks: list[SimKiosk],
+        status_every: float,
+    ) -> None:
+        self.ws_url = ws_url
+        self.ssl = context
         self.kiosks = kiosks
         self.status_every = status_every
         self.totals = Totals()
@@ -315,9 +344,9 @@ class Room:
         async def one(kiosk: SimKiosk) -> None:
             async with gate:
                 kiosk.websocket = await connect(
-                    self.console.ws_url,
+                    self.ws_url,
                     additional_headers={"Authorization": f"Bearer {kiosk.token}"},
-                    ssl=self.console.ssl,
+                    ssl=self.ssl,
                     open_timeout=60,
                     max_size=MAX_FRAME_BYTES,
                     ping_interval=20,
@@ -427,6 +456,87 @@ class Room:
             *(k.websocket.close() for k in self.kiosks if k.websocket is not None),
             return_exceptions=True,
         )
+
+
+class Crowds:
+    """The simulated PCs of the bench's other processes (``pc_crowd.py``), one share each:
+    with thousands of PCs, one process's event loop would be late and set the figures."""
+
+    def __init__(self) -> None:
+        self.processes: list[asyncio.subprocess.Process] = []
+
+    async def start(
+        self, console: ConsoleProcess, shares: list[list[SimKiosk]], status_every: float
+    ) -> None:
+        """Start one process per share; each connects its PCs (see :meth:`connected`)."""
+        script = str(Path(__file__).with_name("pc_crowd.py"))
+        for share in shares:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                script,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                limit=2**26,
+            )
+            self.processes.append(process)
+            setup = {
+                "ws_url": console.ws_url,
+                "cafile": console.cafile,
+                "kiosks": [[k.kiosk_id, k.token] for k in share],
+                "status_every": status_every,
+            }
+            await self._send(process, setup)
+
+    async def _send(self, process: asyncio.subprocess.Process, value: dict[str, Any]) -> None:
+        assert process.stdin is not None
+        process.stdin.write((json.dumps(value) + "\n").encode())
+        await process.stdin.drain()
+
+    async def _answer(self, process: asyncio.subprocess.Process) -> dict[str, Any]:
+        assert process.stdout is not None
+        line = await process.stdout.readline()
+        if not line:
+            raise CannotMeasure(f"the PCs' process {process.pid} exited")
+        answer: dict[str, Any] = json.loads(line)
+        if "error" in answer:
+            raise CannotMeasure(f"in the PCs' process {process.pid}: {answer['error']}")
+        return answer
+
+    async def connected(self) -> list[dict[str, Any]]:
+        """Wait until every process has connected its PCs."""
+        return list(await asyncio.gather(*(self._answer(p) for p in self.processes)))
+
+    async def ask(self, request: dict[str, Any]) -> list[dict[str, Any]]:
+        """Send ``request`` to every process; their answers."""
+        for process in self.processes:
+            await self._send(process, request)
+        return list(await asyncio.gather(*(self._answer(p) for p in self.processes)))
+
+    async def counts(self) -> dict[str, Any]:
+        """Statuses sent, commands answered, connections lost and error frames, added up."""
+        answers = await self.ask({"do": "count"})
+        return {
+            "statuses": sum(a["statuses"] for a in answers),
+            "lost": sum(a["lost"] for a in answers),
+            "errors": [e for a in answers for e in a["errors"]],
+        }
+
+    async def stop(self) -> list[float]:
+        """Stop every process (asked, then by its pid); each one's loop lag p99."""
+        lags: list[float] = []
+        for process in self.processes:
+            with contextlib.suppress(CannotMeasure, OSError, ValueError, TimeoutError):
+                await self._send(process, {"do": "stop"})
+                answer = await asyncio.wait_for(self._answer(process), 30)
+                lags.append(float(answer["loop_lag_p99"]))
+        for process in self.processes:
+            if process.returncode is None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(process.wait(), 10)
+            if process.returncode is None:
+                os.kill(process.pid, signal.SIGKILL)
+                await process.wait()
+        return lags
 
 
 # -- the API side ------------------------------------------------------------------------
@@ -625,52 +735,82 @@ async def measure(args: argparse.Namespace, console: ConsoleProcess) -> Figures:
         kiosks = await enroll_all(http, args.kiosks)
         figures.add("enroll_rate", f"{args.kiosks / (time.perf_counter() - started):.0f} PC/s")
 
-        room = Room(console, kiosks, args.status_every)
+        # This process's share of the PCs, and one share for each other PC process.
+        shares = [kiosks[i :: args.pc_processes] for i in range(args.pc_processes)]
+        own = shares[0]
+        room = Room(console.ws_url, console.ssl, own, args.status_every)
+        crowds = Crowds()
+        crowd_lags: list[float] = []
         lag = LoopLag()
-        cpu_start = cpu_seconds(console.pid)
+        cpu_start = console_cpu_seconds(console.pid)
         wall_start = time.perf_counter()
         try:
             lag.start()
+            await crowds.start(console, shares[1:], args.status_every)
             connect_seconds = await room.connect_all()
-            figures.add("connect_all", f"{connect_seconds:.1f} s")
+            await crowds.connected()
+            figures.add("connect_all", f"{time.perf_counter() - wall_start:.1f} s")
             room_answer = await http.get("/api/kiosks")
             online = sum(1 for tile in room_answer.json() if tile["online"])
             if online != args.kiosks:
                 raise CannotMeasure(f"the console shows {online} of {args.kiosks} PCs online")
             await asyncio.sleep(args.status_every)  # every kiosk has sent a status
 
-            cpu_before = cpu_seconds(console.pid)
-            statuses_before, wall_before = room.totals.statuses, time.perf_counter()
+            cpu_before = console_cpu_seconds(console.pid)
+            statuses_before = room.totals.statuses + (await crowds.counts())["statuses"]
+            wall_before = time.perf_counter()
             lags_before = len(lag.lags)
             latencies = await command_latencies(http, kiosks, args.commands, args.command_rate)
             command_lags = lag.lags[lags_before:]
             command_seconds = time.perf_counter() - wall_before
-            command_cpu = cpu_seconds(console.pid) - cpu_before
-            statuses = room.totals.statuses - statuses_before
-            to_staff = await staff_latencies(console, token, kiosks, args.staff_samples)
+            command_cpu = console_cpu_seconds(console.pid) - cpu_before
+            statuses = room.totals.statuses + (await crowds.counts())["statuses"] - statuses_before
+            to_staff = await staff_latencies(console, token, own, args.staff_samples)
 
-            cpu_before = cpu_seconds(console.pid)
             stored_before = await stored_events(http)
-            count, ingest_seconds = await room.send_events(
+            # Every process starts sending at the same moment; the ingest ends with the
+            # last acknowledgement of any of them.
+            start_at = time.time() + 1.0
+            ingest = {
+                "do": "ingest",
+                "events": args.events,
+                "window": args.window,
+                "timeout": args.ingest_timeout,
+                "start_at": start_at,
+            }
+            crowd_ingest = asyncio.ensure_future(crowds.ask(ingest))
+            await asyncio.sleep(max(0.0, start_at - time.time()))
+            cpu_before = console_cpu_seconds(console.pid)
+            own_count, _seconds = await room.send_events(
                 args.events, args.window, args.ingest_timeout
             )
-            ingest_cpu = cpu_seconds(console.pid) - cpu_before
+            finished = [time.time()]
+            answers = await crowd_ingest
+            ingest_cpu = console_cpu_seconds(console.pid) - cpu_before
+            finished += [a["finished_at"] for a in answers]
+            count = own_count + sum(a["acked"] for a in answers)
+            ingest_seconds = max(finished) - start_at
             stored = await stored_events(http) - stored_before
             if count != args.kiosks * args.events or stored != count:
                 raise CannotMeasure(f"{count} events acknowledged, {stored} stored")
-            if room.totals.lost:
-                raise CannotMeasure(f"{room.totals.lost} kiosk connections were lost")
-            errors = [e for k in kiosks for e in k.errors]
+            crowd = await crowds.counts()
+            if room.totals.lost or crowd["lost"]:
+                lost = room.totals.lost + crowd["lost"]
+                raise CannotMeasure(f"{lost} kiosk connections were lost")
+            errors = [e for k in own for e in k.errors] + crowd["errors"]
             if errors:
                 raise CannotMeasure(f"{len(errors)} error frames, e.g. {errors[0]}")
-            run_cpu = cpu_seconds(console.pid) - cpu_start
+            run_cpu = console_cpu_seconds(console.pid) - cpu_start
             run_seconds = time.perf_counter() - wall_start
-            peak_rss = memory_mb(console.pid, "VmHWM")
-            rss_now = memory_mb(console.pid, "VmRSS")
+            peak_rss = console_memory_mb(console.pid, "VmHWM")
+            rss_now = console_memory_mb(console.pid, "VmRSS")
         finally:
             await lag.stop()
+            crowd_lags = await crowds.stop()
             await room.close()
 
+    processes = f" ({args.pc_processes} processes)" if args.pc_processes > 1 else ""
+    figures.add("own_share_connect", f"{connect_seconds:.1f} s")
     figures.add("statuses_per_second_during_commands", f"{statuses / command_seconds:.0f} /s")
     figures.add("command_p50", f"{statistics.median(latencies) * 1000:.1f} ms")
     figures.add("command_max", f"{max(latencies) * 1000:.1f} ms")
@@ -688,7 +828,8 @@ async def measure(args: argparse.Namespace, console: ConsoleProcess) -> Figures:
     figures.add(
         "bench_loop_lag_p99_during_commands", f"{percentile(command_lags, 0.99) * 1000:.1f} ms"
     )
-    figures.add("bench_loop_lag_p99", f"{percentile(lag.lags, 0.99) * 1000:.1f} ms")
+    worst = max([percentile(lag.lags, 0.99), *crowd_lags])
+    figures.add("bench_loop_lag_p99", f"{worst * 1000:.1f} ms{processes}")
     figures.add("bench_loop_lag_max", f"{max(lag.lags) * 1000:.1f} ms")
     figures.add("command_p99", f"{percentile(latencies, 0.99) * 1000:.1f} ms")
     return figures
@@ -751,6 +892,18 @@ def parse_args() -> argparse.Namespace:
         default=1,
         help="events a kiosk sends before waiting for an ack (the real link: up to 500)",
     )
+    parser.add_argument(
+        "--pc-processes",
+        type=int,
+        default=1,
+        help="processes the simulated PCs are shared among (this one and pc_crowd.py ones)",
+    )
+    parser.add_argument(
+        "--console-workers",
+        type=int,
+        default=1,
+        help="console server processes on PostgreSQL (epn-console serve --workers N)",
+    )
     parser.add_argument("--status-every", type=float, default=3.0, help="seconds between statuses")
     parser.add_argument("--ingest-timeout", type=float, default=300.0, help="seconds")
     parser.add_argument("--keep-log", type=Path, help="copy each console's log into this folder")
@@ -786,7 +939,8 @@ def measure_on(
     console: ConsoleProcess | None = None
     profile = args.profile / f"{database}.prof" if args.profile else None
     try:
-        console = ConsoleProcess(workdir / database, database_url, args.tls, profile)
+        workers = args.console_workers if database == "postgres" else 1
+        console = ConsoleProcess(workdir / database, database_url, args.tls, profile, workers)
         if open_files_limit(console.pid) < args.kiosks + 100:
             raise CannotMeasure(f"the console may open only {open_files_limit(console.pid)} files")
         figures = asyncio.run(measure(args, console))

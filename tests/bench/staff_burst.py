@@ -54,7 +54,7 @@ def _serve(data_dir: Path, kiosks: int, rounds: int) -> int:
     import uvicorn
     from helpers.console_server import FAST_HASHER
 
-    from admin_console.server.auth import Role
+    from admin_console.api.staff import Role
     from admin_console.server.console import build_console
     from admin_console.server.db.repositories.kiosks import Kiosk
     from admin_console.server.serve import uvicorn_config
