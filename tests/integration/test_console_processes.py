@@ -7,6 +7,7 @@ WebSocket clients."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import time
@@ -258,3 +259,77 @@ def test_a_pin_set_and_a_disable_at_one_process_reach_the_pcs_and_windows_of_the
                 window.recv(10)
         assert closed.value.rcvd is not None
         assert closed.value.rcvd.code == 4003
+
+
+def next_about(staff: Connection, kiosk_id: int) -> dict[str, Any]:
+    """The next frame of a staff stream about the PC ``kiosk_id`` (others' are skipped)."""
+    while True:
+        message = json.loads(staff.recv(20))
+        if message.get("kiosk_id") == kiosk_id or message.get("kiosk", {}).get("id") == kiosk_id:
+            return dict(message)
+
+
+def test_a_pc_moved_at_one_process_leaves_and_joins_the_windows_of_the_other_at_once(
+    two_processes: tuple[Process, Process],
+) -> None:
+    here, there = two_processes
+    token = log_in(here)
+    far_id, far_token = enroll(here, token, "PC-far")
+    headers = {"Authorization": f"Bearer {token}"}
+    people: dict[str, int] = {}
+    with httpx.Client(base_url=here.url, headers=headers, timeout=10) as http:
+        site_b = http.post("/api/sites", json={"name": "Bibliothèque"}).json()["id"]
+        for name, site in (("nina", 1), ("bea", site_b)):
+            body = {"username": name, "password": "un mot de passe long", "role": "animator"}
+            made = http.post("/api/staff", json=body)
+            assert made.status_code == 201, made.text
+            people[name] = made.json()["id"]
+            given = http.put(f"/api/staff/{people[name]}/sites", json={"site_ids": [site]})
+            given.raise_for_status()
+    tokens = {
+        name: httpx.post(
+            f"{there.url}/api/login",
+            json={"username": name, "password": "un mot de passe long"},
+            timeout=10,
+        ).json()["token"]
+        for name in people
+    }
+    pin = {"pin": "592816", "current_password": "un mot de passe long"}
+    with httpx.Client(base_url=there.url, timeout=10) as http:
+        http.headers["Authorization"] = f"Bearer {tokens['bea']}"
+        assert http.put("/api/me/pin", json=pin).status_code == 204
+    with (
+        contextlib.ExitStack() as stack,
+        staff_stream(there, tokens["nina"]) as nina,
+        staff_stream(there, tokens["bea"]) as bea,
+    ):
+        # Their rooms first: the PC's session then comes to nina's window once, as a change.
+        nina_room = json.loads(nina.recv(10))
+        assert json.loads(bea.recv(10))["kiosks"] == []
+        far = KioskSocket(Address(f"ws://127.0.0.1:{there.port}"), far_token, staff_revision=0)
+        stack.callback(far.close)
+        roster = far.recv(10)
+        while not isinstance(roster, StaffRoster):
+            roster = far.recv(10)
+        assert roster.staff == ()  # site 1's: bea works at the Bibliothèque
+        far.send(Status(state="active", seconds_left=4242, login=LoginKind.WALK_IN))
+        assert wait_tile(nina, nina_room, far_id, seconds_left=4242)["site_id"] == 1
+
+        # Moved by the admin at the other process: both windows here follow at once.
+        with httpx.Client(base_url=here.url, headers=headers, timeout=10) as http:
+            moved = http.put(f"/api/kiosks/{far_id}/site", json={"site_id": site_b})
+        assert moved.status_code == 200, moved.text
+        gone = next_about(nina, far_id)
+        assert gone["type"] == "kiosk_gone", json.dumps(gone)
+        joined = next_about(bea, far_id)
+        assert joined["type"] == "kiosk"
+        assert joined["kiosk"]["site_id"] == site_b
+        assert joined["kiosk"]["status"]["seconds_left"] == 4242
+        # The process holding the PC knows its new site: its roster is the Bibliothèque's,
+        # and its next change reaches bea.
+        again = far.recv(10)
+        while not isinstance(again, StaffRoster):
+            again = far.recv(10)
+        assert [e.id for e in again.staff] == [people["bea"]]
+        far.send(Status(state="active", seconds_left=4000, login=LoginKind.WALK_IN))
+        assert next_about(bea, far_id)["kiosk"]["status"]["seconds_left"] == 4000
