@@ -227,6 +227,9 @@ class Hub:
         """The tiles of the PCs online at another process, as that process last told."""
         self._bus_tasks: set[asyncio.Task[None]] = set()
         """Work started on another process's word (kept until done)."""
+        self._moved_to: dict[int, int] = {}
+        """The site each PC moved to, as the last move said: the process holding a PC may
+        still speak of its old site for a moment, until it hears of the move."""
         self._relayed: dict[str, tuple[int, str]] = {}
         """Commands another process sent through this one to its PC: the PC, whom to answer."""
         self._bus_handlers: dict[str, Callable[[dict[str, Any]], None]] = {
@@ -319,6 +322,7 @@ class Hub:
         remote = self._remote.get(kiosk.id)
         if remote is not None:  # connected to another process: its tile, in the new site
             self._remote[kiosk.id] = {**remote, "site_id": kiosk.site_id}
+        self._moved_to[kiosk.id] = kiosk.site_id
         tile = self.tile(kiosk).model_dump(mode="json")
         now = self._clock.now().isoformat()
         self._bus.publish("moved", {"kiosk": tile, "left": left, "now": now})
@@ -327,6 +331,7 @@ class Hub:
     def _heard_moved(self, data: dict[str, Any]) -> None:
         tile = dict(data["kiosk"])
         kiosk_id, site_id = int(tile["id"]), int(tile["site_id"])
+        self._moved_to[kiosk_id] = site_id
         link = self._links.get(kiosk_id)
         if link is not None:
             link.kiosk = dataclasses.replace(link.kiosk, site_id=site_id)
@@ -922,6 +927,10 @@ class Hub:
     def _heard_tile(self, data: dict[str, Any]) -> None:
         tile = data["kiosk"]
         kiosk_id = int(tile["id"])
+        moved_to = self._moved_to.get(kiosk_id)
+        if moved_to is not None and tile.get("site_id") != moved_to:
+            # Sent before its process heard of the move: the news is right, the site old.
+            tile = {**tile, "site_id": moved_to}
         if kiosk_id in self._links:
             self._remote.pop(kiosk_id, None)
             return  # an older connection's last word: this process has the PC now
