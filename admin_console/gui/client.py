@@ -229,6 +229,8 @@ class RoomFeed(QObject):
     """Every PC (list of JSON objects), at each (re)connection."""
     pc = Signal(dict)
     """One PC changed."""
+    gone = Signal(int)
+    """A PC left the staff member's sites (moved to a site they do not work at): its id."""
     live = Signal(bool)
     """Connected (True) or lost and reconnecting (False)."""
     refused = Signal(str)
@@ -346,6 +348,8 @@ class RoomFeed(QObject):
             self.room.emit(data["kiosks"])
         elif data.get("type") == "kiosk" and isinstance(data.get("kiosk"), dict):
             self.pc.emit(data["kiosk"])
+        elif data.get("type") == "kiosk_gone" and type(data.get("kiosk_id")) is int:
+            self.gone.emit(data["kiosk_id"])
 
 
 __all__ = [

@@ -102,6 +102,7 @@ class ConsoleController(QObject):
         self.feed = RoomFeed(endpoint, self)
         self.feed.room.connect(self.set_room)
         self.feed.pc.connect(self.update_pc)
+        self.feed.gone.connect(self.drop_pc)
         self.feed.live.connect(self.live_changed)
         self.feed.clock.connect(self._console_clock)
         self.feed.refused.connect(lambda _why: self._expired())
@@ -347,6 +348,18 @@ class ConsoleController(QObject):
         pc = _tile(entry)
         if pc is not None:
             self._put(pc)
+
+    def drop_pc(self, pc_id: int) -> None:
+        """A PC left the staff member's sites (a ``kiosk_gone`` frame): its tile goes, it
+        is no longer selected, and its help call leaves the queue."""
+        if self.pcs.pop(pc_id, None) is None:
+            return
+        was_selected = pc_id in self.selected
+        self.selected.discard(pc_id)
+        self.room_changed.emit()
+        if was_selected:
+            self.selection_changed.emit()
+        self.help.refresh()
 
     def _put(self, pc: KioskTile) -> None:
         before = self.pcs.get(pc.id)

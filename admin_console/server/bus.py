@@ -9,6 +9,8 @@ says all of that through a :class:`Bus`:
 - ``tile``: a PC's room tile changed (every process pushes it to its staff windows);
 - ``to_pc``: a frame for PC X (the process holding X's connection sends it);
 - ``result``: a PC's answer to a command another process sent it (back to that one);
+- ``moved``: a PC moved to another site (every process drops it from the windows of
+  staff who do not see the new site, and the one holding its connection takes the site);
 - any other kind a part of the console registers (``Hub.on_every_process``), e.g. a
   change every online PC must hear of.
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -226,6 +227,9 @@ class Hub:
         """The tiles of the PCs online at another process, as that process last told."""
         self._bus_tasks: set[asyncio.Task[None]] = set()
         """Work started on another process's word (kept until done)."""
+        self._moved_to: dict[int, int] = {}
+        """The site each PC moved to, as the last move said: the process holding a PC may
+        still speak of its old site for a moment, until it hears of the move."""
         self._relayed: dict[str, tuple[int, str]] = {}
         """Commands another process sent through this one to its PC: the PC, whom to answer."""
         self._bus_handlers: dict[str, Callable[[dict[str, Any]], None]] = {
@@ -234,6 +238,7 @@ class Hub:
             "result": self._heard_result,
             "roster": self._heard_roster,
             "log_out": self._heard_log_out,
+            "moved": self._heard_moved,
         }
 
     async def start(self) -> None:
@@ -306,6 +311,55 @@ class Hub:
             link.kiosk = kiosk
         self._publish(kiosk)
 
+    def kiosk_moved(self, kiosk: Kiosk, left: int) -> None:
+        """A PC moved from the site ``left`` to ``kiosk.site_id``: the staff who do not see
+        the new site drop it from their room at once (``kiosk_gone``), those who do get
+        its tile; here and at the console's other processes, where the one holding the
+        PC's connection takes its new site for its roster and its pushes from now on."""
+        link = self._links.get(kiosk.id)
+        if link is not None:
+            link.kiosk = kiosk
+        remote = self._remote.get(kiosk.id)
+        if remote is not None:  # connected to another process: its tile, in the new site
+            self._remote[kiosk.id] = {**remote, "site_id": kiosk.site_id}
+        self._moved_to[kiosk.id] = kiosk.site_id
+        tile = self.tile(kiosk).model_dump(mode="json")
+        now = self._clock.now().isoformat()
+        self._bus.publish("moved", {"kiosk": tile, "left": left, "now": now})
+        self._tell_moved(tile, left, now)
+
+    def _heard_moved(self, data: dict[str, Any]) -> None:
+        tile = dict(data["kiosk"])
+        kiosk_id, site_id = int(tile["id"]), int(tile["site_id"])
+        self._moved_to[kiosk_id] = site_id
+        link = self._links.get(kiosk_id)
+        if link is not None:
+            link.kiosk = dataclasses.replace(link.kiosk, site_id=site_id)
+            tile = self.tile(link.kiosk).model_dump(mode="json")
+        elif kiosk_id in self._remote:
+            tile = {**self._remote[kiosk_id], "site_id": site_id}
+            self._remote[kiosk_id] = tile
+        self._tell_moved(tile, int(data["left"]), data.get("now"))
+
+    def _tell_moved(self, tile: dict[str, Any], left: int, now: str | None) -> None:
+        site_id = int(tile["site_id"])
+        if left != site_id:
+            # Only the id: nothing of a PC outside a person's sites, not even where it went.
+            gone = json.dumps(
+                {"type": "kiosk_gone", "kiosk_id": tile["id"], "now": now},
+                separators=(",", ":"),
+            )
+            for listener in list(self._listeners):
+                sites = listener.sites
+                if sites is not None and left in sites and site_id not in sites:
+                    self._queue(listener, gone)
+        message = json.dumps(
+            {"type": "kiosk", "kiosk": tile, "now": now},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        self._to_listeners(message, site_id)
+
     def policy_of(self, site_id: int) -> policy_store.SitePolicy | None:
         """The policy the PCs of a site must run (None: their bundled default)."""
         return policy_store.for_site(
@@ -343,11 +397,14 @@ class Hub:
         for listener in list(self._listeners):
             if listener.sites is not None and site_id not in listener.sites:
                 continue  # nothing outside a person's sites
-            try:
-                listener.queue.put_nowait(message)
-            except asyncio.QueueFull:
-                self._listeners.discard(listener)
-                listener.dropped.set()
+            self._queue(listener, message)
+
+    def _queue(self, listener: _Listener, message: str) -> None:
+        try:
+            listener.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self._listeners.discard(listener)
+            listener.dropped.set()
 
     # -- commands ------------------------------------------------------------------------
 
@@ -870,6 +927,10 @@ class Hub:
     def _heard_tile(self, data: dict[str, Any]) -> None:
         tile = data["kiosk"]
         kiosk_id = int(tile["id"])
+        moved_to = self._moved_to.get(kiosk_id)
+        if moved_to is not None and tile.get("site_id") != moved_to:
+            # Sent before its process heard of the move: the news is right, the site old.
+            tile = {**tile, "site_id": moved_to}
         if kiosk_id in self._links:
             self._remote.pop(kiosk_id, None)
             return  # an older connection's last word: this process has the PC now

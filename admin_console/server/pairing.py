@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Repositories
-from admin_console.server.db.repositories.kiosks import Kiosk
+from admin_console.server.db.repositories.kiosks import CodeIdTaken, Kiosk
 from admin_console.server.errors import Conflict, PairingRefused
 from epn_shared.pairing import (
     CODE_ID_LENGTH,
@@ -50,6 +50,8 @@ PAIRING_CODE_LIFETIME = dt.timedelta(minutes=10)
 FINISH_WINDOW = dt.timedelta(minutes=2)
 """How long after its start an exchange waits for the PC's finish."""
 MAX_OPEN_IDS = 32**CODE_ID_LENGTH
+MAX_DRAWS = 16
+"""Ids drawn for one new code, each after another code took the one drawn before."""
 
 
 @dataclass(frozen=True)
@@ -80,26 +82,32 @@ class Pairing:
         """A new code, open for :data:`PAIRING_CODE_LIFETIME`, enrolling its PC into
         ``site_id``; returns it and its end."""
         now = self._clock.now()
-        self._repos.kiosks.erase_expired_secrets(now)
-        taken = self._repos.kiosks.open_code_ids(now)
-        if len(taken) >= MAX_OPEN_IDS:
-            raise Conflict("too many pairing codes are open; use them or wait 10 minutes")
-        code = new_pairing_code()
-        while code.code_id in taken:
-            code = new_pairing_code()
         expires_at = now + PAIRING_CODE_LIFETIME
-        nonce = secrets.token_bytes(12)
-        sealed = nonce + self._seal.encrypt(nonce, code.secret.encode("ascii"), _aad(code.code_id))
-        self._repos.kiosks.add_pairing_code(
-            self.digest(code),
-            made_by,
-            now,
-            expires_at,
-            code_id=code.code_id,
-            secret_sealed=base64.urlsafe_b64encode(sealed).decode("ascii"),
-            site_id=site_id,
-        )
-        return code, expires_at
+        self._repos.kiosks.erase_expired_secrets(now)
+        for _ in range(MAX_DRAWS):
+            taken = self._repos.kiosks.open_code_ids(now)
+            if len(taken) >= MAX_OPEN_IDS:
+                raise Conflict("too many pairing codes are open; use them or wait 10 minutes")
+            code = new_pairing_code()
+            while code.code_id in taken:
+                code = new_pairing_code()
+            nonce = secrets.token_bytes(12)
+            aad = _aad(code.code_id)
+            sealed = nonce + self._seal.encrypt(nonce, code.secret.encode("ascii"), aad)
+            try:
+                self._repos.kiosks.add_pairing_code(
+                    self.digest(code),
+                    made_by,
+                    now,
+                    expires_at,
+                    code_id=code.code_id,
+                    secret_sealed=base64.urlsafe_b64encode(sealed).decode("ascii"),
+                    site_id=site_id,
+                )
+            except CodeIdTaken:
+                continue  # made meanwhile by someone else (here or at another process)
+            return code, expires_at
+        raise Conflict("many pairing codes are being made at once; try again")
 
     def enroll(self, typed: str, name: str, location: str, token_sha256: str) -> tuple[Kiosk, str]:
         """``/api/enroll``: the whole code typed; returns the kiosk and who made the code."""

@@ -421,3 +421,26 @@ def test_an_answer_the_window_cannot_read_loses_nothing_typed_on_the_sites_setti
                 {k: {"short": s, "long": lg} for k, (s, lg) in FOOD.items()}
             ]
             assert page.house_rules.editors[0].texts() == FOOD["en"]
+
+
+def test_a_pc_moved_to_another_site_leaves_the_room_of_staff_of_the_first_at_once(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    with console(qtbot, tmp_path) as c:
+        site_b = _network(c)
+        with _admin_http(c) as http:
+            code = http.post("/api/pairing-codes", json={"site_id": 1}).json()["code"]
+            http.post("/api/enroll", json={"code": code, "name": "PC-C"}).raise_for_status()
+        log_in(qtbot, c.window, "nadia")  # site 1 only
+        qtbot.waitUntil(lambda: _tile_names(c.window) == {"PC-A", "PC-C"}, timeout=WAIT_MS)
+        pc_a = next(i for i, pc in c.controller.pcs.items() if pc.name == "PC-A")
+        c.controller.select([pc_a])
+        assert c.controller.selected == {pc_a}
+
+        with _admin_http(c) as http:
+            moved = http.put(f"/api/kiosks/{pc_a}/site", json={"site_id": site_b})
+        assert moved.status_code == 200, moved.text
+        # Her window, open all along, drops the tile: no action can reach that PC now.
+        qtbot.waitUntil(lambda: _tile_names(c.window) == {"PC-C"}, timeout=WAIT_MS)
+        assert pc_a not in c.controller.pcs
+        assert not c.controller.selected

@@ -114,3 +114,35 @@ def test_a_console_with_pcs_upgrades_to_head_keeping_them(empty_engine: sa.Engin
         tables = set(sa.inspect(connection).get_table_names())
     assert tuple(row) == ("PC-01", None, None)
     assert {"console_sessions", "console_policies", "workshops"} <= tables
+
+
+def test_open_codes_sharing_an_id_upgrade_to_one_the_console_can_still_use(
+    empty_engine: sa.Engine,
+) -> None:
+    from alembic import command
+
+    def code(n: int, code_id: str, expires: str) -> str:
+        return (
+            "INSERT INTO pairing_codes (code_sha256, code_id, secret_sealed, created_at, "
+            f"expires_at, made_by) VALUES ('{n:064x}', '{code_id}', 'sealed-{n}', "
+            f"'2026-03-02 09:00:00', '{expires}', 'ada')"
+        )
+
+    with empty_engine.begin() as connection:
+        command.upgrade(MIGRATIONS.config(connection), "c0009")
+        connection.exec_driver_sql(code(1, "AB", "2999-01-01 00:00:00"))  # made at once...
+        connection.exec_driver_sql(code(2, "AB", "2999-01-01 00:00:00"))  # ...with this one
+        connection.exec_driver_sql(code(3, "CD", "2026-03-02 09:10:00"))  # expired long ago
+        connection.exec_driver_sql(code(4, "CD", "2999-01-01 00:00:00"))
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT code_id, secret_sealed FROM pairing_codes ORDER BY id")
+        ).all()
+    # The console looks up the newest code of an id: that one stays open, with its secret.
+    assert [tuple(r) for r in rows] == [
+        ("AB", None),
+        ("AB", "sealed-2"),
+        ("CD", None),
+        ("CD", "sealed-4"),
+    ]

@@ -7,6 +7,7 @@ WebSocket clients."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import time
@@ -16,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
+import sqlalchemy as sa
 from conftest_pg import postgres
 from helpers.console_process import CLI, ServeProcess
 from helpers.console_server import KioskSocket
@@ -258,3 +261,147 @@ def test_a_pin_set_and_a_disable_at_one_process_reach_the_pcs_and_windows_of_the
                 window.recv(10)
         assert closed.value.rcvd is not None
         assert closed.value.rcvd.code == 4003
+
+
+def next_about(staff: Connection, kiosk_id: int) -> dict[str, Any]:
+    """The next frame of a staff stream about the PC ``kiosk_id`` (others' are skipped)."""
+    while True:
+        message = json.loads(staff.recv(20))
+        if message.get("kiosk_id") == kiosk_id or message.get("kiosk", {}).get("id") == kiosk_id:
+            return dict(message)
+
+
+def test_a_pc_moved_at_one_process_leaves_and_joins_the_windows_of_the_other_at_once(
+    two_processes: tuple[Process, Process],
+) -> None:
+    here, there = two_processes
+    token = log_in(here)
+    far_id, far_token = enroll(here, token, "PC-far")
+    headers = {"Authorization": f"Bearer {token}"}
+    people: dict[str, int] = {}
+    with httpx.Client(base_url=here.url, headers=headers, timeout=10) as http:
+        site_b = http.post("/api/sites", json={"name": "Bibliothèque"}).json()["id"]
+        for name, site in (("nina", 1), ("bea", site_b)):
+            body = {"username": name, "password": "un mot de passe long", "role": "animator"}
+            made = http.post("/api/staff", json=body)
+            assert made.status_code == 201, made.text
+            people[name] = made.json()["id"]
+            given = http.put(f"/api/staff/{people[name]}/sites", json={"site_ids": [site]})
+            given.raise_for_status()
+    tokens = {
+        name: httpx.post(
+            f"{there.url}/api/login",
+            json={"username": name, "password": "un mot de passe long"},
+            timeout=10,
+        ).json()["token"]
+        for name in people
+    }
+    pin = {"pin": "592816", "current_password": "un mot de passe long"}
+    with httpx.Client(base_url=there.url, timeout=10) as http:
+        http.headers["Authorization"] = f"Bearer {tokens['bea']}"
+        assert http.put("/api/me/pin", json=pin).status_code == 204
+    with (
+        contextlib.ExitStack() as stack,
+        staff_stream(there, tokens["nina"]) as nina,
+        staff_stream(there, tokens["bea"]) as bea,
+    ):
+        # Their rooms first: the PC's session then comes to nina's window once, as a change.
+        nina_room = json.loads(nina.recv(10))
+        assert json.loads(bea.recv(10))["kiosks"] == []
+        far = KioskSocket(Address(f"ws://127.0.0.1:{there.port}"), far_token, staff_revision=0)
+        stack.callback(far.close)
+        roster = far.recv(10)
+        while not isinstance(roster, StaffRoster):
+            roster = far.recv(10)
+        assert roster.staff == ()  # site 1's: bea works at the Bibliothèque
+        far.send(Status(state="active", seconds_left=4242, login=LoginKind.WALK_IN))
+        assert wait_tile(nina, nina_room, far_id, seconds_left=4242)["site_id"] == 1
+
+        # Moved by the admin at the other process: both windows here follow at once.
+        with httpx.Client(base_url=here.url, headers=headers, timeout=10) as http:
+            moved = http.put(f"/api/kiosks/{far_id}/site", json={"site_id": site_b})
+        assert moved.status_code == 200, moved.text
+        gone = next_about(nina, far_id)
+        assert gone["type"] == "kiosk_gone", json.dumps(gone)
+        joined = next_about(bea, far_id)
+        assert joined["type"] == "kiosk"
+        assert joined["kiosk"]["site_id"] == site_b
+        assert joined["kiosk"]["status"]["seconds_left"] == 4242
+        # The process holding the PC knows its new site: its roster is the Bibliothèque's,
+        # and its next change reaches bea.
+        again = far.recv(10)
+        while not isinstance(again, StaffRoster):
+            again = far.recv(10)
+        assert [e.id for e in again.staff] == [people["bea"]]
+        far.send(Status(state="active", seconds_left=4000, login=LoginKind.WALK_IN))
+        assert next_about(bea, far_id)["kiosk"]["status"]["seconds_left"] == 4000
+
+
+def test_a_pcs_news_sent_before_its_process_heard_of_the_move_goes_to_the_new_site(
+    postgres: PostgresCluster, tmp_path: Path
+) -> None:
+    """The process holding a PC may send its news once more with the old site, crossing
+    the move on the bus; the windows of the old site must not get the PC back. Here the
+    other process is the test itself, speaking on the console's channel."""
+    url = _database_with_admin(postgres, tmp_path)
+    here = Process(tmp_path, url, "--shared")
+    dsn = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        token = log_in(here)
+        headers = {"Authorization": f"Bearer {token}"}
+        pc_id, _ = enroll(here, token, "PC-far")
+        other_id, _ = enroll(here, token, "PC-other")
+        with httpx.Client(base_url=here.url, headers=headers, timeout=10) as http:
+            site_b = http.post("/api/sites", json={"name": "Bibliothèque"}).json()["id"]
+            tiles = {t["id"]: t for t in http.get("/api/kiosks").json()}
+            people = {}
+            for name, site in (("nina", 1), ("bea", site_b)):
+                body = {"username": name, "password": "un mot de passe long", "role": "animator"}
+                people[name] = http.post("/api/staff", json=body).json()["id"]
+                given = http.put(f"/api/staff/{people[name]}/sites", json={"site_ids": [site]})
+                given.raise_for_status()
+        tokens = {
+            name: httpx.post(
+                f"{here.url}/api/login",
+                json={"username": name, "password": "un mot de passe long"},
+                timeout=10,
+            ).json()["token"]
+            for name in people
+        }
+
+        def elsewhere(*news: dict[str, Any]) -> None:
+            """News of PCs connected to "another process", in this order."""
+            payloads = [
+                f"elsewhere m{n} 0 1\n" + json.dumps({"kind": "tile", "data": {"kiosk": tile}})
+                for n, tile in enumerate(news)
+            ]
+            with psycopg.connect(dsn, autocommit=True) as connection:
+                calls = ", ".join("pg_notify('epn_console', %s)" for _ in payloads)
+                connection.execute(f"SELECT {calls}", payloads)
+
+        with (
+            staff_stream(here, tokens["nina"]) as nina,
+            staff_stream(here, tokens["bea"]) as bea,
+        ):
+            nina_room, bea_room = json.loads(nina.recv(10)), json.loads(bea.recv(10))
+            elsewhere({**tiles[pc_id], "online": True})
+            wait_tile(nina, nina_room, pc_id, online=True)
+            assert bea_room["kiosks"] == []
+            with httpx.Client(base_url=here.url, headers=headers, timeout=10) as http:
+                moved = http.put(f"/api/kiosks/{pc_id}/site", json={"site_id": site_b})
+            assert moved.status_code == 200, moved.text
+            assert next_about(nina, pc_id)["type"] == "kiosk_gone"
+            assert next_about(bea, pc_id)["kiosk"]["site_id"] == site_b
+            # The other process's news, sent before it heard: still of site 1.
+            late = {**tiles[pc_id], "online": True, "location": "salle du fond"}
+            elsewhere(late, {**tiles[other_id], "online": True})
+            joined = next_about(bea, pc_id)
+            assert joined["kiosk"]["location"] == "salle du fond"
+            assert joined["kiosk"]["site_id"] == site_b
+            # nina's next word is of PC-other: PC-far did not come back to her window.
+            assert json.loads(nina.recv(20))["kiosk"]["id"] == other_id
+    finally:
+        code = here.stop()
+        postgres.drop_database(url)
+    assert code == 0
+    assert here.errors() == []

@@ -343,6 +343,72 @@ def test_a_pc_moved_to_another_site_leaves_the_first_sites_staff(network: Networ
     assert audit[0]["detail"] == "PC-C to Bibliothèque"
 
 
+def _staff_socket(network: Network, who: str) -> tuple[Any, list[str]]:
+    """A staff socket of ``who`` and the names in the room it got first."""
+    headers = {"Authorization": f"Bearer {network.staff[who].token}"}
+    staff = connect(f"{network.server.ws_url}/ws/staff", additional_headers=headers)
+    room = json.loads(staff.recv(5))
+    assert room["type"] == "room"
+    return staff, [k["name"] for k in room["kiosks"]]
+
+
+def _next_about(staff: Any, pc: int) -> dict[str, Any]:
+    """The next frame of a staff socket about the PC ``pc`` (others' are skipped)."""
+    while True:
+        frame = json.loads(staff.recv(5))
+        if frame.get("kiosk_id") == pc or frame.get("kiosk", {}).get("id") == pc:
+            return dict(frame)
+
+
+def _until_seconds_left(staff: Any, pc: int, seconds: int) -> None:
+    """Read a staff socket until its tile of ``pc`` shows ``seconds`` left."""
+    while (_next_about(staff, pc)["kiosk"].get("status") or {}).get("seconds_left") != seconds:
+        continue
+
+
+def test_a_pc_moved_leaves_the_first_sites_open_windows_and_joins_the_others_at_once(
+    network: Network,
+) -> None:
+    with network.client("admin") as http:
+        code = http.post("/api/pairing-codes", json={"site_id": 1}).json()["code"]
+        done = http.post("/api/enroll", json={"code": code, "name": "PC-D"}).json()
+    pc, token = int(done["kiosk_id"]), str(done["token"])
+    staff_a, names_a = _staff_socket(network, "animator_a")
+    staff_b, names_b = _staff_socket(network, "animator_b")
+    staff_ab, _names = _staff_socket(network, "manager_ab")
+    try:
+        assert "PC-D" in names_a and "PC-D" not in names_b
+        with KioskSocket(network.server, token) as pc_d:
+            # Its session, as site 1's windows see it (the last word about it before the move).
+            pc_d.send(Status(state="active", seconds_left=900))
+            for staff in (staff_a, staff_ab):
+                _until_seconds_left(staff, pc, 900)
+            with network.client("manager_ab") as http:
+                moved = http.put(f"/api/kiosks/{pc}/site", json={"site_id": network.site_b})
+            assert moved.status_code == 200, moved.text
+            # Site 1's window drops the PC now, not at its next connection...
+            gone = _next_about(staff_a, pc)
+            assert gone["type"] == "kiosk_gone", gone
+            assert set(gone) <= {"type", "kiosk_id", "now"}  # nothing more of site 2's PC
+            # ...the Bibliothèque's shows it, online, with its session...
+            joined = _next_about(staff_b, pc)
+            assert joined["type"] == "kiosk", joined
+            assert joined["kiosk"]["name"] == "PC-D"
+            assert joined["kiosk"]["site_id"] == network.site_b
+            assert joined["kiosk"]["online"] and joined["kiosk"]["status"]["seconds_left"] == 900
+            # ...and a manager of both sees it change sites.
+            both = _next_about(staff_ab, pc)
+            assert both["type"] == "kiosk" and both["kiosk"]["site_id"] == network.site_b
+            # From now on its changes reach site 2's staff only.
+            pc_d.send(Status(state="active", seconds_left=800))
+            assert _next_about(staff_b, pc)["kiosk"]["status"]["seconds_left"] == 800
+            network.sockets[0].send(Status(state="active", seconds_left=100))
+            assert json.loads(staff_a.recv(5))["kiosk"]["name"] == "PC-A"
+    finally:
+        for staff in (staff_a, staff_b, staff_ab):
+            staff.close()
+
+
 def test_a_new_account_on_a_one_site_console_works_there_and_on_several_nowhere(
     tmp_path: Path,
 ) -> None:

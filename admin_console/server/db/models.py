@@ -116,6 +116,17 @@ class PairingCodeRow(Base):
     sealed under the pairing key (``tls.ensure_pairing_key``), never the code itself."""
 
     __tablename__ = "pairing_codes"
+    __table_args__ = (
+        # An open code holds its sealed secret: no two of them share an id, whoever makes
+        # them at the same moment, in whichever process (c0010).
+        sa.Index(
+            "uq_pairing_codes_open_code_id",
+            "code_id",
+            unique=True,
+            sqlite_where=sa.text("secret_sealed IS NOT NULL"),
+            postgresql_where=sa.text("secret_sealed IS NOT NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     code_sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
     """HMAC-SHA256 of the code under the pairing key (plain SHA-256 for codes made before)."""

@@ -137,18 +137,20 @@ async def move_kiosk(
     console: ConsoleDep, who: Manager, kiosk_id: KioskId, body: KioskSite
 ) -> KioskTile:
     """Move a PC to another site (the caller works at both). Its staff roster and policy
-    follow at once if it is connected."""
-    kiosk = await run_in_threadpool(_move_kiosk, console, kiosk_id, body.site_id, who)
-    console.hub.kiosk_changed(kiosk)
+    follow at once if it is connected; the open windows of staff who do not work at the
+    new site drop its tile at once, those of the new site show it."""
+    kiosk, left = await run_in_threadpool(_move_kiosk, console, kiosk_id, body.site_id, who)
+    console.hub.kiosk_moved(kiosk, left)
     await console.hub.roster_changed()
     await push_policy(console, who, body.site_id)
     return console.hub.tile(kiosk)
 
 
-def _move_kiosk(console: Console, kiosk_id: int, site_id: int, who: Principal) -> Kiosk:
+def _move_kiosk(console: Console, kiosk_id: int, site_id: int, who: Principal) -> tuple[Kiosk, int]:
+    """Move the PC; returns it and the site it left."""
     if not who.sees(site_id):
         raise NotFound(f"no site with id {site_id}")
-    console.repos.sites.move_kiosk(kiosk_id, site_id)
+    left = console.repos.sites.move_kiosk(kiosk_id, site_id)
     kiosk = console.repos.kiosks.get(kiosk_id)
     if kiosk is None:  # moved just now: a PC's row is never deleted
         raise NotFound(f"no PC with id {kiosk_id}")
@@ -159,7 +161,7 @@ def _move_kiosk(console: Console, kiosk_id: int, site_id: int, who: Principal) -
         kiosk_id=kiosk_id,
         detail=f"{kiosk.name} to {site.name if site else site_id}",
     )
-    return kiosk
+    return kiosk, left
 
 
 def _rules_state(console: Console, site_id: int) -> SiteRulesState:

@@ -54,6 +54,10 @@ class OpenCode:
     made_by: str
 
 
+class CodeIdTaken(Conflict):
+    """Another open pairing code holds this id: it was made at the same moment."""
+
+
 class KioskRepository(Repository):
     """Enrolled PCs and pairing codes."""
 
@@ -68,21 +72,27 @@ class KioskRepository(Repository):
         secret_sealed: str | None = None,
         site_id: int | None = None,
     ) -> int:
-        """Keep a new pairing code: its digest, its id, its sealed secret; returns its row."""
-        with self._write() as s:
-            row = inserted(
-                s,
-                PairingCodeRow(
-                    code_sha256=code_sha256,
-                    code_id=code_id,
-                    secret_sealed=secret_sealed,
-                    created_at=now,
-                    expires_at=expires_at,
-                    made_by=made_by,
-                    site_id=site_id,
-                ),
-            )
-            return row.id
+        """Keep a new pairing code: its digest, its id, its sealed secret; returns its row.
+
+        :class:`CodeIdTaken` if another open code holds the id (the database refuses a
+        second one, whoever made it meanwhile)."""
+        try:
+            with self._write() as s:
+                row = inserted(
+                    s,
+                    PairingCodeRow(
+                        code_sha256=code_sha256,
+                        code_id=code_id,
+                        secret_sealed=secret_sealed,
+                        created_at=now,
+                        expires_at=expires_at,
+                        made_by=made_by,
+                        site_id=site_id,
+                    ),
+                )
+                return row.id
+        except IntegrityError as exc:
+            raise CodeIdTaken(f"another open pairing code is {code_id}") from exc
 
     def open_code_ids(self, now: dt.datetime) -> set[str]:
         """The ids of the codes still open (not used, not expired): a new code takes another."""

@@ -126,17 +126,21 @@ class SiteRepository(Repository):
             if _has_pin(s, StaffRow.id == staff_id):
                 raise_revision(s)  # the rosters of the sites given or taken change
 
-    def move_kiosk(self, kiosk_id: int, site_id: int) -> None:
-        """Put a PC in another site; :class:`NotFound` for an unknown PC or site."""
+    def move_kiosk(self, kiosk_id: int, site_id: int) -> int:
+        """Put a PC in another site; returns the site it left. :class:`NotFound` for an
+        unknown PC or site."""
         with self._write() as s:
             if s.get(SiteRow, site_id) is None:
                 raise NotFound(f"no site with id {site_id}")
-            row = s.get(KioskRow, kiosk_id)
+            # Locked: of two moves at once, each learns the site the PC really left.
+            row = s.get(KioskRow, kiosk_id, with_for_update=True)
             if row is None:
                 raise NotFound(f"no PC with id {kiosk_id}")
+            left = row.site_id
             row.site_id = site_id
             if _has_pin(s):
                 raise_revision(s)  # the PC now gets the new site's roster
+            return left
 
     def kiosk_sites(self) -> dict[int, int]:
         """Each PC's site, by PC id (revoked PCs too)."""
