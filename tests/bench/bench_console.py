@@ -553,14 +553,10 @@ async def log_in(http: httpx.AsyncClient) -> str:
 async def enroll_all(http: httpx.AsyncClient, count: int, parallel: int = 4) -> list[SimKiosk]:
     """Enroll ``count`` PCs, each with its own pairing code, ``parallel`` at a time."""
     gate = asyncio.Semaphore(parallel)
-    # One code made at a time: of two made at once, both may get the same two-letter id
-    # (the console picks a free one, then stores it), and the second PC is then refused.
-    making = asyncio.Lock()
 
     async def one(index: int) -> SimKiosk:
         async with gate:
-            async with making:
-                code = await http.post("/api/pairing-codes")
+            code = await http.post("/api/pairing-codes")
             if code.status_code != 201:
                 raise CannotMeasure(f"pairing code refused: {code.status_code} {code.text[:200]}")
             body = {"code": code.json()["code"], "name": f"PC-{index:04d}", "location": "bench"}
