@@ -20,6 +20,16 @@ from admin_console.gui.controller import ConsoleController
 from admin_console.server.auth import Role
 
 
+def _with_tickets(server: ConsoleServer, count: int) -> StaffLogin:
+    """An animator, who made ``count`` tickets for three days."""
+    nadia = server.add_staff("nadia", Role.ANIMATOR)
+    with server.client(nadia) as http:
+        until = (server.clock.now() + dt.timedelta(days=3)).isoformat()
+        body = {"count": count, "minutes": 60, "valid_until": until}
+        http.post("/api/tickets", json=body).raise_for_status()
+    return nadia
+
+
 def _window_controller(url: str, staff: StaffLogin) -> ConsoleController:
     """The window's controller on ``url``, with ``staff``'s token (no room socket)."""
     controller = ConsoleController(Endpoint.parse(url, None, insecure_http=True), i18n.FR)
@@ -31,11 +41,7 @@ def test_a_ticket_list_the_window_cannot_read_is_said_in_a_sentence(
     qtbot: Any, tmp_path: Path
 ) -> None:
     with ConsoleServer(tmp_path) as server:
-        nadia = server.add_staff("nadia", Role.ANIMATOR)
-        with server.client(nadia) as http:
-            until = (server.clock.now() + dt.timedelta(days=3)).isoformat()
-            made = http.post("/api/tickets", json={"count": 2, "minutes": 60, "valid_until": until})
-            made.raise_for_status()
+        nadia = _with_tickets(server, 2)
         tamper: list[Tamper] = []
         with proxy(server.url, tamper) as url:
             controller = _window_controller(url, nadia)
@@ -70,11 +76,7 @@ def test_a_list_asked_twice_shows_the_last_one_asked_whatever_answer_comes_last(
     """Staff choose "used" while the full list is still on its way (the batch just made
     asks for it): the slow full list, answered last, must not replace the used ones."""
     with ConsoleServer(tmp_path) as server:
-        nadia = server.add_staff("nadia", Role.ANIMATOR)
-        with server.client(nadia) as http:
-            until = (server.clock.now() + dt.timedelta(days=3)).isoformat()
-            made = http.post("/api/tickets", json={"count": 3, "minutes": 60, "valid_until": until})
-            made.raise_for_status()
+        nadia = _with_tickets(server, 3)
         full_list_sent = threading.Event()
 
         def slow_full_list(path: str, data: Any) -> Any:

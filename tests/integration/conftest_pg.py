@@ -16,7 +16,10 @@ import pytest
 from helpers.console_server import ConsoleServer, KioskSocket, StaffLogin
 from helpers.postgres import PostgresCluster, PostgresUnavailable, shared_postgres
 
-from admin_console.server.auth import Role
+from admin_console.api.staff import Role
+from admin_console.server.db.engine import make_engine, sqlite_url, upgrade
+from admin_console.server.db.repositories import Repositories
+from admin_console.server.sessions import SessionFolding
 
 DATABASES = ["sqlite", "postgresql"]
 
@@ -96,3 +99,12 @@ def pc(server: ConsoleServer, admin: StaffLogin) -> Iterator[tuple[int, KioskSoc
     kiosk_id, token = server.enroll(admin, "PC-01")
     with KioskSocket(server, token) as socket:
         yield kiosk_id, socket
+
+
+@pytest.fixture
+def repos(database_url: str | None, tmp_path: Path) -> Iterator[Repositories]:
+    """The console's repositories on each database, migrated, without a server."""
+    engine = make_engine(database_url or sqlite_url(tmp_path))
+    upgrade(engine)
+    yield Repositories.on(engine, SessionFolding(b"k" * 32))
+    engine.dispose()

@@ -10,36 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-from conftest_pg import database_url, postgres
-from sqlalchemy import Engine
+from conftest_pg import database_url, postgres, repos
 
 from admin_console.server import pairing as pairing_module
 from admin_console.server.clock import FakeClock
-from admin_console.server.db.engine import make_engine, sqlite_url, upgrade
 from admin_console.server.db.repositories import Repositories
 from admin_console.server.errors import Conflict
 from admin_console.server.pairing import MAX_OPEN_IDS, PAIRING_CODE_LIFETIME, Pairing
-from admin_console.server.sessions import SessionFolding
 from epn_shared.pairing import READABLE_ALPHABET, PairingCode, new_pairing_code
 
-__all__ = ["database_url", "postgres"]
+__all__ = ["database_url", "postgres", "repos"]
 
 NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
 KEY = b"p" * 32
-
-
-@pytest.fixture
-def repos(database_url: str | None, tmp_path: Path) -> Iterator[Repositories]:
-    url = database_url or sqlite_url(tmp_path)
-    engine: Engine = make_engine(url)
-    upgrade(engine)
-    yield Repositories.on(engine, SessionFolding(b"k" * 32))
-    engine.dispose()
 
 
 def test_two_codes_made_at_the_same_moment_get_two_ids_and_both_pcs_enrol(

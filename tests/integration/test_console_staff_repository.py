@@ -8,32 +8,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest_pg import database_url, postgres
-from sqlalchemy import Engine
+from conftest_pg import database_url, postgres, repos
 
-from admin_console.server.db.engine import make_engine, sqlite_url, upgrade
 from admin_console.server.db.repositories import Repositories
 from admin_console.server.db.repositories.staff import Staff, StaffRepository
 from admin_console.server.errors import Conflict
-from admin_console.server.sessions import SessionFolding
 
-__all__ = ["database_url", "postgres"]
+__all__ = ["database_url", "postgres", "repos"]
 
 NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
 PIN_HASH = "$argon2id$v=19$m=8192,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"
-
-
-@pytest.fixture
-def repos(database_url: str | None, tmp_path: Path) -> Iterator[Repositories]:
-    url = database_url or sqlite_url(tmp_path)
-    engine: Engine = make_engine(url)
-    upgrade(engine)
-    yield Repositories.on(engine, SessionFolding(b"k" * 32))
-    engine.dispose()
 
 
 def _add(staff: StaffRepository, username: str, role: str = "animator") -> Staff:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from admin_console.server.db.repositories.kiosks import Kiosk
-from admin_console.server.db.repositories.sessions import SessionFacts
+from admin_console.server.db.repositories.sessions import NOTHING_YET, SessionFacts
 from admin_console.server.usage import (
     Period,
     csv_sessions,
@@ -46,15 +46,8 @@ def _session(
         language="fr",
         granted_seconds=granted,
         seconds_used=None,
-        extended_seconds=0,
-        offline=False,
         workshop_id=None,
-        pages=0,
-        sheets=0,
-        cost_cents=0,
-        helped=False,
-        help_calls=0,
-        accompanied_seconds=0,
+        **NOTHING_YET,
     )
 
 

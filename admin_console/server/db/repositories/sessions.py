@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -50,6 +51,19 @@ _RECOUNT = "epn.sessions_recount"
 """The ``Session.info`` key of the session rows whose help calls are to be counted again."""
 
 
+NOTHING_YET: dict[str, Any] = {
+    "extended_seconds": 0,
+    "offline": False,
+    "pages": 0,
+    "sheets": 0,
+    "cost_cents": 0,
+    "helped": False,
+    "help_calls": 0,
+    "accompanied_seconds": 0,
+}
+"""The counts of a session nothing is known of yet: no time added, nothing printed, no help."""
+
+
 def find_session_rows(s: Session, session_ids: Collection[str]) -> None:
     """Look up the rows of these sessions together (a few ``IN`` queries), for
     :func:`session_row` to find, or make without a lookup, in the rest of the transaction:
@@ -77,18 +91,7 @@ def session_row(s: Session, kiosk_id: int, session_id: str) -> SessionRow | None
     if row is None:
         # Counts set here, not left to the column defaults: the row is read before its
         # INSERT (a print adds to ``pages``).
-        row = SessionRow(
-            session_id=session_id,
-            kiosk_id=kiosk_id,
-            extended_seconds=0,
-            offline=False,
-            pages=0,
-            sheets=0,
-            cost_cents=0,
-            helped=False,
-            help_calls=0,
-            accompanied_seconds=0,
-        )
+        row = SessionRow(session_id=session_id, kiosk_id=kiosk_id, **NOTHING_YET)
         s.add(row)
         absent.discard(session_id)
     known[session_id] = row
