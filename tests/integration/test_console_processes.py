@@ -532,3 +532,37 @@ def test_a_process_killed_outright_has_its_pcs_shown_offline_at_the_other(
         postgres.drop_database(url)
     assert code == 0
     assert here.errors() == []
+
+
+def test_a_process_only_slow_has_its_pcs_shown_online_again_once_it_speaks(
+    postgres: PostgresCluster, tmp_path: Path
+) -> None:
+    """A process stopped (SIGSTOP) past the bound is taken for dead; once it runs again
+    (SIGCONT), the PC still connected to it is shown online again at the other."""
+    url = _database_with_admin(postgres, tmp_path)
+    env = {"EPN_CONSOLE_ALIVE_EVERY": str(ALIVE_EVERY)}
+    slow = Process(tmp_path, url, "--shared", env=env)
+    here = Process(tmp_path, url, "--shared", env=env)
+    try:
+        token = log_in(here)
+        pc_id, pc_token = enroll(here, token, "PC-far")
+        with (
+            staff_stream(here, token) as staff,
+            KioskSocket(Address(f"ws://127.0.0.1:{slow.port}"), pc_token) as pc,
+        ):
+            room = json.loads(staff.recv(10))
+            pc.send(Status(state="active", seconds_left=4242, login=LoginKind.WALK_IN))
+            wait_tile(staff, room, pc_id, seconds_left=4242)
+            os.kill(slow.process.pid, signal.SIGSTOP)
+            try:
+                wait_tile(staff, room, pc_id, within=4 * ALIVE_EVERY + 1.5, online=False)
+            finally:
+                os.kill(slow.process.pid, signal.SIGCONT)
+            back = wait_tile(staff, room, pc_id, online=True)
+            assert back["status"]["seconds_left"] == 4242
+            assert listed(here, token, pc_id)["online"] is True
+    finally:
+        codes = (slow.stop(), here.stop())
+        postgres.drop_database(url)
+    assert codes == (0, 0)
+    assert here.errors() == slow.errors() == []
