@@ -93,6 +93,8 @@ STAFF_WATCH_SECONDS = 5.0
 """How often the hub looks for staff changes made outside this process (the command line):
 a roster revision its PCs do not hold, a staff connection whose token was dropped."""
 LOGGED_OUT_ELSEWHERE = "you were logged out: log in again"
+REVOKED = "this PC was revoked: enroll it again"
+"""The close reason of a revoked PC's connection (and of its next attempts)."""
 OUT_OF_ORDER = "out_of_order"
 """The ``reason`` of the ``lock`` that keeps a PC marked out of order locked."""
 ROW_FIELDS = (
@@ -377,6 +379,11 @@ class Hub:
             self._moved_to[kiosk_id] = site_id
         now = data.get("now")
         link = self._links.get(kiosk_id)
+        if link is not None and tile.get("revoked"):
+            task = asyncio.get_running_loop().create_task(self._revoked_elsewhere(kiosk_id))
+            self._bus_tasks.add(task)
+            task.add_done_callback(self._bus_tasks.discard)
+            return
         if link is not None:
             row = {name: tile[name] for name in ROW_FIELDS if name in tile}
             link.kiosk = dataclasses.replace(link.kiosk, **row)
@@ -391,6 +398,16 @@ class Hub:
             tile = {**self._remote[kiosk_id], **row}
             self._remote[kiosk_id] = tile
         self._tell_changed(tile, left, now)
+
+    async def _revoked_elsewhere(self, kiosk_id: int) -> None:
+        try:
+            kiosk = await asyncio.to_thread(self._repos.kiosks.get, kiosk_id)
+        except StorageError as exc:
+            log_event(logger, "storage_failed", logging.ERROR, error=str(exc))
+            return
+        if kiosk is not None and kiosk.id in self._links:
+            await self.disconnect(kiosk)
+            log_event(logger, "kiosk_revoked", kiosk=kiosk.name, kiosk_id=kiosk.id)
 
     def _tell_changed(self, tile: dict[str, Any], left: int | None, now: str | None) -> None:
         site_id = int(tile["site_id"])
@@ -506,15 +523,18 @@ class Hub:
                 await asyncio.to_thread(self._repos.commands.unsent, command.command_id)
             raise
 
-    async def disconnect(self, kiosk: Kiosk, reason: str) -> None:
-        """Close a PC's connection with a policy-violation code (after a revoke)."""
+    async def disconnect(self, kiosk: Kiosk, reason: str = REVOKED) -> None:
+        """Close a PC's connection with a policy-violation code (after a revoke), here or
+        at the process of the console that holds it."""
         link = self._links.pop(kiosk.id, None)
         self._live.pop(kiosk.id, None)
         self._clearing.pop(kiosk.id, None)
-        if link is not None:
-            self._fail_waiting(kiosk.id)
-            with contextlib.suppress(Exception):
-                await link.websocket.close(POLICY_VIOLATION, reason)
+        if link is None:
+            self.kiosk_changed(kiosk)  # the process holding it closes it (a revoked row)
+            return
+        self._fail_waiting(kiosk.id)
+        with contextlib.suppress(Exception):
+            await link.websocket.close(POLICY_VIOLATION, reason)
         self._publish(kiosk)
 
     async def close_all(self) -> None:
@@ -552,7 +572,7 @@ class Hub:
             return
         if kiosk.revoked_at is not None:
             log_event(logger, "kiosk_refused", logging.WARNING, kiosk=kiosk.name, reason="revoked")
-            await websocket.close(POLICY_VIOLATION, "this PC was revoked: enroll it again")
+            await websocket.close(POLICY_VIOLATION, REVOKED)
             return
         link = _Link(kiosk, websocket, self._clock.now())
         old = self._links.get(kiosk.id)

@@ -566,3 +566,38 @@ def test_a_process_only_slow_has_its_pcs_shown_online_again_once_it_speaks(
         postgres.drop_database(url)
     assert codes == (0, 0)
     assert here.errors() == slow.errors() == []
+
+
+def test_a_pc_revoked_at_one_process_is_cut_off_at_the_other(
+    two_processes: tuple[Process, Process],
+) -> None:
+    here, there = two_processes
+    token = log_in(here)
+    pc_id, pc_token = enroll(here, token, "PC-far")
+    with (
+        KioskSocket(Address(f"ws://127.0.0.1:{there.port}"), pc_token) as pc,
+        staff_stream(here, token) as staff,
+    ):
+        room = json.loads(staff.recv(10))
+        wait_tile(staff, room, pc_id, online=True)
+        revoked = httpx.post(
+            f"{here.url}/api/kiosks/{pc_id}/revoke",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=20,
+        )
+        assert revoked.status_code == 200, revoked.text
+        # The process holding the PC closes its connection: the PC is told to enroll again.
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                pc.recv(10)
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1008
+        assert "revoked" in closed.value.rcvd.reason
+        wait_tile(staff, room, pc_id, online=False, revoked=True)
+    answer = httpx.get(
+        f"{there.url}/api/kiosks?include_revoked=true",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    entry = next(t for t in answer.json() if t["id"] == pc_id)
+    assert (entry["online"], entry["revoked"]) == (False, True)
