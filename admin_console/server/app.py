@@ -121,11 +121,16 @@ def create_app(console: Console) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await console.hub.start()
-        watching = asyncio.create_task(console.hub.watch_staff())
+        watching = [
+            asyncio.create_task(console.hub.watch_staff()),
+            asyncio.create_task(console.hub.watch_processes()),
+        ]
         yield
-        watching.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watching
+        for task in watching:
+            task.cancel()
+        for task in watching:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await console.hub.close_all()
 
     app = FastAPI(

@@ -9,8 +9,13 @@ says all of that through a :class:`Bus`:
 - ``tile``: a PC's room tile changed (every process pushes it to its staff windows);
 - ``to_pc``: a frame for PC X (the process holding X's connection sends it);
 - ``result``: a PC's answer to a command another process sent it (back to that one);
-- ``moved``: a PC moved to another site (every process drops it from the windows of
-  staff who do not see the new site, and the one holding its connection takes the site);
+- ``kiosk_changed``: a PC's row changed at one process (out of order, a version, moved to
+  another site): every process shows the new tile (a move drops it from the windows of
+  staff who do not see the new site), and the one holding its connection takes the row
+  and tells its tile again;
+- ``alive``: a process is alive, every few seconds; one not heard from for a while is
+  taken for dead and its PCs shown offline (``tiles_again`` asks one that was only slow
+  to tell its PCs again);
 - any other kind a part of the console registers (``Hub.on_every_process``), e.g. a
   change every online PC must hear of.
 
@@ -223,6 +228,33 @@ class PostgresBus:
             with contextlib.suppress(psycopg.Error):
                 await connection.close()
         self._tasks, self._connections, self._outbox = [], [], None
+
+
+class Heartbeats:
+    """When each other process was last heard from (monotonic seconds, passed in), and
+    which of them fell silent: not heard from for ``bound`` seconds."""
+
+    def __init__(self, bound: float) -> None:
+        self._bound = bound
+        self._last: dict[str, float] = {}
+        self._silenced: set[str] = set()
+
+    def heard(self, origin: str, at: float) -> bool:
+        """``origin`` spoke at ``at``; True if it had been taken for silent (it was only
+        slow: what the others dropped of it must be told again)."""
+        self._last[origin] = at
+        if origin in self._silenced:
+            self._silenced.discard(origin)
+            return True
+        return False
+
+    def silent(self, at: float) -> list[str]:
+        """The processes that fell silent since the last call (each once)."""
+        gone = [origin for origin, last in self._last.items() if at - last > self._bound]
+        for origin in gone:
+            del self._last[origin]
+            self._silenced.add(origin)
+        return gone
 
 
 def bus_for(database_url: str, shared: bool) -> Bus:

@@ -74,7 +74,13 @@ def build_console(
     visitor_access = VisitorAccess(repos, auth, clock, ZoneInfo(settings.timezone), ticket_key)
     apt = AptRepository(settings.data_dir)
     hub = Hub(
-        repos, auth, clock, ticket_key_text(ticket_key), published=apt.newest_version, bus=bus
+        repos,
+        auth,
+        clock,
+        ticket_key_text(ticket_key),
+        published=apt.newest_version,
+        bus=bus,
+        alive_every=settings.alive_every,
     )
     pairing = Pairing(repos, clock, pairing_key)
     printers = CupsTools(settings.cups_server)

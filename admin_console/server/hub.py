@@ -34,6 +34,7 @@ import datetime as dt
 import json
 import logging
 import secrets
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,13 +45,14 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from admin_console.api.room import KioskTile, LiveStatus
 from admin_console.server import policy as policy_store
 from admin_console.server.auth import AuthService, digest
-from admin_console.server.bus import Bus, BusMessage, LocalBus
+from admin_console.server.bus import Bus, BusMessage, Heartbeats, LocalBus
 from admin_console.server.clock import Clock
 from admin_console.server.db.repositories import Repositories
 from admin_console.server.db.repositories.events import NewEvent
 from admin_console.server.db.repositories.kiosks import Kiosk
 from admin_console.server.errors import ConsoleError, NotAuthenticated, StorageError
 from admin_console.server.ingest import EventWriter
+from admin_console.server.settings import ALIVE_EVERY, SILENT_AFTER
 from epn_shared.json_log import event as log_event
 from epn_shared.protocol import (
     MAX_FRAME_BYTES,
@@ -91,8 +93,21 @@ STAFF_WATCH_SECONDS = 5.0
 """How often the hub looks for staff changes made outside this process (the command line):
 a roster revision its PCs do not hold, a staff connection whose token was dropped."""
 LOGGED_OUT_ELSEWHERE = "you were logged out: log in again"
+REVOKED = "this PC was revoked: enroll it again"
+"""The close reason of a revoked PC's connection (and of its next attempts)."""
 OUT_OF_ORDER = "out_of_order"
 """The ``reason`` of the ``lock`` that keeps a PC marked out of order locked."""
+ROW_FIELDS = (
+    "name",
+    "location",
+    "out_of_order_reason",
+    "policy_version",
+    "agent_version",
+    "site_id",
+    "mac",
+)
+"""What a PC's tile says of its row that the process holding its connection takes from
+another process's change (the rest of the row is not staff's to change)."""
 
 
 MAX_EVENT_BATCH = 500
@@ -198,6 +213,7 @@ class Hub:
         *,
         published: Callable[[], str | None] | None = None,
         bus: Bus | None = None,
+        alive_every: float = ALIVE_EVERY,
     ) -> None:
         self._version = version or installed_version()
         """The console's own EPN Kiosk version: what its PCs should run when it publishes
@@ -225,6 +241,11 @@ class Hub:
         """What this process tells the console's other processes, and hears from them."""
         self._remote: dict[int, dict[str, Any]] = {}
         """The tiles of the PCs online at another process, as that process last told."""
+        self._held_by: dict[int, str] = {}
+        """The process holding each PC of :attr:`_remote`."""
+        self._alive_every = alive_every
+        self._heartbeats = Heartbeats(alive_every * SILENT_AFTER)
+        """When each other process was last heard from."""
         self._bus_tasks: set[asyncio.Task[None]] = set()
         """Work started on another process's word (kept until done)."""
         self._moved_to: dict[int, int] = {}
@@ -232,14 +253,18 @@ class Hub:
         still speak of its old site for a moment, until it hears of the move."""
         self._relayed: dict[str, tuple[int, str]] = {}
         """Commands another process sent through this one to its PC: the PC, whom to answer."""
-        self._bus_handlers: dict[str, Callable[[dict[str, Any]], None]] = {
+        self._bus_handlers: dict[str, Callable[[BusMessage], None]] = {
             "tile": self._heard_tile,
             "to_pc": self._heard_to_pc,
-            "result": self._heard_result,
-            "roster": self._heard_roster,
-            "log_out": self._heard_log_out,
-            "moved": self._heard_moved,
+            "result": lambda m: self._heard_result(m.data),
+            "roster": lambda m: self._heard_roster(m.data),
+            "log_out": lambda m: self._heard_log_out(m.data),
+            "kiosk_changed": self._heard_changed,
+            "alive": lambda m: None,  # heard: that is all it says
+            "tiles_again": self._heard_tiles_again,
         }
+        self._every_process: dict[str, Callable[[dict[str, Any]], None]] = {}
+        """The handlers registered with :meth:`on_every_process`."""
 
     async def start(self) -> None:
         """Start hearing the console's other processes (on the server's event loop)."""
@@ -258,13 +283,19 @@ class Hub:
 
     def tile(self, kiosk: Kiosk) -> KioskTile:
         """The room view's entry for one PC."""
-        remote = self._remote.get(kiosk.id)
-        if remote is not None and kiosk.id not in self._links:
-            return KioskTile.model_validate(remote)  # connected to another process
+        remote = None if kiosk.id in self._links else self._remote.get(kiosk.id)
         live = self._live.get(kiosk.id)
         online = kiosk.id in self._links and kiosk.revoked_at is None
         status = None
-        if live is not None and online:
+        told_seen = None
+        if remote is not None:
+            # Connected to another process: live as that process last told, the row as it
+            # is now (changed here, or anywhere: the row is read from the database).
+            told = KioskTile.model_validate(remote)
+            online = told.online and kiosk.revoked_at is None
+            status = told.status if online else None
+            told_seen = told.last_seen_at
+        elif live is not None and online:
             s = live.status
             status = LiveStatus(
                 state=s.state,
@@ -279,7 +310,11 @@ class Hub:
                 at=live.at,
                 deadline=live.deadline,
             )
-        seen = [t for t in (kiosk.last_seen_at, self._last_seen.get(kiosk.id)) if t is not None]
+        seen = [
+            t
+            for t in (kiosk.last_seen_at, self._last_seen.get(kiosk.id), told_seen)
+            if t is not None
+        ]
         return KioskTile(
             id=kiosk.id,
             name=kiosk.name,
@@ -304,46 +339,79 @@ class Hub:
         published = self._published() if self._published is not None else None
         return upstream_version(published) if published else self._version
 
-    def kiosk_changed(self, kiosk: Kiosk) -> None:
-        """A PC's row changed (out of order, policy version): refresh it and tell staff."""
+    def kiosk_changed(self, kiosk: Kiosk, left: int | None = None) -> None:
+        """A PC's row changed here (out of order or back, a version it reported, moved from
+        the site ``left``): staff see its tile at once, here and at the console's other
+        processes. The process holding the PC's connection takes the row (its site for its
+        roster and pushes, its out-of-order mark for its next hello) and tells its tile
+        again, the last word on it: a status it told meanwhile may carry the row as it was.
+        A move drops the PC from the windows of the staff who do not see the new site
+        (``kiosk_gone``)."""
         link = self._links.get(kiosk.id)
         if link is not None:
             link.kiosk = kiosk
-        self._publish(kiosk)
+            self._forget_remote(kiosk.id)  # it came here from another process
+        if left is not None:
+            self._moved_to[kiosk.id] = kiosk.site_id
+        if not self._listeners and not self._bus.shared:
+            return
+        tile = self.tile(kiosk).model_dump(mode="json")
+        remote = self._remote.get(kiosk.id)
+        if remote is not None:
+            self._remote[kiosk.id] = tile  # the row as it is now, until its process speaks
+        now = self._clock.now().isoformat()
+        change = {"kiosk": tile, "left": left, "now": now, "held": link is not None}
+        self._bus.publish("kiosk_changed", change)
+        self._tell_changed(tile, left, now)
 
     def kiosk_moved(self, kiosk: Kiosk, left: int) -> None:
-        """A PC moved from the site ``left`` to ``kiosk.site_id``: the staff who do not see
-        the new site drop it from their room at once (``kiosk_gone``), those who do get
-        its tile; here and at the console's other processes, where the one holding the
-        PC's connection takes its new site for its roster and its pushes from now on."""
-        link = self._links.get(kiosk.id)
-        if link is not None:
-            link.kiosk = kiosk
-        remote = self._remote.get(kiosk.id)
-        if remote is not None:  # connected to another process: its tile, in the new site
-            self._remote[kiosk.id] = {**remote, "site_id": kiosk.site_id}
-        self._moved_to[kiosk.id] = kiosk.site_id
-        tile = self.tile(kiosk).model_dump(mode="json")
-        now = self._clock.now().isoformat()
-        self._bus.publish("moved", {"kiosk": tile, "left": left, "now": now})
-        self._tell_moved(tile, left, now)
+        """A PC moved from the site ``left`` to ``kiosk.site_id``: a change of its row
+        (:meth:`kiosk_changed`)."""
+        self.kiosk_changed(kiosk, left)
 
-    def _heard_moved(self, data: dict[str, Any]) -> None:
+    def _heard_changed(self, message: BusMessage) -> None:
+        data = message.data
         tile = dict(data["kiosk"])
         kiosk_id, site_id = int(tile["id"]), int(tile["site_id"])
-        self._moved_to[kiosk_id] = site_id
+        left = data.get("left")
+        left = None if left is None else int(left)
+        if left is not None:
+            self._moved_to[kiosk_id] = site_id
+        now = data.get("now")
         link = self._links.get(kiosk_id)
+        if link is not None and tile.get("revoked"):
+            task = asyncio.get_running_loop().create_task(self._revoked_elsewhere(kiosk_id))
+            self._bus_tasks.add(task)
+            task.add_done_callback(self._bus_tasks.discard)
+            return
         if link is not None:
-            link.kiosk = dataclasses.replace(link.kiosk, site_id=site_id)
+            row = {name: tile[name] for name in ROW_FIELDS if name in tile}
+            link.kiosk = dataclasses.replace(link.kiosk, **row)
             tile = self.tile(link.kiosk).model_dump(mode="json")
-        elif kiosk_id in self._remote:
-            tile = {**self._remote[kiosk_id], "site_id": site_id}
+            self._bus.publish("tile", {"kiosk": tile, "now": now})
+        elif data.get("held"):  # its sender holds it: live as it says
+            if tile.get("online"):
+                self._remote[kiosk_id] = tile
+                self._held_by[kiosk_id] = message.origin
+        elif kiosk_id in self._remote:  # held by a third process: its live part, the new row
+            row = {k: tile[k] for k in (*ROW_FIELDS, "out_of_order", "left_behind", "revoked")}
+            tile = {**self._remote[kiosk_id], **row}
             self._remote[kiosk_id] = tile
-        self._tell_moved(tile, int(data["left"]), data.get("now"))
+        self._tell_changed(tile, left, now)
 
-    def _tell_moved(self, tile: dict[str, Any], left: int, now: str | None) -> None:
+    async def _revoked_elsewhere(self, kiosk_id: int) -> None:
+        try:
+            kiosk = await asyncio.to_thread(self._repos.kiosks.get, kiosk_id)
+        except StorageError as exc:
+            log_event(logger, "storage_failed", logging.ERROR, error=str(exc))
+            return
+        if kiosk is not None and kiosk.id in self._links:
+            await self.disconnect(kiosk)
+            log_event(logger, "kiosk_revoked", kiosk=kiosk.name, kiosk_id=kiosk.id)
+
+    def _tell_changed(self, tile: dict[str, Any], left: int | None, now: str | None) -> None:
         site_id = int(tile["site_id"])
-        if left != site_id:
+        if left is not None and left != site_id:
             # Only the id: nothing of a PC outside a person's sites, not even where it went.
             gone = json.dumps(
                 {"type": "kiosk_gone", "kiosk_id": tile["id"], "now": now},
@@ -374,7 +442,7 @@ class Hub:
         # The process a PC is connected to tells the others about it (or, once it left,
         # that it is offline); a PC of another process is that one's to tell.
         if kiosk.id in self._links:
-            self._remote.pop(kiosk.id, None)  # it came here from another process
+            self._forget_remote(kiosk.id)  # it came here from another process
         shared = self._bus.shared and kiosk.id not in self._remote
         if not self._listeners and not shared:
             return
@@ -455,15 +523,18 @@ class Hub:
                 await asyncio.to_thread(self._repos.commands.unsent, command.command_id)
             raise
 
-    async def disconnect(self, kiosk: Kiosk, reason: str) -> None:
-        """Close a PC's connection with a policy-violation code (after a revoke)."""
+    async def disconnect(self, kiosk: Kiosk, reason: str = REVOKED) -> None:
+        """Close a PC's connection with a policy-violation code (after a revoke), here or
+        at the process of the console that holds it."""
         link = self._links.pop(kiosk.id, None)
         self._live.pop(kiosk.id, None)
         self._clearing.pop(kiosk.id, None)
-        if link is not None:
-            self._fail_waiting(kiosk.id)
-            with contextlib.suppress(Exception):
-                await link.websocket.close(POLICY_VIOLATION, reason)
+        if link is None:
+            self.kiosk_changed(kiosk)  # the process holding it closes it (a revoked row)
+            return
+        self._fail_waiting(kiosk.id)
+        with contextlib.suppress(Exception):
+            await link.websocket.close(POLICY_VIOLATION, reason)
         self._publish(kiosk)
 
     async def close_all(self) -> None:
@@ -501,7 +572,7 @@ class Hub:
             return
         if kiosk.revoked_at is not None:
             log_event(logger, "kiosk_refused", logging.WARNING, kiosk=kiosk.name, reason="revoked")
-            await websocket.close(POLICY_VIOLATION, "this PC was revoked: enroll it again")
+            await websocket.close(POLICY_VIOLATION, REVOKED)
             return
         link = _Link(kiosk, websocket, self._clock.now())
         old = self._links.get(kiosk.id)
@@ -905,26 +976,76 @@ class Hub:
     def on_every_process(self, kind: str, handler: Callable[[dict[str, Any]], None]) -> None:
         """Run ``handler`` (on the event loop) for each ``kind`` message another process
         sends with :meth:`tell_every_process`."""
-        self._bus_handlers[kind] = handler
+        self._every_process[kind] = handler
 
     def tell_every_process(self, kind: str, data: dict[str, Any]) -> None:
         """Run the ``kind`` handler here and in every other process of the console (e.g.
         "send this to every online PC": each process sends it to its own)."""
-        handler = self._bus_handlers.get(kind)
+        handler = self._every_process.get(kind)
         if handler is not None:
             handler(data)
         self._bus.publish(kind, data)
 
+    async def watch_processes(self) -> None:
+        """Until cancelled, say every few seconds (``alive_every``) to the console's other
+        processes that this one is alive, and take a process not heard from for
+        :data:`SILENT_AFTER` of those for dead: its PCs are shown offline (a PC connected
+        again to a live process is online there). Nothing to do for a console that is one
+        process."""
+        if not self._bus.shared:
+            return
+        while True:
+            self._bus.publish("alive", {})
+            try:
+                self._forget_silent(time.monotonic())
+            except Exception:
+                logger.exception("bug while looking for silent processes")
+            await asyncio.sleep(self._alive_every)
+
+    def _forget_silent(self, at: float) -> None:
+        for origin in self._heartbeats.silent(at):
+            held = [k for k, by in self._held_by.items() if by == origin]
+            log_event(logger, "process_silent", logging.WARNING, process=origin, kiosks=len(held))
+            now = self._clock.now().isoformat()
+            for kiosk_id in held:
+                told = self._forget_remote(kiosk_id)
+                self._fail_waiting(kiosk_id)
+                if told is None:
+                    continue
+                tile = {**told, "online": False, "status": None, "help_requested": False}
+                message = json.dumps(
+                    {"type": "kiosk", "kiosk": tile, "now": now},
+                    separators=(",", ":"),
+                    ensure_ascii=False,
+                )
+                self._to_listeners(message, int(tile.get("site_id", 1)))
+
+    def _forget_remote(self, kiosk_id: int) -> dict[str, Any] | None:
+        self._held_by.pop(kiosk_id, None)
+        return self._remote.pop(kiosk_id, None)
+
+    def _heard_tiles_again(self, message: BusMessage) -> None:
+        # Taken for dead by another process, yet alive (it was only slow): its PCs again.
+        if message.data.get("to") != self._bus.process_id:
+            return
+        for link in list(self._links.values()):
+            self._publish(link.kiosk)
+
     def _heard(self, message: BusMessage) -> None:
+        if self._heartbeats.heard(message.origin, time.monotonic()):
+            self._bus.publish("tiles_again", {"to": message.origin})
         handler = self._bus_handlers.get(message.kind)
-        if handler is None:
+        if handler is not None:
+            handler(message)
+            return
+        public = self._every_process.get(message.kind)
+        if public is None:
             log_event(logger, "bus_unknown_kind", logging.WARNING, kind=message.kind)
             return
-        if message.kind == "to_pc":
-            message.data["origin"] = message.origin
-        handler(message.data)
+        public(message.data)
 
-    def _heard_tile(self, data: dict[str, Any]) -> None:
+    def _heard_tile(self, message: BusMessage) -> None:
+        data = message.data
         tile = data["kiosk"]
         kiosk_id = int(tile["id"])
         moved_to = self._moved_to.get(kiosk_id)
@@ -932,24 +1053,28 @@ class Hub:
             # Sent before its process heard of the move: the news is right, the site old.
             tile = {**tile, "site_id": moved_to}
         if kiosk_id in self._links:
-            self._remote.pop(kiosk_id, None)
+            self._forget_remote(kiosk_id)
             return  # an older connection's last word: this process has the PC now
         if tile.get("online"):
             self._remote[kiosk_id] = tile
-        elif self._remote.pop(kiosk_id, None) is not None:
+            self._held_by[kiosk_id] = message.origin
+        elif self._held_by.get(kiosk_id, message.origin) != message.origin:
+            return  # the last word of a connection it left for another process's
+        elif self._forget_remote(kiosk_id) is not None:
             self._fail_waiting(kiosk_id)
-        message = json.dumps(
+        pushed = json.dumps(
             {"type": "kiosk", "kiosk": tile, "now": data.get("now")},
             separators=(",", ":"),
             ensure_ascii=False,
         )
-        self._to_listeners(message, int(tile.get("site_id", 1)))
+        self._to_listeners(pushed, int(tile.get("site_id", 1)))
 
-    def _heard_to_pc(self, data: dict[str, Any]) -> None:
+    def _heard_to_pc(self, message: BusMessage) -> None:
+        data = message.data
         link = self._links.get(int(data["kiosk_id"]))
         if link is None:
             return  # not here (gone meanwhile: the sender's wait ends in "pending")
-        self._relayed[str(data["command_id"])] = (link.kiosk.id, str(data["origin"]))
+        self._relayed[str(data["command_id"])] = (link.kiosk.id, message.origin)
         task = asyncio.get_running_loop().create_task(self._relay(link, str(data["frame"])))
         task.add_done_callback(_ignore_task)
 

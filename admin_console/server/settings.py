@@ -19,6 +19,11 @@ THIS_MACHINE = (IPv4Network("127.0.0.0/8"), IPv6Network("::1/128"))
 
 COMMAND_WAIT = 5.0
 """Seconds an API call waits for the kiosk's answer before saying ``pending``."""
+ALIVE_EVERY = 2.0
+"""Seconds between two "alive" messages of a server process to the console's others."""
+SILENT_AFTER = 3
+"""Intervals of ``alive_every`` without a word from a process after which the others take
+it for dead and show its PCs offline."""
 
 
 class ServerSettings(BaseSettings):
@@ -63,6 +68,13 @@ class ServerSettings(BaseSettings):
         COMMAND_WAIT,
         gt=0,
         description="Seconds an API call waits for the kiosk's answer before saying pending.",
+    )
+    alive_every: Annotated[float, NotAnOption("the environment: EPN_CONSOLE_ALIVE_EVERY")] = Field(
+        ALIVE_EVERY,
+        gt=0,
+        le=60,
+        description="Seconds between two words of a server process to the others that it is "
+        f"alive; one silent for {SILENT_AFTER} of them is taken for dead, its PCs offline.",
     )
     fingerprint: Annotated[str | None, NotAnOption("serve: its certificate's SHA-256")] = Field(
         None, description="SHA-256 of the console's certificate, given to enrolling PCs."

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -38,9 +40,16 @@ PASSWORD = "a long enough password"
 class Process(ServeProcess):
     """One ``epn-console serve`` process of a console on PostgreSQL, on a free port."""
 
-    def __init__(self, data_dir: Path, database_url: str, *options: str) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        database_url: str,
+        *options: str,
+        env: dict[str, str] | None = None,
+    ) -> None:
         common = ["--data-dir", str(data_dir), "--database-url", database_url]
-        super().__init__([*common, "--port", "0", "--no-tls", "--no-announce", *options])
+        args = [*common, "--port", "0", "--no-tls", "--no-announce", *options]
+        super().__init__(args, env=env)
         self.port = int(self.wait_event("console_listening")["port"])
 
     @property
@@ -113,10 +122,15 @@ def staff_stream(process: Process, token: str) -> ClientConnection:
 
 
 def wait_tile(
-    staff: Connection, room: dict[str, Any], kiosk_id: int, **expected: Any
+    staff: Connection,
+    room: dict[str, Any],
+    kiosk_id: int,
+    within: float = 20.0,
+    **expected: Any,
 ) -> dict[str, Any]:
-    """The PC's tile once the staff stream says it is as ``expected`` (its room first)."""
-    deadline = time.monotonic() + 20
+    """The PC's tile once the staff stream says it is as ``expected`` (its room first, kept
+    up to date with what came), within ``within`` seconds (TimeoutError past that)."""
+    deadline = time.monotonic() + within
     tiles = {t["id"]: t for t in room["kiosks"]}
 
     def matches(tile: dict[str, Any] | None) -> bool:
@@ -131,7 +145,17 @@ def wait_tile(
         if message.get("type") == "kiosk" and message["kiosk"]["id"] == kiosk_id:
             tile = dict(message["kiosk"])
     assert tile is not None
+    room["kiosks"] = [t for t in room["kiosks"] if t["id"] != kiosk_id] + [tile]
     return tile
+
+
+def listed(process: Process, token: str, kiosk_id: int) -> dict[str, Any]:
+    """The PC's entry in ``/api/kiosks`` at ``process``."""
+    answer = httpx.get(
+        f"{process.url}/api/kiosks", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    answer.raise_for_status()
+    return next(t for t in answer.json() if t["id"] == kiosk_id)
 
 
 def test_a_staff_window_at_one_process_sees_and_commands_a_pc_at_the_other(
@@ -405,3 +429,175 @@ def test_a_pcs_news_sent_before_its_process_heard_of_the_move_goes_to_the_new_si
         postgres.drop_database(url)
     assert code == 0
     assert here.errors() == []
+
+
+def test_a_pc_marked_out_of_order_at_one_process_shows_so_at_once_at_the_other(
+    two_processes: tuple[Process, Process],
+) -> None:
+    """The PC is connected to "there"; an animator marks it out of order through "here":
+    the staff windows of both processes show it within a second, and both rooms say so."""
+    here, there = two_processes
+    token = log_in(here)
+    pc_id, pc_token = enroll(here, token, "PC-far")
+    headers = {"Authorization": f"Bearer {token}"}
+    with (
+        KioskSocket(Address(f"ws://127.0.0.1:{there.port}"), pc_token) as pc,
+        staff_stream(there, token) as at_there,
+        staff_stream(here, token) as at_here,
+    ):
+        rooms = {
+            id(at_there): json.loads(at_there.recv(10)),
+            id(at_here): json.loads(at_here.recv(10)),
+        }
+        pc.send(Status(state="active", seconds_left=4242, login=LoginKind.WALK_IN))
+        for window in (at_there, at_here):
+            wait_tile(window, rooms[id(window)], pc_id, seconds_left=4242)
+
+        with pc.answering() as received:
+            marked = httpx.post(
+                f"{here.url}/api/kiosks/{pc_id}/out-of-order",
+                json={"reason": "écran cassé"},
+                headers=headers,
+                timeout=20,
+            )
+            assert marked.status_code == 200, marked.text
+            assert marked.json()["out_of_order"] is True
+            for window in (at_there, at_here):
+                seen = wait_tile(window, rooms[id(window)], pc_id, within=1.0, out_of_order=True)
+                assert seen["out_of_order_reason"] == "écran cassé"
+                assert seen["online"] is True
+                assert seen["status"]["seconds_left"] == 4242
+            locked_by = time.monotonic() + 10
+            while not received and time.monotonic() < locked_by:
+                time.sleep(0.02)  # the lock goes to the PC through "there"
+        assert [c.action.value for c in received] == ["lock"]
+        for process in (there, here):
+            entry = listed(process, token, pc_id)
+            assert (entry["online"], entry["out_of_order"]) == (True, True)
+            assert entry["out_of_order_reason"] == "écran cassé"
+
+        # Back in order through "here" too.
+        with pc.answering():
+            back = httpx.post(
+                f"{here.url}/api/kiosks/{pc_id}/back-in-order", headers=headers, timeout=20
+            )
+            assert back.status_code == 200, back.text
+            for window in (at_there, at_here):
+                wait_tile(window, rooms[id(window)], pc_id, within=1.0, out_of_order=False)
+        for process in (there, here):
+            assert listed(process, token, pc_id)["out_of_order"] is False
+
+
+ALIVE_EVERY = 0.2
+"""Seconds between two "alive" words of a process in these tests (the bound: 3 of them)."""
+
+
+def test_a_process_killed_outright_has_its_pcs_shown_offline_at_the_other(
+    postgres: PostgresCluster, tmp_path: Path
+) -> None:
+    url = _database_with_admin(postgres, tmp_path)
+    env = {"EPN_CONSOLE_ALIVE_EVERY": str(ALIVE_EVERY)}
+    doomed = Process(tmp_path, url, "--shared", env=env)
+    here = Process(tmp_path, url, "--shared", env=env)
+    try:
+        token = log_in(here)
+        pc_id, pc_token = enroll(here, token, "PC-far")
+        with staff_stream(here, token) as staff:
+            room = json.loads(staff.recv(10))
+            pc = KioskSocket(Address(f"ws://127.0.0.1:{doomed.port}"), pc_token)
+            try:
+                pc.send(Status(state="active", seconds_left=4242, login=LoginKind.WALK_IN))
+                wait_tile(staff, room, pc_id, seconds_left=4242)
+                assert listed(here, token, pc_id)["online"] is True
+
+                # Killed: it says nothing more, not even that its PC left.
+                os.kill(doomed.process.pid, signal.SIGKILL)
+                assert doomed.process.wait(10) == -signal.SIGKILL
+                # Offline within 3 silent intervals, and one more for the look that sees it
+                # (the rest: a busy machine).
+                gone = wait_tile(staff, room, pc_id, within=4 * ALIVE_EVERY + 1.5, online=False)
+                assert gone["status"] is None
+                entry = listed(here, token, pc_id)
+                assert (entry["online"], entry["status"]) == (False, None)
+            finally:
+                pc.close()
+
+            # The PC connects again, to the live process: online again.
+            with KioskSocket(Address(f"ws://127.0.0.1:{here.port}"), pc_token):
+                wait_tile(staff, room, pc_id, online=True)
+                assert listed(here, token, pc_id)["online"] is True
+    finally:
+        doomed.stop()
+        code = here.stop()
+        postgres.drop_database(url)
+    assert code == 0
+    assert here.errors() == []
+
+
+def test_a_process_only_slow_has_its_pcs_shown_online_again_once_it_speaks(
+    postgres: PostgresCluster, tmp_path: Path
+) -> None:
+    """A process stopped (SIGSTOP) past the bound is taken for dead; once it runs again
+    (SIGCONT), the PC still connected to it is shown online again at the other."""
+    url = _database_with_admin(postgres, tmp_path)
+    env = {"EPN_CONSOLE_ALIVE_EVERY": str(ALIVE_EVERY)}
+    slow = Process(tmp_path, url, "--shared", env=env)
+    here = Process(tmp_path, url, "--shared", env=env)
+    try:
+        token = log_in(here)
+        pc_id, pc_token = enroll(here, token, "PC-far")
+        with (
+            staff_stream(here, token) as staff,
+            KioskSocket(Address(f"ws://127.0.0.1:{slow.port}"), pc_token) as pc,
+        ):
+            room = json.loads(staff.recv(10))
+            pc.send(Status(state="active", seconds_left=4242, login=LoginKind.WALK_IN))
+            wait_tile(staff, room, pc_id, seconds_left=4242)
+            os.kill(slow.process.pid, signal.SIGSTOP)
+            try:
+                wait_tile(staff, room, pc_id, within=4 * ALIVE_EVERY + 1.5, online=False)
+            finally:
+                os.kill(slow.process.pid, signal.SIGCONT)
+            back = wait_tile(staff, room, pc_id, online=True)
+            assert back["status"]["seconds_left"] == 4242
+            assert listed(here, token, pc_id)["online"] is True
+    finally:
+        codes = (slow.stop(), here.stop())
+        postgres.drop_database(url)
+    assert codes == (0, 0)
+    assert here.errors() == slow.errors() == []
+
+
+def test_a_pc_revoked_at_one_process_is_cut_off_at_the_other(
+    two_processes: tuple[Process, Process],
+) -> None:
+    here, there = two_processes
+    token = log_in(here)
+    pc_id, pc_token = enroll(here, token, "PC-far")
+    with (
+        KioskSocket(Address(f"ws://127.0.0.1:{there.port}"), pc_token) as pc,
+        staff_stream(here, token) as staff,
+    ):
+        room = json.loads(staff.recv(10))
+        wait_tile(staff, room, pc_id, online=True)
+        revoked = httpx.post(
+            f"{here.url}/api/kiosks/{pc_id}/revoke",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=20,
+        )
+        assert revoked.status_code == 200, revoked.text
+        # The process holding the PC closes its connection: the PC is told to enroll again.
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                pc.recv(10)
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1008
+        assert "revoked" in closed.value.rcvd.reason
+        wait_tile(staff, room, pc_id, online=False, revoked=True)
+    answer = httpx.get(
+        f"{there.url}/api/kiosks?include_revoked=true",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    entry = next(t for t in answer.json() if t["id"] == pc_id)
+    assert (entry["online"], entry["revoked"]) == (False, True)

@@ -52,6 +52,7 @@ def test_every_server_setting_is_an_option_of_serve_unless_it_says_who_sets_it()
     }
     assert set(options) == set(ServerSettings.model_fields) - not_options
     assert not_options == {
+        "alive_every",
         "command_wait",
         "fingerprint",
         "timezone",

@@ -60,7 +60,7 @@ async def revoke(console: ConsoleDep, who: Admin, kiosk_id: KioskId) -> KioskTil
     await run_in_threadpool(
         auth.audit, who.staff.username, "kiosk_revoked", kiosk_id=kiosk.id, detail=kiosk.name
     )
-    await console.hub.disconnect(kiosk, "this PC was revoked: enroll it again")
+    await console.hub.disconnect(kiosk)
     log_event(logger, "kiosk_revoked", kiosk=kiosk.name, kiosk_id=kiosk.id)
     return console.hub.tile(kiosk)
 
