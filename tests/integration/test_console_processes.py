@@ -295,16 +295,16 @@ def next_about(staff: Connection, kiosk_id: int) -> dict[str, Any]:
             return dict(message)
 
 
-def test_a_pc_moved_at_one_process_leaves_and_joins_the_windows_of_the_other_at_once(
-    two_processes: tuple[Process, Process],
-) -> None:
-    here, there = two_processes
-    token = log_in(here)
-    far_id, far_token = enroll(here, token, "PC-far")
+def two_sites(
+    at: Process, token: str, log_in_at: Process
+) -> tuple[int, dict[str, int], dict[str, str]]:
+    """A second site, "Bibliothèque", made at ``at`` with the admin's ``token``; nina, an
+    animator of site 1, and bea, of the Bibliothèque. Its id, their ids, and their tokens,
+    logged in at ``log_in_at``."""
     headers = {"Authorization": f"Bearer {token}"}
     people: dict[str, int] = {}
-    with httpx.Client(base_url=here.url, headers=headers, timeout=10) as http:
-        site_b = http.post("/api/sites", json={"name": "Bibliothèque"}).json()["id"]
+    with httpx.Client(base_url=at.url, headers=headers, timeout=10) as http:
+        site_b = int(http.post("/api/sites", json={"name": "Bibliothèque"}).json()["id"])
         for name, site in (("nina", 1), ("bea", site_b)):
             body = {"username": name, "password": "un mot de passe long", "role": "animator"}
             made = http.post("/api/staff", json=body)
@@ -314,12 +314,23 @@ def test_a_pc_moved_at_one_process_leaves_and_joins_the_windows_of_the_other_at_
             given.raise_for_status()
     tokens = {
         name: httpx.post(
-            f"{there.url}/api/login",
+            f"{log_in_at.url}/api/login",
             json={"username": name, "password": "un mot de passe long"},
             timeout=10,
         ).json()["token"]
         for name in people
     }
+    return site_b, people, tokens
+
+
+def test_a_pc_moved_at_one_process_leaves_and_joins_the_windows_of_the_other_at_once(
+    two_processes: tuple[Process, Process],
+) -> None:
+    here, there = two_processes
+    token = log_in(here)
+    far_id, far_token = enroll(here, token, "PC-far")
+    headers = {"Authorization": f"Bearer {token}"}
+    site_b, people, tokens = two_sites(here, token, there)
     pin = {"pin": "592816", "current_password": "un mot de passe long"}
     with httpx.Client(base_url=there.url, timeout=10) as http:
         http.headers["Authorization"] = f"Bearer {tokens['bea']}"
@@ -375,23 +386,9 @@ def test_a_pcs_news_sent_before_its_process_heard_of_the_move_goes_to_the_new_si
         headers = {"Authorization": f"Bearer {token}"}
         pc_id, _ = enroll(here, token, "PC-far")
         other_id, _ = enroll(here, token, "PC-other")
+        site_b, _people, tokens = two_sites(here, token, here)
         with httpx.Client(base_url=here.url, headers=headers, timeout=10) as http:
-            site_b = http.post("/api/sites", json={"name": "Bibliothèque"}).json()["id"]
             tiles = {t["id"]: t for t in http.get("/api/kiosks").json()}
-            people = {}
-            for name, site in (("nina", 1), ("bea", site_b)):
-                body = {"username": name, "password": "un mot de passe long", "role": "animator"}
-                people[name] = http.post("/api/staff", json=body).json()["id"]
-                given = http.put(f"/api/staff/{people[name]}/sites", json={"site_ids": [site]})
-                given.raise_for_status()
-        tokens = {
-            name: httpx.post(
-                f"{here.url}/api/login",
-                json={"username": name, "password": "un mot de passe long"},
-                timeout=10,
-            ).json()["token"]
-            for name in people
-        }
 
         def elsewhere(*news: dict[str, Any]) -> None:
             """News of PCs connected to "another process", in this order."""
